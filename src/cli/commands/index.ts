@@ -1,0 +1,4 @@
+import type { CliCommand } from '../command';
+
+/** Every `rimw` sub-command, in the order `rimw --help` lists them. Add one line per command. */
+export const commands: CliCommand[] = [];

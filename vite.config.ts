@@ -1,0 +1,27 @@
+/// <reference types="vitest/config" />
+import { defineConfig, type Plugin } from 'vite';
+import react from '@vitejs/plugin-react';
+
+// The built app may talk to its own origin only: a user's data never leaves the browser.
+// Dev mode skips it because Vite's hot reload injects inline scripts.
+const csp: Plugin = {
+  name: 'rimw-csp',
+  apply: 'build',
+  transformIndexHtml: (html) =>
+    html.replace(
+      '<!--csp-->',
+      `<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; connect-src 'self' blob: data:; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; font-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'none'">`,
+    ),
+};
+
+export default defineConfig({
+  plugins: [react(), csp],
+  worker: { format: 'es' },
+  build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
+  preview: { port: 4173, strictPort: true },
+  test: {
+    environment: 'node',
+    include: ['src/**/*.test.ts', 'workers/**/*.test.ts', 'bench/**/*.test.ts'],
+    testTimeout: 60_000,
+  },
+});
