@@ -1,0 +1,67 @@
+import type { Dataset, EvalSet } from '../data/types';
+import type { Rng } from '../util/rng';
+import type { ScoreSource } from './scores';
+
+/** What every fit sees: the dataset, per-user training ends (events [userOffsets[u], trainEnd[u]) are training data). */
+export interface TrainData {
+  dataset: Dataset;
+  trainEnd: Int32Array;
+}
+
+/** Progress of a long fit, reported in batches (never the whole history each time). */
+export interface FitProgress {
+  epoch: number;
+  epochs: number;
+  /** Batches done in this epoch, and their total. */
+  batch: number;
+  batches: number;
+  /** Mean training loss over the batches reported since the last call. */
+  loss: number;
+  /** Validation loss at the end of an epoch, when this report closes one. */
+  validLoss?: number;
+  examplesPerSecond: number;
+}
+
+export interface FitOptions {
+  rng: Rng;
+  onProgress?: (p: FitProgress) => void;
+  /** Checked between batches; a fit stops within one batch once it is aborted. */
+  signal?: AbortSignal;
+}
+
+/**
+ * A user intensity model λ(x): expected events of a user state x in the prediction window (Pop, EMA, Hawkes, HP).
+ * `predict` returns one non-negative value per EvalSet row, in events per horizon.
+ */
+export interface IntensityModel {
+  readonly name: string;
+  predict(rows: EvalSet): Float64Array;
+}
+
+/**
+ * A next-item model p(y|x) = softmax(h_x · E_y + b_y) (eq. 1), kept factored: hidden states per row, item embeddings
+ * and biases. Produced by RNN / Transformer; composed with an IntensityModel by models/compose.
+ */
+export interface NextItemFactors {
+  /** rows × dim, row-major: the user-state representation h_x at each row's test start. */
+  hidden: Float32Array;
+  /** nItems × dim, row-major. */
+  itemEmb: Float32Array;
+  /** nItems. */
+  itemBias: Float32Array;
+  dim: number;
+}
+
+export interface NextItemModel {
+  readonly name: string;
+  /** Factors for the rows of an EvalSet (histories are the rows' slices of the dataset). */
+  factors(rows: EvalSet): Promise<NextItemFactors>;
+  /** Frees tensors held by the model. */
+  dispose(): void;
+}
+
+/** Any recommender's scores for an EvalSet: RIM compositions, item-popularity versions, baselines. */
+export interface Scorer {
+  readonly name: string;
+  scores(rows: EvalSet): Promise<ScoreSource>;
+}
