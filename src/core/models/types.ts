@@ -1,6 +1,7 @@
 import type { Dataset, EvalSet } from '../data/types';
 import type { Rng } from '../util/rng';
 import type { ScoreSource } from './scores';
+import type { StopSignal } from '../util/abort';
 
 /** What every fit sees: the dataset, per-user training ends (events [userOffsets[u], trainEnd[u]) are training data). */
 export interface TrainData {
@@ -26,7 +27,7 @@ export interface FitOptions {
   rng: Rng;
   onProgress?: (p: FitProgress) => void;
   /** Checked between batches; a fit stops within one batch once it is aborted. */
-  signal?: AbortSignal;
+  signal?: StopSignal;
 }
 
 /**
