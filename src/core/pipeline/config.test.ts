@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_RUN_CONFIG, effectiveSplit, parseRunConfig, runConfigFromUrl, runConfigToUrl, validateRunConfig } from './config';
+
+describe('run config', () => {
+  const good = {
+    split: { kind: 'temporal', testStart: 1e9, horizon: 86400 },
+    models: ['Pop', 'Hawkes', 'RNN-HP', 'BPR'],
+    itemRecTopK: 10,
+    seed: 3,
+    match: { betas: [0, 0.5], alphas: [1], mode: 'dual' },
+  };
+
+  it('accepts a full config and round-trips through the URL form', () => {
+    const r = validateRunConfig(good);
+    expect(r.ok).toBe(true);
+    const back = runConfigFromUrl(runConfigToUrl(good as never));
+    expect(back.ok && back.data).toEqual(good);
+    expect(validateRunConfig(DEFAULT_RUN_CONFIG).ok).toBe(true);
+  });
+
+  it.each([
+    [{ ...good, models: ['Pop', 'Foo'] }, 'models[1] = "Foo": unknown model'],
+    [{ ...good, models: [] }, 'models = []'],
+    [{ ...good, models: ['Pop', 'Pop'] }, 'lists a model twice'],
+    [{ ...good, seed: 1.5 }, 'seed = 1.5: must be an integer'],
+    [{ ...good, itemRecTopK: 0 }, 'itemRecTopK = 0: must be a positive integer'],
+    [{ ...good, userRecTopC: '5' }, 'userRecTopC = "5"'],
+    [{ ...good, split: { kind: 'temporal', horizon: -1 } }, 'split.horizon = -1: must be a positive number'],
+    [{ ...good, split: { kind: 'user', testFraction: 1 } }, 'split.testFraction = 1'],
+    [{ ...good, split: { kind: 'random' } }, 'split.kind = "random"'],
+    [{ ...good, split: { kind: 'temporal', horizn: 5 } }, 'split.horizn = 5: unknown field'],
+    [{ ...good, colour: 'red' }, 'colour = "red": unknown field'],
+    [{ ...good, match: { betas: [-1], alphas: [1], mode: 'dual' } }, 'match.betas[0] = -1'],
+    [{ ...good, excludeTrain: 'yes' }, 'excludeTrain = "yes": must be true or false'],
+    [[1, 2], '(root) = [1,2]: must be a JSON object'],
+  ])('rejects a bad field, naming it and its value (%#)', (cfg, msg) => {
+    const r = validateRunConfig(cfg);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.code).toBe('bad-config');
+      expect(r.reason).toContain(msg);
+    }
+  });
+
+  it('reports invalid JSON as a value', () => {
+    const r = parseRunConfig('{"split":');
+    expect(r.ok === false && r.reason).toMatch(/not valid JSON/);
+  });
+
+  it('lets the top-level excludeTrain override the split', () => {
+    expect(effectiveSplit({ ...DEFAULT_RUN_CONFIG, excludeTrain: true }).excludeTrain).toBe(true);
+    expect(effectiveSplit({ ...DEFAULT_RUN_CONFIG, split: { kind: 'temporal', excludeTrain: true } }).excludeTrain).toBe(true);
+  });
+});

@@ -1,0 +1,161 @@
+import type { SplitConfig } from '../data/types';
+import { err, ok, type Result } from '../util/result';
+import { INTENSITY_NAMES, SEQUENCE_NAMES, rimName } from '../models/compose';
+
+/**
+ * The ONE serialisable run configuration shared by the app, the URL and the CLI (STYLE habit 8): which split, which
+ * models, how to evaluate. Checked at the edge by `validateRunConfig`, whose messages name the bad field and value.
+ */
+
+/** Every model name a run may ask for (the paper's table rows). */
+export const MODEL_NAMES: readonly string[] = [
+  ...SEQUENCE_NAMES.flatMap((s) => INTENSITY_NAMES.map((i) => rimName(s, i))),
+  ...SEQUENCE_NAMES,
+  'Pop',
+  'EMA',
+  'Hawkes',
+  'HP',
+  'Rand',
+  'BPR',
+  'ALS',
+  'LogisticMF',
+];
+
+/** Reserved for the planner (Dual / greedy matching over β item exposure and α user capacity). */
+export interface MatchConfig {
+  /** Item-exposure levels to sweep (rime's C as a multiple of the average). */
+  betas: number[];
+  /** User-capacity levels to sweep (rime's K). */
+  alphas: number[];
+  /** Planner mode, interpreted by core/planner. */
+  mode: string;
+}
+
+export interface RunConfig {
+  split: SplitConfig;
+  /** Names from MODEL_NAMES, evaluated in this order. */
+  models: string[];
+  /** ItemRec: items per user; default ceil(1% of items). */
+  itemRecTopK?: number;
+  /** UserRec: users per item; default ceil(1% of test users). */
+  userRecTopC?: number;
+  /** Mask items already in a user's history; overrides split.excludeTrain when set. */
+  excludeTrain?: boolean;
+  /** Seeds every random choice of the run (splits by user, Rand, model initialisation). */
+  seed: number;
+  /** Training epochs of the learned models (sequence models, MF); their own default when absent. */
+  epochs?: number;
+  match?: MatchConfig;
+}
+
+export const DEFAULT_RUN_CONFIG: RunConfig = {
+  split: { kind: 'temporal' },
+  models: ['Pop', 'EMA', 'Hawkes', 'HP', 'Rand'],
+  seed: 1,
+};
+
+type Bad = Result<never, 'bad-config'>;
+const show = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : v === undefined ? 'undefined' : JSON.stringify(v) ?? String(v));
+const bad = (field: string, value: unknown, why: string): Bad => err('bad-config', `run config: ${field} = ${show(value)}: ${why}`);
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Checks that `o` has only the named keys. */
+function onlyKeys(o: Record<string, unknown>, prefix: string, keys: string[]): Bad | null {
+  for (const k of Object.keys(o)) if (!keys.includes(k)) return bad(`${prefix}${k}`, o[k], `unknown field; expected one of ${keys.join(', ')}`);
+  return null;
+}
+
+function optNumber(o: Record<string, unknown>, prefix: string, key: string, test: (v: number) => boolean, why: string): Bad | null {
+  const v = o[key];
+  if (v === undefined) return null;
+  if (typeof v !== 'number' || !Number.isFinite(v) || !test(v)) return bad(`${prefix}${key}`, v, why);
+  return null;
+}
+
+function optBool(o: Record<string, unknown>, prefix: string, key: string): Bad | null {
+  const v = o[key];
+  return v === undefined || typeof v === 'boolean' ? null : bad(`${prefix}${key}`, v, 'must be true or false');
+}
+
+function validateSplit(s: unknown): Result<SplitConfig, 'bad-config'> {
+  if (!isObj(s)) return bad('split', s, 'must be an object with kind "temporal" or "user"');
+  const pos = (v: number) => v > 0;
+  if (s.kind === 'temporal') {
+    const e =
+      onlyKeys(s, 'split.', ['kind', 'testStart', 'horizon', 'excludeTrain']) ??
+      optNumber(s, 'split.', 'testStart', () => true, 'must be a time in unix seconds') ??
+      optNumber(s, 'split.', 'horizon', pos, 'must be a positive number of seconds') ??
+      optBool(s, 'split.', 'excludeTrain');
+    return e ?? ok(s as SplitConfig);
+  }
+  if (s.kind === 'user') {
+    const e =
+      onlyKeys(s, 'split.', ['kind', 'testFraction', 'relativeTestStart', 'horizon', 'excludeTrain', 'seed']) ??
+      optNumber(s, 'split.', 'testFraction', (v) => v > 0 && v < 1, 'must be a fraction strictly between 0 and 1') ??
+      optNumber(s, 'split.', 'relativeTestStart', (v) => v >= 0, 'must be a non-negative number of seconds') ??
+      optNumber(s, 'split.', 'horizon', pos, 'must be a positive number of seconds') ??
+      optNumber(s, 'split.', 'seed', Number.isInteger, 'must be an integer') ??
+      optBool(s, 'split.', 'excludeTrain');
+    return e ?? ok(s as SplitConfig);
+  }
+  return bad('split.kind', s.kind, 'must be "temporal" or "user"');
+}
+
+/** Validates a parsed JSON value as a RunConfig. */
+export function validateRunConfig(v: unknown): Result<RunConfig, 'bad-config'> {
+  if (!isObj(v)) return bad('(root)', v, 'must be a JSON object');
+  const keys = ['split', 'models', 'itemRecTopK', 'userRecTopC', 'excludeTrain', 'seed', 'epochs', 'match'];
+  const e0 = onlyKeys(v, '', keys);
+  if (e0) return e0;
+  const split = validateSplit(v.split);
+  if (!split.ok) return split;
+  if (!Array.isArray(v.models) || v.models.length === 0) return bad('models', v.models, 'must be a non-empty array of model names');
+  for (let i = 0; i < v.models.length; i++) {
+    const m = v.models[i];
+    if (typeof m !== 'string' || !MODEL_NAMES.includes(m)) return bad(`models[${i}]`, m, `unknown model; expected one of ${MODEL_NAMES.join(', ')}`);
+  }
+  if (new Set(v.models).size !== v.models.length) return bad('models', v.models, 'lists a model twice');
+  if (typeof v.seed !== 'number' || !Number.isInteger(v.seed)) return bad('seed', v.seed, 'must be an integer');
+  const posInt = (x: number) => Number.isInteger(x) && x >= 1;
+  const e1 =
+    optNumber(v, '', 'itemRecTopK', posInt, 'must be a positive integer') ??
+    optNumber(v, '', 'userRecTopC', posInt, 'must be a positive integer') ??
+    optNumber(v, '', 'epochs', posInt, 'must be a positive integer') ??
+    optBool(v, '', 'excludeTrain');
+  if (e1) return e1;
+  if (v.match !== undefined) {
+    const m = v.match;
+    if (!isObj(m)) return bad('match', m, 'must be an object {betas, alphas, mode}');
+    const e2 = onlyKeys(m, 'match.', ['betas', 'alphas', 'mode']);
+    if (e2) return e2;
+    for (const k of ['betas', 'alphas'] as const) {
+      const a = m[k];
+      if (!Array.isArray(a) || a.length === 0) return bad(`match.${k}`, a, 'must be a non-empty array of non-negative numbers');
+      for (let i = 0; i < a.length; i++) {
+        if (typeof a[i] !== 'number' || !Number.isFinite(a[i]) || a[i] < 0) return bad(`match.${k}[${i}]`, a[i], 'must be a non-negative number');
+      }
+    }
+    if (typeof m.mode !== 'string' || m.mode === '') return bad('match.mode', m.mode, 'must be a non-empty string');
+  }
+  return ok(v as unknown as RunConfig);
+}
+
+/** Parses and validates JSON text (a file or a URL parameter). */
+export function parseRunConfig(text: string): Result<RunConfig, 'bad-config'> {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    return err('bad-config', `run config: not valid JSON: ${(e as Error).message}`);
+  }
+  return validateRunConfig(v);
+}
+
+/** URL form: a query parameter value that round-trips through `runConfigFromUrl`. */
+export const runConfigToUrl = (c: RunConfig): string => encodeURIComponent(JSON.stringify(c));
+export const runConfigFromUrl = (s: string): Result<RunConfig, 'bad-config'> => parseRunConfig(decodeURIComponent(s));
+
+/** The split config the run uses: the top-level excludeTrain, when set, overrides the split's. */
+export function effectiveSplit(c: RunConfig): SplitConfig {
+  return c.excludeTrain === undefined ? c.split : { ...c.split, excludeTrain: c.excludeTrain };
+}

@@ -1,0 +1,77 @@
+import type { Dataset, Split, SplitConfig, SplitStats } from '../data/types';
+import type { FitProgress } from '../models/types';
+import type { StopSignal } from '../util/abort';
+import { createRng } from '../util/rng';
+import { err, ok, type Result } from '../util/result';
+import { evaluateItemRec, evaluateUserRec, onePercent, type RecMetrics } from '../metrics/evaluate';
+import { effectiveSplit, type RunConfig } from './config';
+import { defaultRegistry, type ModelMeta, type ModelRegistry } from './registry';
+
+/**
+ * One experiment: split → fit → evaluate, the same in the worker, the CLI and tests. Results use rime's
+ * `ExperimentResult` field names: `item_rec` and `user_rec` map a model name to its metrics.
+ */
+
+export interface ExperimentResult {
+  config: RunConfig;
+  item_rec: Record<string, RecMetrics>;
+  user_rec: Record<string, RecMetrics>;
+  /** Per model: backend, seconds, epochs, final losses, fitted Hawkes coefficients, … */
+  meta: Record<string, ModelMeta & { evalSeconds: number }>;
+  /** Models that could not be fitted or evaluated, with the reason (the rest of the run goes on). */
+  failed: Record<string, { code: string; reason: string }>;
+  /** Table S1 of the split, and the K and C used. */
+  split: SplitStats;
+  itemRecTopK: number;
+  userRecTopC: number;
+}
+
+export type Splitter = (dataset: Dataset, config: SplitConfig) => Result<Split, string>;
+
+export interface RunOptions {
+  /** Builds the split (core/data/split once it exists; tests pass their own). */
+  splitter: Splitter;
+  registry?: ModelRegistry;
+  signal?: StopSignal;
+  onProgress?: (model: string, p: FitProgress) => void;
+  /** Called when a model's metrics are ready, so a UI can fill its table row by row. */
+  onModel?: (name: string, item: RecMetrics, user: RecMetrics) => void;
+}
+
+export async function runExperiment(dataset: Dataset, config: RunConfig, opts: RunOptions): Promise<Result<ExperimentResult, string>> {
+  const sp = opts.splitter(dataset, effectiveSplit(config));
+  if (!sp.ok) return sp;
+  const split = sp.data;
+  const test = split.test;
+  if (test.users.length === 0) return err('empty-test', 'run: the split has no test users');
+  const registry = opts.registry ?? defaultRegistry();
+  const session = registry.session({ dataset, split, config, rng: createRng(config.seed), signal: opts.signal, onProgress: opts.onProgress });
+  const topK = config.itemRecTopK ?? onePercent(test.target.nCols);
+  const topC = config.userRecTopC ?? onePercent(test.users.length);
+  const result: ExperimentResult = { config, item_rec: {}, user_rec: {}, meta: {}, failed: {}, split: split.stats, itemRecTopK: topK, userRecTopC: topC };
+  try {
+    for (const name of config.models) {
+      if (opts.signal?.aborted) return err('aborted', 'run: stopped');
+      const built = await session.build(name);
+      if (!built.ok) {
+        result.failed[name] = { code: built.code, reason: built.reason };
+        continue;
+      }
+      const t0 = Date.now();
+      const src = await built.data.model.scores(test);
+      if (src.nRows !== test.users.length || src.nCols !== test.target.nCols) {
+        result.failed[name] = { code: 'shape', reason: `${name}: scores are ${src.nRows}×${src.nCols}, targets ${test.users.length}×${test.target.nCols}` };
+        continue;
+      }
+      const item = evaluateItemRec(src, test, { topK, dataset });
+      const user = evaluateUserRec(src, test, { topC, dataset });
+      result.item_rec[name] = item;
+      result.user_rec[name] = user;
+      result.meta[name] = { ...built.data.meta, evalSeconds: (Date.now() - t0) / 1000 };
+      opts.onModel?.(name, item, user);
+    }
+  } finally {
+    await session.dispose();
+  }
+  return ok(result);
+}
