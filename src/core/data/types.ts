@@ -97,6 +97,8 @@ export interface Split {
   /** Per user: end (exclusive) of the history seen when fitting on the validation window (calibration of HP, online Dual). */
   validTrainEnd: Int32Array;
   stats: SplitStats;
+  /** Problems that do not stop the split (e.g. an empty validation window), for the UI to show. */
+  warnings?: string[];
 }
 
 /** Table S1 of the paper. */
@@ -110,4 +112,11 @@ export interface SplitStats {
   avgHistLength: number;
   avgTargetLength: number;
   horizon: number;
+  /** Distinct items with at least one test target (testItems counts the candidates: items seen in training, as rime). */
+  targetItems?: number;
+  /** Events in the test windows left out of the targets: items unseen in training, or (excludeTrain) already in history. */
+  droppedTargets?: number;
+  /** Validation rows and their target events. */
+  validUsers?: number;
+  validEvents?: number;
 }
