@@ -2,6 +2,7 @@ import type { Dataset, EvalSet } from '../../data/types';
 import type { IntensityModel } from '../types';
 import { err, ok, type Result } from '../../util/result';
 import { lastTrainTime } from './history';
+import { maximizeLinearIntensity } from './pointProcessSolver';
 
 /**
  * Hawkes user intensity (paper section 3, "RNN-Hawkes"; rime's `Hawkes` over tick's HawkesSumExpKern).
@@ -11,7 +12,8 @@ import { lastTrainTime } from './history';
  * with FIXED log-spaced scales s_r. The first event is the start-of-user channel (rime puts it on a control
  * dimension that excites the data dimension through `x_by_s`); later events self-excite through α (`x_by_x`).
  * Coefficients c = (μ, α, β) ≥ 0 maximise the point-process log-likelihood Σ_users [Σ_{j≥1} log λ(t_j) − ∫₀^end λ],
- * which is concave in c because λ is linear in c with fixed kernels: λ(t_j) = c · f_j and ∫λ = c · G.
+ * which is concave in c because λ is linear in c with fixed kernels: λ(t_j) = c · f_j and ∫λ = c · G; solved by
+ * projected Newton (pointProcessSolver.ts). Kernel states come from the exponential recursion, O(events · R).
  */
 
 /** Fitted coefficients, exported into run metadata. */
@@ -43,7 +45,7 @@ export interface HawkesOptions {
   observeEnd?: Float64Array | number;
   /** Kernel scales in horizons; default log-spaced from 1e-3 to 10× the longest training span, one per decade. */
   scales?: number[];
-  /** MM iterations at most (default 300) and relative log-likelihood tolerance (default 1e-8). */
+  /** Newton iterations at most per stage (default 50) and relative tolerance on the predicted gain (default 1e-10). */
   maxIter?: number;
   tol?: number;
 }
@@ -129,7 +131,12 @@ export function fitHawkes(dataset: Dataset, trainEnd: Int32Array, opts: HawkesOp
     }
   }
 
-  const c = minorizeMaximize(f, G, K, events, users, opts.maxIter ?? 300, opts.tol ?? 1e-8);
+  // Start: μ at half the event rate, the excitation coefficients small and positive.
+  const init = new Float64Array(K);
+  init[0] = Math.max(1e-9, (0.5 * events) / Math.max(1e-12, G[0]));
+  for (let k = 1; k < K; k++) init[k] = G[k] > 0 ? (0.5 * Math.max(events, users)) / ((K - 1) * G[k]) : 0;
+  const sol = maximizeLinearIntensity(f, K, G, init, { maxIter: opts.maxIter, tol: opts.tol });
+  const c = { coef: sol.coef, logLik: sol.objective, iterations: sol.iterations };
   const coefficients: HawkesCoefficients = {
     scales: [...scales],
     mu: c.coef[0],
@@ -142,57 +149,6 @@ export function fitHawkes(dataset: Dataset, trainEnd: Int32Array, opts: HawkesOp
     users,
   };
   return ok(hawkesModel(dataset, h, coefficients));
-}
-
-/**
- * Maximises Σ_e log(c · f_e) − c · G over c ≥ 0 by the EM / minorize-maximize update c_k ← c_k · (Σ_e f_ek/λ_e) / G_k,
- * which keeps c ≥ 0 and never lowers the objective. Each pass also tries an over-relaxed step c_k · ratio_k^ω and keeps
- * it only when the objective rose, falling back to the plain step otherwise (so accepted iterates stay monotone).
- */
-function minorizeMaximize(f: Float32Array, G: Float64Array, K: number, n: number, users: number, maxIter: number, tol: number) {
-  const coef = new Float64Array(K);
-  // Start: μ from the event rate, the excitation coefficients small and positive (EM cannot revive a zero).
-  const rate = n / Math.max(1e-12, G[0]);
-  coef[0] = Math.max(1e-6, 0.5 * rate);
-  for (let k = 1; k < K; k++) coef[k] = G[k] > 0 ? (0.5 * Math.max(n, users)) / ((K - 1) * G[k]) : 0;
-  const ratio = new Float64Array(K);
-  const prevCoef = new Float64Array(K);
-  const prevRatio = new Float64Array(K);
-  let prevL = -Infinity;
-  let omega = 1;
-  let it = 0;
-  for (; it < maxIter; it++) {
-    // One pass: objective at coef and the EM ratios.
-    ratio.fill(0);
-    let logSum = 0;
-    for (let e = 0; e < n; e++) {
-      const row = e * K;
-      let lam = 0;
-      for (let k = 0; k < K; k++) lam += coef[k] * f[row + k];
-      lam = Math.max(lam, 1e-300);
-      logSum += Math.log(lam);
-      const w = 1 / lam;
-      for (let k = 0; k < K; k++) ratio[k] += f[row + k] * w;
-    }
-    let integral = 0;
-    for (let k = 0; k < K; k++) integral += coef[k] * G[k];
-    const L = logSum - integral;
-    if (L < prevL && omega > 1) {
-      // The over-relaxed step overshot: take the plain EM step from the last accepted point instead.
-      for (let k = 0; k < K; k++) coef[k] = G[k] > 0 ? prevCoef[k] * (prevRatio[k] / G[k]) : 0;
-      omega = 1;
-      continue;
-    }
-    const converged = Number.isFinite(prevL) && Math.abs(L - prevL) <= tol * Math.max(1, Math.abs(L));
-    prevL = L;
-    prevCoef.set(coef);
-    prevRatio.set(ratio);
-    if (converged) break;
-    for (let k = 0; k < K; k++) coef[k] = G[k] > 0 ? coef[k] * (ratio[k] / G[k]) ** omega : 0;
-    omega = Math.min(omega * 1.5, 4);
-  }
-  // Return the best accepted point.
-  return { coef: prevCoef, logLik: prevL, iterations: it };
 }
 
 /**
