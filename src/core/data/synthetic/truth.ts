@@ -84,9 +84,26 @@ export function truthAt(
     topItems(r, k) {
       const p = new Float64Array(w.items.nItems);
       probs(r, p);
-      const idx = Int32Array.from({ length: p.length }, (_, i) => i);
-      idx.sort((x, y) => p[y] - p[x] || x - y);
-      return idx.slice(0, Math.min(k, idx.length));
+      return topK(p, Math.min(k, p.length));
     },
   };
+}
+
+/** Indices of the k largest values, largest first (ties: lower index first); an insertion list, O(n) for small k. */
+function topK(p: Float64Array, k: number): Int32Array {
+  const idx = new Int32Array(k);
+  const val = new Float64Array(k).fill(-Infinity);
+  for (let i = 0; i < p.length; i++) {
+    const v = p[i];
+    if (k === 0 || v <= val[k - 1]) continue;
+    let j = k - 1;
+    while (j > 0 && val[j - 1] < v) {
+      val[j] = val[j - 1];
+      idx[j] = idx[j - 1];
+      j--;
+    }
+    val[j] = v;
+    idx[j] = i;
+  }
+  return idx;
 }
