@@ -6,6 +6,7 @@ import { err, ok, type Result } from '../util/result';
 import { evaluateItemRec, evaluateUserRec, onePercent, type RecMetrics } from '../metrics/evaluate';
 import { effectiveSplit, type RunConfig } from './config';
 import { defaultRegistry, type ModelMeta, type ModelRegistry } from './registry';
+import { makeSplit } from '../data/split';
 
 /**
  * One experiment: split → fit → evaluate, the same in the worker, the CLI and tests. Results use rime's
@@ -20,8 +21,9 @@ export interface ExperimentResult {
   meta: Record<string, ModelMeta & { evalSeconds: number }>;
   /** Models that could not be fitted or evaluated, with the reason (the rest of the run goes on). */
   failed: Record<string, { code: string; reason: string }>;
-  /** Table S1 of the split, and the K and C used. */
+  /** Table S1 of the split, its warnings, and the K and C used. */
   split: SplitStats;
+  warnings: string[];
   itemRecTopK: number;
   userRecTopC: number;
 }
@@ -29,8 +31,8 @@ export interface ExperimentResult {
 export type Splitter = (dataset: Dataset, config: SplitConfig) => Result<Split, string>;
 
 export interface RunOptions {
-  /** Builds the split (core/data/split once it exists; tests pass their own). */
-  splitter: Splitter;
+  /** Builds the split; default core/data/split's makeSplit (tests may pass a hand-built one). */
+  splitter?: Splitter;
   registry?: ModelRegistry;
   signal?: StopSignal;
   onProgress?: (model: string, p: FitProgress) => void;
@@ -38,8 +40,8 @@ export interface RunOptions {
   onModel?: (name: string, item: RecMetrics, user: RecMetrics) => void;
 }
 
-export async function runExperiment(dataset: Dataset, config: RunConfig, opts: RunOptions): Promise<Result<ExperimentResult, string>> {
-  const sp = opts.splitter(dataset, effectiveSplit(config));
+export async function runExperiment(dataset: Dataset, config: RunConfig, opts: RunOptions = {}): Promise<Result<ExperimentResult, string>> {
+  const sp = (opts.splitter ?? makeSplit)(dataset, effectiveSplit(config));
   if (!sp.ok) return sp;
   const split = sp.data;
   const test = split.test;
@@ -48,7 +50,7 @@ export async function runExperiment(dataset: Dataset, config: RunConfig, opts: R
   const session = registry.session({ dataset, split, config, rng: createRng(config.seed), signal: opts.signal, onProgress: opts.onProgress });
   const topK = config.itemRecTopK ?? onePercent(test.target.nCols);
   const topC = config.userRecTopC ?? onePercent(test.users.length);
-  const result: ExperimentResult = { config, item_rec: {}, user_rec: {}, meta: {}, failed: {}, split: split.stats, itemRecTopK: topK, userRecTopC: topC };
+  const result: ExperimentResult = { config, item_rec: {}, user_rec: {}, meta: {}, failed: {}, split: split.stats, warnings: split.warnings ?? [], itemRecTopK: topK, userRecTopC: topC };
   try {
     for (const name of config.models) {
       if (opts.signal?.aborted) return err('aborted', 'run: stopped');

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run } from './run';
+import { UsageError } from '../command';
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) }, out, err };
+}
+
+describe('rimw run', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rimw-run-'));
+
+  it('runs a config on a synthetic world and writes rime-style results', async () => {
+    const cfg = join(dir, 'cfg.json');
+    const out = join(dir, 'res.json');
+    writeFileSync(cfg, JSON.stringify({ split: { kind: 'temporal', horizon: 7 * 86400 }, models: ['Pop', 'Hawkes', 'Rand', 'ALS'], seed: 2, itemRecTopK: 10 }));
+    const c = capture();
+    expect(await run.run(['synth:small:5', '--config', cfg, '--out', out], c.io)).toBe(0);
+    const res = JSON.parse(readFileSync(out, 'utf8'));
+    expect(Object.keys(res.item_rec)).toEqual(['Pop', 'Hawkes', 'Rand']);
+    expect(Object.keys(res.user_rec)).toEqual(['Pop', 'Hawkes', 'Rand']);
+    expect(res.item_rec.Pop['recs/user']).toBe(10);
+    expect(res.failed.ALS.code).toBe('unknown-model');
+    expect(res.meta.Hawkes.hawkes.mu).toBeGreaterThanOrEqual(0);
+    expect(res.split.horizon).toBe(7 * 86400);
+    expect(res.user_rec.Hawkes.recall).toBeGreaterThan(res.user_rec.Rand.recall);
+    expect(c.err.join('\n')).toMatch(/ALS +skipped/);
+  });
+
+  it('refuses a bad config naming the field and value, and a bad dataset name', async () => {
+    const cfg = join(dir, 'bad.json');
+    writeFileSync(cfg, JSON.stringify({ split: { kind: 'temporal' }, models: ['Pop'], seed: 1, itemRecTopK: -3 }));
+    const c = capture();
+    expect(await run.run(['synth:small', '--config', cfg], c.io)).toBe(1);
+    expect(c.err.join('')).toContain('itemRecTopK = -3');
+    const c2 = capture();
+    expect(await run.run(['synth:nope', '--models', 'Pop'], c2.io)).toBe(1);
+    expect(c2.err.join('')).toContain("unknown synthetic preset 'nope'");
+    const c3 = capture();
+    expect(await run.run(['synth:small', '--models', 'Pop,Nope'], c3.io)).toBe(1);
+    expect(c3.err.join('')).toContain('models[1] = "Nope"');
+    await expect(run.run(['synth:small', '--bogus'], capture().io)).rejects.toThrow(UsageError);
+  });
+});
