@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { dataApi, summarise } from './data.api';
+import { parseInteractions } from './data.parse';
+
+const bytes = (s: string | Uint8Array, chunk = 7) => {
+  const b = typeof s === 'string' ? new TextEncoder().encode(s) : s;
+  return (async function* () {
+    for (let i = 0; i < b.length; i += chunk) yield b.subarray(i, i + chunk);
+  })();
+};
+
+describe('parseInteractions (interim loader)', () => {
+  it('reads a headed CSV split across tiny chunks, sorting by user then time', async () => {
+    const r = await parseInteractions(bytes('userId,movieId,rating,timestamp\r\n2,10,4.0,50\n1,11,3.5,20\n2,11,1,30\n1,10,5,10\n'));
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const d = r.dataset;
+    expect(d.userIds).toEqual(['2', '1']);
+    expect(d.itemIds).toEqual(['10', '11']);
+    // user "2" (idx 0): events at 30 then 50; user "1" (idx 1): 10 then 20.
+    expect(Array.from(d.user)).toEqual([0, 0, 1, 1]);
+    expect(Array.from(d.time)).toEqual([30, 50, 10, 20]);
+    expect(Array.from(d.item)).toEqual([1, 0, 0, 1]);
+    expect(Array.from(d.value!)).toEqual([1, 4, 5, 3.5]);
+    expect(Array.from(d.userOffsets)).toEqual([0, 2, 4]);
+    expect(Array.from(d.itemCounts)).toEqual([2, 2]);
+  });
+
+  it('reads the :: format without a header and lists bad lines with their numbers', async () => {
+    const r = await parseInteractions(bytes('1::5::3::100\n1::6::3\n2::5::4::oops\n2::7::1::90\n'));
+    expect(r.ok).toBe(true);
+    expect(r.problems.map((p) => p.line)).toEqual([2, 3]);
+    expect(r.problems[1].reason).toMatch(/timestamp "oops"/);
+  });
+
+  it('refuses a header-only file and a binary file', async () => {
+    const h = await parseInteractions(bytes('userId,movieId,rating,timestamp\n'));
+    expect(h.ok === false && h.reason).toMatch(/header but no events/);
+    const bin = await parseInteractions(bytes(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 10, 0, 0, 0xff, 10])));
+    expect(bin.ok).toBe(false);
+    expect(bin.problems[0].reason).toMatch(/binary/);
+  });
+
+  it('MovieLens small: 100,836 ratings by 610 users (README figures) on 9,724 distinct rated movies', async () => {
+    const file = readFileSync(resolve(__dirname, '../../shared/data/ml-latest-small/ratings.csv'));
+    const r = await parseInteractions(bytes(new Uint8Array(file), 1 << 16));
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const s = summarise(r.dataset, 'ratings.csv');
+    expect([s.nEvents, s.nUsers, s.nItems]).toEqual([100_836, 610, 9_724]);
+    // Every user of ml-latest-small has at least 20 ratings: no user in the bins below 16.
+    expect(s.charts.perUserCount.slice(0, 4)).toEqual([0, 0, 0, 0]);
+    expect(s.charts.perUserCount.reduce((a, b) => a + b, 0)).toBe(610);
+  });
+});
+
+describe('dataApi', () => {
+  it('keeps the previous data when a load is refused', async () => {
+    const first = await dataApi.loadFile(new Blob(['u,i,r,t\n1,1,1,1\n1,2,1,2\n2,1,1,3\n']), 'good.csv');
+    expect(first.ok && [first.data.nEvents, first.data.nUsers, first.data.nItems]).toEqual([3, 2, 2]);
+    const bad = await dataApi.loadFile(new Blob(['userId,movieId,rating,timestamp\n']), 'bad.csv');
+    expect(bad.ok).toBe(false);
+    expect(!bad.ok && bad.reason).toMatch(/bad\.csv: .*previous data kept/);
+    expect(dataApi.summary()?.source).toBe('good.csv');
+  });
+
+  it('summarise bins events per user by powers of two and ranks item popularity', () => {
+    // Users with 1, 2, 3 and 5 events → bins [1,2): 1, [2,4): 2, [4,8): 1. Items counts 6, 4, 1.
+    const lens = [1, 2, 3, 5];
+    const userOffsets = Int32Array.from([0, 1, 3, 6, 11]);
+    const item = Int32Array.from([0, 0, 1, 0, 1, 2, 0, 0, 0, 1, 1]);
+    const s = summarise(
+      { userIds: ['a', 'b', 'c', 'd'], itemIds: ['x', 'y', 'z'], user: Int32Array.from(lens.flatMap((l, u) => Array(l).fill(u))), item, time: new Float64Array(11).map((_, i) => i), userOffsets, itemCounts: Int32Array.from([6, 4, 1]), nUsers: 4, nItems: 3 },
+      't',
+    );
+    expect(s.charts.perUserBinLo).toEqual([1, 2, 4]);
+    expect(s.charts.perUserCount).toEqual([1, 2, 1]);
+    expect(s.charts.popRank).toEqual([1, 2, 3]);
+    expect(s.charts.popCount).toEqual([6, 4, 1]);
+    expect([s.tMin, s.tMax]).toEqual([0, 10]);
+  });
+});

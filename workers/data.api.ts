@@ -1,0 +1,163 @@
+/**
+ * The data worker's API: builds and keeps the Dataset inside the worker and hands the page small summaries.
+ * Importable in Node tests (no DOM, no Comlink here); data.worker.ts only exposes it.
+ */
+import type { Dataset } from '../src/core/data/types';
+import { generateSynthetic, presetConfig, type SynthPreset } from '../src/core/data/synthetic';
+import { err, ok, type Result } from '../src/core/util/result';
+import { parseInteractions } from './data.parse';
+
+/** Events-per-user and item-popularity shapes for the summary charts (small: ≤ ~60 and ≤ 256 points). */
+export interface DataCharts {
+  /** Log-2 bins of events per user: users with a count in [binLo[i], 2·binLo[i]). */
+  perUserBinLo: number[];
+  perUserCount: number[];
+  /** Item popularity by rank (1 = most popular), subsampled on a log grid of ranks. */
+  popRank: number[];
+  popCount: number[];
+}
+
+/** What the page holds about the loaded data: a few numbers, never the arrays. */
+export interface DataSummary {
+  /** Where it came from, e.g. "synthetic small (seed 1)" or the file name. */
+  source: string;
+  nEvents: number;
+  /** Users and items with at least one event. */
+  nUsers: number;
+  nItems: number;
+  /** First and last event, unix seconds. */
+  tMin: number;
+  tMax: number;
+  charts: DataCharts;
+}
+
+export type DataErrorCode = 'bad-config' | 'bad-file' | 'cancelled' | 'empty';
+
+/** A line the loader skipped, shown to the user in `data.problems`. */
+export interface LoadProblem {
+  /** 1-based line number in the file. */
+  line: number;
+  reason: string;
+  /** The line as read, cut to 200 characters (rendered as text only). */
+  text: string;
+}
+
+/** A refused load: the reason and the problems seen; the previous data stays loaded. */
+export interface LoadRefusal {
+  ok: false;
+  code: DataErrorCode;
+  reason: string;
+  problems: LoadProblem[];
+}
+
+export type LoadResult = { ok: true; data: DataSummary; problems: LoadProblem[] } | LoadRefusal;
+
+/** Summary numbers and chart shapes of a Dataset (O(events) once, then O(users + items log items)). */
+export function summarise(d: Dataset, source: string): DataSummary {
+  let nUsers = 0;
+  let maxLen = 0;
+  for (let u = 0; u < d.nUsers; u++) {
+    const len = d.userOffsets[u + 1] - d.userOffsets[u];
+    if (len > 0) nUsers++;
+    if (len > maxLen) maxLen = len;
+  }
+  const nBins = maxLen > 0 ? Math.floor(Math.log2(maxLen)) + 1 : 0;
+  const perUserCount = new Array<number>(nBins).fill(0);
+  for (let u = 0; u < d.nUsers; u++) {
+    const len = d.userOffsets[u + 1] - d.userOffsets[u];
+    if (len > 0) perUserCount[Math.floor(Math.log2(len))]++;
+  }
+  const counts = Array.from(d.itemCounts).filter((c) => c > 0).sort((a, b) => b - a);
+  const popRank: number[] = [];
+  const popCount: number[] = [];
+  let last = 0;
+  for (let k = 0; k < 256 && counts.length > 0; k++) {
+    // Ranks spread evenly on a log axis from 1 to the number of items.
+    const r = Math.round(Math.exp((Math.log(counts.length) * k) / 255));
+    if (r === last) continue;
+    last = r;
+    popRank.push(r);
+    popCount.push(counts[r - 1]);
+  }
+  let tMin = Infinity;
+  let tMax = -Infinity;
+  for (let e = 0; e < d.time.length; e++) {
+    const t = d.time[e];
+    if (t < tMin) tMin = t;
+    if (t > tMax) tMax = t;
+  }
+  return {
+    source,
+    nEvents: d.user.length,
+    nUsers,
+    nItems: counts.length,
+    tMin,
+    tMax,
+    charts: { perUserBinLo: perUserCount.map((_, i) => 2 ** i), perUserCount, popRank, popCount },
+  };
+}
+
+/** The dataset this worker holds (one at a time; a refused load keeps it). */
+let current: { dataset: Dataset; summary: DataSummary } | null = null;
+/** Generation counter of file loads: a newer load or cancel() makes an older one stop. */
+let loadToken = 0;
+
+export const dataApi = {
+  /** Generates the built-in synthetic world (preset sizes from core/data/synthetic) and keeps it as the current data. */
+  generate(preset: SynthPreset, seed: number): Result<DataSummary, DataErrorCode> {
+    const g = generateSynthetic(presetConfig(preset, seed));
+    if (!g.ok) return g;
+    const summary = summarise(g.data.dataset, `synthetic ${preset} (seed ${seed})`);
+    current = { dataset: g.data.dataset, summary };
+    return ok(summary);
+  },
+
+  /** Summary of the data held now, or null before anything was loaded. */
+  summary(): DataSummary | null {
+    return current?.summary ?? null;
+  },
+
+  /**
+   * Streams a File/Blob through the parser (File.stream() reader → chunks), reporting bytes read; `cancel()` stops it
+   * between chunks. A refused file leaves the current data in place.
+   */
+  async loadFile(file: Blob, name: string, onProgress?: (bytes: number, total: number) => void): Promise<LoadResult> {
+    const token = ++loadToken;
+    const reader = file.stream().getReader();
+    let bytes = 0;
+    const parsed = await parseInteractions(
+      (async function* () {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) return;
+          if (token !== loadToken) {
+            await reader.cancel();
+            return;
+          }
+          bytes += value.byteLength;
+          onProgress?.(bytes, file.size);
+          yield value;
+        }
+      })(),
+    );
+    if (token !== loadToken) return { ok: false, code: 'cancelled', reason: `${name}: loading cancelled, previous data kept`, problems: [] };
+    if (!parsed.ok) return { ...parsed, reason: `${name}: ${parsed.reason}; previous data kept` };
+    const r = dataApi.adopt(parsed.dataset, name);
+    return r.ok ? { ok: true, data: r.data, problems: parsed.problems } : { ...r, problems: parsed.problems };
+  },
+
+  /** Stops a running loadFile between chunks. */
+  cancel(): void {
+    loadToken++;
+  },
+
+  /** Adopts a Dataset built elsewhere in this worker (the file loader) after checking it is not empty. */
+  adopt(dataset: Dataset, source: string): Result<DataSummary, DataErrorCode> {
+    if (dataset.user.length === 0) return err('empty', `${source}: no events were read, previous data kept`);
+    const summary = summarise(dataset, source);
+    current = { dataset, summary };
+    return ok(summary);
+  },
+};
+
+export type DataApi = typeof dataApi;

@@ -1,0 +1,4 @@
+import * as Comlink from 'comlink';
+import { dataApi } from './data.api';
+
+Comlink.expose(dataApi);
