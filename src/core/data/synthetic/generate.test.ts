@@ -31,6 +31,14 @@ describe('synthetic generator', () => {
     }
     expect(Int32Array.from(items)).toEqual(D.item);
     expect(Int32Array.from(offs)).toEqual(D.userOffsets);
+    // A stop signal ends the stream at a block boundary.
+    const signal = { aborted: false };
+    let seen = 0;
+    for (const b of eventBlocks(W, 100, signal)) {
+      seen = b.userEnd;
+      signal.aborted = true;
+    }
+    expect(seen).toBe(100);
   });
 
   it('builds a well-formed Dataset: CSR order, sorted times inside each user life, counts', () => {

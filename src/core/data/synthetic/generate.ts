@@ -5,6 +5,7 @@
  */
 import type { Dataset } from '../types';
 import { createRng } from '../../util/rng';
+import type { StopSignal } from '../../util/abort';
 import { ok, type Result } from '../../util/result';
 import { resolveSynthConfig, type ResolvedSynthConfig, type SynthConfig } from './config';
 import { advance, expectedCount, nextWait, type HawkesParams } from './hawkes';
@@ -131,10 +132,15 @@ function simulateUser(w: SynthWorld, u: number, buf: EventBuffer): void {
   }
 }
 
-/** Streams the world's events in blocks of `blockUsers` users (the last block may be shorter). */
-export function* eventBlocks(w: SynthWorld, blockUsers = 1024): Generator<EventBlock> {
+/**
+ * Streams the world's events in blocks of `blockUsers` users (the last block may be shorter). A plain iterable, so
+ * `for await` works too; a caller that wants to yield to its event loop awaits between blocks. Stops early, at a block
+ * boundary, once `signal` is aborted.
+ */
+export function* eventBlocks(w: SynthWorld, blockUsers = 1024, signal?: StopSignal): Generator<EventBlock> {
   const n = w.config.nUsers;
   for (let u0 = 0; u0 < n; u0 += blockUsers) {
+    if (signal?.aborted) return;
     const u1 = Math.min(n, u0 + blockUsers);
     let expected = 0;
     for (let u = u0; u < u1; u++) expected += w.users.expectedEvents[u];
