@@ -26,7 +26,7 @@ const DAY = 86_400;
 /** Cap of the default temporal horizon: four weeks, the scale of rime's Netflix windows (two weeks each) and of a campaign. */
 const MAX_DEFAULT_HORIZON = 28 * DAY;
 
-/** Earliest and latest event time, and per-user first / last event times (NaN for users without events). */
+/** Earliest and latest event time of the log, unix seconds. */
 function timeRange(ds: Dataset): { tMin: number; tMax: number } {
   let tMin = Infinity;
   let tMax = -Infinity;
