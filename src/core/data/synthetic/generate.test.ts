@@ -8,7 +8,7 @@ import type { Dataset } from '../types';
 const DAY = 86_400;
 const base = { nUsers: 3000, nItems: 200, targetEvents: 60_000, seed: 7 };
 
-function world(c = base): SynthWorld {
+function world(c: SynthConfig = base): SynthWorld {
   const w = makeWorld(c);
   if (!w.ok) throw new Error(w.reason);
   return w.data;
@@ -180,6 +180,64 @@ describe('ground truth against the generated events', () => {
     }
     expect(Math.abs(obs - e1) / Math.sqrt(v1)).toBeLessThan(4);
     expect((obs - e0) / Math.sqrt(v0)).toBeGreaterThan(6);
+  });
+});
+
+describe('ground truth of λ(x, y) with recency ρ = 0', () => {
+  it('window counts per (user group × item topic) cell match Σ_u E[N_u]·p_u(cell); a popularity-only guess fails', () => {
+    const w = world({ ...base, nItems: 60, recency: 0 });
+    const ds = buildSynthDataset(w);
+    const K = w.items.nTopics;
+    const users = Int32Array.from({ length: ds.nUsers }, (_, u) => u);
+    const T = w.config.t0 + w.config.span / 3;
+    const h = 60 * DAY;
+    const tr = truthAt(w, users, T, h, datasetEvents(ds));
+    // Cells: users grouped by their dominant topic g, items by their topic k.
+    const group = (u: number) => {
+      let g = 0;
+      for (let k = 1; k < K; k++) if (w.users.topics[u * K + k] > w.users.topics[u * K + g]) g = k;
+      return g;
+    };
+    // Given the user, items are iid draws from p_u, so a cell with mass q has Var = q E[N] + q² (Var N − E[N]); a Hawkes
+    // count has Var N ≤ E[N]/(1 − n)² (n = a_s + a_l, the cluster-size bound), which bounds each cell's variance.
+    const over = 1 / (1 - w.config.aShort - w.config.aLong) ** 2 - 1;
+    const expected = new Float64Array(K * K);
+    const variance = new Float64Array(K * K);
+    const observed = new Float64Array(K * K);
+    const p = new Float64Array(60);
+    for (let u = 0; u < ds.nUsers; u++) {
+      const g = group(u);
+      for (let e = ds.userOffsets[u]; e < ds.userOffsets[u + 1]; e++) {
+        if (ds.time[e] >= T && ds.time[e] < T + h) observed[g * K + w.items.itemTopic[ds.item[e]]]++;
+      }
+      const en = tr.expectedCount[u];
+      if (en === 0) continue;
+      tr.itemProbs(u, p);
+      const q = new Float64Array(K);
+      for (let y = 0; y < 60; y++) q[w.items.itemTopic[y]] += p[y];
+      for (let k = 0; k < K; k++) {
+        expected[g * K + k] += en * q[k];
+        variance[g * K + k] += en * q[k] + q[k] * q[k] * en * over;
+      }
+    }
+    let x = 0, df = 0;
+    for (let c = 0; c < K * K; c++) {
+      if (expected[c] < 5) continue;
+      x += (observed[c] - expected[c]) ** 2 / variance[c];
+      df++;
+    }
+    expect(df).toBeGreaterThan(8);
+    expect(x).toBeLessThan(df + 5 * Math.sqrt(2 * df));
+    // Popularity-only guess: each group's window total spread by the overall share of each topic's items.
+    const share = new Float64Array(K);
+    for (let y = 0; y < 60; y++) share[w.items.itemTopic[y]] += ds.itemCounts[y] / ds.time.length;
+    let xw = 0;
+    for (let g = 0; g < K; g++) {
+      let tot = 0;
+      for (let k = 0; k < K; k++) tot += observed[g * K + k];
+      for (let k = 0; k < K; k++) if (expected[g * K + k] >= 5) xw += (observed[g * K + k] - tot * share[k]) ** 2 / variance[g * K + k];
+    }
+    expect(xw).toBeGreaterThan(df + 10 * Math.sqrt(2 * df));
   });
 });
 
