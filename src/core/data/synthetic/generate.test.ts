@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildSynthDataset, eventBlocks, generateSynthetic, makeWorld, userHawkes, type SynthWorld } from './generate';
-import { presetConfig, resolveSynthConfig, SYNTH_PRESETS } from './config';
+import { presetConfig, resolveSynthConfig, SYNTH_PRESETS, type SynthConfig } from './config';
 import { datasetEvents, truthAt } from './truth';
 import { expectedCount } from './hawkes';
 import type { Dataset } from '../types';
