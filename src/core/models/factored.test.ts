@@ -6,7 +6,7 @@ import { materialize } from './scores';
 describe('factoredScores', () => {
   const rng = createRng(1);
   const nRows = 11; // not a multiple of the 4-row block
-  const nCols = 7;
+  const nCols = 7; // odd: exercises the 2-column tail
   const D = 5;
   const U = Float32Array.from({ length: nRows * D }, () => rng.normal());
   const V = Float32Array.from({ length: nCols * D }, () => rng.normal());
