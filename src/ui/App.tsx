@@ -1,14 +1,52 @@
-/** The one page: Data → Train → Results → Planner → Paradox. Sections never unmount. */
+/** The one page: Data → Train → Results → Planner → Paradox. Sections never unmount; each has its own error boundary. */
+import { useEffect, type ReactNode } from 'react';
+import { startPage } from '../state/ui';
+import { useStore } from '../state/store';
+import { ErrorBoundary } from './ErrorBoundary';
+import { DataSection } from './data/DataSection';
+import { ParadoxSection } from './paradox/ParadoxSection';
+
+function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
+  return (
+    <section id={id} aria-labelledby={`${id}-h`}>
+      <h2 id={`${id}-h`}>{title}</h2>
+      <ErrorBoundary name={id}>{children}</ErrorBoundary>
+    </section>
+  );
+}
+
 export function App() {
+  const config = useStore((s) => s.ui.config);
+  const urlProblem = useStore((s) => s.ui.urlProblem);
+  useEffect(startPage, []);
   return (
     <main className="app">
       <header className="app-header">
         <h1>RIM Workbench</h1>
         <p>Recurrent Intensity Models for recommendation and marketing: who buys what, and when.</p>
+        <nav>
+          <a href="#data">1 Data</a> <a href="#train">2 Train</a> <a href="#results">3 Results</a> <a href="#planner">4 Planner</a> <a href="#paradox">5 Paradox</a>
+        </nav>
+        {urlProblem && <p className="error">The link's run config was refused ({urlProblem}); using the default.</p>}
       </header>
-      <section id="data" aria-labelledby="data-h">
-        <h2 id="data-h">1. Data</h2>
-      </section>
+      <Section id="data" title="1. Data">
+        <DataSection />
+      </Section>
+      <Section id="train" title="2. Train">
+        <p className="pending">
+          Model training in the browser is not wired into the page yet. The run it will use (kept in the URL, seed included):
+        </p>
+        <pre className="config" data-testid="train.config">{JSON.stringify(config, null, 1)}</pre>
+      </Section>
+      <Section id="results" title="3. Results">
+        <p className="pending">ItemRec and UserRec tables appear here after training (not wired yet).</p>
+      </Section>
+      <Section id="planner" title="4. Planner">
+        <p className="pending">The matching planner (item exposure β, user capacity α) appears here after training (not wired yet).</p>
+      </Section>
+      <Section id="paradox" title="5. The Bayesian paradox">
+        <ParadoxSection />
+      </Section>
     </main>
   );
 }

@@ -1,0 +1,63 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { AppPage } from './pages/app';
+
+const ML = resolve(process.cwd(), '../shared/data/ml-latest-small');
+
+test('opens on the synthetic world, loads MovieLens as CSV and as ::, refuses bad files, stays local', async ({ page }, info) => {
+  const app = new AppPage(page);
+  await app.open();
+  await expect(app.summary.locator('dd').first()).toHaveText(/synthetic small/);
+  const synth = await app.summaryCounts();
+  expect(synth.events).toBeGreaterThan(50_000);
+  expect(synth.users).toBeGreaterThan(500);
+  await expect(page.getByTestId('data.chart.popularity').locator('svg.main-svg').first()).toBeVisible();
+  await page.screenshot({ path: 'test-results/01-open.png', fullPage: true });
+
+  await app.uploadAndWait(`${ML}/ratings.csv`, 'ratings.csv');
+  expect(await app.summaryCounts()).toMatchObject({ events: 100_836, users: 610 });
+  await page.screenshot({ path: 'test-results/02-ratings-csv.png' });
+
+  await app.uploadAndWait(`${ML}/ratings.dat`, 'ratings.dat');
+  expect(await app.summaryCounts()).toMatchObject({ events: 100_836, users: 610 });
+
+  const headerOnly = info.outputPath('header-only.csv');
+  writeFileSync(headerOnly, 'userId,movieId,rating,timestamp\n');
+  await app.upload.setInputFiles(headerOnly);
+  await expect(app.problems).toContainText('header-only.csv');
+  await expect(app.problems).toContainText('previous data kept');
+  expect(await app.summaryCounts()).toMatchObject({ events: 100_836, users: 610, source: 'ratings.dat' });
+
+  const binary = info.outputPath('image.png');
+  writeFileSync(binary, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0xff, 0xfe, 0x0a, 0, 1, 2]));
+  await app.upload.setInputFiles(binary);
+  await expect(app.problems).toContainText('image.png');
+  await expect(app.problems).toContainText('binary');
+  expect(await app.summaryCounts()).toMatchObject({ events: 100_836, users: 610, source: 'ratings.dat' });
+  await page.screenshot({ path: 'test-results/03-refused.png' });
+
+  expect(app.foreignRequests()).toEqual([]);
+});
+
+test('the paradox: Bayes puts inactive users first, RIM does not until μ passes 8/3', async ({ page }) => {
+  const app = new AppPage(page);
+  await app.open();
+  await app.mu.scrollIntoViewIfNeeded();
+  await app.setMu(0.5);
+  expect(await app.order(app.bayes)).toBe('∅|[C]|[A, B]');
+  expect(await app.order(app.mtpp)).toBe('[A, B]|[C]|∅');
+  await app.setMu(3);
+  await expect(app.mtpp).toHaveAttribute('data-order', '∅|[A, B]|[C]');
+  // Bayes rule never looks at μ.
+  expect(await app.order(app.bayes)).toBe('∅|[C]|[A, B]');
+  await app.setMu(0.5);
+  await page.getByTestId('paradox.simulate').click();
+  const bayes = Number(await page.getByTestId('paradox.sim.bayes').textContent());
+  const mtpp = Number(await page.getByTestId('paradox.sim.mtpp').textContent());
+  expect(mtpp).toBeGreaterThan(2 * bayes);
+  await page.getByTestId('paradox.view').screenshot({ path: 'test-results/04-paradox.png' });
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await page.screenshot({ path: 'test-results/05-wide.png', fullPage: true });
+  expect(app.foreignRequests()).toEqual([]);
+});

@@ -1,0 +1,60 @@
+/** Page object of the workbench: test ids live here, specs speak in user actions. */
+import { expect, type Locator, type Page } from '@playwright/test';
+
+export class AppPage {
+  readonly upload: Locator;
+  readonly summary: Locator;
+  readonly problems: Locator;
+  readonly mu: Locator;
+  readonly bayes: Locator;
+  readonly mtpp: Locator;
+  /** Every request URL the page made, for the "no data leaves the browser" check. */
+  readonly requests: string[] = [];
+
+  constructor(readonly page: Page) {
+    this.upload = page.getByTestId('data.upload.input');
+    this.summary = page.getByTestId('data.summary');
+    this.problems = page.getByTestId('data.problems');
+    this.mu = page.getByTestId('paradox.mu');
+    this.bayes = page.getByTestId('paradox.ranking.bayes');
+    this.mtpp = page.getByTestId('paradox.ranking.mtpp');
+    page.on('request', (r) => this.requests.push(r.url()));
+  }
+
+  async open(): Promise<void> {
+    await this.page.goto('/');
+    await expect(this.page.getByRole('heading', { name: 'RIM Workbench' })).toBeVisible();
+  }
+
+  /** Waits until the summary shows `events` (a number) and returns the events and users it reports. */
+  async summaryCounts(): Promise<{ events: number; users: number; source: string }> {
+    await expect(this.summary).toBeVisible();
+    const events = Number(await this.summary.getAttribute('data-events'));
+    const users = Number(await this.summary.getAttribute('data-users'));
+    const source = (await this.summary.locator('dd').first().textContent()) ?? '';
+    return { events, users, source };
+  }
+
+  async uploadAndWait(path: string, sourceName: string): Promise<void> {
+    await this.upload.setInputFiles(path);
+    await expect(this.summary.locator('dd').first()).toHaveText(sourceName);
+  }
+
+  /** Sets μ through the range input (a real input event, as a drag would give). */
+  async setMu(mu: number): Promise<void> {
+    await this.mu.fill(String(mu));
+  }
+
+  order(ranking: Locator): Promise<string | null> {
+    return ranking.getAttribute('data-order');
+  }
+
+  /** Requests to any origin other than the local preview server. */
+  foreignRequests(): string[] {
+    return this.requests.filter((u) => {
+      if (u.startsWith('data:') || u.startsWith('blob:')) return false;
+      const h = new URL(u).hostname;
+      return h !== 'localhost' && h !== '127.0.0.1';
+    });
+  }
+}

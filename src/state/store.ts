@@ -1,0 +1,61 @@
+/**
+ * The page's store, in slices (STYLE: handles and small summaries only; big arrays stay in the workers).
+ * Components select from it; actions live in the slice modules as exported functions.
+ */
+import { create } from 'zustand';
+import type { DataSummary } from '../bridge/data';
+import type { LoadProblem } from '../../workers/data.api';
+import { FIGURE2_GROUPS, type ParadoxGroup } from '../core/paradox';
+import type { SimulationResult } from '../core/paradox';
+
+export interface DatasetSlice {
+  dataset: {
+    /** idle before the first data; busy while generating or loading; the summary stays during a busy load. */
+    status: 'idle' | 'busy' | 'ready';
+    /** What is being done now, e.g. "Reading ratings.csv". */
+    activity: string;
+    summary: DataSummary | null;
+    /** Bytes read of the file being loaded (null when not loading a file). */
+    progress: { loaded: number; total: number } | null;
+    /** Lines skipped or the reason a file was refused. */
+    problems: LoadProblem[];
+    /** Last refusal or failure, shown above the summary; the previous data stays. */
+    error: string | null;
+  };
+}
+
+export interface ParadoxSlice {
+  paradox: {
+    groups: ParadoxGroup[];
+    /** Background intensity of inactive users, events per week (Figure 2's μ). */
+    mu: number;
+    nUsers: number;
+    topC: number;
+    seed: number;
+    simulation: SimulationResult | null;
+  };
+}
+
+export interface UiSlice {
+  ui: {
+    /** The run config as a JSON object, mirrored in the URL hash. */
+    config: Record<string, unknown>;
+    /** Why the URL's config was refused (the default is used instead), or null. */
+    urlProblem: string | null;
+  };
+}
+
+export type AppState = DatasetSlice & ParadoxSlice & UiSlice;
+
+export const initialState = (): AppState => ({
+  dataset: { status: 'idle', activity: '', summary: null, progress: null, problems: [], error: null },
+  paradox: { groups: FIGURE2_GROUPS.map((g) => ({ ...g })), mu: 0.5, nUsers: 10_000, topC: 1_000, seed: 1, simulation: null },
+  ui: { config: {}, urlProblem: null },
+});
+
+export const useStore = create<AppState>()(() => initialState());
+
+/** Shallow-merges into one slice. */
+export function patch<K extends keyof AppState>(slice: K, part: Partial<AppState[K]>): void {
+  useStore.setState((s) => ({ [slice]: { ...s[slice], ...part } }) as Partial<AppState>);
+}

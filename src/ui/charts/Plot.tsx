@@ -1,0 +1,66 @@
+/**
+ * The only place Plotly is imported (the basic partial bundle, loaded lazily so the first paint never waits for it).
+ * <Plot> draws with Plotly.react in place; `drawInto` is the same call for high-frequency updates from a store
+ * subscription, outside React renders (STYLE habit 12).
+ */
+import { useEffect, useRef, useState } from 'react';
+import type { PlotlyStatic } from 'plotly.js-basic-dist-min';
+
+let plotly: Promise<PlotlyStatic> | null = null;
+const loadPlotly = () => (plotly ??= import('plotly.js-basic-dist-min').then((m) => m.default));
+
+export type Trace = Record<string, unknown>;
+export type Layout = Record<string, unknown>;
+
+const BASE_LAYOUT: Layout = {
+  margin: { l: 56, r: 12, t: 28, b: 44 },
+  font: { family: 'system-ui, sans-serif', size: 12 },
+  paper_bgcolor: 'rgba(0,0,0,0)',
+  plot_bgcolor: 'rgba(0,0,0,0)',
+  showlegend: false,
+};
+
+/** Draws or redraws in place; safe to call many times per second. */
+export async function drawInto(el: HTMLElement, data: Trace[], layout: Layout): Promise<void> {
+  const P = await loadPlotly();
+  await P.react(el, data, { ...BASE_LAYOUT, ...layout }, { displayModeBar: false, responsive: true, staticPlot: false });
+}
+
+export interface PlotProps {
+  data: Trace[];
+  layout: Layout;
+  /** File name for exports and the accessible label of the figure. */
+  name: string;
+  testId?: string;
+  height?: number;
+}
+
+export function Plot({ data, layout, name, testId, height = 240 }: PlotProps) {
+  const ref = useRef<HTMLDivElement>(null);
+  const [failed, setFailed] = useState<string | null>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    drawInto(el, data, { height, ...layout }).catch((e: unknown) => setFailed(e instanceof Error ? e.message : String(e)));
+  }, [data, layout, height]);
+  useEffect(() => {
+    const el = ref.current;
+    return () => {
+      if (el) void loadPlotly().then((P) => P.purge(el));
+    };
+  }, []);
+  const save = (format: 'png' | 'svg') => {
+    const el = ref.current;
+    if (el) void loadPlotly().then((P) => P.downloadImage(el, { format, filename: name.replace(/[^\w-]+/g, '_') }));
+  };
+  return (
+    <figure className="plot" data-testid={testId} aria-label={name}>
+      <div ref={ref} className="plot-canvas" style={{ height }} />
+      {failed && <p className="error">Chart failed: {failed}</p>}
+      <figcaption className="plot-tools">
+        <button type="button" onClick={() => save('png')}>PNG</button>
+        <button type="button" onClick={() => save('svg')}>SVG</button>
+      </figcaption>
+    </figure>
+  );
+}

@@ -1,0 +1,136 @@
+/** Section 1: the data. Opens on the synthetic world; a file can be chosen or dropped; refusals keep the old data. */
+import { useState, type DragEvent } from 'react';
+import { cancelLoad, loadFile, loadSynthetic } from '../../state/dataset';
+import { useStore } from '../../state/store';
+import { DataCharts } from './DataCharts';
+
+const fmt = new Intl.NumberFormat('en-US');
+const day = (t: number) => (Number.isFinite(t) ? new Date(t * 1000).toISOString().slice(0, 10) : '–');
+
+export function DataSection() {
+  const d = useStore((s) => s.dataset);
+  const [over, setOver] = useState(false);
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setOver(false);
+    const f = e.dataTransfer.files[0];
+    if (f) void loadFile(f);
+  };
+  const pct = d.progress && d.progress.total > 0 ? Math.round((100 * d.progress.loaded) / d.progress.total) : 0;
+  return (
+    <div className="data">
+      <div
+        className={`dropzone${over ? ' over' : ''}`}
+        onDragOver={(e) => {
+          e.preventDefault();
+          setOver(true);
+        }}
+        onDragLeave={() => setOver(false)}
+        onDrop={onDrop}
+      >
+        <p>
+          Interactions as CSV, TSV or MovieLens <code>::</code> lines: user, item, (rating,) timestamp in seconds. Drop a file here
+          or choose one. The file is read in this browser tab and never leaves it.
+        </p>
+        <div className="row">
+          <label className="button">
+            Choose ratings file…
+            <input
+              type="file"
+              accept=".csv,.tsv,.dat,.txt,text/csv,text/plain"
+              data-testid="data.upload.input"
+              onChange={(e) => {
+                const f = e.currentTarget.files?.[0];
+                e.currentTarget.value = '';
+                if (f) void loadFile(f);
+              }}
+            />
+          </label>
+          <button type="button" onClick={() => void loadSynthetic('small', 1)} disabled={d.status === 'busy'}>
+            Use the synthetic world
+          </button>
+        </div>
+      </div>
+
+      <div className="status-line" aria-live="polite">
+        {d.progress ? (
+          <>
+            <progress data-testid="data.progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} max={100} value={pct} />
+            <span>
+              {d.activity} {pct}%
+            </span>
+            <button type="button" data-testid="data.cancel" onClick={cancelLoad}>
+              Cancel
+            </button>
+          </>
+        ) : (
+          <span>{d.activity}</span>
+        )}
+      </div>
+
+      {(d.error || d.problems.length > 0) && (
+        <div className="problems" data-testid="data.problems" role="alert">
+          {d.error && <p className="error">{d.error}</p>}
+          {d.problems.length > 0 && (
+            <details open={!!d.error}>
+              <summary>{d.problems.length} line(s) skipped</summary>
+              <table>
+                <thead>
+                  <tr>
+                    <th>line</th>
+                    <th>reason</th>
+                    <th>text</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {d.problems.slice(0, 20).map((p) => (
+                    <tr key={p.line}>
+                      <td>{p.line}</td>
+                      <td>{p.reason}</td>
+                      <td>
+                        <code>{p.text}</code>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </details>
+          )}
+        </div>
+      )}
+
+      {d.summary ? (
+        <div className="summary" data-testid="data.summary" data-events={d.summary.nEvents} data-users={d.summary.nUsers} data-items={d.summary.nItems}>
+          <dl className="stats">
+            <div>
+              <dt>source</dt>
+              <dd>{d.summary.source}</dd>
+            </div>
+            <div>
+              <dt>events</dt>
+              <dd>{fmt.format(d.summary.nEvents)}</dd>
+            </div>
+            <div>
+              <dt>users</dt>
+              <dd>{fmt.format(d.summary.nUsers)}</dd>
+            </div>
+            <div>
+              <dt>items</dt>
+              <dd>{fmt.format(d.summary.nItems)}</dd>
+            </div>
+            <div>
+              <dt>time span</dt>
+              <dd>
+                {day(d.summary.tMin)} → {day(d.summary.tMax)}
+              </dd>
+            </div>
+          </dl>
+          <DataCharts summary={d.summary} />
+          <p className="next">Next: choose models and train them in section 2.</p>
+        </div>
+      ) : (
+        <div className="summary placeholder">Preparing the synthetic world…</div>
+      )}
+    </div>
+  );
+}
