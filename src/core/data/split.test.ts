@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { datasetFromEvents } from './split.fixtures';
-import { defaultSplitConfig, makeSplit, suggestSplitKind, testGroup } from './split';
+import { defaultSplitConfig, makeSplit, resolveSplitConfig, suggestSplitKind, testGroup } from './split';
 import type { Csr, Dataset, EvalSet, Split } from './types';
 import { generateSynthetic } from './synthetic/generate';
 
@@ -109,6 +109,9 @@ describe('defaults', () => {
     // Span 5..110 → ΔT = 10.5, T = 110 + 1 − 10.5. User spans 50, 60, 28, 10 → median 39.
     expect(defaultSplitConfig(D, 'temporal')).toEqual({ kind: 'temporal', testStart: 100.5, horizon: 10.5, excludeTrain: false });
     expect(defaultSplitConfig(D, 'user')).toEqual({ kind: 'user', testFraction: 0.5, relativeTestStart: 39, horizon: 39, excludeTrain: false, seed: 0 });
+    // A field given alone moves the dependent default: T follows ΔT; ΔT follows the relative start (rime).
+    expect(resolveSplitConfig(D, { kind: 'temporal', horizon: 20 })).toEqual({ ok: true, data: { kind: 'temporal', testStart: 91, horizon: 20, excludeTrain: false } });
+    expect(resolveSplitConfig(D, { kind: 'user', relativeTestStart: 25 })).toMatchObject({ ok: true, data: { relativeTestStart: 25, horizon: 25 } });
     // The resolved config is stored on the split, so it round-trips.
     // (seed 0 may draw B = {u2, u3}, whose spans are shorter than 39: no test rows, refused as a value.)
     const seed = Array.from({ length: 200 }, (_, k) => k).find((k) => testGroup(D, 0.5, k)[0] === 1)!;

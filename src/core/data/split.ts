@@ -97,12 +97,16 @@ export function resolveSplitConfig(ds: Dataset, c: SplitConfig): Result<Temporal
   const defined = Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined));
   if (c.kind === 'temporal') {
     const r = { ...defaultSplitConfig(ds, 'temporal'), ...defined } as TemporalSplitConfig;
+    // A horizon given without a start still leaves the last ΔT (the last event included) for testing.
+    if (c.testStart === undefined && c.horizon !== undefined) r.testStart = timeRange(ds).tMax + 1 - c.horizon;
     if (!Number.isFinite(r.testStart)) return bad('testStart', r.testStart, 'must be a finite unix time');
     if (!(Number.isFinite(r.horizon) && r.horizon > 0)) return bad('horizon', r.horizon, 'must be a positive number of seconds');
     return ok(r);
   }
   if (c.kind !== 'user') return bad('kind', (c as { kind: unknown }).kind, "must be 'temporal' or 'user'");
   const r = { ...defaultSplitConfig(ds, 'user'), ...defined } as UserSplitConfig;
+  // As rime: the horizon equals the relative start unless given.
+  if (c.horizon === undefined && c.relativeTestStart !== undefined) r.horizon = c.relativeTestStart;
   if (!(r.testFraction > 0 && r.testFraction < 1)) return bad('testFraction', r.testFraction, 'must lie in (0, 1)');
   if (!(Number.isFinite(r.relativeTestStart) && r.relativeTestStart >= 0)) return bad('relativeTestStart', r.relativeTestStart, 'must be ≥ 0 seconds');
   if (!(Number.isFinite(r.horizon) && r.horizon > 0)) return bad('horizon', r.horizon, 'must be a positive number of seconds');
