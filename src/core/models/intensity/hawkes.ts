@@ -99,6 +99,7 @@ export function fitHawkes(dataset: Dataset, trainEnd: Int32Array, opts: HawkesOp
   const f = new Float32Array(events * K);
   const G = new Float64Array(K);
   const acc = new Float64Array(R);
+  const start = new Float64Array(R);
   let e = 0;
   for (let u = 0; u < dataset.nUsers; u++) {
     const a = off[u];
@@ -109,14 +110,21 @@ export function fitHawkes(dataset: Dataset, trainEnd: Int32Array, opts: HawkesOp
     G[0] += end;
     for (let r = 0; r < R; r++) G[1 + R + r] += 1 - Math.exp(-end * inv[r]);
     // Exponential recursion over data events: acc_r = Σ_{i strictly before the current time} exp(−(t − t_i)/s_r).
+    // One exp per scale per distinct event time: the same decay factor advances the α sums and the start kernel
+    // (start_r = e^{−x/s_r}), and the α integral Σ_j (1 − e^{−(end − x_j)/s_r}) is read off the sums decayed to `end`.
     acc.fill(0);
+    start.fill(1);
     let pending = 0;
     let prev = 0;
     for (let j = a + 1; j < b; j++, e++) {
       const x = (time[j] - t0) / h;
       if (x > prev) {
         const dt = x - prev;
-        for (let r = 0; r < R; r++) acc[r] = (acc[r] + pending) * Math.exp(-dt * inv[r]);
+        for (let r = 0; r < R; r++) {
+          const decay = Math.exp(-dt * inv[r]);
+          acc[r] = (acc[r] + pending) * decay;
+          start[r] *= decay;
+        }
         pending = 0;
         prev = x;
       }
@@ -124,11 +132,11 @@ export function fitHawkes(dataset: Dataset, trainEnd: Int32Array, opts: HawkesOp
       f[row] = 1;
       for (let r = 0; r < R; r++) {
         f[row + 1 + r] = acc[r] * inv[r];
-        f[row + 1 + R + r] = x > 0 ? Math.exp(-x * inv[r]) * inv[r] : 0;
-        G[1 + r] += 1 - Math.exp(-(end - x) * inv[r]);
+        f[row + 1 + R + r] = x > 0 ? start[r] * inv[r] : 0;
       }
       pending++;
     }
+    for (let r = 0; r < R; r++) G[1 + r] += b - a - 1 - (acc[r] + pending) * Math.exp(-(end - prev) * inv[r]);
   }
 
   // Start: μ at half the event rate, the excitation coefficients small and positive.
