@@ -15,6 +15,9 @@ export class BridgeError extends Error {
   }
 }
 
+/** What the client needs of a Worker (a real one in the page; a MessagePort pair in Node tests). */
+export type WorkerLike = Comlink.Endpoint & { terminate(): void };
+
 export interface WorkerClient<Api> {
   /**
    * Runs `fn` against the worker's API. Rejects with BridgeError('aborted') when `signal` fires (the worker may
@@ -27,8 +30,8 @@ export interface WorkerClient<Api> {
 }
 
 /** Wraps a worker factory; `name` appears in error messages ("the data worker crashed: …"). */
-export function createWorkerClient<Api>(name: string, spawn: () => Worker): WorkerClient<Api> {
-  let worker: Worker;
+export function createWorkerClient<Api>(name: string, spawn: () => WorkerLike): WorkerClient<Api> {
+  let worker: WorkerLike;
   let remote: Comlink.Remote<Api>;
   const pending = new Set<(e: BridgeError) => void>();
 
@@ -39,9 +42,11 @@ export function createWorkerClient<Api>(name: string, spawn: () => Worker): Work
   const start = () => {
     worker = spawn();
     remote = Comlink.wrap<Api>(worker);
-    worker.addEventListener('error', (ev) => {
+    const me = worker;
+    me.addEventListener('error', (ev: Event) => {
       ev.preventDefault();
-      restart(ev.message || 'uncaught error');
+      // A late error from a worker already replaced must not restart the new one.
+      if (me === worker) restart((ev as Event & { message?: string }).message || 'uncaught error');
     });
   };
   const restart = (reason: string) => {
@@ -84,11 +89,28 @@ export function createWorkerClient<Api>(name: string, spawn: () => Worker): Work
   };
 }
 
+/** One callback per frame: the page's requestAnimationFrame; tests pass their own. */
+export interface FrameScheduler {
+  request(cb: () => void): number;
+  cancel(id: number): void;
+}
+
+type RafGlobal = { requestAnimationFrame(cb: () => void): number; cancelAnimationFrame(id: number): void };
+const animationFrames: FrameScheduler = {
+  request: (cb) => (globalThis as unknown as RafGlobal).requestAnimationFrame(cb),
+  cancel: (id) => (globalThis as unknown as RafGlobal).cancelAnimationFrame(id),
+};
+
 /**
  * Latest-wins requests for sliders (habit 4): at most one request per animation frame with the latest arguments,
  * each numbered; a reply whose number is older than the newest delivered one is dropped.
  */
-export function latestWins<A, R>(run: (args: A, signal: AbortSignal) => Promise<R>, deliver: (r: R, args: A) => void, onError?: (e: unknown) => void) {
+export function latestWins<A, R>(
+  run: (args: A, signal: AbortSignal) => Promise<R>,
+  deliver: (r: R, args: A) => void,
+  onError?: (e: unknown) => void,
+  frames: FrameScheduler = animationFrames,
+) {
   let seq = 0;
   let delivered = 0;
   let queued: A | null = null;
@@ -118,10 +140,10 @@ export function latestWins<A, R>(run: (args: A, signal: AbortSignal) => Promise<
   return {
     request(args: A) {
       queued = args;
-      if (!frame) frame = requestAnimationFrame(flush);
+      if (!frame) frame = frames.request(flush);
     },
     cancel() {
-      if (frame) cancelAnimationFrame(frame);
+      if (frame) frames.cancel(frame);
       frame = 0;
       queued = null;
       inflight?.abort();
