@@ -1,0 +1,58 @@
+import { err, ok, type Result } from '../../util/result';
+
+/**
+ * One serialisable configuration of a next-item sequence model p(y|x) (paper eq. 1). Defaults follow rime's RNN
+ * (rime/models/rnn.py): 2 layers × 128 hidden, Adagrad lr 0.1, batch 64 users, last 256 events, TBPTT 32,
+ * 80/20 random user split for validation.
+ */
+export interface SeqConfig {
+  kind: 'gru' | 'transformer';
+  /** Hidden size = item embedding size (tied encoder/decoder). */
+  hidden: number;
+  layers: number;
+  /** Attention heads (Transformer only); hidden must be a multiple. */
+  heads: number;
+  /** Feed-forward width of a Transformer block. */
+  ffn: number;
+  /** Only the last maxLen events of each user are used (rime's truncated_input_steps). */
+  maxLen: number;
+  /** Truncated back-propagation window in steps (GRU: hidden state carried, gradient cut; Transformer: loss chunk). */
+  bptt: number;
+  batchSize: number;
+  lr: number;
+  epochs: number;
+  /** Fraction of users held out for validation (rime: 1/5). */
+  validFraction: number;
+  /** Epochs without a validation improvement before lr is divided by 10; twice that stops the fit. */
+  patience: number;
+}
+
+export const DEFAULT_SEQ_CONFIG: Omit<SeqConfig, 'kind'> = {
+  hidden: 128,
+  layers: 2,
+  heads: 2,
+  ffn: 256,
+  maxLen: 256,
+  bptt: 32,
+  batchSize: 64,
+  lr: 0.1,
+  epochs: 5,
+  validFraction: 0.2,
+  patience: 1,
+};
+
+/** Fills defaults and checks every field; messages name the bad field and value. */
+export function resolveSeqConfig(c: Partial<SeqConfig> & { kind: SeqConfig['kind'] }): Result<SeqConfig, 'bad-config'> {
+  const r: SeqConfig = { ...DEFAULT_SEQ_CONFIG, ...c };
+  if (r.kind !== 'gru' && r.kind !== 'transformer') return err('bad-config', `kind: expected 'gru' or 'transformer', got ${String(r.kind)}`);
+  const ints: (keyof SeqConfig)[] = ['hidden', 'layers', 'heads', 'ffn', 'maxLen', 'bptt', 'batchSize', 'epochs'];
+  for (const k of ints) {
+    const v = r[k] as number;
+    if (!Number.isInteger(v) || v < 1) return err('bad-config', `${k}: expected a positive integer, got ${v}`);
+  }
+  if (r.patience < 0 || !Number.isInteger(r.patience)) return err('bad-config', `patience: expected an integer ≥ 0, got ${r.patience}`);
+  if (!(r.lr > 0)) return err('bad-config', `lr: expected > 0, got ${r.lr}`);
+  if (!(r.validFraction >= 0 && r.validFraction < 1)) return err('bad-config', `validFraction: expected in [0, 1), got ${r.validFraction}`);
+  if (r.kind === 'transformer' && r.hidden % r.heads !== 0) return err('bad-config', `heads: hidden ${r.hidden} is not a multiple of ${r.heads}`);
+  return ok(r);
+}

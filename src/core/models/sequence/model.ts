@@ -1,0 +1,218 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Dataset, EvalSet } from '../../data/types';
+import { createRng, shuffleInPlace } from '../../util/rng';
+import { err, ok, type Result } from '../../util/result';
+import type { FitOptions, NextItemFactors, NextItemModel, TrainData } from '../types';
+import { resolveSeqConfig, type SeqConfig } from './config';
+import { batchesOf, historyBatch, splitUsers, tokenBatch, trainingSlices, type SeqSlice } from './data';
+import { createGru } from './gru';
+import { createTransformer } from './transformer';
+import type { SeqNet } from './net';
+import { Adagrad, constParam, get, type Params, restore, snapshot, uniformParam } from './params';
+
+// Core is built without DOM or Node types; setTimeout exists in every host we run in (worker, browser, Node).
+declare const setTimeout: (f: () => void, ms: number) => unknown;
+/** Lets queued messages (an abort) in between batches; a microtask would not. */
+const yieldToHost = () => new Promise<void>((r) => setTimeout(r, 0));
+
+/** The parts of a Dataset that histories are read from. */
+export type HistorySource = Pick<Dataset, 'item' | 'userOffsets'>;
+
+/** What a fit did: per-epoch losses (mean token NLL, nats) and why it stopped. */
+export interface FitReport {
+  epochs: number;
+  trainLoss: number[];
+  validLoss: number[];
+  bestEpoch: number;
+  stopped: 'done' | 'plateau' | 'aborted';
+  seconds: number;
+}
+
+/** Weights and config as plain data: the worker stores this in IndexedDB beside a data/split fingerprint. */
+export interface SerializedSeqModel {
+  format: 'rimw-seq-1';
+  config: SeqConfig;
+  nItems: number;
+  weights: { name: string; shape: number[]; data: Float32Array }[];
+}
+
+/**
+ * A next-item model p(y|x) = softmax(h_x·E_y + b_y) (eq. 1) with a GRU or Transformer encoder and the decoder
+ * tied to the item embedding (token 0 = start/padding, item i = token i + 1, softmax over all tokens as rime).
+ */
+export class SequenceModel implements NextItemModel {
+  readonly name: string;
+  private readonly params: Params = new Map();
+  private readonly net: SeqNet;
+  private ds: HistorySource | null = null;
+
+  private constructor(readonly config: SeqConfig, readonly nItems: number, seed: number) {
+    this.name = config.kind === 'gru' ? 'RNN' : 'Transformer';
+    const rng = createRng(seed);
+    // word_language_model's init: embedding U(−0.1, 0.1), decoder bias 0.
+    uniformParam(this.params, 'emb', [nItems + 1, config.hidden], 0.1, rng);
+    constParam(this.params, 'bias', [nItems + 1], 0);
+    this.net = config.kind === 'gru' ? createGru(config, this.params, rng) : createTransformer(config, this.params, rng);
+  }
+
+  static create(config: Partial<SeqConfig> & { kind: SeqConfig['kind'] }, nItems: number, seed: number): Result<SequenceModel, 'bad-config'> {
+    const c = resolveSeqConfig(config);
+    if (!c.ok) return c;
+    if (!Number.isInteger(nItems) || nItems < 1) return err('bad-config', `nItems: expected a positive integer, got ${nItems}`);
+    return ok(new SequenceModel(c.data, nItems, seed));
+  }
+
+  /** Trains on events [userOffsets[u], trainEnd[u]) (last maxLen per user); restores the best validation epoch. */
+  async fit(data: TrainData, opts: FitOptions): Promise<Result<FitReport, 'no-data' | 'bad-data'>> {
+    const { dataset: ds, trainEnd } = data;
+    if (ds.nItems !== this.nItems) return err('bad-data', `dataset has ${ds.nItems} items, model was built for ${this.nItems}`);
+    this.ds = ds;
+    const slices = trainingSlices(ds, trainEnd, this.config.maxLen);
+    if (slices.length === 0) return err('no-data', 'no user has a training event');
+    const t0 = Date.now();
+    const cfg = this.config;
+    const rng = opts.rng;
+    const { train, valid } = splitUsers(slices, cfg.validFraction, rng.fork());
+    const validBatches = batchesOf(valid, cfg.batchSize).map((b) => tokenBatch(ds.item, b));
+    const validCount = validBatches.reduce((a, b) => a + b.count, 0);
+    const opt = new Adagrad(cfg.lr);
+    const vars = [...this.params.values()];
+    const step = (f: () => tf.Scalar): number => {
+      const { value, grads } = tf.variableGrads(f, vars);
+      opt.apply(this.params, grads);
+      const v = value.dataSync()[0];
+      value.dispose();
+      tf.dispose(grads);
+      return v;
+    };
+    const report: FitReport = { epochs: 0, trainLoss: [], validLoss: [], bestEpoch: -1, stopped: 'done', seconds: 0 };
+    let best = Infinity;
+    let bestWeights: Map<string, Float32Array> | null = null;
+    let bad = 0;
+    try {
+      for (let epoch = 0; epoch < cfg.epochs; epoch++) {
+        const order = shuffleInPlace([...train], rng);
+        const batches = batchesOf(order, cfg.batchSize);
+        let sum = 0, count = 0, repSum = 0, repCount = 0, repT = Date.now(), repStart = Date.now();
+        for (let bi = 0; bi < batches.length; bi++) {
+          if (opts.signal?.aborted) {
+            report.stopped = 'aborted';
+            break;
+          }
+          const tb = tokenBatch(ds.item, batches[bi]);
+          const s = this.net.trainBatch(tb, step);
+          sum += s;
+          count += tb.count;
+          repSum += s;
+          repCount += tb.count;
+          const now = Date.now();
+          const lastBatch = bi === batches.length - 1;
+          if (now - repT >= 250 || lastBatch) {
+            // Batched progress: one report per ~250 ms carrying the mean since the previous one.
+            const validLoss = lastBatch && validCount > 0 ? this.validLoss(validBatches, validCount) : undefined;
+            opts.onProgress?.({
+              epoch, epochs: cfg.epochs, batch: bi + 1, batches: batches.length, loss: repSum / Math.max(1, repCount),
+              validLoss, examplesPerSecond: (repCount / Math.max(1, now - repStart)) * 1000,
+            });
+            repSum = 0; repCount = 0; repT = now; repStart = now;
+            if (validLoss !== undefined) report.validLoss.push(validLoss);
+            await yieldToHost();
+          }
+        }
+        if (report.stopped === 'aborted') break;
+        report.epochs = epoch + 1;
+        report.trainLoss.push(sum / Math.max(1, count));
+        const score = validCount > 0 ? report.validLoss[report.validLoss.length - 1] : report.trainLoss[epoch];
+        if (score < best - 1e-6) {
+          best = score;
+          bad = 0;
+          report.bestEpoch = epoch;
+          bestWeights = snapshot(this.params);
+        } else {
+          // Plateau: divide the learning rate by 10 every `patience` bad epochs; stop after 2·patience + 1.
+          bad++;
+          if (cfg.patience === 0 || bad > 2 * cfg.patience) {
+            report.stopped = 'plateau';
+            break;
+          }
+          if (bad % cfg.patience === 0) opt.lr /= 10;
+        }
+      }
+      if (bestWeights) restore(this.params, bestWeights);
+    } finally {
+      opt.dispose();
+    }
+    report.seconds = (Date.now() - t0) / 1000;
+    return ok(report);
+  }
+
+  private validLoss(batches: ReturnType<typeof tokenBatch>[], count: number): number {
+    let s = 0;
+    for (const b of batches) s += this.net.evalBatch(b);
+    return s / count;
+  }
+
+  /** The dataset whose slices EvalSet rows refer to; fit binds it, a deserialised model needs it bound. */
+  bindDataset(ds: HistorySource): void {
+    this.ds = ds;
+  }
+
+  /** h_x after consuming each row's history [userOffsets[u], histEnd[r]) (last maxLen − 1 events), E and b. */
+  async factors(rows: EvalSet): Promise<NextItemFactors> {
+    // A programming error (no dataset to read histories from), not an expected failure.
+    if (!this.ds) throw new Error('SequenceModel.factors: no dataset bound (fit or bindDataset first)');
+    return this.factorsOf(rows, this.ds);
+  }
+
+  /** Same as factors with the dataset given explicitly; rows are processed in blocks of `block`. */
+  factorsOf(rows: EvalSet, ds: HistorySource, block = 256): NextItemFactors {
+    const H = this.config.hidden;
+    const n = rows.users.length;
+    const hidden = new Float32Array(n * H);
+    const keep = this.config.maxLen - 1;
+    for (let r0 = 0; r0 < n; r0 += block) {
+      const slices: SeqSlice[] = [];
+      for (let r = r0; r < Math.min(n, r0 + block); r++) {
+        const s = ds.userOffsets[rows.users[r]];
+        const e = rows.histEnd[r];
+        slices.push({ start: Math.max(s, e - keep), end: Math.max(s, e) });
+      }
+      const hb = historyBatch(ds.item, slices);
+      const h = this.net.hidden(hb.input, hb.size, hb.steps, hb.last);
+      hidden.set(h.dataSync() as Float32Array, r0 * H);
+      h.dispose();
+    }
+    const emb = get(this.params, 'emb').dataSync() as Float32Array;
+    const bias = get(this.params, 'bias').dataSync() as Float32Array;
+    return { hidden, itemEmb: emb.slice(H), itemBias: bias.slice(1), dim: H };
+  }
+
+  serialize(): SerializedSeqModel {
+    return {
+      format: 'rimw-seq-1', config: { ...this.config }, nItems: this.nItems,
+      weights: [...this.params].map(([name, v]) => ({ name, shape: [...v.shape], data: v.dataSync() as Float32Array })),
+    };
+  }
+
+  static deserialize(s: SerializedSeqModel): Result<SequenceModel, 'bad-config' | 'bad-weights'> {
+    if (s.format !== 'rimw-seq-1') return err('bad-weights', `format: expected rimw-seq-1, got ${String(s.format)}`);
+    const m = SequenceModel.create(s.config, s.nItems, 0);
+    if (!m.ok) return m;
+    const byName = new Map(s.weights.map((w) => [w.name, w]));
+    for (const [name, v] of m.data.params) {
+      const w = byName.get(name);
+      const size = v.shape.reduce((a, b) => a * b, 1);
+      if (!w || w.data.length !== size || w.shape.join() !== v.shape.join()) {
+        m.data.dispose();
+        return err('bad-weights', `weight ${name}: expected shape [${v.shape.join(', ')}], got ${w ? `[${w.shape.join(', ')}]` : 'none'}`);
+      }
+    }
+    restore(m.data.params, new Map(s.weights.map((w) => [w.name, w.data])));
+    return m;
+  }
+
+  dispose(): void {
+    for (const v of this.params.values()) v.dispose();
+    this.params.clear();
+  }
+}

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import './testing.tf';
+import { decoderLoss, lookup, mm } from './ops';
+import { createRng } from '../../util/rng';
+
+
+
+const rand = (n: number, seed: number) => {
+  const r = createRng(seed);
+  return Float32Array.from({ length: n }, () => r.normal());
+};
+
+/** Plain-JS mean NLL of eq. 1 over targets ≠ 0 (independent of tfjs). */
+function nll(h: Float32Array, e: Float32Array, b: Float32Array, t: number[], D: number): number {
+  const V = b.length;
+  let s = 0, c = 0;
+  t.forEach((y, n) => {
+    if (y === 0) return;
+    const z = Array.from({ length: V }, (_, v) => {
+      let a = b[v];
+      for (let d = 0; d < D; d++) a += h[n * D + d] * e[v * D + d];
+      return a;
+    });
+    const m = Math.max(...z);
+    s += m + Math.log(z.reduce((acc, x) => acc + Math.exp(x - m), 0)) - z[y];
+    c++;
+  });
+  return s / c;
+}
+
+describe('decoderLoss (fused tied decoder + softmax CE, eq. 1)', () => {
+  const N = 7, D = 3, V = 5;
+  const h = rand(N * D, 1), e = rand(V * D, 2), b = rand(V, 3);
+  const t = [1, 4, 0, 2, 2, 0, 3];
+
+  it('value equals the plain-JS NLL, with chunks smaller than N', () => {
+    const l = tf.tidy(() => decoderLoss(tf.tensor2d(h, [N, D]), tf.tensor2d(e, [V, D]), tf.tensor1d(b), Int32Array.from(t), 3).dataSync()[0]);
+    expect(l).toBeCloseTo(nll(h, e, b, t, D), 5);
+  });
+
+  it('gradients match central finite differences of the plain-JS NLL', () => {
+    const g = tf.tidy(() => tf.grads((hh: tf.Tensor, ee: tf.Tensor, bb: tf.Tensor) => decoderLoss(hh as tf.Tensor2D, ee as tf.Tensor2D, bb as tf.Tensor1D, Int32Array.from(t), 2))(
+      [tf.tensor2d(h, [N, D]), tf.tensor2d(e, [V, D]), tf.tensor1d(b)]).map((x) => x.dataSync()));
+    const eps = 1e-3;
+    const fd = (arr: Float32Array, i: number) => {
+      const o = arr[i];
+      arr[i] = o + eps; const up = nll(h, e, b, t, D);
+      arr[i] = o - eps; const dn = nll(h, e, b, t, D);
+      arr[i] = o;
+      return (up - dn) / (2 * eps);
+    };
+    for (const [k, arr] of [h, e, b].entries()) for (let i = 0; i < arr.length; i++) expect(g[k][i]).toBeCloseTo(fd(arr, i), 2);
+  });
+});
+
+describe('lookup and mm custom gradients', () => {
+  it('lookup gradient adds dy into repeated rows', () => {
+    const g = tf.tidy(() => tf.grad((x: tf.Tensor) => tf.sum(tf.mul(lookup(x as tf.Tensor2D, Int32Array.from([0, 2, 2])), tf.tensor2d([[1, 2], [3, 4], [5, 6]]))))(tf.zeros([3, 2])).arraySync());
+    expect(g).toEqual([[1, 2], [0, 0], [8, 10]]);
+  });
+
+  it('mm forward and gradients equal hand-computed products (3-D input)', () => {
+    const a = [[[1, 2], [3, 4]], [[0, 1], [1, 0]]];
+    const w = [[1, 0, 2], [0, 1, -1]];
+    const [ga, gw, y] = tf.tidy(() => {
+      const at = tf.tensor3d(a), wt = tf.tensor2d(w);
+      const [da, dw] = tf.grads((x: tf.Tensor, v: tf.Tensor) => tf.sum(mm(x, v as tf.Tensor2D)))([at, wt]);
+      return [da.arraySync(), dw.arraySync(), mm(at, wt).arraySync()];
+    });
+    // y = a·w; ∂Σy/∂a = 1·wᵀ row sums; ∂Σy/∂w = column sums of a (all rows) repeated.
+    expect(y).toEqual([[[1, 2, 0], [3, 4, 2]], [[0, 1, -1], [1, 0, 2]]]);
+    expect(ga).toEqual([[[3, 0], [3, 0]], [[3, 0], [3, 0]]]);
+    expect(gw).toEqual([[5, 5, 5], [7, 7, 7]]);
+  });
+});

@@ -1,0 +1,104 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * Custom-gradient building blocks for the sequence models. They exist for speed and portability, not new math:
+ * - `lookup`: embedding rows with a scatterND gradient. The built-in gather gradient uses UnsortedSegmentSum, which
+ *   the tfjs 4.22 WASM backend lacks, so training could not run there.
+ * - `mm`: matMul whose gradient uses explicit transposes; autodiff's transposed-operand matMuls are 12-17× slower
+ *   on WASM than a transpose followed by a plain matMul.
+ * - `decoderLoss`: the tied decoder and full softmax cross-entropy (eq. 1) fused: the N × V logits are built in row
+ *   chunks and their gradients reduced immediately, so memory stays O(chunk · V) instead of O(N · V) on the tape.
+ */
+
+// tf.customGrad's declared type takes a rest parameter of Tensor | GradSaveFunc; our closures name their inputs.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const customGrad = (f: (...args: any[]) => { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[] }) =>
+  tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]);
+
+/** rows of `table` at token ids; gradient scatters dy back (duplicates add). ids stay a typed array so the
+ * backward pass does not depend on a tensor the forward scope has already disposed. */
+export function lookup(table: tf.Tensor2D, ids: Int32Array): tf.Tensor2D {
+  const f = customGrad((t: tf.Tensor) => {
+    const value = tf.gather(t, tf.tensor1d(ids, 'int32')) as tf.Tensor2D;
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor) => tf.scatterND(tf.tensor2d(ids, [ids.length, 1], 'int32'), dy, t.shape),
+    };
+  });
+  return f(table) as tf.Tensor2D;
+}
+
+/** a [.., m, k] @ b [k, n] (b rank 2), with explicit-transpose gradients. */
+export function mm(a: tf.Tensor, b: tf.Tensor2D): tf.Tensor {
+  const f = customGrad((x: tf.Tensor, w: tf.Tensor, save: tf.GradSaveFunc) => {
+    const k = x.shape[x.shape.length - 1] as number;
+    const n = w.shape[1] as number;
+    const y = tf.matMul(tf.reshape(x, [-1, k]) as tf.Tensor2D, w as tf.Tensor2D);
+    save([x, w]);
+    return {
+      value: tf.reshape(y, [...x.shape.slice(0, -1), n]),
+      gradFunc: (dy: tf.Tensor, [xs, ws]: tf.Tensor[]) => {
+        const dy2 = tf.reshape(dy, [-1, n]) as tf.Tensor2D;
+        const dx = tf.reshape(tf.matMul(dy2, tf.transpose(ws as tf.Tensor2D)), xs.shape);
+        const dw = tf.matMul(tf.transpose(tf.reshape(xs, [-1, k]) as tf.Tensor2D), dy2);
+        return [dx, dw];
+      },
+    };
+  });
+  return f(a, b);
+}
+
+/**
+ * Σ_n w_n · (log Σ_y exp(h_n·E_y + b_y) − (h_n·E_{t_n} + b_{t_n})) / Σ_n w_n: the mean negative log-likelihood of
+ * eq. 1 over the non-padding positions (target 0 = padding, weight 0). Returns a scalar; gradients for h, E, b are
+ * computed chunk by chunk in the forward pass and scaled by dy.
+ */
+export function decoderLoss(h: tf.Tensor2D, emb: tf.Tensor2D, bias: tf.Tensor1D, target: Int32Array, chunkRows = 1024): tf.Scalar {
+  const n = h.shape[0];
+  let count = 0;
+  for (let i = 0; i < n; i++) if (target[i] !== 0) count++;
+  const denom = Math.max(1, count);
+  const f = customGrad((hh: tf.Tensor, e: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+    const V = e.shape[0] as number;
+    const eT = tf.transpose(e as tf.Tensor2D);
+    const dhParts: tf.Tensor[] = [];
+    let dE = tf.zerosLike(e);
+    let dB = tf.zerosLike(b);
+    let loss: tf.Tensor = tf.scalar(0);
+    for (let r0 = 0; r0 < n; r0 += chunkRows) {
+      const rows = Math.min(chunkRows, n - r0);
+      const tChunk = target.subarray(r0, r0 + rows);
+      const w = new Float32Array(rows);
+      for (let i = 0; i < rows; i++) w[i] = tChunk[i] !== 0 ? 1 / denom : 0;
+      const [l, dh, de, db] = tf.tidy(() => {
+        const hc = tf.slice(hh, [r0, 0], [rows, -1]) as tf.Tensor2D;
+        const logits = tf.add(tf.matMul(hc, eT), b);
+        const lse = tf.logSumExp(logits, 1);
+        const onehot = tf.oneHot(tf.tensor1d(tChunk, 'int32'), V);
+        const picked = tf.sum(tf.mul(logits, onehot), 1);
+        const wt = tf.tensor1d(w);
+        const lc = tf.sum(tf.mul(wt, tf.sub(lse, picked)));
+        // ∂loss/∂logits = w · (softmax − onehot)
+        const g = tf.mul(tf.sub(tf.exp(tf.sub(logits, tf.reshape(lse, [-1, 1]))), onehot), tf.reshape(wt, [-1, 1])) as tf.Tensor2D;
+        return [lc, tf.matMul(g, e as tf.Tensor2D), tf.matMul(tf.transpose(g), hc), tf.sum(g, 0)];
+      });
+      dhParts.push(dh);
+      const nl = tf.add(loss, l);
+      const nE = tf.add(dE, de);
+      const nB = tf.add(dB, db);
+      tf.dispose([loss, l, dE, de, dB, db]);
+      loss = nl;
+      dE = nE;
+      dB = nB;
+    }
+    const dH = dhParts.length === 1 ? dhParts[0] : tf.concat(dhParts, 0);
+    if (dhParts.length > 1) tf.dispose(dhParts);
+    eT.dispose();
+    save([dH, dE, dB]);
+    return {
+      value: loss as tf.Tensor,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => saved.map((s) => tf.mul(s, dy)),
+    };
+  });
+  return f(h, emb, bias) as tf.Scalar;
+}

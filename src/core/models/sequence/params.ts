@@ -1,0 +1,79 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Rng } from '../../util/rng';
+
+/** Named trainable weights of a network. Insertion order is the serialisation order. */
+export type Params = Map<string, tf.Variable>;
+
+/** Weights drawn in TS from the seeded stream, so a seed gives the same start on every backend. */
+export function uniformParam(params: Params, name: string, shape: number[], scale: number, rng: Rng): tf.Variable {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const v = new Float32Array(n);
+  for (let i = 0; i < n; i++) v[i] = (2 * rng.next() - 1) * scale;
+  return addParam(params, name, shape, v);
+}
+
+export function constParam(params: Params, name: string, shape: number[], value: number): tf.Variable {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return addParam(params, name, shape, new Float32Array(n).fill(value));
+}
+
+function addParam(params: Params, name: string, shape: number[], v: Float32Array): tf.Variable {
+  const p = tf.variable(tf.tensor(v, shape), true, `${name}_${nextId()}`);
+  params.set(name, p);
+  return p;
+}
+
+// tfjs variable names are global to the engine; a counter keeps two models of the same kind apart.
+let idCounter = 0;
+const nextId = () => ++idCounter;
+
+export function get(params: Params, name: string): tf.Variable {
+  const p = params.get(name);
+  if (!p) throw new Error(`missing parameter ${name}`);
+  return p;
+}
+
+/**
+ * Adagrad as in torch.optim.Adagrad (initial accumulator 0, eps 1e-10): acc += g², w −= lr·g / (√acc + eps).
+ * Own implementation so the learning rate can be lowered on plateau and the state serialised.
+ */
+export class Adagrad {
+  readonly acc = new Map<string, tf.Variable>();
+  constructor(public lr: number) {}
+
+  apply(params: Params, grads: Record<string, tf.Tensor>): void {
+    tf.tidy(() => {
+      for (const [name, p] of params) {
+        const g = grads[p.name];
+        if (!g) continue;
+        let a = this.acc.get(name);
+        if (!a) {
+          a = tf.variable(tf.zerosLike(p), false);
+          this.acc.set(name, a);
+        }
+        const na = tf.add(a, tf.square(g));
+        a.assign(na);
+        p.assign(tf.sub(p, tf.div(tf.mul(g, this.lr), tf.add(tf.sqrt(na), 1e-10))));
+      }
+    });
+  }
+
+  dispose(): void {
+    for (const a of this.acc.values()) a.dispose();
+    this.acc.clear();
+  }
+}
+
+/** Copies of the weights (best-checkpoint restore). */
+export function snapshot(params: Params): Map<string, Float32Array> {
+  const out = new Map<string, Float32Array>();
+  for (const [k, v] of params) out.set(k, v.dataSync() as Float32Array);
+  return out;
+}
+
+export function restore(params: Params, snap: Map<string, Float32Array>): void {
+  for (const [k, v] of params) {
+    const s = snap.get(k);
+    if (s) tf.tidy(() => v.assign(tf.tensor(s, v.shape)));
+  }
+}
