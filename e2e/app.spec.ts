@@ -37,6 +37,19 @@ test('opens on the synthetic world, loads MovieLens as CSV and as ::, refuses ba
   expect(await app.summaryCounts()).toMatchObject({ events: 100_836, users: 610, source: 'ratings.dat' });
   await page.screenshot({ path: 'test-results/03-refused.png' });
 
+  // A file whose roles are unclear waits for the user: pick them in the preview, then load.
+  const tsv = info.outputPath('log.tsv');
+  writeFileSync(tsv, 'what\twhen\twho\nx\t5\tann\ny\t3\tann\nx\t4\tbob\n');
+  await app.upload.setInputFiles(tsv);
+  await expect(app.problems).toContainText('check which column');
+  await page.getByTestId('data.role.0').selectOption('item');
+  await page.getByTestId('data.role.1').selectOption('time');
+  await page.getByTestId('data.role.2').selectOption('user');
+  await page.getByTestId('data.preview.load').click();
+  await expect(app.summary.locator('dd').first()).toHaveText('log.tsv');
+  expect(await app.summaryCounts()).toMatchObject({ events: 3, users: 2 });
+  await page.screenshot({ path: 'test-results/03b-roles.png' });
+
   expect(app.foreignRequests()).toEqual([]);
 });
 

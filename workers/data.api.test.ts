@@ -82,3 +82,27 @@ describe('dataApi', () => {
     expect([s.tMin, s.tMax]).toEqual([0, 10]);
   });
 });
+
+describe('sniff and role override', () => {
+  it('reads roles from a header, assumes MovieLens order without one, and flags an unclear file', async () => {
+    const csv = await dataApi.sniff(new Blob(['timestamp,rating,movieId,userId\n100,4,7,1\n']));
+    expect(csv).toMatchObject({ delimiter: ',', header: ['timestamp', 'rating', 'movieId', 'userId'], columns: { user: 3, item: 2, value: 1, time: 0 }, confident: true });
+    expect(csv.rows).toEqual([['100', '4', '7', '1']]);
+    const dat = await dataApi.sniff(new Blob(['1::31::2.5::1260759144\n1::1029::3.0::1260759179\n']));
+    expect(dat).toMatchObject({ delimiter: '::', header: null, columns: { user: 0, item: 1, value: 2, time: 3 }, confident: true });
+    const bin = await dataApi.sniff(new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 10, 1, 2])]));
+    expect(bin).toMatchObject({ binary: true, confident: false });
+    const odd = await dataApi.sniff(new Blob(['who\twhat\twhen\nann\tx\t5\n']));
+    expect(odd).toMatchObject({ delimiter: '\t', header: ['who', 'what', 'when'], binary: false, confident: false });
+  });
+
+  it('loads with the roles the user chose', async () => {
+    // Columns: item, when, who (no value); header skipped.
+    const r = await dataApi.loadFile(new Blob(['what\twhen\twho\nx\t5\tann\ny\t3\tann\nx\t4\tbob\n']), 'tsv', undefined, {
+      columns: { user: 2, item: 0, value: -1, time: 1 },
+      delimiter: '\t',
+      header: true,
+    });
+    expect(r.ok && [r.data.nEvents, r.data.nUsers, r.data.nItems, r.data.tMin, r.data.tMax]).toEqual([3, 2, 2, 3, 5]);
+  });
+});

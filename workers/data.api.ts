@@ -5,7 +5,16 @@
 import type { Dataset } from '../src/core/data/types';
 import { generateSynthetic, presetConfig, type SynthPreset } from '../src/core/data/synthetic';
 import { err, ok, type Result } from '../src/core/util/result';
-import { parseInteractions } from './data.parse';
+import { parseInteractions, sniffText, type Columns, type Sniff } from './data.parse';
+
+export type { Columns, Sniff } from './data.parse';
+
+/** How to read a file when the user overrode the sniffed roles. */
+export interface ReadAs {
+  columns: Columns;
+  delimiter: string;
+  header: boolean;
+}
 
 /** Events-per-user and item-popularity shapes for the summary charts (small: ≤ ~60 and ≤ 256 points). */
 export interface DataCharts {
@@ -121,7 +130,7 @@ export const dataApi = {
    * Streams a File/Blob through the parser (File.stream() reader → chunks), reporting bytes read; `cancel()` stops it
    * between chunks. A refused file leaves the current data in place.
    */
-  async loadFile(file: Blob, name: string, onProgress?: (bytes: number, total: number) => void): Promise<LoadResult> {
+  async loadFile(file: Blob, name: string, onProgress?: (bytes: number, total: number) => void, readAs?: ReadAs): Promise<LoadResult> {
     const token = ++loadToken;
     const reader = file.stream().getReader();
     let bytes = 0;
@@ -139,11 +148,17 @@ export const dataApi = {
           yield value;
         }
       })(),
+      readAs,
     );
     if (token !== loadToken) return { ok: false, code: 'cancelled', reason: `${name}: loading cancelled, previous data kept`, problems: [] };
     if (!parsed.ok) return { ...parsed, reason: `${name}: ${parsed.reason}; previous data kept` };
     const r = dataApi.adopt(parsed.dataset, name);
     return r.ok ? { ok: true, data: r.data, problems: parsed.problems } : { ...r, problems: parsed.problems };
+  },
+
+  /** Reads the first 64 KiB only: delimiter, header, roles and a few rows for the preview table. */
+  async sniff(file: Blob): Promise<Sniff> {
+    return sniffText(await file.slice(0, 65_536).text());
   },
 
   /** Stops a running loadFile between chunks. */

@@ -13,11 +13,43 @@ export type ParseResult =
   | { ok: true; dataset: Dataset; problems: LoadProblem[] }
   | { ok: false; code: DataErrorCode; reason: string; problems: LoadProblem[] };
 
-interface Columns {
+/** Column index of each role; value −1 = no value column. */
+export interface Columns {
   user: number;
   item: number;
   value: number;
   time: number;
+}
+
+/** What the first lines of a file look like, before the full load. */
+export interface Sniff {
+  delimiter: string;
+  /** Header fields, or null when the first line is data. */
+  header: string[] | null;
+  /** Roles read from the header, or the MovieLens order user, item, rating, timestamp. */
+  columns: Columns;
+  /** Up to 8 data lines split into fields. */
+  rows: string[][];
+  /** NUL bytes in the sample: a binary file, refused before loading. */
+  binary: boolean;
+  /** True when the roles come from a header that named them, or every preview row has a numeric timestamp there. */
+  confident: boolean;
+}
+
+const delimiterOf = (line: string) => (line.includes('::') ? '::' : line.includes('\t') ? '\t' : ',');
+
+/** Guesses delimiter, header and roles from the start of a file (text already decoded; the last line may be cut). */
+export function sniffText(text: string): Sniff {
+  const lines = text.split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '');
+  const delimiter = delimiterOf(lines[0] ?? ',');
+  const first = (lines[0] ?? '').split(delimiter);
+  const fromHeader = columnsFromHeader(first);
+  const header = fromHeader || first.some((f) => f.trim() !== '' && !Number.isFinite(Number(f))) ? first : null;
+  const columns = fromHeader ?? { user: 0, item: 1, value: 2, time: 3 };
+  const rows = lines.slice(header ? 1 : 0, (header ? 1 : 0) + 8).map((l) => l.split(delimiter));
+  const timed = rows.length > 0 && rows.every((r) => r[columns.time] !== undefined && Number.isFinite(Number(r[columns.time])) && r[columns.time].trim() !== '');
+  const binary = text.includes('\u0000');
+  return { delimiter, header, columns, rows, binary, confident: !binary && (fromHeader !== null || (header === null && timed)) };
 }
 
 const NAMES: Record<keyof Columns, string[]> = {
@@ -35,14 +67,15 @@ function columnsFromHeader(fields: string[]): Columns | null {
 }
 
 /** Parses chunks of bytes into a Dataset sorted by user, then time (stable), as types.ts requires. */
-export async function parseInteractions(chunks: AsyncIterable<Uint8Array>): Promise<ParseResult> {
+export async function parseInteractions(chunks: AsyncIterable<Uint8Array>, override?: { columns: Columns; delimiter: string; header: boolean }): Promise<ParseResult> {
   const decoder = new TextDecoder('utf-8', { fatal: false });
   const problems: LoadProblem[] = [];
   let badLines = 0;
   let lineNo = 0;
   let rest = '';
-  let delim: string | null = null;
-  let cols: Columns = { user: 0, item: 1, value: 2, time: 3 };
+  let delim: string | null = override?.delimiter ?? null;
+  let cols: Columns = override?.columns ?? { user: 0, item: 1, value: 2, time: 3 };
+  let skipHeader = override?.header ?? false;
   const userIdx = new Map<string, number>();
   const itemIdx = new Map<string, number>();
   let cap = 1 << 16;
@@ -60,8 +93,12 @@ export async function parseInteractions(chunks: AsyncIterable<Uint8Array>): Prom
     if (text.endsWith('\r')) text = text.slice(0, -1);
     if (text.trim() === '') return;
     if (text.includes('\u0000')) return problem('binary data (NUL byte): not a text file', text.split('\u0000').join('\\0'));
+    if (skipHeader) {
+      skipHeader = false;
+      return;
+    }
     if (delim === null) {
-      delim = text.includes('::') ? '::' : text.includes('\t') ? '\t' : ',';
+      delim = delimiterOf(text);
       const header = columnsFromHeader(text.split(delim));
       if (header) {
         cols = header;

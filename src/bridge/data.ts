@@ -3,7 +3,7 @@ import * as Comlink from 'comlink';
 import type { DataApi } from '../../workers/data.api';
 import { createWorkerClient, type WorkerClient } from './client';
 
-export type { DataSummary, DataCharts } from '../../workers/data.api';
+export type { DataSummary, DataCharts, Columns, Sniff, ReadAs } from '../../workers/data.api';
 
 let client: WorkerClient<DataApi> | null = null;
 

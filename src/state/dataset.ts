@@ -1,7 +1,7 @@
 /** Dataset actions: the synthetic world, file loads with progress and cancel, all through the data worker. */
 import { BridgeError } from '../bridge/client';
 import { dataClient, proxyCallback } from '../bridge/data';
-import type { DataSummary, LoadResult } from '../../workers/data.api';
+import type { Columns, DataSummary, LoadResult, ReadAs, Sniff } from '../../workers/data.api';
 import type { Result } from '../core/util/result';
 import { patch, useStore } from './store';
 
@@ -24,8 +24,58 @@ export async function loadSynthetic(preset: 'small' | 'ml1m' = 'small', seed = 1
 /** Status after a failure: back to what was shown before. */
 const settled = () => (useStore.getState().dataset.summary ? 'ready' : 'idle');
 
+/** The file behind the preview (a handle; its bytes stay on disk until the worker streams them). */
+let previewFile: File | null = null;
+
+/**
+ * A chosen or dropped file: sniff its first lines for the preview, then load it at once when the roles are clear
+ * (a header naming them, or MovieLens-shaped rows); otherwise wait for the user to check the roles.
+ */
+export async function chooseFile(file: File): Promise<void> {
+  previewFile = file;
+  let sniff: Sniff;
+  try {
+    sniff = await dataClient().call<Sniff>((api) => api.sniff(file));
+  } catch (e) {
+    patch('dataset', { error: `${file.name}: ${message(e)}` });
+    return;
+  }
+  if (previewFile !== file) return;
+  if (sniff.binary) {
+    patch('dataset', { preview: null, problems: [], error: `${file.name}: binary data (NUL bytes), not a text file of interactions; previous data kept` });
+    return;
+  }
+  const readAs: ReadAs = { columns: sniff.columns, delimiter: sniff.delimiter, header: sniff.header !== null };
+  patch('dataset', { preview: { fileName: file.name, sniff, readAs }, error: null, problems: [] });
+  if (sniff.confident) await loadFile(file, readAs);
+  else patch('dataset', { error: `${file.name}: check which column holds the user, the item and the time, then press Load` });
+}
+
+/** Sets the column of one role in the preview (−1 = none; only the value role may be absent). */
+export function setRole(role: keyof Columns, column: number): void {
+  const p = useStore.getState().dataset.preview;
+  if (!p) return;
+  const columns = { ...p.readAs.columns };
+  // A column holds one role: whichever role had it gives it up.
+  for (const k of Object.keys(columns) as (keyof Columns)[]) if (columns[k] === column) columns[k] = -1;
+  columns[role] = column;
+  patch('dataset', { preview: { ...p, readAs: { ...p.readAs, columns } } });
+}
+
+/** Loads the previewed file with the roles shown. */
+export async function loadPreviewed(): Promise<void> {
+  const p = useStore.getState().dataset.preview;
+  if (!p || !previewFile) return;
+  const c = p.readAs.columns;
+  if (c.user < 0 || c.item < 0 || c.time < 0) {
+    patch('dataset', { error: `${p.fileName}: choose a column for each of user, item and time` });
+    return;
+  }
+  await loadFile(previewFile, p.readAs);
+}
+
 /** Streams a user's file into the data worker; a refusal keeps the previous data and lists the problems. */
-export async function loadFile(file: File): Promise<void> {
+export async function loadFile(file: File, readAs?: ReadAs): Promise<void> {
   loading?.abort();
   const ctl = new AbortController();
   loading = ctl;
@@ -42,7 +92,7 @@ export async function loadFile(file: File): Promise<void> {
       });
   });
   try {
-    const r = await dataClient().call<LoadResult>((api) => api.loadFile(file, file.name, onProgress), ctl.signal);
+    const r = await dataClient().call<LoadResult>((api) => api.loadFile(file, file.name, onProgress, readAs), ctl.signal);
     if (loading !== ctl) return;
     if (r.ok) patch('dataset', { status: 'ready', summary: r.data, problems: r.problems, error: null });
     else patch('dataset', { status: settled(), problems: r.problems, error: r.reason });

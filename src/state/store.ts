@@ -4,7 +4,7 @@
  */
 import { create } from 'zustand';
 import type { DataSummary } from '../bridge/data';
-import type { LoadProblem } from '../../workers/data.api';
+import type { LoadProblem, ReadAs, Sniff } from '../../workers/data.api';
 import { FIGURE2_GROUPS, type ParadoxGroup } from '../core/paradox';
 import type { SimulationResult } from '../core/paradox';
 
@@ -21,6 +21,8 @@ export interface DatasetSlice {
     problems: LoadProblem[];
     /** Last refusal or failure, shown above the summary; the previous data stays. */
     error: string | null;
+    /** The chosen file's first lines and how it will be read (roles editable before or after the load). */
+    preview: { fileName: string; sniff: Sniff; readAs: ReadAs } | null;
   };
 }
 
@@ -48,7 +50,7 @@ export interface UiSlice {
 export type AppState = DatasetSlice & ParadoxSlice & UiSlice;
 
 export const initialState = (): AppState => ({
-  dataset: { status: 'idle', activity: '', summary: null, progress: null, problems: [], error: null },
+  dataset: { status: 'idle', activity: '', summary: null, progress: null, problems: [], error: null, preview: null },
   paradox: { groups: FIGURE2_GROUPS.map((g) => ({ ...g })), mu: 0.5, nUsers: 10_000, topC: 1_000, seed: 1, simulation: null },
   ui: { config: {}, urlProblem: null },
 });

@@ -1,8 +1,9 @@
 /** Section 1: the data. Opens on the synthetic world; a file can be chosen or dropped; refusals keep the old data. */
 import { useState, type DragEvent } from 'react';
-import { cancelLoad, loadFile, loadSynthetic } from '../../state/dataset';
+import { cancelLoad, chooseFile, loadSynthetic } from '../../state/dataset';
 import { useStore } from '../../state/store';
 import { DataCharts } from './DataCharts';
+import { Preview } from './Preview';
 
 const fmt = new Intl.NumberFormat('en-US');
 const day = (t: number) => (Number.isFinite(t) ? new Date(t * 1000).toISOString().slice(0, 10) : '–');
@@ -14,7 +15,7 @@ export function DataSection() {
     e.preventDefault();
     setOver(false);
     const f = e.dataTransfer.files[0];
-    if (f) void loadFile(f);
+    if (f) void chooseFile(f);
   };
   const pct = d.progress && d.progress.total > 0 ? Math.round((100 * d.progress.loaded) / d.progress.total) : 0;
   return (
@@ -42,7 +43,7 @@ export function DataSection() {
               onChange={(e) => {
                 const f = e.currentTarget.files?.[0];
                 e.currentTarget.value = '';
-                if (f) void loadFile(f);
+                if (f) void chooseFile(f);
               }}
             />
           </label>
@@ -51,6 +52,8 @@ export function DataSection() {
           </button>
         </div>
       </div>
+
+      <Preview />
 
       <div className="status-line" aria-live="polite">
         {d.progress ? (
