@@ -17,7 +17,10 @@ test('opens on the synthetic world, loads MovieLens as CSV and as ::, refuses ba
 
   await app.uploadAndWait(`${ML}/ratings.csv`, 'ratings.csv');
   expect(await app.summaryCounts()).toMatchObject({ events: 100_836, users: 610 });
-  await page.screenshot({ path: 'test-results/02-ratings-csv.png' });
+  await page.getByTestId('data.meta.input').setInputFiles(`${ML}/movies.csv`);
+  await page.getByTestId('data.topitems').locator('summary').click();
+  await expect(page.getByTestId('data.topitems')).toContainText('Forrest Gump (1994)');
+  await page.screenshot({ path: 'test-results/02-ratings-csv.png', fullPage: true });
 
   await app.uploadAndWait(`${ML}/ratings.dat`, 'ratings.dat');
   expect(await app.summaryCounts()).toMatchObject({ events: 100_836, users: 610 });

@@ -106,3 +106,26 @@ describe('sniff and role override', () => {
     expect(r.ok && [r.data.nEvents, r.data.nUsers, r.data.nItems, r.data.tMin, r.data.tMax]).toEqual([3, 2, 2, 3, 5]);
   });
 });
+
+describe('item metadata', () => {
+  it('splits quoted CSV fields', async () => {
+    const { splitCsvLine } = await import('./data.parse');
+    expect(splitCsvLine('11,"American President, The (1995)",Comedy|Drama|Romance')).toEqual(['11', 'American President, The (1995)', 'Comedy|Drama|Romance']);
+    expect(splitCsvLine('1,"say ""hi""",x')).toEqual(['1', 'say "hi"', 'x']);
+    expect(splitCsvLine('1::Toy Story (1995)::Animation', '::')).toEqual(['1', 'Toy Story (1995)', 'Animation']);
+  });
+
+  it('MovieLens small: movies.csv names every rated movie; the most rated is Forrest Gump (329 ratings)', async () => {
+    const dir = resolve(__dirname, '../../shared/data/ml-latest-small');
+    const loaded = await dataApi.loadFile(new Blob([readFileSync(`${dir}/ratings.csv`)]), 'ratings.csv');
+    expect(loaded.ok).toBe(true);
+    const r = await dataApi.loadItemMeta(new Blob([readFileSync(`${dir}/movies.csv`)]), 'movies.csv');
+    expect(r.ok).toBe(true);
+    if (!r.ok || !r.data) return;
+    expect(r.data.itemsWithMeta).toBe(9_724);
+    expect(r.data.topItems[0]).toEqual({ id: '356', title: 'Forrest Gump (1994)', tags: 'Comedy|Drama|Romance|War', events: 329 });
+    const bad = await dataApi.loadItemMeta(new Blob(['a,b\n1,2\n']), 'x.csv');
+    expect(!bad.ok && bad.reason).toMatch(/x\.csv: the header needs an item id column/);
+    expect(dataApi.summary()?.topItems[0].title).toBe('Forrest Gump (1994)');
+  });
+});

@@ -5,7 +5,7 @@
 import type { Dataset } from '../src/core/data/types';
 import { generateSynthetic, presetConfig, type SynthPreset } from '../src/core/data/synthetic';
 import { err, ok, type Result } from '../src/core/util/result';
-import { parseInteractions, sniffText, type Columns, type Sniff } from './data.parse';
+import { parseInteractions, parseItemMeta, sniffText, type Columns, type Sniff } from './data.parse';
 
 export type { Columns, Sniff } from './data.parse';
 
@@ -38,7 +38,13 @@ export interface DataSummary {
   tMin: number;
   tMax: number;
   charts: DataCharts;
+  /** The 10 most popular items, with titles when item metadata was loaded ('' otherwise). */
+  topItems: { id: string; title: string; tags: string; events: number }[];
+  /** Items of the data that the metadata file named (0 without metadata). */
+  itemsWithMeta: number;
 }
+
+type MetaMap = Map<string, { title: string; tags: string }>;
 
 export type DataErrorCode = 'bad-config' | 'bad-file' | 'cancelled' | 'empty';
 
@@ -62,7 +68,7 @@ export interface LoadRefusal {
 export type LoadResult = { ok: true; data: DataSummary; problems: LoadProblem[] } | LoadRefusal;
 
 /** Summary numbers and chart shapes of a Dataset (O(events) once, then O(users + items log items)). */
-export function summarise(d: Dataset, source: string): DataSummary {
+export function summarise(d: Dataset, source: string, meta: MetaMap | null = null): DataSummary {
   let nUsers = 0;
   let maxLen = 0;
   for (let u = 0; u < d.nUsers; u++) {
@@ -88,6 +94,13 @@ export function summarise(d: Dataset, source: string): DataSummary {
     popRank.push(r);
     popCount.push(counts[r - 1]);
   }
+  const byPop = Array.from(d.itemCounts.keys()).sort((a, b) => d.itemCounts[b] - d.itemCounts[a] || a - b);
+  const topItems = byPop.slice(0, 10).filter((i) => d.itemCounts[i] > 0).map((i) => {
+    const m = meta?.get(d.itemIds[i]);
+    return { id: d.itemIds[i], title: m?.title ?? '', tags: m?.tags ?? '', events: d.itemCounts[i] };
+  });
+  let itemsWithMeta = 0;
+  if (meta) for (const id of d.itemIds) if (meta.has(id)) itemsWithMeta++;
   let tMin = Infinity;
   let tMax = -Infinity;
   for (let e = 0; e < d.time.length; e++) {
@@ -103,11 +116,15 @@ export function summarise(d: Dataset, source: string): DataSummary {
     tMin,
     tMax,
     charts: { perUserBinLo: perUserCount.map((_, i) => 2 ** i), perUserCount, popRank, popCount },
+    topItems,
+    itemsWithMeta,
   };
 }
 
 /** The dataset this worker holds (one at a time; a refused load keeps it). */
-let current: { dataset: Dataset; summary: DataSummary } | null = null;
+let current: { dataset: Dataset; summary: DataSummary; source: string } | null = null;
+/** Item metadata, kept across data loads and joined on item id string. */
+let itemMeta: MetaMap | null = null;
 /** Generation counter of file loads: a newer load or cancel() makes an older one stop. */
 let loadToken = 0;
 
@@ -116,8 +133,9 @@ export const dataApi = {
   generate(preset: SynthPreset, seed: number): Result<DataSummary, DataErrorCode> {
     const g = generateSynthetic(presetConfig(preset, seed));
     if (!g.ok) return g;
-    const summary = summarise(g.data.dataset, `synthetic ${preset} (seed ${seed})`);
-    current = { dataset: g.data.dataset, summary };
+    const source = `synthetic ${preset} (seed ${seed})`;
+    const summary = summarise(g.data.dataset, source, itemMeta);
+    current = { dataset: g.data.dataset, summary, source };
     return ok(summary);
   },
 
@@ -161,6 +179,16 @@ export const dataApi = {
     return sniffText(await file.slice(0, 65_536).text());
   },
 
+  /** Reads item metadata (id, title, tags) and joins it to the current data; a refused file keeps the old metadata. */
+  async loadItemMeta(file: Blob, name: string): Promise<Result<DataSummary | null, DataErrorCode>> {
+    const r = parseItemMeta(await file.text());
+    if (!r.ok) return err('bad-file', `${name}: ${r.reason}; previous metadata kept`);
+    itemMeta = r.meta;
+    if (!current) return ok(null);
+    current.summary = summarise(current.dataset, current.source, itemMeta);
+    return ok(current.summary);
+  },
+
   /** Stops a running loadFile between chunks. */
   cancel(): void {
     loadToken++;
@@ -169,8 +197,8 @@ export const dataApi = {
   /** Adopts a Dataset built elsewhere in this worker (the file loader) after checking it is not empty. */
   adopt(dataset: Dataset, source: string): Result<DataSummary, DataErrorCode> {
     if (dataset.user.length === 0) return err('empty', `${source}: no events were read, previous data kept`);
-    const summary = summarise(dataset, source);
-    current = { dataset, summary };
+    const summary = summarise(dataset, source, itemMeta);
+    current = { dataset, summary, source };
     return ok(summary);
   },
 };

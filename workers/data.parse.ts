@@ -177,3 +177,50 @@ function build(users: Int32Array, items: Int32Array, times: Float64Array, values
   }
   return { userIds: [...userIdx.keys()], itemIds: [...itemIdx.keys()], user, item, time, value, userOffsets, itemCounts, nUsers, nItems };
 }
+
+/** Splits one CSV line with RFC 4180 quotes ("a, b" and doubled "" inside quotes). */
+export function splitCsvLine(line: string, delimiter = ','): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cur += ch;
+    } else if (ch === '"' && cur === '') quoted = true;
+    else if (line.startsWith(delimiter, i)) {
+      out.push(cur);
+      cur = '';
+      i += delimiter.length - 1;
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out;
+}
+
+/**
+ * Item metadata (e.g. MovieLens movies.csv: movieId,title,genres) as a map from item id to title and tags.
+ * Needs a header naming the id column and a title column; quoted fields may hold the delimiter.
+ */
+export function parseItemMeta(text: string): { ok: true; meta: Map<string, { title: string; tags: string }> } | { ok: false; reason: string } {
+  const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
+  const first = lines[0] ?? '';
+  const delimiter = first.includes('::') ? '::' : first.includes('\t') ? '\t' : ',';
+  const head = splitCsvLine(first, delimiter).map((f) => f.trim().toLowerCase());
+  const id = head.findIndex((f) => NAMES.item.includes(f));
+  const title = head.findIndex((f) => f === 'title' || f === 'name');
+  const tags = head.findIndex((f) => f === 'genres' || f === 'tags' || f === 'genre');
+  if (id < 0 || title < 0) return { ok: false, reason: `the header needs an item id column (${NAMES.item.join('/')}) and a title column; found ${JSON.stringify(head.slice(0, 6))}` };
+  const meta = new Map<string, { title: string; tags: string }>();
+  for (let k = 1; k < lines.length; k++) {
+    if (lines[k].trim() === '') continue;
+    const f = splitCsvLine(lines[k], delimiter);
+    if (f[id] === undefined || f[title] === undefined) continue;
+    meta.set(f[id].trim(), { title: f[title].trim(), tags: tags >= 0 ? (f[tags] ?? '').trim() : '' });
+  }
+  return meta.size > 0 ? { ok: true, meta } : { ok: false, reason: 'no item rows under the header' };
+}

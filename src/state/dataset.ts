@@ -114,3 +114,14 @@ export function cancelLoad(): void {
   void dataClient().call((api) => api.cancel());
   loading.abort();
 }
+
+/** Item metadata (titles, genres) joined on item id; shown in the summary's top-items list. */
+export async function loadItemMeta(file: File): Promise<void> {
+  try {
+    const r = await dataClient().call<Result<DataSummary | null>>((api) => api.loadItemMeta(file, file.name));
+    if (!r.ok) patch('dataset', { error: r.reason, problems: [] });
+    else if (r.data) patch('dataset', { summary: r.data, error: null });
+  } catch (e) {
+    patch('dataset', { error: `${file.name}: ${message(e)}` });
+  }
+}

@@ -1,9 +1,10 @@
 /** Section 1: the data. Opens on the synthetic world; a file can be chosen or dropped; refusals keep the old data. */
 import { useState, type DragEvent } from 'react';
-import { cancelLoad, chooseFile, loadSynthetic } from '../../state/dataset';
+import { cancelLoad, chooseFile, loadItemMeta, loadSynthetic } from '../../state/dataset';
 import { useStore } from '../../state/store';
 import { DataCharts } from './DataCharts';
 import { Preview } from './Preview';
+import { TopItems } from './TopItems';
 
 const fmt = new Intl.NumberFormat('en-US');
 const day = (t: number) => (Number.isFinite(t) ? new Date(t * 1000).toISOString().slice(0, 10) : '–');
@@ -44,6 +45,19 @@ export function DataSection() {
                 const f = e.currentTarget.files?.[0];
                 e.currentTarget.value = '';
                 if (f) void chooseFile(f);
+              }}
+            />
+          </label>
+          <label className="button secondary">
+            Item titles (optional)…
+            <input
+              type="file"
+              accept=".csv,.tsv,.dat,.txt,text/csv,text/plain"
+              data-testid="data.meta.input"
+              onChange={(e) => {
+                const f = e.currentTarget.files?.[0];
+                e.currentTarget.value = '';
+                if (f) void loadItemMeta(f);
               }}
             />
           </label>
@@ -129,6 +143,7 @@ export function DataSection() {
             </div>
           </dl>
           <DataCharts summary={d.summary} />
+          <TopItems summary={d.summary} />
           <p className="next">Next: choose models and train them in section 2.</p>
         </div>
       ) : (
