@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../util/rng';
-import { FIGURE2_GROUPS, checkGroups, muCrossover, paradoxScores, poisson, simulateParadox, type ParadoxGroup } from './index';
+import { FIGURE2_GROUPS, checkGroups, expectedTopC, muCrossover, paradoxScores, poisson, simulateParadox, type ParadoxGroup } from './index';
 
 describe('paradoxScores against Figure 2 (hand-computed)', () => {
   it('Bayes: p(x|D) ∝ 0.2·0.4 = 0.08, 0.2·0.8 = 0.16, 0.6·0.3 = 0.18 → ∅ first', () => {
@@ -92,5 +92,22 @@ describe('simulateParadox', () => {
     expect(r.bayes.pickedPerGroup).toEqual([Math.max(0, 90 - none - c), Math.min(c, Math.max(0, 90 - none)), Math.min(none, 90)]);
     // MTPP order [A, B], [C], ∅ (the tie between the first two keeps input order).
     expect(r.mtpp.pickedPerGroup).toEqual([Math.min(ab, 90), Math.min(c, Math.max(0, 90 - ab)), Math.max(0, 90 - ab - c)]);
+  });
+});
+
+describe('expectedTopC', () => {
+  it('Figure 2 shares of 10,000 users, top 1,000: Bayes 1000(1−e^−0.3μ), RIM 1000(1−e^−0.8) below μ = 8/3', () => {
+    const sizes = [2_000, 2_000, 6_000];
+    const a = expectedTopC(FIGURE2_GROUPS, 0.5, sizes, 1_000);
+    expect(a.bayes).toBeCloseTo(1_000 * (1 - Math.exp(-0.15)), 9);
+    expect(a.mtpp).toBeCloseTo(1_000 * (1 - Math.exp(-0.8)), 9);
+    // Above the crossover both rankings pick inactive users and find the same expected buyers.
+    const b = expectedTopC(FIGURE2_GROUPS, 3, sizes, 1_000);
+    expect(b.mtpp).toBeCloseTo(1_000 * (1 - Math.exp(-0.9)), 9);
+    expect(b.bayes).toBeCloseTo(b.mtpp, 9);
+    // C larger than the first group spills over: RIM takes all 2,000 [A, B], then 1,000 [C].
+    const c = expectedTopC(FIGURE2_GROUPS, 0.5, sizes, 3_000);
+    expect(c.mtppPicked).toEqual([2_000, 1_000, 0]);
+    expect(c.mtpp).toBeCloseTo(3_000 * (1 - Math.exp(-0.8)), 9);
   });
 });

@@ -32,6 +32,27 @@ export interface SimulationResult {
   mtpp: RankingOutcome;
 }
 
+/**
+ * Expected buyers of D in each ranking's top C, for given group sizes: a ranking takes whole groups in its order, and
+ * a user of group g buys at least once next week with probability 1 − e^(−λ_g p_g) (Poisson, eq. 3 over one week).
+ */
+export function expectedTopC(groups: readonly ParadoxGroup[], mu: number, sizes: readonly number[], topC: number): { bayes: number; mtpp: number; bayesPicked: number[]; mtppPicked: number[] } {
+  const s = paradoxScores(groups, mu);
+  const take = (order: number[]) => {
+    const picked = new Array<number>(groups.length).fill(0);
+    let budget = topC;
+    for (const g of order) {
+      picked[g] = Math.min(budget, sizes[g]);
+      budget -= picked[g];
+    }
+    return picked;
+  };
+  const expect = (picked: number[]) => picked.reduce((acc, n, g) => acc + n * (1 - Math.exp(-s.groups[g].mtpp)), 0);
+  const bayesPicked = take(s.bayesOrder);
+  const mtppPicked = take(s.mtppOrder);
+  return { bayes: expect(bayesPicked), mtpp: expect(mtppPicked), bayesPicked, mtppPicked };
+}
+
 /** Poisson draw by inversion; rates above 30 are split into pieces (a sum of Poissons is Poisson). */
 export function poisson(rate: number, rng: Rng): number {
   let n = 0;
@@ -81,14 +102,8 @@ export function simulateParadox(groups: readonly ParadoxGroup[], mu: number, opt
       buyersPerGroup[g] += 1;
     }
   }
-  const pick = (order: number[]): RankingOutcome => {
-    const pickedPerGroup = new Array<number>(k).fill(0);
-    let budget = Math.min(opts.topC, opts.nUsers);
-    for (const g of order) {
-      const take = Math.min(budget, groupSizes[g]);
-      pickedPerGroup[g] = take;
-      budget -= take;
-    }
+  const expected = expectedTopC(groups, mu, groupSizes, Math.min(opts.topC, opts.nUsers));
+  const pick = (pickedPerGroup: number[], expectedBuyers: number): RankingOutcome => {
     let buyers = 0;
     const seen = new Array<number>(k).fill(0);
     for (let u = 0; u < opts.nUsers; u++) {
@@ -98,9 +113,8 @@ export function simulateParadox(groups: readonly ParadoxGroup[], mu: number, opt
         buyers += bought[u];
       }
     }
-    const expectedBuyers = pickedPerGroup.reduce((s, n, g) => s + n * (1 - Math.exp(-scores.groups[g].mtpp)), 0);
     return { pickedPerGroup, buyers, expectedBuyers };
   };
   const totalBuyers = buyersPerGroup.reduce((s, b) => s + b, 0);
-  return { groupSizes, buyersPerGroup, totalBuyers, bayes: pick(scores.bayesOrder), mtpp: pick(scores.mtppOrder) };
+  return { groupSizes, buyersPerGroup, totalBuyers, bayes: pick(expected.bayesPicked, expected.bayes), mtpp: pick(expected.mtppPicked, expected.mtpp) };
 }

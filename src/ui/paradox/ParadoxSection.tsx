@@ -3,6 +3,7 @@ import { checkGroups, muCrossover, paradoxScores } from '../../core/paradox';
 import { resetParadox, setGroupField, setMu, simulate } from '../../state/paradox';
 import { useStore } from '../../state/store';
 import { useState } from 'react';
+import { ParadoxChart } from './ParadoxChart';
 import { Ranking } from './Ranking';
 import { SimulationTable } from './SimulationTable';
 
@@ -83,6 +84,8 @@ export function ParadoxSection() {
       ) : (
         <p className="error" role="alert">{valid.reason}</p>
       )}
+
+      {valid.ok && <ParadoxChart groups={p.groups} mu={p.mu} muMax={MU_MAX} nUsers={p.nUsers} topC={p.topC} />}
 
       <div className="row">
         <button type="button" data-testid="paradox.simulate" disabled={!valid.ok} onClick={() => setSimError(simulate())}>
