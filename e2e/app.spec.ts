@@ -77,3 +77,14 @@ test('the paradox: Bayes puts inactive users first, RIM does not until μ passes
   await page.screenshot({ path: 'test-results/05-wide.png', fullPage: true });
   expect(app.foreignRequests()).toEqual([]);
 });
+
+test('the run config round-trips through the URL hash, seed included; a broken one falls back with a message', async ({ page }) => {
+  const config = { split: { kind: 'temporal' }, models: ['Pop', 'Hawkes'], seed: 7 };
+  await page.goto(`/#config=${encodeURIComponent(JSON.stringify(config))}`);
+  await expect(page.getByTestId('train.config')).toContainText('"seed": 7');
+  const hash = await page.evaluate(() => window.location.hash);
+  expect(JSON.parse(new URLSearchParams(hash.slice(1)).get('config') ?? 'null')).toEqual(config);
+  await page.goto('/#config=%7Bbroken');
+  await expect(page.getByText(/run config was refused/)).toBeVisible();
+  await expect(page.getByTestId('train.config')).toContainText('"seed": 1');
+});

@@ -35,5 +35,10 @@ export function startPage(): void {
   if (started) return;
   started = true;
   initConfigFromUrl();
+  // A pasted link that changes only the hash does not reload the page; read the config again.
+  window.addEventListener('hashchange', () => {
+    if (new URLSearchParams(window.location.hash.slice(1)).has('config')) initConfigFromUrl();
+    else setRunConfig(currentRunConfig());
+  });
   void loadSynthetic('small', 1);
 }

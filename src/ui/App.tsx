@@ -15,6 +15,15 @@ function Section({ id, title, children }: { id: string; title: string; children:
   );
 }
 
+/** The hash holds the run config, so the section links scroll instead of changing it. */
+const NAV: [string, string][] = [
+  ['data', '1 Data'],
+  ['train', '2 Train'],
+  ['results', '3 Results'],
+  ['planner', '4 Planner'],
+  ['paradox', '5 Paradox'],
+];
+
 export function App() {
   const config = useStore((s) => s.ui.config);
   const urlProblem = useStore((s) => s.ui.urlProblem);
@@ -24,8 +33,12 @@ export function App() {
       <header className="app-header">
         <h1>RIM Workbench</h1>
         <p>Recurrent Intensity Models for recommendation and marketing: who buys what, and when.</p>
-        <nav>
-          <a href="#data">1 Data</a> <a href="#train">2 Train</a> <a href="#results">3 Results</a> <a href="#planner">4 Planner</a> <a href="#paradox">5 Paradox</a>
+        <nav aria-label="sections">
+          {NAV.map(([id, label]) => (
+            <button key={id} type="button" className="link" onClick={() => document.getElementById(id)?.scrollIntoView({ behavior: 'smooth' })}>
+              {label}
+            </button>
+          ))}
         </nav>
         {urlProblem && <p className="error">The link's run config was refused ({urlProblem}); using the default.</p>}
       </header>
