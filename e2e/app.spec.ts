@@ -88,3 +88,25 @@ test('the run config round-trips through the URL hash, seed included; a broken o
   await expect(page.getByText(/run config was refused/)).toBeVisible();
   await expect(page.getByTestId('train.config')).toContainText('"seed": 1');
 });
+
+test('a long load shows progress and can be cancelled, keeping the previous data', async ({ page }, info) => {
+  const app = new AppPage(page);
+  await app.open();
+  await expect(app.summary.locator('dd').first()).toHaveText(/synthetic small/);
+  const before = await app.summaryCounts();
+  // ~60 MB of MovieLens-shaped lines: long enough to catch mid-load.
+  const line = '123456,654321,4.5,1500000000\n';
+  const big = info.outputPath('big.csv');
+  writeFileSync(big, 'userId,movieId,rating,timestamp\n' + line.repeat(Math.ceil(60e6 / line.length)));
+  await app.upload.setInputFiles(big);
+  const bar = page.getByTestId('data.progress');
+  await expect(bar).toBeVisible();
+  await expect(bar).toHaveAttribute('aria-valuenow', /^\d+$/);
+  await page.getByTestId('data.cancel').click();
+  await expect(app.problems).toContainText('cancelled');
+  await expect(bar).toBeHidden();
+  expect(await app.summaryCounts()).toMatchObject(before);
+  // A new load works after a cancel.
+  await app.uploadAndWait(`${ML}/ratings.csv`, 'ratings.csv');
+  expect(await app.summaryCounts()).toMatchObject({ events: 100_836, users: 610 });
+});

@@ -66,6 +66,16 @@ describe('dataApi', () => {
     expect(dataApi.summary()?.source).toBe('good.csv');
   });
 
+  it('exports copies of the held arrays, so transferring them leaves the worker its own', async () => {
+    await dataApi.loadFile(new Blob(['u,i,r,t\n2,9,1,5\n1,8,1,7\n1,9,1,6\n']), 'small.csv');
+    const a = dataApi.exportDataset()!;
+    expect(a.userIds).toEqual(['2', '1']);
+    expect(Array.from(a.user)).toEqual([0, 1, 1]);
+    expect(Array.from(a.time)).toEqual([5, 6, 7]);
+    a.time[0] = 99;
+    expect(Array.from(dataApi.exportDataset()!.time)).toEqual([5, 6, 7]);
+  });
+
   it('summarise bins events per user by powers of two and ranks item popularity', () => {
     // Users with 1, 2, 3 and 5 events → bins [1,2): 1, [2,4): 2, [4,8): 1. Items counts 6, 4, 1.
     const lens = [1, 2, 3, 5];

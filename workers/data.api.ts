@@ -2,6 +2,7 @@
  * The data worker's API: builds and keeps the Dataset inside the worker and hands the page small summaries.
  * Importable in Node tests (no DOM, no Comlink here); data.worker.ts only exposes it.
  */
+import * as Comlink from 'comlink';
 import type { Dataset } from '../src/core/data/types';
 import { generateSynthetic, presetConfig, type SynthPreset } from '../src/core/data/synthetic';
 import { err, ok, type Result } from '../src/core/util/result';
@@ -152,11 +153,17 @@ export const dataApi = {
     const token = ++loadToken;
     const reader = file.stream().getReader();
     let bytes = 0;
+    let lastYield = Date.now();
     const parsed = await parseInteractions(
       (async function* () {
         for (;;) {
           const { done, value } = await reader.read();
           if (done) return;
+          // Let queued messages (cancel) run: buffered reads resolve as microtasks and would starve them.
+          if (Date.now() - lastYield > 30) {
+            await new Promise((r) => setTimeout(r, 0));
+            lastYield = Date.now();
+          }
           if (token !== loadToken) {
             await reader.cancel();
             return;
@@ -187,6 +194,28 @@ export const dataApi = {
     if (!current) return ok(null);
     current.summary = summarise(current.dataset, current.source, itemMeta);
     return ok(current.summary);
+  },
+
+  /**
+   * Copies of the current Dataset's arrays, moved by transfer (the worker keeps its own): for a worker or the page
+   * that needs the raw events (training, export). Null before any data.
+   */
+  exportDataset(): Dataset | null {
+    if (!current) return null;
+    const d = current.dataset;
+    const copy: Dataset = {
+      ...d,
+      userIds: d.userIds.slice(),
+      itemIds: d.itemIds.slice(),
+      user: d.user.slice(),
+      item: d.item.slice(),
+      time: d.time.slice(),
+      value: d.value?.slice(),
+      userOffsets: d.userOffsets.slice(),
+      itemCounts: d.itemCounts.slice(),
+    };
+    const buffers = [copy.user, copy.item, copy.time, copy.value, copy.userOffsets, copy.itemCounts].filter((a) => a !== undefined).map((a) => a.buffer);
+    return Comlink.transfer(copy, buffers);
   },
 
   /** Stops a running loadFile between chunks. */
