@@ -82,7 +82,7 @@ test('the run config round-trips through the URL hash, seed included; a broken o
   const config = { split: { kind: 'temporal' }, models: ['Pop', 'Hawkes'], seed: 7 };
   await page.goto(`/#config=${encodeURIComponent(JSON.stringify(config))}`);
   await expect(page.getByTestId('train.config')).toContainText('"seed": 7');
-  const hash = await page.evaluate(() => window.location.hash);
+  const hash = await page.evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash);
   expect(JSON.parse(new URLSearchParams(hash.slice(1)).get('config') ?? 'null')).toEqual(config);
   await page.goto('/#config=%7Bbroken');
   await expect(page.getByText(/run config was refused/)).toBeVisible();
@@ -108,5 +108,17 @@ test('a long load shows progress and can be cancelled, keeping the previous data
   expect(await app.summaryCounts()).toMatchObject(before);
   // A new load works after a cancel.
   await app.uploadAndWait(`${ML}/ratings.csv`, 'ratings.csv');
+  expect(await app.summaryCounts()).toMatchObject({ events: 100_836, users: 610 });
+});
+
+test('after a data-worker crash the page says so and comes back with the synthetic world', async ({ page }) => {
+  const app = new AppPage(page);
+  await app.open();
+  await app.uploadAndWait(`${ML}/ratings.csv`, 'ratings.csv');
+  await app.crashDataWorker();
+  await expect(app.problems).toContainText('data worker stopped');
+  await expect(app.summary.locator('dd').first()).toHaveText(/synthetic small/);
+  // The fresh worker takes files again.
+  await app.uploadAndWait(`${ML}/ratings.dat`, 'ratings.dat');
   expect(await app.summaryCounts()).toMatchObject({ events: 100_836, users: 610 });
 });

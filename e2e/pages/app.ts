@@ -45,6 +45,11 @@ export class AppPage {
     await this.mu.fill(String(mu));
   }
 
+  /** Restarts the data worker through the test hook, as a crash would. */
+  async crashDataWorker(): Promise<void> {
+    await this.page.evaluate(() => (globalThis as unknown as { __rimwTest: { restartDataWorker(): void } }).__rimwTest.restartDataWorker());
+  }
+
   order(ranking: Locator): Promise<string | null> {
     return ranking.getAttribute('data-order');
   }

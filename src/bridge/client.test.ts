@@ -30,11 +30,16 @@ describe('createWorkerClient', () => {
       add: (a: number, b: number) => a + b,
       hang: () => new Promise<number>((r) => (release = () => r(1))),
     };
-    const client = createWorkerClient<typeof api>('test', () => {
-      const f = fakeWorker(api);
-      spawned.push(f);
-      return f.w;
-    });
+    const restarts: string[] = [];
+    const client = createWorkerClient<typeof api>(
+      'test',
+      () => {
+        const f = fakeWorker(api);
+        spawned.push(f);
+        return f.w;
+      },
+      (why) => restarts.push(why),
+    );
     expect(await client.call((a) => a.add(2, 3))).toBe(5);
 
     const ctl = new AbortController();
@@ -52,6 +57,7 @@ describe('createWorkerClient', () => {
     expect((e as BridgeError).message).toMatch(/test worker stopped \(boom\)/);
     expect(spawned[0].isTerminated()).toBe(true);
     expect(spawned).toHaveLength(2);
+    expect(restarts).toEqual(['boom']);
     // The fresh worker answers.
     expect(await client.call((a) => a.add(1, 1))).toBe(2);
     client.dispose();

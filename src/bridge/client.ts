@@ -29,8 +29,11 @@ export interface WorkerClient<Api> {
   dispose(): void;
 }
 
-/** Wraps a worker factory; `name` appears in error messages ("the data worker crashed: …"). */
-export function createWorkerClient<Api>(name: string, spawn: () => WorkerLike): WorkerClient<Api> {
+/**
+ * Wraps a worker factory; `name` appears in error messages. `onRestart` lets the owner rebuild what the old worker
+ * held (its state is gone).
+ */
+export function createWorkerClient<Api>(name: string, spawn: () => WorkerLike, onRestart?: (reason: string) => void): WorkerClient<Api> {
   let worker: WorkerLike;
   let remote: Comlink.Remote<Api>;
   const pending = new Set<(e: BridgeError) => void>();
@@ -53,6 +56,7 @@ export function createWorkerClient<Api>(name: string, spawn: () => WorkerLike): 
     worker.terminate();
     rejectAll(new BridgeError('crashed', `the ${name} worker stopped (${reason}); it was restarted, please try again`));
     start();
+    onRestart?.(reason);
   };
   start();
 

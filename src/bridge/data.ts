@@ -7,9 +7,20 @@ export type { DataSummary, DataCharts, Columns, Sniff, ReadAs } from '../../work
 
 let client: WorkerClient<DataApi> | null = null;
 
+let restartListener: ((reason: string) => void) | null = null;
+
+/** Who rebuilds the worker's data after a crash (the dataset actions). */
+export function onDataWorkerRestart(f: (reason: string) => void): void {
+  restartListener = f;
+}
+
 /** The one data worker of the page, started on first use. */
 export function dataClient(): WorkerClient<DataApi> {
-  client ??= createWorkerClient<DataApi>('data', () => new Worker(new URL('../../workers/data.worker.ts', import.meta.url), { type: 'module' }));
+  client ??= createWorkerClient<DataApi>(
+    'data',
+    () => new Worker(new URL('../../workers/data.worker.ts', import.meta.url), { type: 'module' }),
+    (reason) => restartListener?.(reason),
+  );
   return client;
 }
 

@@ -1,11 +1,18 @@
 /** Dataset actions: the synthetic world, file loads with progress and cancel, all through the data worker. */
 import { BridgeError } from '../bridge/client';
-import { dataClient, proxyCallback } from '../bridge/data';
+import { dataClient, onDataWorkerRestart, proxyCallback } from '../bridge/data';
 import type { Columns, DataSummary, LoadResult, ReadAs, Sniff } from '../../workers/data.api';
 import type { Result } from '../core/util/result';
 import { patch, useStore } from './store';
 
 let loading: AbortController | null = null;
+
+// A restarted data worker holds nothing: say so and bring back the synthetic world rather than show stale numbers.
+onDataWorkerRestart((reason) => {
+  patch('dataset', { summary: null, preview: null, status: 'idle', progress: null });
+  const error = `The data worker stopped (${reason}) and was restarted; the synthetic world is loaded again.`;
+  void loadSynthetic('small', 1).then(() => patch('dataset', { error }));
+});
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 

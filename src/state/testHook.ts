@@ -1,0 +1,20 @@
+/**
+ * A small typed hook on window for the e2e specs (STYLE: e2e through page objects and a typed test hook): it reaches
+ * paths a user cannot trigger on demand, such as a worker crash. It exposes no data.
+ */
+import { dataClient } from '../bridge/data';
+
+export interface RimwTestHook {
+  /** Terminates and restarts the data worker as after a crash (the page must recover on its own). */
+  restartDataWorker(): void;
+}
+
+declare global {
+  interface Window {
+    __rimwTest?: RimwTestHook;
+  }
+}
+
+export function installTestHook(): void {
+  window.__rimwTest = { restartDataWorker: () => dataClient().restart('simulated crash') };
+}
