@@ -122,3 +122,21 @@ test('after a data-worker crash the page says so and comes back with the synthet
   await app.uploadAndWait(`${ML}/ratings.dat`, 'ratings.dat');
   expect(await app.summaryCounts()).toMatchObject({ events: 100_836, users: 610 });
 });
+
+test('the split follows the data and the ΔT setting, and lands in the URL', async ({ page }) => {
+  const app = new AppPage(page);
+  await app.open();
+  await app.uploadAndWait(`${ML}/ratings.csv`, 'ratings.csv');
+  const stats = page.getByTestId('train.split.stats');
+  await expect(stats).not.toHaveClass(/updating/);
+  await expect(stats).toHaveAttribute('data-test-users', /^[1-9]\d*$/);
+  const before = Number(await stats.getAttribute('data-test-users'));
+  await page.getByTestId('train.split.horizon').fill('365');
+  await expect(stats).toContainText('365 days');
+  const after = Number(await stats.getAttribute('data-test-users'));
+  // The default ΔT is at most four weeks; a 365-day window moves T (= end − ΔT) a year earlier, and the test rows are
+  // the users seen before T, a subset that shrinks as T moves back (ML users joined throughout 2017–2018).
+  expect(after).toBeLessThan(before);
+  await expect(page.getByTestId('train.config')).toContainText('31536000');
+  await page.getByTestId('train.split').screenshot({ path: 'test-results/06-split.png' });
+});

@@ -3,7 +3,8 @@
  * Importable in Node tests (no DOM, no Comlink here); data.worker.ts only exposes it.
  */
 import * as Comlink from 'comlink';
-import type { Dataset } from '../src/core/data/types';
+import type { Dataset, SplitConfig, SplitStats } from '../src/core/data/types';
+import { makeSplit, resolveSplitConfig, suggestSplitKind } from '../src/core/data/split';
 import { generateSynthetic, presetConfig, type SynthPreset } from '../src/core/data/synthetic';
 import { err, ok, type Result } from '../src/core/util/result';
 import { parseInteractions, parseItemMeta, sniffText, type Columns, type Sniff } from './data.parse';
@@ -47,7 +48,17 @@ export interface DataSummary {
 
 type MetaMap = Map<string, { title: string; tags: string }>;
 
-export type DataErrorCode = 'bad-config' | 'bad-file' | 'cancelled' | 'empty';
+export type DataErrorCode = 'bad-config' | 'bad-file' | 'cancelled' | 'empty' | 'no-data' | 'split-failed';
+
+/** A split of the current data as the page shows it: Table S1 and the config with every default filled in. */
+export interface SplitSummary {
+  /** The config as given, with the data-driven defaults resolved (what a run with it would use). */
+  resolved: SplitConfig;
+  /** The kind core/data/split suggests for this data. */
+  suggested: SplitConfig['kind'];
+  stats: SplitStats;
+  warnings: string[];
+}
 
 /** A line the loader skipped, shown to the user in `data.problems`. */
 export interface LoadProblem {
@@ -216,6 +227,17 @@ export const dataApi = {
     };
     const buffers = [copy.user, copy.item, copy.time, copy.value, copy.userOffsets, copy.itemCounts].filter((a) => a !== undefined).map((a) => a.buffer);
     return Comlink.transfer(copy, buffers);
+  },
+
+  /** Splits the current data (paper appendix D) and returns Table S1; the page never receives the split arrays. */
+  split(config: SplitConfig): Result<SplitSummary, DataErrorCode | string> {
+    if (!current) return err('no-data', 'no data loaded yet');
+    const d = current.dataset;
+    const resolved = resolveSplitConfig(d, config);
+    if (!resolved.ok) return resolved;
+    const s = makeSplit(d, config);
+    if (!s.ok) return s;
+    return ok({ resolved: resolved.data, suggested: suggestSplitKind(d), stats: s.data.stats, warnings: s.data.warnings ?? [] });
   },
 
   /** Stops a running loadFile between chunks. */

@@ -4,7 +4,7 @@
  */
 import { create } from 'zustand';
 import type { DataSummary } from '../bridge/data';
-import type { LoadProblem, ReadAs, Sniff } from '../../workers/data.api';
+import type { LoadProblem, ReadAs, Sniff, SplitSummary } from '../../workers/data.api';
 import { FIGURE2_GROUPS, type ParadoxGroup } from '../core/paradox';
 import type { SimulationResult } from '../core/paradox';
 
@@ -23,6 +23,16 @@ export interface DatasetSlice {
     error: string | null;
     /** The chosen file's first lines and how it will be read (roles editable before or after the load). */
     preview: { fileName: string; sniff: Sniff; readAs: ReadAs } | null;
+  };
+}
+
+export interface TrainingSlice {
+  training: {
+    /** Table S1 of the split the run config asks for, on the current data (null while computing or without data). */
+    split: SplitSummary | null;
+    /** The data source the split was computed on (to say "updating…" without flicker). */
+    splitSource: string | null;
+    splitError: string | null;
   };
 }
 
@@ -47,10 +57,11 @@ export interface UiSlice {
   };
 }
 
-export type AppState = DatasetSlice & ParadoxSlice & UiSlice;
+export type AppState = DatasetSlice & TrainingSlice & ParadoxSlice & UiSlice;
 
 export const initialState = (): AppState => ({
   dataset: { status: 'idle', activity: '', summary: null, progress: null, problems: [], error: null, preview: null },
+  training: { split: null, splitSource: null, splitError: null },
   paradox: { groups: FIGURE2_GROUPS.map((g) => ({ ...g })), mu: 0.5, nUsers: 10_000, topC: 1_000, seed: 1, simulation: null },
   ui: { config: {}, urlProblem: null },
 });

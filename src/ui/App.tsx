@@ -5,6 +5,7 @@ import { useStore } from '../state/store';
 import { ErrorBoundary } from './ErrorBoundary';
 import { DataSection } from './data/DataSection';
 import { ParadoxSection } from './paradox/ParadoxSection';
+import { SplitPanel } from './train/SplitPanel';
 
 function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
   return (
@@ -46,9 +47,8 @@ export function App() {
         <DataSection />
       </Section>
       <Section id="train" title="2. Train">
-        <p className="pending">
-          Model training in the browser is not wired into the page yet. The run it will use (kept in the URL, seed included):
-        </p>
+        <SplitPanel />
+        <p className="pending">Model training in the browser is not wired into the page yet. The run config (kept in the URL, seed included):</p>
         <pre className="config" data-testid="train.config">{JSON.stringify(config, null, 1)}</pre>
       </Section>
       <Section id="results" title="3. Results">
