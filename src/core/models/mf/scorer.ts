@@ -48,5 +48,14 @@ export function initFactors(n: number, D: number, std: number, rng: Rng): Float3
   return a;
 }
 
-/** Yields to the event loop so a worker can see an abort between epochs. */
-export const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+/**
+ * Yields to the host's event loop (a macrotask) so a worker can receive an abort message between epochs.
+ * core compiles without DOM/Node types, so setTimeout is looked up on globalThis; without one this is a microtask.
+ */
+export function tick(): Promise<void> {
+  const st = (globalThis as { setTimeout?: (f: () => void, ms: number) => unknown }).setTimeout;
+  return new Promise((resolve) => (st ? st(resolve, 0) : resolve()));
+}
+
+/** Wall-clock milliseconds (Date.now: available in every realm core runs in). */
+export const nowMs = (): number => Date.now();
