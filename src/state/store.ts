@@ -3,8 +3,7 @@
  * Components select from it; actions live in the slice modules as exported functions.
  */
 import { create } from 'zustand';
-import type { DataSummary } from '../bridge/data';
-import type { LoadProblem, ReadAs, Sniff, SplitSummary } from '../../workers/data.api';
+import type { DataSummary, LoadProblem, ReadAs, Sniff, SplitSummary } from '../../workers/data.api';
 import { FIGURE2_GROUPS, type ParadoxGroup } from '../core/paradox';
 import type { SimulationResult } from '../core/paradox';
 
