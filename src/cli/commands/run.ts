@@ -3,6 +3,10 @@
  * app, writing rime-style results (item_rec / user_rec per model, plus run metadata).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs-core';
+// The tfjs bundle registers the gradients and the CPU backend the sequence models train on in Node (its WebGL
+// backend cannot start here, so tfjs settles on CPU; the host, not core, decides).
+import '@tensorflow/tfjs';
 import type { CliCommand, CliIo } from '../command';
 import { parseArgs, UsageError } from '../command';
 import type { Dataset } from '../../core/data/types';
@@ -68,7 +72,17 @@ export const run: CliCommand = {
       io.err(`rimw run: ${ds.reason}`);
       return 1;
     }
+    await tf.ready();
+    let lastReport = 0;
     const res = await runExperiment(ds.data, config, {
+      // Training progress on stderr: at each epoch end, otherwise at most every 5 s.
+      onProgress: (name, p) => {
+        const now = Date.now();
+        if (p.validLoss === undefined && now - lastReport < 5000) return;
+        lastReport = now;
+        const valid = p.validLoss === undefined ? '' : ` valid ${p.validLoss.toFixed(4)}`;
+        io.err(`${name.padEnd(16)} epoch ${p.epoch + 1}/${p.epochs} batch ${p.batch}/${p.batches} loss ${p.loss.toFixed(4)}${valid} (${p.examplesPerSecond.toFixed(0)} tokens/s)`);
+      },
       onModel: (name, item, user) =>
         io.err(`${name.padEnd(16)} ItemRec prec ${item.prec.toFixed(4)} recall ${item.recall.toFixed(4)} | UserRec prec ${user.prec.toFixed(4)} recall ${user.recall.toFixed(4)}`),
     });

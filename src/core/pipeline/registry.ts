@@ -11,6 +11,7 @@ import { fitHawkesPoisson, type HawkesPoissonFit } from '../models/intensity/haw
 import { trainItemCounts } from '../models/intensity/history';
 import type { ScoreSource } from '../models/scores';
 import { rimScores } from '../models/compose';
+import { registerSequenceModels } from './sequenceModels';
 
 /**
  * Model factories by name. Three kinds plug in:
@@ -166,9 +167,12 @@ function observeEnds(ctx: FitContext): Float64Array {
   return end;
 }
 
-/** The registry with everything in plain TS: Pop, EMA, Hawkes, HP intensities, and the Pop and Rand scorers. */
-export function defaultRegistry(): ModelRegistry {
-  const reg = new ModelRegistry();
+/**
+ * The registry of every model built so far: Pop, EMA, Hawkes, HP intensities, the Pop and Rand scorers, and the tfjs
+ * sequence models RNN and Transformer (with them, every `SEQ-λ` composition).
+ */
+export function defaultRegistry(opts: { sequence?: Parameters<typeof registerSequenceModels>[1] } = {}): ModelRegistry {
+  const reg = registerSequenceModels(new ModelRegistry(), opts.sequence);
   reg.registerIntensity('Pop', async (ctx) => ok({ model: popIntensity(ctx.dataset), meta: { backend: 'js', seconds: 0 } }));
   reg.registerIntensity('EMA', async (ctx) => ok({ model: emaIntensity(ctx.dataset), meta: { backend: 'js', seconds: 0 } }));
   reg.registerIntensity('Hawkes', async (ctx) => {
