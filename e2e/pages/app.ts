@@ -40,6 +40,20 @@ export class AppPage {
     await expect(this.summary.locator('dd').first()).toHaveText(sourceName);
   }
 
+  /** Drops a small text file on the drop zone, as dragging one from the desktop would. */
+  async dropText(name: string, text: string): Promise<void> {
+    const dt = await this.page.evaluateHandle(
+      ([n, t]) => {
+        const g = globalThis as unknown as { DataTransfer: new () => { items: { add(f: unknown): void } }; File: new (b: string[], n: string) => unknown };
+        const d = new g.DataTransfer();
+        d.items.add(new g.File([t], n));
+        return d;
+      },
+      [name, text] as const,
+    );
+    await this.page.getByTestId('data.dropzone').dispatchEvent('drop', { dataTransfer: dt });
+  }
+
   /** Sets μ through the range input (a real input event, as a drag would give). */
   async setMu(mu: number): Promise<void> {
     await this.mu.fill(String(mu));

@@ -23,6 +23,7 @@ export function DataSection() {
     <div className="data">
       <div
         className={`dropzone${over ? ' over' : ''}`}
+        data-testid="data.dropzone"
         onDragOver={(e) => {
           e.preventDefault();
           setOver(true);
