@@ -12,6 +12,7 @@ import { trainItemCounts } from '../models/intensity/history';
 import type { ScoreSource } from '../models/scores';
 import { rimScores } from '../models/compose';
 import { registerSequenceModels } from './sequenceModels';
+import { registerMfModels } from './mfModels';
 
 /**
  * Model factories by name. Three kinds plug in:
@@ -168,11 +169,11 @@ function observeEnds(ctx: FitContext): Float64Array {
 }
 
 /**
- * The registry of every model built so far: Pop, EMA, Hawkes, HP intensities, the Pop and Rand scorers, and the tfjs
- * sequence models RNN and Transformer (with them, every `SEQ-λ` composition).
+ * The registry of every model built so far: Pop, EMA, Hawkes, HP intensities, the Pop and Rand scorers, the tfjs
+ * sequence models RNN and Transformer (with them, every `SEQ-λ` composition), and the ALS and LogisticMF baselines.
  */
 export function defaultRegistry(opts: { sequence?: Parameters<typeof registerSequenceModels>[1] } = {}): ModelRegistry {
-  const reg = registerSequenceModels(new ModelRegistry(), opts.sequence);
+  const reg = registerMfModels(registerSequenceModels(new ModelRegistry(), opts.sequence));
   reg.registerIntensity('Pop', async (ctx) => ok({ model: popIntensity(ctx.dataset), meta: { backend: 'js', seconds: 0 } }));
   reg.registerIntensity('EMA', async (ctx) => ok({ model: emaIntensity(ctx.dataset), meta: { backend: 'js', seconds: 0 } }));
   reg.registerIntensity('Hawkes', async (ctx) => {
