@@ -172,8 +172,9 @@ function observeEnds(ctx: FitContext): Float64Array {
  * The registry of every model built so far: Pop, EMA, Hawkes, HP intensities, the Pop and Rand scorers, the tfjs
  * sequence models RNN and Transformer (with them, every `SEQ-λ` composition), and the ALS and LogisticMF baselines.
  */
-export function defaultRegistry(opts: { sequence?: Parameters<typeof registerSequenceModels>[1] } = {}): ModelRegistry {
-  const reg = registerMfModels(registerSequenceModels(new ModelRegistry(), opts.sequence));
+export function defaultRegistry(opts: { sequence?: Parameters<typeof registerSequenceModels>[1] | false } = {}): ModelRegistry {
+  // `sequence: false` leaves the tfjs models out (hosts without a tfjs backend).
+  const reg = registerMfModels(opts.sequence === false ? new ModelRegistry() : registerSequenceModels(new ModelRegistry(), opts.sequence));
   reg.registerIntensity('Pop', async (ctx) => ok({ model: popIntensity(ctx.dataset), meta: { backend: 'js', seconds: 0 } }));
   reg.registerIntensity('EMA', async (ctx) => ok({ model: emaIntensity(ctx.dataset), meta: { backend: 'js', seconds: 0 } }));
   reg.registerIntensity('Hawkes', async (ctx) => {
