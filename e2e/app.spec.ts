@@ -141,10 +141,16 @@ test('the split follows the data and the ΔT setting, and lands in the URL', asy
   await page.getByTestId('train.split').screenshot({ path: 'test-results/06-split.png' });
 });
 
-test('a file dropped on the data section loads like a chosen one', async ({ page }) => {
+test('another synthetic seed gives another world; a dropped file loads like a chosen one', async ({ page }) => {
   const app = new AppPage(page);
   await app.open();
   await expect(app.summary.locator('dd').first()).toHaveText(/synthetic small/);
+  // Another seed gives another world of the same size.
+  const first = await app.summaryCounts();
+  await page.getByLabel('synthetic world seed').fill('2');
+  await page.getByTestId('data.synthetic').click();
+  await expect(app.summary.locator('dd').first()).toHaveText('synthetic small (seed 2)');
+  expect((await app.summaryCounts()).events).not.toBe(first.events);
   await app.dropText('dropped.dat', '7::1::5::100\n7::2::4::200\n8::1::3::150\n9::3::2::120\n');
   await expect(app.summary.locator('dd').first()).toHaveText('dropped.dat');
   expect(await app.summaryCounts()).toMatchObject({ events: 4, users: 3 });

@@ -12,6 +12,8 @@ const day = (t: number) => (Number.isFinite(t) ? new Date(t * 1000).toISOString(
 export function DataSection() {
   const d = useStore((s) => s.dataset);
   const [over, setOver] = useState(false);
+  const [preset, setPreset] = useState<'small' | 'ml1m'>('small');
+  const [seed, setSeed] = useState(1);
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
     setOver(false);
@@ -62,9 +64,18 @@ export function DataSection() {
               }}
             />
           </label>
-          <button type="button" onClick={() => void loadSynthetic('small', 1)} disabled={d.status === 'busy'}>
-            Use the synthetic world
-          </button>
+          <span className="synth">
+            <button type="button" data-testid="data.synthetic" onClick={() => void loadSynthetic(preset, seed)} disabled={d.status === 'busy'}>
+              Use the synthetic world
+            </button>
+            <select aria-label="synthetic world size" value={preset} onChange={(e) => setPreset(e.currentTarget.value as 'small' | 'ml1m')}>
+              <option value="small">small: 2,000 users × 500 items</option>
+              <option value="ml1m">ML-1M sized: 6,040 × 3,706, 1M events</option>
+            </select>
+            <label>
+              seed <input type="number" step={1} value={seed} aria-label="synthetic world seed" onChange={(e) => setSeed(Math.trunc(Number(e.currentTarget.value)) || 0)} />
+            </label>
+          </span>
         </div>
       </div>
 
@@ -145,7 +156,7 @@ export function DataSection() {
           </dl>
           <DataCharts summary={d.summary} />
           <TopItems summary={d.summary} />
-          <p className="next">Next: choose models and train them in section 2.</p>
+          <p className="next">Next: check how the log splits into training and test in section 2, or see in section 5 why time matters when choosing whom to market to.</p>
         </div>
       ) : (
         <div className="summary placeholder">Preparing the synthetic world…</div>
