@@ -17,18 +17,19 @@ describe('rimw run', () => {
   it('runs a config on a synthetic world and writes rime-style results', async () => {
     const cfg = join(dir, 'cfg.json');
     const out = join(dir, 'res.json');
-    writeFileSync(cfg, JSON.stringify({ split: { kind: 'temporal', horizon: 7 * 86400 }, models: ['Pop', 'Hawkes', 'Rand', 'ALS'], seed: 2, itemRecTopK: 10 }));
+    writeFileSync(cfg, JSON.stringify({ split: { kind: 'temporal', horizon: 7 * 86400 }, models: ['Pop', 'Hawkes', 'Rand', 'ALS'], seed: 2, itemRecTopK: 10, epochs: 2 }));
     const c = capture();
     expect(await run.run(['synth:small:5', '--config', cfg, '--out', out], c.io)).toBe(0);
     const res = JSON.parse(readFileSync(out, 'utf8'));
-    expect(Object.keys(res.item_rec)).toEqual(['Pop', 'Hawkes', 'Rand']);
-    expect(Object.keys(res.user_rec)).toEqual(['Pop', 'Hawkes', 'Rand']);
+    expect(Object.keys(res.item_rec)).toEqual(['Pop', 'Hawkes', 'Rand', 'ALS']);
+    expect(Object.keys(res.user_rec)).toEqual(['Pop', 'Hawkes', 'Rand', 'ALS']);
     expect(res.item_rec.Pop['recs/user']).toBe(10);
-    expect(res.failed.ALS.code).toBe('unknown-model');
+    expect(res.failed).toEqual({});
+    expect(res.meta.ALS.epochs).toBe(2);
     expect(res.meta.Hawkes.hawkes.mu).toBeGreaterThanOrEqual(0);
     expect(res.split.horizon).toBe(7 * 86400);
     expect(res.user_rec.Hawkes.recall).toBeGreaterThan(res.user_rec.Rand.recall);
-    expect(c.err.join('\n')).toMatch(/ALS +skipped/);
+    expect(c.err.join('\n')).toMatch(/Hawkes +ItemRec prec/);
   });
 
   it('refuses a bad config naming the field and value, and a bad dataset name', async () => {
