@@ -1,0 +1,135 @@
+// Next-item sequence models (core/models/sequence): per-epoch training time and all-user inference on an
+// ML-1M-shaped synthetic world, tfjs (Node, WASM and CPU backends) side by side with the PyTorch CPU reference
+// (bench/torch_baseline.py, 2 threads) on the same users, batches and architecture.
+// Env: SEQ_BATCHES (timed training batches per model and backend, default 2), SEQ_BACKENDS (default "wasm"),
+// SEQ_MODELS (default "gru,transformer"), SEQ_INFER_USERS (users for the tfjs inference timing, default 6040).
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { table, type Bench } from './lib';
+import { buildSynthDataset, makeWorld, presetConfig } from '../src/core/data/synthetic/index';
+import { SequenceModel } from '../src/core/models/sequence/index';
+import { createRng, shuffleInPlace } from '../src/core/util/rng';
+import type { Dataset, EvalSet } from '../src/core/data/types';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const outDir = join(here, '.out', 'sequence');
+const env = (k: string, d: string) => process.env[k] ?? d;
+const B = 64;
+
+function world(): Dataset {
+  const w = makeWorld(presetConfig('ml1m', 1));
+  if (!w.ok) throw new Error(w.reason);
+  return buildSynthDataset(w.data);
+}
+
+/** rime's 80% training users in a seeded order; batches are consecutive runs of 64 of them on both sides. */
+function trainOrder(ds: Dataset): number[] {
+  const users = [...Array(ds.nUsers).keys()].filter((u) => ds.userOffsets[u + 1] > ds.userOffsets[u]);
+  shuffleInPlace(users, createRng(3));
+  return users.slice(0, Math.ceil(users.length * 0.8));
+}
+
+function exportForTorch(ds: Dataset, order: number[]): void {
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'items.i32'), new Uint8Array(ds.item.buffer, ds.item.byteOffset, ds.item.byteLength));
+  writeFileSync(join(outDir, 'offsets.i32'), new Uint8Array(ds.userOffsets.buffer, ds.userOffsets.byteOffset, ds.userOffsets.byteLength));
+  writeFileSync(join(outDir, 'meta.json'), JSON.stringify({ nItems: ds.nItems, trainOrder: order }));
+}
+
+interface Timing { secondsPerBatch: number; eventsPerBatch: number; batchesPerEpoch: number; inferSeconds: number }
+
+function torchRun(kind: string, batches: number): Timing {
+  const r = spawnSync('/usr/bin/python3', [join(here, 'torch_baseline.py'), outDir, kind, String(batches)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) throw new Error(`torch baseline failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop() as string) as Timing;
+}
+
+async function useBackend(name: string): Promise<void> {
+  if (name === 'wasm') {
+    const dist = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
+    setWasmPaths(`${dist}/`);
+  }
+  if (!(await tf.setBackend(name))) throw new Error(`backend ${name} did not start`);
+  await tf.ready();
+}
+
+/** Times `batches` training batches (one warm-up batch first) of the given users, then inference of `inferUsers`. */
+async function tfjsRun(ds: Dataset, kind: 'gru' | 'transformer', order: number[], batches: number, inferUsers: number): Promise<Timing> {
+  const m = SequenceModel.create({ kind, epochs: 1, validFraction: 0, patience: 0 }, ds.nItems, 1);
+  if (!m.ok) throw new Error(m.reason);
+  const times: number[] = [];
+  const events: number[] = [];
+  // Each fit sees exactly one batch: the dataset's trainEnd keeps only that batch's users' events.
+  for (let i = 0; i <= batches; i++) {
+    const users = order.slice(i * B, (i + 1) * B);
+    const trainEnd = ds.userOffsets.slice(0, ds.nUsers);
+    let n = 0;
+    for (const u of users) {
+      trainEnd[u] = ds.userOffsets[u + 1];
+      n += Math.min(256, ds.userOffsets[u + 1] - ds.userOffsets[u]);
+    }
+    const t0 = performance.now();
+    const r = await m.data.fit({ dataset: ds, trainEnd }, { rng: createRng(i) });
+    if (!r.ok) throw new Error(r.reason);
+    if (i > 0) {
+      times.push((performance.now() - t0) / 1000);
+      events.push(n);
+    }
+  }
+  const nInfer = Math.min(inferUsers, ds.nUsers);
+  const rows: EvalSet = {
+    users: Int32Array.from({ length: nInfer }, (_, i) => i), testStart: new Float64Array(nInfer),
+    histEnd: ds.userOffsets.slice(1, nInfer + 1), horizon: 1, excludeTrain: false,
+    target: { nRows: nInfer, nCols: ds.nItems, indptr: new Int32Array(nInfer + 1), indices: new Int32Array(0), data: new Float32Array(0) },
+  };
+  const t0 = performance.now();
+  m.data.factorsOf(rows, ds, 1000);
+  const infer = ((performance.now() - t0) / 1000) * (ds.nUsers / nInfer);
+  m.data.dispose();
+  times.sort((a, b) => a - b);
+  return {
+    secondsPerBatch: times[Math.floor(times.length / 2)], eventsPerBatch: events.reduce((a, b) => a + b, 0) / events.length,
+    batchesPerEpoch: Math.ceil(order.length / B), inferSeconds: infer,
+  };
+}
+
+const bench: Bench = {
+  name: 'sequence',
+  title: 'Sequence models (GRU, Transformer): tfjs vs PyTorch CPU per epoch',
+  async run() {
+    const batches = Number(env('SEQ_BATCHES', '2'));
+    const backends = env('SEQ_BACKENDS', 'wasm').split(',');
+    const kinds = env('SEQ_MODELS', 'gru,transformer').split(',') as ('gru' | 'transformer')[];
+    const inferUsers = Number(env('SEQ_INFER_USERS', '6040'));
+    const ds = world();
+    const order = trainOrder(ds);
+    exportForTorch(ds, order);
+    const rows: (string | number)[][] = [];
+    for (const kind of kinds) {
+      const ref = torchRun(kind, batches);
+      const perEpoch = (t: Timing) => t.secondsPerBatch * Math.ceil(order.length / B) * (ref.eventsPerBatch / t.eventsPerBatch);
+      rows.push([kind, 'PyTorch CPU (2 threads)', ref.secondsPerBatch, perEpoch(ref), 1, ref.inferSeconds]);
+      for (const be of backends) {
+        await useBackend(be);
+        const t = await tfjsRun(ds, kind, order, batches, be === 'cpu' ? Math.min(inferUsers, 200) : inferUsers);
+        rows.push([kind, `tfjs-${be} (Node)`, t.secondsPerBatch, perEpoch(t), perEpoch(t) / perEpoch(ref), t.inferSeconds]);
+      }
+    }
+    return [
+      `World: synthetic ml1m preset (${ds.nUsers} users, ${ds.nItems} items, ${ds.item.length} events); 80% of users train,`,
+      `${Math.ceil(order.length / B)} batches of ${B} users per epoch, last 256 events each, hidden 128, 2 layers, full softmax over ${ds.nItems + 1} tokens.`,
+      `Per-epoch seconds are extrapolated from ${batches} timed batches (after one warm-up batch) × batches per epoch, scaled by`,
+      'events per batch to the PyTorch batches. Inference: hidden states of all users (tfjs-cpu extrapolated from 200 users).',
+      '',
+      table(['model', 'implementation', 's / batch', 's / epoch (extrap.)', '× PyTorch', 'inference s (all users)'], rows),
+    ].join('\n');
+  },
+};
+
+export default bench;
