@@ -156,15 +156,18 @@ export class RunSession {
   }
 }
 
-/** Per user the end of the observed training window: the user's test start where the test set has a row, else the last training event. */
+/**
+ * Per user the end of the observed training window (unix seconds), where the Hawkes likelihood stops integrating λ:
+ * a test row's start; else, for a user whose events are all training data (user split, group A), the end of the
+ * log; else the first held-out event.
+ */
 function observeEnds(ctx: FitContext): Float64Array {
   const { dataset: d, split } = ctx;
+  let logEnd = -Infinity;
+  for (let e = 0; e < d.time.length; e++) if (d.time[e] > logEnd) logEnd = d.time[e];
   const end = new Float64Array(d.nUsers);
-  for (let u = 0; u < d.nUsers; u++) end[u] = split.trainEnd[u] > d.userOffsets[u] ? d.time[split.trainEnd[u] - 1] : 0;
-  for (let r = 0; r < split.test.users.length; r++) {
-    const u = split.test.users[r];
-    end[u] = Math.max(end[u], split.test.testStart[r]);
-  }
+  for (let u = 0; u < d.nUsers; u++) end[u] = split.trainEnd[u] < d.userOffsets[u + 1] ? d.time[split.trainEnd[u]] : logEnd;
+  for (let r = 0; r < split.test.users.length; r++) end[split.test.users[r]] = split.test.testStart[r];
   return end;
 }
 
