@@ -158,3 +158,16 @@ describe('split summary', () => {
     expect(bad.ok).toBe(false);
   });
 });
+
+describe('load progress', () => {
+  it('reports bytes in batches, ending at the file size', async () => {
+    const text = 'u,i,r,t\n' + '1,2,3,4\n'.repeat(200_000);
+    const calls: [number, number][] = [];
+    const r = await dataApi.loadFile(new Blob([text]), 'p.csv', (b, t) => calls.push([b, t]));
+    expect(r.ok).toBe(true);
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls[calls.length - 1]).toEqual([text.length, text.length]);
+    // Reports only move forward.
+    for (let k = 1; k < calls.length; k++) expect(calls[k][0]).toBeGreaterThan(calls[k - 1][0]);
+  });
+});

@@ -165,6 +165,7 @@ export const dataApi = {
     const reader = file.stream().getReader();
     let bytes = 0;
     let lastYield = Date.now();
+    let lastReport = 0;
     const parsed = await parseInteractions(
       (async function* () {
         for (;;) {
@@ -180,7 +181,11 @@ export const dataApi = {
             return;
           }
           bytes += value.byteLength;
-          onProgress?.(bytes, file.size);
+          // Progress crosses the boundary in batches: at most every 50 ms, and at the last chunk.
+          if (Date.now() - lastReport > 50 || bytes === file.size) {
+            lastReport = Date.now();
+            onProgress?.(bytes, file.size);
+          }
           yield value;
         }
       })(),
