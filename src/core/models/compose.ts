@@ -52,7 +52,9 @@ export function rimScores(lambda: Float64Array, f: NextItemFactors): ScoreSource
 /** λ(x) × max(0.01, item count): the intensity with an item-popularity next-item model (paper's `Hawkes`, `HP`, `EMA`). */
 export function itemPopScores(lambda: ArrayLike<number>, itemCounts: ArrayLike<number>): ScoreSource {
   const colScale = Float64Array.from(itemCounts, (n) => Math.max(COUNT_FLOOR, n));
-  return factoredScores({ nRows: lambda.length, nCols: colScale.length, dim: 0, rowScale: lambda, colScale, act: 'exp' });
+  // No product (dim 0): identity of the bias 1 times the two scales, λ(x) · count(y).
+  const ones = new Float64Array(colScale.length).fill(1);
+  return factoredScores({ nRows: lambda.length, nCols: colScale.length, dim: 0, rowScale: lambda, colScale, colBias: ones });
 }
 
 /** Uniform scores in [0, 1) from a hash of (seed, row, column): deterministic per call, no state (rime's `Rand`). */
