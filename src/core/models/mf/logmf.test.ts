@@ -58,7 +58,10 @@ describe('LogisticMF (Johnson 2014)', () => {
     for (const c of cases) {
       const g = new Float64Array(c.n * D);
       const gb = new Float64Array(c.n);
-      logmfGradient(csr(c.M), Float32Array.from(c.A), Float32Array.from(c.bA), Float32Array.from(c.B), Float32Array.from(c.bB), D, alpha, lambda, g, gb);
+      const data = logmfGradient(csr(c.M), Float32Array.from(c.A), Float32Array.from(c.bA), Float32Array.from(c.B), Float32Array.from(c.bB), D, alpha, lambda, g, gb, true);
+      // The returned data term plus the ridge equals the dense log-likelihood.
+      const ridge = (lambda / 2) * [...X, ...Y].reduce((s, v) => s + v * v, 0);
+      expect(data - ridge).toBeCloseTo(c.f(c.A, c.bA), 6);
       for (let k = 0; k < c.n * D; k++) {
         const p = [...c.A];
         const m = [...c.A];

@@ -32,7 +32,8 @@ export interface LogMfMeta {
   lambda: number;
   lr: number;
   iterations: number;
-  /** L after each sweep (it should rise; Adagrad ascent does not guarantee monotonicity). */
+  /** L at the start of each sweep (the first entry is at the initial point; it should rise, though Adagrad ascent
+   * does not guarantee monotonicity). */
   logLik: number[];
   seconds: number;
 }
@@ -41,6 +42,8 @@ export interface LogMfMeta {
  * ∂L/∂x_u and ∂L/∂β_u for every row u of R with the other side (Y, β_Y) fixed; R may be Rᵀ for the item step.
  *   ∂L/∂x_u = Σ_i [α r_ui − (1 + α r_ui) σ(z_ui)] y_i − λ x_u,   ∂L/∂β_u = Σ_i [α r_ui − (1 + α r_ui) σ(z_ui)].
  * Dense over all columns (unobserved pairs pull z down), O(rows · cols · D). Writes gX (rows × D) and gB (rows).
+ * Returns the data term of L at the current point (Σ α r z − (1 + α r) log(1 + e^z), no ridge) when `withLogLik`,
+ * else 0: it reuses the z's of the gradient pass, saving a second dense pass per sweep.
  */
 export function logmfGradient(
   R: Csr,
@@ -53,54 +56,56 @@ export function logmfGradient(
   lambda: number,
   gX: Float64Array,
   gB: Float64Array,
-): void {
+  withLogLik = false,
+): number {
   const nCols = R.nCols;
   const coef = new Float64Array(nCols);
-  const sig = new Float64Array(nCols);
+  const zs = new Float64Array(nCols);
+  const xr = new Float64Array(D);
+  const gr = new Float64Array(D);
+  let ll = 0;
   for (let u = 0; u < R.nRows; u++) {
     const o = u * D;
+    for (let d = 0; d < D; d++) xr[d] = X[o + d];
+    const bu = bX[u];
     for (let j = 0; j < nCols; j++) {
       const p = j * D;
-      let z = bX[u] + bY[j];
-      for (let d = 0; d < D; d++) z += X[o + d] * Y[p + d];
-      sig[j] = 1 / (1 + Math.exp(-z));
-      coef[j] = -sig[j]; // an unobserved pair: r = 0
+      let z = bu + bY[j];
+      for (let d = 0; d < D; d++) z += xr[d] * Y[p + d];
+      const e = Math.exp(-z);
+      coef[j] = -1 / (1 + e); // an unobserved pair: r = 0, coefficient −σ(z)
+      zs[j] = z;
+      // log(1 + e^z) = z + log(1 + e^{−z}); the r = 0 term of L is its negative.
+      if (withLogLik) ll -= e > 1e300 ? 0 : z + Math.log1p(e);
     }
     for (let k = R.indptr[u]; k < R.indptr[u + 1]; k++) {
       const j = R.indices[k];
       const ar = alpha * R.data[k];
-      coef[j] = ar - (1 + ar) * sig[j];
+      const sig = -coef[j];
+      coef[j] = ar - (1 + ar) * sig;
+      if (withLogLik) {
+        const z = zs[j];
+        ll += ar * z - ar * (z > 30 ? z : Math.log1p(Math.exp(z)));
+      }
     }
     let gb = 0;
-    for (let d = 0; d < D; d++) gX[o + d] = -lambda * X[o + d];
+    for (let d = 0; d < D; d++) gr[d] = -lambda * xr[d];
     for (let j = 0; j < nCols; j++) {
       const c = coef[j];
       gb += c;
       const p = j * D;
-      for (let d = 0; d < D; d++) gX[o + d] += c * Y[p + d];
+      for (let d = 0; d < D; d++) gr[d] += c * Y[p + d];
     }
+    for (let d = 0; d < D; d++) gX[o + d] = gr[d];
     gB[u] = gb;
   }
+  return ll;
 }
 
-/** L above, computed densely (used for progress and meta; O(users · items · D)). */
-export function logmfLogLik(R: Csr, X: Float32Array, bX: Float32Array, Y: Float32Array, bY: Float32Array, D: number, alpha: number, lambda: number): number {
-  let L = 0;
-  const r = new Float64Array(R.nCols);
-  for (let u = 0; u < R.nRows; u++) {
-    for (let k = R.indptr[u]; k < R.indptr[u + 1]; k++) r[R.indices[k]] = R.data[k];
-    for (let j = 0; j < R.nCols; j++) {
-      let z = bX[u] + bY[j];
-      for (let d = 0; d < D; d++) z += X[u * D + d] * Y[j * D + d];
-      const softplus = z > 30 ? z : Math.log1p(Math.exp(z));
-      L += alpha * r[j] * z - (1 + alpha * r[j]) * softplus;
-    }
-    for (let k = R.indptr[u]; k < R.indptr[u + 1]; k++) r[R.indices[k]] = 0;
-  }
-  let reg = 0;
-  for (const v of X) reg += v * v;
-  for (const v of Y) reg += v * v;
-  return L - (lambda / 2) * reg;
+function sumSq(a: Float32Array): number {
+  let s = 0;
+  for (const v of a) s += v * v;
+  return s;
 }
 
 /** Adagrad ascent step (Johnson 2014): G += g², θ += γ · g / √G, per coordinate. */
@@ -133,13 +138,13 @@ export async function fitLogisticMF(train: TrainData, opts: LogMfOptions & FitOp
   for (let it = 0; it < iterations; it++) {
     if (opts.signal?.aborted) break;
     const t = nowMs();
-    logmfGradient(R.byUser, X, bX, Y, bY, D, alpha, lambda, us.g, us.gb);
+    // L at the start of this sweep, from the user step's own z's (the one dense pass per side).
+    const ll = logmfGradient(R.byUser, X, bX, Y, bY, D, alpha, lambda, us.g, us.gb, true) - (lambda / 2) * (sumSq(X) + sumSq(Y));
     adagradAscend(X, us.g, us.G, lr);
     adagradAscend(bX, us.gb, us.Gb, lr);
     logmfGradient(R.byItem, Y, bY, X, bX, D, alpha, lambda, is.g, is.gb);
     adagradAscend(Y, is.g, is.G, lr);
     adagradAscend(bY, is.gb, is.Gb, lr);
-    const ll = logmfLogLik(R.byUser, X, bX, Y, bY, D, alpha, lambda);
     logLik.push(ll);
     opts.onProgress?.({
       epoch: it + 1,
