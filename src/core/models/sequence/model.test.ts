@@ -107,6 +107,9 @@ describe.each(['gru', 'transformer'] as const)('SequenceModel %s training', (kin
     const data = { dataset: ds, trainEnd: ds.userOffsets.subarray(1) };
     const cfg = { ...small(kind), hidden: 8, epochs: 1 };
     const mk = () => { const m = SequenceModel.create(cfg, 6, 4); if (!m.ok) throw new Error(m.reason); return m.data; };
+    const start = tf.memory().numTensors;
+    mk().dispose();
+    expect(tf.memory().numTensors).toBe(start);
     const a = mk(), b = mk();
     const before = tf.memory().numTensors;
     await a.fit(data, { rng: createRng(9) });
@@ -123,6 +126,7 @@ describe.each(['gru', 'transformer'] as const)('SequenceModel %s training', (kin
     const bad = SequenceModel.deserialize({ ...a.serialize(), weights: a.serialize().weights.slice(1) });
     expect(bad.ok ? '' : bad.code).toBe('bad-weights');
     for (const m of [a, b, c.data]) m.dispose();
+    expect(tf.memory().numTensors).toBe(start);
   });
 
   it('stops within one batch once aborted and reports progress in batches', async () => {

@@ -18,7 +18,8 @@ export function constParam(params: Params, name: string, shape: number[], value:
 }
 
 function addParam(params: Params, name: string, shape: number[], v: Float32Array): tf.Variable {
-  const p = tf.variable(tf.tensor(v, shape), true, `${name}_${nextId()}`);
+  // Inside tidy so the initial-value tensor is freed; the variable itself is kept.
+  const p = tf.tidy(() => tf.variable(tf.tensor(v, shape), true, `${name}_${nextId()}`));
   params.set(name, p);
   return p;
 }
