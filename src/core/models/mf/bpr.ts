@@ -121,9 +121,11 @@ const softplusNeg = (d: number): number => (d < -30 ? -d : Math.log1p(Math.exp(-
 /** Adagrad descent on one D-row with weight decay: g ← g + wd·θ, G += g², θ −= lr·g/(√G + ε). */
 function stepRow(theta: Float32Array, G: Float32Array, o: number, g: Float64Array, D: number, lr: number, wd: number): void {
   for (let d = 0; d < D; d++) {
-    const gg = g[d] + wd * theta[o + d];
-    G[o + d] += gg * gg;
-    theta[o + d] -= (lr * gg) / (Math.sqrt(G[o + d]) + 1e-6);
+    const th = theta[o + d];
+    const gg = g[d] + wd * th;
+    const acc = G[o + d] + gg * gg;
+    G[o + d] = acc;
+    theta[o + d] = th - (lr * gg) / (Math.sqrt(acc) + 1e-6);
   }
 }
 
