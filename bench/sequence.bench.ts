@@ -115,10 +115,12 @@ const bench: Bench = {
       const ref = torchRun(kind, batches);
       const perEpoch = (t: Timing) => t.secondsPerBatch * Math.ceil(order.length / B) * (ref.eventsPerBatch / t.eventsPerBatch);
       rows.push([kind, 'PyTorch CPU (2 threads)', ref.secondsPerBatch, perEpoch(ref), 1, ref.inferSeconds]);
+      console.log(rows[rows.length - 1].join(' | '));
       for (const be of backends) {
         await useBackend(be);
         const t = await tfjsRun(ds, kind, order, batches, be === 'cpu' ? Math.min(inferUsers, 200) : inferUsers);
         rows.push([kind, `tfjs-${be} (Node)`, t.secondsPerBatch, perEpoch(t), perEpoch(t) / perEpoch(ref), t.inferSeconds]);
+        console.log(rows[rows.length - 1].join(' | '));
       }
     }
     return [

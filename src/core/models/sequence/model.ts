@@ -164,8 +164,12 @@ export class SequenceModel implements NextItemModel {
     return this.factorsOf(rows, this.ds);
   }
 
-  /** Same as factors with the dataset given explicitly; rows are processed in blocks of `block`. */
+  /**
+   * Same as factors with the dataset given explicitly; rows are processed in blocks of `block` (GRU) or at most 64
+   * (Transformer: its B × heads × T × T attention weights would otherwise outgrow the 4 GB WASM heap).
+   */
   factorsOf(rows: EvalSet, ds: HistorySource, block = 256): NextItemFactors {
+    if (this.config.kind === 'transformer') block = Math.min(block, 64);
     const H = this.config.hidden;
     const n = rows.users.length;
     const hidden = new Float32Array(n * H);
