@@ -77,6 +77,7 @@ const bench: Bench = {
       for (let r0 = 0; r0 < s.nRows; r0 += 256) s.fillRows(r0, Math.min(s.nRows, r0 + 256), block);
     };
     const tScores = await timeIt(() => all(src), 3, 1);
+    const tProducts = await timeIt(() => all(factoredScores({ nRows: nU, nCols: nI, dim: D, U, V })), 3, 1);
     const rim = rimScores(Float64Array.from({ length: nU }, () => 1 + rng.next()), { hidden: U, itemEmb: V, itemBias: new Float32Array(nI), dim: D });
     const tRim = await timeIt(() => all(rim), 3, 1);
     // Metrics need an EvalSet: targets of the ml1m split are 6,040-row-ish; use its test rows with random factors.
@@ -89,6 +90,7 @@ const bench: Bench = {
       table(
         ['step', 'size', 'median ms', 'min ms', 'max ms'],
         [
+          ['factored scores U·V (identity), all rows', `${nU}×${nI}, D=${D}`, tProducts.median, tProducts.min, tProducts.max],
           ['factored scores exp(U·V), all rows', `${nU}×${nI}, D=${D}`, tScores.median, tScores.min, tScores.max],
           ['RIM λ·softmax(h·E+b), all rows', `${nU}×${nI}, D=${D}`, tRim.median, tRim.min, tRim.max],
           ['ItemRec top-K (K=1%)', `${test.users.length}×${big.nItems}`, tItem.median, tItem.min, tItem.max],
@@ -129,7 +131,7 @@ const bench: Bench = {
       const lamH = hk.data.predict(split.test);
       const lamHP = hp.data.predict(split.test);
       rowsOut.push([
-        seed,
+        String(seed),
         n,
         corr(hk.data.intensityAt(split.test), truth.lambda),
         corr(lamH, truth.expectedCount),

@@ -25,35 +25,50 @@ interface Pass {
   H: Float64Array;
 }
 
+/** A set of events with the weight of each log term: `idx` null means every event (weight 1, no indirection). */
+interface Sample {
+  idx: Int32Array | null;
+  weight: number;
+}
+
 /** Events e = floor(i · n / m) for i < m; weight n / m each. */
-function stride(n: number, m: number): { idx: Int32Array; weight: number } {
-  if (m >= n) return { idx: Int32Array.from({ length: n }, (_, i) => i), weight: 1 };
+function stride(n: number, m: number): Sample {
+  if (m >= n) return { idx: null, weight: 1 };
   return { idx: Int32Array.from({ length: m }, (_, i) => Math.floor((i * n) / m)), weight: n / m };
 }
 
-function objective(f: Float32Array, K: number, G: Float64Array, idx: Int32Array, weight: number, c: Float64Array): number {
-  let s = 0;
-  for (let q = 0; q < idx.length; q++) {
-    const row = idx[q] * K;
+/** F and its gradient on the sample; F = −∞ (and no gradient) when some λ_e ≤ 0. */
+function firstOrderPass(f: Float32Array, K: number, G: Float64Array, s: Sample, c: Float64Array): { F: number; grad: Float64Array } {
+  const grad = new Float64Array(K);
+  const n = s.idx ? s.idx.length : f.length / K;
+  let logs = 0;
+  for (let q = 0; q < n; q++) {
+    const row = (s.idx ? s.idx[q] : q) * K;
     let lam = 0;
     for (let k = 0; k < K; k++) lam += c[k] * f[row + k];
-    if (!(lam > 0)) return -Infinity;
-    s += Math.log(lam);
+    if (!(lam > 0)) return { F: -Infinity, grad };
+    logs += Math.log(lam);
+    const w = 1 / lam;
+    for (let k = 0; k < K; k++) grad[k] += f[row + k] * w;
   }
   let g = 0;
-  for (let k = 0; k < K; k++) g += c[k] * G[k];
-  return weight * s - g;
+  for (let k = 0; k < K; k++) {
+    g += c[k] * G[k];
+    grad[k] = s.weight * grad[k] - G[k];
+  }
+  return { F: s.weight * logs - g, grad };
 }
 
-function secondOrderPass(f: Float32Array, K: number, G: Float64Array, idx: Int32Array, weight: number, c: Float64Array): Pass {
+function secondOrderPass(f: Float32Array, K: number, G: Float64Array, s: Sample, c: Float64Array): Pass {
   const grad = new Float64Array(K);
   const H = new Float64Array(K * K);
-  let s = 0;
-  for (let q = 0; q < idx.length; q++) {
-    const row = idx[q] * K;
+  const n = s.idx ? s.idx.length : f.length / K;
+  let logs = 0;
+  for (let q = 0; q < n; q++) {
+    const row = (s.idx ? s.idx[q] : q) * K;
     let lam = 0;
     for (let k = 0; k < K; k++) lam += c[k] * f[row + k];
-    s += Math.log(lam);
+    logs += Math.log(lam);
     const w = 1 / lam;
     const w2 = w * w;
     for (let k = 0; k < K; k++) {
@@ -67,51 +82,28 @@ function secondOrderPass(f: Float32Array, K: number, G: Float64Array, idx: Int32
   let g = 0;
   for (let k = 0; k < K; k++) {
     g += c[k] * G[k];
-    grad[k] = weight * grad[k] - G[k];
+    grad[k] = s.weight * grad[k] - G[k];
     for (let l = k; l < K; l++) {
-      H[k * K + l] *= weight;
+      H[k * K + l] *= s.weight;
       H[l * K + k] = H[k * K + l];
     }
   }
-  return { F: weight * s - g, grad, H };
-}
-
-/** First-order pass: F and its gradient on the events `idx`. */
-function firstOrderPass(f: Float32Array, K: number, G: Float64Array, idx: Int32Array, weight: number, c: Float64Array): { F: number; grad: Float64Array } {
-  const grad = new Float64Array(K);
-  let s = 0;
-  for (let q = 0; q < idx.length; q++) {
-    const row = idx[q] * K;
-    let lam = 0;
-    for (let k = 0; k < K; k++) lam += c[k] * f[row + k];
-    s += Math.log(lam);
-    const w = 1 / lam;
-    for (let k = 0; k < K; k++) grad[k] += f[row + k] * w;
-  }
-  let g = 0;
-  for (let k = 0; k < K; k++) {
-    g += c[k] * G[k];
-    grad[k] = weight * grad[k] - G[k];
-  }
-  return { F: weight * s - g, grad };
-}
-
-interface Sample {
-  idx: Int32Array;
-  weight: number;
+  return { F: s.weight * logs - g, grad, H };
 }
 
 /**
  * Projected Newton iterations; F and the gradient come from `data`, the Hessian from `hess` (the same events, or a
  * subsample of them: a subsampled-Hessian Newton method, linear but fast convergence at a fraction of the cost).
- * Returns the iterations used and leaves the result in c.
+ * The line search's first-order pass at the accepted point is reused as the next iteration's F and gradient, so an
+ * iteration costs one pass over `data`. Returns the iterations used and leaves the result in c.
  */
 function projectedNewton(f: Float32Array, K: number, G: Float64Array, data: Sample, hess: Sample, c: Float64Array, maxIter: number, tol: number): number {
   const same = data === hess;
+  let cur = same ? null : firstOrderPass(f, K, G, data, c);
   let it = 0;
   for (; it < maxIter; it++) {
-    const second = secondOrderPass(f, K, G, hess.idx, hess.weight, c);
-    const { F, grad } = same ? second : firstOrderPass(f, K, G, data.idx, data.weight, c);
+    const second = secondOrderPass(f, K, G, hess, c);
+    const { F, grad } = cur ?? second;
     const H = second.H;
     // Free coordinates: positive, or at 0 with a gradient pushing inward.
     const free: number[] = [];
@@ -137,14 +129,14 @@ function projectedNewton(f: Float32Array, K: number, G: Float64Array, data: Samp
     let t = 1;
     let accepted = false;
     const cand = new Float64Array(K);
-    for (let ls = 0; ls < 40; ls++, t *= 0.5) {
+    for (let ls = 0; ls < 40 && !accepted; ls++, t *= 0.5) {
       cand.set(c);
       for (let i = 0; i < m; i++) cand[free[i]] = Math.max(0, c[free[i]] + t * d[i]);
-      const Fc = objective(f, K, G, data.idx, data.weight, cand);
-      if (Fc > F) {
+      const next = firstOrderPass(f, K, G, data, cand);
+      if (next.F > F) {
         accepted = true;
         c.set(cand);
-        break;
+        if (!same) cur = next;
       }
     }
     if (!accepted) break;
@@ -163,13 +155,13 @@ export function maximizeLinearIntensity(f: Float32Array, K: number, G: Float64Ar
   const tol = opts.tol ?? 1e-10;
   const maxIter = opts.maxIter ?? 50;
   let iterations = 0;
-  let hess = stride(n, n);
+  const all = stride(n, n);
+  let hess = all;
   for (const m of [4096, 32768]) {
     if (n <= 2 * m) break;
     hess = stride(n, m);
     iterations += projectedNewton(f, K, G, hess, hess, c, maxIter, 1e-8);
   }
-  const all = stride(n, n);
-  iterations += projectedNewton(f, K, G, all, hess.idx.length === n ? all : hess, c, maxIter, tol);
-  return { coef: c, objective: objective(f, K, G, all.idx, 1, c), iterations };
+  iterations += projectedNewton(f, K, G, all, hess, c, maxIter, tol);
+  return { coef: c, objective: firstOrderPass(f, K, G, all, c).F, iterations };
 }
