@@ -5,7 +5,8 @@ import { solveSymmetric } from './hawkesPoisson';
  *   F(c) = Σ_e log(f_e · c) − G · c   over c ≥ 0,
  * (f_e ≥ 0: the features of event e, row-major n × K; G ≥ 0: each coefficient's integral of λ). F is concave, so a
  * projected Newton method converges fast: coordinates at the bound with a pointing-out gradient are held at 0, the
- * others take a (lightly damped) Newton step, and a projected backtracking line search keeps F increasing.
+ * others take a (lightly damped) Newton step with an active-set pass for those it would push below 0, and a projected
+ * backtracking line search keeps F increasing.
  * Stage 1 solves on a strided subsample of events (log terms weighted n/m, G exact: an unbiased F) for a warm start;
  * stage 2 polishes on all events, where a pass costs O(n·K²) and only a few passes are needed.
  */
@@ -108,30 +109,51 @@ function projectedNewton(f: Float32Array, K: number, G: Float64Array, data: Samp
     // Free coordinates: positive, or at 0 with a gradient pushing inward.
     const free: number[] = [];
     for (let k = 0; k < K; k++) if (c[k] > 0 || grad[k] > 0) free.push(k);
-    const m = free.length;
-    if (m === 0) break;
-    const A = new Float64Array(m * m);
-    const b = new Float64Array(m);
+    if (free.length === 0) break;
     let trace = 0;
-    for (let i = 0; i < m; i++) trace += H[free[i] * K + free[i]];
-    const ridge = 1e-10 * (trace / m) + 1e-300;
-    for (let i = 0; i < m; i++) {
-      b[i] = grad[free[i]];
-      for (let j = 0; j < m; j++) A[i * m + j] = H[free[i] * K + free[j]];
-      A[i * m + i] += ridge;
+    for (const k of free) trace += H[k * K + k];
+    const ridge = 1e-10 * (trace / free.length) + 1e-300;
+    // Step Δ maximising the quadratic model gᵀΔ − ½ΔᵀHΔ on the free coordinates. Coordinates the step would push
+    // below 0 are fixed at Δ_k = −c_k (they land on the bound) and the rest re-solved given them, until none is
+    // pushed out: an active-set pass that avoids the tiny steps a plainly projected Newton direction forces.
+    const step = new Float64Array(K);
+    const onBound = new Set<number>();
+    for (let round = 0; round <= free.length; round++) {
+      const F2 = free.filter((k) => !onBound.has(k));
+      const m = F2.length;
+      step.fill(0);
+      for (const k of onBound) step[k] = -c[k];
+      if (m === 0) break;
+      const A = new Float64Array(m * m);
+      const b = new Float64Array(m);
+      for (let i = 0; i < m; i++) {
+        let bi = grad[F2[i]];
+        for (const k of onBound) bi -= H[F2[i] * K + k] * step[k];
+        b[i] = bi;
+        for (let j = 0; j < m; j++) A[i * m + j] = H[F2[i] * K + F2[j]];
+        A[i * m + i] += ridge;
+      }
+      const d = solveSymmetric(A, b, m) ?? Float64Array.from(b, (v, i) => v / Math.max(A[i * m + i], 1e-300));
+      let out = false;
+      for (let i = 0; i < m; i++) {
+        step[F2[i]] = d[i];
+        if (c[F2[i]] + d[i] < 0) {
+          onBound.add(F2[i]);
+          out = true;
+        }
+      }
+      if (!out) break;
     }
-    let d = solveSymmetric(A, b, m);
-    if (!d) d = Float64Array.from(b, (v, i) => v / Math.max(A[i * m + i], 1e-300)); // diagonal fallback
-    // Predicted gain of the full step; stop when it is below tolerance.
+    // Predicted gain of the step; stop when it is below tolerance.
     let gain = 0;
-    for (let i = 0; i < m; i++) gain += b[i] * d[i];
+    for (const k of free) gain += grad[k] * step[k];
     if (gain <= tol * Math.max(1, Math.abs(F))) break;
     let t = 1;
     let accepted = false;
     const cand = new Float64Array(K);
     for (let ls = 0; ls < 40 && !accepted; ls++, t *= 0.5) {
       cand.set(c);
-      for (let i = 0; i < m; i++) cand[free[i]] = Math.max(0, c[free[i]] + t * d[i]);
+      for (const k of free) cand[k] = Math.max(0, c[k] + t * step[k]);
       const next = firstOrderPass(f, K, G, data, cand);
       if (next.F > F) {
         accepted = true;
