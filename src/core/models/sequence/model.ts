@@ -174,17 +174,23 @@ export class SequenceModel implements NextItemModel {
     const n = rows.users.length;
     const hidden = new Float32Array(n * H);
     const keep = this.config.maxLen - 1;
+    const sliceOf = (r: number): SeqSlice => {
+      const s = ds.userOffsets[rows.users[r]];
+      const e = rows.histEnd[r];
+      return { start: Math.max(s, e - keep), end: Math.max(s, e) };
+    };
+    // Rows sorted by history length so each block pads to a similar length (most users are far below maxLen).
+    const order = Int32Array.from({ length: n }, (_, r) => r).sort((a, b) => {
+      const sa = sliceOf(a), sb = sliceOf(b);
+      return sa.end - sa.start - (sb.end - sb.start);
+    });
     for (let r0 = 0; r0 < n; r0 += block) {
-      const slices: SeqSlice[] = [];
-      for (let r = r0; r < Math.min(n, r0 + block); r++) {
-        const s = ds.userOffsets[rows.users[r]];
-        const e = rows.histEnd[r];
-        slices.push({ start: Math.max(s, e - keep), end: Math.max(s, e) });
-      }
-      const hb = historyBatch(ds.item, slices);
+      const idx = order.subarray(r0, Math.min(n, r0 + block));
+      const hb = historyBatch(ds.item, Array.from(idx, sliceOf));
       const h = this.net.hidden(hb.input, hb.size, hb.steps, hb.last);
-      hidden.set(h.dataSync() as Float32Array, r0 * H);
+      const v = h.dataSync() as Float32Array;
       h.dispose();
+      idx.forEach((r, k) => hidden.set(v.subarray(k * H, (k + 1) * H), r * H));
     }
     const emb = get(this.params, 'emb').dataSync() as Float32Array;
     const bias = get(this.params, 'bias').dataSync() as Float32Array;
