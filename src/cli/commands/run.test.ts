@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { run } from './run';
 import { UsageError } from '../command';
 
@@ -30,6 +30,22 @@ describe('rimw run', () => {
     expect(res.split.horizon).toBe(7 * 86400);
     expect(res.user_rec.Hawkes.recall).toBeGreaterThan(res.user_rec.Rand.recall);
     expect(c.err.join('\n')).toMatch(/Hawkes +ItemRec prec/);
+  });
+
+  it('reads a MovieLens ratings.csv in place and evaluates on a user split', async () => {
+    const cfg = join(dir, 'ml.json');
+    const out = join(dir, 'ml-res.json');
+    writeFileSync(cfg, JSON.stringify({ split: { kind: 'user' }, models: ['Pop', 'Hawkes', 'Rand'], seed: 1 }));
+    const c = capture();
+    const file = resolve(__dirname, '../../../../shared/data/ml-latest-small/ratings.csv');
+    expect(await run.run([file, '--config', cfg, '--out', out], c.io)).toBe(0);
+    const res = JSON.parse(readFileSync(out, 'utf8'));
+    expect(res.split.trainUsers).toBe(610);
+    expect(res.user_rec.Hawkes.recall).toBeGreaterThan(res.user_rec.Pop.recall);
+    expect(res.item_rec.Pop.recall).toBeGreaterThan(res.item_rec.Rand.recall);
+    const c2 = capture();
+    expect(await run.run([join(dir, 'missing.csv')], c2.io)).toBe(1);
+    expect(c2.err.join('')).toContain('missing.csv');
   });
 
   it('refuses a bad config naming the field and value, and a bad dataset name', async () => {

@@ -2,7 +2,7 @@
  * `rimw run FILE --config CONFIG.json --out RESULTS.json`: split → fit → evaluate in Node with the same core as the
  * app, writing rime-style results (item_rec / user_rec per model, plus run metadata).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 // The tfjs bundle registers the gradients and the CPU backend the sequence models train on in Node (its WebGL
 // backend cannot start here, so tfjs settles on CPU; the host, not core, decides).
@@ -14,23 +14,34 @@ import { generateSynthetic, presetConfig, SYNTH_PRESETS, type SynthPreset } from
 import { DEFAULT_RUN_CONFIG, parseRunConfig, type RunConfig } from '../../core/pipeline/config';
 import { runExperiment } from '../../core/pipeline/run';
 import type { Result } from '../../core/util/result';
+// The app's loader (MovieLens CSV / .dat / TSV, header sniffing), so the CLI and the page read a file alike; it is
+// the interim parser until core/data/ingest lands, which both will then use.
+import { parseInteractions } from '../../../workers/data.parse';
 
 const usage = `rimw run FILE [--config CONFIG.json] [--out RESULTS.json] [--models A,B,...] [--seed S]
   Splits FILE, fits the configured models and writes ItemRec / UserRec metrics as JSON (stdout without --out).
-  FILE is an interaction log, or synth:PRESET[:SEED] for a synthetic world (presets: ${Object.keys(SYNTH_PRESETS).join(', ')}).
+  FILE is an interaction log (CSV/TSV/MovieLens .dat: user, item, [rating], timestamp; header optional), or
+  synth:PRESET[:SEED] for a synthetic world (presets: ${Object.keys(SYNTH_PRESETS).join(', ')}).
   CONFIG.json is a run config: {"split":{"kind":"temporal","horizon":604800},"models":["Pop","Hawkes","HP"],"seed":1,
   "itemRecTopK":..,"userRecTopC":..,"excludeTrain":..,"epochs":..}; --models and --seed override its fields.
   Without --config: ${JSON.stringify(DEFAULT_RUN_CONFIG)}.`;
 
-/** Loads the dataset named by FILE. */
-export function loadDataset(file: string): Result<Dataset, string> {
+/** Loads the dataset named by FILE: synth:PRESET[:SEED], or an interaction log on disk. */
+export async function loadDataset(file: string): Promise<Result<Dataset, string>> {
   const m = /^synth:([a-z0-9]+)(?::(\d+))?$/.exec(file);
   if (m) {
     if (!(m[1] in SYNTH_PRESETS)) return { ok: false, code: 'bad-file', reason: `unknown synthetic preset '${m[1]}'; have ${Object.keys(SYNTH_PRESETS).join(', ')}` };
     const g = generateSynthetic(presetConfig(m[1] as SynthPreset, m[2] === undefined ? 1 : Number(m[2])));
     return g.ok ? { ok: true, data: g.data.dataset } : g;
   }
-  return { ok: false, code: 'bad-file', reason: `${file}: reading interaction logs needs core/data/ingest, which is not in this build yet; use synth:PRESET` };
+  let parsed;
+  try {
+    parsed = await parseInteractions(createReadStream(file));
+  } catch (e) {
+    return { ok: false, code: 'bad-file', reason: `${file}: ${(e as Error).message}` };
+  }
+  if (!parsed.ok) return { ok: false, code: parsed.code, reason: `${file}: ${parsed.reason}` };
+  return { ok: true, data: parsed.dataset };
 }
 
 export const run: CliCommand = {
@@ -67,7 +78,7 @@ export const run: CliCommand = {
       return 1;
     }
     const config: RunConfig = parsed.data;
-    const ds = loadDataset(a.positionals[0]);
+    const ds = await loadDataset(a.positionals[0]);
     if (!ds.ok) {
       io.err(`rimw run: ${ds.reason}`);
       return 1;
