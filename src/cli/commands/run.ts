@@ -92,7 +92,7 @@ export const run: CliCommand = {
         if (p.validLoss === undefined && now - lastReport < 5000) return;
         lastReport = now;
         const valid = p.validLoss === undefined ? '' : ` valid ${p.validLoss.toFixed(4)}`;
-        io.err(`${name.padEnd(16)} epoch ${p.epoch + 1}/${p.epochs} batch ${p.batch}/${p.batches} loss ${p.loss.toFixed(4)}${valid} (${p.examplesPerSecond.toFixed(0)} tokens/s)`);
+        io.err(`${name.padEnd(16)} epoch ${p.epoch + 1}/${p.epochs} batch ${p.batch}/${p.batches} loss ${p.loss.toFixed(4)}${valid} (${p.examplesPerSecond.toFixed(0)} examples/s)`);
       },
       onModel: (name, item, user) =>
         io.err(`${name.padEnd(16)} ItemRec prec ${item.prec.toFixed(4)} recall ${item.recall.toFixed(4)} | UserRec prec ${user.prec.toFixed(4)} recall ${user.recall.toFixed(4)}`),
