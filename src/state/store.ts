@@ -6,6 +6,8 @@ import { create } from 'zustand';
 import type { DataSummary, LoadProblem, ReadAs, Sniff, SplitSummary } from '../../workers/data.api';
 import { FIGURE2_GROUPS, type ParadoxGroup } from '../core/paradox';
 import type { SimulationResult } from '../core/paradox';
+import type { ExperimentResult } from '../core/pipeline/run';
+import type { RunConfig } from '../core/pipeline/config';
 
 export interface DatasetSlice {
   dataset: {
@@ -32,6 +34,33 @@ export interface TrainingSlice {
     /** The data source the split was computed on (to say "updating…" without flicker). */
     splitSource: string | null;
     splitError: string | null;
+    /** idle: no run yet; running: the run worker is fitting; the others say how the last run ended. */
+    status: 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
+    /** The tfjs backend of the run worker (null until a sequence model asked for the ladder) and why others were skipped. */
+    backend: string | null;
+    backendNote: string;
+    /** Latest batched progress of the running fit (null when not running). */
+    progress: {
+      model: string;
+      done: number;
+      total: number;
+      epoch: number;
+      epochs: number;
+      /** Whole run, 0 to 1. */
+      fraction: number;
+      etaSeconds: number | null;
+      examplesPerSecond: number;
+      validLoss?: number;
+    } | null;
+    /** Table rows of the running experiment, as each model finishes. */
+    liveModels: string[];
+    /** The shown results (rime's ExperimentResult: a few numbers per model), the config and data they were computed on. */
+    result: ExperimentResult | null;
+    resultConfig: RunConfig | null;
+    resultSource: string | null;
+    /** Incremented whenever the run worker's kept results change (a run completed, or results were dropped): fetch plannerInput again. */
+    resultRevision: number;
+    error: string | null;
   };
 }
 
@@ -60,7 +89,10 @@ export type AppState = DatasetSlice & TrainingSlice & ParadoxSlice & UiSlice;
 
 export const initialState = (): AppState => ({
   dataset: { status: 'idle', activity: '', summary: null, progress: null, problems: [], error: null, preview: null },
-  training: { split: null, splitSource: null, splitError: null },
+  training: {
+    split: null, splitSource: null, splitError: null, status: 'idle', backend: null, backendNote: '', progress: null, liveModels: [],
+    result: null, resultConfig: null, resultSource: null, resultRevision: 0, error: null,
+  },
   paradox: { groups: FIGURE2_GROUPS.map((g) => ({ ...g })), mu: 0.5, nUsers: 10_000, topC: 1_000, seed: 1, simulation: null },
   ui: { config: {}, urlProblem: null },
 });

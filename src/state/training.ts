@@ -1,11 +1,17 @@
 /**
- * Training actions. Today: the split the run config asks for, recomputed in the data worker whenever the data or
- * config.split changes (model training will arrive through the train worker).
+ * Training actions: the split the run config asks for (recomputed in the data worker), and runs in the run worker
+ * (workers/run.api.ts): the dataset is handed over by transfer, progress arrives batched, results row by row.
+ * Loss curves are high-frequency data: they live in `lossCurves` (outside the store) and reach the chart through
+ * `subscribeLoss`, so React never re-renders per batch (STYLE habit 12).
  */
 import type { SplitConfig } from '../core/data/types';
+import { DEFAULT_RUN_CONFIG, type RunConfig } from '../core/pipeline/config';
+import type { ExperimentResult } from '../core/pipeline/run';
 import type { Result } from '../core/util/result';
 import type { SplitSummary } from '../../workers/data.api';
+import { BridgeError } from '../bridge/client';
 import { dataClient } from '../bridge/data';
+import { onRunWorkerRestart, proxy, runClient, sendDatasetToRunWorker, type ModelRow, type RunProgress } from '../bridge/run';
 import { patch, useStore } from './store';
 import { currentRunConfig, setRunConfig } from './ui';
 
@@ -36,5 +42,185 @@ export function setSplit(split: SplitConfig): void {
 export function watchSplit(): () => void {
   return useStore.subscribe((s, prev) => {
     if (s.dataset.summary !== prev.dataset.summary || JSON.stringify(s.ui.config.split) !== JSON.stringify(prev.ui.config.split)) void refreshSplit();
+  });
+}
+
+// ---- loss curves (outside the store) ----
+
+/** Per fitted part (e.g. `RNN`): training loss per reported batch and validation loss per epoch, x in epochs. */
+export interface LossCurve {
+  x: number[];
+  loss: number[];
+  validX: number[];
+  valid: number[];
+}
+
+const curves = new Map<string, LossCurve>();
+const lossListeners = new Set<() => void>();
+
+/** The curves of the current run (read-only view). */
+export const lossCurves = (): ReadonlyMap<string, LossCurve> => curves;
+
+/** Calls `f` after each batch of new losses; returns the unsubscribe function. */
+export function subscribeLoss(f: () => void): () => void {
+  lossListeners.add(f);
+  return () => lossListeners.delete(f);
+}
+
+function addLosses(p: RunProgress): void {
+  if (p.epochs === 0 || p.losses.length === 0) return;
+  let c = curves.get(p.model);
+  if (!c) curves.set(p.model, (c = { x: [], loss: [], validX: [], valid: [] }));
+  // The batch losses since the last message are spread evenly up to the current position (epochs, fractional).
+  const at = p.epoch - 1 + p.batch / Math.max(1, p.batches);
+  const from = c.x.length > 0 ? c.x[c.x.length - 1] : Math.max(0, at - p.losses.length / Math.max(1, p.batches));
+  p.losses.forEach((l, i) => {
+    c.x.push(from + ((at - from) * (i + 1)) / p.losses.length);
+    c.loss.push(l);
+  });
+  if (p.validLoss !== undefined) {
+    c.validX.push(p.epoch);
+    c.valid.push(p.validLoss);
+  }
+  for (const f of lossListeners) f();
+}
+
+// ---- runs ----
+
+/** The data source the run worker holds (null: send it before the next run). */
+let sentSource: string | null = null;
+let running: AbortController | null = null;
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** Models that fit in a second or two on any data: the page runs these by itself on the synthetic world. */
+export const FAST_MODELS: readonly string[] = DEFAULT_RUN_CONFIG.models;
+
+onRunWorkerRestart((reason) => {
+  sentSource = null;
+  running?.abort();
+  running = null;
+  patch('training', { status: 'failed', progress: null, error: `The run worker stopped (${reason}) and was restarted; press Train to run again.` });
+});
+
+async function ensureDataSent(signal: AbortSignal): Promise<boolean> {
+  const source = useStore.getState().dataset.summary?.source ?? null;
+  if (source === null) return false;
+  if (sentSource === source) return true;
+  const okSent = await sendDatasetToRunWorker(source, signal);
+  if (okSent) sentSource = source;
+  return okSent;
+}
+
+async function refreshBackend(): Promise<void> {
+  try {
+    const b = await runClient().call((api) => api.backend());
+    if (!b.choice) return;
+    const note = b.choice.skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ');
+    patch('training', { backend: b.choice.backend, backendNote: note });
+  } catch {
+    // Reported by the run itself.
+  }
+}
+
+/**
+ * Runs the experiment the config asks for (default: the run config in the URL). A running one is cancelled first.
+ * Resolves when the run ended (done, failed or cancelled); the store says which.
+ */
+export async function startRun(config: RunConfig = currentRunConfig()): Promise<void> {
+  if (running) await cancelRun();
+  const ctl = new AbortController();
+  running = ctl;
+  curves.clear();
+  for (const f of lossListeners) f();
+  const source = useStore.getState().dataset.summary?.source ?? null;
+  patch('training', { status: 'running', error: null, liveModels: [], progress: { model: config.models[0], done: 0, total: config.models.length, epoch: 0, epochs: 0, fraction: 0, etaSeconds: null, examplesPerSecond: 0 } });
+  try {
+    if (!(await ensureDataSent(ctl.signal))) {
+      patch('training', { status: 'failed', progress: null, error: 'No data loaded yet.' });
+      return;
+    }
+    const onProgress = proxy((p: RunProgress) => {
+      if (running !== ctl) return;
+      addLosses(p);
+      const { model, done, total, epoch, epochs, fraction, etaSeconds, examplesPerSecond, validLoss } = p;
+      patch('training', { progress: { model, done, total, epoch, epochs, fraction, etaSeconds, examplesPerSecond, validLoss } });
+    });
+    const onModel = proxy((row: ModelRow) => {
+      if (running === ctl) patch('training', { liveModels: [...useStore.getState().training.liveModels, row.name] });
+    });
+    let r = await runClient().call<Result<ExperimentResult, string>>((api) => api.run(config, onProgress, onModel), ctl.signal);
+    if (!r.ok && r.code === 'busy') {
+      // A cancelled run that did not stop (a long non-batched step): the last resort is a fresh worker.
+      runClient().restart('a cancelled run was still busy');
+      if (!(await ensureDataSent(ctl.signal))) throw new Error('the data could not be sent to the restarted run worker');
+      patch('training', { status: 'running', error: null });
+      r = await runClient().call<Result<ExperimentResult, string>>((api) => api.run(config, onProgress, onModel), ctl.signal);
+    }
+    if (running !== ctl) return;
+    await refreshBackend();
+    if (r.ok) showResult(r.data, config, source);
+    else if (r.code === 'aborted') patch('training', { status: 'cancelled', progress: null });
+    else patch('training', { status: 'failed', progress: null, error: r.reason });
+  } catch (e) {
+    if (running !== ctl) return;
+    if (e instanceof BridgeError && e.code === 'aborted') patch('training', { status: 'cancelled', progress: null });
+    else patch('training', { status: 'failed', progress: null, error: message(e) });
+  } finally {
+    if (running === ctl) running = null;
+  }
+}
+
+/** Puts a finished run's results on screen; the planner re-fetches its input when resultRevision moves. */
+export function showResult(result: ExperimentResult, config: RunConfig, source: string | null): void {
+  const t = useStore.getState().training;
+  patch('training', { status: 'done', progress: null, result, resultConfig: config, resultSource: source, resultRevision: t.resultRevision + 1 });
+}
+
+/**
+ * Stops the run: the worker stops within one batch; the page stops waiting at once (the app stays usable). A run
+ * that keeps the worker busy is met by a restart at the next start.
+ */
+export async function cancelRun(): Promise<void> {
+  const ctl = running;
+  if (!ctl) return;
+  running = null;
+  ctl.abort();
+  patch('training', { status: 'cancelled', progress: null });
+  try {
+    await runClient().call((api) => api.cancel());
+  } catch {
+    // A crashed worker has nothing to cancel.
+  }
+}
+
+/** The models of the run config (URL) to run now: the chosen ones. */
+export function setModels(models: string[]): void {
+  setRunConfig({ ...currentRunConfig(), models });
+}
+
+/** Epochs and sequence-model size in the run config; undefined removes the field (the model's default). */
+export function setHyper(part: Pick<RunConfig, 'epochs' | 'sequence'>): void {
+  const c = { ...currentRunConfig(), ...part };
+  if (c.epochs === undefined) delete c.epochs;
+  if (c.sequence === undefined) delete c.sequence;
+  setRunConfig(c);
+}
+
+/**
+ * On new data: results of older data are dropped (resultRevision moves so the planner forgets them); on the
+ * synthetic world with no result yet, the fast models run by themselves so the page opens on numbers and curves.
+ */
+export function watchData(): () => void {
+  return useStore.subscribe((s, prev) => {
+    const summary = s.dataset.summary;
+    if (summary === prev.dataset.summary || !summary) return;
+    if (summary.source === s.training.resultSource) return;
+    if (s.training.result) patch('training', { result: null, resultConfig: null, resultSource: null, resultRevision: s.training.resultRevision + 1 });
+    if (summary.source.startsWith('synthetic') && !running) {
+      const c = currentRunConfig();
+      const fast = c.models.filter((m) => FAST_MODELS.includes(m));
+      void startRun({ ...c, models: fast.length > 0 ? fast : [...FAST_MODELS] });
+    }
   });
 }

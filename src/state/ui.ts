@@ -1,7 +1,7 @@
 /** UI actions: the run config mirrored in the URL hash (one serialisable object, seed included). */
 import { DEFAULT_RUN_CONFIG, validateRunConfig, type RunConfig } from '../core/pipeline/config';
 import { loadSynthetic } from './dataset';
-import { watchSplit } from './training';
+import { watchData, watchSplit } from './training';
 import { patch, useStore } from './store';
 import { readConfigHash, writeConfigHash, type Json } from './urlHash';
 
@@ -36,6 +36,7 @@ export function startPage(): void {
   if (started) return;
   started = true;
   watchSplit();
+  watchData();
   initConfigFromUrl();
   // A pasted link that changes only the hash does not reload the page; read the config again.
   window.addEventListener('hashchange', () => {

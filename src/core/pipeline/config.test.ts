@@ -16,6 +16,7 @@ describe('run config', () => {
     const back = runConfigFromUrl(runConfigToUrl(good as never));
     expect(back.ok && back.data).toEqual(good);
     expect(validateRunConfig(DEFAULT_RUN_CONFIG).ok).toBe(true);
+    expect(validateRunConfig({ ...good, sequence: { hidden: 16, layers: 1, maxLen: 64 } }).ok).toBe(true);
   });
 
   it.each([
@@ -33,6 +34,10 @@ describe('run config', () => {
     [{ ...good, match: { betas: [-1], alphas: [1], mode: 'dual' } }, 'match.betas[0] = -1'],
     [{ ...good, excludeTrain: 'yes' }, 'excludeTrain = "yes": must be true or false'],
     [[1, 2], '(root) = [1,2]: must be a JSON object'],
+    [{ ...good, sequence: { hidden: 0 } }, 'sequence.hidden = 0: must be an integer from 1 to 1024'],
+    [{ ...good, sequence: { layers: 2.5 } }, 'sequence.layers = 2.5'],
+    [{ ...good, sequence: { heads: 2 } }, 'sequence.heads = 2: unknown field'],
+    [{ ...good, sequence: 16 }, 'sequence = 16: must be an object'],
   ])('rejects a bad field, naming it and its value (%#)', (cfg, msg) => {
     const r = validateRunConfig(cfg);
     expect(r.ok).toBe(false);

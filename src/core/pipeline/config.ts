@@ -45,7 +45,21 @@ export interface RunConfig {
   seed: number;
   /** Training epochs of the learned models (sequence models, MF); their own default when absent. */
   epochs?: number;
+  /**
+   * Architecture of the sequence models (RNN, Transformer) when smaller than the paper's (hidden 128, 2 layers,
+   * last 256 events): a browser run on a laptop trains in seconds with hidden 16 and 1 layer. Absent: the defaults.
+   */
+  sequence?: SequenceOptions;
   match?: MatchConfig;
+}
+
+/** Sequence-model fields a run may set (core/models/sequence/config.ts SeqConfig has the meaning of each). */
+export interface SequenceOptions {
+  /** Hidden size = item embedding size. */
+  hidden?: number;
+  layers?: number;
+  /** Only the last maxLen events of each user are used. */
+  maxLen?: number;
 }
 
 export const DEFAULT_RUN_CONFIG: RunConfig = {
@@ -104,7 +118,7 @@ function validateSplit(s: unknown): Result<SplitConfig, 'bad-config'> {
 /** Validates a parsed JSON value as a RunConfig. */
 export function validateRunConfig(v: unknown): Result<RunConfig, 'bad-config'> {
   if (!isObj(v)) return bad('(root)', v, 'must be a JSON object');
-  const keys = ['split', 'models', 'itemRecTopK', 'userRecTopC', 'excludeTrain', 'seed', 'epochs', 'match'];
+  const keys = ['split', 'models', 'itemRecTopK', 'userRecTopC', 'excludeTrain', 'seed', 'epochs', 'sequence', 'match'];
   const e0 = onlyKeys(v, '', keys);
   if (e0) return e0;
   const split = validateSplit(v.split);
@@ -123,6 +137,16 @@ export function validateRunConfig(v: unknown): Result<RunConfig, 'bad-config'> {
     optNumber(v, '', 'epochs', posInt, 'must be a positive integer') ??
     optBool(v, '', 'excludeTrain');
   if (e1) return e1;
+  if (v.sequence !== undefined) {
+    const q = v.sequence;
+    if (!isObj(q)) return bad('sequence', q, 'must be an object {hidden, layers, maxLen}');
+    const e3 =
+      onlyKeys(q, 'sequence.', ['hidden', 'layers', 'maxLen']) ??
+      optNumber(q, 'sequence.', 'hidden', (x) => posInt(x) && x <= 1024, 'must be an integer from 1 to 1024') ??
+      optNumber(q, 'sequence.', 'layers', (x) => posInt(x) && x <= 8, 'must be an integer from 1 to 8') ??
+      optNumber(q, 'sequence.', 'maxLen', (x) => posInt(x) && x <= 4096, 'must be an integer from 1 to 4096');
+    if (e3) return e3;
+  }
   if (v.match !== undefined) {
     const m = v.match;
     if (!isObj(m)) return bad('match', m, 'must be an object {betas, alphas, mode}');

@@ -1,0 +1,56 @@
+/**
+ * Page side of the run worker (training and evaluation). The worker code is reached only through `import type`.
+ * The dataset moves from the data worker to the run worker by transfer (through the page, never cloned twice).
+ */
+import * as Comlink from 'comlink';
+import type { RunApi } from '../../workers/run.api';
+import type { PlannerInput } from '../core/planner/types';
+import type { Dataset } from '../core/data/types';
+import { createWorkerClient, type WorkerClient } from './client';
+import { dataClient } from './data';
+
+export type { RunProgress, ModelRow, ExploreResult, ExploreRow } from '../../workers/run.api';
+
+let client: WorkerClient<RunApi> | null = null;
+let restartListener: ((reason: string) => void) | null = null;
+
+/** Who reacts when the run worker crashed and was restarted (the training actions: report, re-send the data). */
+export function onRunWorkerRestart(f: (reason: string) => void): void {
+  restartListener = f;
+}
+
+/** The one run worker of the page, started on first use. */
+export function runClient(): WorkerClient<RunApi> {
+  client ??= createWorkerClient<RunApi>(
+    'run',
+    () => new Worker(new URL('../../workers/run.worker.ts', import.meta.url), { type: 'module' }),
+    (reason) => restartListener?.(reason),
+  );
+  return client;
+}
+
+/** The big arrays of a Dataset, to hand over by transfer. */
+const buffers = (d: Dataset): ArrayBuffer[] =>
+  [d.user, d.item, d.time, d.value, d.userOffsets, d.itemCounts].filter((a) => a !== undefined).map((a) => a.buffer as ArrayBuffer);
+
+/**
+ * Copies the data worker's current dataset into the run worker: exportDataset transfers a copy to the page, which
+ * transfers it on. Resolves false when the data worker holds nothing.
+ */
+export async function sendDatasetToRunWorker(source: string, signal?: AbortSignal): Promise<boolean> {
+  const d = await dataClient().call((api) => api.exportDataset(), signal);
+  if (!d) return false;
+  await runClient().call((api) => api.setDataset(Comlink.transfer(d, buffers(d)), source), signal);
+  return true;
+}
+
+/**
+ * The planner's input for the last completed run (every kept model, or those named), moved here by transfer; null
+ * before any run completes. Fetch it again whenever `training.resultRevision` changes.
+ */
+export function fetchPlannerInput(models?: string[], signal?: AbortSignal): Promise<PlannerInput | null> {
+  return runClient().call((api) => api.plannerInput(models), signal);
+}
+
+/** Progress and row callbacks cross the boundary as Comlink proxies. */
+export const proxy = <F extends (...a: never[]) => unknown>(f: F) => Comlink.proxy(f);

@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { generateSynthetic } from '../src/core/data/synthetic';
+import type { Dataset } from '../src/core/data/types';
+import { makeSplit } from '../src/core/data/split';
+import { runApi, type RunProgress } from './run.api';
+
+/** A small synthetic world: 150 users, 40 items, ~6,000 events (a run of the fast models takes well under a second). */
+function world(): Dataset {
+  const g = generateSynthetic({ nUsers: 150, nItems: 40, targetEvents: 6_000, seed: 3 });
+  if (!g.ok) throw new Error(g.reason);
+  return g.data.dataset;
+}
+
+describe('runApi', () => {
+  it('runs the fast models, keeps their scores and hands the planner dense copies (Pop checked by hand)', async () => {
+    const d = world();
+    runApi.setDataset(d, 'tiny');
+    expect(runApi.plannerInput()).toBeNull();
+    const rows: string[] = [];
+    const progress: RunProgress[] = [];
+    const config = { split: { kind: 'temporal' as const }, models: ['Pop', 'EMA', 'Hawkes', 'Rand'], seed: 1 };
+    const r = await runApi.run(config, (p) => progress.push(p), (row) => rows.push(row.name));
+    if (!r.ok) throw new Error(r.reason);
+    expect(rows).toEqual(config.models);
+    expect(Object.keys(r.data.item_rec)).toEqual(config.models);
+    expect(progress.at(-1)?.fraction).toBe(1);
+    expect(progress.map((p) => p.done)).toEqual([1, 2, 3, 4]);
+
+    // An independent split of the same data gives the reference rows, histories and targets.
+    const sp = makeSplit(d, config.split);
+    if (!sp.ok) throw new Error(sp.reason);
+    const test = sp.data.test;
+    const nRows = test.users.length;
+    const nItems = test.target.nCols;
+    const input = runApi.plannerInput();
+    if (!input) throw new Error('no planner input');
+    expect(input.models.map((m) => m.model)).toEqual(config.models);
+    expect(input.target.nRows).toBe(nRows);
+    expect(Array.from(input.target.indptr)).toEqual(Array.from(test.target.indptr));
+    expect(Array.from(input.target.indices)).toEqual(Array.from(test.target.indices));
+    expect(input.itemIds).toEqual(d.itemIds.slice(0, nItems));
+
+    // Pop (rime): max(0.01, history length) × max(0.01, training count of the item), counted from the raw events.
+    const count = new Float64Array(nItems);
+    for (let u = 0; u < d.nUsers; u++) for (let e = d.userOffsets[u]; e < sp.data.trainEnd[u]; e++) count[d.item[e]]++;
+    const pop = input.models[0];
+    expect(pop.testRows).toBe(nRows);
+    expect(pop.test.length).toBe(nRows * nItems);
+    expect(pop.validRows).toBe(sp.data.valid.users.length);
+    expect(pop.valid?.length).toBe(sp.data.valid.users.length * nItems);
+    let worst = 0;
+    for (let r0 = 0; r0 < nRows; r0++) {
+      const hist = test.histEnd[r0] - d.userOffsets[test.users[r0]];
+      for (let c = 0; c < nItems; c++) {
+        const want = Math.max(0.01, hist) * Math.max(0.01, count[c]);
+        worst = Math.max(worst, Math.abs(pop.test[r0 * nItems + c] - want) / want);
+      }
+    }
+    expect(worst).toBeLessThan(1e-6);
+
+    // Copies: a second call gives equal numbers in fresh buffers; a subset by name.
+    const again = runApi.plannerInput(['Hawkes']);
+    expect(again?.models.map((m) => m.model)).toEqual(['Hawkes']);
+    expect(again?.models[0].test).not.toBe(input.models[2].test);
+    expect(Array.from(again!.models[0].test.subarray(0, 50))).toEqual(Array.from(input.models[2].test.subarray(0, 50)));
+  });
+
+  it('explores an item: top users by score, λ(x) for intensity models, and who really came (from the raw events)', async () => {
+    const d = world();
+    const sp = makeSplit(d, { kind: 'temporal' });
+    if (!sp.ok) throw new Error(sp.reason);
+    const test = sp.data.test;
+    const items = runApi.exploreItems(3);
+    expect(items.length).toBe(3);
+    expect(items[0].events).toBeGreaterThanOrEqual(items[1].events);
+    const x = runApi.explore('Hawkes', items[0].id, 8);
+    if (!x.ok) throw new Error(x.reason);
+    const item = d.itemIds.indexOf(items[0].id);
+    // Who came: events of the user on the item inside [testStart, testStart + horizon), counted by brute force.
+    const cameOf = (r: number) => {
+      const u = test.users[r];
+      let n = 0;
+      for (let e = d.userOffsets[u]; e < d.userOffsets[u + 1]; e++) {
+        if (d.item[e] === item && d.time[e] >= test.testStart[r] && d.time[e] < test.testStart[r] + test.horizon) n++;
+      }
+      return n;
+    };
+    let positives = 0;
+    for (let r = 0; r < test.users.length; r++) if (cameOf(r) > 0) positives++;
+    expect(x.data.positives).toBe(positives);
+    expect(x.data.rows.length).toBe(8);
+    for (let i = 1; i < x.data.rows.length; i++) expect(x.data.rows[i].score).toBeLessThanOrEqual(x.data.rows[i - 1].score);
+    for (const row of x.data.rows) {
+      const r = Array.from(test.users).findIndex((u) => d.userIds[u] === row.user);
+      expect(row.came).toBe(cameOf(r));
+      expect(row.lambda).not.toBeNull();
+      expect(row.p).toBeNull();
+      const hEnd = test.histEnd[r];
+      expect(row.history).toEqual(Array.from(d.item.subarray(Math.max(d.userOffsets[test.users[r]], hEnd - 5), hEnd), (i) => d.itemIds[i]));
+    }
+    expect(runApi.explore('RNN', items[0].id).ok).toBe(false);
+  });
+
+  it('trains a tiny RNN composition, reports batched progress, cancels within a batch and keeps the last results', async () => {
+    await runApi.initBackend(['cpu']);
+    expect(runApi.backend().choice?.backend).toBe('cpu');
+    const before = tf.memory().numTensors;
+    const config = { split: { kind: 'temporal' as const }, models: ['RNN-Hawkes', 'RNN'], seed: 2, epochs: 1, sequence: { hidden: 8, layers: 1, maxLen: 16 } };
+    const progress: RunProgress[] = [];
+    const r = await runApi.run(config, (p) => progress.push(p));
+    if (!r.ok) throw new Error(r.reason);
+    expect(r.data.meta['RNN-Hawkes'].backend).toBe('cpu');
+    const fits = progress.filter((p) => p.model === 'RNN' && p.epochs > 0);
+    expect(fits.length).toBeGreaterThan(0);
+    expect(fits.some((p) => p.validLoss !== undefined)).toBe(true);
+    expect(progress.flatMap((p) => p.losses).every(Number.isFinite)).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
+    // p(y|x) of a composition sums to 1 over the items for each user: check through the explorer on every item.
+    const input = runApi.plannerInput(['RNN']);
+    const rnn = input!.models[0];
+    for (let row = 0; row < 3; row++) {
+      let s = 0;
+      for (let c = 0; c < rnn.nItems; c++) s += rnn.test[row * rnn.nItems + c];
+      expect(s).toBeCloseTo(1, 4);
+    }
+
+    // Cancel from the first progress report: the run stops, the previous results stay.
+    const bigger = { ...config, epochs: 3, models: ['RNN'] };
+    let reports = 0;
+    const c = await runApi.run(bigger, () => {
+      reports++;
+      runApi.cancel();
+    });
+    expect(c.ok ? '' : c.code).toBe('aborted');
+    expect(reports).toBe(1);
+    expect(runApi.keptModels()).toEqual(['RNN-Hawkes', 'RNN']);
+    expect(tf.memory().numTensors).toBe(before);
+
+    const bad = await runApi.run({ ...config, models: ['Nope'] });
+    expect(bad.ok ? '' : bad.code).toBe('bad-config');
+    runApi.clear();
+    expect((await runApi.run(config)).ok ? '' : 'no-data').toBe('no-data');
+  });
+});

@@ -1,0 +1,339 @@
+/**
+ * The run worker's API: a plain object over core/pipeline's runExperiment, importable in Node tests; run.worker.ts
+ * only exposes it with Comlink. It holds the dataset (received by transfer), runs split → fit → evaluate with batched
+ * progress and a cancel that stops within one batch, and keeps each model's dense test and validation scores after
+ * the run (the fitted models themselves are freed), so the planner and the UserRec explorer never retrain.
+ *
+ * Big arrays leave by transfer of copies (the worker keeps its own): plannerInput(), explore() rows are small.
+ */
+import * as Comlink from 'comlink';
+import type { Dataset, EvalSet, Split } from '../src/core/data/types';
+import type { FitProgress, Scorer } from '../src/core/models/types';
+import type { PlannerInput, ModelScores } from '../src/core/planner/types';
+import type { RecMetrics } from '../src/core/metrics/evaluate';
+import { denseScores, materialize, DENSE_BUDGET_BYTES, type ScoreSource } from '../src/core/models/scores';
+import { INTENSITY_NAMES, SEQUENCE_NAMES, type IntensityName } from '../src/core/models/compose';
+import { runExperiment, type ExperimentResult } from '../src/core/pipeline/run';
+import { defaultRegistry, type ModelRegistry, type RunSession, type FitContext } from '../src/core/pipeline/registry';
+import { validateRunConfig, type RunConfig } from '../src/core/pipeline/config';
+import { err, ok, type Result } from '../src/core/util/result';
+import { currentBackend, pickBackend, type BackendChoice, type BackendOptions } from './backend';
+
+/** What the page sees of training while it runs; sent at most every `PROGRESS_MS` and at each epoch end. */
+export interface RunProgress {
+  /** The fitted part reporting (e.g. `RNN` while `RNN-Hawkes` is built), or the table model just finished. */
+  model: string;
+  /** Table models finished so far, and how many the config asks for. */
+  done: number;
+  total: number;
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batches: number;
+  /** Mean training loss of each batch reported since the previous message (cross-entropy per event, nats). */
+  losses: number[];
+  /** Validation loss when an epoch ended since the previous message. */
+  validLoss?: number;
+  examplesPerSecond: number;
+  /** Seconds left for this model's fit at the current pace (null before a rate is known or for instant models). */
+  etaSeconds: number | null;
+  /** Whole run, 0 to 1: finished table models plus the fraction of the current fit. */
+  fraction: number;
+}
+
+/** One model's row as soon as it is evaluated (the page fills its tables row by row). */
+export interface ModelRow {
+  name: string;
+  item: RecMetrics;
+  user: RecMetrics;
+}
+
+/** The UserRec explorer's answer: the item's top users under one model. */
+export interface ExploreRow {
+  user: string;
+  /** λ(x, y): expected events of this user on this item in the window (the ranking score). */
+  score: number;
+  /** λ(x): the user's intensity, when the model has one (compositions and intensities); null otherwise. */
+  lambda: number | null;
+  /** p(y|x) = λ(x, y) / λ(x) for sequence models and their compositions; null for other scorers. */
+  p: number | null;
+  /** Last items of the user's history before the window, most recent last (ids). */
+  history: string[];
+  /** Target events of this user on this item in the test window (0: did not come). */
+  came: number;
+}
+
+export interface ExploreResult {
+  model: string;
+  item: string;
+  /** Test rows that really had the item in their window (the denominator of recall). */
+  positives: number;
+  rows: ExploreRow[];
+}
+
+export type RunCode = 'busy' | 'no-data' | 'bad-config' | 'no-result' | 'unknown-model' | 'aborted' | string;
+
+/** Progress messages cross the boundary at most this often (ms), plus one at each epoch end. */
+export const PROGRESS_MS = 100;
+/** All kept score matrices together stay under this (test + validation of every model). */
+export const KEEP_BUDGET_BYTES = 4 * DENSE_BUDGET_BYTES;
+
+interface Kept {
+  test: Float32Array;
+  valid: Float32Array | null;
+  /** λ(x) per test row (compositions and intensities). */
+  lambda: Float64Array | null;
+  /** Whether score / λ is a next-item probability p(y|x). */
+  hasP: boolean;
+}
+
+let dataset: Dataset | null = null;
+let source = '';
+let stop: { aborted: boolean } | null = null;
+let backendChoice: BackendChoice | null = null;
+let backendPick: Promise<BackendChoice> | null = null;
+let backendOpts: BackendOptions = {};
+/** The last completed run: its split and each model's kept scores. */
+let last: { split: Split; result: ExperimentResult; kept: Map<string, Kept> } | null = null;
+
+const isSequence = (name: string) => SEQUENCE_NAMES.some((s) => name === s || name.startsWith(`${s}-`));
+const intensityOf = (name: string): IntensityName | null => {
+  const lam = name.includes('-') ? name.split('-')[1] : name;
+  return (INTENSITY_NAMES as readonly string[]).includes(lam) ? (lam as IntensityName) : null;
+};
+
+/**
+ * A registry whose sessions wrap every built scorer: when it scores the split's test rows, the matrix is
+ * materialised once (evaluation then reads it), the validation rows are scored too, and both are kept.
+ */
+function keepingRegistry(base: ModelRegistry, kept: Map<string, Kept>, seen: { split: Split | null }): ModelRegistry {
+  const session = base.session.bind(base);
+  let used = 0;
+  base.session = (ctx: FitContext): RunSession => {
+    const s = session(ctx);
+    seen.split = ctx.split;
+    const build = s.build.bind(s);
+    s.build = async (name) => {
+      const b = await build(name);
+      if (!b.ok) return b;
+      const inner: Scorer = b.data.model;
+      const scorer: Scorer = {
+        name: inner.name,
+        scores: async (rows: EvalSet): Promise<ScoreSource> => {
+          const src = await inner.scores(rows);
+          if (rows !== ctx.split.test) return src;
+          const bytes = 4 * src.nCols * (rows.users.length + ctx.split.valid.users.length);
+          const test = used + bytes <= KEEP_BUDGET_BYTES ? materialize(src) : null;
+          if (!test) return src;
+          const valid = ctx.split.valid.users.length > 0 ? materialize(await inner.scores(ctx.split.valid)) : null;
+          const lamName = intensityOf(name);
+          let lambda: Float64Array | null = null;
+          if (lamName) {
+            const lam = await s.intensity(lamName);
+            if (lam.ok) lambda = lam.data.model.predict(rows);
+          }
+          used += bytes;
+          kept.set(name, { test, valid, lambda, hasP: isSequence(name) });
+          return denseScores(src.nRows, src.nCols, test);
+        },
+      };
+      return ok({ ...b.data, model: scorer });
+    };
+    return s;
+  };
+  return base;
+}
+
+/** Batches fit progress: losses accumulate and leave at most every PROGRESS_MS, and at each epoch end. */
+function progressBatcher(total: number, send: (p: RunProgress) => void) {
+  let losses: number[] = [];
+  let lastSent = 0;
+  let done = 0;
+  const fitStart = new Map<string, number>();
+  return {
+    fit(model: string, p: FitProgress) {
+      losses.push(p.loss);
+      const now = Date.now();
+      if (p.validLoss === undefined && now - lastSent < PROGRESS_MS) return;
+      lastSent = now;
+      if (!fitStart.has(model)) fitStart.set(model, now);
+      const fitFrac = p.epochs > 0 ? (p.epoch - 1 + p.batch / Math.max(1, p.batches)) / p.epochs : 0;
+      const elapsed = (now - (fitStart.get(model) ?? now)) / 1000;
+      const eta = fitFrac > 0.01 && elapsed > 0 ? (elapsed * (1 - fitFrac)) / fitFrac : null;
+      send({ model, done, total, epoch: p.epoch, epochs: p.epochs, batch: p.batch, batches: p.batches, losses, validLoss: p.validLoss,
+        examplesPerSecond: p.examplesPerSecond, etaSeconds: eta, fraction: Math.min(1, (done + Math.min(1, fitFrac)) / total) });
+      losses = [];
+    },
+    model(name: string) {
+      done++;
+      lastSent = Date.now();
+      send({ model: name, done, total, epoch: 0, epochs: 0, batch: 0, batches: 0, losses, examplesPerSecond: 0, etaSeconds: null, fraction: done / total });
+      losses = [];
+    },
+  };
+}
+
+const copy = <T extends Float32Array | Int32Array>(a: T): T => a.slice() as T;
+
+export const runApi = {
+  /** Backend ladder options (the worker passes the local WASM binary URLs); picks nothing yet. */
+  configure(opts: BackendOptions): void {
+    backendOpts = opts;
+  },
+
+  /** Walks the backend ladder once (webgpu → webgl → wasm → cpu, with self-tests); later calls return that choice. */
+  async initBackend(order?: string[]): Promise<BackendChoice> {
+    if (order && backendChoice && backendChoice.backend !== order[0]) backendPick = null;
+    backendPick ??= pickBackend(order ? { ...backendOpts, order } : backendOpts);
+    backendChoice = await backendPick;
+    return backendChoice;
+  },
+
+  /** The backend in use and why others were skipped (choice null before the ladder ran). */
+  backend(): { current: string; choice: BackendChoice | null } {
+    return { current: currentBackend(), choice: backendChoice };
+  },
+
+  /** Takes the dataset (transfer its arrays); drops results computed on older data. */
+  setDataset(d: Dataset, name: string): void {
+    dataset = d;
+    source = name;
+    last = null;
+  },
+
+  /** The source name of the data held (e.g. "synthetic small (seed 1)"), '' before any. */
+  source(): string {
+    return source;
+  },
+
+  /**
+   * Runs an experiment on the held dataset. Progress leaves batched (RunProgress), rows as each model finishes.
+   * The tfjs backend is picked first when the config asks for a sequence model.
+   */
+  async run(config: RunConfig, onProgress?: (p: RunProgress) => void, onModel?: (row: ModelRow) => void): Promise<Result<ExperimentResult, RunCode>> {
+    if (stop) return err('busy', 'a run is in progress; cancel it first');
+    if (!dataset) return err('no-data', 'no data in the run worker yet');
+    const v = validateRunConfig(config);
+    if (!v.ok) return v;
+    const my = { aborted: false };
+    stop = my;
+    try {
+      if (config.models.some(isSequence)) await runApi.initBackend();
+      if (my.aborted) return err('aborted', 'run: stopped');
+      const kept = new Map<string, Kept>();
+      const seen: { split: Split | null } = { split: null };
+      const registry = keepingRegistry(defaultRegistry({ sequence: config.sequence ?? {} }), kept, seen);
+      // After a cancel nothing more is reported: the page has moved on.
+      const batch = progressBatcher(config.models.length, (p) => my.aborted || onProgress?.(p));
+      const r = await runExperiment(dataset, config, {
+        registry,
+        signal: my,
+        onProgress: (m, p) => batch.fit(m, p),
+        onModel: (name, item, user) => {
+          if (my.aborted) return;
+          batch.model(name);
+          onModel?.({ name, item, user });
+        },
+      });
+      if (!r.ok) return r;
+      if (my.aborted) return err('aborted', 'run: stopped');
+      if (seen.split) last = { split: seen.split, result: r.data, kept };
+      return r;
+    } finally {
+      if (stop === my) stop = null;
+    }
+  },
+
+  /** Stops the running experiment within one batch (its promise resolves with code 'aborted'). */
+  cancel(): void {
+    if (stop) stop.aborted = true;
+  },
+
+  /** The last completed run's results (rime's ExperimentResult), or null. */
+  result(): ExperimentResult | null {
+    return last?.result ?? null;
+  },
+
+  /** Names of the models whose scores are kept (evaluated and within the memory budget). */
+  keptModels(): string[] {
+    return last ? [...last.kept.keys()] : [];
+  },
+
+  /**
+   * The planner's input (core/planner/types PlannerInput) for the kept models (all, or those named): copies of the
+   * dense test and validation scores, the test targets and item ids, handed over by transfer. Null before a run.
+   */
+  plannerInput(models?: string[]): PlannerInput | null {
+    if (!last || !dataset) return null;
+    const { split, kept } = last;
+    const test = split.test;
+    const out: ModelScores[] = [];
+    for (const [name, k] of kept) {
+      if (models && !models.includes(name)) continue;
+      out.push({
+        model: name, test: copy(k.test), testRows: test.users.length, valid: k.valid ? copy(k.valid) : null,
+        validRows: k.valid ? split.valid.users.length : 0, nItems: test.target.nCols,
+      });
+    }
+    const t = test.target;
+    const target = { nRows: t.nRows, nCols: t.nCols, indptr: copy(t.indptr), indices: copy(t.indices), data: copy(t.data) };
+    const buffers = [target.indptr.buffer, target.indices.buffer, target.data.buffer] as ArrayBuffer[];
+    for (const m of out) buffers.push(m.test.buffer as ArrayBuffer, ...(m.valid ? [m.valid.buffer as ArrayBuffer] : []));
+    return Comlink.transfer({ models: out, target, itemIds: dataset.itemIds.slice(0, t.nCols) }, buffers as Parameters<typeof Comlink.transfer>[1]);
+  },
+
+  /** Items worth exploring: the `n` items with the most test-window events (ids, events). */
+  exploreItems(n = 50): { id: string; events: number }[] {
+    if (!last || !dataset) return [];
+    const t = last.split.test.target;
+    const counts = new Float64Array(t.nCols);
+    for (let e = 0; e < t.indices.length; e++) counts[t.indices[e]] += t.data[e];
+    const order = Array.from(counts.keys()).filter((i) => counts[i] > 0).sort((a, b) => counts[b] - counts[a] || a - b);
+    return order.slice(0, n).map((i) => ({ id: dataset!.itemIds[i], events: counts[i] }));
+  },
+
+  /**
+   * UserRec explorer: the item's top `topN` test users under `model`, with λ(x), p(y|x), their recent history and
+   * whether they came in the window; computed from the kept scores (no model is re-run).
+   */
+  explore(model: string, itemId: string, topN = 10, historyLength = 5): Result<ExploreResult, RunCode> {
+    if (!last || !dataset) return err('no-result', 'no completed run yet');
+    const k = last.kept.get(model);
+    if (!k) return err('unknown-model', `no kept scores for ${model}`);
+    const item = dataset.itemIds.indexOf(itemId);
+    const test = last.split.test;
+    const nCols = test.target.nCols;
+    if (item < 0 || item >= nCols) return err('unknown-model', `item ${itemId} is not a candidate of this split`);
+    const nRows = test.users.length;
+    const came = new Float64Array(nRows);
+    const t = test.target;
+    let positives = 0;
+    for (let r = 0; r < nRows; r++) {
+      for (let e = t.indptr[r]; e < t.indptr[r + 1]; e++) if (t.indices[e] === item) came[r] += t.data[e];
+      if (came[r] > 0) positives++;
+    }
+    const rows = Array.from({ length: nRows }, (_, r) => r).sort((a, b) => k.test[b * nCols + item] - k.test[a * nCols + item] || a - b).slice(0, topN);
+    const d = dataset;
+    return ok({
+      model, item: itemId, positives,
+      rows: rows.map((r) => {
+        const u = test.users[r];
+        const score = k.test[r * nCols + item];
+        const lambda = k.lambda ? k.lambda[r] : null;
+        const p = k.hasP ? (lambda !== null ? (lambda > 0 ? score / lambda : 0) : score) : null;
+        const h0 = Math.max(d.userOffsets[u], test.histEnd[r] - historyLength);
+        const history = Array.from(d.item.subarray(h0, test.histEnd[r]), (i) => d.itemIds[i]);
+        return { user: d.userIds[u], score, lambda, p, history, came: came[r] };
+      }),
+    });
+  },
+
+  /** Forgets the dataset and the kept results (start over). */
+  clear(): void {
+    dataset = null;
+    source = '';
+    last = null;
+  },
+};
+
+export type RunApi = typeof runApi;
