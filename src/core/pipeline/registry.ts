@@ -11,7 +11,7 @@ import { fitHawkesPoisson, type HawkesPoissonFit } from '../models/intensity/haw
 import { trainItemCounts } from '../models/intensity/history';
 import type { ScoreSource } from '../models/scores';
 import { rimScores } from '../models/compose';
-import { registerSequenceModels } from './sequenceModels';
+import { registerSequenceModels, type SeqModelCache } from './sequenceModels';
 import { registerMfModels } from './mfModels';
 
 /**
@@ -175,9 +175,13 @@ function observeEnds(ctx: FitContext): Float64Array {
  * The registry of every model built so far: Pop, EMA, Hawkes, HP intensities, the Pop and Rand scorers, the tfjs
  * sequence models RNN and Transformer (with them, every `SEQ-λ` composition), and the ALS and LogisticMF baselines.
  */
-export function defaultRegistry(opts: { sequence?: Parameters<typeof registerSequenceModels>[1] | false } = {}): ModelRegistry {
-  // `sequence: false` leaves the tfjs models out (hosts without a tfjs backend).
-  const reg = registerMfModels(opts.sequence === false ? new ModelRegistry() : registerSequenceModels(new ModelRegistry(), opts.sequence));
+export function defaultRegistry(
+  opts: { sequence?: Parameters<typeof registerSequenceModels>[1] | false; modelCache?: SeqModelCache } = {},
+): ModelRegistry {
+  // `sequence: false` leaves the tfjs models out (hosts without a tfjs backend); `modelCache` reloads trained
+  // sequence models by fingerprint instead of retraining them (workers/modelCache.ts).
+  const seq = opts.sequence === false ? new ModelRegistry() : registerSequenceModels(new ModelRegistry(), opts.sequence, { cache: opts.modelCache });
+  const reg = registerMfModels(seq);
   reg.registerIntensity('Pop', async (ctx) => ok({ model: popIntensity(ctx.dataset), meta: { backend: 'js', seconds: 0 } }));
   reg.registerIntensity('EMA', async (ctx) => ok({ model: emaIntensity(ctx.dataset), meta: { backend: 'js', seconds: 0 } }));
   reg.registerIntensity('Hawkes', async (ctx) => {

@@ -1,19 +1,70 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ok } from '../util/result';
-import { SequenceModel, type SeqConfig } from '../models/sequence/index';
-import type { ModelRegistry } from './registry';
+import { SequenceModel, resolveSeqConfig, type SeqConfig, type SerializedSeqModel } from '../models/sequence/index';
+import { effectiveSplit } from './config';
+import { modelFingerprint } from './fingerprint';
+import type { FitContext, ModelMeta, ModelRegistry } from './registry';
+
+/** A trained next-item model as stored: weights with their config, and the run metadata of the fit that made it. */
+export interface CachedSeqModel {
+  model: SerializedSeqModel;
+  /** The fit's metadata (backend, seconds, epochs, losses) as first reported. */
+  meta: ModelMeta;
+  /** When it was stored, ms since the epoch (for the UI and for pruning). */
+  savedAt: number;
+}
+
+/**
+ * Where trained sequence models are kept between runs, by key `NAME:FINGERPRINT` (pipeline/fingerprint.ts: data,
+ * split, resolved config, seed). workers/modelCache.ts implements it over IndexedDB; tests use a Map. A failing
+ * store never fails a run: the factory trains as if the cache were empty and says so in the metadata.
+ */
+export interface SeqModelCache {
+  get(key: string): Promise<CachedSeqModel | undefined>;
+  put(key: string, entry: CachedSeqModel): Promise<void>;
+}
+
+export interface SequenceModelOptions {
+  /** Reload trained models from here instead of retraining, and store newly trained ones. */
+  cache?: SeqModelCache;
+}
+
+const why = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /**
  * The next-item models p(y|x) of core/models/sequence in the registry: `RNN` (GRU) and `Transformer`, which give
  * `RNN`, `RNN-Pop`, `RNN-EMA`, `RNN-Hawkes`, `RNN-HP` and the Transformer versions. The host must have registered a
  * tfjs backend (the worker picks webgpu → webgl → wasm → cpu; the CLI imports the cpu backend). `overrides` set
  * architecture fields (hidden size, layers, …) that the run config does not carry; the run config's epochs win.
+ * With `opts.cache`, a model whose fingerprint is stored is deserialised instead of trained (no progress reported;
+ * meta.cache = 'hit'), and a newly trained one is stored (meta.cache = 'stored', or 'error: …' when the store failed).
  */
-export function registerSequenceModels(reg: ModelRegistry, overrides: Partial<Omit<SeqConfig, 'kind'>> = {}): ModelRegistry {
+export function registerSequenceModels(reg: ModelRegistry, overrides: Partial<Omit<SeqConfig, 'kind'>> = {}, opts: SequenceModelOptions = {}): ModelRegistry {
   for (const [name, kind] of [['RNN', 'gru'], ['Transformer', 'transformer']] as const) {
     reg.registerNextItem(name, async (ctx) => {
       const cfg = ctx.config.epochs === undefined ? { ...overrides, kind } : { ...overrides, kind, epochs: ctx.config.epochs };
-      const created = SequenceModel.create(cfg, ctx.dataset.nItems, ctx.config.seed);
+      const resolved = resolveSeqConfig(cfg);
+      if (!resolved.ok) return resolved;
+      const cache = opts.cache;
+      const key = cache ? cacheKey(name, resolved.data, ctx) : '';
+      let cacheNote: string | undefined;
+      if (cache) {
+        const t0 = Date.now();
+        let hit: CachedSeqModel | undefined;
+        try {
+          hit = await cache.get(key);
+        } catch (e) {
+          cacheNote = `error: ${why(e)}`;
+        }
+        const loaded = hit ? SequenceModel.deserialize(hit.model) : undefined;
+        if (hit && loaded?.ok) {
+          loaded.data.bindDataset(ctx.dataset);
+          const meta: ModelMeta = { ...hit.meta, backend: tf.getBackend(), seconds: (Date.now() - t0) / 1000, trainedSeconds: hit.meta.seconds, cache: 'hit', cacheKey: key };
+          return ok({ model: loaded.data, meta });
+        }
+        if (loaded && !loaded.ok) cacheNote = `error: stored model unusable: ${loaded.reason}`;
+      }
+      const created = SequenceModel.create(resolved.data, ctx.dataset.nItems, ctx.config.seed);
       if (!created.ok) return created;
       const model = created.data;
       const fit = await model.fit(
@@ -25,19 +76,35 @@ export function registerSequenceModels(reg: ModelRegistry, overrides: Partial<Om
         return fit;
       }
       const r = fit.data;
-      return ok({
-        model,
-        meta: {
-          backend: tf.getBackend(),
-          seconds: r.seconds,
-          epochs: r.epochs,
-          finalLoss: r.trainLoss[r.trainLoss.length - 1],
-          finalValidLoss: r.validLoss[r.validLoss.length - 1],
-          bestEpoch: r.bestEpoch,
-          stopped: r.stopped,
-        },
-      });
+      const meta: ModelMeta = {
+        backend: tf.getBackend(),
+        seconds: r.seconds,
+        epochs: r.epochs,
+        finalLoss: r.trainLoss[r.trainLoss.length - 1],
+        finalValidLoss: r.validLoss[r.validLoss.length - 1],
+        bestEpoch: r.bestEpoch,
+        stopped: r.stopped,
+      };
+      // An aborted fit is not the model the config asks for: never store it.
+      if (cache && r.stopped !== 'aborted') {
+        try {
+          await cache.put(key, { model: model.serialize(), meta: { ...meta }, savedAt: Date.now() });
+          cacheNote = 'stored';
+        } catch (e) {
+          cacheNote = `error: ${why(e)}`;
+        }
+      }
+      return ok({ model, meta: cache ? { ...meta, cache: cacheNote ?? 'not stored', cacheKey: key } : meta });
     });
   }
   return reg;
+}
+
+/** The cache key of a next-item model in this run: data, training ends, split config, resolved config, seed. */
+function cacheKey(name: string, config: SeqConfig, ctx: FitContext): string {
+  const d = ctx.dataset;
+  return modelFingerprint({
+    model: name, item: d.item, userOffsets: d.userOffsets, nItems: d.nItems, trainEnd: ctx.split.trainEnd,
+    splitConfig: effectiveSplit(ctx.config), config, seed: ctx.config.seed,
+  });
 }
