@@ -2,59 +2,6 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dataApi, summarise } from './data.api';
-import { parseInteractions } from './data.parse';
-
-const bytes = (s: string | Uint8Array, chunk = 7) => {
-  const b = typeof s === 'string' ? new TextEncoder().encode(s) : s;
-  return (async function* () {
-    for (let i = 0; i < b.length; i += chunk) yield b.subarray(i, i + chunk);
-  })();
-};
-
-describe('parseInteractions (interim loader)', () => {
-  it('reads a headed CSV split across tiny chunks, sorting by user then time', async () => {
-    const r = await parseInteractions(bytes('userId,movieId,rating,timestamp\r\n2,10,4.0,50\n1,11,3.5,20\n2,11,1,30\n1,10,5,10\n'));
-    expect(r.ok).toBe(true);
-    if (!r.ok) return;
-    const d = r.dataset;
-    expect(d.userIds).toEqual(['2', '1']);
-    expect(d.itemIds).toEqual(['10', '11']);
-    // user "2" (idx 0): events at 30 then 50; user "1" (idx 1): 10 then 20.
-    expect(Array.from(d.user)).toEqual([0, 0, 1, 1]);
-    expect(Array.from(d.time)).toEqual([30, 50, 10, 20]);
-    expect(Array.from(d.item)).toEqual([1, 0, 0, 1]);
-    expect(Array.from(d.value!)).toEqual([1, 4, 5, 3.5]);
-    expect(Array.from(d.userOffsets)).toEqual([0, 2, 4]);
-    expect(Array.from(d.itemCounts)).toEqual([2, 2]);
-  });
-
-  it('reads the :: format without a header and lists bad lines with their numbers', async () => {
-    const r = await parseInteractions(bytes('1::5::3::100\n1::6::3\n2::5::4::oops\n2::7::1::90\n'));
-    expect(r.ok).toBe(true);
-    expect(r.problems.map((p) => p.line)).toEqual([2, 3]);
-    expect(r.problems[1].reason).toMatch(/timestamp "oops"/);
-  });
-
-  it('refuses a header-only file and a binary file', async () => {
-    const h = await parseInteractions(bytes('userId,movieId,rating,timestamp\n'));
-    expect(h.ok === false && h.reason).toMatch(/header but no events/);
-    const bin = await parseInteractions(bytes(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 10, 0, 0, 0xff, 10])));
-    expect(bin.ok).toBe(false);
-    expect(bin.problems[0].reason).toMatch(/binary/);
-  });
-
-  it('MovieLens small: 100,836 ratings by 610 users (README figures) on 9,724 distinct rated movies', async () => {
-    const file = readFileSync(resolve(__dirname, '../../shared/data/ml-latest-small/ratings.csv'));
-    const r = await parseInteractions(bytes(new Uint8Array(file), 1 << 16));
-    expect(r.ok).toBe(true);
-    if (!r.ok) return;
-    const s = summarise(r.dataset, 'ratings.csv');
-    expect([s.nEvents, s.nUsers, s.nItems]).toEqual([100_836, 610, 9_724]);
-    // Every user of ml-latest-small has at least 20 ratings: no user in the bins below 16.
-    expect(s.charts.perUserCount.slice(0, 4)).toEqual([0, 0, 0, 0]);
-    expect(s.charts.perUserCount.reduce((a, b) => a + b, 0)).toBe(610);
-  });
-});
 
 describe('dataApi', () => {
   it('keeps the previous data when a load is refused', async () => {
@@ -118,13 +65,6 @@ describe('sniff and role override', () => {
 });
 
 describe('item metadata', () => {
-  it('splits quoted CSV fields', async () => {
-    const { splitCsvLine } = await import('./data.parse');
-    expect(splitCsvLine('11,"American President, The (1995)",Comedy|Drama|Romance')).toEqual(['11', 'American President, The (1995)', 'Comedy|Drama|Romance']);
-    expect(splitCsvLine('1,"say ""hi""",x')).toEqual(['1', 'say "hi"', 'x']);
-    expect(splitCsvLine('1::Toy Story (1995)::Animation', '::')).toEqual(['1', 'Toy Story (1995)', 'Animation']);
-  });
-
   it('MovieLens small: movies.csv names every rated movie; the most rated is Forrest Gump (329 ratings)', async () => {
     const dir = resolve(__dirname, '../../shared/data/ml-latest-small');
     const loaded = await dataApi.loadFile(new Blob([readFileSync(`${dir}/ratings.csv`)]), 'ratings.csv');

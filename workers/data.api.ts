@@ -6,47 +6,22 @@ import * as Comlink from 'comlink';
 import type { Dataset, SplitConfig, SplitStats } from '../src/core/data/types';
 import { makeSplit, resolveSplitConfig, suggestSplitKind } from '../src/core/data/split';
 import { generateSynthetic, presetConfig, type SynthPreset } from '../src/core/data/synthetic';
+import { Ingest, parseItemMeta, SNIFF_BYTES, sniffBytes, type Columns, type IngestReport, type SkipReason, type Sniff } from '../src/core/data/ingest';
+import { summarise, type DataSummary, type MetaLookup } from '../src/core/data/summary';
 import { err, ok, type Result } from '../src/core/util/result';
-import { parseInteractions, parseItemMeta, sniffText, type Columns, type Sniff } from './data.parse';
 
-export type { Columns, Sniff } from './data.parse';
+export type { Columns, Sniff } from '../src/core/data/ingest';
+export type { DataCharts, DataSummary } from '../src/core/data/summary';
+export { summarise } from '../src/core/data/summary';
 
-/** How to read a file when the user overrode the sniffed roles. */
+/** How to read a file when the user overrode the sniffed roles, delimiter or header. */
 export interface ReadAs {
   columns: Columns;
   delimiter: string;
   header: boolean;
 }
 
-/** Events-per-user and item-popularity shapes for the summary charts (small: ≤ ~60 and ≤ 256 points). */
-export interface DataCharts {
-  /** Log-2 bins of events per user: users with a count in [binLo[i], 2·binLo[i]). */
-  perUserBinLo: number[];
-  perUserCount: number[];
-  /** Item popularity by rank (1 = most popular), subsampled on a log grid of ranks. */
-  popRank: number[];
-  popCount: number[];
-}
-
-/** What the page holds about the loaded data: a few numbers, never the arrays. */
-export interface DataSummary {
-  /** Where it came from, e.g. "synthetic small (seed 1)" or the file name. */
-  source: string;
-  nEvents: number;
-  /** Users and items with at least one event. */
-  nUsers: number;
-  nItems: number;
-  /** First and last event, unix seconds. */
-  tMin: number;
-  tMax: number;
-  charts: DataCharts;
-  /** The 10 most popular items, with titles when item metadata was loaded ('' otherwise). */
-  topItems: { id: string; title: string; tags: string; events: number }[];
-  /** Items of the data that the metadata file named (0 without metadata). */
-  itemsWithMeta: number;
-}
-
-type MetaMap = Map<string, { title: string; tags: string }>;
+type MetaMap = MetaLookup;
 
 export type DataErrorCode = 'bad-config' | 'bad-file' | 'cancelled' | 'empty' | 'no-data' | 'split-failed';
 
@@ -60,12 +35,13 @@ export interface SplitSummary {
   warnings: string[];
 }
 
-/** A line the loader skipped, shown to the user in `data.problems`. */
+/** A row the loader skipped, shown to the user in `data.problems`. */
 export interface LoadProblem {
-  /** 1-based line number in the file. */
+  /** 1-based physical line where the row starts (the header is line 1). */
   line: number;
-  reason: string;
-  /** The line as read, cut to 200 characters (rendered as text only). */
+  /** Reason code (core/data/ingest SkipReason: missing-field, unparsable-time, empty-id, wrong-field-count). */
+  reason: SkipReason | string;
+  /** The row as read, cut to 200 characters (rendered as text only). */
   text: string;
 }
 
@@ -75,63 +51,11 @@ export interface LoadRefusal {
   code: DataErrorCode;
   reason: string;
   problems: LoadProblem[];
+  /** How the file was read and what was skipped (absent when it was never read, e.g. cancelled). */
+  report?: IngestReport;
 }
 
-export type LoadResult = { ok: true; data: DataSummary; problems: LoadProblem[] } | LoadRefusal;
-
-/** Summary numbers and chart shapes of a Dataset (O(events) once, then O(users + items log items)). */
-export function summarise(d: Dataset, source: string, meta: MetaMap | null = null): DataSummary {
-  let nUsers = 0;
-  let maxLen = 0;
-  for (let u = 0; u < d.nUsers; u++) {
-    const len = d.userOffsets[u + 1] - d.userOffsets[u];
-    if (len > 0) nUsers++;
-    if (len > maxLen) maxLen = len;
-  }
-  const nBins = maxLen > 0 ? Math.floor(Math.log2(maxLen)) + 1 : 0;
-  const perUserCount = new Array<number>(nBins).fill(0);
-  for (let u = 0; u < d.nUsers; u++) {
-    const len = d.userOffsets[u + 1] - d.userOffsets[u];
-    if (len > 0) perUserCount[Math.floor(Math.log2(len))]++;
-  }
-  const counts = Array.from(d.itemCounts).filter((c) => c > 0).sort((a, b) => b - a);
-  const popRank: number[] = [];
-  const popCount: number[] = [];
-  let last = 0;
-  for (let k = 0; k < 256 && counts.length > 0; k++) {
-    // Ranks spread evenly on a log axis from 1 to the number of items.
-    const r = Math.round(Math.exp((Math.log(counts.length) * k) / 255));
-    if (r === last) continue;
-    last = r;
-    popRank.push(r);
-    popCount.push(counts[r - 1]);
-  }
-  const byPop = Array.from(d.itemCounts.keys()).sort((a, b) => d.itemCounts[b] - d.itemCounts[a] || a - b);
-  const topItems = byPop.slice(0, 10).filter((i) => d.itemCounts[i] > 0).map((i) => {
-    const m = meta?.get(d.itemIds[i]);
-    return { id: d.itemIds[i], title: m?.title ?? '', tags: m?.tags ?? '', events: d.itemCounts[i] };
-  });
-  let itemsWithMeta = 0;
-  if (meta) for (const id of d.itemIds) if (meta.has(id)) itemsWithMeta++;
-  let tMin = Infinity;
-  let tMax = -Infinity;
-  for (let e = 0; e < d.time.length; e++) {
-    const t = d.time[e];
-    if (t < tMin) tMin = t;
-    if (t > tMax) tMax = t;
-  }
-  return {
-    source,
-    nEvents: d.user.length,
-    nUsers,
-    nItems: counts.length,
-    tMin,
-    tMax,
-    charts: { perUserBinLo: perUserCount.map((_, i) => 2 ** i), perUserCount, popRank, popCount },
-    topItems,
-    itemsWithMeta,
-  };
-}
+export type LoadResult = { ok: true; data: DataSummary; problems: LoadProblem[]; report?: IngestReport } | LoadRefusal;
 
 /** The dataset this worker holds (one at a time; a refused load keeps it). */
 let current: { dataset: Dataset; summary: DataSummary; source: string } | null = null;
@@ -163,48 +87,47 @@ export const dataApi = {
   async loadFile(file: Blob, name: string, onProgress?: (bytes: number, total: number) => void, readAs?: ReadAs): Promise<LoadResult> {
     const token = ++loadToken;
     const reader = file.stream().getReader();
+    const ingest = new Ingest(readAs);
     let bytes = 0;
     let lastYield = Date.now();
     let lastReport = 0;
-    const parsed = await parseInteractions(
-      (async function* () {
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) return;
-          // Let queued messages (cancel) run: buffered reads resolve as microtasks and would starve them.
-          if (Date.now() - lastYield > 30) {
-            await new Promise((r) => setTimeout(r, 0));
-            lastYield = Date.now();
-          }
-          if (token !== loadToken) {
-            await reader.cancel();
-            return;
-          }
-          bytes += value.byteLength;
-          // Progress crosses the boundary in batches: at most every 50 ms, and at the last chunk.
-          if (Date.now() - lastReport > 50 || bytes === file.size) {
-            lastReport = Date.now();
-            onProgress?.(bytes, file.size);
-          }
-          yield value;
-        }
-      })(),
-      readAs,
-    );
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      // Let queued messages (cancel) run: buffered reads resolve as microtasks and would starve them.
+      if (Date.now() - lastYield > 30) {
+        await new Promise((r) => setTimeout(r, 0));
+        lastYield = Date.now();
+      }
+      if (token !== loadToken) {
+        await reader.cancel();
+        break;
+      }
+      ingest.push(value);
+      bytes += value.byteLength;
+      // Progress crosses the boundary in batches: at most every 50 ms, and at the last chunk.
+      if (Date.now() - lastReport > 50 || bytes === file.size) {
+        lastReport = Date.now();
+        onProgress?.(bytes, file.size);
+      }
+    }
     if (token !== loadToken) return { ok: false, code: 'cancelled', reason: `${name}: loading cancelled, previous data kept`, problems: [] };
-    if (!parsed.ok) return { ...parsed, reason: `${name}: ${parsed.reason}; previous data kept` };
+    const parsed = ingest.finish();
+    const problems: LoadProblem[] = parsed.report.problems;
+    if (!parsed.ok) return { ok: false, code: 'bad-file', reason: `${name}: ${parsed.reason}; previous data kept`, problems, report: parsed.report };
     const r = dataApi.adopt(parsed.dataset, name);
-    return r.ok ? { ok: true, data: r.data, problems: parsed.problems } : { ...r, problems: parsed.problems };
+    return r.ok ? { ok: true, data: r.data, problems, report: parsed.report } : { ...r, problems, report: parsed.report };
   },
 
   /** Reads the first 64 KiB only: delimiter, header, roles and a few rows for the preview table. */
-  async sniff(file: Blob): Promise<Sniff> {
-    return sniffText(await file.slice(0, 65_536).text());
+  async sniff(file: Blob, opts: { delimiter?: string; header?: boolean } = {}): Promise<Sniff> {
+    const sample = new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer());
+    return sniffBytes(sample, file.size <= SNIFF_BYTES, opts);
   },
 
   /** Reads item metadata (id, title, tags) and joins it to the current data; a refused file keeps the old metadata. */
   async loadItemMeta(file: Blob, name: string): Promise<Result<DataSummary | null, DataErrorCode>> {
-    const r = parseItemMeta(await file.text());
+    const r = parseItemMeta(new Uint8Array(await file.arrayBuffer()));
     if (!r.ok) return err('bad-file', `${name}: ${r.reason}; previous metadata kept`);
     itemMeta = r.meta;
     if (!current) return ok(null);

@@ -1,6 +1,7 @@
 import type { CliCommand } from '../command';
+import { inspect } from './inspect';
 import { synth } from './synth';
 import { run } from './run';
 
 /** Every `rimw` sub-command, in the order `rimw --help` lists them. Add one line per command. */
-export const commands: CliCommand[] = [synth, run];
+export const commands: CliCommand[] = [inspect, synth, run];

@@ -2,7 +2,7 @@
  * `rimw run FILE --config CONFIG.json --out RESULTS.json`: split → fit → evaluate in Node with the same core as the
  * app, writing rime-style results (item_rec / user_rec per model, plus run metadata).
  */
-import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 // The tfjs bundle registers the gradients and the CPU backend the sequence models train on in Node (its WebGL
 // backend cannot start here, so tfjs settles on CPU; the host, not core, decides).
@@ -14,9 +14,8 @@ import { generateSynthetic, presetConfig, SYNTH_PRESETS, type SynthPreset } from
 import { DEFAULT_RUN_CONFIG, parseRunConfig, type RunConfig } from '../../core/pipeline/config';
 import { runExperiment } from '../../core/pipeline/run';
 import type { Result } from '../../core/util/result';
-// The app's loader (MovieLens CSV / .dat / TSV, header sniffing), so the CLI and the page read a file alike; it is
-// the interim parser until core/data/ingest lands, which both will then use.
-import { parseInteractions } from '../../../workers/data.parse';
+// The app's loader (core/data/ingest: detection, streaming byte-level parse), so the CLI and the page read a file alike.
+import { readInteractionFile } from './inspect';
 
 const usage = `rimw run FILE [--config CONFIG.json] [--out RESULTS.json] [--models A,B,...] [--seed S]
   Splits FILE, fits the configured models and writes ItemRec / UserRec metrics as JSON (stdout without --out).
@@ -34,13 +33,8 @@ export async function loadDataset(file: string): Promise<Result<Dataset, string>
     const g = generateSynthetic(presetConfig(m[1] as SynthPreset, m[2] === undefined ? 1 : Number(m[2])));
     return g.ok ? { ok: true, data: g.data.dataset } : g;
   }
-  let parsed;
-  try {
-    parsed = await parseInteractions(createReadStream(file));
-  } catch (e) {
-    return { ok: false, code: 'bad-file', reason: `${file}: ${(e as Error).message}` };
-  }
-  if (!parsed.ok) return { ok: false, code: parsed.code, reason: `${file}: ${parsed.reason}` };
+  const parsed = await readInteractionFile(file);
+  if (!parsed.ok) return { ok: false, code: 'bad-file', reason: parsed.reason };
   return { ok: true, data: parsed.dataset };
 }
 

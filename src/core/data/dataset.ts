@@ -1,0 +1,68 @@
+/**
+ * Builds the in-memory Dataset (types.ts) from parsed event columns in file order: ids already dictionary-encoded
+ * (first-seen order), then a stable sort by user, then time, and the CSR offsets per user.
+ */
+import type { Dataset } from './types';
+
+/**
+ * Events in file order, as the ingest (or any other reader) produced them: the Dataset's id and event fields, not yet
+ * sorted (`value` undefined when the file has no value column).
+ */
+export type EventColumnsIn = Pick<Dataset, 'userIds' | 'itemIds' | 'user' | 'item' | 'time' | 'value'>;
+
+/**
+ * Counting sort by user (stable: file order within a user), then each user's events sorted by time, stable, only
+ * where they are not already in order (logs are mostly written in time order, so this is usually one check per
+ * user). O(events) plus the sorts of unsorted users. The result owns new arrays of exactly `events` length.
+ */
+export function buildDataset(c: EventColumnsIn): Dataset {
+  const n = c.user.length;
+  const nUsers = c.userIds.length;
+  const nItems = c.itemIds.length;
+  const userOffsets = new Int32Array(nUsers + 1);
+  for (let e = 0; e < n; e++) userOffsets[c.user[e] + 1]++;
+  for (let u = 0; u < nUsers; u++) userOffsets[u + 1] += userOffsets[u];
+  const fill = userOffsets.slice(0, nUsers);
+  const user = new Int32Array(n);
+  const item = new Int32Array(n);
+  const time = new Float64Array(n);
+  const value = c.value ? new Float32Array(n) : undefined;
+  const itemCounts = new Int32Array(nItems);
+  for (let e = 0; e < n; e++) {
+    const u = c.user[e];
+    const k = fill[u]++;
+    user[k] = u;
+    item[k] = c.item[e];
+    time[k] = c.time[e];
+    if (value) value[k] = c.value![e];
+    itemCounts[c.item[e]]++;
+  }
+  for (let u = 0; u < nUsers; u++) {
+    const a = userOffsets[u];
+    const b = userOffsets[u + 1];
+    let sorted = true;
+    for (let k = a + 1; k < b; k++)
+      if (time[k] < time[k - 1]) {
+        sorted = false;
+        break;
+      }
+    if (!sorted) sortSlice(a, b, item, time, value);
+  }
+  return { userIds: c.userIds, itemIds: c.itemIds, user, item, time, value, userOffsets, itemCounts, nUsers, nItems };
+}
+
+/** Sorts events [a, b) by time, stable (ties keep their order), permuting item and value alike. */
+function sortSlice(a: number, b: number, item: Int32Array, time: Float64Array, value: Float32Array | undefined): void {
+  const len = b - a;
+  const order = Array.from({ length: len }, (_, k) => k);
+  // Array.prototype.sort is stable (ES2019), and the index tie-break makes that explicit.
+  order.sort((x, y) => time[a + x] - time[a + y] || x - y);
+  const it = item.slice(a, b);
+  const tm = time.slice(a, b);
+  const vl = value?.slice(a, b);
+  for (let k = 0; k < len; k++) {
+    item[a + k] = it[order[k]];
+    time[a + k] = tm[order[k]];
+    if (value) value[a + k] = vl![order[k]];
+  }
+}

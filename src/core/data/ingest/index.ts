@@ -1,0 +1,7 @@
+/** Interaction files in: the one parser the data worker, `rimw inspect`/`rimw run` and the benchmarks share. */
+export { Ingest, ingestBytes, ingestChunks, columnsFor, MAX_PROBLEMS, SKIP_REASONS, type IngestProblem, type IngestReport, type IngestResult, type ReadOptions, type SkipReason } from './ingest';
+export { sniffBytes, SNIFF_BYTES, type Sniff, type SniffOptions } from './sniff';
+export { parseItemMeta, type ItemMetaMap } from './meta';
+export { detectColumns, roleOfName, type Columns, type Role } from './columns';
+export { DELIMITERS } from './records';
+export { parseTime, MS_THRESHOLD, type Encoding } from './bytes';

@@ -1,0 +1,448 @@
+/**
+ * Streaming ingest of an interaction log: bytes in (chunks of any size, from a File's stream in the worker or
+ * fs.createReadStream in Node), a Dataset out. Each chunk is scanned byte by byte for delimiters, quotes and line
+ * ends; numbers and times are parsed from the bytes; ids are dictionary-encoded by a hash over their bytes and
+ * decoded to strings only once per distinct id (dict.ts). Only the unfinished last record of a chunk is carried over.
+ * Bad rows are skipped and counted by reason; the first 100 are kept with their physical line number.
+ */
+import type { Dataset } from '../types';
+import { buildDataset } from '../dataset';
+import { decode, hasHighByte, isUtf8, MS_THRESHOLD, parseNumber, parseTime, trimEnd, trimStart, type Encoding } from './bytes';
+import { detectColumns, fieldsNeeded, type Columns } from './columns';
+import { ByteDict } from './dict';
+import { RecordScanner, unescapeQuotes } from './records';
+import { SNIFF_BYTES, sniffBytes, type Sniff } from './sniff';
+
+/** Why a row was skipped (stable codes: the UI, the CLI JSON and the tests match on them). */
+export type SkipReason =
+  /** The row ends before a role's column (fewer fields than the roles need), or its time field is empty. */
+  | 'missing-field'
+  /** The time field is not unix seconds, milliseconds or an ISO-8601 date. */
+  | 'unparsable-time'
+  /** The user or the item field is empty. */
+  | 'empty-id'
+  /** Enough fields for the roles, but not as many as the header (or the first row of a headerless file) has. */
+  | 'wrong-field-count';
+
+export const SKIP_REASONS: readonly SkipReason[] = ['missing-field', 'unparsable-time', 'empty-id', 'wrong-field-count'];
+
+/** Examples of skipped rows kept (the counts cover all). */
+export const MAX_PROBLEMS = 100;
+/** Characters of a skipped row kept in its example. */
+const PROBLEM_TEXT = 200;
+
+/** A skipped row. */
+export interface IngestProblem {
+  /** 1-based physical line where the row starts (the header is line 1; a quoted line break makes a row span lines). */
+  line: number;
+  reason: SkipReason;
+  /** The row as read (line breaks inside quotes kept), cut to 200 characters. */
+  text: string;
+}
+
+/** How the file is read: detected, or set by the user in the preview. */
+export interface ReadOptions {
+  columns: Columns;
+  delimiter: string;
+  /** The first non-blank line names the columns (and is not data). */
+  header: boolean;
+}
+
+/** How the file was read and what was skipped (what `rimw inspect` prints and the UI lists). */
+export interface IngestReport {
+  format: { delimiter: string; header: boolean; encoding: Encoding; bom: boolean };
+  /** Header names, or null without a header. */
+  headerNames: string[] | null;
+  columns: Columns;
+  /** Data rows read (blank lines and the header excluded) = events + skipped. */
+  rowsRead: number;
+  events: number;
+  skipped: number;
+  skippedBy: Record<SkipReason, number>;
+  /** The first 100 skipped rows. */
+  problems: IngestProblem[];
+  /** Bytes read, BOM included. */
+  bytes: number;
+}
+
+export type IngestResult =
+  | { ok: true; dataset: Dataset; report: IngestReport }
+  | { ok: false; code: 'bad-file'; reason: string; report: IngestReport };
+
+/** A skipped row's bytes until the encoding of the whole file is known. */
+interface RawProblem {
+  line: number;
+  reason: SkipReason;
+  bytes: Uint8Array;
+}
+
+/** Growable columns of parsed events (file order), before building the Dataset. */
+class EventColumns {
+  cap = 1 << 16;
+  n = 0;
+  user = new Int32Array(this.cap);
+  item = new Int32Array(this.cap);
+  time = new Float64Array(this.cap);
+  value: Float32Array | null;
+  constructor(withValue: boolean) {
+    this.value = withValue ? new Float32Array(this.cap) : null;
+  }
+  grow(): void {
+    this.cap *= 2;
+    const g = <T extends Int32Array | Float64Array | Float32Array>(a: T, b: T): T => (b.set(a), b);
+    this.user = g(this.user, new Int32Array(this.cap));
+    this.item = g(this.item, new Int32Array(this.cap));
+    this.time = g(this.time, new Float64Array(this.cap));
+    if (this.value) this.value = g(this.value, new Float32Array(this.cap));
+  }
+}
+
+/**
+ * Push chunks in file order, then `finish()`. Without `options` the format is detected from the first 64 KiB; with
+ * them (the user's choices) only the encoding and binary check are still detected.
+ */
+export class Ingest {
+  private readonly opts: Partial<ReadOptions> | undefined;
+  private carry: Uint8Array = new Uint8Array(0);
+  private started = false;
+  private sniff: Sniff | null = null;
+  private scanner: RecordScanner | null = null;
+  private columns: Columns = { user: 0, item: 1, value: 2, time: 3 };
+  private need = 4;
+  /** Fields every row should have (header width, or the first data row's), 0 until known. */
+  private expected = 0;
+  private headerPending = false;
+  private headerNames: string[] | null = null;
+  private encoding: Encoding = 'utf-8';
+  private bom = false;
+  /** Physical line number of the next record's first line. */
+  private line = 1;
+  private bytes = 0;
+  private rows = 0;
+  private readonly skippedBy: Record<SkipReason, number> = { 'missing-field': 0, 'unparsable-time': 0, 'empty-id': 0, 'wrong-field-count': 0 };
+  private readonly raw: RawProblem[] = [];
+  private readonly users = new ByteDict();
+  private readonly items = new ByteDict();
+  private ev: EventColumns | null = null;
+  private scratch = new Uint8Array(256);
+  private headerBytes: Uint8Array | null = null;
+
+  /** Bytes gathered before detection runs (SNIFF_BYTES; tests use less to put chunk boundaries everywhere). */
+  private readonly sampleBytes: number;
+  /** Why the file is refused before reading it (binary; or empty / one column when nothing was set by the user). */
+  private refused: string | null = null;
+
+  constructor(options?: Partial<ReadOptions>, tuning: { sampleBytes?: number } = {}) {
+    this.opts = options;
+    // At least the 3 bytes of a BOM.
+    this.sampleBytes = Math.max(3, tuning.sampleBytes ?? SNIFF_BYTES);
+  }
+
+  /** Adds the next chunk of the file (any size; record boundaries may fall anywhere). */
+  push(chunk: Uint8Array): void {
+    this.bytes += chunk.length;
+    let buf: Uint8Array;
+    if (this.carry.length === 0) buf = chunk;
+    else {
+      buf = new Uint8Array(this.carry.length + chunk.length);
+      buf.set(this.carry);
+      buf.set(chunk, this.carry.length);
+    }
+    if (!this.started) {
+      // Detection needs a sample: wait for 64 KiB (or the end of the file).
+      if (buf.length < this.sampleBytes) {
+        this.carry = buf === chunk ? chunk.slice() : buf;
+        return;
+      }
+      this.start(buf, false);
+    }
+    // A refused file (binary, one column) is not read further; finish() says why.
+    this.carry = this.refused === null ? this.consume(buf, false) : new Uint8Array(0);
+  }
+
+  /** The last chunk was pushed: reads the remaining bytes and builds the Dataset, or says why the file is refused. */
+  finish(): IngestResult {
+    if (!this.started) this.start(this.carry, true);
+    if (this.refused === null) this.consume(this.carry, true);
+    this.carry = new Uint8Array(0);
+    const report = this.report();
+    const why = this.refusal(report);
+    if (why) return { ok: false, code: 'bad-file', reason: why, report };
+    const ev = this.ev!;
+    const dataset = buildDataset({
+      userIds: this.users.strings(this.encoding),
+      itemIds: this.items.strings(this.encoding),
+      user: ev.user.subarray(0, ev.n),
+      item: ev.item.subarray(0, ev.n),
+      time: ev.time.subarray(0, ev.n),
+      value: ev.value?.subarray(0, ev.n),
+    });
+    this.ev = null;
+    return { ok: true, dataset, report };
+  }
+
+  /** Detection (unless given), BOM, and the per-file state. */
+  private start(sample: Uint8Array, complete: boolean): void {
+    this.started = true;
+    const o = this.opts;
+    const s = sniffBytes(sample, complete, { delimiter: o?.delimiter, header: o?.header });
+    this.sniff = s;
+    this.refused = s.binary || !o?.columns ? s.problem : null;
+    this.bom = s.bom;
+    this.encoding = s.encoding;
+    const columns = o?.columns ?? s.columns;
+    this.columns = columns;
+    this.need = fieldsNeeded(columns);
+    this.headerPending = o?.header ?? s.header !== null;
+    const delimiter = o?.delimiter ?? s.delimiter;
+    this.scanner = new RecordScanner(delimiter);
+    this.d0 = delimiter.charCodeAt(0);
+    const roles = [columns.user, columns.item, columns.time, ...(columns.value >= 0 ? [columns.value] : [])];
+    this.fastOk = delimiter.length === 1 && roles.every((j) => j >= 0) && new Set(roles).size === roles.length;
+    this.ev = new EventColumns(columns.value >= 0);
+    if (s.bom) this.carrySkip = 3;
+  }
+
+  /** Bytes still to skip at the very start (the BOM). */
+  private carrySkip = 0;
+
+  /** Reads the complete records of `buf`; returns the unfinished rest (a copy) to carry. */
+  private consume(buf: Uint8Array, final: boolean): Uint8Array {
+    const sc = this.scanner!;
+    let pos = this.carrySkip;
+    this.carrySkip = 0;
+    const end = buf.length;
+    const start = pos;
+    const fast = this.fastOk;
+    while (pos < end) {
+      if (fast) {
+        const f = this.fastRecord(buf, pos, end);
+        if (f >= 0) {
+          pos = f;
+          continue;
+        }
+      }
+      const next = sc.next(buf, pos, end, final);
+      if (next < 0) break;
+      this.record(buf, pos, sc);
+      this.line += sc.lines;
+      pos = next;
+    }
+    // The processed bytes end on a line end, so a UTF-8 check of them alone is exact; one invalid sequence anywhere
+    // makes the whole file Latin-1 (ids are decoded only at the end, in the final encoding).
+    if (this.encoding === 'utf-8' && hasHighByte(buf, start, pos) && !isUtf8(buf.subarray(start, pos))) this.encoding = 'latin1';
+    return pos < end ? buf.slice(pos) : new Uint8Array(0);
+  }
+
+  /** True when fastRecord may be tried: a one-byte delimiter and distinct user, item and time columns. */
+  private fastOk = false;
+  private d0 = 44;
+
+  /**
+   * The fused fast path for the common row: one byte pass that splits the fields and parses the numbers on the way
+   * (canonical decimal ids, decimal time and value), then stores the event. Any other shape (quotes, spaces, text
+   * ids, CR, the wrong field count, a header still to read, the chunk's end) returns −1 and the record is re-read by
+   * the general path, which gives the same result for every row this path accepts.
+   */
+  private fastRecord(b: Uint8Array, pos: number, end: number): number {
+    if (this.headerPending || this.expected === 0) return -1;
+    const d0 = this.d0;
+    const c = this.columns;
+    const uc = c.user;
+    const ic = c.item;
+    const tc = c.time;
+    const vc = c.value;
+    let uv = 0;
+    let uS = 0;
+    let uE = 0;
+    let iv = 0;
+    let iS = 0;
+    let iE = 0;
+    let tv = 0;
+    let vv = NaN;
+    let j = 0;
+    let i = pos;
+    for (;;) {
+      const s = i;
+      let v = 0;
+      let f = 0;
+      let scale = 1;
+      let dot = -1;
+      let ch: number;
+      for (;;) {
+        if (i >= end) return -1;
+        ch = b[i];
+        const d = ch - 48;
+        if (d >= 0 && d <= 9) {
+          if (dot < 0) v = v * 10 + d;
+          else {
+            f = f * 10 + d;
+            scale *= 10;
+          }
+          i++;
+        } else if (ch === 46 && dot < 0) {
+          dot = i;
+          i++;
+        } else break;
+      }
+      const len = i - s;
+      if (ch !== d0 && ch !== 10) {
+        // Text in this field: fine in a column with no role, else the general path reads the row.
+        if (j === uc || j === ic || j === tc || j === vc) return -1;
+        for (;;) {
+          if (i >= end) return -1;
+          ch = b[i];
+          if (ch === d0 || ch === 10) break;
+          if (ch === 34 || ch === 13) return -1;
+          i++;
+        }
+      } else if (j === uc) {
+        if (dot >= 0 || len === 0 || len > 7 || (len > 1 && b[s] === 48)) return -1;
+        uv = v;
+        uS = s;
+        uE = i;
+      } else if (j === ic) {
+        if (dot >= 0 || len === 0 || len > 7 || (len > 1 && b[s] === 48)) return -1;
+        iv = v;
+        iS = s;
+        iE = i;
+      } else if (j === tc) {
+        if (len === 0 || len > 15 || dot === s || dot === i - 1) return -1;
+        tv = dot < 0 ? v : v + f / scale;
+      } else if (j === vc) {
+        if (len === 0 || len > 15 || dot === s || dot === i - 1) return -1;
+        vv = dot < 0 ? v : v + f / scale;
+      }
+      j++;
+      if (ch === 10) break;
+      i++;
+    }
+    if (j !== this.expected || j < this.need) return -1;
+    const ev = this.ev!;
+    if (ev.n === ev.cap) ev.grow();
+    const n = ev.n++;
+    ev.user[n] = this.users.indexNumeric(uv, b, uS, uE);
+    ev.item[n] = this.items.indexNumeric(iv, b, iS, iE);
+    ev.time[n] = tv >= MS_THRESHOLD ? tv / 1000 : tv;
+    if (ev.value) ev.value[n] = vv;
+    this.rows++;
+    this.line++;
+    return i + 1;
+  }
+
+  /** One record (its fields are in the scanner): header, blank line, event or skipped row. */
+  private record(b: Uint8Array, recStart: number, sc: RecordScanner): void {
+    const nf = sc.nFields;
+    const fs = sc.fieldStart;
+    const fe = sc.fieldEnd;
+    if (nf === 1 && sc.fieldQuote[0] === 0 && trimStart(b, fs[0], fe[0]) === fe[0]) return; // blank line
+    if (this.headerPending) {
+      this.headerPending = false;
+      this.headerBytes = b.slice(recStart, sc.contentEnd);
+      this.expected = nf;
+      return;
+    }
+    if (this.expected === 0) this.expected = nf;
+    this.rows++;
+    const c = this.columns;
+    if (nf < this.need) return this.skip('missing-field', b, recStart, sc);
+    if (nf !== this.expected) return this.skip('wrong-field-count', b, recStart, sc);
+    if (!this.locate(b, sc, c.user)) return this.skip('empty-id', b, recStart, sc);
+    // The item is looked up before the user is committed: a row skipped for its item must not add its user.
+    const iS = trimStart(b, fs[c.item], fe[c.item]);
+    if (iS === trimEnd(b, iS, fe[c.item])) return this.skip('empty-id', b, recStart, sc);
+    const tS = trimStart(b, fs[c.time], fe[c.time]);
+    const tE = trimEnd(b, tS, fe[c.time]);
+    if (tS === tE) return this.skip('missing-field', b, recStart, sc);
+    const t = parseTime(b, tS, tE);
+    if (t !== t) return this.skip('unparsable-time', b, recStart, sc);
+    const ev = this.ev!;
+    if (ev.n === ev.cap) ev.grow();
+    const n = ev.n++;
+    ev.user[n] = this.users.index(this.idBytes, this.idS, this.idE);
+    this.locate(b, sc, c.item);
+    ev.item[n] = this.items.index(this.idBytes, this.idS, this.idE);
+    ev.time[n] = t;
+    if (ev.value) ev.value[n] = fs[c.value] === fe[c.value] ? NaN : parseNumber(b, fs[c.value], fe[c.value]);
+  }
+
+  /** Bytes of the last id found by `locate()` (the record's buffer, or the unescape scratch). */
+  private idBytes: Uint8Array = new Uint8Array(0);
+  private idS = 0;
+  private idE = 0;
+
+  /** Puts the trimmed (and unescaped) bytes of id field k in idBytes[idS, idE); false when they are empty. */
+  private locate(b: Uint8Array, sc: RecordScanner, k: number): boolean {
+    let s = sc.fieldStart[k];
+    let e = sc.fieldEnd[k];
+    if (sc.fieldQuote[k] === 2) {
+      if (this.scratch.length < e - s) this.scratch = new Uint8Array(2 * (e - s));
+      e = unescapeQuotes(b, s, e, this.scratch);
+      s = 0;
+      b = this.scratch;
+    }
+    s = trimStart(b, s, e);
+    e = trimEnd(b, s, e);
+    this.idBytes = b;
+    this.idS = s;
+    this.idE = e;
+    return s !== e;
+  }
+
+  private skip(reason: SkipReason, b: Uint8Array, recStart: number, sc: RecordScanner): void {
+    this.skippedBy[reason]++;
+    if (this.raw.length < MAX_PROBLEMS) this.raw.push({ line: this.line, reason, bytes: b.slice(recStart, Math.min(sc.contentEnd, recStart + 4 * PROBLEM_TEXT)) });
+  }
+
+  private report(): IngestReport {
+    const s = this.sniff!;
+    const skipped = Object.values(this.skippedBy).reduce((a, b) => a + b, 0);
+    const delimiter = this.opts?.delimiter ?? s.delimiter;
+    let headerNames: string[] | null = null;
+    if (this.headerBytes) {
+      const sc = new RecordScanner(delimiter);
+      sc.next(this.headerBytes, 0, this.headerBytes.length, true);
+      headerNames = [];
+      for (let k = 0; k < Math.min(sc.nFields, 256); k++) headerNames.push(decode(this.headerBytes.subarray(sc.fieldStart[k], sc.fieldEnd[k]), this.encoding).trim());
+    }
+    return {
+      format: { delimiter, header: this.headerBytes !== null || (this.opts?.header ?? s.header !== null), encoding: this.encoding, bom: this.bom },
+      headerNames,
+      columns: this.columns,
+      rowsRead: this.rows,
+      events: this.ev?.n ?? 0,
+      skipped,
+      skippedBy: { ...this.skippedBy },
+      problems: this.raw.map((p) => ({ line: p.line, reason: p.reason, text: decode(p.bytes, this.encoding).slice(0, PROBLEM_TEXT) })),
+      bytes: this.bytes,
+    };
+  }
+
+  /** Why the file yields no usable data, or null. */
+  private refusal(r: IngestReport): string | null {
+    if (this.refused) return this.refused;
+    if (r.events > 0) return null;
+    if (r.rowsRead === 0) return r.format.header ? 'the file has a header but no rows' : 'the file is empty';
+    const by = SKIP_REASONS.filter((k) => r.skippedBy[k] > 0).map((k) => `${r.skippedBy[k]} ${k}`);
+    return `none of its ${r.rowsRead} rows could be read (${by.join(', ')})`;
+  }
+}
+
+/** Reads a whole stream of chunks (Node stream, File.stream() reader wrapped as an async iterable, or an array). */
+export async function ingestChunks(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, options?: Partial<ReadOptions>): Promise<IngestResult> {
+  const ing = new Ingest(options);
+  for await (const c of chunks) ing.push(c);
+  return ing.finish();
+}
+
+/** Reads bytes already in memory (tests, small files). */
+export function ingestBytes(bytes: Uint8Array, options?: Partial<ReadOptions>): IngestResult {
+  const ing = new Ingest(options);
+  ing.push(bytes);
+  return ing.finish();
+}
+
+/** The roles to use when the user gave only delimiter and header (columns re-detected from the header names). */
+export function columnsFor(header: string[] | null, nFields: number): Columns {
+  return detectColumns(header, nFields).columns;
+}
