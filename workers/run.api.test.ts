@@ -1,9 +1,11 @@
+import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { generateSynthetic } from '../src/core/data/synthetic';
 import type { Dataset } from '../src/core/data/types';
 import { makeSplit } from '../src/core/data/split';
 import { runApi, type RunProgress } from './run.api';
+import { createWorkspaceStore } from './workspace';
 
 /** A small synthetic world: 150 users, 40 items, ~6,000 events (a run of the fast models takes well under a second). */
 function world(): Dataset {
@@ -15,7 +17,7 @@ function world(): Dataset {
 describe('runApi', () => {
   it('runs the fast models, keeps their scores and hands the planner dense copies (Pop checked by hand)', async () => {
     const d = world();
-    runApi.setDataset(d, 'tiny');
+    await runApi.setDataset(d, 'tiny');
     expect(runApi.plannerInput()).toBeNull();
     const rows: string[] = [];
     const progress: RunProgress[] = [];
@@ -114,6 +116,8 @@ describe('runApi', () => {
     const fits = progress.filter((p) => p.model === 'RNN' && p.epochs > 0);
     expect(fits.length).toBeGreaterThan(0);
     expect(fits.some((p) => p.validLoss !== undefined)).toBe(true);
+    // One epoch asked: every report is epoch 1 of 1 (counted from 1 whatever the model counts from).
+    expect(fits.every((p) => p.epoch === 1 && p.epochs === 1)).toBe(true);
     expect(progress.flatMap((p) => p.losses).every(Number.isFinite)).toBe(true);
     expect(tf.memory().numTensors).toBe(before);
     // p(y|x) of a composition sums to 1 over the items for each user: check through the explorer on every item.
@@ -141,5 +145,38 @@ describe('runApi', () => {
     expect(bad.ok ? '' : bad.code).toBe('bad-config');
     runApi.clear();
     expect((await runApi.run(config)).ok ? '' : 'no-data').toBe('no-data');
+  });
+
+  it('saves the workspace in IndexedDB and restores dataset, results and planner input after a restart; start over clears it', async () => {
+    const cleared: string[] = [];
+    runApi.configure({ order: ['cpu'], workspace: createWorkspaceStore('t-ws', 'ws'), modelCache: { get: async () => undefined, put: async () => {}, clear: async () => void cleared.push('models') } });
+    expect(await runApi.restore()).toBeNull();
+    const d = world();
+    expect(await runApi.setDataset(d, 'tiny world')).toBeNull();
+    const config = { split: { kind: 'temporal' as const }, models: ['Pop', 'HP'], seed: 4 };
+    const r = await runApi.run(config);
+    if (!r.ok) throw new Error(r.reason);
+    const before = runApi.plannerInput();
+
+    runApi.clear(); // as a fresh worker after a reload: nothing in memory
+    expect(runApi.plannerInput()).toBeNull();
+    const back = await runApi.restore();
+    if (!back) throw new Error('nothing restored');
+    expect(back.source).toBe('tiny world');
+    expect(Array.from(back.dataset.item)).toEqual(Array.from(d.item));
+    expect(Array.from(back.dataset.time)).toEqual(Array.from(d.time));
+    expect(back.dataset.itemIds).toEqual(d.itemIds);
+    expect(back.run?.config).toEqual(config);
+    expect(back.run?.result.user_rec).toEqual(r.data.user_rec);
+    const after = runApi.plannerInput();
+    expect(after?.models.map((m) => m.model)).toEqual(['Pop', 'HP']);
+    expect(Array.from(after!.models[1].test)).toEqual(Array.from(before!.models[1].test));
+    expect(Array.from(after!.target.indices)).toEqual(Array.from(before!.target.indices));
+    expect(runApi.explore('HP', runApi.exploreItems(1)[0].id).ok).toBe(true);
+
+    await runApi.clearWorkspace();
+    expect(cleared).toEqual(['models']);
+    expect(await runApi.restore()).toBeNull();
+    runApi.configure({});
   });
 });

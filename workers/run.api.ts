@@ -17,7 +17,11 @@ import { runExperiment, type ExperimentResult } from '../src/core/pipeline/run';
 import { defaultRegistry, type ModelRegistry, type RunSession, type FitContext } from '../src/core/pipeline/registry';
 import { validateRunConfig, type RunConfig } from '../src/core/pipeline/config';
 import { err, ok, type Result } from '../src/core/util/result';
+import { makeSplit } from '../src/core/data/split';
+import { effectiveSplit } from '../src/core/pipeline/config';
+import type { SeqModelCache } from '../src/core/pipeline/sequenceModels';
 import { currentBackend, pickBackend, type BackendChoice, type BackendOptions } from './backend';
+import type { KeptScores, WorkspaceStore } from './workspace';
 
 /** What the page sees of training while it runs; sent at most every `PROGRESS_MS` and at each epoch end. */
 export interface RunProgress {
@@ -26,6 +30,7 @@ export interface RunProgress {
   /** Table models finished so far, and how many the config asks for. */
   done: number;
   total: number;
+  /** Current epoch, counted from 1 (0 in a model-finished message), of `epochs`. */
   epoch: number;
   epochs: number;
   batch: number;
@@ -78,13 +83,21 @@ export const PROGRESS_MS = 100;
 /** All kept score matrices together stay under this (test + validation of every model). */
 export const KEEP_BUDGET_BYTES = 4 * DENSE_BUDGET_BYTES;
 
-interface Kept {
-  test: Float32Array;
-  valid: Float32Array | null;
-  /** λ(x) per test row (compositions and intensities). */
-  lambda: Float64Array | null;
-  /** Whether score / λ is a next-item probability p(y|x). */
-  hasP: boolean;
+type Kept = KeptScores;
+
+/** What the host plugs in: local WASM binaries for the ladder, and IndexedDB stores (absent in plain Node tests). */
+export interface RunHostOptions extends BackendOptions {
+  /** Trained sequence models reloaded by fingerprint instead of retrained (workers/modelCache.ts). */
+  modelCache?: SeqModelCache & { clear(): Promise<void> };
+  /** The saved workspace: dataset and last run (workers/workspace.ts). */
+  workspace?: WorkspaceStore;
+}
+
+/** A restored workspace for the page: the dataset (a copy, to hand on to the data worker) and the last run, if any. */
+export interface Restored {
+  source: string;
+  dataset: Dataset;
+  run: { config: RunConfig; result: ExperimentResult } | null;
 }
 
 let dataset: Dataset | null = null;
@@ -92,7 +105,10 @@ let source = '';
 let stop: { aborted: boolean } | null = null;
 let backendChoice: BackendChoice | null = null;
 let backendPick: Promise<BackendChoice> | null = null;
+/** The rung order the current pick was made for ('ladder' = the default order). */
+let pickedFor = '';
 let backendOpts: BackendOptions = {};
+let host: RunHostOptions = {};
 /** The last completed run: its split and each model's kept scores. */
 let last: { split: Split; result: ExperimentResult; kept: Map<string, Kept> } | null = null;
 
@@ -150,8 +166,12 @@ function progressBatcher(total: number, send: (p: RunProgress) => void) {
   let lastSent = 0;
   let done = 0;
   const fitStart = new Map<string, number>();
+  /** Per model: 1 when its reports count epochs from 0 (the sequence models), 0 when from 1 (the MF baselines). */
+  const shift = new Map<string, number>();
   return {
-    fit(model: string, p: FitProgress) {
+    fit(model: string, raw: FitProgress) {
+      if (!shift.has(model)) shift.set(model, raw.epoch === 0 ? 1 : 0);
+      const p = { ...raw, epoch: raw.epoch + (shift.get(model) ?? 0) };
       losses.push(p.loss);
       const now = Date.now();
       if (p.validLoss === undefined && now - lastSent < PROGRESS_MS) return;
@@ -177,14 +197,18 @@ const copy = <T extends Float32Array | Int32Array>(a: T): T => a.slice() as T;
 
 export const runApi = {
   /** Backend ladder options (the worker passes the local WASM binary URLs); picks nothing yet. */
-  configure(opts: BackendOptions): void {
-    backendOpts = opts;
+  configure(opts: RunHostOptions): void {
+    host = opts;
+    backendOpts = { order: opts.order, wasmPaths: opts.wasmPaths, tolerance: opts.tolerance };
   },
 
   /** Walks the backend ladder once (webgpu → webgl → wasm → cpu, with self-tests); later calls return that choice. */
   async initBackend(order?: string[]): Promise<BackendChoice> {
-    if (order && backendChoice && backendChoice.backend !== order[0]) backendPick = null;
-    backendPick ??= pickBackend(order ? { ...backendOpts, order } : backendOpts);
+    const key = order ? order.join(',') : 'ladder';
+    if (!backendPick || key !== pickedFor) {
+      pickedFor = key;
+      backendPick = pickBackend(order ? { ...backendOpts, order } : backendOpts);
+    }
     backendChoice = await backendPick;
     return backendChoice;
   },
@@ -194,11 +218,20 @@ export const runApi = {
     return { current: currentBackend(), choice: backendChoice };
   },
 
-  /** Takes the dataset (transfer its arrays); drops results computed on older data. */
-  setDataset(d: Dataset, name: string): void {
+  /**
+   * Takes the dataset (transfer its arrays); drops results computed on older data; saves it in the workspace.
+   * Resolves with a warning when it could not be saved (the run works all the same), else null.
+   */
+  async setDataset(d: Dataset, name: string): Promise<string | null> {
     dataset = d;
     source = name;
     last = null;
+    try {
+      await host.workspace?.saveData({ source: name, dataset: d, savedAt: Date.now() });
+      return null;
+    } catch (e) {
+      return `the workspace could not be saved in this browser (${e instanceof Error ? e.message : String(e)}); it will not survive a reload`;
+    }
   },
 
   /** The source name of the data held (e.g. "synthetic small (seed 1)"), '' before any. */
@@ -218,11 +251,11 @@ export const runApi = {
     const my = { aborted: false };
     stop = my;
     try {
-      if (config.models.some(isSequence)) await runApi.initBackend();
+      if (config.models.some(isSequence)) backendChoice = await (backendPick ?? runApi.initBackend());
       if (my.aborted) return err('aborted', 'run: stopped');
       const kept = new Map<string, Kept>();
       const seen: { split: Split | null } = { split: null };
-      const registry = keepingRegistry(defaultRegistry({ sequence: config.sequence ?? {} }), kept, seen);
+      const registry = keepingRegistry(defaultRegistry({ sequence: config.sequence ?? {}, modelCache: host.modelCache }), kept, seen);
       // After a cancel nothing more is reported: the page has moved on.
       const batch = progressBatcher(config.models.length, (p) => my.aborted || onProgress?.(p));
       const r = await runExperiment(dataset, config, {
@@ -238,6 +271,11 @@ export const runApi = {
       if (!r.ok) return r;
       if (my.aborted) return err('aborted', 'run: stopped');
       if (seen.split) last = { split: seen.split, result: r.data, kept };
+      try {
+        await host.workspace?.saveRun({ source, config, result: r.data, kept: [...kept], savedAt: Date.now() });
+      } catch (e) {
+        r.data.warnings.push(`results not saved in this browser: ${e instanceof Error ? e.message : String(e)}`);
+      }
       return r;
     } finally {
       if (stop === my) stop = null;
@@ -328,11 +366,48 @@ export const runApi = {
     });
   },
 
-  /** Forgets the dataset and the kept results (start over). */
+  /** Forgets the dataset and the kept results (in memory only). */
   clear(): void {
     dataset = null;
     source = '';
     last = null;
+  },
+
+  /**
+   * Reads the saved workspace back: the dataset (held here, and a copy by transfer for the data worker) and the
+   * last run on it, whose split is recomputed from its config (deterministic) so the planner and explorer work again.
+   * Null when nothing (or nothing readable) was saved.
+   */
+  async restore(): Promise<Restored | null> {
+    const ws = host.workspace;
+    if (!ws) return null;
+    const saved = await ws.loadData();
+    if (!saved) return null;
+    dataset = saved.dataset;
+    source = saved.source;
+    last = null;
+    const run = await ws.loadRun();
+    let shown: Restored['run'] = null;
+    if (run && run.source === saved.source) {
+      const sp = makeSplit(saved.dataset, effectiveSplit(run.config));
+      if (sp.ok) {
+        last = { split: sp.data, result: run.result, kept: new Map(run.kept) };
+        shown = { config: run.config, result: run.result };
+      }
+    }
+    const d = saved.dataset;
+    const copyOut: Dataset = { ...d, userIds: d.userIds.slice(), itemIds: d.itemIds.slice(), user: d.user.slice(), item: d.item.slice(), time: d.time.slice(),
+      value: d.value?.slice(), userOffsets: d.userOffsets.slice(), itemCounts: d.itemCounts.slice() };
+    const buffers = [copyOut.user, copyOut.item, copyOut.time, copyOut.value, copyOut.userOffsets, copyOut.itemCounts].filter((a) => a !== undefined).map((a) => a.buffer);
+    return Comlink.transfer({ source: saved.source, dataset: copyOut, run: shown }, buffers as Parameters<typeof Comlink.transfer>[1]);
+  },
+
+  /** Start over: forgets everything here and clears the saved workspace and the trained-model cache. */
+  async clearWorkspace(): Promise<void> {
+    if (stop) stop.aborted = true;
+    runApi.clear();
+    await host.workspace?.clear();
+    await host.modelCache?.clear();
   },
 };
 

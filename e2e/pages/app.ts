@@ -76,4 +76,40 @@ export class AppPage {
       return h !== 'localhost' && h !== '127.0.0.1';
     });
   }
+
+  // ---- Train and Results ----
+
+  /** The ItemRec (or UserRec) results table. */
+  resultsTable(task: 'item_rec' | 'user_rec' = 'item_rec'): Locator {
+    return this.page.locator(`[data-testid="results.table"][data-task="${task}"]`);
+  }
+
+  /** Model names shown in a results table. */
+  async resultModels(task: 'item_rec' | 'user_rec' = 'item_rec'): Promise<string[]> {
+    return ((await this.resultsTable(task).getAttribute('data-models')) ?? '').split('|').filter((m) => m !== '');
+  }
+
+  /** Ticks exactly these models in the Train section. */
+  async chooseModels(models: string[]): Promise<void> {
+    const boxes = this.page.locator('[data-testid^="train.model."]');
+    for (const box of await boxes.all()) {
+      const name = ((await box.getAttribute('data-testid')) ?? '').slice('train.model.'.length);
+      await box.setChecked(models.includes(name));
+    }
+  }
+
+  /** Fills the small hyperparameters (empty string = the model's default). */
+  async setHyper(h: { epochs?: string; hidden?: string; layers?: string; maxLen?: string; backend?: string }): Promise<void> {
+    const p = this.page;
+    if (h.epochs !== undefined) await p.getByTestId('train.epochs').fill(h.epochs);
+    if (h.hidden !== undefined) await p.getByTestId('train.hidden').fill(h.hidden);
+    if (h.layers !== undefined) await p.getByTestId('train.layers').fill(h.layers);
+    if (h.maxLen !== undefined) await p.getByTestId('train.maxlen').fill(h.maxLen);
+    if (h.backend !== undefined) await p.getByTestId('train.backend.pref').selectOption(h.backend);
+  }
+
+  /** How the last run ended (idle, running, done, failed, cancelled). */
+  trainStatus(): Locator {
+    return this.page.getByTestId('train.status');
+  }
 }

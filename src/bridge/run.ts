@@ -10,6 +10,10 @@ import { createWorkerClient, type WorkerClient } from './client';
 import { dataClient } from './data';
 
 export type { RunProgress, ModelRow, ExploreResult, ExploreRow } from '../../workers/run.api';
+import type { ExperimentResult } from '../core/pipeline/run';
+import type { RunConfig } from '../core/pipeline/config';
+import type { Result } from '../core/util/result';
+import type { DataSummary } from '../../workers/data.api';
 
 let client: WorkerClient<RunApi> | null = null;
 let restartListener: ((reason: string) => void) | null = null;
@@ -42,6 +46,18 @@ export async function sendDatasetToRunWorker(source: string, signal?: AbortSigna
   if (!d) return false;
   await runClient().call((api) => api.setDataset(Comlink.transfer(d, buffers(d)), source), signal);
   return true;
+}
+
+/**
+ * Brings back the workspace saved in IndexedDB: the run worker reads it (dataset and last run) and the dataset is
+ * handed on to the data worker by transfer. Null when nothing was saved.
+ */
+export async function restoreSavedWorkspace(): Promise<{ source: string; summary: Result<DataSummary>; run: { config: RunConfig; result: ExperimentResult } | null } | null> {
+  const r = await runClient().call((api) => api.restore());
+  if (!r) return null;
+  const d = r.dataset;
+  const summary = await dataClient().call<Result<DataSummary>>((api) => api.adopt(Comlink.transfer(d, buffers(d)), r.source));
+  return { source: r.source, summary, run: r.run };
 }
 
 /**

@@ -39,6 +39,8 @@ export interface TrainingSlice {
     /** The tfjs backend of the run worker (null until a sequence model asked for the ladder) and why others were skipped. */
     backend: string | null;
     backendNote: string;
+    /** Which rungs of the ladder the user allows: auto = webgpu → webgl → wasm → cpu; or one backend (then cpu). */
+    backendPref: 'auto' | 'webgl' | 'wasm' | 'cpu';
     /** Latest batched progress of the running fit (null when not running). */
     progress: {
       model: string;
@@ -90,7 +92,7 @@ export type AppState = DatasetSlice & TrainingSlice & ParadoxSlice & UiSlice;
 export const initialState = (): AppState => ({
   dataset: { status: 'idle', activity: '', summary: null, progress: null, problems: [], error: null, preview: null },
   training: {
-    split: null, splitSource: null, splitError: null, status: 'idle', backend: null, backendNote: '', progress: null, liveModels: [],
+    split: null, splitSource: null, splitError: null, status: 'idle', backend: null, backendNote: '', backendPref: 'auto', progress: null, liveModels: [],
     result: null, resultConfig: null, resultSource: null, resultRevision: 0, error: null,
   },
   paradox: { groups: FIGURE2_GROUPS.map((g) => ({ ...g })), mu: 0.5, nUsers: 10_000, topC: 1_000, seed: 1, simulation: null },

@@ -11,9 +11,12 @@ import type { Result } from '../core/util/result';
 import type { SplitSummary } from '../../workers/data.api';
 import { BridgeError } from '../bridge/client';
 import { dataClient } from '../bridge/data';
-import { onRunWorkerRestart, proxy, runClient, sendDatasetToRunWorker, type ModelRow, type RunProgress } from '../bridge/run';
-import { patch, useStore } from './store';
+import { onRunWorkerRestart, proxy, restoreSavedWorkspace, runClient, sendDatasetToRunWorker, type ExploreResult, type ModelRow, type RunProgress } from '../bridge/run';
+import { patch, useStore, type AppState } from './store';
+
+type AppStateBackendPref = AppState['training']['backendPref'];
 import { currentRunConfig, setRunConfig } from './ui';
+import { loadSynthetic } from './dataset';
 
 let seq = 0;
 
@@ -149,6 +152,13 @@ export async function startRun(config: RunConfig = currentRunConfig()): Promise<
     const onModel = proxy((row: ModelRow) => {
       if (running === ctl) patch('training', { liveModels: [...useStore.getState().training.liveModels, row.name] });
     });
+    const pref = useStore.getState().training.backendPref;
+    if (config.models.some(needsTfjs)) {
+      const order = pref === 'auto' ? undefined : [pref, 'cpu'];
+      patch('training', { backend: null, backendNote: 'checking backends (a one-step self-test on each)…' });
+      await runClient().call((api) => api.initBackend(order), ctl.signal);
+      await refreshBackend();
+    }
     let r = await runClient().call<Result<ExperimentResult, string>>((api) => api.run(config, onProgress, onModel), ctl.signal);
     if (!r.ok && r.code === 'busy') {
       // A cancelled run that did not stop (a long non-batched step): the last resort is a fresh worker.
@@ -194,6 +204,14 @@ export async function cancelRun(): Promise<void> {
   }
 }
 
+/** Whether a model trains with tfjs (the RNN and Transformer and their compositions). */
+export const needsTfjs = (m: string): boolean => m === 'RNN' || m === 'Transformer' || m.startsWith('RNN-') || m.startsWith('Transformer-');
+
+/** Which backends the next tfjs run may use (the ladder is walked again when this changes). */
+export function setBackendPref(pref: AppStateBackendPref): void {
+  patch('training', { backendPref: pref });
+}
+
 /** The models of the run config (URL) to run now: the chosen ones. */
 export function setModels(models: string[]): void {
   setRunConfig({ ...currentRunConfig(), models });
@@ -223,4 +241,57 @@ export function watchData(): () => void {
       void startRun({ ...c, models: fast.length > 0 ? fast : [...FAST_MODELS] });
     }
   });
+}
+
+// ---- UserRec explorer (computed in the run worker from the kept scores) ----
+
+/** Items worth exploring in the last run: the most frequent in the test window. */
+export function exploreItems(): Promise<{ id: string; events: number }[]> {
+  return runClient().call((api) => api.exploreItems(50));
+}
+
+/** An item's top users under a model, with λ(x), p(y|x), recent history and whether they came. */
+export function explore(model: string, item: string): Promise<Result<ExploreResult, string>> {
+  return runClient().call<Result<ExploreResult, string>>((api) => api.explore(model, item, 10, 5));
+}
+
+// ---- workspace (IndexedDB, through the run worker) ----
+
+/**
+ * On page open: the saved workspace (dataset, then results; the planner re-fetches when resultRevision moves), or
+ * the synthetic world when nothing was saved or it cannot be read.
+ */
+export async function restoreOrSynthetic(): Promise<void> {
+  try {
+    patch('dataset', { status: 'busy', activity: 'Restoring your saved workspace…' });
+    const r = await restoreSavedWorkspace();
+    if (r && r.summary.ok) {
+      sentSource = r.source;
+      // Results first, so the data subscription sees them as belonging to this data (no auto-run, no clearing).
+      if (r.run) showResult(r.run.result, r.run.config, r.source);
+      patch('dataset', { status: 'ready', summary: r.summary.data, activity: '' });
+      return;
+    }
+  } catch (e) {
+    patch('training', { error: `The saved workspace could not be read (${message(e)}); starting on the synthetic world.` });
+  }
+  patch('dataset', { activity: '' });
+  await loadSynthetic('small', 1);
+}
+
+/** Start over: stops any run, clears the saved workspace and trained models, back to the synthetic world. */
+export async function startOver(): Promise<void> {
+  await cancelRun();
+  try {
+    await runClient().call((api) => api.clearWorkspace());
+  } catch (e) {
+    patch('training', { error: `The saved workspace could not be cleared: ${message(e)}` });
+  }
+  sentSource = null;
+  curves.clear();
+  for (const f of lossListeners) f();
+  const t = useStore.getState().training;
+  patch('training', { status: 'idle', progress: null, result: null, resultConfig: null, resultSource: null, resultRevision: t.resultRevision + 1, error: null });
+  setRunConfig(DEFAULT_RUN_CONFIG);
+  await loadSynthetic('small', 1);
 }

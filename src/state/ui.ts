@@ -1,7 +1,6 @@
 /** UI actions: the run config mirrored in the URL hash (one serialisable object, seed included). */
 import { DEFAULT_RUN_CONFIG, validateRunConfig, type RunConfig } from '../core/pipeline/config';
-import { loadSynthetic } from './dataset';
-import { watchData, watchSplit } from './training';
+import { restoreOrSynthetic, watchData, watchSplit } from './training';
 import { patch, useStore } from './store';
 import { readConfigHash, writeConfigHash, type Json } from './urlHash';
 
@@ -31,7 +30,7 @@ export const currentRunConfig = (): RunConfig => useStore.getState().ui.config a
 
 let started = false;
 
-/** Once per page (StrictMode runs effects twice): the config from the URL, then the synthetic world. */
+/** Once per page (StrictMode runs effects twice): the config from the URL, then the saved workspace or the synthetic world. */
 export function startPage(): void {
   if (started) return;
   started = true;
@@ -43,5 +42,5 @@ export function startPage(): void {
     if (new URLSearchParams(window.location.hash.slice(1)).has('config')) initConfigFromUrl();
     else setRunConfig(currentRunConfig());
   });
-  void loadSynthetic('small', 1);
+  void restoreOrSynthetic();
 }

@@ -6,6 +6,8 @@ import { ErrorBoundary } from './ErrorBoundary';
 import { DataSection } from './data/DataSection';
 import { ParadoxSection } from './paradox/ParadoxSection';
 import { SplitPanel } from './train/SplitPanel';
+import { TrainPanel } from './train/TrainPanel';
+import { ResultsSection } from './results/ResultsSection';
 
 function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
   return (
@@ -48,11 +50,14 @@ export function App() {
       </Section>
       <Section id="train" title="2. Train">
         <SplitPanel />
-        <p className="pending">Model training in the browser is not wired into the page yet. The run config (kept in the URL, seed included):</p>
-        <pre className="config" data-testid="train.config">{JSON.stringify(config, null, 1)}</pre>
+        <TrainPanel />
+        <details className="config-details">
+          <summary>The run config (kept in the URL, seed included)</summary>
+          <pre className="config" data-testid="train.config">{JSON.stringify(config, null, 1)}</pre>
+        </details>
       </Section>
       <Section id="results" title="3. Results">
-        <p className="pending">ItemRec and UserRec tables appear here after training (not wired yet).</p>
+        <ResultsSection />
       </Section>
       <Section id="planner" title="4. Planner">
         <p className="pending">The matching planner (item exposure β, user capacity α) appears here after training (not wired yet).</p>

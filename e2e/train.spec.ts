@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { AppPage } from './pages/app';
+
+const ML = resolve(process.cwd(), '../shared/data/ml-latest-small');
+const FAST = ['Pop', 'EMA', 'Hawkes', 'HP', 'Rand'];
+
+test('train: synthetic results without a click, MovieLens with RNN and RNN-Hawkes, export, reload restores, cancel, start over', async ({ page }) => {
+  const app = new AppPage(page);
+  await app.open();
+
+  // The page opens on the synthetic world with the fast models already evaluated.
+  await expect(app.resultsTable('item_rec')).toBeVisible();
+  expect((await app.resultModels('item_rec')).sort()).toEqual([...FAST].sort());
+  expect((await app.resultModels('user_rec')).sort()).toEqual([...FAST].sort());
+  await expect(page.getByTestId('train.progress')).toHaveAttribute('aria-valuenow', '100');
+  await page.getByTestId('results.explorer.table').scrollIntoViewIfNeeded();
+  await expect(page.getByTestId('results.explorer.table').locator('tbody tr')).toHaveCount(10);
+  await page.screenshot({ path: 'test-results/train-01-synthetic-results.png', fullPage: true });
+
+  // Upload MovieLens: older results go; train a small configuration.
+  await app.uploadAndWait(`${ML}/ratings.csv`, 'ratings.csv');
+  await expect(page.getByTestId('results.empty')).toBeVisible();
+  await app.chooseModels(['Pop', 'Hawkes', 'RNN', 'RNN-Hawkes']);
+  await app.setHyper({ epochs: '1', hidden: '8', layers: '1', maxLen: '32', backend: 'wasm' });
+  await page.getByTestId('train.start').click();
+  await expect(app.trainStatus()).toHaveAttribute('data-status', 'running');
+  await expect(app.trainStatus()).toHaveAttribute('data-status', 'done', { timeout: 150_000 });
+  await expect(page.getByTestId('train.backend')).toHaveAttribute('data-backend', 'wasm');
+  expect((await app.resultModels('item_rec')).sort()).toEqual(['Hawkes', 'Pop', 'RNN', 'RNN-Hawkes']);
+  await expect(page.getByTestId('train.loss').locator('svg.main-svg').first()).toBeVisible();
+  await page.screenshot({ path: 'test-results/train-02-movielens-trained.png', fullPage: true });
+
+  // Sorting by a column reorders the rows (recall descending is the default; click model → alphabetical).
+  await app.resultsTable('user_rec').getByRole('button', { name: 'model' }).click();
+  expect(await app.resultModels('user_rec')).toEqual(['Hawkes', 'Pop', 'RNN', 'RNN-Hawkes']);
+
+  // Export JSON parses, in rime's ExperimentResult shape.
+  const dl = page.waitForEvent('download');
+  await page.getByTestId('results.export.json').click();
+  const file = await (await dl).path();
+  const json = JSON.parse(readFileSync(file, 'utf8')) as { item_rec: Record<string, { recall: number }>; user_rec: Record<string, unknown> };
+  expect(Object.keys(json.item_rec).sort()).toEqual(['Hawkes', 'Pop', 'RNN', 'RNN-Hawkes']);
+  expect(Object.keys(json.user_rec).sort()).toEqual(['Hawkes', 'Pop', 'RNN', 'RNN-Hawkes']);
+  expect(json.item_rec.RNN.recall).toBeGreaterThanOrEqual(0);
+
+  // Reload: the saved workspace (data, results) comes back without training again.
+  await page.reload();
+  await expect(app.summary.locator('dd').first()).toHaveText('ratings.csv');
+  await expect(app.resultsTable('item_rec')).toBeVisible();
+  expect((await app.resultModels('item_rec')).sort()).toEqual(['Hawkes', 'Pop', 'RNN', 'RNN-Hawkes']);
+  await expect(page.getByTestId('results.explorer.table').locator('tbody tr').first()).toBeVisible();
+  await page.screenshot({ path: 'test-results/train-03-reloaded.png', fullPage: true });
+
+  // Cancel: a longer run stops on request; the previous results stay and the app is usable.
+  await app.chooseModels(['RNN']);
+  await app.setHyper({ epochs: '20', backend: 'wasm' });
+  await page.getByTestId('train.start').click();
+  await expect(app.trainStatus()).toHaveAttribute('data-status', 'running');
+  await page.getByTestId('train.cancel').click();
+  await expect(app.trainStatus()).toHaveAttribute('data-status', 'cancelled');
+  expect((await app.resultModels('item_rec')).sort()).toEqual(['Hawkes', 'Pop', 'RNN', 'RNN-Hawkes']);
+  await app.chooseModels(['Pop']);
+  await page.getByTestId('train.start').click();
+  await expect(app.trainStatus()).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  expect(await app.resultModels('item_rec')).toEqual(['Pop']);
+  await page.screenshot({ path: 'test-results/train-04-after-cancel.png', fullPage: true });
+
+  // Start over: back to the synthetic world, whose fast models run by themselves again.
+  await page.getByTestId('workspace.startOver').click();
+  await expect(app.summary.locator('dd').first()).toHaveText(/synthetic small/);
+  await expect.poll(async () => (await app.resultModels('item_rec')).sort()).toEqual([...FAST].sort());
+  expect(app.foreignRequests()).toEqual([]);
+});

@@ -1,0 +1,139 @@
+/**
+ * Train: which models (grouped as in the paper), small hyperparameters, the backend in use, start and cancel, a
+ * progress bar with ETA and live loss curves. Choices live in the run config (and so in the URL).
+ */
+import { MODEL_NAMES, type RunConfig } from '../../core/pipeline/config';
+import { cancelRun, needsTfjs, setBackendPref, setHyper, setModels, startOver, startRun } from '../../state/training';
+import { useStore, type AppState } from '../../state/store';
+import { LossChart } from './LossChart';
+
+const BASELINES = ['Pop', 'Rand', 'BPR', 'ALS', 'LogisticMF'];
+const INTENSITIES = ['EMA', 'Hawkes', 'HP'];
+const GROUPS: [string, string, string[]][] = [
+  ['intensities', 'User intensities λ(x) × item popularity', INTENSITIES],
+  ['rim', 'Next-item models p(y|x) and RIM compositions λ(x)·p(y|x)', MODEL_NAMES.filter((m) => needsTfjs(m))],
+  ['baselines', 'Baselines', BASELINES],
+];
+
+const fmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+function eta(s: number | null): string {
+  if (s === null || !Number.isFinite(s)) return '';
+  if (s < 60) return `${Math.ceil(s)} s left`;
+  return `${Math.floor(s / 60)} min ${Math.ceil(s % 60)} s left`;
+}
+
+/** A number field bound to an optional config value; empty = the model's default. */
+function NumberField({ label, value, placeholder, testId, onChange, max }: { label: string; value: number | undefined; placeholder: string; testId: string; onChange: (v: number | undefined) => void; max: number }) {
+  return (
+    <label>
+      {label}{' '}
+      <input
+        type="number"
+        min={1}
+        max={max}
+        step={1}
+        placeholder={placeholder}
+        value={value ?? ''}
+        data-testid={testId}
+        onChange={(e) => {
+          const v = e.currentTarget.value;
+          const n = Math.trunc(Number(v));
+          onChange(v === '' || !(n >= 1) ? undefined : Math.min(max, n));
+        }}
+      />
+    </label>
+  );
+}
+
+export function TrainPanel() {
+  const config = useStore((s) => s.ui.config) as unknown as RunConfig;
+  const t = useStore((s) => s.training);
+  const hasData = useStore((s) => s.dataset.status === 'ready');
+  const models = config.models ?? [];
+  const seq = config.sequence ?? {};
+  const toggle = (m: string, on: boolean) => setModels(on ? MODEL_NAMES.filter((x) => x === m || models.includes(x)) : models.filter((x) => x !== m));
+  const setSeq = (k: 'hidden' | 'layers' | 'maxLen', v: number | undefined) => {
+    const next = { ...seq, [k]: v };
+    if (v === undefined) delete next[k];
+    setHyper({ epochs: config.epochs, sequence: Object.keys(next).length > 0 ? next : undefined });
+  };
+  const running = t.status === 'running';
+  const p = t.progress;
+  const pct = p ? Math.round(100 * p.fraction) : t.status === 'done' ? 100 : 0;
+  return (
+    <div className="train">
+      <fieldset className="models" data-testid="train.models">
+        <legend>Models</legend>
+        {GROUPS.map(([id, title, names]) => (
+          <div key={id} className="model-group">
+            <h3>{title}</h3>
+            {names.map((m) => (
+              <label key={m} className="model">
+                <input type="checkbox" checked={models.includes(m)} data-testid={`train.model.${m}`} onChange={(e) => toggle(m, e.currentTarget.checked)} /> {m}
+              </label>
+            ))}
+          </div>
+        ))}
+      </fieldset>
+      <div className="row hyper">
+        <NumberField label="epochs" value={config.epochs} placeholder="model default" testId="train.epochs" max={100} onChange={(v) => setHyper({ epochs: v, sequence: config.sequence })} />
+        <NumberField label="hidden size" value={seq.hidden} placeholder="128" testId="train.hidden" max={1024} onChange={(v) => setSeq('hidden', v)} />
+        <NumberField label="layers" value={seq.layers} placeholder="2" testId="train.layers" max={8} onChange={(v) => setSeq('layers', v)} />
+        <NumberField label="last events per user" value={seq.maxLen} placeholder="256" testId="train.maxlen" max={4096} onChange={(v) => setSeq('maxLen', v)} />
+        <label>
+          backend{' '}
+          <select value={t.backendPref} data-testid="train.backend.pref" onChange={(e) => setBackendPref(e.currentTarget.value as AppState['training']['backendPref'])}>
+            <option value="auto">best available (WebGPU → WebGL → WASM → CPU)</option>
+            <option value="webgl">WebGL</option>
+            <option value="wasm">WASM</option>
+            <option value="cpu">CPU (plain JS, slow)</option>
+          </select>
+        </label>
+      </div>
+      <div className="row">
+        <button type="button" className="primary" data-testid="train.start" disabled={!hasData || models.length === 0} onClick={() => void startRun()}>
+          {running ? 'Restart training' : 'Train and evaluate'}
+        </button>
+        <button type="button" data-testid="train.cancel" disabled={!running} onClick={() => void cancelRun()}>
+          Cancel
+        </button>
+        <button
+          type="button"
+          className="secondary"
+          data-testid="workspace.startOver"
+          title="Forget the saved data, results and trained models in this browser and go back to the synthetic world"
+          onClick={() => void startOver()}
+        >
+          Start over
+        </button>
+        <span className="note" data-testid="train.backend" data-backend={t.backend ?? ''} title={t.backendNote}>
+          backend: {t.backend ?? (models.some(needsTfjs) ? 'chosen when training starts' : 'plain TypeScript (no tfjs model selected)')}
+          {t.backend && t.backendNote ? ` (skipped: ${t.backendNote})` : ''}
+        </span>
+      </div>
+      <div className="status-line" data-testid="train.status" data-status={t.status}>
+        <div className="progress" role="progressbar" aria-label="training progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} data-testid="train.progress">
+          <div className="progress-fill" style={{ width: `${pct}%` }} />
+        </div>
+        <span>
+          {running && p
+            ? `${p.model}${p.epochs > 0 ? `: epoch ${p.epoch} of ${p.epochs}` : ''} · model ${Math.min(p.done + 1, p.total)} of ${p.total}` +
+              `${p.examplesPerSecond > 0 ? ` · ${fmt.format(p.examplesPerSecond)} examples/s` : ''}${p.etaSeconds !== null ? ` · ${eta(p.etaSeconds)}` : ''}`
+            : running
+              ? 'starting…'
+              : t.status === 'done'
+                ? `done: ${Object.keys(t.result?.item_rec ?? {}).length} models evaluated`
+                : t.status === 'cancelled'
+                  ? 'cancelled; the previous results stay'
+                  : t.status === 'failed'
+                    ? 'failed'
+                    : 'not run yet'}
+        </span>
+      </div>
+      {t.error && <p className="error" data-testid="train.error">{t.error}</p>}
+      <LossChart />
+      <p className="note">Loss curves appear for models trained by gradient steps (RNN, Transformer, BPR…); intensities fit in a blink.</p>
+    </div>
+  );
+}

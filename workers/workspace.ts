@@ -1,0 +1,81 @@
+/**
+ * The workspace kept in IndexedDB between visits (issue 5: "a reload restores it; a 'start over' clears it"): the
+ * dataset the run worker holds, and the last completed run (config, rime results, each model's kept dense scores,
+ * so the planner is live again without retraining). Typed arrays are stored by structured clone, never as JSON.
+ * Trained sequence-model weights live in workers/modelCache.ts; start over clears both.
+ *
+ * Works wherever IndexedDB exists: the run worker, and Node tests with fake-indexeddb.
+ */
+import { clear, createStore, get, set, type UseStore } from 'idb-keyval';
+import type { Dataset } from '../src/core/data/types';
+import type { RunConfig } from '../src/core/pipeline/config';
+import type { ExperimentResult } from '../src/core/pipeline/run';
+
+/** One model's kept scores (test rows × items; validation rows × items; λ(x) per test row). */
+export interface KeptScores {
+  test: Float32Array;
+  valid: Float32Array | null;
+  lambda: Float64Array | null;
+  /** Whether score / λ(x) is a next-item probability p(y|x). */
+  hasP: boolean;
+}
+
+export interface SavedData {
+  source: string;
+  dataset: Dataset;
+  savedAt: number;
+}
+
+export interface SavedRun {
+  /** The data source the run was computed on (must match the saved dataset's to be restored). */
+  source: string;
+  config: RunConfig;
+  result: ExperimentResult;
+  kept: [string, KeptScores][];
+  savedAt: number;
+}
+
+export interface WorkspaceStore {
+  saveData(d: SavedData): Promise<void>;
+  loadData(): Promise<SavedData | undefined>;
+  saveRun(r: SavedRun): Promise<void>;
+  loadRun(): Promise<SavedRun | undefined>;
+  clear(): Promise<void>;
+}
+
+export const WORKSPACE_DB = 'rimw-workspace';
+export const WORKSPACE_STORE = 'workspace';
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+/** Only values of the shape this build writes are handed back (an older build's entry reads as nothing saved). */
+function isData(v: unknown): v is SavedData {
+  if (!isObj(v) || typeof v.source !== 'string' || !isObj(v.dataset)) return false;
+  const d = v.dataset;
+  return d.user instanceof Int32Array && d.item instanceof Int32Array && d.time instanceof Float64Array && d.userOffsets instanceof Int32Array &&
+    d.itemCounts instanceof Int32Array && Array.isArray(d.userIds) && Array.isArray(d.itemIds) && typeof d.nUsers === 'number' && typeof d.nItems === 'number';
+}
+
+function isRun(v: unknown): v is SavedRun {
+  if (!isObj(v) || typeof v.source !== 'string' || !isObj(v.config) || !isObj(v.result) || !Array.isArray(v.kept)) return false;
+  return v.kept.every((e: unknown) => Array.isArray(e) && typeof e[0] === 'string' && isObj(e[1]) && e[1].test instanceof Float32Array);
+}
+
+/** Opens (lazily, on first use) the workspace store in database `dbName`. */
+export function createWorkspaceStore(dbName = WORKSPACE_DB, storeName = WORKSPACE_STORE): WorkspaceStore {
+  let store: UseStore | null = null;
+  const db = () => (store ??= createStore(dbName, storeName));
+  return {
+    saveData: (d) => set('data', d, db()),
+    async loadData() {
+      const v = await get<unknown>('data', db());
+      return isData(v) ? v : undefined;
+    },
+    saveRun: (r) => set('run', r, db()),
+    async loadRun() {
+      const v = await get<unknown>('run', db());
+      return isRun(v) ? v : undefined;
+    },
+    clear: () => clear(db()),
+  };
+}
