@@ -3,19 +3,12 @@
  * per-model run metadata, the UserRec explorer, and exports (rime ExperimentResult JSON, CSV tables).
  */
 import { useStore } from '../../state/store';
+import { downloadText } from '../download';
 import { Explorer } from './Explorer';
 import { metricsCsv, resultsJson } from './export';
 import { ResultsTable } from './ResultsTable';
 
-/** Saves text as a file through a temporary object URL (nothing leaves the browser). */
-function download(name: string, text: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
+const download = downloadText;
 
 const secs = (v: unknown) => (typeof v === 'number' ? `${v.toFixed(v < 10 ? 2 : 0)} s` : '–');
 const loss = (v: unknown) => (typeof v === 'number' ? v.toFixed(3) : '–');
