@@ -1,0 +1,520 @@
+/**
+ * The Dual planner (paper section 4, Algorithm 1, eqs. 9-14) over a dense score matrix λ (rows = user states,
+ * columns = items), pure TypeScript over typed arrays.
+ *
+ * Problem (eq. 9, relaxed): max Σ λπ s.t. Σ_y π_xy ≤ α·n_items (u_x ≥ 0), Σ_x π_xy ≥ β·n_users (v_y ≤ 0) and,
+ * optionally, Σ_x π_xy ≤ β'·n_users (a second column multiplier w_y ≥ 0; the column shift is v_y + w_y, at most one
+ * of them non-zero). Entropic relaxation with temperature ε: π = sigmoid((λ − u − v)/ε) (eq. 12); alternating exact
+ * root finds for u (rows) and v (columns) on the monotone gradients (eq. 13, kernels.ts); ε annealed geometrically;
+ * the scores are normalised so that max λ = 1 (ε is in those units; u, v are returned in score units).
+ *
+ * Speed (issue 4 performance figures; bench/planner.bench.ts says what each step bought):
+ * - Early epochs (large ε) run on a sample of `batchRows` user states, as Algorithm 1 samples a batch X' per epoch,
+ *   with the step v ← (1 − γ_v)v + γ_v v'.
+ * - Once ε is small, the epochs run on an active set S = {(x, y): λ − u_x − v_y > −Δ}, Δ = Zε + slack, kept as CSR
+ *   (rows) and CSC (columns). Pairs outside S contribute < sigmoid(−Z) as long as the drops of u and v since S was
+ *   built stay within the slack; the solver tracks them and rebuilds S with one pass over the matrix when not.
+ * - When S would be too large, the full matrix is used: rows in place, columns through a transposed copy.
+ * - Hard decisions: per row the top round(α·n_items) of λ − v among positive values (eq. 14's ε → 0 limit,
+ *   Algorithm 1's "Ensure" line), by quickselect.
+ */
+import type { ScoreSource } from '../models/scores';
+import type { StopSignal } from '../util/abort';
+import { createRng } from '../util/rng';
+import { checkSettings, denseOf, hardK, secondsSince, solutionOf } from './common';
+import { softRoot, ZCUT } from './kernels';
+import { kthLargest, topKIndices } from './select';
+import type { Assignment, DualState, MatchSettings, MatchSolution } from './types';
+
+/** One epoch's report: temperature (normalised units), where it ran, and the constraints' max relative violations. */
+export interface DualIteration {
+  iteration: number;
+  eps: number;
+  /** batch: a sample of rows; sparse: the active set; dense: the full matrix. */
+  kind: 'batch' | 'sparse' | 'dense';
+  /** Pairs the epoch touched (rows × items for batch/dense, |S| for sparse). */
+  size: number;
+  /** max_x (Σ_y π − K)/K, ≥ 0. */
+  user: number;
+  /** max_y (L − Σ_x π)/L and (Σ_x π − U)/U, ≥ 0. */
+  item: number;
+}
+
+export interface DualOptions {
+  /** Start from a previous solution (u, v in score units; annealing resumes near its ε). */
+  warm?: DualState;
+  signal?: StopSignal;
+  /**
+   * Initial ε, normalised units. Default (cold): the mean TopK threshold of a sample of rows, τ: Algorithm 1 starts
+   * at 1, but with long-tailed scores (max λ far above the thresholds) every ε ≫ τ gives the same near-uniform π, so
+   * those epochs buy nothing. Warm: 4·epsMin.
+   */
+  eps0?: number;
+  /** Final ε, normalised units; default τ·1e-4 (few pairs left fractional, so hard decisions match the soft ones). */
+  epsMin?: number;
+  /** Annealing factor per epoch, ε ← γ·ε; default 0.5. */
+  gamma?: number;
+  /** Rows per sampled epoch (Algorithm 1's batch of user states); default 512. */
+  batchRows?: number;
+  /**
+   * Sampled epochs run while ε > τ·batchUntil (normalised by τ, the mean TopK threshold); default 1/8. Below that a
+   * batch's β-quantiles are too noisy (a cold item's quantile over 512 rows hinges on one or two of them).
+   */
+  batchUntil?: number;
+  /** Seed of the batch sampling (the Unif(−1, 0) init of Algorithm 1 is replaced by v = 0: deterministic, feasible). */
+  seed?: number;
+  /** Most alternating sweeps per intermediate ε (fewer once both violations are ≤ levelTol); default 1. */
+  sweepsPerLevel?: number;
+  levelTol?: number;
+  /** Most alternating sweeps at the final ε; default 40. */
+  maxSweeps?: number;
+  /** Stop the final sweeps when both relative violations are ≤ tol; default 0.01. */
+  tol?: number;
+  /** Largest active set, as a share of the matrix, before falling back to full passes; default 0.15. */
+  maxActiveShare?: number;
+  /** Margin of the active set beyond Zε, as a multiple of max(Zε, the last drift); default 2. */
+  slack?: number;
+  /** Reusable buffers for repeated solves on the same scores (sweeps, sliders). */
+  workspace?: DualWorkspace;
+  onIteration?: (it: DualIteration) => void;
+}
+
+/** Buffers that survive between solves on the same matrix: its transposed copy and the active-set arrays. */
+export interface DualWorkspace {
+  data: Float32Array | null;
+  transposed: Float32Array | null;
+  scale: number;
+}
+
+export const createDualWorkspace = (): DualWorkspace => ({ data: null, transposed: null, scale: 0 });
+
+/** Active set S in both orientations. Entries are raw scores λ. */
+interface Active {
+  nnz: number;
+  rowPtr: Int32Array;
+  col: Int32Array;
+  val: Float32Array;
+  colPtr: Int32Array;
+  row: Int32Array;
+  valT: Float32Array;
+  /** u, v and margin at build time (raw units). */
+  uB: Float64Array;
+  vB: Float64Array;
+  delta: number;
+}
+
+interface Problem {
+  data: Float32Array;
+  m: number;
+  p: number;
+  /** Soft targets in counts: α·p per row, β·m and β'·m per column (U = ∞ without β'). */
+  K: number;
+  L: number;
+  U: number;
+  ws: DualWorkspace;
+}
+
+function transposeOf(ws: DualWorkspace, data: Float32Array, m: number, p: number): Float32Array {
+  if (ws.transposed && ws.data === data) return ws.transposed;
+  const t = new Float32Array(m * p);
+  const B = 64;
+  for (let r0 = 0; r0 < m; r0 += B) {
+    const r1 = Math.min(m, r0 + B);
+    for (let c0 = 0; c0 < p; c0 += B) {
+      const c1 = Math.min(p, c0 + B);
+      for (let r = r0; r < r1; r++) {
+        const off = r * p;
+        for (let c = c0; c < c1; c++) t[c * m + r] = data[off + c];
+      }
+    }
+  }
+  ws.transposed = t;
+  return t;
+}
+
+/** Column shift for one column: v < 0 when short of L, w > 0 when over U, else 0 (see module comment). */
+function columnShift(b: Float64Array, n: number, eps: number, L: number, U: number, prev: number, copy: Float64Array, tolFrac: number): number {
+  const needCopy = U < Infinity && L > 0;
+  if (needCopy) copy.set(b.subarray(0, n));
+  if (L > 0) {
+    const c = softRoot(b, n, eps, L, -1, prev, tolFrac * L);
+    if (c < 0) return c;
+  }
+  if (U < Infinity) return softRoot(needCopy ? copy : b, n, eps, U, 1, prev, tolFrac * Math.max(1, U));
+  return 0;
+}
+
+/** Builds S for the current (u, v) with margin delta; null when it would exceed `cap` pairs. */
+function buildActive(pr: Problem, u: Float64Array, v: Float64Array, delta: number, cap: number): Active | null {
+  const { data, m, p } = pr;
+  const rowPtr = new Int32Array(m + 1);
+  let col = new Int32Array(Math.min(cap, 1 << 16));
+  let val = new Float32Array(col.length);
+  let nnz = 0;
+  for (let x = 0; x < m; x++) {
+    const off = x * p;
+    const t = u[x] - delta;
+    for (let y = 0; y < p; y++) {
+      const s = data[off + y];
+      if (s - v[y] > t) {
+        if (nnz === col.length) {
+          if (nnz >= cap) return null;
+          const n2 = Math.min(cap, col.length * 2);
+          const c2 = new Int32Array(n2);
+          c2.set(col);
+          col = c2;
+          const v2 = new Float32Array(n2);
+          v2.set(val);
+          val = v2;
+        }
+        col[nnz] = y;
+        val[nnz++] = s;
+      }
+    }
+    rowPtr[x + 1] = nnz;
+  }
+  const colPtr = new Int32Array(p + 1);
+  for (let j = 0; j < nnz; j++) colPtr[col[j] + 1]++;
+  for (let y = 0; y < p; y++) colPtr[y + 1] += colPtr[y];
+  const fill = colPtr.slice(0, p);
+  const row = new Int32Array(nnz);
+  const valT = new Float32Array(nnz);
+  for (let x = 0; x < m; x++) {
+    for (let j = rowPtr[x]; j < rowPtr[x + 1]; j++) {
+      const q = fill[col[j]]++;
+      row[q] = x;
+      valT[q] = val[j];
+    }
+  }
+  return { nnz, rowPtr, col, val, colPtr, row, valT, uB: Float64Array.from(u), vB: Float64Array.from(v), delta };
+}
+
+/** How far S's guarantee has eroded: the largest drops of u and of v since it was built. */
+function drift(S: Active, u: Float64Array, v: Float64Array): number {
+  let du = 0;
+  for (let x = 0; x < u.length; x++) du = Math.max(du, S.uB[x] - u[x]);
+  let dv = 0;
+  for (let y = 0; y < v.length; y++) dv = Math.max(dv, S.vB[y] - v[y]);
+  return du + dv;
+}
+
+/** Residuals (relative violations) of the soft solution on rows `rows` (all when null) of the full matrix. */
+function residualsDense(pr: Problem, rows: Int32Array | null, u: Float64Array, v: Float64Array, eps: number): { user: number; item: number } {
+  const { data, p } = pr;
+  const nR = rows ? rows.length : pr.m;
+  const colSum = new Float64Array(p);
+  let user = 0;
+  const inv = 1 / eps;
+  for (let i = 0; i < nR; i++) {
+    const x = rows ? rows[i] : i;
+    const off = x * p;
+    const ux = u[x];
+    let s = 0;
+    for (let y = 0; y < p; y++) {
+      const z = (data[off + y] - ux - v[y]) * inv;
+      if (z > -ZCUT) {
+        const q = z > ZCUT ? 1 : 1 / (1 + Math.exp(-z));
+        s += q;
+        colSum[y] += q;
+      }
+    }
+    if (pr.K > 0) user = Math.max(user, (s - pr.K) / pr.K);
+  }
+  return { user: Math.max(0, user), item: itemViolation(colSum, (pr.L * nR) / pr.m, (pr.U * nR) / pr.m) };
+}
+
+function itemViolation(colSum: Float64Array, L: number, U: number): number {
+  let item = 0;
+  for (let y = 0; y < colSum.length; y++) {
+    if (L > 0) item = Math.max(item, (L - colSum[y]) / L);
+    if (U < Infinity && U > 0) item = Math.max(item, (colSum[y] - U) / U);
+  }
+  return Math.max(0, item);
+}
+
+function residualsActive(pr: Problem, S: Active, u: Float64Array, v: Float64Array, eps: number): { user: number; item: number } {
+  const colSum = new Float64Array(pr.p);
+  let user = 0;
+  const inv = 1 / eps;
+  for (let x = 0; x < pr.m; x++) {
+    const ux = u[x];
+    let s = 0;
+    for (let j = S.rowPtr[x]; j < S.rowPtr[x + 1]; j++) {
+      const z = (S.val[j] - ux - v[S.col[j]]) * inv;
+      if (z > -ZCUT) {
+        const q = z > ZCUT ? 1 : 1 / (1 + Math.exp(-z));
+        s += q;
+        colSum[S.col[j]] += q;
+      }
+    }
+    if (pr.K > 0) user = Math.max(user, (s - pr.K) / pr.K);
+  }
+  return { user: Math.max(0, user), item: itemViolation(colSum, pr.L, pr.U) };
+}
+
+/** Scratch arrays sized for the longest row or column. */
+interface Scratch {
+  a: Float64Array;
+  b: Float64Array;
+}
+
+/** u-step on rows `rows` (all when null) of the full matrix: u_x = projected root of row x (eq. 13). */
+function uStepDense(pr: Problem, rows: Int32Array | null, u: Float64Array, v: Float64Array, eps: number, sc: Scratch, tol: number): void {
+  const { data, p } = pr;
+  const nR = rows ? rows.length : pr.m;
+  const a = sc.a;
+  for (let i = 0; i < nR; i++) {
+    const x = rows ? rows[i] : i;
+    const off = x * p;
+    for (let y = 0; y < p; y++) a[y] = data[off + y] - v[y];
+    u[x] = softRoot(a, p, eps, pr.K, 1, u[x], tol * Math.max(1, pr.K));
+  }
+}
+
+/** v-step on rows `rows` (all when null): column roots with targets scaled to the rows used; returns v'. */
+function vStepDense(pr: Problem, rows: Int32Array | null, u: Float64Array, v: Float64Array, eps: number, sc: Scratch, tol: number, out: Float64Array): void {
+  const { m, p } = pr;
+  const T = transposeOf(pr.ws, pr.data, m, p);
+  const nR = rows ? rows.length : m;
+  const L = (pr.L * nR) / m;
+  const U = (pr.U * nR) / m;
+  const b = sc.b;
+  for (let y = 0; y < p; y++) {
+    const base = y * m;
+    if (rows) for (let i = 0; i < nR; i++) b[i] = T[base + rows[i]] - u[rows[i]];
+    else for (let x = 0; x < m; x++) b[x] = T[base + x] - u[x];
+    out[y] = columnShift(b, nR, eps, L, U, v[y], sc.a, tol);
+  }
+}
+
+function uStepActive(pr: Problem, S: Active, u: Float64Array, v: Float64Array, eps: number, sc: Scratch, tol: number): void {
+  const a = sc.a;
+  for (let x = 0; x < pr.m; x++) {
+    const j0 = S.rowPtr[x];
+    const n = S.rowPtr[x + 1] - j0;
+    for (let q = 0; q < n; q++) a[q] = S.val[j0 + q] - v[S.col[j0 + q]];
+    u[x] = softRoot(a, n, eps, pr.K, 1, u[x], tol * Math.max(1, pr.K));
+  }
+}
+
+function vStepActive(pr: Problem, S: Active, u: Float64Array, v: Float64Array, eps: number, sc: Scratch, tol: number): void {
+  const b = sc.b;
+  for (let y = 0; y < pr.p; y++) {
+    const j0 = S.colPtr[y];
+    const n = S.colPtr[y + 1] - j0;
+    for (let q = 0; q < n; q++) b[q] = S.valT[j0 + q] - u[S.row[j0 + q]];
+    v[y] = columnShift(b, n, eps, pr.L, pr.U, v[y], sc.a, tol);
+  }
+}
+
+/**
+ * Hard decisions (raw units): per row the top K of λ − v among positive values; S (when given and still exact for
+ * the row) saves the full-row pass.
+ */
+export function hardDecisions(data: Float32Array, m: number, p: number, K: number, v: Float64Array, S?: ActiveView): Assignment {
+  const key = new Float64Array(p);
+  const scratch = new Float64Array(p);
+  const pick = new Int32Array(p);
+  const indptr = new Int32Array(m + 1);
+  let indices = new Int32Array(Math.max(16, Math.min(m * Math.min(K, p), 1 << 20)));
+  let nnz = 0;
+  for (let x = 0; x < m; x++) {
+    if (nnz + K > indices.length) {
+      const g = new Int32Array(Math.max(indices.length * 2, nnz + K));
+      g.set(indices);
+      indices = g;
+    }
+    let done = false;
+    if (S) {
+      const j0 = S.rowPtr[x];
+      const n = S.rowPtr[x + 1] - j0;
+      const bound = S.bound[x];
+      let above = 0;
+      for (let q = 0; q < n; q++) {
+        key[q] = S.val[j0 + q] - v[S.col[j0 + q]];
+        if (key[q] > bound) above++;
+      }
+      if (above >= K) {
+        const c = topKIndices(key, n, K, Math.max(0, bound), scratch, pick);
+        for (let q = 0; q < c; q++) indices[nnz++] = S.col[j0 + pick[q]];
+        done = true;
+      }
+    }
+    if (!done) {
+      const off = x * p;
+      for (let y = 0; y < p; y++) key[y] = data[off + y] - v[y];
+      const c = topKIndices(key, p, K, 0, scratch, pick);
+      for (let q = 0; q < c; q++) indices[nnz++] = pick[q];
+    }
+    indptr[x + 1] = nnz;
+  }
+  return { nRows: m, nCols: p, indptr, indices: indices.slice(0, nnz) };
+}
+
+/** What hardDecisions needs from S: rows, and per row a bound above which S's top entries are exact. */
+export interface ActiveView {
+  rowPtr: Int32Array;
+  col: Int32Array;
+  val: Float32Array;
+  bound: Float64Array;
+}
+
+function viewOf(S: Active, v: Float64Array): ActiveView {
+  let dv = 0;
+  for (let y = 0; y < v.length; y++) dv = Math.max(dv, S.vB[y] - v[y]);
+  const bound = new Float64Array(S.uB.length);
+  for (let x = 0; x < bound.length; x++) bound[x] = S.uB[x] - S.delta + dv;
+  return { rowPtr: S.rowPtr, col: S.col, val: S.val, bound };
+}
+
+/** Mean over up to 64 evenly spaced rows of the k-th largest score: the scale at which TopK decisions happen. */
+function thresholdScale(data: Float32Array, m: number, p: number, k: number): number {
+  if (k < 1 || k > p || m === 0) return 0;
+  const rows = Math.min(m, 64);
+  const a = new Float64Array(p);
+  let sum = 0;
+  for (let i = 0; i < rows; i++) {
+    const x = Math.floor((i * m) / rows);
+    for (let y = 0; y < p; y++) a[y] = data[x * p + y];
+    sum += kthLargest(a, p, k);
+  }
+  return sum / rows;
+}
+
+/** Normalisation of the scores: max λ (1 for an all-zero matrix). */
+function maxOf(data: Float32Array): number {
+  let mx = 0;
+  for (let i = 0; i < data.length; i++) if (data[i] > mx) mx = data[i];
+  return mx > 0 ? mx : 1;
+}
+
+/** Offline Dual (Algorithm 1 on the given rows) → hard decisions on the same rows. */
+export function solveDual(scores: ScoreSource, s: MatchSettings, opts: DualOptions = {}): MatchSolution {
+  checkSettings(s);
+  const t0 = Date.now();
+  const ws = opts.workspace ?? createDualWorkspace();
+  const data = denseOf(scores);
+  if (ws.data !== data) {
+    ws.data = data;
+    ws.transposed = null;
+    ws.scale = maxOf(data);
+  }
+  const { nRows: m, nCols: p } = scores;
+  const scale = ws.scale;
+  const pr: Problem = { data, m, p, K: s.alpha * p, L: s.beta * m, U: s.betaMax !== undefined ? s.betaMax * m : Infinity, ws };
+  const u = new Float64Array(m);
+  const v = new Float64Array(p);
+  if (opts.warm && opts.warm.u.length === m && opts.warm.v.length === p) {
+    u.set(opts.warm.u);
+    v.set(opts.warm.v);
+  } else if (opts.warm && opts.warm.v.length === p) {
+    v.set(opts.warm.v);
+  }
+  const warm = opts.warm !== undefined && opts.warm.v.length === p;
+  const tau = thresholdScale(data, m, p, Math.ceil(pr.K - 1e-9)) || scale;
+  const epsMin = opts.epsMin !== undefined ? opts.epsMin * scale : 1e-4 * tau;
+  const gamma = opts.gamma ?? 0.5;
+  let eps = Math.max(epsMin, opts.eps0 !== undefined ? opts.eps0 * scale : warm ? 4 * epsMin : tau);
+  const tol = opts.tol ?? 0.01;
+  const rootTol = 1e-3;
+  const batch = Math.min(m, opts.batchRows ?? 512);
+  const batchAbove = tau * (opts.batchUntil ?? 1 / 8);
+  const cap = Math.max(1024, Math.floor((opts.maxActiveShare ?? 0.15) * m * p));
+  const slackFactor = opts.slack ?? 2;
+  let lastDrift = 0;
+  const rng = createRng(opts.seed ?? 1);
+  const sc: Scratch = { a: new Float64Array(Math.max(m, p)), b: new Float64Array(Math.max(m, p)) };
+  const vNew = new Float64Array(p);
+  const residuals = { user: [] as number[], item: [] as number[] };
+  let S: Active | null = null;
+  let iteration = 0;
+  let sweepsAtMin = 0;
+  let levelSweeps = 0;
+  const sweepsPerLevel = opts.sweepsPerLevel ?? 1;
+  const levelTol = opts.levelTol ?? 0.1;
+  const report = (kind: DualIteration['kind'], size: number, r: { user: number; item: number }): void => {
+    residuals.user.push(r.user);
+    residuals.item.push(r.item);
+    opts.onIteration?.({ iteration, eps: eps / scale, kind, size, user: r.user, item: r.item });
+    iteration++;
+  };
+  /** S valid for the current ε (rebuilt when stale or too loose); null when it would be too big. */
+  const ensureActive = (force: boolean): Active | null => {
+    const need = ZCUT * eps;
+    if (S) {
+      const d = drift(S, u, v);
+      if (!force && S.delta - d >= need && S.delta <= 4 * need * (1 + slackFactor) + 2 * slackFactor * lastDrift) return S;
+      lastDrift = d;
+    }
+    S = buildActive(pr, u, v, need + slackFactor * Math.max(need, lastDrift), cap);
+    return S;
+  };
+  /** One exact u- then v-sweep on S; rebuilt and redone when a step moved (u, v) past S's margin. False: S overflowed. */
+  const sparseSweep = (): boolean => {
+    for (let tries = 0; tries < 4; tries++) {
+      const Sa: Active | null = S;
+      if (!Sa) return false;
+      uStepActive(pr, Sa, u, v, eps, sc, rootTol);
+      if (Sa.delta - drift(Sa, u, v) < ZCUT * eps) {
+        if (!ensureActive(true)) return false;
+        continue;
+      }
+      vStepActive(pr, Sa, u, v, eps, sc, rootTol);
+      if (Sa.delta - drift(Sa, u, v) >= ZCUT * eps) return true;
+      if (!ensureActive(true)) return false;
+    }
+    return S !== null;
+  };
+  for (;;) {
+    if (opts.signal?.aborted) throw new Error('aborted');
+    const final = eps <= epsMin * (1 + 1e-9);
+    const sampled = !final && batch < m && eps > batchAbove;
+    const act = !sampled && ensureActive(false) !== null && sparseSweep();
+    const cur = S as Active | null;
+    if (act && cur) {
+      report('sparse', cur.nnz, residualsActive(pr, cur, u, v, eps));
+    } else if (sampled) {
+      const rows = sampleRows(m, batch, rng);
+      uStepDense(pr, rows, u, v, eps, sc, rootTol);
+      vStepDense(pr, rows, u, v, eps, sc, rootTol, vNew);
+      const g = 0.5;
+      for (let y = 0; y < p; y++) v[y] = (1 - g) * v[y] + g * vNew[y];
+      report('batch', batch * p, residualsDense(pr, rows, u, v, eps));
+    } else {
+      uStepDense(pr, null, u, v, eps, sc, rootTol);
+      vStepDense(pr, null, u, v, eps, sc, rootTol, vNew);
+      v.set(vNew);
+      report('dense', m * p, residualsDense(pr, null, u, v, eps));
+    }
+    if (final) {
+      sweepsAtMin++;
+      const r = residuals.user.length - 1;
+      if ((residuals.user[r] <= tol && residuals.item[r] <= tol) || sweepsAtMin >= (opts.maxSweeps ?? 40)) break;
+    } else {
+      levelSweeps++;
+      const r = residuals.user.length - 1;
+      if (sampled || (residuals.user[r] <= levelTol && residuals.item[r] <= levelTol) || levelSweeps >= sweepsPerLevel) {
+        eps = Math.max(epsMin, eps * gamma);
+        levelSweeps = 0;
+      }
+    }
+  }
+  const K = hardK(s, p);
+  const fin = S as Active | null;
+  const assignment = hardDecisions(data, m, p, K, v, fin ? viewOf(fin, v) : undefined);
+  const state: DualState = { u, v, eps: eps / scale };
+  return solutionOf('offline', s, data, assignment, state, residuals, iteration, secondsSince(t0));
+}
+
+/** `n` distinct rows out of m, sorted (a partial Fisher-Yates with the seeded stream). */
+function sampleRows(m: number, n: number, rng: ReturnType<typeof createRng>): Int32Array {
+  const idx = new Int32Array(m);
+  for (let i = 0; i < m; i++) idx[i] = i;
+  for (let i = 0; i < n; i++) {
+    const j = i + rng.int(m - i);
+    const t = idx[i];
+    idx[i] = idx[j];
+    idx[j] = t;
+  }
+  return idx.slice(0, n).sort();
+}

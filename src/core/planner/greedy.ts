@@ -1,0 +1,143 @@
+/**
+ * Greedy offline matching, the reference's two modes (rime metrics/greedy_mtch `assign_mtch`):
+ * - upper bounds (β = 0): walk all pairs in descending score order, assign while the row has capacity
+ *   (K = round(α·items)) and the item has room (β'·rows when betaMax is set, unbounded otherwise);
+ * - lower bounds (β > 0): first a min-exposure pass with budgets small enough that every item can reach its minimum
+ *   (per row min(K, ⌈T/rows⌉), per item min(C, ⌈T/items⌉), T = min(rows·K, C·items), C = round(β·rows)), then a
+ *   top-off pass over the pairs not yet taken with the remaining row capacity (rows stay capped at K; the reference
+ *   leaves rows uncapped when β·rows·items ≥ K·rows, which β ≤ α excludes but for β = α).
+ *
+ * Order: higher score first, equal scores by row-major position (deterministic; rime's argsort is not). The walk
+ * never sorts the whole matrix: it takes the pairs in score bands (a sampled quantile gives each band's floor), skips
+ * pairs whose row or item is already full, and stops when no row or no item has budget left.
+ */
+import type { ScoreSource } from '../models/scores';
+import type { StopSignal } from '../util/abort';
+import { checkSettings, denseOf, hardK, secondsSince, solutionOf, hardResiduals } from './common';
+import { assignmentCounts } from './metrics';
+import type { MatchSettings, MatchSolution } from './types';
+
+export interface GreedyOptions {
+  signal?: StopSignal;
+  /** Pairs per band (default 2^18): larger bands mean fewer passes over the matrix but bigger sorts. */
+  bandSize?: number;
+}
+
+/**
+ * Assigns pairs in descending score order while the row budget k[r] and the item budget c[y] last, skipping pairs
+ * already taken; decrements the budgets and marks `taken`. Returns the number of pairs assigned.
+ */
+export function assignSorted(
+  data: Float32Array,
+  nRows: number,
+  nCols: number,
+  k: Int32Array,
+  c: Int32Array,
+  taken: Uint8Array,
+  bandSize = 1 << 18,
+  signal?: StopSignal,
+): number {
+  let rowsLeft = 0;
+  for (let r = 0; r < nRows; r++) if (k[r] > 0) rowsLeft++;
+  let colsLeft = 0;
+  for (let y = 0; y < nCols; y++) if (c[y] > 0) colsLeft++;
+  const n = nRows * nCols;
+  // A strided sample of the scores, sorted descending, to place band floors.
+  const step = Math.max(1, Math.floor(n / 65536));
+  const sample: number[] = [];
+  for (let i = 0; i < n; i += step) if (data[i] === data[i]) sample.push(data[i]);
+  sample.sort((x, y) => y - x);
+  let hi = Infinity;
+  let used = 0; // sample values at or above hi
+  let assigned = 0;
+  let band = new Int32Array(0);
+  while (rowsLeft > 0 && colsLeft > 0) {
+    if (signal?.aborted) throw new Error('aborted');
+    // Floor of this band: the sample quantile that leaves about bandSize pairs between it and hi.
+    used += Math.max(1, Math.ceil((bandSize / n) * sample.length));
+    const lo = used < sample.length ? sample[used] : -Infinity;
+    let m = 0;
+    for (let r = 0; r < nRows; r++) {
+      if (k[r] <= 0) continue;
+      const off = r * nCols;
+      for (let y = 0; y < nCols; y++) {
+        const s = data[off + y];
+        if (s < hi && s >= lo && c[y] > 0 && taken[off + y] === 0) {
+          if (m === band.length) {
+            const grown = new Int32Array(Math.max(1024, band.length * 2));
+            grown.set(band);
+            band = grown;
+          }
+          band[m++] = off + y;
+        }
+      }
+    }
+    const order = band.subarray(0, m).sort((a, b) => data[b] - data[a] || a - b);
+    for (let q = 0; q < m && rowsLeft > 0 && colsLeft > 0; q++) {
+      const i = order[q];
+      const r = (i / nCols) | 0;
+      const y = i - r * nCols;
+      if (k[r] > 0 && c[y] > 0) {
+        taken[i] = 1;
+        assigned++;
+        if (--k[r] === 0) rowsLeft--;
+        if (--c[y] === 0) colsLeft--;
+      }
+    }
+    if (lo === -Infinity) break;
+    hi = lo;
+  }
+  return assigned;
+}
+
+/** Greedy offline assignment under the settings (see the module comment for the two modes). */
+export function solveGreedy(scores: ScoreSource, s: MatchSettings, opts: GreedyOptions = {}): MatchSolution {
+  checkSettings(s);
+  const t0 = Date.now();
+  const data = denseOf(scores);
+  const { nRows: m, nCols: p } = scores;
+  const K = hardK(s, p);
+  const cMax = s.betaMax !== undefined ? Math.round(s.betaMax * m) : m;
+  const taken = new Uint8Array(m * p);
+  const k = new Int32Array(m);
+  const c = new Int32Array(p);
+  if (s.beta <= 0) {
+    k.fill(K);
+    c.fill(cMax);
+    assignSorted(data, m, p, k, c, taken, opts.bandSize, opts.signal);
+  } else {
+    const C = Math.round(s.beta * m);
+    const total = Math.min(m * K, C * p);
+    const minK = Math.min(K, Math.ceil(total / m));
+    const minC = Math.min(C, Math.ceil(total / p));
+    k.fill(minK);
+    c.fill(minC);
+    assignSorted(data, m, p, k, c, taken, opts.bandSize, opts.signal);
+    // Top-off: remaining capacity per row, room per item up to β' (or unbounded).
+    const load = new Int32Array(m);
+    const expo = new Int32Array(p);
+    for (let r = 0; r < m; r++) {
+      for (let y = 0; y < p; y++) {
+        if (taken[r * p + y]) {
+          load[r]++;
+          expo[y]++;
+        }
+      }
+    }
+    for (let r = 0; r < m; r++) k[r] = Math.max(0, K - load[r]);
+    for (let y = 0; y < p; y++) c[y] = Math.max(0, cMax - expo[y]);
+    assignSorted(data, m, p, k, c, taken, opts.bandSize, opts.signal);
+  }
+  const indptr = new Int32Array(m + 1);
+  const cols: number[] = [];
+  for (let r = 0; r < m; r++) {
+    const off = r * p;
+    for (let y = 0; y < p; y++) if (taken[off + y]) cols.push(y);
+    indptr[r + 1] = cols.length;
+  }
+  const assignment = { nRows: m, nCols: p, indptr, indices: Int32Array.from(cols) };
+  const counts = assignmentCounts(assignment);
+  const res = hardResiduals(assignment, s, counts.userLoad, counts.itemExposure);
+  const state = { u: new Float64Array(m), v: new Float64Array(p), eps: 0 };
+  return solutionOf('greedy', s, data, assignment, state, { user: [res.user], item: [res.item] }, 1, secondsSince(t0));
+}

@@ -1,0 +1,10 @@
+/**
+ * The planner's public API (issue 4): greedy, offline and online Dual, metrics, sweeps. Consumers import from here.
+ */
+export type * from './types';
+export { solveGreedy, type GreedyOptions } from './greedy';
+export { solveDual, createDualWorkspace, type DualOptions, type DualIteration, type DualWorkspace } from './dual';
+export { solveOnline, type OnlineOptions } from './online';
+export { evaluateMatch, assignmentCounts } from './metrics';
+export { sweepBeta, sweepAlpha, solveMode, type SweepOptions } from './sweep';
+export { settingsProblem, hardK } from './common';

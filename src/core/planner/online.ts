@@ -1,0 +1,48 @@
+/**
+ * Online Dual (paper section 4, Algorithm 1's "Ensure" line, appendix F): v is calibrated on validation user states
+ * (a draw from the user-state distribution, appendix C.2), then every test row is decided alone, in real time, by
+ * TopK{λ_xy − v_y : y} (the top round(α·n_items) among positive values). Nothing about the test rows as a set is
+ * looked at: exposures on the test rows are whatever v delivers (Figure S7's "delivered").
+ */
+import type { ScoreSource } from '../models/scores';
+import { checkSettings, denseOf, hardK, secondsSince, solutionOf } from './common';
+import { hardDecisions, solveDual, type DualOptions } from './dual';
+import type { MatchSettings, MatchSolution } from './types';
+
+export type OnlineOptions = DualOptions;
+
+/**
+ * Calibrates v on `valid` (warm-started from opts.warm's v when given) and decides each row of `test` by
+ * TopK{λ − v}. The returned u is eq. 14's per-row threshold on the test rows: the best λ − v left out, projected
+ * to ≥ 0; residuals and iterations are the calibration's.
+ */
+export function solveOnline(valid: ScoreSource, test: ScoreSource, s: MatchSettings, opts: OnlineOptions = {}): MatchSolution {
+  checkSettings(s);
+  if (valid.nCols !== test.nCols) throw new RangeError(`solveOnline: validation has ${valid.nCols} items, test ${test.nCols}`);
+  const t0 = Date.now();
+  const warm = opts.warm ? { u: new Float64Array(0), v: opts.warm.v, eps: opts.warm.eps } : undefined;
+  const cal = solveDual(valid, s, { ...opts, warm });
+  const data = denseOf(test);
+  const { nRows: m, nCols: p } = test;
+  const v = cal.state.v;
+  const assignment = decideOnline(data, m, p, hardK(s, p), v);
+  const u = new Float64Array(m);
+  for (let x = 0; x < m; x++) {
+    const off = x * p;
+    let q = assignment.indptr[x];
+    let best = 0;
+    for (let y = 0; y < p; y++) {
+      if (q < assignment.indptr[x + 1] && assignment.indices[q] === y) {
+        q++;
+        continue;
+      }
+      const key = data[off + y] - v[y];
+      if (key > best) best = key;
+    }
+    u[x] = best;
+  }
+  return solutionOf('online', s, data, assignment, { u, v, eps: cal.state.eps }, cal.residuals, cal.iterations, secondsSince(t0));
+}
+
+/** Each row alone: the top K of λ − v among positive values (ties to the lower item index). */
+export const decideOnline = (data: Float32Array, m: number, p: number, K: number, v: Float64Array) => hardDecisions(data, m, p, K, v);
