@@ -69,6 +69,26 @@ export function setRole(role: keyof Columns, column: number): void {
   patch('dataset', { preview: { ...p, readAs: { ...p.readAs, columns } } });
 }
 
+/**
+ * Re-reads the preview with the delimiter or header the user chose (the file's first 64 KiB, split again); the roles
+ * are detected afresh for the new split.
+ */
+export async function setFormat(format: { delimiter?: string; header?: boolean }): Promise<void> {
+  const p = useStore.getState().dataset.preview;
+  const file = previewFile;
+  if (!p || !file) return;
+  const opts = { delimiter: format.delimiter ?? p.readAs.delimiter, header: format.header ?? p.readAs.header };
+  let sniff: Sniff;
+  try {
+    sniff = await dataClient().call<Sniff>((api) => api.sniff(file, opts));
+  } catch (e) {
+    patch('dataset', { error: `${file.name}: ${message(e)}` });
+    return;
+  }
+  if (previewFile !== file) return;
+  patch('dataset', { preview: { fileName: file.name, sniff, readAs: { columns: sniff.columns, delimiter: sniff.delimiter, header: sniff.header !== null } } });
+}
+
 /** Loads the previewed file with the roles shown. */
 export async function loadPreviewed(): Promise<void> {
   const p = useStore.getState().dataset.preview;

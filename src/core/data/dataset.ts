@@ -11,7 +11,8 @@ import type { Dataset } from './types';
 export type EventColumnsIn = Pick<Dataset, 'userIds' | 'itemIds' | 'user' | 'item' | 'time' | 'value'>;
 
 /**
- * Counting sort by user (stable: file order within a user), then each user's events sorted by time, stable, only
+ * Counting sort by user (stable: file order within a user; skipped when the events are already grouped by user, as
+ * in MovieLens files), then each user's events sorted by time, stable, only
  * where they are not already in order (logs are mostly written in time order, so this is usually one check per
  * user). O(events) plus the sorts of unsorted users. The result owns new arrays of exactly `events` length.
  */
@@ -22,20 +23,23 @@ export function buildDataset(c: EventColumnsIn): Dataset {
   const userOffsets = new Int32Array(nUsers + 1);
   for (let e = 0; e < n; e++) userOffsets[c.user[e] + 1]++;
   for (let u = 0; u < nUsers; u++) userOffsets[u + 1] += userOffsets[u];
-  const fill = userOffsets.slice(0, nUsers);
-  const user = new Int32Array(n);
-  const item = new Int32Array(n);
-  const time = new Float64Array(n);
-  const value = c.value ? new Float32Array(n) : undefined;
   const itemCounts = new Int32Array(nItems);
-  for (let e = 0; e < n; e++) {
-    const u = c.user[e];
-    const k = fill[u]++;
-    user[k] = u;
-    item[k] = c.item[e];
-    time[k] = c.time[e];
-    if (value) value[k] = c.value![e];
-    itemCounts[c.item[e]]++;
+  let byUser = true;
+  for (let e = 1; e < n && byUser; e++) byUser = c.user[e] >= c.user[e - 1];
+  let user: Int32Array, item: Int32Array, time: Float64Array, value: Float32Array | undefined;
+  if (byUser) {
+    // Already grouped by user in first-seen order (MovieLens files are): the arrays are copied as they are.
+    user = c.user.slice();
+    item = c.item.slice();
+    time = c.time.slice();
+    value = c.value?.slice();
+    for (let e = 0; e < n; e++) itemCounts[item[e]]++;
+  } else {
+    user = new Int32Array(n);
+    item = new Int32Array(n);
+    time = new Float64Array(n);
+    value = c.value ? new Float32Array(n) : undefined;
+    scatterByUser(c, userOffsets, user, item, time, value, itemCounts);
   }
   for (let u = 0; u < nUsers; u++) {
     const a = userOffsets[u];
@@ -49,6 +53,20 @@ export function buildDataset(c: EventColumnsIn): Dataset {
     if (!sorted) sortSlice(a, b, item, time, value);
   }
   return { userIds: c.userIds, itemIds: c.itemIds, user, item, time, value, userOffsets, itemCounts, nUsers, nItems };
+}
+
+/** Counting sort by user: event e goes to the next free slot of its user (file order kept within a user). */
+function scatterByUser(c: EventColumnsIn, userOffsets: Int32Array, user: Int32Array, item: Int32Array, time: Float64Array, value: Float32Array | undefined, itemCounts: Int32Array): void {
+  const fill = userOffsets.slice(0, userOffsets.length - 1);
+  for (let e = 0; e < c.user.length; e++) {
+    const u = c.user[e];
+    const k = fill[u]++;
+    user[k] = u;
+    item[k] = c.item[e];
+    time[k] = c.time[e];
+    if (value) value[k] = c.value![e];
+    itemCounts[c.item[e]]++;
+  }
 }
 
 /** Sorts events [a, b) by time, stable (ties keep their order), permuting item and value alike. */

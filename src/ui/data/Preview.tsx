@@ -1,6 +1,9 @@
-/** The chosen file's first lines with a role select above each column; changing a role and pressing Load re-reads it. */
+/**
+ * The chosen file's first lines with a role select above each column, and the delimiter and header as detected;
+ * changing the delimiter or header re-splits the preview, changing a role and pressing Load re-reads the file.
+ */
 import type { Columns } from '../../bridge/data';
-import { loadPreviewed, setRole } from '../../state/dataset';
+import { loadPreviewed, setFormat, setRole } from '../../state/dataset';
 import { useStore } from '../../state/store';
 
 const ROLES: { role: keyof Columns | 'none'; label: string }[] = [
@@ -8,7 +11,17 @@ const ROLES: { role: keyof Columns | 'none'; label: string }[] = [
   { role: 'user', label: 'user' },
   { role: 'item', label: 'item' },
   { role: 'value', label: 'rating / value' },
-  { role: 'time', label: 'time (unix s)' },
+  { role: 'time', label: 'time (unix s / ms / ISO date)' },
+  { role: 'eventType', label: 'event type (not used)' },
+];
+
+/** The delimiters the ingest reads (core/data/ingest DELIMITERS), with names for the select. */
+const DELIMS: { d: string; label: string }[] = [
+  { d: ',', label: 'comma' },
+  { d: '\t', label: 'tab' },
+  { d: ';', label: 'semicolon' },
+  { d: '|', label: 'pipe' },
+  { d: '::', label: ':: (MovieLens .dat)' },
 ];
 
 export function Preview() {
@@ -17,13 +30,33 @@ export function Preview() {
   if (!p) return null;
   const nCols = Math.max(p.sniff.header?.length ?? 0, ...p.sniff.rows.map((r) => r.length));
   const roleOf = (j: number) => (Object.keys(p.readAs.columns) as (keyof Columns)[]).find((k) => p.readAs.columns[k] === j) ?? 'none';
-  const delim = p.sniff.delimiter === '\t' ? 'tab' : `"${p.sniff.delimiter}"`;
+  const delim = DELIMS.find((x) => x.d === p.sniff.delimiter)?.label ?? `"${p.sniff.delimiter}"`;
   return (
     <details className="preview" data-testid="data.preview" key={p.fileName} open={p.sniff.confident ? undefined : true}>
       <summary>
         {p.fileName}: first lines, separated by {delim}
         {p.sniff.header ? ', with a header' : ', no header'}
       </summary>
+      <div className="row preview-format">
+        <label>
+          separated by{' '}
+          <select data-testid="data.preview.delimiter" value={p.readAs.delimiter} disabled={busy} onChange={(e) => void setFormat({ delimiter: e.currentTarget.value })}>
+            {DELIMS.map((x) => (
+              <option key={x.d} value={x.d}>
+                {x.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <input type="checkbox" data-testid="data.preview.header" checked={p.readAs.header} disabled={busy} onChange={(e) => void setFormat({ header: e.currentTarget.checked })} /> first
+          line is a header
+        </label>
+        <span>
+          {p.sniff.encoding === 'latin1' ? 'Latin-1' : 'UTF-8'}
+          {p.sniff.bom ? ' (BOM)' : ''}
+        </span>
+      </div>
       <div className="preview-scroll">
         <table>
           <thead>

@@ -214,120 +214,134 @@ export class Ingest {
     const end = buf.length;
     const start = pos;
     const fast = this.fastOk;
+    this.high = false;
     while (pos < end) {
       if (fast) {
-        const f = this.fastRecord(buf, pos, end);
-        if (f >= 0) {
-          pos = f;
-          continue;
-        }
+        pos = this.fastRun(buf, pos, end);
+        if (pos >= end) break;
       }
       const next = sc.next(buf, pos, end, final);
       if (next < 0) break;
+      if (!this.high && hasHighByte(buf, pos, next)) this.high = true;
       this.record(buf, pos, sc);
       this.line += sc.lines;
       pos = next;
     }
     // The processed bytes end on a line end, so a UTF-8 check of them alone is exact; one invalid sequence anywhere
     // makes the whole file Latin-1 (ids are decoded only at the end, in the final encoding).
-    if (this.encoding === 'utf-8' && hasHighByte(buf, start, pos) && !isUtf8(buf.subarray(start, pos))) this.encoding = 'latin1';
+    if (this.encoding === 'utf-8' && this.high && !isUtf8(buf.subarray(start, pos))) this.encoding = 'latin1';
     return pos < end ? buf.slice(pos) : new Uint8Array(0);
   }
 
-  /** True when fastRecord may be tried: a one-byte delimiter and distinct user, item and time columns. */
+  /** Some byte ≥ 0x80 in the records read from the current buffer (then its UTF-8 validity is checked). */
+  private high = false;
+  /** True when fastRun may be tried: a one-byte delimiter and distinct user, item and time columns. */
   private fastOk = false;
   private d0 = 44;
 
   /**
-   * The fused fast path for the common row: one byte pass that splits the fields and parses the numbers on the way
-   * (canonical decimal ids, decimal time and value), then stores the event. Any other shape (quotes, spaces, text
-   * ids, CR, the wrong field count, a header still to read, the chunk's end) returns −1 and the record is re-read by
-   * the general path, which gives the same result for every row this path accepts.
+   * The fused fast path for the common row: one byte pass per record that splits the fields and parses the numbers
+   * on the way (canonical decimal ids, decimal time and value), then stores the event; it runs record after record
+   * from `pos` and returns where it stopped. It stops at any other shape (quotes, spaces, text ids, CR, the wrong
+   * field count, a header still to read) and at the chunk's unfinished last record: the general path then reads that
+   * record, and gives the same result for every row this path accepts.
    */
-  private fastRecord(b: Uint8Array, pos: number, end: number): number {
-    if (this.headerPending || this.expected === 0) return -1;
+  private fastRun(b: Uint8Array, pos: number, end: number): number {
+    if (this.headerPending || this.expected === 0) return pos;
     const d0 = this.d0;
     const c = this.columns;
     const uc = c.user;
     const ic = c.item;
     const tc = c.time;
     const vc = c.value;
-    let uv = 0;
-    let uS = 0;
-    let uE = 0;
-    let iv = 0;
-    let iS = 0;
-    let iE = 0;
-    let tv = 0;
-    let vv = NaN;
-    let j = 0;
-    let i = pos;
-    for (;;) {
-      const s = i;
-      let v = 0;
-      let f = 0;
-      let scale = 1;
-      let dot = -1;
-      let ch: number;
-      for (;;) {
-        if (i >= end) return -1;
-        ch = b[i];
-        const d = ch - 48;
-        if (d >= 0 && d <= 9) {
-          if (dot < 0) v = v * 10 + d;
-          else {
-            f = f * 10 + d;
-            scale *= 10;
-          }
-          i++;
-        } else if (ch === 46 && dot < 0) {
-          dot = i;
-          i++;
-        } else break;
-      }
-      const len = i - s;
-      if (ch !== d0 && ch !== 10) {
-        // Text in this field: fine in a column with no role, else the general path reads the row.
-        if (j === uc || j === ic || j === tc || j === vc) return -1;
-        for (;;) {
-          if (i >= end) return -1;
-          ch = b[i];
-          if (ch === d0 || ch === 10) break;
-          if (ch === 34 || ch === 13) return -1;
-          i++;
-        }
-      } else if (j === uc) {
-        if (dot >= 0 || len === 0 || len > 7 || (len > 1 && b[s] === 48)) return -1;
-        uv = v;
-        uS = s;
-        uE = i;
-      } else if (j === ic) {
-        if (dot >= 0 || len === 0 || len > 7 || (len > 1 && b[s] === 48)) return -1;
-        iv = v;
-        iS = s;
-        iE = i;
-      } else if (j === tc) {
-        if (len === 0 || len > 15 || dot === s || dot === i - 1) return -1;
-        tv = dot < 0 ? v : v + f / scale;
-      } else if (j === vc) {
-        if (len === 0 || len > 15 || dot === s || dot === i - 1) return -1;
-        vv = dot < 0 ? v : v + f / scale;
-      }
-      j++;
-      if (ch === 10) break;
-      i++;
-    }
-    if (j !== this.expected || j < this.need) return -1;
+    const expected = this.expected;
+    const users = this.users;
+    const items = this.items;
     const ev = this.ev!;
-    if (ev.n === ev.cap) ev.grow();
-    const n = ev.n++;
-    ev.user[n] = this.users.indexNumeric(uv, b, uS, uE);
-    ev.item[n] = this.items.indexNumeric(iv, b, iS, iE);
-    ev.time[n] = tv >= MS_THRESHOLD ? tv / 1000 : tv;
-    if (ev.value) ev.value[n] = vv;
-    this.rows++;
-    this.line++;
-    return i + 1;
+    let rows = 0;
+    // OR of the bytes of skipped text fields (role fields here are ASCII digits by construction).
+    let high = 0;
+    records: for (;;) {
+      let uv = 0;
+      let uS = 0;
+      let uE = 0;
+      let iv = 0;
+      let iS = 0;
+      let iE = 0;
+      let tv = 0;
+      let vv = NaN;
+      let j = 0;
+      let i = pos;
+      for (;;) {
+        const s = i;
+        let v = 0;
+        let f = 0;
+        let scale = 1;
+        let dot = -1;
+        let ch: number;
+        for (;;) {
+          if (i >= end) break records;
+          ch = b[i];
+          const d = ch - 48;
+          if (d >= 0 && d <= 9) {
+            if (dot < 0) v = v * 10 + d;
+            else {
+              f = f * 10 + d;
+              scale *= 10;
+            }
+            i++;
+          } else if (ch === 46 && dot < 0) {
+            dot = i;
+            i++;
+          } else break;
+        }
+        const len = i - s;
+        if (ch !== d0 && ch !== 10) {
+          // Text in this field: fine in a column with no role, else the general path reads the row.
+          if (j === uc || j === ic || j === tc || j === vc) break records;
+          for (;;) {
+            if (i >= end) break records;
+            ch = b[i];
+            if (ch === d0 || ch === 10) break;
+            if (ch === 34 || ch === 13) break records;
+            high |= ch;
+            i++;
+          }
+        } else if (j === uc) {
+          if (dot >= 0 || len === 0 || len > 7 || (len > 1 && b[s] === 48)) break records;
+          uv = v;
+          uS = s;
+          uE = i;
+        } else if (j === ic) {
+          if (dot >= 0 || len === 0 || len > 7 || (len > 1 && b[s] === 48)) break records;
+          iv = v;
+          iS = s;
+          iE = i;
+        } else if (j === tc) {
+          if (len === 0 || len > 15 || dot === s || dot === i - 1) break records;
+          tv = dot < 0 ? v : v + f / scale;
+        } else if (j === vc) {
+          if (len === 0 || len > 15 || dot === s || dot === i - 1) break records;
+          vv = dot < 0 ? v : v + f / scale;
+        }
+        j++;
+        if (ch === 10) break;
+        i++;
+      }
+      if (j !== expected || j < this.need) break;
+      if (ev.n === ev.cap) ev.grow();
+      const n = ev.n++;
+      ev.user[n] = users.indexNumeric(uv, b, uS, uE);
+      ev.item[n] = items.indexNumeric(iv, b, iS, iE);
+      ev.time[n] = tv >= MS_THRESHOLD ? tv / 1000 : tv;
+      if (ev.value) ev.value[n] = vv;
+      rows++;
+      pos = i + 1;
+    }
+    this.rows += rows;
+    this.line += rows;
+    if (high & 0x80) this.high = true;
+    return pos;
   }
 
   /** One record (its fields are in the scanner): header, blank line, event or skipped row. */
