@@ -63,9 +63,11 @@ export interface DualOptions {
   batchUntil?: number;
   /** Seed of the batch sampling (the Unif(−1, 0) init of Algorithm 1 is replaced by v = 0: deterministic, feasible). */
   seed?: number;
-  /** Most alternating sweeps per intermediate ε (fewer once both violations are ≤ levelTol); default 1. */
+  /** Most alternating sweeps per intermediate ε (fewer once both violations are ≤ levelTol, default 0.1); default 10. */
   sweepsPerLevel?: number;
   levelTol?: number;
+  /** Over-relaxation of the v-step, v ← v' + ω(v' − v) keeping v's sign; default 0.5 (fewer sweeps on skewed scores). */
+  overRelax?: number;
   /** Most alternating sweeps at the final ε; default 40. */
   maxSweeps?: number;
   /** Stop the final sweeps when both relative violations are ≤ tol; default 0.01. */
@@ -425,12 +427,14 @@ export function solveDual(scores: ScoreSource, s: MatchSettings, opts: DualOptio
   const rng = createRng(opts.seed ?? 1);
   const sc: Scratch = { a: new Float64Array(Math.max(m, p)), b: new Float64Array(Math.max(m, p)) };
   const vNew = new Float64Array(p);
+  const vOld = new Float64Array(p);
+  const omega = opts.overRelax ?? 0.5;
   const residuals = { user: [] as number[], item: [] as number[] };
   let S: Active | null = null;
   let iteration = 0;
   let sweepsAtMin = 0;
   let levelSweeps = 0;
-  const sweepsPerLevel = opts.sweepsPerLevel ?? 1;
+  const sweepsPerLevel = opts.sweepsPerLevel ?? 10;
   const levelTol = opts.levelTol ?? 0.1;
   const report = (kind: DualIteration['kind'], size: number, r: { user: number; item: number }): void => {
     residuals.user.push(r.user);
@@ -459,7 +463,9 @@ export function solveDual(scores: ScoreSource, s: MatchSettings, opts: DualOptio
         if (!ensureActive(true)) return false;
         continue;
       }
+      vOld.set(v);
       vStepActive(pr, Sa, u, v, eps, sc, rootTol);
+      relax(v, vOld, omega);
       if (Sa.delta - drift(Sa, u, v) >= ZCUT * eps) return true;
       if (!ensureActive(true)) return false;
     }
@@ -483,7 +489,9 @@ export function solveDual(scores: ScoreSource, s: MatchSettings, opts: DualOptio
     } else {
       uStepDense(pr, null, u, v, eps, sc, rootTol);
       vStepDense(pr, null, u, v, eps, sc, rootTol, vNew);
+      vOld.set(v);
       v.set(vNew);
+      relax(v, vOld, omega);
       report('dense', m * p, residualsDense(pr, null, u, v, eps));
     }
     if (final) {
@@ -504,6 +512,15 @@ export function solveDual(scores: ScoreSource, s: MatchSettings, opts: DualOptio
   const assignment = hardDecisions(data, m, p, K, v, fin ? viewOf(fin, v) : undefined);
   const state: DualState = { u, v, eps: eps / scale };
   return solutionOf('offline', s, data, assignment, state, residuals, iteration, secondsSince(t0));
+}
+
+/** v ← v' + ω(v' − v_old), keeping the sign the constraint gave v'. */
+function relax(v: Float64Array, vOld: Float64Array, omega: number): void {
+  if (omega === 0) return;
+  for (let y = 0; y < v.length; y++) {
+    const n = v[y] + omega * (v[y] - vOld[y]);
+    v[y] = v[y] < 0 ? Math.min(n, 0) : v[y] > 0 ? Math.max(n, 0) : 0;
+  }
 }
 
 /** `n` distinct rows out of m, sorted (a partial Fisher-Yates with the seeded stream). */

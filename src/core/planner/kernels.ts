@@ -106,3 +106,10 @@ export function softRoot(a: Float64Array, n: number, eps: number, target: number
   }
   return t;
 }
+
+/** Eq. 12 over a dense rows × cols matrix: π_xy = sigmoid((λ_xy − u_x − v_y)/ε), row-major. */
+export function softAssignment(lambda: ArrayLike<number>, rows: number, cols: number, u: ArrayLike<number>, v: ArrayLike<number>, eps: number): Float64Array {
+  const pi = new Float64Array(rows * cols);
+  for (let x = 0; x < rows; x++) for (let y = 0; y < cols; y++) pi[x * cols + y] = sig((lambda[x * cols + y] - u[x] - v[y]) / eps);
+  return pi;
+}
