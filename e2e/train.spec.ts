@@ -22,6 +22,8 @@ test('train: synthetic results without a click, MovieLens with RNN and RNN-Hawke
   // Upload MovieLens: older results go; train a small configuration.
   await app.uploadAndWait(`${ML}/ratings.csv`, 'ratings.csv');
   await expect(page.getByTestId('results.empty')).toBeVisible();
+  // MovieLens users join over years: the split by user (what the page suggests for this data) tests every kind of user.
+  await page.getByTestId('train.split.kind').selectOption('user');
   await app.chooseModels(['Pop', 'Hawkes', 'RNN', 'RNN-Hawkes']);
   await app.setHyper({ epochs: '1', hidden: '8', layers: '1', maxLen: '32', backend: 'wasm' });
   await page.getByTestId('train.start').click();
@@ -31,6 +33,8 @@ test('train: synthetic results without a click, MovieLens with RNN and RNN-Hawke
   expect((await app.resultModels('item_rec')).sort()).toEqual(['Hawkes', 'Pop', 'RNN', 'RNN-Hawkes']);
   await expect(page.getByTestId('train.loss').locator('svg.main-svg').first()).toBeVisible();
   await page.screenshot({ path: 'test-results/train-02-movielens-trained.png', fullPage: true });
+  await page.locator('#train').screenshot({ path: 'test-results/train-02a-train-section.png' });
+  await page.locator('#results').screenshot({ path: 'test-results/train-02b-results-section.png' });
 
   // Sorting by a column reorders the rows (recall descending is the default; click model → alphabetical).
   await app.resultsTable('user_rec').getByRole('button', { name: 'model' }).click();

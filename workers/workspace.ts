@@ -46,6 +46,19 @@ export interface WorkspaceStore {
 export const WORKSPACE_DB = 'rimw-workspace';
 export const WORKSPACE_STORE = 'workspace';
 
+/**
+ * The saved dataset's source name, or null: a small read the page makes at start (no worker needed) to decide
+ * between restoring and generating the synthetic world. Any failure (no IndexedDB, private mode) reads as null.
+ */
+export async function savedWorkspaceSource(dbName = WORKSPACE_DB, storeName = WORKSPACE_STORE): Promise<string | null> {
+  try {
+    const v = await get<unknown>('meta', createStore(dbName, storeName));
+    return isObj(v) && typeof v.source === 'string' ? v.source : null;
+  } catch {
+    return null;
+  }
+}
+
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
 /** Only values of the shape this build writes are handed back (an older build's entry reads as nothing saved). */
@@ -66,7 +79,10 @@ export function createWorkspaceStore(dbName = WORKSPACE_DB, storeName = WORKSPAC
   let store: UseStore | null = null;
   const db = () => (store ??= createStore(dbName, storeName));
   return {
-    saveData: (d) => set('data', d, db()),
+    async saveData(d) {
+      await set('data', d, db());
+      await set('meta', { source: d.source, savedAt: d.savedAt }, db());
+    },
     async loadData() {
       const v = await get<unknown>('data', db());
       return isData(v) ? v : undefined;

@@ -3,15 +3,17 @@
  * The dataset moves from the data worker to the run worker by transfer (through the page, never cloned twice).
  */
 import * as Comlink from 'comlink';
-import type { RunApi } from '../../workers/run.api';
+import type { Restored, RunApi } from '../../workers/run.api';
 import type { PlannerInput } from '../core/planner/types';
 import type { Dataset } from '../core/data/types';
 import { createWorkerClient, type WorkerClient } from './client';
 import { dataClient } from './data';
+import { savedWorkspaceSource } from '../../workers/workspace';
+
+/** The source name of the workspace saved in this browser, or null (read in the page, no worker started). */
+export const savedSource = (): Promise<string | null> => savedWorkspaceSource();
 
 export type { RunProgress, ModelRow, ExploreResult, ExploreRow } from '../../workers/run.api';
-import type { ExperimentResult } from '../core/pipeline/run';
-import type { RunConfig } from '../core/pipeline/config';
 import type { Result } from '../core/util/result';
 import type { DataSummary } from '../../workers/data.api';
 
@@ -48,16 +50,14 @@ export async function sendDatasetToRunWorker(source: string, signal?: AbortSigna
   return true;
 }
 
-/**
- * Brings back the workspace saved in IndexedDB: the run worker reads it (dataset and last run) and the dataset is
- * handed on to the data worker by transfer. Null when nothing was saved.
- */
-export async function restoreSavedWorkspace(): Promise<{ source: string; summary: Result<DataSummary>; run: { config: RunConfig; result: ExperimentResult } | null } | null> {
-  const r = await runClient().call((api) => api.restore());
-  if (!r) return null;
-  const d = r.dataset;
-  const summary = await dataClient().call<Result<DataSummary>>((api) => api.adopt(Comlink.transfer(d, buffers(d)), r.source));
-  return { source: r.source, summary, run: r.run };
+/** Reads the workspace saved in IndexedDB back into the run worker: its dataset (a copy for the page) and last run. */
+export function restoreSavedWorkspace(): Promise<Restored | null> {
+  return runClient().call((api) => api.restore());
+}
+
+/** Hands a dataset (the restored copy) to the data worker by transfer, as its current data. */
+export function adoptInDataWorker(d: Dataset, source: string): Promise<Result<DataSummary>> {
+  return dataClient().call<Result<DataSummary>>((api) => api.adopt(Comlink.transfer(d, buffers(d)), source));
 }
 
 /**

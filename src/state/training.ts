@@ -11,7 +11,7 @@ import type { Result } from '../core/util/result';
 import type { SplitSummary } from '../../workers/data.api';
 import { BridgeError } from '../bridge/client';
 import { dataClient } from '../bridge/data';
-import { onRunWorkerRestart, proxy, restoreSavedWorkspace, runClient, sendDatasetToRunWorker, type ExploreResult, type ModelRow, type RunProgress } from '../bridge/run';
+import { adoptInDataWorker, onRunWorkerRestart, proxy, restoreSavedWorkspace, runClient, savedSource, sendDatasetToRunWorker, type ExploreResult, type ModelRow, type RunProgress } from '../bridge/run';
 import { patch, useStore, type AppState } from './store';
 
 type AppStateBackendPref = AppState['training']['backendPref'];
@@ -262,21 +262,30 @@ export function explore(model: string, item: string): Promise<Result<ExploreResu
  * the synthetic world when nothing was saved or it cannot be read.
  */
 export async function restoreOrSynthetic(): Promise<void> {
+  // The user may choose a file while this runs: then their data wins and nothing here overwrites it.
+  const untouched = () => {
+    const d = useStore.getState().dataset;
+    return d.summary === null && d.preview === null;
+  };
   try {
-    patch('dataset', { status: 'busy', activity: 'Restoring your saved workspace…' });
-    const r = await restoreSavedWorkspace();
-    if (r && r.summary.ok) {
-      sentSource = r.source;
-      // Results first, so the data subscription sees them as belonging to this data (no auto-run, no clearing).
-      if (r.run) showResult(r.run.result, r.run.config, r.source);
-      patch('dataset', { status: 'ready', summary: r.summary.data, activity: '' });
-      return;
+    if ((await savedSource()) !== null && untouched()) {
+      patch('dataset', { status: 'busy', activity: 'Restoring your saved workspace…' });
+      const r = await restoreSavedWorkspace();
+      const summary = r && untouched() ? await adoptInDataWorker(r.dataset, r.source) : null;
+      if (r && summary?.ok && untouched()) {
+        sentSource = r.source;
+        // Results first, so the data subscription sees them as belonging to this data (no auto-run, no clearing).
+        if (r.run) showResult(r.run.result, r.run.config, r.source);
+        patch('dataset', { status: 'ready', summary: summary.data, activity: '' });
+        return;
+      }
+      patch('dataset', { activity: '' });
     }
   } catch (e) {
+    patch('dataset', { activity: '' });
     patch('training', { error: `The saved workspace could not be read (${message(e)}); starting on the synthetic world.` });
   }
-  patch('dataset', { activity: '' });
-  await loadSynthetic('small', 1);
+  if (untouched()) await loadSynthetic('small', 1);
 }
 
 /** Start over: stops any run, clears the saved workspace and trained models, back to the synthetic world. */
