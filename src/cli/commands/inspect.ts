@@ -2,7 +2,7 @@
  * `rimw inspect FILE [--items META] [--json]`: reads an interaction log with the app's ingest (core/data/ingest,
  * streamed from disk) and prints how it was read (format, roles, skipped rows with their lines) and the summary.
  */
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import type { CliCommand } from '../command';
 import { parseArgs } from '../command';
 import { Ingest, parseItemMeta, SKIP_REASONS, type IngestReport, type IngestResult, type ItemMetaMap } from '../../core/data/ingest/index';
@@ -23,8 +23,9 @@ const CHUNK = 1 << 20;
 
 /** Streams FILE from disk through the shared ingest; a read error (missing file) is a refusal naming the file. */
 export async function readInteractionFile(file: string): Promise<IngestResult | { ok: false; code: 'bad-file'; reason: string; report?: undefined }> {
-  const ingest = new Ingest();
+  let ingest: Ingest;
   try {
+    ingest = new Ingest(undefined, { sizeHint: statSync(file).size });
     for await (const chunk of createReadStream(file, { highWaterMark: CHUNK })) ingest.push(chunk as Uint8Array);
   } catch (e) {
     return { ok: false, code: 'bad-file', reason: `${file}: ${(e as Error).message}` };
