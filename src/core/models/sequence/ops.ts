@@ -40,7 +40,10 @@ export function mm(a: tf.Tensor, b: tf.Tensor2D): tf.Tensor {
       gradFunc: (dy: tf.Tensor, [xs, ws]: tf.Tensor[]) => {
         const dy2 = tf.reshape(dy, [-1, n]) as tf.Tensor2D;
         const dx = tf.reshape(tf.matMul(dy2, tf.transpose(ws as tf.Tensor2D)), xs.shape);
-        const dw = tf.matMul(tf.transpose(tf.reshape(xs, [-1, k]) as tf.Tensor2D), dy2);
+        // dw = xᵀ dy, or (dyᵀ x)ᵀ when n > k: XNNPACK repacks the right operand on every call, so the long [M, ·]
+        // operand on the right should be the narrower one (measured on [8192, 128] × [8192, 384]: 2.5× faster).
+        const x2 = tf.reshape(xs, [-1, k]) as tf.Tensor2D;
+        const dw = n > k ? tf.transpose(tf.matMul(tf.transpose(dy2), x2)) : tf.matMul(tf.transpose(x2), dy2);
         return [dx, dw];
       },
     };
@@ -73,14 +76,23 @@ export function decoderLoss(h: tf.Tensor2D, emb: tf.Tensor2D, bias: tf.Tensor1D,
       const [l, dh, de, db] = tf.tidy(() => {
         const hc = tf.slice(hh, [r0, 0], [rows, -1]) as tf.Tensor2D;
         const logits = tf.add(tf.matMul(hc, eT), b);
-        const lse = tf.logSumExp(logits, 1);
-        const onehot = tf.oneHot(tf.tensor1d(tChunk, 'int32'), V);
-        const picked = tf.sum(tf.mul(logits, onehot), 1);
+        // One exp over the [rows, V] logits: softmax = exp(logits − max) / Z and lse = max + log Z.
+        const m = tf.max(logits, 1, true);
+        const ex = tf.exp(tf.sub(logits, m));
+        const z = tf.sum(ex, 1, true);
+        const lse = tf.reshape(tf.add(m, tf.log(z)), [-1]);
+        // The target's logit from its embedding row (a [rows, D] product), not a one-hot mask over all V columns.
+        const tIds = tf.tensor1d(tChunk, 'int32');
+        const picked = tf.add(tf.sum(tf.mul(hc, tf.gather(e, tIds)), 1), tf.gather(b, tIds));
         const wt = tf.tensor1d(w);
         const lc = tf.sum(tf.mul(wt, tf.sub(lse, picked)));
         // ∂loss/∂logits = w · (softmax − onehot)
-        const g = tf.mul(tf.sub(tf.exp(tf.sub(logits, tf.reshape(lse, [-1, 1]))), onehot), tf.reshape(wt, [-1, 1])) as tf.Tensor2D;
-        return [lc, tf.matMul(g, e as tf.Tensor2D), tf.matMul(tf.transpose(g), hc), tf.sum(g, 0)];
+        const g = tf.mul(tf.sub(tf.div(ex, z), tf.oneHot(tIds, V)), tf.reshape(wt, [-1, 1])) as tf.Tensor2D;
+        // dE = gᵀ hc with g transposed explicitly: measured faster on WASM than hcᵀ g (XNNPACK packs its right
+        // operand per call, and a [rows, V] right operand costs more to pack than g costs to transpose).
+        // db = Σ_rows g as a last-axis sum of the same gᵀ (a sum over axis 0 transposes internally on WASM).
+        const gT = tf.transpose(g);
+        return [lc, tf.matMul(g, e as tf.Tensor2D), tf.matMul(gT, hc), tf.sum(gT, 1)];
       });
       dhParts.push(dh);
       const nl = tf.add(loss, l);
