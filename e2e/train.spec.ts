@@ -65,6 +65,13 @@ test('train: synthetic results without a click, MovieLens with RNN and RNN-Hawke
   await page.getByTestId('train.cancel').click();
   await expect(app.trainStatus()).toHaveAttribute('data-status', 'cancelled');
   expect((await app.resultModels('item_rec')).sort()).toEqual(['Hawkes', 'Pop', 'RNN', 'RNN-Hawkes']);
+  // A crash of the run worker during training is reported; the restarted worker trains again.
+  await page.getByTestId('train.start').click();
+  await expect(app.trainStatus()).toHaveAttribute('data-status', 'running');
+  await app.crashRunWorker();
+  await expect(app.trainStatus()).toHaveAttribute('data-status', 'failed');
+  await expect(page.getByTestId('train.error')).toContainText('run worker stopped');
+  expect((await app.resultModels('item_rec')).sort()).toEqual(['Hawkes', 'Pop', 'RNN', 'RNN-Hawkes']);
   await app.chooseModels(['Pop']);
   await page.getByTestId('train.start').click();
   await expect(app.trainStatus()).toHaveAttribute('data-status', 'done', { timeout: 60_000 });

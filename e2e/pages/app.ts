@@ -108,6 +108,11 @@ export class AppPage {
     if (h.backend !== undefined) await p.getByTestId('train.backend.pref').selectOption(h.backend);
   }
 
+  /** Restarts the run worker through the test hook, as a crash would. */
+  async crashRunWorker(): Promise<void> {
+    await this.page.evaluate(() => (globalThis as unknown as { __rimwTest: { restartRunWorker(): void } }).__rimwTest.restartRunWorker());
+  }
+
   /** How the last run ended (idle, running, done, failed, cancelled). */
   trainStatus(): Locator {
     return this.page.getByTestId('train.status');

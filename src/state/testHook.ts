@@ -3,10 +3,13 @@
  * paths a user cannot trigger on demand, such as a worker crash. It exposes no data.
  */
 import { dataClient } from '../bridge/data';
+import { runClient } from '../bridge/run';
 
 export interface RimwTestHook {
   /** Terminates and restarts the data worker as after a crash (the page must recover on its own). */
   restartDataWorker(): void;
+  /** Terminates and restarts the run worker as after a crash (a running training must be reported, not hang). */
+  restartRunWorker(): void;
 }
 
 declare global {
@@ -16,5 +19,8 @@ declare global {
 }
 
 export function installTestHook(): void {
-  window.__rimwTest = { restartDataWorker: () => dataClient().restart('simulated crash') };
+  window.__rimwTest = {
+    restartDataWorker: () => dataClient().restart('simulated crash'),
+    restartRunWorker: () => runClient().restart('simulated crash'),
+  };
 }

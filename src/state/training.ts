@@ -104,6 +104,16 @@ onRunWorkerRestart((reason) => {
   running?.abort();
   running = null;
   patch('training', { status: 'failed', progress: null, error: `The run worker stopped (${reason}) and was restarted; press Train to run again.` });
+  // The fresh worker holds nothing: it reads the saved workspace back, so the shown results stay usable (planner, explorer).
+  void restoreSavedWorkspace().then(
+    (r) => {
+      if (!r || running) return;
+      sentSource = r.source;
+      const t = useStore.getState().training;
+      if (r.run && r.source === t.resultSource) patch('training', { resultRevision: t.resultRevision + 1 });
+    },
+    () => {},
+  );
 });
 
 async function ensureDataSent(signal: AbortSignal): Promise<boolean> {
