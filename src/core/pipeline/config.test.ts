@@ -7,7 +7,7 @@ describe('run config', () => {
     models: ['Pop', 'Hawkes', 'RNN-HP', 'BPR'],
     itemRecTopK: 10,
     seed: 3,
-    match: { betas: [0, 0.5], alphas: [1], mode: 'dual' },
+    match: { betas: [0, 0.5], alphas: [1], mode: 'offline' },
   };
 
   it('accepts a full config and round-trips through the URL form', () => {
@@ -31,7 +31,10 @@ describe('run config', () => {
     [{ ...good, split: { kind: 'random' } }, 'split.kind = "random"'],
     [{ ...good, split: { kind: 'temporal', horizn: 5 } }, 'split.horizn = 5: unknown field'],
     [{ ...good, colour: 'red' }, 'colour = "red": unknown field'],
-    [{ ...good, match: { betas: [-1], alphas: [1], mode: 'dual' } }, 'match.betas[0] = -1'],
+    [{ ...good, match: { betas: [-1], alphas: [1], mode: 'offline' } }, 'match.betas[0] = -1'],
+    [{ ...good, match: { betas: [0.01], alphas: [1], mode: 'dual' } }, 'match.mode = "dual": must be one of greedy, offline, online'],
+    [{ ...good, match: { betas: [1.5], alphas: [1], mode: 'greedy' } }, 'match.betas[0] = 1.5'],
+    [{ ...good, match: { betas: [0], alphas: [0], mode: 'greedy' } }, 'match.alphas[0] = 0'],
     [{ ...good, excludeTrain: 'yes' }, 'excludeTrain = "yes": must be true or false'],
     [[1, 2], '(root) = [1,2]: must be a JSON object'],
     [{ ...good, sequence: { hidden: 0 } }, 'sequence.hidden = 0: must be an integer from 1 to 1024'],

@@ -1,5 +1,6 @@
 import type { SplitConfig } from '../data/types';
 import { err, ok, type Result } from '../util/result';
+import type { PlannerMode } from '../planner/types';
 import { INTENSITY_NAMES, SEQUENCE_NAMES, rimName } from '../models/compose';
 
 /**
@@ -21,15 +22,17 @@ export const MODEL_NAMES: readonly string[] = [
   'LogisticMF',
 ];
 
-/** Reserved for the planner (Dual / greedy matching over β item exposure and α user capacity). */
+/** The planner's sweeps (`mtch_` in the results; core/planner/experiment.ts). */
 export interface MatchConfig {
-  /** Item-exposure levels to sweep (rime's C as a multiple of the average). */
+  /** Item minimal exposures β to sweep, fractions of test users in [0, 1], at α = itemRecTopK / items (paper: 0…1%). */
   betas: number[];
-  /** User-capacity levels to sweep (rime's K). */
+  /** User capacities α to sweep, fractions of items in (0, 1], with item maximal exposure β' = 1% (appendix F). */
   alphas: number[];
-  /** Planner mode, interpreted by core/planner. */
-  mode: string;
+  /** greedy | offline (Dual on the test rows) | online (v calibrated on the validation rows). */
+  mode: PlannerMode;
 }
+
+export const PLANNER_MODES: readonly PlannerMode[] = ['greedy', 'offline', 'online'];
 
 export interface RunConfig {
   split: SplitConfig;
@@ -159,7 +162,15 @@ export function validateRunConfig(v: unknown): Result<RunConfig, 'bad-config'> {
         if (typeof a[i] !== 'number' || !Number.isFinite(a[i]) || a[i] < 0) return bad(`match.${k}[${i}]`, a[i], 'must be a non-negative number');
       }
     }
-    if (typeof m.mode !== 'string' || m.mode === '') return bad('match.mode', m.mode, 'must be a non-empty string');
+    for (let i = 0; i < (m.betas as number[]).length; i++) {
+      const b = (m.betas as number[])[i];
+      if (b > 1) return bad(`match.betas[${i}]`, b, 'must be a fraction of users in [0, 1]');
+    }
+    for (let i = 0; i < (m.alphas as number[]).length; i++) {
+      const a = (m.alphas as number[])[i];
+      if (a <= 0 || a > 1) return bad(`match.alphas[${i}]`, a, 'must be a fraction of items in (0, 1]');
+    }
+    if (!PLANNER_MODES.includes(m.mode as PlannerMode)) return bad('match.mode', m.mode, `must be one of ${PLANNER_MODES.join(', ')}`);
   }
   return ok(v as unknown as RunConfig);
 }

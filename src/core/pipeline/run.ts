@@ -7,6 +7,9 @@ import { evaluateItemRec, evaluateUserRec, onePercent, type RecMetrics } from '.
 import { effectiveSplit, type RunConfig } from './config';
 import { defaultRegistry, type ModelMeta, type ModelRegistry } from './registry';
 import { makeSplit } from '../data/split';
+import { historyMask } from '../metrics/mask';
+import { maskedScores, matchSweeps } from '../planner/experiment';
+import type { SweepPoint } from '../planner/types';
 
 /**
  * One experiment: split → fit → evaluate, the same in the worker, the CLI and tests. Results use rime's
@@ -25,6 +28,8 @@ export interface ExperimentResult {
   split: SplitStats;
   warnings: string[];
   itemRecTopK: number;
+  /** With config.match: per model the β sweep then the α sweep (core/planner/experiment.ts), rime's field names. */
+  mtch_?: Record<string, SweepPoint[]>;
   userRecTopC: number;
 }
 
@@ -71,6 +76,16 @@ export async function runExperiment(dataset: Dataset, config: RunConfig, opts: R
       result.user_rec[name] = user;
       result.meta[name] = { ...built.data.meta, evalSeconds: (Date.now() - t0) / 1000 };
       opts.onModel?.(name, item, user);
+      if (config.match) {
+        try {
+          const valid = config.match.mode === 'online' ? maskedScores(await built.data.model.scores(split.valid), historyMask(dataset, split.valid)) : undefined;
+          const m = matchSweeps(maskedScores(src, historyMask(dataset, test)), test.target, config.match, { topK, valid, signal: opts.signal });
+          (result.mtch_ ??= {})[name] = m.points;
+          for (const w of m.skipped) result.warnings.push(`mtch_ ${name}: skipped ${w}`);
+        } catch (e) {
+          result.warnings.push(`mtch_ ${name}: ${(e as Error).message}`);
+        }
+      }
     }
   } finally {
     await session.dispose();

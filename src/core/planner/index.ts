@@ -8,3 +8,4 @@ export { solveOnline, type OnlineOptions } from './online';
 export { evaluateMatch, assignmentCounts } from './metrics';
 export { sweepBeta, sweepAlpha, solveMode, type SweepOptions } from './sweep';
 export { settingsProblem, hardK } from './common';
+export { matchSweeps, maskedScores, ALPHA_SWEEP_BETA_MAX, type MatchRequest } from './experiment';

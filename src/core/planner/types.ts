@@ -76,6 +76,8 @@ export interface MatchMetrics {
 export interface SweepPoint extends MatchMetrics {
   alpha: number;
   beta: number;
+  /** Item maximal exposure β' of an α-sweep point (absent on β-sweep points). */
+  betaMax?: number;
   mode: PlannerMode;
   seconds: number;
 }
