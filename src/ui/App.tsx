@@ -5,6 +5,7 @@ import { useStore } from '../state/store';
 import { ErrorBoundary } from './ErrorBoundary';
 import { DataSection } from './data/DataSection';
 import { ParadoxSection } from './paradox/ParadoxSection';
+import { PlannerSection } from './planner/PlannerSection';
 import { SplitPanel } from './train/SplitPanel';
 import { TrainPanel } from './train/TrainPanel';
 import { ResultsSection } from './results/ResultsSection';
@@ -60,7 +61,7 @@ export function App() {
         <ResultsSection />
       </Section>
       <Section id="planner" title="4. Planner">
-        <p className="pending">The matching planner (item exposure β, user capacity α) appears here after training (not wired yet).</p>
+        <PlannerSection />
       </Section>
       <Section id="paradox" title="5. The Bayesian paradox">
         <ParadoxSection />

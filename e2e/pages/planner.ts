@@ -1,0 +1,93 @@
+/**
+ * Page object of the Planner section (test ids of issue 5: planner.slider.beta, planner.slider.alpha, planner.mode,
+ * planner.plot.curves with data-revision / data-beta / data-alpha). Specs speak in user actions and wait on what
+ * the plot says it shows, never on time.
+ */
+import { expect, type Download, type Locator, type Page } from '@playwright/test';
+
+export class PlannerPanel {
+  readonly section: Locator;
+  readonly beta: Locator;
+  readonly alpha: Locator;
+  readonly mode: Locator;
+  readonly curves: Locator;
+  readonly points: Locator;
+  readonly exposure: Locator;
+
+  constructor(readonly page: Page) {
+    this.section = page.locator('#planner');
+    this.beta = page.getByTestId('planner.slider.beta');
+    this.alpha = page.getByTestId('planner.slider.alpha');
+    this.mode = page.getByTestId('planner.mode');
+    this.curves = page.getByTestId('planner.plot.curves');
+    this.points = page.getByTestId('planner.points');
+    this.exposure = page.getByTestId('planner.plot.exposure');
+  }
+
+  async revision(): Promise<number> {
+    return Number(await this.curves.getAttribute('data-revision'));
+  }
+
+  /** What the curves plot shows now: its redraw count and the operating point's α, β and mode. */
+  async shown(): Promise<{ revision: number; alpha: number; beta: number; mode: string | null }> {
+    const [r, a, b, m] = await Promise.all(['data-revision', 'data-alpha', 'data-beta', 'data-mode'].map((k) => this.curves.getAttribute(k)));
+    return { revision: Number(r), alpha: Number(a), beta: Number(b), mode: m };
+  }
+
+  /** Waits until the curves show every model's β sweep (one line per model) and an operating point. */
+  async waitForCurves(): Promise<void> {
+    await expect(this.curves).toHaveAttribute('data-beta', /\d/);
+    await expect.poll(() => this.curves.locator('.scatterlayer .trace').count()).toBeGreaterThan(1);
+    await expect(this.points.locator('tbody tr').first()).toBeVisible();
+  }
+
+  /** The slider's value as the page holds it (a fraction). */
+  async sliderValue(slider: Locator): Promise<number> {
+    return Number(await slider.inputValue());
+  }
+
+  /**
+   * Waits until the plot shows β (and α, mode when given) after a redraw newer than `after`; returns the revision.
+   * Fractions compare to 1e-9 (the page rounds them so). `timeout` for cold solves (a mode switch sweeps afresh).
+   */
+  async waitShows(want: { beta?: number; alpha?: number; mode?: string }, after: number, timeout?: number): Promise<number> {
+    await expect
+      .poll(async () => {
+        const s = await this.shown();
+        const ok =
+          s.revision > after &&
+          (want.beta === undefined || Math.abs(s.beta - want.beta) < 1e-9) &&
+          (want.alpha === undefined || Math.abs(s.alpha - want.alpha) < 1e-9) &&
+          (want.mode === undefined || s.mode === want.mode);
+        return ok ? 'shown' : JSON.stringify(s);
+      }, timeout === undefined ? {} : { timeout })
+      .toBe('shown');
+    return this.revision();
+  }
+
+  /** Presses a key on a focused slider and waits until the plot shows the slider's new β. */
+  async betaKey(key: string, after: number): Promise<{ beta: number; revision: number }> {
+    await this.beta.press(key);
+    const beta = await this.sliderValue(this.beta);
+    return { beta, revision: await this.waitShows({ beta }, after) };
+  }
+
+  /** Drags the β thumb with the mouse from one end of the track to a point at `to` (0 = left, 1 = right). */
+  async dragBeta(from: number, to: number, steps = 12): Promise<void> {
+    const box = await this.beta.boundingBox();
+    if (!box) throw new Error('β slider not laid out');
+    // The thumb's centre travels between half a thumb width from either end (Chromium's default thumb is ~16 px).
+    const x = (f: number) => box.x + 8 + f * (box.width - 16);
+    const y = box.y + box.height / 2;
+    await this.page.mouse.move(x(from), y);
+    await this.page.mouse.down();
+    for (let i = 1; i <= steps; i++) await this.page.mouse.move(x(from + ((to - from) * i) / steps), y);
+    await this.page.mouse.up();
+  }
+
+  /** Clicks a model's v export and returns the download. */
+  async exportV(model: string): Promise<Download> {
+    const [download] = await Promise.all([this.page.waitForEvent('download'), this.page.getByTestId(`planner.export.v.${model}`).click()]);
+    return download;
+  }
+}

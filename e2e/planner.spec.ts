@@ -1,0 +1,78 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { AppPage } from './pages/app';
+import { PlannerPanel } from './pages/planner';
+
+test('planner: curves on open; β by keyboard and mouse, α once, mode switch, each redraw reported; v CSV; rime overlay', async ({ page }, info) => {
+  const app = new AppPage(page);
+  await app.open();
+  const planner = new PlannerPanel(page);
+  await planner.section.scrollIntoViewIfNeeded();
+
+  // Curves of the synthetic world's models show without a click.
+  await planner.waitForCurves();
+  await page.screenshot({ path: info.outputPath('planner-01-open.png'), fullPage: false });
+  const alpha = await planner.sliderValue(planner.alpha);
+  expect(alpha).toBeCloseTo(0.01, 9);
+  // The page's own fast run replaces the quick input once it finishes; wait for it so the steps below see one input.
+  await expect(page.getByTestId('planner.view')).toContainText('trained models');
+  await planner.waitForCurves();
+
+  // Keyboard: Home to β = 0, one step at a time to the right, End to β = α. Every redraw is counted.
+  await planner.beta.focus();
+  let rev = await planner.revision();
+  const home = await planner.betaKey('Home', rev);
+  expect(home.beta).toBe(0);
+  rev = home.revision;
+  const seen = [0];
+  for (let i = 0; i < 3; i++) {
+    const step = await planner.betaKey('ArrowRight', rev);
+    expect(step.revision).toBeGreaterThan(rev);
+    expect(step.beta).toBeGreaterThan(seen[seen.length - 1]);
+    seen.push(step.beta);
+    rev = step.revision;
+  }
+  expect(seen[1]).toBeCloseTo(alpha / 20, 9);
+  const end = await planner.betaKey('End', rev);
+  expect(end.beta).toBeCloseTo(alpha, 9);
+  rev = end.revision;
+
+  // Mouse: drag the thumb from the right end to the left end, then to the middle; latest wins, the last shows.
+  await planner.dragBeta(1, 0);
+  rev = await planner.waitShows({ beta: 0 }, rev);
+  await planner.dragBeta(0, 0.5);
+  const mid = await planner.sliderValue(planner.beta);
+  expect(mid).toBeGreaterThan(0);
+  expect(mid).toBeLessThan(alpha);
+  rev = await planner.waitShows({ beta: mid }, rev);
+  await page.screenshot({ path: info.outputPath('planner-02-beta-dragged.png'), fullPage: false });
+
+  // α once: one step up; β keeps its share of α.
+  await planner.alpha.focus();
+  await planner.alpha.press('ArrowRight');
+  const alpha2 = await planner.sliderValue(planner.alpha);
+  expect(alpha2).toBeCloseTo(alpha + 0.002, 9);
+  rev = await planner.waitShows({ alpha: alpha2 }, rev);
+  await expect(page.getByTestId('planner.alpha.value')).toHaveText('1.2%');
+
+  // Mode switch: the Dual (offline) answers at the same point.
+  await planner.mode.selectOption('offline');
+  await planner.waitShows({ mode: 'offline', alpha: alpha2 }, rev, 120_000);
+  await expect(planner.points.locator('tbody tr').first()).not.toContainText('not available');
+  await page.screenshot({ path: info.outputPath('planner-03-dual.png'), fullPage: false });
+
+  // v(y) of a model as CSV: a header, one row per item, finite numbers.
+  const first = (await planner.points.locator('tbody th').first().textContent()) ?? '';
+  const csv = readFileSync((await (await planner.exportV(first)).path())!, 'utf8').trim().split('\n');
+  expect(csv[0]).toBe('item,v');
+  expect(csv.length).toBeGreaterThan(100);
+  for (const line of csv.slice(1)) expect(Number.isFinite(Number(line.slice(line.lastIndexOf(',') + 1)))).toBe(true);
+
+  // A rime results file's mtch_ points are drawn over the curves (one more line).
+  const traces = await planner.curves.locator('.scatterlayer .trace').count();
+  const rime = info.outputPath('rime.json');
+  writeFileSync(rime, JSON.stringify({ mtch_: { 'rime-Pop': [{ item_ppl: 10, recall: 0.02 }, { item_ppl: 40, recall: 0.015 }] } }));
+  await page.getByTestId('planner.import').setInputFiles(rime);
+  await expect.poll(() => planner.curves.locator('.scatterlayer .trace').count()).toBe(traces + 1);
+  await expect(page.getByTestId('planner.view')).toContainText('Remove overlay');
+});

@@ -1,0 +1,97 @@
+/**
+ * Page side of the planner worker. The worker code is reached only through `import type`. Scores move in once by
+ * transfer (`setPlannerInput`); slider requests are latest-wins (one per animation frame, stale replies dropped, see
+ * client.ts) and carry a sequence number so that the worker can stop an older solve early. After a crash the worker
+ * is restarted and the owner (the planner store) sends its input again.
+ */
+import * as Comlink from 'comlink';
+import type { PlannerApi, SolveReply, CurvesReply, InputSummary } from '../../workers/planner.api';
+import type { PlannerInput, PlannerMode } from '../core/planner/types';
+import type { Result } from '../core/util/result';
+import { createWorkerClient, latestWins, type FrameScheduler, type WorkerClient } from './client';
+
+export type { SolveReply, CurvesReply, InputSummary, ModelSolve, BoostedItem, ExposureHistogram } from '../../workers/planner.api';
+
+let client: WorkerClient<PlannerApi> | null = null;
+let restartListener: ((reason: string) => void) | null = null;
+
+/** Who re-sends the input after a crash (the planner store). */
+export function onPlannerWorkerRestart(f: (reason: string) => void): void {
+  restartListener = f;
+}
+
+/** The one planner worker of the page, started on first use. */
+export function plannerClient(): WorkerClient<PlannerApi> {
+  client ??= createWorkerClient<PlannerApi>(
+    'planner',
+    () => new Worker(new URL('../../workers/planner.worker.ts', import.meta.url), { type: 'module' }),
+    (reason) => restartListener?.(reason),
+  );
+  return client;
+}
+
+/** Every buffer of an input, to move it by transfer (the caller's arrays are detached afterwards). */
+export function inputBuffers(input: PlannerInput): ArrayBuffer[] {
+  const set = new Set<ArrayBuffer>();
+  for (const m of input.models) {
+    set.add(m.test.buffer as ArrayBuffer);
+    if (m.valid) set.add(m.valid.buffer as ArrayBuffer);
+  }
+  for (const a of [input.target.indptr, input.target.indices, input.target.data]) set.add(a.buffer as ArrayBuffer);
+  return [...set];
+}
+
+/** Sends scores and targets to the worker by transfer. */
+export function setPlannerInput(input: PlannerInput, source: string): Promise<Result<InputSummary, string>> {
+  return plannerClient().call<Result<InputSummary, string>>((api) => api.setInput(Comlink.transfer(input, inputBuffers(input)), source));
+}
+
+/** Lets the worker build its own input from the synthetic world and quick models (nothing crosses but a summary). */
+export function syntheticInputInWorker(preset: 'small' | 'ml1m', seed: number): Promise<Result<InputSummary, string>> {
+  return plannerClient().call<Result<InputSummary, string>>((api) => api.useSynthetic(preset, seed));
+}
+
+export function exportPlannerV(model: string): Promise<Result<string, string>> {
+  return plannerClient().call<Result<string, string>>((api) => api.exportV(model));
+}
+
+export interface SolveArgs {
+  mode: PlannerMode;
+  alpha: number;
+  beta: number;
+}
+
+export interface CurvesArgs {
+  mode: PlannerMode;
+  alpha: number;
+  betas: number[];
+}
+
+/** Sequence numbers shared by solves and curves: the worker stops anything older than its newest request. */
+let seq = 0;
+
+/** Latest-wins requests of one kind; a reply that failed goes to onError, one the worker marked stale is dropped. */
+function requests<A, R extends { stale: boolean }>(
+  ask: (api: Comlink.Remote<PlannerApi>, args: A & { seq: number }) => Promise<Result<R, string>>,
+  deliver: (r: R) => void,
+  onError: (e: unknown) => void,
+  frames?: FrameScheduler,
+) {
+  return latestWins<A, Result<R, string>>(
+    (args, signal) => plannerClient().call<Result<R, string>>((api) => ask(api, { ...args, seq: ++seq }), signal),
+    (r) => {
+      if (!r.ok) onError(new Error(r.reason));
+      else if (!r.data.stale) deliver(r.data);
+    },
+    onError,
+    frames,
+  );
+}
+
+/** Latest-wins solve requests: `deliver` gets only the newest completed reply. `frames` is for tests. */
+export const solveRequests = (deliver: (r: SolveReply) => void, onError: (e: unknown) => void, frames?: FrameScheduler) =>
+  requests<SolveArgs, SolveReply>((api, a) => api.solve(a) as Promise<Result<SolveReply, string>>, deliver, onError, frames);
+
+/** Latest-wins curve (β sweep) requests, as solveRequests. */
+export const curvesRequests = (deliver: (r: CurvesReply) => void, onError: (e: unknown) => void, frames?: FrameScheduler) =>
+  requests<CurvesArgs, CurvesReply>((api, a) => api.curves(a) as Promise<Result<CurvesReply, string>>, deliver, onError, frames);

@@ -1,0 +1,249 @@
+/**
+ * The planner's state and actions (issue 5 Planner). Its own small zustand store (the page's store holds data and
+ * training; this one changes at slider speed and only the Planner section reads it).
+ *
+ * It keeps what the user asked for (`asked`: mode, α, β) apart from what the shown result was computed with
+ * (`shown`, `curves`), so the page can say "updating…" without flicker while a solve is in flight. Big arrays never
+ * come here: scores stay in the planner worker; replies are metrics, a histogram and ten boosted items.
+ */
+import { create } from 'zustand';
+import type { PlannerInput, PlannerMode } from '../core/planner/types';
+import { BridgeError } from '../bridge/client';
+import {
+  curvesRequests,
+  exportPlannerV,
+  onPlannerWorkerRestart,
+  setPlannerInput,
+  solveRequests,
+  syntheticInputInWorker,
+  type CurvesReply,
+  type InputSummary,
+  type SolveReply,
+} from '../bridge/planner';
+import { ALPHA_MAX, ALPHA_MIN, ALPHA_STEP, curveBetas, parseRimeMatch, roundFraction, snapBeta, type Diversity, type OverlayCurve, type Relevance } from './plannerSettings';
+import { fetchPlannerInput } from '../bridge/run';
+import { useStore } from './store';
+
+export * from './plannerSettings';
+
+export interface PlannerState {
+  status: 'idle' | 'loading' | 'ready' | 'error';
+  /** What the worker holds: source, models, test rows, items. */
+  input: InputSummary | null;
+  /** What the user asked for. */
+  asked: { mode: PlannerMode; alpha: number; beta: number };
+  /** The operating point shown (its α and β may lag behind `asked` while a solve is in flight). */
+  shown: SolveReply | null;
+  /** The β sweep at the shown α and mode. */
+  curves: CurvesReply | null;
+  /** A solve or a sweep is in flight. */
+  solving: boolean;
+  sweeping: boolean;
+  error: string | null;
+  relevance: Relevance;
+  diversity: Diversity;
+  overlay: OverlayCurve[];
+  /** The model whose histogram and boosted items are shown. */
+  detail: string | null;
+}
+
+export const initialPlannerState = (): PlannerState => ({
+  status: 'idle',
+  input: null,
+  asked: { mode: 'greedy', alpha: 0.01, beta: 0.005 },
+  shown: null,
+  curves: null,
+  solving: false,
+  sweeping: false,
+  error: null,
+  relevance: 'recall',
+  diversity: 'item_ppl',
+  overlay: [],
+  detail: null,
+});
+
+export const usePlanner = create<PlannerState>()(() => initialPlannerState());
+
+const set = (part: Partial<PlannerState>) => usePlanner.setState(part);
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+let solves: ReturnType<typeof solveRequests> | null = null;
+let sweeps: ReturnType<typeof curvesRequests> | null = null;
+
+function onError(e: unknown): void {
+  if (e instanceof BridgeError && e.code === 'aborted') return;
+  set({ error: message(e), solving: false, sweeping: false });
+}
+
+function requesters() {
+  solves ??= solveRequests((r) => {
+    const { asked } = usePlanner.getState();
+    const caughtUp = r.mode === asked.mode && r.alpha === asked.alpha && r.beta === asked.beta;
+    set({ shown: r, solving: !caughtUp, error: null });
+  }, onError);
+  sweeps ??= curvesRequests((r) => {
+    const { asked } = usePlanner.getState();
+    set({ curves: r, sweeping: !(r.mode === asked.mode && r.alpha === asked.alpha) });
+  }, onError);
+  return { solves, sweeps };
+}
+
+/** Asks for the operating point at `asked` (and the sweep when α or the mode changed). */
+function request(sweep: boolean): void {
+  const s = usePlanner.getState();
+  if (s.status !== 'ready') return;
+  const { solves: so, sweeps: sw } = requesters();
+  so.request({ ...s.asked });
+  set({ solving: true });
+  if (sweep) {
+    sw.request({ mode: s.asked.mode, alpha: s.asked.alpha, betas: curveBetas(s.asked.alpha) });
+    set({ sweeping: true });
+  }
+}
+
+function adopted(r: { ok: true; data: InputSummary } | { ok: false; reason: string }): void {
+  if (!r.ok) {
+    set({ status: 'error', error: r.reason });
+    return;
+  }
+  const detail = usePlanner.getState().detail;
+  set({ status: 'ready', input: r.data, error: null, shown: null, curves: null, detail: detail && r.data.models.includes(detail) ? detail : r.data.models[0] });
+  request(true);
+}
+
+/** Generation of the trained-models input: a newer result makes an older fetch (or the synthetic one) drop its answer. */
+let fetches = 0;
+
+/** How to rebuild the worker's input after a crash: the synthetic world again, or the last trained models' input. */
+let reload: (() => Promise<void>) | null = null;
+
+/** Has the worker build the synthetic world's input (the page opens with it, before any training). */
+export async function loadSyntheticPlanner(preset: 'small' | 'ml1m' = 'small', seed = 1): Promise<void> {
+  const my = fetches;
+  set({ status: 'loading', error: null });
+  reload = () => loadSyntheticPlanner(preset, seed);
+  try {
+    const r = await syntheticInputInWorker(preset, seed);
+    // Trained models' scores arrived meanwhile: they win.
+    if (my === fetches) adopted(r);
+  } catch (e) {
+    if (my === fetches) set({ status: 'error', error: message(e) });
+  }
+}
+
+/**
+ * Adopts scores from elsewhere (the run worker's trained models). The arrays are transferred: the caller's copies
+ * are detached afterwards. `again` re-fetches them after a planner worker crash.
+ */
+export async function adoptPlannerInput(input: PlannerInput, source: string, again?: () => Promise<PlannerInput | null>): Promise<void> {
+  set({ status: 'loading', error: null });
+  reload = again
+    ? async () => {
+        const next = await again();
+        if (next) await adoptPlannerInput(next, source, again);
+      }
+    : null;
+  try {
+    adopted(await setPlannerInput(input, source));
+  } catch (e) {
+    set({ status: 'error', error: message(e) });
+  }
+}
+
+export function setPlannerBeta(beta: number): void {
+  const { asked } = usePlanner.getState();
+  const b = snapBeta(beta, asked.alpha);
+  if (b === asked.beta) return;
+  set({ asked: { ...asked, beta: b } });
+  request(false);
+}
+
+/** Moves α; β keeps its share of α (β/α), as the slider's range scales with α. */
+export function setPlannerAlpha(alpha: number): void {
+  const { asked } = usePlanner.getState();
+  const a = roundFraction(Math.min(ALPHA_MAX, Math.max(ALPHA_MIN, Math.round(alpha / ALPHA_STEP) * ALPHA_STEP)));
+  if (a === asked.alpha) return;
+  const share = asked.alpha > 0 ? asked.beta / asked.alpha : 0.5;
+  set({ asked: { ...asked, alpha: a, beta: snapBeta(share * a, a) } });
+  request(true);
+}
+
+export function setPlannerMode(mode: PlannerMode): void {
+  const { asked } = usePlanner.getState();
+  if (mode === asked.mode) return;
+  set({ asked: { ...asked, mode } });
+  request(true);
+}
+
+export const setPlannerAxes = (part: { relevance?: Relevance; diversity?: Diversity }) => set(part);
+export const setPlannerDetail = (detail: string) => set({ detail });
+
+/** v(y) of a model's shown solution as CSV text (item id, v). */
+export async function plannerVCsv(model: string): Promise<{ ok: true; csv: string } | { ok: false; reason: string }> {
+  try {
+    const r = await exportPlannerV(model);
+    return r.ok ? { ok: true, csv: r.data } : { ok: false, reason: r.reason };
+  } catch (e) {
+    return { ok: false, reason: message(e) };
+  }
+}
+
+
+/** Overlays a rime results file's curves (replacing an earlier overlay); returns the refusal reason, or null. */
+export function importRimeResults(text: string, fileName: string): string | null {
+  const r = parseRimeMatch(text);
+  if (!r.ok) {
+    set({ error: `${fileName}: ${r.reason}` });
+    return r.reason;
+  }
+  set({ overlay: r.curves.map((c) => ({ ...c, name: `${c.name} (${fileName})` })), error: null });
+  return null;
+}
+
+export const clearOverlay = () => set({ overlay: [] });
+
+/** Takes the last completed run's scores from the run worker (every kept model); none → the planner waits. */
+async function followResults(): Promise<void> {
+  const my = ++fetches;
+  const t = useStore.getState().training;
+  if (!t.result) {
+    reload = null;
+    set({ ...initialPlannerState(), asked: usePlanner.getState().asked, relevance: usePlanner.getState().relevance, diversity: usePlanner.getState().diversity, overlay: usePlanner.getState().overlay });
+    return;
+  }
+  const source = `${Object.keys(t.result.item_rec).length} trained models on ${t.resultSource ?? 'the current data'}`;
+  set({ status: 'loading', error: null });
+  try {
+    const input = await fetchPlannerInput();
+    if (my !== fetches) return;
+    if (!input) {
+      set({ status: 'error', error: 'the run worker kept no scores for the planner (over the dense budget?)' });
+      return;
+    }
+    await adoptPlannerInput(input, source, () => fetchPlannerInput());
+  } catch (e) {
+    if (my === fetches) set({ status: 'error', error: message(e) });
+  }
+}
+
+let started = false;
+
+/**
+ * Once per page: the synthetic world's quick models right away (built in the planner worker, so curves show before
+ * any training), then the trained models' scores each time a run completes (training.resultRevision moves); a
+ * re-send after a planner worker crash.
+ */
+export function startPlanner(): void {
+  if (started) return;
+  started = true;
+  onPlannerWorkerRestart(() => {
+    set({ solving: false, sweeping: false });
+    void reload?.();
+  });
+  useStore.subscribe((s, prev) => {
+    if (s.training.resultRevision !== prev.training.resultRevision) void followResults();
+  });
+  if (useStore.getState().training.result) void followResults();
+  else void loadSyntheticPlanner('small', 1);
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { curveBetas, parseRimeMatch, snapBeta } from './plannerSettings';
+
+describe('planner state helpers', () => {
+  it('reads mtch_ points as lists or keyed objects and keeps only finite metric fields', () => {
+    const text = JSON.stringify({
+      item_rec: {},
+      mtch_: {
+        Pop: [{ prec: 0.1, recall: 0.2, item_ppl: 30, k: 5 }, { prec: 0.09, recall: 0.18, item_ppl: 'x' }],
+        Hawkes: { '0.001': { item_cov: 0.4, recall: 0.3 } },
+        Empty: [{ k: 1 }],
+      },
+    });
+    expect(parseRimeMatch(text)).toEqual({
+      ok: true,
+      curves: [
+        { name: 'Pop', points: [{ prec: 0.1, recall: 0.2, item_ppl: 30 }, { prec: 0.09, recall: 0.18 }] },
+        { name: 'Hawkes', points: [{ recall: 0.3, item_cov: 0.4 }] },
+      ],
+    });
+  });
+
+  it('refuses files without matching points', () => {
+    expect(parseRimeMatch('{')).toMatchObject({ ok: false, reason: expect.stringMatching(/not JSON/) });
+    expect(parseRimeMatch('{"item_rec":{}}')).toMatchObject({ ok: false, reason: expect.stringMatching(/no "mtch_"/) });
+    expect(parseRimeMatch('{"mtch_":{"A":[{"k":1}]}}')).toMatchObject({ ok: false });
+  });
+
+  it('puts the sweep grid on the slider grid', () => {
+    expect(curveBetas(0.01)).toEqual([0, 0.002, 0.004, 0.006, 0.008, 0.01]);
+    expect(snapBeta(0.0031, 0.01)).toBe(0.003);
+    expect(snapBeta(0.02, 0.01)).toBe(0.01);
+    expect(snapBeta(-1, 0.01)).toBe(0);
+    // Every sweep point is a slider position (same rounded number, so the same memo entry in the worker).
+    for (const b of curveBetas(0.014)) expect(snapBeta(b, 0.014)).toBe(b);
+  });
+});

@@ -1,0 +1,84 @@
+/**
+ * A plot redrawn from a store subscription, outside React renders (STYLE habit 12): the owner's `subscribe` calls
+ * `draw(frame)` whenever its data change; draws are coalesced (one in flight, then the latest pending one) and each
+ * completed redraw increments `data-revision` on the figure and writes the frame's `attrs` (e.g. data-beta), so tests
+ * and benchmarks can see exactly when what is shown changed. Fixed height: no layout jumps while it updates.
+ */
+import { useEffect, useRef } from 'react';
+import { drawInto, type Layout, type Trace } from './Plot';
+
+export interface LiveFrame {
+  data: Trace[];
+  layout: Layout;
+  /** data-* attributes describing what this frame shows (written after the redraw completes). */
+  attrs?: Record<string, string>;
+}
+
+export interface LivePlotProps {
+  /** Registers `draw`; returns the unsubscribe function. Called once per mount. */
+  subscribe: (draw: (frame: LiveFrame) => void) => () => void;
+  name: string;
+  testId?: string;
+  height?: number;
+}
+
+let plotlyModule: Promise<typeof import('plotly.js-basic-dist-min')> | null = null;
+const plotly = () => (plotlyModule ??= import('plotly.js-basic-dist-min'));
+
+export function LivePlot({ subscribe, name, testId, height = 300 }: LivePlotProps) {
+  const fig = useRef<HTMLElement>(null);
+  const canvas = useRef<HTMLDivElement>(null);
+  const failed = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    const el = canvas.current;
+    const f = fig.current;
+    if (!el || !f) return;
+    let drawing = false;
+    let pending: LiveFrame | null = null;
+    let revision = 0;
+    let alive = true;
+    const run = async (frame: LiveFrame) => {
+      drawing = true;
+      try {
+        await drawInto(el, frame.data, { height, ...frame.layout });
+        if (!alive) return;
+        for (const [k, v] of Object.entries(frame.attrs ?? {})) f.setAttribute(`data-${k}`, v);
+        f.setAttribute('data-revision', String(++revision));
+        if (failed.current) failed.current.textContent = '';
+      } catch (e) {
+        if (failed.current) failed.current.textContent = `Chart failed: ${e instanceof Error ? e.message : String(e)}`;
+      } finally {
+        drawing = false;
+      }
+      if (pending && alive) {
+        const next = pending;
+        pending = null;
+        void run(next);
+      }
+    };
+    const draw = (frame: LiveFrame) => {
+      if (drawing) pending = frame;
+      else void run(frame);
+    };
+    const unsubscribe = subscribe(draw);
+    return () => {
+      alive = false;
+      unsubscribe();
+      void plotly().then((P) => P.default.purge(el));
+    };
+  }, [subscribe, height]);
+  const save = (format: 'png' | 'svg') => {
+    const el = canvas.current;
+    if (el) void plotly().then((P) => P.default.downloadImage(el, { format, filename: name.replace(/[^\w-]+/g, '_') }));
+  };
+  return (
+    <figure ref={fig} className="plot" data-testid={testId} data-revision="0" aria-label={name}>
+      <div ref={canvas} className="plot-canvas" style={{ height }} />
+      <p ref={failed} className="error" aria-live="polite" />
+      <figcaption className="plot-tools">
+        <button type="button" onClick={() => save('png')}>PNG</button>
+        <button type="button" onClick={() => save('svg')}>SVG</button>
+      </figcaption>
+    </figure>
+  );
+}

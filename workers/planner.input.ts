@@ -1,0 +1,59 @@
+/**
+ * A PlannerInput built inside the planner worker from a Dataset and cheap, tfjs-free models (Pop, EMA, Hawkes by
+ * default). It lets the Planner section show curves on the synthetic world the page opens with, before any training,
+ * and gives Node tests and the bench a realistic input (the trained models' input comes from the run worker instead).
+ */
+import type { Dataset, EvalSet, SplitConfig } from '../src/core/data/types';
+import type { ModelScores, PlannerInput } from '../src/core/planner/types';
+import { makeSplit } from '../src/core/data/split';
+import { generateSynthetic, presetConfig, type SynthPreset } from '../src/core/data/synthetic';
+import { DEFAULT_RUN_CONFIG } from '../src/core/pipeline/config';
+import { defaultRegistry } from '../src/core/pipeline/registry';
+import { materialize } from '../src/core/models/scores';
+import { createRng } from '../src/core/util/rng';
+import { err, ok, type Result } from '../src/core/util/result';
+
+/** Models that need no tfjs and fit in well under a second on the small synthetic world. */
+export const QUICK_MODELS = ['Pop', 'EMA', 'Hawkes'] as const;
+
+export interface InputOptions {
+  split?: SplitConfig;
+  models?: readonly string[];
+  seed?: number;
+}
+
+/** Dense scores of one eval set, or null when the matrix is over the dense budget (the planner needs it dense). */
+async function denseOf(scores: (rows: EvalSet) => Promise<import('../src/core/models/scores').ScoreSource>, rows: EvalSet): Promise<Float32Array | null> {
+  if (rows.users.length === 0) return null;
+  return materialize(await scores(rows));
+}
+
+/** Splits `dataset`, fits `models` and materialises their test (and validation) scores. */
+export async function plannerInputFrom(dataset: Dataset, opts: InputOptions = {}): Promise<Result<PlannerInput, string>> {
+  const split = opts.split ?? DEFAULT_RUN_CONFIG.split;
+  const sp = makeSplit(dataset, split);
+  if (!sp.ok) return sp;
+  const s = sp.data;
+  const config = { ...DEFAULT_RUN_CONFIG, split, models: [...(opts.models ?? QUICK_MODELS)], seed: opts.seed ?? 1 };
+  const session = defaultRegistry({ sequence: false }).session({ dataset, split: s, config, rng: createRng(config.seed) });
+  const models: ModelScores[] = [];
+  const nItems = s.test.target.nCols;
+  for (const name of config.models) {
+    const built = await session.build(name);
+    if (!built.ok) continue;
+    const test = await denseOf((r) => built.data.model.scores(r), s.test);
+    if (!test) continue;
+    const valid = await denseOf((r) => built.data.model.scores(r), s.valid);
+    models.push({ model: name, test, testRows: s.test.users.length, valid, validRows: valid ? s.valid.users.length : 0, nItems });
+  }
+  await session.dispose();
+  if (models.length === 0) return err('no-models', 'planner: none of the models gave dense scores');
+  return ok({ models, target: s.test.target, itemIds: dataset.itemIds.slice(0, nItems) });
+}
+
+/** The synthetic world of `preset` and its quick models' scores. */
+export async function syntheticPlannerInput(preset: SynthPreset, seed: number, opts: InputOptions = {}): Promise<Result<PlannerInput, string>> {
+  const g = generateSynthetic(presetConfig(preset, seed));
+  if (!g.ok) return g;
+  return plannerInputFrom(g.data.dataset, { seed, ...opts });
+}

@@ -1,0 +1,4 @@
+import * as Comlink from 'comlink';
+import { plannerApi } from './planner.api';
+
+Comlink.expose(plannerApi);
