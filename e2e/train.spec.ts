@@ -22,6 +22,7 @@ test('train: synthetic results without a click, MovieLens with RNN and RNN-Hawke
   // Upload MovieLens: older results go; train a small configuration.
   await app.uploadAndWait(`${ML}/ratings.csv`, 'ratings.csv');
   await expect(page.getByTestId('results.empty')).toBeVisible();
+  await page.getByTestId('data.meta.input').setInputFiles(`${ML}/movies.csv`);
   // MovieLens users join over years: the split by user (what the page suggests for this data) tests every kind of user.
   await page.getByTestId('train.split.kind').selectOption('user');
   await app.chooseModels(['Pop', 'Hawkes', 'RNN', 'RNN-Hawkes']);
@@ -32,6 +33,9 @@ test('train: synthetic results without a click, MovieLens with RNN and RNN-Hawke
   await expect(page.getByTestId('train.backend')).toHaveAttribute('data-backend', 'wasm');
   expect((await app.resultModels('item_rec')).sort()).toEqual(['Hawkes', 'Pop', 'RNN', 'RNN-Hawkes']);
   await expect(page.getByTestId('train.loss').locator('svg.main-svg').first()).toBeVisible();
+  // The explorer names items by id and title (movies.csv), as text.
+  await expect(page.getByTestId('results.explorer.item')).toContainText(/\(\d{4}\)/);
+  await expect(page.getByTestId('results.explorer.table').locator('tbody tr')).toHaveCount(10);
   await page.screenshot({ path: 'test-results/train-02-movielens-trained.png', fullPage: true });
   await page.locator('#train').screenshot({ path: 'test-results/train-02a-train-section.png' });
   await page.locator('#results').screenshot({ path: 'test-results/train-02b-results-section.png' });

@@ -77,6 +77,8 @@ describe('item metadata', () => {
     const bad = await dataApi.loadItemMeta(new Blob(['a,b\n1,2\n']), 'x.csv');
     expect(!bad.ok && bad.reason).toMatch(/x\.csv: the header needs an item id column/);
     expect(dataApi.summary()?.topItems[0].title).toBe('Forrest Gump (1994)');
+    // Titles by id for display (movies.csv line of 1 and 356); an unknown id gives ''.
+    expect(dataApi.itemTitles(['1', '356', 'nope'])).toEqual(['Toy Story (1995)', 'Forrest Gump (1994)', '']);
   });
 });
 

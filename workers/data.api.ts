@@ -168,6 +168,11 @@ export const dataApi = {
     return ok({ resolved: resolved.data, suggested: suggestSplitKind(d), stats: s.data.stats, warnings: s.data.warnings ?? [] });
   },
 
+  /** Titles of the given item ids from the loaded item metadata ('' where unknown or without metadata), for display. */
+  itemTitles(ids: string[]): string[] {
+    return ids.map((id) => itemMeta?.get(id)?.title ?? '');
+  },
+
   /** Stops a running loadFile between chunks. */
   cancel(): void {
     loadToken++;

@@ -265,6 +265,16 @@ export function explore(model: string, item: string): Promise<Result<ExploreResu
   return runClient().call<Result<ExploreResult, string>>((api) => api.explore(model, item, 10, 5));
 }
 
+/** Titles of items by id from the item metadata file, when one was loaded ('' otherwise); never fails. */
+export async function itemTitles(ids: string[]): Promise<Map<string, string>> {
+  try {
+    const t = await dataClient().call((api) => api.itemTitles(ids));
+    return new Map(ids.map((id, i) => [id, t[i]]));
+  } catch {
+    return new Map();
+  }
+}
+
 // ---- workspace (IndexedDB, through the run worker) ----
 
 /**

@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'react';
 import type { ExploreResult } from '../../bridge/run';
-import { explore, exploreItems } from '../../state/training';
+import { explore, exploreItems, itemTitles } from '../../state/training';
 import { useStore } from '../../state/store';
 
 const num = (v: number | null) => (v === null ? '–' : v >= 100 ? v.toFixed(0) : v >= 0.01 ? v.toPrecision(3) : v.toExponential(2));
@@ -18,12 +18,24 @@ export function Explorer() {
   const [item, setItem] = useState('');
   const [answer, setAnswer] = useState<ExploreResult | null>(null);
   const [error, setError] = useState<string | null>(null);
+  /** Item titles by id when an item metadata file was loaded (empty map otherwise). */
+  const [titles, setTitles] = useState<Map<string, string>>(new Map());
   const shownModel = models.includes(model) ? model : (models.find((m) => m.includes('Hawkes')) ?? models[0] ?? '');
   const shownItem = items.some((i) => i.id === item) ? item : (items[0]?.id ?? '');
 
   useEffect(() => {
     let live = true;
-    if (revision > 0) exploreItems().then((r) => live && setItems(r), () => live && setItems([]));
+    if (revision > 0) {
+      exploreItems().then(
+        async (r) => {
+          const t = await itemTitles(r.map((i) => i.id));
+          if (!live) return;
+          setItems(r);
+          setTitles((old) => new Map([...old, ...t]));
+        },
+        () => live && setItems([]),
+      );
+    }
     return () => {
       live = false;
     };
@@ -33,10 +45,12 @@ export function Explorer() {
     let live = true;
     if (!shownModel || !shownItem) return;
     explore(shownModel, shownItem).then(
-      (r) => {
+      async (r) => {
+        const t = r.ok ? await itemTitles([...new Set(r.data.rows.flatMap((row) => row.history))]) : new Map<string, string>();
         if (!live) return;
         setAnswer(r.ok ? r.data : null);
         setError(r.ok ? null : r.reason);
+        setTitles((old) => new Map([...old, ...t]));
       },
       (e: unknown) => live && setError(e instanceof Error ? e.message : String(e)),
     );
@@ -45,6 +59,7 @@ export function Explorer() {
     };
   }, [shownModel, shownItem, revision]);
 
+  const named = (id: string) => (titles.get(id) ? `${id} ${titles.get(id)}` : id);
   if (!result) return null;
   return (
     <div className="explorer" data-testid="results.explorer">
@@ -65,7 +80,7 @@ export function Explorer() {
           <select value={shownItem} onChange={(e) => setItem(e.currentTarget.value)} data-testid="results.explorer.item">
             {items.map((i) => (
               <option key={i.id} value={i.id}>
-                {i.id} ({i.events} test events)
+                {named(i.id)} ({i.events} test events)
               </option>
             ))}
           </select>
@@ -81,7 +96,7 @@ export function Explorer() {
               <th scope="col" title="expected events of this user on this item in the window">λ(x, y)</th>
               <th scope="col" title="the user's intensity: expected events of any item">λ(x)</th>
               <th scope="col" title="next-item probability">p(y|x)</th>
-              <th scope="col">recent history (last 5, newest last)</th>
+              <th scope="col" className="history">recent history (last 5, newest last)</th>
               <th scope="col">came?</th>
             </tr>
           </thead>
@@ -92,7 +107,9 @@ export function Explorer() {
                 <td>{num(r.score)}</td>
                 <td>{num(r.lambda)}</td>
                 <td>{num(r.p)}</td>
-                <td className="history">{r.history.join(' · ')}</td>
+                <td className="history" title={r.history.map(named).join('\n')}>
+                  {r.history.map(named).join(' · ')}
+                </td>
                 <td>{r.came > 0 ? `yes (${r.came})` : 'no'}</td>
               </tr>
             ))}
