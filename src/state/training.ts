@@ -245,7 +245,8 @@ export function watchData(): () => void {
     if (summary === prev.dataset.summary || !summary) return;
     if (summary.source === s.training.resultSource) return;
     if (s.training.result) patch('training', { result: null, resultConfig: null, resultSource: null, resultRevision: s.training.resultRevision + 1 });
-    if (summary.source.startsWith('synthetic') && !running) {
+    // Only the world the page opens on (small, fast); a bigger world waits for the user's click.
+    if (summary.source.startsWith('synthetic small') && !running) {
       const c = currentRunConfig();
       const fast = c.models.filter((m) => FAST_MODELS.includes(m));
       void startRun({ ...c, models: fast.length > 0 ? fast : [...FAST_MODELS] });

@@ -26,6 +26,11 @@ export async function drawInto(el: HTMLElement, data: Trace[], layout: Layout): 
   await P.react(el, data, { ...BASE_LAYOUT, ...layout }, { displayModeBar: false, responsive: true, staticPlot: false });
 }
 
+/** Saves a drawn plot as PNG or SVG (file name from `name`); for plots drawn with drawInto outside <Plot>. */
+export function savePlot(el: HTMLElement, format: 'png' | 'svg', name: string): void {
+  void loadPlotly().then((P) => P.downloadImage(el, { format, filename: name.replace(/[^\w-]+/g, '_') }));
+}
+
 export interface PlotProps {
   data: Trace[];
   layout: Layout;
@@ -51,7 +56,7 @@ export function Plot({ data, layout, name, testId, height = 240 }: PlotProps) {
   }, []);
   const save = (format: 'png' | 'svg') => {
     const el = ref.current;
-    if (el) void loadPlotly().then((P) => P.downloadImage(el, { format, filename: name.replace(/[^\w-]+/g, '_') }));
+    if (el) savePlot(el, format, name);
   };
   return (
     <figure className="plot" data-testid={testId} aria-label={name}>

@@ -4,7 +4,7 @@
  * renders (STYLE habit 12); the component itself renders once.
  */
 import { useEffect, useRef } from 'react';
-import { drawInto, type Trace } from '../charts/Plot';
+import { drawInto, savePlot, type Trace } from '../charts/Plot';
 import { lossCurves, subscribeLoss } from '../../state/training';
 
 const COLORS = ['#3b6ea8', '#c2571a', '#2f8a4a', '#8a3ba8'];
@@ -57,6 +57,10 @@ export function LossChart() {
   return (
     <figure className="plot" aria-label="training loss curves">
       <div ref={ref} className="plot-canvas" style={{ height: 220 }} data-testid="train.loss" />
+      <figcaption className="plot-tools">
+        <button type="button" onClick={() => ref.current && savePlot(ref.current, 'png', 'training loss')}>PNG</button>
+        <button type="button" onClick={() => ref.current && savePlot(ref.current, 'svg', 'training loss')}>SVG</button>
+      </figcaption>
     </figure>
   );
 }
