@@ -54,13 +54,17 @@ function pandasPython(): string | null {
   return null;
 }
 
-/** pandas.read_csv on the file, `runs` timed calls after one untimed; perf_counter around read_csv only. */
-function pandasRuns(py: string, runs: number): { ms: number[]; rows: number; version: string } {
+/**
+ * pandas.read_csv on the file, `runs` timed calls after one untimed; perf_counter (wall) and process_time (CPU)
+ * around read_csv only.
+ */
+function pandasRuns(py: string, runs: number): { ms: number[]; cpu: number[]; rows: number; version: string } {
   const code = `import time, json, pandas as pd
-ts = []
+ts = []; cs = []
 for k in range(${runs + 1}):
-    t = time.perf_counter(); d = pd.read_csv(${JSON.stringify(csvPath)}); ts.append((time.perf_counter() - t) * 1000)
-print(json.dumps({"ms": ts[1:], "rows": len(d), "version": pd.__version__}))`;
+    t = time.perf_counter(); c = time.process_time(); d = pd.read_csv(${JSON.stringify(csvPath)})
+    cs.append((time.process_time() - c) * 1000); ts.append((time.perf_counter() - t) * 1000)
+print(json.dumps({"ms": ts[1:], "cpu": cs[1:], "rows": len(d), "version": pd.__version__}))`;
   const r = spawnSync(py, ['-c', code], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (r.status !== 0) throw new Error(`pandas failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
@@ -70,7 +74,7 @@ print(json.dumps({"ms": ts[1:], "rows": len(d), "version": pd.__version__}))`;
  * The core in a fresh Node process (bench/ingest.node.ts), streaming the file from disk exactly as `rimw inspect`
  * does: in this process, the other benches' modules (tfjs) loaded by bench/run.ts slowed it down.
  */
-function nodeRuns(runs: number): { ms: number[]; events: number } {
+function nodeRuns(runs: number): { ms: number[]; cpu: number[]; events: number } {
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'ingest.node.ts'), csvPath, String(runs)], { cwd: root, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`node ingest failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
@@ -170,19 +174,23 @@ const bench: Bench = {
     await writeCsv();
     const bytes = statSync(csvPath).size;
     const py = pandasPython();
-    // Alternate the contenders in two blocks so that a burst of load on a shared machine hits both.
+    // Alternate the contenders in blocks of two runs so that a burst of load on a shared machine hits both.
     const pd: number[] = [];
+    const pdCpu: number[] = [];
     const nd: number[] = [];
+    const ndCpu: number[] = [];
     let pdInfo = { rows: 0, version: '?' };
     let events = 0;
-    for (let block = 0; block < 2; block++) {
+    for (let block = 0; block < Math.ceil(RUNS / 2); block++) {
       if (py) {
-        const p = pandasRuns(py, Math.ceil(RUNS / 2));
+        const p = pandasRuns(py, 2);
         pd.push(...p.ms);
+        pdCpu.push(...p.cpu);
         pdInfo = p;
       }
-      const n = nodeRuns(Math.ceil(RUNS / 2));
+      const n = nodeRuns(2);
       nd.push(...n.ms);
+      ndCpu.push(...n.cpu);
       events = n.events;
     }
     const build = spawnSync('npx', ['vite', 'build'], { cwd: root, encoding: 'utf8' });
@@ -199,26 +207,28 @@ const bench: Bench = {
     const tFile = summarize(page.file.map((r) => r.ms));
     const tSynth = summarize(page.synth.map((r) => r.ms));
     const rows: (string | number)[][] = [];
-    if (tPd) rows.push([`pandas ${pdInfo.version} read_csv (C engine)`, pdInfo.rows, list(tPd.samples), tPd.median, mbps(tPd, bytes), '1.00', '–']);
+    const cpuMed = (xs: number[]) => (xs.length ? summarize(xs).median.toFixed(0) : '–');
+    if (tPd) rows.push([`pandas ${pdInfo.version} read_csv (C engine)`, pdInfo.rows, list(tPd.samples), tPd.median, cpuMed(pdCpu), mbps(tPd, bytes), '1.00', '–']);
     const ratio = (t: Timing) => (tPd ? (tPd.median / t.median).toFixed(2) : '–');
-    rows.push(['core, Node (rimw inspect’s reader, 1 MiB chunks)', events, list(tNode.samples), tNode.median, mbps(tNode, bytes), ratio(tNode), '–']);
+    rows.push(['core, Node (rimw inspect’s reader, 1 MiB chunks)', events, list(tNode.samples), tNode.median, cpuMed(ndCpu), mbps(tNode, bytes), ratio(tNode), '–']);
     rows.push([
       'core, Chromium data worker (File → data.summary)',
       page.file[0]?.events ?? 0,
       list(tFile.samples),
       tFile.median,
+      '–',
       mbps(tFile, bytes),
       ratio(tFile),
       `${page.file.map((r) => r.longTasks).join(', ')} (longest ${Math.max(...page.file.map((r) => r.longestTask)).toFixed(0)} ms)`,
     ]);
-    rows.push(['synthetic small world, Chromium (click → data.summary)', page.synth[0]?.events ?? 0, list(tSynth.samples), tSynth.median, '–', '–', `${page.synth.map((r) => r.longTasks).join(', ')}`]);
+    rows.push(['synthetic small world, Chromium (click → data.summary)', page.synth[0]?.events ?? 0, list(tSynth.samples), tSynth.median, '–', '–', '–', `${page.synth.map((r) => r.longTasks).join(', ')}`]);
     return [
       `File: ${(bytes / 1e6).toFixed(1)} MB, ${events.toLocaleString('en-US')} rows of user_id,item_id,rating,timestamp (the ml1m synthetic world, seed 1; bench/.out/ingest-1m.csv).`,
       'Node: the whole read (disk stream, parse, dictionary, sort, CSR) in a fresh process (bench/ingest.node.ts). pandas: `time.perf_counter()` around `read_csv` only (no sort, no encoding).',
       'Chromium: Debian\'s chromium on `vite preview` of the built app; from the file input\'s change event to data.summary showing the file (sniff, stream, parse, build, summary, render).',
-      `Runs: ${RUNS} after one warm-up each${py ? '' : '; pandas was not found (install python3-pandas)'}. "vs pandas" = pandas median / this median (> 1: faster than pandas).`,
+      `Runs: pandas and Node alternate in blocks of 2 timed runs after one warm-up each (${2 * Math.ceil(RUNS / 2)} runs each); Chromium ${RUNS} runs after one warm-up${py ? '' : '; pandas was not found (install python3-pandas)'}. "vs pandas" = pandas median / this median (> 1: faster than pandas). CPU ms: process CPU time (Node: all its threads; pandas: process_time), less sensitive than wall time to other load on a shared machine.`,
       '',
-      table(['reader', 'events', 'runs ms', 'median ms', 'MB/s', 'vs pandas', 'long tasks > 50 ms (per run)'], rows),
+      table(['reader', 'events', 'runs ms (wall)', 'median ms', 'median CPU ms', 'MB/s', 'vs pandas (wall)', 'long tasks > 50 ms (per run)'], rows),
       '',
       `Synthetic small world: median ${tSynth.median.toFixed(0)} ms from click to summary (target < 1,000 ms).`,
     ].join('\n');

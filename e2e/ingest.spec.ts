@@ -11,6 +11,8 @@ test('a file with bad rows loads its good rows and lists the bad ones by physica
   writeFileSync(f, 'user_id,item_id,timestamp\r\nu1,i1,100\r\nu1,i2,later\r\n"u\r\n2",i1,2020-01-01T00:00:00Z\r\n,i3,5\r\nu3,i1,7,extra\r\n');
   await app.uploadAndWait(f, 'bad-rows.csv');
   expect(await app.summaryCounts()).toMatchObject({ events: 2, users: 2 });
+  // Personalize-style health checks warn and do not refuse.
+  await expect(page.getByTestId('data.health')).toContainText('only 2 events');
   const rows = app.problems.locator('tbody tr');
   await expect(rows).toHaveCount(3);
   await expect(rows.nth(0)).toContainText('3unparsable-time');

@@ -14,7 +14,8 @@ export type EventColumnsIn = Pick<Dataset, 'userIds' | 'itemIds' | 'user' | 'ite
  * Counting sort by user (stable: file order within a user; skipped when the events are already grouped by user, as
  * in MovieLens files), then each user's events sorted by time, stable, only
  * where they are not already in order (logs are mostly written in time order, so this is usually one check per
- * user). O(events) plus the sorts of unsorted users. The result owns new arrays of exactly `events` length.
+ * user). O(events) plus the sorts of unsorted users. The input arrays are given up: the result may keep them (grouped
+ * input) or sort copies of them; either way the caller must not use them afterwards.
  */
 export function buildDataset(c: EventColumnsIn): Dataset {
   const n = c.user.length;
@@ -28,11 +29,12 @@ export function buildDataset(c: EventColumnsIn): Dataset {
   for (let e = 1; e < n && byUser; e++) byUser = c.user[e] >= c.user[e - 1];
   let user: Int32Array, item: Int32Array, time: Float64Array, value: Float32Array | undefined;
   if (byUser) {
-    // Already grouped by user in first-seen order (MovieLens files are): the arrays are copied as they are.
-    user = c.user.slice();
-    item = c.item.slice();
-    time = c.time.slice();
-    value = c.value?.slice();
+    // Already grouped by user in first-seen order (MovieLens files are): the input arrays are used as they are
+    // (views of the reader's buffers, which it hands over), with at most a per-user time sort below.
+    user = c.user;
+    item = c.item;
+    time = c.time;
+    value = c.value;
     for (let e = 0; e < n; e++) itemCounts[item[e]]++;
   } else {
     user = new Int32Array(n);

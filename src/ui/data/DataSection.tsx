@@ -7,6 +7,8 @@ import { Preview } from './Preview';
 import { TopItems } from './TopItems';
 
 const fmt = new Intl.NumberFormat('en-US');
+/** A share as a percentage with up to 3 significant digits (0.0170 → "1.70%"). */
+const pct1 = (x: number) => `${(100 * x).toPrecision(3)}%`;
 const day = (t: number) => (Number.isFinite(t) ? new Date(t * 1000).toISOString().slice(0, 10) : '–');
 
 export function DataSection() {
@@ -153,7 +155,24 @@ export function DataSection() {
                 {day(d.summary.tMin)} → {day(d.summary.tMax)}
               </dd>
             </div>
+            {d.summary.density !== undefined && (
+              <div>
+                <dt>density</dt>
+                <dd title="events / (users × items)">{pct1(d.summary.density)}</dd>
+              </div>
+            )}
+            {d.summary.repeatRate !== undefined && (
+              <div>
+                <dt>repeats</dt>
+                <dd title="share of events on an item the user had already">{pct1(d.summary.repeatRate)}</dd>
+              </div>
+            )}
           </dl>
+          {d.summary.warnings && d.summary.warnings.length > 0 && (
+            <p className="warning" data-testid="data.health">
+              Health check: {d.summary.warnings.join('; ')}. The data is loaded; results on it may be unreliable.
+            </p>
+          )}
           <DataCharts summary={d.summary} />
           <TopItems summary={d.summary} />
           <p className="next">Next: check how the log splits into training and test in section 2, or see in section 5 why time matters when choosing whom to market to.</p>

@@ -252,6 +252,18 @@ describe('the Dataset built', () => {
     ]);
   });
 
+  it('numeric rows with CRLF and an unused text column; rows of other shapes in between read the same', () => {
+    const r = read('user,item,rating,time,note\r\n1,10,4.5,100,ok\r\n2,11,3,200,"a, b"\r\n 1,12,5.0,50,x\r\n2,10,0.5,1.5e2,y\r\n3,11,,7,z\r\n');
+    expect(r.events).toEqual([
+      ['1', '12', 50, 5],
+      ['1', '10', 100, 4.5],
+      ['2', '10', 150, 0.5],
+      ['2', '11', 200, 3],
+      ['3', '11', 7, 'NaN'],
+    ]);
+    expect(r.report.skipped).toBe(0);
+  });
+
   it('a decimal id with a leading zero stays apart from the same number without it', () => {
     const r = read('user,item,time\n7,1,1\n07,1,2\n7,01,3\n');
     expect(r.dataset!.userIds).toEqual(['7', '07']);

@@ -178,13 +178,17 @@ export class Ingest {
     const why = this.refusal(report);
     if (why) return { ok: false, code: 'bad-file', reason: why, report };
     const ev = this.ev!;
+    // Views when the arrays are at most ~10% too long (sized from the file size); exact copies otherwise, so that
+    // the Dataset never holds much more than its events.
+    const view = ev.cap <= ev.n * 1.1 + 4096;
+    const cut = <T extends Int32Array | Float64Array | Float32Array>(a: T): T => (view ? (a.subarray(0, ev.n) as T) : (a.slice(0, ev.n) as T));
     const dataset = buildDataset({
       userIds: this.users.strings(this.encoding),
       itemIds: this.items.strings(this.encoding),
-      user: ev.user.subarray(0, ev.n),
-      item: ev.item.subarray(0, ev.n),
-      time: ev.time.subarray(0, ev.n),
-      value: ev.value?.subarray(0, ev.n),
+      user: cut(ev.user),
+      item: cut(ev.item),
+      time: cut(ev.time),
+      value: ev.value ? cut(ev.value) : undefined,
     });
     this.ev = null;
     return { ok: true, dataset, report };
@@ -255,7 +259,7 @@ export class Ingest {
   /**
    * The fused fast path for the common row: one byte pass per record that splits the fields and parses the numbers
    * on the way (canonical decimal ids, decimal time and value), then stores the event; it runs record after record
-   * from `pos` and returns where it stopped. It stops at any other shape (quotes, spaces, text ids, CR, the wrong
+   * from `pos` and returns where it stopped. It stops at any other shape (quotes, spaces, text ids, a lone CR, the wrong
    * field count, a header still to read) and at the chunk's unfinished last record: the general path then reads that
    * record, and gives the same result for every row this path accepts.
    */
@@ -309,6 +313,14 @@ export class Ingest {
           } else break;
         }
         const len = i - s;
+        // CR LF ends the record like LF (the CR belongs to no field).
+        if (ch === 13) {
+          if (i + 1 >= end) break records;
+          if (b[i + 1] === 10) {
+            i++;
+            ch = 10;
+          }
+        }
         if (ch !== d0 && ch !== 10) {
           // Text in this field: fine in a column with no role, else the general path reads the row.
           if (j === uc || j === ic || j === tc || j === vc) break records;
@@ -316,7 +328,13 @@ export class Ingest {
             if (i >= end) break records;
             ch = b[i];
             if (ch === d0 || ch === 10) break;
-            if (ch === 34 || ch === 13) break records;
+            if (ch === 34) break records;
+            if (ch === 13) {
+              if (i + 1 >= end || b[i + 1] !== 10) break records;
+              i++;
+              ch = 10;
+              break;
+            }
             high |= ch;
             i++;
           }
@@ -324,17 +342,17 @@ export class Ingest {
           if (dot >= 0 || len === 0 || len > 7 || (len > 1 && b[s] === 48)) break records;
           uv = v;
           uS = s;
-          uE = i;
+          uE = s + len;
         } else if (j === ic) {
           if (dot >= 0 || len === 0 || len > 7 || (len > 1 && b[s] === 48)) break records;
           iv = v;
           iS = s;
-          iE = i;
+          iE = s + len;
         } else if (j === tc) {
-          if (len === 0 || len > 15 || dot === s || dot === i - 1) break records;
+          if (len === 0 || len > 15 || dot === s || dot === s + len - 1) break records;
           tv = dot < 0 ? v : v + f / scale;
         } else if (j === vc) {
-          if (len === 0 || len > 15 || dot === s || dot === i - 1) break records;
+          if (len === 0 || len > 15 || dot === s || dot === s + len - 1) break records;
           vv = dot < 0 ? v : v + f / scale;
         }
         j++;
