@@ -150,23 +150,32 @@ export class Ingest {
   /** Adds the next chunk of the file (any size; record boundaries may fall anywhere). */
   push(chunk: Uint8Array): void {
     this.bytes += chunk.length;
-    let buf: Uint8Array;
-    if (this.carry.length === 0) buf = chunk;
-    else {
-      buf = new Uint8Array(this.carry.length + chunk.length);
-      buf.set(this.carry);
-      buf.set(chunk, this.carry.length);
-    }
     if (!this.started) {
+      const buf = concat(this.carry, chunk);
       // Detection needs a sample: wait for 64 KiB (or the end of the file).
       if (buf.length < this.sampleBytes) {
         this.carry = buf === chunk ? chunk.slice() : buf;
         return;
       }
       this.start(buf, false);
+      this.carry = this.refused === null ? this.consume(buf, false) : new Uint8Array(0);
+      return;
     }
     // A refused file (binary, one column) is not read further; finish() says why.
-    this.carry = this.refused === null ? this.consume(buf, false) : new Uint8Array(0);
+    if (this.refused !== null) return;
+    if (this.carry.length === 0) {
+      this.carry = this.consume(chunk, false);
+      return;
+    }
+    // The carried, unfinished record is completed with this chunk's first line; the rest of the chunk is read in
+    // place (not copied). A quoted line break can make the record run on: then the rest is joined to it.
+    const lf = chunk.indexOf(10);
+    if (lf < 0) {
+      this.carry = concat(this.carry, chunk);
+      return;
+    }
+    const left = this.consume(concat(this.carry, chunk.subarray(0, lf + 1)), false);
+    this.carry = this.consume(left.length === 0 ? chunk.subarray(lf + 1) : concat(left, chunk.subarray(lf + 1)), false);
   }
 
   /** The last chunk was pushed: reads the remaining bytes and builds the Dataset, or says why the file is refused. */
@@ -471,6 +480,15 @@ export class Ingest {
     const by = SKIP_REASONS.filter((k) => r.skippedBy[k] > 0).map((k) => `${r.skippedBy[k]} ${k}`);
     return `none of its ${r.rowsRead} rows could be read (${by.join(', ')})`;
   }
+}
+
+/** a followed by b, in a new array (or b itself when a is empty). */
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.length === 0) return b;
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }
 
 /** Reads a whole stream of chunks (Node stream, File.stream() reader wrapped as an async iterable, or an array). */
