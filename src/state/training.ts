@@ -244,6 +244,8 @@ export function watchData(): () => void {
     const summary = s.dataset.summary;
     if (summary === prev.dataset.summary || !summary) return;
     if (summary.source === s.training.resultSource) return;
+    // A run on the previous data would show results that no longer match what the page shows.
+    if (running && s.training.status === 'running') void cancelRun();
     if (s.training.result) patch('training', { result: null, resultConfig: null, resultSource: null, resultRevision: s.training.resultRevision + 1 });
     // Only the world the page opens on (small, fast); a bigger world waits for the user's click.
     if (summary.source.startsWith('synthetic small') && !running) {
