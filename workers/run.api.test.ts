@@ -1,10 +1,10 @@
 import 'fake-indexeddb/auto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { generateSynthetic } from '../src/core/data/synthetic';
 import type { Dataset } from '../src/core/data/types';
 import { makeSplit } from '../src/core/data/split';
-import { runApi, type RunProgress } from './run.api';
+import { progressBatcher, runApi, type RunProgress } from './run.api';
 import { createWorkspaceStore } from './workspace';
 
 /** A small synthetic world: 150 users, 40 items, ~6,000 events (a run of the fast models takes well under a second). */
@@ -178,5 +178,34 @@ describe('runApi', () => {
     expect(cleared).toEqual(['models']);
     expect(await runApi.restore()).toBeNull();
     runApi.configure({});
+  });
+});
+
+describe('progressBatcher', () => {
+  it('sends at most one message per 100 ms carrying every batch loss since the last, plus each epoch end; epochs counted from 1', () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    try {
+      const sent: RunProgress[] = [];
+      const b = progressBatcher(2, (p) => sent.push(p));
+      const fit = (batch: number, loss: number, validLoss?: number) =>
+        b.fit('RNN', { epoch: 0, epochs: 2, batch, batches: 10, loss, validLoss, examplesPerSecond: 50 });
+      fit(1, 9); // first report: sent
+      fit(2, 8);
+      fit(3, 7); // same instant: held
+      vi.advanceTimersByTime(99);
+      fit(4, 6); // 99 ms later: still held
+      vi.advanceTimersByTime(1);
+      fit(5, 5); // 100 ms: sent with the four held losses
+      fit(10, 4, 3.5); // epoch end: sent at once
+      expect(sent.map((p) => p.losses)).toEqual([[9], [8, 7, 6, 5], [4]]);
+      expect(sent.map((p) => p.epoch)).toEqual([1, 1, 1]);
+      expect(sent[2].validLoss).toBe(3.5);
+      // Half of the first of two epochs done at batch 10 of 10 of epoch 1 → fit 1/2, model 0 of 2 done → run 1/4.
+      expect(sent[2].fraction).toBeCloseTo(0.25, 10);
+      b.model('RNN');
+      expect(sent[3]).toMatchObject({ done: 1, total: 2, fraction: 0.5, losses: [] });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -161,7 +161,7 @@ function keepingRegistry(base: ModelRegistry, kept: Map<string, Kept>, seen: { s
 }
 
 /** Batches fit progress: losses accumulate and leave at most every PROGRESS_MS, and at each epoch end. */
-function progressBatcher(total: number, send: (p: RunProgress) => void) {
+export function progressBatcher(total: number, send: (p: RunProgress) => void) {
   let losses: number[] = [];
   let lastSent = 0;
   let done = 0;
