@@ -34,9 +34,9 @@ export interface DualIteration {
   kind: 'batch' | 'sparse' | 'dense';
   /** Pairs the epoch touched (rows × items for batch/dense, |S| for sparse). */
   size: number;
-  /** max_x (Σ_y π − K)/K, ≥ 0. */
+  /** max_x (Σ_y π − K)/K, and |Σ_y π − K|/K where u_x > 0 (complementary slackness). */
   user: number;
-  /** max_y (L − Σ_x π)/L and (Σ_x π − U)/U, ≥ 0. */
+  /** max_y (L − Σ_x π)/L and (Σ_x π − U)/U, absolute where v_y ≠ 0 holds the column at its bound. */
   item: number;
 }
 
@@ -220,16 +220,17 @@ function residualsDense(pr: Problem, rows: Int32Array | null, u: Float64Array, v
         colSum[y] += q;
       }
     }
-    if (pr.K > 0) user = Math.max(user, (s - pr.K) / pr.K);
+    if (pr.K > 0) user = Math.max(user, (ux > 0 ? Math.abs(s - pr.K) : s - pr.K) / pr.K);
   }
-  return { user: Math.max(0, user), item: itemViolation(colSum, (pr.L * nR) / pr.m, (pr.U * nR) / pr.m) };
+  return { user: Math.max(0, user), item: itemViolation(colSum, v, (pr.L * nR) / pr.m, (pr.U * nR) / pr.m) };
 }
 
-function itemViolation(colSum: Float64Array, L: number, U: number): number {
+/** Item residuals: violations, and (complementary slackness) any gap to the bound a non-zero v_y holds it at. */
+function itemViolation(colSum: Float64Array, v: Float64Array, L: number, U: number): number {
   let item = 0;
   for (let y = 0; y < colSum.length; y++) {
-    if (L > 0) item = Math.max(item, (L - colSum[y]) / L);
-    if (U < Infinity && U > 0) item = Math.max(item, (colSum[y] - U) / U);
+    if (L > 0) item = Math.max(item, (v[y] < 0 ? Math.abs(L - colSum[y]) : L - colSum[y]) / L);
+    if (U < Infinity && U > 0) item = Math.max(item, (v[y] > 0 ? Math.abs(colSum[y] - U) : colSum[y] - U) / U);
   }
   return Math.max(0, item);
 }
@@ -249,9 +250,9 @@ function residualsActive(pr: Problem, S: Active, u: Float64Array, v: Float64Arra
         colSum[S.col[j]] += q;
       }
     }
-    if (pr.K > 0) user = Math.max(user, (s - pr.K) / pr.K);
+    if (pr.K > 0) user = Math.max(user, (ux > 0 ? Math.abs(s - pr.K) : s - pr.K) / pr.K);
   }
-  return { user: Math.max(0, user), item: itemViolation(colSum, pr.L, pr.U) };
+  return { user: Math.max(0, user), item: itemViolation(colSum, v, pr.L, pr.U) };
 }
 
 /** Scratch arrays sized for the longest row or column. */
@@ -301,10 +302,18 @@ function uStepActive(pr: Problem, S: Active, u: Float64Array, v: Float64Array, e
 
 function vStepActive(pr: Problem, S: Active, u: Float64Array, v: Float64Array, eps: number, sc: Scratch, tol: number): void {
   const b = sc.b;
-  for (let y = 0; y < pr.p; y++) {
+  const { data, m, p } = pr;
+  const need = pr.L > 0 ? pr.L : pr.U < Infinity ? pr.U : 0;
+  for (let y = 0; y < p; y++) {
     const j0 = S.colPtr[y];
-    const n = S.colPtr[y + 1] - j0;
-    for (let q = 0; q < n; q++) b[q] = S.valT[j0 + q] - u[S.row[j0 + q]];
+    let n = S.colPtr[y + 1] - j0;
+    if (n < need + 1) {
+      // The set holds too few pairs of this column to reach its target: use the whole column.
+      for (let x = 0; x < m; x++) b[x] = data[x * p + y] - u[x];
+      n = m;
+    } else {
+      for (let q = 0; q < n; q++) b[q] = S.valT[j0 + q] - u[S.row[j0 + q]];
+    }
     v[y] = columnShift(b, n, eps, pr.L, pr.U, v[y], sc.a, tol);
   }
 }
