@@ -264,6 +264,16 @@ describe('the Dataset built', () => {
     expect(r.report.skipped).toBe(0);
   });
 
+  it('decimal ids of any size get one index whether a row took the fast path or the general one', () => {
+    // Each id appears in a plain row (fast path) and in a row with a quoted field (general path).
+    const ids = ['0', '7', '2097151', '2097152', '3000000', '12345678', '99999999999999999999'];
+    const plain = ids.map((u, k) => `${u},${k},${k + 1}`);
+    const quoted = ids.map((u, k) => `"${u}",${k},"${k + 100}"`);
+    const r = read('user,item,time\n' + [...plain, ...quoted].join('\n') + '\n');
+    expect(r.dataset!.userIds).toEqual(ids);
+    expect(Array.from(r.dataset!.userOffsets)).toEqual([0, 2, 4, 6, 8, 10, 12, 14]);
+  });
+
   it('a decimal id with a leading zero stays apart from the same number without it', () => {
     const r = read('user,item,time\n7,1,1\n07,1,2\n7,01,3\n');
     expect(r.dataset!.userIds).toEqual(['7', '07']);
