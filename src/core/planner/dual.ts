@@ -50,6 +50,8 @@ export interface DualOptions {
    * those epochs buy nothing. Warm: 4·epsMin.
    */
   eps0?: number;
+  /** Cold start ε as a multiple of τ when eps0 is not given; default 1. */
+  startFactor?: number;
   /** Final ε, normalised units; default τ·1e-4 (few pairs left fractional, so hard decisions match the soft ones). */
   epsMin?: number;
   /** Annealing factor per epoch, ε ← γ·ε; default 0.5. */
@@ -425,7 +427,7 @@ export function solveDual(scores: ScoreSource, s: MatchSettings, opts: DualOptio
   const tau = thresholdScale(data, m, p, Math.ceil(pr.K - 1e-9)) || scale;
   const epsMin = opts.epsMin !== undefined ? opts.epsMin * scale : 1e-4 * tau;
   const gamma = opts.gamma ?? 0.5;
-  let eps = Math.max(epsMin, opts.eps0 !== undefined ? opts.eps0 * scale : warm ? 4 * epsMin : tau);
+  let eps = Math.max(epsMin, opts.eps0 !== undefined ? opts.eps0 * scale : warm ? 4 * epsMin : tau * (opts.startFactor ?? 1));
   const tol = opts.tol ?? 0.01;
   const rootTol = 1e-3;
   const batch = Math.min(m, opts.batchRows ?? 512);

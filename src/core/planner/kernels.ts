@@ -113,3 +113,26 @@ export function softAssignment(lambda: ArrayLike<number>, rows: number, cols: nu
   for (let x = 0; x < rows; x++) for (let y = 0; y < cols; y++) pi[x * cols + y] = sig((lambda[x * cols + y] - u[x] - v[y]) / eps);
   return pi;
 }
+
+/**
+ * One pass over a dense rows × cols matrix (the sigmoid-and-mean inside a root find): row and column sums of
+ * π = sigmoid((λ − u − v)/ε), with pairs beyond the logit cut-off counted as 0 or 1 without an exp.
+ */
+export function softPass(data: Float32Array, rows: number, cols: number, u: Float64Array, v: Float64Array, eps: number, rowSum: Float64Array, colSum: Float64Array): void {
+  const inv = 1 / eps;
+  colSum.fill(0);
+  for (let x = 0; x < rows; x++) {
+    const off = x * cols;
+    const ux = u[x];
+    let s = 0;
+    for (let y = 0; y < cols; y++) {
+      const z = (data[off + y] - ux - v[y]) * inv;
+      if (z > -ZCUT) {
+        const q = z > ZCUT ? 1 : 1 / (1 + Math.exp(-z));
+        s += q;
+        colSum[y] += q;
+      }
+    }
+    rowSum[x] = s;
+  }
+}
