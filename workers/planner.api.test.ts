@@ -114,6 +114,9 @@ describe('planner worker API', () => {
     expect(n.ok && n.data.stale).toBe(false);
     expect(s.ok && s.data.stale).toBe(false);
     expect(s.ok && s.data.curves.map((c) => c.points.map((p) => p.beta))).toEqual([[0, 0.25, 0.5], [0, 0.25, 0.5]]);
+    // One model only: the page sweeps model by model.
+    const one = await api.curves({ mode: 'offline', alpha: 0.5, betas: [0, 0.5], models: ['B'], seq: 4 });
+    expect(one.ok && one.data.curves.map((c) => c.model)).toEqual(['B']);
   });
 
   it('builds the synthetic input in the worker and sweeps every quick model with the default solvers', async () => {

@@ -11,7 +11,8 @@
 import type { Csr } from '../src/core/data/types';
 import type { DualState, MatchMetrics, MatchSettings, MatchSolution, ModelScores, PlannerInput, PlannerMode, SweepPoint } from '../src/core/planner/types';
 import { err, ok, type Result } from '../src/core/util/result';
-import { syntheticPlannerInput } from './planner.input';
+import type { Dataset } from '../src/core/data/types';
+import { plannerInputFrom, syntheticPlannerInput } from './planner.input';
 import { defaultSolvers } from './planner.solvers';
 
 /** A dense row-major score matrix (λ ≥ 0). */
@@ -93,6 +94,8 @@ export interface CurvesRequest {
   alpha: number;
   /** β values of the sweep (each clipped to [0, α]). */
   betas: number[];
+  /** Only these models (all when absent): the page asks model by model so that lines appear as they are ready. */
+  models?: string[];
   seq: number;
 }
 
@@ -249,10 +252,17 @@ export function createPlannerApi(solvers: PlannerSolvers) {
     },
 
     /** Builds the input from the synthetic world and quick models (Pop, EMA, Hawkes) here, in the worker. */
-    async useSynthetic(preset: 'small' | 'ml1m' = 'small', seed = 1): Promise<Result<InputSummary, PlannerCode>> {
-      const r = await syntheticPlannerInput(preset, seed);
+    async useSynthetic(preset: 'small' | 'ml1m' = 'small', seed = 1, models?: string[]): Promise<Result<InputSummary, PlannerCode>> {
+      const r = await syntheticPlannerInput(preset, seed, models ? { models } : {});
       if (!r.ok) return r;
       return api.setInput(r.data, `synthetic ${preset} (seed ${seed}), quick models`);
+    },
+
+    /** The same on a Dataset sent here (by transfer): its default split and quick models' scores. */
+    async useDataset(dataset: Dataset, source: string, models?: string[]): Promise<Result<InputSummary, PlannerCode>> {
+      const r = await plannerInputFrom(dataset, models ? { models } : {});
+      if (!r.ok) return r;
+      return api.setInput(r.data, `${source}, quick models`);
     },
 
     summary(): InputSummary | null {
@@ -307,6 +317,7 @@ export function createPlannerApi(solvers: PlannerSolvers) {
       newest.curves = Math.max(newest.curves, req.seq);
       const reply: CurvesReply = { seq: req.seq, stale: false, mode: req.mode, alpha: req.alpha, curves: [] };
       for (const m of inp.models) {
+        if (req.models && !req.models.includes(m.model)) continue;
         const points: SweepPoint[] = [];
         let reason: string | undefined;
         for (const b of req.betas) {

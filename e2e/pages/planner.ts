@@ -34,10 +34,13 @@ export class PlannerPanel {
     return { revision: Number(r), alpha: Number(a), beta: Number(b), mode: m };
   }
 
-  /** Waits until the curves show every model's β sweep (one line per model) and an operating point. */
-  async waitForCurves(): Promise<void> {
-    await expect(this.curves).toHaveAttribute('data-beta', /\d/);
-    await expect.poll(() => this.curves.locator('.scatterlayer .trace').count()).toBeGreaterThan(1);
+  /**
+   * Waits until the curves show an operating point and at least `lines` models' β sweeps as lines (sweeps arrive
+   * model by model; a cold sweep costs a solve per point, hence the longer default wait).
+   */
+  async waitForCurves(lines = 1, timeout = 120_000): Promise<void> {
+    await expect(this.curves).toHaveAttribute('data-beta', /\d/, { timeout });
+    await expect.poll(() => this.curves.locator('.scatterlayer .trace .js-line').count(), { timeout }).toBeGreaterThanOrEqual(lines);
     await expect(this.points.locator('tbody tr').first()).toBeVisible();
   }
 

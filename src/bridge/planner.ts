@@ -9,6 +9,7 @@ import type { PlannerApi, SolveReply, CurvesReply, InputSummary } from '../../wo
 import type { PlannerInput, PlannerMode } from '../core/planner/types';
 import type { Result } from '../core/util/result';
 import { createWorkerClient, latestWins, type FrameScheduler, type WorkerClient } from './client';
+import { dataClient } from './data';
 
 export type { SolveReply, CurvesReply, InputSummary, ModelSolve, BoostedItem, ExposureHistogram } from '../../workers/planner.api';
 
@@ -47,8 +48,19 @@ export function setPlannerInput(input: PlannerInput, source: string): Promise<Re
 }
 
 /** Lets the worker build its own input from the synthetic world and quick models (nothing crosses but a summary). */
-export function syntheticInputInWorker(preset: 'small' | 'ml1m', seed: number): Promise<Result<InputSummary, string>> {
-  return plannerClient().call<Result<InputSummary, string>>((api) => api.useSynthetic(preset, seed));
+export function syntheticInputInWorker(preset: 'small' | 'ml1m', seed: number, models?: string[]): Promise<Result<InputSummary, string>> {
+  return plannerClient().call<Result<InputSummary, string>>((api) => api.useSynthetic(preset, seed, models));
+}
+
+/**
+ * Copies the data worker's current dataset into the planner worker, which fits quick models on it there (for the
+ * bench and tests: planning on the loaded data without the run worker). False when the data worker holds nothing.
+ */
+export async function dataInputInWorker(source: string, models?: string[]): Promise<Result<InputSummary, string> | false> {
+  const d = await dataClient().call((api) => api.exportDataset());
+  if (!d) return false;
+  const buffers = [d.user, d.item, d.time, d.value, d.userOffsets, d.itemCounts].filter((a) => a !== undefined).map((a) => a.buffer as ArrayBuffer);
+  return plannerClient().call<Result<InputSummary, string>>((api) => api.useDataset(Comlink.transfer(d, buffers), source, models));
 }
 
 export function exportPlannerV(model: string): Promise<Result<string, string>> {
@@ -65,6 +77,7 @@ export interface CurvesArgs {
   mode: PlannerMode;
   alpha: number;
   betas: number[];
+  models?: string[];
 }
 
 /** Sequence numbers shared by solves and curves: the worker stops anything older than its newest request. */
@@ -92,6 +105,7 @@ function requests<A, R extends { stale: boolean }>(
 export const solveRequests = (deliver: (r: SolveReply) => void, onError: (e: unknown) => void, frames?: FrameScheduler) =>
   requests<SolveArgs, SolveReply>((api, a) => api.solve(a) as Promise<Result<SolveReply, string>>, deliver, onError, frames);
 
-/** Latest-wins curve (β sweep) requests, as solveRequests. */
-export const curvesRequests = (deliver: (r: CurvesReply) => void, onError: (e: unknown) => void, frames?: FrameScheduler) =>
-  requests<CurvesArgs, CurvesReply>((api, a) => api.curves(a) as Promise<Result<CurvesReply, string>>, deliver, onError, frames);
+/** One β sweep request (numbered like the solves: a newer sweep makes the worker stop this one early). */
+export function sweepCurves(args: CurvesArgs, signal?: AbortSignal): Promise<Result<CurvesReply, string>> {
+  return plannerClient().call<Result<CurvesReply, string>>((api) => api.curves({ ...args, seq: ++seq }), signal);
+}

@@ -10,12 +10,13 @@ import { create } from 'zustand';
 import type { PlannerInput, PlannerMode } from '../core/planner/types';
 import { BridgeError } from '../bridge/client';
 import {
-  curvesRequests,
+  sweepCurves,
   exportPlannerV,
   onPlannerWorkerRestart,
   setPlannerInput,
   solveRequests,
   syntheticInputInWorker,
+  dataInputInWorker,
   type CurvesReply,
   type InputSummary,
   type SolveReply,
@@ -69,7 +70,9 @@ const set = (part: Partial<PlannerState>) => usePlanner.setState(part);
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 let solves: ReturnType<typeof solveRequests> | null = null;
-let sweeps: ReturnType<typeof curvesRequests> | null = null;
+/** Generation of the sweep in progress: a newer α or mode makes an older sweep stop. */
+let sweepGen = 0;
+let sweepCtl: AbortController | null = null;
 
 function onError(e: unknown): void {
   if (e instanceof BridgeError && e.code === 'aborted') return;
@@ -82,24 +85,47 @@ function requesters() {
     const caughtUp = r.mode === asked.mode && r.alpha === asked.alpha && r.beta === asked.beta;
     set({ shown: r, solving: !caughtUp, error: null });
   }, onError);
-  sweeps ??= curvesRequests((r) => {
-    const { asked } = usePlanner.getState();
-    set({ curves: r, sweeping: !(r.mode === asked.mode && r.alpha === asked.alpha) });
-  }, onError);
-  return { solves, sweeps };
+  return solves;
+}
+
+/**
+ * The β sweep at (mode, α), one model at a time so that each line appears as soon as it is ready (a sweep costs a
+ * solve per point and model); the first new line replaces the lines of the previous setting.
+ */
+async function sweep(mode: PlannerMode, alpha: number): Promise<void> {
+  const my = ++sweepGen;
+  sweepCtl?.abort();
+  const ctl = (sweepCtl = new AbortController());
+  const betas = curveBetas(alpha);
+  set({ sweeping: true });
+  let first = true;
+  for (const model of usePlanner.getState().input?.models ?? []) {
+    let r: Awaited<ReturnType<typeof sweepCurves>>;
+    try {
+      r = await sweepCurves({ mode, alpha, betas, models: [model] }, ctl.signal);
+    } catch (e) {
+      if (my === sweepGen) onError(e);
+      return;
+    }
+    if (my !== sweepGen || (r.ok && r.data.stale)) return;
+    if (!r.ok) {
+      onError(new Error(r.reason));
+      return;
+    }
+    const kept = first ? [] : (usePlanner.getState().curves?.curves ?? []);
+    first = false;
+    set({ curves: { ...r.data, curves: [...kept, ...r.data.curves] } });
+  }
+  if (my === sweepGen) set({ sweeping: false });
 }
 
 /** Asks for the operating point at `asked` (and the sweep when α or the mode changed). */
-function request(sweep: boolean): void {
+function request(withSweep: boolean): void {
   const s = usePlanner.getState();
   if (s.status !== 'ready') return;
-  const { solves: so, sweeps: sw } = requesters();
-  so.request({ ...s.asked });
+  requesters().request({ ...s.asked });
   set({ solving: true });
-  if (sweep) {
-    sw.request({ mode: s.asked.mode, alpha: s.asked.alpha, betas: curveBetas(s.asked.alpha) });
-    set({ sweeping: true });
-  }
+  if (withSweep) void sweep(s.asked.mode, s.asked.alpha);
 }
 
 function adopted(r: { ok: true; data: InputSummary } | { ok: false; reason: string }): void {
@@ -119,12 +145,12 @@ let fetches = 0;
 let reload: (() => Promise<void>) | null = null;
 
 /** Has the worker build the synthetic world's input (the page opens with it, before any training). */
-export async function loadSyntheticPlanner(preset: 'small' | 'ml1m' = 'small', seed = 1): Promise<void> {
+export async function loadSyntheticPlanner(preset: 'small' | 'ml1m' = 'small', seed = 1, models?: string[]): Promise<void> {
   const my = fetches;
   set({ status: 'loading', error: null });
-  reload = () => loadSyntheticPlanner(preset, seed);
+  reload = () => loadSyntheticPlanner(preset, seed, models);
   try {
-    const r = await syntheticInputInWorker(preset, seed);
+    const r = await syntheticInputInWorker(preset, seed, models);
     // Trained models' scores arrived meanwhile: they win.
     if (my === fetches) adopted(r);
   } catch (e) {
@@ -227,6 +253,35 @@ async function followResults(): Promise<void> {
   }
 }
 
+/** Has the worker fit quick models on the data loaded now (the bench's ml-latest-small input, without training). */
+export async function loadDataPlanner(models?: string[]): Promise<void> {
+  const my = ++fetches;
+  const source = useStore.getState().dataset.summary?.source ?? 'the loaded data';
+  set({ status: 'loading', error: null });
+  reload = () => loadDataPlanner(models);
+  try {
+    const r = await dataInputInWorker(source, models);
+    if (my !== fetches) return;
+    if (r === false) set({ status: 'error', error: 'no data loaded' });
+    else adopted(r);
+  } catch (e) {
+    if (my === fetches) set({ status: 'error', error: message(e) });
+  }
+}
+
+/** A page-level hook for the bench and e2e specs: inputs a user reaches only through training, on demand. */
+export interface PlannerTestHook {
+  loadSynthetic(preset: 'small' | 'ml1m', seed: number, models?: string[]): Promise<void>;
+  loadData(models?: string[]): Promise<void>;
+  status(): PlannerState['status'];
+}
+
+declare global {
+  interface Window {
+    __rimwPlanner?: PlannerTestHook;
+  }
+}
+
 let started = false;
 
 /**
@@ -237,6 +292,9 @@ let started = false;
 export function startPlanner(): void {
   if (started) return;
   started = true;
+  if (typeof window !== 'undefined') {
+    window.__rimwPlanner = { loadSynthetic: loadSyntheticPlanner, loadData: loadDataPlanner, status: () => usePlanner.getState().status };
+  }
   onPlannerWorkerRestart(() => {
     set({ solving: false, sweeping: false });
     void reload?.();

@@ -1,0 +1,195 @@
+// The live planner in Chromium (issue 5 Performance): β slider step → curves redrawn, and main-thread long tasks
+// while dragging, on ml-latest-small and on the ML-1M-shaped synthetic world, driving the built app with Playwright.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Page } from '@playwright/test';
+import { summarize, table, type Bench } from './lib';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const PORT = 4183;
+const ML = resolve(root, '../shared/data/ml-latest-small/ratings.csv');
+/** β steps timed one at a time per mode and data set (slider positions 0 → α/20 → …). */
+const STEPS = Number(process.env.PLANNER_UI_STEPS ?? 10);
+/** Longest wait for one redraw or input before the row says "timed out". */
+const WAIT_MS = Number(process.env.PLANNER_UI_WAIT_MS ?? 300_000);
+
+async function startPreview(): Promise<ChildProcess> {
+  const p = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], { cwd: root, stdio: 'ignore', detached: true });
+  for (let k = 0; k < 100; k++) {
+    try {
+      if ((await fetch(`http://localhost:${PORT}/`)).ok) return p;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('vite preview did not start');
+}
+
+/** In the page: long tasks observed, and the time of the last key press on the β slider. */
+const PAGE_SETUP = `(() => {
+  window.__pb = { longTasks: [], t0: 0 };
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__pb.longTasks.push(e.duration); }).observe({ entryTypes: ['longtask'] });
+  document.querySelector('[data-testid="planner.slider.beta"]').addEventListener('keydown', (e) => { window.__pb.t0 = e.timeStamp; }, { capture: true });
+})()`;
+
+/** In the page: resolves with ms from the last β key press to the curves plot's redraw showing β = `beta`. */
+const waitRedraw = (beta: number, timeout: number) => `new Promise((resolve) => {
+  const fig = document.querySelector('[data-testid="planner.plot.curves"]');
+  const done = () => Math.abs(Number(fig.dataset.beta) - ${beta}) < 1e-9;
+  const mo = new MutationObserver(() => { if (done()) { mo.disconnect(); resolve(performance.now() - window.__pb.t0); } });
+  mo.observe(fig, { attributes: true, attributeFilter: ['data-revision'] });
+  setTimeout(() => { mo.disconnect(); resolve(-1); }, ${timeout});
+})`;
+
+const FIG = `document.querySelector('[data-testid="planner.plot.curves"]')`;
+
+/**
+ * Polls a page expression until it is true (the page's CSP forbids string predicates in waitForFunction, which
+ * eval; page.evaluate of a string does not).
+ */
+async function until(page: Page, expr: string, timeout = WAIT_MS): Promise<void> {
+  const t0 = Date.now();
+  while (!(await page.evaluate(expr))) {
+    if (Date.now() - t0 > timeout) throw new Error(`timed out after ${timeout} ms waiting for ${expr}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The curves plot's redraw count. */
+const revision = async (page: Page): Promise<number> => Number(await page.evaluate(`${FIG}.getAttribute('data-revision')`));
+
+/** Waits until no solve or sweep is in flight (the "updating…" mark hidden) and a point is shown. */
+async function settle(page: Page): Promise<void> {
+  await until(
+    page,
+    `(() => {
+      const u = document.querySelector('[data-testid="planner.updating"]');
+      return !!u && u.style.visibility === 'hidden' && !!${FIG}.getAttribute('data-beta') && window.__rimwPlanner?.status() === 'ready';
+    })()`,
+  );
+}
+
+interface Row {
+  data: string;
+  /** Why the row has no figures (a wait that timed out), or undefined. */
+  failed?: string;
+  mode: string;
+  steps: number[];
+  timedOut: number;
+  dragLongTasks: number[];
+  dragMs: number;
+  sweepMs: number;
+}
+
+/** One mode on the loaded input: the sweep after the switch, STEPS single β steps, then a 20-step "drag". */
+async function measureMode(page: Page, data: string, mode: string): Promise<Row> {
+  const beta = page.getByTestId('planner.slider.beta');
+  const t0 = Date.now();
+  const before = await revision(page);
+  if ((await page.getByTestId('planner.mode').inputValue()) !== mode) {
+    await page.getByTestId('planner.mode').selectOption(mode);
+    await until(page, `${FIG}.getAttribute('data-mode') === '${mode}' && Number(${FIG}.getAttribute('data-revision')) > ${before}`);
+  }
+  await settle(page);
+  const sweepMs = Date.now() - t0;
+  await beta.focus();
+  await beta.press('Home');
+  await until(page, `Number(${FIG}.getAttribute('data-beta')) === 0`);
+  const alpha = Number(await page.getByTestId('planner.slider.alpha').inputValue());
+  const steps: number[] = [];
+  let timedOut = 0;
+  for (let i = 1; i <= STEPS; i++) {
+    const want = Math.round(((alpha * i) / 20) * 1e9) / 1e9;
+    const wait = page.evaluate(waitRedraw(want, WAIT_MS)) as Promise<number>;
+    await beta.press('ArrowRight');
+    const ms = await wait;
+    if (ms < 0) timedOut++;
+    else steps.push(ms);
+  }
+  // A drag: 20 steps from 0 to α, one per animation frame or so; long tasks counted from the first to the redraw.
+  await beta.press('Home');
+  await until(page, `Number(${FIG}.getAttribute('data-beta')) === 0`);
+  await page.evaluate('window.__pb.longTasks = []');
+  const tDrag = Date.now();
+  const end = page.evaluate(waitRedraw(alpha, WAIT_MS)) as Promise<number>;
+  for (let i = 0; i < 20; i++) await beta.press('ArrowRight', { delay: 16 });
+  await end;
+  const dragMs = Date.now() - tDrag;
+  const dragLongTasks = (await page.evaluate('window.__pb.longTasks')) as number[];
+  return { data, mode, steps, timedOut, dragLongTasks, dragMs, sweepMs };
+}
+
+/** A mode whose waits time out becomes a row that says so (the other rows are still measured). */
+async function measureOrReport(page: Page, data: string, mode: string): Promise<Row> {
+  try {
+    return await measureMode(page, data, mode);
+  } catch (e) {
+    return { data, mode, failed: e instanceof Error ? e.message.slice(0, 80) : String(e), steps: [], timedOut: 0, dragLongTasks: [], dragMs: NaN, sweepMs: NaN };
+  }
+}
+
+async function run(): Promise<Row[]> {
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless=new', '--no-sandbox'] });
+  const rows: Row[] = [];
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`http://localhost:${PORT}/`);
+    await page.getByTestId('planner.plot.curves').waitFor();
+    await page.evaluate(PAGE_SETUP);
+    // The page runs the fast models on the synthetic world by itself; let that finish before replacing the input.
+    await page.getByTestId('planner.view').filter({ hasText: 'trained models' }).waitFor({ timeout: WAIT_MS });
+    await settle(page);
+
+    if (existsSync(ML)) {
+      await page.getByTestId('data.upload.input').setInputFiles(ML);
+      await page.getByTestId('data.summary').filter({ hasText: 'ratings.csv' }).waitFor({ timeout: WAIT_MS });
+      await page.evaluate(`window.__rimwPlanner.loadData(['Pop', 'EMA', 'Hawkes'])`);
+      await settle(page);
+      for (const mode of ['greedy', 'offline']) rows.push(await measureOrReport(page, 'ml-latest-small (Pop, EMA, Hawkes)', mode));
+    }
+    await page.evaluate(`window.__rimwPlanner.loadSynthetic('ml1m', 1, ['Pop', 'Hawkes'])`);
+    await settle(page);
+    for (const mode of ['greedy', 'offline']) rows.push(await measureOrReport(page, 'ML-1M-shaped synthetic (Pop, Hawkes)', mode));
+  } finally {
+    await browser.close();
+  }
+  return rows;
+}
+
+const bench: Bench = {
+  name: 'planner-ui',
+  title: 'Live planner in Chromium: β step → curves redrawn, long tasks while dragging',
+  async run() {
+    const build = spawnSync('npx', ['vite', 'build'], { cwd: root, encoding: 'utf8' });
+    if (build.status !== 0) throw new Error(`vite build failed: ${build.stderr}`);
+    const server = await startPreview();
+    let rows: Row[];
+    try {
+      rows = await run();
+    } finally {
+      process.kill(-server.pid!);
+    }
+    const body = table(
+      ['data (models)', 'mode', 'sweep after switch, s', 'β step → redraw p50, ms', 'p95, ms', 'max, ms', 'steps (timed out)', '20-step drag, s', 'long tasks > 50 ms in drag (longest, ms)'],
+      rows.map((r) => {
+        if (r.failed) return [r.data, r.mode, `failed: ${r.failed}`, '–', '–', '–', '–', '–', '–'];
+        const t = r.steps.length ? summarize(r.steps) : null;
+        const longest = r.dragLongTasks.length ? Math.max(...r.dragLongTasks).toFixed(0) : '–';
+        return [r.data, r.mode, r.sweepMs / 1000, t ? t.median : '–', t ? t.p95 : '–', t ? t.max : '–', `${r.steps.length} (${r.timedOut})`, r.dragMs / 1000, `${r.dragLongTasks.length} (${longest})`];
+      }),
+    );
+    return [
+      body,
+      '',
+      `Debian's Chromium on \`vite preview\` of the built app, 1280×800. A step is one ArrowRight on \`planner.slider.beta\` (α/20), timed in the page from the keydown to the \`planner.plot.curves\` redraw whose \`data-beta\` is the new β (latest-wins request, warm-started re-solve of every model in the planner worker, Plotly.react). Every 4th position is a point of the β sweep and so a memoised answer. Steps start after the sweep of the mode has finished. The drag is 20 presses 16 ms apart, from β = 0 to α; long tasks are the main thread's (PerformanceObserver 'longtask'). Inputs: quick models fitted in the planner worker on the loaded data (test users × items of the default temporal split).`,
+      '',
+      `If this was measured while other work shared the machine, the times are upper bounds; \`npm run bench -- planner-ui\` on a quiet machine gives the figures to quote.`,
+    ].join('\n');
+  },
+};
+
+export default bench;
