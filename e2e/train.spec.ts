@@ -54,6 +54,7 @@ test('train: synthetic results without a click, MovieLens with RNN and RNN-Hawke
   expect(json.item_rec.RNN.recall).toBeGreaterThanOrEqual(0);
 
   // Reload: the saved workspace (data, results) comes back without training again.
+  await expect(app.trainStatus()).toHaveAttribute('data-saved', 'saved');
   await page.reload();
   await expect(app.summary.locator('dd').first()).toHaveText('ratings.csv');
   await expect(app.resultsTable('item_rec')).toBeVisible();

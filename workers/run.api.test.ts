@@ -17,7 +17,7 @@ function world(): Dataset {
 describe('runApi', () => {
   it('runs the fast models, keeps their scores and hands the planner dense copies (Pop checked by hand)', async () => {
     const d = world();
-    await runApi.setDataset(d, 'tiny');
+    runApi.setDataset(d, 'tiny');
     expect(runApi.plannerInput()).toBeNull();
     const rows: string[] = [];
     const progress: RunProgress[] = [];
@@ -152,11 +152,12 @@ describe('runApi', () => {
     runApi.configure({ order: ['cpu'], workspace: createWorkspaceStore('t-ws', 'ws'), modelCache: { get: async () => undefined, put: async () => {}, clear: async () => void cleared.push('models') } });
     expect(await runApi.restore()).toBeNull();
     const d = world();
-    expect(await runApi.setDataset(d, 'tiny world')).toBeNull();
+    runApi.setDataset(d, 'tiny world');
     const config = { split: { kind: 'temporal' as const }, models: ['Pop', 'HP'], seed: 4 };
     const r = await runApi.run(config);
     if (!r.ok) throw new Error(r.reason);
     const before = runApi.plannerInput();
+    expect(await runApi.saved()).toBeNull();
 
     runApi.clear(); // as a fresh worker after a reload: nothing in memory
     expect(runApi.plannerInput()).toBeNull();

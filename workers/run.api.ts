@@ -109,6 +109,9 @@ let backendPick: Promise<BackendChoice> | null = null;
 let pickedFor = '';
 let backendOpts: BackendOptions = {};
 let host: RunHostOptions = {};
+/** The chain of background IndexedDB writes (in order), and the last one's problem. */
+let saving: Promise<unknown> = Promise.resolve();
+let saveProblem: string | null = null;
 /** The last completed run: its split and each model's kept scores. */
 let last: { split: Split; result: ExperimentResult; kept: Map<string, Kept> } | null = null;
 
@@ -218,20 +221,25 @@ export const runApi = {
     return { current: currentBackend(), choice: backendChoice };
   },
 
-  /**
-   * Takes the dataset (transfer its arrays); drops results computed on older data; saves it in the workspace.
-   * Resolves with a warning when it could not be saved (the run works all the same), else null.
-   */
-  async setDataset(d: Dataset, name: string): Promise<string | null> {
+  /** Takes the dataset (transfer its arrays); drops results computed on older data; saves it in the workspace. */
+  setDataset(d: Dataset, name: string): null {
     dataset = d;
     source = name;
     last = null;
-    try {
-      await host.workspace?.saveData({ source: name, dataset: d, savedAt: Date.now() });
-      return null;
-    } catch (e) {
-      return `the workspace could not be saved in this browser (${e instanceof Error ? e.message : String(e)}); it will not survive a reload`;
-    }
+    const ws = host.workspace;
+    if (!ws) return null;
+    // Saved in the background: the first run does not wait for IndexedDB; saves stay in order (data, then runs).
+    saving = saving.then(() => ws.saveData({ source: name, dataset: d, savedAt: Date.now() })).then(
+      () => (saveProblem = null),
+      (e: unknown) => (saveProblem = `the workspace could not be saved in this browser (${e instanceof Error ? e.message : String(e)}); it will not survive a reload`),
+    );
+    return null;
+  },
+
+  /** Resolves when every background save so far is done, with the last save problem (null when all went well). */
+  async saved(): Promise<string | null> {
+    await saving;
+    return saveProblem;
   },
 
   /** The source name of the data held (e.g. "synthetic small (seed 1)"), '' before any. */
@@ -271,10 +279,13 @@ export const runApi = {
       if (!r.ok) return r;
       if (my.aborted) return err('aborted', 'run: stopped');
       if (seen.split) last = { split: seen.split, result: r.data, kept };
-      try {
-        await host.workspace?.saveRun({ source, config, result: r.data, kept: [...kept], savedAt: Date.now() });
-      } catch (e) {
-        r.data.warnings.push(`results not saved in this browser: ${e instanceof Error ? e.message : String(e)}`);
+      const ws = host.workspace;
+      if (ws) {
+        const run = { source, config, result: r.data, kept: [...kept], savedAt: Date.now() };
+        saving = saving.then(() => ws.saveRun(run)).then(
+          () => (saveProblem = null),
+          (e: unknown) => (saveProblem = `results not saved in this browser: ${e instanceof Error ? e.message : String(e)}`),
+        );
       }
       return r;
     } finally {
@@ -381,6 +392,7 @@ export const runApi = {
   async restore(): Promise<Restored | null> {
     const ws = host.workspace;
     if (!ws) return null;
+    await saving;
     const saved = await ws.loadData();
     if (!saved) return null;
     dataset = saved.dataset;
@@ -406,6 +418,7 @@ export const runApi = {
   async clearWorkspace(): Promise<void> {
     if (stop) stop.aborted = true;
     runApi.clear();
+    await saving;
     await host.workspace?.clear();
     await host.modelCache?.clear();
   },

@@ -179,7 +179,10 @@ export async function startRun(config: RunConfig = currentRunConfig()): Promise<
     }
     if (running !== ctl) return;
     await refreshBackend();
-    if (r.ok) showResult(r.data, config, source);
+    if (r.ok) {
+      showResult(r.data, config, source);
+      void followSave();
+    }
     else if (r.code === 'aborted') patch('training', { status: 'cancelled', progress: null });
     else patch('training', { status: 'failed', progress: null, error: r.reason });
   } catch (e) {
@@ -195,6 +198,17 @@ export async function startRun(config: RunConfig = currentRunConfig()): Promise<
 export function showResult(result: ExperimentResult, config: RunConfig, source: string | null): void {
   const t = useStore.getState().training;
   patch('training', { status: 'done', progress: null, result, resultConfig: config, resultSource: source, resultRevision: t.resultRevision + 1 });
+}
+
+/** Follows the run worker's background save of the workspace (a reload before it ends would lose the last run). */
+async function followSave(): Promise<void> {
+  patch('training', { saveState: 'saving' });
+  try {
+    const problem = await runClient().call((api) => api.saved());
+    patch('training', problem ? { saveState: 'failed', error: problem } : { saveState: 'saved' });
+  } catch {
+    patch('training', { saveState: 'failed' });
+  }
 }
 
 /**
@@ -285,6 +299,8 @@ export async function itemTitles(ids: string[]): Promise<Map<string, string>> {
  * the synthetic world when nothing was saved or it cannot be read.
  */
 export async function restoreOrSynthetic(): Promise<void> {
+  // Start the run worker now: its module (tfjs included) loads while the data is restored or generated.
+  runClient();
   // The user may choose a file while this runs: then their data wins and nothing here overwrites it.
   const untouched = () => {
     const d = useStore.getState().dataset;

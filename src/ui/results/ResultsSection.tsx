@@ -19,7 +19,9 @@ export function ResultsSection() {
   if (!r) {
     return (
       <p className="pending" data-testid="results.empty">
-        {t.status === 'running' ? 'Training… the tables appear when the run completes.' : 'No results for this data yet: pick models in Train and press “Train and evaluate”.'}
+        {t.status === 'running'
+          ? `Training… the tables appear when the run completes${t.liveModels.length > 0 ? ` (evaluated so far: ${t.liveModels.join(', ')})` : ''}.`
+          : 'No results for this data yet: pick models in Train and press “Train and evaluate”.'}
       </p>
     );
   }
@@ -28,7 +30,8 @@ export function ResultsSection() {
     <div className="results-section">
       <p className="note">
         On {t.resultSource ?? 'the data'}: {r.split.testUsers} test users, {r.split.testItems} items; ItemRec recommends K = {r.itemRecTopK} items per user,
-        UserRec C = {r.userRecTopC} users per item. {t.status === 'running' && <strong>Training a new run…</strong>}
+        UserRec C = {r.userRecTopC} users per item.{' '}
+        {t.status === 'running' && <strong>Training a new run{t.liveModels.length > 0 ? ` (evaluated so far: ${t.liveModels.join(', ')})` : ''}…</strong>}
       </p>
       <div className="tables">
         <ResultsTable task="item_rec" title="ItemRec: top-K items for each user" rows={r.item_rec} />

@@ -112,7 +112,7 @@ export function TrainPanel() {
           {t.backend && t.backendNote ? ` (skipped: ${t.backendNote})` : ''}
         </span>
       </div>
-      <div className="status-line" data-testid="train.status" data-status={t.status}>
+      <div className="status-line" data-testid="train.status" data-status={t.status} data-saved={t.saveState}>
         <div className="progress" role="progressbar" aria-label="training progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} data-testid="train.progress">
           <div className="progress-fill" style={{ width: `${pct}%` }} />
         </div>
@@ -123,7 +123,7 @@ export function TrainPanel() {
             : running
               ? 'starting…'
               : t.status === 'done'
-                ? `done: ${Object.keys(t.result?.item_rec ?? {}).length} models evaluated`
+                ? `done: ${Object.keys(t.result?.item_rec ?? {}).length} models evaluated${t.saveState === 'saving' ? ' · saving in this browser…' : t.saveState === 'saved' ? ' · saved in this browser' : ''}`
                 : t.status === 'cancelled'
                   ? 'cancelled; the previous results stay'
                   : t.status === 'failed'
