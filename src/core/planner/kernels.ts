@@ -81,19 +81,20 @@ export function softRoot(a: Float64Array, n: number, eps: number, target: number
       hi = 0;
     }
   }
+  // One exp per pair for the whole root find: with e_j = exp((a_j − t_k)/ε) and E = exp((t − t_k)/ε),
+  // sigmoid((a_j − t)/ε) = e_j / (e_j + E). Pairs kept lie above t_k − 2Zε; those far above saturate (capped at e^60,
+  // still 1 − e^−40 against any E in the bracket).
+  for (let j = 0; j < m; j++) a[j] = Math.exp(Math.min(60, (a[j] - tk) / eps));
   let t = prev > lo && prev < hi ? prev : 0.5 * (lo + hi);
-  const inv = 1 / eps;
   for (let it = 0; it < 200; it++) {
+    const E = Math.exp((t - tk) / eps);
     let f = -target;
     let d = 0;
     for (let j = 0; j < m; j++) {
-      const z = (a[j] - t) * inv;
-      if (z > ZCUT) f += 1;
-      else if (z > -ZCUT) {
-        const s = 1 / (1 + Math.exp(-z));
-        f += s;
-        d += s * (1 - s);
-      }
+      const e = a[j];
+      const q = 1 / (e + E);
+      f += e * q;
+      d += e * E * q * q;
     }
     if (Math.abs(f) <= tol) return t;
     if (f > 0) lo = t;
