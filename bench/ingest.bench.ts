@@ -151,9 +151,12 @@ async function chromiumRuns(runs: number): Promise<{ file: PageRun[]; synth: Pag
       const sDone = measure(`seed ${seed})`);
       await page.getByTestId('data.synthetic').click();
       const s = await sDone;
+      // Let the page settle (the split of the new world, chart layouts) before the next file, as a user would.
+      await page.waitForTimeout(2000);
       const fDone = measure('ingest-1m.csv');
       await page.getByTestId('data.upload.input').setInputFiles(csvPath);
       const f = await fDone;
+      await page.waitForTimeout(2000);
       if (k > 0) {
         file.push(f);
         synth.push(s);

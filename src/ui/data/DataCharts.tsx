@@ -1,10 +1,14 @@
-/** Events per user and item popularity, both on log scales: the power laws behind the paradox of section 5. */
-import { useMemo } from 'react';
+/**
+ * Events per user and item popularity, both on log scales: the power laws behind the paradox of section 5. The charts
+ * follow the summary one render later (useDeferredValue): the numbers of a freshly loaded file appear at once and
+ * the Plotly redraw runs in its own task, not in the one that handles the data worker's reply.
+ */
+import { useDeferredValue, useMemo } from 'react';
 import type { DataSummary } from '../../bridge/data';
 import { Plot } from '../charts/Plot';
 
 export function DataCharts({ summary }: { summary: DataSummary }) {
-  const c = summary.charts;
+  const c = useDeferredValue(summary.charts);
   const perUser = useMemo(
     () => [{ type: 'bar', x: c.perUserBinLo.map(String), y: c.perUserCount, marker: { color: '#3b6ea8' } }],
     [c],
