@@ -70,6 +70,8 @@ export interface DualOptions {
   levelTol?: number;
   /** Over-relaxation of the v-step, v ← v' + ω(v' − v) keeping v's sign; default 0.5 (fewer sweeps on skewed scores). */
   overRelax?: number;
+  /** Over-relaxation at the final ε; default 0 (exact v-steps leave every item at its bound). */
+  overRelaxFinal?: number;
   /** Most alternating sweeps at the final ε; default 40. */
   maxSweeps?: number;
   /** Stop the final sweeps when both relative violations are ≤ tol; default 0.01. */
@@ -440,6 +442,7 @@ export function solveDual(scores: ScoreSource, s: MatchSettings, opts: DualOptio
   const vNew = new Float64Array(p);
   const vOld = new Float64Array(p);
   const omega = opts.overRelax ?? 0.5;
+  const omegaFinal = opts.overRelaxFinal ?? 0;
   const residuals = { user: [] as number[], item: [] as number[] };
   let S: Active | null = null;
   let iteration = 0;
@@ -476,7 +479,7 @@ export function solveDual(scores: ScoreSource, s: MatchSettings, opts: DualOptio
       }
       vOld.set(v);
       vStepActive(pr, Sa, u, v, eps, sc, rootTol);
-      relax(v, vOld, omega);
+      relax(v, vOld, eps <= epsMin * (1 + 1e-9) ? omegaFinal : omega);
       if (Sa.delta - drift(Sa, u, v) >= ZCUT * eps) return true;
       if (!ensureActive(true)) return false;
     }
@@ -502,7 +505,7 @@ export function solveDual(scores: ScoreSource, s: MatchSettings, opts: DualOptio
       vStepDense(pr, null, u, v, eps, sc, rootTol, vNew);
       vOld.set(v);
       v.set(vNew);
-      relax(v, vOld, omega);
+      relax(v, vOld, eps <= epsMin * (1 + 1e-9) ? omegaFinal : omega);
       report('dense', m * p, residualsDense(pr, null, u, v, eps));
     }
     if (final) {
