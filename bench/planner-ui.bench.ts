@@ -144,16 +144,25 @@ async function run(): Promise<Row[]> {
     await page.getByTestId('planner.view').filter({ hasText: 'trained models' }).waitFor({ timeout: WAIT_MS });
     await settle(page);
 
+    /** Loads an input, then measures each mode on it; a load that never settles becomes one failed row. */
+    const dataSet = async (data: string, load: () => Promise<void>) => {
+      try {
+        await load();
+        await settle(page);
+      } catch (e) {
+        rows.push({ data, mode: '–', failed: e instanceof Error ? e.message.slice(0, 80) : String(e), steps: [], timedOut: 0, dragLongTasks: [], dragMs: NaN, sweepMs: NaN });
+        return;
+      }
+      for (const mode of ['greedy', 'offline']) rows.push(await measureOrReport(page, data, mode));
+    };
     if (existsSync(ML)) {
-      await page.getByTestId('data.upload.input').setInputFiles(ML);
-      await page.getByTestId('data.summary').filter({ hasText: 'ratings.csv' }).waitFor({ timeout: WAIT_MS });
-      await page.evaluate(`window.__rimwPlanner.loadData(['Pop', 'EMA', 'Hawkes'])`);
-      await settle(page);
-      for (const mode of ['greedy', 'offline']) rows.push(await measureOrReport(page, 'ml-latest-small (Pop, EMA, Hawkes)', mode));
+      await dataSet('ml-latest-small (Pop, EMA, Hawkes)', async () => {
+        await page.getByTestId('data.upload.input').setInputFiles(ML);
+        await page.getByTestId('data.summary').filter({ hasText: 'ratings.csv' }).waitFor({ timeout: WAIT_MS });
+        await page.evaluate(`window.__rimwPlanner.loadData(['Pop', 'EMA', 'Hawkes'])`);
+      });
     }
-    await page.evaluate(`window.__rimwPlanner.loadSynthetic('ml1m', 1, ['Pop', 'Hawkes'])`);
-    await settle(page);
-    for (const mode of ['greedy', 'offline']) rows.push(await measureOrReport(page, 'ML-1M-shaped synthetic (Pop, Hawkes)', mode));
+    await dataSet('ML-1M-shaped synthetic (Pop, Hawkes)', () => page.evaluate(`window.__rimwPlanner.loadSynthetic('ml1m', 1, ['Pop', 'Hawkes'])`));
   } finally {
     await browser.close();
   }

@@ -9,6 +9,9 @@ const MODELS = ['Pop', 'Hawkes', 'RNN', 'RNN-Hawkes'];
 
 /** Issue 5's journey, start to end, in one page; every request is recorded and must stay on this machine. */
 test('journey: open → synthetic curves → MovieLens → train → results → planner → paradox → reload → export', async ({ page }) => {
+  // About two minutes on a quiet machine; a shared 2-core machine needs more (each planner step re-solves 4 models
+  // on 606 × 9,724 scores).
+  test.setTimeout(360_000);
   const app = new AppPage(page);
   const planner = new PlannerPanel(page);
   const shot = (name: string) => page.screenshot({ path: `test-results/journey-${name}.png`, fullPage: true });

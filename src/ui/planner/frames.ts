@@ -19,6 +19,8 @@ export function curvesFrame(s: PlannerState): LiveFrame | null {
   const y = s.relevance;
   const models = s.input?.models ?? [];
   const data: Record<string, unknown>[] = [];
+  // Lines of another α or mode than the point shown are kept, faded, until their new sweep arrives.
+  const faded = !!s.shown && !!s.curves && (s.curves.alpha !== s.shown.alpha || s.curves.mode !== s.shown.mode);
   for (const c of s.curves?.curves ?? []) {
     const i = models.indexOf(c.model);
     data.push({
@@ -30,6 +32,7 @@ export function curvesFrame(s: PlannerState): LiveFrame | null {
       text: c.points.map((p) => `β = ${(100 * p.beta).toFixed(2)}%`),
       line: { color: color(i), width: 2 },
       marker: { size: 5, color: color(i) },
+      opacity: faded ? 0.3 : 1,
     });
   }
   for (const m of s.shown?.models ?? []) {
