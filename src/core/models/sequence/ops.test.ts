@@ -74,3 +74,22 @@ describe('lookup and mm custom gradients', () => {
     expect(gw).toEqual([[5, 5, 5], [7, 7, 7]]);
   });
 });
+
+describe('decoderLoss with padding rows', () => {
+  it('equals the loss of the non-padding rows alone, gives padding rows a zero gradient and frees its tensors', () => {
+    const D = 2, V = 4;
+    const h = rand(5 * D, 7), e = rand(V * D, 8), b = rand(V, 9);
+    const t = [0, 3, 0, 1, 0];
+    const before = tf.memory().numTensors;
+    const [l, gh] = tf.tidy(() => {
+      const [hh, ee, bb] = [tf.tensor2d(h, [5, D]), tf.tensor2d(e, [V, D]), tf.tensor1d(b)];
+      const g = tf.grad((x: tf.Tensor) => decoderLoss(x as tf.Tensor2D, ee, bb, Int32Array.from(t), 1))(hh).dataSync();
+      return [decoderLoss(hh, ee, bb, Int32Array.from(t)).dataSync()[0], g];
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    const kept = Float32Array.from([...h.subarray(2, 4), ...h.subarray(6, 8)]);
+    expect(l).toBeCloseTo(nll(kept, e, b, [3, 1], D), 5);
+    for (const r of [0, 2, 4]) expect([gh[r * D], gh[r * D + 1]]).toEqual([0, 0]);
+    expect(Math.abs(gh[2]) + Math.abs(gh[6])).toBeGreaterThan(0);
+  });
+});

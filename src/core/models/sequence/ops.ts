@@ -61,16 +61,23 @@ export function decoderLoss(h: tf.Tensor2D, emb: tf.Tensor2D, bias: tf.Tensor1D,
   let count = 0;
   for (let i = 0; i < n; i++) if (target[i] !== 0) count++;
   const denom = Math.max(1, count);
-  const f = customGrad((hh: tf.Tensor, e: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+  // Only the non-padding rows reach the decoder (right padding is a third of the rows of an ML-1M-like batch): they
+  // are gathered first and their gradient scattered back; a batch without padding skips both.
+  const keep = count === n ? null : new Int32Array(count);
+  const tKept = keep ? new Int32Array(count) : target;
+  if (keep) for (let i = 0, k = 0; i < n; i++) if (target[i] !== 0) { keep[k] = i; tKept[k++] = target[i]; }
+  const f = customGrad((hAll: tf.Tensor, e: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
     const V = e.shape[0] as number;
+    const hh = keep ? tf.tidy(() => tf.gather(hAll, tf.tensor1d(keep, 'int32'))) : hAll;
+    const m = keep ? count : n;
     const eT = tf.transpose(e as tf.Tensor2D);
     const dhParts: tf.Tensor[] = [];
     let dE = tf.zerosLike(e);
     let dB = tf.zerosLike(b);
     let loss: tf.Tensor = tf.scalar(0);
-    for (let r0 = 0; r0 < n; r0 += chunkRows) {
-      const rows = Math.min(chunkRows, n - r0);
-      const tChunk = target.subarray(r0, r0 + rows);
+    for (let r0 = 0; r0 < m; r0 += chunkRows) {
+      const rows = Math.min(chunkRows, m - r0);
+      const tChunk = tKept.subarray(r0, r0 + rows);
       const w = new Float32Array(rows);
       for (let i = 0; i < rows; i++) w[i] = tChunk[i] !== 0 ? 1 / denom : 0;
       const [l, dh, de, db] = tf.tidy(() => {
@@ -103,8 +110,13 @@ export function decoderLoss(h: tf.Tensor2D, emb: tf.Tensor2D, bias: tf.Tensor1D,
       dE = nE;
       dB = nB;
     }
-    const dH = dhParts.length === 1 ? dhParts[0] : tf.concat(dhParts, 0);
+    let dH = dhParts.length === 0 ? tf.zerosLike(hh) : dhParts.length === 1 ? dhParts[0] : tf.concat(dhParts, 0);
     if (dhParts.length > 1) tf.dispose(dhParts);
+    if (keep) {
+      const kept = dH;
+      dH = tf.tidy(() => tf.scatterND(tf.tensor2d(keep, [count, 1], 'int32'), kept, hAll.shape));
+      tf.dispose([kept, hh]);
+    }
     eT.dispose();
     save([dH, dE, dB]);
     return {
