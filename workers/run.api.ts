@@ -5,6 +5,9 @@
  * the run (the fitted models themselves are freed), so the planner and the UserRec explorer never retrain.
  *
  * Big arrays leave by transfer of copies (the worker keeps its own): plannerInput(), explore() rows are small.
+ * The host may plug in IndexedDB stores (run.worker.ts does): trained sequence models are reloaded by fingerprint
+ * (workers/modelCache.ts), and the dataset and last run are saved in the background (workers/workspace.ts) so a
+ * reload restores them (restore()) and "start over" clears them (clearWorkspace()).
  */
 import * as Comlink from 'comlink';
 import type { Dataset, EvalSet, Split } from '../src/core/data/types';
@@ -15,10 +18,9 @@ import { denseScores, materialize, DENSE_BUDGET_BYTES, type ScoreSource } from '
 import { INTENSITY_NAMES, SEQUENCE_NAMES, type IntensityName } from '../src/core/models/compose';
 import { runExperiment, type ExperimentResult } from '../src/core/pipeline/run';
 import { defaultRegistry, type ModelRegistry, type RunSession, type FitContext } from '../src/core/pipeline/registry';
-import { validateRunConfig, type RunConfig } from '../src/core/pipeline/config';
+import { effectiveSplit, validateRunConfig, type RunConfig } from '../src/core/pipeline/config';
 import { err, ok, type Result } from '../src/core/util/result';
 import { makeSplit } from '../src/core/data/split';
-import { effectiveSplit } from '../src/core/pipeline/config';
 import type { SeqModelCache } from '../src/core/pipeline/sequenceModels';
 import { currentBackend, pickBackend, type BackendChoice, type BackendOptions } from './backend';
 import type { KeptScores, WorkspaceStore } from './workspace';
@@ -209,6 +211,11 @@ export const runApi = {
   async initBackend(order?: string[]): Promise<BackendChoice> {
     const key = order ? order.join(',') : 'ladder';
     if (!backendPick || key !== pickedFor) {
+      // Never switch backends under a running fit (its tensors live on the current one): a cancelled run stops
+      // within a batch, so wait for it (bounded: if it is still busy, the current choice stays; run() then answers
+      // 'busy' and the page restarts the worker and picks again there).
+      for (let waited = 0; stop && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+      if (stop && backendChoice) return backendChoice;
       pickedFor = key;
       backendPick = pickBackend(order ? { ...backendOpts, order } : backendOpts);
     }

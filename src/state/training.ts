@@ -90,6 +90,11 @@ function addLosses(p: RunProgress): void {
 
 // ---- runs ----
 
+/** How long a new run waits for a cancelled one to finish its current step before restarting the worker (ms). */
+const BUSY_WAIT_MS = 5_000;
+/** Set while startRun restarts a busy worker itself, so the restart is not reported as a crash. */
+let ownRestart = false;
+
 /** The data source the run worker holds (null: send it before the next run). */
 let sentSource: string | null = null;
 let running: AbortController | null = null;
@@ -101,6 +106,10 @@ export const FAST_MODELS: readonly string[] = DEFAULT_RUN_CONFIG.models;
 
 onRunWorkerRestart((reason) => {
   sentSource = null;
+  if (ownRestart) {
+    ownRestart = false;
+    return;
+  }
   running?.abort();
   running = null;
   patch('training', { status: 'failed', progress: null, error: `The run worker stopped (${reason}) and was restarted; press Train to run again.` });
@@ -163,19 +172,30 @@ export async function startRun(config: RunConfig = currentRunConfig()): Promise<
       if (running === ctl) patch('training', { liveModels: [...useStore.getState().training.liveModels, row.name] });
     });
     const pref = useStore.getState().training.backendPref;
-    if (config.models.some(needsTfjs)) {
+    // The backend the user allows, picked (with self-tests) before a tfjs model trains; again in a fresh worker.
+    const pickBackend = async () => {
+      if (!config.models.some(needsTfjs)) return;
       const order = pref === 'auto' ? undefined : [pref, 'cpu'];
       patch('training', { backend: null, backendNote: 'checking backends (a one-step self-test on each)…' });
       await runClient().call((api) => api.initBackend(order), ctl.signal);
       await refreshBackend();
+    };
+    await pickBackend();
+    const run = () => runClient().call<Result<ExperimentResult, string>>((api) => api.run(config, onProgress, onModel), ctl.signal);
+    let r = await run();
+    // A cancelled run still finishing its current step (a batch, a Hawkes fit, a score block): wait for it a little.
+    for (let waited = 0; !r.ok && r.code === 'busy' && waited < BUSY_WAIT_MS; waited += 100) {
+      await new Promise((res) => setTimeout(res, 100));
+      if (running !== ctl) return;
+      r = await run();
     }
-    let r = await runClient().call<Result<ExperimentResult, string>>((api) => api.run(config, onProgress, onModel), ctl.signal);
     if (!r.ok && r.code === 'busy') {
-      // A cancelled run that did not stop (a long non-batched step): the last resort is a fresh worker.
+      // Still busy: the last resort is a fresh worker (this restart is ours, not a crash to report).
+      ownRestart = true;
       runClient().restart('a cancelled run was still busy');
       if (!(await ensureDataSent(ctl.signal))) throw new Error('the data could not be sent to the restarted run worker');
-      patch('training', { status: 'running', error: null });
-      r = await runClient().call<Result<ExperimentResult, string>>((api) => api.run(config, onProgress, onModel), ctl.signal);
+      await pickBackend();
+      r = await run();
     }
     if (running !== ctl) return;
     await refreshBackend();
