@@ -296,10 +296,18 @@ function vStepDense(pr: Problem, rows: Int32Array | null, u: Float64Array, v: Fl
 
 function uStepActive(pr: Problem, S: Active, u: Float64Array, v: Float64Array, eps: number, sc: Scratch, tol: number): void {
   const a = sc.a;
+  const { data, p } = pr;
   for (let x = 0; x < pr.m; x++) {
     const j0 = S.rowPtr[x];
-    const n = S.rowPtr[x + 1] - j0;
-    for (let q = 0; q < n; q++) a[q] = S.val[j0 + q] - v[S.col[j0 + q]];
+    let n = S.rowPtr[x + 1] - j0;
+    if (n < pr.K + 1) {
+      // The set holds too few pairs of this row to fill its capacity: use the whole row.
+      const off = x * p;
+      for (let y = 0; y < p; y++) a[y] = data[off + y] - v[y];
+      n = p;
+    } else {
+      for (let q = 0; q < n; q++) a[q] = S.val[j0 + q] - v[S.col[j0 + q]];
+    }
     u[x] = softRoot(a, n, eps, pr.K, 1, u[x], tol * Math.max(1, pr.K));
   }
 }
@@ -465,6 +473,8 @@ export function solveDual(scores: ScoreSource, s: MatchSettings, opts: DualOptio
       lastDrift = d;
     }
     S = buildActive(pr, u, v, need + slackFactor * Math.max(need, lastDrift), cap);
+    // Too big with room for the last drift: retry with the tightest margin (rebuilt more often, still exact).
+    if (!S && lastDrift > need) S = buildActive(pr, u, v, need * (1 + slackFactor), cap);
     return S;
   };
   /** One exact u- then v-sweep on S; rebuilt and redone when a step moved (u, v) past S's margin. False: S overflowed. */
