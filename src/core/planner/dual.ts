@@ -8,12 +8,17 @@
  * root finds for u (rows) and v (columns) on the monotone gradients (eq. 13, kernels.ts); ε annealed geometrically;
  * the scores are normalised so that max λ = 1 (ε is in those units; u, v are returned in score units).
  *
- * Speed (issue 4 performance figures; bench/planner.bench.ts says what each step bought):
- * - Early epochs (large ε) run on a sample of `batchRows` user states, as Algorithm 1 samples a batch X' per epoch,
+ * Schedule: ε starts at τ (the mean TopK threshold, normalised) rather than 1, ends at τ·1e-4, halves per level;
+ * each level runs up to `sweepsPerLevel` u/v sweeps (v-steps over-relaxed by ω during annealing, exact at the final
+ * ε so that every boosted item sits at its bound before the hard TopK). Warm starts resume at 4·epsMin.
+ *
+ * Speed (issue 4 performance figures; bench/planner.bench.ts has the measurements; the targets are not met yet):
+ * - Early epochs (ε > τ/8) run on a sample of `batchRows` user states, as Algorithm 1 samples a batch X' per epoch,
  *   with the step v ← (1 − γ_v)v + γ_v v'.
  * - Once ε is small, the epochs run on an active set S = {(x, y): λ − u_x − v_y > −Δ}, Δ = Zε + slack, kept as CSR
  *   (rows) and CSC (columns). Pairs outside S contribute < sigmoid(−Z) as long as the drops of u and v since S was
- *   built stay within the slack; the solver tracks them and rebuilds S with one pass over the matrix when not.
+ *   built stay within the slack; the solver tracks them and rebuilds S with one pass over the matrix when not. Rows
+ *   and columns S covers with fewer pairs than their target are solved on the full row or column.
  * - When S would be too large, the full matrix is used: rows in place, columns through a transposed copy.
  * - Hard decisions: per row the top round(α·n_items) of λ − v among positive values (eq. 14's ε → 0 limit,
  *   Algorithm 1's "Ensure" line), by quickselect.
