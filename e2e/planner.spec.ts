@@ -55,6 +55,11 @@ test('planner: curves on open; β by keyboard and mouse, α once, mode switch, e
   rev = await planner.waitShows({ alpha: alpha2 }, rev);
   await expect(page.getByTestId('planner.alpha.value')).toHaveText('1.2%');
 
+  // A planner worker crash: the page sends the scores to a fresh worker and shows the same point again.
+  await planner.crashWorker();
+  rev = await planner.waitShows({ alpha: alpha2 }, rev);
+  await expect(page.getByTestId('planner.error')).toHaveCount(0);
+
   // Mode switch: the Dual (offline) answers at the same point.
   await planner.mode.selectOption('offline');
   await planner.waitShows({ mode: 'offline', alpha: alpha2 }, rev, 120_000);

@@ -88,6 +88,11 @@ export class PlannerPanel {
     await this.page.mouse.up();
   }
 
+  /** Restarts the planner worker through the page's planner hook, as a crash would. */
+  async crashWorker(): Promise<void> {
+    await this.page.evaluate(() => (globalThis as unknown as { __rimwPlanner: { restartWorker(): void } }).__rimwPlanner.restartWorker());
+  }
+
   /** Clicks a model's v export and returns the download. */
   async exportV(model: string): Promise<Download> {
     const [download] = await Promise.all([this.page.waitForEvent('download'), this.page.getByTestId(`planner.export.v.${model}`).click()]);

@@ -13,6 +13,7 @@ import {
   sweepCurves,
   exportPlannerV,
   onPlannerWorkerRestart,
+  plannerClient,
   setPlannerInput,
   solveRequests,
   syntheticInputInWorker,
@@ -274,6 +275,8 @@ export interface PlannerTestHook {
   loadSynthetic(preset: 'small' | 'ml1m', seed: number, models?: string[]): Promise<void>;
   loadData(models?: string[]): Promise<void>;
   status(): PlannerState['status'];
+  /** Terminates and restarts the planner worker as after a crash (the page must recover on its own). */
+  restartWorker(): void;
 }
 
 declare global {
@@ -293,7 +296,12 @@ export function startPlanner(): void {
   if (started) return;
   started = true;
   if (typeof window !== 'undefined') {
-    window.__rimwPlanner = { loadSynthetic: loadSyntheticPlanner, loadData: loadDataPlanner, status: () => usePlanner.getState().status };
+    window.__rimwPlanner = {
+      loadSynthetic: loadSyntheticPlanner,
+      loadData: loadDataPlanner,
+      status: () => usePlanner.getState().status,
+      restartWorker: () => plannerClient().restart('simulated crash'),
+    };
   }
   onPlannerWorkerRestart(() => {
     set({ solving: false, sweeping: false });
