@@ -1,0 +1,180 @@
+// Training in the page (issues 3 and 5): time to the first results on the synthetic world, a small MovieLens run in
+// the run worker (WASM), which backend the ladder picks in headless Chromium and how long the pick takes, and how
+// fast a cancel frees the app. Drives the built app with Playwright in Debian's Chromium with the e2e flags.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { summarize, table, formatNumber, type Bench } from './lib';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const PORT = 4193;
+const ML = resolve(root, '../shared/data/ml-latest-small');
+/** Fresh page loads timed for the first-results row. */
+const LOADS = Number(process.env.TRAIN_UI_LOADS ?? 3);
+const WAIT_MS = Number(process.env.TRAIN_UI_WAIT_MS ?? 300_000);
+const ARGS = ['--headless=new', '--no-sandbox', '--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'];
+
+async function startPreview(): Promise<ChildProcess> {
+  const p = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], { cwd: root, stdio: 'ignore', detached: true });
+  for (let k = 0; k < 100; k++) {
+    try {
+      if ((await fetch(`http://localhost:${PORT}/`)).ok) return p;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('vite preview did not start');
+}
+
+/** Polls an attribute from Node every 20 ms until `ok` holds (the page's CSP forbids evaluated predicate strings). */
+async function poll(page: Page, testId: string, attr: string, ok: (v: string | null) => boolean): Promise<void> {
+  const loc = page.getByTestId(testId);
+  const end = Date.now() + WAIT_MS;
+  while (!ok(await loc.getAttribute(attr))) {
+    if (Date.now() > end) throw new Error(`${testId} ${attr}: timed out`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Waits for the Train status attribute (ms since `t0`). */
+async function until(page: Page, value: string, t0: number): Promise<number> {
+  await poll(page, 'train.status', 'data-status', (v) => v === value);
+  return Date.now() - t0;
+}
+
+async function choose(page: Page, models: string[]): Promise<void> {
+  for (const box of await page.locator('[data-testid^="train.model."]').all()) {
+    const name = ((await box.getAttribute('data-testid')) ?? '').slice('train.model.'.length);
+    await box.setChecked(models.includes(name));
+  }
+}
+
+/** Navigation → data summary shown, and → the synthetic world's results table shown (the fast models, run by themselves). */
+async function firstResults(browser: Browser): Promise<{ summary: number[]; results: number[] }> {
+  const summary: number[] = [];
+  const results: number[] = [];
+  for (let i = 0; i < LOADS; i++) {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await ctx.newPage();
+    const t0 = Date.now();
+    await page.goto(`http://localhost:${PORT}/`);
+    await page.getByTestId('data.summary').waitFor({ timeout: WAIT_MS });
+    summary.push(Date.now() - t0);
+    await page.locator('[data-testid="results.table"][data-task="item_rec"]').waitFor({ timeout: WAIT_MS });
+    results.push(Date.now() - t0);
+    await ctx.close();
+  }
+  return { summary, results };
+}
+
+interface MlRun {
+  total: number;
+  meta: Record<string, { backend: string; seconds: number; evalSeconds: number }>;
+  pickMs: number;
+  picked: string;
+  skipped: string;
+  cancelMs: number;
+  nextRunMs: number;
+}
+
+async function movieLens(browser: Browser): Promise<MlRun> {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  const page = await ctx.newPage();
+  await page.goto(`http://localhost:${PORT}/`);
+  await page.locator('[data-testid="results.table"][data-task="item_rec"]').waitFor({ timeout: WAIT_MS });
+  await page.getByTestId('data.upload.input').setInputFiles(`${ML}/ratings.csv`);
+  await page.getByTestId('results.empty').waitFor({ timeout: WAIT_MS });
+  await page.getByTestId('train.split.kind').selectOption('user');
+  await choose(page, ['Pop', 'Hawkes', 'RNN', 'RNN-Hawkes']);
+  await page.getByTestId('train.epochs').fill('1');
+  await page.getByTestId('train.hidden').fill('8');
+  await page.getByTestId('train.layers').fill('1');
+  await page.getByTestId('train.maxlen').fill('32');
+
+  // The whole ladder (webgpu → webgl → wasm → cpu, one self-test step per rung): which rung wins, how long it takes.
+  let t0 = Date.now();
+  await page.getByTestId('train.start').click();
+  await poll(page, 'train.backend', 'data-backend', (v) => !!v);
+  const pickMs = Date.now() - t0;
+  const picked = (await page.getByTestId('train.backend').getAttribute('data-backend')) ?? '';
+  const skipped = (await page.getByTestId('train.backend').getAttribute('title')) ?? '';
+  await page.getByTestId('train.cancel').click();
+  await until(page, 'cancelled', t0);
+
+  // The small configuration on WASM, start to results.
+  await page.getByTestId('train.backend.pref').selectOption('wasm');
+  t0 = Date.now();
+  await page.getByTestId('train.start').click();
+  await until(page, 'done', t0);
+  const total = Date.now() - t0;
+  const dl = page.waitForEvent('download');
+  await page.getByTestId('results.export.json').click();
+  const json = JSON.parse(readFileSync(await (await dl).path(), 'utf8')) as { meta: MlRun['meta'] };
+
+  // Cancel during a long fit: page settled at once; the worker free for the next run (Pop only).
+  await choose(page, ['RNN']);
+  await page.getByTestId('train.epochs').fill('50');
+  await page.getByTestId('train.start').click();
+  await poll(page, 'train.progress', 'aria-valuenow', (v) => Number(v) > 0);
+  t0 = Date.now();
+  await page.getByTestId('train.cancel').click();
+  const cancelMs = await until(page, 'cancelled', t0);
+  await choose(page, ['Pop']);
+  t0 = Date.now();
+  await page.getByTestId('train.start').click();
+  const nextRunMs = await until(page, 'done', t0);
+  await ctx.close();
+  return { total, meta: json.meta, pickMs, picked, skipped, cancelMs, nextRunMs };
+}
+
+const bench: Bench = {
+  name: 'train-ui',
+  title: 'Training in the page (headless Chromium)',
+  async run() {
+    const build = spawnSync('npx', ['vite', 'build'], { cwd: root, encoding: 'utf8' });
+    if (build.status !== 0) throw new Error(`vite build failed: ${build.stderr}`);
+    const server = await startPreview();
+    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ARGS });
+    try {
+      const first = await firstResults(browser);
+      const ml = await movieLens(browser);
+      const s = summarize(first.summary);
+      const r = summarize(first.results);
+      const seconds = (ms: number) => formatNumber(ms / 1000);
+      const rows = Object.entries(ml.meta).map(([m, x]) => [m, x.backend, formatNumber(x.seconds), formatNumber(x.evalSeconds)]);
+      return [
+        table(['step', 'median', 'max', 'runs'], [
+          ['navigation → data summary (synthetic small)', `${seconds(s.median)} s`, `${seconds(s.max)} s`, s.runs],
+          ['navigation → results table (Pop, EMA, Hawkes, HP, Rand evaluated by themselves)', `${seconds(r.median)} s`, `${seconds(r.max)} s`, r.runs],
+        ]),
+        '',
+        'MovieLens latest-small (100,836 events), split by user; Pop, Hawkes, RNN, RNN-Hawkes with RNN at 1 epoch, hidden 8, 1 layer, last 32 events per user, WASM backend:',
+        '',
+        table(['step', 'seconds'], [
+          ['backend ladder in headless Chromium (self-test per rung)', `${seconds(ml.pickMs)} → ${ml.picked}`],
+          ['Train click → results (split, fits, scores of test and validation rows, metrics; the IndexedDB save follows in the background)', seconds(ml.total)],
+          ['Cancel click during a fit → page settled', seconds(ml.cancelMs)],
+          ['then a Pop run, click → results (the worker is free again)', seconds(ml.nextRunMs)],
+        ]),
+        '',
+        table(['model', 'backend', 'fit s', 'eval s'], rows),
+        '',
+        'A composition’s fit time is the sum of its parts (RNN-Hawkes = RNN + Hawkes; each part is fitted once per run).',
+        '',
+        `Ladder: rungs passed over: ${ml.skipped || 'none'}.`,
+        '',
+        'Each row is one fresh browser context (empty IndexedDB, so nothing is restored and no trained model is reused). ' +
+          'Measured under contention with other jobs on the machine; the numbers are for orientation.',
+      ].join('\n');
+    } finally {
+      await browser.close();
+      process.kill(-server.pid!);
+    }
+  },
+};
+
+export default bench;
