@@ -159,6 +159,8 @@ const bench: Bench = {
       '- Decoder on the non-padding rows only (gathered; their gradient scattered back): a batch is padded to its longest',
       '  user, and the full-softmax decoder is most of the work, so the saving is the batch\'s padding share (GRU and',
       '  Transformer alike; not yet measured on its own at the time of writing).',
+      '- GRU inference: layer 0\'s input projection as one [V, 3H] table gathered per step (it depends on the token only),',
+      '  a quarter of the recurrent matMul work of 2 layers (not yet measured on its own at the time of writing).',
       '- Tried and dropped: dE as hcᵀ·g (right operand [1024, 3707]) instead of transpose(g)·hc: 2.7 s vs 1.2 + 0.6 s.',
       '- WASM threads in Node: the threaded-SIMD build fails to start (its pthread pool makes a Worker from a blob: URL,',
       '  which Node rejects with ERR_WORKER_PATH), and tfjs reports no multithread support there; training is single-threaded.',
