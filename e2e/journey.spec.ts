@@ -69,12 +69,15 @@ test('journey: open → synthetic curves → MovieLens → train → results →
   expect(await app.order(app.bayes)).toBe(bayes);
   await page.locator('#paradox').screenshot({ path: 'test-results/journey-06-paradox.png' });
 
-  // 7. Reload: data, results and the planner on the trained models come back without training again.
+  // 7. Reload: data, results, the planner on the trained models and its settings come back without training again.
   await page.reload();
   await expect(app.summary.locator('dd').first()).toHaveText('ratings.csv');
   expect((await app.resultModels('item_rec')).sort()).toEqual([...MODELS].sort());
   await expect(page.getByTestId('planner.view')).toContainText(`${MODELS.length} trained models on ratings.csv`, { timeout: 60_000 });
   await planner.waitForCurves();
+  // The planner's sliders come back where they were (their settings live in the URL hash).
+  expect(await planner.sliderValue(planner.alpha)).toBeCloseTo(alpha + 0.002, 9);
+  await planner.waitShows({ alpha: alpha + 0.002 }, 0);
   await shot('07-reloaded');
 
   // 8. Export the results JSON (rime's ExperimentResult shape).

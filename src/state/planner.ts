@@ -22,7 +22,7 @@ import {
   type InputSummary,
   type SolveReply,
 } from '../bridge/planner';
-import { ALPHA_MAX, ALPHA_MIN, ALPHA_STEP, curveBetas, parseRimeMatch, roundFraction, snapBeta, type Diversity, type OverlayCurve, type Relevance } from './plannerSettings';
+import { ALPHA_MAX, ALPHA_MIN, ALPHA_STEP, curveBetas, encodePlannerHash, parsePlannerHash, parseRimeMatch, roundFraction, snapBeta, type Diversity, type OverlayCurve, type Relevance } from './plannerSettings';
 import { fetchPlannerInput } from '../bridge/run';
 import { useStore } from './store';
 
@@ -309,6 +309,15 @@ export function startPlanner(): void {
   });
   useStore.subscribe((s, prev) => {
     if (s.training.resultRevision !== prev.training.resultRevision) void followResults();
+  });
+  // The slider settings live in the URL hash next to the run config: a reload or a shared link shows the same point.
+  const fromUrl = parsePlannerHash(new URLSearchParams(window.location.hash.slice(1)).get('planner'));
+  if (fromUrl) set({ asked: fromUrl });
+  usePlanner.subscribe((s, prev) => {
+    if (s.asked === prev.asked) return;
+    const params = new URLSearchParams(window.location.hash.slice(1));
+    params.set('planner', encodePlannerHash(s.asked));
+    window.history.replaceState(null, '', `#${params.toString()}`);
   });
   if (useStore.getState().training.result) void followResults();
   else void loadSyntheticPlanner('small', 1);

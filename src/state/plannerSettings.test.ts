@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { curveBetas, parseRimeMatch, snapBeta } from './plannerSettings';
+import { curveBetas, encodePlannerHash, parsePlannerHash, parseRimeMatch, snapBeta } from './plannerSettings';
 
 describe('planner state helpers', () => {
   it('reads mtch_ points as lists or keyed objects and keeps only finite metric fields', () => {
@@ -33,5 +33,14 @@ describe('planner state helpers', () => {
     expect(snapBeta(-1, 0.01)).toBe(0);
     // Every sweep point is a slider position (same rounded number, so the same memo entry in the worker).
     for (const b of curveBetas(0.014)) expect(snapBeta(b, 0.014)).toBe(b);
+  });
+
+  it('keeps the slider settings in the hash and refuses settings outside the sliders', () => {
+    const a = { mode: 'offline' as const, alpha: 0.012, beta: 0.0036 };
+    expect(encodePlannerHash(a)).toBe('offline,0.012,0.0036');
+    expect(parsePlannerHash(encodePlannerHash(a))).toEqual(a);
+    // Off-grid values snap: α to 0.2% steps, β to α/20 steps.
+    expect(parsePlannerHash('greedy,0.0101,0.0049')).toEqual({ mode: 'greedy', alpha: 0.01, beta: 0.005 });
+    for (const bad of [null, '', 'dual,0.01,0', 'greedy,0.5,0', 'greedy,0.01,0.02', 'greedy,0.01,-1', 'greedy,x,0']) expect(parsePlannerHash(bad)).toBeNull();
   });
 });

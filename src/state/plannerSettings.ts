@@ -2,6 +2,7 @@
  * The planner's settings arithmetic and the rime results reader: pure functions (no worker, no store), shared by the
  * planner store and its tests.
  */
+import type { PlannerMode } from '../core/planner/types';
 
 export type Relevance = 'recall' | 'prec';
 export type Diversity = 'item_ppl' | 'item_cov';
@@ -66,4 +67,24 @@ export function parseRimeMatch(text: string): { ok: true; curves: OverlayCurve[]
   }
   if (curves.length === 0) return { ok: false, reason: '"mtch_" has no points with recall, prec, item_ppl or item_cov' };
   return { ok: true, curves };
+}
+
+const MODES: readonly PlannerMode[] = ['greedy', 'offline', 'online'];
+
+/** The planner's slider settings as the URL hash keeps them: `mode,α,β` (fractions). */
+export const encodePlannerHash = (a: { mode: PlannerMode; alpha: number; beta: number }): string => `${a.mode},${a.alpha},${a.beta}`;
+
+/**
+ * Reads `mode,α,β` from the hash; null when absent or not a valid setting (the defaults are used then). α is put on
+ * the slider's grid within its range, β on the grid of [0, α].
+ */
+export function parsePlannerHash(s: string | null): { mode: PlannerMode; alpha: number; beta: number } | null {
+  if (!s) return null;
+  const [mode, a, b] = s.split(',');
+  const alpha = Number(a);
+  const beta = Number(b);
+  if (!MODES.includes(mode as PlannerMode) || !Number.isFinite(alpha) || !Number.isFinite(beta)) return null;
+  if (alpha < ALPHA_MIN || alpha > ALPHA_MAX || beta < 0 || beta > alpha) return null;
+  const snapped = roundFraction(Math.round(alpha / ALPHA_STEP) * ALPHA_STEP);
+  return { mode: mode as PlannerMode, alpha: snapped, beta: snapBeta(beta, snapped) };
 }
