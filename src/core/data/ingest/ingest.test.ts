@@ -89,6 +89,17 @@ describe('formats', () => {
     ]);
   });
 
+  it(':: with numeric ids (the fast path): one colon is text, a time with a colon is skipped, ::: splits at the first ::', () => {
+    const r = read('1::10::4.5::100::a:b\n2::11::3::200::x:\n1::12::5::10:30::y\n1::13::2::300:::z\n');
+    // "300:::z": the first two colons delimit (as the general scanner reads it), so the time is 300 and the last field ":z".
+    expect(r.events).toEqual([
+      ['1', '10', 100, 4.5],
+      ['1', '13', 300, 2],
+      ['2', '11', 200, 3],
+    ]);
+    expect(r.report.problems.map((p) => [p.line, p.reason])).toEqual([[3, 'unparsable-time']]);
+  });
+
   it('Amazon Personalize / rime names in any case and order; EVENT_TYPE recognised, not stored', () => {
     const r = read('EVENT_TYPE,TIMESTAMP,ITEM_ID,USER_ID,EVENT_VALUE\nclick,100,i1,u1,0.5\nbuy,50,i2,u1,2\n');
     expect(r.report.columns).toEqual({ user: 3, item: 2, value: 4, time: 1, eventType: 0 });

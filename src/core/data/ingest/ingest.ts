@@ -219,8 +219,9 @@ export class Ingest {
     const delimiter = o?.delimiter ?? s.delimiter;
     this.scanner = new RecordScanner(delimiter);
     this.d0 = delimiter.charCodeAt(0);
+    this.d1 = delimiter.length > 1 ? delimiter.charCodeAt(1) : -1;
     const roles = [columns.user, columns.item, columns.time, ...(columns.value >= 0 ? [columns.value] : [])];
-    this.fastOk = delimiter.length === 1 && roles.every((j) => j >= 0) && new Set(roles).size === roles.length;
+    this.fastOk = delimiter.length <= 2 && roles.every((j) => j >= 0) && new Set(roles).size === roles.length;
     // Rows expected from the file size and the sample's bytes per line (+5%), else 64 Ki and doubling.
     let lines = 0;
     for (let i = sample.indexOf(10); i >= 0; i = sample.indexOf(10, i + 1)) lines++;
@@ -261,9 +262,11 @@ export class Ingest {
 
   /** Some byte ≥ 0x80 in the records read from the current buffer (then its UTF-8 validity is checked). */
   private high = false;
-  /** True when fastRun may be tried: a one-byte delimiter and distinct user, item and time columns. */
+  /** True when fastRun may be tried: distinct user, item and time (and value) columns. */
   private fastOk = false;
   private d0 = 44;
+  /** Second byte of a two-byte delimiter (':' of '::'), −1 for one-byte delimiters. */
+  private d1 = -1;
 
   /**
    * The fused fast path for the common row: one byte pass per record that splits the fields and parses the numbers
@@ -275,6 +278,8 @@ export class Ingest {
   private fastRun(b: Uint8Array, pos: number, end: number): number {
     if (this.headerPending || this.expected === 0) return pos;
     const d0 = this.d0;
+    const d1 = this.d1;
+    const dl = d1 < 0 ? 1 : 2;
     const c = this.columns;
     const uc = c.user;
     const ic = c.item;
@@ -330,13 +335,24 @@ export class Ingest {
             ch = 10;
           }
         }
-        if (ch !== d0 && ch !== 10) {
+        // A two-byte delimiter (::) needs its second byte; one ':' alone is text.
+        let delim = ch === d0;
+        if (delim && d1 >= 0) {
+          if (i + 1 >= end) break records;
+          delim = b[i + 1] === d1;
+        }
+        if (!delim && ch !== 10) {
           // Text in this field: fine in a column with no role, else the general path reads the row.
           if (j === uc || j === ic || j === tc || j === vc) break records;
           for (;;) {
             if (i >= end) break records;
             ch = b[i];
-            if (ch === d0 || ch === 10) break;
+            if (ch === 10) break;
+            if (ch === d0) {
+              if (d1 < 0) break;
+              if (i + 1 >= end) break records;
+              if (b[i + 1] === d1) break;
+            }
             if (ch === 34) break records;
             if (ch === 13) {
               if (i + 1 >= end || b[i + 1] !== 10) break records;
@@ -366,7 +382,7 @@ export class Ingest {
         }
         j++;
         if (ch === 10) break;
-        i++;
+        i += dl;
       }
       if (j !== expected || j < this.need) break;
       if (ev.n === ev.cap) ev.grow();
