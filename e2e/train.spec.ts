@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { AppPage } from './pages/app';
@@ -88,4 +88,35 @@ test('train: synthetic results without a click, MovieLens with RNN and RNN-Hawke
   await expect(app.summary.locator('dd').first()).toHaveText(/synthetic small/);
   await expect.poll(async () => (await app.resultModels('item_rec')).sort()).toEqual([...FAST].sort());
   expect(app.foreignRequests()).toEqual([]);
+});
+
+test('item ids from a file are shown as text in the results, never as markup', async ({ page }, info) => {
+  const app = new AppPage(page);
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  await app.open();
+  await expect(app.resultsTable('item_rec')).toBeVisible();
+  // 40 users × 20 daily events. The item whose id is an HTML tag: early for users 0-9 (so it is seen in training),
+  // and every last-days event of the others (so it is a test target even with items of the history excluded).
+  const evil = '<img src=x onerror=alert(1)>';
+  const lines = ['userId,movieId,rating,timestamp'];
+  for (let u = 0; u < 40; u++) {
+    for (let d = 0; d < 20; d++) {
+      const item = (u < 10 && d % 2 === 0) || (u >= 10 && d >= 15) ? evil : `m${(u + d) % 7}`;
+      lines.push(`${u},${item},5,${1_600_000_000 + d * 86_400 + u * 60}`);
+    }
+  }
+  const file = info.outputPath('evil.csv');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  await app.uploadAndWait(file, 'evil.csv');
+  await app.chooseModels(['Pop', 'Hawkes']);
+  await page.getByTestId('train.start').click();
+  await expect(app.trainStatus()).toHaveAttribute('data-status', 'done');
+  await expect(page.getByTestId('results.explorer.item')).toContainText(evil);
+  await expect(page.getByTestId('results.explorer.table').locator('tbody tr').first()).toBeVisible();
+  expect(await page.locator('#results img').count()).toBe(0);
+  expect(dialogs).toEqual([]);
 });

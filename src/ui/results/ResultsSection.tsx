@@ -13,8 +13,13 @@ const download = downloadText;
 const secs = (v: unknown) => (typeof v === 'number' ? `${v.toFixed(v < 10 ? 2 : 0)} s` : '–');
 const loss = (v: unknown) => (typeof v === 'number' ? v.toFixed(3) : '–');
 
+/** The run-config fields that change results (the planner's settings do not). */
+const RESULT_KEYS = ['split', 'models', 'seed', 'epochs', 'sequence', 'itemRecTopK', 'userRecTopC', 'excludeTrain'] as const;
+const resultPart = (c: Record<string, unknown> | null) => JSON.stringify(RESULT_KEYS.map((k) => c?.[k] ?? null));
+
 export function ResultsSection() {
   const t = useStore((s) => s.training);
+  const config = useStore((s) => s.ui.config);
   const r = t.result;
   if (!r) {
     return (
@@ -33,6 +38,11 @@ export function ResultsSection() {
         UserRec C = {r.userRecTopC} users per item.{' '}
         {t.status === 'running' && <strong>Training a new run{t.liveModels.length > 0 ? ` (evaluated so far: ${t.liveModels.join(', ')})` : ''}…</strong>}
       </p>
+      {t.status !== 'running' && t.resultConfig && resultPart(t.resultConfig as unknown as Record<string, unknown>) !== resultPart(config) && (
+        <p className="note" data-testid="results.stale">
+          The settings in Train changed since these results were computed; press “Train and evaluate” to update them.
+        </p>
+      )}
       <div className="tables">
         <ResultsTable task="item_rec" title="ItemRec: top-K items for each user" rows={r.item_rec} />
         <ResultsTable task="user_rec" title="UserRec: top-C users for each item" rows={r.user_rec} />
