@@ -73,6 +73,23 @@ describe('eq. 12-14 kernels', () => {
   });
 });
 
+describe('Dual without item constraints (β = 0)', () => {
+  it("is each row's top K by score (a full sort per row), with v = 0 and u the best score left out", () => {
+    const rng = createRng(8);
+    const m = 30;
+    const p = 20;
+    const data = Float32Array.from({ length: m * p }, () => rng.next());
+    const sol = solveDual(denseScores(m, p, data), { alpha: 0.15, beta: 0 });
+    for (let x = 0; x < m; x++) {
+      const order = Array.from({ length: p }, (_, y) => y).sort((a, b) => data[x * p + b] - data[x * p + a]);
+      const got = Array.from(sol.assignment.indices.subarray(sol.assignment.indptr[x], sol.assignment.indptr[x + 1]));
+      expect(got).toEqual(order.slice(0, 3).sort((a, b) => a - b));
+      expect(sol.state.u[x]).toBeCloseTo(data[x * p + order[3]], 6);
+    }
+    expect(Array.from(sol.state.v).every((v) => v === 0)).toBe(true);
+  });
+});
+
 describe('Dual on a 2×2 instance solved by hand', () => {
   it('gives each row one item and each item one row: the 1.1 optimum, not the greedy-by-row 1.0 + 0.6', () => {
     // Rows both prefer item 0; capacity 1 per row (α = 1/2), exposure ≥ 1 per item (β = 1/2).

@@ -439,6 +439,13 @@ export function solveDual(scores: ScoreSource, s: MatchSettings, opts: DualOptio
     v.set(opts.warm.v);
   }
   const warm = opts.warm !== undefined && opts.warm.v.length === p;
+  if (pr.L <= 0 && pr.U === Infinity) {
+    // No item constraint: v = 0 and the optimum of eq. 9 is each row's top K (eq. 14 with v = 0); no iterations.
+    v.fill(0);
+    const assignment = hardDecisions(data, m, p, hardK(s, p), v);
+    leftOutBest(data, p, assignment, v, u);
+    return solutionOf('offline', s, data, assignment, { u, v, eps: 0 }, { user: [0], item: [0] }, 0, secondsSince(t0));
+  }
   const tau = thresholdScale(data, m, p, Math.ceil(pr.K - 1e-9)) || scale;
   const epsMin = opts.epsMin !== undefined ? opts.epsMin * scale : 1e-4 * tau;
   const gamma = opts.gamma ?? 0.5;
@@ -541,6 +548,24 @@ export function solveDual(scores: ScoreSource, s: MatchSettings, opts: DualOptio
   const assignment = hardDecisions(data, m, p, K, v, fin ? viewOf(fin, v) : undefined);
   const state: DualState = { u, v, eps: eps / scale };
   return solutionOf('offline', s, data, assignment, state, residuals, iteration, secondsSince(t0));
+}
+
+/** u_x = the best λ − v a row's decisions leave out, projected to ≥ 0 (eq. 14's TopK threshold). */
+export function leftOutBest(data: Float32Array, p: number, a: Assignment, v: Float64Array, u: Float64Array): void {
+  for (let x = 0; x < a.nRows; x++) {
+    const off = x * p;
+    let q = a.indptr[x];
+    let best = 0;
+    for (let y = 0; y < p; y++) {
+      if (q < a.indptr[x + 1] && a.indices[q] === y) {
+        q++;
+        continue;
+      }
+      const key = data[off + y] - v[y];
+      if (key > best) best = key;
+    }
+    u[x] = best;
+  }
 }
 
 /** v ← v' + ω(v' − v_old), keeping the sign the constraint gave v'. */

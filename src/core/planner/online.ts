@@ -6,7 +6,7 @@
  */
 import type { ScoreSource } from '../models/scores';
 import { checkSettings, denseOf, hardK, secondsSince, solutionOf } from './common';
-import { hardDecisions, solveDual, type DualOptions } from './dual';
+import { hardDecisions, leftOutBest, solveDual, type DualOptions } from './dual';
 import type { MatchSettings, MatchSolution } from './types';
 
 export type OnlineOptions = DualOptions;
@@ -27,20 +27,7 @@ export function solveOnline(valid: ScoreSource, test: ScoreSource, s: MatchSetti
   const v = cal.state.v;
   const assignment = decideOnline(data, m, p, hardK(s, p), v);
   const u = new Float64Array(m);
-  for (let x = 0; x < m; x++) {
-    const off = x * p;
-    let q = assignment.indptr[x];
-    let best = 0;
-    for (let y = 0; y < p; y++) {
-      if (q < assignment.indptr[x + 1] && assignment.indices[q] === y) {
-        q++;
-        continue;
-      }
-      const key = data[off + y] - v[y];
-      if (key > best) best = key;
-    }
-    u[x] = best;
-  }
+  leftOutBest(data, p, assignment, v, u);
   return solutionOf('online', s, data, assignment, { u, v, eps: cal.state.eps }, cal.residuals, cal.iterations, secondsSince(t0));
 }
 
