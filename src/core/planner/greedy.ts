@@ -53,8 +53,14 @@ export function assignSorted(
   let band = new Int32Array(0);
   while (rowsLeft > 0 && colsLeft > 0) {
     if (signal?.aborted) throw new Error('aborted');
-    // Floor of this band: the sample quantile that leaves about bandSize pairs between it and hi.
-    used += Math.max(1, Math.ceil((bandSize / n) * sample.length));
+    // Floor of this band: the sample quantile that leaves about max(bandSize, 2 × the budget left) pairs between it
+    // and hi (large budgets, e.g. α = 50%, would otherwise take one pass over the matrix per small band).
+    let left = 0;
+    for (let y = 0; y < nCols; y++) left += c[y] > 0 ? c[y] : 0;
+    let leftK = 0;
+    for (let r = 0; r < nRows; r++) leftK += k[r] > 0 ? k[r] : 0;
+    const want = Math.max(bandSize, 2 * Math.min(left, leftK));
+    used += Math.max(1, Math.ceil((want / n) * sample.length));
     const lo = used < sample.length ? sample[used] : -Infinity;
     let m = 0;
     for (let r = 0; r < nRows; r++) {
