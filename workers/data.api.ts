@@ -57,6 +57,24 @@ export interface LoadRefusal {
 
 export type LoadResult = { ok: true; data: DataSummary; problems: LoadProblem[]; report?: IngestReport } | LoadRefusal;
 
+/**
+ * Resolves in a new task, after messages already queued (a cancel): a MessageChannel round trip, because a
+ * setTimeout(0) chained from timer to timer is clamped to 4 ms, which cost ~10% of a load yielding every 30 ms.
+ */
+function nextTask(): Promise<void> {
+  if (typeof MessageChannel === 'undefined') return new Promise((r) => setTimeout(r, 0));
+  return new Promise((resolve) => {
+    const ch = new MessageChannel();
+    // The port's onmessage (the DOM and Node both have it; Node's typings leave it out).
+    (ch.port1 as unknown as { onmessage: (() => void) | null }).onmessage = () => {
+      ch.port1.close();
+      ch.port2.close();
+      resolve();
+    };
+    ch.port2.postMessage(null);
+  });
+}
+
 /** The dataset this worker holds (one at a time; a refused load keeps it). */
 let current: { dataset: Dataset; summary: DataSummary; source: string } | null = null;
 /** Item metadata, kept across data loads and joined on item id string. */
@@ -96,7 +114,7 @@ export const dataApi = {
       if (done) break;
       // Let queued messages (cancel) run: buffered reads resolve as microtasks and would starve them.
       if (Date.now() - lastYield > 30) {
-        await new Promise((r) => setTimeout(r, 0));
+        await nextTask();
         lastYield = Date.now();
       }
       if (token !== loadToken) {
