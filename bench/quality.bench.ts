@@ -98,8 +98,8 @@ async function synthetic(): Promise<string> {
   }
   const full = last ? fullTable(last) : '';
   return [
-    `World: ${QUALITY_WORLD.nUsers} users × ${QUALITY_WORLD.nItems} items, ≈ ${QUALITY_WORLD.targetEvents} events over 3 years (synthetic defaults:`,
-    'Hawkes users with churn, topic items, recency 0.2); temporal split, last 7 days = test window. RNN: GRU 2 × 128, tied',
+    `World: ${QUALITY_WORLD.nUsers} users × ${QUALITY_WORLD.nItems} items, ≈ ${QUALITY_WORLD.targetEvents} events over 3 years, recency ρ = ${QUALITY_WORLD.recency ?? 0.2}`,
+    '(other fields: the synthetic defaults: Hawkes users with churn, topic items); temporal split, last 7 days = test window. RNN: GRU 2 × 128, tied',
     `decoder, Adagrad 0.1, batch 64, last ${QUALITY_SEQ.maxLen} events, TBPTT ${QUALITY_SEQ.bptt}, ${epochsOf() ?? QUALITY_SEQ.epochs} epochs (best validation epoch restored), tfjs-wasm.`,
     'corr λ(T): Pearson over test users of the fitted Hawkes λ(T) with the true λ(T). UserRec recall, C = 1% of test',
     'users; the oracle scores E[N(T, T+ΔT) | H_T] · p_true(y|x) from the world\'s ground truth.',
@@ -151,8 +151,8 @@ async function movielens(): Promise<string> {
   return [
     `ml-latest-small/ratings.csv (${ds.data.nUsers} users, ${ds.data.nItems} items, ${ds.data.item.length} events), read by rimw run's loader; user`,
     `split with its defaults (rime's ML-1M protocol); ItemRec K = ${r.itemRecTopK}, UserRec C = ${r.userRecTopC}; seed 1; MF baselines with their`,
-    `default sweeps/epochs; RNN and Transformer (paper architecture, last 256 events) ${seqEpochs} epochs on tfjs-wasm (the bench's time budget:`,
-    `an epoch over 9.7k items took ~8-15 min on the contended 2-core machine). Failed: ${Object.keys(r.failed).length ? JSON.stringify(r.failed) : 'none'}. Split: ${JSON.stringify(s)}.`,
+    `default sweeps/epochs; RNN and Transformer (paper architecture, last 256 events) ${seqEpochs} epochs on tfjs-wasm (the bench's time`,
+    `budget; fit seconds in the table). Failed: ${Object.keys(r.failed).length ? JSON.stringify(r.failed) : 'none'}. Split: ${JSON.stringify(s)}.`,
     '',
     fullTable(r),
   ].join('\n');

@@ -146,3 +146,20 @@ describe.each(['gru', 'transformer'] as const)('SequenceModel %s training', (kin
     m.data.dispose();
   });
 });
+
+describe('SequenceModel decoder prior', () => {
+  it('starts the decoder bias at the add-one log frequency of the training targets (all users train when validFraction is 0)', async () => {
+    const seqs = [[0, 0, 1], [2, 0], [0]];
+    const ds = datasetOf(seqs, 4);
+    // lr 1e-9: one Adagrad step moves each weight by at most 1e-9, so the bias read back is the prior.
+    const m = SequenceModel.create({ kind: 'gru', hidden: 4, layers: 1, maxLen: 8, epochs: 1, lr: 1e-9, validFraction: 0, patience: 0 }, 4, 1);
+    if (!m.ok) throw new Error(m.reason);
+    const r = await m.data.fit({ dataset: ds, trainEnd: ds.userOffsets.slice(1) }, { rng: createRng(1) });
+    expect(r.ok).toBe(true);
+    const bias = m.data.serialize().weights.find((w) => w.name === 'bias')!.data;
+    // Targets: item 0 × 4, item 1 × 1, item 2 × 1, item 3 × 0; 6 targets, 5 tokens (token 0 = start/padding).
+    const want = [0, 4, 1, 1, 0].map((n) => Math.log((n + 1) / (6 + 5)));
+    want.forEach((v, i) => expect(bias[i]).toBeCloseTo(v, 6));
+    m.data.dispose();
+  });
+});

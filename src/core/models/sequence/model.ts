@@ -45,6 +45,8 @@ export class SequenceModel implements NextItemModel {
   private readonly params: Params = new Map();
   private readonly net: SeqNet;
   private ds: HistorySource | null = null;
+  /** Whether the decoder bias has been set to the training prior (first fit only; later fits continue from it). */
+  private priorSet = false;
 
   private constructor(readonly config: SeqConfig, readonly nItems: number, seed: number) {
     this.name = config.kind === 'gru' ? 'RNN' : 'Transformer';
@@ -73,6 +75,10 @@ export class SequenceModel implements NextItemModel {
     const cfg = this.config;
     const rng = opts.rng;
     const { train, valid } = splitUsers(slices, cfg.validFraction, rng.fork());
+    if (!this.priorSet) {
+      this.setUnigramPrior(ds.item, train);
+      this.priorSet = true;
+    }
     const validBatches = batchesOf(valid, cfg.batchSize).map((b) => tokenBatch(ds.item, b));
     const validCount = validBatches.reduce((a, b) => a + b.count, 0);
     const opt = new Adagrad(cfg.lr);
@@ -144,6 +150,25 @@ export class SequenceModel implements NextItemModel {
     }
     report.seconds = (Date.now() - t0) / 1000;
     return ok(report);
+  }
+
+  /**
+   * Decoder bias b_v = log((n_v + 1) / (N + V)): the add-one log frequency of token v among the targets of the training users (not the validation ones), so
+   * the untrained model already predicts item popularity (eq. 1 with h·E ≈ 0 at initialisation) and training only
+   * has to learn what the history adds. rime's word_language_model init starts the bias at 0; on a small log
+   * (ml-latest-small: 9,724 items, ~50k training targets) two epochs from 0 left the RNN's validation loss above
+   * the unigram entropy (8.26-8.60 vs 8.12 nats) and its ItemRec below Pop's.
+   */
+  private setUnigramPrior(item: Int32Array, slices: SeqSlice[]): void {
+    const V = this.nItems + 1;
+    const counts = new Float64Array(V);
+    let total = 0;
+    for (const sl of slices) {
+      for (let e = sl.start; e < sl.end; e++) counts[item[e] + 1]++;
+      total += sl.end - sl.start;
+    }
+    const prior = Float32Array.from(counts, (n) => Math.log((n + 1) / (total + V)));
+    restore(this.params, new Map([['bias', prior]]));
   }
 
   private validLoss(batches: ReturnType<typeof tokenBatch>[], count: number): number {
