@@ -13,6 +13,8 @@ const PORT = 4183;
 const ML = resolve(root, '../shared/data/ml-latest-small/ratings.csv');
 /** β steps timed one at a time per mode and data set (slider positions 0 → α/20 → …). */
 const STEPS = Number(process.env.PLANNER_UI_STEPS ?? 10);
+/** Data sets to measure: `ml` (ml-latest-small), `1m` (ML-1M-shaped world), or both (default). */
+const DATA = (process.env.PLANNER_UI_DATA ?? 'ml,1m').split(',');
 /** Longest wait for one redraw or input before the row says "timed out". */
 const WAIT_MS = Number(process.env.PLANNER_UI_WAIT_MS ?? 300_000);
 
@@ -90,12 +92,14 @@ async function measureMode(page: Page, data: string, mode: string): Promise<Row>
   const beta = page.getByTestId('planner.slider.beta');
   const t0 = Date.now();
   const before = await revision(page);
-  if ((await page.getByTestId('planner.mode').inputValue()) !== mode) {
+  const switched = (await page.getByTestId('planner.mode').inputValue()) !== mode;
+  if (switched) {
     await page.getByTestId('planner.mode').selectOption(mode);
     await until(page, `${FIG}.getAttribute('data-mode') === '${mode}' && Number(${FIG}.getAttribute('data-revision')) > ${before}`);
   }
   await settle(page);
-  const sweepMs = Date.now() - t0;
+  // The first mode on an input was swept while the input loaded: no switch to time.
+  const sweepMs = switched ? Date.now() - t0 : NaN;
   await beta.focus();
   await beta.press('Home');
   await until(page, `Number(${FIG}.getAttribute('data-beta')) === 0`);
@@ -123,12 +127,16 @@ async function measureMode(page: Page, data: string, mode: string): Promise<Row>
   return { data, mode, steps, timedOut, dragLongTasks, dragMs, sweepMs };
 }
 
+/** A failure as one table cell: its first line, without the page expression it waited for. */
+const short = (e: unknown) => (e instanceof Error ? e.message : String(e)).replace(/ waiting for[\s\S]*/, '').replace(/\s+/g, ' ').slice(0, 80);
+
 /** A mode whose waits time out becomes a row that says so (the other rows are still measured). */
 async function measureOrReport(page: Page, data: string, mode: string): Promise<Row> {
+  console.log(`  planner-ui: ${data}, ${mode}`);
   try {
     return await measureMode(page, data, mode);
   } catch (e) {
-    return { data, mode, failed: e instanceof Error ? e.message.slice(0, 80) : String(e), steps: [], timedOut: 0, dragLongTasks: [], dragMs: NaN, sweepMs: NaN };
+    return { data, mode, failed: short(e), steps: [], timedOut: 0, dragLongTasks: [], dragMs: NaN, sweepMs: NaN };
   }
 }
 
@@ -146,23 +154,24 @@ async function run(): Promise<Row[]> {
 
     /** Loads an input, then measures each mode on it; a load that never settles becomes one failed row. */
     const dataSet = async (data: string, load: () => Promise<void>) => {
+      console.log(`  planner-ui: loading ${data}`);
       try {
         await load();
         await settle(page);
       } catch (e) {
-        rows.push({ data, mode: '–', failed: e instanceof Error ? e.message.slice(0, 80) : String(e), steps: [], timedOut: 0, dragLongTasks: [], dragMs: NaN, sweepMs: NaN });
+        rows.push({ data, mode: '–', failed: `input did not settle: ${short(e)}`, steps: [], timedOut: 0, dragLongTasks: [], dragMs: NaN, sweepMs: NaN });
         return;
       }
       for (const mode of ['greedy', 'offline']) rows.push(await measureOrReport(page, data, mode));
     };
-    if (existsSync(ML)) {
+    if (DATA.includes('ml') && existsSync(ML)) {
       await dataSet('ml-latest-small (Pop, EMA, Hawkes)', async () => {
         await page.getByTestId('data.upload.input').setInputFiles(ML);
         await page.getByTestId('data.summary').filter({ hasText: 'ratings.csv' }).waitFor({ timeout: WAIT_MS });
         await page.evaluate(`window.__rimwPlanner.loadData(['Pop', 'EMA', 'Hawkes'])`);
       });
     }
-    await dataSet('ML-1M-shaped synthetic (Pop, Hawkes)', () => page.evaluate(`window.__rimwPlanner.loadSynthetic('ml1m', 1, ['Pop', 'Hawkes'])`));
+    if (DATA.includes('1m')) await dataSet('ML-1M-shaped synthetic (Pop, Hawkes)', () => page.evaluate(`window.__rimwPlanner.loadSynthetic('ml1m', 1, ['Pop', 'Hawkes'])`));
   } finally {
     await browser.close();
   }
@@ -188,7 +197,7 @@ const bench: Bench = {
         if (r.failed) return [r.data, r.mode, `failed: ${r.failed}`, '–', '–', '–', '–', '–', '–'];
         const t = r.steps.length ? summarize(r.steps) : null;
         const longest = r.dragLongTasks.length ? Math.max(...r.dragLongTasks).toFixed(0) : '–';
-        return [r.data, r.mode, r.sweepMs / 1000, t ? t.median : '–', t ? t.p95 : '–', t ? t.max : '–', `${r.steps.length} (${r.timedOut})`, r.dragMs / 1000, `${r.dragLongTasks.length} (${longest})`];
+        return [r.data, r.mode, Number.isNaN(r.sweepMs) ? '–' : r.sweepMs / 1000, t ? t.median : '–', t ? t.p95 : '–', t ? t.max : '–', `${r.steps.length} (${r.timedOut})`, r.dragMs / 1000, `${r.dragLongTasks.length} (${longest})`];
       }),
     );
     return [
