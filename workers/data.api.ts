@@ -109,9 +109,12 @@ export const dataApi = {
     let bytes = 0;
     let lastYield = Date.now();
     let lastReport = 0;
+    // The next chunk is asked for before this one is parsed, so that reading the file overlaps the parse.
+    let pending = reader.read();
     for (;;) {
-      const { done, value } = await reader.read();
+      const { done, value } = await pending;
       if (done) break;
+      pending = reader.read();
       // Let queued messages (cancel) run: buffered reads resolve as microtasks and would starve them.
       if (Date.now() - lastYield > 30) {
         await nextTask();
