@@ -22,6 +22,7 @@ import { defaultRegistry } from '../src/core/pipeline/registry';
 import { runExperiment, type ExperimentResult } from '../src/core/pipeline/run';
 import type { RunConfig } from '../src/core/pipeline/config';
 import { loadDataset } from '../src/cli/commands/run';
+import { pearson } from '../src/core/util/stats';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const env = (k: string, d: string) => process.env[k] ?? d;
@@ -32,22 +33,6 @@ async function useWasm(): Promise<void> {
   setWasmPaths(`${dist}/`);
   if (!(await tf.setBackend('wasm'))) throw new Error('wasm backend did not start');
   await tf.ready();
-}
-
-function corr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = a.length;
-  let ma = 0, mb = 0;
-  for (let i = 0; i < n; i++) {
-    ma += a[i] / n;
-    mb += b[i] / n;
-  }
-  let sab = 0, saa = 0, sbb = 0;
-  for (let i = 0; i < n; i++) {
-    sab += (a[i] - ma) * (b[i] - mb);
-    saa += (a[i] - ma) ** 2;
-    sbb += (b[i] - mb) ** 2;
-  }
-  return sab / Math.sqrt(saa * sbb);
 }
 
 const epochsOf = (): number | undefined => (process.env.QUALITY_EPOCHS ? Number(process.env.QUALITY_EPOCHS) : undefined);
@@ -78,7 +63,7 @@ async function synthetic(): Promise<string> {
     const hk = fitHawkes(dataset, sp.data.trainEnd, { horizon: h, observeEnd: T });
     if (!hk.ok) throw new Error(hk.reason);
     const truth = truthAt(world, sp.data.test.users, T, h, datasetEvents(dataset));
-    const c = corr(hk.data.intensityAt(sp.data.test), truth.lambda);
+    const c = pearson(hk.data.intensityAt(sp.data.test), truth.lambda);
     const registry = defaultRegistry({ sequence: QUALITY_SEQ }).registerScorer('Oracle', async () => ({
       ok: true, data: { model: oracleScorer(world, dataset), meta: { backend: 'js', seconds: 0 } },
     }));

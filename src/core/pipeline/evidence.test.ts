@@ -7,6 +7,7 @@ import { oracleScorer } from '../models/oracle';
 import { ok } from '../util/result';
 import { runExperiment } from './run';
 import { defaultRegistry } from './registry';
+import { pearson } from '../util/stats';
 
 /**
  * Issue 3's "Must show" on a small synthetic world with ground truth, with a tiny RNN so it runs in seconds (the full
@@ -17,22 +18,6 @@ import { defaultRegistry } from './registry';
  */
 
 const DAY = 86_400;
-
-function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = a.length;
-  let ma = 0, mb = 0;
-  for (let i = 0; i < n; i++) {
-    ma += a[i] / n;
-    mb += b[i] / n;
-  }
-  let ab = 0, aa = 0, bb = 0;
-  for (let i = 0; i < n; i++) {
-    ab += (a[i] - ma) * (b[i] - mb);
-    aa += (a[i] - ma) ** 2;
-    bb += (b[i] - mb) ** 2;
-  }
-  return ab / Math.sqrt(aa * bb);
-}
 
 describe('evidence on a synthetic world (tiny RNN, CPU backend)', () => {
   it('Hawkes λ(T) corr ≥ 0.9; RNN-Hawkes and RNN-HP UserRec ≥ 2× RNN and ≤ oracle; RNN ItemRec > Pop', async () => {
