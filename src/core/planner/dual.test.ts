@@ -1,4 +1,4 @@
-import highsLoader from 'highs';
+import { lpOptimum } from './lp.testutil';
 import { describe, expect, it } from 'vitest';
 import { denseScores } from '../models/scores';
 import { createRng } from '../util/rng';
@@ -103,23 +103,6 @@ describe('Dual on a 2×2 instance solved by hand', () => {
   });
 });
 
-/** Exact LP optimum of eq. 9 (in counts): max Σλπ, Σ_y π ≤ K, Σ_x π ≥ L, 0 ≤ π ≤ 1. */
-async function lpOptimum(lam: Float32Array, m: number, p: number, K: number, L: number): Promise<number> {
-  const highs = await highsLoader();
-  const name = (x: number, y: number): string => `x${x}_${y}`;
-  const obj: string[] = [];
-  for (let x = 0; x < m; x++) for (let y = 0; y < p; y++) obj.push(`${lam[x * p + y].toFixed(9)} ${name(x, y)}`);
-  const cons: string[] = [];
-  for (let x = 0; x < m; x++) cons.push(` r${x}: ${Array.from({ length: p }, (_, y) => name(x, y)).join(' + ')} <= ${K}`);
-  for (let y = 0; y < p; y++) cons.push(` c${y}: ${Array.from({ length: m }, (_, x) => name(x, y)).join(' + ')} >= ${L}`);
-  const bounds: string[] = [];
-  for (let x = 0; x < m; x++) for (let y = 0; y < p; y++) bounds.push(` 0 <= ${name(x, y)} <= 1`);
-  const lp = `Maximize\n obj: ${obj.join(' + ')}\nSubject To\n${cons.join('\n')}\nBounds\n${bounds.join('\n')}\nEnd\n`;
-  const r = highs.solve(lp, { output_flag: false });
-  if (r.Status !== 'Optimal') throw new Error(`LP: ${r.Status}`);
-  return r.ObjectiveValue;
-}
-
 describe('Dual against an exact LP (HiGHS) on small random instances', () => {
   const cases = [
     { m: 60, p: 40, alpha: 0.1, beta: 0.05, seed: 1 },
@@ -133,7 +116,7 @@ describe('Dual against an exact LP (HiGHS) on small random instances', () => {
       const data = drawScores(scoreWorld(c.p, rng, 4, 1), c.m, rng);
       const K = Math.round(c.alpha * c.p);
       const L = c.beta * c.m;
-      const opt = await lpOptimum(data, c.m, c.p, K, L);
+      const opt = await lpOptimum(data, c.m, c.p, K, L, Infinity);
       const sol = solveDual(denseScores(c.m, c.p, data), { alpha: c.alpha, beta: c.beta });
       expect(sol.objective).toBeGreaterThanOrEqual(0.98 * opt);
       expect(Math.max(...sol.userLoad)).toBeLessThanOrEqual(K);

@@ -28,8 +28,10 @@ import type { StopSignal } from '../util/abort';
 import { createRng } from '../util/rng';
 import { checkSettings, denseOf, hardK, secondsSince, solutionOf } from './common';
 import { softRoot, ZCUT } from './kernels';
-import { kthLargest, topKIndices } from './select';
+import { topKIndices } from './select';
 import type { Assignment, DualState, MatchSettings, MatchSolution } from './types';
+import { marginalScore, transpose } from './auction';
+import { solveExact } from './exact';
 
 /** One epoch's report: temperature (normalised units), where it ran, and the constraints' max relative violations. */
 export interface DualIteration {
@@ -46,6 +48,12 @@ export interface DualIteration {
 }
 
 export interface DualOptions {
+  /**
+   * exact (default for minimal exposure alone): the ε → 0 limit solved by the price auction (exact.ts), fast at the
+   * ML-1M shape; anneal: Algorithm 1's annealed soft root finds (always used with β'). Any annealing option below
+   * given explicitly selects anneal.
+   */
+  method?: 'exact' | 'anneal';
   /** Start from a previous solution (u, v in score units; annealing resumes near its ε). */
   warm?: DualState;
   signal?: StopSignal;
@@ -127,20 +135,8 @@ interface Problem {
 
 function transposeOf(ws: DualWorkspace, data: Float32Array, m: number, p: number): Float32Array {
   if (ws.transposed && ws.data === data) return ws.transposed;
-  const t = new Float32Array(m * p);
-  const B = 64;
-  for (let r0 = 0; r0 < m; r0 += B) {
-    const r1 = Math.min(m, r0 + B);
-    for (let c0 = 0; c0 < p; c0 += B) {
-      const c1 = Math.min(p, c0 + B);
-      for (let r = r0; r < r1; r++) {
-        const off = r * p;
-        for (let c = c0; c < c1; c++) t[c * m + r] = data[off + c];
-      }
-    }
-  }
-  ws.transposed = t;
-  return t;
+  ws.transposed = transpose(data, m, p);
+  return ws.transposed;
 }
 
 /** Column shift for one column: v < 0 when short of L, w > 0 when over U, else 0 (see module comment). */
@@ -395,19 +391,6 @@ function viewOf(S: Active, v: Float64Array): ActiveView {
   return { rowPtr: S.rowPtr, col: S.col, val: S.val, bound };
 }
 
-/** Mean over up to 64 evenly spaced rows of the k-th largest score: the scale at which TopK decisions happen. */
-function thresholdScale(data: Float32Array, m: number, p: number, k: number): number {
-  if (k < 1 || k > p || m === 0) return 0;
-  const rows = Math.min(m, 64);
-  const a = new Float64Array(p);
-  let sum = 0;
-  for (let i = 0; i < rows; i++) {
-    const x = Math.floor((i * m) / rows);
-    for (let y = 0; y < p; y++) a[y] = data[x * p + y];
-    sum += kthLargest(a, p, k);
-  }
-  return sum / rows;
-}
 
 /** Normalisation of the scores: max λ (1 for an all-zero matrix). */
 function maxOf(data: Float32Array): number {
@@ -446,7 +429,9 @@ export function solveDual(scores: ScoreSource, s: MatchSettings, opts: DualOptio
     leftOutBest(data, p, assignment, v, u);
     return solutionOf('offline', s, data, assignment, { u, v, eps: 0 }, { user: [0], item: [0] }, 0, secondsSince(t0));
   }
-  const tau = thresholdScale(data, m, p, Math.ceil(pr.K - 1e-9)) || scale;
+  const annealAsked = opts.method === 'anneal' || opts.eps0 !== undefined || opts.epsMin !== undefined || opts.maxSweeps !== undefined || opts.onIteration !== undefined;
+  if (pr.U === Infinity && !annealAsked) return solveExact(data, transposeOf(ws, data, m, p), m, p, s, opts.signal);
+  const tau = marginalScore(data, m, p, Math.ceil(pr.K - 1e-9)) || scale;
   const epsMin = opts.epsMin !== undefined ? opts.epsMin * scale : 1e-4 * tau;
   const gamma = opts.gamma ?? 0.5;
   let eps = Math.max(epsMin, opts.eps0 !== undefined ? opts.eps0 * scale : warm ? 4 * epsMin : tau * (opts.startFactor ?? 1));

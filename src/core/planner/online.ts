@@ -21,7 +21,8 @@ export function solveOnline(valid: ScoreSource, test: ScoreSource, s: MatchSetti
   if (valid.nCols !== test.nCols) throw new RangeError(`solveOnline: validation has ${valid.nCols} items, test ${test.nCols}`);
   const t0 = Date.now();
   const warm = opts.warm ? { u: new Float64Array(0), v: opts.warm.v, eps: opts.warm.eps } : undefined;
-  const cal = solveDual(valid, s, { ...opts, warm });
+  // Annealed (not the auction): v must reproduce decisions as TopK{λ − v} on rows it has never seen.
+  const cal = solveDual(valid, s, { ...opts, warm, method: 'anneal' });
   const data = denseOf(test);
   const { nRows: m, nCols: p } = test;
   const v = cal.state.v;
