@@ -4,7 +4,7 @@
 // curve) on a 1/16 sample of the same world.
 import { table, timeIt, summarize, type Bench } from './lib';
 import { denseScores } from '../src/core/models/scores';
-import { createDualWorkspace, solveDual, solveGreedy, type MatchSolution } from '../src/core/planner/index';
+import { solveDual, solveGreedy, type MatchSolution } from '../src/core/planner/index';
 import { softPass } from '../src/core/planner/kernels';
 import { drawScores, scoreWorld } from '../src/core/planner/synthetic';
 import { createRng } from '../src/core/util/rng';
@@ -83,34 +83,44 @@ const bench: Bench = {
     }, 2, 0);
     const refStep = tRef.median / 4;
 
-    // 5. Full solves on a 1/16 sample of the matrix (1,510 rows × 927 items, same world): cold, warm steps, β curve.
+    // 5. Offline Dual (default: the auction for eq. 14's limit) at full size: cold solves, a slider step, the β curve.
+    let full: MatchSolution | null = null;
+    const tFull = await timeIt(() => {
+      full = solveDual(src, s);
+    }, 3, 0);
+    const fsol = full as unknown as MatchSolution;
+    const stepSamples: number[] = [];
+    for (const beta of [0.0051, 0.0052, 0.0053, 0.0052, 0.0051, 0.005]) {
+      const t0 = performance.now();
+      solveDual(src, { alpha: ALPHA, beta });
+      stepSamples.push(performance.now() - t0);
+    }
+    const tStep = summarize(stepSamples);
+    const betas = Array.from({ length: 10 }, (_, i) => (i * ALPHA) / 9);
+    const tFullCurve = await timeIt(() => {
+      for (const beta of betas) solveDual(src, { alpha: ALPHA, beta });
+    }, 1, 0);
+
+    // The ml-latest-small user split's shape: 305 test users × 9,724 items (a slider step there is one cold solve).
+    const rngM = createRng(3);
+    const mlSmall = denseScores(305, 9724, drawScores(scoreWorld(9724, rngM, 16, 1), 305, rngM));
+    const tMl = await timeIt(() => solveDual(mlSmall, s), 7, 1);
+
+    // 6. Algorithm 1's annealed soft root finds (method 'anneal'), on a 1/16 sample (1,510 rows × 927 items).
     const ms = 1510;
     const ns = 927;
     const rngS = createRng(2);
     const small = denseScores(ms, ns, drawScores(scoreWorld(ns, rngS, 16, 1), ms, rngS));
     let cold: MatchSolution | null = null;
     const tCold = await timeIt(() => {
-      cold = solveDual(small, s);
+      cold = solveDual(small, s, { method: 'anneal' });
     }, 1, 0);
     const sol = cold as unknown as MatchSolution;
     const gs = solveGreedy(small, s);
-    const ws = createDualWorkspace();
-    const warmSamples: number[] = [];
-    let state = sol.state;
-    for (let i = 0; i < 6; i++) {
-      const beta = BETA + (i % 2 === 0 ? 0.0005 : 0);
-      const t0 = performance.now();
-      state = solveDual(small, { alpha: ALPHA, beta }, { warm: state, workspace: ws }).state;
-      warmSamples.push(performance.now() - t0);
-    }
-    const tWarm = summarize(warmSamples);
-    const betas = Array.from({ length: 10 }, (_, i) => (i * ALPHA) / 9);
-    const tCurve = await timeIt(() => {
-      let st: MatchSolution['state'] | undefined;
-      const w2 = createDualWorkspace();
-      for (const beta of betas) st = solveDual(small, { alpha: ALPHA, beta }, { warm: st, workspace: w2 }).state;
-    }, 1, 0);
+    const auctionSmall = solveDual(small, s);
     const q = quality(sol, ms, ns);
+    const fq = quality(fsol, M, N);
+    const aq = quality(auctionSmall, ms, ns);
     const gq = quality(gs, ms, ns);
     const gFull = quality(g, M, N);
 
@@ -122,9 +132,11 @@ const bench: Bench = {
       ['reference: one full-matrix bisection step', `${M}×${N}`, refStep, '', ''],
       ['reference: one epoch (50 u + 50 v steps), extrapolated', `${M}×${N}`, refStep * 100, '', ''],
       ['reference: one solve (100 epochs), extrapolated', `${M}×${N}`, refStep * 100 * 100, '', ''],
-      [`cold Dual solve (${sol.iterations} sweeps)`, `${ms}×${ns}`, tCold.median, tCold.max, '≤ 5,000 at full size'],
-      ['10-point β curve, warm-started', `${ms}×${ns}`, tCurve.median, tCurve.max, '≤ 10,000 at full size'],
-      ['warm re-solve after one β step (6 steps)', `${ms}×${ns}`, tWarm.median, tWarm.p95, '≤ 150 p95 at full size'],
+      [`offline Dual (auction, eq. 14 limit), cold solve (${fsol.iterations} price moves)`, `${M}×${N}`, tFull.median, tFull.max, '≤ 5,000'],
+      ['offline Dual (auction), re-solve after one β step (6 steps; always cold)', `${M}×${N}`, tStep.median, tStep.p95, '≤ 150 p95'],
+      ['offline Dual (auction), 10-point β curve', `${M}×${N}`, tFullCurve.median, tFullCurve.max, '≤ 10,000'],
+      ['offline Dual (auction), one solve = one slider step', '305×9724', tMl.median, tMl.p95, '≤ 150 p95'],
+      [`annealed Dual (Algorithm 1 root finds), cold solve (${sol.iterations} sweeps)`, `${ms}×${ns}`, tCold.median, tCold.max, ''],
     ];
     return [
       `Synthetic scores λ = exp(θ·φ/√16 + b), Zipf item bias (core/planner/synthetic.ts), α = 1%, β = 0.5%.`,
@@ -134,21 +146,24 @@ const bench: Bench = {
       table(
         ['solver', 'shape', 'objective Σλ', 'items within one of β·rows', 'users over capacity'],
         [
-          ['Dual (offline)', `${ms}×${ns}`, sol.objective, `${(100 * q.atMin).toFixed(1)}%`, q.over],
+          ['offline Dual (auction)', `${M}×${N}`, fsol.objective, `${(100 * fq.atMin).toFixed(1)}%`, fq.over],
+          ['offline Dual (auction)', `${ms}×${ns}`, auctionSmall.objective, `${(100 * aq.atMin).toFixed(1)}%`, aq.over],
+          ['annealed Dual', `${ms}×${ns}`, sol.objective, `${(100 * q.atMin).toFixed(1)}%`, q.over],
           ['greedy', `${ms}×${ns}`, gs.objective, `${(100 * gq.atMin).toFixed(1)}%`, gq.over],
           ['greedy', `${M}×${N}`, g.objective, `${(100 * gFull.atMin).toFixed(1)}%`, gFull.over],
         ],
       ),
       '',
-      'Notes: measured while four other engineers shared the 2 cores, so every figure is an upper bound; the lead',
-      're-runs on a quiet machine. Runs: 7 for the pass, 1 for the sweeps and solves (a cold solve at full size takes',
-      'minutes here, so full solves are timed on the 1/16 sample only; at full size expect ≥ 16× those times). The',
-      'reference rows are our TypeScript rendering of the published algorithm (an exp per pair per bisection step): 4',
-      'steps are timed and multiplied out, not run for 100 epochs. What each step bought: the logit cut-off turns most',
-      'of a pass into a compare (first two rows); root finds bracket the root within Zε of the quickselected k-th value',
-      'and Newton-iterate on the few pairs there, instead of 50 full-row bisection steps. Not met: the cold solve, β',
-      'curve and warm re-solve targets. Coordinate ascent on these long-tailed scores needs tens of sweeps per ε level,',
-      'and while ε is large the exact active set covers most of the matrix, so those sweeps are dense.',
+      'Notes: measured while a full CI run shared the 2 cores (upper bounds). Runs: 7 for the pass, 3 for the cold auction solve, 1 for sweeps, curves and the anneal. The reference rows',
+      'are our TypeScript rendering of the published algorithm (an exp per pair per bisection step): 4 steps timed and',
+      'multiplied out, not run for 100 epochs. What each step bought: the logit cut-off turns most of a pass into a',
+      'compare (first two rows); annealed root finds bracket the root near the quickselected k-th value and Newton-iterate',
+      'on the few pairs there; but coordinate ascent on long-tailed scores still needs tens of dense sweeps per ε level',
+      '(one sweep row). The auction (core/planner/auction.ts) solves the ε → 0 limit directly: an item below β raises its',
+      'boost just enough to win its cheapest missing users (one column read, not the matrix), so a cold solve costs a few',
+      'thousand column reads. Its raise margin (0.1 × the typical K-th score) keeps it within 2% of the LP optimum (tests vs',
+      'HiGHS) and ends price wars; the same margin makes warm starts cascade, so every slider step is a cold solve: the',
+      '150 ms step and 10 s curve targets are not met, at this size nor at ml-latest-small's (305 × 9,724 row); points near β = α are the slow ones.',
     ].join('\n');
   },
 };
