@@ -163,7 +163,7 @@ const bench: Bench = {
       'boost just enough to win its cheapest missing users (one column read, not the matrix), so a cold solve costs a few',
       'thousand column reads. Its raise margin (0.1 × the typical K-th score) keeps it within 2% of the LP optimum (tests vs',
       'HiGHS) and ends price wars; the same margin makes warm starts cascade, so every slider step is a cold solve: the',
-      '150 ms step and 10 s curve targets are not met, at this size nor at ml-latest-small's (305 × 9,724 row); points near β = α are the slow ones.',
+      '150 ms step and 10 s curve targets are not met, at this size nor at the ml-latest-small shape (305 × 9,724 row); points near β = α are the slow ones.',
     ].join('\n');
   },
 };
