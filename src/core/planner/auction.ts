@@ -50,6 +50,14 @@ export interface AuctionOptions {
   widenAfter?: number;
   /** Coarser raise margins to run first (ε-scaling), in score units. */
   stages?: number[];
+  /**
+   * Continue from a previous result on the same scores and K (its `w` and `chosen`), e.g. the solution at a nearby β:
+   * the auction resumes from that assignment instead of re-deriving one from prices (which, with the raise margin,
+   * starts a cascade of corrections). Ignored when its shape does not match. Stages are skipped: prices are already
+   * close. From a higher minimal exposure it ends feasible but slower and up to ~2% further from the optimum (the
+   * lowerings), so callers resume upwards only.
+   */
+  resume?: { w: Float64Array; chosen: Int32Array };
 }
 
 export interface AuctionResult {
@@ -89,13 +97,22 @@ export function transpose(data: Float32Array, nRows: number, nCols: number): Flo
 class ChoiceHeaps {
   readonly val: Float64Array;
   readonly item: Int32Array;
+  /** The roots again, contiguous: a raise reads every user's K-th value, and val[x·K] would be a cache miss each. */
+  readonly kth: Float64Array;
   constructor(readonly nRows: number, readonly K: number) {
     this.val = new Float64Array(nRows * K);
     this.item = new Int32Array(nRows * K).fill(-1);
+    this.kth = new Float64Array(nRows);
   }
 
   root(x: number): number {
-    return this.val[x * this.K];
+    return this.kth[x];
+  }
+
+  /** Restores user x's heap after its slots were written directly (O(K)). */
+  heapify(x: number): void {
+    for (let i = (this.K >> 1) - 1; i >= 0; i--) this.siftDown(x, i);
+    this.kth[x] = this.val[x * this.K];
   }
 
   siftDown(x: number, i: number): void {
@@ -140,6 +157,7 @@ class ChoiceHeaps {
     this.item[b] = it;
     this.val[b] = v;
     this.siftDown(x, 0);
+    this.kth[x] = this.val[b];
     return out;
   }
 
@@ -157,6 +175,7 @@ class ChoiceHeaps {
     this.val[b + i] = v;
     if (v > old) this.siftDown(x, i);
     else this.siftUp(x, i);
+    this.kth[x] = this.val[b];
   }
 }
 
@@ -177,6 +196,62 @@ export function marginalScore(data: Float32Array, n: number, m: number, K: numbe
   return sum / rows;
 }
 
+/**
+ * The `need` users outside column `col` cheapest to win at boost wy (cost: their K-th value − (λ + wy)), kept in a
+ * bounded max-heap in cost[0..c) / users[0..c) (cost[0] the dearest kept); returns c. One pass over the column, most
+ * users rejected by one comparison; a quickselect over all outsiders cost 3-5× more per raise. A module function
+ * with its arrays as arguments so that V8 keeps them in registers (as closures they were re-read every iteration).
+ */
+function cheapestOutsiders(
+  member: Uint8Array,
+  col: number,
+  kth: Float64Array,
+  T: Float32Array,
+  wy: number,
+  n: number,
+  need: number,
+  cost: Float64Array,
+  users: Int32Array,
+): number {
+  let c = 0;
+  let top = Infinity;
+  for (let x = 0; x < n; x++) {
+    if (member[col + x]) continue;
+    const cx = kth[x] - (T[col + x] + wy);
+    if (c < need) {
+      // Sift up from the new leaf.
+      let i = c++;
+      while (i > 0) {
+        const p = (i - 1) >> 1;
+        if (cost[p] >= cx) break;
+        cost[i] = cost[p];
+        users[i] = users[p];
+        i = p;
+      }
+      cost[i] = cx;
+      users[i] = x;
+      top = cost[0];
+    } else if (cx < top) {
+      // Replace the root and sift it down.
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= c) break;
+        const r = l + 1;
+        const k = r < c && cost[r] > cost[l] ? r : l;
+        if (cost[k] <= cx) break;
+        cost[i] = cost[k];
+        users[i] = users[k];
+        i = k;
+      }
+      cost[i] = cx;
+      users[i] = x;
+      top = cost[0];
+    }
+  }
+  return c;
+}
+
 export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): AuctionResult {
   const { data, nRows: n, nCols: m } = p;
   const K = Math.max(0, Math.min(m, Math.floor(p.K)));
@@ -189,7 +264,8 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
   // Caps alone end in lowerings only (no price wars), so they afford a finer default margin.
   const finalDelta = opts.delta ?? (lo > 0 ? 0.1 : 0.01) * Math.max(marginalScore(data, n, m, K), 1e-9 * scale);
   let delta = finalDelta;
-  const w = opts.w0 ? Float64Array.from(opts.w0) : new Float64Array(m);
+  const resume = opts.resume && opts.resume.w.length === m && opts.resume.chosen.length === n * K && K > 0 ? opts.resume : null;
+  const w = resume ? Float64Array.from(resume.w) : opts.w0 ? Float64Array.from(opts.w0) : new Float64Array(m);
   const heaps = new ChoiceHeaps(n, Math.max(1, K));
   const member = new Uint8Array(m * n); // column-major: member[y * n + x]
   const exposure = new Int32Array(m);
@@ -197,6 +273,7 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
   /** Every user takes its K best items by λ + w (empty slots, worth 0, fill what positive values do not). */
   const choose = () => {
     heaps.val.fill(0);
+    heaps.kth.fill(0);
     heaps.item.fill(-1);
     member.fill(0);
     exposure.fill(0);
@@ -207,14 +284,31 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
         const v = data[off + y] + w[y];
         if (v > heaps.val[x * K]) heaps.replaceRoot(x, y, v);
       }
-      const b = x * K;
-      for (let i = 0; i < K; i++) {
-        const y = heaps.item[b + i];
-        if (y >= 0) {
-          member[y * n + x] = 1;
-          exposure[y]++;
-        }
+      markRow(x);
+    }
+  };
+  const markRow = (x: number) => {
+    const b = x * K;
+    for (let i = 0; i < K; i++) {
+      const y = heaps.item[b + i];
+      if (y >= 0) {
+        member[y * n + x] = 1;
+        exposure[y]++;
       }
+    }
+  };
+  /** The previous assignment as it was (values re-read at the resumed prices); empty slots are worth 0. */
+  const restore = (chosen: Int32Array) => {
+    heaps.item.set(chosen);
+    for (let x = 0; x < n; x++) {
+      const b = x * K;
+      const off = x * m;
+      for (let i = 0; i < K; i++) {
+        const y = chosen[b + i];
+        heaps.val[b + i] = y >= 0 ? data[off + y] + w[y] : 0;
+      }
+      heaps.heapify(x);
+      markRow(x);
     }
   };
 
@@ -247,33 +341,24 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
     const need = (w[y] < 0 ? hi : Math.min(lo, hi)) - exposure[y];
     const col = y * n;
     const wy = w[y];
-    let c = 0;
-    for (let x = 0; x < n; x++) {
-      if (member[col + x]) continue;
-      cost[c] = heaps.root(x) - (T[col + x] + wy);
-      users[c++] = x;
-    }
-    if (c === 0 || need <= 0) return;
-    const take = Math.min(need, c);
-    const scratch = margin; // reuse as selection scratch
-    scratch.set(cost.subarray(0, c));
-    const cStar = Math.max(0, kthSmallest(scratch, c, take));
+    if (need <= 0) return;
+    const c = cheapestOutsiders(member, col, heaps.kth, T, wy, n, need, cost, users);
+    if (c === 0) return;
+    const cStar = Math.max(0, cost[0]);
     // The margin δ may also beat a few users within δ of their K-th choice who are not taken: the chosen sets are
     // then not exactly each user's top K of λ + w, so decisions are read from `chosen`, not re-derived from w.
     const wNew = Math.min(ceiling, wy + cStar + delta);
-    const thr = wNew - wy;
     // Existing holders see y's value rise.
     for (let x = 0; x < n; x++) {
       if (!member[col + x]) continue;
       heaps.update(x, heaps.find(x, y), T[col + x] + wNew);
     }
-    let won = 0;
-    for (let i = 0; i < c && won < take; i++) if (cost[i] < cStar && cost[i] < thr) won += win(y, users[i], wNew);
-    for (let i = 0; i < c && won < take; i++) if (cost[i] === cStar && cost[i] < thr) won += win(y, users[i], wNew);
+    const thr = wNew - wy;
+    for (let i = 0; i < c; i++) if (cost[i] < thr) win(y, users[i], wNew);
     w[y] = wNew;
     raises++;
   };
-  const win = (y: number, x: number, wNew: number): number => {
+  const win = (y: number, x: number, wNew: number): void => {
     const out = heaps.replaceRoot(x, y, T[y * n + x] + wNew);
     member[y * n + x] = 1;
     exposure[y]++;
@@ -282,7 +367,6 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
       exposure[out]--;
       if (underExposed(out)) push(out);
     }
-    return 1;
   };
 
   /** y lowers its price until only `keep` users hold it (or its price reaches `floor`). */
@@ -346,13 +430,14 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
 
   // ε-scaling (Bertsekas): a coarse raise margin ends price wars among near-equal items quickly; each finer stage
   // starts from the coarse prices less the coarse margin (they may overshoot by that much) and corrects both ways.
-  const stages = [...(opts.stages ?? []).filter((d) => d > finalDelta), finalDelta];
+  const stages = resume ? [finalDelta] : [...(opts.stages ?? []).filter((d) => d > finalDelta), finalDelta];
   let prev = 0;
   for (const d of stages) {
     if (prev > 0) for (let y = 0; y < m; y++) w[y] = w[y] > 0 ? Math.max(0, w[y] - prev) : Math.min(0, w[y] + prev);
     delta = d;
     prev = d;
-    choose();
+    if (resume) restore(resume.chosen);
+    else choose();
     qHead = 0;
     qLen = 0;
     queued.fill(0);
