@@ -218,36 +218,29 @@ function cheapestOutsiders(
   for (let x = 0; x < n; x++) {
     if (member[col + x]) continue;
     const cx = kth[x] - (T[col + x] + wy);
+    let i: number;
     if (c < need) {
       // Sift up from the new leaf.
-      let i = c++;
-      while (i > 0) {
-        const p = (i - 1) >> 1;
-        if (cost[p] >= cx) break;
+      i = c++;
+      for (let p = (i - 1) >> 1; i > 0 && cost[p] < cx; p = (i - 1) >> 1) {
         cost[i] = cost[p];
         users[i] = users[p];
         i = p;
       }
-      cost[i] = cx;
-      users[i] = x;
-      top = cost[0];
     } else if (cx < top) {
-      // Replace the root and sift it down.
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= c) break;
-        const r = l + 1;
-        const k = r < c && cost[r] > cost[l] ? r : l;
+      // Replace the root (the dearest kept) and sift it down.
+      i = 0;
+      for (let l = 1; l < c; l = 2 * i + 1) {
+        const k = l + 1 < c && cost[l + 1] > cost[l] ? l + 1 : l;
         if (cost[k] <= cx) break;
         cost[i] = cost[k];
         users[i] = users[k];
         i = k;
       }
-      cost[i] = cx;
-      users[i] = x;
-      top = cost[0];
-    }
+    } else continue;
+    cost[i] = cx;
+    users[i] = x;
+    top = cost[0];
   }
   return c;
 }
