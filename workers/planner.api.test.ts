@@ -93,6 +93,24 @@ describe('planner worker API', () => {
     expect(csv.ok && csv.data.split('\n')[1]).toBe('i0,-5');
   });
 
+  it('resumes an offline solve from the memoised solution at the largest β not above it (the auction only rises)', async () => {
+    const { solvers, calls } = recordingSolvers();
+    const offline = solvers.offline!;
+    // Offline states carry an auction assignment, as core/planner's exact solver's do.
+    solvers.offline = (s, settings, warm) => {
+      const sol = offline(s, settings, warm);
+      sol.state.auction = { K: 1, lo: settings.beta * s.nRows, chosen: new Int32Array(s.nRows), w: sol.state.v.map((x) => -x) };
+      return sol;
+    };
+    const api = createPlannerApi(solvers);
+    api.setInput(tinyInput());
+    const only = ['A'];
+    for (const [seq, beta] of [0.1, 0.3, 0.2, 0.4, 0.05].entries()) await api.curves({ mode: 'offline', alpha: 0.5, betas: [beta], models: only, seq: seq + 1 });
+    // Calls 1-5 solve β = 0.1, 0.3, 0.2, 0.4, 0.05; v of call k is −k. 0.2 resumes from 0.1 (call 1), not from the last
+    // solve (0.3); 0.4 from 0.3 (call 2); 0.05 has nothing below it and gets the last state (the solver starts cold).
+    expect(calls.map((c) => c.warm?.v[0] ?? null)).toEqual([null, -1, -1, -2, -4]);
+  });
+
   it('reports a mode the solvers lack per model, and online without validation rows', async () => {
     const { solvers } = recordingSolvers();
     const api = createPlannerApi(solvers);

@@ -123,6 +123,8 @@ const HIST_BINS = 20;
 const TOP_BOOSTED = 10;
 /** Memoised solutions kept per worker (small records: metrics, v, exposure). */
 const MEMO_LIMIT = 512;
+/** Memoised offline solutions that keep their assignment for resuming (per worker, all models). */
+const RESUME_LIMIT = 48;
 
 interface Solved {
   metrics: MatchMetrics;
@@ -193,6 +195,8 @@ export function createPlannerApi(solvers: PlannerSolvers) {
   const newest = { solve: 0, curves: 0 };
   const warm = new Map<string, DualState>();
   const memo = new Map<string, Solved>();
+  /** Memo keys whose solution still holds a resumable auction assignment, oldest first. */
+  const resumeKeys: string[] = [];
   /** The last solution shown per model (what exportV writes). */
   const lastV = new Map<string, Float64Array>();
 
@@ -208,7 +212,7 @@ export function createPlannerApi(solvers: PlannerSolvers) {
       return ok(hit);
     }
     const test = matrix(m.test, m.testRows, m.nItems);
-    const w = warm.get(warmKey(m.model, mode)) ?? null;
+    const w = (mode === 'offline' ? resumable(m.model, settings) : null) ?? warm.get(warmKey(m.model, mode)) ?? null;
     let sol: MatchSolution;
     if (mode === 'greedy') {
       if (!solvers.greedy) return err('unavailable', 'greedy matching is not available in this build');
@@ -231,7 +235,36 @@ export function createPlannerApi(solvers: PlannerSolvers) {
     if (mode !== 'greedy') warm.set(warmKey(m.model, mode), sol.state);
     memo.set(key, solved);
     if (memo.size > MEMO_LIMIT) memo.delete(memo.keys().next().value!);
+    if (solved.state.auction) {
+      resumeKeys.push(key);
+      // Only the newest few keep their assignment (rows × K ints, ~1 MB at the ML-1M shape); the rest keep metrics.
+      while (resumeKeys.length > RESUME_LIMIT) {
+        const old = memo.get(resumeKeys.shift()!);
+        if (old) old.state = { ...old.state, auction: undefined };
+      }
+    }
     return ok(solved);
+  }
+
+  /**
+   * The offline solution to resume from: the memoised one of this model at the same α with the largest β not above
+   * this one (the auction resumes upwards only; see core/planner/exact.ts). A drag downwards resumes from the curve's
+   * grid point below, at most a few slider steps away.
+   */
+  function resumable(model: string, s: MatchSettings): DualState | null {
+    let best: DualState | null = null;
+    let bestBeta = -1;
+    for (const key of resumeKeys) {
+      const hit = memo.get(key);
+      const [km, kmode, ka, kb] = key.split('|');
+      if (!hit?.state.auction || km !== model || kmode !== 'offline' || Number(ka) !== s.alpha) continue;
+      const b = Number(kb);
+      if (b <= s.beta && b > bestBeta) {
+        best = hit.state;
+        bestBeta = b;
+      }
+    }
+    return best;
   }
 
   /** Fractions rounded to 1e-9 so that a slider value and a sweep grid point name the same memo entry. */
@@ -247,6 +280,7 @@ export function createPlannerApi(solvers: PlannerSolvers) {
       source = from;
       warm.clear();
       memo.clear();
+      resumeKeys.length = 0;
       lastV.clear();
       return ok(api.summary()!);
     },

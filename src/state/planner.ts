@@ -22,7 +22,7 @@ import {
   type InputSummary,
   type SolveReply,
 } from '../bridge/planner';
-import { ALPHA_MAX, ALPHA_MIN, ALPHA_STEP, curveBetas, encodePlannerHash, parsePlannerHash, parseRimeMatch, roundFraction, snapBeta, type Diversity, type OverlayCurve, type Relevance } from './plannerSettings';
+import { ALPHA_MAX, ALPHA_MIN, ALPHA_STEP, curveBetas, fillBetas, encodePlannerHash, parsePlannerHash, parseRimeMatch, roundFraction, snapBeta, type Diversity, type OverlayCurve, type Relevance } from './plannerSettings';
 import { fetchPlannerInput } from '../bridge/run';
 import { useStore } from './store';
 
@@ -117,7 +117,20 @@ async function sweep(mode: PlannerMode, alpha: number): Promise<void> {
     first = false;
     set({ curves: { ...r.data, curves: [...kept, ...r.data.curves] } });
   }
-  if (my === sweepGen) set({ sweeping: false });
+  if (my !== sweepGen) return;
+  set({ sweeping: false });
+  // Then, quietly, every other slider position (ascending, so each resumes from the one below): the worker memoises
+  // them and a later β step is a lookup. Greedy and the offline Dual only: an online point costs a calibration.
+  // A newer sweep stops this one; solves asked meanwhile are served between its points.
+  if (mode === 'online') return;
+  for (const model of usePlanner.getState().input?.models ?? []) {
+    try {
+      const r = await sweepCurves({ mode, alpha, betas: fillBetas(alpha), models: [model] }, ctl.signal);
+      if (my !== sweepGen || !r.ok || r.data.stale) return;
+    } catch {
+      return; // a crash or an abort is reported by the requests that need the worker; the fill is only a prefetch
+    }
+  }
 }
 
 /** Asks for the operating point at `asked` (and the sweep when α or the mode changed). */

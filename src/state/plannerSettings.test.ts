@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { curveBetas, encodePlannerHash, parsePlannerHash, parseRimeMatch, snapBeta } from './plannerSettings';
+import { curveBetas, fillBetas, encodePlannerHash, parsePlannerHash, parseRimeMatch, snapBeta } from './plannerSettings';
 
 describe('planner state helpers', () => {
   it('reads mtch_ points as lists or keyed objects and keeps only finite metric fields', () => {
@@ -28,6 +28,11 @@ describe('planner state helpers', () => {
 
   it('puts the sweep grid on the slider grid', () => {
     expect(curveBetas(0.01)).toEqual([0, 0.002, 0.004, 0.006, 0.008, 0.01]);
+    // The fill is the other 15 slider positions (steps of α/20), together with the sweep all 21.
+    const fill = fillBetas(0.01);
+    expect(fill.slice(0, 4)).toEqual([0.0005, 0.001, 0.0015, 0.0025]);
+    expect(fill).toHaveLength(15);
+    expect(new Set([...fill, ...curveBetas(0.01)]).size).toBe(21);
     expect(snapBeta(0.0031, 0.01)).toBe(0.003);
     expect(snapBeta(0.02, 0.01)).toBe(0.01);
     expect(snapBeta(-1, 0.01)).toBe(0);

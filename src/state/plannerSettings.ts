@@ -30,6 +30,12 @@ export function curveBetas(alpha: number): number[] {
   return Array.from({ length: n + 1 }, (_, i) => roundFraction((alpha * i) / n));
 }
 
+/** Every β slider position at α that is not a sweep point: solved after the sweep so that slider steps are lookups. */
+export function fillBetas(alpha: number): number[] {
+  const curve = new Set(curveBetas(alpha));
+  return Array.from({ length: BETA_STEPS + 1 }, (_, i) => roundFraction((alpha * i) / BETA_STEPS)).filter((b) => !curve.has(b));
+}
+
 /** β snapped to the slider's grid at α. */
 export function snapBeta(beta: number, alpha: number): number {
   const step = alpha / BETA_STEPS;
