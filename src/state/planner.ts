@@ -41,6 +41,8 @@ export interface PlannerState {
   /** A solve or a sweep is in flight. */
   solving: boolean;
   sweeping: boolean;
+  /** The other β slider positions are being solved after the sweep (steps there become lookups). */
+  prefetching: boolean;
   error: string | null;
   relevance: Relevance;
   diversity: Diversity;
@@ -57,6 +59,7 @@ export const initialPlannerState = (): PlannerState => ({
   curves: null,
   solving: false,
   sweeping: false,
+  prefetching: false,
   error: null,
   relevance: 'recall',
   diversity: 'item_ppl',
@@ -77,7 +80,7 @@ let sweepCtl: AbortController | null = null;
 
 function onError(e: unknown): void {
   if (e instanceof BridgeError && e.code === 'aborted') return;
-  set({ error: message(e), solving: false, sweeping: false });
+  set({ error: message(e), solving: false, sweeping: false, prefetching: false });
 }
 
 function requesters() {
@@ -123,13 +126,16 @@ async function sweep(mode: PlannerMode, alpha: number): Promise<void> {
   // them and a later β step is a lookup. Greedy and the offline Dual only: an online point costs a calibration.
   // A newer sweep stops this one; solves asked meanwhile are served between its points.
   if (mode === 'online') return;
-  for (const model of usePlanner.getState().input?.models ?? []) {
-    try {
+  set({ prefetching: true });
+  try {
+    for (const model of usePlanner.getState().input?.models ?? []) {
       const r = await sweepCurves({ mode, alpha, betas: fillBetas(alpha), models: [model] }, ctl.signal);
       if (my !== sweepGen || !r.ok || r.data.stale) return;
-    } catch {
-      return; // a crash or an abort is reported by the requests that need the worker; the fill is only a prefetch
     }
+  } catch {
+    // A crash or an abort is reported by the requests that need the worker; the fill is only a prefetch.
+  } finally {
+    if (my === sweepGen) set({ prefetching: false });
   }
 }
 
@@ -288,6 +294,8 @@ export interface PlannerTestHook {
   loadSynthetic(preset: 'small' | 'ml1m', seed: number, models?: string[]): Promise<void>;
   loadData(models?: string[]): Promise<void>;
   status(): PlannerState['status'];
+  /** Whether the other slider positions are still being solved (benches wait for it before timing lookups). */
+  prefetching(): boolean;
   /** Terminates and restarts the planner worker as after a crash (the page must recover on its own). */
   restartWorker(): void;
 }
@@ -313,11 +321,12 @@ export function startPlanner(): void {
       loadSynthetic: loadSyntheticPlanner,
       loadData: loadDataPlanner,
       status: () => usePlanner.getState().status,
+      prefetching: () => usePlanner.getState().prefetching,
       restartWorker: () => plannerClient().restart('simulated crash'),
     };
   }
   onPlannerWorkerRestart(() => {
-    set({ solving: false, sweeping: false });
+    set({ solving: false, sweeping: false, prefetching: false });
     void reload?.();
   });
   useStore.subscribe((s, prev) => {

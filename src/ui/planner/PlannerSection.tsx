@@ -149,8 +149,19 @@ function Status() {
       <span className="updating" data-testid="planner.updating" aria-live="polite" style={{ visibility: busy ? 'visible' : 'hidden' }}>
         updating…
       </span>
+      <Prefetching />
       {error && <span className="error" data-testid="planner.error">{error}</span>}
     </div>
+  );
+}
+
+/** A quiet note while the other slider positions are solved in the background (laid out always: no jumps). */
+function Prefetching() {
+  const on = usePlanner((s) => s.prefetching && !s.sweeping);
+  return (
+    <span className="muted" data-testid="planner.prefetch" style={{ visibility: on ? 'visible' : 'hidden' }}>
+      preparing the other β positions…
+    </span>
   );
 }
 
