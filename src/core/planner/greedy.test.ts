@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Csr } from '../data/types';
 import { denseScores } from '../models/scores';
 import { createRng } from '../util/rng';
-import { solveGreedy } from './greedy';
+import { solveGreedy, sortBandDescending } from './greedy';
 import { evaluateMatch } from './metrics';
 import type { Assignment, MatchSettings } from './types';
 
@@ -100,5 +100,19 @@ describe('evaluateMatch', () => {
     expect(r['recs/item_75%']).toBeCloseTo(1.25, 12);
     // β·users = 1: delivered = mean(min(1, [2, 1, 0, 0])) = 0.5.
     expect(r.delivered).toBeCloseTo(0.5, 12);
+  });
+});
+
+describe('sortBandDescending', () => {
+  it('orders flat indices by descending score, ties by ascending index, like a comparator sort (negatives and ties too)', () => {
+    const rng = createRng(5);
+    // Scores drawn from a few levels so that ties are common; some negative, one huge and one tiny.
+    const data = Float32Array.from({ length: 5000 }, () => [0, 0.25, 1, -2, 3.5e10, 1e-30][rng.int(6)] + (rng.next() < 0.5 ? rng.next() : 0));
+    const band = Int32Array.from({ length: 3000 }, (_, q) => q + Math.floor(q / 3));
+    const expected = Array.from(band).sort((a, b) => data[b] - data[a] || a - b);
+    const bits = new Uint32Array(data.buffer);
+    const scratch = { keys: new Uint32Array(0), keys2: new Uint32Array(0), idx2: new Int32Array(0), count: new Uint32Array(1 << 11) };
+    const got = sortBandDescending(Int32Array.from(band), band.length, bits, scratch);
+    expect(Array.from(got)).toEqual(expected);
   });
 });

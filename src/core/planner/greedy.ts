@@ -44,13 +44,16 @@ export function assignSorted(
   const n = nRows * nCols;
   // A strided sample of the scores, sorted descending, to place band floors.
   const step = Math.max(1, Math.floor(n / 65536));
-  const sample: number[] = [];
-  for (let i = 0; i < n; i += step) if (data[i] === data[i]) sample.push(data[i]);
-  sample.sort((x, y) => y - x);
+  const picked: number[] = [];
+  for (let i = 0; i < n; i += step) if (data[i] === data[i]) picked.push(data[i]);
+  const sample = Float64Array.from(picked).sort().reverse();
+  const bits = new Uint32Array(data.buffer, data.byteOffset, data.length);
+  const radix = createRadixScratch();
   let hi = Infinity;
   let used = 0; // sample values at or above hi
   let assigned = 0;
   let band = new Int32Array(0);
+  let grow = 1;
   while (rowsLeft > 0 && colsLeft > 0) {
     if (signal?.aborted) throw new Error('aborted');
     // Floor of this band: the sample quantile that leaves about max(bandSize, 2 × the budget left) pairs between it
@@ -59,7 +62,7 @@ export function assignSorted(
     for (let y = 0; y < nCols; y++) left += c[y] > 0 ? c[y] : 0;
     let leftK = 0;
     for (let r = 0; r < nRows; r++) leftK += k[r] > 0 ? k[r] : 0;
-    const want = Math.max(bandSize, 2 * Math.min(left, leftK));
+    const want = Math.max(bandSize * grow, 2 * Math.min(left, leftK));
     used += Math.max(1, Math.ceil((want / n) * sample.length));
     const lo = used < sample.length ? sample[used] : -Infinity;
     let m = 0;
@@ -78,7 +81,8 @@ export function assignSorted(
         }
       }
     }
-    const order = band.subarray(0, m).sort((a, b) => data[b] - data[a] || a - b);
+    const order = sortBandDescending(band, m, bits, radix);
+    const before = assigned;
     for (let q = 0; q < m && rowsLeft > 0 && colsLeft > 0; q++) {
       const i = order[q];
       const r = (i / nCols) | 0;
@@ -92,8 +96,69 @@ export function assignSorted(
     }
     if (lo === -Infinity) break;
     hi = lo;
+    // A band that assigned little (deep in the order, few items still short) is mostly a pass over the matrix for
+    // nothing: take wider bands from then on.
+    if (assigned - before < m / 8) grow *= 2;
   }
   return assigned;
+}
+
+interface RadixScratch {
+  keys: Uint32Array;
+  keys2: Uint32Array;
+  idx2: Int32Array;
+  count: Uint32Array;
+}
+
+const createRadixScratch = (): RadixScratch => ({ keys: new Uint32Array(0), keys2: new Uint32Array(0), idx2: new Int32Array(0), count: new Uint32Array(1 << 11) });
+
+/**
+ * band[0..m) (flat indices, ascending) reordered by descending score, ties by ascending index: a stable LSD radix
+ * sort over the scores' float bits (3 passes of 11 bits). Hand-written because Array.prototype.sort with a comparator
+ * was most of a greedy solve (about 10× slower on bands of 2^18 pairs). Returns a view of the sorted indices.
+ */
+export function sortBandDescending(band: Int32Array, m: number, bits: Uint32Array, sc: RadixScratch): Int32Array {
+  if (sc.keys.length < m) {
+    sc.keys = new Uint32Array(m);
+    sc.keys2 = new Uint32Array(m);
+    sc.idx2 = new Int32Array(m);
+  }
+  let keys = sc.keys;
+  let keys2 = sc.keys2;
+  let idx = band;
+  let idx2 = sc.idx2;
+  for (let q = 0; q < m; q++) {
+    const b = bits[band[q]];
+    // Unsigned order of floats (negatives flipped), then inverted for descending order.
+    keys[q] = ~(b & 0x80000000 ? ~b : b | 0x80000000) >>> 0;
+  }
+  const count = sc.count;
+  for (let shift = 0; shift < 32; shift += 11) {
+    count.fill(0);
+    for (let q = 0; q < m; q++) count[(keys[q] >>> shift) & 0x7ff]++;
+    let sum = 0;
+    for (let d = 0; d < count.length; d++) {
+      const c = count[d];
+      count[d] = sum;
+      sum += c;
+    }
+    for (let q = 0; q < m; q++) {
+      const d = (keys[q] >>> shift) & 0x7ff;
+      const at = count[d]++;
+      keys2[at] = keys[q];
+      idx2[at] = idx[q];
+    }
+    [keys, keys2] = [keys2, keys];
+    [idx, idx2] = [idx2, idx];
+  }
+  // Three passes: the result sits in the scratch's index buffer (band and idx2 swapped an odd number of times).
+  sc.keys = keys;
+  sc.keys2 = keys2;
+  if (idx !== band) {
+    band.set(idx.subarray(0, m));
+    sc.idx2 = idx;
+  }
+  return band.subarray(0, m);
 }
 
 /** Greedy offline assignment under the settings (see the module comment for the two modes). */
