@@ -111,6 +111,26 @@ describe('planner worker API', () => {
     expect(calls.map((c) => c.warm?.v[0] ?? null)).toEqual([null, -1, -1, -2, -4]);
   });
 
+  it('keeps the solutions of models whose scores and targets are unchanged when a new input arrives', async () => {
+    const { solvers, calls } = recordingSolvers();
+    const api = createPlannerApi(solvers);
+    api.setInput(tinyInput());
+    await api.solve({ mode: 'greedy', alpha: 0.5, beta: 0.25, seq: 1 });
+    // Equal copies for A; B's scores differ in one entry.
+    const next = tinyInput();
+    next.models[1].test[5] += 0.5;
+    api.setInput(next);
+    const r = await api.solve({ mode: 'greedy', alpha: 0.5, beta: 0.25, seq: 2 });
+    expect(r.ok && r.data.models.map((m) => [m.model, m.memoised])).toEqual([['A', true], ['B', false]]);
+    expect(calls).toHaveLength(3);
+    // Other targets: nothing is kept.
+    const moved = tinyInput();
+    moved.target.indices[0] = 3;
+    api.setInput(moved);
+    const t = await api.solve({ mode: 'greedy', alpha: 0.5, beta: 0.25, seq: 3 });
+    expect(t.ok && t.data.models.map((m) => m.memoised)).toEqual([false, false]);
+  });
+
   it('reports a mode the solvers lack per model, and online without validation rows', async () => {
     const { solvers } = recordingSolvers();
     const api = createPlannerApi(solvers);

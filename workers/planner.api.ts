@@ -154,6 +154,26 @@ export function checkInput(input: PlannerInput): string | null {
   return null;
 }
 
+const sameArray = (a: ArrayLike<number> | null, b: ArrayLike<number> | null): boolean => {
+  if (a === b) return true;
+  if (!a || !b || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+};
+
+/** Models of `next` whose test and validation scores, and the targets, equal those of `prev` (by value). */
+export function unchangedModels(prev: PlannerInput | null, next: PlannerInput): Set<string> {
+  const same = new Set<string>();
+  if (!prev) return same;
+  const [a, b] = [prev.target, next.target];
+  if (a.nRows !== b.nRows || a.nCols !== b.nCols || !sameArray(a.indptr, b.indptr) || !sameArray(a.indices, b.indices) || !sameArray(a.data, b.data)) return same;
+  for (const m of next.models) {
+    const old = prev.models.find((o) => o.model === m.model);
+    if (old && old.testRows === m.testRows && old.validRows === m.validRows && sameArray(old.test, m.test) && sameArray(old.valid, m.valid)) same.add(m.model);
+  }
+  return same;
+}
+
 /** Histogram of exposure counts in HIST_BINS equal bins from 0 to the largest count (at least the target). */
 export function exposureHistogram(exposure: Int32Array, target: number): ExposureHistogram {
   let max = 0;
@@ -276,12 +296,18 @@ export function createPlannerApi(solvers: PlannerSolvers) {
     setInput(next: PlannerInput, from = 'trained models'): Result<InputSummary, PlannerCode> {
       const bad = checkInput(next);
       if (bad) return err('bad-input', `planner input: ${bad}`);
+      // Solutions of a model whose scores and targets are unchanged stay valid (the page's quick models and the
+      // same models trained on the same split give equal scores): keep them, so its curves redraw at once.
+      const kept = unchangedModels(input, next);
+      const stays = (key: string) => kept.has(key.slice(0, key.indexOf('|')));
+      for (const key of [...memo.keys()]) if (!stays(key)) memo.delete(key);
+      for (const key of [...warm.keys()]) if (!stays(key)) warm.delete(key);
+      const resumeKept = resumeKeys.filter(stays);
+      resumeKeys.length = 0;
+      resumeKeys.push(...resumeKept);
+      for (const model of [...lastV.keys()]) if (!kept.has(model)) lastV.delete(model);
       input = next;
       source = from;
-      warm.clear();
-      memo.clear();
-      resumeKeys.length = 0;
-      lastV.clear();
       return ok(api.summary()!);
     },
 
