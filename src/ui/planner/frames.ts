@@ -14,7 +14,7 @@ const LABEL = { recall: 'recall', prec: 'precision', item_ppl: 'item perplexity 
 /** Relevance vs diversity: every model's β sweep (lines), the shown operating point (big markers), rime overlays. */
 export function curvesFrame(s: PlannerState): LiveFrame | null {
   // New scores, nothing solved yet: clear the old models' lines rather than leave them under the new names.
-  if (!s.curves && !s.shown) return s.input ? { data: [], layout: { xaxis: { visible: false }, yaxis: { visible: false } } } : null;
+  if (!s.curves && !s.shown) return s.input ? { data: [], layout: { xaxis: { visible: false }, yaxis: { visible: false } }, attrs: { lines: '0' } } : null;
   const x = s.diversity;
   const y = s.relevance;
   const models = s.input?.models ?? [];
@@ -63,7 +63,8 @@ export function curvesFrame(s: PlannerState): LiveFrame | null {
       yaxis: { title: { text: LABEL[y] }, zeroline: false },
       uirevision: `${x}|${y}|${s.curves?.mode}|${s.curves?.alpha}`,
     },
-    attrs: shown ? { beta: String(shown.beta), alpha: String(shown.alpha), mode: shown.mode } : {},
+    // `lines`: the models whose sweep is drawn (benches time the first meaningful paint by it).
+    attrs: { lines: String((s.curves?.curves ?? []).filter((c) => c.points.length > 0).length), ...(shown ? { beta: String(shown.beta), alpha: String(shown.alpha), mode: shown.mode } : {}) },
   };
 }
 
