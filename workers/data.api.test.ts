@@ -113,3 +113,12 @@ describe('load progress', () => {
     for (let k = 1; k < calls.length; k++) expect(calls[k][0]).toBeGreaterThan(calls[k - 1][0]);
   });
 });
+
+describe('loadFile', () => {
+  it('loads a multi-chunk file and reports where the worker spent its time', async () => {
+    const rows = Array.from({ length: 5000 }, (_, k) => `${k % 97},${k % 31},1,${1e9 + k}`).join('\n');
+    const r = await dataApi.loadFile(new Blob(['u,i,r,t\n', rows, '\n']), 'rows.csv');
+    expect(r.ok && [r.data.nEvents, r.data.nUsers, r.data.nItems]).toEqual([5000, 97, 31]);
+    expect(r.ok && r.timing && r.timing.readParse >= 0).toBe(true);
+  });
+});

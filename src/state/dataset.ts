@@ -21,7 +21,7 @@ export async function loadSynthetic(preset: 'small' | 'ml1m' = 'small', seed = 1
   patch('dataset', { status: 'busy', activity: `Generating the synthetic world (${preset}, seed ${seed})…`, error: null, problems: [] });
   try {
     const r = await dataClient().call<Result<DataSummary>>((api) => api.generate(preset, seed));
-    if (r.ok) patch('dataset', { status: 'ready', summary: r.data, activity: '' });
+    if (r.ok) patch('dataset', { status: 'ready', summary: r.data, activity: '', loadTiming: undefined });
     else patch('dataset', { status: settled(), activity: '', error: r.reason });
   } catch (e) {
     patch('dataset', { status: settled(), activity: '', error: message(e) });
@@ -121,7 +121,7 @@ export async function loadFile(file: File, readAs?: ReadAs): Promise<void> {
   try {
     const r = await dataClient().call<LoadResult>((api) => api.loadFile(file, file.name, onProgress, readAs), ctl.signal);
     if (loading !== ctl) return;
-    if (r.ok) patch('dataset', { status: 'ready', summary: r.data, problems: r.problems, error: null });
+    if (r.ok) patch('dataset', { status: 'ready', summary: r.data, problems: r.problems, error: null, loadTiming: r.timing });
     else patch('dataset', { status: settled(), problems: r.problems, error: r.reason });
   } catch (e) {
     if (loading !== ctl) return;

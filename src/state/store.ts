@@ -3,7 +3,7 @@
  * Components select from it; actions live in the slice modules as exported functions.
  */
 import { create } from 'zustand';
-import type { DataSummary, LoadProblem, ReadAs, Sniff, SplitSummary } from '../../workers/data.api';
+import type { DataSummary, LoadProblem, LoadTiming, ReadAs, Sniff, SplitSummary } from '../../workers/data.api';
 import { FIGURE2_GROUPS, type ParadoxGroup } from '../core/paradox';
 import type { SimulationResult } from '../core/paradox';
 import type { ExperimentResult } from '../core/pipeline/run';
@@ -22,6 +22,8 @@ export interface DatasetSlice {
     problems: LoadProblem[];
     /** Last refusal or failure, shown above the summary; the previous data stays. */
     error: string | null;
+    /** Worker-side milliseconds of the last file load by phase, for the benches (absent for generated data). */
+    loadTiming?: LoadTiming;
     /** The chosen file's first lines and how it will be read (roles editable before or after the load). */
     preview: { fileName: string; sniff: Sniff; readAs: ReadAs } | null;
   };
