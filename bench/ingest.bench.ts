@@ -16,7 +16,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const outDir = join(here, '.out');
 const csvPath = join(outDir, 'ingest-1m.csv');
-const RUNS = 5;
+const RUNS = Number(process.env.INGEST_RUNS ?? 5);
 const PORT = 4179;
 
 /**
@@ -100,7 +100,7 @@ const waitForSummary = (text: string) => `new Promise((resolve) => {
       const b = window.__bench;
       const inRun = b.tasks.filter((t) => t.start >= b.t0 && t.start <= t1);
       const after = b.tasks.filter((t) => t.start > t1 && t.start <= t1 + 1000);
-      resolve({ ms: t1 - b.t0, longTasks: inRun.length, longestTask: Math.max(0, ...inRun.map((t) => t.dur)), afterTasks: after.length, afterLongest: Math.max(0, ...after.map((t) => t.dur)), events: Number(s.getAttribute('data-events')) });
+      resolve({ ms: t1 - b.t0, longTasks: inRun.length, longestTask: Math.max(0, ...inRun.map((t) => t.dur)), afterTasks: after.length, afterLongest: Math.max(0, ...after.map((t) => t.dur)), events: Number(s.getAttribute('data-events')), workerMs: Number(s.getAttribute('data-load-ms') || NaN), phases: s.getAttribute('data-load-phases') || '' });
     }, 1000);
     return true;
   };
@@ -131,6 +131,10 @@ interface PageRun {
   afterTasks: number;
   afterLongest: number;
   events: number;
+  /** The worker's own time for the load (stream read and parse, build, summary), NaN for the synthetic runs. */
+  workerMs: number;
+  /** The worker's phases, ms: read and parse / build / summary. */
+  phases: string;
 }
 
 /**
@@ -232,11 +236,16 @@ const bench: Bench = {
       ratio(tFile),
       `${page.file.map((r) => r.longTasks).join(', ')} (longest ${Math.max(...page.file.map((r) => r.longestTask)).toFixed(0)} ms); after: ${page.file.map((r) => r.afterTasks).join(', ')} (longest ${Math.max(...page.file.map((r) => r.afterLongest)).toFixed(0)} ms)`,
     ]);
+    const worker = page.file.map((r) => r.workerMs).filter((x) => Number.isFinite(x));
+    if (worker.length) {
+      const tW = summarize(worker);
+      rows.push(['core, Chromium data worker, in the worker (File stream → parse → dataset → summary)', page.file[0]?.events ?? 0, list(tW.samples), tW.median, '–', mbps(tW, bytes), ratio(tW), `phases ms (read+parse / build / summary): ${page.file.map((r) => r.phases).join(', ')}`]);
+    }
     rows.push(['synthetic small world, Chromium (click → data.summary)', page.synth[0]?.events ?? 0, list(tSynth.samples), tSynth.median, '–', '–', '–', `${page.synth.map((r) => r.longTasks).join(', ')}; after: ${page.synth.map((r) => r.afterTasks).join(', ')}`]);
     return [
       `File: ${(bytes / 1e6).toFixed(1)} MB, ${events.toLocaleString('en-US')} rows of user_id,item_id,rating,timestamp (the ml1m synthetic world, seed 1; bench/.out/ingest-1m.csv).`,
       'Node: the whole read (disk stream, parse, dictionary, sort, CSR) in a fresh process (bench/ingest.node.ts). pandas: `time.perf_counter()` around `read_csv` only (no sort, no encoding).',
-      'Chromium: Debian\'s chromium on `vite preview` of the built app; from the file input\'s change event to data.summary showing the file (sniff, stream, parse, build, summary, render).',
+      'Chromium: Debian\'s chromium on `vite preview` of the built app; from the file input\'s change event to data.summary showing the file (sniff, stream, parse, build, summary, render); the "in the worker" row is the data worker\'s own time for the same loads (reading the File\'s stream, parsing, building the dataset and its summary: what read_csv and rimw inspect do), from data.summary\'s data-load-ms.',
       `Runs: pandas and Node alternate in blocks of 2 timed runs after one warm-up each (${2 * Math.ceil(RUNS / 2)} runs each); Chromium ${RUNS} runs after one warm-up${py ? '' : '; pandas was not found (install python3-pandas)'}. "vs pandas" = pandas median / this median (> 1: faster than pandas). CPU ms: process CPU time (Node: all its threads; pandas: process_time), less sensitive than wall time to other load on a shared machine.`,
       '',
       table(['reader', 'events', 'runs ms (wall)', 'median ms', 'median CPU ms', 'MB/s', 'vs pandas (wall)', 'main-thread long tasks > 50 ms per run: during; in the second after'], rows),
