@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Csr } from '../data/types';
 import { denseScores } from '../models/scores';
 import { createRng } from '../util/rng';
-import { solveGreedy, sortBandDescending } from './greedy';
+import { descendingOrder, solveGreedy, sortBandDescending } from './greedy';
 import { evaluateMatch } from './metrics';
 import type { Assignment, MatchSettings } from './types';
 
@@ -50,7 +50,7 @@ const pairs = (a: Assignment): Set<number> => {
 };
 
 describe('greedy matching', () => {
-  it('matches a full-sort reference in both modes, with ties and tiny bands', () => {
+  it('matches a full-sort reference in both modes, with ties and tiny bands, and over a precomputed order', () => {
     const rng = createRng(5);
     for (let trial = 0; trial < 30; trial++) {
       const m = 3 + rng.int(10);
@@ -62,6 +62,9 @@ describe('greedy matching', () => {
       const s: MatchSettings = trial % 5 === 0 ? { alpha, beta: 0, betaMax: (1 + rng.int(m)) / m } : { alpha, beta: Math.min(beta, alpha) };
       const sol = solveGreedy(denseScores(m, p, data), s, { bandSize: 1 + rng.int(8) });
       expect(pairs(sol.assignment)).toEqual(bruteGreedy(data, m, p, s));
+      // The same walk over a precomputed order.
+      const walked = solveGreedy(denseScores(m, p, data), s, { order: descendingOrder(data) });
+      expect(pairs(walked.assignment)).toEqual(bruteGreedy(data, m, p, s));
     }
   });
 

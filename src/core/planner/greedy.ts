@@ -21,6 +21,37 @@ export interface GreedyOptions {
   signal?: StopSignal;
   /** Pairs per band (default 2^18): larger bands mean fewer passes over the matrix but bigger sorts. */
   bandSize?: number;
+  /**
+   * Every pair's flat index in the walk's order (descendingOrder of the same scores): when given, the walk reads it
+   * instead of cutting bands, a few ms per solve. Worth keeping for repeated solves on small matrices (4 bytes a pair).
+   */
+  order?: Int32Array;
+}
+
+/** Every pair of `data` in descending score order, ties by ascending flat index: the greedy walk's order. */
+export function descendingOrder(data: Float32Array): Int32Array {
+  const all = new Int32Array(data.length);
+  for (let i = 0; i < all.length; i++) all[i] = i;
+  return sortBandDescending(all, all.length, new Uint32Array(data.buffer, data.byteOffset, data.length), createRadixScratch());
+}
+
+/** assignSorted over a precomputed order (same decisions, no bands). */
+function assignInOrder(order: Int32Array, nCols: number, k: Int32Array, c: Int32Array, taken: Uint8Array): void {
+  let rowsLeft = 0;
+  for (let r = 0; r < k.length; r++) if (k[r] > 0) rowsLeft++;
+  let colsLeft = 0;
+  for (let y = 0; y < c.length; y++) if (c[y] > 0) colsLeft++;
+  for (let q = 0; q < order.length && rowsLeft > 0 && colsLeft > 0; q++) {
+    const i = order[q];
+    if (taken[i]) continue;
+    const r = (i / nCols) | 0;
+    const y = i - r * nCols;
+    if (k[r] > 0 && c[y] > 0) {
+      taken[i] = 1;
+      if (--k[r] === 0) rowsLeft--;
+      if (--c[y] === 0) colsLeft--;
+    }
+  }
 }
 
 /**
@@ -172,10 +203,12 @@ export function solveGreedy(scores: ScoreSource, s: MatchSettings, opts: GreedyO
   const taken = new Uint8Array(m * p);
   const k = new Int32Array(m);
   const c = new Int32Array(p);
+  const order = opts.order?.length === m * p ? opts.order : null;
+  const walk = (k: Int32Array, c: Int32Array) => (order ? assignInOrder(order, p, k, c, taken) : assignSorted(data, m, p, k, c, taken, opts.bandSize, opts.signal));
   if (s.beta <= 0) {
     k.fill(K);
     c.fill(cMax);
-    assignSorted(data, m, p, k, c, taken, opts.bandSize, opts.signal);
+    walk(k, c);
   } else {
     const C = Math.round(s.beta * m);
     const total = Math.min(m * K, C * p);
@@ -183,7 +216,7 @@ export function solveGreedy(scores: ScoreSource, s: MatchSettings, opts: GreedyO
     const minC = Math.min(C, Math.ceil(total / p));
     k.fill(minK);
     c.fill(minC);
-    assignSorted(data, m, p, k, c, taken, opts.bandSize, opts.signal);
+    walk(k, c);
     // Top-off: remaining capacity per row, room per item up to β' (or unbounded).
     const load = new Int32Array(m);
     const expo = new Int32Array(p);
@@ -197,7 +230,7 @@ export function solveGreedy(scores: ScoreSource, s: MatchSettings, opts: GreedyO
     }
     for (let r = 0; r < m; r++) k[r] = Math.max(0, K - load[r]);
     for (let y = 0; y < p; y++) c[y] = Math.max(0, cMax - expo[y]);
-    assignSorted(data, m, p, k, c, taken, opts.bandSize, opts.signal);
+    walk(k, c);
   }
   const indptr = new Int32Array(m + 1);
   const cols: number[] = [];

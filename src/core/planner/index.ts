@@ -2,7 +2,7 @@
  * The planner's public API (issue 4): greedy, offline and online Dual, metrics, sweeps. Consumers import from here.
  */
 export type * from './types';
-export { solveGreedy, type GreedyOptions } from './greedy';
+export { descendingOrder, solveGreedy, type GreedyOptions } from './greedy';
 export { solveDual, createDualWorkspace, type DualOptions, type DualIteration, type DualWorkspace } from './dual';
 export { solveOnline, type OnlineOptions } from './online';
 export { evaluateMatch, assignmentCounts } from './metrics';
