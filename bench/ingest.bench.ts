@@ -2,14 +2,14 @@
 // worker in Chromium (a File from the file input, timed in the page until data.summary updates, with long tasks
 // on the main thread counted), and pandas.read_csv on the same file, side by side. Also: the default 100k-event
 // synthetic world generated and shown in Chromium.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
-import { summarize, table, type Bench, type Timing } from './lib';
+import { buildApp, startPreview, summarize, table, type Bench, type Timing } from './lib';
 import { eventBlocks, makeWorld, presetConfig, synthItemId, synthUserId } from '../src/core/data/synthetic/index';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -109,18 +109,6 @@ const waitForSummary = (text: string) => `new Promise((resolve) => {
   mo.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
 })`;
 
-async function startPreview(): Promise<ChildProcess> {
-  const p = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], { cwd: root, stdio: 'ignore', detached: true });
-  for (let k = 0; k < 100; k++) {
-    try {
-      if ((await fetch(`http://localhost:${PORT}/`)).ok) return p;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('vite preview did not start');
-}
 
 interface PageRun {
   ms: number;
@@ -207,9 +195,8 @@ const bench: Bench = {
       ndCpu.push(...n.cpu);
       events = n.events;
     }
-    const build = spawnSync('npx', ['vite', 'build'], { cwd: root, encoding: 'utf8' });
-    if (build.status !== 0) throw new Error(`vite build failed: ${build.stderr}`);
-    const server = await startPreview();
+    buildApp();
+    const server = await startPreview(PORT);
     let page: { file: PageRun[]; synth: PageRun[] };
     try {
       page = await chromiumRuns(RUNS);

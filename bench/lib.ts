@@ -1,4 +1,10 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root (benches run from anywhere). */
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** One benchmark file: bench/NAME.bench.ts default-exports this; run.ts renders its markdown into docs/benchmarks.md. */
 export interface Bench {
@@ -57,4 +63,24 @@ export function formatNumber(v: number): string {
 export function machine(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   return `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.arch()}`;
+}
+
+/** Builds the app (vite build); throws with vite's stderr when it fails. */
+export function buildApp(): void {
+  const build = spawnSync('npx', ['vite', 'build'], { cwd: ROOT, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`vite build failed: ${build.stderr}`);
+}
+
+/** Serves the built app with `vite preview` on `port` (stop it with process.kill(-server.pid)). */
+export async function startPreview(port: number): Promise<ChildProcess> {
+  const p = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort'], { cwd: ROOT, stdio: 'ignore', detached: true });
+  for (let k = 0; k < 100; k++) {
+    try {
+      if ((await fetch(`http://localhost:${port}/`)).ok) return p;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('vite preview did not start');
 }

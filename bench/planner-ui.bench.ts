@@ -1,11 +1,10 @@
 // The live planner in Chromium (issue 5 Performance): β slider step → curves redrawn, and main-thread long tasks
 // while dragging, on ml-latest-small and on the ML-1M-shaped synthetic world, driving the built app with Playwright.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from '@playwright/test';
-import { summarize, table, type Bench } from './lib';
+import { buildApp, startPreview, summarize, table, type Bench } from './lib';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -18,18 +17,6 @@ const DATA = (process.env.PLANNER_UI_DATA ?? 'ml,1m').split(',');
 /** Longest wait for one redraw or input before the row says "timed out". */
 const WAIT_MS = Number(process.env.PLANNER_UI_WAIT_MS ?? 300_000);
 
-async function startPreview(): Promise<ChildProcess> {
-  const p = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], { cwd: root, stdio: 'ignore', detached: true });
-  for (let k = 0; k < 100; k++) {
-    try {
-      if ((await fetch(`http://localhost:${PORT}/`)).ok) return p;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('vite preview did not start');
-}
 
 /** In the page: long tasks observed, and the time of the last key press on the β slider. */
 const PAGE_SETUP = `(() => {
@@ -188,9 +175,8 @@ const bench: Bench = {
   name: 'planner-ui',
   title: 'Live planner in Chromium: β step → curves redrawn, long tasks while dragging',
   async run() {
-    const build = spawnSync('npx', ['vite', 'build'], { cwd: root, encoding: 'utf8' });
-    if (build.status !== 0) throw new Error(`vite build failed: ${build.stderr}`);
-    const server = await startPreview();
+    buildApp();
+    const server = await startPreview(PORT);
     let rows: Row[];
     try {
       rows = await run();

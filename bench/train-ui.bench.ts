@@ -1,12 +1,11 @@
 // Training in the page (issues 3 and 5): time to the first results on the synthetic world, a small MovieLens run in
 // the run worker (WASM), which backend the ladder picks in headless Chromium and how long the pick takes, and how
 // fast a cancel frees the app. Drives the built app with Playwright in Debian's Chromium with the e2e flags.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from '@playwright/test';
-import { summarize, table, formatNumber, type Bench } from './lib';
+import { buildApp, startPreview, summarize, table, formatNumber, type Bench } from './lib';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -17,18 +16,6 @@ const LOADS = Number(process.env.TRAIN_UI_LOADS ?? 3);
 const WAIT_MS = Number(process.env.TRAIN_UI_WAIT_MS ?? 300_000);
 const ARGS = ['--headless=new', '--no-sandbox', '--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'];
 
-async function startPreview(): Promise<ChildProcess> {
-  const p = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], { cwd: root, stdio: 'ignore', detached: true });
-  for (let k = 0; k < 100; k++) {
-    try {
-      if ((await fetch(`http://localhost:${PORT}/`)).ok) return p;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('vite preview did not start');
-}
 
 /** Polls an attribute from Node every 20 ms until `ok` holds (the page's CSP forbids evaluated predicate strings). */
 async function poll(page: Page, testId: string, attr: string, ok: (v: string | null) => boolean): Promise<void> {
@@ -144,9 +131,8 @@ const bench: Bench = {
   name: 'train-ui',
   title: 'Training in the page (headless Chromium)',
   async run() {
-    const build = spawnSync('npx', ['vite', 'build'], { cwd: root, encoding: 'utf8' });
-    if (build.status !== 0) throw new Error(`vite build failed: ${build.stderr}`);
-    const server = await startPreview();
+    buildApp();
+    const server = await startPreview(PORT);
     const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ARGS });
     try {
       const first = await firstResults(browser);
