@@ -55,10 +55,12 @@ test('planner: curves on open; β by keyboard and mouse, α once, mode switch, e
   rev = await planner.waitShows({ alpha: alpha2 }, rev);
   await expect(page.getByTestId('planner.alpha.value')).toHaveText('1.2%');
 
-  // A planner worker crash: the page sends the scores to a fresh worker and shows the same point again.
+  // A planner worker crash: the page sends the scores to a fresh worker and shows the same point again. The run
+  // worker handed its own copies to the old planner, so these come back from the workspace saved in IndexedDB.
   await planner.crashWorker();
   rev = await planner.waitShows({ alpha: alpha2 }, rev);
   await expect(page.getByTestId('planner.error')).toHaveCount(0);
+  await expect(page.getByTestId('planner.view')).toContainText('5 trained models');
 
   // Mode switch: the Dual (offline) answers at the same point.
   await planner.mode.selectOption('offline');

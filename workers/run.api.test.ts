@@ -18,7 +18,7 @@ describe('runApi', () => {
   it('runs the fast models, keeps their scores and hands the planner dense copies (Pop checked by hand)', async () => {
     const d = world();
     runApi.setDataset(d, 'tiny');
-    expect(runApi.plannerInput()).toBeNull();
+    expect(await runApi.plannerInput()).toBeNull();
     const rows: string[] = [];
     const progress: RunProgress[] = [];
     const config = { split: { kind: 'temporal' as const }, models: ['Pop', 'EMA', 'Hawkes', 'Rand'], seed: 1 };
@@ -35,7 +35,7 @@ describe('runApi', () => {
     const test = sp.data.test;
     const nRows = test.users.length;
     const nItems = test.target.nCols;
-    const input = runApi.plannerInput();
+    const input = await runApi.plannerInput();
     if (!input) throw new Error('no planner input');
     expect(input.models.map((m) => m.model)).toEqual(config.models);
     expect(input.target.nRows).toBe(nRows);
@@ -62,7 +62,7 @@ describe('runApi', () => {
     expect(worst).toBeLessThan(1e-6);
 
     // Copies: a second call gives equal numbers in fresh buffers; a subset by name.
-    const again = runApi.plannerInput(['Hawkes']);
+    const again = await runApi.plannerInput(['Hawkes']);
     expect(again?.models.map((m) => m.model)).toEqual(['Hawkes']);
     expect(again?.models[0].test).not.toBe(input.models[2].test);
     expect(Array.from(again!.models[0].test.subarray(0, 50))).toEqual(Array.from(input.models[2].test.subarray(0, 50)));
@@ -93,6 +93,10 @@ describe('runApi', () => {
     expect(x.data.positives).toBe(positives);
     expect(x.data.rows.length).toBe(8);
     for (let i = 1; i < x.data.rows.length; i++) expect(x.data.rows[i].score).toBeLessThanOrEqual(x.data.rows[i - 1].score);
+    // They are the column's 8 best: against a full sort of the item's scores.
+    const dense = (await runApi.plannerInput(['Hawkes']))!.models[0];
+    const column = Array.from({ length: dense.testRows }, (_, r) => dense.test[r * dense.nItems + item]).sort((a, b) => b - a);
+    expect(x.data.rows.map((row) => row.score)).toEqual(column.slice(0, 8));
     for (const row of x.data.rows) {
       const r = Array.from(test.users).findIndex((u) => d.userIds[u] === row.user);
       expect(row.came).toBe(cameOf(r));
@@ -121,7 +125,7 @@ describe('runApi', () => {
     expect(progress.flatMap((p) => p.losses).every(Number.isFinite)).toBe(true);
     expect(tf.memory().numTensors).toBe(before);
     // p(y|x) of a composition sums to 1 over the items for each user: check through the explorer on every item.
-    const input = runApi.plannerInput(['RNN']);
+    const input = await runApi.plannerInput(['RNN']);
     const rnn = input!.models[0];
     for (let row = 0; row < 3; row++) {
       let s = 0;
@@ -156,11 +160,19 @@ describe('runApi', () => {
     const config = { split: { kind: 'temporal' as const }, models: ['Pop', 'HP'], seed: 4 };
     const r = await runApi.run(config);
     if (!r.ok) throw new Error(r.reason);
-    const before = runApi.plannerInput();
+    const before = await runApi.plannerInput();
     expect(await runApi.saved()).toBeNull();
+    // Saved, so the worker handed its own arrays over; asked again, it reads them back from IndexedDB, and the
+    // explorer still lists an item's top users from the lists it kept.
+    const again = await runApi.plannerInput();
+    expect(again?.models.map((m) => m.model)).toEqual(['Pop', 'HP']);
+    expect(Array.from(again!.models[1].test)).toEqual(Array.from(before!.models[1].test));
+    expect(Array.from(again!.models[1].valid ?? [])).toEqual(Array.from(before!.models[1].valid ?? []));
+    const explored = runApi.explore('HP', runApi.exploreItems(1)[0].id, 5);
+    expect(explored.ok && explored.data.rows.length).toBe(5);
 
     runApi.clear(); // as a fresh worker after a reload: nothing in memory
-    expect(runApi.plannerInput()).toBeNull();
+    expect(await runApi.plannerInput()).toBeNull();
     const back = await runApi.restore();
     if (!back) throw new Error('nothing restored');
     expect(back.source).toBe('tiny world');
@@ -169,7 +181,7 @@ describe('runApi', () => {
     expect(back.dataset.itemIds).toEqual(d.itemIds);
     expect(back.run?.config).toEqual(config);
     expect(back.run?.result.user_rec).toEqual(r.data.user_rec);
-    const after = runApi.plannerInput();
+    const after = await runApi.plannerInput();
     expect(after?.models.map((m) => m.model)).toEqual(['Pop', 'HP']);
     expect(Array.from(after!.models[1].test)).toEqual(Array.from(before!.models[1].test));
     expect(Array.from(after!.target.indices)).toEqual(Array.from(before!.target.indices));

@@ -15,6 +15,7 @@ import type { FitProgress, Scorer } from '../src/core/models/types';
 import type { PlannerInput, ModelScores } from '../src/core/planner/types';
 import type { RecMetrics } from '../src/core/metrics/evaluate';
 import { denseScores, materialize, DENSE_BUDGET_BYTES, type ScoreSource } from '../src/core/models/scores';
+import { topCPerColumn, type Selection } from '../src/core/metrics/topk';
 import { INTENSITY_NAMES, SEQUENCE_NAMES, type IntensityName } from '../src/core/models/compose';
 import { runExperiment, type ExperimentResult } from '../src/core/pipeline/run';
 import { defaultRegistry, type ModelRegistry, type RunSession, type FitContext } from '../src/core/pipeline/registry';
@@ -114,8 +115,38 @@ let host: RunHostOptions = {};
 /** The chain of background IndexedDB writes (in order), and the last one's problem. */
 let saving: Promise<unknown> = Promise.resolve();
 let saveProblem: string | null = null;
-/** The last completed run: its split and each model's kept scores. */
-let last: { split: Split; result: ExperimentResult; kept: Map<string, Kept> } | null = null;
+/**
+ * The last completed run: its split and each model's kept scores. Once the run is saved in IndexedDB, plannerInput()
+ * hands a model's dense scores to the planner worker instead of copying them (`handedOver`: the planner then holds
+ * the only copy in memory, and a later call reads them back from the saved run); the explorer keeps its own small
+ * per-item lists of top rows (`top`), taken before the hand-over.
+ */
+interface LastRun {
+  split: Split;
+  result: ExperimentResult;
+  kept: Map<string, Kept>;
+  top: Map<string, Selection>;
+  handedOver: Set<string>;
+  /** savedAt of the saved run these scores belong to (0: not saved). */
+  savedAt: number;
+}
+let last: LastRun | null = null;
+const lastRun = (split: Split, result: ExperimentResult, kept: Map<string, Kept>, savedAt: number): LastRun => ({ split, result, kept, top: new Map(), handedOver: new Set(), savedAt });
+
+/** Rows per item the explorer can list (its top-N is at most this). */
+export const EXPLORE_MAX = 32;
+
+/** The explorer's top rows per item for `name` (built from the dense test scores while they are here). */
+function topOf(run: LastRun, name: string): Selection | null {
+  const hit = run.top.get(name);
+  if (hit) return hit;
+  const k = run.kept.get(name);
+  if (!k || run.handedOver.has(name)) return null;
+  const t = run.split.test.target;
+  const sel = topCPerColumn(denseScores(t.nRows, t.nCols, k.test), EXPLORE_MAX);
+  run.top.set(name, sel);
+  return sel;
+}
 
 const isSequence = (name: string) => SEQUENCE_NAMES.some((s) => name === s || name.startsWith(`${s}-`));
 const intensityOf = (name: string): IntensityName | null => {
@@ -285,10 +316,11 @@ export const runApi = {
       });
       if (!r.ok) return r;
       if (my.aborted) return err('aborted', 'run: stopped');
-      if (seen.split) last = { split: seen.split, result: r.data, kept };
+      const savedAt = host.workspace ? Date.now() : 0;
+      if (seen.split) last = lastRun(seen.split, r.data, kept, savedAt);
       const ws = host.workspace;
       if (ws) {
-        const run = { source, config, result: r.data, kept: [...kept], savedAt: Date.now() };
+        const run = { source, config, result: r.data, kept: [...kept], savedAt };
         saving = saving.then(() => ws.saveRun(run)).then(
           () => (saveProblem = null),
           (e: unknown) => (saveProblem = `results not saved in this browser: ${e instanceof Error ? e.message : String(e)}`),
@@ -316,26 +348,54 @@ export const runApi = {
   },
 
   /**
-   * The planner's input (core/planner/types PlannerInput) for the kept models (all, or those named): copies of the
-   * dense test and validation scores, the test targets and item ids, handed over by transfer. Null before a run.
+   * The planner's input (core/planner/types PlannerInput) for the kept models (all, or those named): their dense
+   * test and validation scores, the test targets and item ids, handed over by transfer. With a saved workspace the
+   * worker's own arrays go (held once, in the planner; read back from IndexedDB when asked again); without one, or
+   * when the save failed, copies. Null before a run, or when a newer run replaced this one meanwhile.
    */
-  plannerInput(models?: string[]): PlannerInput | null {
-    if (!last || !dataset) return null;
-    const { split, kept } = last;
-    const test = split.test;
+  async plannerInput(models?: string[]): Promise<PlannerInput | null> {
+    const run = last;
+    const data = dataset;
+    if (!run || !data) return null;
+    const ws = host.workspace;
+    if (ws) await saving;
+    if (last !== run) return null;
+    const handOver = !!ws && saveProblem === null && run.savedAt > 0;
+    let saved: Map<string, Kept> | null = null;
+    const readBack = async (): Promise<Map<string, Kept> | null> => {
+      if (saved || !ws) return saved;
+      const r = await ws.loadRun();
+      saved = r && r.savedAt === run.savedAt ? new Map(r.kept) : null;
+      return saved;
+    };
+    const test = run.split.test;
     const out: ModelScores[] = [];
-    for (const [name, k] of kept) {
+    for (const [name, k] of run.kept) {
       if (models && !models.includes(name)) continue;
+      let scores: { test: Float32Array; valid: Float32Array | null } | null;
+      if (run.handedOver.has(name)) {
+        const back = (await readBack())?.get(name);
+        if (last !== run) return null;
+        scores = back ? { test: back.test, valid: back.valid } : null;
+      } else if (handOver) {
+        topOf(run, name);
+        run.handedOver.add(name);
+        run.kept.set(name, { ...k, test: new Float32Array(0), valid: null });
+        scores = { test: k.test, valid: k.valid };
+      } else {
+        scores = { test: copy(k.test), valid: k.valid ? copy(k.valid) : null };
+      }
+      if (!scores) continue;
       out.push({
-        model: name, test: copy(k.test), testRows: test.users.length, valid: k.valid ? copy(k.valid) : null,
-        validRows: k.valid ? split.valid.users.length : 0, nItems: test.target.nCols,
+        model: name, test: scores.test, testRows: test.users.length, valid: scores.valid,
+        validRows: scores.valid ? run.split.valid.users.length : 0, nItems: test.target.nCols,
       });
     }
     const t = test.target;
     const target = { nRows: t.nRows, nCols: t.nCols, indptr: copy(t.indptr), indices: copy(t.indices), data: copy(t.data) };
     const buffers = [target.indptr.buffer, target.indices.buffer, target.data.buffer] as ArrayBuffer[];
     for (const m of out) buffers.push(m.test.buffer as ArrayBuffer, ...(m.valid ? [m.valid.buffer as ArrayBuffer] : []));
-    return Comlink.transfer({ models: out, target, itemIds: dataset.itemIds.slice(0, t.nCols) }, buffers as Parameters<typeof Comlink.transfer>[1]);
+    return Comlink.transfer({ models: out, target, itemIds: data.itemIds.slice(0, t.nCols) }, buffers as Parameters<typeof Comlink.transfer>[1]);
   },
 
   /** Items worth exploring: the `n` items with the most test-window events (ids, events). */
@@ -355,7 +415,8 @@ export const runApi = {
   explore(model: string, itemId: string, topN = 10, historyLength = 5): Result<ExploreResult, RunCode> {
     if (!last || !dataset) return err('no-result', 'no completed run yet');
     const k = last.kept.get(model);
-    if (!k) return err('unknown-model', `no kept scores for ${model}`);
+    const top = topOf(last, model);
+    if (!k || !top) return err('unknown-model', `no kept scores for ${model}`);
     const item = dataset.itemIds.indexOf(itemId);
     const test = last.split.test;
     const nCols = test.target.nCols;
@@ -368,13 +429,16 @@ export const runApi = {
       for (let e = t.indptr[r]; e < t.indptr[r + 1]; e++) if (t.indices[e] === item) came[r] += t.data[e];
       if (came[r] > 0) positives++;
     }
-    const rows = Array.from({ length: nRows }, (_, r) => r).sort((a, b) => k.test[b * nCols + item] - k.test[a * nCols + item] || a - b).slice(0, topN);
+    // The item's best rows, as topCPerColumn keeps them (unsorted): higher score first, ties to the lower row.
+    const base = item * top.k;
+    const picks = Array.from({ length: top.k }, (_, j) => ({ r: top.members[base + j], score: top.scores[base + j] })).filter((x) => x.r >= 0);
+    picks.sort((a, b) => b.score - a.score || a.r - b.r);
+    const rows = picks.slice(0, Math.min(topN, EXPLORE_MAX));
     const d = dataset;
     return ok({
       model, item: itemId, positives,
-      rows: rows.map((r) => {
+      rows: rows.map(({ r, score }) => {
         const u = test.users[r];
-        const score = k.test[r * nCols + item];
         const lambda = k.lambda ? k.lambda[r] : null;
         const p = k.hasP ? (lambda !== null ? (lambda > 0 ? score / lambda : 0) : score) : null;
         const h0 = Math.max(d.userOffsets[u], test.histEnd[r] - historyLength);
@@ -410,7 +474,7 @@ export const runApi = {
     if (run && run.source === saved.source) {
       const sp = makeSplit(saved.dataset, effectiveSplit(run.config));
       if (sp.ok) {
-        last = { split: sp.data, result: run.result, kept: new Map(run.kept) };
+        last = lastRun(sp.data, run.result, new Map(run.kept), run.savedAt);
         shown = { config: run.config, result: run.result };
       }
     }
