@@ -6,7 +6,7 @@
  *
  * Works wherever IndexedDB exists: the run worker, and Node tests with fake-indexeddb.
  */
-import { clear, createStore, get, set, type UseStore } from 'idb-keyval';
+import { clear, createStore, delMany, get, keys, set, type UseStore } from 'idb-keyval';
 import type { Dataset } from '../src/core/data/types';
 import type { RunConfig } from '../src/core/pipeline/config';
 import type { ExperimentResult } from '../src/core/pipeline/run';
@@ -69,10 +69,17 @@ function isData(v: unknown): v is SavedData {
     d.itemCounts instanceof Int32Array && Array.isArray(d.userIds) && Array.isArray(d.itemIds) && typeof d.nUsers === 'number' && typeof d.nItems === 'number';
 }
 
-function isRun(v: unknown): v is SavedRun {
-  if (!isObj(v) || typeof v.source !== 'string' || !isObj(v.config) || !isObj(v.result) || !Array.isArray(v.kept)) return false;
-  return v.kept.every((e: unknown) => Array.isArray(e) && typeof e[0] === 'string' && isObj(e[1]) && e[1].test instanceof Float32Array);
+/** The run record as stored: the scores live in one record per model (see saveRun), named here. */
+type StoredRun = Omit<SavedRun, 'kept'> & { kept: string[] };
+
+function isStoredRun(v: unknown): v is StoredRun {
+  if (!isObj(v) || typeof v.source !== 'string' || !isObj(v.config) || !isObj(v.result) || typeof v.savedAt !== 'number' || !Array.isArray(v.kept)) return false;
+  return v.kept.every((e: unknown) => typeof e === 'string');
 }
+
+const isKept = (v: unknown): v is KeptScores => isObj(v) && v.test instanceof Float32Array;
+
+const scoresKey = (savedAt: number, model: string) => `scores:${savedAt}:${model}`;
 
 /** Opens (lazily, on first use) the workspace store in database `dbName`. */
 export function createWorkspaceStore(dbName = WORKSPACE_DB, storeName = WORKSPACE_STORE): WorkspaceStore {
@@ -87,10 +94,26 @@ export function createWorkspaceStore(dbName = WORKSPACE_DB, storeName = WORKSPAC
       const v = await get<unknown>('data', db());
       return isData(v) ? v : undefined;
     },
-    saveRun: (r) => set('run', r, db()),
+    // One record per model's scores, written one after another, then the run that names them: a single record
+    // would be cloned whole at once (at the ML-1M shape, four models' scores: ~0.7 GB more for the moment of the
+    // save). Scores of older runs are deleted after the new run is in place.
+    async saveRun(r) {
+      for (const [model, k] of r.kept) await set(scoresKey(r.savedAt, model), k, db());
+      await set('run', { ...r, kept: r.kept.map(([model]) => model) } satisfies StoredRun, db());
+      const mine = `scores:${r.savedAt}:`;
+      const stale = (await keys(db())).filter((k) => typeof k === 'string' && k.startsWith('scores:') && !k.startsWith(mine));
+      if (stale.length > 0) await delMany(stale, db());
+    },
     async loadRun() {
       const v = await get<unknown>('run', db());
-      return isRun(v) ? v : undefined;
+      if (!isStoredRun(v)) return undefined;
+      const kept: [string, KeptScores][] = [];
+      for (const model of v.kept) {
+        const k = await get<unknown>(scoresKey(v.savedAt, model), db());
+        if (!isKept(k)) return undefined;
+        kept.push([model, k]);
+      }
+      return { ...v, kept };
     },
     clear: () => clear(db()),
   };
