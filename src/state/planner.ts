@@ -158,6 +158,23 @@ function adopted(r: { ok: true; data: InputSummary } | { ok: false; reason: stri
   request(true);
 }
 
+/** Resolves when a sweep line is drawn (or after `timeoutMs`, or at once when one is). */
+function firstLine(timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const drawn = (st: PlannerState) => (st.curves?.curves.some((c) => c.points.length > 0) ?? false) || st.status !== 'ready';
+    if (drawn(usePlanner.getState())) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      unsubscribe();
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    const unsubscribe = usePlanner.subscribe((st) => {
+      if (drawn(st)) done();
+    });
+  });
+}
+
 /** Generation of the trained-models input: a newer result makes an older fetch (or the synthetic one) drop its answer. */
 let fetches = 0;
 
@@ -170,6 +187,18 @@ export async function loadSyntheticPlanner(preset: 'small' | 'ml1m' = 'small', s
   set({ status: 'loading', error: null });
   reload = () => loadSyntheticPlanner(preset, seed, models);
   try {
+    // Without a model list, Pop alone first (no fit to speak of): its curve shows while the other quick models fit;
+    // the worker keeps Pop's solutions when the full input replaces this one, so its line stays.
+    if (!models) {
+      const first = await syntheticInputInWorker(preset, seed, ['Pop']);
+      if (my !== fetches) return;
+      if (first.ok) {
+        adopted(first);
+        // The next input would make the worker drop this sweep half-way: let Pop's line land first.
+        await firstLine(3000);
+        if (my !== fetches) return;
+      }
+    }
     const r = await syntheticInputInWorker(preset, seed, models);
     // Trained models' scores arrived meanwhile: they win.
     if (my === fetches) adopted(r);
