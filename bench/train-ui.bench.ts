@@ -2,6 +2,7 @@
 // the run worker (WASM), which backend the ladder picks in headless Chromium and how long the pick takes, and how
 // fast a cancel frees the app. Drives the built app with Playwright in Debian's Chromium with the e2e flags.
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from '@playwright/test';
@@ -144,6 +145,7 @@ const bench: Bench = {
   name: 'train-ui',
   title: 'Training in the page (headless Chromium)',
   async run() {
+    const loadBefore = os.loadavg()[0];
     buildApp();
     const server = await startPreview(PORT);
     const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ARGS });
@@ -178,7 +180,7 @@ const bench: Bench = {
         `Ladder: rungs passed over: ${ml.skipped || 'none'}.`,
         '',
         'Each row is one fresh browser context (empty IndexedDB, so nothing is restored and no trained model is reused). ' +
-          'Measured under contention with other jobs on the machine; the numbers are for orientation.',
+          `1-minute load average on ${os.cpus().length} cores before and after: ${loadBefore.toFixed(1)} and ${os.loadavg()[0].toFixed(1)}${Math.max(loadBefore, os.loadavg()[0]) > os.cpus().length / 2 ? ' (other work shared the machine: upper bounds, for orientation)' : ''}.`,
       ].join('\n');
     } finally {
       await browser.close();
