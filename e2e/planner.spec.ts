@@ -75,7 +75,9 @@ test('planner: curves on open; β by keyboard and mouse, α once, mode switch, e
   expect(csv.length).toBeGreaterThan(100);
   for (const line of csv.slice(1)) expect(Number.isFinite(Number(line.slice(line.lastIndexOf(',') + 1)))).toBe(true);
 
-  // A rime results file's mtch_ points are drawn over the curves (one more line).
+  // A rime results file's mtch_ points are drawn over the curves (one more line), once every model's sweep is drawn.
+  const models = await planner.points.locator('tbody tr').count();
+  await expect(planner.curves).toHaveAttribute('data-lines', String(models), { timeout: 120_000 });
   const traces = await planner.curves.locator('.scatterlayer .trace').count();
   const rime = info.outputPath('rime.json');
   writeFileSync(rime, JSON.stringify({ mtch_: { 'rime-Pop': [{ item_ppl: 10, recall: 0.02 }, { item_ppl: 40, recall: 0.015 }] } }));
