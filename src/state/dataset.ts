@@ -69,6 +69,9 @@ export function setRole(role: keyof Columns, column: number): void {
   patch('dataset', { preview: { ...p, readAs: { ...p.readAs, columns } } });
 }
 
+/** Numbers setFormat calls: an older answer arriving after a newer choice is dropped. */
+let formatRequests = 0;
+
 /**
  * Re-reads the preview with the delimiter or header the user chose (the file's first 64 KiB, split again); the roles
  * are detected afresh for the new split.
@@ -78,6 +81,9 @@ export async function setFormat(format: { delimiter?: string; header?: boolean }
   const file = previewFile;
   if (!p || !file) return;
   const opts = { delimiter: format.delimiter ?? p.readAs.delimiter, header: format.header ?? p.readAs.header };
+  // The controls show the user's choice at once; the rows follow when the worker has split them again.
+  const my = ++formatRequests;
+  patch('dataset', { preview: { ...p, readAs: { ...p.readAs, ...opts } } });
   let sniff: Sniff;
   try {
     sniff = await dataClient().call<Sniff>((api) => api.sniff(file, opts));
@@ -85,7 +91,7 @@ export async function setFormat(format: { delimiter?: string; header?: boolean }
     patch('dataset', { error: `${file.name}: ${message(e)}` });
     return;
   }
-  if (previewFile !== file) return;
+  if (previewFile !== file || my !== formatRequests) return;
   patch('dataset', { preview: { fileName: file.name, sniff, readAs: { columns: sniff.columns, delimiter: sniff.delimiter, header: sniff.header !== null } } });
 }
 
