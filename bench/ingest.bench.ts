@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
-import { buildApp, startPreview, summarize, table, type Bench, type Timing } from './lib';
+import { onBuiltApp, summarize, table, type Bench, type Timing } from './lib';
 import { eventBlocks, makeWorld, presetConfig, synthItemId, synthUserId } from '../src/core/data/synthetic/index';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -195,14 +195,7 @@ const bench: Bench = {
       ndCpu.push(...n.cpu);
       events = n.events;
     }
-    buildApp();
-    const server = await startPreview(PORT);
-    let page: { file: PageRun[]; synth: PageRun[] };
-    try {
-      page = await chromiumRuns(RUNS);
-    } finally {
-      process.kill(-server.pid!);
-    }
+    const page = await onBuiltApp(PORT, () => chromiumRuns(RUNS));
     const loadAfter = os.loadavg()[0];
     const tNode = summarize(nd);
     const tPd = py ? summarize(pd) : null;

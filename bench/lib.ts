@@ -66,13 +66,13 @@ export function machine(): string {
 }
 
 /** Builds the app (vite build); throws with vite's stderr when it fails. */
-export function buildApp(): void {
+function buildApp(): void {
   const build = spawnSync('npx', ['vite', 'build'], { cwd: ROOT, encoding: 'utf8' });
   if (build.status !== 0) throw new Error(`vite build failed: ${build.stderr}`);
 }
 
 /** Serves the built app with `vite preview` on `port` (stop it with process.kill(-server.pid)). */
-export async function startPreview(port: number): Promise<ChildProcess> {
+async function startPreview(port: number): Promise<ChildProcess> {
   const p = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort'], { cwd: ROOT, stdio: 'ignore', detached: true });
   for (let k = 0; k < 100; k++) {
     try {
@@ -83,4 +83,15 @@ export async function startPreview(port: number): Promise<ChildProcess> {
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error('vite preview did not start');
+}
+
+/** Builds the app, serves it on `port` while `fn` runs, and stops the server however `fn` ends. */
+export async function onBuiltApp<T>(port: number, fn: () => Promise<T>): Promise<T> {
+  buildApp();
+  const server = await startPreview(port);
+  try {
+    return await fn();
+  } finally {
+    process.kill(-server.pid!);
+  }
 }

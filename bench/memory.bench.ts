@@ -3,7 +3,7 @@
 // of that journey in Debian's Chromium on the built app.
 import { readdirSync, readFileSync } from 'node:fs';
 import { chromium, type Page } from '@playwright/test';
-import { buildApp, startPreview, table, type Bench } from './lib';
+import { onBuiltApp, table, type Bench } from './lib';
 
 const PORT = 4185;
 const WAIT_MS = Number(process.env.MEMORY_WAIT_MS ?? 600_000);
@@ -111,14 +111,7 @@ const bench: Bench = {
   name: 'memory',
   title: 'Memory of the tab: ML-1M-shaped world, four models, planner live',
   async run() {
-    buildApp();
-    const server = await startPreview(PORT);
-    let r: Awaited<ReturnType<typeof journey>>;
-    try {
-      r = await journey();
-    } finally {
-      process.kill(-server.pid!);
-    }
+    const r = await onBuiltApp(PORT, journey);
     const gb = (x: number) => (x / GB).toFixed(2);
     return [
       table(

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from '@playwright/test';
-import { buildApp, startPreview, summarize, table, type Bench } from './lib';
+import { onBuiltApp, summarize, table, type Bench } from './lib';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -175,14 +175,7 @@ const bench: Bench = {
   name: 'planner-ui',
   title: 'Live planner in Chromium: β step → curves redrawn, long tasks while dragging',
   async run() {
-    buildApp();
-    const server = await startPreview(PORT);
-    let rows: Row[];
-    try {
-      rows = await run();
-    } finally {
-      process.kill(-server.pid!);
-    }
+    const rows = await onBuiltApp(PORT, run);
     const body = table(
       ['data (models)', 'mode', 'sweep after switch, s', 'fill of the other positions, s', 'β step → redraw p50, ms', 'p95, ms', 'max, ms', 'steps (timed out)', '20-step drag, s', 'long tasks > 50 ms in drag (longest, ms)'],
       rows.map((r) => {

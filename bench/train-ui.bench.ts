@@ -6,7 +6,7 @@ import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from '@playwright/test';
-import { buildApp, startPreview, summarize, table, formatNumber, type Bench } from './lib';
+import { onBuiltApp, summarize, table, formatNumber, type Bench } from './lib';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -146,46 +146,45 @@ const bench: Bench = {
   title: 'Training in the page (headless Chromium)',
   async run() {
     const loadBefore = os.loadavg()[0];
-    buildApp();
-    const server = await startPreview(PORT);
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ARGS });
-    try {
-      const first = await firstResults(browser);
-      const ml = await movieLens(browser);
-      const s = summarize(first.summary);
-      const r = summarize(first.results);
-      const c = summarize(first.curves);
-      const seconds = (ms: number) => formatNumber(ms / 1000);
-      const rows = Object.entries(ml.meta).map(([m, x]) => [m, x.backend, formatNumber(x.seconds), formatNumber(x.evalSeconds)]);
-      return [
-        table(['step', 'median', 'max', 'runs'], [
-          ['navigation start → data summary (synthetic small; in-page time, fresh context)', `${seconds(s.median)} s`, `${seconds(s.max)} s`, s.runs],
-          ['navigation → first β-sweep line on the planner curves (quick models in the planner worker; target ≤ 2 s)', `${seconds(c.median)} s`, `${seconds(c.max)} s`, c.runs],
-          ['navigation → results table (Pop, EMA, Hawkes, HP, Rand evaluated by themselves)', `${seconds(r.median)} s`, `${seconds(r.max)} s`, r.runs],
-        ]),
-        '',
-        'MovieLens latest-small (100,836 events), split by user; Pop, Hawkes, RNN, RNN-Hawkes with RNN at 1 epoch, hidden 8, 1 layer, last 32 events per user, WASM backend:',
-        '',
-        table(['step', 'seconds'], [
-          ['backend ladder in headless Chromium (self-test per rung)', `${seconds(ml.pickMs)} → ${ml.picked}`],
-          ['Train click → results (split, fits, scores of test and validation rows, metrics; the IndexedDB save follows in the background)', seconds(ml.total)],
-          ['Cancel click during a fit → page settled', seconds(ml.cancelMs)],
-          ['then a Pop run, click → results (the worker is free again)', seconds(ml.nextRunMs)],
-        ]),
-        '',
-        table(['model', 'backend', 'fit s', 'eval s'], rows),
-        '',
-        'A composition’s fit time is the sum of its parts (RNN-Hawkes = RNN + Hawkes; each part is fitted once per run).',
-        '',
-        `Ladder: rungs passed over: ${ml.skipped || 'none'}.`,
-        '',
-        'Each row is one fresh browser context (empty IndexedDB, so nothing is restored and no trained model is reused). ' +
-          `1-minute load average on ${os.cpus().length} cores before and after: ${loadBefore.toFixed(1)} and ${os.loadavg()[0].toFixed(1)}${Math.max(loadBefore, os.loadavg()[0]) > os.cpus().length / 2 ? ' (other work shared the machine: upper bounds, for orientation)' : ''}.`,
-      ].join('\n');
-    } finally {
-      await browser.close();
-      process.kill(-server.pid!);
-    }
+    return onBuiltApp(PORT, async () => {
+      const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ARGS });
+      try {
+        const first = await firstResults(browser);
+        const ml = await movieLens(browser);
+        const s = summarize(first.summary);
+        const r = summarize(first.results);
+        const c = summarize(first.curves);
+        const seconds = (ms: number) => formatNumber(ms / 1000);
+        const rows = Object.entries(ml.meta).map(([m, x]) => [m, x.backend, formatNumber(x.seconds), formatNumber(x.evalSeconds)]);
+        return [
+          table(['step', 'median', 'max', 'runs'], [
+            ['navigation start → data summary (synthetic small; in-page time, fresh context)', `${seconds(s.median)} s`, `${seconds(s.max)} s`, s.runs],
+            ['navigation → first β-sweep line on the planner curves (quick models in the planner worker; target ≤ 2 s)', `${seconds(c.median)} s`, `${seconds(c.max)} s`, c.runs],
+            ['navigation → results table (Pop, EMA, Hawkes, HP, Rand evaluated by themselves)', `${seconds(r.median)} s`, `${seconds(r.max)} s`, r.runs],
+          ]),
+          '',
+          'MovieLens latest-small (100,836 events), split by user; Pop, Hawkes, RNN, RNN-Hawkes with RNN at 1 epoch, hidden 8, 1 layer, last 32 events per user, WASM backend:',
+          '',
+          table(['step', 'seconds'], [
+            ['backend ladder in headless Chromium (self-test per rung)', `${seconds(ml.pickMs)} → ${ml.picked}`],
+            ['Train click → results (split, fits, scores of test and validation rows, metrics; the IndexedDB save follows in the background)', seconds(ml.total)],
+            ['Cancel click during a fit → page settled', seconds(ml.cancelMs)],
+            ['then a Pop run, click → results (the worker is free again)', seconds(ml.nextRunMs)],
+          ]),
+          '',
+          table(['model', 'backend', 'fit s', 'eval s'], rows),
+          '',
+          'A composition’s fit time is the sum of its parts (RNN-Hawkes = RNN + Hawkes; each part is fitted once per run).',
+          '',
+          `Ladder: rungs passed over: ${ml.skipped || 'none'}.`,
+          '',
+          'Each row is one fresh browser context (empty IndexedDB, so nothing is restored and no trained model is reused). ' +
+            `1-minute load average on ${os.cpus().length} cores before and after: ${loadBefore.toFixed(1)} and ${os.loadavg()[0].toFixed(1)}${Math.max(loadBefore, os.loadavg()[0]) > os.cpus().length / 2 ? ' (other work shared the machine: upper bounds, for orientation)' : ''}.`,
+        ].join('\n');
+      } finally {
+        await browser.close();
+      }
+    });
   },
 };
 
