@@ -35,23 +35,42 @@ export function descendingOrder(data: Float32Array): Int32Array {
   return sortBandDescending(all, all.length, new Uint32Array(data.buffer, data.byteOffset, data.length), createRadixScratch());
 }
 
-/** assignSorted over a precomputed order (same decisions, no bands). */
-function assignInOrder(order: Int32Array, nCols: number, k: Int32Array, c: Int32Array, taken: Uint8Array): void {
-  let rowsLeft = 0;
-  for (let r = 0; r < k.length; r++) if (k[r] > 0) rowsLeft++;
-  let colsLeft = 0;
-  for (let y = 0; y < c.length; y++) if (c[y] > 0) colsLeft++;
-  for (let q = 0; q < order.length && rowsLeft > 0 && colsLeft > 0; q++) {
+/** Rows and items with budget left (the walk stops when either is 0). */
+interface Left {
+  rows: number;
+  cols: number;
+}
+
+const budgetsLeft = (k: Int32Array, c: Int32Array): Left => {
+  let rows = 0;
+  for (let r = 0; r < k.length; r++) if (k[r] > 0) rows++;
+  let cols = 0;
+  for (let y = 0; y < c.length; y++) if (c[y] > 0) cols++;
+  return { rows, cols };
+};
+
+/**
+ * Assigns the pairs order[0..m) in turn while the row budget k[r] and the item budget c[y] last, skipping pairs
+ * already taken; decrements the budgets and `left`, marks `taken`. Returns the number of pairs assigned.
+ */
+function assignInOrder(order: Int32Array, m: number, nCols: number, k: Int32Array, c: Int32Array, taken: Uint8Array, left: Left): number {
+  let { rows, cols } = left;
+  let assigned = 0;
+  for (let q = 0; q < m && rows > 0 && cols > 0; q++) {
     const i = order[q];
     if (taken[i]) continue;
     const r = (i / nCols) | 0;
     const y = i - r * nCols;
     if (k[r] > 0 && c[y] > 0) {
       taken[i] = 1;
-      if (--k[r] === 0) rowsLeft--;
-      if (--c[y] === 0) colsLeft--;
+      assigned++;
+      if (--k[r] === 0) rows--;
+      if (--c[y] === 0) cols--;
     }
   }
+  left.rows = rows;
+  left.cols = cols;
+  return assigned;
 }
 
 /**
@@ -68,10 +87,7 @@ export function assignSorted(
   bandSize = 1 << 18,
   signal?: StopSignal,
 ): number {
-  let rowsLeft = 0;
-  for (let r = 0; r < nRows; r++) if (k[r] > 0) rowsLeft++;
-  let colsLeft = 0;
-  for (let y = 0; y < nCols; y++) if (c[y] > 0) colsLeft++;
+  const budgets = budgetsLeft(k, c);
   const n = nRows * nCols;
   // A strided sample of the scores, sorted descending, to place band floors.
   const step = Math.max(1, Math.floor(n / 65536));
@@ -85,7 +101,7 @@ export function assignSorted(
   let assigned = 0;
   let band = new Int32Array(0);
   let grow = 1;
-  while (rowsLeft > 0 && colsLeft > 0) {
+  while (budgets.rows > 0 && budgets.cols > 0) {
     if (signal?.aborted) throw new Error('aborted');
     // Floor of this band: the sample quantile that leaves about max(bandSize, 2 × the budget left) pairs between it
     // and hi (large budgets, e.g. α = 50%, would otherwise take one pass over the matrix per small band).
@@ -112,24 +128,13 @@ export function assignSorted(
         }
       }
     }
-    const order = sortBandDescending(band, m, bits, radix);
-    const before = assigned;
-    for (let q = 0; q < m && rowsLeft > 0 && colsLeft > 0; q++) {
-      const i = order[q];
-      const r = (i / nCols) | 0;
-      const y = i - r * nCols;
-      if (k[r] > 0 && c[y] > 0) {
-        taken[i] = 1;
-        assigned++;
-        if (--k[r] === 0) rowsLeft--;
-        if (--c[y] === 0) colsLeft--;
-      }
-    }
+    const inBand = assignInOrder(sortBandDescending(band, m, bits, radix), m, nCols, k, c, taken, budgets);
+    assigned += inBand;
     if (lo === -Infinity) break;
     hi = lo;
     // A band that assigned little (deep in the order, few items still short) is mostly a pass over the matrix for
     // nothing: take wider bands from then on.
-    if (assigned - before < m / 8) grow *= 2;
+    if (inBand < m / 8) grow *= 2;
   }
   return assigned;
 }
@@ -204,7 +209,8 @@ export function solveGreedy(scores: ScoreSource, s: MatchSettings, opts: GreedyO
   const k = new Int32Array(m);
   const c = new Int32Array(p);
   const order = opts.order?.length === m * p ? opts.order : null;
-  const walk = (k: Int32Array, c: Int32Array) => (order ? assignInOrder(order, p, k, c, taken) : assignSorted(data, m, p, k, c, taken, opts.bandSize, opts.signal));
+  const walk = (k: Int32Array, c: Int32Array) =>
+    order ? assignInOrder(order, order.length, p, k, c, taken, budgetsLeft(k, c)) : assignSorted(data, m, p, k, c, taken, opts.bandSize, opts.signal);
   if (s.beta <= 0) {
     k.fill(K);
     c.fill(cMax);
