@@ -5,6 +5,7 @@
 import * as Comlink from 'comlink';
 import type { Dataset, SplitConfig, SplitStats } from '../src/core/data/types';
 import { makeSplit, resolveSplitConfig, suggestSplitKind } from '../src/core/data/split';
+import { copyDataset, datasetBuffers } from '../src/core/data/dataset';
 import { generateSynthetic, presetConfig, type SynthPreset } from '../src/core/data/synthetic';
 import { Ingest, parseItemMeta, SNIFF_BYTES, sniffBytes, type Columns, type IngestReport, type SkipReason, type Sniff } from '../src/core/data/ingest';
 import { summarise, type DataSummary, type MetaLookup } from '../src/core/data/summary';
@@ -176,20 +177,8 @@ export const dataApi = {
    */
   exportDataset(): Dataset | null {
     if (!current) return null;
-    const d = current.dataset;
-    const copy: Dataset = {
-      ...d,
-      userIds: d.userIds.slice(),
-      itemIds: d.itemIds.slice(),
-      user: d.user.slice(),
-      item: d.item.slice(),
-      time: d.time.slice(),
-      value: d.value?.slice(),
-      userOffsets: d.userOffsets.slice(),
-      itemCounts: d.itemCounts.slice(),
-    };
-    const buffers = [copy.user, copy.item, copy.time, copy.value, copy.userOffsets, copy.itemCounts].filter((a) => a !== undefined).map((a) => a.buffer);
-    return Comlink.transfer(copy, buffers);
+    const copy = copyDataset(current.dataset);
+    return Comlink.transfer(copy, datasetBuffers(copy));
   },
 
   /** Splits the current data (paper appendix D) and returns Table S1; the page never receives the split arrays. */

@@ -22,6 +22,7 @@ import { defaultRegistry, type ModelRegistry, type RunSession, type FitContext }
 import { effectiveSplit, validateRunConfig, type RunConfig } from '../src/core/pipeline/config';
 import { err, ok, type Result } from '../src/core/util/result';
 import { makeSplit } from '../src/core/data/split';
+import { copyDataset, datasetBuffers } from '../src/core/data/dataset';
 import type { SeqModelCache } from '../src/core/pipeline/sequenceModels';
 import { currentBackend, pickBackend, type BackendChoice, type BackendOptions } from './backend';
 import type { KeptScores, WorkspaceStore } from './workspace';
@@ -478,11 +479,8 @@ export const runApi = {
         shown = { config: run.config, result: run.result };
       }
     }
-    const d = saved.dataset;
-    const copyOut: Dataset = { ...d, userIds: d.userIds.slice(), itemIds: d.itemIds.slice(), user: d.user.slice(), item: d.item.slice(), time: d.time.slice(),
-      value: d.value?.slice(), userOffsets: d.userOffsets.slice(), itemCounts: d.itemCounts.slice() };
-    const buffers = [copyOut.user, copyOut.item, copyOut.time, copyOut.value, copyOut.userOffsets, copyOut.itemCounts].filter((a) => a !== undefined).map((a) => a.buffer);
-    return Comlink.transfer({ source: saved.source, dataset: copyOut, run: shown }, buffers as Parameters<typeof Comlink.transfer>[1]);
+    const copyOut = copyDataset(saved.dataset);
+    return Comlink.transfer({ source: saved.source, dataset: copyOut, run: shown }, datasetBuffers(copyOut));
   },
 
   /** Start over: forgets everything here and clears the saved workspace and the trained-model cache. */

@@ -86,3 +86,23 @@ function sortSlice(a: number, b: number, item: Int32Array, time: Float64Array, v
     if (value) value[a + k] = vl![order[k]];
   }
 }
+
+/** A copy of every array of `d` (ids included): one to hand to another worker while this one keeps `d`. */
+export function copyDataset(d: Dataset): Dataset {
+  return {
+    ...d,
+    userIds: d.userIds.slice(),
+    itemIds: d.itemIds.slice(),
+    user: d.user.slice(),
+    item: d.item.slice(),
+    time: d.time.slice(),
+    value: d.value?.slice(),
+    userOffsets: d.userOffsets.slice(),
+    itemCounts: d.itemCounts.slice(),
+  };
+}
+
+/** The buffers of a dataset's typed arrays: what a transfer between workers moves. */
+export function datasetBuffers(d: Dataset): ArrayBuffer[] {
+  return [d.user, d.item, d.time, d.value, d.userOffsets, d.itemCounts].filter((a) => a !== undefined).map((a) => a.buffer as ArrayBuffer);
+}
