@@ -70,12 +70,18 @@ test('train: synthetic results without a click, MovieLens with RNN and RNN-Hawke
   await page.getByTestId('train.cancel').click();
   await expect(app.trainStatus()).toHaveAttribute('data-status', 'cancelled');
   expect((await app.resultModels('item_rec')).sort()).toEqual(['Hawkes', 'Pop', 'RNN', 'RNN-Hawkes']);
-  // A crash of the run worker during training is reported; the restarted worker trains again.
+  // A crash of the run worker during training is reported and the run goes on in a fresh worker on the next rung
+  // (wasm → cpu); so does a lost backend (on WebGPU a lost device; simulated here on the CPU rung).
   await page.getByTestId('train.start').click();
-  await expect(app.trainStatus()).toHaveAttribute('data-status', 'running');
+  await expect(page.getByTestId('train.backend')).toHaveAttribute('data-backend', 'wasm');
   await app.crashRunWorker();
+  await expect(page.getByTestId('train.fallback')).toContainText('run worker stopped (simulated crash) while training on wasm; running again on cpu');
+  await expect(app.trainStatus()).toHaveAttribute('data-status', 'running');
+  await expect(page.getByTestId('train.backend')).toHaveAttribute('data-backend', 'cpu');
+  await page.screenshot({ path: 'test-results/train-03a-fallback-after-crash.png', fullPage: true });
+  expect(await app.loseRunBackend()).toBe('cpu');
   await expect(app.trainStatus()).toHaveAttribute('data-status', 'failed');
-  await expect(page.getByTestId('train.error')).toContainText('run worker stopped');
+  await expect(page.getByTestId('train.error')).toContainText('the backend was lost (simulated) on cpu, and there is no backend left to fall back to');
   expect((await app.resultModels('item_rec')).sort()).toEqual(['Hawkes', 'Pop', 'RNN', 'RNN-Hawkes']);
   await app.chooseModels(['Pop']);
   await page.getByTestId('train.start').click();

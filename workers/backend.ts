@@ -129,3 +129,27 @@ export async function pickBackend(opts: BackendOptions = {}): Promise<BackendCho
 
 /** The backend tfjs is using now. */
 export const currentBackend = (): string => tf.getBackend();
+
+/** What a WebGPU backend exposes of its device (the tfjs type is not exported from the package's main entry). */
+interface WithDevice {
+  device?: { lost: Promise<{ reason: string; message: string }>; destroy(): void };
+}
+
+const gpuDevice = () => (tf.getBackend() === 'webgpu' ? (tf.backend() as unknown as WithDevice).device ?? null : null);
+
+/**
+ * Calls `onLost` once if the GPU device of the current backend is lost (driver reset, another tab's crash, or
+ * destroy()). Only WebGPU has a device to lose; other backends never call it.
+ */
+export function watchDeviceLoss(onLost: (reason: string) => void): void {
+  const device = gpuDevice();
+  if (!device) return;
+  void device.lost.then((info) => onLost(`the WebGPU device was lost (${info.reason}${info.message ? `: ${info.message}` : ''})`));
+}
+
+/** Destroys the WebGPU device (tests: a real device loss); false when the backend has no device. */
+export function destroyDevice(): boolean {
+  const device = gpuDevice();
+  device?.destroy();
+  return device !== null;
+}

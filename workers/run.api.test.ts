@@ -145,6 +145,16 @@ describe('runApi', () => {
     expect(runApi.keptModels()).toEqual(['RNN-Hawkes', 'RNN']);
     expect(tf.memory().numTensors).toBe(before);
 
+    // The backend lost during a fit (a WebGPU device, simulated on the CPU): the run stops within a batch and says
+    // why; the next pick skips nothing it can avoid (the CPU is the last resort) and the following run works.
+    const lostRun = await runApi.run(bigger, () => runApi.loseBackend());
+    expect(lostRun.ok ? '' : lostRun.code).toBe('backend-lost');
+    expect(lostRun.ok ? '' : lostRun.reason).toBe('the backend was lost (simulated)');
+    expect(runApi.backend().choice).toBeNull();
+    expect(tf.memory().numTensors).toBe(before);
+    expect((await runApi.initBackend(['cpu'])).backend).toBe('cpu');
+    expect((await runApi.run({ ...config, models: ['RNN'] })).ok).toBe(true);
+
     const bad = await runApi.run({ ...config, models: ['Nope'] });
     expect(bad.ok ? '' : bad.code).toBe('bad-config');
     runApi.clear();

@@ -24,7 +24,7 @@ import { err, ok, type Result } from '../src/core/util/result';
 import { makeSplit } from '../src/core/data/split';
 import { copyDataset, datasetBuffers } from '../src/core/data/dataset';
 import type { SeqModelCache } from '../src/core/pipeline/sequenceModels';
-import { currentBackend, pickBackend, type BackendChoice, type BackendOptions } from './backend';
+import { currentBackend, destroyDevice, pickBackend, watchDeviceLoss, type BackendChoice, type BackendOptions } from './backend';
 import type { KeptScores, WorkspaceStore } from './workspace';
 
 /** What the page sees of training while it runs; sent at most every `PROGRESS_MS` and at each epoch end. */
@@ -80,7 +80,7 @@ export interface ExploreResult {
   rows: ExploreRow[];
 }
 
-export type RunCode = 'busy' | 'no-data' | 'bad-config' | 'no-result' | 'unknown-model' | 'aborted' | string;
+export type RunCode = 'backend-lost' | 'busy' | 'no-data' | 'bad-config' | 'no-result' | 'unknown-model' | 'aborted' | string;
 
 /** Progress messages cross the boundary at most this often (ms), plus one at each epoch end. */
 export const PROGRESS_MS = 100;
@@ -106,7 +106,10 @@ export interface Restored {
 
 let dataset: Dataset | null = null;
 let source = '';
-let stop: { aborted: boolean } | null = null;
+/** The running experiment's stop flag; `lost` says why when the backend under it was lost. */
+let stop: { aborted: boolean; lost?: string } | null = null;
+/** Backends lost in this worker (a lost WebGPU device): later picks skip them. */
+const lostBackends = new Set<string>();
 let backendChoice: BackendChoice | null = null;
 let backendPick: Promise<BackendChoice> | null = null;
 /** The rung order the current pick was made for ('ladder' = the default order). */
@@ -132,6 +135,21 @@ interface LastRun {
   savedAt: number;
 }
 let last: LastRun | null = null;
+/**
+ * The backend under the worker is gone: later picks skip it, and a running experiment stops within a batch and
+ * answers 'backend-lost' (the page then runs it again on the next rung). Tensors on a lost device are dead weight.
+ */
+function backendLost(name: string, reason: string): void {
+  lostBackends.add(name);
+  backendPick = null;
+  backendChoice = null;
+  pickedFor = '';
+  if (stop) {
+    stop.lost = reason;
+    stop.aborted = true;
+  }
+}
+
 const lastRun = (split: Split, result: ExperimentResult, kept: Map<string, Kept>, savedAt: number): LastRun => ({ split, result, kept, top: new Map(), handedOver: new Set(), savedAt });
 
 /** Rows per item the explorer can list (its top-N is at most this). */
@@ -249,10 +267,24 @@ export const runApi = {
       for (let waited = 0; stop && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
       if (stop && backendChoice) return backendChoice;
       pickedFor = key;
-      backendPick = pickBackend(order ? { ...backendOpts, order } : backendOpts);
+      const rungs = (order ?? backendOpts.order ?? ['webgpu', 'webgl', 'wasm', 'cpu']).filter((b) => !lostBackends.has(b));
+      backendPick = pickBackend({ ...backendOpts, order: rungs }).then((choice) => {
+        watchDeviceLoss((reason) => backendLost(choice.backend, reason));
+        return choice;
+      });
     }
     backendChoice = await backendPick;
     return backendChoice;
+  },
+
+  /**
+   * Test hook: loses the current backend. On WebGPU the device is really destroyed (its `lost` promise does the
+   * rest); elsewhere the loss is simulated through the same path. Returns the backend lost.
+   */
+  loseBackend(): string {
+    const name = currentBackend();
+    if (!destroyDevice()) backendLost(name, 'the backend was lost (simulated)');
+    return name;
   },
 
   /** The backend in use and why others were skipped (choice null before the ladder ran). */
@@ -295,7 +327,7 @@ export const runApi = {
     if (!dataset) return err('no-data', 'no data in the run worker yet');
     const v = validateRunConfig(config);
     if (!v.ok) return v;
-    const my = { aborted: false };
+    const my: { aborted: boolean; lost?: string } = { aborted: false };
     stop = my;
     try {
       if (config.models.some(isSequence)) backendChoice = await (backendPick ?? runApi.initBackend());
@@ -315,6 +347,7 @@ export const runApi = {
           onModel?.({ name, item, user });
         },
       });
+      if (my.lost) return err('backend-lost', my.lost);
       if (!r.ok) return r;
       if (my.aborted) return err('aborted', 'run: stopped');
       const savedAt = host.workspace ? Date.now() : 0;

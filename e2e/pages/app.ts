@@ -113,6 +113,11 @@ export class AppPage {
     await this.page.evaluate(() => (globalThis as unknown as { __rimwTest: { restartRunWorker(): void } }).__rimwTest.restartRunWorker());
   }
 
+  /** Loses the run worker's backend (simulated off WebGPU); resolves with the backend's name. */
+  loseRunBackend(): Promise<string> {
+    return this.page.evaluate(() => (globalThis as unknown as { __rimwTest: { loseRunBackend(): Promise<string> } }).__rimwTest.loseRunBackend());
+  }
+
   /** How the last run ended (idle, running, done, failed, cancelled). */
   trainStatus(): Locator {
     return this.page.getByTestId('train.status');

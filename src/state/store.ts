@@ -65,6 +65,8 @@ export interface TrainingSlice {
     /** Incremented whenever the run worker's kept results change (a run completed, or results were dropped): fetch plannerInput again. */
     resultRevision: number;
     error: string | null;
+    /** Set when the running job lost its worker or backend and went on with the next rung (what happened, and where). */
+    fallback: string | null;
     /** The workspace in IndexedDB after the last run: being written, written, or not written (see error). */
     saveState: 'idle' | 'saving' | 'saved' | 'failed';
   };
@@ -97,7 +99,7 @@ export const initialState = (): AppState => ({
   dataset: { status: 'idle', activity: '', summary: null, progress: null, problems: [], error: null, preview: null },
   training: {
     split: null, splitSource: null, splitError: null, status: 'idle', backend: null, backendNote: '', backendPref: 'auto', progress: null, liveModels: [],
-    result: null, resultConfig: null, resultSource: null, resultRevision: 0, error: null, saveState: 'idle',
+    result: null, resultConfig: null, resultSource: null, resultRevision: 0, error: null, fallback: null, saveState: 'idle',
   },
   paradox: { groups: FIGURE2_GROUPS.map((g) => ({ ...g })), mu: 0.5, nUsers: 10_000, topC: 1_000, seed: 1, simulation: null },
   ui: { config: {}, urlProblem: null },

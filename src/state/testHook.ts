@@ -10,6 +10,8 @@ export interface RimwTestHook {
   restartDataWorker(): void;
   /** Terminates and restarts the run worker as after a crash (a running training must be reported, not hang). */
   restartRunWorker(): void;
+  /** Loses the run worker's tfjs backend (a real device.destroy() on WebGPU, simulated elsewhere); resolves with its name. */
+  loseRunBackend(): Promise<string>;
 }
 
 declare global {
@@ -22,5 +24,6 @@ export function installTestHook(): void {
   window.__rimwTest = {
     restartDataWorker: () => dataClient().restart('simulated crash'),
     restartRunWorker: () => runClient().restart('simulated crash'),
+    loseRunBackend: () => runClient().call((api) => api.loseBackend()),
   };
 }

@@ -104,16 +104,25 @@ const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 /** Models that fit in a second or two on any data: the page runs these by itself on the synthetic world. */
 export const FAST_MODELS: readonly string[] = DEFAULT_RUN_CONFIG.models;
 
+/** Why the run worker last stopped, while a run was going (its pending call rejects; startRun falls back). */
+let crashedWith: string | null = null;
+
 onRunWorkerRestart((reason) => {
   sentSource = null;
   if (ownRestart) {
     ownRestart = false;
     return;
   }
-  running?.abort();
-  running = null;
+  if (running) {
+    crashedWith = reason;
+    return;
+  }
   patch('training', { status: 'failed', progress: null, error: `The run worker stopped (${reason}) and was restarted; press Train to run again.` });
-  // The fresh worker holds nothing: it reads the saved workspace back, so the shown results stay usable (planner, explorer).
+  restoreAfterCrash();
+});
+
+/** A fresh run worker holds nothing: it reads the saved workspace back, so the shown results stay usable (planner, explorer). */
+function restoreAfterCrash(): void {
   void restoreSavedWorkspace().then(
     (r) => {
       if (!r || running) return;
@@ -123,7 +132,7 @@ onRunWorkerRestart((reason) => {
     },
     () => {},
   );
-});
+}
 
 async function ensureDataSent(signal: AbortSignal): Promise<boolean> {
   const source = useStore.getState().dataset.summary?.source ?? null;
@@ -145,73 +154,112 @@ async function refreshBackend(): Promise<void> {
   }
 }
 
+/** The rungs a run may use, best first: the whole ladder, or the user's choice with the CPU as last resort. */
+const rungsFor = (pref: AppStateBackendPref): string[] => (pref === 'auto' ? ['webgpu', 'webgl', 'wasm', 'cpu'] : [pref, 'cpu']);
+
 /**
  * Runs the experiment the config asks for (default: the run config in the URL). A running one is cancelled first.
- * Resolves when the run ended (done, failed or cancelled); the store says which.
+ * When the run worker crashes or its backend is lost (a WebGPU device), the page says so and runs again on the next
+ * rung of the ladder (a run without tfjs models: once more in the fresh worker). Resolves when the run ended (done,
+ * failed or cancelled); the store says which.
  */
 export async function startRun(config: RunConfig = currentRunConfig()): Promise<void> {
   if (running) await cancelRun();
   const ctl = new AbortController();
   running = ctl;
-  curves.clear();
-  for (const f of lossListeners) f();
+  crashedWith = null;
+  const tfjs = config.models.some(needsTfjs);
+  let rungs = rungsFor(useStore.getState().training.backendPref);
+  patch('training', { fallback: null });
   const source = useStore.getState().dataset.summary?.source ?? null;
-  patch('training', { status: 'running', error: null, liveModels: [], progress: { model: config.models[0], done: 0, total: config.models.length, epoch: 0, epochs: 0, fraction: 0, etaSeconds: null, examplesPerSecond: 0 } });
+  let crashed = false;
   try {
-    if (!(await ensureDataSent(ctl.signal))) {
-      patch('training', { status: 'failed', progress: null, error: 'No data loaded yet.' });
-      return;
-    }
-    const onProgress = proxy((p: RunProgress) => {
+    for (let attempt = 0; ; attempt++) {
+      let r: Result<ExperimentResult, string>;
+      try {
+        r = await runOnce(config, ctl, tfjs ? rungs : undefined);
+      } catch (e) {
+        if (running !== ctl || !(e instanceof BridgeError && e.code === 'crashed')) throw e;
+        r = { ok: false, code: 'crashed', reason: `the run worker stopped (${crashedWith ?? e.message})` };
+        crashed = true;
+        crashedWith = null;
+      }
       if (running !== ctl) return;
-      addLosses(p);
-      const { model, done, total, epoch, epochs, fraction, etaSeconds, examplesPerSecond, validLoss } = p;
-      patch('training', { progress: { model, done, total, epoch, epochs, fraction, etaSeconds, examplesPerSecond, validLoss } });
-    });
-    const onModel = proxy((row: ModelRow) => {
-      if (running === ctl) patch('training', { liveModels: [...useStore.getState().training.liveModels, row.name] });
-    });
-    const pref = useStore.getState().training.backendPref;
-    // The backend the user allows, picked (with self-tests) before a tfjs model trains; again in a fresh worker.
-    const pickBackend = async () => {
-      if (!config.models.some(needsTfjs)) return;
-      const order = pref === 'auto' ? undefined : [pref, 'cpu'];
-      patch('training', { backend: null, backendNote: 'checking backends (a one-step self-test on each)…' });
-      await runClient().call((api) => api.initBackend(order), ctl.signal);
-      await refreshBackend();
-    };
-    await pickBackend();
-    const run = () => runClient().call<Result<ExperimentResult, string>>((api) => api.run(config, onProgress, onModel), ctl.signal);
-    let r = await run();
-    // A cancelled run still finishing its current step (a batch, a Hawkes fit, a score block): wait for it a little.
-    for (let waited = 0; !r.ok && r.code === 'busy' && waited < BUSY_WAIT_MS; waited += 100) {
-      await new Promise((res) => setTimeout(res, 100));
-      if (running !== ctl) return;
-      r = await run();
+      if (r.ok || (r.code !== 'crashed' && r.code !== 'backend-lost')) {
+        await refreshBackend();
+        if (r.ok) {
+          showResult(r.data, config, source);
+          void followSave();
+        } else if (r.code === 'aborted') patch('training', { status: 'cancelled', progress: null });
+        else if (r.code !== 'no-data') patch('training', { status: 'failed', progress: null, error: r.reason });
+        return;
+      }
+      // The fallback: below the rung that failed (a crash during the ladder's self-tests blames the rung on top).
+      const failedOn = (tfjs ? useStore.getState().training.backend : null) ?? (tfjs ? rungs[0] : 'the worker');
+      rungs = rungs.slice(rungs.indexOf(failedOn) + 1);
+      if (tfjs ? rungs.length === 0 : attempt > 0) {
+        patch('training', { status: 'failed', progress: null, error: `${r.reason} on ${failedOn}, and there is no backend left to fall back to.` });
+        return;
+      }
+      patch('training', { backend: null, fallback: `${r.reason} while training on ${failedOn}; running again on ${tfjs ? rungs[0] : 'a fresh worker'}.` });
     }
-    if (!r.ok && r.code === 'busy') {
-      // Still busy: the last resort is a fresh worker (this restart is ours, not a crash to report).
-      ownRestart = true;
-      runClient().restart('a cancelled run was still busy');
-      if (!(await ensureDataSent(ctl.signal))) throw new Error('the data could not be sent to the restarted run worker');
-      await pickBackend();
-      r = await run();
-    }
-    if (running !== ctl) return;
-    await refreshBackend();
-    if (r.ok) {
-      showResult(r.data, config, source);
-      void followSave();
-    }
-    else if (r.code === 'aborted') patch('training', { status: 'cancelled', progress: null });
-    else patch('training', { status: 'failed', progress: null, error: r.reason });
   } catch (e) {
     if (running !== ctl) return;
     if (e instanceof BridgeError && e.code === 'aborted') patch('training', { status: 'cancelled', progress: null });
     else patch('training', { status: 'failed', progress: null, error: message(e) });
   } finally {
     if (running === ctl) running = null;
+    // A run that crashed a worker and then did not finish leaves a fresh worker without the shown results.
+    if (crashed && useStore.getState().training.status !== 'done') restoreAfterCrash();
   }
+}
+
+/**
+ * One attempt of a run in the run worker: the data sent, the backend picked among `rungs` (tfjs models only), the run;
+ * a worker still busy with a cancelled run is waited for a little, then restarted. Answers 'no-data' (already shown).
+ */
+async function runOnce(config: RunConfig, ctl: AbortController, rungs: string[] | undefined): Promise<Result<ExperimentResult, string>> {
+  curves.clear();
+  for (const f of lossListeners) f();
+  patch('training', { status: 'running', error: null, liveModels: [], progress: { model: config.models[0], done: 0, total: config.models.length, epoch: 0, epochs: 0, fraction: 0, etaSeconds: null, examplesPerSecond: 0 } });
+  if (!(await ensureDataSent(ctl.signal))) {
+    patch('training', { status: 'failed', progress: null, error: 'No data loaded yet.' });
+    return { ok: false, code: 'no-data', reason: 'no data' };
+  }
+  const onProgress = proxy((p: RunProgress) => {
+    if (running !== ctl) return;
+    addLosses(p);
+    const { model, done, total, epoch, epochs, fraction, etaSeconds, examplesPerSecond, validLoss } = p;
+    patch('training', { progress: { model, done, total, epoch, epochs, fraction, etaSeconds, examplesPerSecond, validLoss } });
+  });
+  const onModel = proxy((row: ModelRow) => {
+    if (running === ctl) patch('training', { liveModels: [...useStore.getState().training.liveModels, row.name] });
+  });
+  // The backend the user allows, picked (with self-tests) before a tfjs model trains; again in a fresh worker.
+  const pickBackend = async () => {
+    if (!rungs) return;
+    patch('training', { backend: null, backendNote: 'checking backends (a one-step self-test on each)…' });
+    await runClient().call((api) => api.initBackend(rungs), ctl.signal);
+    await refreshBackend();
+  };
+  await pickBackend();
+  const run = () => runClient().call<Result<ExperimentResult, string>>((api) => api.run(config, onProgress, onModel), ctl.signal);
+  let r = await run();
+  // A cancelled run still finishing its current step (a batch, a Hawkes fit, a score block): wait for it a little.
+  for (let waited = 0; !r.ok && r.code === 'busy' && waited < BUSY_WAIT_MS; waited += 100) {
+    await new Promise((res) => setTimeout(res, 100));
+    if (running !== ctl) return r;
+    r = await run();
+  }
+  if (!r.ok && r.code === 'busy') {
+    // Still busy: the last resort is a fresh worker (this restart is ours, not a crash to report).
+    ownRestart = true;
+    runClient().restart('a cancelled run was still busy');
+    if (!(await ensureDataSent(ctl.signal))) throw new Error('the data could not be sent to the restarted run worker');
+    await pickBackend();
+    r = await run();
+  }
+  return r;
 }
 
 /** Puts a finished run's results on screen; the planner re-fetches its input when resultRevision moves. */

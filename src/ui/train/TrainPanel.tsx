@@ -131,6 +131,11 @@ export function TrainPanel() {
                     : 'not run yet'}
         </span>
       </div>
+      {t.fallback && (
+        <p className="warning" role="status" data-testid="train.fallback">
+          {t.fallback}
+        </p>
+      )}
       {t.error && <p className="error" data-testid="train.error">{t.error}</p>}
       <LossChart />
       <p className="note">Loss curves appear for models trained by gradient steps (RNN, Transformer, BPR…); intensities fit in a blink.</p>
