@@ -60,6 +60,10 @@ test('train: synthetic results without a click, MovieLens with RNN and RNN-Hawke
   await expect(app.resultsTable('item_rec')).toBeVisible();
   expect((await app.resultModels('item_rec')).sort()).toEqual(['Hawkes', 'Pop', 'RNN', 'RNN-Hawkes']);
   await expect(page.getByTestId('results.explorer.table').locator('tbody tr').first()).toBeVisible();
+  // The titles of movies.csv and the loss curves of the run come back too.
+  await expect(page.getByTestId('results.explorer.item')).toContainText(/\(\d{4}\)/);
+  await expect(page.getByTestId('train.loss').locator('svg.main-svg').first()).toBeVisible();
+  await expect(page.getByTestId('train.loss').locator('.legend')).toContainText('RNN');
   await page.screenshot({ path: 'test-results/train-03-reloaded.png', fullPage: true });
 
   // Cancel: a longer run stops on request; the previous results stay and the app is usable.

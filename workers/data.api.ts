@@ -10,6 +10,7 @@ import { generateSynthetic, presetConfig, type SynthPreset } from '../src/core/d
 import { Ingest, parseItemMeta, SNIFF_BYTES, sniffBytes, type Columns, type IngestReport, type SkipReason, type Sniff } from '../src/core/data/ingest';
 import { summarise, type DataSummary, type MetaLookup } from '../src/core/data/summary';
 import { err, ok, type Result } from '../src/core/util/result';
+import type { WorkspaceStore } from './workspace';
 
 export type { Columns, Sniff } from '../src/core/data/ingest';
 export type { DataCharts, DataSummary } from '../src/core/data/summary';
@@ -87,10 +88,17 @@ function nextTask(): Promise<void> {
 let current: { dataset: Dataset; summary: DataSummary; source: string } | null = null;
 /** Item metadata, kept across data loads and joined on item id string. */
 let itemMeta: MetaMap | null = null;
+/** Where item metadata is kept between visits (IndexedDB in the worker; absent in plain Node tests). */
+let keep: Pick<WorkspaceStore, 'saveItemMeta' | 'loadItemMeta'> | null = null;
 /** Generation counter of file loads: a newer load or cancel() makes an older one stop. */
 let loadToken = 0;
 
 export const dataApi = {
+  /** Plugs in the workspace store that keeps item metadata across reloads (the worker passes IndexedDB's). */
+  configure(opts: { workspace?: Pick<WorkspaceStore, 'saveItemMeta' | 'loadItemMeta'> }): void {
+    keep = opts.workspace ?? null;
+  },
+
   /** Generates the built-in synthetic world (preset sizes from core/data/synthetic) and keeps it as the current data. */
   generate(preset: SynthPreset, seed: number): Result<DataSummary, DataErrorCode> {
     const g = generateSynthetic(presetConfig(preset, seed));
@@ -166,9 +174,21 @@ export const dataApi = {
     const r = parseItemMeta(new Uint8Array(await file.arrayBuffer()));
     if (!r.ok) return err('bad-file', `${name}: ${r.reason}; previous metadata kept`);
     itemMeta = r.meta;
+    // Kept for the next visit in the background; a failed save only costs the titles after a reload.
+    keep?.saveItemMeta([...r.meta].map(([id, m]) => [id, m.title, m.tags])).catch(() => {});
     if (!current) return ok(null);
     current.summary = summarise(current.dataset, current.source, itemMeta);
     return ok(current.summary);
+  },
+
+  /** Reads the item metadata saved on an earlier visit (when none is loaded yet); true when some was restored. */
+  async restoreItemMeta(): Promise<boolean> {
+    if (itemMeta || !keep) return false;
+    const rows = await keep.loadItemMeta().catch(() => undefined);
+    if (!rows || itemMeta) return false;
+    itemMeta = new Map(rows.map(([id, title, tags]) => [id, { title, tags }]));
+    if (current) current.summary = summarise(current.dataset, current.source, itemMeta);
+    return true;
   },
 
   /**

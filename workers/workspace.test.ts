@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { createStore, keys } from 'idb-keyval';
+import { createStore, keys, set } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
 import type { ExperimentResult } from '../src/core/pipeline/run';
 import { createWorkspaceStore, type KeptScores, type SavedRun } from './workspace';
@@ -25,5 +25,20 @@ describe('workspace store', () => {
     expect(Array.from(back!.kept[0][1].valid!)).toEqual([4]);
     const left = (await keys(createStore('t-ws-records', 'ws'))).filter((k) => String(k).startsWith('scores:'));
     expect(left).toEqual(['scores:2:EMA']);
+  });
+
+  it('keeps item titles and loss curves beside the data; refuses records of another shape; start over clears them', async () => {
+    const ws = createWorkspaceStore('t-ws-side', 'ws');
+    expect(await ws.loadItemMeta()).toBeUndefined();
+    await ws.saveItemMeta([['1', 'Toy Story (1995)', 'Animation|Children'], ['2', '<b>x</b>', '']]);
+    expect(await ws.loadItemMeta()).toEqual([['1', 'Toy Story (1995)', 'Animation|Children'], ['2', '<b>x</b>', '']]);
+    const curve = { x: [0.5, 1], loss: [8.1, 7.9], validX: [1], valid: [8.0] };
+    await ws.saveLossCurves({ source: 'ratings.csv', curves: [['RNN', curve]] });
+    expect(await ws.loadLossCurves()).toEqual({ source: 'ratings.csv', curves: [['RNN', curve]] });
+    // A record of an older shape reads as nothing saved.
+    await set('lossCurves', { source: 'x', curves: [['RNN', { x: [1] }]] }, createStore('t-ws-side', 'ws'));
+    expect(await ws.loadLossCurves()).toBeUndefined();
+    await ws.clear();
+    expect(await ws.loadItemMeta()).toBeUndefined();
   });
 });

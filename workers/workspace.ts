@@ -35,11 +35,34 @@ export interface SavedRun {
   savedAt: number;
 }
 
+/** Item metadata as stored: [id, title, tags] per item (the data worker's map is rebuilt from it). */
+export type SavedItemMeta = [string, string, string][];
+
+/** One fitted part's loss curve (training loss per reported batch, validation loss per epoch; x in epochs). */
+export interface SavedLossCurve {
+  x: number[];
+  loss: number[];
+  validX: number[];
+  valid: number[];
+}
+
+/** The loss curves the page drew for the last run, and the data source they were trained on. */
+export interface SavedLossCurves {
+  source: string;
+  curves: [string, SavedLossCurve][];
+}
+
 export interface WorkspaceStore {
   saveData(d: SavedData): Promise<void>;
   loadData(): Promise<SavedData | undefined>;
   saveRun(r: SavedRun): Promise<void>;
   loadRun(): Promise<SavedRun | undefined>;
+  /** Item titles and tags (the data worker's; they are kept across data loads, so across reloads too). */
+  saveItemMeta(rows: SavedItemMeta): Promise<void>;
+  loadItemMeta(): Promise<SavedItemMeta | undefined>;
+  /** The last run's loss curves (the page's; a few thousand numbers). */
+  saveLossCurves(c: SavedLossCurves): Promise<void>;
+  loadLossCurves(): Promise<SavedLossCurves | undefined>;
   clear(): Promise<void>;
 }
 
@@ -76,6 +99,14 @@ function isStoredRun(v: unknown): v is StoredRun {
   if (!isObj(v) || typeof v.source !== 'string' || !isObj(v.config) || !isObj(v.result) || typeof v.savedAt !== 'number' || !Array.isArray(v.kept)) return false;
   return v.kept.every((e: unknown) => typeof e === 'string');
 }
+
+const isItemMeta = (v: unknown): v is SavedItemMeta =>
+  Array.isArray(v) && v.every((r: unknown) => Array.isArray(r) && r.length === 3 && r.every((f: unknown) => typeof f === 'string'));
+
+const isNumbers = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === 'number');
+const isLossCurves = (v: unknown): v is SavedLossCurves =>
+  isObj(v) && typeof v.source === 'string' && Array.isArray(v.curves) &&
+  v.curves.every((e: unknown) => Array.isArray(e) && typeof e[0] === 'string' && isObj(e[1]) && isNumbers(e[1].x) && isNumbers(e[1].loss) && isNumbers(e[1].validX) && isNumbers(e[1].valid));
 
 const isKept = (v: unknown): v is KeptScores => isObj(v) && v.test instanceof Float32Array;
 
@@ -114,6 +145,16 @@ export function createWorkspaceStore(dbName = WORKSPACE_DB, storeName = WORKSPAC
         kept.push([model, k]);
       }
       return { ...v, kept };
+    },
+    saveItemMeta: (rows) => set('itemMeta', rows, db()),
+    async loadItemMeta() {
+      const v = await get<unknown>('itemMeta', db());
+      return isItemMeta(v) ? v : undefined;
+    },
+    saveLossCurves: (c) => set('lossCurves', c, db()),
+    async loadLossCurves() {
+      const v = await get<unknown>('lossCurves', db());
+      return isLossCurves(v) ? v : undefined;
     },
     clear: () => clear(db()),
   };

@@ -8,10 +8,20 @@ import type { PlannerInput } from '../core/planner/types';
 import type { Dataset } from '../core/data/types';
 import { createWorkerClient, type WorkerClient } from './client';
 import { dataClient } from './data';
-import { savedWorkspaceSource } from '../../workers/workspace';
+import { createWorkspaceStore, savedWorkspaceSource, type SavedLossCurves } from '../../workers/workspace';
 
 /** The source name of the workspace saved in this browser, or null (read in the page, no worker started). */
 export const savedSource = (): Promise<string | null> => savedWorkspaceSource();
+
+/** The page's own small records in the workspace (the loss curves it drew); the run worker writes the big ones. */
+let pageStore: ReturnType<typeof createWorkspaceStore> | null = null;
+const workspace = () => (pageStore ??= createWorkspaceStore());
+
+/** Keeps the last run's loss curves for the next visit. */
+export const saveLossCurves = (c: SavedLossCurves): Promise<void> => workspace().saveLossCurves(c);
+
+/** The loss curves saved with the last run, if any (a failed read is nothing saved). */
+export const loadLossCurves = (): Promise<SavedLossCurves | undefined> => workspace().loadLossCurves().catch(() => undefined);
 
 export type { RunProgress, ModelRow, ExploreResult, ExploreRow } from '../../workers/run.api';
 import type { Result } from '../core/util/result';

@@ -9,9 +9,10 @@ import { DEFAULT_RUN_CONFIG, type RunConfig } from '../core/pipeline/config';
 import type { ExperimentResult } from '../core/pipeline/run';
 import type { Result } from '../core/util/result';
 import type { SplitSummary } from '../../workers/data.api';
+import type { SavedLossCurves } from '../../workers/workspace';
 import { BridgeError } from '../bridge/client';
 import { dataClient } from '../bridge/data';
-import { adoptInDataWorker, onRunWorkerRestart, proxy, restoreSavedWorkspace, runClient, savedSource, sendDatasetToRunWorker, type ExploreResult, type ModelRow, type RunProgress } from '../bridge/run';
+import { adoptInDataWorker, loadLossCurves, onRunWorkerRestart, proxy, restoreSavedWorkspace, runClient, saveLossCurves, savedSource, sendDatasetToRunWorker, type ExploreResult, type ModelRow, type RunProgress } from '../bridge/run';
 import { patch, useStore, type AppState } from './store';
 
 type AppStateBackendPref = AppState['training']['backendPref'];
@@ -189,7 +190,7 @@ export async function startRun(config: RunConfig = currentRunConfig()): Promise<
         await refreshBackend();
         if (r.ok) {
           showResult(r.data, config, source);
-          void followSave();
+          void followSave(source);
         } else if (r.code === 'aborted') patch('training', { status: 'cancelled', progress: null });
         else if (r.code !== 'no-data') patch('training', { status: 'failed', progress: null, error: r.reason });
         return;
@@ -268,15 +269,28 @@ export function showResult(result: ExperimentResult, config: RunConfig, source: 
   patch('training', { status: 'done', progress: null, result, resultConfig: config, resultSource: source, resultRevision: t.resultRevision + 1 });
 }
 
-/** Follows the run worker's background save of the workspace (a reload before it ends would lose the last run). */
-async function followSave(): Promise<void> {
+/**
+ * Follows the run worker's background save of the workspace (a reload before it ends would lose the last run), then
+ * keeps the run's loss curves beside it.
+ */
+async function followSave(source: string | null): Promise<void> {
   patch('training', { saveState: 'saving' });
+  const drawn: SavedLossCurves = { source: source ?? '', curves: [...curves].map(([part, c]) => [part, { ...c }]) };
   try {
     const problem = await runClient().call((api) => api.saved());
+    if (!problem && drawn.curves.length > 0) await saveLossCurves(drawn);
     patch('training', problem ? { saveState: 'failed', error: problem } : { saveState: 'saved' });
   } catch {
     patch('training', { saveState: 'failed' });
   }
+}
+
+/** Draws the loss curves saved with the restored run (when they belong to its data). */
+async function restoreLossCurves(source: string): Promise<void> {
+  const saved = await loadLossCurves();
+  if (!saved || saved.source !== source || curves.size > 0) return;
+  for (const [part, c] of saved.curves) curves.set(part, c);
+  for (const f of lossListeners) f();
 }
 
 /**
@@ -378,11 +392,16 @@ export async function restoreOrSynthetic(): Promise<void> {
     if ((await savedSource()) !== null && untouched()) {
       patch('dataset', { status: 'busy', activity: 'Restoring your saved workspace…' });
       const r = await restoreSavedWorkspace();
+      // Titles from an item file loaded on an earlier visit come back with the data they name.
+      if (r) await dataClient().call((api) => api.restoreItemMeta());
       const summary = r && untouched() ? await adoptInDataWorker(r.dataset, r.source) : null;
       if (r && summary?.ok && untouched()) {
         sentSource = r.source;
         // Results first, so the data subscription sees them as belonging to this data (no auto-run, no clearing).
-        if (r.run) showResult(r.run.result, r.run.config, r.source);
+        if (r.run) {
+          showResult(r.run.result, r.run.config, r.source);
+          void restoreLossCurves(r.source);
+        }
         patch('dataset', { status: 'ready', summary: summary.data, activity: '' });
         return;
       }
