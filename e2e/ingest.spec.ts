@@ -42,3 +42,28 @@ test('the preview re-splits when the user changes the header or the delimiter', 
   await expect(app.summary.locator('dd').first()).toHaveText('unclear.txt');
   expect(await app.summaryCounts()).toMatchObject({ events: 3, users: 2 });
 });
+
+test('a large file is read by two workers at once and gives the same counts and bad-row lines', async ({ page }, info) => {
+  const app = new AppPage(page);
+  await app.open();
+  await expect(app.summary.locator('dd').first()).toHaveText(/synthetic small/);
+  // ~10 MB (past the 8 MiB from which the data worker starts a second reader): 400,000 events of 1,000 users and
+  // 500 items, a Latin-1 item id near the end, one bad row in each half.
+  const lines = ['userId,movieId,rating,timestamp'];
+  for (let k = 0; k < 400_000; k++) {
+    if (k === 100_000) lines.push('7,8,4.0,yesterday');
+    if (k === 300_000) lines.push(',8,4.0,1500000000');
+    lines.push(`${k % 1000},${k === 399_999 ? 'caf\xe9' : (k * 7) % 499},4.0,${1_500_000_000 + k * 60}`);
+  }
+  const f = info.outputPath('large.csv');
+  writeFileSync(f, Buffer.from(`${lines.join('\n')}\n`, 'latin1'));
+  await app.uploadAndWait(f, 'large.csv');
+  await expect(app.summary).toHaveAttribute('data-load-readers', '2');
+  expect(await app.summaryCounts()).toMatchObject({ events: 400_000, users: 1000 });
+  const rows = app.problems.locator('tbody tr');
+  await expect(rows).toHaveCount(2);
+  await expect(rows.nth(0)).toContainText('100002unparsable-time');
+  await expect(rows.nth(1)).toContainText('300003empty-id');
+  // 499 numeric items and the Latin-1 one.
+  await expect(app.summary).toHaveAttribute('data-items', '500');
+});

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dataApi, summarise } from './data.api';
+import { ingestPartApi } from './ingestPart.api';
 
 describe('dataApi', () => {
   it('keeps the previous data when a load is refused', async () => {
@@ -120,5 +121,68 @@ describe('loadFile', () => {
     const r = await dataApi.loadFile(new Blob(['u,i,r,t\n', rows, '\n']), 'rows.csv');
     expect(r.ok && [r.data.nEvents, r.data.nUsers, r.data.nItems]).toEqual([5000, 97, 31]);
     expect(r.ok && r.timing && r.timing.readParse >= 0).toBe(true);
+  });
+});
+
+describe('loadFile in two halves (a second reader for large files)', () => {
+  // 20,000 rows (each half past the 64 KiB the first reader needs before it knows the format) with text and
+  // numeric ids, a Latin-1 id late in the file, and bad rows in both halves.
+  const lines = ['user,item,rating,time'];
+  for (let k = 0; k < 20_000; k++) {
+    if (k === 1000) lines.push('u1,i1,1,not-a-time');
+    if (k === 14_500) lines.push(',i2,1,5');
+    lines.push(`${k % 2 ? `u${k % 97}` : k % 89},${k === 15_000 ? 'caf\xe9' : `i${k % 31}`},1,${1e9 + k}`);
+  }
+  const latin1 = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+  const file = new Blob([latin1(`${lines.join('\n')}\n`)]);
+  const seen = (r: Awaited<ReturnType<typeof dataApi.loadFile>>) => (r.ok ? { data: { ...r.data, source: '' }, problems: r.problems, report: r.report } : r.reason);
+
+  it('gives the sequential result: ids, counts, encoding and bad rows with their physical lines', async () => {
+    dataApi.configure({});
+    const one = seen(await dataApi.loadFile(file, 'f.csv'));
+    let reads = 0;
+    dataApi.configure({ partReader: { read: (b, s) => (reads++, ingestPartApi.read(b, s)), stop() {} }, twoPartsMin: 1 });
+    const loaded = await dataApi.loadFile(file, 'f.csv');
+    expect(loaded.ok && loaded.timing?.readers).toBe(2);
+    const two = seen(loaded);
+    expect(reads).toBe(1);
+    expect(two).toEqual(one);
+    expect(typeof one === 'object' && one.problems.map((p) => p.line)).toEqual([1002, 14_503]);
+    expect(typeof one === 'object' && one.report?.format.encoding).toBe('latin1');
+    dataApi.configure({});
+  });
+
+  it('a failed second reader or a quoted line break across the cut: the first reader reads the rest itself', async () => {
+    dataApi.configure({});
+    const one = seen(await dataApi.loadFile(file, 'f.csv'));
+    dataApi.configure({ partReader: { read: () => Promise.reject(new Error('crashed')), stop() {} }, twoPartsMin: 1 });
+    const alone = await dataApi.loadFile(file, 'f.csv');
+    expect(alone.ok && alone.timing?.readers).toBe(1);
+    expect(seen(alone)).toEqual(one);
+    // A row with a quoted line break right where the file is cut (the first line feed after the middle byte): rows
+    // are moved from the end to the start until the cut falls there (the quoted line is longer than a row, so a
+    // one-row move cannot jump over it).
+    let head = lines.slice(0, 10_000);
+    let tail = lines.slice(10_000);
+    const fileText = () => `${[...head, `7,"${'x'.repeat(60)}`, 'y",1,5', ...tail].join('\n')}\n`;
+    for (let text = fileText(); ; text = fileText()) {
+      const cut = text.indexOf('\n', text.length >> 1) + 1;
+      if (text.slice(0, cut).endsWith('xx\n')) break;
+      if (cut < text.indexOf('7,"x')) {
+        head = head.slice(0, -1);
+        tail = [lines[1], ...tail];
+      } else {
+        head = [...head, tail[0]];
+        tail = tail.slice(1);
+      }
+    }
+    const bytes = new Blob([latin1(fileText())]);
+    dataApi.configure({});
+    const seq = seen(await dataApi.loadFile(bytes, 'q.csv'));
+    dataApi.configure({ partReader: { read: ingestPartApi.read, stop() {} }, twoPartsMin: 1 });
+    const across = await dataApi.loadFile(bytes, 'q.csv');
+    expect(across.ok && across.timing?.readers).toBe(1);
+    expect(seen(across)).toEqual(seq);
+    dataApi.configure({});
   });
 });

@@ -7,10 +7,11 @@ import type { Dataset, SplitConfig, SplitStats } from '../src/core/data/types';
 import { makeSplit, resolveSplitConfig, suggestSplitKind } from '../src/core/data/split';
 import { copyDataset, datasetBuffers } from '../src/core/data/dataset';
 import { generateSynthetic, presetConfig, type SynthPreset } from '../src/core/data/synthetic';
-import { Ingest, parseItemMeta, SNIFF_BYTES, sniffBytes, type Columns, type IngestReport, type SkipReason, type Sniff } from '../src/core/data/ingest';
+import { Ingest, type IngestPart, type PartSettings, parseItemMeta, SNIFF_BYTES, sniffBytes, type Columns, type IngestReport, type SkipReason, type Sniff } from '../src/core/data/ingest';
 import { summarise, type DataSummary, type MetaLookup } from '../src/core/data/summary';
 import { err, ok, type Result } from '../src/core/util/result';
 import type { WorkspaceStore } from './workspace';
+import { readBlob, type PartReader } from './ingestPart.api';
 
 export type { Columns, Sniff } from '../src/core/data/ingest';
 export type { DataCharts, DataSummary } from '../src/core/data/summary';
@@ -62,6 +63,8 @@ export interface LoadTiming {
   readParse: number;
   build: number;
   summary: number;
+  /** Readers that parsed the file: 2 when the second reader's half was absorbed. */
+  readers: 1 | 2;
 }
 
 export type LoadResult = { ok: true; data: DataSummary; problems: LoadProblem[]; report?: IngestReport; timing?: LoadTiming } | LoadRefusal;
@@ -84,19 +87,31 @@ function nextTask(): Promise<void> {
   });
 }
 
+/** The byte after the first line feed at or after `at` (within 1 MiB), or the file's size when there is none. */
+async function lineStartAfter(file: Blob, at: number): Promise<number> {
+  const window = new Uint8Array(await file.slice(at, at + (1 << 20)).arrayBuffer());
+  const lf = window.indexOf(10);
+  return lf < 0 ? file.size : at + lf + 1;
+}
+
 /** The dataset this worker holds (one at a time; a refused load keeps it). */
 let current: { dataset: Dataset; summary: DataSummary; source: string } | null = null;
 /** Item metadata, kept across data loads and joined on item id string. */
 let itemMeta: MetaMap | null = null;
 /** Where item metadata is kept between visits (IndexedDB in the worker; absent in plain Node tests). */
 let keep: Pick<WorkspaceStore, 'saveItemMeta' | 'loadItemMeta'> | null = null;
+/** The second reader of large files, and the size from which it is used (none in plain Node tests). */
+let parts: { reader: PartReader; min: number } | null = null;
+/** Files at least this large are read in two halves at once (below, starting the second reader costs more). */
+export const TWO_PARTS_MIN = 8 << 20;
 /** Generation counter of file loads: a newer load or cancel() makes an older one stop. */
 let loadToken = 0;
 
 export const dataApi = {
   /** Plugs in the workspace store that keeps item metadata across reloads (the worker passes IndexedDB's). */
-  configure(opts: { workspace?: Pick<WorkspaceStore, 'saveItemMeta' | 'loadItemMeta'> }): void {
+  configure(opts: { workspace?: Pick<WorkspaceStore, 'saveItemMeta' | 'loadItemMeta'>; partReader?: PartReader; twoPartsMin?: number }): void {
     keep = opts.workspace ?? null;
+    parts = opts.partReader ? { reader: opts.partReader, min: opts.twoPartsMin ?? TWO_PARTS_MIN } : null;
   },
 
   /** Generates the built-in synthetic world (preset sizes from core/data/synthetic) and keeps it as the current data. */
@@ -121,50 +136,71 @@ export const dataApi = {
   async loadFile(file: Blob, name: string, onProgress?: (bytes: number, total: number) => void, readAs?: ReadAs): Promise<LoadResult> {
     const token = ++loadToken;
     const t0 = performance.now();
-    // File.stream() it is: reading 1 MiB slices, or the whole file in one arrayBuffer(), and parsing those took
-    // 1.6-1.8× longer in Chromium's worker on a 24 MB file (bench ingest, 2026-11-23).
-    const reader = file.stream().getReader();
     const ingest = new Ingest(readAs, { sizeHint: file.size });
+    // A large file is read in two halves at once: the second by the part reader's worker (see ingestPart.api.ts).
+    const cut = parts && file.size >= parts.min ? await lineStartAfter(file, file.size >> 1) : file.size;
+    let second: Promise<IngestPart | null> | null = null;
+    let probed: PartSettings | null = null;
     let bytes = 0;
     let lastYield = Date.now();
     let lastReport = 0;
-    // The next chunk is asked for before this one is parsed, so that reading the file overlaps the parse. (Gathering
-    // the stream's 64 KiB chunks into 1 MiB pieces first showed no gain in Chromium: bench ingest, 2026-11-23.)
-    let pending = reader.read();
-    for (;;) {
-      const { done, value } = await pending;
-      if (done) break;
-      pending = reader.read();
-      // Let queued messages (cancel) run: buffered reads resolve as microtasks and would starve them.
-      if (Date.now() - lastYield > 30) {
-        await nextTask();
-        lastYield = Date.now();
-      }
-      if (token !== loadToken) {
-        await reader.cancel();
-        break;
-      }
-      ingest.push(value);
-      bytes += value.byteLength;
-      // Progress crosses the boundary in batches: at most every 50 ms, and at the last chunk.
-      if (Date.now() - lastReport > 50 || bytes === file.size) {
-        lastReport = Date.now();
-        onProgress?.(bytes, file.size);
-      }
+    const stream = (blob: Blob, scale: number): Promise<boolean> =>
+      readBlob(blob, async (chunk) => {
+        // Let queued messages (cancel) run: reads that are already done resolve as microtasks and would starve them.
+        if (Date.now() - lastYield > 30) {
+          await nextTask();
+          lastYield = Date.now();
+        }
+        if (token !== loadToken) return false;
+        ingest.push(chunk);
+        bytes += chunk.byteLength;
+        // Progress crosses the boundary in batches: at most every 50 ms, and at the last chunk. With two readers
+        // the first half's share stands for both (they read at the same pace).
+        if (Date.now() - lastReport > 50 || bytes === file.size) {
+          lastReport = Date.now();
+          onProgress?.(Math.min(file.size, Math.round(bytes * scale)), file.size);
+        }
+        return true;
+      });
+    let readers: 1 | 2 = 1;
+    if (cut < file.size) {
+      // The second reader needs the first part's settings (delimiter, roles, fields per row): a probe reads them
+      // from the first 64 KiB, so that both readers start at once.
+      const probe = new Ingest(readAs, { sizeHint: SNIFF_BYTES });
+      probe.push(new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer()));
+      probed = probe.partSettings();
+      if (probed) second = parts!.reader.read(file.slice(cut), probed).catch(() => null);
     }
-    if (token !== loadToken) return { ok: false, code: 'cancelled', reason: `${name}: loading cancelled, previous data kept`, problems: [] };
+    let read = await stream(cut < file.size ? file.slice(0, cut) : file, file.size / cut);
+    if (read && cut < file.size) {
+      const part = second ? await second : null;
+      if (token !== loadToken) read = false;
+      // A quoted line break across the cut, a refused or failed part: the first reader reads on by itself.
+      // (The first reader must have read the file as the probe did.)
+      else if (part && part.refused === null && ingest.atRecordBoundary() && JSON.stringify(ingest.partSettings()) === JSON.stringify(probed)) {
+        ingest.absorb(part);
+        readers = 2;
+      }
+      else read = await stream(file.slice(cut), 1);
+    }
+    if (!read || token !== loadToken) {
+      parts?.reader.stop();
+      return { ok: false, code: 'cancelled', reason: `${name}: loading cancelled, previous data kept`, problems: [] };
+    }
     const t1 = performance.now();
     const parsed = ingest.finish();
     const t2 = performance.now();
     const problems: LoadProblem[] = parsed.report.problems;
     if (!parsed.ok) return { ok: false, code: 'bad-file', reason: `${name}: ${parsed.reason}; previous data kept`, problems, report: parsed.report };
     const r = dataApi.adopt(parsed.dataset, name);
-    const timing = { readParse: t1 - t0, build: t2 - t1, summary: performance.now() - t2 };
+    const timing = { readParse: t1 - t0, build: t2 - t1, summary: performance.now() - t2, readers };
     return r.ok ? { ok: true, data: r.data, problems, report: parsed.report, timing } : { ...r, problems, report: parsed.report };
   },
 
   /** Reads the first 64 KiB only: delimiter, header, roles and a few rows for the preview table. */
   async sniff(file: Blob, opts: { delimiter?: string; header?: boolean } = {}): Promise<Sniff> {
+    // A load is likely next: have the second reader's worker start meanwhile.
+    if (parts && file.size >= parts.min) parts.reader.warm?.();
     const sample = new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer());
     return sniffBytes(sample, file.size <= SNIFF_BYTES, opts);
   },
@@ -217,9 +253,10 @@ export const dataApi = {
     return ids.map((id) => itemMeta?.get(id)?.title ?? '');
   },
 
-  /** Stops a running loadFile between chunks. */
+  /** Stops a running loadFile between chunks (and its second reader). */
   cancel(): void {
     loadToken++;
+    parts?.reader.stop();
   },
 
   /** Adopts a Dataset built elsewhere in this worker (the file loader) after checking it is not empty. */

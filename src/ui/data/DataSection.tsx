@@ -131,7 +131,7 @@ export function DataSection() {
       )}
 
       {d.summary ? (
-        <div className="summary" data-testid="data.summary" data-events={d.summary.nEvents} data-users={d.summary.nUsers} data-items={d.summary.nItems} data-load-ms={d.loadTiming && (d.loadTiming.readParse + d.loadTiming.build + d.loadTiming.summary).toFixed(1)} data-load-phases={d.loadTiming && [d.loadTiming.readParse, d.loadTiming.build, d.loadTiming.summary].map((x) => x.toFixed(0)).join('/')}>
+        <div className="summary" data-testid="data.summary" data-events={d.summary.nEvents} data-users={d.summary.nUsers} data-items={d.summary.nItems} data-load-ms={d.loadTiming && (d.loadTiming.readParse + d.loadTiming.build + d.loadTiming.summary).toFixed(1)} data-load-phases={d.loadTiming && [d.loadTiming.readParse, d.loadTiming.build, d.loadTiming.summary].map((x) => x.toFixed(0)).join('/')} data-load-readers={d.loadTiming?.readers}>
           <dl className="stats">
             <div>
               <dt>source</dt>

@@ -11,6 +11,13 @@ import { decode, hashBytes, type Encoding } from './bytes';
  */
 const NUM_LIMIT = 1 << 21;
 
+/** A ByteDict's ids as plain arrays (structured-cloneable): id k is arena[starts[k], ends[k]). */
+export interface DictBytes {
+  arena: Uint8Array;
+  starts: Int32Array;
+  ends: Int32Array;
+}
+
 export class ByteDict {
   /** Direct table for canonical decimal ids: value → id + 1 (0 = not seen); grows up to NUM_LIMIT. */
   private num = new Int32Array(1 << 12);
@@ -142,6 +149,11 @@ export class ByteDict {
     }
     this.table = table;
     this.mask = mask;
+  }
+
+  /** The ids' bytes in first-seen order (another part of a file read elsewhere; see Ingest.absorb). */
+  bytes(): DictBytes {
+    return { arena: this.arena.slice(0, this.arenaLen), starts: this.starts.slice(0, this.size), ends: this.ends.slice(0, this.size) };
   }
 
   /**

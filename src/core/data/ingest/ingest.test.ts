@@ -15,10 +15,30 @@ function chunked(b: Uint8Array, size: number, opts?: Partial<ReadOptions>, sampl
 }
 
 /**
+ * Reads the bytes as two parts cut at `cut` (the data worker's split of a large file over two workers): the first
+ * part read here, the second by its own Ingest with the first part's settings, then absorbed; when the cut is not a
+ * record boundary (a quoted line break) or the second part is refused, the first part reads on, as the worker does.
+ * Null when the first part has not read its header or first row by the cut.
+ */
+function inParts(b: Uint8Array, cut: number, opts?: Partial<ReadOptions>): IngestResult | null {
+  const first = new Ingest(opts, { sampleBytes: 1 });
+  first.push(b.subarray(0, cut));
+  const settings = first.partSettings();
+  if (!settings) return null;
+  const second = new Ingest(undefined, { sampleBytes: 1, part: settings });
+  for (let i = cut; i < b.length; i += 5) second.push(b.slice(i, i + 5));
+  const part = second.endPart();
+  if (first.atRecordBoundary() && part.refused === null) first.absorb(part);
+  else first.push(b.subarray(cut));
+  return first.finish();
+}
+
+/**
  * Events as [user id, item id, time, value] in Dataset order, plus the report. Checks that 1- and 7-byte chunks give
  * the same result: once with detection on the whole fixture, and once with the format the whole read found given
  * as the user's choice and a 1-byte detection sample, so that chunk boundaries fall inside quoted fields, inside
- * `::` and between CR and LF while records are being read.
+ * `::` and between CR and LF while records are being read. Also that reading it in two parts cut after any line
+ * feed gives the same result.
  */
 function read(input: string | Uint8Array, opts?: Partial<ReadOptions>) {
   const b = typeof input === 'string' ? enc(input) : input;
@@ -28,6 +48,10 @@ function read(input: string | Uint8Array, opts?: Partial<ReadOptions>) {
   if (whole.report.rowsRead > 0) {
     const given = opts ?? { columns: whole.report.columns, delimiter: whole.report.format.delimiter, header: whole.report.format.header };
     for (const size of [1, 7]) expect(JSON.stringify(view(chunked(b, size, given, 1))), `chunks of ${size} bytes, 1-byte sample`).toBe(want);
+    for (let cut = b.indexOf(10) + 1; cut > 0 && cut < b.length; cut = b.indexOf(10, cut) + 1) {
+      const parts = inParts(b, cut, opts);
+      if (parts) expect(JSON.stringify(view(parts)), `two parts cut at byte ${cut}`).toBe(want);
+    }
   }
   return view(whole);
 }

@@ -9,7 +9,7 @@ import type { Dataset } from '../types';
 import { buildDataset } from '../dataset';
 import { decode, hasHighByte, isUtf8, MS_THRESHOLD, parseNumber, parseTime, trimEnd, trimStart, type Encoding } from './bytes';
 import { detectColumns, fieldsNeeded, type Columns } from './columns';
-import { ByteDict } from './dict';
+import { ByteDict, type DictBytes } from './dict';
 import { RecordScanner, unescapeQuotes } from './records';
 import { SNIFF_BYTES, sniffBytes, type Sniff } from './sniff';
 
@@ -69,8 +69,48 @@ export type IngestResult =
   | { ok: true; dataset: Dataset; report: IngestReport }
   | { ok: false; code: 'bad-file'; reason: string; report: IngestReport };
 
+/**
+ * How a later part of a file is read (a second worker reading the second half while the first reads the first):
+ * the first part's delimiter and roles, and the fields per row it found (header width or first row's).
+ */
+export interface PartSettings {
+  delimiter: string;
+  columns: Columns;
+  expected: number;
+}
+
+/**
+ * What a later part of a file read on its own hands back to the first part (Ingest.absorb): its ids' bytes, its
+ * events in file order with part-local id codes, its counts, and its skipped rows with part-relative line numbers.
+ * Plain typed arrays, so it crosses a worker boundary by transfer.
+ */
+export interface IngestPart {
+  users: DictBytes;
+  items: DictBytes;
+  user: Int32Array;
+  item: Int32Array;
+  time: Float64Array;
+  value: Float32Array | null;
+  rows: number;
+  skippedBy: Record<SkipReason, number>;
+  problems: RawProblem[];
+  /** Physical lines read (blank lines included). */
+  lines: number;
+  /** Some bytes were not UTF-8: the whole file is Latin-1. */
+  latin1: boolean;
+  bytes: number;
+  /** Why the part could not be read (binary bytes): the first part then reads these bytes itself. */
+  refused: string | null;
+}
+
+/** The typed arrays of a part, to move by transfer. */
+export const partBuffers = (p: IngestPart): ArrayBuffer[] =>
+  [p.users.arena, p.users.starts, p.users.ends, p.items.arena, p.items.starts, p.items.ends, p.user, p.item, p.time, p.value]
+    .filter((a) => a !== null)
+    .map((a) => a.buffer as ArrayBuffer);
+
 /** A skipped row's bytes until the encoding of the whole file is known. */
-interface RawProblem {
+export interface RawProblem {
   line: number;
   reason: SkipReason;
   bytes: Uint8Array;
@@ -140,8 +180,12 @@ export class Ingest {
   /** The file's size in bytes when known (File.size, fs.stat): sizes the event arrays once instead of doubling them. */
   private readonly sizeHint: number;
 
-  constructor(options?: Partial<ReadOptions>, tuning: { sampleBytes?: number; sizeHint?: number } = {}) {
-    this.opts = options;
+  /** Set when this Ingest reads a later part of a file (see PartSettings). */
+  private readonly part: PartSettings | null;
+
+  constructor(options?: Partial<ReadOptions>, tuning: { sampleBytes?: number; sizeHint?: number; part?: PartSettings } = {}) {
+    this.part = tuning.part ?? null;
+    this.opts = this.part ? { delimiter: this.part.delimiter, columns: this.part.columns, header: false } : options;
     this.sizeHint = tuning.sizeHint ?? 0;
     // At least the 3 bytes of a BOM.
     this.sampleBytes = Math.max(3, tuning.sampleBytes ?? SNIFF_BYTES);
@@ -228,6 +272,76 @@ export class Ingest {
     const guess = this.sizeHint > 0 && lines > 0 ? Math.ceil((this.sizeHint / sample.length) * lines * 1.05) + 1024 : 1 << 16;
     this.ev = new EventColumns(columns.value >= 0, Math.min(guess, 1 << 27));
     if (s.bom) this.carrySkip = 3;
+    if (this.part) this.expected = this.part.expected;
+  }
+
+  /** The settings a later part needs, once the header (or first row) has been read; null before, or when refused. */
+  partSettings(): PartSettings | null {
+    if (!this.started || this.refused !== null || this.expected === 0 || this.headerPending) return null;
+    return { delimiter: this.opts?.delimiter ?? this.sniff!.delimiter, columns: this.columns, expected: this.expected };
+  }
+
+  /**
+   * Whether every byte pushed so far ended on a record boundary (nothing carried): only then can a part that starts
+   * at the next byte be absorbed (a quoted line break at the cut would have been read as two rows there).
+   */
+  atRecordBoundary(): boolean {
+    return this.started && this.refused === null && this.carry.length === 0;
+  }
+
+  /** For a later part: reads what is left and hands back its events and counts (see IngestPart). */
+  endPart(): IngestPart {
+    if (!this.started) this.start(this.carry, true);
+    if (this.refused === null) this.consume(this.carry, true);
+    this.carry = new Uint8Array(0);
+    const ev = this.ev!;
+    return {
+      users: this.users.bytes(),
+      items: this.items.bytes(),
+      user: ev.user.slice(0, ev.n),
+      item: ev.item.slice(0, ev.n),
+      time: ev.time.slice(0, ev.n),
+      value: ev.value ? ev.value.slice(0, ev.n) : null,
+      rows: this.rows,
+      skippedBy: { ...this.skippedBy },
+      problems: this.raw,
+      lines: this.line - 1,
+      latin1: this.encoding === 'latin1',
+      bytes: this.bytes,
+      refused: this.refused,
+    };
+  }
+
+  /**
+   * Appends a later part read elsewhere (it must start where the bytes pushed here end, at a record boundary): its
+   * ids are looked up in this dictionary in its first-seen order, so the result is the one reading it here gives.
+   */
+  absorb(p: IngestPart): void {
+    const remap = (d: DictBytes, dict: ByteDict) => {
+      const m = new Int32Array(d.starts.length);
+      for (let k = 0; k < m.length; k++) m[k] = dict.index(d.arena, d.starts[k], d.ends[k]);
+      return m;
+    };
+    const um = remap(p.users, this.users);
+    const im = remap(p.items, this.items);
+    const ev = this.ev!;
+    const n = p.user.length;
+    while (ev.cap < ev.n + n) ev.grow();
+    const at = ev.n;
+    for (let i = 0; i < n; i++) {
+      ev.user[at + i] = um[p.user[i]];
+      ev.item[at + i] = im[p.item[i]];
+    }
+    ev.time.set(p.time, at);
+    if (ev.value && p.value) ev.value.set(p.value, at);
+    ev.n += n;
+    const offset = this.line - 1;
+    for (const q of p.problems) if (this.raw.length < MAX_PROBLEMS) this.raw.push({ ...q, line: q.line + offset });
+    for (const r of SKIP_REASONS) this.skippedBy[r] += p.skippedBy[r];
+    this.rows += p.rows;
+    this.line += p.lines;
+    this.bytes += p.bytes;
+    if (p.latin1) this.encoding = 'latin1';
   }
 
   /** Bytes still to skip at the very start (the BOM). */
