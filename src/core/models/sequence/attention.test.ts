@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tf } from './testing.tf';
-import { causalAttention } from './attention';
+import { causalAttention, causalAttentionOps } from './attention';
 import { createRng } from '../../util/rng';
 
 /**
@@ -35,7 +35,11 @@ function reference(x: Float64Array | Float32Array, B: number, T: number, heads: 
   return out;
 }
 
-describe('causalAttention (custom-gradient multi-head attention)', () => {
+// The JS-kernel op (CPU, WASM, WebGL) and the tensor-op version WebGPU uses must agree with the same reference.
+describe.each([
+  ['causalAttention (custom-gradient multi-head attention)', causalAttention],
+  ['causalAttentionOps (tensor ops, autodiff; the WebGPU path)', causalAttentionOps],
+])('%s', (_, causalAttention) => {
   const B = 2, T = 5, heads = 2, H = 4;
   const lens = [5, 3];
   const rng = createRng(4);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { canReadSync } from './ops';
 
 /**
  * Causal multi-head self-attention as one custom-gradient op, for speed on the tfjs 4.22 WASM backend:
@@ -18,6 +19,8 @@ import * as tf from '@tensorflow/tfjs-core';
  * of each third; the output is [B·T, H] with head h at columns h·d …, the layout the output projection expects.
  */
 export function causalAttention(qkv: tf.Tensor2D, B: number, T: number, heads: number, lengths: Int32Array): tf.Tensor2D {
+  // The JS kernel reads tensors synchronously mid-graph, which WebGPU cannot do safely (ops.ts: canReadSync).
+  if (!canReadSync()) return causalAttentionOps(qkv, B, T, heads, lengths);
   const H3 = qkv.shape[1];
   const H = H3 / 3;
   const d = H / heads;
@@ -113,4 +116,24 @@ export function causalAttention(qkv: tf.Tensor2D, B: number, T: number, heads: n
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return f(qkv) as tf.Tensor2D;
+}
+
+/**
+ * The same attention (same layout, 0 at padding rows) from tensor ops only: [B, heads, T, d] batched matMuls, an
+ * additive −1e9 mask above the diagonal and tf.softmax, differentiated by autodiff. No read-back, so it serves
+ * backends where causalAttention's JS kernel cannot read tensors (WebGPU); slower than that kernel on WASM.
+ */
+export function causalAttentionOps(qkv: tf.Tensor2D, B: number, T: number, heads: number, lengths: Int32Array): tf.Tensor2D {
+  const H = qkv.shape[1] / 3;
+  const d = H / heads;
+  const mask = new Float32Array(T * T);
+  for (let t = 0; t < T; t++) mask.fill(-1e9, t * T + t + 1, (t + 1) * T);
+  const live = new Uint8Array(B * T);
+  for (let b = 0; b < B; b++) live.fill(1, b * T, b * T + Math.max(0, Math.min(T, lengths[b])));
+  const byHead = (x: tf.Tensor) => tf.transpose(tf.reshape(x, [B, T, heads, d]), [0, 2, 1, 3]);
+  const [q, k, v] = tf.split(qkv, 3, 1).map(byHead);
+  const s = tf.add(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(d)), tf.tensor2d(mask, [T, T]));
+  const o = tf.reshape(tf.transpose(tf.matMul(tf.softmax(s), v), [0, 2, 1, 3]), [B * T, H]);
+  // where, not a 0/1 multiply: padding rows are exactly +0 as in the JS kernel (0 · negative would give −0).
+  return tf.where(tf.tensor2d(live, [B * T, 1], 'bool'), o, tf.zerosLike(o)) as tf.Tensor2D;
 }

@@ -10,6 +10,14 @@ import * as tf from '@tensorflow/tfjs-core';
  *   chunks and their gradients reduced immediately, so memory stays O(chunk · V) instead of O(N · V) on the tape.
  */
 
+/**
+ * Whether tensors may be read back synchronously (dataSync) during a computation. Not on WebGPU: tfjs 4.22 reads
+ * there through a WebGPU canvas, which headless Chromium on SwiftShader cannot allocate ("Could not find
+ * SharedImageBackingFactory"): the read returns zeros and the device is then destroyed, so every later op yields
+ * zeros. Elsewhere on WebGPU a synchronous read stalls the queue. WebGL, WASM and CPU read synchronously fine.
+ */
+export const canReadSync = (): boolean => tf.getBackend() !== 'webgpu';
+
 // tf.customGrad's declared type takes a rest parameter of Tensor | GradSaveFunc; our closures name their inputs.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const customGrad = (f: (...args: any[]) => { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[] }) =>
