@@ -89,7 +89,7 @@ async function tfjsRun(ds: Dataset, kind: 'gru' | 'transformer', order: number[]
     target: { nRows: nInfer, nCols: ds.nItems, indptr: new Int32Array(nInfer + 1), indices: new Int32Array(0), data: new Float32Array(0) },
   };
   const t0 = performance.now();
-  m.data.factorsOf(rows, ds, 1000);
+  await m.data.factorsOf(rows, ds, 1000);
   const infer = ((performance.now() - t0) / 1000) * (ds.nUsers / nInfer);
   m.data.dispose();
   times.sort((a, b) => a - b);

@@ -31,7 +31,7 @@ describe('trainApi', () => {
     if (!f.ok) throw new Error(f.reason);
     expect(f.data.hidden.length).toBe(2 * 8);
     expect(f.data.itemEmb.length).toBe(6 * 8);
-    const s = trainApi.serialize();
+    const s = await trainApi.serialize();
     if (!s.ok) throw new Error(s.reason);
     trainApi.dispose();
     expect((await trainApi.factors(rows)).ok).toBe(false);

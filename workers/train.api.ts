@@ -101,8 +101,8 @@ export const trainApi = {
   },
 
   /** Weights and config of the held model, for IndexedDB (with a fingerprint of data and split, by the caller). */
-  serialize(): Result<SerializedSeqModel, TrainCode> {
-    return model ? ok(model.serialize()) : err('no-model', 'no trained or loaded model');
+  async serialize(): Promise<Result<SerializedSeqModel, TrainCode>> {
+    return model ? ok(await model.serialize()) : err('no-model', 'no trained or loaded model');
   },
 
   /** Replaces the held model by a stored one, bound to the given data. */

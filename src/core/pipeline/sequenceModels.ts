@@ -88,7 +88,7 @@ export function registerSequenceModels(reg: ModelRegistry, overrides: Partial<Om
       // An aborted fit is not the model the config asks for: never store it.
       if (cache && r.stopped !== 'aborted') {
         try {
-          await cache.put(key, { model: model.serialize(), meta: { ...meta }, savedAt: Date.now() });
+          await cache.put(key, { model: await model.serialize(), meta: { ...meta }, savedAt: Date.now() });
           cacheNote = 'stored';
         } catch (e) {
           cacheNote = `error: ${why(e)}`;

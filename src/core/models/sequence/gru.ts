@@ -73,7 +73,7 @@ export function createGru(cfg: SeqConfig, params: Params, rng: Rng): SeqNet {
     trainBatch(batch: TokenBatch, step) {
       const { size: B, steps: T } = batch;
       let h: tf.Tensor2D[] = Array.from({ length: cfg.layers }, () => tf.zeros([B, H]));
-      let lossSum = 0;
+      const losses: Promise<number>[] = [];
       // Truncated BPTT: the state crosses chunk borders as a constant, so gradients stop there (rime's hiddens.detach()).
       for (let t0 = 0; t0 < T; t0 += cfg.bptt) {
         const len = Math.min(cfg.bptt, T - t0);
@@ -91,21 +91,25 @@ export function createGru(cfg: SeqConfig, params: Params, rng: Rng): SeqNet {
         });
         tf.dispose(prev);
         h = next;
-        lossSum += loss * count;
+        losses.push(loss.then((l) => l * count));
       }
       tf.dispose(h);
-      return lossSum;
+      // Summed in step order, as the values arrive.
+      return Promise.all(losses).then((ls) => ls.reduce((a, l) => a + l, 0));
     },
 
-    evalBatch(batch: TokenBatch) {
+    async evalBatch(batch: TokenBatch) {
       const { size: B, steps: T } = batch;
-      return tf.tidy(() => {
+      const loss = tf.tidy(() => {
         const tgt = timeMajor(batch.target, B, T, 0, T);
         const h0 = Array.from({ length: cfg.layers }, () => tf.zeros([B, H]) as tf.Tensor2D);
         const { out } = encode(stepInputs(batch.input, B, T, 0, T, false), h0);
         const emb = get(params, 'emb') as tf.Tensor2D;
-        return decoderLoss(tf.concat(out, 0), emb, get(params, 'bias') as tf.Tensor1D, tgt).dataSync()[0] * batch.count;
+        return decoderLoss(tf.concat(out, 0), emb, get(params, 'bias') as tf.Tensor1D, tgt);
       });
+      const v = (await loss.data())[0];
+      loss.dispose();
+      return v * batch.count;
     },
 
     hidden(input: Int32Array, B: number, T: number, last: Int32Array) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tf } from './testing.tf';
-import { SequenceModel } from './model';
+import { SequenceModel, type SerializedSeqModel } from './model';
 import { datasetOf, evalRows, top1 } from './testing.fixtures';
 import { createRng } from '../../util/rng';
 import type { SeqConfig } from './config';
@@ -8,8 +8,7 @@ import type { SeqConfig } from './config';
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
 /** Plain-JS GRU (torch gate order r, z, n) over tokens, from serialised weights; returns the top-layer state. */
-function gruReference(m: SequenceModel, tokens: number[]): number[] {
-  const s = m.serialize();
+function gruReference(s: SerializedSeqModel, tokens: number[]): number[] {
   const w = new Map(s.weights.map((x) => [x.name, x.data]));
   const H = s.config.hidden;
   const emb = w.get('emb')!;
@@ -57,10 +56,11 @@ describe('SequenceModel factors', () => {
     // rows: user 0 after 3 events, user 1 with no history, user 2 after all 7 (only the last maxLen − 1 = 4 kept).
     const rows = evalRows([0, 1, 2], [3, 4, 12], 5);
     const f = await m.data.factors(rows);
-    const expected = [gruReference(m.data, [0, 2, 3, 4]), gruReference(m.data, [0]), gruReference(m.data, [0, 3, 2, 1, 2])];
+    const w = await m.data.serialize();
+    const expected = [gruReference(w, [0, 2, 3, 4]), gruReference(w, [0]), gruReference(w, [0, 3, 2, 1, 2])];
     expected.forEach((e, r) => e.forEach((v, d) => expect(f.hidden[r * 4 + d]).toBeCloseTo(v, 5)));
     // Item embeddings exclude the start token's row 0.
-    const s = m.data.serialize().weights.find((w) => w.name === 'emb')!.data;
+    const s = w.weights.find((x) => x.name === 'emb')!.data;
     expect(Array.from(f.itemEmb)).toEqual(Array.from(s.subarray(4)));
     expect(f.itemBias.length).toBe(5);
     m.data.dispose();
@@ -119,11 +119,12 @@ describe.each(['gru', 'transformer'] as const)('SequenceModel %s training', (kin
     expect(tf.memory().numTensors).toBe(before);
     await b.fit(data, { rng: createRng(9) });
     expect(Array.from((await b.factors(rows)).hidden)).toEqual(Array.from(fa.hidden));
-    const c = SequenceModel.deserialize(a.serialize());
+    const sa = await a.serialize();
+    const c = SequenceModel.deserialize(sa);
     if (!c.ok) throw new Error(c.reason);
     c.data.bindDataset(ds);
     expect(Array.from((await c.data.factors(rows)).hidden)).toEqual(Array.from(fa.hidden));
-    const bad = SequenceModel.deserialize({ ...a.serialize(), weights: a.serialize().weights.slice(1) });
+    const bad = SequenceModel.deserialize({ ...sa, weights: sa.weights.slice(1) });
     expect(bad.ok ? '' : bad.code).toBe('bad-weights');
     for (const m of [a, b, c.data]) m.dispose();
     expect(tf.memory().numTensors).toBe(start);
@@ -156,7 +157,7 @@ describe('SequenceModel decoder prior', () => {
     if (!m.ok) throw new Error(m.reason);
     const r = await m.data.fit({ dataset: ds, trainEnd: ds.userOffsets.slice(1) }, { rng: createRng(1) });
     expect(r.ok).toBe(true);
-    const bias = m.data.serialize().weights.find((w) => w.name === 'bias')!.data;
+    const bias = (await m.data.serialize()).weights.find((w) => w.name === 'bias')!.data;
     // Targets: item 0 × 4, item 1 × 1, item 2 × 1, item 3 × 0; 6 targets, 5 tokens (token 0 = start/padding).
     const want = [0, 4, 1, 1, 0].map((n) => Math.log((n + 1) / (6 + 5)));
     want.forEach((v, i) => expect(bias[i]).toBeCloseTo(v, 6));

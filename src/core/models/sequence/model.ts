@@ -83,13 +83,15 @@ export class SequenceModel implements NextItemModel {
     const validCount = validBatches.reduce((a, b) => a + b.count, 0);
     const opt = new Adagrad(cfg.lr);
     const vars = [...this.params.values()];
-    const step = (f: () => tf.Scalar): number => {
+    // The loss is read asynchronously (ops.ts: canReadSync); the update is queued at once either way.
+    const step = (f: () => tf.Scalar): Promise<number> => {
       const { value, grads } = tf.variableGrads(f, vars);
       opt.apply(this.params, grads);
-      const v = value.dataSync()[0];
-      value.dispose();
       tf.dispose(grads);
-      return v;
+      return value.data().then((v) => {
+        value.dispose();
+        return v[0];
+      });
     };
     const report: FitReport = { epochs: 0, trainLoss: [], validLoss: [], bestEpoch: -1, stopped: 'done', seconds: 0 };
     let best = Infinity;
@@ -106,7 +108,7 @@ export class SequenceModel implements NextItemModel {
             break;
           }
           const tb = tokenBatch(ds.item, batches[bi]);
-          const s = this.net.trainBatch(tb, step);
+          const s = await this.net.trainBatch(tb, step);
           sum += s;
           count += tb.count;
           repSum += s;
@@ -115,7 +117,7 @@ export class SequenceModel implements NextItemModel {
           const lastBatch = bi === batches.length - 1;
           if (now - repT >= 250 || lastBatch) {
             // Batched progress: one report per ~250 ms carrying the mean since the previous one.
-            const validLoss = lastBatch && validCount > 0 ? this.validLoss(validBatches, validCount) : undefined;
+            const validLoss = lastBatch && validCount > 0 ? await this.validLoss(validBatches, validCount) : undefined;
             opts.onProgress?.({
               epoch, epochs: cfg.epochs, batch: bi + 1, batches: batches.length, loss: repSum / Math.max(1, repCount),
               validLoss, examplesPerSecond: (repCount / Math.max(1, now - repStart)) * 1000,
@@ -133,7 +135,7 @@ export class SequenceModel implements NextItemModel {
           best = score;
           bad = 0;
           report.bestEpoch = epoch;
-          bestWeights = snapshot(this.params);
+          bestWeights = await snapshot(this.params);
         } else {
           // Plateau: divide the learning rate by 10 every `patience` bad epochs; stop after 2·patience + 1.
           bad++;
@@ -171,9 +173,9 @@ export class SequenceModel implements NextItemModel {
     restore(this.params, new Map([['bias', prior]]));
   }
 
-  private validLoss(batches: ReturnType<typeof tokenBatch>[], count: number): number {
+  private async validLoss(batches: ReturnType<typeof tokenBatch>[], count: number): Promise<number> {
     let s = 0;
-    for (const b of batches) s += this.net.evalBatch(b);
+    for (const b of batches) s += await this.net.evalBatch(b);
     return s / count;
   }
 
@@ -190,10 +192,10 @@ export class SequenceModel implements NextItemModel {
   }
 
   /**
-   * Same as factors with the dataset given explicitly; rows are processed in blocks of `block` (GRU) or at most 64
+   * Same as factors with the dataset given explicitly (results read asynchronously: ops.ts, canReadSync); rows are processed in blocks of `block` (GRU) or at most 64
    * (Transformer: its B × heads × T × T attention weights would otherwise outgrow the 4 GB WASM heap).
    */
-  factorsOf(rows: EvalSet, ds: HistorySource, block = 256): NextItemFactors {
+  async factorsOf(rows: EvalSet, ds: HistorySource, block = 256): Promise<NextItemFactors> {
     if (this.config.kind === 'transformer') block = Math.min(block, 64);
     const H = this.config.hidden;
     const n = rows.users.length;
@@ -213,19 +215,20 @@ export class SequenceModel implements NextItemModel {
       const idx = order.subarray(r0, Math.min(n, r0 + block));
       const hb = historyBatch(ds.item, Array.from(idx, sliceOf));
       const h = this.net.hidden(hb.input, hb.size, hb.steps, hb.last);
-      const v = h.dataSync() as Float32Array;
+      const v = (await h.data()) as Float32Array;
       h.dispose();
       idx.forEach((r, k) => hidden.set(v.subarray(k * H, (k + 1) * H), r * H));
     }
-    const emb = get(this.params, 'emb').dataSync() as Float32Array;
-    const bias = get(this.params, 'bias').dataSync() as Float32Array;
+    const [emb, bias] = (await Promise.all([get(this.params, 'emb').data(), get(this.params, 'bias').data()])) as Float32Array[];
     return { hidden, itemEmb: emb.slice(H), itemBias: bias.slice(1), dim: H };
   }
 
-  serialize(): SerializedSeqModel {
+  /** Async: weights are read back asynchronously (ops.ts: canReadSync). */
+  async serialize(): Promise<SerializedSeqModel> {
+    const w = await snapshot(this.params);
     return {
       format: 'rimw-seq-1', config: { ...this.config }, nItems: this.nItems,
-      weights: [...this.params].map(([name, v]) => ({ name, shape: [...v.shape], data: v.dataSync() as Float32Array })),
+      weights: [...this.params].map(([name, v]) => ({ name, shape: [...v.shape], data: w.get(name) as Float32Array })),
     };
   }
 

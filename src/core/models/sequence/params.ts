@@ -65,11 +65,11 @@ export class Adagrad {
   }
 }
 
-/** Copies of the weights (best-checkpoint restore). */
-export function snapshot(params: Params): Map<string, Float32Array> {
-  const out = new Map<string, Float32Array>();
-  for (const [k, v] of params) out.set(k, v.dataSync() as Float32Array);
-  return out;
+/** Copies of the weights (best-checkpoint restore), read asynchronously (ops.ts: canReadSync). */
+export async function snapshot(params: Params): Promise<Map<string, Float32Array>> {
+  const entries = [...params];
+  const data = await Promise.all(entries.map(([, v]) => v.data() as Promise<Float32Array>));
+  return new Map(entries.map(([k], i) => [k, data[i]]));
 }
 
 export function restore(params: Params, snap: Map<string, Float32Array>): void {

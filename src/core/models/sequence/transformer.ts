@@ -75,15 +75,18 @@ export function createTransformer(cfg: SeqConfig, params: Params, rng: Rng): Seq
         const out = encode(lookup(emb, batch.input), B, T, targetLengths(batch));
         return decoderLoss(out, emb, p('bias') as tf.Tensor1D, batch.target);
       });
-      return loss * batch.count;
+      return loss.then((l) => l * batch.count);
     },
 
-    evalBatch(batch: TokenBatch) {
-      return tf.tidy(() => {
+    async evalBatch(batch: TokenBatch) {
+      const loss = tf.tidy(() => {
         const emb = p('emb') as tf.Tensor2D;
         const out = encode(tf.gather(emb, tf.tensor1d(batch.input, 'int32')) as tf.Tensor2D, batch.size, batch.steps, targetLengths(batch));
-        return decoderLoss(out, emb, p('bias') as tf.Tensor1D, batch.target).dataSync()[0] * batch.count;
+        return decoderLoss(out, emb, p('bias') as tf.Tensor1D, batch.target);
       });
+      const v = (await loss.data())[0];
+      loss.dispose();
+      return v * batch.count;
     },
 
     hidden(input: Int32Array, B: number, T: number, last: Int32Array) {
