@@ -11,7 +11,7 @@ import type { SeqNet } from './net';
  * Causal Transformer encoder, pre-LayerNorm blocks: x += Attn(LN(x)); x += FFN(LN(x)); h = LN(x).
  * Multi-head attention is built from ops (tfjs has no public layer): one matMul for Q, K, V of all positions, then
  * softmax(Q Kᵀ/√d + M) V per sequence and head with M = −∞ above the diagonal (attention.ts: 2-D matMuls per head,
- * masked softmax in JS, skipping right padding; ~15× faster on WASM than batched 4-D matMuls). Inputs are the item
+ * masked softmax in JS, skipping right padding; ~15× faster on WASM than batched 4-D matMuls, which WebGPU uses). Inputs are the item
  * embedding plus a learned position embedding (positions 0..maxLen−1). Layout is batch-major ([B·T, H] rows b·T + t); right padding
  * never reaches real positions because attention is causal.
  */
