@@ -125,10 +125,13 @@ export function softPass(data: Float32Array, rows: number, cols: number, u: Floa
   for (let x = 0; x < rows; x++) {
     const off = x * cols;
     const ux = u[x];
+    // z > −ZCUT ⇔ λ − v > u − ZCUT·ε: most pairs fail that one compare, so the logit is formed only for the rest.
+    const lo = ux - ZCUT * eps;
     let s = 0;
     for (let y = 0; y < cols; y++) {
-      const z = (data[off + y] - ux - v[y]) * inv;
-      if (z > -ZCUT) {
+      const t = data[off + y] - v[y];
+      if (t > lo) {
+        const z = (t - ux) * inv;
         const q = z > ZCUT ? 1 : 1 / (1 + Math.exp(-z));
         s += q;
         colSum[y] += q;
