@@ -202,6 +202,7 @@ export function marginalScore(data: Float32Array, n: number, m: number, K: numbe
  * bounded max-heap in cost[0..c) / users[0..c) (cost[0] the dearest kept); returns c. One pass over the column, most
  * users rejected by one comparison; a quickselect over all outsiders cost 3-5× more per raise. A module function
  * with its arrays as arguments so that V8 keeps them in registers (as closures they were re-read every iteration).
+ * The same pass lists the column's holders in holders[0..holders[n]) (the raise updates their heaps).
  */
 function cheapestOutsiders(
   member: Uint8Array,
@@ -213,11 +214,16 @@ function cheapestOutsiders(
   need: number,
   cost: Float64Array,
   users: Int32Array,
+  holders: Int32Array,
 ): number {
   let c = 0;
   let top = Infinity;
+  let h = 0;
   for (let x = 0; x < n; x++) {
-    if (member[col + x]) continue;
+    if (member[col + x]) {
+      holders[h++] = x;
+      continue;
+    }
     const cx = kth[x] - (T[col + x] + wy);
     let i: number;
     if (c < need) {
@@ -243,6 +249,7 @@ function cheapestOutsiders(
     users[i] = x;
     top = cost[0];
   }
+  holders[n] = h;
   return c;
 }
 
@@ -325,6 +332,8 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
 
   const cost = new Float64Array(n);
   const users = new Int32Array(n);
+  /** The holders of the column being raised (cheapestOutsiders lists them; their count at [n]). */
+  const holders = new Int32Array(n + 1);
   const margin = new Float64Array(n);
   const best = new Int32Array(n);
   const inRow = new Uint8Array(m);
@@ -336,15 +345,15 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
     const col = y * n;
     const wy = w[y];
     if (need <= 0) return;
-    const c = cheapestOutsiders(member, col, heaps.kth, T, wy, n, need, cost, users);
+    const c = cheapestOutsiders(member, col, heaps.kth, T, wy, n, need, cost, users, holders);
     if (c === 0) return;
     const cStar = Math.max(0, cost[0]);
     // The margin δ may also beat a few users within δ of their K-th choice who are not taken: the chosen sets are
     // then not exactly each user's top K of λ + w, so decisions are read from `chosen`, not re-derived from w.
     const wNew = Math.min(ceiling, wy + cStar + delta);
-    // Existing holders see y's value rise.
-    for (let x = 0; x < n; x++) {
-      if (!member[col + x]) continue;
+    // Existing holders (listed by the same column scan) see y's value rise.
+    for (let i = 0, h = holders[n]; i < h; i++) {
+      const x = holders[i];
       heaps.update(x, heaps.find(x, y), T[col + x] + wNew);
     }
     const thr = wNew - wy;
