@@ -20,6 +20,9 @@ test('planner: curves on open; β by keyboard and mouse, α once, mode switch, e
 
   // Keyboard: Home to β = 0, one step at a time to the right, End to β = α. Every redraw is counted.
   await planner.beta.focus();
+  // No layout jumps while the curves update: the plot, the slider and the section after the planner stay put.
+  const boxes = () => Promise.all([page.getByTestId('planner.plot.curves'), planner.beta, page.getByTestId('paradox.view')].map((l) => l.boundingBox()));
+  const before = await boxes();
   let rev = await planner.revision();
   const home = await planner.betaKey('Home', rev);
   expect(home.beta).toBe(0);
@@ -36,6 +39,7 @@ test('planner: curves on open; β by keyboard and mouse, α once, mode switch, e
   const end = await planner.betaKey('End', rev);
   expect(end.beta).toBeCloseTo(alpha, 9);
   rev = end.revision;
+  expect(await boxes()).toEqual(before);
 
   // Mouse: drag the thumb from the right end to the left end, then to the middle; latest wins, the last shows.
   await planner.dragBeta(1, 0);
