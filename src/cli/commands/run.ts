@@ -3,10 +3,10 @@
  * app, writing rime-style results (item_rec / user_rec per model, plus run metadata).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs-core';
-// The tfjs bundle registers the gradients and the CPU backend the sequence models train on in Node (its WebGL
-// backend cannot start here, so tfjs settles on CPU; the host, not core, decides).
+// The tfjs bundle registers the gradients and the CPU backend the sequence models train on in Node; --backend
+// picks among CPU, WASM and WebGPU (../backend.ts; the host, not core, decides).
 import '@tensorflow/tfjs';
+import { BACKEND_PREFS, chooseBackend, describeChoice, type BackendPref } from '../backend';
 import type { CliCommand, CliIo } from '../command';
 import { parseArgs, UsageError } from '../command';
 import type { Dataset } from '../../core/data/types';
@@ -14,16 +14,22 @@ import { generateSynthetic, presetConfig, SYNTH_PRESETS, type SynthPreset } from
 import { DEFAULT_RUN_CONFIG, parseRunConfig, type RunConfig } from '../../core/pipeline/config';
 import { runExperiment } from '../../core/pipeline/run';
 import type { Result } from '../../core/util/result';
+import { SEQUENCE_NAMES } from '../../core/models/compose';
 // The app's loader (core/data/ingest: detection, streaming byte-level parse), so the CLI and the page read a file alike.
 import { readInteractionFile } from './inspect';
 
-const usage = `rimw run FILE [--config CONFIG.json] [--out RESULTS.json] [--models A,B,...] [--seed S]
+const usage = `rimw run FILE [--config CONFIG.json] [--out RESULTS.json] [--models A,B,...] [--seed S] [--backend B]
   Splits FILE, fits the configured models and writes ItemRec / UserRec metrics as JSON (stdout without --out).
   FILE is an interaction log (CSV/TSV/MovieLens .dat: user, item, [rating], timestamp; header optional), or
   synth:PRESET[:SEED] for a synthetic world (presets: ${Object.keys(SYNTH_PRESETS).join(', ')}).
   CONFIG.json is a run config: {"split":{"kind":"temporal","horizon":604800},"models":["Pop","Hawkes","HP"],"seed":1,
   "itemRecTopK":..,"userRecTopC":..,"excludeTrain":..,"epochs":..}; --models and --seed override its fields.
+  --backend: tfjs backend of the sequence models (RNN, Transformer, their RIMs): ${BACKEND_PREFS.join(', ')} (default cpu).
+  wasm and webgpu fall back to cpu unless they match the CPU self-test; auto tries WebGPU on a GPU, then WASM.
+  webgpu uses the 'webgpu' package (Dawn), a GPU or else Chromium's SwiftShader (software: works, but slow).
   Without --config: ${JSON.stringify(DEFAULT_RUN_CONFIG)}.`;
+
+const isSequence = (name: string) => SEQUENCE_NAMES.some((s) => name === s || name.startsWith(`${s}-`));
 
 /** Loads the dataset named by FILE: synth:PRESET[:SEED], or an interaction log on disk. */
 export async function loadDataset(file: string): Promise<Result<Dataset, string>> {
@@ -43,7 +49,9 @@ export const run: CliCommand = {
   summary: 'split, fit and evaluate models on a log; write ItemRec/UserRec results as JSON',
   usage,
   async run(argv: string[], io: CliIo): Promise<number> {
-    const a = parseArgs(argv, { values: ['config', 'out', 'models', 'seed'], positionals: 1 });
+    const a = parseArgs(argv, { values: ['config', 'out', 'models', 'seed', 'backend'], positionals: 1 });
+    const pref = (a.values.backend ?? 'cpu') as BackendPref;
+    if (!BACKEND_PREFS.includes(pref)) throw new UsageError(`--backend '${pref}' must be one of ${BACKEND_PREFS.join(', ')}`);
     let raw: Record<string, unknown> = { ...DEFAULT_RUN_CONFIG };
     if (a.values.config !== undefined) {
       let text: string;
@@ -77,7 +85,9 @@ export const run: CliCommand = {
       io.err(`rimw run: ${ds.reason}`);
       return 1;
     }
-    await tf.ready();
+    // Only the sequence models run on tfjs; the rest are plain TypeScript.
+    const backend = await chooseBackend(config.models.some(isSequence) ? pref : 'cpu');
+    if (config.models.some(isSequence)) io.err(describeChoice(backend));
     let lastReport = 0;
     const res = await runExperiment(ds.data, config, {
       // Training progress on stderr: at each epoch end, otherwise at most every 5 s.
