@@ -42,7 +42,8 @@ type WebgpuModule = { create(flags: string[]): GPU; globals: object };
 
 const DRIVER_ENV = ['VK_ICD_FILENAMES', 'VK_DRIVER_FILES', 'VK_ADD_DRIVER_FILES'] as const;
 
-let installed: { gpu: GPU; info: NodeGpu; addedNavigator: boolean } | null = null;
+/** What this module put on globalThis: navigator itself (Node 20 has none), only navigator.gpu, or nothing. */
+let installed: { info: NodeGpu; added: 'navigator' | 'gpu' | 'nothing' } | null = null;
 
 /** Whether the dynamic linker can find the Vulkan loader: LD_LIBRARY_PATH, the trusted directories, ld.so.cache. */
 function vulkanLoaderFound(): boolean {
@@ -91,8 +92,16 @@ export async function installNodeWebgpu(opts: NodeWebgpuOptions = {}): Promise<R
     if (installed.info.software && opts.allowSoftware === false) return err('no-webgpu', softwareReason(installed.info));
     return ok(installed.info);
   }
-  const nav = (globalThis as { navigator?: { gpu?: unknown } }).navigator;
-  if (nav?.gpu) return err('no-webgpu', 'navigator.gpu is already provided by something else');
+  const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
+  if (nav?.gpu) {
+    // Someone else's WebGPU (a runtime that has it, or a test double): use it as it is, never take it away.
+    const adapter = await nav.gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
+    if (!adapter) return err('no-webgpu', 'no WebGPU adapter from the navigator.gpu already present');
+    const info = describe(adapter);
+    if (info.software && opts.allowSoftware === false) return err('no-webgpu', softwareReason(info));
+    installed = { info, added: 'nothing' };
+    return ok(info);
+  }
   let mod: WebgpuModule;
   try {
     mod = (await import('webgpu')) as unknown as WebgpuModule;
@@ -114,10 +123,9 @@ export async function installNodeWebgpu(opts: NodeWebgpuOptions = {}): Promise<R
     const info: NodeGpu = { ...describe(adapter), addedIcd: Object.values(env)[0] ?? null };
     if (info.software && opts.allowSoftware === false) return err('no-webgpu', softwareReason(info));
     for (const [k, v] of Object.entries(mod.globals)) if (!(k in globalThis)) Object.defineProperty(globalThis, k, { value: v, configurable: true, writable: true });
-    const addedNavigator = !nav;
     if (nav) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true, writable: true });
     else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
-    installed = { gpu, info, addedNavigator };
+    installed = { info, added: nav ? 'gpu' : 'navigator' };
     return ok(info);
   }
   const drivers = userChoseDrivers
@@ -126,16 +134,17 @@ export async function installNodeWebgpu(opts: NodeWebgpuOptions = {}): Promise<R
   return err('no-webgpu', `no WebGPU adapter: Dawn found none among ${linux ? drivers : "this platform's GPUs"}`);
 }
 
-const softwareReason = (info: NodeGpu) => `only a software adapter (${info.adapter}), slower here than the CPU backend`;
+const softwareReason = (info: NodeGpu) => `only a software adapter (${info.adapter}), far slower than WASM or CPU (ask for webgpu by name to use it)`;
 
 /**
- * Takes `navigator.gpu` away again so Node can exit (Dawn keeps the process alive while its instance is reachable).
- * Destroy the tfjs backend's device first (or switch away from it and remove the backend).
+ * Takes `navigator.gpu` away again (tests). The package's README warns that Node may not exit while Dawn's instance
+ * is reachable; with tfjs on SwiftShader both the CLI and vitest exit either way, so this is for tidiness. Switch
+ * tfjs off the WebGPU backend and destroy its device first.
  */
 export function uninstallNodeWebgpu(): void {
   if (!installed) return;
   const g = globalThis as { navigator?: { gpu?: unknown } };
-  if (installed.addedNavigator) delete g.navigator;
-  else if (g.navigator) delete g.navigator.gpu;
+  if (installed.added === 'navigator') delete g.navigator;
+  else if (installed.added === 'gpu' && g.navigator) delete g.navigator.gpu;
   installed = null;
 }
