@@ -11,6 +11,7 @@ import '@tensorflow/tfjs';
 import { SequenceModel } from '../src/core/models/sequence/index';
 import type { Dataset } from '../src/core/data/types';
 import { createRng } from '../src/core/util/rng';
+import { BACKEND_LADDER } from './ladder';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
@@ -91,7 +92,7 @@ async function load(name: string, opts: BackendOptions): Promise<string | null> 
 
 /** Walks the ladder and leaves tfjs on the first backend that starts and matches the CPU self-test. */
 export async function pickBackend(opts: BackendOptions = {}): Promise<BackendChoice> {
-  const order = (opts.order ?? ['webgpu', 'webgl', 'wasm', 'cpu']).filter((b) => b !== 'cpu');
+  const order = (opts.order ?? BACKEND_LADDER).filter((b) => b !== 'cpu');
   const tol = opts.tolerance ?? 1e-3;
   const skipped: BackendChoice['skipped'] = [];
   if (!(await tf.setBackend('cpu'))) throw new Error('the CPU backend did not start');

@@ -26,6 +26,7 @@ import { copyDataset, datasetBuffers } from '../src/core/data/dataset';
 import type { SeqModelCache } from '../src/core/pipeline/sequenceModels';
 import { currentBackend, destroyDevice, pickBackend, watchDeviceLoss, type BackendChoice, type BackendOptions } from './backend';
 import type { KeptScores, WorkspaceStore } from './workspace';
+import { BACKEND_LADDER } from './ladder';
 
 /** What the page sees of training while it runs; sent at most every `PROGRESS_MS` and at each epoch end. */
 export interface RunProgress {
@@ -267,7 +268,7 @@ export const runApi = {
       for (let waited = 0; stop && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
       if (stop && backendChoice) return backendChoice;
       pickedFor = key;
-      const rungs = (order ?? backendOpts.order ?? ['webgpu', 'webgl', 'wasm', 'cpu']).filter((b) => !lostBackends.has(b));
+      const rungs = (order ?? backendOpts.order ?? BACKEND_LADDER).filter((b) => !lostBackends.has(b));
       backendPick = pickBackend({ ...backendOpts, order: rungs }).then((choice) => {
         watchDeviceLoss((reason) => backendLost(choice.backend, reason));
         return choice;

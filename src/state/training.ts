@@ -10,6 +10,7 @@ import type { ExperimentResult } from '../core/pipeline/run';
 import type { Result } from '../core/util/result';
 import type { SplitSummary } from '../../workers/data.api';
 import type { SavedLossCurves } from '../../workers/workspace';
+import { BACKEND_LADDER } from '../../workers/ladder';
 import { BridgeError } from '../bridge/client';
 import { dataClient } from '../bridge/data';
 import { adoptInDataWorker, loadLossCurves, onRunWorkerRestart, proxy, restoreSavedWorkspace, runClient, saveLossCurves, savedSource, sendDatasetToRunWorker, type ExploreResult, type ModelRow, type RunProgress } from '../bridge/run';
@@ -156,7 +157,7 @@ async function refreshBackend(): Promise<void> {
 }
 
 /** The rungs a run may use, best first: the whole ladder, or the user's choice with the CPU as last resort. */
-const rungsFor = (pref: AppStateBackendPref): string[] => (pref === 'auto' ? ['webgpu', 'webgl', 'wasm', 'cpu'] : [pref, 'cpu']);
+const rungsFor = (pref: AppStateBackendPref): string[] => (pref === 'auto' ? [...BACKEND_LADDER] : [pref, 'cpu']);
 
 /**
  * Runs the experiment the config asks for (default: the run config in the URL). A running one is cancelled first.
