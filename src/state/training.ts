@@ -196,14 +196,23 @@ export async function startRun(config: RunConfig = currentRunConfig()): Promise<
         else if (r.code !== 'no-data') patch('training', { status: 'failed', progress: null, error: r.reason });
         return;
       }
-      // The fallback: below the rung that failed (a crash during the ladder's self-tests blames the rung on top).
-      const failedOn = (tfjs ? useStore.getState().training.backend : null) ?? (tfjs ? rungs[0] : 'the worker');
+      // The fallback: a run without tfjs models once more in a fresh worker; a tfjs run on the rung below the one that
+      // failed (a crash during the ladder's self-tests blames the rung on top).
+      if (!tfjs) {
+        if (attempt > 0) {
+          patch('training', { status: 'failed', progress: null, error: `${r.reason} again; press Train to run once more.` });
+          return;
+        }
+        patch('training', { fallback: `${r.reason}; running again in a fresh worker.` });
+        continue;
+      }
+      const failedOn = useStore.getState().training.backend ?? rungs[0];
       rungs = rungs.slice(rungs.indexOf(failedOn) + 1);
-      if (tfjs ? rungs.length === 0 : attempt > 0) {
+      if (rungs.length === 0) {
         patch('training', { status: 'failed', progress: null, error: `${r.reason} on ${failedOn}, and there is no backend left to fall back to.` });
         return;
       }
-      patch('training', { backend: null, fallback: `${r.reason} while training on ${failedOn}; running again on ${tfjs ? rungs[0] : 'a fresh worker'}.` });
+      patch('training', { backend: null, fallback: `${r.reason} while training on ${failedOn}; running again on ${rungs[0]}.` });
     }
   } catch (e) {
     if (running !== ctl) return;
