@@ -35,9 +35,15 @@ export function causalAttention(qkv: tf.Tensor2D, B: number, T: number, heads: n
     else for (let t = 0; t < L; t++) o.set(x.subarray(base + t * H3, base + t * H3 + d), t * d);
     return o;
   };
-  /** a [m, k] · b [k, n] with a 2-D tfjs matMul, read back. */
-  const prod = (a: Float32Array, m: number, k: number, b: Float32Array, n: number): Float32Array =>
-    tf.tidy(() => tf.matMul(tf.tensor2d(a, [m, k]), tf.tensor2d(b, [k, n])).dataSync() as Float32Array);
+  /** a [m, k] · b [k, n] with a 2-D tfjs matMul, read back. The read happens outside tf.tidy: tidy walks what its
+   * function returns looking for tensors, key by key, and on a typed array of L² floats that walk cost more than
+   * the product (40% of a Transformer training batch, node --cpu-prof: walkTensorContainer). */
+  const prod = (a: Float32Array, m: number, k: number, b: Float32Array, n: number): Float32Array => {
+    const t = tf.tidy(() => tf.matMul(tf.tensor2d(a, [m, k]), tf.tensor2d(b, [k, n])));
+    const v = t.dataSync() as Float32Array;
+    t.dispose();
+    return v;
+  };
   const transpose = (a: Float32Array, m: number, n: number): Float32Array => {
     const o = new Float32Array(m * n);
     for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) o[j * m + i] = a[i * n + j];
