@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { canReadSync } from './ops';
+import { canReadSync, lookup } from './ops';
 
 /**
  * Causal multi-head self-attention as one custom-gradient op, for speed on the tfjs 4.22 WASM backend:
@@ -21,16 +21,42 @@ import { canReadSync } from './ops';
 export function causalAttention(qkv: tf.Tensor2D, B: number, T: number, heads: number, lengths: Int32Array): tf.Tensor2D {
   // The JS kernel reads tensors synchronously mid-graph, which WebGPU cannot do safely (ops.ts: canReadSync).
   if (!canReadSync()) return causalAttentionOps(qkv, B, T, heads, lengths);
+  const lens = Int32Array.from({ length: B }, (_, b) => Math.max(0, Math.min(T, lengths[b])));
+  return attentionKernel(qkv, Int32Array.from({ length: B }, (_, b) => b * T), lens, heads);
+}
+
+/**
+ * The same attention over packed rows (no padding): sequence b is rows starts[b] … starts[b] + lengths[b] − 1 of
+ * qkv, and of the output. The Transformer packs its batches so that the row-wise work around attention (projections,
+ * feed-forward, LayerNorm) skips the right padding, about half the rows of an ML-1M-like batch. On WebGPU (no
+ * read-back mid-graph) the rows are spread to the padded layout for causalAttentionOps and gathered back.
+ */
+export function causalAttentionPacked(qkv: tf.Tensor2D, starts: Int32Array, lengths: Int32Array, heads: number): tf.Tensor2D {
+  if (canReadSync()) return attentionKernel(qkv, starts, lengths, heads);
+  const B = lengths.length;
+  const T = Math.max(1, ...lengths);
+  // Padding positions read row 0: causal attention never lets a real position see them and their outputs are
+  // dropped, so their gradient is exactly 0.
+  const spread = new Int32Array(B * T);
+  for (let b = 0; b < B; b++) for (let t = 0; t < lengths[b]; t++) spread[b * T + t] = starts[b] + t;
+  const back = new Int32Array(qkv.shape[0]);
+  for (let b = 0; b < B; b++) for (let t = 0; t < lengths[b]; t++) back[starts[b] + t] = b * T + t;
+  return lookup(causalAttentionOps(lookup(qkv, spread), B, T, heads, lengths), back);
+}
+
+/** The JS kernel: sequence b at rows starts[b] + t, t < lens[b], of qkv and of the output (other rows: 0). */
+function attentionKernel(qkv: tf.Tensor2D, starts: Int32Array, lens: Int32Array, heads: number): tf.Tensor2D {
+  const B = lens.length;
+  const rows = qkv.shape[0];
   const H3 = qkv.shape[1];
   const H = H3 / 3;
   const d = H / heads;
   const scale = 1 / Math.sqrt(d);
-  const lens = Int32Array.from({ length: B }, (_, b) => Math.max(0, Math.min(T, lengths[b])));
 
   /** Rows [0, L) of column block `col0` … `col0 + d` of sequence b, as L × d (or transposed, d × L). */
   const cut = (x: Float32Array, b: number, L: number, col0: number, transposed: boolean): Float32Array => {
     const o = new Float32Array(L * d);
-    const base = b * T * H3 + col0;
+    const base = starts[b] * H3 + col0;
     if (transposed) for (let t = 0; t < L; t++) for (let j = 0; j < d; j++) o[j * L + t] = x[base + t * H3 + j];
     else for (let t = 0; t < L; t++) o.set(x.subarray(base + t * H3, base + t * H3 + d), t * d);
     return o;
@@ -52,7 +78,7 @@ export function causalAttention(qkv: tf.Tensor2D, B: number, T: number, heads: n
 
   const f = tf.customGrad(((x: tf.Tensor) => {
     const xv = x.dataSync() as Float32Array;
-    const out = new Float32Array(B * T * H);
+    const out = new Float32Array(rows * H);
     // Softmax weights per (b, h), L × L with zeros above the diagonal; kept for the backward pass.
     const P: Float32Array[] = new Array(B * heads);
     for (let b = 0; b < B; b++) {
@@ -77,21 +103,21 @@ export function causalAttention(qkv: tf.Tensor2D, B: number, T: number, heads: n
         }
         P[b * heads + h] = S;
         const O = prod(S, L, L, cut(xv, b, L, 2 * H + h * d, false), d);
-        for (let t = 0; t < L; t++) out.set(O.subarray(t * d, (t + 1) * d), (b * T + t) * H + h * d);
+        for (let t = 0; t < L; t++) out.set(O.subarray(t * d, (t + 1) * d), (starts[b] + t) * H + h * d);
       }
     }
     return {
-      value: tf.tensor2d(out, [B * T, H]),
+      value: tf.tensor2d(out, [rows, H]),
       gradFunc: (dy: tf.Tensor) => {
         const g = dy.dataSync() as Float32Array;
-        const dx = new Float32Array(B * T * H3);
+        const dx = new Float32Array(rows * H3);
         for (let b = 0; b < B; b++) {
           const L = lens[b];
           if (L === 0) continue;
           // dO of sequence b, head h: rows b·T … of dy, columns h·d … (dy has H columns, not 3H).
           const dO = (h: number) => {
             const o = new Float32Array(L * d);
-            for (let t = 0; t < L; t++) o.set(g.subarray((b * T + t) * H + h * d, (b * T + t) * H + (h + 1) * d), t * d);
+            for (let t = 0; t < L; t++) o.set(g.subarray((starts[b] + t) * H + h * d, (starts[b] + t) * H + (h + 1) * d), t * d);
             return o;
           };
           for (let h = 0; h < heads; h++) {
@@ -110,14 +136,14 @@ export function causalAttention(qkv: tf.Tensor2D, B: number, T: number, heads: n
             const dQ = prod(dP, L, L, cut(xv, b, L, H + h * d, false), d); // dS K
             const dK = prod(transpose(dP, L, L), L, L, cut(xv, b, L, h * d, false), d); // dSᵀ Q
             for (let t = 0; t < L; t++) {
-              const row = (b * T + t) * H3;
+              const row = (starts[b] + t) * H3;
               dx.set(dQ.subarray(t * d, (t + 1) * d), row + h * d);
               dx.set(dK.subarray(t * d, (t + 1) * d), row + H + h * d);
               dx.set(dV.subarray(t * d, (t + 1) * d), row + 2 * H + h * d);
             }
           }
         }
-        return tf.tensor2d(dx, [B * T, H3]);
+        return tf.tensor2d(dx, [rows, H3]);
       },
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);

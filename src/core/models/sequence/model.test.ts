@@ -66,6 +66,21 @@ describe('SequenceModel factors', () => {
     m.data.dispose();
   });
 
+  it('Transformer states do not depend on the other users of a batch (packed rows, no padding)', async () => {
+    const ds = datasetOf([[1, 2, 3, 4, 0, 1], [2], [4, 3, 2]], 5);
+    const m = SequenceModel.create({ ...small('transformer'), hidden: 8 }, 5, 3);
+    if (!m.ok) throw new Error(m.reason);
+    m.data.bindDataset(ds);
+    const all = await m.data.factors(evalRows([0, 1, 2], [6, 7, 9], 5));
+    for (const [k, u, end] of [[0, 0, 6], [1, 1, 7], [2, 2, 9]]) {
+      const alone = await m.data.factors(evalRows([u], [end], 5));
+      const H = alone.hidden.length;
+      const row = Array.from(all.hidden.subarray(k * H, (k + 1) * H));
+      Array.from(alone.hidden).forEach((v, j) => expect(v).toBeCloseTo(row[j], 5));
+    }
+    m.data.dispose();
+  });
+
   it('Transformer is causal: a row’s state ignores events after its history end', async () => {
     const ds = datasetOf([[1, 2, 3, 4, 0, 1]], 5);
     const m = SequenceModel.create({ ...small('transformer'), hidden: 8 }, 5, 3);

@@ -3,17 +3,48 @@ import type { Rng } from '../../util/rng';
 import type { SeqConfig } from './config';
 import { constParam, get, type Params, uniformParam } from './params';
 import { decoderLoss, lookup, mm } from './ops';
-import { causalAttention } from './attention';
+import { causalAttentionPacked } from './attention';
 import type { TokenBatch } from './data';
 import type { SeqNet } from './net';
+
+/** Where each sequence's real positions sit once the right padding is taken out (see encode). */
+interface Packing {
+  lengths: Int32Array;
+  /** First row of each sequence. */
+  starts: Int32Array;
+  /** Position (0-based step) of each packed row: the row of the position embedding it adds. */
+  position: Int32Array;
+  /** The packed rows of a [B, T] row-major array. */
+  gather(a: Int32Array): Int32Array;
+}
+
+/** Packs sequences of the given lengths (at most T each; at least one row in all, so no op sees an empty tensor). */
+function packing(lengths: Int32Array, T: number): Packing {
+  const lens = Int32Array.from(lengths, (n) => Math.max(0, Math.min(T, n)));
+  if (lens.length > 0 && lens.every((n) => n === 0)) lens[0] = 1;
+  const starts = new Int32Array(lens.length);
+  let N = 0;
+  for (let b = 0; b < lens.length; b++) {
+    starts[b] = N;
+    N += lens[b];
+  }
+  const position = new Int32Array(N);
+  for (let b = 0; b < lens.length; b++) for (let t = 0; t < lens[b]; t++) position[starts[b] + t] = t;
+  const gather = (a: Int32Array) => {
+    const out = new Int32Array(N);
+    for (let b = 0; b < lens.length; b++) out.set(a.subarray(b * T, b * T + lens[b]), starts[b]);
+    return out;
+  };
+  return { lengths: lens, starts, position, gather };
+}
 
 /**
  * Causal Transformer encoder, pre-LayerNorm blocks: x += Attn(LN(x)); x += FFN(LN(x)); h = LN(x).
  * Multi-head attention is built from ops (tfjs has no public layer): one matMul for Q, K, V of all positions, then
  * softmax(Q Kᵀ/√d + M) V per sequence and head with M = −∞ above the diagonal (attention.ts: 2-D matMuls per head,
  * masked softmax in JS, skipping right padding; ~15× faster on WASM than batched 4-D matMuls, which WebGPU uses). Inputs are the item
- * embedding plus a learned position embedding (positions 0..maxLen−1). Layout is batch-major ([B·T, H] rows b·T + t); right padding
- * never reaches real positions because attention is causal.
+ * embedding plus a learned position embedding (positions 0..maxLen−1). Batches are packed: the right padding of each
+ * sequence is taken out before the first op and sequences sit one after another ([N, H] rows, see Packing).
  */
 export function createTransformer(cfg: SeqConfig, params: Params, rng: Rng): SeqNet {
   const H = cfg.hidden;
@@ -43,15 +74,15 @@ export function createTransformer(cfg: SeqConfig, params: Params, rng: Rng): Seq
   };
 
   /**
-   * Input rows [B·T, H] (batch-major) → top states [B·T, H] after the final LayerNorm. `lengths[b]`: real positions of
-   * sequence b; attention skips the right padding after them (ops of attention.ts; rows there are padding anyway).
+   * Packed input rows [N, H] (no padding: sequence b is rows starts[b] … starts[b] + lengths[b] − 1, position t at
+   * row starts[b] + t) → top states [N, H] after the final LayerNorm. Only attention needs the sequences; every other
+   * op is row-wise, so padding rows would only cost time.
    */
-  function encode(x0: tf.Tensor2D, B: number, T: number, lengths: Int32Array): tf.Tensor2D {
-    const pos = tf.slice(p('pos'), [0, 0], [T, H]);
-    let x = tf.reshape(tf.add(tf.reshape(x0, [B, T, H]), pos), [B * T, H]) as tf.Tensor2D;
+  function encode(x0: tf.Tensor2D, pk: Packing): tf.Tensor2D {
+    let x = tf.add(x0, lookup(p('pos') as tf.Tensor2D, pk.position)) as tf.Tensor2D;
     for (let l = 0; l < cfg.layers; l++) {
       const qkv = tf.add(mm(layerNorm(x, `tf${l}.ln1g`, `tf${l}.ln1b`), p(`tf${l}.wqkv`) as tf.Tensor2D), p(`tf${l}.bqkv`)) as tf.Tensor2D;
-      const ctx = causalAttention(qkv, B, T, nh, lengths);
+      const ctx = causalAttentionPacked(qkv, pk.starts, pk.lengths, nh);
       x = tf.add(x, tf.add(mm(ctx, p(`tf${l}.wo`) as tf.Tensor2D), p(`tf${l}.bo`))) as tf.Tensor2D;
       const f = tf.relu(tf.add(mm(layerNorm(x, `tf${l}.ln2g`, `tf${l}.ln2b`), p(`tf${l}.w1`) as tf.Tensor2D), p(`tf${l}.b1`)));
       x = tf.add(x, tf.add(mm(f, p(`tf${l}.w2`) as tf.Tensor2D), p(`tf${l}.b2`))) as tf.Tensor2D;
@@ -59,30 +90,33 @@ export function createTransformer(cfg: SeqConfig, params: Params, rng: Rng): Seq
     return layerNorm(x, 'lnfg', 'lnfb') as tf.Tensor2D;
   }
 
-  /** Real positions per sequence of a training batch: its non-padding targets (inputs are the start token + items). */
-  const targetLengths = (batch: TokenBatch) =>
-    Int32Array.from({ length: batch.size }, (_, b) => {
+  /** A training or validation batch packed: real positions are those up to the last non-padding target. */
+  const packTargets = (batch: TokenBatch) => {
+    const lengths = Int32Array.from({ length: batch.size }, (_, b) => {
       let n = 0;
       for (let t = 0; t < batch.steps; t++) if (batch.target[b * batch.steps + t] !== 0) n = t + 1;
       return n;
     });
+    const pk = packing(lengths, batch.steps);
+    return { pk, input: pk.gather(batch.input), target: pk.gather(batch.target) };
+  };
 
   return {
     trainBatch(batch: TokenBatch, step) {
-      const { size: B, steps: T } = batch;
+      const { pk, input, target } = packTargets(batch);
       const loss = step(() => {
         const emb = p('emb') as tf.Tensor2D;
-        const out = encode(lookup(emb, batch.input), B, T, targetLengths(batch));
-        return decoderLoss(out, emb, p('bias') as tf.Tensor1D, batch.target);
+        return decoderLoss(encode(lookup(emb, input), pk), emb, p('bias') as tf.Tensor1D, target);
       });
       return loss.then((l) => l * batch.count);
     },
 
     async evalBatch(batch: TokenBatch) {
+      const { pk, input, target } = packTargets(batch);
       const loss = tf.tidy(() => {
         const emb = p('emb') as tf.Tensor2D;
-        const out = encode(tf.gather(emb, tf.tensor1d(batch.input, 'int32')) as tf.Tensor2D, batch.size, batch.steps, targetLengths(batch));
-        return decoderLoss(out, emb, p('bias') as tf.Tensor1D, batch.target);
+        const out = encode(tf.gather(emb, tf.tensor1d(input, 'int32')) as tf.Tensor2D, pk);
+        return decoderLoss(out, emb, p('bias') as tf.Tensor1D, target);
       });
       const v = (await loss.data())[0];
       loss.dispose();
@@ -90,10 +124,11 @@ export function createTransformer(cfg: SeqConfig, params: Params, rng: Rng): Seq
     },
 
     hidden(input: Int32Array, B: number, T: number, last: Int32Array) {
+      const pk = packing(Int32Array.from(last, (t) => t + 1), T);
       return tf.tidy(() => {
         const emb = p('emb') as tf.Tensor2D;
-        const out = encode(tf.gather(emb, tf.tensor1d(input, 'int32')) as tf.Tensor2D, B, T, Int32Array.from(last, (t) => t + 1));
-        const at = Int32Array.from(last, (t, b) => b * T + t);
+        const out = encode(tf.gather(emb, tf.tensor1d(pk.gather(input), 'int32')) as tf.Tensor2D, pk);
+        const at = Int32Array.from(last, (t, b) => pk.starts[b] + t);
         return tf.gather(out, tf.tensor1d(at, 'int32')) as tf.Tensor2D;
       });
     },
