@@ -138,7 +138,9 @@ export const dataApi = {
     const t0 = performance.now();
     const ingest = new Ingest(readAs, { sizeHint: file.size });
     // A large file is read in two halves at once: the second by the part reader's worker (see ingestPart.api.ts).
-    const cut = parts && file.size >= parts.min ? await lineStartAfter(file, file.size >> 1) : file.size;
+    // The cut (the first line start after the middle) and the probe's sample (below) are read at once.
+    const [cut, sample] =
+      parts && file.size >= parts.min ? await Promise.all([lineStartAfter(file, file.size >> 1), file.slice(0, SNIFF_BYTES).arrayBuffer()]) : [file.size, null];
     let second: Promise<IngestPart | null> | null = null;
     let probed: PartSettings | null = null;
     let bytes = 0;
@@ -163,11 +165,11 @@ export const dataApi = {
         return true;
       });
     let readers: 1 | 2 = 1;
-    if (cut < file.size) {
+    if (cut < file.size && sample) {
       // The second reader needs the first part's settings (delimiter, roles, fields per row): a probe reads them
       // from the first 64 KiB, so that both readers start at once.
       const probe = new Ingest(readAs, { sizeHint: SNIFF_BYTES });
-      probe.push(new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer()));
+      probe.push(new Uint8Array(sample));
       probed = probe.partSettings();
       if (probed) second = parts!.reader.read(file.slice(cut), probed).catch(() => null);
     }

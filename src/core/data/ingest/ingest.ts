@@ -298,10 +298,12 @@ export class Ingest {
     return {
       users: this.users.bytes(),
       items: this.items.bytes(),
-      user: ev.user.slice(0, ev.n),
-      item: ev.item.slice(0, ev.n),
-      time: ev.time.slice(0, ev.n),
-      value: ev.value ? ev.value.slice(0, ev.n) : null,
+      // Views, not copies: the part crosses to the first reader by transfer of these buffers, and its events are
+      // copied once there (absorb); the columns were sized from the part's byte count, so little is carried over.
+      user: ev.user.subarray(0, ev.n),
+      item: ev.item.subarray(0, ev.n),
+      time: ev.time.subarray(0, ev.n),
+      value: ev.value ? ev.value.subarray(0, ev.n) : null,
       rows: this.rows,
       skippedBy: { ...this.skippedBy },
       problems: this.raw,
