@@ -347,6 +347,10 @@ export function setHyper(part: Pick<RunConfig, 'epochs' | 'sequence'>): void {
  */
 export function watchData(): () => void {
   return useStore.subscribe((s, prev) => {
+    // A file being read will replace the data a run trains on: stop the run now rather than when the new data
+    // arrives, so that it does not share the cores with the read (a trace of a 24 MB load showed the quick models of
+    // the synthetic world still training in the run worker throughout it). A refused file then leaves it cancelled.
+    if (s.dataset.progress && !prev.dataset.progress && running && s.training.status === 'running') void cancelRun();
     const summary = s.dataset.summary;
     if (summary === prev.dataset.summary || !summary) return;
     if (summary.source === s.training.resultSource) return;
