@@ -75,7 +75,6 @@ export function decoderLoss(h: tf.Tensor2D, emb: tf.Tensor2D, bias: tf.Tensor1D,
   const tKept = keep ? new Int32Array(count) : target;
   if (keep) for (let i = 0, k = 0; i < n; i++) if (target[i] !== 0) { keep[k] = i; tKept[k++] = target[i]; }
   const f = customGrad((hAll: tf.Tensor, e: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
-    const V = e.shape[0] as number;
     const hh = keep ? tf.tidy(() => tf.gather(hAll, tf.tensor1d(keep, 'int32'))) : hAll;
     const m = keep ? count : n;
     const eT = tf.transpose(e as tf.Tensor2D);
@@ -98,16 +97,24 @@ export function decoderLoss(h: tf.Tensor2D, emb: tf.Tensor2D, bias: tf.Tensor1D,
         const lse = tf.reshape(tf.add(m, tf.log(z)), [-1]);
         // The target's logit from its embedding row (a [rows, D] product), not a one-hot mask over all V columns.
         const tIds = tf.tensor1d(tChunk, 'int32');
-        const picked = tf.add(tf.sum(tf.mul(hc, tf.gather(e, tIds)), 1), tf.gather(b, tIds));
+        const eRows = tf.gather(e, tIds);
+        const picked = tf.add(tf.sum(tf.mul(hc, eRows), 1), tf.gather(b, tIds));
         const wt = tf.tensor1d(w);
         const lc = tf.sum(tf.mul(wt, tf.sub(lse, picked)));
-        // ∂loss/∂logits = w · (softmax − onehot)
-        const g = tf.mul(tf.sub(tf.div(ex, z), tf.oneHot(tIds, V)), tf.reshape(wt, [-1, 1])) as tf.Tensor2D;
+        // ∂loss/∂logits = w · (softmax − onehot) = g − w·onehot with g = exp · (w / Z): the one-hot part is applied to
+        // the [rows, D] and [V, D] results (rows of E gathered, rows of hc scattered), so the only [rows, V] passes
+        // are one multiply and the transpose below, not a one-hot, a subtract and a divide as well.
+        const wc = tf.reshape(wt, [-1, 1]);
+        const g = tf.mul(ex, tf.div(wc, z)) as tf.Tensor2D;
         // dE = gᵀ hc with g transposed explicitly: measured faster on WASM than hcᵀ g (XNNPACK packs its right
         // operand per call, and a [rows, V] right operand costs more to pack than g costs to transpose).
         // db = Σ_rows g as a last-axis sum of the same gᵀ (a sum over axis 0 transposes internally on WASM).
         const gT = tf.transpose(g);
-        return [lc, tf.matMul(g, e as tf.Tensor2D), tf.matMul(gT, hc), tf.sum(gT, 1)];
+        const at = tf.reshape(tIds, [-1, 1]);
+        const dh = tf.sub(tf.matMul(g, e as tf.Tensor2D), tf.mul(wc, eRows));
+        const de = tf.sub(tf.matMul(gT, hc), tf.scatterND(at, tf.mul(wc, hc), e.shape));
+        const db = tf.sub(tf.sum(gT, 1), tf.scatterND(at, wt, b.shape));
+        return [lc, dh, de, db];
       });
       dhParts.push(dh);
       const nl = tf.add(loss, l);
