@@ -110,6 +110,18 @@ const waitForSummary = (text: string) => `new Promise((resolve) => {
 })`;
 
 
+/**
+ * In the page: no run training, the planner's curves drawn and no slider positions still being solved. A function,
+ * not a string: the app's CSP forbids string evaluation inside the page (bench/ has no DOM types, hence `any`).
+ */
+const IDLE = (): boolean => {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const g = globalThis as any;
+  const t = g.document.querySelector('[data-testid="train.status"]');
+  const p = g.__rimwPlanner;
+  return !!t && t.getAttribute('data-status') !== 'running' && !!p && p.status() !== 'loading' && !p.prefetching();
+};
+
 interface PageRun {
   ms: number;
   /** Long tasks (> 50 ms) starting between the change event (or click) and the summary showing the data. */
@@ -148,12 +160,15 @@ async function chromiumRuns(runs: number): Promise<{ file: PageRun[]; synth: Pag
       const sDone = measure(`seed ${seed})`);
       await page.getByTestId('data.synthetic').click();
       const s = await sDone;
-      // Let the page settle (the split of the new world, chart layouts) before the next file, as a user would.
-      await page.waitForTimeout(2000);
+      // Let the page settle before the next file: the new world's quick models train and the planner fills its slider
+      // positions in other workers; on 2 cores that work, not the ingest, took most of a load's time when it overlapped.
+      await page.waitForFunction(IDLE, undefined, { timeout: 120_000 });
+      await page.waitForTimeout(500);
       const fDone = measure('ingest-1m.csv');
       await page.getByTestId('data.upload.input').setInputFiles(csvPath);
       const f = await fDone;
-      await page.waitForTimeout(2000);
+      await page.waitForFunction(IDLE, undefined, { timeout: 120_000 });
+      await page.waitForTimeout(500);
       if (k > 0) {
         file.push(f);
         synth.push(s);
