@@ -85,6 +85,30 @@ describe('auction: the ε → 0 Dual against an exact LP (HiGHS)', () => {
     expect(resumeUp.raises + resumeUp.lowers).toBeLessThan(q4.raises + q4.lowers);
   });
 
+  it('near-tight resume upwards: the common price lift applies and stays within 2% of the LP optimum', async () => {
+    // 60 users × 30 items, K = 3: 180 slots; lo = 6 takes all of them, lo = 5 all but 30.
+    const rng = createRng(11);
+    const n = 60;
+    const m = 30;
+    const K = 3;
+    const lam = drawScores(scoreWorld(m, rng, 4, 1), n, rng);
+    const T = transpose(lam, n, m);
+    const prob = (lo: number) => ({ data: lam, transposed: T, nRows: n, nCols: m, K, lo, hi: Infinity });
+    let lifted = 0;
+    for (const [from, to] of [[3, 5], [4, 6], [5, 6]]) {
+      const base = solveAuction(prob(from));
+      const up = solveAuction(prob(to), { resume: base });
+      const plain = solveAuction(prob(to), { resume: base, lift: false });
+      expect(up.converged && plain.converged).toBe(true);
+      lifted += up.lifts;
+      expect(plain.lifts).toBe(0);
+      const best = await lpOptimum(lam, n, m, K, to, Infinity);
+      expect(check(lam, n, m, K, to, Infinity, up)).toBeGreaterThan(0.98 * best);
+      expect(check(lam, n, m, K, to, Infinity, plain)).toBeGreaterThan(0.98 * best);
+    }
+    expect(lifted).toBeGreaterThan(0);
+  });
+
   it('1 × 1 and the 2 × 1 example s = [[1], [0.5]]: hand-solved prices', () => {
     // One user, one item, K = 1, the item must be shown once: taken at no boost (u = λ = 1).
     const one = solveAuction({ data: new Float32Array([1]), nRows: 1, nCols: 1, K: 1, lo: 1, hi: Infinity });

@@ -59,6 +59,8 @@ export interface AuctionOptions {
    * lowerings), so callers resume upwards only.
    */
   resume?: { w: Float64Array; chosen: Int32Array };
+  /** On resume, first lift all boosted prices by one common amount (a dual line search, see `lift`); default true. */
+  lift?: boolean;
 }
 
 export interface AuctionResult {
@@ -71,6 +73,8 @@ export interface AuctionResult {
   exposure: Int32Array;
   raises: number;
   lowers: number;
+  /** Common price lifts applied on resume (see `lift`). */
+  lifts: number;
   converged: boolean;
 }
 
@@ -431,6 +435,76 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
     lowers++;
   };
 
+  /**
+   * Near a tight constraint (β·rows·items close to rows·K) a higher minimum moves every boosted price by nearly the
+   * same amount (6,040 × 3,706, β 0.95% → 1% at a fixed δ = 0.0045: +2.458, all items within ±0.015), which one-item
+   * raises find only after m·shift/δ moves (a price war). The dual of eq. 9 is convex and its slope along "every
+   * boosted price + c" is (the boosted items' exposure at their users' top K) − lo·|B|; only users holding unboosted
+   * items choose differently as c grows, user x's j-th swap (its j-th worst unboosted item out, its j-th best unheld
+   * boosted one in) at c = a_j − b_j, increasing in j. So c* is the deficit-th smallest of those thresholds (one row
+   * scan per such user, a quickselect). Only the prices move (swapping at c* piled users onto a few items and the
+   * lowerings that undid it cascaded); the raises then win those users. One the raises leave keeps an unboosted item
+   * it would trade for up to c*: measured at 6,040 × 3,706, objectives within 0.05% of resuming unlifted below β = α
+   * and 1.8% above it at β = α (where the unlifted war widens δ ×256). The scan costs ~130 ms there even when c* < δ.
+   * Returns whether it lifted.
+   */
+  const lift = (): boolean => {
+    let deficit = 0;
+    for (let y = 0; y < m; y++) if (w[y] > 0) deficit += lo - exposure[y];
+    if (deficit <= 0) return false;
+    const R = 8;
+    const aVal = new Float64Array(K);
+    const bVal = new Float64Array(R);
+    const th = new Float64Array(n * R);
+    let ns = 0;
+    for (let x = 0; x < n; x++) {
+      const b = x * K;
+      let q = 0;
+      for (let i = 0; i < K; i++) {
+        const y = heaps.item[b + i];
+        if (y < 0 || w[y] > 0) continue;
+        const v = heaps.val[b + i];
+        let j = q++;
+        for (; j > 0 && aVal[j - 1] > v; j--) aVal[j] = aVal[j - 1];
+        aVal[j] = v;
+      }
+      if (q === 0) continue;
+      const r = Math.min(q, R);
+      for (let i = 0; i < K; i++) if (heaps.item[b + i] >= 0) inRow[heaps.item[b + i]] = 1;
+      let nb = 0;
+      let floor = -Infinity;
+      const off = x * m;
+      for (let y = 0; y < m; y++) {
+        const wy = w[y];
+        if (wy <= 0 || inRow[y]) continue;
+        const v = data[off + y] + wy;
+        if (v <= floor) continue;
+        let j = nb < r ? nb++ : r - 1;
+        for (; j > 0 && bVal[j - 1] < v; j--) bVal[j] = bVal[j - 1];
+        bVal[j] = v;
+        if (nb === r) floor = bVal[r - 1];
+      }
+      for (let i = 0; i < K; i++) if (heaps.item[b + i] >= 0) inRow[heaps.item[b + i]] = 0;
+      for (let j = 0; j < nb; j++) th[ns++] = aVal[j] - bVal[j];
+    }
+    if (ns === 0) return false;
+    const c = kthSmallest(th, ns, Math.min(ns, deficit));
+    // Below δ the raises' own margin does as well.
+    if (!(c >= delta)) return false;
+    for (let x = 0; x < n; x++) {
+      const b = x * K;
+      for (let i = 0; i < K; i++) {
+        const y = heaps.item[b + i];
+        if (y >= 0 && w[y] > 0) heaps.val[b + i] += c;
+      }
+      heaps.heapify(x);
+    }
+    for (let y = 0; y < m; y++) if (w[y] > 0) w[y] += c;
+    lifts++;
+    return true;
+  };
+  let lifts = 0;
+
   // ε-scaling (Bertsekas): a coarse raise margin ends price wars among near-equal items quickly; each finer stage
   // starts from the coarse prices less the coarse margin (they may overshoot by that much) and corrects both ways.
   const stages = resume ? [finalDelta] : [...(opts.stages ?? []).filter((d) => d > finalDelta), finalDelta];
@@ -439,7 +513,10 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
     if (prev > 0) for (let y = 0; y < m; y++) w[y] = w[y] > 0 ? Math.max(0, w[y] - prev) : Math.min(0, w[y] + prev);
     delta = d;
     prev = d;
-    if (resume) restore(resume.chosen);
+    if (resume) {
+      restore(resume.chosen);
+      if (opts.lift !== false) lift();
+    }
     else choose();
     qHead = 0;
     qLen = 0;
@@ -451,7 +528,8 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
     while (qLen > 0 && raises + lowers < maxMoves) {
       if (opts.signal?.aborted) break;
       if (raises + lowers > budget) {
-        delta *= 4;
+        // A war that outlasts the budget is first met by another lift, and only then by a wider δ.
+        if (!(resume && opts.lift !== false && lift())) delta *= 4;
         budget += widenAfter;
       }
       const y = queue[qHead];
@@ -468,5 +546,5 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
   if (K > 0) for (let x = 0; x < n; x++) u[x] = Math.max(0, heaps.root(x));
   let converged = qLen === 0;
   for (let y = 0; y < m && converged; y++) if (overPriced(y) || underExposed(y)) converged = false;
-  return { w, u, chosen: K > 0 ? heaps.item : new Int32Array(0), exposure, raises, lowers, converged };
+  return { w, u, chosen: K > 0 ? heaps.item : new Int32Array(0), exposure, raises, lowers, lifts, converged };
 }
