@@ -248,8 +248,12 @@ export class Ingest {
   }
 
   /** Detection (unless given), BOM, and the per-file state. */
-  private start(sample: Uint8Array, complete: boolean): void {
+  private start(buf: Uint8Array, complete: boolean): void {
     this.started = true;
+    // Detection reads the first SNIFF_BYTES only, however large the first chunk: File streams in Chromium hand over
+    // about 1 MB at a time, and sniffing all of a chunk (delimiter candidates, line counts) cost more than parsing it.
+    const sample = buf.length > this.sampleBytes ? buf.subarray(0, this.sampleBytes) : buf;
+    complete &&= sample === buf;
     const o = this.opts;
     const s = sniffBytes(sample, complete, { delimiter: o?.delimiter, header: o?.header });
     this.sniff = s;
