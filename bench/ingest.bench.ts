@@ -111,15 +111,15 @@ const waitForSummary = (text: string) => `new Promise((resolve) => {
 
 
 /**
- * In the page: no run training, the planner's curves drawn and no slider positions still being solved. A function,
- * not a string: the app's CSP forbids string evaluation inside the page (bench/ has no DOM types, hence `any`).
+ * In the page: nothing left running for the data shown (the test hook's settled(): no run training or saving its
+ * results to IndexedDB, the synthetic world's own quick run done), the planner's curves drawn and no slider positions
+ * being solved. A function, not a string: the app's CSP forbids string evaluation in the page (no DOM types here).
  */
 const IDLE = (): boolean => {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const g = globalThis as any;
-  const t = g.document.querySelector('[data-testid="train.status"]');
   const p = g.__rimwPlanner;
-  return !!t && t.getAttribute('data-status') !== 'running' && !!p && p.status() !== 'loading' && !p.prefetching();
+  return !!g.__rimwTest?.settled() && !!p && p.status() !== 'loading' && !p.prefetching();
 };
 
 interface PageRun {

@@ -4,6 +4,7 @@
  */
 import { dataClient } from '../bridge/data';
 import { runClient } from '../bridge/run';
+import { settled } from './training';
 
 export interface RimwTestHook {
   /** Terminates and restarts the data worker as after a crash (the page must recover on its own). */
@@ -12,6 +13,8 @@ export interface RimwTestHook {
   restartRunWorker(): void;
   /** Loses the run worker's tfjs backend (a real device.destroy() on WebGPU, simulated elsewhere); resolves with its name. */
   loseRunBackend(): Promise<string>;
+  /** Nothing left to do for the data shown: no run training or saving, the synthetic world's quick run done. */
+  settled(): boolean;
 }
 
 declare global {
@@ -25,5 +28,6 @@ export function installTestHook(): void {
     restartDataWorker: () => dataClient().restart('simulated crash'),
     restartRunWorker: () => runClient().restart('simulated crash'),
     loseRunBackend: () => runClient().call((api) => api.loseBackend()),
+    settled,
   };
 }

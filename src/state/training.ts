@@ -341,6 +341,19 @@ export function setHyper(part: Pick<RunConfig, 'epochs' | 'sequence'>): void {
   setRunConfig(c);
 }
 
+/** Data the page evaluates by itself on arrival (the small synthetic world it opens on), see watchData. */
+export const opensWithQuickRun = (source: string): boolean => source.startsWith('synthetic small');
+
+/**
+ * Whether the page has nothing left to do for the data it shows: loaded, no run training or saving, and the small
+ * synthetic world's own quick run finished (benches wait for it before timing the next load).
+ */
+export function settled(): boolean {
+  const { dataset: d, training: t } = useStore.getState();
+  if (d.status !== 'ready' || !d.summary || t.status === 'running' || t.saveState === 'saving') return false;
+  return !opensWithQuickRun(d.summary.source) || t.resultSource === d.summary.source;
+}
+
 /**
  * On new data: results of older data are dropped (resultRevision moves so the planner forgets them); on the
  * synthetic world with no result yet, the fast models run by themselves so the page opens on numbers and curves.
@@ -358,7 +371,7 @@ export function watchData(): () => void {
     if (running && s.training.status === 'running') void cancelRun();
     if (s.training.result) patch('training', { result: null, resultConfig: null, resultSource: null, resultRevision: s.training.resultRevision + 1 });
     // Only the world the page opens on (small, fast); a bigger world waits for the user's click.
-    if (summary.source.startsWith('synthetic small') && !running) {
+    if (opensWithQuickRun(summary.source) && !running) {
       const c = currentRunConfig();
       const fast = c.models.filter((m) => FAST_MODELS.includes(m));
       void startRun({ ...c, models: fast.length > 0 ? fast : [...FAST_MODELS] });
