@@ -257,6 +257,63 @@ function cheapestOutsiders(
   return c;
 }
 
+/** Swaps per user that the lift's line search considers (a user's j-th swap needs its j-th worst unboosted item). */
+const LIFT_SWAPS = 8;
+
+/**
+ * The lift's breakpoints (see `lift` in solveAuction): for every user x holding unboosted items, its j-th swap
+ * threshold a_j − b_j (a_j its j-th worst held unboosted value λ + w, b_j its j-th best unheld boosted value), j up to
+ * min(held unboosted, LIFT_SWAPS), written to th; returns their count. One row read per such user. A module function
+ * with its arrays as arguments, like cheapestOutsiders, so that V8 keeps them in registers.
+ */
+function liftThresholds(
+  data: Float32Array,
+  n: number,
+  m: number,
+  K: number,
+  item: Int32Array,
+  val: Float64Array,
+  w: Float64Array,
+  inRow: Uint8Array,
+  th: Float64Array,
+): number {
+  const R = LIFT_SWAPS;
+  const aVal = new Float64Array(K);
+  const bVal = new Float64Array(R);
+  let ns = 0;
+  for (let x = 0; x < n; x++) {
+    const b = x * K;
+    let q = 0;
+    for (let i = 0; i < K; i++) {
+      const y = item[b + i];
+      if (y < 0 || w[y] > 0) continue;
+      const v = val[b + i];
+      let j = q++;
+      for (; j > 0 && aVal[j - 1] > v; j--) aVal[j] = aVal[j - 1];
+      aVal[j] = v;
+    }
+    if (q === 0) continue;
+    const r = Math.min(q, R);
+    for (let i = 0; i < K; i++) if (item[b + i] >= 0) inRow[item[b + i]] = 1;
+    let nb = 0;
+    let floor = -Infinity;
+    const off = x * m;
+    for (let y = 0; y < m; y++) {
+      const wy = w[y];
+      if (wy <= 0 || inRow[y]) continue;
+      const v = data[off + y] + wy;
+      if (v <= floor) continue;
+      let j = nb < r ? nb++ : r - 1;
+      for (; j > 0 && bVal[j - 1] < v; j--) bVal[j] = bVal[j - 1];
+      bVal[j] = v;
+      if (nb === r) floor = bVal[r - 1];
+    }
+    for (let i = 0; i < K; i++) if (item[b + i] >= 0) inRow[item[b + i]] = 0;
+    for (let j = 0; j < nb; j++) th[ns++] = aVal[j] - bVal[j];
+  }
+  return ns;
+}
+
 export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): AuctionResult {
   const { data, nRows: n, nCols: m } = p;
   const K = Math.max(0, Math.min(m, Math.floor(p.K)));
@@ -341,6 +398,8 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
   const margin = new Float64Array(n);
   const best = new Int32Array(n);
   const inRow = new Uint8Array(m);
+  /** The lift's swap thresholds, up to LIFT_SWAPS per user. */
+  const th = new Float64Array(n * LIFT_SWAPS);
 
   /** y raises its price just enough to win the `need` users it is cheapest to win (a held-back item: up to 0). */
   const raise = (y: number) => {
@@ -445,48 +504,14 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
    * scan per such user, a quickselect). Only the prices move (swapping at c* piled users onto a few items and the
    * lowerings that undid it cascaded); the raises then win those users. One the raises leave keeps an unboosted item
    * it would trade for up to c*: measured at 6,040 × 3,706, objectives within 0.05% of resuming unlifted below β = α
-   * and 1.8% above it at β = α (where the unlifted war widens δ ×256). The scan costs ~130 ms there even when c* < δ.
-   * Returns whether it lifted.
+   * and 1.8% above it at β = α (where the unlifted war widens δ ×256). The scan (liftThresholds) costs ~85 ms there,
+   * even when c* < δ. Returns whether it lifted.
    */
   const lift = (): boolean => {
     let deficit = 0;
     for (let y = 0; y < m; y++) if (w[y] > 0) deficit += lo - exposure[y];
     if (deficit <= 0) return false;
-    const R = 8;
-    const aVal = new Float64Array(K);
-    const bVal = new Float64Array(R);
-    const th = new Float64Array(n * R);
-    let ns = 0;
-    for (let x = 0; x < n; x++) {
-      const b = x * K;
-      let q = 0;
-      for (let i = 0; i < K; i++) {
-        const y = heaps.item[b + i];
-        if (y < 0 || w[y] > 0) continue;
-        const v = heaps.val[b + i];
-        let j = q++;
-        for (; j > 0 && aVal[j - 1] > v; j--) aVal[j] = aVal[j - 1];
-        aVal[j] = v;
-      }
-      if (q === 0) continue;
-      const r = Math.min(q, R);
-      for (let i = 0; i < K; i++) if (heaps.item[b + i] >= 0) inRow[heaps.item[b + i]] = 1;
-      let nb = 0;
-      let floor = -Infinity;
-      const off = x * m;
-      for (let y = 0; y < m; y++) {
-        const wy = w[y];
-        if (wy <= 0 || inRow[y]) continue;
-        const v = data[off + y] + wy;
-        if (v <= floor) continue;
-        let j = nb < r ? nb++ : r - 1;
-        for (; j > 0 && bVal[j - 1] < v; j--) bVal[j] = bVal[j - 1];
-        bVal[j] = v;
-        if (nb === r) floor = bVal[r - 1];
-      }
-      for (let i = 0; i < K; i++) if (heaps.item[b + i] >= 0) inRow[heaps.item[b + i]] = 0;
-      for (let j = 0; j < nb; j++) th[ns++] = aVal[j] - bVal[j];
-    }
+    const ns = liftThresholds(data, n, m, K, heaps.item, heaps.val, w, inRow, th);
     if (ns === 0) return false;
     const c = kthSmallest(th, ns, Math.min(ns, deficit));
     // Below δ the raises' own margin does as well.
