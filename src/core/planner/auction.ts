@@ -61,6 +61,11 @@ export interface AuctionOptions {
   resume?: { w: Float64Array; chosen: Int32Array };
   /** On resume, first lift all boosted prices by one common amount (a dual line search, see `lift`); default true. */
   lift?: boolean;
+  /**
+   * On resume, moves between further lifts (default: one per item). At 6,040 × 3,706 the two steps below β = α then
+   * take 10-11k moves instead of 16-21k, their objectives 0.05% and 0.2% lower; every 2 per item saved less.
+   */
+  liftEvery?: number;
 }
 
 export interface AuctionResult {
@@ -561,8 +566,15 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
     // A price war (near-tight capacity: items trading the same users back and forth by δ) is ended by widening δ.
     const widenAfter = opts.widenAfter ?? 3 * m + 1000;
     let budget = raises + lowers + widenAfter;
+    // A price war after a lift is mostly more of the same common rise: look for one again now and then.
+    const liftEvery = resume && opts.lift !== false ? (opts.liftEvery ?? m) : Infinity;
+    let liftAt = raises + lowers + liftEvery;
     while (qLen > 0 && raises + lowers < maxMoves) {
       if (opts.signal?.aborted) break;
+      if (raises + lowers > liftAt) {
+        lift();
+        liftAt += liftEvery;
+      }
       if (raises + lowers > budget) {
         // A war that outlasts the budget is first met by another lift, and only then by a wider δ.
         if (!(resume && opts.lift !== false && lift())) delta *= 4;
