@@ -1,4 +1,5 @@
 import { err, ok } from '../util/result';
+import { rngFor } from '../util/rng';
 import { fitALS } from '../models/mf/als';
 import { fitLogisticMF } from '../models/mf/logmf';
 import { fitBPR } from '../models/mf/bpr';
@@ -16,7 +17,7 @@ function mfFactory(name: string, fit: MfFit) {
     try {
       const r = await fit(
         { dataset: ctx.dataset, trainEnd: ctx.split.trainEnd },
-        { iterations: ctx.config.epochs, epochs: ctx.config.epochs, rng: ctx.rng.fork(), signal: ctx.signal, onProgress: (p) => ctx.onProgress?.(name, p) },
+        { iterations: ctx.config.epochs, epochs: ctx.config.epochs, rng: rngFor(ctx.config.seed, name), signal: ctx.signal, onProgress: (p) => ctx.onProgress?.(name, p) },
       );
       const m = r.meta as { seconds: number; iterations?: number; epochs?: number; objective?: number[]; logLik?: number[]; epochLoss?: number[] };
       const losses = m.objective ?? m.logLik ?? m.epochLoss;

@@ -43,6 +43,15 @@ describe('runExperiment', () => {
     expect(JSON.parse(JSON.stringify(r)).item_rec.Hawkes.prec).toBe(r.item_rec.Hawkes.prec);
   });
 
+  it("a model's result does not depend on the other models of the run (each draws from its own stream)", async () => {
+    const cfg = (models: string[]) => ({ split: { kind: 'temporal' as const, testStart: T, horizon: h }, models, seed: 3, epochs: 2 });
+    const alone = await runExperiment(world.dataset, cfg(['BPR']), { splitter, registry: defaultRegistry({ sequence: false }) });
+    const after = await runExperiment(world.dataset, cfg(['ALS', 'LogisticMF', 'BPR']), { splitter, registry: defaultRegistry({ sequence: false }) });
+    if (!alone.ok || !after.ok) throw new Error('run failed');
+    expect(after.data.item_rec.BPR).toEqual(alone.data.item_rec.BPR);
+    expect(after.data.meta.BPR.finalLoss).toBe(alone.data.meta.BPR.finalLoss);
+  });
+
   it('composes a registered next-item model with every intensity (RNN, RNN-Pop, RNN-HP)', async () => {
     let disposed = 0;
     // Replaces the tfjs RNN by a stand-in, so this test checks the composition plumbing only.

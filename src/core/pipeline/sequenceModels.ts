@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ok } from '../util/result';
+import { rngFor } from '../util/rng';
 import { SequenceModel, resolveSeqConfig, type SeqConfig, type SerializedSeqModel } from '../models/sequence/index';
 import { effectiveSplit } from './config';
 import { modelFingerprint } from './fingerprint';
@@ -69,7 +70,7 @@ export function registerSequenceModels(reg: ModelRegistry, overrides: Partial<Om
       const model = created.data;
       const fit = await model.fit(
         { dataset: ctx.dataset, trainEnd: ctx.split.trainEnd },
-        { rng: ctx.rng.fork(), signal: ctx.signal, onProgress: (p) => ctx.onProgress?.(name, p) },
+        { rng: rngFor(ctx.config.seed, name), signal: ctx.signal, onProgress: (p) => ctx.onProgress?.(name, p) },
       );
       if (!fit.ok) {
         model.dispose();

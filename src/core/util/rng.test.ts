@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, shuffleInPlace } from './rng';
+import { createRng, rngFor, shuffleInPlace, type Rng } from './rng';
 
 describe('createRng', () => {
   it('is deterministic per seed and differs across seeds', () => {
@@ -31,5 +31,14 @@ describe('createRng', () => {
     shuffleInPlace(a, createRng(1));
     expect(Array.from(a).sort((x, y) => x - y)).toEqual(Array.from({ length: 100 }, (_, i) => i));
     expect(Array.from(a)).not.toEqual(Array.from({ length: 100 }, (_, i) => i));
+  });
+
+  it('rngFor: one stream per name and seed, the same however often other names were drawn', () => {
+    const draw = (r: Rng) => Array.from({ length: 5 }, () => r.next());
+    const a = draw(rngFor(1, 'RNN'));
+    draw(rngFor(1, 'BPR'));
+    expect(draw(rngFor(1, 'RNN'))).toEqual(a);
+    expect(draw(rngFor(1, 'Transformer'))).not.toEqual(a);
+    expect(draw(rngFor(2, 'RNN'))).not.toEqual(a);
   });
 });

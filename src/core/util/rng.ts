@@ -48,6 +48,17 @@ export function createRng(seed: number): Rng {
   };
 }
 
+/**
+ * A stream of its own for `name` under `seed` (FNV-1a of the name, started from the seed): what a model draws does not
+ * depend on which models a run fitted before it, so a model alone and in the paper's full table train alike, and a
+ * cached model is the one retraining would give.
+ */
+export function rngFor(seed: number, name: string): Rng {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
+  return createRng(h);
+}
+
 /** Fisher-Yates shuffle in place with a seeded stream. */
 export function shuffleInPlace<T extends { length: number; [i: number]: unknown }>(a: T, rng: Rng): T {
   for (let i = a.length - 1; i > 0; i--) {
