@@ -52,7 +52,7 @@ describe('modelCache over IndexedDB (fake-indexeddb)', () => {
     const once = async (cfg: RunConfig) => {
       const progress: string[] = [];
       const session = defaultRegistry({ sequence: SMALL, modelCache: cache }).session({
-        dataset: world.dataset, split, config: cfg, rng: createRng(cfg.seed), onProgress: (m) => progress.push(m),
+        dataset: world.dataset, split, config: cfg, onProgress: (m) => progress.push(m),
       });
       try {
         const nx = await session.nextItem('RNN');

@@ -10,7 +10,6 @@ import { generateSynthetic, presetConfig, type SynthPreset } from '../src/core/d
 import { DEFAULT_RUN_CONFIG } from '../src/core/pipeline/config';
 import { defaultRegistry } from '../src/core/pipeline/registry';
 import { materialize } from '../src/core/models/scores';
-import { createRng } from '../src/core/util/rng';
 import { err, ok, type Result } from '../src/core/util/result';
 
 /** Models that need no tfjs and fit in well under a second on the small synthetic world. */
@@ -35,7 +34,7 @@ export async function plannerInputFrom(dataset: Dataset, opts: InputOptions = {}
   if (!sp.ok) return sp;
   const s = sp.data;
   const config = { ...DEFAULT_RUN_CONFIG, split, models: [...(opts.models ?? QUICK_MODELS)], seed: opts.seed ?? 1 };
-  const session = defaultRegistry({ sequence: false }).session({ dataset, split: s, config, rng: createRng(config.seed) });
+  const session = defaultRegistry({ sequence: false }).session({ dataset, split: s, config });
   const models: ModelScores[] = [];
   const nItems = s.test.target.nCols;
   for (const name of config.models) {

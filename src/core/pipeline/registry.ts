@@ -1,6 +1,5 @@
 import type { Dataset, Split } from '../data/types';
 import type { FitProgress, IntensityModel, NextItemModel, Scorer } from '../models/types';
-import type { Rng } from '../util/rng';
 import type { StopSignal } from '../util/abort';
 import { err, ok, type Result } from '../util/result';
 import type { RunConfig } from './config';
@@ -27,7 +26,6 @@ export interface FitContext {
   dataset: Dataset;
   split: Split;
   config: RunConfig;
-  rng: Rng;
   signal?: StopSignal;
   onProgress?: (model: string, p: FitProgress) => void;
 }

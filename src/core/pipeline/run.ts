@@ -1,7 +1,6 @@
 import type { Dataset, Split, SplitConfig, SplitStats } from '../data/types';
 import type { FitProgress } from '../models/types';
 import type { StopSignal } from '../util/abort';
-import { createRng } from '../util/rng';
 import { err, ok, type Result } from '../util/result';
 import { evaluateItemRec, evaluateUserRec, onePercent, type RecMetrics } from '../metrics/evaluate';
 import { effectiveSplit, type RunConfig } from './config';
@@ -52,7 +51,7 @@ export async function runExperiment(dataset: Dataset, config: RunConfig, opts: R
   const test = split.test;
   if (test.users.length === 0) return err('empty-test', 'run: the split has no test users');
   const registry = opts.registry ?? defaultRegistry();
-  const session = registry.session({ dataset, split, config, rng: createRng(config.seed), signal: opts.signal, onProgress: opts.onProgress });
+  const session = registry.session({ dataset, split, config, signal: opts.signal, onProgress: opts.onProgress });
   const topK = config.itemRecTopK ?? onePercent(test.target.nCols);
   const topC = config.userRecTopC ?? onePercent(test.users.length);
   const result: ExperimentResult = { config, item_rec: {}, user_rec: {}, meta: {}, failed: {}, split: split.stats, warnings: split.warnings ?? [], itemRecTopK: topK, userRecTopC: topC };
