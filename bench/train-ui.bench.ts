@@ -178,6 +178,10 @@ const bench: Bench = {
           '',
           `Ladder: rungs passed over: ${ml.skipped || 'none'}.`,
           '',
+          'WebGPU in headless Chromium here is the SwiftShader software adapter: it passes the self-test (since 2026-11-23: tfjs',
+          '4.22\'s WebGPU dataSync() returns zeros there, so the models read with await data()), but it is functional only: one',
+          'RNN epoch of this configuration took 72 s on it against 2.5 s on WASM (2026-11-23), hence the WASM rows above.',
+          '',
           'Each row is one fresh browser context (empty IndexedDB, so nothing is restored and no trained model is reused). ' +
             `1-minute load average on ${os.cpus().length} cores before and after: ${loadBefore.toFixed(1)} and ${os.loadavg()[0].toFixed(1)}${Math.max(loadBefore, os.loadavg()[0]) > os.cpus().length / 2 ? ' (other work shared the machine: upper bounds, for orientation)' : ''}.`,
         ].join('\n');
