@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { tf } from './testing.tf';
-import { causalAttention, causalAttentionOps } from './attention';
+import { causalAttentionOps, causalAttentionPacked } from './attention';
+
+/** The JS kernel on the padded layout: sequence b at rows b·T …, its padding rows left as gaps. */
+const causalAttention = (qkv: tf.Tensor2D, B: number, T: number, heads: number, lengths: Int32Array) =>
+  causalAttentionPacked(qkv, Int32Array.from({ length: B }, (_, b) => b * T), lengths, heads);
 import { createRng } from '../../util/rng';
 
 /**
@@ -37,7 +41,7 @@ function reference(x: Float64Array | Float32Array, B: number, T: number, heads: 
 
 // The JS-kernel op (CPU, WASM, WebGL) and the tensor-op version WebGPU uses must agree with the same reference.
 describe.each([
-  ['causalAttention (custom-gradient multi-head attention)', causalAttention],
+  ['causalAttentionPacked (custom-gradient JS kernel) on padded rows', causalAttention],
   ['causalAttentionOps (tensor ops, autodiff; the WebGPU path)', causalAttentionOps],
 ])('%s', (_, causalAttention) => {
   const B = 2, T = 5, heads = 2, H = 4;

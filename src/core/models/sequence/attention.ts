@@ -15,21 +15,15 @@ import { canReadSync, lookup } from './ops';
  * one tensor. Positions at or after a sequence's length (right padding) are skipped: their outputs are 0 and, being
  * padding, they reach no loss (causal attention never lets a real position see them).
  *
- * Layout: qkv is [B·T, 3H] with rows b·T + t and columns [Q heads | K heads | V heads], head h at h·d … (h+1)·d − 1
- * of each third; the output is [B·T, H] with head h at columns h·d …, the layout the output projection expects.
+ * Layout: qkv has columns [Q heads | K heads | V heads], head h at h·d … (h+1)·d − 1 of each third; the output has H
+ * columns with head h at h·d …, the layout the output projection expects.
  */
-export function causalAttention(qkv: tf.Tensor2D, B: number, T: number, heads: number, lengths: Int32Array): tf.Tensor2D {
-  // The JS kernel reads tensors synchronously mid-graph, which WebGPU cannot do safely (ops.ts: canReadSync).
-  if (!canReadSync()) return causalAttentionOps(qkv, B, T, heads, lengths);
-  const lens = Int32Array.from({ length: B }, (_, b) => Math.max(0, Math.min(T, lengths[b])));
-  return attentionKernel(qkv, Int32Array.from({ length: B }, (_, b) => b * T), lens, heads);
-}
-
 /**
- * The same attention over packed rows (no padding): sequence b is rows starts[b] … starts[b] + lengths[b] − 1 of
- * qkv, and of the output. The Transformer packs its batches so that the row-wise work around attention (projections,
- * feed-forward, LayerNorm) skips the right padding, about half the rows of an ML-1M-like batch. On WebGPU (no
- * read-back mid-graph) the rows are spread to the padded layout for causalAttentionOps and gathered back.
+ * The attention over packed rows: sequence b is rows starts[b] … starts[b] + lengths[b] − 1 of qkv, and of the
+ * output (the JS kernel leaves rows outside every sequence at 0, so a padded layout with starts b·T works too). The
+ * Transformer packs its batches so that the row-wise work around attention (projections, feed-forward, LayerNorm)
+ * skips the right padding, about half the rows of an ML-1M-like batch. On WebGPU (no read-back mid-graph) the rows
+ * are spread to the padded layout for causalAttentionOps and gathered back.
  */
 export function causalAttentionPacked(qkv: tf.Tensor2D, starts: Int32Array, lengths: Int32Array, heads: number): tf.Tensor2D {
   if (canReadSync()) return attentionKernel(qkv, starts, lengths, heads);
