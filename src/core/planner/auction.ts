@@ -406,8 +406,10 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
   const margin = new Float64Array(n);
   const best = new Int32Array(n);
   const inRow = new Uint8Array(m);
-  /** The lift's swap thresholds, up to LIFT_SWAPS per user. */
-  const th = new Float64Array(n * LIFT_SWAPS);
+  /** Whether this solve lifts prices (resumed solves only, see `lift`). */
+  const lifting = resume !== null && opts.lift !== false;
+  /** The lift's swap thresholds, up to LIFT_SWAPS per user (none on a solve that never lifts). */
+  const th = lifting ? new Float64Array(n * LIFT_SWAPS) : new Float64Array(0);
 
   /** y raises its price just enough to win the `need` users it is cheapest to win (a held-back item: up to 0). */
   const raise = (y: number) => {
@@ -556,7 +558,7 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
     prev = d;
     if (resume) {
       restore(resume.chosen);
-      if (opts.lift !== false) lift();
+      if (lifting) lift();
     }
     else choose();
     qHead = 0;
@@ -567,7 +569,7 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
     const widenAfter = opts.widenAfter ?? 3 * m + 1000;
     let budget = raises + lowers + widenAfter;
     // A price war after a lift is mostly more of the same common rise: look for one again now and then.
-    const liftEvery = resume && opts.lift !== false ? (opts.liftEvery ?? m) : Infinity;
+    const liftEvery = lifting ? (opts.liftEvery ?? m) : Infinity;
     let liftAt = raises + lowers + liftEvery;
     while (qLen > 0 && raises + lowers < maxMoves) {
       if (opts.signal?.aborted) break;
@@ -577,7 +579,7 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
       }
       if (raises + lowers > budget) {
         // A war that outlasts the budget is first met by another lift, and only then by a wider δ.
-        if (!(resume && opts.lift !== false && lift())) delta *= 4;
+        if (!(lifting && lift())) delta *= 4;
         budget += widenAfter;
       }
       const y = queue[qHead];
