@@ -31,7 +31,7 @@ export interface DualState {
    * The offline auction's assignment (exact.ts): K chosen items per row (−1: empty), the boosts w = −v, and the
    * minimal exposure `lo` (users) it met. A solve at the same K and a larger `lo` resumes from it.
    */
-  auction?: { K: number; lo: number; chosen: Int32Array; w: Float64Array };
+  auction?: { K: number; lo: number; chosen: Int32Array; values?: Float64Array; w: Float64Array };
 }
 
 /** Hard decisions: row r gets columns indices[indptr[r] .. indptr[r+1]). */
