@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../util/rng';
-import { solveAuction, transpose } from './auction';
+import { solveAuction } from './auction';
+import { transpose } from './auctionScans';
 import { drawScores, scoreWorld } from './synthetic';
 import { lpOptimum } from './lp.testutil';
 

@@ -30,7 +30,7 @@ import { checkSettings, denseOf, hardK, secondsSince, solutionOf } from './commo
 import { softRoot, ZCUT } from './kernels';
 import { topKIndices } from './select';
 import type { Assignment, DualState, MatchSettings, MatchSolution } from './types';
-import { marginalScore, transpose } from './auction';
+import { marginalScore, transpose } from './auctionScans';
 import { solveExact } from './exact';
 
 /** One epoch's report: temperature (normalised units), where it ran, and the constraints' max relative violations. */

@@ -1,0 +1,166 @@
+/**
+ * The reads of the score matrix that the auction (auction.ts) makes: the transposed copy its raises read columns of,
+ * the margin scale, a raise's cheapest outsiders (one column read) and a lift's swap thresholds (row reads).
+ */
+import { kthLargest } from './select';
+
+/** cols × rows copy, in tiles so both reads and writes stay in cache. */
+export function transpose(data: Float32Array, nRows: number, nCols: number): Float32Array {
+  const out = new Float32Array(nRows * nCols);
+  const T = 64;
+  for (let r0 = 0; r0 < nRows; r0 += T) {
+    const r1 = Math.min(nRows, r0 + T);
+    for (let c0 = 0; c0 < nCols; c0 += T) {
+      const c1 = Math.min(nCols, c0 + T);
+      for (let r = r0; r < r1; r++) {
+        const off = r * nCols;
+        for (let c = c0; c < c1; c++) out[c * nRows + r] = data[off + c];
+      }
+    }
+  }
+  return out;
+}
+
+/** k-th smallest (1-based) of a[0..n); reorders a. */
+export const kthSmallest = (a: Float64Array, n: number, k: number): number => kthLargest(a, n, n - k + 1);
+
+export function maxOf(data: Float32Array): number {
+  let mx = 0;
+  for (let i = 0; i < data.length; i++) if (data[i] > mx) mx = data[i];
+  return mx;
+}
+
+/** Mean K-th largest score over up to 64 evenly spaced rows: the scale of the choices at the margin. */
+export function marginalScore(data: Float32Array, n: number, m: number, K: number): number {
+  if (K < 1 || n === 0) return 0;
+  const rows = Math.min(n, 64);
+  const a = new Float64Array(m);
+  let sum = 0;
+  for (let i = 0; i < rows; i++) {
+    const x = Math.floor((i * n) / rows);
+    for (let y = 0; y < m; y++) a[y] = data[x * m + y];
+    sum += kthLargest(a, m, K);
+  }
+  return sum / rows;
+}
+
+/**
+ * The `need` users outside column `col` cheapest to win at boost wy (cost: their K-th value − (λ + wy)), kept in a
+ * bounded max-heap in cost[0..c) / users[0..c) (cost[0] the dearest kept); returns c. One pass over the column, most
+ * users rejected by one comparison; a quickselect over all outsiders cost 3-5× more per raise. A module function
+ * with its arrays as arguments so that V8 keeps them in registers (as closures they were re-read every iteration).
+ * The same pass lists the column's holders in holders[0..holders[n]) (the raise updates their heaps).
+ */
+export function cheapestOutsiders(
+  member: Uint8Array,
+  col: number,
+  kth: Float64Array,
+  T: Float32Array,
+  wy: number,
+  n: number,
+  need: number,
+  cost: Float64Array,
+  users: Int32Array,
+  holders: Int32Array,
+): number {
+  let c = 0;
+  let top = Infinity;
+  let h = 0;
+  for (let x = 0; x < n; x++) {
+    if (member[col + x]) {
+      holders[h++] = x;
+      continue;
+    }
+    const cx = kth[x] - (T[col + x] + wy);
+    let i: number;
+    if (c < need) {
+      // Sift up from the new leaf.
+      i = c++;
+      for (let p = (i - 1) >> 1; i > 0 && cost[p] < cx; p = (i - 1) >> 1) {
+        cost[i] = cost[p];
+        users[i] = users[p];
+        i = p;
+      }
+    } else if (cx < top) {
+      // Replace the root (the dearest kept) and sift it down.
+      i = 0;
+      for (let l = 1; l < c; l = 2 * i + 1) {
+        const k = l + 1 < c && cost[l + 1] > cost[l] ? l + 1 : l;
+        if (cost[k] <= cx) break;
+        cost[i] = cost[k];
+        users[i] = users[k];
+        i = k;
+      }
+    } else continue;
+    cost[i] = cx;
+    users[i] = x;
+    top = cost[0];
+  }
+  holders[n] = h;
+  return c;
+}
+
+/** Swaps per user that the lift's line search considers (a user's j-th swap needs its j-th worst unboosted item). */
+export const LIFT_SWAPS = 8;
+/**
+ * The lift estimates its line minimum on every LIFT_SAMPLE-th user (all users below 1,024; at least 512 sampled).
+ * At 6,040 × 3,706 the full pass cost ~85 ms a lift and the sample ~11 ms; over the resumed slider steps β 0.5% → 1%
+ * the sample's estimate took 0.6-1.2× the raises of the full pass's, with objectives within 0.02% below β = α and
+ * 0.35% lower at β = α (bench notes). A sample that under-lifts only leaves more of the rise to the raises.
+ */
+export const LIFT_SAMPLE = 8;
+
+/**
+ * The lift's breakpoints (see `lift` in solveAuction): for every `stride`-th user x holding unboosted items, its
+ * j-th swap threshold a_j − b_j (a_j its j-th worst held unboosted value λ + w, b_j its j-th best unheld boosted
+ * value), j up to min(held unboosted, LIFT_SWAPS), written to th; returns their count. One row read per such user.
+ * A module function with its arrays as arguments, like cheapestOutsiders, so that V8 keeps them in registers.
+ */
+export function liftThresholds(
+  data: Float32Array,
+  n: number,
+  m: number,
+  K: number,
+  item: Int32Array,
+  val: Float64Array,
+  w: Float64Array,
+  inRow: Uint8Array,
+  th: Float64Array,
+  stride: number,
+): number {
+  const R = LIFT_SWAPS;
+  const aVal = new Float64Array(K);
+  const bVal = new Float64Array(R);
+  let ns = 0;
+  for (let x = 0; x < n; x += stride) {
+    const b = x * K;
+    let q = 0;
+    for (let i = 0; i < K; i++) {
+      const y = item[b + i];
+      if (y < 0 || w[y] > 0) continue;
+      const v = val[b + i];
+      let j = q++;
+      for (; j > 0 && aVal[j - 1] > v; j--) aVal[j] = aVal[j - 1];
+      aVal[j] = v;
+    }
+    if (q === 0) continue;
+    const r = Math.min(q, R);
+    for (let i = 0; i < K; i++) if (item[b + i] >= 0) inRow[item[b + i]] = 1;
+    let nb = 0;
+    let floor = -Infinity;
+    const off = x * m;
+    for (let y = 0; y < m; y++) {
+      const wy = w[y];
+      if (wy <= 0 || inRow[y]) continue;
+      const v = data[off + y] + wy;
+      if (v <= floor) continue;
+      let j = nb < r ? nb++ : r - 1;
+      for (; j > 0 && bVal[j - 1] < v; j--) bVal[j] = bVal[j - 1];
+      bVal[j] = v;
+      if (nb === r) floor = bVal[r - 1];
+    }
+    for (let i = 0; i < K; i++) if (item[b + i] >= 0) inRow[item[b + i]] = 0;
+    for (let j = 0; j < nb; j++) th[ns++] = aVal[j] - bVal[j];
+  }
+  return ns;
+}

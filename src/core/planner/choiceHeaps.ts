@@ -1,0 +1,88 @@
+/**
+ * Per-user min-heaps of the chosen items keyed by λ + w: the root is the K-th value, the price an outsider must beat.
+ * Hand-written because it lives in two flat typed arrays (rows × K) and is touched millions of times per solve.
+ */
+export class ChoiceHeaps {
+  readonly val: Float64Array;
+  readonly item: Int32Array;
+  /** The roots again, contiguous: a raise reads every user's K-th value, and val[x·K] would be a cache miss each. */
+  readonly kth: Float64Array;
+  constructor(readonly nRows: number, readonly K: number) {
+    this.val = new Float64Array(nRows * K);
+    this.item = new Int32Array(nRows * K).fill(-1);
+    this.kth = new Float64Array(nRows);
+  }
+
+  root(x: number): number {
+    return this.kth[x];
+  }
+
+  /** Restores user x's heap after its slots were written directly (O(K)). */
+  heapify(x: number): void {
+    for (let i = (this.K >> 1) - 1; i >= 0; i--) this.siftDown(x, i);
+    this.kth[x] = this.val[x * this.K];
+  }
+
+  siftDown(x: number, i: number): void {
+    const { val, item, K } = this;
+    const b = x * K;
+    const v = val[b + i];
+    const it = item[b + i];
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= K) break;
+      const r = l + 1;
+      const c = r < K && val[b + r] < val[b + l] ? r : l;
+      if (val[b + c] >= v) break;
+      val[b + i] = val[b + c];
+      item[b + i] = item[b + c];
+      i = c;
+    }
+    val[b + i] = v;
+    item[b + i] = it;
+  }
+
+  siftUp(x: number, i: number): void {
+    const { val, item, K } = this;
+    const b = x * K;
+    const v = val[b + i];
+    const it = item[b + i];
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (val[b + p] <= v) break;
+      val[b + i] = val[b + p];
+      item[b + i] = item[b + p];
+      i = p;
+    }
+    val[b + i] = v;
+    item[b + i] = it;
+  }
+
+  /** Replaces the root (the K-th choice) with `it` at value `v`; returns the item that left. */
+  replaceRoot(x: number, it: number, v: number): number {
+    const b = x * this.K;
+    const out = this.item[b];
+    this.item[b] = it;
+    this.val[b] = v;
+    this.siftDown(x, 0);
+    this.kth[x] = this.val[b];
+    return out;
+  }
+
+  /** Position of `it` among user x's choices (linear: K is small next to the row). */
+  find(x: number, it: number): number {
+    const b = x * this.K;
+    for (let i = 0; i < this.K; i++) if (this.item[b + i] === it) return i;
+    return -1;
+  }
+
+  /** Sets the value of the choice at position i and restores the heap. */
+  update(x: number, i: number, v: number): void {
+    const b = x * this.K;
+    const old = this.val[b + i];
+    this.val[b + i] = v;
+    if (v > old) this.siftDown(x, i);
+    else this.siftUp(x, i);
+    this.kth[x] = this.val[b];
+  }
+}
