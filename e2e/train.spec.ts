@@ -73,6 +73,7 @@ test('train: synthetic results without a click, MovieLens with RNN and RNN-Hawke
   await expect(app.trainStatus()).toHaveAttribute('data-status', 'running');
   await page.getByTestId('train.cancel').click();
   await expect(app.trainStatus()).toHaveAttribute('data-status', 'cancelled');
+  await expect(app.trainStatus()).toContainText('cancelled; the previous results stay');
   expect((await app.resultModels('item_rec')).sort()).toEqual(['Hawkes', 'Pop', 'RNN', 'RNN-Hawkes']);
   // A crash of the run worker during training is reported and the run goes on in a fresh worker on the next rung
   // (wasm → cpu); so does a lost backend (on WebGPU a lost device; simulated here on the CPU rung).

@@ -125,7 +125,10 @@ export function TrainPanel() {
               : t.status === 'done'
                 ? `done: ${Object.keys(t.result?.item_rec ?? {}).length} models evaluated${t.saveState === 'saving' ? ' · saving in this browser…' : t.saveState === 'saved' ? ' · saved in this browser' : ''}`
                 : t.status === 'cancelled'
-                  ? 'cancelled; the previous results stay'
+                  ? // A run stopped by new data has no previous results to keep (they were of the old data).
+                    t.result
+                    ? 'cancelled; the previous results stay'
+                    : 'cancelled'
                   : t.status === 'failed'
                     ? 'failed'
                     : 'not run yet'}
