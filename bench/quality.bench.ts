@@ -7,8 +7,9 @@
 // Env: QUALITY_PARTS (default "synthetic,movielens"), QUALITY_EPOCHS (synthetic part's epochs, default 8),
 // QUALITY_ML_SEQ_EPOCHS (MovieLens sequence-model epochs at most, default 8), QUALITY_MODELS (MovieLens models),
 // QUALITY_ML_SEEDS (MovieLens user-split seeds, default "0"; with more, a recall-by-seed table follows the first's),
-// QUALITY_SEEDS (synthetic seeds, default "1,2").
-import { dirname, join } from 'node:path';
+// QUALITY_SEEDS (synthetic seeds, default "1,2"), QUALITY_ML_FILE (another interaction file for the MovieLens part, e.g. a
+// variant of it), QUALITY_ML_EXCLUDE=1 (the user split with excludeTrain: seen items neither predicted nor targets).
+import { basename, dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
@@ -118,7 +119,8 @@ const ALL_MODELS = [
 ];
 
 async function movielens(): Promise<string> {
-  const file = join(here, '..', '..', 'shared', 'data', 'ml-latest-small', 'ratings.csv');
+  const file = process.env.QUALITY_ML_FILE ?? join(here, '..', '..', 'shared', 'data', 'ml-latest-small', 'ratings.csv');
+  const excludeTrain = process.env.QUALITY_ML_EXCLUDE === '1';
   const ds = await loadDataset(file);
   if (!ds.ok) throw new Error(ds.reason);
   const models = env('QUALITY_MODELS', ALL_MODELS.join(',')).split(',');
@@ -130,7 +132,7 @@ async function movielens(): Promise<string> {
   for (const seed of seeds) {
     const t0 = Date.now();
     // The sequence models' epochs go through the registry, so the MF baselines keep their own defaults.
-    const res = await runExperiment(ds.data, { split: { kind: 'user', seed }, models, seed: 1 }, {
+    const res = await runExperiment(ds.data, { split: { kind: 'user', seed, excludeTrain }, models, seed: 1 }, {
       registry: defaultRegistry({ sequence: { epochs: seqEpochs } }),
       onProgress: progress,
       onModel: (m, i, u) => console.log(`  seed ${seed} ${m}: ItemRec recall ${i.recall.toFixed(4)}, UserRec recall ${u.recall.toFixed(4)}`),
@@ -142,8 +144,8 @@ async function movielens(): Promise<string> {
   const { r } = runs[0];
   const s = r.split;
   const out = [
-    `ml-latest-small/ratings.csv (${ds.data.nUsers} users, ${ds.data.nItems} items, ${ds.data.item.length} events), read by rimw run's loader; user`,
-    `split with its defaults (rime's ML-1M protocol), split seed ${runs[0].seed}; ItemRec K = ${r.itemRecTopK}, UserRec C = ${r.userRecTopC}; model seed 1; MF baselines with their`,
+    `${process.env.QUALITY_ML_FILE ? basename(file) : 'ml-latest-small/ratings.csv'} (${ds.data.nUsers} users, ${ds.data.nItems} items, ${ds.data.item.length} events), read by rimw run's loader; user`,
+    `split with its defaults (rime's ML-1M protocol)${excludeTrain ? ', excludeTrain' : ''}, split seed ${runs[0].seed}; ItemRec K = ${r.itemRecTopK}, UserRec C = ${r.userRecTopC}; model seed 1; MF baselines with their`,
     `default sweeps/epochs; RNN and Transformer (paper architecture, last 256 events) at most ${seqEpochs} epochs on tfjs-wasm (best`,
     `validation epoch restored; fit seconds in the table). Failed: ${Object.keys(r.failed).length ? JSON.stringify(r.failed) : 'none'}. Split: ${JSON.stringify(s)}.`,
     '',
