@@ -105,7 +105,8 @@ async function movieLens(browser: Browser): Promise<MlRun> {
   await page.getByTestId('train.layers').fill('1');
   await page.getByTestId('train.maxlen').fill('32');
 
-  // The whole ladder (webgpu → webgl → wasm → cpu, one self-test step per rung): which rung wins, how long it takes.
+  // The whole ladder (webgpu → webgl → wasm → cpu, one self-test step per rung; software GPUs passed over): which
+  // rung wins, how long it takes.
   let t0 = Date.now();
   await page.getByTestId('train.start').click();
   await poll(page, 'train.backend', 'data-backend', (v) => !!v);
@@ -180,7 +181,9 @@ const bench: Bench = {
           '',
           'WebGPU in headless Chromium here is the SwiftShader software adapter: it passes the self-test (since 2026-11-23: tfjs',
           '4.22\'s WebGPU dataSync() returns zeros there, so the models read with await data()), but it is functional only: one',
-          'RNN epoch of this configuration took 72 s on it against 2.5 s on WASM (2026-11-23), hence the WASM rows above.',
+          'RNN epoch of this configuration took 72 s on it against 2.5 s on WASM (2026-11-23), hence the WASM rows above. Since',
+          '2026-12-04 the page\'s "best available" passes over software GPUs (WebGPU and WebGL alike, by adapter info and',
+          'unmasked renderer) and lands on WASM here; choosing WebGPU by name still takes the software adapter.',
           '',
           'Each row is one fresh browser context (empty IndexedDB, so nothing is restored and no trained model is reused). ' +
             `1-minute load average on ${os.cpus().length} cores before and after: ${loadBefore.toFixed(1)} and ${os.loadavg()[0].toFixed(1)}${Math.max(loadBefore, os.loadavg()[0]) > os.cpus().length / 2 ? ' (other work shared the machine: upper bounds, for orientation)' : ''}.`,

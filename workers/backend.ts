@@ -11,6 +11,7 @@ import '@tensorflow/tfjs';
 import { SequenceModel } from '../src/core/models/sequence/index';
 import type { Dataset } from '../src/core/data/types';
 import { createRng } from '../src/core/util/rng';
+import { adapterName, isSoftwareAdapter, isSoftwareRenderer, softwareReason, type GpuAdapterFacts } from './gpuInfo';
 import { BACKEND_LADDER } from './ladder';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -33,6 +34,11 @@ export interface BackendOptions {
   wasmPaths?: string | Record<string, string>;
   /** Largest accepted weight difference from CPU after the self-test step. */
   tolerance?: number;
+  /**
+   * Whether a GPU rung may run on a software renderer (SwiftShader, llvmpipe: see gpuInfo.ts). Default true; the
+   * page's "auto" passes false, so a machine without a GPU trains on WASM instead of a 30-100× slower emulated GPU.
+   */
+  software?: boolean;
 }
 
 /** A 3-user, 6-item world where item i is followed by i + 1. */
@@ -81,13 +87,48 @@ export async function selfTestOutputs(): Promise<Float32Array> {
 async function load(name: string, opts: BackendOptions): Promise<string | null> {
   if (name === 'webgpu') {
     if (typeof navigator === 'undefined' || !('gpu' in navigator)) return 'navigator.gpu is not available';
+    if (opts.software === false) {
+      const soft = await softwareWebgpu();
+      if (soft) return soft;
+    }
     await import('@tensorflow/tfjs-backend-webgpu');
+  } else if (name === 'webgl') {
+    if (opts.software === false) {
+      const renderer = webglRenderer();
+      if (renderer && isSoftwareRenderer(renderer)) return softwareReason(renderer);
+    }
   } else if (name === 'wasm') {
     if (!opts.wasmPaths) return 'no local WASM binary paths were given';
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     wasm.setWasmPaths(opts.wasmPaths as string);
   }
   return null;
+}
+
+/** Why the WebGPU adapter this context would get is unfit (none, or a software one), or null when it is a GPU. */
+async function softwareWebgpu(): Promise<string | null> {
+  type Adapter = { info?: GpuAdapterFacts; isFallbackAdapter?: boolean };
+  const gpu = (navigator as unknown as { gpu: { requestAdapter(): Promise<Adapter | null> } }).gpu;
+  const a = await gpu.requestAdapter().catch(() => null);
+  if (!a) return 'no WebGPU adapter';
+  const i = a.info ?? {};
+  const facts = { vendor: i.vendor, architecture: i.architecture, device: i.device, description: i.description, isFallbackAdapter: i.isFallbackAdapter ?? a.isFallbackAdapter };
+  return isSoftwareAdapter(facts) ? softwareReason(adapterName(facts)) : null;
+}
+
+/** The unmasked renderer of a WebGL2 context as the WebGL backend would make it (worker or page), or null. */
+function webglRenderer(): string | null {
+  try {
+    const canvas = typeof OffscreenCanvas !== 'undefined' ? new OffscreenCanvas(1, 1) : null;
+    const gl = canvas?.getContext('webgl2') ?? null;
+    if (!gl) return null;
+    const ext = gl.getExtension('WEBGL_debug_renderer_info');
+    const r = String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? '');
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return r;
+  } catch {
+    return null;
+  }
 }
 
 /** Walks the ladder and leaves tfjs on the first backend that starts and matches the CPU self-test. */

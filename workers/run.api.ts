@@ -255,12 +255,15 @@ export const runApi = {
   /** Backend ladder options (the worker passes the local WASM binary URLs); picks nothing yet. */
   configure(opts: RunHostOptions): void {
     host = opts;
-    backendOpts = { order: opts.order, wasmPaths: opts.wasmPaths, tolerance: opts.tolerance };
+    backendOpts = { order: opts.order, wasmPaths: opts.wasmPaths, tolerance: opts.tolerance, software: opts.software };
   },
 
-  /** Walks the backend ladder once (webgpu → webgl → wasm → cpu, with self-tests); later calls return that choice. */
-  async initBackend(order?: string[]): Promise<BackendChoice> {
-    const key = order ? order.join(',') : 'ladder';
+  /**
+   * Walks the backend ladder (webgpu → webgl → wasm → cpu, or `order`, with self-tests); later calls with the same
+   * arguments return that choice. `software: false` passes over GPU rungs that would run on a software renderer.
+   */
+  async initBackend(order?: string[], opts: { software?: boolean } = {}): Promise<BackendChoice> {
+    const key = `${order ? order.join(',') : 'ladder'}|${opts.software ?? backendOpts.software ?? ''}`;
     if (!backendPick || key !== pickedFor) {
       // Never switch backends under a running fit (its tensors live on the current one): a cancelled run stops
       // within a batch, so wait for it (bounded: if it is still busy, the current choice stays; run() then answers
@@ -269,7 +272,7 @@ export const runApi = {
       if (stop && backendChoice) return backendChoice;
       pickedFor = key;
       const rungs = (order ?? backendOpts.order ?? BACKEND_LADDER).filter((b) => !lostBackends.has(b));
-      backendPick = pickBackend({ ...backendOpts, order: rungs }).then((choice) => {
+      backendPick = pickBackend({ ...backendOpts, ...(opts.software === undefined ? {} : { software: opts.software }), order: rungs }).then((choice) => {
         watchDeviceLoss((reason) => backendLost(choice.backend, reason));
         return choice;
       });

@@ -16,6 +16,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { err, ok, type Result } from '../core/util/result';
+import { adapterName, isSoftwareAdapter, softwareReason as softwareAdapterReason } from '../../workers/gpuInfo';
 
 /** The SwiftShader (software Vulkan) driver manifest of Debian's chromium package. */
 export const CHROMIUM_SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -60,13 +61,12 @@ function vulkanLoaderFound(): boolean {
 
 function describe(a: GPUAdapter): NodeGpu {
   const info = a.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
-  const name = [info.vendor, info.architecture].filter(Boolean).join(' ') || 'unknown adapter';
-  return {
-    adapter: info.description ? `${name} (${info.description})` : name,
-    software: info.isFallbackAdapter ?? (a as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter ?? false,
-    addedIcd: null,
-  };
+  const facts = { ...pick(info), isFallbackAdapter: info.isFallbackAdapter ?? (a as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter };
+  return { adapter: adapterName(facts), software: isSoftwareAdapter(facts), addedIcd: null };
 }
+
+/** GPUAdapterInfo's fields are getters on its prototype: copy the ones we read. */
+const pick = (i: GPUAdapterInfo) => ({ vendor: i.vendor, architecture: i.architecture, device: i.device, description: i.description });
 
 /** Runs `f` with `env` set, then puts the previous values back (the loader reads them when Dawn enumerates). */
 async function withEnv<T>(env: Record<string, string>, f: () => Promise<T>): Promise<T> {
@@ -134,7 +134,7 @@ export async function installNodeWebgpu(opts: NodeWebgpuOptions = {}): Promise<R
   return err('no-webgpu', `no WebGPU adapter: Dawn found none among ${linux ? drivers : "this platform's GPUs"}`);
 }
 
-const softwareReason = (info: NodeGpu) => `only a software adapter (${info.adapter}), far slower than WASM or CPU (ask for webgpu by name to use it)`;
+const softwareReason = (info: NodeGpu) => softwareAdapterReason(info.adapter);
 
 /**
  * Takes `navigator.gpu` away again (tests). The package's README warns that Node may not exit while Dawn's instance

@@ -42,7 +42,7 @@ export interface TrainingSlice {
     backend: string | null;
     backendNote: string;
     /** Which rungs of the ladder the user allows: auto = webgpu → webgl → wasm → cpu; or one backend (then cpu). */
-    backendPref: 'auto' | 'webgl' | 'wasm' | 'cpu';
+    backendPref: 'auto' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
     /** Latest batched progress of the running fit (null when not running). */
     progress: {
       model: string;

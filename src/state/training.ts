@@ -158,6 +158,8 @@ async function refreshBackend(): Promise<void> {
 
 /** The rungs a run may use, best first: the whole ladder, or the user's choice with the CPU as last resort. */
 const rungsFor = (pref: AppStateBackendPref): string[] => (pref === 'auto' ? [...BACKEND_LADDER] : [pref, 'cpu']);
+/** "auto" passes over GPUs emulated in software (far slower than WASM); a backend chosen by name takes them. */
+const softwareFor = (pref: AppStateBackendPref): boolean => pref !== 'auto';
 
 /**
  * Runs the experiment the config asks for (default: the run config in the URL). A running one is cancelled first.
@@ -171,7 +173,8 @@ export async function startRun(config: RunConfig = currentRunConfig()): Promise<
   running = ctl;
   crashedWith = null;
   const tfjs = config.models.some(needsTfjs);
-  let rungs = rungsFor(useStore.getState().training.backendPref);
+  const pref = useStore.getState().training.backendPref;
+  let rungs = rungsFor(pref);
   patch('training', { fallback: null });
   const source = useStore.getState().dataset.summary?.source ?? null;
   let crashed = false;
@@ -179,7 +182,7 @@ export async function startRun(config: RunConfig = currentRunConfig()): Promise<
     for (let attempt = 0; ; attempt++) {
       let r: Result<ExperimentResult, string>;
       try {
-        r = await runOnce(config, ctl, tfjs ? rungs : undefined);
+        r = await runOnce(config, ctl, tfjs ? rungs : undefined, softwareFor(pref));
       } catch (e) {
         if (running !== ctl || !(e instanceof BridgeError && e.code === 'crashed')) throw e;
         r = { ok: false, code: 'crashed', reason: `the run worker stopped (${crashedWith ?? e.message})` };
@@ -229,7 +232,7 @@ export async function startRun(config: RunConfig = currentRunConfig()): Promise<
  * One attempt of a run in the run worker: the data sent, the backend picked among `rungs` (tfjs models only), the run;
  * a worker still busy with a cancelled run is waited for a little, then restarted. Answers 'no-data' (already shown).
  */
-async function runOnce(config: RunConfig, ctl: AbortController, rungs: string[] | undefined): Promise<Result<ExperimentResult, string>> {
+async function runOnce(config: RunConfig, ctl: AbortController, rungs: string[] | undefined, software: boolean): Promise<Result<ExperimentResult, string>> {
   curves.clear();
   for (const f of lossListeners) f();
   patch('training', { status: 'running', error: null, liveModels: [], progress: { model: config.models[0], done: 0, total: config.models.length, epoch: 0, epochs: 0, fraction: 0, etaSeconds: null, examplesPerSecond: 0 } });
@@ -250,7 +253,7 @@ async function runOnce(config: RunConfig, ctl: AbortController, rungs: string[] 
   const pickBackend = async () => {
     if (!rungs) return;
     patch('training', { backend: null, backendNote: 'checking backends (a one-step self-test on each)…' });
-    await runClient().call((api) => api.initBackend(rungs), ctl.signal);
+    await runClient().call((api) => api.initBackend(rungs, { software }), ctl.signal);
     await refreshBackend();
   };
   await pickBackend();

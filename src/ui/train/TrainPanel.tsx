@@ -84,7 +84,8 @@ export function TrainPanel() {
         <label>
           backend{' '}
           <select value={t.backendPref} data-testid="train.backend.pref" onChange={(e) => setBackendPref(e.currentTarget.value as AppState['training']['backendPref'])}>
-            <option value="auto">best available (WebGPU → WebGL → WASM → CPU)</option>
+            <option value="auto">best available (WebGPU → WebGL → WASM → CPU; software-emulated GPUs passed over)</option>
+            <option value="webgpu">WebGPU (a software adapter too)</option>
             <option value="webgl">WebGL</option>
             <option value="wasm">WASM</option>
             <option value="cpu">CPU (plain JS, slow)</option>
