@@ -19,6 +19,7 @@
 import type { StopSignal } from '../util/abort';
 import { LIFT_SAMPLE, LIFT_SWAPS, cheapestOutsiders, kthSmallest, liftThresholds, marginalScore, maxOf, transpose } from './auctionScans';
 import { ChoiceHeaps } from './choiceHeaps';
+import { ItemHolders } from './itemHolders';
 
 
 export interface AuctionProblem {
@@ -105,7 +106,9 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
   const w = resume ? Float64Array.from(resume.w) : opts.w0 ? Float64Array.from(opts.w0) : new Float64Array(m);
   const heaps = new ChoiceHeaps(n, Math.max(1, K));
   const member = new Uint8Array(m * n); // column-major: member[y * n + x]
-  const exposure = new Int32Array(m);
+  /** Each item's holders; their counts are the exposures. */
+  const holderLists = new ItemHolders(m);
+  const exposure = holderLists.count;
 
   /** Every user takes its K best items by λ + w (empty slots, worth 0, fill what positive values do not). */
   const choose = () => {
@@ -113,7 +116,7 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
     heaps.kth.fill(0);
     heaps.item.fill(-1);
     member.fill(0);
-    exposure.fill(0);
+    holderLists.clear();
     if (K === 0) return;
     for (let x = 0; x < n; x++) {
       const off = x * m;
@@ -130,7 +133,7 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
       const y = heaps.item[b + i];
       if (y >= 0) {
         member[y * n + x] = 1;
-        exposure[y]++;
+        holderLists.add(y, x);
       }
     }
   };
@@ -169,8 +172,6 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
 
   const cost = new Float64Array(n);
   const users = new Int32Array(n);
-  /** The holders of the column being raised (cheapestOutsiders lists them; their count at [n]). */
-  const holders = new Int32Array(n + 1);
   const margin = new Float64Array(n);
   const best = new Int32Array(n);
   const inRow = new Uint8Array(m);
@@ -186,14 +187,15 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
     const col = y * n;
     const wy = w[y];
     if (need <= 0) return;
-    const c = cheapestOutsiders(member, col, heaps.kth, T, wy, n, need, cost, users, holders);
+    const c = cheapestOutsiders(member, col, heaps.kth, T, wy, n, need, cost, users);
     if (c === 0) return;
     const cStar = Math.max(0, cost[0]);
     // The margin δ may also beat a few users within δ of their K-th choice who are not taken: the chosen sets are
     // then not exactly each user's top K of λ + w, so decisions are read from `chosen`, not re-derived from w.
     const wNew = Math.min(ceiling, wy + cStar + delta);
-    // Existing holders (listed by the same column scan) see y's value rise.
-    for (let i = 0, h = holders[n]; i < h; i++) {
+    // Existing holders see y's value rise.
+    const holders = holderLists.list(y);
+    for (let i = 0, h = holderLists.count[y]; i < h; i++) {
       const x = holders[i];
       heaps.update(x, heaps.find(x, y), T[col + x] + wNew);
     }
@@ -205,10 +207,10 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
   const win = (y: number, x: number, wNew: number): void => {
     const out = heaps.replaceRoot(x, y, T[y * n + x] + wNew);
     member[y * n + x] = 1;
-    exposure[y]++;
+    holderLists.add(y, x);
     if (out >= 0) {
       member[out * n + x] = 0;
-      exposure[out]--;
+      holderLists.remove(out, x);
       if (underExposed(out)) push(out);
     }
   };
@@ -258,10 +260,10 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
         heaps.item[x * K + pos] = z;
         heaps.update(x, pos, v);
         member[col + x] = 0;
-        exposure[y]--;
+        holderLists.remove(y, x);
         if (z >= 0) {
           member[z * n + x] = 1;
-          exposure[z]++;
+          holderLists.add(z, x);
           if (overPriced(z)) push(z);
         }
       } else {

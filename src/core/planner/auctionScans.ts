@@ -44,12 +44,43 @@ export function marginalScore(data: Float32Array, n: number, m: number, K: numbe
   return sum / rows;
 }
 
+/** Relative to the magnitudes compared, far above the rounding (~1e-16) that regrouping a difference adds. */
+const SCREEN_SLACK = 1e-12;
+
+/** Adds (cx, x) to the bounded max-heap cost[0..c) / users[0..c) of at most `need`; returns the new count. */
+function keep(cost: Float64Array, users: Int32Array, c: number, need: number, cx: number, x: number): number {
+  let i: number;
+  if (c < need) {
+    // Sift up from the new leaf.
+    i = c++;
+    for (let p = (i - 1) >> 1; i > 0 && cost[p] < cx; p = (i - 1) >> 1) {
+      cost[i] = cost[p];
+      users[i] = users[p];
+      i = p;
+    }
+  } else {
+    // Replace the root (the dearest kept; cx is below it) and sift it down.
+    i = 0;
+    for (let l = 1; l < c; l = 2 * i + 1) {
+      const k = l + 1 < c && cost[l + 1] > cost[l] ? l + 1 : l;
+      if (cost[k] <= cx) break;
+      cost[i] = cost[k];
+      users[i] = users[k];
+      i = k;
+    }
+  }
+  cost[i] = cx;
+  users[i] = x;
+  return c;
+}
+
 /**
  * The `need` users outside column `col` cheapest to win at boost wy (cost: their K-th value − (λ + wy)), kept in a
- * bounded max-heap in cost[0..c) / users[0..c) (cost[0] the dearest kept); returns c. One pass over the column, most
- * users rejected by one comparison; a quickselect over all outsiders cost 3-5× more per raise. A module function
- * with its arrays as arguments so that V8 keeps them in registers (as closures they were re-read every iteration).
- * The same pass lists the column's holders in holders[0..holders[n]) (the raise updates their heaps).
+ * bounded max-heap in cost[0..c) / users[0..c) (cost[0] the dearest kept); returns c. One pass over the column; a
+ * quickselect over all outsiders cost 3-5× more per raise. Once `need` are kept, users are read four at a time and
+ * looked at further (membership, the heap) only when one of them costs less than the dearest kept: the holders come
+ * from ItemHolders, so membership is read for those few alone. Module functions with their arrays as arguments, so
+ * that V8 keeps them in registers (as closures they were re-read every iteration).
  */
 export function cheapestOutsiders(
   member: Uint8Array,
@@ -61,42 +92,34 @@ export function cheapestOutsiders(
   need: number,
   cost: Float64Array,
   users: Int32Array,
-  holders: Int32Array,
 ): number {
   let c = 0;
-  let top = Infinity;
-  let h = 0;
-  for (let x = 0; x < n; x++) {
-    if (member[col + x]) {
-      holders[h++] = x;
-      continue;
+  let x = 0;
+  for (; x < n && c < need; x++) if (!member[col + x]) c = keep(cost, users, c, need, kth[x] - (T[col + x] + wy), x);
+  if (c < need) return c;
+  let bar = cost[0];
+  // The screen compares kth − λ with bar + wy (one subtraction a user), widened for the rounding that regrouping
+  // adds; those it passes are costed exactly as above.
+  const wide = (b: number) => b + wy + SCREEN_SLACK * (1 + Math.abs(wy) + Math.abs(b));
+  let screen = wide(bar);
+  const end = col + n;
+  for (let i = col + x; i < end; i += 8) {
+    const z = i - col;
+    if (i + 7 < end) {
+      if (
+        !(kth[z] - T[i] < screen || kth[z + 1] - T[i + 1] < screen || kth[z + 2] - T[i + 2] < screen || kth[z + 3] - T[i + 3] < screen ||
+          kth[z + 4] - T[i + 4] < screen || kth[z + 5] - T[i + 5] < screen || kth[z + 6] - T[i + 6] < screen || kth[z + 7] - T[i + 7] < screen)
+      ) continue;
     }
-    const cx = kth[x] - (T[col + x] + wy);
-    let i: number;
-    if (c < need) {
-      // Sift up from the new leaf.
-      i = c++;
-      for (let p = (i - 1) >> 1; i > 0 && cost[p] < cx; p = (i - 1) >> 1) {
-        cost[i] = cost[p];
-        users[i] = users[p];
-        i = p;
+    for (let j = 0, e = Math.min(8, end - i); j < e; j++) {
+      const cx = kth[z + j] - (T[i + j] + wy);
+      if (cx < bar && !member[i + j]) {
+        keep(cost, users, c, need, cx, z + j);
+        bar = cost[0];
+        screen = wide(bar);
       }
-    } else if (cx < top) {
-      // Replace the root (the dearest kept) and sift it down.
-      i = 0;
-      for (let l = 1; l < c; l = 2 * i + 1) {
-        const k = l + 1 < c && cost[l + 1] > cost[l] ? l + 1 : l;
-        if (cost[k] <= cx) break;
-        cost[i] = cost[k];
-        users[i] = users[k];
-        i = k;
-      }
-    } else continue;
-    cost[i] = cx;
-    users[i] = x;
-    top = cost[0];
+    }
   }
-  holders[n] = h;
   return c;
 }
 

@@ -1,0 +1,47 @@
+/**
+ * Each item's holders (the users whose chosen sets hold it) as unordered per-item lists, kept next to the auction's
+ * column-major membership bytes; their counts are the items' exposures. A raise updates its holders' heaps from the
+ * list instead of reading every user's membership in its column scan, which lets that scan pass over most users with
+ * one comparison (auctionScans.ts): at 6,040 × 3,706 a scan went from ~28 to ~10 µs.
+ */
+export class ItemHolders {
+  private lists: Int32Array[];
+  readonly count: Int32Array;
+
+  constructor(m: number) {
+    this.lists = Array.from({ length: m }, () => new Int32Array(8));
+    this.count = new Int32Array(m);
+  }
+
+  /** Item y's holders in list(y)[0..count[y]), in no particular order; valid until the next add. */
+  list(y: number): Int32Array {
+    return this.lists[y];
+  }
+
+  add(y: number, x: number): void {
+    let a = this.lists[y];
+    const c = this.count[y];
+    if (c === a.length) {
+      const b = new Int32Array(2 * c);
+      b.set(a);
+      this.lists[y] = a = b;
+    }
+    a[c] = x;
+    this.count[y] = c + 1;
+  }
+
+  /** Takes x off y's list (the last holder moves into its place). */
+  remove(y: number, x: number): void {
+    const a = this.lists[y];
+    const last = this.count[y] - 1;
+    let i = last;
+    while (i >= 0 && a[i] !== x) i--;
+    if (i < 0) throw new Error(`holder lists: user ${x} does not hold item ${y}`);
+    a[i] = a[last];
+    this.count[y] = last;
+  }
+
+  clear(): void {
+    this.count.fill(0);
+  }
+}
