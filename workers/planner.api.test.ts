@@ -157,6 +157,22 @@ describe('planner worker API', () => {
     expect(one.ok && one.data.curves.map((c) => c.model)).toEqual(['B']);
   });
 
+  it('halts every request made so far (a file read starts) and serves the ones after it', async () => {
+    const { solvers, calls } = recordingSolvers();
+    const api = createPlannerApi(solvers);
+    api.setInput(tinyInput());
+    const sweep = api.curves({ mode: 'offline', alpha: 0.5, betas: [0, 0.25, 0.5], seq: 5 });
+    const solve = api.solve({ mode: 'offline', alpha: 0.5, beta: 0.5, seq: 6 });
+    api.halt(6);
+    const [s, o] = await Promise.all([sweep, solve]);
+    expect(s.ok && s.data.stale).toBe(true);
+    expect(o.ok && o.data.stale).toBe(true);
+    expect(calls).toHaveLength(0);
+    const later = await api.curves({ mode: 'offline', alpha: 0.5, betas: [0, 0.5], seq: 7 });
+    expect(later.ok && later.data.stale).toBe(false);
+    expect(later.ok && later.data.curves.map((c) => c.points.length)).toEqual([2, 2]);
+  });
+
   it('builds the synthetic input in the worker and sweeps every quick model with the default solvers', async () => {
     const r = await syntheticPlannerInput('small', 1);
     expect(r.ok).toBe(true);

@@ -336,6 +336,15 @@ export function createPlannerApi(solvers: PlannerSolvers) {
       };
     },
 
+    /**
+     * Stops every request numbered up to `seq` at its next point (they answer stale): the page halts the sweep and
+     * the background fill while a file is read, so that they do not share the cores with the read.
+     */
+    halt(seq: number): void {
+      newest.solve = Math.max(newest.solve, seq + 1);
+      newest.curves = Math.max(newest.curves, seq + 1);
+    },
+
     /** Solves every model at (mode, α, β); stops early (stale) when a newer request arrives. */
     async solve(req: SolveRequest): Promise<Result<SolveReply, PlannerCode>> {
       const inp = input;

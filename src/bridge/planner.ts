@@ -105,6 +105,12 @@ function requests<A, R extends { stale: boolean }>(
 export const solveRequests = (deliver: (r: SolveReply) => void, onError: (e: unknown) => void, frames?: FrameScheduler) =>
   requests<SolveArgs, SolveReply>((api, a) => api.solve(a) as Promise<Result<SolveReply, string>>, deliver, onError, frames);
 
+/** Makes the worker stop every request made so far at its next point (they answer stale). */
+export function haltPlannerWork(): Promise<void> {
+  const upTo = seq;
+  return plannerClient().call((api) => api.halt(upTo));
+}
+
 /** One β sweep request (numbered like the solves: a newer sweep makes the worker stop this one early). */
 export function sweepCurves(args: CurvesArgs, signal?: AbortSignal): Promise<Result<CurvesReply, string>> {
   return plannerClient().call<Result<CurvesReply, string>>((api) => api.curves({ ...args, seq: ++seq }), signal);

@@ -11,6 +11,7 @@ import type { PlannerInput, PlannerMode } from '../core/planner/types';
 import { BridgeError } from '../bridge/client';
 import {
   sweepCurves,
+  haltPlannerWork,
   exportPlannerV,
   onPlannerWorkerRestart,
   plannerClient,
@@ -137,6 +138,19 @@ async function sweep(mode: PlannerMode, alpha: number): Promise<void> {
   } finally {
     if (my === sweepGen) set({ prefetching: false });
   }
+}
+
+/** Whether a file read halted the sweep or the fill (to resume them if the data stays). */
+let halted = false;
+
+function haltBackground(): void {
+  const s = usePlanner.getState();
+  if (!s.sweeping && !s.prefetching) return;
+  halted = true;
+  ++sweepGen;
+  sweepCtl?.abort();
+  set({ sweeping: false, prefetching: false });
+  void haltPlannerWork().catch(() => undefined);
 }
 
 /** Asks for the operating point at `asked` (and the sweep when α or the mode changed). */
@@ -323,6 +337,8 @@ export interface PlannerTestHook {
   loadSynthetic(preset: 'small' | 'ml1m', seed: number, models?: string[]): Promise<void>;
   loadData(models?: string[]): Promise<void>;
   status(): PlannerState['status'];
+  /** Whether the β sweep's lines are still being drawn. */
+  sweeping(): boolean;
   /** Whether the other slider positions are still being solved (benches wait for it before timing lookups). */
   prefetching(): boolean;
   /** Terminates and restarts the planner worker as after a crash (the page must recover on its own). */
@@ -350,6 +366,7 @@ export function startPlanner(): void {
       loadSynthetic: loadSyntheticPlanner,
       loadData: loadDataPlanner,
       status: () => usePlanner.getState().status,
+      sweeping: () => usePlanner.getState().sweeping,
       prefetching: () => usePlanner.getState().prefetching,
       restartWorker: () => plannerClient().restart('simulated crash'),
     };
@@ -360,6 +377,14 @@ export function startPlanner(): void {
   });
   useStore.subscribe((s, prev) => {
     if (s.training.resultRevision !== prev.training.resultRevision) void followResults();
+    // A file being read will most likely replace what the planner holds: its sweep and background fill stop now, so
+    // that they do not share the cores with the read (a trace of a 24 MB load showed them running throughout it).
+    // If the file is refused or the read cancelled, they pick up again (solved points are memoised).
+    if (s.dataset.progress && !prev.dataset.progress) haltBackground();
+    else if (!s.dataset.progress && prev.dataset.progress && halted) {
+      halted = false;
+      if (s.dataset.summary === prev.dataset.summary) request(true);
+    }
   });
   // The slider settings live in the URL hash next to the run config: a reload or a shared link shows the same point.
   const fromUrl = parsePlannerHash(new URLSearchParams(window.location.hash.slice(1)).get('planner'));
