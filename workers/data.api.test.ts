@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { dataApi, summarise } from './data.api';
 import { ingestPartApi } from './ingestPart.api';
 
@@ -184,5 +184,34 @@ describe('loadFile in two halves (a second reader for large files)', () => {
     expect(across.ok && across.timing?.readers).toBe(1);
     expect(seen(across)).toEqual(seq);
     dataApi.configure({});
+  });
+
+  it('warms the parser and starts the second reader once idle, but not in the middle of a read', async () => {
+    vi.useFakeTimers();
+    try {
+      let warmed = 0;
+      const reader = { read: ingestPartApi.read, stop() {}, warm: () => void warmed++ };
+      dataApi.configure({ partReader: reader, warmUpAfterMs: 1000 });
+      vi.advanceTimersByTime(999);
+      expect(warmed).toBe(0);
+      vi.advanceTimersByTime(1);
+      expect(warmed).toBe(1);
+      // A read in progress when the timer fires: no warm-up (the read warms the parser itself).
+      let release: () => void = () => undefined;
+      const gate = new Promise<void>((r) => (release = r));
+      const slow = new Blob(['u,i,r,t\n1,1,1,1\n']);
+      const stream = slow.stream.bind(slow);
+      // The read waits on its first chunk until released.
+      Object.defineProperty(slow, 'stream', { value: () => stream().pipeThrough(new TransformStream({ async transform(c, ctl) { await gate; ctl.enqueue(c); } })) });
+      dataApi.configure({ partReader: reader, warmUpAfterMs: 10 });
+      const load = dataApi.loadFile(slow, 'slow.csv');
+      await vi.advanceTimersByTimeAsync(10);
+      expect(warmed).toBe(1);
+      release();
+      expect((await load).ok).toBe(true);
+    } finally {
+      vi.useRealTimers();
+      dataApi.configure({});
+    }
   });
 });

@@ -7,7 +7,7 @@ import type { Dataset, SplitConfig, SplitStats } from '../src/core/data/types';
 import { makeSplit, resolveSplitConfig, suggestSplitKind } from '../src/core/data/split';
 import { copyDataset, datasetBuffers } from '../src/core/data/dataset';
 import { generateSynthetic, presetConfig, type SynthPreset } from '../src/core/data/synthetic';
-import { Ingest, type IngestPart, type PartSettings, parseItemMeta, SNIFF_BYTES, sniffBytes, type Columns, type IngestReport, type SkipReason, type Sniff } from '../src/core/data/ingest';
+import { Ingest, warmUpParser, type IngestPart, type PartSettings, parseItemMeta, SNIFF_BYTES, sniffBytes, type Columns, type IngestReport, type SkipReason, type Sniff } from '../src/core/data/ingest';
 import { summarise, type DataSummary, type MetaLookup } from '../src/core/data/summary';
 import { err, ok, type Result } from '../src/core/util/result';
 import type { WorkspaceStore } from './workspace';
@@ -106,12 +106,93 @@ let parts: { reader: PartReader; min: number } | null = null;
 export const TWO_PARTS_MIN = 8 << 20;
 /** Generation counter of file loads: a newer load or cancel() makes an older one stop. */
 let loadToken = 0;
+/** Files being read now (a warm-up waits for none). */
+let reading = 0;
+
+/** The idle warm-up (see configure): skipped when a file is being read, which warms the parser by itself. */
+function warmUp(): void {
+  if (reading > 0) return;
+  warmUpParser('file');
+  parts?.reader.warm?.();
+}
+
+/** dataApi.loadFile's read (see there). */
+async function readFile(file: Blob, name: string, onProgress?: (bytes: number, total: number) => void, readAs?: ReadAs): Promise<LoadResult> {
+  const token = ++loadToken;
+  const t0 = performance.now();
+  const ingest = new Ingest(readAs, { sizeHint: file.size });
+  // A large file is read in two halves at once: the second by the part reader's worker (see ingestPart.api.ts).
+  // The cut (the first line start after the middle) and the probe's sample (below) are read at once.
+  const [cut, sample] =
+    parts && file.size >= parts.min ? await Promise.all([lineStartAfter(file, file.size >> 1), file.slice(0, SNIFF_BYTES).arrayBuffer()]) : [file.size, null];
+  let second: Promise<IngestPart | null> | null = null;
+  let probed: PartSettings | null = null;
+  let bytes = 0;
+  let lastYield = Date.now();
+  let lastReport = 0;
+  const stream = (blob: Blob, scale: number): Promise<boolean> =>
+    readBlob(blob, async (chunk) => {
+      // Let queued messages (cancel) run: reads that are already done resolve as microtasks and would starve them.
+      if (Date.now() - lastYield > 30) {
+        await nextTask();
+        lastYield = Date.now();
+      }
+      if (token !== loadToken) return false;
+      ingest.push(chunk);
+      bytes += chunk.byteLength;
+      // Progress crosses the boundary in batches: at most every 50 ms, and at the last chunk. With two readers
+      // the first half's share stands for both (they read at the same pace).
+      if (Date.now() - lastReport > 50 || bytes === file.size) {
+        lastReport = Date.now();
+        onProgress?.(Math.min(file.size, Math.round(bytes * scale)), file.size);
+      }
+      return true;
+    });
+  let readers: 1 | 2 = 1;
+  if (cut < file.size && sample) {
+    // The second reader needs the first part's settings (delimiter, roles, fields per row): a probe reads them
+    // from the first 64 KiB, so that both readers start at once.
+    const probe = new Ingest(readAs, { sizeHint: SNIFF_BYTES });
+    probe.push(new Uint8Array(sample));
+    probed = probe.partSettings();
+    if (probed) second = parts!.reader.read(file.slice(cut), probed).catch(() => null);
+  }
+  let read = await stream(cut < file.size ? file.slice(0, cut) : file, file.size / cut);
+  if (read && cut < file.size) {
+    const part = second ? await second : null;
+    if (token !== loadToken) read = false;
+    // A quoted line break across the cut, a refused or failed part: the first reader reads on by itself.
+    // (The first reader must have read the file as the probe did.)
+    else if (part && part.refused === null && ingest.atRecordBoundary() && JSON.stringify(ingest.partSettings()) === JSON.stringify(probed)) {
+      ingest.absorb(part);
+      readers = 2;
+    }
+    else read = await stream(file.slice(cut), 1);
+  }
+  if (!read || token !== loadToken) {
+    parts?.reader.stop();
+    return { ok: false, code: 'cancelled', reason: `${name}: loading cancelled, previous data kept`, problems: [] };
+  }
+  const t1 = performance.now();
+  const parsed = ingest.finish();
+  const t2 = performance.now();
+  const problems: LoadProblem[] = parsed.report.problems;
+  if (!parsed.ok) return { ok: false, code: 'bad-file', reason: `${name}: ${parsed.reason}; previous data kept`, problems, report: parsed.report };
+  const r = dataApi.adopt(parsed.dataset, name);
+  const timing = { readParse: t1 - t0, build: t2 - t1, summary: performance.now() - t2, readers };
+  return r.ok ? { ok: true, data: r.data, problems, report: parsed.report, timing } : { ...r, problems, report: parsed.report };
+}
 
 export const dataApi = {
   /** Plugs in the workspace store that keeps item metadata across reloads (the worker passes IndexedDB's). */
-  configure(opts: { workspace?: Pick<WorkspaceStore, 'saveItemMeta' | 'loadItemMeta'>; partReader?: PartReader; twoPartsMin?: number }): void {
+  /**
+   * `warmUpAfterMs`: that long after start, if no file is being read, the parser reads a generated sample once and
+   * the second reader's worker starts (and does the same), so that a first file meets optimised code (warmUp.ts).
+   */
+  configure(opts: { workspace?: Pick<WorkspaceStore, 'saveItemMeta' | 'loadItemMeta'>; partReader?: PartReader; twoPartsMin?: number; warmUpAfterMs?: number }): void {
     keep = opts.workspace ?? null;
     parts = opts.partReader ? { reader: opts.partReader, min: opts.twoPartsMin ?? TWO_PARTS_MIN } : null;
+    if (opts.warmUpAfterMs !== undefined) setTimeout(warmUp, opts.warmUpAfterMs);
   },
 
   /** Generates the built-in synthetic world (preset sizes from core/data/synthetic) and keeps it as the current data. */
@@ -134,69 +215,12 @@ export const dataApi = {
    * between chunks. A refused file leaves the current data in place.
    */
   async loadFile(file: Blob, name: string, onProgress?: (bytes: number, total: number) => void, readAs?: ReadAs): Promise<LoadResult> {
-    const token = ++loadToken;
-    const t0 = performance.now();
-    const ingest = new Ingest(readAs, { sizeHint: file.size });
-    // A large file is read in two halves at once: the second by the part reader's worker (see ingestPart.api.ts).
-    // The cut (the first line start after the middle) and the probe's sample (below) are read at once.
-    const [cut, sample] =
-      parts && file.size >= parts.min ? await Promise.all([lineStartAfter(file, file.size >> 1), file.slice(0, SNIFF_BYTES).arrayBuffer()]) : [file.size, null];
-    let second: Promise<IngestPart | null> | null = null;
-    let probed: PartSettings | null = null;
-    let bytes = 0;
-    let lastYield = Date.now();
-    let lastReport = 0;
-    const stream = (blob: Blob, scale: number): Promise<boolean> =>
-      readBlob(blob, async (chunk) => {
-        // Let queued messages (cancel) run: reads that are already done resolve as microtasks and would starve them.
-        if (Date.now() - lastYield > 30) {
-          await nextTask();
-          lastYield = Date.now();
-        }
-        if (token !== loadToken) return false;
-        ingest.push(chunk);
-        bytes += chunk.byteLength;
-        // Progress crosses the boundary in batches: at most every 50 ms, and at the last chunk. With two readers
-        // the first half's share stands for both (they read at the same pace).
-        if (Date.now() - lastReport > 50 || bytes === file.size) {
-          lastReport = Date.now();
-          onProgress?.(Math.min(file.size, Math.round(bytes * scale)), file.size);
-        }
-        return true;
-      });
-    let readers: 1 | 2 = 1;
-    if (cut < file.size && sample) {
-      // The second reader needs the first part's settings (delimiter, roles, fields per row): a probe reads them
-      // from the first 64 KiB, so that both readers start at once.
-      const probe = new Ingest(readAs, { sizeHint: SNIFF_BYTES });
-      probe.push(new Uint8Array(sample));
-      probed = probe.partSettings();
-      if (probed) second = parts!.reader.read(file.slice(cut), probed).catch(() => null);
+    reading++;
+    try {
+      return await readFile(file, name, onProgress, readAs);
+    } finally {
+      reading--;
     }
-    let read = await stream(cut < file.size ? file.slice(0, cut) : file, file.size / cut);
-    if (read && cut < file.size) {
-      const part = second ? await second : null;
-      if (token !== loadToken) read = false;
-      // A quoted line break across the cut, a refused or failed part: the first reader reads on by itself.
-      // (The first reader must have read the file as the probe did.)
-      else if (part && part.refused === null && ingest.atRecordBoundary() && JSON.stringify(ingest.partSettings()) === JSON.stringify(probed)) {
-        ingest.absorb(part);
-        readers = 2;
-      }
-      else read = await stream(file.slice(cut), 1);
-    }
-    if (!read || token !== loadToken) {
-      parts?.reader.stop();
-      return { ok: false, code: 'cancelled', reason: `${name}: loading cancelled, previous data kept`, problems: [] };
-    }
-    const t1 = performance.now();
-    const parsed = ingest.finish();
-    const t2 = performance.now();
-    const problems: LoadProblem[] = parsed.report.problems;
-    if (!parsed.ok) return { ok: false, code: 'bad-file', reason: `${name}: ${parsed.reason}; previous data kept`, problems, report: parsed.report };
-    const r = dataApi.adopt(parsed.dataset, name);
-    const timing = { readParse: t1 - t0, build: t2 - t1, summary: performance.now() - t2, readers };
-    return r.ok ? { ok: true, data: r.data, problems, report: parsed.report, timing } : { ...r, problems, report: parsed.report };
   },
 
   /** Reads the first 64 KiB only: delimiter, header, roles and a few rows for the preview table. */

@@ -5,3 +5,4 @@ export { parseItemMeta, type ItemMetaMap } from './meta';
 export { detectColumns, roleOfName, type Columns, type Role } from './columns';
 export { DELIMITERS } from './records';
 export { parseTime, MS_THRESHOLD, type Encoding } from './bytes';
+export { warmUpParser } from './warmUp';
