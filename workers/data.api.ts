@@ -112,7 +112,9 @@ let reading = 0;
 /** The idle warm-up (see configure): skipped when a file is being read, which warms the parser by itself. */
 function warmUp(): void {
   if (reading > 0) return;
-  warmUpParser('file');
+  // The summary of a loaded file is part of its load too.
+  const { dataset } = warmUpParser('file');
+  if (dataset) for (let k = 0; k < 2; k++) summarise(dataset, 'warm-up');
   parts?.reader.warm?.();
 }
 

@@ -3,7 +3,9 @@ import { warmUpParser } from './warmUp';
 
 describe('warmUpParser', () => {
   it('really reads its generated lines, as a whole file and as a later part of one', () => {
-    expect(warmUpParser('file', 1000, 1)).toBe(1000);
-    expect(warmUpParser('part', 1000, 1)).toBe(1000);
+    const file = warmUpParser('file', 1000, 1);
+    expect(file.events).toBe(1000);
+    expect(file.dataset?.nUsers).toBe(1000);
+    expect(warmUpParser('part', 1000, 1)).toEqual({ events: 1000, dataset: null });
   });
 });
