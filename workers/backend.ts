@@ -116,15 +116,22 @@ async function softwareWebgpu(): Promise<string | null> {
   return isSoftwareAdapter(facts) ? softwareReason(adapterName(facts)) : null;
 }
 
+/** What webglRenderer reads of a WebGL2 context (the worker's DOM typings differ between TS libs). */
+interface RendererGl {
+  RENDERER: number;
+  getExtension(name: string): { UNMASKED_RENDERER_WEBGL?: number; loseContext?(): void } | null;
+  getParameter(p: number): unknown;
+}
+
 /** The unmasked renderer of a WebGL2 context as the WebGL backend would make it (worker or page), or null. */
 function webglRenderer(): string | null {
   try {
-    const canvas = typeof OffscreenCanvas !== 'undefined' ? new OffscreenCanvas(1, 1) : null;
-    const gl = canvas?.getContext('webgl2') ?? null;
+    const Canvas = (globalThis as { OffscreenCanvas?: new (w: number, h: number) => { getContext(kind: string): unknown } }).OffscreenCanvas;
+    const gl = (Canvas ? new Canvas(1, 1).getContext('webgl2') : null) as RendererGl | null;
     if (!gl) return null;
     const ext = gl.getExtension('WEBGL_debug_renderer_info');
-    const r = String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? '');
-    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    const r = String(gl.getParameter(ext?.UNMASKED_RENDERER_WEBGL ?? gl.RENDERER) ?? '');
+    gl.getExtension('WEBGL_lose_context')?.loseContext?.();
     return r;
   } catch {
     return null;

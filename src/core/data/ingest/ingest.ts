@@ -5,142 +5,19 @@
  * decoded to strings only once per distinct id (dict.ts). Only the unfinished last record of a chunk is carried over.
  * Bad rows are skipped and counted by reason; the first 100 are kept with their physical line number.
  */
-import type { Dataset } from '../types';
 import { buildDataset } from '../dataset';
 import { decode, hasHighByte, isUtf8, MS_THRESHOLD, parseNumber, parseTime, trimEnd, trimStart, type Encoding } from './bytes';
 import { detectColumns, fieldsNeeded, type Columns } from './columns';
 import { ByteDict, type DictBytes } from './dict';
 import { RecordScanner, unescapeQuotes } from './records';
 import { SNIFF_BYTES, sniffBytes, type Sniff } from './sniff';
+import { EventColumns } from './eventColumns';
+import { MAX_PROBLEMS, SKIP_REASONS, type IngestPart, type IngestReport, type IngestResult, type PartSettings, type RawProblem, type ReadOptions, type SkipReason } from './report';
 
-/** Why a row was skipped (stable codes: the UI, the CLI JSON and the tests match on them). */
-export type SkipReason =
-  /** The row ends before a role's column (fewer fields than the roles need), or its time field is empty. */
-  | 'missing-field'
-  /** The time field is not unix seconds, milliseconds or an ISO-8601 date. */
-  | 'unparsable-time'
-  /** The user or the item field is empty. */
-  | 'empty-id'
-  /** Enough fields for the roles, but not as many as the header (or the first row of a headerless file) has. */
-  | 'wrong-field-count';
+export { MAX_PROBLEMS, SKIP_REASONS, partBuffers, type IngestPart, type IngestProblem, type IngestReport, type IngestResult, type PartSettings, type RawProblem, type ReadOptions, type SkipReason } from './report';
 
-export const SKIP_REASONS: readonly SkipReason[] = ['missing-field', 'unparsable-time', 'empty-id', 'wrong-field-count'];
-
-/** Examples of skipped rows kept (the counts cover all). */
-export const MAX_PROBLEMS = 100;
 /** Characters of a skipped row kept in its example. */
 const PROBLEM_TEXT = 200;
-
-/** A skipped row. */
-export interface IngestProblem {
-  /** 1-based physical line where the row starts (the header is line 1; a quoted line break makes a row span lines). */
-  line: number;
-  reason: SkipReason;
-  /** The row as read (line breaks inside quotes kept), cut to 200 characters. */
-  text: string;
-}
-
-/** How the file is read: detected, or set by the user in the preview. */
-export interface ReadOptions {
-  columns: Columns;
-  delimiter: string;
-  /** The first non-blank line names the columns (and is not data). */
-  header: boolean;
-}
-
-/** How the file was read and what was skipped (what `rimw inspect` prints and the UI lists). */
-export interface IngestReport {
-  format: { delimiter: string; header: boolean; encoding: Encoding; bom: boolean };
-  /** Header names, or null without a header. */
-  headerNames: string[] | null;
-  columns: Columns;
-  /** Data rows read (blank lines and the header excluded) = events + skipped. */
-  rowsRead: number;
-  events: number;
-  skipped: number;
-  skippedBy: Record<SkipReason, number>;
-  /** The first 100 skipped rows. */
-  problems: IngestProblem[];
-  /** Bytes read, BOM included. */
-  bytes: number;
-}
-
-export type IngestResult =
-  | { ok: true; dataset: Dataset; report: IngestReport }
-  | { ok: false; code: 'bad-file'; reason: string; report: IngestReport };
-
-/**
- * How a later part of a file is read (a second worker reading the second half while the first reads the first):
- * the first part's delimiter and roles, and the fields per row it found (header width or first row's).
- */
-export interface PartSettings {
-  delimiter: string;
-  columns: Columns;
-  expected: number;
-}
-
-/**
- * What a later part of a file read on its own hands back to the first part (Ingest.absorb): its ids' bytes, its
- * events in file order with part-local id codes, its counts, and its skipped rows with part-relative line numbers.
- * Plain typed arrays, so it crosses a worker boundary by transfer.
- */
-export interface IngestPart {
-  users: DictBytes;
-  items: DictBytes;
-  user: Int32Array;
-  item: Int32Array;
-  time: Float64Array;
-  value: Float32Array | null;
-  rows: number;
-  skippedBy: Record<SkipReason, number>;
-  problems: RawProblem[];
-  /** Physical lines read (blank lines included). */
-  lines: number;
-  /** Some bytes were not UTF-8: the whole file is Latin-1. */
-  latin1: boolean;
-  bytes: number;
-  /** Why the part could not be read (binary bytes): the first part then reads these bytes itself. */
-  refused: string | null;
-}
-
-/** The typed arrays of a part, to move by transfer. */
-export const partBuffers = (p: IngestPart): ArrayBuffer[] =>
-  [p.users.arena, p.users.starts, p.users.ends, p.items.arena, p.items.starts, p.items.ends, p.user, p.item, p.time, p.value]
-    .filter((a) => a !== null)
-    .map((a) => a.buffer as ArrayBuffer);
-
-/** A skipped row's bytes until the encoding of the whole file is known. */
-export interface RawProblem {
-  line: number;
-  reason: SkipReason;
-  bytes: Uint8Array;
-}
-
-/** Growable columns of parsed events (file order), before building the Dataset. */
-class EventColumns {
-  n = 0;
-  user: Int32Array;
-  item: Int32Array;
-  time: Float64Array;
-  value: Float32Array | null;
-  constructor(
-    withValue: boolean,
-    public cap: number,
-  ) {
-    this.user = new Int32Array(cap);
-    this.item = new Int32Array(cap);
-    this.time = new Float64Array(cap);
-    this.value = withValue ? new Float32Array(cap) : null;
-  }
-  grow(): void {
-    this.cap *= 2;
-    const g = <T extends Int32Array | Float64Array | Float32Array>(a: T, b: T): T => (b.set(a), b);
-    this.user = g(this.user, new Int32Array(this.cap));
-    this.item = g(this.item, new Int32Array(this.cap));
-    this.time = g(this.time, new Float64Array(this.cap));
-    if (this.value) this.value = g(this.value, new Float32Array(this.cap));
-  }
-}
 
 /**
  * Push chunks in file order, then `finish()`. Without `options` the format is detected from the first 64 KiB; with

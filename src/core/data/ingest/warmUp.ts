@@ -11,7 +11,11 @@ import { Ingest } from './ingest';
 function sampleCsv(lines: number, header: boolean): Uint8Array {
   const rows: string[] = header ? ['userId,movieId,rating,timestamp'] : [];
   for (let i = 0; i < lines; i++) rows.push(`${(i * 7919) % 5003},${(i * 104_729) % 9001},${(i % 10) / 2 + 0.5},${1_000_000_000 + i * 37}`);
-  return new TextEncoder().encode(rows.join('\n') + '\n');
+  // ASCII only, so one byte per character (core has no TextEncoder: it is typed without the DOM).
+  const text = rows.join('\n') + '\n';
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
 }
 
 /**
