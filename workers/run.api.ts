@@ -11,7 +11,7 @@
  */
 import * as Comlink from 'comlink';
 import type { Dataset, EvalSet, Split } from '../src/core/data/types';
-import type { FitProgress, Scorer } from '../src/core/models/types';
+import type { Scorer } from '../src/core/models/types';
 import type { PlannerInput, ModelScores } from '../src/core/planner/types';
 import type { RecMetrics } from '../src/core/metrics/evaluate';
 import { denseScores, materialize, DENSE_BUDGET_BYTES, type ScoreSource } from '../src/core/models/scores';
@@ -27,29 +27,11 @@ import type { SeqModelCache } from '../src/core/pipeline/sequenceModels';
 import { currentBackend, destroyDevice, pickBackend, watchDeviceLoss, type BackendChoice, type BackendOptions } from './backend';
 import type { KeptScores, WorkspaceStore } from './workspace';
 import { BACKEND_LADDER } from './ladder';
+import { progressBatcher, type RunProgress } from './runProgress';
+import { busiestItems, exploreItem, EXPLORE_MAX, type ExploreResult } from './runExplore';
 
-/** What the page sees of training while it runs; sent at most every `PROGRESS_MS` and at each epoch end. */
-export interface RunProgress {
-  /** The fitted part reporting (e.g. `RNN` while `RNN-Hawkes` is built), or the table model just finished. */
-  model: string;
-  /** Table models finished so far, and how many the config asks for. */
-  done: number;
-  total: number;
-  /** Current epoch, counted from 1 (0 in a model-finished message), of `epochs`. */
-  epoch: number;
-  epochs: number;
-  batch: number;
-  batches: number;
-  /** Mean training loss of each batch reported since the previous message (cross-entropy per event, nats). */
-  losses: number[];
-  /** Validation loss when an epoch ended since the previous message. */
-  validLoss?: number;
-  examplesPerSecond: number;
-  /** Seconds left for this model's fit at the current pace (null before a rate is known or for instant models). */
-  etaSeconds: number | null;
-  /** Whole run, 0 to 1: finished table models plus the fraction of the current fit. */
-  fraction: number;
-}
+export { progressBatcher, PROGRESS_MS, type RunProgress } from './runProgress';
+export { EXPLORE_MAX, type ExploreResult, type ExploreRow } from './runExplore';
 
 /** One model's row as soon as it is evaluated (the page fills its tables row by row). */
 export interface ModelRow {
@@ -58,33 +40,8 @@ export interface ModelRow {
   user: RecMetrics;
 }
 
-/** The UserRec explorer's answer: the item's top users under one model. */
-export interface ExploreRow {
-  user: string;
-  /** λ(x, y): expected events of this user on this item in the window (the ranking score). */
-  score: number;
-  /** λ(x): the user's intensity, when the model has one (compositions and intensities); null otherwise. */
-  lambda: number | null;
-  /** p(y|x) = λ(x, y) / λ(x) for sequence models and their compositions; null for other scorers. */
-  p: number | null;
-  /** Last items of the user's history before the window, most recent last (ids). */
-  history: string[];
-  /** Target events of this user on this item in the test window (0: did not come). */
-  came: number;
-}
-
-export interface ExploreResult {
-  model: string;
-  item: string;
-  /** Test rows that really had the item in their window (the denominator of recall). */
-  positives: number;
-  rows: ExploreRow[];
-}
-
 export type RunCode = 'backend-lost' | 'busy' | 'no-data' | 'bad-config' | 'no-result' | 'unknown-model' | 'aborted' | string;
 
-/** Progress messages cross the boundary at most this often (ms), plus one at each epoch end. */
-export const PROGRESS_MS = 100;
 /** All kept score matrices together stay under this (test + validation of every model). */
 export const KEEP_BUDGET_BYTES = 4 * DENSE_BUDGET_BYTES;
 
@@ -153,9 +110,6 @@ function backendLost(name: string, reason: string): void {
 
 const lastRun = (split: Split, result: ExperimentResult, kept: Map<string, Kept>, savedAt: number): LastRun => ({ split, result, kept, top: new Map(), handedOver: new Set(), savedAt });
 
-/** Rows per item the explorer can list (its top-N is at most this). */
-export const EXPLORE_MAX = 32;
-
 /** The explorer's top rows per item for `name` (built from the dense test scores while they are here). */
 function topOf(run: LastRun, name: string): Selection | null {
   const hit = run.top.get(name);
@@ -214,39 +168,6 @@ function keepingRegistry(base: ModelRegistry, kept: Map<string, Kept>, seen: { s
     return s;
   };
   return base;
-}
-
-/** Batches fit progress: losses accumulate and leave at most every PROGRESS_MS, and at each epoch end. */
-export function progressBatcher(total: number, send: (p: RunProgress) => void) {
-  let losses: number[] = [];
-  let lastSent = 0;
-  let done = 0;
-  const fitStart = new Map<string, number>();
-  /** Per model: 1 when its reports count epochs from 0 (the sequence models), 0 when from 1 (the MF baselines). */
-  const shift = new Map<string, number>();
-  return {
-    fit(model: string, raw: FitProgress) {
-      if (!shift.has(model)) shift.set(model, raw.epoch === 0 ? 1 : 0);
-      const p = { ...raw, epoch: raw.epoch + (shift.get(model) ?? 0) };
-      losses.push(p.loss);
-      const now = Date.now();
-      if (p.validLoss === undefined && now - lastSent < PROGRESS_MS) return;
-      lastSent = now;
-      if (!fitStart.has(model)) fitStart.set(model, now);
-      const fitFrac = p.epochs > 0 ? (p.epoch - 1 + p.batch / Math.max(1, p.batches)) / p.epochs : 0;
-      const elapsed = (now - (fitStart.get(model) ?? now)) / 1000;
-      const eta = fitFrac > 0.01 && elapsed > 0 ? (elapsed * (1 - fitFrac)) / fitFrac : null;
-      send({ model, done, total, epoch: p.epoch, epochs: p.epochs, batch: p.batch, batches: p.batches, losses, validLoss: p.validLoss,
-        examplesPerSecond: p.examplesPerSecond, etaSeconds: eta, fraction: Math.min(1, (done + Math.min(1, fitFrac)) / total) });
-      losses = [];
-    },
-    model(name: string) {
-      done++;
-      lastSent = Date.now();
-      send({ model: name, done, total, epoch: 0, epochs: 0, batch: 0, batches: 0, losses, examplesPerSecond: 0, etaSeconds: null, fraction: done / total });
-      losses = [];
-    },
-  };
 }
 
 const copy = <T extends Float32Array | Int32Array>(a: T): T => a.slice() as T;
@@ -439,11 +360,7 @@ export const runApi = {
   /** Items worth exploring: the `n` items with the most test-window events (ids, events). */
   exploreItems(n = 50): { id: string; events: number }[] {
     if (!last || !dataset) return [];
-    const t = last.split.test.target;
-    const counts = new Float64Array(t.nCols);
-    for (let e = 0; e < t.indices.length; e++) counts[t.indices[e]] += t.data[e];
-    const order = Array.from(counts.keys()).filter((i) => counts[i] > 0).sort((a, b) => counts[b] - counts[a] || a - b);
-    return order.slice(0, n).map((i) => ({ id: dataset!.itemIds[i], events: counts[i] }));
+    return busiestItems(last.split.test.target, dataset.itemIds, n);
   },
 
   /**
@@ -456,34 +373,8 @@ export const runApi = {
     const top = topOf(last, model);
     if (!k || !top) return err('unknown-model', `no kept scores for ${model}`);
     const item = dataset.itemIds.indexOf(itemId);
-    const test = last.split.test;
-    const nCols = test.target.nCols;
-    if (item < 0 || item >= nCols) return err('unknown-model', `item ${itemId} is not a candidate of this split`);
-    const nRows = test.users.length;
-    const came = new Float64Array(nRows);
-    const t = test.target;
-    let positives = 0;
-    for (let r = 0; r < nRows; r++) {
-      for (let e = t.indptr[r]; e < t.indptr[r + 1]; e++) if (t.indices[e] === item) came[r] += t.data[e];
-      if (came[r] > 0) positives++;
-    }
-    // The item's best rows, as topCPerColumn keeps them (unsorted): higher score first, ties to the lower row.
-    const base = item * top.k;
-    const picks = Array.from({ length: top.k }, (_, j) => ({ r: top.members[base + j], score: top.scores[base + j] })).filter((x) => x.r >= 0);
-    picks.sort((a, b) => b.score - a.score || a.r - b.r);
-    const rows = picks.slice(0, Math.min(topN, EXPLORE_MAX));
-    const d = dataset;
-    return ok({
-      model, item: itemId, positives,
-      rows: rows.map(({ r, score }) => {
-        const u = test.users[r];
-        const lambda = k.lambda ? k.lambda[r] : null;
-        const p = k.hasP ? (lambda !== null ? (lambda > 0 ? score / lambda : 0) : score) : null;
-        const h0 = Math.max(d.userOffsets[u], test.histEnd[r] - historyLength);
-        const history = Array.from(d.item.subarray(h0, test.histEnd[r]), (i) => d.itemIds[i]);
-        return { user: d.userIds[u], score, lambda, p, history, came: came[r] };
-      }),
-    });
+    if (item < 0 || item >= last.split.test.target.nCols) return err('unknown-model', `item ${itemId} is not a candidate of this split`);
+    return ok(exploreItem(dataset, last.split.test, k, top, model, item, topN, historyLength));
   },
 
   /** Forgets the dataset and the kept results (in memory only). */

@@ -1,0 +1,63 @@
+/**
+ * Training progress as the page sees it, and the batching that keeps it to a message every PROGRESS_MS (plus one at
+ * each epoch end) however fast the batches come: the run worker's side of the progress bar and loss curves.
+ */
+import type { FitProgress } from '../src/core/models/types';
+
+/** What the page sees of training while it runs; sent at most every `PROGRESS_MS` and at each epoch end. */
+export interface RunProgress {
+  /** The fitted part reporting (e.g. `RNN` while `RNN-Hawkes` is built), or the table model just finished. */
+  model: string;
+  /** Table models finished so far, and how many the config asks for. */
+  done: number;
+  total: number;
+  /** Current epoch, counted from 1 (0 in a model-finished message), of `epochs`. */
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batches: number;
+  /** Mean training loss of each batch reported since the previous message (cross-entropy per event, nats). */
+  losses: number[];
+  /** Validation loss when an epoch ended since the previous message. */
+  validLoss?: number;
+  examplesPerSecond: number;
+  /** Seconds left for this model's fit at the current pace (null before a rate is known or for instant models). */
+  etaSeconds: number | null;
+  /** Whole run, 0 to 1: finished table models plus the fraction of the current fit. */
+  fraction: number;
+}
+
+/** Progress messages cross the boundary at most this often (ms), plus one at each epoch end. */
+export const PROGRESS_MS = 100;
+/** Batches fit progress: losses accumulate and leave at most every PROGRESS_MS, and at each epoch end. */
+export function progressBatcher(total: number, send: (p: RunProgress) => void) {
+  let losses: number[] = [];
+  let lastSent = 0;
+  let done = 0;
+  const fitStart = new Map<string, number>();
+  /** Per model: 1 when its reports count epochs from 0 (the sequence models), 0 when from 1 (the MF baselines). */
+  const shift = new Map<string, number>();
+  return {
+    fit(model: string, raw: FitProgress) {
+      if (!shift.has(model)) shift.set(model, raw.epoch === 0 ? 1 : 0);
+      const p = { ...raw, epoch: raw.epoch + (shift.get(model) ?? 0) };
+      losses.push(p.loss);
+      const now = Date.now();
+      if (p.validLoss === undefined && now - lastSent < PROGRESS_MS) return;
+      lastSent = now;
+      if (!fitStart.has(model)) fitStart.set(model, now);
+      const fitFrac = p.epochs > 0 ? (p.epoch - 1 + p.batch / Math.max(1, p.batches)) / p.epochs : 0;
+      const elapsed = (now - (fitStart.get(model) ?? now)) / 1000;
+      const eta = fitFrac > 0.01 && elapsed > 0 ? (elapsed * (1 - fitFrac)) / fitFrac : null;
+      send({ model, done, total, epoch: p.epoch, epochs: p.epochs, batch: p.batch, batches: p.batches, losses, validLoss: p.validLoss,
+        examplesPerSecond: p.examplesPerSecond, etaSeconds: eta, fraction: Math.min(1, (done + Math.min(1, fitFrac)) / total) });
+      losses = [];
+    },
+    model(name: string) {
+      done++;
+      lastSent = Date.now();
+      send({ model: name, done, total, epoch: 0, epochs: 0, batch: 0, batches: 0, losses, examplesPerSecond: 0, etaSeconds: null, fraction: done / total });
+      losses = [];
+    },
+  };
+}
