@@ -127,6 +127,10 @@ const MEMO_LIMIT = 512;
 const RESUME_LIMIT = 48;
 
 interface Solved {
+  /** The model and settings it was solved for (memo entries are keyed by them; see memoKey). */
+  model: string;
+  mode: PlannerMode;
+  settings: MatchSettings;
   metrics: MatchMetrics;
   state: DualState;
   itemExposure: Int32Array;
@@ -134,9 +138,8 @@ interface Solved {
   seconds: number;
 }
 
-/** The dual state to warm-start from, and nothing for greedy (it has none). */
-const warmKey = (model: string, mode: PlannerMode) => `${model}|${mode}`;
-const memoKey = (model: string, mode: PlannerMode, s: MatchSettings) => `${model}|${mode}|${s.alpha}|${s.beta}`;
+/** Map keys; the entries carry the same fields, so nothing is read back out of a key. */
+const memoKey = (model: string, mode: PlannerMode, s: MatchSettings) => JSON.stringify([model, mode, s.alpha, s.beta]);
 
 /** Yields to the worker's message queue so that a newer request can be seen (between models and solves). */
 const yieldToQueue = () => new Promise<void>((r) => setTimeout(r, 0));
@@ -213,7 +216,8 @@ export function createPlannerApi(solvers: PlannerSolvers) {
   /** The largest sequence number seen per kind of request: an older request of the same kind stops early (a solve
    * never stops a sweep: the curves must fill while β is dragged). */
   const newest = { solve: 0, curves: 0 };
-  const warm = new Map<string, DualState>();
+  /** The last dual state per model and mode, to warm-start from (greedy has none). */
+  const warm = new Map<string, Map<PlannerMode, DualState>>();
   const memo = new Map<string, Solved>();
   /** Memo keys whose solution still holds a resumable auction assignment, oldest first. */
   const resumeKeys: string[] = [];
@@ -232,7 +236,7 @@ export function createPlannerApi(solvers: PlannerSolvers) {
       return ok(hit);
     }
     const test = matrix(m.test, m.testRows, m.nItems);
-    const w = (mode === 'offline' ? resumable(m.model, settings) : null) ?? warm.get(warmKey(m.model, mode)) ?? null;
+    const w = (mode === 'offline' ? resumable(m.model, settings) : null) ?? warm.get(m.model)?.get(mode) ?? null;
     let sol: MatchSolution;
     if (mode === 'greedy') {
       if (!solvers.greedy) return err('unavailable', 'greedy matching is not available in this build');
@@ -246,13 +250,20 @@ export function createPlannerApi(solvers: PlannerSolvers) {
       sol = solvers.online(matrix(m.valid, m.validRows, m.nItems), test, settings, w);
     }
     const solved: Solved = {
+      model: m.model,
+      mode,
+      settings,
       metrics: solvers.evaluate(sol, inp.target),
       state: sol.state,
       itemExposure: sol.itemExposure,
       iterations: sol.iterations,
       seconds: sol.seconds,
     };
-    if (mode !== 'greedy') warm.set(warmKey(m.model, mode), sol.state);
+    if (mode !== 'greedy') {
+      const byMode = warm.get(m.model) ?? new Map<PlannerMode, DualState>();
+      byMode.set(mode, sol.state);
+      warm.set(m.model, byMode);
+    }
     memo.set(key, solved);
     if (memo.size > MEMO_LIMIT) memo.delete(memo.keys().next().value!);
     if (solved.state.auction) {
@@ -276,9 +287,8 @@ export function createPlannerApi(solvers: PlannerSolvers) {
     let bestBeta = -1;
     for (const key of resumeKeys) {
       const hit = memo.get(key);
-      const [km, kmode, ka, kb] = key.split('|');
-      if (!hit?.state.auction || km !== model || kmode !== 'offline' || Number(ka) !== s.alpha) continue;
-      const b = Number(kb);
+      if (!hit?.state.auction || hit.model !== model || hit.mode !== 'offline' || hit.settings.alpha !== s.alpha) continue;
+      const b = hit.settings.beta;
       if (b <= s.beta && b > bestBeta) {
         best = hit.state;
         bestBeta = b;
@@ -299,10 +309,10 @@ export function createPlannerApi(solvers: PlannerSolvers) {
       // Solutions of a model whose scores and targets are unchanged stay valid (the page's quick models and the
       // same models trained on the same split give equal scores): keep them, so its curves redraw at once.
       const kept = unchangedModels(input, next);
-      const stays = (key: string) => kept.has(key.slice(0, key.indexOf('|')));
-      for (const key of [...memo.keys()]) if (!stays(key)) memo.delete(key);
-      for (const key of [...warm.keys()]) if (!stays(key)) warm.delete(key);
+      const stays = (key: string) => kept.has(memo.get(key)?.model ?? '');
       const resumeKept = resumeKeys.filter(stays);
+      for (const key of [...memo.keys()]) if (!stays(key)) memo.delete(key);
+      for (const model of [...warm.keys()]) if (!kept.has(model)) warm.delete(model);
       resumeKeys.length = 0;
       resumeKeys.push(...resumeKept);
       for (const model of [...lastV.keys()]) if (!kept.has(model)) lastV.delete(model);
