@@ -11,7 +11,7 @@ import '@tensorflow/tfjs';
 import { SequenceModel } from '../src/core/models/sequence/index';
 import type { Dataset } from '../src/core/data/types';
 import { createRng } from '../src/core/util/rng';
-import { adapterName, isSoftwareAdapter, isSoftwareRenderer, softwareReason, type GpuAdapterFacts } from './gpuInfo';
+import { adapterFacts, adapterName, isSoftwareAdapter, isSoftwareRenderer, softwareReason } from './gpuInfo';
 import { BACKEND_LADDER } from './ladder';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -107,12 +107,11 @@ async function load(name: string, opts: BackendOptions): Promise<string | null> 
 
 /** Why the WebGPU adapter this context would get is unfit (none, or a software one), or null when it is a GPU. */
 async function softwareWebgpu(): Promise<string | null> {
-  type Adapter = { info?: GpuAdapterFacts; isFallbackAdapter?: boolean };
+  type Adapter = Parameters<typeof adapterFacts>[0];
   const gpu = (navigator as unknown as { gpu: { requestAdapter(): Promise<Adapter | null> } }).gpu;
   const a = await gpu.requestAdapter().catch(() => null);
   if (!a) return 'no WebGPU adapter';
-  const i = a.info ?? {};
-  const facts = { vendor: i.vendor, architecture: i.architecture, device: i.device, description: i.description, isFallbackAdapter: i.isFallbackAdapter ?? a.isFallbackAdapter };
+  const facts = adapterFacts(a);
   return isSoftwareAdapter(facts) ? softwareReason(adapterName(facts)) : null;
 }
 

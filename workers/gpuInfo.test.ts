@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { adapterName, isSoftwareAdapter, isSoftwareRenderer } from './gpuInfo';
+import { adapterFacts, adapterName, isSoftwareAdapter, isSoftwareRenderer } from './gpuInfo';
 
 describe('software GPU detection', () => {
   it('knows the adapters the ladder meets: SwiftShader (Chromium, Dawn), llvmpipe, and the fallback flag', () => {
@@ -21,5 +21,17 @@ describe('software GPU detection', () => {
   it('names an adapter as vendor architecture (description)', () => {
     expect(adapterName({ vendor: 'google', architecture: 'swiftshader', description: 'SwiftShader driver 5.0.0' })).toBe('google swiftshader (SwiftShader driver 5.0.0)');
     expect(adapterName({})).toBe('unknown adapter');
+  });
+
+  it('reads adapter facts from info getters, with the fallback flag on info or (older) on the adapter', () => {
+    class Info {
+      get vendor() { return 'google'; }
+      get architecture() { return 'swiftshader'; }
+      get device() { return ''; }
+      get description() { return 'SwiftShader driver'; }
+    }
+    expect(adapterFacts({ info: new Info() })).toEqual({ vendor: 'google', architecture: 'swiftshader', device: '', description: 'SwiftShader driver', isFallbackAdapter: undefined });
+    expect(adapterFacts({ info: {}, isFallbackAdapter: true }).isFallbackAdapter).toBe(true);
+    expect(adapterFacts({ info: { isFallbackAdapter: false }, isFallbackAdapter: true }).isFallbackAdapter).toBe(false);
   });
 });

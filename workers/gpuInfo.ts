@@ -16,6 +16,12 @@ export interface GpuAdapterFacts {
   isFallbackAdapter?: boolean;
 }
 
+/** What a WebGPU adapter says of itself (GPUAdapterInfo's fields are getters on its prototype: copied one by one). */
+export function adapterFacts(a: { info?: GpuAdapterFacts; isFallbackAdapter?: boolean }): GpuAdapterFacts {
+  const i = a.info ?? {};
+  return { vendor: i.vendor, architecture: i.architecture, device: i.device, description: i.description, isFallbackAdapter: i.isFallbackAdapter ?? a.isFallbackAdapter };
+}
+
 /** How an adapter reads in a message: "vendor architecture (description)". */
 export function adapterName(info: GpuAdapterFacts): string {
   const name = [info.vendor, info.architecture].filter(Boolean).join(' ') || 'unknown adapter';

@@ -16,7 +16,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { err, ok, type Result } from '../core/util/result';
-import { adapterName, isSoftwareAdapter, softwareReason as softwareAdapterReason } from '../../workers/gpuInfo';
+import { adapterFacts, adapterName, isSoftwareAdapter, softwareReason as softwareAdapterReason } from '../../workers/gpuInfo';
 
 /** The SwiftShader (software Vulkan) driver manifest of Debian's chromium package. */
 export const CHROMIUM_SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -60,13 +60,9 @@ function vulkanLoaderFound(): boolean {
 }
 
 function describe(a: GPUAdapter): NodeGpu {
-  const info = a.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
-  const facts = { ...pick(info), isFallbackAdapter: info.isFallbackAdapter ?? (a as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter };
+  const facts = adapterFacts(a as unknown as Parameters<typeof adapterFacts>[0]);
   return { adapter: adapterName(facts), software: isSoftwareAdapter(facts), addedIcd: null };
 }
-
-/** GPUAdapterInfo's fields are getters on its prototype: copy the ones we read. */
-const pick = (i: GPUAdapterInfo) => ({ vendor: i.vendor, architecture: i.architecture, device: i.device, description: i.description });
 
 /** Runs `f` with `env` set, then puts the previous values back (the loader reads them when Dawn enumerates). */
 async function withEnv<T>(env: Record<string, string>, f: () => Promise<T>): Promise<T> {
