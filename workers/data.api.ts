@@ -186,10 +186,11 @@ async function readFile(file: Blob, name: string, onProgress?: (bytes: number, t
 }
 
 export const dataApi = {
-  /** Plugs in the workspace store that keeps item metadata across reloads (the worker passes IndexedDB's). */
   /**
-   * `warmUpAfterMs`: that long after start, if no file is being read, the parser reads a generated sample once and
-   * the second reader's worker starts (and does the same), so that a first file meets optimised code (warmUp.ts).
+   * Plugs in the workspace store that keeps item metadata across reloads (the worker passes IndexedDB's) and the
+   * second reader. `warmUpAfterMs`: that long after start, if no file is being read, the parser reads a generated
+   * sample once and the second reader's worker starts (and does the same), so that a first file meets optimised code
+   * (core/data/ingest/warmUp.ts).
    */
   configure(opts: { workspace?: Pick<WorkspaceStore, 'saveItemMeta' | 'loadItemMeta'>; partReader?: PartReader; twoPartsMin?: number; warmUpAfterMs?: number }): void {
     keep = opts.workspace ?? null;

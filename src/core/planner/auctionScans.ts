@@ -77,7 +77,7 @@ function keep(cost: Float64Array, users: Int32Array, c: number, need: number, cx
 /**
  * The `need` users outside column `col` cheapest to win at boost wy (cost: their K-th value − (λ + wy)), kept in a
  * bounded max-heap in cost[0..c) / users[0..c) (cost[0] the dearest kept); returns c. One pass over the column; a
- * quickselect over all outsiders cost 3-5× more per raise. Once `need` are kept, users are read four at a time and
+ * quickselect over all outsiders cost 3-5× more per raise. Once `need` are kept, users are read eight at a time and
  * looked at further (membership, the heap) only when one of them costs less than the dearest kept: the holders come
  * from ItemHolders, so membership is read for those few alone. Module functions with their arrays as arguments, so
  * that V8 keeps them in registers (as closures they were re-read every iteration).
