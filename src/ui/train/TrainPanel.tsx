@@ -83,9 +83,14 @@ export function TrainPanel() {
         <NumberField label="last events per user" value={seq.maxLen} placeholder="256" testId="train.maxlen" max={4096} onChange={(v) => setSeq('maxLen', v)} />
         <label>
           backend{' '}
-          <select value={t.backendPref} data-testid="train.backend.pref" onChange={(e) => setBackendPref(e.currentTarget.value as AppState['training']['backendPref'])}>
-            <option value="auto">best available (WebGPU → WebGL → WASM → CPU; software-emulated GPUs passed over)</option>
-            <option value="webgpu">WebGPU (a software adapter too)</option>
+          <select
+            value={t.backendPref}
+            data-testid="train.backend.pref"
+            title="Best available passes over GPUs emulated in software (SwiftShader, llvmpipe), which are slower than WASM; choose WebGPU by name to use one anyway."
+            onChange={(e) => setBackendPref(e.currentTarget.value as AppState['training']['backendPref'])}
+          >
+            <option value="auto">best available (WebGPU → WebGL → WASM → CPU)</option>
+            <option value="webgpu">WebGPU (software too)</option>
             <option value="webgl">WebGL</option>
             <option value="wasm">WASM</option>
             <option value="cpu">CPU (plain JS, slow)</option>
