@@ -28,14 +28,14 @@ export function warmUpParser(mode: 'file' | 'part' = 'file', lines = 20_000, rou
   let events = 0;
   let dataset: Dataset | null = null;
   for (let r = 0; r < rounds; r++) {
-    if (mode === 'part') {
-      const ing = new Ingest(undefined, { part: { delimiter: ',', columns: { user: 0, item: 1, value: 2, time: 3 }, expected: 4 }, sizeHint: bytes.length });
-      // Chunks as a File stream hands them over (several per read).
-      for (let i = 0; i < bytes.length; i += 1 << 16) ing.push(bytes.subarray(i, i + (1 << 16)));
-      events = ing.endPart().user.length;
-    } else {
-      const ing = new Ingest(undefined, { sizeHint: bytes.length });
-      for (let i = 0; i < bytes.length; i += 1 << 16) ing.push(bytes.subarray(i, i + (1 << 16)));
+    const ing =
+      mode === 'part'
+        ? new Ingest(undefined, { part: { delimiter: ',', columns: { user: 0, item: 1, value: 2, time: 3 }, expected: 4 }, sizeHint: bytes.length })
+        : new Ingest(undefined, { sizeHint: bytes.length });
+    // Chunks as a File stream hands them over (several per read).
+    for (let i = 0; i < bytes.length; i += 1 << 16) ing.push(bytes.subarray(i, i + (1 << 16)));
+    if (mode === 'part') events = ing.endPart().user.length;
+    else {
       const res = ing.finish();
       dataset = res.ok ? res.dataset : null;
       events = dataset ? dataset.user.length : 0;
