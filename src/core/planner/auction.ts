@@ -20,6 +20,7 @@ import type { StopSignal } from '../util/abort';
 import { LIFT_SAMPLE, LIFT_SWAPS, cheapestOutsiders, kthSmallest, liftThresholds, marginalScore, maxOf, transpose } from './auctionScans';
 import { ChoiceHeaps } from './choiceHeaps';
 import { ItemHolders } from './itemHolders';
+import { kernelOf } from './scanKernel';
 
 
 export interface AuctionProblem {
@@ -69,7 +70,35 @@ export interface AuctionOptions {
    * take 10-11k moves instead of 16-21k, their objectives 0.05% and 0.2% lower; every 2 per item saved less.
    */
   liftEvery?: number;
+  /**
+   * Buffers and the live assignment kept between solves on the same matrix and K. A solve that resumes from the
+   * result the workspace's last solve returned takes its assignment as it stands (no re-marking of 223k choices or
+   * 22 MB of membership at 6,040 × 3,706); any other solve resets and reuses the buffers.
+   */
+  workspace?: AuctionWorkspace;
 }
+
+/** What a solve leaves for the next one on the same matrix (see AuctionOptions.workspace). */
+export interface AuctionWorkspace {
+  state: AuctionState | null;
+}
+
+interface AuctionState {
+  T: Float32Array;
+  n: number;
+  m: number;
+  K: number;
+  heaps: ChoiceHeaps;
+  /** Column-major: member[y·n + x]. */
+  member: Uint8Array;
+  holders: ItemHolders;
+  /** Whether member and holders may be non-empty. */
+  used: boolean;
+  /** The `chosen` the last finished solve returned, while heaps, member and holders still hold exactly it. */
+  handedOut: Int32Array | null;
+}
+
+export const createAuctionWorkspace = (): AuctionWorkspace => ({ state: null });
 
 export interface AuctionResult {
   /** Item boosts w = −v (v ≤ 0 for minimal exposure, ≥ 0 for items held at their cap). */
@@ -91,6 +120,40 @@ export interface AuctionResult {
   converged: boolean;
 }
 
+function stateFor(ws: AuctionWorkspace | undefined, T: Float32Array, n: number, m: number, K: number): AuctionState {
+  const s = ws?.state;
+  if (s && s.T === T && s.n === n && s.m === m && s.K === Math.max(1, K)) return s;
+  const kern = kernelOf(T);
+  const fresh: AuctionState = {
+    T, n, m, K: Math.max(1, K),
+    heaps: new ChoiceHeaps(n, Math.max(1, K), kern?.kth32),
+    // On a kernel the membership bytes live in its memory, where its scan reads them.
+    member: kern ? kern.member : new Uint8Array(m * n),
+    holders: new ItemHolders(m),
+    used: kern !== null, // a kernel's bytes may hold an earlier state's marks
+    handedOut: null,
+  };
+  if (ws) ws.state = fresh;
+  return fresh;
+}
+
+/**
+ * Empties membership and holder lists: through the lists (223k bytes, not the whole 22 MB, at 6,040 × 3,706) when
+ * the marks are this state's own, else all of it.
+ */
+function clearState(s: AuctionState, own: boolean): void {
+  if (!s.used) return;
+  const { member, holders, n } = s;
+  if (!own) member.fill(0);
+  else {
+    for (let y = 0; y < s.m; y++) {
+      const list = holders.list(y);
+      for (let i = 0, c = holders.count[y]; i < c; i++) member[y * n + list[i]] = 0;
+    }
+  }
+  holders.clear();
+}
+
 export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): AuctionResult {
   const { data, nRows: n, nCols: m } = p;
   const K = Math.max(0, Math.min(m, Math.floor(p.K)));
@@ -104,19 +167,28 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
   let delta = finalDelta;
   const resume = opts.resume && opts.resume.w.length === m && opts.resume.chosen.length === n * K && K > 0 ? opts.resume : null;
   const w = resume ? Float64Array.from(resume.w) : opts.w0 ? Float64Array.from(opts.w0) : new Float64Array(m);
-  const heaps = new ChoiceHeaps(n, Math.max(1, K));
-  const member = new Uint8Array(m * n); // column-major: member[y * n + x]
+  const st = stateFor(opts.workspace, T, n, m, K);
+  const kern = kernelOf(T);
+  // Whether the kernel's K-th values and membership bytes are still this state's (another solve on T may have used them).
+  const own = !kern || kern.owner === st;
+  if (kern) kern.owner = st;
+  // The workspace holds resume's assignment as it stands: nothing to restore.
+  const live = resume !== null && own && st.handedOut === resume.chosen;
+  st.handedOut = null;
+  if (!live) clearState(st, own);
+  st.used = true;
+  const { heaps, member } = st;
   /** Each item's holders; their counts are the exposures. */
-  const holderLists = new ItemHolders(m);
+  const holderLists = st.holders;
   const exposure = holderLists.count;
 
   /** Every user takes its K best items by λ + w (empty slots, worth 0, fill what positive values do not). */
   const choose = () => {
     heaps.val.fill(0);
     heaps.kth.fill(0);
+    heaps.kth32.fill(0);
     heaps.item.fill(-1);
-    member.fill(0);
-    holderLists.clear();
+    clearState(st, true); // an earlier ε stage's choices
     if (K === 0) return;
     for (let x = 0; x < n; x++) {
       const off = x * m;
@@ -187,9 +259,10 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
     const col = y * n;
     const wy = w[y];
     if (need <= 0) return;
-    const c = cheapestOutsiders(member, col, heaps.kth, T, wy, n, need, cost, users);
+    const c = cheapestOutsiders(member, col, heaps.kth, T, wy, n, need, cost, users, kern);
     if (c === 0) return;
-    const cStar = Math.max(0, cost[0]);
+    let cStar = 0;
+    for (let i = 0; i < c; i++) if (cost[i] > cStar) cStar = cost[i];
     // The margin δ may also beat a few users within δ of their K-th choice who are not taken: the chosen sets are
     // then not exactly each user's top K of λ + w, so decisions are read from `chosen`, not re-derived from w.
     const wNew = Math.min(ceiling, wy + cStar + delta);
@@ -321,7 +394,7 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
     delta = d;
     prev = d;
     if (resume) {
-      restore(resume.chosen, resume.values?.length === n * K ? resume.values : undefined);
+      if (!live) restore(resume.chosen, resume.values?.length === n * K ? resume.values : undefined);
       if (lifting) lift();
     }
     else choose();
@@ -360,11 +433,14 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
   if (K > 0) for (let x = 0; x < n; x++) u[x] = Math.max(0, heaps.root(x));
   let converged = qLen === 0;
   for (let y = 0; y < m && converged; y++) if (overPriced(y) || underExposed(y)) converged = false;
+  // With a workspace the result gets copies (the workspace's arrays move on with the next solve).
+  const chosen = K === 0 ? new Int32Array(0) : opts.workspace ? heaps.item.slice() : heaps.item;
+  if (opts.workspace && !opts.signal?.aborted) st.handedOut = chosen;
   return {
     w,
     u,
-    chosen: K > 0 ? heaps.item : new Int32Array(0),
-    values: K > 0 ? heaps.val : new Float64Array(0),
+    chosen,
+    values: K === 0 ? new Float64Array(0) : opts.workspace ? heaps.val.slice() : heaps.val,
     exposure,
     raises,
     lowers,

@@ -2,11 +2,12 @@
  * The reads of the score matrix that the auction (auction.ts) makes: the transposed copy its raises read columns of,
  * the margin scale, a raise's cheapest outsiders (one column read) and a lift's swap thresholds (row reads).
  */
+import { allocTransposed, screenThreshold, type ScanKernel } from './scanKernel';
 import { kthLargest } from './select';
 
-/** cols × rows copy, in tiles so both reads and writes stay in cache. */
-export function transpose(data: Float32Array, nRows: number, nCols: number): Float32Array {
-  const out = new Float32Array(nRows * nCols);
+/** cols × rows copy, in tiles so both reads and writes stay in cache; in a scan kernel's memory where possible. */
+export function transpose(data: Float32Array, nRows: number, nCols: number, useKernel = true): Float32Array {
+  const out = allocTransposed(nRows, nCols, useKernel);
   const T = 64;
   for (let r0 = 0; r0 < nRows; r0 += T) {
     const r1 = Math.min(nRows, r0 + T);
@@ -47,23 +48,27 @@ export function marginalScore(data: Float32Array, n: number, m: number, K: numbe
 /** Relative to the magnitudes compared, far above the rounding (~1e-16) that regrouping a difference adds. */
 const SCREEN_SLACK = 1e-12;
 
-/** Adds (cx, x) to the bounded max-heap cost[0..c) / users[0..c) of at most `need`; returns the new count. */
+/**
+ * Adds (cx, x) to the bounded max-heap cost[0..c) / users[0..c) of at most `need`; returns the new count. The heap
+ * orders by (cost, user), so which of several equal costs it keeps does not depend on the order it saw them in.
+ */
 function keep(cost: Float64Array, users: Int32Array, c: number, need: number, cx: number, x: number): number {
   let i: number;
   if (c < need) {
     // Sift up from the new leaf.
     i = c++;
-    for (let p = (i - 1) >> 1; i > 0 && cost[p] < cx; p = (i - 1) >> 1) {
+    for (let p = (i - 1) >> 1; i > 0 && (cost[p] < cx || (cost[p] === cx && users[p] < x)); p = (i - 1) >> 1) {
       cost[i] = cost[p];
       users[i] = users[p];
       i = p;
     }
   } else {
-    // Replace the root (the dearest kept; cx is below it) and sift it down.
+    // Replace the root (the dearest kept; (cx, x) is below it) and sift it down.
     i = 0;
     for (let l = 1; l < c; l = 2 * i + 1) {
-      const k = l + 1 < c && cost[l + 1] > cost[l] ? l + 1 : l;
-      if (cost[k] <= cx) break;
+      const r = l + 1;
+      const k = r < c && (cost[r] > cost[l] || (cost[r] === cost[l] && users[r] > users[l])) ? r : l;
+      if (cost[k] < cx || (cost[k] === cx && users[k] < x)) break;
       cost[i] = cost[k];
       users[i] = users[k];
       i = k;
@@ -75,12 +80,16 @@ function keep(cost: Float64Array, users: Int32Array, c: number, need: number, cx
 }
 
 /**
- * The `need` users outside column `col` cheapest to win at boost wy (cost: their K-th value − (λ + wy)), kept in a
- * bounded max-heap in cost[0..c) / users[0..c) (cost[0] the dearest kept); returns c. One pass over the column; a
- * quickselect over all outsiders cost 3-5× more per raise. Once `need` are kept, users are read eight at a time and
- * looked at further (membership, the heap) only when one of them costs less than the dearest kept: the holders come
- * from ItemHolders, so membership is read for those few alone. Module functions with their arrays as arguments, so
- * that V8 keeps them in registers (as closures they were re-read every iteration).
+ * The `need` users outside column `col` cheapest to win at boost wy (cost: their K-th value − (λ + wy)), written to
+ * cost[0..c) / users[0..c) in ascending user order; returns c. Ties at the margin go to the lower user index, so the
+ * JS scan and the kernel's pick the same users. Module functions with their arrays as arguments, so that V8 keeps
+ * them in registers (as closures they were re-read every iteration).
+ *
+ * In JS: one pass over the column keeping a bounded max-heap (a quickselect over all outsiders cost 3-5× more per
+ * raise); once `need` are kept, users are read eight at a time and looked at further (membership, the heap) only
+ * when one of them costs less than the dearest kept. With a scan kernel (T and membership in its memory) WASM SIMD
+ * takes each 16-user block's cheapest outsider; the need-th smallest of those bounds the answer, and only the few
+ * blocks under it are read exactly.
  */
 export function cheapestOutsiders(
   member: Uint8Array,
@@ -92,7 +101,14 @@ export function cheapestOutsiders(
   need: number,
   cost: Float64Array,
   users: Int32Array,
+  kern: ScanKernel | null = null,
 ): number {
+  const c = kern ? cheapestByBlocks(member, col, kth, T, wy, n, need, cost, users, kern) : cheapestInJs(member, col, kth, T, wy, n, need, cost, users);
+  byUser(cost, users, c);
+  return c;
+}
+
+function cheapestInJs(member: Uint8Array, col: number, kth: Float64Array, T: Float32Array, wy: number, n: number, need: number, cost: Float64Array, users: Int32Array): number {
   let c = 0;
   let x = 0;
   for (; x < n && c < need; x++) if (!member[col + x]) c = keep(cost, users, c, need, kth[x] - (T[col + x] + wy), x);
@@ -121,6 +137,62 @@ export function cheapestOutsiders(
     }
   }
   return c;
+}
+
+function cheapestByBlocks(member: Uint8Array, col: number, kth: Float64Array, T: Float32Array, wy: number, n: number, need: number, cost: Float64Array, users: Int32Array, kern: ScanKernel): number {
+  const nb = kern.blockMins(kern.tBase + 4 * col, kern.kBase, kern.mBase + col, n, kern.minsBase);
+  const mins = kern.mins;
+  // The need-th smallest block minimum: `need` distinct outsiders cost at most that (+ wy), so the need cheapest do
+  // too, and every block holding one of them has its minimum under the bound (widened for f32 rounding).
+  let c = 0;
+  for (let b = 0; b < nb; b++) {
+    const v = mins[b];
+    if (v === Infinity) continue;
+    if (c < need) c = keep(cost, users, c, need, v, b);
+    else if (v < cost[0]) keep(cost, users, c, need, v, b);
+  }
+  const bound = c < need ? Infinity : screenThreshold(cost[0]);
+  c = 0;
+  let bar = Infinity;
+  for (let b = 0; b <= nb; b++) {
+    // Block nb is the tail (n mod 16 users), which the kernel leaves to this loop.
+    if (b < nb && !(mins[b] <= bound)) continue;
+    for (let x = b * 16, e = Math.min(n, x + 16); x < e; x++) {
+      if (member[col + x]) continue;
+      const cx = kth[x] - (T[col + x] + wy);
+      if (c < need) {
+        c = keep(cost, users, c, need, cx, x);
+        if (c === need) bar = cost[0];
+      } else if (cx < bar) {
+        keep(cost, users, c, need, cx, x);
+        bar = cost[0];
+      }
+    }
+  }
+  return c;
+}
+
+/** Sorts the pairs (cost[i], users[i]), i < c, by user. */
+function byUser(cost: Float64Array, users: Int32Array, c: number): void {
+  if (c <= 32) {
+    for (let i = 1; i < c; i++) {
+      const u = users[i];
+      const v = cost[i];
+      let j = i - 1;
+      for (; j >= 0 && users[j] > u; j--) {
+        users[j + 1] = users[j];
+        cost[j + 1] = cost[j];
+      }
+      users[j + 1] = u;
+      cost[j + 1] = v;
+    }
+    return;
+  }
+  const order = Array.from({ length: c }, (_, i) => i).sort((a, b) => users[a] - users[b]);
+  const u = order.map((i) => users[i]);
+  const v = order.map((i) => cost[i]);
+  users.set(u);
+  cost.set(v);
 }
 
 /** Swaps per user that the lift's line search considers (a user's j-th swap needs its j-th worst unboosted item). */

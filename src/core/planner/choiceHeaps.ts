@@ -7,7 +7,10 @@ export class ChoiceHeaps {
   readonly item: Int32Array;
   /** The roots again, contiguous: a raise reads every user's K-th value, and val[x·K] would be a cache miss each. */
   readonly kth: Float64Array;
-  constructor(readonly nRows: number, readonly K: number) {
+  /** The roots once more, rounded to f32, for a scan kernel's screen (in its memory when given). */
+  readonly kth32: Float32Array;
+  constructor(readonly nRows: number, readonly K: number, kth32?: Float32Array) {
+    this.kth32 = kth32 ?? new Float32Array(nRows);
     this.val = new Float64Array(nRows * K);
     this.item = new Int32Array(nRows * K).fill(-1);
     this.kth = new Float64Array(nRows);
@@ -20,7 +23,7 @@ export class ChoiceHeaps {
   /** Restores user x's heap after its slots were written directly (O(K)). */
   heapify(x: number): void {
     for (let i = (this.K >> 1) - 1; i >= 0; i--) this.siftDown(x, i);
-    this.kth[x] = this.val[x * this.K];
+    this.kth32[x] = this.kth[x] = this.val[x * this.K];
   }
 
   siftDown(x: number, i: number): void {
@@ -65,7 +68,7 @@ export class ChoiceHeaps {
     this.item[b] = it;
     this.val[b] = v;
     this.siftDown(x, 0);
-    this.kth[x] = this.val[b];
+    this.kth32[x] = this.kth[x] = this.val[b];
     return out;
   }
 
@@ -83,6 +86,6 @@ export class ChoiceHeaps {
     this.val[b + i] = v;
     if (v > old) this.siftDown(x, i);
     else this.siftUp(x, i);
-    this.kth[x] = this.val[b];
+    this.kth32[x] = this.kth[x] = this.val[b];
   }
 }

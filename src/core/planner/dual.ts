@@ -33,6 +33,7 @@ import { topKIndices } from './select';
 import type { Assignment, DualState, MatchSettings, MatchSolution } from './types';
 import { marginalScore } from './auctionScans';
 import { solveExact } from './exact';
+import { createAuctionWorkspace } from './auction';
 import {
   buildActive,
   createDualWorkspace,
@@ -181,6 +182,7 @@ export function solveDual(scores: ScoreSource, s: MatchSettings, opts: DualOptio
   if (ws.data !== data) {
     ws.data = data;
     ws.transposed = null;
+    ws.auction = createAuctionWorkspace();
     ws.scale = maxOf(data);
   }
   const { nRows: m, nCols: p } = scores;
@@ -203,7 +205,7 @@ export function solveDual(scores: ScoreSource, s: MatchSettings, opts: DualOptio
     return solutionOf('offline', s, data, assignment, { u, v, eps: 0 }, { user: [0], item: [0] }, 0, secondsSince(t0));
   }
   const annealAsked = opts.method === 'anneal' || opts.eps0 !== undefined || opts.epsMin !== undefined || opts.maxSweeps !== undefined || opts.onIteration !== undefined;
-  if (pr.U === Infinity && !annealAsked) return solveExact(data, transposeOf(ws, data, m, p), m, p, s, opts.signal, opts.warm);
+  if (pr.U === Infinity && !annealAsked) return solveExact(data, transposeOf(ws, data, m, p), m, p, s, opts.signal, opts.warm, ws.auction);
   const tau = marginalScore(data, m, p, Math.ceil(pr.K - 1e-9)) || scale;
   const epsMin = opts.epsMin !== undefined ? opts.epsMin * scale : 1e-4 * tau;
   const gamma = opts.gamma ?? 0.5;

@@ -4,15 +4,17 @@
  */
 import { softRoot, ZCUT } from './kernels';
 import { transpose } from './auctionScans';
+import { createAuctionWorkspace, type AuctionWorkspace } from './auction';
 
-/** Buffers that survive between solves on the same matrix: its transposed copy and the active-set arrays. */
+/** Buffers that survive between solves on the same matrix: its transposed copy and the auction's assignment. */
 export interface DualWorkspace {
   data: Float32Array | null;
   transposed: Float32Array | null;
   scale: number;
+  auction: AuctionWorkspace;
 }
 
-export const createDualWorkspace = (): DualWorkspace => ({ data: null, transposed: null, scale: 0 });
+export const createDualWorkspace = (): DualWorkspace => ({ data: null, transposed: null, scale: 0, auction: createAuctionWorkspace() });
 
 /** Active set S in both orientations. Entries are raw scores λ. */
 export interface Active {

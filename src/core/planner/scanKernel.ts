@@ -1,0 +1,93 @@
+/**
+ * The WASM SIMD part of a raise's column scan (scanKernel.wat). WASM reads only its own memory, so what the scan reads
+ * lives in one: `allocTransposed` makes the auction's cols × rows copy of the scores inside a WebAssembly.Memory,
+ * next to the users' K-th values as f32 and the auction's membership bytes, and `kernelOf` finds the kernel again
+ * from that array. Where WASM or its SIMD is missing (or the memory cannot be had) the copy is a plain Float32Array
+ * and the scan stays in JS.
+ */
+import { SCAN_KERNEL_WASM } from './scanKernel.bytes';
+
+export interface ScanKernel {
+  /** The users' K-th values rounded to f32 (kept by ChoiceHeaps next to its f64 ones). */
+  kth32: Float32Array;
+  /** Membership bytes, column-major like T: member[y·nRows + x] (the auction's, when it runs on this kernel). */
+  member: Uint8Array;
+  /** Per 16-user block of the last column read: the minimum over its outsiders of kth32 − T (blockMins' output). */
+  mins: Float32Array;
+  /** Byte offsets in the kernel's memory of T, kth32, member and mins. */
+  tBase: number;
+  kBase: number;
+  mBase: number;
+  minsBase: number;
+  /** See scanKernel.wat. */
+  blockMins: (t: number, k: number, mb: number, n: number, out: number) => number;
+  /** The auction state whose K-th values and membership the kernel holds now (auction.ts). */
+  owner: unknown;
+}
+
+/** The part of the WebAssembly API used here; core is typed without the DOM or Node libraries that declare it. */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+  Memory: new (d: { initial: number }) => { buffer: ArrayBuffer };
+}
+
+const PAGE = 65_536;
+const kernels = new WeakMap<ArrayBufferLike, ScanKernel>();
+let compiled: object | null | undefined;
+
+function wasmModule(api: WasmApi | undefined): object | null {
+  if (compiled === undefined) {
+    try {
+      // Synchronous compile: the module is a few hundred bytes, far under the main thread's limit for it.
+      compiled = api ? new api.Module(SCAN_KERNEL_WASM) : null;
+    } catch {
+      compiled = null; // no SIMD in this engine
+    }
+  }
+  return compiled;
+}
+
+const align16 = (b: number) => (b + 15) & ~15;
+
+/** A zeroed nRows × nCols Float32Array for the transposed scores, inside a kernel's memory where that is possible. */
+export function allocTransposed(nRows: number, nCols: number, useKernel = true): Float32Array {
+  const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+  const mod = useKernel ? wasmModule(api) : null;
+  const kBase = 0;
+  const minsBase = align16(nRows * 4);
+  const mBase = minsBase + align16(Math.ceil(nRows / 16) * 4);
+  const tBase = mBase + align16(nRows * nCols);
+  const bytes = tBase + nRows * nCols * 4;
+  if (!api || !mod || bytes > 2 ** 31) return new Float32Array(nRows * nCols);
+  try {
+    const memory = new api.Memory({ initial: Math.ceil(bytes / PAGE) });
+    const { exports } = new api.Instance(mod, { env: { memory } });
+    const buf = memory.buffer;
+    const T = new Float32Array(buf, tBase, nRows * nCols);
+    kernels.set(buf, {
+      kth32: new Float32Array(buf, kBase, nRows),
+      member: new Uint8Array(buf, mBase, nRows * nCols),
+      mins: new Float32Array(buf, minsBase, Math.ceil(nRows / 16)),
+      tBase,
+      kBase,
+      mBase,
+      minsBase,
+      blockMins: exports.blockMins as ScanKernel['blockMins'],
+      owner: null,
+    });
+    return T;
+  } catch {
+    return new Float32Array(nRows * nCols); // memory refused: the JS scan
+  }
+}
+
+/** The kernel whose memory holds T (made by allocTransposed), or null. */
+export const kernelOf = (T: Float32Array): ScanKernel | null => kernels.get(T.buffer) ?? null;
+
+/**
+ * An f32 bound for the kernel's values: s raised past the rounding of kth to f32 and of the f32 subtraction (each
+ * within 2^-24 relative, of values within |s| + 2 of each other where it matters), so a user whose exact f64 value
+ * is at most s has a kernel value at most this.
+ */
+export const screenThreshold = (s: number): number => Math.fround(s + (Math.abs(s) + 2) * 2 ** -20);
