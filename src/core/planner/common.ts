@@ -87,13 +87,15 @@ export function solutionOf(
   residuals: { user: number[]; item: number[] },
   iterations: number,
   seconds: number,
+  /** What the solver has already computed (else derived from the assignment and data). */
+  known: { objective: number; userLoad: Int32Array; itemExposure: Int32Array } | null = null,
 ): MatchSolution {
-  const { userLoad, itemExposure } = assignmentCounts(assignment);
+  const { userLoad, itemExposure } = known ?? assignmentCounts(assignment);
   return {
     mode,
     settings: { ...settings },
     assignment,
-    objective: objectiveOf(data, assignment),
+    objective: known ? known.objective : objectiveOf(data, assignment),
     itemExposure,
     userLoad,
     state,

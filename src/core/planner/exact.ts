@@ -11,10 +11,44 @@
  * cold 1.5 s, resumed one slider step up 0.35 s, one step down 24 s), so those start cold.
  */
 import type { StopSignal } from '../util/abort';
-import { solveAuction } from './auction';
+import { solveAuction, type AuctionWorkspace } from './auction';
 import { assignmentOf, hardK, hardResiduals, secondsSince, solutionOf } from './common';
-import { assignmentCounts } from './metrics';
 import type { DualState, MatchSettings, MatchSolution } from './types';
+
+/**
+ * The CSR of each row's chosen items (−1: an empty slot), ascending, with the loads and exposures: one counting pass
+ * over items instead of a sort per row (6,040 typed-array sorts and a second count cost ~10 ms at 6,040 × 3,706).
+ */
+export function assignmentOfChoices(chosen: Int32Array, nRows: number, nCols: number, K: number) {
+  const userLoad = new Int32Array(nRows);
+  const itemExposure = new Int32Array(nCols);
+  for (let x = 0; x < nRows; x++) {
+    for (let i = 0; i < K; i++) {
+      const y = chosen[x * K + i];
+      if (y >= 0) {
+        userLoad[x]++;
+        itemExposure[y]++;
+      }
+    }
+  }
+  const indptr = new Int32Array(nRows + 1);
+  for (let x = 0; x < nRows; x++) indptr[x + 1] = indptr[x] + userLoad[x];
+  // Rows of each item (a counting sort by item), then items appended to their rows in ascending order.
+  const itemPtr = new Int32Array(nCols + 1);
+  for (let y = 0; y < nCols; y++) itemPtr[y + 1] = itemPtr[y] + itemExposure[y];
+  const rowsOf = new Int32Array(itemPtr[nCols]);
+  const fill = itemPtr.slice(0, nCols);
+  for (let x = 0; x < nRows; x++) {
+    for (let i = 0; i < K; i++) {
+      const y = chosen[x * K + i];
+      if (y >= 0) rowsOf[fill[y]++] = x;
+    }
+  }
+  const indices = new Int32Array(indptr[nRows]);
+  const next = indptr.slice(0, nRows);
+  for (let y = 0; y < nCols; y++) for (let p = itemPtr[y]; p < itemPtr[y + 1]; p++) indices[next[rowsOf[p]]++] = y;
+  return { assignment: assignmentOf(nRows, nCols, indptr, indices), userLoad, itemExposure };
+}
 
 export function solveExact(
   data: Float32Array,
@@ -24,6 +58,7 @@ export function solveExact(
   s: MatchSettings,
   signal?: StopSignal,
   warm?: DualState,
+  workspace?: AuctionWorkspace,
 ): MatchSolution {
   const t0 = Date.now();
   const K = hardK(s, nCols);
@@ -32,25 +67,18 @@ export function solveExact(
   const lo = Math.min(Math.round(s.beta * nRows), Math.floor((nRows * K) / Math.max(1, nCols)));
   const prev = warm?.auction;
   const resume = prev && prev.K === K && prev.lo <= lo && prev.chosen.length === nRows * K && prev.w.length === nCols ? prev : undefined;
-  const r = solveAuction({ data, transposed, nRows, nCols, K, lo, hi: Infinity }, { signal, resume });
-  // Each row's chosen items, ascending (typed arrays: a JS array of 223k numbers and per-row sorts cost ~20 ms).
-  const indptr = new Int32Array(nRows + 1);
-  const cols = new Int32Array(nRows * K);
-  let nnz = 0;
-  for (let x = 0; x < nRows; x++) {
-    const start = nnz;
-    for (let i = 0; i < K; i++) {
-      const y = r.chosen[x * K + i];
-      if (y >= 0) cols[nnz++] = y;
-    }
-    cols.subarray(start, nnz).sort();
-    indptr[x + 1] = nnz;
-  }
-  const assignment = assignmentOf(nRows, nCols, indptr, cols.slice(0, nnz));
-  const { userLoad, itemExposure } = assignmentCounts(assignment);
+  const r = solveAuction({ data, transposed, nRows, nCols, K, lo, hi: Infinity }, { signal, resume, workspace });
+  const { assignment, userLoad, itemExposure } = assignmentOfChoices(r.chosen, nRows, nCols, K);
   const res = hardResiduals(assignment, s, userLoad, itemExposure);
   const v = new Float64Array(nCols);
   for (let y = 0; y < nCols; y++) v[y] = r.w[y] === 0 ? 0 : -r.w[y];
   const auction = { K, lo, chosen: r.chosen, values: r.values, w: r.w };
-  return solutionOf('offline', s, data, assignment, { u: r.u, v, eps: 0, auction }, { user: [res.user], item: [res.item] }, r.raises + r.lowers, secondsSince(t0));
+  // Σ λ over the decisions from the values the auction keeps (λ + w, so Σ values − Σ_y w_y·exposure_y): reading λ
+  // back at 223k scattered places of the matrix cost ~7 ms a solve at 6,040 × 3,706. Equal up to f64 rounding.
+  let objective = 0;
+  for (let i = 0; i < r.chosen.length; i++) if (r.chosen[i] >= 0) objective += r.values[i];
+  for (let y = 0; y < nCols; y++) objective -= r.w[y] * itemExposure[y];
+  return solutionOf('offline', s, data, assignment, { u: r.u, v, eps: 0, auction }, { user: [res.user], item: [res.item] }, r.raises + r.lowers, secondsSince(t0), {
+    objective, userLoad, itemExposure,
+  });
 }
