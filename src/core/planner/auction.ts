@@ -154,6 +154,13 @@ function clearState(s: AuctionState, own: boolean): void {
   holders.clear();
 }
 
+/**
+ * Further lifts are looked for only after one of at least this many raise margins. At 6,040 × 3,706 the resumed slider
+ * steps below β = α lift by 1.5-20 δ first and then find nothing (the line minimum is below δ) at ~12 ms an attempt;
+ * near β = α the first lift is 50-400 δ, and the next ones 2-200 δ.
+ */
+const LIFT_AGAIN = 32;
+
 export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): AuctionResult {
   const { data, nRows: n, nCols: m } = p;
   const K = Math.max(0, Math.min(m, Math.floor(p.K)));
@@ -381,9 +388,12 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
     }
     for (let y = 0; y < m; y++) if (w[y] > 0) w[y] += c;
     lifts++;
+    lastLift = c;
     return true;
   };
   let lifts = 0;
+  /** The last common lift applied (0: none yet). */
+  let lastLift = 0;
 
   // ε-scaling (Bertsekas): a coarse raise margin ends price wars among near-equal items quickly; each finer stage
   // starts from the coarse prices less the coarse margin (they may overshoot by that much) and corrects both ways.
@@ -405,13 +415,14 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
     // A price war (near-tight capacity: items trading the same users back and forth by δ) is ended by widening δ.
     const widenAfter = opts.widenAfter ?? 3 * m + 1000;
     let budget = raises + lowers + widenAfter;
-    // A price war after a lift is mostly more of the same common rise: look for one again now and then.
+    // A price war after a lift is mostly more of the same common rise: look for one again now and then, while the
+    // last lift was large (see LIFT_AGAIN).
     const liftEvery = lifting ? (opts.liftEvery ?? m) : Infinity;
     let liftAt = raises + lowers + liftEvery;
     while (qLen > 0 && raises + lowers < maxMoves) {
       if (opts.signal?.aborted) break;
       if (raises + lowers > liftAt) {
-        lift();
+        if (lastLift >= LIFT_AGAIN * delta) lift();
         liftAt += liftEvery;
       }
       if (raises + lowers > budget) {
