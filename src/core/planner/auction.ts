@@ -212,7 +212,7 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
       const y = heaps.item[b + i];
       if (y >= 0) {
         member[y * n + x] = 1;
-        holderLists.add(y, x);
+        heaps.pos[b + i] = holderLists.add(y, x);
       }
     }
   };
@@ -285,14 +285,19 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
     raises++;
   };
   const win = (y: number, x: number, wNew: number): void => {
-    const out = heaps.replaceRoot(x, y, T[y * n + x] + wNew);
+    const out = heaps.replaceRoot(x, y, T[y * n + x] + wNew, holderLists.add(y, x));
     member[y * n + x] = 1;
-    holderLists.add(y, x);
     if (out >= 0) {
       member[out * n + x] = 0;
-      holderLists.remove(out, x);
+      unhold(out, heaps.outPos);
       if (underExposed(out)) push(out);
     }
+  };
+
+  /** Takes the holder at index `at` off y's list; the holder that moves into its place gets its new index. */
+  const unhold = (y: number, at: number): void => {
+    const moved = holderLists.removeAt(y, at);
+    if (moved >= 0) heaps.pos[moved * K + heaps.find(moved, y)] = at;
   };
 
   /** y lowers its price until only `keep` users hold it (or its price reaches `floor`). */
@@ -337,13 +342,13 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
         dropped++;
         const z = best[i];
         const v = z >= 0 ? data[x * m + z] + w[z] : 0;
+        unhold(y, heaps.pos[x * K + pos]);
         heaps.item[x * K + pos] = z;
+        heaps.pos[x * K + pos] = z >= 0 ? holderLists.add(z, x) : 0;
         heaps.update(x, pos, v);
         member[col + x] = 0;
-        holderLists.remove(y, x);
         if (z >= 0) {
           member[z * n + x] = 1;
-          holderLists.add(z, x);
           if (overPriced(z)) push(z);
         }
       } else {

@@ -62,7 +62,23 @@ describe('cheapestOutsiders: a raise\'s candidates, against sorting every outsid
       const p = { data, transposed, nRows: n, nCols: m, K: 4, hi: Infinity };
       const cold = solveAuction({ ...p, lo: 8 }, { workspace });
       const one = solveAuction({ ...p, lo: 9 }, { workspace, resume: cold });
-      return [cold, one, solveAuction({ ...p, lo: 10 }, { workspace, resume: one })];
+      const two = solveAuction({ ...p, lo: 10 }, { workspace, resume: one });
+      // The workspace's bookkeeping agrees with the assignment: each choice's holder-list index names its user, the
+      // lists hold exactly the choosers, membership bytes match.
+      const st = workspace.state!;
+      const choosers = Array.from({ length: m }, () => 0);
+      for (let x = 0; x < n; x++) {
+        for (let i = 0; i < 4; i++) {
+          const y = st.heaps.item[x * 4 + i];
+          if (y < 0) continue;
+          choosers[y]++;
+          expect(st.holders.list(y)[st.heaps.pos[x * 4 + i]]).toBe(x);
+          expect(st.member[y * n + x]).toBe(1);
+        }
+      }
+      expect(Array.from(st.holders.count)).toEqual(choosers);
+      expect(st.member.reduce((a, b) => a + b, 0)).toBe(choosers.reduce((a, b) => a + b, 0));
+      return [cold, one, two];
     };
     const js = solve(false);
     const wasm = solve(true);
@@ -132,6 +148,14 @@ describe('ItemHolders', () => {
       expect(Array.from(h.list(y).subarray(0, h.count[y])).sort((a, b) => a - b)).toEqual([...model[y]].sort((a, b) => a - b));
     }
     expect(() => h.remove(0, 1000)).toThrow(/does not hold/);
+    // removeAt: the last holder moves into the freed index and is returned (−1 when the last one left).
+    const y = [0, 1, 2, 3, 4].find((k) => h.count[k] >= 3)!;
+    const before = Array.from(h.list(y).subarray(0, h.count[y]));
+    expect(h.removeAt(y, 0)).toBe(before[before.length - 1]);
+    expect(Array.from(h.list(y).subarray(0, h.count[y]))).toEqual([before[before.length - 1], ...before.slice(1, -1)]);
+    expect(h.removeAt(y, h.count[y] - 1)).toBe(-1);
+    expect(h.count[y]).toBe(before.length - 2);
+    expect(h.add(y, 999)).toBe(before.length - 2);
     h.clear();
     expect(Array.from(h.count)).toEqual([0, 0, 0, 0, 0]);
   });

@@ -226,6 +226,8 @@ export function liftThresholds(
   const R = LIFT_SWAPS;
   const aVal = new Float64Array(K);
   const bVal = new Float64Array(R);
+  // Boosts with the unboosted items at −∞, so the row scan below rejects most items with one add and one compare.
+  const wb = Float64Array.from(w, (v) => (v > 0 ? v : -Infinity));
   let ns = 0;
   for (let x = 0; x < n; x += stride) {
     const b = x * K;
@@ -245,10 +247,8 @@ export function liftThresholds(
     let floor = -Infinity;
     const off = x * m;
     for (let y = 0; y < m; y++) {
-      const wy = w[y];
-      if (wy <= 0 || inRow[y]) continue;
-      const v = data[off + y] + wy;
-      if (v <= floor) continue;
+      const v = data[off + y] + wb[y];
+      if (v <= floor || inRow[y]) continue;
       let j = nb < r ? nb++ : r - 1;
       for (; j > 0 && bVal[j - 1] < v; j--) bVal[j] = bVal[j - 1];
       bVal[j] = v;

@@ -1,10 +1,15 @@
 /**
  * Per-user min-heaps of the chosen items keyed by λ + w: the root is the K-th value, the price an outsider must beat.
- * Hand-written because it lives in two flat typed arrays (rows × K) and is touched millions of times per solve.
+ * Hand-written because it lives in flat typed arrays (rows × K) and is touched millions of times per solve. Each
+ * entry also carries `pos`, the user's index in the item's holder list (ItemHolders), so a user leaves a list in O(1).
  */
 export class ChoiceHeaps {
   readonly val: Float64Array;
   readonly item: Int32Array;
+  /** Per entry: the user's index in its item's holder list (set by the auction; moved with the entry). */
+  readonly pos: Int32Array;
+  /** The holder-list index of the entry the last replaceRoot took out. */
+  outPos = -1;
   /** The roots again, contiguous: a raise reads every user's K-th value, and val[x·K] would be a cache miss each. */
   readonly kth: Float64Array;
   /** The roots once more, rounded to f32, for a scan kernel's screen (in its memory when given). */
@@ -13,6 +18,7 @@ export class ChoiceHeaps {
     this.kth32 = kth32 ?? new Float32Array(nRows);
     this.val = new Float64Array(nRows * K);
     this.item = new Int32Array(nRows * K).fill(-1);
+    this.pos = new Int32Array(nRows * K);
     this.kth = new Float64Array(nRows);
   }
 
@@ -27,10 +33,11 @@ export class ChoiceHeaps {
   }
 
   siftDown(x: number, i: number): void {
-    const { val, item, K } = this;
+    const { val, item, pos, K } = this;
     const b = x * K;
     const v = val[b + i];
     const it = item[b + i];
+    const p = pos[b + i];
     for (;;) {
       const l = 2 * i + 1;
       if (l >= K) break;
@@ -39,34 +46,41 @@ export class ChoiceHeaps {
       if (val[b + c] >= v) break;
       val[b + i] = val[b + c];
       item[b + i] = item[b + c];
+      pos[b + i] = pos[b + c];
       i = c;
     }
     val[b + i] = v;
     item[b + i] = it;
+    pos[b + i] = p;
   }
 
   siftUp(x: number, i: number): void {
-    const { val, item, K } = this;
+    const { val, item, pos, K } = this;
     const b = x * K;
     const v = val[b + i];
     const it = item[b + i];
+    const q = pos[b + i];
     while (i > 0) {
       const p = (i - 1) >> 1;
       if (val[b + p] <= v) break;
       val[b + i] = val[b + p];
       item[b + i] = item[b + p];
+      pos[b + i] = pos[b + p];
       i = p;
     }
     val[b + i] = v;
     item[b + i] = it;
+    pos[b + i] = q;
   }
 
-  /** Replaces the root (the K-th choice) with `it` at value `v`; returns the item that left. */
-  replaceRoot(x: number, it: number, v: number): number {
+  /** Replaces the root (the K-th choice) with `it` at value `v` and holder index `p`; returns the item that left (its index: outPos). */
+  replaceRoot(x: number, it: number, v: number, p = 0): number {
     const b = x * this.K;
     const out = this.item[b];
+    this.outPos = this.pos[b];
     this.item[b] = it;
     this.val[b] = v;
+    this.pos[b] = p;
     this.siftDown(x, 0);
     this.kth32[x] = this.kth[x] = this.val[b];
     return out;

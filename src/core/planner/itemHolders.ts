@@ -18,7 +18,8 @@ export class ItemHolders {
     return this.lists[y];
   }
 
-  add(y: number, x: number): void {
+  /** Appends x to y's list; returns its index there. */
+  add(y: number, x: number): number {
     let a = this.lists[y];
     const c = this.count[y];
     if (c === a.length) {
@@ -28,17 +29,30 @@ export class ItemHolders {
     }
     a[c] = x;
     this.count[y] = c + 1;
+    return c;
   }
 
-  /** Takes x off y's list (the last holder moves into its place). */
+  /** Takes x off y's list by search (tests; the auction knows the index and uses removeAt). */
   remove(y: number, x: number): void {
     const a = this.lists[y];
-    const last = this.count[y] - 1;
-    let i = last;
+    let i = this.count[y] - 1;
     while (i >= 0 && a[i] !== x) i--;
     if (i < 0) throw new Error(`holder lists: user ${x} does not hold item ${y}`);
-    a[i] = a[last];
+    this.removeAt(y, i);
+  }
+
+  /**
+   * Takes the holder at index i off y's list: the last holder moves into its place. Returns that holder (whose index
+   * is now i), or −1 when i was the last. A popular item's list holds thousands of users, so finding one by search
+   * was a fifth of a slider step at 6,040 × 3,706.
+   */
+  removeAt(y: number, i: number): number {
+    const a = this.lists[y];
+    const last = this.count[y] - 1;
     this.count[y] = last;
+    if (i === last) return -1;
+    a[i] = a[last];
+    return a[i];
   }
 
   clear(): void {
