@@ -18,7 +18,7 @@
  */
 import type { StopSignal } from '../util/abort';
 import { LIFT_SAMPLE, LIFT_SWAPS, cheapestOutsiders, kthSmallest, liftThresholds, marginalScore, maxOf, transpose } from './auctionScans';
-import { ChoiceHeaps } from './choiceHeaps';
+import { ChoiceSlots } from './choiceSlots';
 import { ItemHolders } from './itemHolders';
 import { kernelOf } from './scanKernel';
 
@@ -88,13 +88,13 @@ interface AuctionState {
   n: number;
   m: number;
   K: number;
-  heaps: ChoiceHeaps;
+  choices: ChoiceSlots;
   /** Column-major: member[y·n + x]. */
   member: Uint8Array;
   holders: ItemHolders;
   /** Whether member and holders may be non-empty. */
   used: boolean;
-  /** The `chosen` the last finished solve returned, while heaps, member and holders still hold exactly it. */
+  /** The `chosen` the last finished solve returned, while its choices, membership and holders still hold exactly it. */
   handedOut: Int32Array | null;
 }
 
@@ -126,7 +126,7 @@ function stateFor(ws: AuctionWorkspace | undefined, T: Float32Array, n: number, 
   const kern = kernelOf(T);
   const fresh: AuctionState = {
     T, n, m, K: Math.max(1, K),
-    heaps: new ChoiceHeaps(n, Math.max(1, K), kern?.kth32),
+    choices: new ChoiceSlots(n, Math.max(1, K), kern?.kth32),
     // On a kernel the membership bytes live in its memory, where its scan reads them.
     member: kern ? kern.member : new Uint8Array(m * n),
     holders: new ItemHolders(m),
@@ -184,24 +184,21 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
   st.handedOut = null;
   if (!live) clearState(st, own);
   st.used = true;
-  const { heaps, member } = st;
+  const { choices, member } = st;
   /** Each item's holders; their counts are the exposures. */
   const holderLists = st.holders;
   const exposure = holderLists.count;
 
   /** Every user takes its K best items by λ + w (empty slots, worth 0, fill what positive values do not). */
   const choose = () => {
-    heaps.val.fill(0);
-    heaps.kth.fill(0);
-    heaps.kth32.fill(0);
-    heaps.item.fill(-1);
+    choices.clear();
     clearState(st, true); // an earlier ε stage's choices
     if (K === 0) return;
     for (let x = 0; x < n; x++) {
       const off = x * m;
       for (let y = 0; y < m; y++) {
         const v = data[off + y] + w[y];
-        if (v > heaps.val[x * K]) heaps.replaceRoot(x, y, v);
+        if (v > choices.kth[x]) choices.replaceMin(x, y, v);
       }
       markRow(x);
     }
@@ -209,25 +206,25 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
   const markRow = (x: number) => {
     const b = x * K;
     for (let i = 0; i < K; i++) {
-      const y = heaps.item[b + i];
+      const y = choices.item[b + i];
       if (y >= 0) {
         member[y * n + x] = 1;
-        heaps.pos[b + i] = holderLists.add(y, x);
+        choices.pos[b + i] = holderLists.add(y, x, i);
       }
     }
   };
   /** The previous assignment as it was (values re-read at the resumed prices); empty slots are worth 0. */
   const restore = (chosen: Int32Array, values: Float64Array | undefined) => {
-    heaps.item.set(chosen);
-    if (values) heaps.val.set(values);
+    choices.item.set(chosen);
+    if (values) choices.val.set(values);
     for (let x = 0; x < n; x++) {
       const b = x * K;
       const off = x * m;
       for (let i = 0; i < K && !values; i++) {
         const y = chosen[b + i];
-        heaps.val[b + i] = y >= 0 ? data[off + y] + w[y] : 0;
+        choices.val[b + i] = y >= 0 ? data[off + y] + w[y] : 0;
       }
-      heaps.heapify(x);
+      choices.refresh(x);
       markRow(x);
     }
   };
@@ -266,7 +263,7 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
     const col = y * n;
     const wy = w[y];
     if (need <= 0) return;
-    const c = cheapestOutsiders(member, col, heaps.kth, T, wy, n, need, cost, users, kern);
+    const c = cheapestOutsiders(member, col, choices.kth, T, wy, n, need, cost, users, kern);
     if (c === 0) return;
     let cStar = 0;
     for (let i = 0; i < c; i++) if (cost[i] > cStar) cStar = cost[i];
@@ -275,9 +272,10 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
     const wNew = Math.min(ceiling, wy + cStar + delta);
     // Existing holders see y's value rise.
     const holders = holderLists.list(y);
+    const slots = holderLists.slots(y);
     for (let i = 0, h = holderLists.count[y]; i < h; i++) {
       const x = holders[i];
-      heaps.update(x, heaps.find(x, y), T[col + x] + wNew);
+      choices.setValue(x, slots[i], T[col + x] + wNew);
     }
     const thr = wNew - wy;
     for (let i = 0; i < c; i++) if (cost[i] < thr) win(y, users[i], wNew);
@@ -285,11 +283,11 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
     raises++;
   };
   const win = (y: number, x: number, wNew: number): void => {
-    const out = heaps.replaceRoot(x, y, T[y * n + x] + wNew, holderLists.add(y, x));
+    const out = choices.replaceMin(x, y, T[y * n + x] + wNew, holderLists.add(y, x, choices.minSlot[x]));
     member[y * n + x] = 1;
     if (out >= 0) {
       member[out * n + x] = 0;
-      unhold(out, heaps.outPos);
+      unhold(out, choices.outPos);
       if (underExposed(out)) push(out);
     }
   };
@@ -297,7 +295,7 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
   /** Takes the holder at index `at` off y's list; the holder that moves into its place gets its new index. */
   const unhold = (y: number, at: number): void => {
     const moved = holderLists.removeAt(y, at);
-    if (moved >= 0) heaps.pos[moved * K + heaps.find(moved, y)] = at;
+    if (moved >= 0) choices.pos[moved * K + holderLists.slots(y)[at]] = at;
   };
 
   /** y lowers its price until only `keep` users hold it (or its price reaches `floor`). */
@@ -311,7 +309,7 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
       if (!member[col + x]) continue;
       // The best item x would take instead of y: its best non-chosen item or an empty slot (worth 0).
       const b = x * K;
-      for (let i = 0; i < K; i++) if (heaps.item[b + i] >= 0) inRow[heaps.item[b + i]] = 1;
+      for (let i = 0; i < K; i++) if (choices.item[b + i] >= 0) inRow[choices.item[b + i]] = 1;
       let psi = 0;
       let arg = -1;
       const off = x * m;
@@ -323,7 +321,7 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
           arg = z;
         }
       }
-      for (let i = 0; i < K; i++) if (heaps.item[b + i] >= 0) inRow[heaps.item[b + i]] = 0;
+      for (let i = 0; i < K; i++) if (choices.item[b + i] >= 0) inRow[choices.item[b + i]] = 0;
       margin[e] = Math.max(0, T[col + x] + wy - psi);
       best[e] = arg;
       users[e++] = x;
@@ -337,22 +335,22 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
     let dropped = 0;
     for (let i = 0; i < e; i++) {
       const x = users[i];
-      const pos = heaps.find(x, y);
+      const pos = choices.find(x, y);
       if (margin[i] < drop && dropped < e - keep) {
         dropped++;
         const z = best[i];
         const v = z >= 0 ? data[x * m + z] + w[z] : 0;
-        unhold(y, heaps.pos[x * K + pos]);
-        heaps.item[x * K + pos] = z;
-        heaps.pos[x * K + pos] = z >= 0 ? holderLists.add(z, x) : 0;
-        heaps.update(x, pos, v);
+        unhold(y, choices.pos[x * K + pos]);
+        choices.item[x * K + pos] = z;
+        choices.pos[x * K + pos] = z >= 0 ? holderLists.add(z, x, pos) : 0;
+        choices.setValue(x, pos, v);
         member[col + x] = 0;
         if (z >= 0) {
           member[z * n + x] = 1;
           if (overPriced(z)) push(z);
         }
       } else {
-        heaps.update(x, pos, T[col + x] + wNew);
+        choices.setValue(x, pos, T[col + x] + wNew);
       }
     }
     w[y] = wNew;
@@ -378,7 +376,7 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
     if (deficit <= 0) return false;
     // On every stride-th user, against deficit / stride (see LIFT_SAMPLE).
     const stride = Math.max(1, Math.min(LIFT_SAMPLE, Math.floor(n / 512)));
-    const ns = liftThresholds(data, n, m, K, heaps.item, heaps.val, w, inRow, th, stride);
+    const ns = liftThresholds(data, n, m, K, choices.item, choices.val, w, inRow, th, stride);
     if (ns === 0) return false;
     const c = kthSmallest(th, ns, Math.max(1, Math.min(ns, Math.round(deficit / stride))));
     // Below δ the raises' own margin does as well.
@@ -386,10 +384,10 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
     for (let x = 0; x < n; x++) {
       const b = x * K;
       for (let i = 0; i < K; i++) {
-        const y = heaps.item[b + i];
-        if (y >= 0 && w[y] > 0) heaps.val[b + i] += c;
+        const y = choices.item[b + i];
+        if (y >= 0 && w[y] > 0) choices.val[b + i] += c;
       }
-      heaps.heapify(x);
+      choices.refresh(x);
     }
     for (let y = 0; y < m; y++) if (w[y] > 0) w[y] += c;
     lifts++;
@@ -446,17 +444,17 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
   }
 
   const u = new Float64Array(n);
-  if (K > 0) for (let x = 0; x < n; x++) u[x] = Math.max(0, heaps.root(x));
+  if (K > 0) for (let x = 0; x < n; x++) u[x] = Math.max(0, choices.kth[x]);
   let converged = qLen === 0;
   for (let y = 0; y < m && converged; y++) if (overPriced(y) || underExposed(y)) converged = false;
   // With a workspace the result gets copies (the workspace's arrays move on with the next solve).
-  const chosen = K === 0 ? new Int32Array(0) : opts.workspace ? heaps.item.slice() : heaps.item;
+  const chosen = K === 0 ? new Int32Array(0) : opts.workspace ? choices.item.slice() : choices.item;
   if (opts.workspace && !opts.signal?.aborted) st.handedOut = chosen;
   return {
     w,
     u,
     chosen,
-    values: K === 0 ? new Float64Array(0) : opts.workspace ? heaps.val.slice() : heaps.val,
+    values: K === 0 ? new Float64Array(0) : opts.workspace ? choices.val.slice() : choices.val,
     exposure,
     raises,
     lowers,

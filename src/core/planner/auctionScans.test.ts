@@ -69,10 +69,10 @@ describe('cheapestOutsiders: a raise\'s candidates, against sorting every outsid
       const choosers = Array.from({ length: m }, () => 0);
       for (let x = 0; x < n; x++) {
         for (let i = 0; i < 4; i++) {
-          const y = st.heaps.item[x * 4 + i];
+          const y = st.choices.item[x * 4 + i];
           if (y < 0) continue;
           choosers[y]++;
-          expect(st.holders.list(y)[st.heaps.pos[x * 4 + i]]).toBe(x);
+          expect(st.holders.list(y)[st.choices.pos[x * 4 + i]]).toBe(x);
           expect(st.member[y * n + x]).toBe(1);
         }
       }

@@ -1,15 +1,19 @@
 /**
  * Each item's holders (the users whose chosen sets hold it) as unordered per-item lists, kept next to the auction's
- * column-major membership bytes; their counts are the items' exposures. A raise updates its holders' heaps from the
- * list instead of reading every user's membership in its column scan, which lets that scan pass over most users with
- * one comparison (auctionScans.ts): at 6,040 × 3,706 a scan went from ~28 to ~10 µs.
+ * column-major membership bytes; their counts are the items' exposures. Each entry also names the slot the item
+ * holds in the user's chosen set (ChoiceSlots). A raise updates its holders' values from the list (one write each)
+ * instead of reading every user's membership in its column scan, which lets that scan pass over most users with one
+ * comparison (auctionScans.ts): at 6,040 × 3,706 a scan went from ~28 to ~10 µs.
  */
 export class ItemHolders {
   private lists: Int32Array[];
+  /** Per holder: the slot of the item in the holder's chosen set (ChoiceSlots), index for index with the list. */
+  private slotLists: Int32Array[];
   readonly count: Int32Array;
 
   constructor(m: number) {
     this.lists = Array.from({ length: m }, () => new Int32Array(8));
+    this.slotLists = Array.from({ length: m }, () => new Int32Array(8));
     this.count = new Int32Array(m);
   }
 
@@ -18,16 +22,25 @@ export class ItemHolders {
     return this.lists[y];
   }
 
-  /** Appends x to y's list; returns its index there. */
-  add(y: number, x: number): number {
+  /** The slots of list(y)'s holders, index for index; valid until the next add. */
+  slots(y: number): Int32Array {
+    return this.slotLists[y];
+  }
+
+  /** Appends x (holding y in its slot `slot`) to y's list; returns its index there. */
+  add(y: number, x: number, slot = 0): number {
     let a = this.lists[y];
     const c = this.count[y];
     if (c === a.length) {
       const b = new Int32Array(2 * c);
       b.set(a);
       this.lists[y] = a = b;
+      const s = new Int32Array(2 * c);
+      s.set(this.slotLists[y]);
+      this.slotLists[y] = s;
     }
     a[c] = x;
+    this.slotLists[y][c] = slot;
     this.count[y] = c + 1;
     return c;
   }
@@ -52,6 +65,7 @@ export class ItemHolders {
     this.count[y] = last;
     if (i === last) return -1;
     a[i] = a[last];
+    this.slotLists[y][i] = this.slotLists[y][last];
     return a[i];
   }
 

@@ -8,7 +8,7 @@
 import { SCAN_KERNEL_WASM } from './scanKernel.bytes';
 
 export interface ScanKernel {
-  /** The users' K-th values rounded to f32 (kept by ChoiceHeaps next to its f64 ones). */
+  /** The users' K-th values rounded to f32 (kept by ChoiceSlots next to its f64 ones). */
   kth32: Float32Array;
   /** Membership bytes, column-major like T: member[y·nRows + x] (the auction's, when it runs on this kernel). */
   member: Uint8Array;
