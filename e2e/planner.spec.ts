@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { AppPage } from './pages/app';
 import { PlannerPanel } from './pages/planner';
+import { SCAN_KERNEL_WASM } from '../src/core/planner/scanKernel.bytes';
 
 test('planner: curves on open; β by keyboard and mouse, α once, mode switch, each redraw reported; v CSV; rime overlay', async ({ page }, info) => {
   const app = new AppPage(page);
@@ -88,4 +89,24 @@ test('planner: curves on open; β by keyboard and mouse, α once, mode switch, e
   await page.getByTestId('planner.import').setInputFiles(rime);
   await expect.poll(() => planner.curves.locator('.scatterlayer .trace').count()).toBe(traces + 1);
   await expect(page.getByTestId('planner.view')).toContainText('Remove overlay');
+});
+
+test('the planner worker compiles the WASM SIMD scan kernel (the auction would otherwise fall back to its JS scan)', async ({ page }) => {
+  const app = new AppPage(page);
+  await app.open();
+  await new PlannerPanel(page).waitForCurves();
+  const worker = page.workers().find((w) => /planner/i.test(w.url()));
+  expect(worker, `workers: ${page.workers().map((w) => w.url()).join(', ')}`).toBeDefined();
+  // The same bytes the core compiles, under the worker's own policy (CSP) and engine.
+  const bytes = Array.from(SCAN_KERNEL_WASM);
+  const compiled = await worker!.evaluate((b) => {
+    try {
+      const wasm = (globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => unknown } }).WebAssembly;
+      new wasm.Module(new Uint8Array(b));
+      return 'ok';
+    } catch (e) {
+      return String(e);
+    }
+  }, bytes);
+  expect(compiled).toBe('ok');
 });
