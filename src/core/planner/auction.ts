@@ -130,7 +130,7 @@ function stateFor(ws: AuctionWorkspace | undefined, T: Float32Array, n: number, 
     // On a kernel the membership bytes live in its memory, where its scan reads them.
     member: kern ? kern.member : new Uint8Array(m * n),
     holders: new ItemHolders(m),
-    used: kern !== null, // a kernel's bytes may hold an earlier state's marks
+    used: kern !== null && kern.owner !== null, // a kernel's bytes may hold an earlier state's marks (fresh memory is zero)
     handedOut: null,
   };
   if (ws) ws.state = fresh;
