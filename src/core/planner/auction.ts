@@ -18,10 +18,8 @@
  */
 import type { StopSignal } from '../util/abort';
 import { LIFT_SAMPLE, LIFT_SWAPS, cheapestOutsiders, kthSmallest, liftThresholds, marginalScore, maxOf, transpose } from './auctionScans';
-import { ChoiceSlots } from './choiceSlots';
-import { ItemHolders } from './itemHolders';
+import { clearState, takeState, type AuctionWorkspace } from './auctionState';
 import { kernelOf } from './scanKernel';
-
 
 export interface AuctionProblem {
   /** rows × cols row-major scores λ ≥ 0. */
@@ -78,28 +76,6 @@ export interface AuctionOptions {
   workspace?: AuctionWorkspace;
 }
 
-/** What a solve leaves for the next one on the same matrix (see AuctionOptions.workspace). */
-export interface AuctionWorkspace {
-  state: AuctionState | null;
-}
-
-interface AuctionState {
-  T: Float32Array;
-  n: number;
-  m: number;
-  K: number;
-  choices: ChoiceSlots;
-  /** Column-major: member[y·n + x]. */
-  member: Uint8Array;
-  holders: ItemHolders;
-  /** Whether member and holders may be non-empty. */
-  used: boolean;
-  /** The `chosen` the last finished solve returned, while its choices, membership and holders still hold exactly it. */
-  handedOut: Int32Array | null;
-}
-
-export const createAuctionWorkspace = (): AuctionWorkspace => ({ state: null });
-
 export interface AuctionResult {
   /** Item boosts w = −v (v ≤ 0 for minimal exposure, ≥ 0 for items held at their cap). */
   w: Float64Array;
@@ -118,40 +94,6 @@ export interface AuctionResult {
   /** Common price lifts applied on resume (see `lift`). */
   lifts: number;
   converged: boolean;
-}
-
-function stateFor(ws: AuctionWorkspace | undefined, T: Float32Array, n: number, m: number, K: number): AuctionState {
-  const s = ws?.state;
-  if (s && s.T === T && s.n === n && s.m === m && s.K === Math.max(1, K)) return s;
-  const kern = kernelOf(T);
-  const fresh: AuctionState = {
-    T, n, m, K: Math.max(1, K),
-    choices: new ChoiceSlots(n, Math.max(1, K), kern?.kth32),
-    // On a kernel the membership bytes live in its memory, where its scan reads them.
-    member: kern ? kern.member : new Uint8Array(m * n),
-    holders: new ItemHolders(m),
-    used: kern !== null && kern.owner !== null, // a kernel's bytes may hold an earlier state's marks (fresh memory is zero)
-    handedOut: null,
-  };
-  if (ws) ws.state = fresh;
-  return fresh;
-}
-
-/**
- * Empties membership and holder lists: through the lists (223k bytes, not the whole 22 MB, at 6,040 × 3,706) when
- * the marks are this state's own, else all of it.
- */
-function clearState(s: AuctionState, own: boolean): void {
-  if (!s.used) return;
-  const { member, holders, n } = s;
-  if (!own) member.fill(0);
-  else {
-    for (let y = 0; y < s.m; y++) {
-      const list = holders.list(y);
-      for (let i = 0, c = holders.count[y]; i < c; i++) member[y * n + list[i]] = 0;
-    }
-  }
-  holders.clear();
 }
 
 /**
@@ -174,16 +116,8 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
   let delta = finalDelta;
   const resume = opts.resume && opts.resume.w.length === m && opts.resume.chosen.length === n * K && K > 0 ? opts.resume : null;
   const w = resume ? Float64Array.from(resume.w) : opts.w0 ? Float64Array.from(opts.w0) : new Float64Array(m);
-  const st = stateFor(opts.workspace, T, n, m, K);
+  const { st, live } = takeState(opts.workspace, T, n, m, K, resume?.chosen ?? null);
   const kern = kernelOf(T);
-  // Whether the kernel's K-th values and membership bytes are still this state's (another solve on T may have used them).
-  const own = !kern || kern.owner === st;
-  if (kern) kern.owner = st;
-  // The workspace holds resume's assignment as it stands: nothing to restore.
-  const live = resume !== null && own && st.handedOut === resume.chosen;
-  st.handedOut = null;
-  if (!live) clearState(st, own);
-  st.used = true;
   const { choices, member } = st;
   /** Each item's holders; their counts are the exposures. */
   const holderLists = st.holders;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cheapestOutsiders, transpose } from './auctionScans';
-import { createAuctionWorkspace, solveAuction } from './auction';
+import { solveAuction } from './auction';
+import { createAuctionWorkspace } from './auctionState';
 import { ItemHolders } from './itemHolders';
 import { allocTransposed, kernelOf, screenThreshold } from './scanKernel';
 import { createRng } from '../util/rng';

@@ -33,7 +33,7 @@ import { topKIndices } from './select';
 import type { Assignment, DualState, MatchSettings, MatchSolution } from './types';
 import { marginalScore } from './auctionScans';
 import { solveExact } from './exact';
-import { createAuctionWorkspace } from './auction';
+import { createAuctionWorkspace } from './auctionState';
 import {
   buildActive,
   createDualWorkspace,

@@ -4,7 +4,7 @@
  */
 import { softRoot, ZCUT } from './kernels';
 import { transpose } from './auctionScans';
-import { createAuctionWorkspace, type AuctionWorkspace } from './auction';
+import { createAuctionWorkspace, type AuctionWorkspace } from './auctionState';
 
 /** Buffers that survive between solves on the same matrix: its transposed copy and the auction's assignment. */
 export interface DualWorkspace {

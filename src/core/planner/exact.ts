@@ -11,7 +11,8 @@
  * cold 1.5 s, resumed one slider step up 0.35 s, one step down 24 s), so those start cold.
  */
 import type { StopSignal } from '../util/abort';
-import { solveAuction, type AuctionWorkspace } from './auction';
+import { solveAuction } from './auction';
+import type { AuctionWorkspace } from './auctionState';
 import { assignmentOf, hardK, hardResiduals, secondsSince, solutionOf } from './common';
 import type { DualState, MatchSettings, MatchSolution } from './types';
 
