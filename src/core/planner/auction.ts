@@ -19,7 +19,6 @@
 import type { StopSignal } from '../util/abort';
 import { LIFT_SAMPLE, LIFT_SWAPS, cheapestOutsiders, kthSmallest, liftThresholds, marginalScore, maxOf, transpose } from './auctionScans';
 import { clearState, takeState, type AuctionWorkspace } from './auctionState';
-import { kernelOf } from './scanKernel';
 
 export interface AuctionProblem {
   /** rows × cols row-major scores λ ≥ 0. */
@@ -116,8 +115,7 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
   let delta = finalDelta;
   const resume = opts.resume && opts.resume.w.length === m && opts.resume.chosen.length === n * K && K > 0 ? opts.resume : null;
   const w = resume ? Float64Array.from(resume.w) : opts.w0 ? Float64Array.from(opts.w0) : new Float64Array(m);
-  const { st, live } = takeState(opts.workspace, T, n, m, K, resume?.chosen ?? null);
-  const kern = kernelOf(T);
+  const { st, live, kern } = takeState(opts.workspace, T, n, m, K, resume?.chosen ?? null);
   const { choices, member } = st;
   /** Each item's holders; their counts are the exposures. */
   const holderLists = st.holders;

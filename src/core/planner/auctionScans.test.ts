@@ -3,7 +3,7 @@ import { cheapestOutsiders, transpose } from './auctionScans';
 import { solveAuction } from './auction';
 import { createAuctionWorkspace } from './auctionState';
 import { ItemHolders } from './itemHolders';
-import { allocTransposed, kernelOf, screenThreshold } from './scanKernel';
+import { allocTransposed, kernelOf, f32Bound } from './scanKernel';
 import { createRng } from '../util/rng';
 
 describe('cheapestOutsiders: a raise\'s candidates, against sorting every outsider', () => {
@@ -121,7 +121,7 @@ describe('the WASM block minima (scanKernel.wat)', () => {
       // kth − t sits at most one f64 step under s; kth itself is not an f32, and rounds up.
       const kth = s + t - Math.abs(s + t) * 2 ** -52 - 2 ** -60;
       expect(kth - t <= s).toBe(true);
-      expect(Math.fround(Math.fround(kth) - t)).toBeLessThanOrEqual(screenThreshold(s));
+      expect(Math.fround(Math.fround(kth) - t)).toBeLessThanOrEqual(f32Bound(s));
     }
   });
 });

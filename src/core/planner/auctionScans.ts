@@ -2,7 +2,7 @@
  * The reads of the score matrix that the auction (auction.ts) makes: the transposed copy its raises read columns of,
  * the margin scale, a raise's cheapest outsiders (one column read) and a lift's swap thresholds (row reads).
  */
-import { allocTransposed, screenThreshold, type ScanKernel } from './scanKernel';
+import { allocTransposed, f32Bound, type ScanKernel } from './scanKernel';
 import { kthLargest } from './select';
 
 /** cols × rows copy, in tiles so both reads and writes stay in cache; in a scan kernel's memory where possible. */
@@ -151,7 +151,7 @@ function cheapestByBlocks(member: Uint8Array, col: number, kth: Float64Array, T:
     if (c < need) c = keep(cost, users, c, need, v, b);
     else if (v < cost[0]) keep(cost, users, c, need, v, b);
   }
-  const bound = c < need ? Infinity : screenThreshold(cost[0]);
+  const bound = c < need ? Infinity : f32Bound(cost[0]);
   c = 0;
   let bar = Infinity;
   for (let b = 0; b <= nb; b++) {

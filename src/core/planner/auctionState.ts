@@ -5,7 +5,7 @@
  */
 import { ChoiceSlots } from './choiceSlots';
 import { ItemHolders } from './itemHolders';
-import { kernelOf } from './scanKernel';
+import { kernelOf, type ScanKernel } from './scanKernel';
 
 /** What a solve leaves for the next one on the same matrix (see AuctionOptions.workspace). */
 export interface AuctionWorkspace {
@@ -66,11 +66,11 @@ export function clearState(s: AuctionState, own: boolean): void {
 }
 
 /**
- * The state a solve runs on, emptied unless it holds `resumed` (the chosen sets of the result being resumed) exactly
+ * The state a solve runs on (and T's scan kernel, if any), emptied unless it holds `resumed` (the chosen sets of the result being resumed) exactly
  * as that solve left them; `live` says which. On a scan kernel the solve takes the kernel's K-th values and
  * membership bytes over, so a state is live only if no other solve on the same matrix used them since.
  */
-export function takeState(ws: AuctionWorkspace | undefined, T: Float32Array, n: number, m: number, K: number, resumed: Int32Array | null): { st: AuctionState; live: boolean } {
+export function takeState(ws: AuctionWorkspace | undefined, T: Float32Array, n: number, m: number, K: number, resumed: Int32Array | null): { st: AuctionState; live: boolean; kern: ScanKernel | null } {
   const st = stateFor(ws, T, n, m, K);
   const kern = kernelOf(T);
   const own = !kern || kern.owner === st;
@@ -79,5 +79,5 @@ export function takeState(ws: AuctionWorkspace | undefined, T: Float32Array, n: 
   st.handedOut = null;
   if (!live) clearState(st, own);
   st.used = true;
-  return { st, live };
+  return { st, live, kern };
 }

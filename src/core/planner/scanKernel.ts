@@ -90,4 +90,4 @@ export const kernelOf = (T: Float32Array): ScanKernel | null => kernels.get(T.bu
  * within 2^-24 relative, of values within |s| + 2 of each other where it matters), so a user whose exact f64 value
  * is at most s has a kernel value at most this.
  */
-export const screenThreshold = (s: number): number => Math.fround(s + (Math.abs(s) + 2) * 2 ** -20);
+export const f32Bound = (s: number): number => Math.fround(s + (Math.abs(s) + 2) * 2 ** -20);
