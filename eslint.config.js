@@ -5,12 +5,24 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
 const restrict = (paths, patterns = []) => ({
-  'no-restricted-imports': ['error', { paths: paths.map((name) => ({ name, message: 'not allowed in this layer (see STYLE.md)' })), patterns }],
+  'no-restricted-imports': [
+    'error',
+    { paths: paths.map((name) => ({ name, message: 'not allowed in this layer (see STYLE.md)' })), patterns },
+  ],
 });
 const UI_LIBS = ['react', 'react-dom', 'react-dom/client', 'zustand', 'comlink', 'plotly.js-basic-dist-min'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'e2e/artifacts/**', 'bench/.out/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'test-results/**',
+      'playwright-report/**',
+      'e2e/artifacts/**',
+      'bench/.out/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -24,25 +36,58 @@ export default tseslint.config(
     files: ['src/core/**/*.ts'],
     rules: {
       ...restrict(
-        [...UI_LIBS, '@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-backend-webgl', '@tensorflow/tfjs-backend-wasm'],
-        [{ group: ['**/ui/**', '**/state/**', '**/bridge/**', '**/workers/**', '**/cli/**'], message: 'core depends on nothing above it' }],
+        [
+          ...UI_LIBS,
+          '@tensorflow/tfjs-backend-webgpu',
+          '@tensorflow/tfjs-backend-webgl',
+          '@tensorflow/tfjs-backend-wasm',
+        ],
+        [
+          {
+            group: ['**/ui/**', '**/state/**', '**/bridge/**', '**/workers/**', '**/cli/**'],
+            message: 'core depends on nothing above it',
+          },
+        ],
       ),
-      'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'pass a seeded Rng (core/util/rng.ts)' }],
-      'no-restricted-syntax': ['error', { selector: "CallExpression[callee.property.name='setBackend']", message: 'the host picks the backend, never core' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Math', property: 'random', message: 'pass a seeded Rng (core/util/rng.ts)' },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='setBackend']",
+          message: 'the host picks the backend, never core',
+        },
+      ],
     },
   },
   {
     files: ['workers/**/*.ts'],
-    rules: restrict(['react', 'react-dom', 'zustand', 'plotly.js-basic-dist-min'], [{ group: ['**/ui/**', '**/state/**', '**/bridge/**'], message: 'workers sit below the page' }]),
+    rules: restrict(
+      ['react', 'react-dom', 'zustand', 'plotly.js-basic-dist-min'],
+      [{ group: ['**/ui/**', '**/state/**', '**/bridge/**'], message: 'workers sit below the page' }],
+    ),
   },
   {
     files: ['src/state/**/*.ts', 'src/bridge/**/*.ts'],
-    rules: restrict(['react-dom', 'plotly.js-basic-dist-min'], [{ group: ['**/ui/**'], message: 'state and bridge sit below the UI' }]),
+    rules: restrict(
+      ['react-dom', 'plotly.js-basic-dist-min'],
+      [{ group: ['**/ui/**'], message: 'state and bridge sit below the UI' }],
+    ),
   },
   {
     files: ['src/ui/**/*.{ts,tsx}'],
     ignores: ['src/ui/charts/**'],
-    rules: restrict(['plotly.js-basic-dist-min', 'comlink'], [{ group: ['**/workers/*.api*', '@tensorflow/*'], message: 'ui talks to workers through bridge/ and plots through ui/charts/' }]),
+    rules: restrict(
+      ['plotly.js-basic-dist-min', 'comlink'],
+      [
+        {
+          group: ['**/workers/*.api*', '@tensorflow/*'],
+          message: 'ui talks to workers through bridge/ and plots through ui/charts/',
+        },
+      ],
+    ),
   },
   {
     files: ['src/**/*.tsx'],

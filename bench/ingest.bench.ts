@@ -80,7 +80,10 @@ print(json.dumps({"ms": ts[1:], "cpu": cs[1:], "rows": len(d), "version": pd.__v
  * does: in this process, the other benches' modules (tfjs) loaded by bench/run.ts slowed it down.
  */
 function nodeRuns(runs: number): { ms: number[]; cpu: number[]; events: number } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'ingest.node.ts'), csvPath, String(runs)], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'ingest.node.ts'), csvPath, String(runs)], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`node ingest failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
@@ -112,7 +115,6 @@ const waitForSummary = (text: string) => `new Promise((resolve) => {
   const mo = new MutationObserver(() => { if (check()) mo.disconnect(); });
   mo.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
 })`;
-
 
 /**
  * In the page: nothing left running for the data shown (the test hook's settled(): no run training or saving its
@@ -146,8 +148,14 @@ interface PageRun {
  * data.summary showing the file's event count; long tasks (> 50 ms) on the main thread in between are counted.
  * The synthetic runs click "Use the synthetic world" with a new seed and time until the summary names that seed.
  */
-async function chromiumRuns(runs: number, fresh: number): Promise<{ file: PageRun[]; synth: PageRun[]; first: PageRun[] }> {
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless=new', '--no-sandbox'] });
+async function chromiumRuns(
+  runs: number,
+  fresh: number,
+): Promise<{ file: PageRun[]; synth: PageRun[]; first: PageRun[] }> {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless=new', '--no-sandbox'],
+  });
   const file: PageRun[] = [];
   const synth: PageRun[] = [];
   const first: PageRun[] = [];
@@ -237,9 +245,28 @@ const bench: Bench = {
     const tSynth = summarize(page.synth.map((r) => r.ms));
     const rows: (string | number)[][] = [];
     const cpuMed = (xs: number[]) => (xs.length ? summarize(xs).median.toFixed(0) : '–');
-    if (tPd) rows.push([`pandas ${pdInfo.version} read_csv (C engine)`, pdInfo.rows, list(tPd.samples), tPd.median, cpuMed(pdCpu), mbps(tPd, bytes), '1.00', '–']);
+    if (tPd)
+      rows.push([
+        `pandas ${pdInfo.version} read_csv (C engine)`,
+        pdInfo.rows,
+        list(tPd.samples),
+        tPd.median,
+        cpuMed(pdCpu),
+        mbps(tPd, bytes),
+        '1.00',
+        '–',
+      ]);
     const ratio = (t: Timing) => (tPd ? (tPd.median / t.median).toFixed(2) : '–');
-    rows.push(['core, Node (rimw inspect’s reader, 1 MiB chunks)', events, list(tNode.samples), tNode.median, cpuMed(ndCpu), mbps(tNode, bytes), ratio(tNode), '–']);
+    rows.push([
+      'core, Node (rimw inspect’s reader, 1 MiB chunks)',
+      events,
+      list(tNode.samples),
+      tNode.median,
+      cpuMed(ndCpu),
+      mbps(tNode, bytes),
+      ratio(tNode),
+      '–',
+    ]);
     rows.push([
       'core, Chromium data worker (File → data.summary)',
       page.file[0]?.events ?? 0,
@@ -253,27 +280,66 @@ const bench: Bench = {
     const worker = page.file.map((r) => r.workerMs).filter((x) => Number.isFinite(x));
     if (worker.length) {
       const tW = summarize(worker);
-      rows.push(['core, Chromium data worker, in the worker (File stream → parse → dataset → summary)', page.file[0]?.events ?? 0, list(tW.samples), tW.median, '–', mbps(tW, bytes), ratio(tW), `phases ms (read+parse / build / summary): ${page.file.map((r) => r.phases).join(', ')}`]);
+      rows.push([
+        'core, Chromium data worker, in the worker (File stream → parse → dataset → summary)',
+        page.file[0]?.events ?? 0,
+        list(tW.samples),
+        tW.median,
+        '–',
+        mbps(tW, bytes),
+        ratio(tW),
+        `phases ms (read+parse / build / summary): ${page.file.map((r) => r.phases).join(', ')}`,
+      ]);
     }
     if (page.first.length) {
       const tF = summarize(page.first.map((r) => r.workerMs));
-      rows.push([`core, Chromium data worker, in the worker: the first file of a fresh page (${page.first.length} pages)`, page.first[0].events, list(tF.samples), tF.median, '–', mbps(tF, bytes), ratio(tF), `file → summary ${list(page.first.map((r) => r.ms))} ms; phases: ${page.first.map((r) => r.phases).join(', ')}`]);
+      rows.push([
+        `core, Chromium data worker, in the worker: the first file of a fresh page (${page.first.length} pages)`,
+        page.first[0].events,
+        list(tF.samples),
+        tF.median,
+        '–',
+        mbps(tF, bytes),
+        ratio(tF),
+        `file → summary ${list(page.first.map((r) => r.ms))} ms; phases: ${page.first.map((r) => r.phases).join(', ')}`,
+      ]);
     }
-    rows.push(['synthetic small world, Chromium (click → data.summary)', page.synth[0]?.events ?? 0, list(tSynth.samples), tSynth.median, '–', '–', '–', `${page.synth.map((r) => r.longTasks).join(', ')}; after: ${page.synth.map((r) => r.afterTasks).join(', ')}`]);
+    rows.push([
+      'synthetic small world, Chromium (click → data.summary)',
+      page.synth[0]?.events ?? 0,
+      list(tSynth.samples),
+      tSynth.median,
+      '–',
+      '–',
+      '–',
+      `${page.synth.map((r) => r.longTasks).join(', ')}; after: ${page.synth.map((r) => r.afterTasks).join(', ')}`,
+    ]);
     return [
       `File: ${(bytes / 1e6).toFixed(1)} MB, ${events.toLocaleString('en-US')} rows of user_id,item_id,rating,timestamp (the ml1m synthetic world, seed 1; bench/.out/ingest-1m.csv).`,
       'Node: the whole read (disk stream, parse, dictionary, sort, CSR) in a fresh process (bench/ingest.node.ts). pandas: `time.perf_counter()` around `read_csv` only (no sort, no encoding).',
-      'Chromium: Debian\'s chromium on `vite preview` of the built app; from the file input\'s change event to data.summary showing the file (sniff, stream, parse, build, summary, render); the "in the worker" row is the data worker\'s own time for the same loads (reading the File\'s stream, parsing, building the dataset and its summary: what read_csv and rimw inspect do), from data.summary\'s data-load-ms.',
+      "Chromium: Debian's chromium on `vite preview` of the built app; from the file input's change event to data.summary showing the file (sniff, stream, parse, build, summary, render); the \"in the worker\" row is the data worker's own time for the same loads (reading the File's stream, parsing, building the dataset and its summary: what read_csv and rimw inspect do), from data.summary's data-load-ms.",
       `Runs: pandas and Node alternate in blocks of 2 timed runs after one warm-up each (${2 * Math.ceil(RUNS / 2)} runs each); Chromium ${RUNS} runs after one warm-up, in one page, each after a synthetic world and the page settled; and the first file of ${FRESH} fresh pages, ${FIRST_AFTER_MS / 1000} s after each settled${py ? '' : '; pandas was not found (install python3-pandas)'}. "vs pandas" = pandas median / this median (> 1: faster than pandas). CPU ms: process CPU time (Node: all its threads; pandas: process_time), less sensitive than wall time to other load on a shared machine.`,
       '',
-      table(['reader', 'events', 'runs ms (wall)', 'median ms', 'median CPU ms', 'MB/s', 'vs pandas (wall)', 'main-thread long tasks > 50 ms per run: during; in the second after'], rows),
+      table(
+        [
+          'reader',
+          'events',
+          'runs ms (wall)',
+          'median ms',
+          'median CPU ms',
+          'MB/s',
+          'vs pandas (wall)',
+          'main-thread long tasks > 50 ms per run: during; in the second after',
+        ],
+        rows,
+      ),
       '',
       `Synthetic small world: median ${tSynth.median.toFixed(0)} ms from click to summary (target < 1,000 ms).`,
       '',
       `Machine load (1-minute load average on ${os.cpus().length} cores) at the start and end: ${loadBefore.toFixed(1)} and ${loadAfter.toFixed(1)}${loadBefore > os.cpus().length / 2 || loadAfter > os.cpus().length / 2 ? ': measured under contention from other work on the machine; wall times are inflated and noisy, compare the CPU column' : ''}.`,
-      'Two readers: files from 8 MiB are cut at the first line start after the middle; the data worker streams the first half while a second worker it starts (workers/ingestPart.*) streams the second with the settings a 64 KiB probe read, and the first absorbs the second\'s ids and events (same Dataset and bad-row lines as one reader: unit tests cut fixtures after every line). On 2026-11-23, same machine, 9 runs: in the worker 222 → 197 ms median, file → summary 238 → 211 ms (one reader before). The halves do not run twice as fast side by side: on 2 cores the two parsers share them with the browser process feeding both File streams. Not yet as fast as pandas in Chromium.',
-      'Later the same day: (1) detection reads the first 64 KiB of the first chunk only (Chromium\'s File streams hand over ~1 MB chunks, and sniffing a whole chunk cost more than parsing it: Node, one 24 MB push, 143 → 74-88 ms); (2) the cut and the probe are read at once, and the second part\'s events cross as views of the buffers it transfers; (3) the bench waits until the app has settled (its test hook\'s settled(): the synthetic world\'s quick models trained and saved, planner positions filled) before each load: a trace showed the run worker training and saving to IndexedDB throughout the loads it timed. Two 9-11-run series on the quiet machine minutes apart gave 173 ms (0.95× pandas\' 165 ms) and 243 ms (0.71× of 172 ms) median in the worker: Chromium\'s times spread far more than pandas\' or Node\'s from run to run (155-296 ms in one series), so single series move the ratio by ±20%.',
-      'On 2026-12-04: (1) a trace of a load showed the planner worker still sweeping and filling slider positions (its β sweep, which the bench\'s idle check did not wait for) and the page redrawing its curves throughout the read; the page now halts the planner\'s background work when a file read starts and resumes it if the file is refused. Same machine, 9 runs: in the worker 266 → 168 ms median (0.82 → 0.95× pandas), file → summary 283 → 190 ms. (2) V8 optimises the parser only after it has run a while, so a fresh worker\'s first file was parsed by slower code (a bare worker: 120-210 ms cold against 95-115 ms after parsing 20,000 generated lines); the data worker now reads such a sample once, 3 s after start when no file is being read, and starts the second reader, which does the same (core/data/ingest/warmUp.ts). The "first file of a fresh page" row measures that; A/B the same day, 5 fresh pages each, in the worker: 287 ms median without the warm-up (232-309), 233 ms with it (210-246), 204 ms (182-266) once it also summarises its sample twice.',
+      "Two readers: files from 8 MiB are cut at the first line start after the middle; the data worker streams the first half while a second worker it starts (workers/ingestPart.*) streams the second with the settings a 64 KiB probe read, and the first absorbs the second's ids and events (same Dataset and bad-row lines as one reader: unit tests cut fixtures after every line). On 2026-11-23, same machine, 9 runs: in the worker 222 → 197 ms median, file → summary 238 → 211 ms (one reader before). The halves do not run twice as fast side by side: on 2 cores the two parsers share them with the browser process feeding both File streams. Not yet as fast as pandas in Chromium.",
+      "Later the same day: (1) detection reads the first 64 KiB of the first chunk only (Chromium's File streams hand over ~1 MB chunks, and sniffing a whole chunk cost more than parsing it: Node, one 24 MB push, 143 → 74-88 ms); (2) the cut and the probe are read at once, and the second part's events cross as views of the buffers it transfers; (3) the bench waits until the app has settled (its test hook's settled(): the synthetic world's quick models trained and saved, planner positions filled) before each load: a trace showed the run worker training and saving to IndexedDB throughout the loads it timed. Two 9-11-run series on the quiet machine minutes apart gave 173 ms (0.95× pandas' 165 ms) and 243 ms (0.71× of 172 ms) median in the worker: Chromium's times spread far more than pandas' or Node's from run to run (155-296 ms in one series), so single series move the ratio by ±20%.",
+      "On 2026-12-04: (1) a trace of a load showed the planner worker still sweeping and filling slider positions (its β sweep, which the bench's idle check did not wait for) and the page redrawing its curves throughout the read; the page now halts the planner's background work when a file read starts and resumes it if the file is refused. Same machine, 9 runs: in the worker 266 → 168 ms median (0.82 → 0.95× pandas), file → summary 283 → 190 ms. (2) V8 optimises the parser only after it has run a while, so a fresh worker's first file was parsed by slower code (a bare worker: 120-210 ms cold against 95-115 ms after parsing 20,000 generated lines); the data worker now reads such a sample once, 3 s after start when no file is being read, and starts the second reader, which does the same (core/data/ingest/warmUp.ts). The \"first file of a fresh page\" row measures that; A/B the same day, 5 fresh pages each, in the worker: 287 ms median without the warm-up (232-309), 233 ms with it (210-246), 204 ms (182-266) once it also summarises its sample twice.",
       'Long tasks "during": those that start between the change event and the summary showing the file; "after": in the second after (the charts follow the numbers one render later and redraw with Plotly there). A Chrome trace of one load (2026-11-23, before the charts were deferred) put the long ones in the page\'s handling of the worker\'s reply (React render of the summary, Plotly charts and their layouts), not in the streaming phase, where the main thread only paints the progress bar.',
     ].join('\n');
   },

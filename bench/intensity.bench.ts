@@ -1,7 +1,13 @@
 // User intensities, factored scores and metrics at MovieLens-1M scale (6,040 users × 3,706 items, 1M events), and
 // the synthetic-world checks: fitted Hawkes vs the true intensity, and UserRec recall of λ̂·p_true vs the oracle.
 import { table, timeIt, type Bench } from './lib';
-import { datasetEvents, generateSynthetic, presetConfig, truthAt, type SynthPreset } from '../src/core/data/synthetic/index';
+import {
+  datasetEvents,
+  generateSynthetic,
+  presetConfig,
+  truthAt,
+  type SynthPreset,
+} from '../src/core/data/synthetic/index';
 import { makeSplit } from '../src/core/data/split';
 import { fitHawkes } from '../src/core/models/intensity/hawkes';
 import { fitHawkesPoisson } from '../src/core/models/intensity/hawkesPoisson';
@@ -50,16 +56,26 @@ const bench: Bench = {
     const sp = makeSplit(big, { kind: 'temporal', horizon: h });
     if (!sp.ok) throw new Error(sp.reason);
     let coef = { iterations: 0, events: 0, scales: [] as number[] };
-    const tFit = await timeIt(() => {
-      const r = fitHawkes(big, sp.data.trainEnd, { horizon: h, observeEnd: sp.data.test.testStart[0] });
-      if (!r.ok) throw new Error(r.reason);
-      coef = r.data.coefficients;
-    }, 3, 1);
+    const tFit = await timeIt(
+      () => {
+        const r = fitHawkes(big, sp.data.trainEnd, { horizon: h, observeEnd: sp.data.test.testStart[0] });
+        if (!r.ok) throw new Error(r.reason);
+        coef = r.data.coefficients;
+      },
+      3,
+      1,
+    );
     out.push(
       table(
         ['step', 'size', 'median ms', 'min ms', 'max ms'],
         [
-          [`Hawkes fit (${coef.scales.length} scales, ${coef.iterations} Newton its)`, `${coef.events} events`, tFit.median, tFit.min, tFit.max],
+          [
+            `Hawkes fit (${coef.scales.length} scales, ${coef.iterations} Newton its)`,
+            `${coef.events} events`,
+            tFit.median,
+            tFit.min,
+            tFit.max,
+          ],
         ],
       ),
     );
@@ -78,11 +94,21 @@ const bench: Bench = {
     };
     const tScores = await timeIt(() => all(src), 3, 1);
     const tProducts = await timeIt(() => all(factoredScores({ nRows: nU, nCols: nI, dim: D, U, V })), 3, 1);
-    const rim = rimScores(Float64Array.from({ length: nU }, () => 1 + rng.next()), { hidden: U, itemEmb: V, itemBias: new Float32Array(nI), dim: D });
+    const rim = rimScores(
+      Float64Array.from({ length: nU }, () => 1 + rng.next()),
+      { hidden: U, itemEmb: V, itemBias: new Float32Array(nI), dim: D },
+    );
     const tRim = await timeIt(() => all(rim), 3, 1);
     // Metrics need an EvalSet: targets of the ml1m split are 6,040-row-ish; use its test rows with random factors.
     const test = sp.data.test;
-    const srcT = factoredScores({ nRows: test.users.length, nCols: big.nItems, dim: 0, rowScale: Float64Array.from({ length: test.users.length }, () => rng.next()), colScale: Float64Array.from(big.itemCounts), act: 'exp' });
+    const srcT = factoredScores({
+      nRows: test.users.length,
+      nCols: big.nItems,
+      dim: 0,
+      rowScale: Float64Array.from({ length: test.users.length }, () => rng.next()),
+      colScale: Float64Array.from(big.itemCounts),
+      act: 'exp',
+    });
     const tItem = await timeIt(() => evaluateItemRec(srcT, test), 3, 1);
     const tUser = await timeIt(() => evaluateUserRec(srcT, test), 3, 1);
     out.push(
@@ -90,7 +116,13 @@ const bench: Bench = {
       table(
         ['step', 'size', 'median ms', 'min ms', 'max ms'],
         [
-          ['factored scores U·V (identity), all rows', `${nU}×${nI}, D=${D}`, tProducts.median, tProducts.min, tProducts.max],
+          [
+            'factored scores U·V (identity), all rows',
+            `${nU}×${nI}, D=${D}`,
+            tProducts.median,
+            tProducts.min,
+            tProducts.max,
+          ],
           ['factored scores exp(U·V), all rows', `${nU}×${nI}, D=${D}`, tScores.median, tScores.min, tScores.max],
           ['RIM λ·softmax(h·E+b), all rows', `${nU}×${nI}, D=${D}`, tRim.median, tRim.min, tRim.max],
           ['ItemRec top-K (K=1%)', `${test.users.length}×${big.nItems}`, tItem.median, tItem.min, tItem.max],
@@ -150,7 +182,18 @@ const bench: Bench = {
       '(C = 1% of users) of λ̂(x)·p_true(y|x), as a ratio to the oracle λ_true(x)·p_true(y|x):',
       '',
       table(
-        ['seed', 'test users', 'corr λ(T)', 'corr Hawkes count', 'corr HP count', 'oracle recall', 'Hawkes / oracle', 'HP / oracle', 'EMA / oracle', 'Pop / oracle'],
+        [
+          'seed',
+          'test users',
+          'corr λ(T)',
+          'corr Hawkes count',
+          'corr HP count',
+          'oracle recall',
+          'Hawkes / oracle',
+          'HP / oracle',
+          'EMA / oracle',
+          'Pop / oracle',
+        ],
         rowsOut,
       ),
     );

@@ -12,11 +12,18 @@ import { makeSplit } from '../src/core/data/split';
 
 const outDir = join(ROOT, 'bench', '.out', 'itemrec-torch');
 
-interface TorchItemRec { rnn: number; pop: number; epochs: number; validLoss: number[]; bestValidLoss: number }
+interface TorchItemRec {
+  rnn: number;
+  pop: number;
+  epochs: number;
+  validLoss: number[];
+  bestValidLoss: number;
+}
 
 function exportSplit(dir: string, arrays: Record<string, ArrayBufferView>, meta: object): void {
   mkdirSync(dir, { recursive: true });
-  for (const [name, a] of Object.entries(arrays)) writeFileSync(join(dir, name), new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  for (const [name, a] of Object.entries(arrays))
+    writeFileSync(join(dir, name), new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
   writeFileSync(join(dir, 'meta.json'), JSON.stringify(meta));
 }
 
@@ -37,18 +44,39 @@ const bench: Bench = {
       if (!sp.ok) throw new Error(sp.reason);
       const s = sp.data;
       const dir = join(outDir, `split${seed}`);
-      exportSplit(dir, {
-        'item.i32': d.item, 'userOffsets.i32': d.userOffsets, 'trainEnd.i32': s.trainEnd, 'testUsers.i32': s.test.users,
-        'testHistEnd.i32': s.test.histEnd, 'tIndptr.i32': s.test.target.indptr, 'tIndices.i32': s.test.target.indices,
-        'tData.f32': s.test.target.data,
-      }, { nUsers: d.nUsers, nItems: d.nItems });
+      exportSplit(
+        dir,
+        {
+          'item.i32': d.item,
+          'userOffsets.i32': d.userOffsets,
+          'trainEnd.i32': s.trainEnd,
+          'testUsers.i32': s.test.users,
+          'testHistEnd.i32': s.test.histEnd,
+          'tIndptr.i32': s.test.target.indptr,
+          'tIndices.i32': s.test.target.indices,
+          'tData.f32': s.test.target.data,
+        },
+        { nUsers: d.nUsers, nItems: d.nItems },
+      );
       const t0 = Date.now();
-      const r = spawnSync('/usr/bin/python3', [join(ROOT, 'bench', 'torch_itemrec.py'), dir, epochs, torchSeed], { encoding: 'utf8', maxBuffer: 1 << 20 });
+      const r = spawnSync('/usr/bin/python3', [join(ROOT, 'bench', 'torch_itemrec.py'), dir, epochs, torchSeed], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 20,
+      });
       if (r.status !== 0) throw new Error(`torch_itemrec.py failed: ${r.stderr}`);
       const res = JSON.parse(r.stdout.trim().split('\n').pop() as string) as TorchItemRec;
       const seconds = (Date.now() - t0) / 1000;
       console.log(`split ${seed}: ${JSON.stringify(res)} in ${seconds.toFixed(0)} s`);
-      rows.push([String(seed), String(s.stats.testUsers), res.rnn.toFixed(4), res.pop.toFixed(4), (res.rnn / res.pop).toFixed(2), String(res.epochs), res.validLoss.map((v) => v.toFixed(3)).join(', '), seconds.toFixed(0)]);
+      rows.push([
+        String(seed),
+        String(s.stats.testUsers),
+        res.rnn.toFixed(4),
+        res.pop.toFixed(4),
+        (res.rnn / res.pop).toFixed(2),
+        String(res.epochs),
+        res.validLoss.map((v) => v.toFixed(3)).join(', '),
+        seconds.toFixed(0),
+      ]);
     }
     return [
       `ml-latest-small/ratings.csv, the user split of the quality section (makeSplit, seeds ${seeds.join(', ')}), exported as typed`,
@@ -57,7 +85,19 @@ const bench: Bench = {
       `for validation, early stopping with patience 3, at most ${epochs} epochs, best epoch kept; torch seed ${torchSeed}, 2 threads).`,
       'ItemRec recall at K = ceil(1% of items) as src/core/metrics/evaluate.ts; Pop ranks items by training events.',
       '',
-      table(['user split', 'test users', 'PyTorch GRU ItemRec recall', 'Pop ItemRec recall', 'GRU / Pop', 'epochs', 'validation loss per epoch', 's'], rows),
+      table(
+        [
+          'user split',
+          'test users',
+          'PyTorch GRU ItemRec recall',
+          'Pop ItemRec recall',
+          'GRU / Pop',
+          'epochs',
+          'validation loss per epoch',
+          's',
+        ],
+        rows,
+      ),
     ].join('\n');
   },
 };

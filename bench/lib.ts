@@ -73,7 +73,11 @@ function buildApp(): void {
 
 /** Serves the built app with `vite preview` on `port` (stop it with process.kill(-server.pid)). */
 async function startPreview(port: number): Promise<ChildProcess> {
-  const p = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort'], { cwd: ROOT, stdio: 'ignore', detached: true });
+  const p = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort'], {
+    cwd: ROOT,
+    stdio: 'ignore',
+    detached: true,
+  });
   for (let k = 0; k < 100; k++) {
     try {
       if ((await fetch(`http://localhost:${port}/`)).ok) return p;

@@ -36,7 +36,13 @@ function renderers(): ProcMemory[] {
 }
 
 /** Polls an attribute from Node (the page's CSP forbids evaluated predicate strings). */
-async function poll(page: Page, selector: string, attr: string, ok: (v: string | null) => boolean, timeout = WAIT_MS): Promise<void> {
+async function poll(
+  page: Page,
+  selector: string,
+  attr: string,
+  ok: (v: string | null) => boolean,
+  timeout = WAIT_MS,
+): Promise<void> {
   const loc = page.locator(selector).first();
   const end = Date.now() + timeout;
   while (!ok(await loc.getAttribute(attr).catch(() => null))) {
@@ -59,13 +65,21 @@ interface Step {
 }
 
 async function journey(): Promise<{ steps: Step[]; renderers: number; source: string }> {
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless=new', '--no-sandbox'] });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless=new', '--no-sandbox'],
+  });
   const steps: Step[] = [];
   const t0 = Date.now();
   // All renderer processes together (the tab's, plus any spare one Chromium keeps): an upper bound for the tab.
   const mark = (step: string) => {
     const all = renderers();
-    steps.push({ step, seconds: (Date.now() - t0) / 1000, rss: all.reduce((a, p) => a + p.rss, 0), peak: all.reduce((a, p) => a + p.peak, 0) });
+    steps.push({
+      step,
+      seconds: (Date.now() - t0) / 1000,
+      rss: all.reduce((a, p) => a + p.rss, 0),
+      peak: all.reduce((a, p) => a + p.peak, 0),
+    });
   };
   let source: string;
   try {
@@ -88,7 +102,10 @@ async function journey(): Promise<{ steps: Step[]; renderers: number; source: st
     await poll(page, '[data-testid="train.status"]', 'data-status', (v) => v === 'done');
     mark(`${MODELS.join(', ')} trained and evaluated (run worker)`);
 
-    await page.getByTestId('planner.view').filter({ hasText: 'trained models on synthetic ml1m' }).waitFor({ timeout: WAIT_MS });
+    await page
+      .getByTestId('planner.view')
+      .filter({ hasText: 'trained models on synthetic ml1m' })
+      .waitFor({ timeout: WAIT_MS });
     await plannerIdle(page);
     source = (await page.getByTestId('planner.view').locator('.planner-status span').first().textContent()) ?? '';
     mark('planner live on their scores (sweep drawn)');
@@ -121,9 +138,9 @@ const bench: Bench = {
       '',
       `Debian's Chromium on \`vite preview\` of the built app, one tab (1280×800). RSS and its peak are the kernel's VmRSS and VmHWM summed over Chromium's renderer processes (${r.renderers} at the end): the tab's, where the page and its dedicated workers (data, run, planner) live, and any spare one, so an upper bound for the tab (a peak sum lower than an earlier one means a renderer went away). Planner input at the last steps: ${r.source.trim().replace(/\.$/, '')}.`,
       '',
-      'Where it goes: each model\'s dense test and validation scores (at this shape 5,657 × 3,706 × 4 B ≈ 84 MB per test matrix). They are held once: the run worker keeps them until the run is saved in IndexedDB (one record per model, so a save clones one model at a time), then hands them to the planner worker by transfer and keeps only the explorer\'s top-32 users per item. Before that change (same journey, 2026-11-23): 1.57 GB steady and a 2.33 GB peak, with the scores in both workers and the run saved as one record.',
+      "Where it goes: each model's dense test and validation scores (at this shape 5,657 × 3,706 × 4 B ≈ 84 MB per test matrix). They are held once: the run worker keeps them until the run is saved in IndexedDB (one record per model, so a save clones one model at a time), then hands them to the planner worker by transfer and keeps only the explorer's top-32 users per item. Before that change (same journey, 2026-11-23): 1.57 GB steady and a 2.33 GB peak, with the scores in both workers and the run saved as one record.",
       '',
-      'Not met since (measured 2026-12-04, also at 08faf67, before that day\'s planner changes: 1.80 GB steady, 2.01 GB peak): the planner worker now keeps, per model, its matrix\'s workspace for live re-solves (the transposed scores, 84 MB at this shape, and since 2026-12-04 the auction\'s membership bytes, 21 MB, in the same WASM memory) and up to 48 resumable solutions (assignment and values, ~2.5 MB each) for the slider fill. Sum at the end of the journey: page and workers 0.55 GB, four models\' test and validation scores 0.67 GB (moved to the planner), four workspaces 0.42 GB, solutions and metrics ~0.15 GB. Ways back under 1.5 GB: keep one or two workspaces (the curves run model by model), and leave the validation scores in IndexedDB until the online mode asks for them.',
+      "Not met since (measured 2026-12-04, also at 08faf67, before that day's planner changes: 1.80 GB steady, 2.01 GB peak): the planner worker now keeps, per model, its matrix's workspace for live re-solves (the transposed scores, 84 MB at this shape, and since 2026-12-04 the auction's membership bytes, 21 MB, in the same WASM memory) and up to 48 resumable solutions (assignment and values, ~2.5 MB each) for the slider fill. Sum at the end of the journey: page and workers 0.55 GB, four models' test and validation scores 0.67 GB (moved to the planner), four workspaces 0.42 GB, solutions and metrics ~0.15 GB. Ways back under 1.5 GB: keep one or two workspaces (the curves run model by model), and leave the validation scores in IndexedDB until the online mode asks for them.",
     ].join('\n');
   },
 };

@@ -37,18 +37,42 @@ const bench: Bench = {
     const als = epochClock();
     await fitALS(train, { rng: createRng(1), dim: D, iterations: 4, onProgress: als.onProgress });
     const a = summarize(als.ms.slice(1));
-    rows.push(['ALS (α 40, λ 0.1)', 'sweep (users + items + objective)', String(a.runs), a.median, a.min, a.max, `${formatRate((dataset.nUsers + dataset.nItems) / a.median)} solves/ms`]);
+    rows.push([
+      'ALS (α 40, λ 0.1)',
+      'sweep (users + items + objective)',
+      String(a.runs),
+      a.median,
+      a.min,
+      a.max,
+      `${formatRate((dataset.nUsers + dataset.nItems) / a.median)} solves/ms`,
+    ]);
 
     const lmf = epochClock();
     await fitLogisticMF(train, { rng: createRng(1), dim: D, iterations: 3, onProgress: lmf.onProgress });
     const l = summarize(lmf.ms.slice(1));
     const pairs = dataset.nUsers * dataset.nItems;
-    rows.push(['LogisticMF', 'sweep (user + item dense gradient, log-lik fused)', String(l.runs), l.median, l.min, l.max, `${formatRate((2 * pairs) / l.median / 1e3)} M pairs/s`]);
+    rows.push([
+      'LogisticMF',
+      'sweep (user + item dense gradient, log-lik fused)',
+      String(l.runs),
+      l.median,
+      l.min,
+      l.max,
+      `${formatRate((2 * pairs) / l.median / 1e3)} M pairs/s`,
+    ]);
 
     const bpr = epochClock();
     await fitBPR(train, { rng: createRng(1), dim: D, nNegatives: 10, epochs: 2, onProgress: bpr.onProgress });
     const b = summarize(bpr.ms.slice(1));
-    rows.push(['BPR (10 user + 10 item negatives / event)', 'epoch', String(b.runs), b.median, b.min, b.max, `${formatRate((events * 10) / b.median / 1e3)} M triplet pairs/s`]);
+    rows.push([
+      'BPR (10 user + 10 item negatives / event)',
+      'epoch',
+      String(b.runs),
+      b.median,
+      b.min,
+      b.max,
+      `${formatRate((events * 10) / b.median / 1e3)} M triplet pairs/s`,
+    ]);
 
     return [
       `Synthetic \`ml1m\` preset: ${dataset.nUsers} users × ${dataset.nItems} items, ${events} events; D = ${D}. ` +

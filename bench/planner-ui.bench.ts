@@ -17,7 +17,6 @@ const DATA = (process.env.PLANNER_UI_DATA ?? 'ml,1m').split(',');
 /** Longest wait for one redraw or input before the row says "timed out". */
 const WAIT_MS = Number(process.env.PLANNER_UI_WAIT_MS ?? 300_000);
 
-
 /** In the page: long tasks observed, and the time of the last key press on the β slider. */
 const PAGE_SETUP = `(() => {
   window.__pb = { longTasks: [], t0: 0 };
@@ -49,7 +48,8 @@ async function until(page: Page, expr: string, timeout = WAIT_MS): Promise<void>
 }
 
 /** The curves plot's redraw count. */
-const revision = async (page: Page): Promise<number> => Number(await page.evaluate(`${FIG}.getAttribute('data-revision')`));
+const revision = async (page: Page): Promise<number> =>
+  Number(await page.evaluate(`${FIG}.getAttribute('data-revision')`));
 
 /** Waits until no solve or sweep is in flight (the "updating…" mark hidden) and a point is shown. */
 async function settle(page: Page): Promise<void> {
@@ -84,7 +84,10 @@ async function measureMode(page: Page, data: string, mode: string): Promise<Row>
   const switched = (await page.getByTestId('planner.mode').inputValue()) !== mode;
   if (switched) {
     await page.getByTestId('planner.mode').selectOption(mode);
-    await until(page, `${FIG}.getAttribute('data-mode') === '${mode}' && Number(${FIG}.getAttribute('data-revision')) > ${before}`);
+    await until(
+      page,
+      `${FIG}.getAttribute('data-mode') === '${mode}' && Number(${FIG}.getAttribute('data-revision')) > ${before}`,
+    );
   }
   await settle(page);
   // The first mode on an input was swept while the input loaded: no switch to time.
@@ -121,7 +124,11 @@ async function measureMode(page: Page, data: string, mode: string): Promise<Row>
 }
 
 /** A failure as one table cell: its first line, without the page expression it waited for. */
-const short = (e: unknown) => (e instanceof Error ? e.message : String(e)).replace(/ waiting for[\s\S]*/, '').replace(/\s+/g, ' ').slice(0, 80);
+const short = (e: unknown) =>
+  (e instanceof Error ? e.message : String(e))
+    .replace(/ waiting for[\s\S]*/, '')
+    .replace(/\s+/g, ' ')
+    .slice(0, 80);
 
 /** A mode whose waits time out becomes a row that says so (the other rows are still measured). */
 async function measureOrReport(page: Page, data: string, mode: string): Promise<Row> {
@@ -129,12 +136,25 @@ async function measureOrReport(page: Page, data: string, mode: string): Promise<
   try {
     return await measureMode(page, data, mode);
   } catch (e) {
-    return { data, mode, failed: short(e), steps: [], timedOut: 0, dragLongTasks: [], dragMs: NaN, sweepMs: NaN, fillMs: NaN };
+    return {
+      data,
+      mode,
+      failed: short(e),
+      steps: [],
+      timedOut: 0,
+      dragLongTasks: [],
+      dragMs: NaN,
+      sweepMs: NaN,
+      fillMs: NaN,
+    };
   }
 }
 
 async function run(): Promise<Row[]> {
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless=new', '--no-sandbox'] });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless=new', '--no-sandbox'],
+  });
   const rows: Row[] = [];
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -152,7 +172,17 @@ async function run(): Promise<Row[]> {
         await load();
         await settle(page);
       } catch (e) {
-        rows.push({ data, mode: '–', failed: `input did not settle: ${short(e)}`, steps: [], timedOut: 0, dragLongTasks: [], dragMs: NaN, sweepMs: NaN, fillMs: NaN });
+        rows.push({
+          data,
+          mode: '–',
+          failed: `input did not settle: ${short(e)}`,
+          steps: [],
+          timedOut: 0,
+          dragLongTasks: [],
+          dragMs: NaN,
+          sweepMs: NaN,
+          fillMs: NaN,
+        });
         return;
       }
       for (const mode of ['greedy', 'offline']) rows.push(await measureOrReport(page, data, mode));
@@ -164,7 +194,10 @@ async function run(): Promise<Row[]> {
         await page.evaluate(`window.__rimwPlanner.loadData(['Pop', 'EMA', 'Hawkes'])`);
       });
     }
-    if (DATA.includes('1m')) await dataSet('ML-1M-shaped synthetic (Pop, Hawkes)', () => page.evaluate(`window.__rimwPlanner.loadSynthetic('ml1m', 1, ['Pop', 'Hawkes'])`));
+    if (DATA.includes('1m'))
+      await dataSet('ML-1M-shaped synthetic (Pop, Hawkes)', () =>
+        page.evaluate(`window.__rimwPlanner.loadSynthetic('ml1m', 1, ['Pop', 'Hawkes'])`),
+      );
   } finally {
     await browser.close();
   }
@@ -177,12 +210,34 @@ const bench: Bench = {
   async run() {
     const rows = await onBuiltApp(PORT, run);
     const body = table(
-      ['data (models)', 'mode', 'sweep after switch, s', 'fill of the other positions, s', 'β step → redraw p50, ms', 'p95, ms', 'max, ms', 'steps (timed out)', '20-step drag, s', 'long tasks > 50 ms in drag (longest, ms)'],
+      [
+        'data (models)',
+        'mode',
+        'sweep after switch, s',
+        'fill of the other positions, s',
+        'β step → redraw p50, ms',
+        'p95, ms',
+        'max, ms',
+        'steps (timed out)',
+        '20-step drag, s',
+        'long tasks > 50 ms in drag (longest, ms)',
+      ],
       rows.map((r) => {
         if (r.failed) return [r.data, r.mode, `failed: ${r.failed}`, '–', '–', '–', '–', '–', '–', '–'];
         const t = r.steps.length ? summarize(r.steps) : null;
         const longest = r.dragLongTasks.length ? Math.max(...r.dragLongTasks).toFixed(0) : '–';
-        return [r.data, r.mode, Number.isNaN(r.sweepMs) ? '–' : r.sweepMs / 1000, r.fillMs / 1000, t ? t.median : '–', t ? t.p95 : '–', t ? t.max : '–', `${r.steps.length} (${r.timedOut})`, r.dragMs / 1000, `${r.dragLongTasks.length} (${longest})`];
+        return [
+          r.data,
+          r.mode,
+          Number.isNaN(r.sweepMs) ? '–' : r.sweepMs / 1000,
+          r.fillMs / 1000,
+          t ? t.median : '–',
+          t ? t.p95 : '–',
+          t ? t.max : '–',
+          `${r.steps.length} (${r.timedOut})`,
+          r.dragMs / 1000,
+          `${r.dragLongTasks.length} (${longest})`,
+        ];
       }),
     );
     return [

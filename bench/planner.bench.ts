@@ -71,23 +71,35 @@ const bench: Bench = {
 
     // 3. Greedy at full size.
     let greedy: MatchSolution | null = null;
-    const tGreedy = await timeIt(() => {
-      greedy = solveGreedy(src, s);
-    }, 1, 0);
+    const tGreedy = await timeIt(
+      () => {
+        greedy = solveGreedy(src, s);
+      },
+      1,
+      0,
+    );
     const g = greedy as unknown as MatchSolution;
 
     // 4. The reference as published: time 4 full-matrix bisection steps, extrapolate to 100 per epoch, 100 epochs.
     const rowMean = new Float64Array(M);
-    const tRef = await timeIt(() => {
-      for (let k = 0; k < 4; k++) referenceStep(data, u0, v0, 0.5, rowMean);
-    }, 2, 0);
+    const tRef = await timeIt(
+      () => {
+        for (let k = 0; k < 4; k++) referenceStep(data, u0, v0, 0.5, rowMean);
+      },
+      2,
+      0,
+    );
     const refStep = tRef.median / 4;
 
     // 5. Offline Dual (default: the auction for eq. 14's limit) at full size: cold solves, a slider step, the β curve.
     let full: MatchSolution | null = null;
-    const tFull = await timeIt(() => {
-      full = solveDual(src, s);
-    }, 3, 0);
+    const tFull = await timeIt(
+      () => {
+        full = solveDual(src, s);
+      },
+      3,
+      0,
+    );
     const fsol = full as unknown as MatchSolution;
     // Slider steps (α/20) upwards from β = 0.5% to α, each resumed from the position below, as the planner worker
     // does; a step down is a lookup once the page has filled the slider positions (state/planner.ts).
@@ -112,7 +124,12 @@ const bench: Bench = {
     // Resumed from the sweep point below (1-3 slider steps): a step down before the fill has reached it.
     const gridSamples: number[] = [];
     const at = (k: number) => solveDual(src, { alpha: ALPHA, beta: k * SLIDER }, { workspace });
-    for (const [from, to] of [[8, 9], [8, 10], [8, 11], [12, 15]]) {
+    for (const [from, to] of [
+      [8, 9],
+      [8, 10],
+      [8, 11],
+      [12, 15],
+    ]) {
       const base = at(from);
       const t0 = performance.now();
       solveDual(src, { alpha: ALPHA, beta: to * SLIDER }, { warm: base.state, workspace });
@@ -122,14 +139,18 @@ const bench: Bench = {
     // The 10-point β curve, ascending, each point resumed from the one before (as the worker sweeps).
     const betas = Array.from({ length: 10 }, (_, i) => (i * ALPHA) / 9);
     let curveMoves = 0;
-    const tFullCurve = await timeIt(() => {
-      let prev: MatchSolution | null = null;
-      curveMoves = 0;
-      for (const beta of betas) {
-        prev = solveDual(src, { alpha: ALPHA, beta }, prev ? { warm: prev.state, workspace } : { workspace });
-        curveMoves += prev.iterations;
-      }
-    }, 3, 0);
+    const tFullCurve = await timeIt(
+      () => {
+        let prev: MatchSolution | null = null;
+        curveMoves = 0;
+        for (const beta of betas) {
+          prev = solveDual(src, { alpha: ALPHA, beta }, prev ? { warm: prev.state, workspace } : { workspace });
+          curveMoves += prev.iterations;
+        }
+      },
+      3,
+      0,
+    );
 
     // The ml-latest-small user split's shape: 305 test users × 9,724 items (a slider step there is one cold solve).
     const rngM = createRng(3);
@@ -155,9 +176,13 @@ const bench: Bench = {
     const rngS = createRng(2);
     const small = denseScores(ms, ns, drawScores(scoreWorld(ns, rngS, 16, 1), ms, rngS));
     let cold: MatchSolution | null = null;
-    const tCold = await timeIt(() => {
-      cold = solveDual(small, s, { method: 'anneal' });
-    }, 1, 0);
+    const tCold = await timeIt(
+      () => {
+        cold = solveDual(small, s, { method: 'anneal' });
+      },
+      1,
+      0,
+    );
     const sol = cold as unknown as MatchSolution;
     const gs = solveGreedy(small, s);
     const auctionSmall = solveDual(small, s);
@@ -170,18 +195,66 @@ const bench: Bench = {
     const rows: (string | number)[][] = [
       [`one pass, sigmoid-and-mean, ε = 1e-4 (cut-off skips exp)`, `${M}×${N}`, tPass.median, tPass.p95, '≤ 50'],
       ['one pass, ε = 1 (every pair needs an exp)', `${M}×${N}`, tPassWide.median, tPassWide.max, ''],
-      ['one sweep at ε = 1e-4 (u roots + v roots), with setup and hard decisions', `${M}×${N}`, tSweep.median, tSweep.max, ''],
+      [
+        'one sweep at ε = 1e-4 (u roots + v roots), with setup and hard decisions',
+        `${M}×${N}`,
+        tSweep.median,
+        tSweep.max,
+        '',
+      ],
       ['greedy (min-exposure pass + top-off)', `${M}×${N}`, tGreedy.median, tGreedy.max, ''],
       ['reference: one full-matrix bisection step', `${M}×${N}`, refStep, '', ''],
       ['reference: one epoch (50 u + 50 v steps), extrapolated', `${M}×${N}`, refStep * 100, '', ''],
       ['reference: one solve (100 epochs), extrapolated', `${M}×${N}`, refStep * 100 * 100, '', ''],
-      [`offline Dual (auction, eq. 14 limit), cold solve (${fsol.iterations} price moves)`, `${M}×${N}`, tFull.median, tFull.max, '≤ 5,000'],
-      ['offline Dual (auction), one β step up (α/20), resumed from the position below (3 × 10 steps, β 0.5% → 1%)', `${M}×${N}`, tStep.median, tStep.p95, '≤ 150 p95'],
-      ['offline Dual (auction), 1-3 steps up, resumed from a sweep point (4 cases)', `${M}×${N}`, tGrid.median, tGrid.max, ''],
-      [`offline Dual (auction), 10-point β curve, ascending, resumed (${curveMoves} price moves)`, `${M}×${N}`, tFullCurve.median, tFullCurve.max, '≤ 10,000'],
-      ['offline Dual (auction), cold solve, the matrix\'s workspace kept (as the planner worker does)', '305×9724', tMl.median, tMl.p95, ''],
-      ['offline Dual (auction), one β step up (α/20), resumed from the position below (10 steps, β 0.5% → 1%)', '305×9724', tMlStep.median, tMlStep.p95, '≤ 150 p95'],
-      [`annealed Dual (Algorithm 1 root finds), cold solve (${sol.iterations} sweeps)`, `${ms}×${ns}`, tCold.median, tCold.max, ''],
+      [
+        `offline Dual (auction, eq. 14 limit), cold solve (${fsol.iterations} price moves)`,
+        `${M}×${N}`,
+        tFull.median,
+        tFull.max,
+        '≤ 5,000',
+      ],
+      [
+        'offline Dual (auction), one β step up (α/20), resumed from the position below (3 × 10 steps, β 0.5% → 1%)',
+        `${M}×${N}`,
+        tStep.median,
+        tStep.p95,
+        '≤ 150 p95',
+      ],
+      [
+        'offline Dual (auction), 1-3 steps up, resumed from a sweep point (4 cases)',
+        `${M}×${N}`,
+        tGrid.median,
+        tGrid.max,
+        '',
+      ],
+      [
+        `offline Dual (auction), 10-point β curve, ascending, resumed (${curveMoves} price moves)`,
+        `${M}×${N}`,
+        tFullCurve.median,
+        tFullCurve.max,
+        '≤ 10,000',
+      ],
+      [
+        "offline Dual (auction), cold solve, the matrix's workspace kept (as the planner worker does)",
+        '305×9724',
+        tMl.median,
+        tMl.p95,
+        '',
+      ],
+      [
+        'offline Dual (auction), one β step up (α/20), resumed from the position below (10 steps, β 0.5% → 1%)',
+        '305×9724',
+        tMlStep.median,
+        tMlStep.p95,
+        '≤ 150 p95',
+      ],
+      [
+        `annealed Dual (Algorithm 1 root finds), cold solve (${sol.iterations} sweeps)`,
+        `${ms}×${ns}`,
+        tCold.median,
+        tCold.max,
+        '',
+      ],
     ];
     return [
       `Synthetic scores λ = exp(θ·φ/√16 + b), Zipf item bias (core/planner/synthetic.ts), α = 1%, β = 0.5%.`,
@@ -211,7 +284,7 @@ const bench: Bench = {
       'wins its few extra users); re-deriving assignments from old prices, or resuming downwards, cascades and is slower',
       'than a cold solve, so a step down resumes from the position below it. In the app the page fills every slider',
       'position after the sweep, so steps there are lookups (planner-ui rows). Hard part: near β = α the constraint is nearly',
-      'tight (β·rows·items close to the rows\' capacity n·K) and a step is a market-wide price war: nearly every item is',
+      "tight (β·rows·items close to the rows' capacity n·K) and a step is a market-wide price war: nearly every item is",
       'boosted and all of their prices rise by about the same amount (β 0.95% → 1%: +2.458 ± 0.015 at δ = 0.0045), which',
       'one-item raises reach only after m·shift/δ moves. Since 2026-11-23 (later) a resumed solve first lifts every boosted',
       'price by one common amount, the minimum of the convex dual along that direction (one row pass over the users holding',
@@ -220,13 +293,13 @@ const bench: Bench = {
       'and repeated lifts), curve 6.1 → 3.3 s (156,861 → 68,195 moves), objective at β = α 13,816 → 14,024 (fixed-δ',
       'reference 14,062: the old δ widening cost more than the lift), below β = α within 0.05%. Still at least ~3,600 raises',
       'a step (each boosted item needs ~3 more users) at 20-30 µs per column scan. On 2026-12-04 the raise takes its holders',
-      'from per-item holder lists (itemHolders.ts) instead of reading every user\'s membership in its scan, and the scan',
+      "from per-item holder lists (itemHolders.ts) instead of reading every user's membership in its scan, and the scan",
       'screens 8 users at a time by kth − λ < bar + w, reading membership and the candidate heap only for those that',
       'pass: ~28 → ~10 µs per column, identical decisions (same raises and Σw at every step); same-process A/B of this',
       'bench: step median 242 → 172-182 ms, p95 395 → 222-263 (two runs), curve 3.2 → 2.3 s, cold 964 → 827-840 ms. Tried: reading',
       'membership only below max(bar, 0) without the lists (members cost ≤ 0) gained nothing here, since on this world',
       'most outsiders of a boosted item cost ≤ 0 too (the K-th values sit within δ of the boosted prices); a branchy',
-      'running minimum for the 8-user screen instead of one || chain was 1.5× slower. Also tried that day, for the holders\'',
+      "running minimum for the 8-user screen instead of one || chain was 1.5× slower. Also tried that day, for the holders'",
       'updates (a linear find of the item in the row, then a sift): fixed slots with the minimum kept aside (holder lists',
       'name slots; a rising minimum rescans the row) gave the same decisions and 10-15% faster steps at K = 37 but 15-20%',
       'slower solves at the ml-latest-small shape (K = 97); slots under an indexed heap gained nothing at either; keeping',
@@ -235,36 +308,36 @@ const bench: Bench = {
       'K random reads of λ per row), the matrix maximum is read only when the margin scale is zero (15 ms a solve) and the',
       'assignment is built in typed arrays (20 ms); the lift then reads only its 1/8 sample of users (the full pass was',
       '~85 ms a lift): 133-268, objectives within 0.02% below β = α and 0.35% lower at β = α. What is left is the raises',
-      'themselves: ~60% column reads, the rest the holders\' heap updates. Tried and dropped: per-item candidate lists',
-      'with a validity bound (twice: keys of the listed users rise with every step\'s prices, so 5-10% of raises could use',
+      "themselves: ~60% column reads, the rest the holders' heap updates. Tried and dropped: per-item candidate lists",
+      "with a validity bound (twice: keys of the listed users rise with every step's prices, so 5-10% of raises could use",
       'them, and re-checking after a lift cost more than it saved); per-column user orders by λ in groups of similar K-th',
       'value (~140 of 6,040 users read per raise when grouped by the current K-th values, but grouped by an earlier',
-      'step\'s they read 3,400-5,400, and regrouping costs a sort per column); passing non-candidates before reading',
-      'their membership (slower in V8 here); lazy holder values (a raise leaves its holders\' heaps lagging, made exact',
+      "step's they read 3,400-5,400, and regrouping costs a sort per column); passing non-candidates before reading",
+      "their membership (slower in V8 here); lazy holder values (a raise leaves its holders' heaps lagging, made exact",
       'when read; same-process A/B on 2026-12-04: median 251-284 ms lazy against 221-228 eager, the refreshes cost more',
       'than the heap updates they saved); moving users at the lift (they piled onto a few items and the lowerings',
       'cascaded). Earlier on 2026-11-23: the raise lists the',
-      'column\'s holders in the same scan that finds the cheapest outsiders (one column read per raise, not two): curve',
+      "column's holders in the same scan that finds the cheapest outsiders (one column read per raise, not two): curve",
       '10.4 → 8.6 s; the pass rejects cut-off pairs with one compare (64 → 47 ms). At the ml-latest-small shape (305 × 9,724)',
-      'the constraint is nearly tight (β·rows·items close to the rows\' capacity) and a cold solve is a chain of one-user',
-      'raises. Until 2026-12-04 that shape\'s row timed cold solves without the workspace the planner worker keeps per',
+      "the constraint is nearly tight (β·rows·items close to the rows' capacity) and a cold solve is a chain of one-user",
+      "raises. Until 2026-12-04 that shape's row timed cold solves without the workspace the planner worker keeps per",
       'matrix (a fresh transpose each time) and called each one a slider step; it now times what the worker does: the',
       'workspace kept, each step resumed from the one below. There β·305 users moves by 0.15 a step, so most steps leave',
-      'the minimal exposure (in whole users, capped at the capacity\'s 3) where it was and cost only the solve\'s setup.',
+      "the minimal exposure (in whole users, capped at the capacity's 3) where it was and cost only the solve's setup.",
       '',
-      'On 2026-12-04 (later), the slider step p95 went 254 → 116 ms (median 181 → 90; all ten steps\' objectives unchanged),',
-      'by same-process A/B on the ten steps, step at β = 0.95% (the slowest) in ms: (1) a raise\'s column scan on a WASM',
+      "On 2026-12-04 (later), the slider step p95 went 254 → 116 ms (median 181 → 90; all ten steps' objectives unchanged),",
+      "by same-process A/B on the ten steps, step at β = 0.95% (the slowest) in ms: (1) a raise's column scan on a WASM",
       'SIMD kernel (core/planner/scanKernel.wat; the transposed scores, f32 K-th values and membership bytes in one',
-      'WebAssembly.Memory; each 16-user block\'s cheapest outsider, then only blocks under the need-th smallest read',
-      'exactly): 213 → 165; (2) the auction\'s assignment kept between solves in the matrix\'s workspace (no re-marking',
+      "WebAssembly.Memory; each 16-user block's cheapest outsider, then only blocks under the need-th smallest read",
+      "exactly): 213 → 165; (2) the auction's assignment kept between solves in the matrix's workspace (no re-marking",
       'of 223k choices and 22 MB of membership per step), the CSR by a counting pass and the objective from the kept',
       'values (~12 ms of sorts and scattered reads): small, ~10 ms; (3) periodic lifts only after a lift of ≥ 32 δ (below',
       'β = α every later attempt found nothing, ~12 ms each): 165 → 137; (4) O(1) removal from holder lists (a popular',
-      'item\'s list holds thousands of users and was searched linearly: a fifth of the profile) and the lift\'s row scan',
+      "item's list holds thousands of users and was searched linearly: a fifth of the profile) and the lift's row scan",
       'with unboosted items at −∞: 137 → 130; (5) chosen sets in fixed slots with the minimum kept aside instead of',
       'per-user heaps (ChoiceSlots; holder lists name slots, so a raise updates each holder with one write and only a',
-      'change at a user\'s minimum rescans its K values): 130 → 105-112. Slots cost more at K = 97 (the ml-latest-small',
-      'shape: step p95 69-94 → 100 ms, cold 106-148 → 139 ms), both within the target. Memory: the matrix\'s workspace',
+      "change at a user's minimum rescans its K values): 130 → 105-112. Slots cost more at K = 97 (the ml-latest-small",
+      "shape: step p95 69-94 → 100 ms, cold 106-148 → 139 ms), both within the target. Memory: the matrix's workspace",
       'now keeps 22 MB of membership bytes and the choice arrays (2.7 MB) at 6,040 × 3,706 between solves.',
     ].join('\n');
   },

@@ -31,20 +31,29 @@ const env = (k: string, d: string) => process.env[k] ?? d;
 const DAY = 86_400;
 
 async function useWasm(): Promise<void> {
-  const dist = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
+  const dist = dirname(
+    createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'),
+  );
   setWasmPaths(`${dist}/`);
   if (!(await tf.setBackend('wasm'))) throw new Error('wasm backend did not start');
   await tf.ready();
 }
 
-const epochsOf = (): number | undefined => (process.env.QUALITY_EPOCHS ? Number(process.env.QUALITY_EPOCHS) : undefined);
+const epochsOf = (): number | undefined =>
+  process.env.QUALITY_EPOCHS ? Number(process.env.QUALITY_EPOCHS) : undefined;
 const withEpochs = (c: RunConfig): RunConfig => (epochsOf() === undefined ? c : { ...c, epochs: epochsOf() });
-const progress = (model: string, p: { epoch: number; batch: number; batches: number; loss: number; validLoss?: number }) => {
-  if (p.validLoss !== undefined) console.log(`  ${model} epoch ${p.epoch + 1}: train ${p.loss.toFixed(3)}, valid ${p.validLoss.toFixed(3)}`);
+const progress = (
+  model: string,
+  p: { epoch: number; batch: number; batches: number; loss: number; validLoss?: number },
+) => {
+  if (p.validLoss !== undefined)
+    console.log(`  ${model} epoch ${p.epoch + 1}: train ${p.loss.toFixed(3)}, valid ${p.validLoss.toFixed(3)}`);
 };
 
 /** The synthetic world of part 1: 1,000 users × 300 items, ≈ 60k events over 3 years (defaults otherwise). */
-export const QUALITY_WORLD: Omit<SynthConfig, 'seed'> = JSON.parse(env('QUALITY_WORLD', '{"nUsers":2000,"nItems":300,"targetEvents":120000,"recency":0.5}'));
+export const QUALITY_WORLD: Omit<SynthConfig, 'seed'> = JSON.parse(
+  env('QUALITY_WORLD', '{"nUsers":2000,"nItems":300,"targetEvents":120000,"recency":0.5}'),
+);
 /** Sequence models of part 1: the paper's architecture, last 64 events per user, 8 epochs (minutes, not hours). */
 export const QUALITY_SEQ = { maxLen: 64, bptt: 32, epochs: 8 };
 
@@ -67,18 +76,34 @@ async function synthetic(): Promise<string> {
     const truth = truthAt(world, sp.data.test.users, T, h, datasetEvents(dataset));
     const c = pearson(hk.data.intensityAt(sp.data.test), truth.lambda);
     const registry = defaultRegistry({ sequence: QUALITY_SEQ }).registerScorer('Oracle', async () => ({
-      ok: true, data: { model: oracleScorer(world, dataset), meta: { backend: 'js', seconds: 0 } },
+      ok: true,
+      data: { model: oracleScorer(world, dataset), meta: { backend: 'js', seconds: 0 } },
     }));
     const t0 = Date.now();
-    const res = await runExperiment(dataset, withEpochs({ split: { kind: 'temporal', horizon: h }, models: names, seed }), { registry, onProgress: progress });
+    const res = await runExperiment(
+      dataset,
+      withEpochs({ split: { kind: 'temporal', horizon: h }, models: names, seed }),
+      { registry, onProgress: progress },
+    );
     if (!res.ok) throw new Error(res.reason);
     const r = res.data;
     if (Object.keys(r.failed).length) throw new Error(`failed: ${JSON.stringify(r.failed)}`);
     console.log(`synthetic seed ${seed}: ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     const u = (m: string) => r.user_rec[m].recall;
     rows.push([
-      String(seed), r.split.testUsers, c, r.item_rec.RNN.recall, r.item_rec.Pop.recall, u('RNN'), u('RNN-Hawkes'), u('RNN-HP'),
-      u('RNN-Hawkes') / u('RNN'), u('RNN-HP') / u('RNN'), u('Oracle'), u('RNN-Hawkes') / u('Oracle'), u('RNN-HP') / u('Oracle'),
+      String(seed),
+      r.split.testUsers,
+      c,
+      r.item_rec.RNN.recall,
+      r.item_rec.Pop.recall,
+      u('RNN'),
+      u('RNN-Hawkes'),
+      u('RNN-HP'),
+      u('RNN-Hawkes') / u('RNN'),
+      u('RNN-HP') / u('RNN'),
+      u('Oracle'),
+      u('RNN-Hawkes') / u('Oracle'),
+      u('RNN-HP') / u('Oracle'),
     ]);
     console.log(rows[rows.length - 1].join(' | '));
     last = r;
@@ -89,10 +114,24 @@ async function synthetic(): Promise<string> {
     '(other fields: the synthetic defaults: Hawkes users with churn, topic items); temporal split, last 7 days = test window. RNN: GRU 2 × 128, tied',
     `decoder, Adagrad 0.1, batch 64, last ${QUALITY_SEQ.maxLen} events, TBPTT ${QUALITY_SEQ.bptt}, ${epochsOf() ?? QUALITY_SEQ.epochs} epochs (best validation epoch restored), tfjs-wasm.`,
     'corr λ(T): Pearson over test users of the fitted Hawkes λ(T) with the true λ(T). UserRec recall, C = 1% of test',
-    'users; the oracle scores E[N(T, T+ΔT) | H_T] · p_true(y|x) from the world\'s ground truth.',
+    "users; the oracle scores E[N(T, T+ΔT) | H_T] · p_true(y|x) from the world's ground truth.",
     '',
     table(
-      ['seed', 'test users', 'corr λ(T)', 'ItemRec RNN', 'ItemRec Pop', 'UserRec RNN', 'RNN-Hawkes', 'RNN-HP', 'RNN-Hawkes / RNN', 'RNN-HP / RNN', 'Oracle', 'RNN-Hawkes / Oracle', 'RNN-HP / Oracle'],
+      [
+        'seed',
+        'test users',
+        'corr λ(T)',
+        'ItemRec RNN',
+        'ItemRec Pop',
+        'UserRec RNN',
+        'RNN-Hawkes',
+        'RNN-HP',
+        'RNN-Hawkes / RNN',
+        'RNN-HP / RNN',
+        'Oracle',
+        'RNN-Hawkes / Oracle',
+        'RNN-HP / Oracle',
+      ],
       rows,
     ),
     '',
@@ -105,21 +144,57 @@ async function synthetic(): Promise<string> {
 function fullTable(r: ExperimentResult): string {
   const names = Object.keys(r.item_rec);
   const rows = names.map((m) => [
-    m, r.item_rec[m].prec, r.item_rec[m].recall, r.item_rec[m].item_ppl, r.user_rec[m].prec, r.user_rec[m].recall, r.user_rec[m].user_ppl,
-    r.meta[m].seconds, r.meta[m].backend,
+    m,
+    r.item_rec[m].prec,
+    r.item_rec[m].recall,
+    r.item_rec[m].item_ppl,
+    r.user_rec[m].prec,
+    r.user_rec[m].recall,
+    r.user_rec[m].user_ppl,
+    r.meta[m].seconds,
+    r.meta[m].backend,
   ]);
-  return table(['model', 'ItemRec prec', 'ItemRec recall', 'ItemRec item_ppl', 'UserRec prec', 'UserRec recall', 'UserRec user_ppl', 'fit s', 'backend'], rows);
+  return table(
+    [
+      'model',
+      'ItemRec prec',
+      'ItemRec recall',
+      'ItemRec item_ppl',
+      'UserRec prec',
+      'UserRec recall',
+      'UserRec user_ppl',
+      'fit s',
+      'backend',
+    ],
+    rows,
+  );
 }
 
 /** Every model of the paper's table, in its order. */
 const ALL_MODELS = [
-  'Rand', 'Pop', 'EMA', 'Hawkes', 'HP', 'BPR', 'ALS', 'LogisticMF',
-  'RNN', 'RNN-Pop', 'RNN-EMA', 'RNN-Hawkes', 'RNN-HP',
-  'Transformer', 'Transformer-Pop', 'Transformer-EMA', 'Transformer-Hawkes', 'Transformer-HP',
+  'Rand',
+  'Pop',
+  'EMA',
+  'Hawkes',
+  'HP',
+  'BPR',
+  'ALS',
+  'LogisticMF',
+  'RNN',
+  'RNN-Pop',
+  'RNN-EMA',
+  'RNN-Hawkes',
+  'RNN-HP',
+  'Transformer',
+  'Transformer-Pop',
+  'Transformer-EMA',
+  'Transformer-Hawkes',
+  'Transformer-HP',
 ];
 
 async function movielens(): Promise<string> {
-  const file = process.env.QUALITY_ML_FILE ?? join(here, '..', '..', 'shared', 'data', 'ml-latest-small', 'ratings.csv');
+  const file =
+    process.env.QUALITY_ML_FILE ?? join(here, '..', '..', 'shared', 'data', 'ml-latest-small', 'ratings.csv');
   const excludeTrain = process.env.QUALITY_ML_EXCLUDE === '1';
   const ds = await loadDataset(file);
   if (!ds.ok) throw new Error(ds.reason);
@@ -132,11 +207,18 @@ async function movielens(): Promise<string> {
   for (const seed of seeds) {
     const t0 = Date.now();
     // The sequence models' epochs go through the registry, so the MF baselines keep their own defaults.
-    const res = await runExperiment(ds.data, { split: { kind: 'user', seed, excludeTrain }, models, seed: 1 }, {
-      registry: defaultRegistry({ sequence: { epochs: seqEpochs } }),
-      onProgress: progress,
-      onModel: (m, i, u) => console.log(`  seed ${seed} ${m}: ItemRec recall ${i.recall.toFixed(4)}, UserRec recall ${u.recall.toFixed(4)}`),
-    });
+    const res = await runExperiment(
+      ds.data,
+      { split: { kind: 'user', seed, excludeTrain }, models, seed: 1 },
+      {
+        registry: defaultRegistry({ sequence: { epochs: seqEpochs } }),
+        onProgress: progress,
+        onModel: (m, i, u) =>
+          console.log(
+            `  seed ${seed} ${m}: ItemRec recall ${i.recall.toFixed(4)}, UserRec recall ${u.recall.toFixed(4)}`,
+          ),
+      },
+    );
     if (!res.ok) throw new Error(res.reason);
     console.log(`movielens seed ${seed}: ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     runs.push({ seed, r: res.data });
@@ -153,12 +235,27 @@ async function movielens(): Promise<string> {
   ];
   if (runs.length > 1) {
     const mean = (f: (x: ExperimentResult) => number) => runs.reduce((a, x) => a + f(x.r), 0) / runs.length;
-    out.push('', `ItemRec and UserRec recall by user-split seed (${runs.map((x) => x.seed).join(', ')}) and their mean:`, '',
-      table(['model', ...runs.map((x) => `ItemRec seed ${x.seed}`), 'ItemRec mean', ...runs.map((x) => `UserRec seed ${x.seed}`), 'UserRec mean'],
+    out.push(
+      '',
+      `ItemRec and UserRec recall by user-split seed (${runs.map((x) => x.seed).join(', ')}) and their mean:`,
+      '',
+      table(
+        [
+          'model',
+          ...runs.map((x) => `ItemRec seed ${x.seed}`),
+          'ItemRec mean',
+          ...runs.map((x) => `UserRec seed ${x.seed}`),
+          'UserRec mean',
+        ],
         Object.keys(r.item_rec).map((m) => [
-          m, ...runs.map((x) => x.r.item_rec[m].recall), mean((x) => x.item_rec[m].recall),
-          ...runs.map((x) => x.r.user_rec[m].recall), mean((x) => x.user_rec[m].recall),
-        ])));
+          m,
+          ...runs.map((x) => x.r.item_rec[m].recall),
+          mean((x) => x.item_rec[m].recall),
+          ...runs.map((x) => x.r.user_rec[m].recall),
+          mean((x) => x.user_rec[m].recall),
+        ]),
+      ),
+    );
   }
   return out.join('\n');
 }

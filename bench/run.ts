@@ -9,7 +9,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const docPath = join(here, '..', 'docs', 'benchmarks.md');
 const wanted = process.argv.slice(2);
 
-const files = readdirSync(here).filter((f) => f.endsWith('.bench.ts')).sort();
+const files = readdirSync(here)
+  .filter((f) => f.endsWith('.bench.ts'))
+  .sort();
 const benches: Bench[] = [];
 for (const f of files) benches.push((await import(join(here, f))).default as Bench);
 const selected = wanted.length ? benches.filter((b) => wanted.includes(b.name)) : benches;
@@ -18,7 +20,8 @@ if (wanted.length && selected.length !== wanted.length) {
   process.exit(2);
 }
 
-const HEAD = '# Benchmarks\n\nWritten by `npm run bench`; each section says when and where it was measured. Medians over several runs; ratios are against a baseline measured in the same run.\n';
+const HEAD =
+  '# Benchmarks\n\nWritten by `npm run bench`; each section says when and where it was measured. Medians over several runs; ratios are against a baseline measured in the same run.\n';
 let doc = existsSync(docPath) ? readFileSync(docPath, 'utf8') : HEAD;
 for (const b of selected) {
   console.log(`bench ${b.name}: ${b.title}`);

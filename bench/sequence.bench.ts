@@ -38,21 +38,34 @@ function trainOrder(ds: Dataset): number[] {
 function exportForTorch(ds: Dataset, order: number[]): void {
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'items.i32'), new Uint8Array(ds.item.buffer, ds.item.byteOffset, ds.item.byteLength));
-  writeFileSync(join(outDir, 'offsets.i32'), new Uint8Array(ds.userOffsets.buffer, ds.userOffsets.byteOffset, ds.userOffsets.byteLength));
+  writeFileSync(
+    join(outDir, 'offsets.i32'),
+    new Uint8Array(ds.userOffsets.buffer, ds.userOffsets.byteOffset, ds.userOffsets.byteLength),
+  );
   writeFileSync(join(outDir, 'meta.json'), JSON.stringify({ nItems: ds.nItems, trainOrder: order }));
 }
 
-interface Timing { secondsPerBatch: number; eventsPerBatch: number; batchesPerEpoch: number; inferSeconds: number }
+interface Timing {
+  secondsPerBatch: number;
+  eventsPerBatch: number;
+  batchesPerEpoch: number;
+  inferSeconds: number;
+}
 
 function torchRun(kind: string, batches: number): Timing {
-  const r = spawnSync('/usr/bin/python3', [join(here, 'torch_baseline.py'), outDir, kind, String(batches)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const r = spawnSync('/usr/bin/python3', [join(here, 'torch_baseline.py'), outDir, kind, String(batches)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
   if (r.status !== 0) throw new Error(`torch baseline failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop() as string) as Timing;
 }
 
 async function useBackend(name: string): Promise<void> {
   if (name === 'wasm') {
-    const dist = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
+    const dist = dirname(
+      createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'),
+    );
     setWasmPaths(`${dist}/`);
   }
   if (!(await tf.setBackend(name))) throw new Error(`backend ${name} did not start`);
@@ -60,7 +73,13 @@ async function useBackend(name: string): Promise<void> {
 }
 
 /** Times `batches` training batches (one warm-up batch first) of the given users, then inference of `inferUsers`. */
-async function tfjsRun(ds: Dataset, kind: 'gru' | 'transformer', order: number[], batches: number, inferUsers: number): Promise<Timing> {
+async function tfjsRun(
+  ds: Dataset,
+  kind: 'gru' | 'transformer',
+  order: number[],
+  batches: number,
+  inferUsers: number,
+): Promise<Timing> {
   const m = SequenceModel.create({ kind, epochs: 1, validFraction: 0, patience: 0 }, ds.nItems, 1);
   if (!m.ok) throw new Error(m.reason);
   const times: number[] = [];
@@ -84,9 +103,18 @@ async function tfjsRun(ds: Dataset, kind: 'gru' | 'transformer', order: number[]
   }
   const nInfer = Math.min(inferUsers, ds.nUsers);
   const rows: EvalSet = {
-    users: Int32Array.from({ length: nInfer }, (_, i) => i), testStart: new Float64Array(nInfer),
-    histEnd: ds.userOffsets.slice(1, nInfer + 1), horizon: 1, excludeTrain: false,
-    target: { nRows: nInfer, nCols: ds.nItems, indptr: new Int32Array(nInfer + 1), indices: new Int32Array(0), data: new Float32Array(0) },
+    users: Int32Array.from({ length: nInfer }, (_, i) => i),
+    testStart: new Float64Array(nInfer),
+    histEnd: ds.userOffsets.slice(1, nInfer + 1),
+    horizon: 1,
+    excludeTrain: false,
+    target: {
+      nRows: nInfer,
+      nCols: ds.nItems,
+      indptr: new Int32Array(nInfer + 1),
+      indices: new Int32Array(0),
+      data: new Float32Array(0),
+    },
   };
   const t0 = performance.now();
   await m.data.factorsOf(rows, ds, 1000);
@@ -94,8 +122,10 @@ async function tfjsRun(ds: Dataset, kind: 'gru' | 'transformer', order: number[]
   m.data.dispose();
   times.sort((a, b) => a - b);
   return {
-    secondsPerBatch: times[Math.floor(times.length / 2)], eventsPerBatch: events.reduce((a, b) => a + b, 0) / events.length,
-    batchesPerEpoch: Math.ceil(order.length / B), inferSeconds: infer,
+    secondsPerBatch: times[Math.floor(times.length / 2)],
+    eventsPerBatch: events.reduce((a, b) => a + b, 0) / events.length,
+    batchesPerEpoch: Math.ceil(order.length / B),
+    inferSeconds: infer,
   };
 }
 
@@ -113,13 +143,21 @@ const bench: Bench = {
     const rows: (string | number)[][] = [];
     for (const kind of kinds) {
       const ref = torchRun(kind, batches);
-      const perEpoch = (t: Timing) => t.secondsPerBatch * Math.ceil(order.length / B) * (ref.eventsPerBatch / t.eventsPerBatch);
+      const perEpoch = (t: Timing) =>
+        t.secondsPerBatch * Math.ceil(order.length / B) * (ref.eventsPerBatch / t.eventsPerBatch);
       rows.push([kind, 'PyTorch CPU (2 threads)', ref.secondsPerBatch, perEpoch(ref), 1, ref.inferSeconds]);
       console.log(rows[rows.length - 1].join(' | '));
       for (const be of backends) {
         await useBackend(be);
         const t = await tfjsRun(ds, kind, order, batches, be === 'cpu' ? Math.min(inferUsers, 200) : inferUsers);
-        rows.push([kind, `tfjs-${be} (Node)`, t.secondsPerBatch, perEpoch(t), perEpoch(t) / perEpoch(ref), t.inferSeconds]);
+        rows.push([
+          kind,
+          `tfjs-${be} (Node)`,
+          t.secondsPerBatch,
+          perEpoch(t),
+          perEpoch(t) / perEpoch(ref),
+          t.inferSeconds,
+        ]);
         console.log(rows[rows.length - 1].join(' | '));
       }
     }
@@ -129,7 +167,10 @@ const bench: Bench = {
       `Per-epoch seconds are extrapolated from ${batches} timed batches (after one warm-up batch) × batches per epoch, scaled by`,
       'events per batch to the PyTorch batches. Inference: hidden states of all users (tfjs-cpu extrapolated from 200 users).',
       '',
-      table(['model', 'implementation', 's / batch', 's / epoch (extrap.)', '× PyTorch', 'inference s (all users)'], rows),
+      table(
+        ['model', 'implementation', 's / batch', 's / epoch (extrap.)', '× PyTorch', 'inference s (all users)'],
+        rows,
+      ),
       '',
       'What each step bought (measured during development on the same contended 2-core machine, WASM backend, GRU):',
       '- `lookup` (embedding gather with a scatterND gradient): training runs on WASM at all (tfjs 4.22 WASM has no',
@@ -139,14 +180,14 @@ const bench: Bench = {
       '- `mm` (explicit-transpose gradients): avoids the transposed-operand matMuls autodiff emits (12-17× slower on WASM).',
       '- Per-step GRU input projections instead of one [T·B, H] × [H, 3H] matMul sliced per step: WASM row slices of a',
       '  large tensor copy the whole tensor (≈ 11 ms per slice of 16,384 × 384). Inference of 64 users × 256 steps went',
-      '  from 18.9 s to 2.0 s; the first full run (sliced) had 11.3 s per training batch against PyTorch\'s 10.3 s in',
+      "  from 18.9 s to 2.0 s; the first full run (sliced) had 11.3 s per training batch against PyTorch's 10.3 s in",
       '  the same run and 1,333 s extrapolated inference.',
       '- Transformer inference in blocks of ≤ 64 users: 1,000-user blocks (B × heads × T × T attention) overflowed the',
       '  4 GB WASM heap ("memory access out of bounds").',
       '',
       'Transformer steps of 2026-11-23 (one 64-user training batch, ML-1M vocabulary, WASM, Node; s per batch on a',
       '2-core machine shared with another job, so ± 20%):',
-      '- The attention kernel read each head\'s product back inside tf.tidy, and tidy walks what its function returns',
+      "- The attention kernel read each head's product back inside tf.tidy, and tidy walks what its function returns",
       '  looking for tensors, key by key: on an L × L typed array that walk cost more than the product',
       '  (`walkTensorContainer`, 40% of the batch in a CPU profile, node --cpu-prof). Reading outside tidy: 6.5 → 3.4 s.',
       '- Packed batches: the right padding (half the rows of a batch padded to its longest user) is taken out before the',
@@ -169,9 +210,9 @@ const bench: Bench = {
       '  embedding row instead of a one-hot mask over all items, the bias gradient as a last-axis sum of the transposed',
       '  gradient already needed for dE (a first-axis sum transposes internally): 16 → 8 exps and 24 → 16 [1024 × V] sums.',
       '- Decoder on the non-padding rows only (gathered; their gradient scattered back): a batch is padded to its longest',
-      '  user, and the full-softmax decoder is most of the work, so the saving is the batch\'s padding share (GRU and',
+      "  user, and the full-softmax decoder is most of the work, so the saving is the batch's padding share (GRU and",
       '  Transformer alike; not yet measured on its own at the time of writing).',
-      '- GRU inference: layer 0\'s input projection as one [V, 3H] table gathered per step (it depends on the token only),',
+      "- GRU inference: layer 0's input projection as one [V, 3H] table gathered per step (it depends on the token only),",
       '  a quarter of the recurrent matMul work of 2 layers (not yet measured on its own at the time of writing).',
       '- Tried and dropped: dE as hcᵀ·g (right operand [1024, 3707]) instead of transpose(g)·hc: 2.7 s vs 1.2 + 0.6 s.',
       '- WASM threads in Node: the threaded-SIMD build fails to start (its pthread pool makes a Worker from a blob: URL,',

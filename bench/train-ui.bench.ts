@@ -17,7 +17,6 @@ const LOADS = Number(process.env.TRAIN_UI_LOADS ?? 3);
 const WAIT_MS = Number(process.env.TRAIN_UI_WAIT_MS ?? 300_000);
 const ARGS = ['--headless=new', '--no-sandbox', '--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'];
 
-
 /** Polls an attribute from Node every 20 ms until `ok` holds (the page's CSP forbids evaluated predicate strings). */
 async function poll(page: Page, testId: string, attr: string, ok: (v: string | null) => boolean): Promise<void> {
   const loc = page.getByTestId(testId);
@@ -70,7 +69,9 @@ async function firstResults(browser: Browser): Promise<{ summary: number[]; curv
     const page = await ctx.newPage();
     await page.addInitScript(MILESTONES);
     await page.goto(`http://localhost:${PORT}/`);
-    await page.locator('[data-testid="planner.plot.curves"][data-lines]:not([data-lines="0"])').waitFor({ state: 'attached', timeout: WAIT_MS });
+    await page
+      .locator('[data-testid="planner.plot.curves"][data-lines]:not([data-lines="0"])')
+      .waitFor({ state: 'attached', timeout: WAIT_MS });
     await page.locator('[data-testid="results.table"][data-task="item_rec"]').waitFor({ timeout: WAIT_MS });
     const m = (await page.evaluate('window.__firstPaint')) as Record<string, number>;
     summary.push(m.summary);
@@ -148,7 +149,10 @@ const bench: Bench = {
   async run() {
     const loadBefore = os.loadavg()[0];
     return onBuiltApp(PORT, async () => {
-      const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ARGS });
+      const browser = await chromium.launch({
+        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+        args: ARGS,
+      });
       try {
         const first = await firstResults(browser);
         const ml = await movieLens(browser);
@@ -156,22 +160,51 @@ const bench: Bench = {
         const r = summarize(first.results);
         const c = summarize(first.curves);
         const seconds = (ms: number) => formatNumber(ms / 1000);
-        const rows = Object.entries(ml.meta).map(([m, x]) => [m, x.backend, formatNumber(x.seconds), formatNumber(x.evalSeconds)]);
+        const rows = Object.entries(ml.meta).map(([m, x]) => [
+          m,
+          x.backend,
+          formatNumber(x.seconds),
+          formatNumber(x.evalSeconds),
+        ]);
         return [
-          table(['step', 'median', 'max', 'runs'], [
-            ['navigation start → data summary (synthetic small; in-page time, fresh context)', `${seconds(s.median)} s`, `${seconds(s.max)} s`, s.runs],
-            ['navigation → first β-sweep line on the planner curves (quick models in the planner worker; target ≤ 2 s)', `${seconds(c.median)} s`, `${seconds(c.max)} s`, c.runs],
-            ['navigation → results table (Pop, EMA, Hawkes, HP, Rand evaluated by themselves)', `${seconds(r.median)} s`, `${seconds(r.max)} s`, r.runs],
-          ]),
+          table(
+            ['step', 'median', 'max', 'runs'],
+            [
+              [
+                'navigation start → data summary (synthetic small; in-page time, fresh context)',
+                `${seconds(s.median)} s`,
+                `${seconds(s.max)} s`,
+                s.runs,
+              ],
+              [
+                'navigation → first β-sweep line on the planner curves (quick models in the planner worker; target ≤ 2 s)',
+                `${seconds(c.median)} s`,
+                `${seconds(c.max)} s`,
+                c.runs,
+              ],
+              [
+                'navigation → results table (Pop, EMA, Hawkes, HP, Rand evaluated by themselves)',
+                `${seconds(r.median)} s`,
+                `${seconds(r.max)} s`,
+                r.runs,
+              ],
+            ],
+          ),
           '',
           'MovieLens latest-small (100,836 events), split by user; Pop, Hawkes, RNN, RNN-Hawkes with RNN at 1 epoch, hidden 8, 1 layer, last 32 events per user, WASM backend:',
           '',
-          table(['step', 'seconds'], [
-            ['backend ladder in headless Chromium (self-test per rung)', `${seconds(ml.pickMs)} → ${ml.picked}`],
-            ['Train click → results (split, fits, scores of test and validation rows, metrics; the IndexedDB save follows in the background)', seconds(ml.total)],
-            ['Cancel click during a fit → page settled', seconds(ml.cancelMs)],
-            ['then a Pop run, click → results (the worker is free again)', seconds(ml.nextRunMs)],
-          ]),
+          table(
+            ['step', 'seconds'],
+            [
+              ['backend ladder in headless Chromium (self-test per rung)', `${seconds(ml.pickMs)} → ${ml.picked}`],
+              [
+                'Train click → results (split, fits, scores of test and validation rows, metrics; the IndexedDB save follows in the background)',
+                seconds(ml.total),
+              ],
+              ['Cancel click during a fit → page settled', seconds(ml.cancelMs)],
+              ['then a Pop run, click → results (the worker is free again)', seconds(ml.nextRunMs)],
+            ],
+          ),
           '',
           table(['model', 'backend', 'fit s', 'eval s'], rows),
           '',
@@ -180,7 +213,7 @@ const bench: Bench = {
           `Ladder: rungs passed over: ${ml.skipped || 'none'}.`,
           '',
           'WebGPU in headless Chromium here is the SwiftShader software adapter: it passes the self-test (since 2026-11-23: tfjs',
-          '4.22\'s WebGPU dataSync() returns zeros there, so the models read with await data()), but it is functional only: one',
+          "4.22's WebGPU dataSync() returns zeros there, so the models read with await data()), but it is functional only: one",
           'RNN epoch of this configuration took 72 s on it against 2.5 s on WASM (2026-11-23), hence the WASM rows above. Since',
           '2026-12-04 the page\'s "best available" passes over software GPUs (WebGPU and WebGL alike, by adapter info and',
           'unmasked renderer) and lands on WASM here; choosing WebGPU by name still takes the software adapter.',

@@ -10,11 +10,23 @@ import { chromium } from '@playwright/test';
 const require = createRequire(import.meta.url);
 const bundles: Record<string, string> = {
   '/tf.js': readFileSync(require.resolve('@tensorflow/tfjs/dist/tf.min.js'), 'utf8'),
-  '/tf-webgpu.js': readFileSync(require.resolve('@tensorflow/tfjs-backend-webgpu/dist/tf-backend-webgpu.min.js'), 'utf8'),
+  '/tf-webgpu.js': readFileSync(
+    require.resolve('@tensorflow/tfjs-backend-webgpu/dist/tf-backend-webgpu.min.js'),
+    'utf8',
+  ),
 };
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--headless=new', '--no-sandbox', '--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  args: [
+    '--headless=new',
+    '--no-sandbox',
+    '--enable-unsafe-webgpu',
+    '--use-webgpu-adapter=swiftshader',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
 });
 try {
   const page = await browser.newPage();

@@ -5,7 +5,9 @@ import { AppPage } from './pages/app';
 
 const ML = resolve(process.cwd(), '../shared/data/ml-latest-small');
 
-test('opens on the synthetic world, loads MovieLens as CSV and as ::, refuses bad files, stays local', async ({ page }, info) => {
+test('opens on the synthetic world, loads MovieLens as CSV and as ::, refuses bad files, stays local', async ({
+  page,
+}, info) => {
   const app = new AppPage(page);
   await app.open();
   await expect(app.summary.locator('dd').first()).toHaveText(/synthetic small/);
@@ -33,7 +35,12 @@ test('opens on the synthetic world, loads MovieLens as CSV and as ::, refuses ba
   expect(await app.summaryCounts()).toMatchObject({ events: 100_836, users: 610, source: 'ratings.dat' });
 
   const binary = info.outputPath('image.png');
-  writeFileSync(binary, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0xff, 0xfe, 0x0a, 0, 1, 2]));
+  writeFileSync(
+    binary,
+    Buffer.from([
+      0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0xff, 0xfe, 0x0a, 0, 1, 2,
+    ]),
+  );
   await app.upload.setInputFiles(binary);
   await expect(app.problems).toContainText('image.png');
   await expect(app.problems).toContainText('binary');
@@ -78,7 +85,9 @@ test('the paradox: Bayes puts inactive users first, RIM does not until μ passes
   expect(app.foreignRequests()).toEqual([]);
 });
 
-test('the run config round-trips through the URL hash, seed included; a broken one falls back with a message', async ({ page }) => {
+test('the run config round-trips through the URL hash, seed included; a broken one falls back with a message', async ({
+  page,
+}) => {
   const config = { split: { kind: 'temporal' }, models: ['Pop', 'Hawkes'], seed: 7 };
   await page.goto(`/#config=${encodeURIComponent(JSON.stringify(config))}`);
   await expect(page.getByTestId('train.config')).toContainText('"seed": 7');

@@ -2,13 +2,18 @@ import { writeFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { AppPage } from './pages/app';
 
-test('a file with bad rows loads its good rows and lists the bad ones by physical line and reason', async ({ page }, info) => {
+test('a file with bad rows loads its good rows and lists the bad ones by physical line and reason', async ({
+  page,
+}, info) => {
   const app = new AppPage(page);
   await app.open();
   await expect(app.summary.locator('dd').first()).toHaveText(/synthetic small/);
   const f = info.outputPath('bad-rows.csv');
   // Line 1 header; 2 ok; 3 unparsable time; 4–5 one quoted row over two lines (ok); 6 empty user; 7 wrong field count.
-  writeFileSync(f, 'user_id,item_id,timestamp\r\nu1,i1,100\r\nu1,i2,later\r\n"u\r\n2",i1,2020-01-01T00:00:00Z\r\n,i3,5\r\nu3,i1,7,extra\r\n');
+  writeFileSync(
+    f,
+    'user_id,item_id,timestamp\r\nu1,i1,100\r\nu1,i2,later\r\n"u\r\n2",i1,2020-01-01T00:00:00Z\r\n,i3,5\r\nu3,i1,7,extra\r\n',
+  );
   await app.uploadAndWait(f, 'bad-rows.csv');
   expect(await app.summaryCounts()).toMatchObject({ events: 2, users: 2 });
   // Personalize-style health checks warn and do not refuse.
@@ -43,7 +48,9 @@ test('the preview re-splits when the user changes the header or the delimiter', 
   expect(await app.summaryCounts()).toMatchObject({ events: 3, users: 2 });
 });
 
-test('a large file is read by two workers at once and gives the same counts and bad-row lines', async ({ page }, info) => {
+test('a large file is read by two workers at once and gives the same counts and bad-row lines', async ({
+  page,
+}, info) => {
   const app = new AppPage(page);
   await app.open();
   await expect(app.summary.locator('dd').first()).toHaveText(/synthetic small/);

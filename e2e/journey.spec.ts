@@ -8,7 +8,9 @@ const ML = resolve(process.cwd(), '../shared/data/ml-latest-small');
 const MODELS = ['Pop', 'Hawkes', 'RNN', 'RNN-Hawkes'];
 
 /** Issue 5's journey, start to end, in one page; every request is recorded and must stay on this machine. */
-test('journey: open → synthetic curves → MovieLens → train → results → planner → paradox → reload → export', async ({ page }) => {
+test('journey: open → synthetic curves → MovieLens → train → results → planner → paradox → reload → export', async ({
+  page,
+}) => {
   // About two minutes on a quiet machine; a shared 2-core machine needs more (each planner step re-solves 4 models
   // on 606 × 9,724 scores).
   test.setTimeout(360_000);
@@ -41,7 +43,9 @@ test('journey: open → synthetic curves → MovieLens → train → results →
 
   // 5. The planner on the trained models' scores: β across its range by keyboard, α once; each redraw reported.
   await planner.section.scrollIntoViewIfNeeded();
-  await expect(page.getByTestId('planner.view')).toContainText(`${MODELS.length} trained models on ratings.csv`, { timeout: 60_000 });
+  await expect(page.getByTestId('planner.view')).toContainText(`${MODELS.length} trained models on ratings.csv`, {
+    timeout: 60_000,
+  });
   await planner.waitForCurves();
   await expect(planner.points.locator('tbody tr')).toHaveCount(MODELS.length);
   await planner.beta.focus();
@@ -73,7 +77,9 @@ test('journey: open → synthetic curves → MovieLens → train → results →
   await page.reload();
   await expect(app.summary.locator('dd').first()).toHaveText('ratings.csv');
   expect((await app.resultModels('item_rec')).sort()).toEqual([...MODELS].sort());
-  await expect(page.getByTestId('planner.view')).toContainText(`${MODELS.length} trained models on ratings.csv`, { timeout: 60_000 });
+  await expect(page.getByTestId('planner.view')).toContainText(`${MODELS.length} trained models on ratings.csv`, {
+    timeout: 60_000,
+  });
   await planner.waitForCurves();
   // The planner's sliders come back where they were (their settings live in the URL hash).
   expect(await planner.sliderValue(planner.alpha)).toBeCloseTo(alpha + 0.002, 9);
@@ -83,7 +89,10 @@ test('journey: open → synthetic curves → MovieLens → train → results →
   // 8. Export the results JSON (rime's ExperimentResult shape).
   const dl = page.waitForEvent('download');
   await page.getByTestId('results.export.json').click();
-  const json = JSON.parse(readFileSync((await (await dl).path())!, 'utf8')) as { item_rec: Record<string, unknown>; user_rec: Record<string, unknown> };
+  const json = JSON.parse(readFileSync((await (await dl).path())!, 'utf8')) as {
+    item_rec: Record<string, unknown>;
+    user_rec: Record<string, unknown>;
+  };
   expect(Object.keys(json.item_rec).sort()).toEqual([...MODELS].sort());
   expect(Object.keys(json.user_rec).sort()).toEqual([...MODELS].sort());
 

@@ -4,7 +4,9 @@ import { AppPage } from './pages/app';
 import { PlannerPanel } from './pages/planner';
 import { SCAN_KERNEL_WASM } from '../src/core/planner/scanKernel.bytes';
 
-test('planner: curves on open; β by keyboard and mouse, α once, mode switch, each redraw reported; v CSV; rime overlay', async ({ page }, info) => {
+test('planner: curves on open; β by keyboard and mouse, α once, mode switch, each redraw reported; v CSV; rime overlay', async ({
+  page,
+}, info) => {
   const app = new AppPage(page);
   await app.open();
   const planner = new PlannerPanel(page);
@@ -22,7 +24,12 @@ test('planner: curves on open; β by keyboard and mouse, α once, mode switch, e
   // Keyboard: Home to β = 0, one step at a time to the right, End to β = α. Every redraw is counted.
   await planner.beta.focus();
   // No layout jumps while the curves update: the plot, the slider and the section after the planner stay put.
-  const boxes = () => Promise.all([page.getByTestId('planner.plot.curves'), planner.beta, page.getByTestId('paradox.view')].map((l) => l.boundingBox()));
+  const boxes = () =>
+    Promise.all(
+      [page.getByTestId('planner.plot.curves'), planner.beta, page.getByTestId('paradox.view')].map((l) =>
+        l.boundingBox(),
+      ),
+    );
   const before = await boxes();
   let rev = await planner.revision();
   const home = await planner.betaKey('Home', rev);
@@ -75,7 +82,9 @@ test('planner: curves on open; β by keyboard and mouse, α once, mode switch, e
 
   // v(y) of a model as CSV: a header, one row per item, finite numbers.
   const first = (await planner.points.locator('tbody th').first().textContent()) ?? '';
-  const csv = readFileSync((await (await planner.exportV(first)).path())!, 'utf8').trim().split('\n');
+  const csv = readFileSync((await (await planner.exportV(first)).path())!, 'utf8')
+    .trim()
+    .split('\n');
   expect(csv[0]).toBe('item,v');
   expect(csv.length).toBeGreaterThan(100);
   for (const line of csv.slice(1)) expect(Number.isFinite(Number(line.slice(line.lastIndexOf(',') + 1)))).toBe(true);
@@ -85,23 +94,42 @@ test('planner: curves on open; β by keyboard and mouse, α once, mode switch, e
   await expect(planner.curves).toHaveAttribute('data-lines', String(models), { timeout: 120_000 });
   const traces = await planner.curves.locator('.scatterlayer .trace').count();
   const rime = info.outputPath('rime.json');
-  writeFileSync(rime, JSON.stringify({ mtch_: { 'rime-Pop': [{ item_ppl: 10, recall: 0.02 }, { item_ppl: 40, recall: 0.015 }] } }));
+  writeFileSync(
+    rime,
+    JSON.stringify({
+      mtch_: {
+        'rime-Pop': [
+          { item_ppl: 10, recall: 0.02 },
+          { item_ppl: 40, recall: 0.015 },
+        ],
+      },
+    }),
+  );
   await page.getByTestId('planner.import').setInputFiles(rime);
   await expect.poll(() => planner.curves.locator('.scatterlayer .trace').count()).toBe(traces + 1);
   await expect(page.getByTestId('planner.view')).toContainText('Remove overlay');
 });
 
-test('the planner worker compiles the WASM SIMD scan kernel (the auction would otherwise fall back to its JS scan)', async ({ page }) => {
+test('the planner worker compiles the WASM SIMD scan kernel (the auction would otherwise fall back to its JS scan)', async ({
+  page,
+}) => {
   const app = new AppPage(page);
   await app.open();
   await new PlannerPanel(page).waitForCurves();
   const worker = page.workers().find((w) => /planner/i.test(w.url()));
-  expect(worker, `workers: ${page.workers().map((w) => w.url()).join(', ')}`).toBeDefined();
+  expect(
+    worker,
+    `workers: ${page
+      .workers()
+      .map((w) => w.url())
+      .join(', ')}`,
+  ).toBeDefined();
   // The same bytes the core compiles, under the worker's own policy (CSP) and engine.
   const bytes = Array.from(SCAN_KERNEL_WASM);
   const compiled = await worker!.evaluate((b) => {
     try {
-      const wasm = (globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => unknown } }).WebAssembly;
+      const wasm = (globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => unknown } })
+        .WebAssembly;
       new wasm.Module(new Uint8Array(b));
       return 'ok';
     } catch (e) {

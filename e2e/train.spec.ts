@@ -6,7 +6,9 @@ import { AppPage } from './pages/app';
 const ML = resolve(process.cwd(), '../shared/data/ml-latest-small');
 const FAST = ['Pop', 'EMA', 'Hawkes', 'HP', 'Rand'];
 
-test('train: synthetic results without a click, MovieLens with RNN and RNN-Hawkes, export, reload restores, cancel, start over', async ({ page }) => {
+test('train: synthetic results without a click, MovieLens with RNN and RNN-Hawkes, export, reload restores, cancel, start over', async ({
+  page,
+}) => {
   const app = new AppPage(page);
   await app.open();
 
@@ -48,7 +50,10 @@ test('train: synthetic results without a click, MovieLens with RNN and RNN-Hawke
   const dl = page.waitForEvent('download');
   await page.getByTestId('results.export.json').click();
   const file = await (await dl).path();
-  const json = JSON.parse(readFileSync(file, 'utf8')) as { item_rec: Record<string, { recall: number }>; user_rec: Record<string, unknown> };
+  const json = JSON.parse(readFileSync(file, 'utf8')) as {
+    item_rec: Record<string, { recall: number }>;
+    user_rec: Record<string, unknown>;
+  };
   expect(Object.keys(json.item_rec).sort()).toEqual(['Hawkes', 'Pop', 'RNN', 'RNN-Hawkes']);
   expect(Object.keys(json.user_rec).sort()).toEqual(['Hawkes', 'Pop', 'RNN', 'RNN-Hawkes']);
   expect(json.item_rec.RNN.recall).toBeGreaterThanOrEqual(0);
@@ -80,13 +85,17 @@ test('train: synthetic results without a click, MovieLens with RNN and RNN-Hawke
   await page.getByTestId('train.start').click();
   await expect(page.getByTestId('train.backend')).toHaveAttribute('data-backend', 'wasm');
   await app.crashRunWorker();
-  await expect(page.getByTestId('train.fallback')).toContainText('run worker stopped (simulated crash) while training on wasm; running again on cpu');
+  await expect(page.getByTestId('train.fallback')).toContainText(
+    'run worker stopped (simulated crash) while training on wasm; running again on cpu',
+  );
   await expect(app.trainStatus()).toHaveAttribute('data-status', 'running');
   await expect(page.getByTestId('train.backend')).toHaveAttribute('data-backend', 'cpu');
   await page.screenshot({ path: 'test-results/train-03a-fallback-after-crash.png', fullPage: true });
   expect(await app.loseRunBackend()).toBe('cpu');
   await expect(app.trainStatus()).toHaveAttribute('data-status', 'failed');
-  await expect(page.getByTestId('train.error')).toContainText('the backend was lost (simulated) on cpu, and there is no backend left to fall back to');
+  await expect(page.getByTestId('train.error')).toContainText(
+    'the backend was lost (simulated) on cpu, and there is no backend left to fall back to',
+  );
   expect((await app.resultModels('item_rec')).sort()).toEqual(['Hawkes', 'Pop', 'RNN', 'RNN-Hawkes']);
   await app.chooseModels(['Pop']);
   await page.getByTestId('train.start').click();

@@ -5,11 +5,18 @@ import { AppPage } from './pages/app';
 function adapterInfo(page: Page) {
   return page.evaluate(async () => {
     type Info = { vendor?: string; architecture?: string; description?: string; isFallbackAdapter?: boolean };
-    const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<{ info?: Info; isFallbackAdapter?: boolean } | null> } }).gpu;
+    const gpu = (
+      navigator as unknown as {
+        gpu?: { requestAdapter(): Promise<{ info?: Info; isFallbackAdapter?: boolean } | null> };
+      }
+    ).gpu;
     const a = gpu ? await gpu.requestAdapter() : null;
     if (!a) return null;
     const i = a.info ?? {};
-    return { name: [i.vendor, i.architecture, i.description].filter(Boolean).join(' '), fallback: i.isFallbackAdapter ?? a.isFallbackAdapter ?? false };
+    return {
+      name: [i.vendor, i.architecture, i.description].filter(Boolean).join(' '),
+      fallback: i.isFallbackAdapter ?? a.isFallbackAdapter ?? false,
+    };
   });
 }
 
@@ -21,7 +28,10 @@ async function pick(page: Page, app: AppPage, backend: string): Promise<{ backen
   // Cleared while the ladder's self-tests run (seconds), then the pick.
   await expect(shown).toHaveAttribute('data-backend', '');
   await expect(shown).toHaveAttribute('data-backend', /.+/, { timeout: 60_000 });
-  const out = { backend: (await shown.getAttribute('data-backend')) ?? '', title: (await shown.getAttribute('title')) ?? '' };
+  const out = {
+    backend: (await shown.getAttribute('data-backend')) ?? '',
+    title: (await shown.getAttribute('title')) ?? '',
+  };
   // Training on software WebGPU is slow; the ladder is the point.
   await page.getByTestId('train.cancel').click();
   await expect(app.trainStatus()).toHaveAttribute('data-status', 'cancelled');
@@ -30,7 +40,9 @@ async function pick(page: Page, app: AppPage, backend: string): Promise<{ backen
 
 // WebGPU (SwiftShader here) used to fail its self-test by 2.39: the sequence models read tensors synchronously, and
 // tfjs 4.22's WebGPU dataSync returns zeros in headless Chromium and destroys the device.
-test('WebGPU chosen by name passes its one-step training self-test; "auto" passes over a software adapter', async ({ page }) => {
+test('WebGPU chosen by name passes its one-step training self-test; "auto" passes over a software adapter', async ({
+  page,
+}) => {
   const app = new AppPage(page);
   await app.open();
   const adapter = await adapterInfo(page);

@@ -43,13 +43,24 @@ export interface BackendOptions {
 
 /** A 3-user, 6-item world where item i is followed by i + 1. */
 function tinyData(): Dataset {
-  const seqs = [[0, 1, 2, 3, 4], [2, 3, 4, 5, 0, 1], [5, 0, 1]];
+  const seqs = [
+    [0, 1, 2, 3, 4],
+    [2, 3, 4, 5, 0, 1],
+    [5, 0, 1],
+  ];
   const item = Int32Array.from(seqs.flat());
   const userOffsets = new Int32Array(seqs.length + 1);
   seqs.forEach((s, u) => (userOffsets[u + 1] = userOffsets[u] + s.length));
   return {
-    userIds: [], itemIds: [], user: new Int32Array(0), item, time: new Float64Array(0), userOffsets,
-    itemCounts: new Int32Array(6), nUsers: seqs.length, nItems: 6,
+    userIds: [],
+    itemIds: [],
+    user: new Int32Array(0),
+    item,
+    time: new Float64Array(0),
+    userOffsets,
+    itemCounts: new Int32Array(6),
+    nUsers: seqs.length,
+    nItems: 6,
   };
 }
 
@@ -63,14 +74,40 @@ export async function selfTestOutputs(): Promise<Float32Array> {
   const ds = tinyData();
   const parts: Float32Array[] = [];
   for (const kind of ['gru', 'transformer'] as const) {
-    const m = SequenceModel.create({ kind, hidden: 8, layers: 1, heads: 2, ffn: 8, maxLen: 8, bptt: 4, batchSize: 4, epochs: 1, validFraction: 0, patience: 0 }, 6, 1);
+    const m = SequenceModel.create(
+      {
+        kind,
+        hidden: 8,
+        layers: 1,
+        heads: 2,
+        ffn: 8,
+        maxLen: 8,
+        bptt: 4,
+        batchSize: 4,
+        epochs: 1,
+        validFraction: 0,
+        patience: 0,
+      },
+      6,
+      1,
+    );
     if (!m.ok) throw new Error(m.reason);
     const r = await m.data.fit({ dataset: ds, trainEnd: ds.userOffsets.subarray(1) }, { rng: createRng(1) });
     if (!r.ok) throw new Error(r.reason);
     const users = Int32Array.from({ length: ds.nUsers }, (_, u) => u);
     const f = await m.data.factors({
-      users, histEnd: ds.userOffsets.subarray(1), testStart: new Float64Array(ds.nUsers), horizon: 1, excludeTrain: false,
-      target: { nRows: ds.nUsers, nCols: ds.nItems, indptr: new Int32Array(ds.nUsers + 1), indices: new Int32Array(0), data: new Float32Array(0) },
+      users,
+      histEnd: ds.userOffsets.subarray(1),
+      testStart: new Float64Array(ds.nUsers),
+      horizon: 1,
+      excludeTrain: false,
+      target: {
+        nRows: ds.nUsers,
+        nCols: ds.nItems,
+        indptr: new Int32Array(ds.nUsers + 1),
+        indices: new Int32Array(0),
+        data: new Float32Array(0),
+      },
     });
     parts.push(f.hidden, f.itemEmb, f.itemBias);
     m.data.dispose();
@@ -125,7 +162,9 @@ interface RendererGl {
 /** The unmasked renderer of a WebGL2 context as the WebGL backend would make it (worker or page), or null. */
 function webglRenderer(): string | null {
   try {
-    const Canvas = (globalThis as { OffscreenCanvas?: new (w: number, h: number) => { getContext(kind: string): unknown } }).OffscreenCanvas;
+    const Canvas = (
+      globalThis as { OffscreenCanvas?: new (w: number, h: number) => { getContext(kind: string): unknown } }
+    ).OffscreenCanvas;
     const gl = (Canvas ? new Canvas(1, 1).getContext('webgl2') : null) as RendererGl | null;
     if (!gl) return null;
     const ext = gl.getExtension('WEBGL_debug_renderer_info');
@@ -183,7 +222,8 @@ interface WithDevice {
   device?: { lost: Promise<{ reason: string; message: string }>; destroy(): void };
 }
 
-const gpuDevice = () => (tf.getBackend() === 'webgpu' ? (tf.backend() as unknown as WithDevice).device ?? null : null);
+const gpuDevice = () =>
+  tf.getBackend() === 'webgpu' ? ((tf.backend() as unknown as WithDevice).device ?? null) : null;
 
 /**
  * Calls `onLost` once if the GPU device of the current backend is lost (driver reset, another tab's crash, or
@@ -192,7 +232,9 @@ const gpuDevice = () => (tf.getBackend() === 'webgpu' ? (tf.backend() as unknown
 export function watchDeviceLoss(onLost: (reason: string) => void): void {
   const device = gpuDevice();
   if (!device) return;
-  void device.lost.then((info) => onLost(`the WebGPU device was lost (${info.reason}${info.message ? `: ${info.message}` : ''})`));
+  void device.lost.then((info) =>
+    onLost(`the WebGPU device was lost (${info.reason}${info.message ? `: ${info.message}` : ''})`),
+  );
 }
 
 /** Destroys the WebGPU device (tests: a real device loss); false when the backend has no device. */

@@ -30,7 +30,17 @@ describe('dataApi', () => {
     const userOffsets = Int32Array.from([0, 1, 3, 6, 11]);
     const item = Int32Array.from([0, 0, 1, 0, 1, 2, 0, 0, 0, 1, 1]);
     const s = summarise(
-      { userIds: ['a', 'b', 'c', 'd'], itemIds: ['x', 'y', 'z'], user: Int32Array.from(lens.flatMap((l, u) => Array(l).fill(u))), item, time: new Float64Array(11).map((_, i) => i), userOffsets, itemCounts: Int32Array.from([6, 4, 1]), nUsers: 4, nItems: 3 },
+      {
+        userIds: ['a', 'b', 'c', 'd'],
+        itemIds: ['x', 'y', 'z'],
+        user: Int32Array.from(lens.flatMap((l, u) => Array(l).fill(u))),
+        item,
+        time: new Float64Array(11).map((_, i) => i),
+        userOffsets,
+        itemCounts: Int32Array.from([6, 4, 1]),
+        nUsers: 4,
+        nItems: 3,
+      },
       't',
     );
     expect(s.charts.perUserBinLo).toEqual([1, 2, 4]);
@@ -44,10 +54,20 @@ describe('dataApi', () => {
 describe('sniff and role override', () => {
   it('reads roles from a header, assumes MovieLens order without one, and flags an unclear file', async () => {
     const csv = await dataApi.sniff(new Blob(['timestamp,rating,movieId,userId\n100,4,7,1\n']));
-    expect(csv).toMatchObject({ delimiter: ',', header: ['timestamp', 'rating', 'movieId', 'userId'], columns: { user: 3, item: 2, value: 1, time: 0 }, confident: true });
+    expect(csv).toMatchObject({
+      delimiter: ',',
+      header: ['timestamp', 'rating', 'movieId', 'userId'],
+      columns: { user: 3, item: 2, value: 1, time: 0 },
+      confident: true,
+    });
     expect(csv.rows).toEqual([['100', '4', '7', '1']]);
     const dat = await dataApi.sniff(new Blob(['1::31::2.5::1260759144\n1::1029::3.0::1260759179\n']));
-    expect(dat).toMatchObject({ delimiter: '::', header: null, columns: { user: 0, item: 1, value: 2, time: 3 }, confident: true });
+    expect(dat).toMatchObject({
+      delimiter: '::',
+      header: null,
+      columns: { user: 0, item: 1, value: 2, time: 3 },
+      confident: true,
+    });
     const bin = await dataApi.sniff(new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 10, 1, 2])]));
     expect(bin).toMatchObject({ binary: true, confident: false });
     const odd = await dataApi.sniff(new Blob(['who\twhat\twhen\nann\tx\t5\n']));
@@ -56,11 +76,16 @@ describe('sniff and role override', () => {
 
   it('loads with the roles the user chose', async () => {
     // Columns: item, when, who (no value); header skipped.
-    const r = await dataApi.loadFile(new Blob(['what\twhen\twho\nx\t5\tann\ny\t3\tann\nx\t4\tbob\n']), 'tsv', undefined, {
-      columns: { user: 2, item: 0, value: -1, time: 1 },
-      delimiter: '\t',
-      header: true,
-    });
+    const r = await dataApi.loadFile(
+      new Blob(['what\twhen\twho\nx\t5\tann\ny\t3\tann\nx\t4\tbob\n']),
+      'tsv',
+      undefined,
+      {
+        columns: { user: 2, item: 0, value: -1, time: 1 },
+        delimiter: '\t',
+        header: true,
+      },
+    );
     expect(r.ok && [r.data.nEvents, r.data.nUsers, r.data.nItems, r.data.tMin, r.data.tMax]).toEqual([3, 2, 2, 3, 5]);
   });
 });
@@ -74,7 +99,12 @@ describe('item metadata', () => {
     expect(r.ok).toBe(true);
     if (!r.ok || !r.data) return;
     expect(r.data.itemsWithMeta).toBe(9_724);
-    expect(r.data.topItems[0]).toEqual({ id: '356', title: 'Forrest Gump (1994)', tags: 'Comedy|Drama|Romance|War', events: 329 });
+    expect(r.data.topItems[0]).toEqual({
+      id: '356',
+      title: 'Forrest Gump (1994)',
+      tags: 'Comedy|Drama|Romance|War',
+      events: 329,
+    });
     const bad = await dataApi.loadItemMeta(new Blob(['a,b\n1,2\n']), 'x.csv');
     expect(!bad.ok && bad.reason).toMatch(/x\.csv: the header needs an item id column/);
     expect(dataApi.summary()?.topItems[0].title).toBe('Forrest Gump (1994)');
@@ -86,7 +116,10 @@ describe('item metadata', () => {
 describe('split summary', () => {
   it('temporal split with a 2-unit window at T = 10: Table S1 counted by hand', async () => {
     // Users a: t=1,5,11 ; b: t=2,10 ; c: t=12. Window [10, 12): a's 11 and b's 10 are targets; c starts after T.
-    await dataApi.loadFile(new Blob(['u,i,r,t\na,x,1,1\na,y,1,5\na,x,1,11\nb,y,1,2\nb,x,1,10\nc,y,1,12\n']), 'tiny.csv');
+    await dataApi.loadFile(
+      new Blob(['u,i,r,t\na,x,1,1\na,y,1,5\na,x,1,11\nb,y,1,2\nb,x,1,10\nc,y,1,12\n']),
+      'tiny.csv',
+    );
     const r = dataApi.split({ kind: 'temporal', testStart: 10, horizon: 2 });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
@@ -135,13 +168,17 @@ describe('loadFile in two halves (a second reader for large files)', () => {
   }
   const latin1 = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
   const file = new Blob([latin1(`${lines.join('\n')}\n`)]);
-  const seen = (r: Awaited<ReturnType<typeof dataApi.loadFile>>) => (r.ok ? { data: { ...r.data, source: '' }, problems: r.problems, report: r.report } : r.reason);
+  const seen = (r: Awaited<ReturnType<typeof dataApi.loadFile>>) =>
+    r.ok ? { data: { ...r.data, source: '' }, problems: r.problems, report: r.report } : r.reason;
 
   it('gives the sequential result: ids, counts, encoding and bad rows with their physical lines', async () => {
     dataApi.configure({});
     const one = seen(await dataApi.loadFile(file, 'f.csv'));
     let reads = 0;
-    dataApi.configure({ partReader: { read: (b, s) => (reads++, ingestPartApi.read(b, s)), stop() {} }, twoPartsMin: 1 });
+    dataApi.configure({
+      partReader: { read: (b, s) => (reads++, ingestPartApi.read(b, s)), stop() {} },
+      twoPartsMin: 1,
+    });
     const loaded = await dataApi.loadFile(file, 'f.csv');
     expect(loaded.ok && loaded.timing?.readers).toBe(2);
     const two = seen(loaded);
@@ -202,7 +239,17 @@ describe('loadFile in two halves (a second reader for large files)', () => {
       const slow = new Blob(['u,i,r,t\n1,1,1,1\n']);
       const stream = slow.stream.bind(slow);
       // The read waits on its first chunk until released.
-      Object.defineProperty(slow, 'stream', { value: () => stream().pipeThrough(new TransformStream({ async transform(c, ctl) { await gate; ctl.enqueue(c); } })) });
+      Object.defineProperty(slow, 'stream', {
+        value: () =>
+          stream().pipeThrough(
+            new TransformStream({
+              async transform(c, ctl) {
+                await gate;
+                ctl.enqueue(c);
+              },
+            }),
+          ),
+      });
       dataApi.configure({ partReader: reader, warmUpAfterMs: 10 });
       const load = dataApi.loadFile(slow, 'slow.csv');
       await vi.advanceTimersByTimeAsync(10);

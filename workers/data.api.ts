@@ -7,7 +7,19 @@ import type { Dataset, SplitConfig, SplitStats } from '../src/core/data/types';
 import { makeSplit, resolveSplitConfig, suggestSplitKind } from '../src/core/data/split';
 import { copyDataset, datasetBuffers } from '../src/core/data/dataset';
 import { generateSynthetic, presetConfig, type SynthPreset } from '../src/core/data/synthetic';
-import { Ingest, warmUpParser, type IngestPart, type PartSettings, parseItemMeta, SNIFF_BYTES, sniffBytes, type Columns, type IngestReport, type SkipReason, type Sniff } from '../src/core/data/ingest';
+import {
+  Ingest,
+  warmUpParser,
+  type IngestPart,
+  type PartSettings,
+  parseItemMeta,
+  SNIFF_BYTES,
+  sniffBytes,
+  type Columns,
+  type IngestReport,
+  type SkipReason,
+  type Sniff,
+} from '../src/core/data/ingest';
 import { summarise, type DataSummary, type MetaLookup } from '../src/core/data/summary';
 import { err, ok, type Result } from '../src/core/util/result';
 import type { WorkspaceStore } from './workspace';
@@ -67,7 +79,8 @@ export interface LoadTiming {
   readers: 1 | 2;
 }
 
-export type LoadResult = { ok: true; data: DataSummary; problems: LoadProblem[]; report?: IngestReport; timing?: LoadTiming } | LoadRefusal;
+export type LoadResult =
+  { ok: true; data: DataSummary; problems: LoadProblem[]; report?: IngestReport; timing?: LoadTiming } | LoadRefusal;
 
 /**
  * Resolves in a new task, after messages already queued (a cancel): a MessageChannel round trip, because a
@@ -119,14 +132,21 @@ function warmUp(): void {
 }
 
 /** dataApi.loadFile's read (see there). */
-async function readFile(file: Blob, name: string, onProgress?: (bytes: number, total: number) => void, readAs?: ReadAs): Promise<LoadResult> {
+async function readFile(
+  file: Blob,
+  name: string,
+  onProgress?: (bytes: number, total: number) => void,
+  readAs?: ReadAs,
+): Promise<LoadResult> {
   const token = ++loadToken;
   const t0 = performance.now();
   const ingest = new Ingest(readAs, { sizeHint: file.size });
   // A large file is read in two halves at once: the second by the part reader's worker (see ingestPart.api.ts).
   // The cut (the first line start after the middle) and the probe's sample (below) are read at once.
   const [cut, sample] =
-    parts && file.size >= parts.min ? await Promise.all([lineStartAfter(file, file.size >> 1), file.slice(0, SNIFF_BYTES).arrayBuffer()]) : [file.size, null];
+    parts && file.size >= parts.min
+      ? await Promise.all([lineStartAfter(file, file.size >> 1), file.slice(0, SNIFF_BYTES).arrayBuffer()])
+      : [file.size, null];
   let second: Promise<IngestPart | null> | null = null;
   let probed: PartSettings | null = null;
   let bytes = 0;
@@ -165,11 +185,15 @@ async function readFile(file: Blob, name: string, onProgress?: (bytes: number, t
     if (token !== loadToken) read = false;
     // A quoted line break across the cut, a refused or failed part: the first reader reads on by itself.
     // (The first reader must have read the file as the probe did.)
-    else if (part && part.refused === null && ingest.atRecordBoundary() && JSON.stringify(ingest.partSettings()) === JSON.stringify(probed)) {
+    else if (
+      part &&
+      part.refused === null &&
+      ingest.atRecordBoundary() &&
+      JSON.stringify(ingest.partSettings()) === JSON.stringify(probed)
+    ) {
       ingest.absorb(part);
       readers = 2;
-    }
-    else read = await stream(file.slice(cut), 1);
+    } else read = await stream(file.slice(cut), 1);
   }
   if (!read || token !== loadToken) {
     parts?.reader.stop();
@@ -179,10 +203,19 @@ async function readFile(file: Blob, name: string, onProgress?: (bytes: number, t
   const parsed = ingest.finish();
   const t2 = performance.now();
   const problems: LoadProblem[] = parsed.report.problems;
-  if (!parsed.ok) return { ok: false, code: 'bad-file', reason: `${name}: ${parsed.reason}; previous data kept`, problems, report: parsed.report };
+  if (!parsed.ok)
+    return {
+      ok: false,
+      code: 'bad-file',
+      reason: `${name}: ${parsed.reason}; previous data kept`,
+      problems,
+      report: parsed.report,
+    };
   const r = dataApi.adopt(parsed.dataset, name);
   const timing = { readParse: t1 - t0, build: t2 - t1, summary: performance.now() - t2, readers };
-  return r.ok ? { ok: true, data: r.data, problems, report: parsed.report, timing } : { ...r, problems, report: parsed.report };
+  return r.ok
+    ? { ok: true, data: r.data, problems, report: parsed.report, timing }
+    : { ...r, problems, report: parsed.report };
 }
 
 export const dataApi = {
@@ -192,7 +225,12 @@ export const dataApi = {
    * sample once and the second reader's worker starts (and does the same), so that a first file meets optimised code
    * (core/data/ingest/warmUp.ts).
    */
-  configure(opts: { workspace?: Pick<WorkspaceStore, 'saveItemMeta' | 'loadItemMeta'>; partReader?: PartReader; twoPartsMin?: number; warmUpAfterMs?: number }): void {
+  configure(opts: {
+    workspace?: Pick<WorkspaceStore, 'saveItemMeta' | 'loadItemMeta'>;
+    partReader?: PartReader;
+    twoPartsMin?: number;
+    warmUpAfterMs?: number;
+  }): void {
     keep = opts.workspace ?? null;
     parts = opts.partReader ? { reader: opts.partReader, min: opts.twoPartsMin ?? TWO_PARTS_MIN } : null;
     if (opts.warmUpAfterMs !== undefined) setTimeout(warmUp, opts.warmUpAfterMs);
@@ -217,7 +255,12 @@ export const dataApi = {
    * Streams a File/Blob through the parser (File.stream() reader → chunks), reporting bytes read; `cancel()` stops it
    * between chunks. A refused file leaves the current data in place.
    */
-  async loadFile(file: Blob, name: string, onProgress?: (bytes: number, total: number) => void, readAs?: ReadAs): Promise<LoadResult> {
+  async loadFile(
+    file: Blob,
+    name: string,
+    onProgress?: (bytes: number, total: number) => void,
+    readAs?: ReadAs,
+  ): Promise<LoadResult> {
     reading++;
     try {
       return await readFile(file, name, onProgress, readAs);
@@ -274,7 +317,12 @@ export const dataApi = {
     if (!resolved.ok) return resolved;
     const s = makeSplit(d, config);
     if (!s.ok) return s;
-    return ok({ resolved: resolved.data, suggested: suggestSplitKind(d), stats: s.data.stats, warnings: s.data.warnings ?? [] });
+    return ok({
+      resolved: resolved.data,
+      suggested: suggestSplitKind(d),
+      stats: s.data.stats,
+      warnings: s.data.warnings ?? [],
+    });
   },
 
   /** Titles of the given item ids from the loaded item metadata ('' where unknown or without metadata), for display. */

@@ -19,7 +19,13 @@ export interface GpuAdapterFacts {
 /** What a WebGPU adapter says of itself (GPUAdapterInfo's fields are getters on its prototype: copied one by one). */
 export function adapterFacts(a: { info?: GpuAdapterFacts; isFallbackAdapter?: boolean }): GpuAdapterFacts {
   const i = a.info ?? {};
-  return { vendor: i.vendor, architecture: i.architecture, device: i.device, description: i.description, isFallbackAdapter: i.isFallbackAdapter ?? a.isFallbackAdapter };
+  return {
+    vendor: i.vendor,
+    architecture: i.architecture,
+    device: i.device,
+    description: i.description,
+    isFallbackAdapter: i.isFallbackAdapter ?? a.isFallbackAdapter,
+  };
 }
 
 /** How an adapter reads in a message: "vendor architecture (description)". */
@@ -31,7 +37,9 @@ export function adapterName(info: GpuAdapterFacts): string {
 /** True for a fallback adapter or one whose names say it is a software renderer. */
 export function isSoftwareAdapter(info: GpuAdapterFacts): boolean {
   if (info.isFallbackAdapter) return true;
-  return SOFTWARE_RENDERER.test([info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' '));
+  return SOFTWARE_RENDERER.test(
+    [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' '),
+  );
 }
 
 /** True when a WebGL unmasked renderer string (WEBGL_debug_renderer_info) names a software renderer. */

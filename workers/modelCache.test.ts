@@ -16,7 +16,25 @@ const SMALL = { hidden: 8, layers: 1, maxLen: 32, bptt: 8 };
 
 function entry(values: number[]): CachedSeqModel {
   return {
-    model: { format: 'rimw-seq-1', config: { kind: 'gru', hidden: 1, layers: 1, heads: 1, ffn: 1, maxLen: 2, bptt: 1, batchSize: 1, lr: 0.1, epochs: 1, validFraction: 0, patience: 0 }, nItems: 1, weights: [{ name: 'emb', shape: [values.length], data: Float32Array.from(values) }] },
+    model: {
+      format: 'rimw-seq-1',
+      config: {
+        kind: 'gru',
+        hidden: 1,
+        layers: 1,
+        heads: 1,
+        ffn: 1,
+        maxLen: 2,
+        bptt: 1,
+        batchSize: 1,
+        lr: 0.1,
+        epochs: 1,
+        validFraction: 0,
+        patience: 0,
+      },
+      nItems: 1,
+      weights: [{ name: 'emb', shape: [values.length], data: Float32Array.from(values) }],
+    },
     meta: { backend: 'cpu', seconds: 1.5, epochs: 3 },
     savedAt: 1234,
   };
@@ -33,7 +51,11 @@ describe('modelCache over IndexedDB (fake-indexeddb)', () => {
     expect(back?.meta.epochs).toBe(3);
     expect(await c.list()).toEqual([{ key: 'RNN:00', model: 'RNN', kind: 'gru', bytes: 12, epochs: 3, savedAt: 1234 }]);
     // An entry written by some other build (plain arrays instead of Float32Array) is not handed to deserialize.
-    await set('RNN:01', { ...entry([1]), model: { ...entry([1]).model, weights: [{ name: 'emb', shape: [1], data: [1] }] } }, createStore('t-store', 'seq'));
+    await set(
+      'RNN:01',
+      { ...entry([1]), model: { ...entry([1]).model, weights: [{ name: 'emb', shape: [1], data: [1] }] } },
+      createStore('t-store', 'seq'),
+    );
     expect(await c.get('RNN:01')).toBeUndefined();
     await c.delete('RNN:00');
     expect(await c.get('RNN:00')).toBeUndefined();
@@ -43,7 +65,16 @@ describe('modelCache over IndexedDB (fake-indexeddb)', () => {
   });
 
   it('a second run with the same data, split, config and seed reloads the RNN: no training, same factors and scores', async () => {
-    const world = hawkesWorld({ seed: 1, nUsers: 60, nItems: 12, span: 100 * DAY, mu: 0.1 / DAY, a: 0.5, s: 2 * DAY, rng: createRng(8) });
+    const world = hawkesWorld({
+      seed: 1,
+      nUsers: 60,
+      nItems: 12,
+      span: 100 * DAY,
+      mu: 0.1 / DAY,
+      a: 0.5,
+      s: 2 * DAY,
+      rng: createRng(8),
+    });
     const split = handTemporalSplit(world.dataset, 90 * DAY, 7 * DAY);
     const cache = createModelCache('t-run', 'seq');
     const config: RunConfig = { split: { kind: 'temporal' }, models: ['RNN', 'RNN-Hawkes'], seed: 1, epochs: 2 };
@@ -52,7 +83,10 @@ describe('modelCache over IndexedDB (fake-indexeddb)', () => {
     const once = async (cfg: RunConfig) => {
       const progress: string[] = [];
       const session = defaultRegistry({ sequence: SMALL, modelCache: cache }).session({
-        dataset: world.dataset, split, config: cfg, onProgress: (m) => progress.push(m),
+        dataset: world.dataset,
+        split,
+        config: cfg,
+        onProgress: (m) => progress.push(m),
       });
       try {
         const nx = await session.nextItem('RNN');
@@ -94,12 +128,29 @@ describe('modelCache over IndexedDB (fake-indexeddb)', () => {
   });
 
   it('a failing store does not fail the run: the model trains and the metadata says why it was not stored', async () => {
-    const world = hawkesWorld({ seed: 2, nUsers: 30, nItems: 8, span: 60 * DAY, mu: 0.1 / DAY, a: 0.5, s: 2 * DAY, rng: createRng(3) });
-    const split = handTemporalSplit(world.dataset, 50 * DAY, 7 * DAY);
-    const broken = { get: async () => Promise.reject(new Error('quota exceeded')), put: async () => Promise.reject(new Error('quota exceeded')) };
-    const res = await runExperiment(world.dataset, { split: { kind: 'temporal' }, models: ['RNN'], seed: 1, epochs: 1 }, {
-      splitter: () => ok(split), registry: defaultRegistry({ sequence: SMALL, modelCache: broken }),
+    const world = hawkesWorld({
+      seed: 2,
+      nUsers: 30,
+      nItems: 8,
+      span: 60 * DAY,
+      mu: 0.1 / DAY,
+      a: 0.5,
+      s: 2 * DAY,
+      rng: createRng(3),
     });
+    const split = handTemporalSplit(world.dataset, 50 * DAY, 7 * DAY);
+    const broken = {
+      get: async () => Promise.reject(new Error('quota exceeded')),
+      put: async () => Promise.reject(new Error('quota exceeded')),
+    };
+    const res = await runExperiment(
+      world.dataset,
+      { split: { kind: 'temporal' }, models: ['RNN'], seed: 1, epochs: 1 },
+      {
+        splitter: () => ok(split),
+        registry: defaultRegistry({ sequence: SMALL, modelCache: broken }),
+      },
+    );
     if (!res.ok) throw new Error(res.reason);
     expect(res.data.failed).toEqual({});
     expect(res.data.meta.RNN.cache).toBe('error: quota exceeded');

@@ -36,8 +36,14 @@ function isEntry(v: unknown): v is CachedSeqModel {
   if (typeof v !== 'object' || v === null) return false;
   const e = v as Partial<CachedSeqModel>;
   return (
-    typeof e.savedAt === 'number' && typeof e.meta === 'object' && e.meta !== null && typeof e.model === 'object' && e.model !== null &&
-    e.model.format === 'rimw-seq-1' && Array.isArray(e.model.weights) && e.model.weights.every((w) => w.data instanceof Float32Array)
+    typeof e.savedAt === 'number' &&
+    typeof e.meta === 'object' &&
+    e.meta !== null &&
+    typeof e.model === 'object' &&
+    e.model !== null &&
+    e.model.format === 'rimw-seq-1' &&
+    Array.isArray(e.model.weights) &&
+    e.model.weights.every((w) => w.data instanceof Float32Array)
   );
 }
 
@@ -56,14 +62,16 @@ export function createModelCache(dbName = MODEL_DB, storeName = MODEL_STORE): Mo
     },
     async list() {
       const all = await entries<string, unknown>(db());
-      return all.filter((kv): kv is [string, CachedSeqModel] => isEntry(kv[1])).map(([key, e]) => ({
-        key,
-        model: key.split(':')[0],
-        kind: e.model.config.kind,
-        bytes: e.model.weights.reduce((a, w) => a + w.data.byteLength, 0),
-        epochs: typeof e.meta.epochs === 'number' ? e.meta.epochs : undefined,
-        savedAt: e.savedAt,
-      }));
+      return all
+        .filter((kv): kv is [string, CachedSeqModel] => isEntry(kv[1]))
+        .map(([key, e]) => ({
+          key,
+          model: key.split(':')[0],
+          kind: e.model.config.kind,
+          bytes: e.model.weights.reduce((a, w) => a + w.data.byteLength, 0),
+          epochs: typeof e.meta.epochs === 'number' ? e.meta.epochs : undefined,
+          savedAt: e.savedAt,
+        }));
     },
     async delete(key) {
       await del(key, db());

@@ -1,32 +1,78 @@
 import { describe, expect, it } from 'vitest';
 import type { Csr } from '../src/core/data/types';
 import type { DualState, MatchMetrics, MatchSettings, MatchSolution, PlannerInput } from '../src/core/planner/types';
-import { checkInput, createPlannerApi, exposureHistogram, topBoosted, vCsv, type PlannerSolvers, type ScoreMatrix } from './planner.api';
+import {
+  checkInput,
+  createPlannerApi,
+  exposureHistogram,
+  topBoosted,
+  vCsv,
+  type PlannerSolvers,
+  type ScoreMatrix,
+} from './planner.api';
 import { syntheticPlannerInput } from './planner.input';
 
 /** A 3×4 input with two models; targets: row r wants item r. */
 function tinyInput(): PlannerInput {
   const scores = (k: number) => Float32Array.from({ length: 12 }, (_, i) => ((i * 7 + k) % 5) / 5);
-  const target: Csr = { nRows: 3, nCols: 4, indptr: Int32Array.from([0, 1, 2, 3]), indices: Int32Array.from([0, 1, 2]), data: Float32Array.from([1, 1, 1]) };
+  const target: Csr = {
+    nRows: 3,
+    nCols: 4,
+    indptr: Int32Array.from([0, 1, 2, 3]),
+    indices: Int32Array.from([0, 1, 2]),
+    data: Float32Array.from([1, 1, 1]),
+  };
   return {
-    models: ['A', 'B'].map((model, k) => ({ model, test: scores(k), testRows: 3, valid: k === 0 ? scores(3) : null, validRows: k === 0 ? 3 : 0, nItems: 4 })),
+    models: ['A', 'B'].map((model, k) => ({
+      model,
+      test: scores(k),
+      testRows: 3,
+      valid: k === 0 ? scores(3) : null,
+      validRows: k === 0 ? 3 : 0,
+      nItems: 4,
+    })),
     target,
     itemIds: ['i0', 'i1', 'i2', 'i3'],
   };
 }
 
-const METRICS: MatchMetrics = { k: 1, c: 1, prec: 0.5, recall: 0.5, item_ppl: 2, item_cov: 0.5, user_ppl: 3, user_cov: 1, 'recs/item_25%': 0, 'recs/item_50%': 1, 'recs/item_75%': 1, delivered: 1 };
+const METRICS: MatchMetrics = {
+  k: 1,
+  c: 1,
+  prec: 0.5,
+  recall: 0.5,
+  item_ppl: 2,
+  item_cov: 0.5,
+  user_ppl: 3,
+  user_cov: 1,
+  'recs/item_25%': 0,
+  'recs/item_50%': 1,
+  'recs/item_75%': 1,
+  delivered: 1,
+};
 
 /** Solvers that record their calls; v encodes the call number so warm starts can be traced. */
 function recordingSolvers() {
   const calls: { mode: string; settings: MatchSettings; warm: DualState | null }[] = [];
-  const solution = (mode: MatchSolution['mode'], s: ScoreMatrix, settings: MatchSettings, warm: DualState | null): MatchSolution => {
+  const solution = (
+    mode: MatchSolution['mode'],
+    s: ScoreMatrix,
+    settings: MatchSettings,
+    warm: DualState | null,
+  ): MatchSolution => {
     calls.push({ mode, settings, warm });
     const v = new Float64Array(s.nCols).fill(-calls.length);
     return {
-      mode, settings, assignment: { nRows: s.nRows, nCols: s.nCols, indptr: new Int32Array(s.nRows + 1), indices: new Int32Array(0) }, objective: 0,
-      itemExposure: new Int32Array(s.nCols).fill(2), userLoad: new Int32Array(s.nRows), state: { u: new Float64Array(s.nRows), v, eps: 0.01 },
-      residuals: { user: [], item: [] }, iterations: 3, seconds: 0.001,
+      mode,
+      settings,
+      assignment: { nRows: s.nRows, nCols: s.nCols, indptr: new Int32Array(s.nRows + 1), indices: new Int32Array(0) },
+      objective: 0,
+      itemExposure: new Int32Array(s.nCols).fill(2),
+      userLoad: new Int32Array(s.nRows),
+      state: { u: new Float64Array(s.nRows), v, eps: 0.01 },
+      residuals: { user: [], item: [] },
+      iterations: 3,
+      seconds: 0.001,
     };
   };
   const solvers: PlannerSolvers = {
@@ -40,7 +86,13 @@ function recordingSolvers() {
 describe('planner worker helpers', () => {
   it('bins exposure counts from 0 and counts items within one exposure of the target', () => {
     // max 5, target 2: 6 bins of width 1; items with ≥ 1 exposure are within one of the target.
-    expect(exposureHistogram(Int32Array.from([0, 1, 2, 5]), 2)).toEqual({ lo: [0, 1, 2, 3, 4, 5], width: 1, count: [1, 1, 1, 0, 0, 1], target: 2, atTarget: 3 });
+    expect(exposureHistogram(Int32Array.from([0, 1, 2, 5]), 2)).toEqual({
+      lo: [0, 1, 2, 3, 4, 5],
+      width: 1,
+      count: [1, 1, 1, 0, 0, 1],
+      target: 2,
+      atTarget: 3,
+    });
     // max 99: width ceil(100 / 20) = 5, 20 bins; 99 lands in the last.
     const h = exposureHistogram(Int32Array.from([0, 4, 5, 99]), 0);
     expect(h.width).toBe(5);
@@ -51,8 +103,16 @@ describe('planner worker helpers', () => {
   });
 
   it('lists the most negative v first, only items the dual raised', () => {
-    const b = topBoosted(Float64Array.from([0, -2, -1, 0.5, -3]), Int32Array.from([1, 2, 3, 4, 5]), ['a', 'b', 'c', 'd', 'e'], 2);
-    expect(b).toEqual([{ id: 'e', v: -3, exposure: 5 }, { id: 'b', v: -2, exposure: 2 }]);
+    const b = topBoosted(
+      Float64Array.from([0, -2, -1, 0.5, -3]),
+      Int32Array.from([1, 2, 3, 4, 5]),
+      ['a', 'b', 'c', 'd', 'e'],
+      2,
+    );
+    expect(b).toEqual([
+      { id: 'e', v: -3, exposure: 5 },
+      { id: 'b', v: -2, exposure: 2 },
+    ]);
     expect(topBoosted(new Float64Array(3), new Int32Array(3), ['a', 'b', 'c'])).toEqual([]);
   });
 
@@ -99,13 +159,19 @@ describe('planner worker API', () => {
     // Offline states carry an auction assignment, as core/planner's exact solver's do.
     solvers.offline = (s, settings, warm) => {
       const sol = offline(s, settings, warm);
-      sol.state.auction = { K: 1, lo: settings.beta * s.nRows, chosen: new Int32Array(s.nRows), w: sol.state.v.map((x) => -x) };
+      sol.state.auction = {
+        K: 1,
+        lo: settings.beta * s.nRows,
+        chosen: new Int32Array(s.nRows),
+        w: sol.state.v.map((x) => -x),
+      };
       return sol;
     };
     const api = createPlannerApi(solvers);
     api.setInput(tinyInput());
     const only = ['A'];
-    for (const [seq, beta] of [0.1, 0.3, 0.2, 0.4, 0.05].entries()) await api.curves({ mode: 'offline', alpha: 0.5, betas: [beta], models: only, seq: seq + 1 });
+    for (const [seq, beta] of [0.1, 0.3, 0.2, 0.4, 0.05].entries())
+      await api.curves({ mode: 'offline', alpha: 0.5, betas: [beta], models: only, seq: seq + 1 });
     // Calls 1-5 solve β = 0.1, 0.3, 0.2, 0.4, 0.05; v of call k is −k. 0.2 resumes from 0.1 (call 1), not from the last
     // solve (0.3); 0.4 from 0.3 (call 2); 0.05 has nothing below it and gets the last state (the solver starts cold).
     expect(calls.map((c) => c.warm?.v[0] ?? null)).toEqual([null, -1, -1, -2, -4]);
@@ -121,7 +187,10 @@ describe('planner worker API', () => {
     next.models[1].test[5] += 0.5;
     api.setInput(next);
     const r = await api.solve({ mode: 'greedy', alpha: 0.5, beta: 0.25, seq: 2 });
-    expect(r.ok && r.data.models.map((m) => [m.model, m.memoised])).toEqual([['A', true], ['B', false]]);
+    expect(r.ok && r.data.models.map((m) => [m.model, m.memoised])).toEqual([
+      ['A', true],
+      ['B', false],
+    ]);
     expect(calls).toHaveLength(3);
     // Other targets: nothing is kept.
     const moved = tinyInput();
@@ -151,7 +220,10 @@ describe('planner worker API', () => {
     expect(o.ok && o.data.stale).toBe(true);
     expect(n.ok && n.data.stale).toBe(false);
     expect(s.ok && s.data.stale).toBe(false);
-    expect(s.ok && s.data.curves.map((c) => c.points.map((p) => p.beta))).toEqual([[0, 0.25, 0.5], [0, 0.25, 0.5]]);
+    expect(s.ok && s.data.curves.map((c) => c.points.map((p) => p.beta))).toEqual([
+      [0, 0.25, 0.5],
+      [0, 0.25, 0.5],
+    ]);
     // One model only: the page sweeps model by model.
     const one = await api.curves({ mode: 'offline', alpha: 0.5, betas: [0, 0.5], models: ['B'], seq: 4 });
     expect(one.ok && one.data.curves.map((c) => c.model)).toEqual(['B']);

@@ -9,7 +9,16 @@
  * checked between models and between solves (the worker yields to its message queue there so that it can see them).
  */
 import type { Csr } from '../src/core/data/types';
-import type { DualState, MatchMetrics, MatchSettings, MatchSolution, ModelScores, PlannerInput, PlannerMode, SweepPoint } from '../src/core/planner/types';
+import type {
+  DualState,
+  MatchMetrics,
+  MatchSettings,
+  MatchSolution,
+  ModelScores,
+  PlannerInput,
+  PlannerMode,
+  SweepPoint,
+} from '../src/core/planner/types';
 import { err, ok, type Result } from '../src/core/util/result';
 import type { Dataset } from '../src/core/data/types';
 import { plannerInputFrom, syntheticPlannerInput } from './planner.input';
@@ -150,9 +159,12 @@ export function checkInput(input: PlannerInput): string | null {
   const { nRows, nCols } = input.target;
   if (input.itemIds.length !== nCols) return `itemIds has ${input.itemIds.length} ids for ${nCols} items`;
   for (const m of input.models) {
-    if (m.nItems !== nCols || m.testRows !== nRows) return `${m.model}: scores ${m.testRows}×${m.nItems}, targets ${nRows}×${nCols}`;
-    if (m.test.length !== m.testRows * m.nItems) return `${m.model}: ${m.test.length} test scores for ${m.testRows}×${m.nItems}`;
-    if (m.valid && m.valid.length !== m.validRows * m.nItems) return `${m.model}: ${m.valid.length} validation scores for ${m.validRows}×${m.nItems}`;
+    if (m.nItems !== nCols || m.testRows !== nRows)
+      return `${m.model}: scores ${m.testRows}×${m.nItems}, targets ${nRows}×${nCols}`;
+    if (m.test.length !== m.testRows * m.nItems)
+      return `${m.model}: ${m.test.length} test scores for ${m.testRows}×${m.nItems}`;
+    if (m.valid && m.valid.length !== m.validRows * m.nItems)
+      return `${m.model}: ${m.valid.length} validation scores for ${m.validRows}×${m.nItems}`;
   }
   return null;
 }
@@ -169,10 +181,24 @@ export function unchangedModels(prev: PlannerInput | null, next: PlannerInput): 
   const same = new Set<string>();
   if (!prev) return same;
   const [a, b] = [prev.target, next.target];
-  if (a.nRows !== b.nRows || a.nCols !== b.nCols || !sameArray(a.indptr, b.indptr) || !sameArray(a.indices, b.indices) || !sameArray(a.data, b.data)) return same;
+  if (
+    a.nRows !== b.nRows ||
+    a.nCols !== b.nCols ||
+    !sameArray(a.indptr, b.indptr) ||
+    !sameArray(a.indices, b.indices) ||
+    !sameArray(a.data, b.data)
+  )
+    return same;
   for (const m of next.models) {
     const old = prev.models.find((o) => o.model === m.model);
-    if (old && old.testRows === m.testRows && old.validRows === m.validRows && sameArray(old.test, m.test) && sameArray(old.valid, m.valid)) same.add(m.model);
+    if (
+      old &&
+      old.testRows === m.testRows &&
+      old.validRows === m.validRows &&
+      sameArray(old.test, m.test) &&
+      sameArray(old.valid, m.valid)
+    )
+      same.add(m.model);
   }
   return same;
 }
@@ -226,7 +252,12 @@ export function createPlannerApi(solvers: PlannerSolvers) {
 
   const matrix = (data: Float32Array, nRows: number, nCols: number): ScoreMatrix => ({ data, nRows, nCols });
 
-  function solveOne(inp: PlannerInput, m: ModelScores, mode: PlannerMode, settings: MatchSettings): Result<Solved, string> {
+  function solveOne(
+    inp: PlannerInput,
+    m: ModelScores,
+    mode: PlannerMode,
+    settings: MatchSettings,
+  ): Result<Solved, string> {
     const key = memoKey(m.model, mode, settings);
     const hit = memo.get(key);
     if (hit) {
@@ -287,7 +318,8 @@ export function createPlannerApi(solvers: PlannerSolvers) {
     let bestBeta = -1;
     for (const key of resumeKeys) {
       const hit = memo.get(key);
-      if (!hit?.state.auction || hit.model !== model || hit.mode !== 'offline' || hit.settings.alpha !== s.alpha) continue;
+      if (!hit?.state.auction || hit.model !== model || hit.mode !== 'offline' || hit.settings.alpha !== s.alpha)
+        continue;
       const b = hit.settings.beta;
       if (b <= s.beta && b > bestBeta) {
         best = hit.state;
@@ -299,7 +331,10 @@ export function createPlannerApi(solvers: PlannerSolvers) {
 
   /** Fractions rounded to 1e-9 so that a slider value and a sweep grid point name the same memo entry. */
   const round = (x: number) => Math.round(x * 1e9) / 1e9;
-  const settingsOf = (alpha: number, beta: number): MatchSettings => ({ alpha: round(alpha), beta: round(Math.min(Math.max(0, beta), alpha)) });
+  const settingsOf = (alpha: number, beta: number): MatchSettings => ({
+    alpha: round(alpha),
+    beta: round(Math.min(Math.max(0, beta), alpha)),
+  });
 
   const api = {
     /** Adopts scores and targets (send the arrays by transfer: they stay here). Forgets every cached solution. */
@@ -322,7 +357,11 @@ export function createPlannerApi(solvers: PlannerSolvers) {
     },
 
     /** Builds the input from the synthetic world and quick models (Pop, EMA, Hawkes) here, in the worker. */
-    async useSynthetic(preset: 'small' | 'ml1m' = 'small', seed = 1, models?: string[]): Promise<Result<InputSummary, PlannerCode>> {
+    async useSynthetic(
+      preset: 'small' | 'ml1m' = 'small',
+      seed = 1,
+      models?: string[],
+    ): Promise<Result<InputSummary, PlannerCode>> {
       const r = await syntheticPlannerInput(preset, seed, models ? { models } : {});
       if (!r.ok) return r;
       return api.setInput(r.data, `synthetic ${preset} (seed ${seed}), quick models`);
@@ -361,7 +400,14 @@ export function createPlannerApi(solvers: PlannerSolvers) {
       if (!inp) return err('no-input', 'the planner has no scores yet');
       newest.solve = Math.max(newest.solve, req.seq);
       const settings = settingsOf(req.alpha, req.beta);
-      const reply: SolveReply = { seq: req.seq, stale: false, mode: req.mode, alpha: settings.alpha, beta: settings.beta, models: [] };
+      const reply: SolveReply = {
+        seq: req.seq,
+        stale: false,
+        mode: req.mode,
+        alpha: settings.alpha,
+        beta: settings.beta,
+        models: [],
+      };
       const targetCount = settings.beta * inp.target.nRows;
       for (const m of inp.models) {
         const memoised = memo.has(memoKey(m.model, req.mode, settings));
@@ -371,7 +417,16 @@ export function createPlannerApi(solvers: PlannerSolvers) {
         }
         const r = solveOne(inp, m, req.mode, settings);
         if (!r.ok) {
-          reply.models.push({ model: m.model, metrics: null, reason: r.reason, histogram: null, boosted: [], iterations: 0, seconds: 0, memoised: false });
+          reply.models.push({
+            model: m.model,
+            metrics: null,
+            reason: r.reason,
+            histogram: null,
+            boosted: [],
+            iterations: 0,
+            seconds: 0,
+            memoised: false,
+          });
           continue;
         }
         const s = r.data;
@@ -410,7 +465,13 @@ export function createPlannerApi(solvers: PlannerSolvers) {
             reason = r.reason;
             break;
           }
-          points.push({ ...r.data.metrics, alpha: settings.alpha, beta: settings.beta, mode: req.mode, seconds: r.data.seconds });
+          points.push({
+            ...r.data.metrics,
+            alpha: settings.alpha,
+            beta: settings.beta,
+            mode: req.mode,
+            seconds: r.data.seconds,
+          });
         }
         reply.curves.push(reason ? { model: m.model, points, reason } : { model: m.model, points });
       }

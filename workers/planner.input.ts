@@ -22,13 +22,19 @@ export interface InputOptions {
 }
 
 /** Dense scores of one eval set, or null when the matrix is over the dense budget (the planner needs it dense). */
-async function denseOf(scores: (rows: EvalSet) => Promise<import('../src/core/models/scores').ScoreSource>, rows: EvalSet): Promise<Float32Array | null> {
+async function denseOf(
+  scores: (rows: EvalSet) => Promise<import('../src/core/models/scores').ScoreSource>,
+  rows: EvalSet,
+): Promise<Float32Array | null> {
   if (rows.users.length === 0) return null;
   return materialize(await scores(rows));
 }
 
 /** Splits `dataset`, fits `models` and materialises their test (and validation) scores. */
-export async function plannerInputFrom(dataset: Dataset, opts: InputOptions = {}): Promise<Result<PlannerInput, string>> {
+export async function plannerInputFrom(
+  dataset: Dataset,
+  opts: InputOptions = {},
+): Promise<Result<PlannerInput, string>> {
   const split = opts.split ?? DEFAULT_RUN_CONFIG.split;
   const sp = makeSplit(dataset, split);
   if (!sp.ok) return sp;
@@ -43,7 +49,14 @@ export async function plannerInputFrom(dataset: Dataset, opts: InputOptions = {}
     const test = await denseOf((r) => built.data.model.scores(r), s.test);
     if (!test) continue;
     const valid = await denseOf((r) => built.data.model.scores(r), s.valid);
-    models.push({ model: name, test, testRows: s.test.users.length, valid, validRows: valid ? s.valid.users.length : 0, nItems });
+    models.push({
+      model: name,
+      test,
+      testRows: s.test.users.length,
+      valid,
+      validRows: valid ? s.valid.users.length : 0,
+      nItems,
+    });
   }
   await session.dispose();
   if (models.length === 0) return err('no-models', 'planner: none of the models gave dense scores');
@@ -51,7 +64,11 @@ export async function plannerInputFrom(dataset: Dataset, opts: InputOptions = {}
 }
 
 /** The synthetic world of `preset` and its quick models' scores. */
-export async function syntheticPlannerInput(preset: SynthPreset, seed: number, opts: InputOptions = {}): Promise<Result<PlannerInput, string>> {
+export async function syntheticPlannerInput(
+  preset: SynthPreset,
+  seed: number,
+  opts: InputOptions = {},
+): Promise<Result<PlannerInput, string>> {
   const g = generateSynthetic(presetConfig(preset, seed));
   if (!g.ok) return g;
   return plannerInputFrom(g.data.dataset, { seed, ...opts });

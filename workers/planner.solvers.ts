@@ -5,7 +5,15 @@
  * walk order on small matrices.
  */
 import { denseScores } from '../src/core/models/scores';
-import { createDualWorkspace, descendingOrder, evaluateMatch, solveDual, solveGreedy, solveOnline, type DualWorkspace } from '../src/core/planner';
+import {
+  createDualWorkspace,
+  descendingOrder,
+  evaluateMatch,
+  solveDual,
+  solveGreedy,
+  solveOnline,
+  type DualWorkspace,
+} from '../src/core/planner';
 import type { PlannerSolvers, ScoreMatrix } from './planner.api';
 
 const workspaces = new WeakMap<Float32Array, DualWorkspace>();
@@ -29,6 +37,7 @@ const greedyOrder = (s: ScoreMatrix): Int32Array | undefined => {
 export const defaultSolvers: PlannerSolvers = {
   greedy: (s, settings) => solveGreedy(source(s), settings, { order: greedyOrder(s) }),
   offline: (s, settings, warm) => solveDual(source(s), settings, { warm: warm ?? undefined, workspace: workspace(s) }),
-  online: (valid, test, settings, warm) => solveOnline(source(valid), source(test), settings, { warm: warm ?? undefined, workspace: workspace(valid) }),
+  online: (valid, test, settings, warm) =>
+    solveOnline(source(valid), source(test), settings, { warm: warm ?? undefined, workspace: workspace(valid) }),
   evaluate: (solution, target) => evaluateMatch(solution.assignment, target, solution.settings),
 };

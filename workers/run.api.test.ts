@@ -22,7 +22,11 @@ describe('runApi', () => {
     const rows: string[] = [];
     const progress: RunProgress[] = [];
     const config = { split: { kind: 'temporal' as const }, models: ['Pop', 'EMA', 'Hawkes', 'Rand'], seed: 1 };
-    const r = await runApi.run(config, (p) => progress.push(p), (row) => rows.push(row.name));
+    const r = await runApi.run(
+      config,
+      (p) => progress.push(p),
+      (row) => rows.push(row.name),
+    );
     if (!r.ok) throw new Error(r.reason);
     expect(rows).toEqual(config.models);
     expect(Object.keys(r.data.item_rec)).toEqual(config.models);
@@ -92,10 +96,13 @@ describe('runApi', () => {
     for (let r = 0; r < test.users.length; r++) if (cameOf(r) > 0) positives++;
     expect(x.data.positives).toBe(positives);
     expect(x.data.rows.length).toBe(8);
-    for (let i = 1; i < x.data.rows.length; i++) expect(x.data.rows[i].score).toBeLessThanOrEqual(x.data.rows[i - 1].score);
+    for (let i = 1; i < x.data.rows.length; i++)
+      expect(x.data.rows[i].score).toBeLessThanOrEqual(x.data.rows[i - 1].score);
     // They are the column's 8 best: against a full sort of the item's scores.
     const dense = (await runApi.plannerInput(['Hawkes']))!.models[0];
-    const column = Array.from({ length: dense.testRows }, (_, r) => dense.test[r * dense.nItems + item]).sort((a, b) => b - a);
+    const column = Array.from({ length: dense.testRows }, (_, r) => dense.test[r * dense.nItems + item]).sort(
+      (a, b) => b - a,
+    );
     expect(x.data.rows.map((row) => row.score)).toEqual(column.slice(0, 8));
     for (const row of x.data.rows) {
       const r = Array.from(test.users).findIndex((u) => d.userIds[u] === row.user);
@@ -103,7 +110,9 @@ describe('runApi', () => {
       expect(row.lambda).not.toBeNull();
       expect(row.p).toBeNull();
       const hEnd = test.histEnd[r];
-      expect(row.history).toEqual(Array.from(d.item.subarray(Math.max(d.userOffsets[test.users[r]], hEnd - 5), hEnd), (i) => d.itemIds[i]));
+      expect(row.history).toEqual(
+        Array.from(d.item.subarray(Math.max(d.userOffsets[test.users[r]], hEnd - 5), hEnd), (i) => d.itemIds[i]),
+      );
     }
     expect(runApi.explore('RNN', items[0].id).ok).toBe(false);
   });
@@ -112,7 +121,13 @@ describe('runApi', () => {
     await runApi.initBackend(['cpu']);
     expect(runApi.backend().choice?.backend).toBe('cpu');
     const before = tf.memory().numTensors;
-    const config = { split: { kind: 'temporal' as const }, models: ['RNN-Hawkes', 'RNN'], seed: 2, epochs: 1, sequence: { hidden: 8, layers: 1, maxLen: 16 } };
+    const config = {
+      split: { kind: 'temporal' as const },
+      models: ['RNN-Hawkes', 'RNN'],
+      seed: 2,
+      epochs: 1,
+      sequence: { hidden: 8, layers: 1, maxLen: 16 },
+    };
     const progress: RunProgress[] = [];
     const r = await runApi.run(config, (p) => progress.push(p));
     if (!r.ok) throw new Error(r.reason);
@@ -163,7 +178,11 @@ describe('runApi', () => {
 
   it('saves the workspace in IndexedDB and restores dataset, results and planner input after a restart; start over clears it', async () => {
     const cleared: string[] = [];
-    runApi.configure({ order: ['cpu'], workspace: createWorkspaceStore('t-ws', 'ws'), modelCache: { get: async () => undefined, put: async () => {}, clear: async () => void cleared.push('models') } });
+    runApi.configure({
+      order: ['cpu'],
+      workspace: createWorkspaceStore('t-ws', 'ws'),
+      modelCache: { get: async () => undefined, put: async () => {}, clear: async () => void cleared.push('models') },
+    });
     expect(await runApi.restore()).toBeNull();
     const d = world();
     runApi.setDataset(d, 'tiny world');

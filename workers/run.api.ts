@@ -24,7 +24,14 @@ import { err, ok, type Result } from '../src/core/util/result';
 import { makeSplit } from '../src/core/data/split';
 import { copyDataset, datasetBuffers } from '../src/core/data/dataset';
 import type { SeqModelCache } from '../src/core/pipeline/sequenceModels';
-import { currentBackend, destroyDevice, pickBackend, watchDeviceLoss, type BackendChoice, type BackendOptions } from './backend';
+import {
+  currentBackend,
+  destroyDevice,
+  pickBackend,
+  watchDeviceLoss,
+  type BackendChoice,
+  type BackendOptions,
+} from './backend';
 import type { KeptScores, WorkspaceStore } from './workspace';
 import { BACKEND_LADDER } from './ladder';
 import { progressBatcher, type RunProgress } from './runProgress';
@@ -40,7 +47,8 @@ export interface ModelRow {
   user: RecMetrics;
 }
 
-export type RunCode = 'backend-lost' | 'busy' | 'no-data' | 'bad-config' | 'no-result' | 'unknown-model' | 'aborted' | string;
+export type RunCode =
+  'backend-lost' | 'busy' | 'no-data' | 'bad-config' | 'no-result' | 'unknown-model' | 'aborted' | string;
 
 /** All kept score matrices together stay under this (test + validation of every model). */
 export const KEEP_BUDGET_BYTES = 4 * DENSE_BUDGET_BYTES;
@@ -108,7 +116,14 @@ function backendLost(name: string, reason: string): void {
   }
 }
 
-const lastRun = (split: Split, result: ExperimentResult, kept: Map<string, Kept>, savedAt: number): LastRun => ({ split, result, kept, top: new Map(), handedOver: new Set(), savedAt });
+const lastRun = (split: Split, result: ExperimentResult, kept: Map<string, Kept>, savedAt: number): LastRun => ({
+  split,
+  result,
+  kept,
+  top: new Map(),
+  handedOver: new Set(),
+  savedAt,
+});
 
 /** The explorer's top rows per item for `name` (built from the dense test scores while they are here). */
 function topOf(run: LastRun, name: string): Selection | null {
@@ -193,7 +208,11 @@ export const runApi = {
       if (stop && backendChoice) return backendChoice;
       pickedFor = key;
       const rungs = (order ?? backendOpts.order ?? BACKEND_LADDER).filter((b) => !lostBackends.has(b));
-      backendPick = pickBackend({ ...backendOpts, ...(opts.software === undefined ? {} : { software: opts.software }), order: rungs }).then((choice) => {
+      backendPick = pickBackend({
+        ...backendOpts,
+        ...(opts.software === undefined ? {} : { software: opts.software }),
+        order: rungs,
+      }).then((choice) => {
         watchDeviceLoss((reason) => backendLost(choice.backend, reason));
         return choice;
       });
@@ -225,10 +244,13 @@ export const runApi = {
     const ws = host.workspace;
     if (!ws) return null;
     // Saved in the background: the first run does not wait for IndexedDB; saves stay in order (data, then runs).
-    saving = saving.then(() => ws.saveData({ source: name, dataset: d, savedAt: Date.now() })).then(
-      () => (saveProblem = null),
-      (e: unknown) => (saveProblem = `the workspace could not be saved in this browser (${e instanceof Error ? e.message : String(e)}); it will not survive a reload`),
-    );
+    saving = saving
+      .then(() => ws.saveData({ source: name, dataset: d, savedAt: Date.now() }))
+      .then(
+        () => (saveProblem = null),
+        (e: unknown) =>
+          (saveProblem = `the workspace could not be saved in this browser (${e instanceof Error ? e.message : String(e)}); it will not survive a reload`),
+      );
     return null;
   },
 
@@ -247,7 +269,11 @@ export const runApi = {
    * Runs an experiment on the held dataset. Progress leaves batched (RunProgress), rows as each model finishes.
    * The tfjs backend is picked first when the config asks for a sequence model.
    */
-  async run(config: RunConfig, onProgress?: (p: RunProgress) => void, onModel?: (row: ModelRow) => void): Promise<Result<ExperimentResult, RunCode>> {
+  async run(
+    config: RunConfig,
+    onProgress?: (p: RunProgress) => void,
+    onModel?: (row: ModelRow) => void,
+  ): Promise<Result<ExperimentResult, RunCode>> {
     if (stop) return err('busy', 'a run is in progress; cancel it first');
     if (!dataset) return err('no-data', 'no data in the run worker yet');
     const v = validateRunConfig(config);
@@ -259,7 +285,11 @@ export const runApi = {
       if (my.aborted) return err('aborted', 'run: stopped');
       const kept = new Map<string, Kept>();
       const seen: { split: Split | null } = { split: null };
-      const registry = keepingRegistry(defaultRegistry({ sequence: config.sequence ?? {}, modelCache: host.modelCache }), kept, seen);
+      const registry = keepingRegistry(
+        defaultRegistry({ sequence: config.sequence ?? {}, modelCache: host.modelCache }),
+        kept,
+        seen,
+      );
       // After a cancel nothing more is reported: the page has moved on.
       const batch = progressBatcher(config.models.length, (p) => my.aborted || onProgress?.(p));
       const r = await runExperiment(dataset, config, {
@@ -280,10 +310,13 @@ export const runApi = {
       const ws = host.workspace;
       if (ws) {
         const run = { source, config, result: r.data, kept: [...kept], savedAt };
-        saving = saving.then(() => ws.saveRun(run)).then(
-          () => (saveProblem = null),
-          (e: unknown) => (saveProblem = `results not saved in this browser: ${e instanceof Error ? e.message : String(e)}`),
-        );
+        saving = saving
+          .then(() => ws.saveRun(run))
+          .then(
+            () => (saveProblem = null),
+            (e: unknown) =>
+              (saveProblem = `results not saved in this browser: ${e instanceof Error ? e.message : String(e)}`),
+          );
       }
       return r;
     } finally {
@@ -346,15 +379,29 @@ export const runApi = {
       }
       if (!scores) continue;
       out.push({
-        model: name, test: scores.test, testRows: test.users.length, valid: scores.valid,
-        validRows: scores.valid ? run.split.valid.users.length : 0, nItems: test.target.nCols,
+        model: name,
+        test: scores.test,
+        testRows: test.users.length,
+        valid: scores.valid,
+        validRows: scores.valid ? run.split.valid.users.length : 0,
+        nItems: test.target.nCols,
       });
     }
     const t = test.target;
-    const target = { nRows: t.nRows, nCols: t.nCols, indptr: copy(t.indptr), indices: copy(t.indices), data: copy(t.data) };
+    const target = {
+      nRows: t.nRows,
+      nCols: t.nCols,
+      indptr: copy(t.indptr),
+      indices: copy(t.indices),
+      data: copy(t.data),
+    };
     const buffers = [target.indptr.buffer, target.indices.buffer, target.data.buffer] as ArrayBuffer[];
-    for (const m of out) buffers.push(m.test.buffer as ArrayBuffer, ...(m.valid ? [m.valid.buffer as ArrayBuffer] : []));
-    return Comlink.transfer({ models: out, target, itemIds: data.itemIds.slice(0, t.nCols) }, buffers as Parameters<typeof Comlink.transfer>[1]);
+    for (const m of out)
+      buffers.push(m.test.buffer as ArrayBuffer, ...(m.valid ? [m.valid.buffer as ArrayBuffer] : []));
+    return Comlink.transfer(
+      { models: out, target, itemIds: data.itemIds.slice(0, t.nCols) },
+      buffers as Parameters<typeof Comlink.transfer>[1],
+    );
   },
 
   /** Items worth exploring: the `n` items with the most test-window events (ids, events). */
@@ -373,7 +420,8 @@ export const runApi = {
     const top = topOf(last, model);
     if (!k || !top) return err('unknown-model', `no kept scores for ${model}`);
     const item = dataset.itemIds.indexOf(itemId);
-    if (item < 0 || item >= last.split.test.target.nCols) return err('unknown-model', `item ${itemId} is not a candidate of this split`);
+    if (item < 0 || item >= last.split.test.target.nCols)
+      return err('unknown-model', `item ${itemId} is not a candidate of this split`);
     return ok(exploreItem(dataset, last.split.test, k, top, model, item, topN, historyLength));
   },
 

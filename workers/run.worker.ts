@@ -8,7 +8,11 @@ import { createWorkspaceStore } from './workspace';
 
 // The WASM binaries are served by the app itself (never a CDN): vite copies them and gives their URLs.
 runApi.configure({
-  wasmPaths: { 'tfjs-backend-wasm.wasm': wasm, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded },
+  wasmPaths: {
+    'tfjs-backend-wasm.wasm': wasm,
+    'tfjs-backend-wasm-simd.wasm': wasmSimd,
+    'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
+  },
   modelCache: createModelCache(),
   workspace: createWorkspaceStore(),
 });

@@ -36,7 +36,9 @@ export const EXPLORE_MAX = 32;
 export function busiestItems(target: Csr, itemIds: string[], n: number): { id: string; events: number }[] {
   const counts = new Float64Array(target.nCols);
   for (let e = 0; e < target.indices.length; e++) counts[target.indices[e]] += target.data[e];
-  const order = Array.from(counts.keys()).filter((i) => counts[i] > 0).sort((a, b) => counts[b] - counts[a] || a - b);
+  const order = Array.from(counts.keys())
+    .filter((i) => counts[i] > 0)
+    .sort((a, b) => counts[b] - counts[a] || a - b);
   return order.slice(0, n).map((i) => ({ id: itemIds[i], events: counts[i] }));
 }
 
@@ -63,11 +65,16 @@ export function exploreItem(
     if (came[r] > 0) positives++;
   }
   const base = item * top.k;
-  const picks = Array.from({ length: top.k }, (_, j) => ({ r: top.members[base + j], score: top.scores[base + j] })).filter((x) => x.r >= 0);
+  const picks = Array.from({ length: top.k }, (_, j) => ({
+    r: top.members[base + j],
+    score: top.scores[base + j],
+  })).filter((x) => x.r >= 0);
   picks.sort((a, b) => b.score - a.score || a.r - b.r);
   const rows = picks.slice(0, Math.min(topN, EXPLORE_MAX));
   return {
-    model, item: d.itemIds[item], positives,
+    model,
+    item: d.itemIds[item],
+    positives,
     rows: rows.map(({ r, score }) => {
       const u = test.users[r];
       const lambda = k.lambda ? k.lambda[r] : null;

@@ -49,14 +49,38 @@ export function progressBatcher(total: number, send: (p: RunProgress) => void) {
       const fitFrac = p.epochs > 0 ? (p.epoch - 1 + p.batch / Math.max(1, p.batches)) / p.epochs : 0;
       const elapsed = (now - (fitStart.get(model) ?? now)) / 1000;
       const eta = fitFrac > 0.01 && elapsed > 0 ? (elapsed * (1 - fitFrac)) / fitFrac : null;
-      send({ model, done, total, epoch: p.epoch, epochs: p.epochs, batch: p.batch, batches: p.batches, losses, validLoss: p.validLoss,
-        examplesPerSecond: p.examplesPerSecond, etaSeconds: eta, fraction: Math.min(1, (done + Math.min(1, fitFrac)) / total) });
+      send({
+        model,
+        done,
+        total,
+        epoch: p.epoch,
+        epochs: p.epochs,
+        batch: p.batch,
+        batches: p.batches,
+        losses,
+        validLoss: p.validLoss,
+        examplesPerSecond: p.examplesPerSecond,
+        etaSeconds: eta,
+        fraction: Math.min(1, (done + Math.min(1, fitFrac)) / total),
+      });
       losses = [];
     },
     model(name: string) {
       done++;
       lastSent = Date.now();
-      send({ model: name, done, total, epoch: 0, epochs: 0, batch: 0, batches: 0, losses, examplesPerSecond: 0, etaSeconds: null, fraction: done / total });
+      send({
+        model: name,
+        done,
+        total,
+        epoch: 0,
+        epochs: 0,
+        batch: 0,
+        batches: 0,
+        losses,
+        examplesPerSecond: 0,
+        etaSeconds: null,
+        fraction: done / total,
+      });
       losses = [];
     },
   };

@@ -23,7 +23,10 @@ describe('trainApi', () => {
     const before = tf.memory().numTensors;
     const data = cycleData(12, 8);
     const progress: number[] = [];
-    const r = await trainApi.train({ model: 'rnn', config: small, seed: 1, data, trainEnd: data.userOffsets.slice(1) }, (p) => progress.push(p.epoch));
+    const r = await trainApi.train(
+      { model: 'rnn', config: small, seed: 1, data, trainEnd: data.userOffsets.slice(1) },
+      (p) => progress.push(p.epoch),
+    );
     expect(r.ok && r.data.epochs).toBe(2);
     expect(progress.length).toBeGreaterThanOrEqual(2);
     const rows = { users: Int32Array.from([0, 5]), histEnd: Int32Array.from([3, 45]) };
@@ -45,10 +48,13 @@ describe('trainApi', () => {
   it('cancels within one batch and rejects bad requests as values', async () => {
     const data = cycleData(40, 8);
     let reports = 0;
-    const r = await trainApi.train({ model: 'transformer', config: { ...small, epochs: 5 }, seed: 2, data, trainEnd: data.userOffsets.slice(1) }, () => {
-      reports++;
-      trainApi.cancel();
-    });
+    const r = await trainApi.train(
+      { model: 'transformer', config: { ...small, epochs: 5 }, seed: 2, data, trainEnd: data.userOffsets.slice(1) },
+      () => {
+        reports++;
+        trainApi.cancel();
+      },
+    );
     expect(r.ok && r.data.stopped).toBe('aborted');
     expect(reports).toBe(1);
     const bad = await trainApi.train({ model: 'lstm' as 'rnn', seed: 1, data, trainEnd: data.userOffsets.slice(1) });

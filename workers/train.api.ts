@@ -5,7 +5,12 @@
  */
 import type { Dataset, EvalSet } from '../src/core/data/types';
 import type { FitProgress, NextItemFactors } from '../src/core/models/types';
-import { SequenceModel, type FitReport, type SeqConfig, type SerializedSeqModel } from '../src/core/models/sequence/index';
+import {
+  SequenceModel,
+  type FitReport,
+  type SeqConfig,
+  type SerializedSeqModel,
+} from '../src/core/models/sequence/index';
 import { createRng } from '../src/core/util/rng';
 import { err, ok, type Result } from '../src/core/util/result';
 import { currentBackend, pickBackend, type BackendChoice, type BackendOptions } from './backend';
@@ -38,16 +43,33 @@ type TrainCode = 'busy' | 'bad-config' | 'bad-data' | 'no-data' | 'no-model' | '
 /** Only item and userOffsets are read by the sequence models; the other Dataset fields stay empty. */
 function asDataset(d: SeqData): Dataset {
   return {
-    userIds: [], itemIds: [], user: new Int32Array(0), item: d.item, time: new Float64Array(0), userOffsets: d.userOffsets,
-    itemCounts: new Int32Array(0), nUsers: d.userOffsets.length - 1, nItems: d.nItems,
+    userIds: [],
+    itemIds: [],
+    user: new Int32Array(0),
+    item: d.item,
+    time: new Float64Array(0),
+    userOffsets: d.userOffsets,
+    itemCounts: new Int32Array(0),
+    nUsers: d.userOffsets.length - 1,
+    nItems: d.nItems,
   };
 }
 
 function asRows(r: FactorRows, nItems: number): EvalSet {
   const n = r.users.length;
   return {
-    users: r.users, histEnd: r.histEnd, testStart: new Float64Array(n), horizon: 0, excludeTrain: false,
-    target: { nRows: n, nCols: nItems, indptr: new Int32Array(n + 1), indices: new Int32Array(0), data: new Float32Array(0) },
+    users: r.users,
+    histEnd: r.histEnd,
+    testStart: new Float64Array(n),
+    horizon: 0,
+    excludeTrain: false,
+    target: {
+      nRows: n,
+      nCols: nItems,
+      indptr: new Int32Array(n + 1),
+      indices: new Int32Array(0),
+      data: new Float32Array(0),
+    },
   };
 }
 
@@ -74,7 +96,10 @@ export const trainApi = {
     const kind = req.model === 'rnn' ? 'gru' : req.model === 'transformer' ? 'transformer' : null;
     if (!kind) return err('bad-config', `model: expected 'rnn' or 'transformer', got ${String(req.model)}`);
     if (req.trainEnd.length !== req.data.userOffsets.length - 1) {
-      return err('bad-data', `trainEnd has ${req.trainEnd.length} entries for ${req.data.userOffsets.length - 1} users`);
+      return err(
+        'bad-data',
+        `trainEnd has ${req.trainEnd.length} entries for ${req.data.userOffsets.length - 1} users`,
+      );
     }
     const m = SequenceModel.create({ ...req.config, kind }, req.data.nItems, req.seed);
     if (!m.ok) return m;
@@ -83,7 +108,10 @@ export const trainApi = {
     data = req.data;
     stop = { aborted: false };
     try {
-      return await m.data.fit({ dataset: asDataset(req.data), trainEnd: req.trainEnd }, { rng: createRng(req.seed), signal: stop, onProgress });
+      return await m.data.fit(
+        { dataset: asDataset(req.data), trainEnd: req.trainEnd },
+        { rng: createRng(req.seed), signal: stop, onProgress },
+      );
     } finally {
       stop = null;
     }

@@ -4,7 +4,12 @@ import { describe, expect, it } from 'vitest';
 import type { ExperimentResult } from '../src/core/pipeline/run';
 import { createWorkspaceStore, type KeptScores, type SavedRun } from './workspace';
 
-const kept = (x: number): KeptScores => ({ test: Float32Array.of(x, x + 1), valid: Float32Array.of(x + 2), lambda: null, hasP: false });
+const kept = (x: number): KeptScores => ({
+  test: Float32Array.of(x, x + 1),
+  valid: Float32Array.of(x + 2),
+  lambda: null,
+  hasP: false,
+});
 const run = (savedAt: number, models: string[]): SavedRun => ({
   source: 'tiny',
   config: { split: { kind: 'temporal' }, models, seed: 1 },
@@ -30,8 +35,14 @@ describe('workspace store', () => {
   it('keeps item titles and loss curves beside the data; refuses records of another shape; start over clears them', async () => {
     const ws = createWorkspaceStore('t-ws-side', 'ws');
     expect(await ws.loadItemMeta()).toBeUndefined();
-    await ws.saveItemMeta([['1', 'Toy Story (1995)', 'Animation|Children'], ['2', '<b>x</b>', '']]);
-    expect(await ws.loadItemMeta()).toEqual([['1', 'Toy Story (1995)', 'Animation|Children'], ['2', '<b>x</b>', '']]);
+    await ws.saveItemMeta([
+      ['1', 'Toy Story (1995)', 'Animation|Children'],
+      ['2', '<b>x</b>', ''],
+    ]);
+    expect(await ws.loadItemMeta()).toEqual([
+      ['1', 'Toy Story (1995)', 'Animation|Children'],
+      ['2', '<b>x</b>', ''],
+    ]);
     const curve = { x: [0.5, 1], loss: [8.1, 7.9], validX: [1], valid: [8.0] };
     await ws.saveLossCurves({ source: 'ratings.csv', curves: [['RNN', curve]] });
     expect(await ws.loadLossCurves()).toEqual({ source: 'ratings.csv', curves: [['RNN', curve]] });

@@ -88,25 +88,54 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 function isData(v: unknown): v is SavedData {
   if (!isObj(v) || typeof v.source !== 'string' || !isObj(v.dataset)) return false;
   const d = v.dataset;
-  return d.user instanceof Int32Array && d.item instanceof Int32Array && d.time instanceof Float64Array && d.userOffsets instanceof Int32Array &&
-    d.itemCounts instanceof Int32Array && Array.isArray(d.userIds) && Array.isArray(d.itemIds) && typeof d.nUsers === 'number' && typeof d.nItems === 'number';
+  return (
+    d.user instanceof Int32Array &&
+    d.item instanceof Int32Array &&
+    d.time instanceof Float64Array &&
+    d.userOffsets instanceof Int32Array &&
+    d.itemCounts instanceof Int32Array &&
+    Array.isArray(d.userIds) &&
+    Array.isArray(d.itemIds) &&
+    typeof d.nUsers === 'number' &&
+    typeof d.nItems === 'number'
+  );
 }
 
 /** The run record as stored: the scores live in one record per model (see saveRun), named here. */
 type StoredRun = Omit<SavedRun, 'kept'> & { kept: string[] };
 
 function isStoredRun(v: unknown): v is StoredRun {
-  if (!isObj(v) || typeof v.source !== 'string' || !isObj(v.config) || !isObj(v.result) || typeof v.savedAt !== 'number' || !Array.isArray(v.kept)) return false;
+  if (
+    !isObj(v) ||
+    typeof v.source !== 'string' ||
+    !isObj(v.config) ||
+    !isObj(v.result) ||
+    typeof v.savedAt !== 'number' ||
+    !Array.isArray(v.kept)
+  )
+    return false;
   return v.kept.every((e: unknown) => typeof e === 'string');
 }
 
 const isItemMeta = (v: unknown): v is SavedItemMeta =>
-  Array.isArray(v) && v.every((r: unknown) => Array.isArray(r) && r.length === 3 && r.every((f: unknown) => typeof f === 'string'));
+  Array.isArray(v) &&
+  v.every((r: unknown) => Array.isArray(r) && r.length === 3 && r.every((f: unknown) => typeof f === 'string'));
 
 const isNumbers = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === 'number');
 const isLossCurves = (v: unknown): v is SavedLossCurves =>
-  isObj(v) && typeof v.source === 'string' && Array.isArray(v.curves) &&
-  v.curves.every((e: unknown) => Array.isArray(e) && typeof e[0] === 'string' && isObj(e[1]) && isNumbers(e[1].x) && isNumbers(e[1].loss) && isNumbers(e[1].validX) && isNumbers(e[1].valid));
+  isObj(v) &&
+  typeof v.source === 'string' &&
+  Array.isArray(v.curves) &&
+  v.curves.every(
+    (e: unknown) =>
+      Array.isArray(e) &&
+      typeof e[0] === 'string' &&
+      isObj(e[1]) &&
+      isNumbers(e[1].x) &&
+      isNumbers(e[1].loss) &&
+      isNumbers(e[1].validX) &&
+      isNumbers(e[1].valid),
+  );
 
 const isKept = (v: unknown): v is KeptScores => isObj(v) && v.test instanceof Float32Array;
 
@@ -132,7 +161,9 @@ export function createWorkspaceStore(dbName = WORKSPACE_DB, storeName = WORKSPAC
       for (const [model, k] of r.kept) await set(scoresKey(r.savedAt, model), k, db());
       await set('run', { ...r, kept: r.kept.map(([model]) => model) } satisfies StoredRun, db());
       const mine = `scores:${r.savedAt}:`;
-      const stale = (await keys(db())).filter((k) => typeof k === 'string' && k.startsWith('scores:') && !k.startsWith(mine));
+      const stale = (await keys(db())).filter(
+        (k) => typeof k === 'string' && k.startsWith('scores:') && !k.startsWith(mine),
+      );
       if (stale.length > 0) await delMany(stale, db());
     },
     async loadRun() {

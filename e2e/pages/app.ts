@@ -44,7 +44,10 @@ export class AppPage {
   async dropText(name: string, text: string): Promise<void> {
     const dt = await this.page.evaluateHandle(
       ([n, t]) => {
-        const g = globalThis as unknown as { DataTransfer: new () => { items: { add(f: unknown): void } }; File: new (b: string[], n: string) => unknown };
+        const g = globalThis as unknown as {
+          DataTransfer: new () => { items: { add(f: unknown): void } };
+          File: new (b: string[], n: string) => unknown;
+        };
         const d = new g.DataTransfer();
         d.items.add(new g.File([t], n));
         return d;
@@ -61,7 +64,9 @@ export class AppPage {
 
   /** Restarts the data worker through the test hook, as a crash would. */
   async crashDataWorker(): Promise<void> {
-    await this.page.evaluate(() => (globalThis as unknown as { __rimwTest: { restartDataWorker(): void } }).__rimwTest.restartDataWorker());
+    await this.page.evaluate(() =>
+      (globalThis as unknown as { __rimwTest: { restartDataWorker(): void } }).__rimwTest.restartDataWorker(),
+    );
   }
 
   order(ranking: Locator): Promise<string | null> {
@@ -99,7 +104,13 @@ export class AppPage {
   }
 
   /** Fills the small hyperparameters (empty string = the model's default). */
-  async setHyper(h: { epochs?: string; hidden?: string; layers?: string; maxLen?: string; backend?: string }): Promise<void> {
+  async setHyper(h: {
+    epochs?: string;
+    hidden?: string;
+    layers?: string;
+    maxLen?: string;
+    backend?: string;
+  }): Promise<void> {
     const p = this.page;
     if (h.epochs !== undefined) await p.getByTestId('train.epochs').fill(h.epochs);
     if (h.hidden !== undefined) await p.getByTestId('train.hidden').fill(h.hidden);
@@ -110,12 +121,16 @@ export class AppPage {
 
   /** Restarts the run worker through the test hook, as a crash would. */
   async crashRunWorker(): Promise<void> {
-    await this.page.evaluate(() => (globalThis as unknown as { __rimwTest: { restartRunWorker(): void } }).__rimwTest.restartRunWorker());
+    await this.page.evaluate(() =>
+      (globalThis as unknown as { __rimwTest: { restartRunWorker(): void } }).__rimwTest.restartRunWorker(),
+    );
   }
 
   /** Loses the run worker's backend (simulated off WebGPU); resolves with the backend's name. */
   loseRunBackend(): Promise<string> {
-    return this.page.evaluate(() => (globalThis as unknown as { __rimwTest: { loseRunBackend(): Promise<string> } }).__rimwTest.loseRunBackend());
+    return this.page.evaluate(() =>
+      (globalThis as unknown as { __rimwTest: { loseRunBackend(): Promise<string> } }).__rimwTest.loseRunBackend(),
+    );
   }
 
   /** How the last run ended (idle, running, done, failed, cancelled). */

@@ -30,7 +30,9 @@ export class PlannerPanel {
 
   /** What the curves plot shows now: its redraw count and the operating point's α, β and mode. */
   async shown(): Promise<{ revision: number; alpha: number; beta: number; mode: string | null }> {
-    const [r, a, b, m] = await Promise.all(['data-revision', 'data-alpha', 'data-beta', 'data-mode'].map((k) => this.curves.getAttribute(k)));
+    const [r, a, b, m] = await Promise.all(
+      ['data-revision', 'data-alpha', 'data-beta', 'data-mode'].map((k) => this.curves.getAttribute(k)),
+    );
     return { revision: Number(r), alpha: Number(a), beta: Number(b), mode: m };
   }
 
@@ -40,7 +42,9 @@ export class PlannerPanel {
    */
   async waitForCurves(lines = 1, timeout = 120_000): Promise<void> {
     await expect(this.curves).toHaveAttribute('data-beta', /\d/, { timeout });
-    await expect.poll(() => this.curves.locator('.scatterlayer .trace .js-line').count(), { timeout }).toBeGreaterThanOrEqual(lines);
+    await expect
+      .poll(() => this.curves.locator('.scatterlayer .trace .js-line').count(), { timeout })
+      .toBeGreaterThanOrEqual(lines);
     await expect(this.points.locator('tbody tr').first()).toBeVisible();
   }
 
@@ -53,17 +57,24 @@ export class PlannerPanel {
    * Waits until the plot shows β (and α, mode when given) after a redraw newer than `after`; returns the revision.
    * Fractions compare to 1e-9 (the page rounds them so). `timeout` for cold solves (a mode switch sweeps afresh).
    */
-  async waitShows(want: { beta?: number; alpha?: number; mode?: string }, after: number, timeout?: number): Promise<number> {
+  async waitShows(
+    want: { beta?: number; alpha?: number; mode?: string },
+    after: number,
+    timeout?: number,
+  ): Promise<number> {
     await expect
-      .poll(async () => {
-        const s = await this.shown();
-        const ok =
-          s.revision > after &&
-          (want.beta === undefined || Math.abs(s.beta - want.beta) < 1e-9) &&
-          (want.alpha === undefined || Math.abs(s.alpha - want.alpha) < 1e-9) &&
-          (want.mode === undefined || s.mode === want.mode);
-        return ok ? 'shown' : JSON.stringify(s);
-      }, timeout === undefined ? {} : { timeout })
+      .poll(
+        async () => {
+          const s = await this.shown();
+          const ok =
+            s.revision > after &&
+            (want.beta === undefined || Math.abs(s.beta - want.beta) < 1e-9) &&
+            (want.alpha === undefined || Math.abs(s.alpha - want.alpha) < 1e-9) &&
+            (want.mode === undefined || s.mode === want.mode);
+          return ok ? 'shown' : JSON.stringify(s);
+        },
+        timeout === undefined ? {} : { timeout },
+      )
       .toBe('shown');
     return this.revision();
   }
@@ -90,12 +101,17 @@ export class PlannerPanel {
 
   /** Restarts the planner worker through the page's planner hook, as a crash would. */
   async crashWorker(): Promise<void> {
-    await this.page.evaluate(() => (globalThis as unknown as { __rimwPlanner: { restartWorker(): void } }).__rimwPlanner.restartWorker());
+    await this.page.evaluate(() =>
+      (globalThis as unknown as { __rimwPlanner: { restartWorker(): void } }).__rimwPlanner.restartWorker(),
+    );
   }
 
   /** Clicks a model's v export and returns the download. */
   async exportV(model: string): Promise<Download> {
-    const [download] = await Promise.all([this.page.waitForEvent('download'), this.page.getByTestId(`planner.export.v.${model}`).click()]);
+    const [download] = await Promise.all([
+      this.page.waitForEvent('download'),
+      this.page.getByTestId(`planner.export.v.${model}`).click(),
+    ]);
     return download;
   }
 }

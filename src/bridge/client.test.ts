@@ -10,8 +10,10 @@ function fakeWorker<T extends object>(api: T) {
   let terminated = false;
   const w = {
     postMessage: (m: unknown) => port1.postMessage(m),
-    addEventListener: (type: string, l: (e: Event) => void) => (type === 'error' ? target.addEventListener(type, l) : port1.addEventListener(type, l)),
-    removeEventListener: (type: string, l: (e: Event) => void) => (type === 'error' ? target.removeEventListener(type, l) : port1.removeEventListener(type, l)),
+    addEventListener: (type: string, l: (e: Event) => void) =>
+      type === 'error' ? target.addEventListener(type, l) : port1.addEventListener(type, l),
+    removeEventListener: (type: string, l: (e: Event) => void) =>
+      type === 'error' ? target.removeEventListener(type, l) : port1.removeEventListener(type, l),
     start: () => port1.start(),
     terminate: () => {
       terminated = true;
@@ -19,7 +21,11 @@ function fakeWorker<T extends object>(api: T) {
       port2.close();
     },
   } as unknown as WorkerLike;
-  return { w, crash: () => target.dispatchEvent(Object.assign(new Event('error', { cancelable: true }), { message: 'boom' })), isTerminated: () => terminated };
+  return {
+    w,
+    crash: () => target.dispatchEvent(Object.assign(new Event('error', { cancelable: true }), { message: 'boom' })),
+    isTerminated: () => terminated,
+  };
 }
 
 describe('createWorkerClient', () => {

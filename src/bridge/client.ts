@@ -33,7 +33,11 @@ export interface WorkerClient<Api> {
  * Wraps a worker factory; `name` appears in error messages. `onRestart` lets the owner rebuild what the old worker
  * held (its state is gone).
  */
-export function createWorkerClient<Api>(name: string, spawn: () => WorkerLike, onRestart?: (reason: string) => void): WorkerClient<Api> {
+export function createWorkerClient<Api>(
+  name: string,
+  spawn: () => WorkerLike,
+  onRestart?: (reason: string) => void,
+): WorkerClient<Api> {
   let worker: WorkerLike;
   let remote: Comlink.Remote<Api>;
   const pending = new Set<(e: BridgeError) => void>();

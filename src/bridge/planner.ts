@@ -11,7 +11,14 @@ import type { Result } from '../core/util/result';
 import { createWorkerClient, latestWins, type FrameScheduler, type WorkerClient } from './client';
 import { dataClient } from './data';
 
-export type { SolveReply, CurvesReply, InputSummary, ModelSolve, BoostedItem, ExposureHistogram } from '../../workers/planner.api';
+export type {
+  SolveReply,
+  CurvesReply,
+  InputSummary,
+  ModelSolve,
+  BoostedItem,
+  ExposureHistogram,
+} from '../../workers/planner.api';
 
 let client: WorkerClient<PlannerApi> | null = null;
 let restartListener: ((reason: string) => void) | null = null;
@@ -44,11 +51,17 @@ export function inputBuffers(input: PlannerInput): ArrayBuffer[] {
 
 /** Sends scores and targets to the worker by transfer. */
 export function setPlannerInput(input: PlannerInput, source: string): Promise<Result<InputSummary, string>> {
-  return plannerClient().call<Result<InputSummary, string>>((api) => api.setInput(Comlink.transfer(input, inputBuffers(input)), source));
+  return plannerClient().call<Result<InputSummary, string>>((api) =>
+    api.setInput(Comlink.transfer(input, inputBuffers(input)), source),
+  );
 }
 
 /** Lets the worker build its own input from the synthetic world and quick models (nothing crosses but a summary). */
-export function syntheticInputInWorker(preset: 'small' | 'ml1m', seed: number, models?: string[]): Promise<Result<InputSummary, string>> {
+export function syntheticInputInWorker(
+  preset: 'small' | 'ml1m',
+  seed: number,
+  models?: string[],
+): Promise<Result<InputSummary, string>> {
   return plannerClient().call<Result<InputSummary, string>>((api) => api.useSynthetic(preset, seed, models));
 }
 
@@ -56,11 +69,18 @@ export function syntheticInputInWorker(preset: 'small' | 'ml1m', seed: number, m
  * Copies the data worker's current dataset into the planner worker, which fits quick models on it there (for the
  * bench and tests: planning on the loaded data without the run worker). False when the data worker holds nothing.
  */
-export async function dataInputInWorker(source: string, models?: string[]): Promise<Result<InputSummary, string> | false> {
+export async function dataInputInWorker(
+  source: string,
+  models?: string[],
+): Promise<Result<InputSummary, string> | false> {
   const d = await dataClient().call((api) => api.exportDataset());
   if (!d) return false;
-  const buffers = [d.user, d.item, d.time, d.value, d.userOffsets, d.itemCounts].filter((a) => a !== undefined).map((a) => a.buffer as ArrayBuffer);
-  return plannerClient().call<Result<InputSummary, string>>((api) => api.useDataset(Comlink.transfer(d, buffers), source, models));
+  const buffers = [d.user, d.item, d.time, d.value, d.userOffsets, d.itemCounts]
+    .filter((a) => a !== undefined)
+    .map((a) => a.buffer as ArrayBuffer);
+  return plannerClient().call<Result<InputSummary, string>>((api) =>
+    api.useDataset(Comlink.transfer(d, buffers), source, models),
+  );
 }
 
 export function exportPlannerV(model: string): Promise<Result<string, string>> {
@@ -102,8 +122,17 @@ function requests<A, R extends { stale: boolean }>(
 }
 
 /** Latest-wins solve requests: `deliver` gets only the newest completed reply. `frames` is for tests. */
-export const solveRequests = (deliver: (r: SolveReply) => void, onError: (e: unknown) => void, frames?: FrameScheduler) =>
-  requests<SolveArgs, SolveReply>((api, a) => api.solve(a) as Promise<Result<SolveReply, string>>, deliver, onError, frames);
+export const solveRequests = (
+  deliver: (r: SolveReply) => void,
+  onError: (e: unknown) => void,
+  frames?: FrameScheduler,
+) =>
+  requests<SolveArgs, SolveReply>(
+    (api, a) => api.solve(a) as Promise<Result<SolveReply, string>>,
+    deliver,
+    onError,
+    frames,
+  );
 
 /** Makes the worker stop every request made so far at its next point (they answer stale). */
 export function haltPlannerWork(): Promise<void> {

@@ -21,7 +21,10 @@ const workspace = () => (pageStore ??= createWorkspaceStore());
 export const saveLossCurves = (c: SavedLossCurves): Promise<void> => workspace().saveLossCurves(c);
 
 /** The loss curves saved with the last run, if any (a failed read is nothing saved). */
-export const loadLossCurves = (): Promise<SavedLossCurves | undefined> => workspace().loadLossCurves().catch(() => undefined);
+export const loadLossCurves = (): Promise<SavedLossCurves | undefined> =>
+  workspace()
+    .loadLossCurves()
+    .catch(() => undefined);
 
 export type { RunProgress, ModelRow, ExploreResult, ExploreRow } from '../../workers/run.api';
 import type { Result } from '../core/util/result';
@@ -47,7 +50,9 @@ export function runClient(): WorkerClient<RunApi> {
 
 /** The big arrays of a Dataset, to hand over by transfer. */
 const buffers = (d: Dataset): ArrayBuffer[] =>
-  [d.user, d.item, d.time, d.value, d.userOffsets, d.itemCounts].filter((a) => a !== undefined).map((a) => a.buffer as ArrayBuffer);
+  [d.user, d.item, d.time, d.value, d.userOffsets, d.itemCounts]
+    .filter((a) => a !== undefined)
+    .map((a) => a.buffer as ArrayBuffer);
 
 /**
  * Copies the data worker's current dataset into the run worker: exportDataset transfers a copy to the page, which

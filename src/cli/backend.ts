@@ -16,7 +16,8 @@ export interface CliBackendChoice extends BackendChoice {
   adapter?: string;
 }
 
-const wasmDir = () => `${dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}/`;
+const wasmDir = () =>
+  `${dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}/`;
 
 /**
  * cpu: the CPU backend, no self-test (what `rimw run` always used). wasm / webgpu: that rung, else CPU. auto: WebGPU
@@ -45,7 +46,9 @@ export async function chooseBackend(pref: BackendPref): Promise<CliBackendChoice
 
 /** One line as the app shows it: the backend, then why the rungs above it were skipped. */
 export function describeChoice(c: CliBackendChoice): string {
-  const detail = [c.adapter, c.backend === 'cpu' ? '' : `self-test diff ${c.selfTestDiff.toExponential(1)}`].filter(Boolean).join('; ');
+  const detail = [c.adapter, c.backend === 'cpu' ? '' : `self-test diff ${c.selfTestDiff.toExponential(1)}`]
+    .filter(Boolean)
+    .join('; ');
   const skipped = c.skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ');
   return `backend: ${c.backend}${detail ? ` (${detail})` : ''}${skipped ? ` (skipped: ${skipped})` : ''}`;
 }

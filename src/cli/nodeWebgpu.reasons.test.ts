@@ -14,8 +14,12 @@ describe('installNodeWebgpu without an adapter of its own', () => {
     delete g.navigator;
   });
 
-  it("uses a navigator.gpu that is already there and never takes it away", async () => {
-    const gpu = { requestAdapter: async () => ({ info: { vendor: 'acme', architecture: 'rdna', description: 'Acme 9000', isFallbackAdapter: false } }) };
+  it('uses a navigator.gpu that is already there and never takes it away', async () => {
+    const gpu = {
+      requestAdapter: async () => ({
+        info: { vendor: 'acme', architecture: 'rdna', description: 'Acme 9000', isFallbackAdapter: false },
+      }),
+    };
     Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
     const m = await fresh();
     const r = await m.installNodeWebgpu({ allowSoftware: false });
@@ -25,7 +29,11 @@ describe('installNodeWebgpu without an adapter of its own', () => {
   });
 
   it('refuses a software adapter when asked for hardware only, with the adapter named', async () => {
-    const gpu = { requestAdapter: async () => ({ info: { vendor: 'google', architecture: 'swiftshader', description: '', isFallbackAdapter: true } }) };
+    const gpu = {
+      requestAdapter: async () => ({
+        info: { vendor: 'google', architecture: 'swiftshader', description: '', isFallbackAdapter: true },
+      }),
+    };
     Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
     const m = await fresh();
     const r = await m.installNodeWebgpu({ allowSoftware: false });

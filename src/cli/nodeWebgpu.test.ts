@@ -28,7 +28,9 @@ describe('WebGPU in Node (webgpu package, Dawn)', () => {
     if (!gpu.ok) return;
     const t0 = Date.now();
     const c = await pickBackend({ order: ['webgpu'] });
-    console.warn(`WebGPU in Node: ${gpu.data.adapter}${gpu.data.software ? ', software' : ''}; self-test diff ${c.selfTestDiff.toExponential(2)} in ${((Date.now() - t0) / 1000).toFixed(1)} s${c.skipped.length ? `; skipped: ${c.skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')}` : ''}`);
+    console.warn(
+      `WebGPU in Node: ${gpu.data.adapter}${gpu.data.software ? ', software' : ''}; self-test diff ${c.selfTestDiff.toExponential(2)} in ${((Date.now() - t0) / 1000).toFixed(1)} s${c.skipped.length ? `; skipped: ${c.skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')}` : ''}`,
+    );
     expect(c.skipped).toEqual([]);
     expect(c.backend).toBe('webgpu');
     expect(c.selfTestDiff).toBeLessThanOrEqual(1e-3);
@@ -38,15 +40,31 @@ describe('WebGPU in Node (webgpu package, Dawn)', () => {
   it.skipIf(!gpu.ok)(`trains a tiny GRU for a few steps on 'webgpu'${skipReason}`, async () => {
     if (!gpu.ok) return;
     if (tf.getBackend() !== 'webgpu') expect(await tf.setBackend('webgpu')).toBe(true);
-    const seqs = [[0, 1, 2, 3, 4], [2, 3, 4, 5, 0, 1], [5, 0, 1], [1, 2, 3, 4, 5]];
+    const seqs = [
+      [0, 1, 2, 3, 4],
+      [2, 3, 4, 5, 0, 1],
+      [5, 0, 1],
+      [1, 2, 3, 4, 5],
+    ];
     const item = Int32Array.from(seqs.flat());
     const userOffsets = Int32Array.from([0, ...seqs.map((_, u) => seqs.slice(0, u + 1).flat().length)]);
     const ds: Dataset = {
-      userIds: [], itemIds: [], user: new Int32Array(0), item, time: new Float64Array(0), userOffsets,
-      itemCounts: new Int32Array(6), nUsers: seqs.length, nItems: 6,
+      userIds: [],
+      itemIds: [],
+      user: new Int32Array(0),
+      item,
+      time: new Float64Array(0),
+      userOffsets,
+      itemCounts: new Int32Array(6),
+      nUsers: seqs.length,
+      nItems: 6,
     };
     const before = tf.memory().numTensors;
-    const m = SequenceModel.create({ kind: 'gru', hidden: 8, layers: 1, maxLen: 8, bptt: 4, batchSize: 2, epochs: 3, validFraction: 0, patience: 0 }, 6, 1);
+    const m = SequenceModel.create(
+      { kind: 'gru', hidden: 8, layers: 1, maxLen: 8, bptt: 4, batchSize: 2, epochs: 3, validFraction: 0, patience: 0 },
+      6,
+      1,
+    );
     if (!m.ok) throw new Error(m.reason);
     const r = await m.data.fit({ dataset: ds, trainEnd: userOffsets.subarray(1) }, { rng: createRng(1) });
     if (!r.ok) throw new Error(r.reason);
@@ -59,12 +77,15 @@ describe('WebGPU in Node (webgpu package, Dawn)', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it.skipIf(!gpu.ok)(`turns a software adapter into a reason when the caller wants hardware only${skipReason}`, async () => {
-    if (!gpu.ok) return;
-    const again = await installNodeWebgpu({ allowSoftware: false });
-    if (gpu.data.software) {
-      expect(again.ok).toBe(false);
-      if (!again.ok) expect(again.reason).toMatch(/software adapter/);
-    } else expect(again.ok).toBe(true);
-  });
+  it.skipIf(!gpu.ok)(
+    `turns a software adapter into a reason when the caller wants hardware only${skipReason}`,
+    async () => {
+      if (!gpu.ok) return;
+      const again = await installNodeWebgpu({ allowSoftware: false });
+      if (gpu.data.software) {
+        expect(again.ok).toBe(false);
+        if (!again.ok) expect(again.reason).toMatch(/software adapter/);
+      } else expect(again.ok).toBe(true);
+    },
+  );
 });

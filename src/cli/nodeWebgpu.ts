@@ -16,7 +16,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { err, ok, type Result } from '../core/util/result';
-import { adapterFacts, adapterName, isSoftwareAdapter, softwareReason as softwareAdapterReason } from '../../workers/gpuInfo';
+import {
+  adapterFacts,
+  adapterName,
+  isSoftwareAdapter,
+  softwareReason as softwareAdapterReason,
+} from '../../workers/gpuInfo';
 
 /** The SwiftShader (software Vulkan) driver manifest of Debian's chromium package. */
 export const CHROMIUM_SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -48,7 +53,13 @@ let installed: { info: NodeGpu; added: 'navigator' | 'gpu' | 'nothing' } | null 
 
 /** Whether the dynamic linker can find the Vulkan loader: LD_LIBRARY_PATH, the trusted directories, ld.so.cache. */
 function vulkanLoaderFound(): boolean {
-  const dirs = [...(process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean), '/lib64', '/usr/lib64', '/lib', '/usr/lib'];
+  const dirs = [
+    ...(process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean),
+    '/lib64',
+    '/usr/lib64',
+    '/lib',
+    '/usr/lib',
+  ];
   const multiarch = process.arch === 'x64' ? 'x86_64-linux-gnu' : process.arch === 'arm64' ? 'aarch64-linux-gnu' : null;
   if (multiarch) dirs.push(`/lib/${multiarch}`, `/usr/lib/${multiarch}`);
   if (dirs.some((d) => existsSync(join(d, 'libvulkan.so.1')))) return true;
@@ -85,7 +96,8 @@ async function withEnv<T>(env: Record<string, string>, f: () => Promise<T>): Pro
  */
 export async function installNodeWebgpu(opts: NodeWebgpuOptions = {}): Promise<Result<NodeGpu, 'no-webgpu'>> {
   if (installed) {
-    if (installed.info.software && opts.allowSoftware === false) return err('no-webgpu', softwareReason(installed.info));
+    if (installed.info.software && opts.allowSoftware === false)
+      return err('no-webgpu', softwareReason(installed.info));
     return ok(installed.info);
   }
   const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
@@ -102,23 +114,33 @@ export async function installNodeWebgpu(opts: NodeWebgpuOptions = {}): Promise<R
   try {
     mod = (await import('webgpu')) as unknown as WebgpuModule;
   } catch (e) {
-    return err('no-webgpu', `the 'webgpu' package (Dawn for Node) could not be loaded: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+    return err(
+      'no-webgpu',
+      `the 'webgpu' package (Dawn for Node) could not be loaded: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`,
+    );
   }
   const linux = process.platform === 'linux';
   if (linux && !vulkanLoaderFound()) {
-    return err('no-webgpu', "libvulkan.so.1 (the Vulkan loader) is not on the library path: install Debian's libvulkan1, or start Node with LD_LIBRARY_PATH=/usr/lib/chromium");
+    return err(
+      'no-webgpu',
+      "libvulkan.so.1 (the Vulkan loader) is not on the library path: install Debian's libvulkan1, or start Node with LD_LIBRARY_PATH=/usr/lib/chromium",
+    );
   }
   const icd = opts.icd ?? CHROMIUM_SWIFTSHADER_ICD;
   const userChoseDrivers = DRIVER_ENV.some((k) => process.env[k]);
   // Loaders older than 1.3.234 ignore VK_ADD_DRIVER_FILES; VK_ICD_FILENAMES (replacing the drivers) is the retry.
-  const attempts: Record<string, string>[] = !linux || userChoseDrivers || !existsSync(icd) ? [{}] : [{ VK_ADD_DRIVER_FILES: icd }, { VK_ICD_FILENAMES: icd }];
+  const attempts: Record<string, string>[] =
+    !linux || userChoseDrivers || !existsSync(icd) ? [{}] : [{ VK_ADD_DRIVER_FILES: icd }, { VK_ICD_FILENAMES: icd }];
   for (const env of attempts) {
     const gpu = mod.create(opts.flags ?? []);
-    const adapter = await withEnv(env, () => gpu.requestAdapter({ powerPreference: 'high-performance' })).catch(() => null);
+    const adapter = await withEnv(env, () => gpu.requestAdapter({ powerPreference: 'high-performance' })).catch(
+      () => null,
+    );
     if (!adapter) continue;
     const info: NodeGpu = { ...describe(adapter), addedIcd: Object.values(env)[0] ?? null };
     if (info.software && opts.allowSoftware === false) return err('no-webgpu', softwareReason(info));
-    for (const [k, v] of Object.entries(mod.globals)) if (!(k in globalThis)) Object.defineProperty(globalThis, k, { value: v, configurable: true, writable: true });
+    for (const [k, v] of Object.entries(mod.globals))
+      if (!(k in globalThis)) Object.defineProperty(globalThis, k, { value: v, configurable: true, writable: true });
     if (nav) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true, writable: true });
     else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
     installed = { info, added: nav ? 'gpu' : 'navigator' };
@@ -126,7 +148,9 @@ export async function installNodeWebgpu(opts: NodeWebgpuOptions = {}): Promise<R
   }
   const drivers = userChoseDrivers
     ? `the Vulkan drivers named by ${DRIVER_ENV.filter((k) => process.env[k]).join(', ')}`
-    : existsSync(icd) ? `the system's Vulkan drivers or SwiftShader (${icd})` : `the system's Vulkan drivers (no SwiftShader: ${icd} is missing; Debian's chromium package has it)`;
+    : existsSync(icd)
+      ? `the system's Vulkan drivers or SwiftShader (${icd})`
+      : `the system's Vulkan drivers (no SwiftShader: ${icd} is missing; Debian's chromium package has it)`;
   return err('no-webgpu', `no WebGPU adapter: Dawn found none among ${linux ? drivers : "this platform's GPUs"}`);
 }
 

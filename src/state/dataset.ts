@@ -18,7 +18,12 @@ const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** Generates the built-in synthetic world (the page opens on it). */
 export async function loadSynthetic(preset: 'small' | 'ml1m' = 'small', seed = 1): Promise<void> {
-  patch('dataset', { status: 'busy', activity: `Generating the synthetic world (${preset}, seed ${seed})…`, error: null, problems: [] });
+  patch('dataset', {
+    status: 'busy',
+    activity: `Generating the synthetic world (${preset}, seed ${seed})…`,
+    error: null,
+    problems: [],
+  });
   try {
     const r = await dataClient().call<Result<DataSummary>>((api) => api.generate(preset, seed));
     if (r.ok) patch('dataset', { status: 'ready', summary: r.data, activity: '', loadTiming: undefined });
@@ -49,13 +54,20 @@ export async function chooseFile(file: File): Promise<void> {
   }
   if (previewFile !== file) return;
   if (sniff.binary) {
-    patch('dataset', { preview: null, problems: [], error: `${file.name}: binary data (NUL bytes), not a text file of interactions; previous data kept` });
+    patch('dataset', {
+      preview: null,
+      problems: [],
+      error: `${file.name}: binary data (NUL bytes), not a text file of interactions; previous data kept`,
+    });
     return;
   }
   const readAs: ReadAs = { columns: sniff.columns, delimiter: sniff.delimiter, header: sniff.header !== null };
   patch('dataset', { preview: { fileName: file.name, sniff, readAs }, error: null, problems: [] });
   if (sniff.confident) await loadFile(file, readAs);
-  else patch('dataset', { error: `${file.name}: check which column holds the user, the item and the time, then press Load` });
+  else
+    patch('dataset', {
+      error: `${file.name}: check which column holds the user, the item and the time, then press Load`,
+    });
 }
 
 /** Sets the column of one role in the preview (−1 = none; only the value role may be absent). */
@@ -92,7 +104,13 @@ export async function setFormat(format: { delimiter?: string; header?: boolean }
     return;
   }
   if (previewFile !== file || my !== formatRequests) return;
-  patch('dataset', { preview: { fileName: file.name, sniff, readAs: { columns: sniff.columns, delimiter: sniff.delimiter, header: sniff.header !== null } } });
+  patch('dataset', {
+    preview: {
+      fileName: file.name,
+      sniff,
+      readAs: { columns: sniff.columns, delimiter: sniff.delimiter, header: sniff.header !== null },
+    },
+  });
 }
 
 /** Loads the previewed file with the roles shown. */
@@ -112,7 +130,13 @@ export async function loadFile(file: File, readAs?: ReadAs): Promise<void> {
   loading?.abort();
   const ctl = new AbortController();
   loading = ctl;
-  patch('dataset', { status: 'busy', activity: `Reading ${file.name}…`, progress: { loaded: 0, total: file.size }, error: null, problems: [] });
+  patch('dataset', {
+    status: 'busy',
+    activity: `Reading ${file.name}…`,
+    progress: { loaded: 0, total: file.size },
+    error: null,
+    problems: [],
+  });
   // Progress arrives per chunk; repaint at most once per frame.
   let frame = 0;
   let latest = 0;
@@ -125,14 +149,21 @@ export async function loadFile(file: File, readAs?: ReadAs): Promise<void> {
       });
   });
   try {
-    const r = await dataClient().call<LoadResult>((api) => api.loadFile(file, file.name, onProgress, readAs), ctl.signal);
+    const r = await dataClient().call<LoadResult>(
+      (api) => api.loadFile(file, file.name, onProgress, readAs),
+      ctl.signal,
+    );
     if (loading !== ctl) return;
-    if (r.ok) patch('dataset', { status: 'ready', summary: r.data, problems: r.problems, error: null, loadTiming: r.timing });
+    if (r.ok)
+      patch('dataset', { status: 'ready', summary: r.data, problems: r.problems, error: null, loadTiming: r.timing });
     else patch('dataset', { status: settled(), problems: r.problems, error: r.reason });
   } catch (e) {
     if (loading !== ctl) return;
     const cancelled = e instanceof BridgeError && e.code === 'aborted';
-    patch('dataset', { status: settled(), error: cancelled ? `${file.name}: loading cancelled, previous data kept` : message(e) });
+    patch('dataset', {
+      status: settled(),
+      error: cancelled ? `${file.name}: loading cancelled, previous data kept` : message(e),
+    });
   } finally {
     if (loading === ctl) {
       loading = null;

@@ -8,7 +8,9 @@ export function setMu(mu: number): void {
 }
 
 export function setGroupField(i: number, field: 'share' | 'pD' | 'lambda', value: number): void {
-  const groups = useStore.getState().paradox.groups.map((g, k): ParadoxGroup => (k === i ? { ...g, [field]: value } : g));
+  const groups = useStore
+    .getState()
+    .paradox.groups.map((g, k): ParadoxGroup => (k === i ? { ...g, [field]: value } : g));
   patch('paradox', { groups, simulation: null });
 }
 

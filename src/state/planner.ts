@@ -23,7 +23,21 @@ import {
   type InputSummary,
   type SolveReply,
 } from '../bridge/planner';
-import { ALPHA_MAX, ALPHA_MIN, ALPHA_STEP, curveBetas, fillBetas, encodePlannerHash, parsePlannerHash, parseRimeMatch, roundFraction, snapBeta, type Diversity, type OverlayCurve, type Relevance } from './plannerSettings';
+import {
+  ALPHA_MAX,
+  ALPHA_MIN,
+  ALPHA_STEP,
+  curveBetas,
+  fillBetas,
+  encodePlannerHash,
+  parsePlannerHash,
+  parseRimeMatch,
+  roundFraction,
+  snapBeta,
+  type Diversity,
+  type OverlayCurve,
+  type Relevance,
+} from './plannerSettings';
 import { fetchPlannerInput } from '../bridge/run';
 import { useStore } from './store';
 
@@ -168,14 +182,22 @@ function adopted(r: { ok: true; data: InputSummary } | { ok: false; reason: stri
     return;
   }
   const detail = usePlanner.getState().detail;
-  set({ status: 'ready', input: r.data, error: null, shown: null, curves: null, detail: detail && r.data.models.includes(detail) ? detail : r.data.models[0] });
+  set({
+    status: 'ready',
+    input: r.data,
+    error: null,
+    shown: null,
+    curves: null,
+    detail: detail && r.data.models.includes(detail) ? detail : r.data.models[0],
+  });
   request(true);
 }
 
 /** Resolves when a sweep line is drawn (or after `timeoutMs`, or at once when one is). */
 function firstLine(timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
-    const drawn = (st: PlannerState) => (st.curves?.curves.some((c) => c.points.length > 0) ?? false) || st.status !== 'ready';
+    const drawn = (st: PlannerState) =>
+      (st.curves?.curves.some((c) => c.points.length > 0) ?? false) || st.status !== 'ready';
     if (drawn(usePlanner.getState())) return resolve();
     const done = () => {
       clearTimeout(timer);
@@ -196,7 +218,11 @@ let fetches = 0;
 let reload: (() => Promise<void>) | null = null;
 
 /** Has the worker build the synthetic world's input (the page opens with it, before any training). */
-export async function loadSyntheticPlanner(preset: 'small' | 'ml1m' = 'small', seed = 1, models?: string[]): Promise<void> {
+export async function loadSyntheticPlanner(
+  preset: 'small' | 'ml1m' = 'small',
+  seed = 1,
+  models?: string[],
+): Promise<void> {
   const my = fetches;
   set({ status: 'loading', error: null });
   reload = () => loadSyntheticPlanner(preset, seed, models);
@@ -225,7 +251,11 @@ export async function loadSyntheticPlanner(preset: 'small' | 'ml1m' = 'small', s
  * Adopts scores from elsewhere (the run worker's trained models). The arrays are transferred: the caller's copies
  * are detached afterwards. `again` re-fetches them after a planner worker crash.
  */
-export async function adoptPlannerInput(input: PlannerInput, source: string, again?: () => Promise<PlannerInput | null>): Promise<void> {
+export async function adoptPlannerInput(
+  input: PlannerInput,
+  source: string,
+  again?: () => Promise<PlannerInput | null>,
+): Promise<void> {
   set({ status: 'loading', error: null });
   reload = again
     ? async () => {
@@ -278,7 +308,6 @@ export async function plannerVCsv(model: string): Promise<{ ok: true; csv: strin
   }
 }
 
-
 /** Overlays a rime results file's curves (replacing an earlier overlay); returns the refusal reason, or null. */
 export function importRimeResults(text: string, fileName: string): string | null {
   const r = parseRimeMatch(text);
@@ -298,7 +327,13 @@ async function followResults(): Promise<void> {
   const t = useStore.getState().training;
   if (!t.result) {
     reload = null;
-    set({ ...initialPlannerState(), asked: usePlanner.getState().asked, relevance: usePlanner.getState().relevance, diversity: usePlanner.getState().diversity, overlay: usePlanner.getState().overlay });
+    set({
+      ...initialPlannerState(),
+      asked: usePlanner.getState().asked,
+      relevance: usePlanner.getState().relevance,
+      diversity: usePlanner.getState().diversity,
+      overlay: usePlanner.getState().overlay,
+    });
     return;
   }
   const source = `${Object.keys(t.result.item_rec).length} trained models on ${t.resultSource ?? 'the current data'}`;

@@ -1,12 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { curveBetas, fillBetas, encodePlannerHash, parsePlannerHash, parseRimeMatch, snapBeta } from './plannerSettings';
+import {
+  curveBetas,
+  fillBetas,
+  encodePlannerHash,
+  parsePlannerHash,
+  parseRimeMatch,
+  snapBeta,
+} from './plannerSettings';
 
 describe('planner state helpers', () => {
   it('reads mtch_ points as lists or keyed objects and keeps only finite metric fields', () => {
     const text = JSON.stringify({
       item_rec: {},
       mtch_: {
-        Pop: [{ prec: 0.1, recall: 0.2, item_ppl: 30, k: 5 }, { prec: 0.09, recall: 0.18, item_ppl: 'x' }],
+        Pop: [
+          { prec: 0.1, recall: 0.2, item_ppl: 30, k: 5 },
+          { prec: 0.09, recall: 0.18, item_ppl: 'x' },
+        ],
         Hawkes: { '0.001': { item_cov: 0.4, recall: 0.3 } },
         Empty: [{ k: 1 }],
       },
@@ -14,7 +24,13 @@ describe('planner state helpers', () => {
     expect(parseRimeMatch(text)).toEqual({
       ok: true,
       curves: [
-        { name: 'Pop', points: [{ prec: 0.1, recall: 0.2, item_ppl: 30 }, { prec: 0.09, recall: 0.18 }] },
+        {
+          name: 'Pop',
+          points: [
+            { prec: 0.1, recall: 0.2, item_ppl: 30 },
+            { prec: 0.09, recall: 0.18 },
+          ],
+        },
         { name: 'Hawkes', points: [{ recall: 0.3, item_cov: 0.4 }] },
       ],
     });
@@ -46,6 +62,7 @@ describe('planner state helpers', () => {
     expect(parsePlannerHash(encodePlannerHash(a))).toEqual(a);
     // Off-grid values snap: α to 0.2% steps, β to α/20 steps.
     expect(parsePlannerHash('greedy,0.0101,0.0049')).toEqual({ mode: 'greedy', alpha: 0.01, beta: 0.005 });
-    for (const bad of [null, '', 'dual,0.01,0', 'greedy,0.5,0', 'greedy,0.01,0.02', 'greedy,0.01,-1', 'greedy,x,0']) expect(parsePlannerHash(bad)).toBeNull();
+    for (const bad of [null, '', 'dual,0.01,0', 'greedy,0.5,0', 'greedy,0.01,0.02', 'greedy,0.01,-1', 'greedy,x,0'])
+      expect(parsePlannerHash(bad)).toBeNull();
   });
 });

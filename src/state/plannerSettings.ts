@@ -33,7 +33,9 @@ export function curveBetas(alpha: number): number[] {
 /** Every β slider position at α that is not a sweep point: solved after the sweep so that slider steps are lookups. */
 export function fillBetas(alpha: number): number[] {
   const curve = new Set(curveBetas(alpha));
-  return Array.from({ length: BETA_STEPS + 1 }, (_, i) => roundFraction((alpha * i) / BETA_STEPS)).filter((b) => !curve.has(b));
+  return Array.from({ length: BETA_STEPS + 1 }, (_, i) => roundFraction((alpha * i) / BETA_STEPS)).filter(
+    (b) => !curve.has(b),
+  );
 }
 
 /** β snapped to the slider's grid at α. */
@@ -58,7 +60,8 @@ export function parseRimeMatch(text: string): { ok: true; curves: OverlayCurve[]
     return { ok: false, reason: `not JSON (${message(e)})` };
   }
   const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-  if (!isObj(json) || !isObj(json.mtch_)) return { ok: false, reason: 'no "mtch_" object (rime results with matching points)' };
+  if (!isObj(json) || !isObj(json.mtch_))
+    return { ok: false, reason: 'no "mtch_" object (rime results with matching points)' };
   const curves: OverlayCurve[] = [];
   for (const [name, raw] of Object.entries(json.mtch_)) {
     const list = Array.isArray(raw) ? raw : isObj(raw) ? Object.values(raw) : [];
@@ -71,14 +74,16 @@ export function parseRimeMatch(text: string): { ok: true; curves: OverlayCurve[]
     }
     if (points.length > 0) curves.push({ name, points });
   }
-  if (curves.length === 0) return { ok: false, reason: '"mtch_" has no points with recall, prec, item_ppl or item_cov' };
+  if (curves.length === 0)
+    return { ok: false, reason: '"mtch_" has no points with recall, prec, item_ppl or item_cov' };
   return { ok: true, curves };
 }
 
 const MODES: readonly PlannerMode[] = ['greedy', 'offline', 'online'];
 
 /** The planner's slider settings as the URL hash keeps them: `mode,α,β` (fractions). */
-export const encodePlannerHash = (a: { mode: PlannerMode; alpha: number; beta: number }): string => `${a.mode},${a.alpha},${a.beta}`;
+export const encodePlannerHash = (a: { mode: PlannerMode; alpha: number; beta: number }): string =>
+  `${a.mode},${a.alpha},${a.beta}`;
 
 /**
  * Reads `mode,α,β` from the hash; null when absent or not a valid setting (the defaults are used then). α is put on

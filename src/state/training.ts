@@ -13,7 +13,20 @@ import type { SavedLossCurves } from '../../workers/workspace';
 import { BACKEND_LADDER } from '../../workers/ladder';
 import { BridgeError } from '../bridge/client';
 import { dataClient } from '../bridge/data';
-import { adoptInDataWorker, loadLossCurves, onRunWorkerRestart, proxy, restoreSavedWorkspace, runClient, saveLossCurves, savedSource, sendDatasetToRunWorker, type ExploreResult, type ModelRow, type RunProgress } from '../bridge/run';
+import {
+  adoptInDataWorker,
+  loadLossCurves,
+  onRunWorkerRestart,
+  proxy,
+  restoreSavedWorkspace,
+  runClient,
+  saveLossCurves,
+  savedSource,
+  sendDatasetToRunWorker,
+  type ExploreResult,
+  type ModelRow,
+  type RunProgress,
+} from '../bridge/run';
 import { patch, useStore, type AppState } from './store';
 
 type AppStateBackendPref = AppState['training']['backendPref'];
@@ -46,7 +59,11 @@ export function setSplit(split: SplitConfig): void {
 /** Recompute when the data or the split config changes. */
 export function watchSplit(): () => void {
   return useStore.subscribe((s, prev) => {
-    if (s.dataset.summary !== prev.dataset.summary || JSON.stringify(s.ui.config.split) !== JSON.stringify(prev.ui.config.split)) void refreshSplit();
+    if (
+      s.dataset.summary !== prev.dataset.summary ||
+      JSON.stringify(s.ui.config.split) !== JSON.stringify(prev.ui.config.split)
+    )
+      void refreshSplit();
   });
 }
 
@@ -119,7 +136,11 @@ onRunWorkerRestart((reason) => {
     crashedWith = reason;
     return;
   }
-  patch('training', { status: 'failed', progress: null, error: `The run worker stopped (${reason}) and was restarted; press Train to run again.` });
+  patch('training', {
+    status: 'failed',
+    progress: null,
+    error: `The run worker stopped (${reason}) and was restarted; press Train to run again.`,
+  });
   restoreAfterCrash();
 });
 
@@ -203,7 +224,11 @@ export async function startRun(config: RunConfig = currentRunConfig()): Promise<
       // failed (a crash during the ladder's self-tests blames the rung on top).
       if (!tfjs) {
         if (attempt > 0) {
-          patch('training', { status: 'failed', progress: null, error: `${r.reason} again; press Train to run once more.` });
+          patch('training', {
+            status: 'failed',
+            progress: null,
+            error: `${r.reason} again; press Train to run once more.`,
+          });
           return;
         }
         patch('training', { fallback: `${r.reason}; running again in a fresh worker.` });
@@ -212,10 +237,17 @@ export async function startRun(config: RunConfig = currentRunConfig()): Promise<
       const failedOn = useStore.getState().training.backend ?? rungs[0];
       rungs = rungs.slice(rungs.indexOf(failedOn) + 1);
       if (rungs.length === 0) {
-        patch('training', { status: 'failed', progress: null, error: `${r.reason} on ${failedOn}, and there is no backend left to fall back to.` });
+        patch('training', {
+          status: 'failed',
+          progress: null,
+          error: `${r.reason} on ${failedOn}, and there is no backend left to fall back to.`,
+        });
         return;
       }
-      patch('training', { backend: null, fallback: `${r.reason} while training on ${failedOn}; running again on ${rungs[0]}.` });
+      patch('training', {
+        backend: null,
+        fallback: `${r.reason} while training on ${failedOn}; running again on ${rungs[0]}.`,
+      });
     }
   } catch (e) {
     if (running !== ctl) return;
@@ -232,10 +264,29 @@ export async function startRun(config: RunConfig = currentRunConfig()): Promise<
  * One attempt of a run in the run worker: the data sent, the backend picked among `rungs` (tfjs models only), the run;
  * a worker still busy with a cancelled run is waited for a little, then restarted. Answers 'no-data' (already shown).
  */
-async function runOnce(config: RunConfig, ctl: AbortController, rungs: string[] | undefined, software: boolean): Promise<Result<ExperimentResult, string>> {
+async function runOnce(
+  config: RunConfig,
+  ctl: AbortController,
+  rungs: string[] | undefined,
+  software: boolean,
+): Promise<Result<ExperimentResult, string>> {
   curves.clear();
   for (const f of lossListeners) f();
-  patch('training', { status: 'running', error: null, liveModels: [], progress: { model: config.models[0], done: 0, total: config.models.length, epoch: 0, epochs: 0, fraction: 0, etaSeconds: null, examplesPerSecond: 0 } });
+  patch('training', {
+    status: 'running',
+    error: null,
+    liveModels: [],
+    progress: {
+      model: config.models[0],
+      done: 0,
+      total: config.models.length,
+      epoch: 0,
+      epochs: 0,
+      fraction: 0,
+      etaSeconds: null,
+      examplesPerSecond: 0,
+    },
+  });
   if (!(await ensureDataSent(ctl.signal))) {
     patch('training', { status: 'failed', progress: null, error: 'No data loaded yet.' });
     return { ok: false, code: 'no-data', reason: 'no data' };
@@ -244,7 +295,9 @@ async function runOnce(config: RunConfig, ctl: AbortController, rungs: string[] 
     if (running !== ctl) return;
     addLosses(p);
     const { model, done, total, epoch, epochs, fraction, etaSeconds, examplesPerSecond, validLoss } = p;
-    patch('training', { progress: { model, done, total, epoch, epochs, fraction, etaSeconds, examplesPerSecond, validLoss } });
+    patch('training', {
+      progress: { model, done, total, epoch, epochs, fraction, etaSeconds, examplesPerSecond, validLoss },
+    });
   });
   const onModel = proxy((row: ModelRow) => {
     if (running === ctl) patch('training', { liveModels: [...useStore.getState().training.liveModels, row.name] });
@@ -257,7 +310,8 @@ async function runOnce(config: RunConfig, ctl: AbortController, rungs: string[] 
     await refreshBackend();
   };
   await pickBackend();
-  const run = () => runClient().call<Result<ExperimentResult, string>>((api) => api.run(config, onProgress, onModel), ctl.signal);
+  const run = () =>
+    runClient().call<Result<ExperimentResult, string>>((api) => api.run(config, onProgress, onModel), ctl.signal);
   let r = await run();
   // A cancelled run still finishing its current step (a batch, a Hawkes fit, a score block): wait for it a little.
   for (let waited = 0; !r.ok && r.code === 'busy' && waited < BUSY_WAIT_MS; waited += 100) {
@@ -279,7 +333,14 @@ async function runOnce(config: RunConfig, ctl: AbortController, rungs: string[] 
 /** Puts a finished run's results on screen; the planner re-fetches its input when resultRevision moves. */
 export function showResult(result: ExperimentResult, config: RunConfig, source: string | null): void {
   const t = useStore.getState().training;
-  patch('training', { status: 'done', progress: null, result, resultConfig: config, resultSource: source, resultRevision: t.resultRevision + 1 });
+  patch('training', {
+    status: 'done',
+    progress: null,
+    result,
+    resultConfig: config,
+    resultSource: source,
+    resultRevision: t.resultRevision + 1,
+  });
 }
 
 /**
@@ -324,7 +385,8 @@ export async function cancelRun(): Promise<void> {
 }
 
 /** Whether a model trains with tfjs (the RNN and Transformer and their compositions). */
-export const needsTfjs = (m: string): boolean => m === 'RNN' || m === 'Transformer' || m.startsWith('RNN-') || m.startsWith('Transformer-');
+export const needsTfjs = (m: string): boolean =>
+  m === 'RNN' || m === 'Transformer' || m.startsWith('RNN-') || m.startsWith('Transformer-');
 
 /** Which backends the next tfjs run may use (the ladder is walked again when this changes). */
 export function setBackendPref(pref: AppStateBackendPref): void {
@@ -372,7 +434,13 @@ export function watchData(): () => void {
     if (summary.source === s.training.resultSource) return;
     // A run on the previous data would show results that no longer match what the page shows.
     if (running && s.training.status === 'running') void cancelRun();
-    if (s.training.result) patch('training', { result: null, resultConfig: null, resultSource: null, resultRevision: s.training.resultRevision + 1 });
+    if (s.training.result)
+      patch('training', {
+        result: null,
+        resultConfig: null,
+        resultSource: null,
+        resultRevision: s.training.resultRevision + 1,
+      });
     // Only the world the page opens on (small, fast); a bigger world waits for the user's click.
     if (opensWithQuickRun(summary.source) && !running) {
       const c = currentRunConfig();
@@ -439,7 +507,9 @@ export async function restoreOrSynthetic(): Promise<void> {
     }
   } catch (e) {
     patch('dataset', { activity: '' });
-    patch('training', { error: `The saved workspace could not be read (${message(e)}); starting on the synthetic world.` });
+    patch('training', {
+      error: `The saved workspace could not be read (${message(e)}); starting on the synthetic world.`,
+    });
   }
   if (untouched()) await loadSynthetic('small', 1);
 }
@@ -456,7 +526,15 @@ export async function startOver(): Promise<void> {
   curves.clear();
   for (const f of lossListeners) f();
   const t = useStore.getState().training;
-  patch('training', { status: 'idle', progress: null, result: null, resultConfig: null, resultSource: null, resultRevision: t.resultRevision + 1, error: null });
+  patch('training', {
+    status: 'idle',
+    progress: null,
+    result: null,
+    resultConfig: null,
+    resultSource: null,
+    resultRevision: t.resultRevision + 1,
+    error: null,
+  });
   setRunConfig(DEFAULT_RUN_CONFIG);
   await loadSynthetic('small', 1);
 }

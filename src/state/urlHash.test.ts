@@ -3,7 +3,14 @@ import { readConfigHash, writeConfigHash, type Json } from './urlHash';
 
 describe('config in the URL hash', () => {
   it('round-trips a nested config with the seed, unicode and awkward characters, keeping other parameters', () => {
-    const c: Json = { seed: 42, split: { kind: 'temporal', horizon: 604800 }, models: ['Pop', 'Hawkes'], note: 'μ & # = ?', x: null, f: 0.1 };
+    const c: Json = {
+      seed: 42,
+      split: { kind: 'temporal', horizon: 604800 },
+      models: ['Pop', 'Hawkes'],
+      note: 'μ & # = ?',
+      x: null,
+      f: 0.1,
+    };
     const h = writeConfigHash('#tab=paradox', c);
     expect(h.startsWith('#')).toBe(true);
     expect(new URLSearchParams(h.slice(1)).get('tab')).toBe('paradox');

@@ -12,7 +12,9 @@ export function writeConfigHash(hash: string, config: Json): string {
 }
 
 /** Reads the config back; a missing parameter is `null`, a broken one an error naming the problem. */
-export function readConfigHash(hash: string): { ok: true; data: Json | null } | { ok: false; code: 'bad-url'; reason: string } {
+export function readConfigHash(
+  hash: string,
+): { ok: true; data: Json | null } | { ok: false; code: 'bad-url'; reason: string } {
   const raw = new URLSearchParams(hash.replace(/^#/, '')).get('config');
   if (raw === null) return { ok: true, data: null };
   try {

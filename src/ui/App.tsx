@@ -39,7 +39,12 @@ export function App() {
         <p>Recurrent Intensity Models for recommendation and marketing: who buys what, and when.</p>
         <nav aria-label="sections">
           {NAV.map(([id, label]) => (
-            <button key={id} type="button" className="link" onClick={() => document.getElementById(id)?.scrollIntoView({ behavior: 'smooth' })}>
+            <button
+              key={id}
+              type="button"
+              className="link"
+              onClick={() => document.getElementById(id)?.scrollIntoView({ behavior: 'smooth' })}
+            >
               {label}
             </button>
           ))}
@@ -54,7 +59,9 @@ export function App() {
         <TrainPanel />
         <details className="config-details">
           <summary>The run config (kept in the URL, seed included)</summary>
-          <pre className="config" data-testid="train.config">{JSON.stringify(config, null, 1)}</pre>
+          <pre className="config" data-testid="train.config">
+            {JSON.stringify(config, null, 1)}
+          </pre>
         </details>
       </Section>
       <Section id="results" title="3. Results">

@@ -18,7 +18,9 @@ export class ErrorBoundary extends Component<Props, { error: Error | null }> {
       return (
         <div className="error" role="alert" data-testid={`${this.props.name}.crash`}>
           <p>This section hit an error: {this.state.error.message}</p>
-          <button type="button" onClick={() => this.setState({ error: null })}>Try again</button>
+          <button type="button" onClick={() => this.setState({ error: null })}>
+            Try again
+          </button>
         </div>
       );
     }

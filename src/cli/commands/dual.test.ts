@@ -50,9 +50,21 @@ describe('rimw dual', () => {
 
   it.each([
     ['ragged rows', 'r.csv', '1,2,3\n1,2\n', ['--alpha', '0.5', '--beta', '0'], /r\.csv line 2: 2 scores, expected 3/],
-    ['a negative score', 'n.csv', '1,2\n1,-2\n', ['--alpha', '0.5', '--beta', '0'], /n\.csv line 2, column 2: '-2' is not a non-negative number/],
+    [
+      'a negative score',
+      'n.csv',
+      '1,2\n1,-2\n',
+      ['--alpha', '0.5', '--beta', '0'],
+      /n\.csv line 2, column 2: '-2' is not a non-negative number/,
+    ],
     ['a non-numeric score', 'x.csv', '1,abc\n', ['--alpha', '0.5', '--beta', '0'], /x\.csv line 1, column 2: 'abc'/],
-    ['α outside [0, 1]', 'ok.csv', '1,2\n', ['--alpha', '1.5', '--beta', '0'], /--alpha '1\.5' must be a number in \[0, 1\]/],
+    [
+      'α outside [0, 1]',
+      'ok.csv',
+      '1,2\n',
+      ['--alpha', '1.5', '--beta', '0'],
+      /--alpha '1\.5' must be a number in \[0, 1\]/,
+    ],
     ['β outside [0, 1]', 'ok.csv', '1,2\n', ['--alpha', '0.5', '--beta', '-0.1'], /--beta '-0\.1'/],
     ['β > α', 'ok.csv', '1,2\n', ['--alpha', '0.1', '--beta', '0.2'], /more exposures than the users' capacity holds/],
   ])('refuses %s with a clear message and exit 1', async (_what, name, text, args, message) => {
@@ -63,7 +75,9 @@ describe('rimw dual', () => {
 
   it('refuses mismatched item counts between S and V', async () => {
     const c = capture();
-    expect(await dual.run(['--scores', S, '--alpha', '0.25', '--beta', '0', '--calibrate', file('w.csv', '1,2\n')], c.io)).toBe(1);
+    expect(
+      await dual.run(['--scores', S, '--alpha', '0.25', '--beta', '0', '--calibrate', file('w.csv', '1,2\n')], c.io),
+    ).toBe(1);
     expect(c.err.join('\n')).toMatch(/2 items per row.*has 4/);
   });
 

@@ -68,7 +68,9 @@ export const dual: CliCommand = {
       const V = readScores(a.values.calibrate, io);
       if (!V) return 1;
       if (V.cols !== S.cols) {
-        io.err(`rimw dual: ${a.values.calibrate} has ${V.cols} items per row, ${a.values.scores} has ${S.cols}; expected the same items`);
+        io.err(
+          `rimw dual: ${a.values.calibrate} has ${V.cols} items per row, ${a.values.scores} has ${S.cols}; expected the same items`,
+        );
         return 1;
       }
       sol = solveOnline(denseScores(V.rows, V.cols, V.data), scores, settings);
@@ -94,7 +96,9 @@ export const dual: CliCommand = {
     const text = JSON.stringify(out);
     if (a.values.out) {
       writeFileSync(a.values.out, text);
-      io.err(`rimw dual: ${sol.mode}, ${assignments.length} assignments, objective ${sol.objective.toPrecision(6)}, ${sol.iterations} iterations, ${sol.seconds.toFixed(2)} s → ${a.values.out}`);
+      io.err(
+        `rimw dual: ${sol.mode}, ${assignments.length} assignments, objective ${sol.objective.toPrecision(6)}, ${sol.iterations} iterations, ${sol.seconds.toFixed(2)} s → ${a.values.out}`,
+      );
     } else {
       io.out(text);
     }

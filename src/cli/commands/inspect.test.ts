@@ -51,7 +51,9 @@ describe('rimw inspect', () => {
     await expect(inspect.run([], capture().io)).rejects.toBeInstanceOf(UsageError);
     await expect(inspect.run([f, '--bogus'], capture().io)).rejects.toBeInstanceOf(UsageError);
     // The real binary: `rimw --help` lists the command with its options and exits 0.
-    const help = spawnSync(process.execPath, ['--import', 'tsx', resolve(__dirname, '../main.ts'), '--help'], { encoding: 'utf8' });
+    const help = spawnSync(process.execPath, ['--import', 'tsx', resolve(__dirname, '../main.ts'), '--help'], {
+      encoding: 'utf8',
+    });
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/rimw inspect FILE \[--items META\] \[--json\]/);
   });

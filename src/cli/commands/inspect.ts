@@ -5,7 +5,14 @@
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import type { CliCommand } from '../command';
 import { parseArgs } from '../command';
-import { Ingest, parseItemMeta, SKIP_REASONS, type IngestReport, type IngestResult, type ItemMetaMap } from '../../core/data/ingest/index';
+import {
+  Ingest,
+  parseItemMeta,
+  SKIP_REASONS,
+  type IngestReport,
+  type IngestResult,
+  type ItemMetaMap,
+} from '../../core/data/ingest/index';
 import { summarise } from '../../core/data/summary';
 
 const usage = `rimw inspect FILE [--items META] [--json]
@@ -22,7 +29,9 @@ const usage = `rimw inspect FILE [--items META] [--json]
 const CHUNK = 1 << 20;
 
 /** Streams FILE from disk through the shared ingest; a read error (missing file) is a refusal naming the file. */
-export async function readInteractionFile(file: string): Promise<IngestResult | { ok: false; code: 'bad-file'; reason: string; report?: undefined }> {
+export async function readInteractionFile(
+  file: string,
+): Promise<IngestResult | { ok: false; code: 'bad-file'; reason: string; report?: undefined }> {
   let ingest: Ingest;
   try {
     ingest = new Ingest(undefined, { sizeHint: statSync(file).size });
@@ -72,14 +81,25 @@ export const inspect: CliCommand = {
     const r = await readInteractionFile(file);
     if (!r.ok) {
       io.err(`rimw inspect: ${r.reason}`);
-      if (r.report && r.report.problems.length > 0) io.err(r.report.problems.slice(0, 5).map((p) => `  line ${p.line}: ${p.reason}: ${p.text}`).join('\n'));
+      if (r.report && r.report.problems.length > 0)
+        io.err(
+          r.report.problems
+            .slice(0, 5)
+            .map((p) => `  line ${p.line}: ${p.reason}: ${p.text}`)
+            .join('\n'),
+        );
       return 1;
     }
     const rep = r.report;
     const s = summarise(r.dataset, file, meta);
     const json = {
       file,
-      format: { delimiter: rep.format.delimiter, header: rep.format.header, encoding: rep.format.encoding, bom: rep.format.bom },
+      format: {
+        delimiter: rep.format.delimiter,
+        header: rep.format.header,
+        encoding: rep.format.encoding,
+        bom: rep.format.bom,
+      },
       columns: columnNames(rep),
       rowsRead: rep.rowsRead,
       events: rep.events,
@@ -102,12 +122,23 @@ export const inspect: CliCommand = {
     const day = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
     const lines = [
       `${file}: ${delimName(rep.format.delimiter)}-separated, ${rep.format.header ? 'with a header' : 'no header'}, ${rep.format.encoding}${rep.format.bom ? ' (BOM)' : ''}`,
-      `columns: ${Object.entries(json.columns).map(([k, v]) => `${k}=${v}`).join(', ')}`,
-      `rows read ${rep.rowsRead}: ${rep.events} events, ${rep.skipped} skipped${rep.skipped ? ` (${SKIP_REASONS.filter((k) => rep.skippedBy[k]).map((k) => `${rep.skippedBy[k]} ${k}`).join(', ')})` : ''}`,
+      `columns: ${Object.entries(json.columns)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')}`,
+      `rows read ${rep.rowsRead}: ${rep.events} events, ${rep.skipped} skipped${
+        rep.skipped
+          ? ` (${SKIP_REASONS.filter((k) => rep.skippedBy[k])
+              .map((k) => `${rep.skippedBy[k]} ${k}`)
+              .join(', ')})`
+          : ''
+      }`,
       ...rep.problems.slice(0, 10).map((p) => `  line ${p.line}: ${p.reason}: ${p.text}`),
       `users ${s.nUsers}, items ${s.nItems}, density ${s.density!.toPrecision(3)}, repeat rate ${s.repeatRate!.toPrecision(3)}`,
       `time ${day(s.tMin)} → ${day(s.tMax)}`,
-      `top items: ${s.topItems.slice(0, 5).map((t) => `${t.id}${t.title ? ` ${t.title}` : ''} (${t.events})`).join(', ')}`,
+      `top items: ${s.topItems
+        .slice(0, 5)
+        .map((t) => `${t.id}${t.title ? ` ${t.title}` : ''} (${t.events})`)
+        .join(', ')}`,
       ...(s.warnings ?? []).map((w) => `warning: ${w}`),
     ];
     io.out(lines.join('\n'));

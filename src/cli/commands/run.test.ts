@@ -17,7 +17,16 @@ describe('rimw run', () => {
   it('runs a config on a synthetic world and writes rime-style results', async () => {
     const cfg = join(dir, 'cfg.json');
     const out = join(dir, 'res.json');
-    writeFileSync(cfg, JSON.stringify({ split: { kind: 'temporal', horizon: 7 * 86400 }, models: ['Pop', 'Hawkes', 'Rand', 'ALS'], seed: 2, itemRecTopK: 10, epochs: 2 }));
+    writeFileSync(
+      cfg,
+      JSON.stringify({
+        split: { kind: 'temporal', horizon: 7 * 86400 },
+        models: ['Pop', 'Hawkes', 'Rand', 'ALS'],
+        seed: 2,
+        itemRecTopK: 10,
+        epochs: 2,
+      }),
+    );
     const c = capture();
     expect(await run.run(['synth:small:5', '--config', cfg, '--out', out], c.io)).toBe(0);
     const res = JSON.parse(readFileSync(out, 'utf8'));
@@ -61,17 +70,29 @@ describe('rimw run', () => {
     expect(await run.run(['synth:small', '--models', 'Pop,Nope'], c3.io)).toBe(1);
     expect(c3.err.join('')).toContain('models[1] = "Nope"');
     await expect(run.run(['synth:small', '--bogus'], capture().io)).rejects.toThrow(UsageError);
-    await expect(run.run(['synth:small', '--backend', 'webgl'], capture().io)).rejects.toThrow(/--backend 'webgl' must be one of cpu, wasm, webgpu, auto/);
+    await expect(run.run(['synth:small', '--backend', 'webgl'], capture().io)).rejects.toThrow(
+      /--backend 'webgl' must be one of cpu, wasm, webgpu, auto/,
+    );
   });
 
   it('trains sequence models on the backend --backend asks for and says which one, as the app does', async () => {
     // 12 users walking a 6-item ring: tiny, so the WASM self-test and one epoch take about a second.
     const log = join(dir, 'ring.csv');
     const rows = ['user,item,rating,timestamp'];
-    for (let u = 0; u < 12; u++) for (let k = 0; k < 10; k++) rows.push(`${u},${(u + k) % 6},5,${1_000_000 + u * 10 + k * 3600}`);
+    for (let u = 0; u < 12; u++)
+      for (let k = 0; k < 10; k++) rows.push(`${u},${(u + k) % 6},5,${1_000_000 + u * 10 + k * 3600}`);
     writeFileSync(log, rows.join('\n') + '\n');
     const cfg = join(dir, 'seq.json');
-    writeFileSync(cfg, JSON.stringify({ split: { kind: 'user' }, models: ['Pop', 'RNN'], seed: 1, epochs: 1, sequence: { hidden: 8, layers: 1, maxLen: 8 } }));
+    writeFileSync(
+      cfg,
+      JSON.stringify({
+        split: { kind: 'user' },
+        models: ['Pop', 'RNN'],
+        seed: 1,
+        epochs: 1,
+        sequence: { hidden: 8, layers: 1, maxLen: 8 },
+      }),
+    );
     const c = capture();
     expect(await run.run([log, '--config', cfg, '--backend', 'wasm'], c.io)).toBe(0);
     expect(c.err[0]).toMatch(/^backend: wasm \(self-test diff \d/);

@@ -35,7 +35,12 @@ const isSequence = (name: string) => SEQUENCE_NAMES.some((s) => name === s || na
 export async function loadDataset(file: string): Promise<Result<Dataset, string>> {
   const m = /^synth:([a-z0-9]+)(?::(\d+))?$/.exec(file);
   if (m) {
-    if (!(m[1] in SYNTH_PRESETS)) return { ok: false, code: 'bad-file', reason: `unknown synthetic preset '${m[1]}'; have ${Object.keys(SYNTH_PRESETS).join(', ')}` };
+    if (!(m[1] in SYNTH_PRESETS))
+      return {
+        ok: false,
+        code: 'bad-file',
+        reason: `unknown synthetic preset '${m[1]}'; have ${Object.keys(SYNTH_PRESETS).join(', ')}`,
+      };
     const g = generateSynthetic(presetConfig(m[1] as SynthPreset, m[2] === undefined ? 1 : Number(m[2])));
     return g.ok ? { ok: true, data: g.data.dataset } : g;
   }
@@ -51,7 +56,8 @@ export const run: CliCommand = {
   async run(argv: string[], io: CliIo): Promise<number> {
     const a = parseArgs(argv, { values: ['config', 'out', 'models', 'seed', 'backend'], positionals: 1 });
     const pref = (a.values.backend ?? 'cpu') as BackendPref;
-    if (!BACKEND_PREFS.includes(pref)) throw new UsageError(`--backend '${pref}' must be one of ${BACKEND_PREFS.join(', ')}`);
+    if (!BACKEND_PREFS.includes(pref))
+      throw new UsageError(`--backend '${pref}' must be one of ${BACKEND_PREFS.join(', ')}`);
     let raw: Record<string, unknown> = { ...DEFAULT_RUN_CONFIG };
     if (a.values.config !== undefined) {
       let text: string;
@@ -68,7 +74,14 @@ export const run: CliCommand = {
         return 1;
       }
     }
-    if (a.values.models !== undefined) raw = { ...raw, models: a.values.models.split(',').map((s) => s.trim()).filter(Boolean) };
+    if (a.values.models !== undefined)
+      raw = {
+        ...raw,
+        models: a.values.models
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      };
     if (a.values.seed !== undefined) {
       const s = Number(a.values.seed);
       if (!Number.isInteger(s)) throw new UsageError(`--seed '${a.values.seed}' must be an integer`);
@@ -96,10 +109,14 @@ export const run: CliCommand = {
         if (p.validLoss === undefined && now - lastReport < 5000) return;
         lastReport = now;
         const valid = p.validLoss === undefined ? '' : ` valid ${p.validLoss.toFixed(4)}`;
-        io.err(`${name.padEnd(16)} epoch ${p.epoch + 1}/${p.epochs} batch ${p.batch}/${p.batches} loss ${p.loss.toFixed(4)}${valid} (${p.examplesPerSecond.toFixed(0)} examples/s)`);
+        io.err(
+          `${name.padEnd(16)} epoch ${p.epoch + 1}/${p.epochs} batch ${p.batch}/${p.batches} loss ${p.loss.toFixed(4)}${valid} (${p.examplesPerSecond.toFixed(0)} examples/s)`,
+        );
       },
       onModel: (name, item, user) =>
-        io.err(`${name.padEnd(16)} ItemRec prec ${item.prec.toFixed(4)} recall ${item.recall.toFixed(4)} | UserRec prec ${user.prec.toFixed(4)} recall ${user.recall.toFixed(4)}`),
+        io.err(
+          `${name.padEnd(16)} ItemRec prec ${item.prec.toFixed(4)} recall ${item.recall.toFixed(4)} | UserRec prec ${user.prec.toFixed(4)} recall ${user.recall.toFixed(4)}`,
+        ),
     });
     if (!res.ok) {
       io.err(`rimw run: ${res.reason}`);

@@ -39,7 +39,12 @@ describe('rimw synth', () => {
     const out = join(dir, 'c.csv');
     const tj = join(dir, 'c.json');
     const T = 946_684_800 + 400 * 86_400;
-    expect(await synth.run([...args, '--out', out, '--truth', tj, '--test-start', String(T), '--horizon', '30d', '--top', '3'], capture())).toBe(0);
+    expect(
+      await synth.run(
+        [...args, '--out', out, '--truth', tj, '--test-start', String(T), '--horizon', '30d', '--top', '3'],
+        capture(),
+      ),
+    ).toBe(0);
     const truth = JSON.parse(readFileSync(tj, 'utf8'));
     expect(truth.test_start).toBe(T);
     expect(truth.horizon).toBe(30 * 86_400);

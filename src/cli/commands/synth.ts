@@ -6,7 +6,17 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { CliCommand, CliIo } from '../command';
 import { parseArgs, UsageError } from '../command';
-import { SYNTH_PRESETS, eventBlocks, makeWorld, synthItemId, synthUserId, truthAt, type SynthConfig, type SynthPreset, type SynthWorld } from '../../core/data/synthetic/index';
+import {
+  SYNTH_PRESETS,
+  eventBlocks,
+  makeWorld,
+  synthItemId,
+  synthUserId,
+  truthAt,
+  type SynthConfig,
+  type SynthPreset,
+  type SynthWorld,
+} from '../../core/data/synthetic/index';
 
 const DAY = 86_400;
 /** Truth rows get top items only while users × items × topics stays below this many multiply-adds (about a second). */
@@ -59,9 +69,13 @@ export const synth: CliCommand = {
   summary: 'generate a synthetic world with ground truth (CSV + truth JSON)',
   usage,
   async run(argv: string[], io: CliIo): Promise<number> {
-    const a = parseArgs(argv, { values: ['preset', 'users', 'items', 'events', 'seed', 'out', 'truth', 'test-start', 'horizon', 'top'], positionals: 0 });
+    const a = parseArgs(argv, {
+      values: ['preset', 'users', 'items', 'events', 'seed', 'out', 'truth', 'test-start', 'horizon', 'top'],
+      positionals: 0,
+    });
     const presetName = (a.values.preset ?? 'small') as SynthPreset;
-    if (!(presetName in SYNTH_PRESETS)) throw new UsageError(`--preset '${presetName}': one of ${Object.keys(SYNTH_PRESETS).join(', ')}`);
+    if (!(presetName in SYNTH_PRESETS))
+      throw new UsageError(`--preset '${presetName}': one of ${Object.keys(SYNTH_PRESETS).join(', ')}`);
     if (!a.values.out) throw new UsageError('--out FILE is required');
     const p = SYNTH_PRESETS[presetName];
     const seed = Number(a.values.seed ?? 1);
@@ -79,8 +93,12 @@ export const synth: CliCommand = {
       return 1;
     }
     const world = w.data;
-    const horizon = a.values.horizon !== undefined ? parseDuration('horizon', a.values.horizon) : Math.min(28 * DAY, world.config.span / 10);
-    const testStart = a.values['test-start'] !== undefined ? parseInstant('test-start', a.values['test-start']) : world.tEnd - horizon;
+    const horizon =
+      a.values.horizon !== undefined
+        ? parseDuration('horizon', a.values.horizon)
+        : Math.min(28 * DAY, world.config.span / 10);
+    const testStart =
+      a.values['test-start'] !== undefined ? parseInstant('test-start', a.values['test-start']) : world.tEnd - horizon;
     const withTop = topK > 0 && world.config.nUsers * world.config.nItems * world.config.nTopics <= TOP_ITEMS_BUDGET;
 
     const csv = createWriteStream(a.values.out);
@@ -93,7 +111,8 @@ export const synth: CliCommand = {
       const lines: string[] = [];
       for (let j = 0; j < b.userEnd - b.userStart; j++) {
         const uid = synthUserId(b.userStart + j);
-        for (let e = b.offsets[j]; e < b.offsets[j + 1]; e++) lines.push(`${uid},${synthItemId(b.item[e])},${b.time[e]}\n`);
+        for (let e = b.offsets[j]; e < b.offsets[j + 1]; e++)
+          lines.push(`${uid},${synthItemId(b.item[e])},${b.time[e]}\n`);
       }
       events += b.item.length;
       await write(csv, lines.join(''));
@@ -128,7 +147,9 @@ export const synth: CliCommand = {
     }
     io.out(
       `wrote ${events} events of ${world.config.nUsers} users × ${world.config.nItems} items (seed ${seed}) to ${a.values.out}` +
-        (truth ? `; truth at T = ${new Date(testStart * 1000).toISOString()}, ΔT = ${+(horizon / DAY).toFixed(3)} d to ${a.values.truth}${withTop || topK === 0 ? '' : ' (top items skipped: world too large; use the factors)'}` : ''),
+        (truth
+          ? `; truth at T = ${new Date(testStart * 1000).toISOString()}, ΔT = ${+(horizon / DAY).toFixed(3)} d to ${a.values.truth}${withTop || topK === 0 ? '' : ' (top items skipped: world too large; use the factors)'}`
+          : ''),
     );
     return 0;
   },
@@ -139,7 +160,9 @@ const round = (t: number) => Math.round(t * 1000) / 1000;
 /** Everything but the per-user rows: the world's configuration and the item side of p(y|x). */
 function truthHeader(w: SynthWorld, testStart: number, horizon: number): string {
   const n = w.items.nItems;
-  const topicItem = Array.from({ length: w.items.nTopics }, (_, k) => Array.from(w.items.topicItem.subarray(k * n, (k + 1) * n), (x) => +x.toPrecision(6)));
+  const topicItem = Array.from({ length: w.items.nTopics }, (_, k) =>
+    Array.from(w.items.topicItem.subarray(k * n, (k + 1) * n), (x) => +x.toPrecision(6)),
+  );
   const head = {
     format: 'rimw-synth-truth/1',
     description:

@@ -58,7 +58,15 @@ export function buildDataset(c: EventColumnsIn): Dataset {
 }
 
 /** Counting sort by user: event e goes to the next free slot of its user (file order kept within a user). */
-function scatterByUser(c: EventColumnsIn, userOffsets: Int32Array, user: Int32Array, item: Int32Array, time: Float64Array, value: Float32Array | undefined, itemCounts: Int32Array): void {
+function scatterByUser(
+  c: EventColumnsIn,
+  userOffsets: Int32Array,
+  user: Int32Array,
+  item: Int32Array,
+  time: Float64Array,
+  value: Float32Array | undefined,
+  itemCounts: Int32Array,
+): void {
   const fill = userOffsets.slice(0, userOffsets.length - 1);
   for (let e = 0; e < c.user.length; e++) {
     const u = c.user[e];
@@ -104,5 +112,7 @@ export function copyDataset(d: Dataset): Dataset {
 
 /** The buffers of a dataset's typed arrays: what a transfer between workers moves. */
 export function datasetBuffers(d: Dataset): ArrayBuffer[] {
-  return [d.user, d.item, d.time, d.value, d.userOffsets, d.itemCounts].filter((a) => a !== undefined).map((a) => a.buffer as ArrayBuffer);
+  return [d.user, d.item, d.time, d.value, d.userOffsets, d.itemCounts]
+    .filter((a) => a !== undefined)
+    .map((a) => a.buffer as ArrayBuffer);
 }

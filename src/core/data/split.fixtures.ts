@@ -5,7 +5,11 @@
  */
 import type { Dataset } from './types';
 
-export function datasetFromEvents(users: ArrayLike<string | number>, items: ArrayLike<string | number>, times: ArrayLike<number>): Dataset {
+export function datasetFromEvents(
+  users: ArrayLike<string | number>,
+  items: ArrayLike<string | number>,
+  times: ArrayLike<number>,
+): Dataset {
   const n = times.length;
   const uIdx = new Map<string, number>();
   const iIdx = new Map<string, number>();
@@ -35,5 +39,15 @@ export function datasetFromEvents(users: ArrayLike<string | number>, items: Arra
     itemCounts[it[k]]++;
   });
   for (let x = 0; x < nUsers; x++) userOffsets[x + 1] += userOffsets[x];
-  return { userIds: [...uIdx.keys()], itemIds: [...iIdx.keys()], user, item, time, userOffsets, itemCounts, nUsers, nItems };
+  return {
+    userIds: [...uIdx.keys()],
+    itemIds: [...iIdx.keys()],
+    user,
+    item,
+    time,
+    userOffsets,
+    itemCounts,
+    nUsers,
+    nItems,
+  };
 }

@@ -8,12 +8,32 @@ import { generateSynthetic } from './synthetic/generate';
 
 // Four users, written out by hand (user, item, time). Offsets after sorting: u0 [0,6) u1 [6,12) u2 [12,18) u3 [18,20).
 const EVENTS: [string, string, number][] = [
-  ['u0', 'i0', 10], ['u0', 'i1', 20], ['u0', 'i2', 30], ['u0', 'i0', 40], ['u0', 'i3', 50], ['u0', 'i1', 60],
-  ['u1', 'i1', 5], ['u1', 'i1', 15], ['u1', 'i2', 35], ['u1', 'i3', 45], ['u1', 'i0', 55], ['u1', 'i2', 65],
-  ['u2', 'i3', 42], ['u2', 'i0', 48], ['u2', 'i1', 52], ['u2', 'i0', 58], ['u2', 'i2', 62], ['u2', 'i3', 70],
-  ['u3', 'i1', 100], ['u3', 'i2', 110],
+  ['u0', 'i0', 10],
+  ['u0', 'i1', 20],
+  ['u0', 'i2', 30],
+  ['u0', 'i0', 40],
+  ['u0', 'i3', 50],
+  ['u0', 'i1', 60],
+  ['u1', 'i1', 5],
+  ['u1', 'i1', 15],
+  ['u1', 'i2', 35],
+  ['u1', 'i3', 45],
+  ['u1', 'i0', 55],
+  ['u1', 'i2', 65],
+  ['u2', 'i3', 42],
+  ['u2', 'i0', 48],
+  ['u2', 'i1', 52],
+  ['u2', 'i0', 58],
+  ['u2', 'i2', 62],
+  ['u2', 'i3', 70],
+  ['u3', 'i1', 100],
+  ['u3', 'i2', 110],
 ];
-const D = datasetFromEvents(EVENTS.map((e) => e[0]), EVENTS.map((e) => e[1]), EVENTS.map((e) => e[2]));
+const D = datasetFromEvents(
+  EVENTS.map((e) => e[0]),
+  EVENTS.map((e) => e[1]),
+  EVENTS.map((e) => e[2]),
+);
 // Item ids i0..i3 are encoded 0..3 in order of first appearance, users u0..u3 as 0..3.
 
 /** Target rows as {item: count} objects, to compare with hand-written expectations. */
@@ -40,7 +60,19 @@ describe('temporal split, hand-computed (T = 40, ΔT = 20)', () => {
     expect([...s.test.histEnd]).toEqual([3, 9]);
     // u0 in [40,60): i0@40, i3@50 (i3 unseen in training → dropped; i1@60 is past the window). u1: i3@45 dropped, i0@55.
     expect(rows(s.test.target)).toEqual([{ 0: 1 }, { 0: 1 }]);
-    expect(s.stats).toMatchObject({ trainUsers: 2, trainItems: 3, trainEvents: 6, testUsers: 2, testItems: 3, testEvents: 2, avgHistLength: 3, avgTargetLength: 1, horizon: 20, targetItems: 1, droppedTargets: 2 });
+    expect(s.stats).toMatchObject({
+      trainUsers: 2,
+      trainItems: 3,
+      trainEvents: 6,
+      testUsers: 2,
+      testItems: 3,
+      testEvents: 2,
+      avgHistLength: 3,
+      avgTargetLength: 1,
+      horizon: 20,
+      targetItems: 1,
+      droppedTargets: 2,
+    });
   });
 
   it('validation is the set-back window [20, 40) fitted on events before 20', () => {
@@ -84,7 +116,15 @@ describe('user split, hand-computed (relative start 25, ΔT = 20, group B = {u0,
     expect([...s.test.testStart]).toEqual([35]);
     expect([...s.test.histEnd]).toEqual([3]);
     expect(rows(s.test.target)).toEqual([{ 0: 1, 3: 1 }]); // i0@40, i3@50 in [35, 55)
-    expect(s.stats).toMatchObject({ trainUsers: 4, trainItems: 4, trainEvents: 17, testUsers: 1, testEvents: 2, avgHistLength: 3, avgTargetLength: 2 });
+    expect(s.stats).toMatchObject({
+      trainUsers: 4,
+      trainItems: 4,
+      trainEvents: 17,
+      testUsers: 1,
+      testEvents: 2,
+      avgHistLength: 3,
+      avgTargetLength: 2,
+    });
   });
 
   it('validation is group A at the same relative start; B contributes its training events', () => {
@@ -107,11 +147,29 @@ describe('user split, hand-computed (relative start 25, ΔT = 20, group B = {u0,
 describe('defaults', () => {
   it('come from the data: temporal ΔT = span / 10 (< 1 day here, not rounded), user start = median span', () => {
     // Span 5..110 → ΔT = 10.5, T = 110 + 1 − 10.5. User spans 50, 60, 28, 10 → median 39.
-    expect(defaultSplitConfig(D, 'temporal')).toEqual({ kind: 'temporal', testStart: 100.5, horizon: 10.5, excludeTrain: false });
-    expect(defaultSplitConfig(D, 'user')).toEqual({ kind: 'user', testFraction: 0.5, relativeTestStart: 39, horizon: 39, excludeTrain: false, seed: 0 });
+    expect(defaultSplitConfig(D, 'temporal')).toEqual({
+      kind: 'temporal',
+      testStart: 100.5,
+      horizon: 10.5,
+      excludeTrain: false,
+    });
+    expect(defaultSplitConfig(D, 'user')).toEqual({
+      kind: 'user',
+      testFraction: 0.5,
+      relativeTestStart: 39,
+      horizon: 39,
+      excludeTrain: false,
+      seed: 0,
+    });
     // A field given alone moves the dependent default: T follows ΔT; ΔT follows the relative start (rime).
-    expect(resolveSplitConfig(D, { kind: 'temporal', horizon: 20 })).toEqual({ ok: true, data: { kind: 'temporal', testStart: 91, horizon: 20, excludeTrain: false } });
-    expect(resolveSplitConfig(D, { kind: 'user', relativeTestStart: 25 })).toMatchObject({ ok: true, data: { relativeTestStart: 25, horizon: 25 } });
+    expect(resolveSplitConfig(D, { kind: 'temporal', horizon: 20 })).toEqual({
+      ok: true,
+      data: { kind: 'temporal', testStart: 91, horizon: 20, excludeTrain: false },
+    });
+    expect(resolveSplitConfig(D, { kind: 'user', relativeTestStart: 25 })).toMatchObject({
+      ok: true,
+      data: { relativeTestStart: 25, horizon: 25 },
+    });
     // The resolved config is stored on the split, so it round-trips.
     // (seed 0 may draw B = {u2, u3}, whose spans are shorter than 39: no test rows, refused as a value.)
     const seed = Array.from({ length: 200 }, (_, k) => k).find((k) => testGroup(D, 0.5, k)[0] === 1)!;
@@ -125,7 +183,9 @@ describe('defaults', () => {
 describe('on MovieLens (ml-latest-small): invariants with default configs', () => {
   const path = fileURLToPath(new URL('../../../../shared/data/ml-latest-small/ratings.csv', import.meta.url));
   const lines = readFileSync(path, 'utf8').trim().split('\n').slice(1);
-  const u: string[] = [], items: string[] = [], t: number[] = [];
+  const u: string[] = [],
+    items: string[] = [],
+    t: number[] = [];
   for (const line of lines) {
     const f = line.split(',');
     u.push(f[0]);
@@ -172,7 +232,8 @@ describe('on MovieLens (ml-latest-small): invariants with default configs', () =
     const s = must(makeSplit(ml, { kind: 'temporal' }));
     const c = s.config as { testStart: number; horizon: number };
     expect(c.horizon).toBe(28 * 86_400);
-    for (let x = 0; x < ml.nUsers; x++) if (s.trainEnd[x] > ml.userOffsets[x]) expect(ml.time[s.trainEnd[x] - 1]).toBeLessThan(c.testStart);
+    for (let x = 0; x < ml.nUsers; x++)
+      if (s.trainEnd[x] > ml.userOffsets[x]) expect(ml.time[s.trainEnd[x] - 1]).toBeLessThan(c.testStart);
     const window = checkRows(ml, s.test, s.trainEnd);
     expect(s.stats.testEvents + s.stats.droppedTargets!).toBe(window);
     expect(s.stats.testEvents).toBeGreaterThan(0);
@@ -184,7 +245,9 @@ describe('on a synthetic world (users without events included)', () => {
   if (!g.ok) throw new Error(g.reason);
   const ds = g.data.dataset;
   it.each(['user', 'temporal'] as const)('%s split: training ends lie inside each user and counts add up', (kind) => {
-    expect(Array.from({ length: ds.nUsers }, (_, x) => ds.userOffsets[x + 1] - ds.userOffsets[x]).some((n) => n === 0)).toBe(true);
+    expect(
+      Array.from({ length: ds.nUsers }, (_, x) => ds.userOffsets[x + 1] - ds.userOffsets[x]).some((n) => n === 0),
+    ).toBe(true);
     const s = must(makeSplit(ds, { kind }));
     let train = 0;
     for (let x = 0; x < ds.nUsers; x++) {

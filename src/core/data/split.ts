@@ -92,15 +92,20 @@ export function suggestSplitKind(ds: Dataset): SplitConfig['kind'] {
 }
 
 /** Fills missing fields from defaultSplitConfig and checks them. */
-export function resolveSplitConfig(ds: Dataset, c: SplitConfig): Result<TemporalSplitConfig | UserSplitConfig, 'bad-config'> {
-  const bad = (field: string, v: unknown, why: string) => err('bad-config' as const, `split.${field} = ${String(v)}: ${why}`);
+export function resolveSplitConfig(
+  ds: Dataset,
+  c: SplitConfig,
+): Result<TemporalSplitConfig | UserSplitConfig, 'bad-config'> {
+  const bad = (field: string, v: unknown, why: string) =>
+    err('bad-config' as const, `split.${field} = ${String(v)}: ${why}`);
   const defined = Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined));
   if (c.kind === 'temporal') {
     const r = { ...defaultSplitConfig(ds, 'temporal'), ...defined } as TemporalSplitConfig;
     // A horizon given without a start still leaves the last ΔT (the last event included) for testing.
     if (c.testStart === undefined && c.horizon !== undefined) r.testStart = timeRange(ds).tMax + 1 - c.horizon;
     if (!Number.isFinite(r.testStart)) return bad('testStart', r.testStart, 'must be a finite unix time');
-    if (!(Number.isFinite(r.horizon) && r.horizon > 0)) return bad('horizon', r.horizon, 'must be a positive number of seconds');
+    if (!(Number.isFinite(r.horizon) && r.horizon > 0))
+      return bad('horizon', r.horizon, 'must be a positive number of seconds');
     return ok(r);
   }
   if (c.kind !== 'user') return bad('kind', (c as { kind: unknown }).kind, "must be 'temporal' or 'user'");
@@ -108,8 +113,10 @@ export function resolveSplitConfig(ds: Dataset, c: SplitConfig): Result<Temporal
   // As rime: the horizon equals the relative start unless given.
   if (c.horizon === undefined && c.relativeTestStart !== undefined) r.horizon = c.relativeTestStart;
   if (!(r.testFraction > 0 && r.testFraction < 1)) return bad('testFraction', r.testFraction, 'must lie in (0, 1)');
-  if (!(Number.isFinite(r.relativeTestStart) && r.relativeTestStart >= 0)) return bad('relativeTestStart', r.relativeTestStart, 'must be ≥ 0 seconds');
-  if (!(Number.isFinite(r.horizon) && r.horizon > 0)) return bad('horizon', r.horizon, 'must be a positive number of seconds');
+  if (!(Number.isFinite(r.relativeTestStart) && r.relativeTestStart >= 0))
+    return bad('relativeTestStart', r.relativeTestStart, 'must be ≥ 0 seconds');
+  if (!(Number.isFinite(r.horizon) && r.horizon > 0))
+    return bad('horizon', r.horizon, 'must be a positive number of seconds');
   if (!Number.isInteger(r.seed)) return bad('seed', r.seed, 'must be an integer');
   return ok(r);
 }
@@ -143,7 +150,13 @@ interface Rows {
  * [start, start + horizon) of items with allowed[item], minus history items when excludeTrain. Rows are kept only when
  * the history is non-empty. `dropped` counts window events left out (unseen item or excluded).
  */
-function buildEvalSet(ds: Dataset, rows: Rows, horizon: number, allowed: Uint8Array, excludeTrain: boolean): { set: EvalSet; dropped: number } {
+function buildEvalSet(
+  ds: Dataset,
+  rows: Rows,
+  horizon: number,
+  allowed: Uint8Array,
+  excludeTrain: boolean,
+): { set: EvalSet; dropped: number } {
   const users: number[] = [];
   const starts: number[] = [];
   const hist: number[] = [];
@@ -205,7 +218,14 @@ function sumCsr(c: Csr): number {
 }
 
 /** Table S1 for a split: training side from trainEnd, test side from the test EvalSet. */
-function splitStats(ds: Dataset, trainEnd: Int32Array, test: EvalSet, valid: EvalSet, trainItemMask: Uint8Array, dropped: number): SplitStats {
+function splitStats(
+  ds: Dataset,
+  trainEnd: Int32Array,
+  test: EvalSet,
+  valid: EvalSet,
+  trainItemMask: Uint8Array,
+  dropped: number,
+): SplitStats {
   let trainUsers = 0;
   let trainEvents = 0;
   for (let u = 0; u < ds.nUsers; u++) {
@@ -310,14 +330,21 @@ export function makeSplit(ds: Dataset, config: SplitConfig): Result<Split, Split
   const test = buildEvalSet(ds, testRows, c.horizon, trainItems, c.excludeTrain);
   const valid = buildEvalSet(ds, validRows, c.horizon, seenItems(ds, validTrainEnd), c.excludeTrain);
   if (test.set.users.length === 0) {
-    return err('no-test-users', `no test user has history before its window (${describeWindow(c)}); move the test start later`);
+    return err(
+      'no-test-users',
+      `no test user has history before its window (${describeWindow(c)}); move the test start later`,
+    );
   }
   const stats = splitStats(ds, trainEnd, test.set, valid.set, trainItems, test.dropped);
   if (stats.testEvents === 0) {
-    return err('no-targets', `the test window holds no target events of items seen in training (${describeWindow(c)}); widen the horizon or move the start`);
+    return err(
+      'no-targets',
+      `the test window holds no target events of items seen in training (${describeWindow(c)}); widen the horizon or move the start`,
+    );
   }
   const warnings: string[] = [];
-  if (valid.set.users.length === 0) warnings.push('the validation window has no user states: calibration (HP, online Dual) has nothing to fit on');
+  if (valid.set.users.length === 0)
+    warnings.push('the validation window has no user states: calibration (HP, online Dual) has nothing to fit on');
   else if (stats.validEvents === 0) warnings.push('the validation window holds no target events');
   return ok({ config: c, trainEnd, test: test.set, valid: valid.set, validTrainEnd, stats, warnings });
 }

@@ -69,7 +69,9 @@ export function summarise(d: Dataset, source: string, meta: MetaLookup | null = 
     const len = d.userOffsets[u + 1] - d.userOffsets[u];
     if (len > 0) perUserCount[Math.floor(Math.log2(len))]++;
   }
-  const counts = Array.from(d.itemCounts).filter((c) => c > 0).sort((a, b) => b - a);
+  const counts = Array.from(d.itemCounts)
+    .filter((c) => c > 0)
+    .sort((a, b) => b - a);
   const popRank: number[] = [];
   const popCount: number[] = [];
   let last = 0;
@@ -110,7 +112,10 @@ export function summarise(d: Dataset, source: string, meta: MetaLookup | null = 
   const nEvents = d.user.length;
   const warnings: string[] = [];
   if (nEvents < HEALTH.minEvents) warnings.push(`only ${nEvents} events; at least ${HEALTH.minEvents} are recommended`);
-  if (usersWith2 < HEALTH.minActiveUsers) warnings.push(`only ${usersWith2} users with ${HEALTH.minEventsPerUser} or more events; at least ${HEALTH.minActiveUsers} are recommended`);
+  if (usersWith2 < HEALTH.minActiveUsers)
+    warnings.push(
+      `only ${usersWith2} users with ${HEALTH.minEventsPerUser} or more events; at least ${HEALTH.minActiveUsers} are recommended`,
+    );
   return {
     source,
     nEvents,

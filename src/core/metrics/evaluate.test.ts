@@ -48,7 +48,9 @@ function bruteForce(S: number[][], Y: number[][], k: number, byRow: boolean) {
 function randomCase(seed: number, nR: number, nC: number) {
   const rng = createRng(seed);
   const S = Array.from({ length: nR }, () => Array.from({ length: nC }, () => Math.fround(rng.next())));
-  const Y = Array.from({ length: nR }, () => Array.from({ length: nC }, () => (rng.next() < 0.15 ? 1 + rng.int(2) : 0)));
+  const Y = Array.from({ length: nR }, () =>
+    Array.from({ length: nC }, () => (rng.next() < 0.15 ? 1 + rng.int(2) : 0)),
+  );
   const rows: EvalSet = {
     users: Int32Array.from({ length: nR }, (_, r) => r),
     testStart: new Float64Array(nR),
@@ -92,7 +94,14 @@ describe('ItemRec and UserRec metrics', () => {
     const data = Float32Array.from({ length: nR * nC }, () => rng.next());
     const Y = new Array<number>(nR).fill(0).map(() => new Array<number>(nC).fill(0));
     for (let i = 0; i < 3000; i++) Y[rng.int(nR)][rng.int(nC)] += 1;
-    const rows: EvalSet = { users: new Int32Array(nR), testStart: new Float64Array(nR), histEnd: new Int32Array(nR), horizon: 1, target: csrFromDense(Y, nC), excludeTrain: false };
+    const rows: EvalSet = {
+      users: new Int32Array(nR),
+      testStart: new Float64Array(nR),
+      histEnd: new Int32Array(nR),
+      horizon: 1,
+      target: csrFromDense(Y, nC),
+      excludeTrain: false,
+    };
     const got = evaluateUserRec(denseScores(nR, nC, data), rows, { topC: 2 });
     // Independent: for each column the two largest rows by a linear scan.
     let hits = 0;
@@ -117,13 +126,27 @@ describe('ItemRec and UserRec metrics', () => {
   });
 
   it('masks history items when excludeTrain (they score 0 and drop out of the top-K)', () => {
-    const d = datasetFrom([[0, 0, 1], [0, 2, 2], [1, 1, 1]], 2, 4);
+    const d = datasetFrom(
+      [
+        [0, 0, 1],
+        [0, 2, 2],
+        [1, 1, 1],
+      ],
+      2,
+      4,
+    );
     const rows: EvalSet = {
       users: Int32Array.of(0, 1),
       testStart: Float64Array.of(10, 10),
       histEnd: Int32Array.of(2, 3),
       horizon: 5,
-      target: csrFromDense([[0, 1, 0, 0], [1, 0, 0, 0]], 4),
+      target: csrFromDense(
+        [
+          [0, 1, 0, 0],
+          [1, 0, 0, 0],
+        ],
+        4,
+      ),
       excludeTrain: true,
     };
     // Row 0 prefers items 0 and 2 (its history); masked, its top-1 is item 1 (a hit). Row 1 prefers item 1 (its

@@ -50,7 +50,15 @@ function siftUp(s: Float32Array, ix: Int32Array, base: number, i: number): void 
 }
 
 /** Offers (score, idx) to the heap at [base, base + cap) holding `size` entries; returns the new size. */
-function offer(s: Float32Array, ix: Int32Array, base: number, size: number, cap: number, score: number, idx: number): number {
+function offer(
+  s: Float32Array,
+  ix: Int32Array,
+  base: number,
+  size: number,
+  cap: number,
+  score: number,
+  idx: number,
+): number {
   if (size < cap) {
     s[base + size] = score;
     ix[base + size] = idx;

@@ -41,16 +41,36 @@ describe('RIM composition', () => {
   });
 
   it('rimScorer combines an intensity and a next-item model under the paper name', async () => {
-    const d = datasetFrom([[0, 0, 1], [1, 1, 2]], nRows, nItems);
+    const d = datasetFrom(
+      [
+        [0, 0, 1],
+        [1, 1, 2],
+      ],
+      nRows,
+      nItems,
+    );
     const rows = temporalEvalSet(d, 10, 5);
-    const sc = rimScorer(rimName('RNN', 'Hawkes'), { name: 'Hawkes', predict: () => lambda }, { name: 'RNN', factors: async () => f, dispose() {} });
+    const sc = rimScorer(
+      rimName('RNN', 'Hawkes'),
+      { name: 'Hawkes', predict: () => lambda },
+      { name: 'RNN', factors: async () => f, dispose() {} },
+    );
     expect(sc.name).toBe('RNN-Hawkes');
     const s = materialize(await sc.scores(rows))!;
     expect(Array.from(s)).toEqual(Array.from(materialize(rimScores(lambda, f))!));
   });
 
   it('Pop is max(0.01, user count) × max(0.01, item count)', async () => {
-    const d = datasetFrom([[0, 0, 1], [0, 1, 2], [0, 0, 3], [1, 1, 20]], 3, 3);
+    const d = datasetFrom(
+      [
+        [0, 0, 1],
+        [0, 1, 2],
+        [0, 0, 3],
+        [1, 1, 20],
+      ],
+      3,
+      3,
+    );
     const rows = temporalEvalSet(d, 10, 100);
     const s = materialize(await popScorer(d, [2, 1, 0]).scores(rows))!;
     expect(Array.from(s).map((v) => +v.toFixed(6))).toEqual([6, 3, 0.03, 0.02, 0.01, 0.0001, 0.02, 0.01, 0.0001]);

@@ -54,7 +54,14 @@ export function itemPopScores(lambda: ArrayLike<number>, itemCounts: ArrayLike<n
   const colScale = Float64Array.from(itemCounts, (n) => Math.max(COUNT_FLOOR, n));
   // No product (dim 0): identity of the bias 1 times the two scales, λ(x) · count(y).
   const ones = new Float64Array(colScale.length).fill(1);
-  return factoredScores({ nRows: lambda.length, nCols: colScale.length, dim: 0, rowScale: lambda, colScale, colBias: ones });
+  return factoredScores({
+    nRows: lambda.length,
+    nCols: colScale.length,
+    dim: 0,
+    rowScale: lambda,
+    colScale,
+    colBias: ones,
+  });
 }
 
 /** Uniform scores in [0, 1) from a hash of (seed, row, column): deterministic per call, no state (rime's `Rand`). */
@@ -65,7 +72,8 @@ export function randScores(nRows: number, nCols: number, seed: number): ScoreSou
     fillRows(r0, r1, out) {
       for (let r = r0; r < r1; r++) {
         for (let c = 0; c < nCols; c++) {
-          let h = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(r + 1, 0xc2b2ae35) ^ Math.imul(c + 1, 0x27d4eb2f);
+          let h =
+            Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(r + 1, 0xc2b2ae35) ^ Math.imul(c + 1, 0x27d4eb2f);
           h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
           h = Math.imul(h ^ (h >>> 12), 0x297a2d39);
           h ^= h >>> 15;
@@ -90,7 +98,11 @@ export function itemPopScorer(name: string, intensity: IntensityModel, itemCount
 export function popScorer(dataset: Dataset, itemCounts: ArrayLike<number>): Scorer {
   return {
     name: 'Pop',
-    scores: async (rows: EvalSet) => itemPopScores(historyLengths(dataset, rows).map((n) => Math.max(COUNT_FLOOR, n)), itemCounts),
+    scores: async (rows: EvalSet) =>
+      itemPopScores(
+        historyLengths(dataset, rows).map((n) => Math.max(COUNT_FLOOR, n)),
+        itemCounts,
+      ),
   };
 }
 

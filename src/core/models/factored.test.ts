@@ -23,7 +23,18 @@ describe('factoredScores', () => {
   };
 
   it.each(Object.keys(fns) as Activation[])('matches the naive triple loop with act=%s, for any row block', (act) => {
-    const src = factoredScores({ nRows, nCols, dim: D, U, V, rowBias: rb, colBias: cb, rowScale: rs, colScale: cs, act });
+    const src = factoredScores({
+      nRows,
+      nCols,
+      dim: D,
+      U,
+      V,
+      rowBias: rb,
+      colBias: cb,
+      rowScale: rs,
+      colScale: cs,
+      act,
+    });
     const full = materialize(src)!;
     const block = new Float32Array(3 * nCols);
     src.fillRows(5, 8, block);
@@ -44,6 +55,8 @@ describe('factoredScores', () => {
   });
 
   it('rejects inconsistent shapes', () => {
-    expect(() => factoredScores({ nRows: 2, nCols: 2, dim: 1, U: new Float32Array(3), V: new Float32Array(2) })).toThrow(RangeError);
+    expect(() =>
+      factoredScores({ nRows: 2, nCols: 2, dim: 1, U: new Float32Array(3), V: new Float32Array(2) }),
+    ).toThrow(RangeError);
   });
 });

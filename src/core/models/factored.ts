@@ -40,7 +40,8 @@ const ACT: Record<Activation, (z: number) => number> = {
 export function factoredScores(o: FactoredOptions): ScoreSource {
   const { nRows, nCols, dim: D } = o;
   const check = (name: string, a: ArrayLike<number> | undefined, n: number) => {
-    if (a !== undefined && a.length !== n) throw new RangeError(`factored scores: ${name} has ${a.length} values, expected ${n}`);
+    if (a !== undefined && a.length !== n)
+      throw new RangeError(`factored scores: ${name} has ${a.length} values, expected ${n}`);
   };
   if (D > 0 && (!o.U || !o.V)) throw new RangeError('factored scores: U and V are required when dim > 0');
   check('U', o.U, nRows * D);
@@ -67,7 +68,8 @@ export function factoredScores(o: FactoredOptions): ScoreSource {
         const rs = o.rowScale ? o.rowScale[r] : 1;
         const base = (r - r0) * nCols;
         // z in double precision: U·V + biases, then f, then the scales.
-        if (identity) for (let c = 0; c < nCols; c++) out[base + c] = rs * colScale[c] * (out[base + c] + rb + colBias[c]);
+        if (identity)
+          for (let c = 0; c < nCols; c++) out[base + c] = rs * colScale[c] * (out[base + c] + rb + colBias[c]);
         else for (let c = 0; c < nCols; c++) out[base + c] = rs * colScale[c] * f(out[base + c] + rb + colBias[c]);
       }
     },
@@ -75,7 +77,15 @@ export function factoredScores(o: FactoredOptions): ScoreSource {
 }
 
 /** Writes the raw products U_x · V_y of rows [r0, r1) into out (row-major, nCols per row). */
-function products(U: Float32Array, V: Float32Array, D: number, nCols: number, r0: number, r1: number, out: Float32Array): void {
+function products(
+  U: Float32Array,
+  V: Float32Array,
+  D: number,
+  nCols: number,
+  r0: number,
+  r1: number,
+  out: Float32Array,
+): void {
   if (D === 0) {
     out.fill(0, 0, (r1 - r0) * nCols);
     return;

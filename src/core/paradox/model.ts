@@ -59,11 +59,14 @@ export interface ParadoxScores {
 /** Checks the inputs; the message names the bad field and value (STYLE habit 9). */
 export function checkGroups(groups: readonly ParadoxGroup[], mu: number): Result<true, 'bad-input'> {
   if (groups.length === 0) return err('bad-input', 'paradox: at least one group is needed');
-  if (!(Number.isFinite(mu) && mu > 0)) return err('bad-input', `paradox: μ = ${mu}: must be a positive number (Figure 2: μ > 0)`);
+  if (!(Number.isFinite(mu) && mu > 0))
+    return err('bad-input', `paradox: μ = ${mu}: must be a positive number (Figure 2: μ > 0)`);
   let total = 0;
   for (const g of groups) {
-    if (!(g.share >= 0 && g.share <= 1)) return err('bad-input', `paradox: p(x = ${g.name}) = ${g.share}: must lie in [0, 1]`);
-    if (!(g.pD >= 0 && g.pD <= 1)) return err('bad-input', `paradox: p(y = D | x = ${g.name}) = ${g.pD}: must lie in [0, 1]`);
+    if (!(g.share >= 0 && g.share <= 1))
+      return err('bad-input', `paradox: p(x = ${g.name}) = ${g.share}: must lie in [0, 1]`);
+    if (!(g.pD >= 0 && g.pD <= 1))
+      return err('bad-input', `paradox: p(y = D | x = ${g.name}) = ${g.pD}: must lie in [0, 1]`);
     if (g.lambda !== null && !(Number.isFinite(g.lambda) && g.lambda >= 0)) {
       return err('bad-input', `paradox: λ(x = ${g.name}) = ${g.lambda}: must be a non-negative number`);
     }

@@ -1,11 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../util/rng';
-import { FIGURE2_GROUPS, checkGroups, expectedTopC, muCrossover, paradoxScores, poisson, simulateParadox, type ParadoxGroup } from './index';
+import {
+  FIGURE2_GROUPS,
+  checkGroups,
+  expectedTopC,
+  muCrossover,
+  paradoxScores,
+  poisson,
+  simulateParadox,
+  type ParadoxGroup,
+} from './index';
 
 describe('paradoxScores against Figure 2 (hand-computed)', () => {
   it('Bayes: p(x|D) ∝ 0.2·0.4 = 0.08, 0.2·0.8 = 0.16, 0.6·0.3 = 0.18 → ∅ first', () => {
     const s = paradoxScores(FIGURE2_GROUPS, 1);
-    expect(s.groups.map((g) => g.bayes)).toEqual([expect.closeTo(0.08, 12), expect.closeTo(0.16, 12), expect.closeTo(0.18, 12)]);
+    expect(s.groups.map((g) => g.bayes)).toEqual([
+      expect.closeTo(0.08, 12),
+      expect.closeTo(0.16, 12),
+      expect.closeTo(0.18, 12),
+    ]);
     // Normalised by 0.42.
     expect(s.groups[2].posterior).toBeCloseTo(0.18 / 0.42, 12);
     expect(s.groups[0].posterior).toBeCloseTo(0.08 / 0.42, 12);
@@ -14,7 +27,11 @@ describe('paradoxScores against Figure 2 (hand-computed)', () => {
 
   it('MTPP: λ·p = 2·0.4 = 0.8, 1·0.8 = 0.8, μ·0.3; ∅ last for small μ, first above μ = 8/3', () => {
     const low = paradoxScores(FIGURE2_GROUPS, 0.5);
-    expect(low.groups.map((g) => g.mtpp)).toEqual([expect.closeTo(0.8, 12), expect.closeTo(0.8, 12), expect.closeTo(0.15, 12)]);
+    expect(low.groups.map((g) => g.mtpp)).toEqual([
+      expect.closeTo(0.8, 12),
+      expect.closeTo(0.8, 12),
+      expect.closeTo(0.15, 12),
+    ]);
     expect(low.mtppOrder).toEqual([0, 1, 2]);
     const high = paradoxScores(FIGURE2_GROUPS, 3);
     expect(high.groups[2].mtpp).toBeCloseTo(0.9, 12);
@@ -61,7 +78,9 @@ describe('simulateParadox', () => {
   it('MTPP finds about 4× the buyers of Bayes at μ = 0.5 (expected 150·(1−e^−0.8) vs 150·(1−e^−0.15))', () => {
     const r = simulateParadox(FIGURE2_GROUPS, 0.5, { nUsers: 2_000, topC: 150 }, createRng(3));
     // Group sizes follow p(x) = 0.2, 0.2, 0.6 within 5 binomial sd.
-    FIGURE2_GROUPS.forEach((g, i) => expect(Math.abs(r.groupSizes[i] - 2_000 * g.share)).toBeLessThan(5 * Math.sqrt(2_000 * g.share * (1 - g.share))));
+    FIGURE2_GROUPS.forEach((g, i) =>
+      expect(Math.abs(r.groupSizes[i] - 2_000 * g.share)).toBeLessThan(5 * Math.sqrt(2_000 * g.share * (1 - g.share))),
+    );
     expect(r.bayes.pickedPerGroup).toEqual([0, 0, 150]);
     expect(r.mtpp.pickedPerGroup).toEqual([150, 0, 0]);
     expect(r.bayes.expectedBuyers).toBeCloseTo(150 * (1 - Math.exp(-0.15)), 9);
@@ -89,9 +108,17 @@ describe('simulateParadox', () => {
     const r = simulateParadox(FIGURE2_GROUPS, 0.5, { nUsers: 100, topC: 90 }, createRng(5));
     const [ab, c, none] = r.groupSizes;
     // Bayes order ∅, [C], [A, B].
-    expect(r.bayes.pickedPerGroup).toEqual([Math.max(0, 90 - none - c), Math.min(c, Math.max(0, 90 - none)), Math.min(none, 90)]);
+    expect(r.bayes.pickedPerGroup).toEqual([
+      Math.max(0, 90 - none - c),
+      Math.min(c, Math.max(0, 90 - none)),
+      Math.min(none, 90),
+    ]);
     // MTPP order [A, B], [C], ∅ (the tie between the first two keeps input order).
-    expect(r.mtpp.pickedPerGroup).toEqual([Math.min(ab, 90), Math.min(c, Math.max(0, 90 - ab)), Math.max(0, 90 - ab - c)]);
+    expect(r.mtpp.pickedPerGroup).toEqual([
+      Math.min(ab, 90),
+      Math.min(c, Math.max(0, 90 - ab)),
+      Math.max(0, 90 - ab - c),
+    ]);
   });
 });
 

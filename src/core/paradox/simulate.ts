@@ -36,7 +36,12 @@ export interface SimulationResult {
  * Expected buyers of D in each ranking's top C, for given group sizes: a ranking takes whole groups in its order, and
  * a user of group g buys at least once next week with probability 1 − e^(−λ_g p_g) (Poisson, eq. 3 over one week).
  */
-export function expectedTopC(groups: readonly ParadoxGroup[], mu: number, sizes: readonly number[], topC: number): { bayes: number; mtpp: number; bayesPicked: number[]; mtppPicked: number[] } {
+export function expectedTopC(
+  groups: readonly ParadoxGroup[],
+  mu: number,
+  sizes: readonly number[],
+  topC: number,
+): { bayes: number; mtpp: number; bayesPicked: number[]; mtppPicked: number[] } {
   const s = paradoxScores(groups, mu);
   const take = (order: number[]) => {
     const picked = new Array<number>(groups.length).fill(0);
@@ -78,7 +83,12 @@ export function poisson(rate: number, rng: Rng): number {
  * Picks the top C users for each ranking. Users of one group share a score, so a ranking takes whole groups in its order
  * and, at the group that crosses C, the first users in draw order (users are exchangeable, so this is a fair tie-break).
  */
-export function simulateParadox(groups: readonly ParadoxGroup[], mu: number, opts: SimulationOptions, rng: Rng): SimulationResult {
+export function simulateParadox(
+  groups: readonly ParadoxGroup[],
+  mu: number,
+  opts: SimulationOptions,
+  rng: Rng,
+): SimulationResult {
   const scores = paradoxScores(groups, mu);
   const k = groups.length;
   const groupOf = new Int32Array(opts.nUsers);
@@ -116,5 +126,11 @@ export function simulateParadox(groups: readonly ParadoxGroup[], mu: number, opt
     return { pickedPerGroup, buyers, expectedBuyers };
   };
   const totalBuyers = buyersPerGroup.reduce((s, b) => s + b, 0);
-  return { groupSizes, buyersPerGroup, totalBuyers, bayes: pick(expected.bayesPicked, expected.bayes), mtpp: pick(expected.mtppPicked, expected.mtpp) };
+  return {
+    groupSizes,
+    buyersPerGroup,
+    totalBuyers,
+    bayes: pick(expected.bayesPicked, expected.bayes),
+    mtpp: pick(expected.mtppPicked, expected.mtpp),
+  };
 }

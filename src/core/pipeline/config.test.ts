@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RUN_CONFIG, effectiveSplit, parseRunConfig, runConfigFromUrl, runConfigToUrl, validateRunConfig } from './config';
+import {
+  DEFAULT_RUN_CONFIG,
+  effectiveSplit,
+  parseRunConfig,
+  runConfigFromUrl,
+  runConfigToUrl,
+  validateRunConfig,
+} from './config';
 
 describe('run config', () => {
   const good = {
@@ -32,7 +39,10 @@ describe('run config', () => {
     [{ ...good, split: { kind: 'temporal', horizn: 5 } }, 'split.horizn = 5: unknown field'],
     [{ ...good, colour: 'red' }, 'colour = "red": unknown field'],
     [{ ...good, match: { betas: [-1], alphas: [1], mode: 'offline' } }, 'match.betas[0] = -1'],
-    [{ ...good, match: { betas: [0.01], alphas: [1], mode: 'dual' } }, 'match.mode = "dual": must be one of greedy, offline, online'],
+    [
+      { ...good, match: { betas: [0.01], alphas: [1], mode: 'dual' } },
+      'match.mode = "dual": must be one of greedy, offline, online',
+    ],
     [{ ...good, match: { betas: [1.5], alphas: [1], mode: 'greedy' } }, 'match.betas[0] = 1.5'],
     [{ ...good, match: { betas: [0], alphas: [0], mode: 'greedy' } }, 'match.alphas[0] = 0'],
     [{ ...good, excludeTrain: 'yes' }, 'excludeTrain = "yes": must be true or false'],
@@ -57,6 +67,8 @@ describe('run config', () => {
 
   it('lets the top-level excludeTrain override the split', () => {
     expect(effectiveSplit({ ...DEFAULT_RUN_CONFIG, excludeTrain: true }).excludeTrain).toBe(true);
-    expect(effectiveSplit({ ...DEFAULT_RUN_CONFIG, split: { kind: 'temporal', excludeTrain: true } }).excludeTrain).toBe(true);
+    expect(
+      effectiveSplit({ ...DEFAULT_RUN_CONFIG, split: { kind: 'temporal', excludeTrain: true } }).excludeTrain,
+    ).toBe(true);
   });
 });

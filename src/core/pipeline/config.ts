@@ -72,17 +72,26 @@ export const DEFAULT_RUN_CONFIG: RunConfig = {
 };
 
 type Bad = Result<never, 'bad-config'>;
-const show = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : v === undefined ? 'undefined' : JSON.stringify(v) ?? String(v));
-const bad = (field: string, value: unknown, why: string): Bad => err('bad-config', `run config: ${field} = ${show(value)}: ${why}`);
+const show = (v: unknown): string =>
+  typeof v === 'string' ? JSON.stringify(v) : v === undefined ? 'undefined' : (JSON.stringify(v) ?? String(v));
+const bad = (field: string, value: unknown, why: string): Bad =>
+  err('bad-config', `run config: ${field} = ${show(value)}: ${why}`);
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Checks that `o` has only the named keys. */
 function onlyKeys(o: Record<string, unknown>, prefix: string, keys: string[]): Bad | null {
-  for (const k of Object.keys(o)) if (!keys.includes(k)) return bad(`${prefix}${k}`, o[k], `unknown field; expected one of ${keys.join(', ')}`);
+  for (const k of Object.keys(o))
+    if (!keys.includes(k)) return bad(`${prefix}${k}`, o[k], `unknown field; expected one of ${keys.join(', ')}`);
   return null;
 }
 
-function optNumber(o: Record<string, unknown>, prefix: string, key: string, test: (v: number) => boolean, why: string): Bad | null {
+function optNumber(
+  o: Record<string, unknown>,
+  prefix: string,
+  key: string,
+  test: (v: number) => boolean,
+  why: string,
+): Bad | null {
   const v = o[key];
   if (v === undefined) return null;
   if (typeof v !== 'number' || !Number.isFinite(v) || !test(v)) return bad(`${prefix}${key}`, v, why);
@@ -126,10 +135,12 @@ export function validateRunConfig(v: unknown): Result<RunConfig, 'bad-config'> {
   if (e0) return e0;
   const split = validateSplit(v.split);
   if (!split.ok) return split;
-  if (!Array.isArray(v.models) || v.models.length === 0) return bad('models', v.models, 'must be a non-empty array of model names');
+  if (!Array.isArray(v.models) || v.models.length === 0)
+    return bad('models', v.models, 'must be a non-empty array of model names');
   for (let i = 0; i < v.models.length; i++) {
     const m = v.models[i];
-    if (typeof m !== 'string' || !MODEL_NAMES.includes(m)) return bad(`models[${i}]`, m, `unknown model; expected one of ${MODEL_NAMES.join(', ')}`);
+    if (typeof m !== 'string' || !MODEL_NAMES.includes(m))
+      return bad(`models[${i}]`, m, `unknown model; expected one of ${MODEL_NAMES.join(', ')}`);
   }
   if (new Set(v.models).size !== v.models.length) return bad('models', v.models, 'lists a model twice');
   if (typeof v.seed !== 'number' || !Number.isInteger(v.seed)) return bad('seed', v.seed, 'must be an integer');
@@ -157,9 +168,11 @@ export function validateRunConfig(v: unknown): Result<RunConfig, 'bad-config'> {
     if (e2) return e2;
     for (const k of ['betas', 'alphas'] as const) {
       const a = m[k];
-      if (!Array.isArray(a) || a.length === 0) return bad(`match.${k}`, a, 'must be a non-empty array of non-negative numbers');
+      if (!Array.isArray(a) || a.length === 0)
+        return bad(`match.${k}`, a, 'must be a non-empty array of non-negative numbers');
       for (let i = 0; i < a.length; i++) {
-        if (typeof a[i] !== 'number' || !Number.isFinite(a[i]) || a[i] < 0) return bad(`match.${k}[${i}]`, a[i], 'must be a non-negative number');
+        if (typeof a[i] !== 'number' || !Number.isFinite(a[i]) || a[i] < 0)
+          return bad(`match.${k}[${i}]`, a[i], 'must be a non-negative number');
       }
     }
     for (let i = 0; i < (m.betas as number[]).length; i++) {
@@ -170,7 +183,8 @@ export function validateRunConfig(v: unknown): Result<RunConfig, 'bad-config'> {
       const a = (m.alphas as number[])[i];
       if (a <= 0 || a > 1) return bad(`match.alphas[${i}]`, a, 'must be a fraction of items in (0, 1]');
     }
-    if (!PLANNER_MODES.includes(m.mode as PlannerMode)) return bad('match.mode', m.mode, `must be one of ${PLANNER_MODES.join(', ')}`);
+    if (!PLANNER_MODES.includes(m.mode as PlannerMode))
+      return bad('match.mode', m.mode, `must be one of ${PLANNER_MODES.join(', ')}`);
   }
   return ok(v as unknown as RunConfig);
 }

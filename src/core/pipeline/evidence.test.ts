@@ -31,12 +31,21 @@ describe('evidence on a synthetic world (tiny RNN, CPU backend)', () => {
     const T = test.testStart[0];
     const hk = fitHawkes(dataset, sp.data.trainEnd, { horizon: h, observeEnd: T });
     if (!hk.ok) throw new Error(hk.reason);
-    expect(pearson(hk.data.intensityAt(test), truthAt(world, test.users, T, h, datasetEvents(dataset)).lambda)).toBeGreaterThanOrEqual(0.9);
+    expect(
+      pearson(hk.data.intensityAt(test), truthAt(world, test.users, T, h, datasetEvents(dataset)).lambda),
+    ).toBeGreaterThanOrEqual(0.9);
 
-    const registry = defaultRegistry({ sequence: { hidden: 16, layers: 1, maxLen: 24, bptt: 24, batchSize: 32, epochs: 3 } })
-      .registerScorer('Oracle', async () => ok({ model: oracleScorer(world, dataset), meta: { backend: 'js', seconds: 0 } }));
+    const registry = defaultRegistry({
+      sequence: { hidden: 16, layers: 1, maxLen: 24, bptt: 24, batchSize: 32, epochs: 3 },
+    }).registerScorer('Oracle', async () =>
+      ok({ model: oracleScorer(world, dataset), meta: { backend: 'js', seconds: 0 } }),
+    );
     const before = tf.memory().numTensors;
-    const res = await runExperiment(dataset, { split: { kind: 'temporal', horizon: h }, models: ['Pop', 'RNN', 'RNN-Hawkes', 'RNN-HP', 'Oracle'], seed: 1 }, { registry });
+    const res = await runExperiment(
+      dataset,
+      { split: { kind: 'temporal', horizon: h }, models: ['Pop', 'RNN', 'RNN-Hawkes', 'RNN-HP', 'Oracle'], seed: 1 },
+      { registry },
+    );
     if (!res.ok) throw new Error(res.reason);
     const r = res.data;
     expect(r.failed).toEqual({});

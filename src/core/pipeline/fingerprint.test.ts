@@ -29,14 +29,22 @@ describe('FNV-1a 64', () => {
 
 describe('stableJson', () => {
   it('sorts keys at every level and drops undefined fields', () => {
-    expect(stableJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: undefined } })).toBe('{"a":{"d":[1,{"x":1,"y":2}]},"b":1}');
+    expect(stableJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: undefined } })).toBe(
+      '{"a":{"d":[1,{"x":1,"y":2}]},"b":1}',
+    );
   });
 });
 
 describe('modelFingerprint', () => {
   const base: ModelFingerprintInput = {
-    model: 'RNN', item: Int32Array.of(0, 1, 2, 1), userOffsets: Int32Array.of(0, 2, 4), nItems: 3,
-    trainEnd: Int32Array.of(2, 3), splitConfig: { kind: 'user' }, config: { hidden: 8, kind: 'gru' }, seed: 1,
+    model: 'RNN',
+    item: Int32Array.of(0, 1, 2, 1),
+    userOffsets: Int32Array.of(0, 2, 4),
+    nItems: 3,
+    trainEnd: Int32Array.of(2, 3),
+    splitConfig: { kind: 'user' },
+    config: { hidden: 8, kind: 'gru' },
+    seed: 1,
   };
   it('is stable for equal inputs (copies, key order) and names the model', () => {
     const again = { ...base, item: base.item.slice(), config: { kind: 'gru', hidden: 8 } };

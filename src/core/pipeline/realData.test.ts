@@ -24,7 +24,11 @@ describe('runExperiment on MovieLens latest-small', () => {
   it('splits by user (rime ML-1M protocol), fits every intensity; in UserRec Hawkes and HP beat Pop and Rand', async () => {
     const ds = movieLensSmall();
     expect(ds.user.length).toBe(100836);
-    const res = await runExperiment(ds, { split: { kind: 'user' }, models: ['Pop', 'EMA', 'Hawkes', 'HP', 'Rand'], seed: 1 });
+    const res = await runExperiment(ds, {
+      split: { kind: 'user' },
+      models: ['Pop', 'EMA', 'Hawkes', 'HP', 'Rand'],
+      seed: 1,
+    });
     if (!res.ok) throw new Error(res.reason);
     const r = res.data;
     expect(Object.keys(r.failed)).toEqual([]);

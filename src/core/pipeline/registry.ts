@@ -3,7 +3,15 @@ import type { FitProgress, IntensityModel, NextItemModel, Scorer } from '../mode
 import type { StopSignal } from '../util/abort';
 import { err, ok, type Result } from '../util/result';
 import type { RunConfig } from './config';
-import { INTENSITY_NAMES, SEQUENCE_NAMES, itemPopScorer, popScorer, randScorer, rimScorer, type IntensityName } from '../models/compose';
+import {
+  INTENSITY_NAMES,
+  SEQUENCE_NAMES,
+  itemPopScorer,
+  popScorer,
+  randScorer,
+  rimScorer,
+  type IntensityName,
+} from '../models/compose';
 import { emaIntensity, popIntensity } from '../models/intensity/simple';
 import { fitHawkes, type HawkesCoefficients, type HawkesModel } from '../models/intensity/hawkes';
 import { fitHawkesPoisson, type HawkesPoissonFit } from '../models/intensity/hawkesPoisson';
@@ -45,7 +53,10 @@ export interface ModelMeta {
 }
 
 export type Fitted<T> = Result<{ model: T; meta: ModelMeta }, string>;
-export type IntensityFactory = (ctx: FitContext, get: (name: IntensityName) => Promise<Fitted<IntensityModel>>) => Promise<Fitted<IntensityModel>>;
+export type IntensityFactory = (
+  ctx: FitContext,
+  get: (name: IntensityName) => Promise<Fitted<IntensityModel>>,
+) => Promise<Fitted<IntensityModel>>;
 export type NextItemFactory = (ctx: FitContext) => Promise<Fitted<NextItemModel>>;
 export type ScorerFactory = (ctx: FitContext) => Promise<Fitted<Scorer>>;
 
@@ -98,7 +109,9 @@ export class RunSession {
     let p = this.fittedIntensity.get(name);
     if (!p) {
       const f = this.intensities.get(name);
-      p = f ? f(this.ctx, (n) => this.intensity(n)) : Promise.resolve(err('unknown-model', `no intensity named ${name}`));
+      p = f
+        ? f(this.ctx, (n) => this.intensity(n))
+        : Promise.resolve(err('unknown-model', `no intensity named ${name}`));
       this.fittedIntensity.set(name, p);
     }
     return p;
@@ -129,7 +142,8 @@ export class RunSession {
       const next = nx.data.model;
       const scorer: Scorer = {
         name,
-        scores: async (rows): Promise<ScoreSource> => rimScores(new Float64Array(rows.users.length).fill(1), await next.factors(rows)),
+        scores: async (rows): Promise<ScoreSource> =>
+          rimScores(new Float64Array(rows.users.length).fill(1), await next.factors(rows)),
       };
       return ok({ model: scorer, meta: nx.data.meta });
     }
@@ -139,7 +153,11 @@ export class RunSession {
       if (!lam.ok) return lam;
       const nx = await this.nextItem(seq);
       if (!nx.ok) return nx;
-      const meta: ModelMeta = { ...lam.data.meta, ...nx.data.meta, seconds: nx.data.meta.seconds + lam.data.meta.seconds };
+      const meta: ModelMeta = {
+        ...lam.data.meta,
+        ...nx.data.meta,
+        seconds: nx.data.meta.seconds + lam.data.meta.seconds,
+      };
       return ok({ model: rimScorer(name, lam.data.model, nx.data.model), meta });
     }
     return err('unknown-model', `model ${name} is not available in this build (its factory is not registered yet)`);
@@ -164,7 +182,8 @@ function observeEnds(ctx: FitContext): Float64Array {
   let logEnd = -Infinity;
   for (let e = 0; e < d.time.length; e++) if (d.time[e] > logEnd) logEnd = d.time[e];
   const end = new Float64Array(d.nUsers);
-  for (let u = 0; u < d.nUsers; u++) end[u] = split.trainEnd[u] < d.userOffsets[u + 1] ? d.time[split.trainEnd[u]] : logEnd;
+  for (let u = 0; u < d.nUsers; u++)
+    end[u] = split.trainEnd[u] < d.userOffsets[u + 1] ? d.time[split.trainEnd[u]] : logEnd;
   for (let r = 0; r < split.test.users.length; r++) end[split.test.users[r]] = split.test.testStart[r];
   return end;
 }
@@ -178,15 +197,28 @@ export function defaultRegistry(
 ): ModelRegistry {
   // `sequence: false` leaves the tfjs models out (hosts without a tfjs backend); `modelCache` reloads trained
   // sequence models by fingerprint instead of retraining them (workers/modelCache.ts).
-  const seq = opts.sequence === false ? new ModelRegistry() : registerSequenceModels(new ModelRegistry(), opts.sequence, { cache: opts.modelCache });
+  const seq =
+    opts.sequence === false
+      ? new ModelRegistry()
+      : registerSequenceModels(new ModelRegistry(), opts.sequence, { cache: opts.modelCache });
   const reg = registerMfModels(seq);
-  reg.registerIntensity('Pop', async (ctx) => ok({ model: popIntensity(ctx.dataset), meta: { backend: 'js', seconds: 0 } }));
-  reg.registerIntensity('EMA', async (ctx) => ok({ model: emaIntensity(ctx.dataset), meta: { backend: 'js', seconds: 0 } }));
+  reg.registerIntensity('Pop', async (ctx) =>
+    ok({ model: popIntensity(ctx.dataset), meta: { backend: 'js', seconds: 0 } }),
+  );
+  reg.registerIntensity('EMA', async (ctx) =>
+    ok({ model: emaIntensity(ctx.dataset), meta: { backend: 'js', seconds: 0 } }),
+  );
   reg.registerIntensity('Hawkes', async (ctx) => {
     const t0 = Date.now();
-    const res = fitHawkes(ctx.dataset, ctx.split.trainEnd, { horizon: ctx.split.test.horizon, observeEnd: observeEnds(ctx) });
+    const res = fitHawkes(ctx.dataset, ctx.split.trainEnd, {
+      horizon: ctx.split.test.horizon,
+      observeEnd: observeEnds(ctx),
+    });
     if (!res.ok) return res;
-    return ok({ model: res.data as IntensityModel, meta: { backend: 'js', seconds: secondsSince(t0), hawkes: res.data.coefficients } });
+    return ok({
+      model: res.data as IntensityModel,
+      meta: { backend: 'js', seconds: secondsSince(t0), hawkes: res.data.coefficients },
+    });
   });
   reg.registerIntensity('HP', async (ctx, get) => {
     const hk = await get('Hawkes');
@@ -194,12 +226,22 @@ export function defaultRegistry(
     const t0 = Date.now();
     const res = fitHawkesPoisson(hk.data.model as HawkesModel, ctx.split.valid);
     if (!res.ok) return res;
-    const meta: ModelMeta = { ...hk.data.meta, seconds: hk.data.meta.seconds + secondsSince(t0), hawkesPoisson: res.data.fit, finalLoss: res.data.fit.lossEnd };
+    const meta: ModelMeta = {
+      ...hk.data.meta,
+      seconds: hk.data.meta.seconds + secondsSince(t0),
+      hawkesPoisson: res.data.fit,
+      finalLoss: res.data.fit.lossEnd,
+    };
     return ok({ model: res.data, meta });
   });
   reg.registerScorer('Pop', async (ctx) =>
-    ok({ model: popScorer(ctx.dataset, trainItemCounts(ctx.dataset, ctx.split.trainEnd)), meta: { backend: 'js', seconds: 0 } }),
+    ok({
+      model: popScorer(ctx.dataset, trainItemCounts(ctx.dataset, ctx.split.trainEnd)),
+      meta: { backend: 'js', seconds: 0 },
+    }),
   );
-  reg.registerScorer('Rand', async (ctx) => ok({ model: randScorer(ctx.dataset.nItems, ctx.config.seed), meta: { backend: 'js', seconds: 0 } }));
+  reg.registerScorer('Rand', async (ctx) =>
+    ok({ model: randScorer(ctx.dataset.nItems, ctx.config.seed), meta: { backend: 'js', seconds: 0 } }),
+  );
   return reg;
 }

@@ -12,13 +12,27 @@ import type { NextItemModel } from '../models/types';
 const DAY = 86400;
 
 describe('runExperiment', () => {
-  const world = hawkesWorld({ seed: 1, nUsers: 300, nItems: 40, span: 200 * DAY, mu: 0.05 / DAY, a: 0.6, s: 2 * DAY, rng: createRng(4) });
+  const world = hawkesWorld({
+    seed: 1,
+    nUsers: 300,
+    nItems: 40,
+    span: 200 * DAY,
+    mu: 0.05 / DAY,
+    a: 0.6,
+    s: 2 * DAY,
+    rng: createRng(4),
+  });
   const T = 180 * DAY;
   const h = 7 * DAY;
   const splitter = () => ok(handTemporalSplit(world.dataset, T, h));
 
   it('fits and evaluates the registered models (intensities, Pop, Rand, MF), names the missing ones, records Hawkes coefficients', async () => {
-    const cfg = { split: { kind: 'temporal' as const, testStart: T, horizon: h }, models: ['Pop', 'EMA', 'Hawkes', 'HP', 'Rand', 'BPR', 'ALS', 'LogisticMF', 'Transformer-HP'], seed: 1, epochs: 3 };
+    const cfg = {
+      split: { kind: 'temporal' as const, testStart: T, horizon: h },
+      models: ['Pop', 'EMA', 'Hawkes', 'HP', 'Rand', 'BPR', 'ALS', 'LogisticMF', 'Transformer-HP'],
+      seed: 1,
+      epochs: 3,
+    };
     const res = await runExperiment(world.dataset, cfg, { splitter, registry: defaultRegistry({ sequence: false }) });
     if (!res.ok) throw new Error(res.reason);
     const r = res.data;
@@ -35,7 +49,11 @@ describe('runExperiment', () => {
     expect(r.meta.HP.hawkesPoisson?.weights.length).toBe(r.meta.Hawkes.hawkes!.scales.length * 2 + 1);
     // The Pop row equals a direct evaluation of rime's Pop on the same split.
     const split = handTemporalSplit(world.dataset, T, h);
-    const direct = evaluateItemRec(await popScorer(world.dataset, trainItemCounts(world.dataset, split.trainEnd)).scores(split.test), split.test, { topK: r.itemRecTopK });
+    const direct = evaluateItemRec(
+      await popScorer(world.dataset, trainItemCounts(world.dataset, split.trainEnd)).scores(split.test),
+      split.test,
+      { topK: r.itemRecTopK },
+    );
     expect(r.item_rec.Pop).toEqual(direct);
     // Users differ in activity and burstiness: the learned intensity must beat random user targeting.
     expect(r.user_rec.Hawkes.recall).toBeGreaterThan(2 * r.user_rec.Rand.recall);
@@ -44,9 +62,20 @@ describe('runExperiment', () => {
   });
 
   it("a model's result does not depend on the other models of the run (each draws from its own stream)", async () => {
-    const cfg = (models: string[]) => ({ split: { kind: 'temporal' as const, testStart: T, horizon: h }, models, seed: 3, epochs: 2 });
-    const alone = await runExperiment(world.dataset, cfg(['BPR']), { splitter, registry: defaultRegistry({ sequence: false }) });
-    const after = await runExperiment(world.dataset, cfg(['ALS', 'LogisticMF', 'BPR']), { splitter, registry: defaultRegistry({ sequence: false }) });
+    const cfg = (models: string[]) => ({
+      split: { kind: 'temporal' as const, testStart: T, horizon: h },
+      models,
+      seed: 3,
+      epochs: 2,
+    });
+    const alone = await runExperiment(world.dataset, cfg(['BPR']), {
+      splitter,
+      registry: defaultRegistry({ sequence: false }),
+    });
+    const after = await runExperiment(world.dataset, cfg(['ALS', 'LogisticMF', 'BPR']), {
+      splitter,
+      registry: defaultRegistry({ sequence: false }),
+    });
     if (!alone.ok || !after.ok) throw new Error('run failed');
     expect(after.data.item_rec.BPR).toEqual(alone.data.item_rec.BPR);
     expect(after.data.meta.BPR.finalLoss).toBe(alone.data.meta.BPR.finalLoss);
@@ -59,7 +88,12 @@ describe('runExperiment', () => {
       // A next-item model that knows item popularity: p(y|x) ∝ true item probabilities (bias = log p).
       const model: NextItemModel = {
         name: 'RNN',
-        factors: async (rows) => ({ hidden: new Float32Array(rows.users.length), itemEmb: new Float32Array(40), itemBias: Float32Array.from(world.itemProb, Math.log), dim: 1 }),
+        factors: async (rows) => ({
+          hidden: new Float32Array(rows.users.length),
+          itemEmb: new Float32Array(40),
+          itemBias: Float32Array.from(world.itemProb, Math.log),
+          dim: 1,
+        }),
         dispose: () => disposed++,
       };
       return ok({ model, meta: { backend: 'cpu', seconds: 0.1, epochs: 2, finalLoss: 3.2 } });

@@ -44,7 +44,11 @@ export interface RunOptions {
   onModel?: (name: string, item: RecMetrics, user: RecMetrics) => void;
 }
 
-export async function runExperiment(dataset: Dataset, config: RunConfig, opts: RunOptions = {}): Promise<Result<ExperimentResult, string>> {
+export async function runExperiment(
+  dataset: Dataset,
+  config: RunConfig,
+  opts: RunOptions = {},
+): Promise<Result<ExperimentResult, string>> {
   const sp = (opts.splitter ?? makeSplit)(dataset, effectiveSplit(config));
   if (!sp.ok) return sp;
   const split = sp.data;
@@ -54,7 +58,17 @@ export async function runExperiment(dataset: Dataset, config: RunConfig, opts: R
   const session = registry.session({ dataset, split, config, signal: opts.signal, onProgress: opts.onProgress });
   const topK = config.itemRecTopK ?? onePercent(test.target.nCols);
   const topC = config.userRecTopC ?? onePercent(test.users.length);
-  const result: ExperimentResult = { config, item_rec: {}, user_rec: {}, meta: {}, failed: {}, split: split.stats, warnings: split.warnings ?? [], itemRecTopK: topK, userRecTopC: topC };
+  const result: ExperimentResult = {
+    config,
+    item_rec: {},
+    user_rec: {},
+    meta: {},
+    failed: {},
+    split: split.stats,
+    warnings: split.warnings ?? [],
+    itemRecTopK: topK,
+    userRecTopC: topC,
+  };
   try {
     for (const name of config.models) {
       if (opts.signal?.aborted) return err('aborted', 'run: stopped');
@@ -66,7 +80,10 @@ export async function runExperiment(dataset: Dataset, config: RunConfig, opts: R
       const t0 = Date.now();
       const src = await built.data.model.scores(test);
       if (src.nRows !== test.users.length || src.nCols !== test.target.nCols) {
-        result.failed[name] = { code: 'shape', reason: `${name}: scores are ${src.nRows}×${src.nCols}, targets ${test.users.length}×${test.target.nCols}` };
+        result.failed[name] = {
+          code: 'shape',
+          reason: `${name}: scores are ${src.nRows}×${src.nCols}, targets ${test.users.length}×${test.target.nCols}`,
+        };
         continue;
       }
       const item = evaluateItemRec(src, test, { topK, dataset });
@@ -77,8 +94,15 @@ export async function runExperiment(dataset: Dataset, config: RunConfig, opts: R
       opts.onModel?.(name, item, user);
       if (config.match) {
         try {
-          const valid = config.match.mode === 'online' ? maskedScores(await built.data.model.scores(split.valid), historyMask(dataset, split.valid)) : undefined;
-          const m = matchSweeps(maskedScores(src, historyMask(dataset, test)), test.target, config.match, { topK, valid, signal: opts.signal });
+          const valid =
+            config.match.mode === 'online'
+              ? maskedScores(await built.data.model.scores(split.valid), historyMask(dataset, split.valid))
+              : undefined;
+          const m = matchSweeps(maskedScores(src, historyMask(dataset, test)), test.target, config.match, {
+            topK,
+            valid,
+            signal: opts.signal,
+          });
           (result.mtch_ ??= {})[name] = m.points;
           for (const w of m.skipped) result.warnings.push(`mtch_ ${name}: skipped ${w}`);
         } catch (e) {

@@ -11,13 +11,26 @@ const SMALL = { hidden: 8, layers: 1, maxLen: 32, bptt: 8 };
 
 describe('sequence models in the pipeline', () => {
   it('fits the tfjs RNN once, composes it with intensities, records its losses and frees its tensors', async () => {
-    const world = hawkesWorld({ seed: 1, nUsers: 60, nItems: 12, span: 100 * DAY, mu: 0.1 / DAY, a: 0.5, s: 2 * DAY, rng: createRng(8) });
+    const world = hawkesWorld({
+      seed: 1,
+      nUsers: 60,
+      nItems: 12,
+      span: 100 * DAY,
+      mu: 0.1 / DAY,
+      a: 0.5,
+      s: 2 * DAY,
+      rng: createRng(8),
+    });
     const splitter = () => ok(handTemporalSplit(world.dataset, 90 * DAY, 7 * DAY));
     const before = tf.memory().numTensors;
-    const res = await runExperiment(world.dataset, { split: { kind: 'temporal' }, models: ['RNN', 'RNN-Pop', 'RNN-Hawkes'], seed: 1, epochs: 1 }, {
-      splitter,
-      registry: defaultRegistry({ sequence: SMALL }),
-    });
+    const res = await runExperiment(
+      world.dataset,
+      { split: { kind: 'temporal' }, models: ['RNN', 'RNN-Pop', 'RNN-Hawkes'], seed: 1, epochs: 1 },
+      {
+        splitter,
+        registry: defaultRegistry({ sequence: SMALL }),
+      },
+    );
     if (!res.ok) throw new Error(res.reason);
     const r = res.data;
     expect(Object.keys(r.failed)).toEqual([]);

@@ -40,10 +40,18 @@ const why = (e: unknown) => (e instanceof Error ? e.message : String(e));
  * With `opts.cache`, a model whose fingerprint is stored is deserialised instead of trained (no progress reported;
  * meta.cache = 'hit'), and a newly trained one is stored (meta.cache = 'stored', or 'error: …' when the store failed).
  */
-export function registerSequenceModels(reg: ModelRegistry, overrides: Partial<Omit<SeqConfig, 'kind'>> = {}, opts: SequenceModelOptions = {}): ModelRegistry {
-  for (const [name, kind] of [['RNN', 'gru'], ['Transformer', 'transformer']] as const) {
+export function registerSequenceModels(
+  reg: ModelRegistry,
+  overrides: Partial<Omit<SeqConfig, 'kind'>> = {},
+  opts: SequenceModelOptions = {},
+): ModelRegistry {
+  for (const [name, kind] of [
+    ['RNN', 'gru'],
+    ['Transformer', 'transformer'],
+  ] as const) {
     reg.registerNextItem(name, async (ctx) => {
-      const cfg = ctx.config.epochs === undefined ? { ...overrides, kind } : { ...overrides, kind, epochs: ctx.config.epochs };
+      const cfg =
+        ctx.config.epochs === undefined ? { ...overrides, kind } : { ...overrides, kind, epochs: ctx.config.epochs };
       const resolved = resolveSeqConfig(cfg);
       if (!resolved.ok) return resolved;
       const cache = opts.cache;
@@ -60,7 +68,14 @@ export function registerSequenceModels(reg: ModelRegistry, overrides: Partial<Om
         const loaded = hit ? SequenceModel.deserialize(hit.model) : undefined;
         if (hit && loaded?.ok) {
           loaded.data.bindDataset(ctx.dataset);
-          const meta: ModelMeta = { ...hit.meta, backend: tf.getBackend(), seconds: (Date.now() - t0) / 1000, trainedSeconds: hit.meta.seconds, cache: 'hit', cacheKey: key };
+          const meta: ModelMeta = {
+            ...hit.meta,
+            backend: tf.getBackend(),
+            seconds: (Date.now() - t0) / 1000,
+            trainedSeconds: hit.meta.seconds,
+            cache: 'hit',
+            cacheKey: key,
+          };
           return ok({ model: loaded.data, meta });
         }
         if (loaded && !loaded.ok) cacheNote = `error: stored model unusable: ${loaded.reason}`;
@@ -105,7 +120,13 @@ export function registerSequenceModels(reg: ModelRegistry, overrides: Partial<Om
 function cacheKey(name: string, config: SeqConfig, ctx: FitContext): string {
   const d = ctx.dataset;
   return modelFingerprint({
-    model: name, item: d.item, userOffsets: d.userOffsets, nItems: d.nItems, trainEnd: ctx.split.trainEnd,
-    splitConfig: effectiveSplit(ctx.config), config, seed: ctx.config.seed,
+    model: name,
+    item: d.item,
+    userOffsets: d.userOffsets,
+    nItems: d.nItems,
+    trainEnd: ctx.split.trainEnd,
+    splitConfig: effectiveSplit(ctx.config),
+    config,
+    seed: ctx.config.seed,
   });
 }

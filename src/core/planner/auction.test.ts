@@ -5,7 +5,15 @@ import { transpose } from './auctionScans';
 import { drawScores, scoreWorld } from './synthetic';
 import { lpOptimum } from './lp.testutil';
 
-function check(lam: Float32Array, n: number, m: number, K: number, lo: number, hi: number, res: ReturnType<typeof solveAuction>) {
+function check(
+  lam: Float32Array,
+  n: number,
+  m: number,
+  K: number,
+  lo: number,
+  hi: number,
+  res: ReturnType<typeof solveAuction>,
+) {
   const load = new Int32Array(n);
   const exp = new Int32Array(m);
   const seen = new Set<string>();
@@ -43,7 +51,10 @@ describe('auction: the ε → 0 Dual against an exact LP (HiGHS)', () => {
       const rng = createRng(c.seed);
       const lam = drawScores(scoreWorld(c.m, rng, 4, 1), c.n, rng);
       // A fine margin reached through coarser ones (ε-scaling) is exact; the default margin is within 2% (issue 4's bar).
-      const fine = solveAuction({ data: lam, nRows: c.n, nCols: c.m, K: c.K, lo: c.lo, hi: c.hi }, { delta: 1e-7, stages: [1e-1, 1e-3, 1e-5], maxMoves: 1e6, widenAfter: Infinity });
+      const fine = solveAuction(
+        { data: lam, nRows: c.n, nCols: c.m, K: c.K, lo: c.lo, hi: c.hi },
+        { delta: 1e-7, stages: [1e-1, 1e-3, 1e-5], maxMoves: 1e6, widenAfter: Infinity },
+      );
       const quick = solveAuction({ data: lam, nRows: c.n, nCols: c.m, K: c.K, lo: c.lo, hi: c.hi });
       expect(fine.converged && quick.converged).toBe(true);
       const obj = check(lam, c.n, c.m, c.K, c.lo, c.hi, fine);
@@ -65,8 +76,14 @@ describe('auction: the ε → 0 Dual against an exact LP (HiGHS)', () => {
     const f = { delta: 1e-7, stages: [1e-1, 1e-3, 1e-5], maxMoves: 1e6, widenAfter: Infinity };
     const at4 = solveAuction({ data: lam, transposed: T, nRows: n, nCols: m, K, lo: 4, hi: Infinity }, f);
     const at2 = solveAuction({ data: lam, transposed: T, nRows: n, nCols: m, K, lo: 2, hi: Infinity }, f);
-    const up = solveAuction({ data: lam, transposed: T, nRows: n, nCols: m, K, lo: 4, hi: Infinity }, { ...f, w0: at2.w });
-    const down = solveAuction({ data: lam, transposed: T, nRows: n, nCols: m, K, lo: 2, hi: Infinity }, { ...f, w0: at4.w });
+    const up = solveAuction(
+      { data: lam, transposed: T, nRows: n, nCols: m, K, lo: 4, hi: Infinity },
+      { ...f, w0: at2.w },
+    );
+    const down = solveAuction(
+      { data: lam, transposed: T, nRows: n, nCols: m, K, lo: 2, hi: Infinity },
+      { ...f, w0: at4.w },
+    );
     const o4 = check(lam, n, m, K, 4, Infinity, at4);
     const o2 = check(lam, n, m, K, 2, Infinity, at2);
     expect(check(lam, n, m, K, 4, Infinity, up)).toBeCloseTo(o4, 5);
@@ -96,7 +113,11 @@ describe('auction: the ε → 0 Dual against an exact LP (HiGHS)', () => {
     const T = transpose(lam, n, m);
     const prob = (lo: number) => ({ data: lam, transposed: T, nRows: n, nCols: m, K, lo, hi: Infinity });
     let lifted = 0;
-    for (const [from, to] of [[3, 5], [4, 6], [5, 6]]) {
+    for (const [from, to] of [
+      [3, 5],
+      [4, 6],
+      [5, 6],
+    ]) {
       const base = solveAuction(prob(from));
       const up = solveAuction(prob(to), { resume: base });
       const plain = solveAuction(prob(to), { resume: base, lift: false });
@@ -155,7 +176,10 @@ describe('auction: the ε → 0 Dual against an exact LP (HiGHS)', () => {
     expect(one.u[0]).toBeCloseTo(1, 9);
     // Two users, one item at most once (hi = 1): the item goes to the user who values it more (λ = 1), and its
     // price falls to −0.5 (just under the loser's value), so the loser keeps an empty slot.
-    const two = solveAuction({ data: new Float32Array([1, 0.5]), nRows: 2, nCols: 1, K: 1, lo: 0, hi: 1 }, { delta: 1e-7 });
+    const two = solveAuction(
+      { data: new Float32Array([1, 0.5]), nRows: 2, nCols: 1, K: 1, lo: 0, hi: 1 },
+      { delta: 1e-7 },
+    );
     expect(Array.from(two.chosen)).toEqual([0, -1]);
     expect(two.w[0]).toBeCloseTo(-0.5, 6);
   });

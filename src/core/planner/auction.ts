@@ -17,7 +17,16 @@
  * Lowering also repairs a warm start whose prices are too high for the new β.
  */
 import type { StopSignal } from '../util/abort';
-import { LIFT_SAMPLE, LIFT_SWAPS, cheapestOutsiders, kthSmallest, liftThresholds, marginalScore, maxOf, transpose } from './auctionScans';
+import {
+  LIFT_SAMPLE,
+  LIFT_SWAPS,
+  cheapestOutsiders,
+  kthSmallest,
+  liftThresholds,
+  marginalScore,
+  maxOf,
+  transpose,
+} from './auctionScans';
 import { clearState, takeState, type AuctionWorkspace } from './auctionState';
 
 export interface AuctionProblem {
@@ -111,9 +120,11 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
   // The floor matters only for an all-zero margin; reading the whole matrix for it cost ~15 ms a solve at 6,040 × 3,706.
   const typical = marginalScore(data, n, m, K);
   // Caps alone end in lowerings only (no price wars), so they afford a finer default margin.
-  const finalDelta = opts.delta ?? (lo > 0 ? 0.1 : 0.01) * (typical > 0 ? typical : Math.max(1e-9 * maxOf(data), 1e-30));
+  const finalDelta =
+    opts.delta ?? (lo > 0 ? 0.1 : 0.01) * (typical > 0 ? typical : Math.max(1e-9 * maxOf(data), 1e-30));
   let delta = finalDelta;
-  const resume = opts.resume && opts.resume.w.length === m && opts.resume.chosen.length === n * K && K > 0 ? opts.resume : null;
+  const resume =
+    opts.resume && opts.resume.w.length === m && opts.resume.chosen.length === n * K && K > 0 ? opts.resume : null;
   const w = resume ? Float64Array.from(resume.w) : opts.w0 ? Float64Array.from(opts.w0) : new Float64Array(m);
   const { st, live, kern } = takeState(opts.workspace, T, n, m, K, resume?.chosen ?? null);
   const { choices, member } = st;
@@ -341,8 +352,7 @@ export function solveAuction(p: AuctionProblem, opts: AuctionOptions = {}): Auct
     if (resume) {
       if (!live) restore(resume.chosen, resume.values?.length === n * K ? resume.values : undefined);
       if (lifting) lift();
-    }
-    else choose();
+    } else choose();
     qHead = 0;
     qLen = 0;
     queued.fill(0);

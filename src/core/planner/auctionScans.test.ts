@@ -6,48 +6,51 @@ import { ItemHolders } from './itemHolders';
 import { allocTransposed, kernelOf, f32Bound } from './scanKernel';
 import { createRng } from '../util/rng';
 
-describe('cheapestOutsiders: a raise\'s candidates, against sorting every outsider', () => {
+describe("cheapestOutsiders: a raise's candidates, against sorting every outsider", () => {
   it.each([
     ['in JS', false],
     ['with the WASM SIMD block minima', true],
-  ])('keeps the `need` smallest (cost, user) among non-members, with ties, negative costs and short columns (%s)', (_, wasm) => {
-    const r = createRng(5);
-    const rng = () => r.next();
-    for (let trial = 0; trial < 400; trial++) {
-      const n = 1 + Math.floor(rng() * 150);
-      const cols = 3;
-      // Values on a coarse grid make ties (every other trial); costs fall on both sides of 0 as in a near-tight
-      // auction. Off the grid, kth is not an f32, so the kernel's f32 rounding is exercised.
-      const grid = trial % 2 === 0;
-      const T = allocTransposed(n, cols, wasm);
-      for (let i = 0; i < T.length; i++) T[i] = grid ? Math.round(rng() * 8) / 8 : rng();
-      const kth = Float64Array.from({ length: n }, () => (grid ? Math.round(rng() * 16) / 16 : rng() * 1.2) - 0.25);
-      const kern = kernelOf(T);
-      expect(kern !== null).toBe(wasm);
-      kern?.kth32.set(kth);
-      // On a kernel the scan reads membership from the kernel's memory.
-      const member = kern ? kern.member : new Uint8Array(n * cols);
-      // Dense membership in some trials leaves whole 16-user blocks without an outsider.
-      const pMember = trial % 5 === 0 ? 0.9 : 0.2;
-      for (let i = 0; i < member.length; i++) member[i] = rng() < pMember ? 1 : 0;
-      const y = Math.floor(rng() * cols);
-      const col = y * n;
-      const wy = trial % 3 === 0 ? 0 : Math.round(rng() * 4) / 8;
-      const need = 1 + Math.floor(rng() * 12);
-      const cost = new Float64Array(n);
-      const users = new Int32Array(n);
-      const c = cheapestOutsiders(member, col, kth, T, wy, n, need, cost, users, kern);
+  ])(
+    'keeps the `need` smallest (cost, user) among non-members, with ties, negative costs and short columns (%s)',
+    (_, wasm) => {
+      const r = createRng(5);
+      const rng = () => r.next();
+      for (let trial = 0; trial < 400; trial++) {
+        const n = 1 + Math.floor(rng() * 150);
+        const cols = 3;
+        // Values on a coarse grid make ties (every other trial); costs fall on both sides of 0 as in a near-tight
+        // auction. Off the grid, kth is not an f32, so the kernel's f32 rounding is exercised.
+        const grid = trial % 2 === 0;
+        const T = allocTransposed(n, cols, wasm);
+        for (let i = 0; i < T.length; i++) T[i] = grid ? Math.round(rng() * 8) / 8 : rng();
+        const kth = Float64Array.from({ length: n }, () => (grid ? Math.round(rng() * 16) / 16 : rng() * 1.2) - 0.25);
+        const kern = kernelOf(T);
+        expect(kern !== null).toBe(wasm);
+        kern?.kth32.set(kth);
+        // On a kernel the scan reads membership from the kernel's memory.
+        const member = kern ? kern.member : new Uint8Array(n * cols);
+        // Dense membership in some trials leaves whole 16-user blocks without an outsider.
+        const pMember = trial % 5 === 0 ? 0.9 : 0.2;
+        for (let i = 0; i < member.length; i++) member[i] = rng() < pMember ? 1 : 0;
+        const y = Math.floor(rng() * cols);
+        const col = y * n;
+        const wy = trial % 3 === 0 ? 0 : Math.round(rng() * 4) / 8;
+        const need = 1 + Math.floor(rng() * 12);
+        const cost = new Float64Array(n);
+        const users = new Int32Array(n);
+        const c = cheapestOutsiders(member, col, kth, T, wy, n, need, cost, users, kern);
 
-      const costOf = (x: number) => kth[x] - (T[col + x] + wy);
-      const want = Array.from({ length: n }, (_, x) => x)
-        .filter((x) => !member[col + x])
-        .sort((a, b) => costOf(a) - costOf(b) || a - b)
-        .slice(0, need)
-        .sort((a, b) => a - b);
-      expect(Array.from(users.subarray(0, c))).toEqual(want);
-      expect(Array.from(cost.subarray(0, c))).toEqual(want.map(costOf));
-    }
-  });
+        const costOf = (x: number) => kth[x] - (T[col + x] + wy);
+        const want = Array.from({ length: n }, (_, x) => x)
+          .filter((x) => !member[col + x])
+          .sort((a, b) => costOf(a) - costOf(b) || a - b)
+          .slice(0, need)
+          .sort((a, b) => a - b);
+        expect(Array.from(users.subarray(0, c))).toEqual(want);
+        expect(Array.from(cost.subarray(0, c))).toEqual(want.map(costOf));
+      }
+    },
+  );
 
   it('makes the same choices in JS and on the kernel through a whole auction (same assignment, same prices)', () => {
     const r = createRng(21);
@@ -94,7 +97,7 @@ describe('cheapestOutsiders: a raise\'s candidates, against sorting every outsid
 });
 
 describe('the WASM block minima (scanKernel.wat)', () => {
-  it('writes each whole 16-user block\'s minimum of kth − T over its outsiders, against a brute force', () => {
+  it("writes each whole 16-user block's minimum of kth − T over its outsiders, against a brute force", () => {
     const r = createRng(11);
     for (let trial = 0; trial < 300; trial++) {
       const n = 1 + Math.floor(r.next() * 120);
@@ -109,7 +112,8 @@ describe('the WASM block minima (scanKernel.wat)', () => {
       expect(nb).toBe(Math.floor(n / 16));
       for (let b = 0; b < nb; b++) {
         let want = Infinity;
-        for (let x = 16 * b; x < 16 * b + 16; x++) if (!kern.member[col + x]) want = Math.min(want, Math.fround(kern.kth32[x] - T[col + x]));
+        for (let x = 16 * b; x < 16 * b + 16; x++)
+          if (!kern.member[col + x]) want = Math.min(want, Math.fround(kern.kth32[x] - T[col + x]));
         expect(kern.mins[b]).toBe(want);
       }
     }
@@ -146,7 +150,9 @@ describe('ItemHolders', () => {
     }
     for (let y = 0; y < m; y++) {
       expect(h.count[y]).toBe(model[y].size);
-      expect(Array.from(h.list(y).subarray(0, h.count[y])).sort((a, b) => a - b)).toEqual([...model[y]].sort((a, b) => a - b));
+      expect(Array.from(h.list(y).subarray(0, h.count[y])).sort((a, b) => a - b)).toEqual(
+        [...model[y]].sort((a, b) => a - b),
+      );
     }
     expect(() => h.remove(0, 1000)).toThrow(/does not hold/);
     // removeAt: the last holder moves into the freed index and is returned (−1 when the last one left).

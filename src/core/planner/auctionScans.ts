@@ -103,12 +103,24 @@ export function cheapestOutsiders(
   users: Int32Array,
   kern: ScanKernel | null = null,
 ): number {
-  const c = kern ? cheapestByBlocks(member, col, kth, T, wy, n, need, cost, users, kern) : cheapestInJs(member, col, kth, T, wy, n, need, cost, users);
+  const c = kern
+    ? cheapestByBlocks(member, col, kth, T, wy, n, need, cost, users, kern)
+    : cheapestInJs(member, col, kth, T, wy, n, need, cost, users);
   byUser(cost, users, c);
   return c;
 }
 
-function cheapestInJs(member: Uint8Array, col: number, kth: Float64Array, T: Float32Array, wy: number, n: number, need: number, cost: Float64Array, users: Int32Array): number {
+function cheapestInJs(
+  member: Uint8Array,
+  col: number,
+  kth: Float64Array,
+  T: Float32Array,
+  wy: number,
+  n: number,
+  need: number,
+  cost: Float64Array,
+  users: Int32Array,
+): number {
   let c = 0;
   let x = 0;
   for (; x < n && c < need; x++) if (!member[col + x]) c = keep(cost, users, c, need, kth[x] - (T[col + x] + wy), x);
@@ -122,10 +134,17 @@ function cheapestInJs(member: Uint8Array, col: number, kth: Float64Array, T: Flo
   for (let i = col + x; i < end; i += 8) {
     const z = i - col;
     if (i + 7 < end) {
-      if (
-        !(kth[z] - T[i] < screen || kth[z + 1] - T[i + 1] < screen || kth[z + 2] - T[i + 2] < screen || kth[z + 3] - T[i + 3] < screen ||
-          kth[z + 4] - T[i + 4] < screen || kth[z + 5] - T[i + 5] < screen || kth[z + 6] - T[i + 6] < screen || kth[z + 7] - T[i + 7] < screen)
-      ) continue;
+      if (!(
+        kth[z] - T[i] < screen ||
+        kth[z + 1] - T[i + 1] < screen ||
+        kth[z + 2] - T[i + 2] < screen ||
+        kth[z + 3] - T[i + 3] < screen ||
+        kth[z + 4] - T[i + 4] < screen ||
+        kth[z + 5] - T[i + 5] < screen ||
+        kth[z + 6] - T[i + 6] < screen ||
+        kth[z + 7] - T[i + 7] < screen
+      ))
+        continue;
     }
     for (let j = 0, e = Math.min(8, end - i); j < e; j++) {
       const cx = kth[z + j] - (T[i + j] + wy);
@@ -139,7 +158,18 @@ function cheapestInJs(member: Uint8Array, col: number, kth: Float64Array, T: Flo
   return c;
 }
 
-function cheapestByBlocks(member: Uint8Array, col: number, kth: Float64Array, T: Float32Array, wy: number, n: number, need: number, cost: Float64Array, users: Int32Array, kern: ScanKernel): number {
+function cheapestByBlocks(
+  member: Uint8Array,
+  col: number,
+  kth: Float64Array,
+  T: Float32Array,
+  wy: number,
+  n: number,
+  need: number,
+  cost: Float64Array,
+  users: Int32Array,
+  kern: ScanKernel,
+): number {
   const nb = kern.blockMins(kern.tBase + 4 * col, kern.kBase, kern.mBase + col, n, kern.minsBase);
   const mins = kern.mins;
   // The need-th smallest block minimum: `need` distinct outsiders cost at most that (+ wy), so the need cheapest do

@@ -29,14 +29,16 @@ export interface AuctionState {
 
 export const createAuctionWorkspace = (): AuctionWorkspace => ({ state: null });
 
-
 /** The workspace's state when it fits T, n, m and K; else a fresh one (kept in the workspace when there is one). */
 function stateFor(ws: AuctionWorkspace | undefined, T: Float32Array, n: number, m: number, K: number): AuctionState {
   const s = ws?.state;
   if (s && s.T === T && s.n === n && s.m === m && s.K === Math.max(1, K)) return s;
   const kern = kernelOf(T);
   const fresh: AuctionState = {
-    T, n, m, K: Math.max(1, K),
+    T,
+    n,
+    m,
+    K: Math.max(1, K),
     choices: new ChoiceSlots(n, Math.max(1, K), kern?.kth32),
     // On a kernel the membership bytes live in its memory, where its scan reads them.
     member: kern ? kern.member : new Uint8Array(m * n),
@@ -70,7 +72,14 @@ export function clearState(s: AuctionState, own: boolean): void {
  * as that solve left them; `live` says which. On a scan kernel the solve takes the kernel's K-th values and
  * membership bytes over, so a state is live only if no other solve on the same matrix used them since.
  */
-export function takeState(ws: AuctionWorkspace | undefined, T: Float32Array, n: number, m: number, K: number, resumed: Int32Array | null): { st: AuctionState; live: boolean; kern: ScanKernel | null } {
+export function takeState(
+  ws: AuctionWorkspace | undefined,
+  T: Float32Array,
+  n: number,
+  m: number,
+  K: number,
+  resumed: Int32Array | null,
+): { st: AuctionState; live: boolean; kern: ScanKernel | null } {
   const st = stateFor(ws, T, n, m, K);
   const kern = kernelOf(T);
   const own = !kern || kern.owner === st;

@@ -3,7 +3,7 @@ import { createRng } from '../util/rng';
 import { ChoiceSlots } from './choiceSlots';
 
 describe('ChoiceSlots', () => {
-  it('keeps each user\'s smallest value and its slot through replacements and value changes, against a rescan', () => {
+  it("keeps each user's smallest value and its slot through replacements and value changes, against a rescan", () => {
     const r = createRng(3);
     const n = 7;
     const K = 5;

@@ -19,7 +19,11 @@ export class ChoiceSlots {
   /** The holder-list index of the entry the last replaceMin took out. */
   outPos = -1;
 
-  constructor(readonly nRows: number, readonly K: number, kth32?: Float32Array) {
+  constructor(
+    readonly nRows: number,
+    readonly K: number,
+    kth32?: Float32Array,
+  ) {
     this.val = new Float64Array(nRows * K);
     this.item = new Int32Array(nRows * K).fill(-1);
     this.pos = new Int32Array(nRows * K);

@@ -13,7 +13,8 @@ export function settingsProblem(s: MatchSettings): string | null {
   const frac = (v: number): boolean => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1;
   if (!frac(s.alpha)) return `alpha = ${s.alpha}: must be a fraction of items in [0, 1]`;
   if (!frac(s.beta)) return `beta = ${s.beta}: must be a fraction of users in [0, 1]`;
-  if (s.beta > s.alpha) return `beta = ${s.beta} > alpha = ${s.alpha}: asks for more exposures than the users' capacity holds`;
+  if (s.beta > s.alpha)
+    return `beta = ${s.beta} > alpha = ${s.alpha}: asks for more exposures than the users' capacity holds`;
   if (s.betaMax !== undefined) {
     if (!frac(s.betaMax)) return `betaMax = ${s.betaMax}: must be a fraction of users in [0, 1]`;
     if (s.betaMax < s.beta) return `betaMax = ${s.betaMax} < beta = ${s.beta}`;
@@ -29,7 +30,8 @@ export function checkSettings(s: MatchSettings): void {
 /** The scores as one row-major array; the planner's CPU path needs them dense (under DENSE_BUDGET_BYTES). */
 export function denseOf(scores: ScoreSource, budgetBytes?: number): Float32Array {
   const d = materialize(scores, budgetBytes);
-  if (!d) throw new RangeError(`planner: ${scores.nRows}×${scores.nCols} scores exceed the dense budget; pass fewer rows`);
+  if (!d)
+    throw new RangeError(`planner: ${scores.nRows}×${scores.nCols} scores exceed the dense budget; pass fewer rows`);
   return d;
 }
 
@@ -64,7 +66,12 @@ export function objectiveOf(data: Float32Array, a: Assignment): number {
 }
 
 /** Max relative violations of the hard decisions: user load over K, items under β·rows (and over β'·rows). */
-export function hardResiduals(a: Assignment, s: MatchSettings, userLoad: Int32Array, itemExposure: Int32Array): { user: number; item: number } {
+export function hardResiduals(
+  a: Assignment,
+  s: MatchSettings,
+  userLoad: Int32Array,
+  itemExposure: Int32Array,
+): { user: number; item: number } {
   const K = Math.max(1e-12, s.alpha * a.nCols);
   let user = 0;
   for (let r = 0; r < a.nRows; r++) user = Math.max(user, (userLoad[r] - K) / K);

@@ -120,12 +120,18 @@ export interface DualOptions {
   onIteration?: (it: DualIteration) => void;
 }
 
-
 /**
  * Hard decisions (raw units): per row the top K of λ − v among positive values; S (when given and still exact for
  * the row) saves the full-row pass.
  */
-export function hardDecisions(data: Float32Array, m: number, p: number, K: number, v: Float64Array, S?: ActiveView): Assignment {
+export function hardDecisions(
+  data: Float32Array,
+  m: number,
+  p: number,
+  K: number,
+  v: Float64Array,
+  S?: ActiveView,
+): Assignment {
   const key = new Float64Array(p);
   const scratch = new Float64Array(p);
   const pick = new Int32Array(p);
@@ -165,7 +171,6 @@ export function hardDecisions(data: Float32Array, m: number, p: number, K: numbe
   return { nRows: m, nCols: p, indptr, indices: indices.slice(0, nnz) };
 }
 
-
 /** Normalisation of the scores: max λ (1 for an all-zero matrix). */
 function maxOf(data: Float32Array): number {
   let mx = 0;
@@ -187,7 +192,15 @@ export function solveDual(scores: ScoreSource, s: MatchSettings, opts: DualOptio
   }
   const { nRows: m, nCols: p } = scores;
   const scale = ws.scale;
-  const pr: Problem = { data, m, p, K: s.alpha * p, L: s.beta * m, U: s.betaMax !== undefined ? s.betaMax * m : Infinity, ws };
+  const pr: Problem = {
+    data,
+    m,
+    p,
+    K: s.alpha * p,
+    L: s.beta * m,
+    U: s.betaMax !== undefined ? s.betaMax * m : Infinity,
+    ws,
+  };
   const u = new Float64Array(m);
   const v = new Float64Array(p);
   if (opts.warm && opts.warm.u.length === m && opts.warm.v.length === p) {
@@ -204,12 +217,21 @@ export function solveDual(scores: ScoreSource, s: MatchSettings, opts: DualOptio
     leftOutBest(data, p, assignment, v, u);
     return solutionOf('offline', s, data, assignment, { u, v, eps: 0 }, { user: [0], item: [0] }, 0, secondsSince(t0));
   }
-  const annealAsked = opts.method === 'anneal' || opts.eps0 !== undefined || opts.epsMin !== undefined || opts.maxSweeps !== undefined || opts.onIteration !== undefined;
-  if (pr.U === Infinity && !annealAsked) return solveExact(data, transposeOf(ws, data, m, p), m, p, s, opts.signal, opts.warm, ws.auction);
+  const annealAsked =
+    opts.method === 'anneal' ||
+    opts.eps0 !== undefined ||
+    opts.epsMin !== undefined ||
+    opts.maxSweeps !== undefined ||
+    opts.onIteration !== undefined;
+  if (pr.U === Infinity && !annealAsked)
+    return solveExact(data, transposeOf(ws, data, m, p), m, p, s, opts.signal, opts.warm, ws.auction);
   const tau = marginalScore(data, m, p, Math.ceil(pr.K - 1e-9)) || scale;
   const epsMin = opts.epsMin !== undefined ? opts.epsMin * scale : 1e-4 * tau;
   const gamma = opts.gamma ?? 0.5;
-  let eps = Math.max(epsMin, opts.eps0 !== undefined ? opts.eps0 * scale : warm ? 4 * epsMin : tau * (opts.startFactor ?? 1));
+  let eps = Math.max(
+    epsMin,
+    opts.eps0 !== undefined ? opts.eps0 * scale : warm ? 4 * epsMin : tau * (opts.startFactor ?? 1),
+  );
   const tol = opts.tol ?? 0.01;
   const rootTol = 1e-3;
   const batch = Math.min(m, opts.batchRows ?? 512);
@@ -241,7 +263,8 @@ export function solveDual(scores: ScoreSource, s: MatchSettings, opts: DualOptio
     const need = ZCUT * eps;
     if (S) {
       const d = drift(S, u, v);
-      if (!force && S.delta - d >= need && S.delta <= 4 * need * (1 + slackFactor) + 2 * slackFactor * lastDrift) return S;
+      if (!force && S.delta - d >= need && S.delta <= 4 * need * (1 + slackFactor) + 2 * slackFactor * lastDrift)
+        return S;
       lastDrift = d;
     }
     S = buildActive(pr, u, v, need + slackFactor * Math.max(need, lastDrift), cap);
@@ -297,7 +320,11 @@ export function solveDual(scores: ScoreSource, s: MatchSettings, opts: DualOptio
     } else {
       levelSweeps++;
       const r = residuals.user.length - 1;
-      if (sampled || (residuals.user[r] <= levelTol && residuals.item[r] <= levelTol) || levelSweeps >= sweepsPerLevel) {
+      if (
+        sampled ||
+        (residuals.user[r] <= levelTol && residuals.item[r] <= levelTol) ||
+        levelSweeps >= sweepsPerLevel
+      ) {
         eps = Math.max(epsMin, eps * gamma);
         levelSweeps = 0;
       }

@@ -14,7 +14,12 @@ export interface DualWorkspace {
   auction: AuctionWorkspace;
 }
 
-export const createDualWorkspace = (): DualWorkspace => ({ data: null, transposed: null, scale: 0, auction: createAuctionWorkspace() });
+export const createDualWorkspace = (): DualWorkspace => ({
+  data: null,
+  transposed: null,
+  scale: 0,
+  auction: createAuctionWorkspace(),
+});
 
 /** Active set S in both orientations. Entries are raw scores λ. */
 export interface Active {
@@ -49,7 +54,16 @@ export function transposeOf(ws: DualWorkspace, data: Float32Array, m: number, p:
 }
 
 /** Column shift for one column: v < 0 when short of L, w > 0 when over U, else 0 (see module comment). */
-export function columnShift(b: Float64Array, n: number, eps: number, L: number, U: number, prev: number, copy: Float64Array, tolFrac: number): number {
+export function columnShift(
+  b: Float64Array,
+  n: number,
+  eps: number,
+  L: number,
+  U: number,
+  prev: number,
+  copy: Float64Array,
+  tolFrac: number,
+): number {
   const needCopy = U < Infinity && L > 0;
   if (needCopy) copy.set(b.subarray(0, n));
   if (L > 0) {
@@ -115,7 +129,13 @@ export function drift(S: Active, u: Float64Array, v: Float64Array): number {
 }
 
 /** Residuals (relative violations) of the soft solution on rows `rows` (all when null) of the full matrix. */
-export function residualsDense(pr: Problem, rows: Int32Array | null, u: Float64Array, v: Float64Array, eps: number): { user: number; item: number } {
+export function residualsDense(
+  pr: Problem,
+  rows: Int32Array | null,
+  u: Float64Array,
+  v: Float64Array,
+  eps: number,
+): { user: number; item: number } {
   const { data, p } = pr;
   const nR = rows ? rows.length : pr.m;
   const colSum = new Float64Array(p);
@@ -149,7 +169,13 @@ function itemViolation(colSum: Float64Array, v: Float64Array, L: number, U: numb
   return Math.max(0, item);
 }
 
-export function residualsActive(pr: Problem, S: Active, u: Float64Array, v: Float64Array, eps: number): { user: number; item: number } {
+export function residualsActive(
+  pr: Problem,
+  S: Active,
+  u: Float64Array,
+  v: Float64Array,
+  eps: number,
+): { user: number; item: number } {
   const colSum = new Float64Array(pr.p);
   let user = 0;
   const inv = 1 / eps;
@@ -176,7 +202,15 @@ export interface Scratch {
 }
 
 /** u-step on rows `rows` (all when null) of the full matrix: u_x = projected root of row x (eq. 13). */
-export function uStepDense(pr: Problem, rows: Int32Array | null, u: Float64Array, v: Float64Array, eps: number, sc: Scratch, tol: number): void {
+export function uStepDense(
+  pr: Problem,
+  rows: Int32Array | null,
+  u: Float64Array,
+  v: Float64Array,
+  eps: number,
+  sc: Scratch,
+  tol: number,
+): void {
   const { data, p } = pr;
   const nR = rows ? rows.length : pr.m;
   const a = sc.a;
@@ -189,7 +223,16 @@ export function uStepDense(pr: Problem, rows: Int32Array | null, u: Float64Array
 }
 
 /** v-step on rows `rows` (all when null): column roots with targets scaled to the rows used; returns v'. */
-export function vStepDense(pr: Problem, rows: Int32Array | null, u: Float64Array, v: Float64Array, eps: number, sc: Scratch, tol: number, out: Float64Array): void {
+export function vStepDense(
+  pr: Problem,
+  rows: Int32Array | null,
+  u: Float64Array,
+  v: Float64Array,
+  eps: number,
+  sc: Scratch,
+  tol: number,
+  out: Float64Array,
+): void {
   const { m, p } = pr;
   const T = transposeOf(pr.ws, pr.data, m, p);
   const nR = rows ? rows.length : m;
@@ -204,7 +247,15 @@ export function vStepDense(pr: Problem, rows: Int32Array | null, u: Float64Array
   }
 }
 
-export function uStepActive(pr: Problem, S: Active, u: Float64Array, v: Float64Array, eps: number, sc: Scratch, tol: number): void {
+export function uStepActive(
+  pr: Problem,
+  S: Active,
+  u: Float64Array,
+  v: Float64Array,
+  eps: number,
+  sc: Scratch,
+  tol: number,
+): void {
   const a = sc.a;
   const { data, p } = pr;
   for (let x = 0; x < pr.m; x++) {
@@ -222,7 +273,15 @@ export function uStepActive(pr: Problem, S: Active, u: Float64Array, v: Float64A
   }
 }
 
-export function vStepActive(pr: Problem, S: Active, u: Float64Array, v: Float64Array, eps: number, sc: Scratch, tol: number): void {
+export function vStepActive(
+  pr: Problem,
+  S: Active,
+  u: Float64Array,
+  v: Float64Array,
+  eps: number,
+  sc: Scratch,
+  tol: number,
+): void {
   const b = sc.b;
   const { data, m, p } = pr;
   const need = pr.L > 0 ? pr.L : pr.U < Infinity ? pr.U : 0;
@@ -255,4 +314,3 @@ export function viewOf(S: Active, v: Float64Array): ActiveView {
   for (let x = 0; x < bound.length; x++) bound[x] = S.uB[x] - S.delta + dv;
   return { rowPtr: S.rowPtr, col: S.col, val: S.val, bound };
 }
-

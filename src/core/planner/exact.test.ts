@@ -22,7 +22,9 @@ describe('assignmentOfChoices', () => {
       const { assignment: a, userLoad, itemExposure } = assignmentOfChoices(chosen, nRows, nCols, K);
       const exposure = new Array(nCols).fill(0);
       for (let x = 0; x < nRows; x++) {
-        const want = Array.from(chosen.subarray(x * K, x * K + K)).filter((y) => y >= 0).sort((p, q) => p - q);
+        const want = Array.from(chosen.subarray(x * K, x * K + K))
+          .filter((y) => y >= 0)
+          .sort((p, q) => p - q);
         expect(Array.from(a.indices.subarray(a.indptr[x], a.indptr[x + 1]))).toEqual(want);
         expect(userLoad[x]).toBe(want.length);
         for (const y of want) exposure[y]++;
@@ -32,7 +34,7 @@ describe('assignmentOfChoices', () => {
   });
 });
 
-describe('the offline Dual\'s objective', () => {
+describe("the offline Dual's objective", () => {
   it('equals Σ λ over its decisions (read from the matrix) along resumed slider steps', () => {
     const rng = createRng(8);
     const m = 400;

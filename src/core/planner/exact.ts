@@ -67,7 +67,10 @@ export function solveExact(
   // users' capacity holds (β = α can ask for a few more after rounding).
   const lo = Math.min(Math.round(s.beta * nRows), Math.floor((nRows * K) / Math.max(1, nCols)));
   const prev = warm?.auction;
-  const resume = prev && prev.K === K && prev.lo <= lo && prev.chosen.length === nRows * K && prev.w.length === nCols ? prev : undefined;
+  const resume =
+    prev && prev.K === K && prev.lo <= lo && prev.chosen.length === nRows * K && prev.w.length === nCols
+      ? prev
+      : undefined;
   const r = solveAuction({ data, transposed, nRows, nCols, K, lo, hi: Infinity }, { signal, resume, workspace });
   const { assignment, userLoad, itemExposure } = assignmentOfChoices(r.chosen, nRows, nCols, K);
   const res = hardResiduals(assignment, s, userLoad, itemExposure);
@@ -79,7 +82,19 @@ export function solveExact(
   let objective = 0;
   for (let i = 0; i < r.chosen.length; i++) if (r.chosen[i] >= 0) objective += r.values[i];
   for (let y = 0; y < nCols; y++) objective -= r.w[y] * itemExposure[y];
-  return solutionOf('offline', s, data, assignment, { u: r.u, v, eps: 0, auction }, { user: [res.user], item: [res.item] }, r.raises + r.lowers, secondsSince(t0), {
-    objective, userLoad, itemExposure,
-  });
+  return solutionOf(
+    'offline',
+    s,
+    data,
+    assignment,
+    { u: r.u, v, eps: 0, auction },
+    { user: [res.user], item: [res.item] },
+    r.raises + r.lowers,
+    secondsSince(t0),
+    {
+      objective,
+      userLoad,
+      itemExposure,
+    },
+  );
 }

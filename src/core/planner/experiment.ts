@@ -60,7 +60,8 @@ export function matchSweeps(
     return false;
   });
   if (alphas.length) {
-    for (const p of sweepAlpha(test, alphas, ALPHA_SWEEP_BETA_MAX, req.mode, target, sOpts)) points.push({ ...p, betaMax: ALPHA_SWEEP_BETA_MAX });
+    for (const p of sweepAlpha(test, alphas, ALPHA_SWEEP_BETA_MAX, req.mode, target, sOpts))
+      points.push({ ...p, betaMax: ALPHA_SWEEP_BETA_MAX });
   }
   return { points, skipped };
 }

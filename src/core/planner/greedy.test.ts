@@ -45,7 +45,8 @@ function bruteGreedy(data: Float32Array, m: number, p: number, s: MatchSettings)
 
 const pairs = (a: Assignment): Set<number> => {
   const out = new Set<number>();
-  for (let r = 0; r < a.nRows; r++) for (let q = a.indptr[r]; q < a.indptr[r + 1]; q++) out.add(r * a.nCols + a.indices[q]);
+  for (let r = 0; r < a.nRows; r++)
+    for (let q = a.indptr[r]; q < a.indptr[r + 1]; q++) out.add(r * a.nCols + a.indices[q]);
   return out;
 };
 
@@ -59,7 +60,8 @@ describe('greedy matching', () => {
       const data = Float32Array.from({ length: m * p }, () => rng.int(6) / 5);
       const alpha = (1 + rng.int(p)) / p;
       const beta = trial % 3 === 0 ? 0 : Math.min(alpha, (1 + rng.int(m)) / m) * (trial % 2 ? 0.5 : 1);
-      const s: MatchSettings = trial % 5 === 0 ? { alpha, beta: 0, betaMax: (1 + rng.int(m)) / m } : { alpha, beta: Math.min(beta, alpha) };
+      const s: MatchSettings =
+        trial % 5 === 0 ? { alpha, beta: 0, betaMax: (1 + rng.int(m)) / m } : { alpha, beta: Math.min(beta, alpha) };
       const sol = solveGreedy(denseScores(m, p, data), s, { bandSize: 1 + rng.int(8) });
       expect(pairs(sol.assignment)).toEqual(bruteGreedy(data, m, p, s));
       // The same walk over a precomputed order.
@@ -84,7 +86,13 @@ describe('evaluateMatch', () => {
     // 2 users × 4 items. Assigned: user 0 → {0, 1}, user 1 → {0}. Targets: user 0 watched item 1 twice and item 3;
     // user 1 watched nothing.
     const a: Assignment = { nRows: 2, nCols: 4, indptr: Int32Array.of(0, 2, 3), indices: Int32Array.of(0, 1, 0) };
-    const target: Csr = { nRows: 2, nCols: 4, indptr: Int32Array.of(0, 2, 2), indices: Int32Array.of(1, 3), data: Float32Array.of(2, 1) };
+    const target: Csr = {
+      nRows: 2,
+      nCols: 4,
+      indptr: Int32Array.of(0, 2, 2),
+      indices: Int32Array.of(1, 3),
+      data: Float32Array.of(2, 1),
+    };
     const r = evaluateMatch(a, target, { alpha: 0.5, beta: 0.5 });
     // K = round(0.5·4) = 2 → minimal total 4 > 3 assigned: prec = 2 hits / 4.
     expect(r.prec).toBeCloseTo(0.5, 12);
@@ -110,11 +118,19 @@ describe('sortBandDescending', () => {
   it('orders flat indices by descending score, ties by ascending index, like a comparator sort (negatives and ties too)', () => {
     const rng = createRng(5);
     // Scores drawn from a few levels so that ties are common; some negative, one huge and one tiny.
-    const data = Float32Array.from({ length: 5000 }, () => [0, 0.25, 1, -2, 3.5e10, 1e-30][rng.int(6)] + (rng.next() < 0.5 ? rng.next() : 0));
+    const data = Float32Array.from(
+      { length: 5000 },
+      () => [0, 0.25, 1, -2, 3.5e10, 1e-30][rng.int(6)] + (rng.next() < 0.5 ? rng.next() : 0),
+    );
     const band = Int32Array.from({ length: 3000 }, (_, q) => q + Math.floor(q / 3));
     const expected = Array.from(band).sort((a, b) => data[b] - data[a] || a - b);
     const bits = new Uint32Array(data.buffer);
-    const scratch = { keys: new Uint32Array(0), keys2: new Uint32Array(0), idx2: new Int32Array(0), count: new Uint32Array(1 << 11) };
+    const scratch = {
+      keys: new Uint32Array(0),
+      keys2: new Uint32Array(0),
+      idx2: new Int32Array(0),
+      count: new Uint32Array(1 << 11),
+    };
     const got = sortBandDescending(Int32Array.from(band), band.length, bits, scratch);
     expect(Array.from(got)).toEqual(expected);
   });

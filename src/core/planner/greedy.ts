@@ -32,7 +32,12 @@ export interface GreedyOptions {
 export function descendingOrder(data: Float32Array): Int32Array {
   const all = new Int32Array(data.length);
   for (let i = 0; i < all.length; i++) all[i] = i;
-  return sortBandDescending(all, all.length, new Uint32Array(data.buffer, data.byteOffset, data.length), createRadixScratch());
+  return sortBandDescending(
+    all,
+    all.length,
+    new Uint32Array(data.buffer, data.byteOffset, data.length),
+    createRadixScratch(),
+  );
 }
 
 /** Rows and items with budget left (the walk stops when either is 0). */
@@ -53,7 +58,15 @@ const budgetsLeft = (k: Int32Array, c: Int32Array): Left => {
  * Assigns the pairs order[0..m) in turn while the row budget k[r] and the item budget c[y] last, skipping pairs
  * already taken; decrements the budgets and `left`, marks `taken`. Returns the number of pairs assigned.
  */
-function assignInOrder(order: Int32Array, m: number, nCols: number, k: Int32Array, c: Int32Array, taken: Uint8Array, left: Left): number {
+function assignInOrder(
+  order: Int32Array,
+  m: number,
+  nCols: number,
+  k: Int32Array,
+  c: Int32Array,
+  taken: Uint8Array,
+  left: Left,
+): number {
   let { rows, cols } = left;
   let assigned = 0;
   for (let q = 0; q < m && rows > 0 && cols > 0; q++) {
@@ -146,7 +159,12 @@ interface RadixScratch {
   count: Uint32Array;
 }
 
-const createRadixScratch = (): RadixScratch => ({ keys: new Uint32Array(0), keys2: new Uint32Array(0), idx2: new Int32Array(0), count: new Uint32Array(1 << 11) });
+const createRadixScratch = (): RadixScratch => ({
+  keys: new Uint32Array(0),
+  keys2: new Uint32Array(0),
+  idx2: new Int32Array(0),
+  count: new Uint32Array(1 << 11),
+});
 
 /**
  * band[0..m) (flat indices, ascending) reordered by descending score, ties by ascending index: a stable LSD radix
@@ -210,7 +228,9 @@ export function solveGreedy(scores: ScoreSource, s: MatchSettings, opts: GreedyO
   const c = new Int32Array(p);
   const order = opts.order?.length === m * p ? opts.order : null;
   const walk = (k: Int32Array, c: Int32Array) =>
-    order ? assignInOrder(order, order.length, p, k, c, taken, budgetsLeft(k, c)) : assignSorted(data, m, p, k, c, taken, opts.bandSize, opts.signal);
+    order
+      ? assignInOrder(order, order.length, p, k, c, taken, budgetsLeft(k, c))
+      : assignSorted(data, m, p, k, c, taken, opts.bandSize, opts.signal);
   if (s.beta <= 0) {
     k.fill(K);
     c.fill(cMax);

@@ -32,7 +32,6 @@ export function softCount(a: Float64Array, n: number, t: number, eps: number): n
   return f;
 }
 
-
 /** max (sign 1) or min (sign −1) of a[0..n). */
 function extreme(a: Float64Array, n: number, sign: 1 | -1): number {
   let e = sign * -Infinity;
@@ -48,7 +47,15 @@ function extreme(a: Float64Array, n: number, sign: 1 | -1): number {
  * Limits: target ≤ 0 on side +1 gives max a + Zε (nothing assigned); target ≥ n on side −1 gives min a − Zε
  * (everything assigned, still short); target ≥ n on side +1 gives 0.
  */
-export function softRoot(a: Float64Array, n: number, eps: number, target: number, side: 1 | -1, prev: number, tol: number): number {
+export function softRoot(
+  a: Float64Array,
+  n: number,
+  eps: number,
+  target: number,
+  side: 1 | -1,
+  prev: number,
+  tol: number,
+): number {
   if (n === 0) return side > 0 ? 0 : prev;
   const zeps = ZCUT * eps;
   if (side > 0) {
@@ -109,9 +116,17 @@ export function softRoot(a: Float64Array, n: number, eps: number, target: number
 }
 
 /** Eq. 12 over a dense rows × cols matrix: π_xy = sigmoid((λ_xy − u_x − v_y)/ε), row-major. */
-export function softAssignment(lambda: ArrayLike<number>, rows: number, cols: number, u: ArrayLike<number>, v: ArrayLike<number>, eps: number): Float64Array {
+export function softAssignment(
+  lambda: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  u: ArrayLike<number>,
+  v: ArrayLike<number>,
+  eps: number,
+): Float64Array {
   const pi = new Float64Array(rows * cols);
-  for (let x = 0; x < rows; x++) for (let y = 0; y < cols; y++) pi[x * cols + y] = sig((lambda[x * cols + y] - u[x] - v[y]) / eps);
+  for (let x = 0; x < rows; x++)
+    for (let y = 0; y < cols; y++) pi[x * cols + y] = sig((lambda[x * cols + y] - u[x] - v[y]) / eps);
   return pi;
 }
 
@@ -119,7 +134,16 @@ export function softAssignment(lambda: ArrayLike<number>, rows: number, cols: nu
  * One pass over a dense rows × cols matrix (the sigmoid-and-mean inside a root find): row and column sums of
  * π = sigmoid((λ − u − v)/ε), with pairs beyond the logit cut-off counted as 0 or 1 without an exp.
  */
-export function softPass(data: Float32Array, rows: number, cols: number, u: Float64Array, v: Float64Array, eps: number, rowSum: Float64Array, colSum: Float64Array): void {
+export function softPass(
+  data: Float32Array,
+  rows: number,
+  cols: number,
+  u: Float64Array,
+  v: Float64Array,
+  eps: number,
+  rowSum: Float64Array,
+  colSum: Float64Array,
+): void {
   const inv = 1 / eps;
   colSum.fill(0);
   for (let x = 0; x < rows; x++) {

@@ -1,7 +1,14 @@
 import highsLoader from 'highs';
 
 /** Exact LP optimum of eq. 9 in counts: max Σλπ, Σ_y π ≤ K, lo ≤ Σ_x π ≤ hi, 0 ≤ π ≤ 1 (HiGHS, independent of us). */
-export async function lpOptimum(lam: Float32Array, n: number, m: number, K: number, lo: number, hi: number): Promise<number> {
+export async function lpOptimum(
+  lam: Float32Array,
+  n: number,
+  m: number,
+  K: number,
+  lo: number,
+  hi: number,
+): Promise<number> {
   const highs = await highsLoader();
   const v = (x: number, y: number): string => `p${x}_${y}`;
   const obj: string[] = [];
@@ -20,4 +27,3 @@ export async function lpOptimum(lam: Float32Array, n: number, m: number, K: numb
   if (r.Status !== 'Optimal') throw new Error(`LP: ${r.Status}`);
   return r.ObjectiveValue;
 }
-

@@ -58,7 +58,9 @@ export function evaluateMatch(a: Assignment, target: Csr, settings: MatchSetting
   }
   const total = a.indptr[a.nRows];
   const minTotal =
-    settings.betaMax !== undefined ? settings.betaMax * a.nRows * a.nCols : Math.round(settings.alpha * a.nCols) * a.nRows;
+    settings.betaMax !== undefined
+      ? settings.betaMax * a.nRows * a.nCols
+      : Math.round(settings.alpha * a.nCols) * a.nRows;
   const denom = Math.max(total, minTotal);
   let itemCov = 0;
   for (let c = 0; c < a.nCols; c++) if (itemExposure[c] > 0) itemCov++;

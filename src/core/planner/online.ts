@@ -16,9 +16,15 @@ export type OnlineOptions = DualOptions;
  * TopK{λ − v}. The returned u is eq. 14's per-row threshold on the test rows: the best λ − v left out, projected
  * to ≥ 0; residuals and iterations are the calibration's.
  */
-export function solveOnline(valid: ScoreSource, test: ScoreSource, s: MatchSettings, opts: OnlineOptions = {}): MatchSolution {
+export function solveOnline(
+  valid: ScoreSource,
+  test: ScoreSource,
+  s: MatchSettings,
+  opts: OnlineOptions = {},
+): MatchSolution {
   checkSettings(s);
-  if (valid.nCols !== test.nCols) throw new RangeError(`solveOnline: validation has ${valid.nCols} items, test ${test.nCols}`);
+  if (valid.nCols !== test.nCols)
+    throw new RangeError(`solveOnline: validation has ${valid.nCols} items, test ${test.nCols}`);
   const t0 = Date.now();
   const warm = opts.warm ? { u: new Float64Array(0), v: opts.warm.v, eps: opts.warm.eps } : undefined;
   // Annealed (not the auction): v must reproduce decisions as TopK{λ − v} on rows it has never seen.
@@ -29,8 +35,18 @@ export function solveOnline(valid: ScoreSource, test: ScoreSource, s: MatchSetti
   const assignment = decideOnline(data, m, p, hardK(s, p), v);
   const u = new Float64Array(m);
   leftOutBest(data, p, assignment, v, u);
-  return solutionOf('online', s, data, assignment, { u, v, eps: cal.state.eps }, cal.residuals, cal.iterations, secondsSince(t0));
+  return solutionOf(
+    'online',
+    s,
+    data,
+    assignment,
+    { u, v, eps: cal.state.eps },
+    cal.residuals,
+    cal.iterations,
+    secondsSince(t0),
+  );
 }
 
 /** Each row alone: the top K of λ − v among positive values (ties to the lower item index). */
-export const decideOnline = (data: Float32Array, m: number, p: number, K: number, v: Float64Array) => hardDecisions(data, m, p, K, v);
+export const decideOnline = (data: Float32Array, m: number, p: number, K: number, v: Float64Array) =>
+  hardDecisions(data, m, p, K, v);

@@ -4,7 +4,9 @@ import { allocTransposed, kernelOf } from './scanKernel';
 
 describe('scan kernel', () => {
   it('scanKernel.bytes.ts is what scanKernel.wat compiles to (scripts/build-wasm.mjs --check)', () => {
-    expect(() => execFileSync(process.execPath, ['scripts/build-wasm.mjs', '--check'], { stdio: 'pipe' })).not.toThrow();
+    expect(() =>
+      execFileSync(process.execPath, ['scripts/build-wasm.mjs', '--check'], { stdio: 'pipe' }),
+    ).not.toThrow();
   });
 
   it('places the transposed copy in the kernel memory behind the K-th values, and only when asked', () => {

@@ -14,13 +14,17 @@ export interface ScoreTable {
 export function parseScoreCsv(text: string, file: string): Result<ScoreTable, 'bad-scores'> {
   const lines = text.split(/\r?\n/);
   while (lines.length > 0 && lines[lines.length - 1].trim() === '') lines.pop();
-  if (lines.length === 0) return err('bad-scores', `${file}: no rows; expected one line of comma-separated scores per user state`);
+  if (lines.length === 0)
+    return err('bad-scores', `${file}: no rows; expected one line of comma-separated scores per user state`);
   const cols = lines[0].split(',').length;
   const data = new Float32Array(lines.length * cols);
   for (let r = 0; r < lines.length; r++) {
     const cells = lines[r].split(',');
     if (cells.length !== cols) {
-      return err('bad-scores', `${file} line ${r + 1}: ${cells.length} scores, expected ${cols} like line 1 (rows must not be ragged)`);
+      return err(
+        'bad-scores',
+        `${file} line ${r + 1}: ${cells.length} scores, expected ${cols} like line 1 (rows must not be ragged)`,
+      );
     }
     for (let c = 0; c < cols; c++) {
       const s = cells[c].trim();

@@ -42,7 +42,14 @@ export function kthLargest(a: Float64Array, n: number, k: number): number {
  * Indices of the k best entries of key[0..n) among those with key > floor (equal keys at the threshold go to the
  * lower index), written to out in ascending index order; returns how many. `scratch` holds ≥ n numbers.
  */
-export function topKIndices(key: Float64Array, n: number, k: number, floor: number, scratch: Float64Array, out: Int32Array): number {
+export function topKIndices(
+  key: Float64Array,
+  n: number,
+  k: number,
+  floor: number,
+  scratch: Float64Array,
+  out: Int32Array,
+): number {
   let m = 0;
   for (let i = 0; i < n; i++) if (key[i] > floor) scratch[m++] = key[i];
   if (m === 0 || k <= 0) return 0;

@@ -26,15 +26,27 @@ export function solveMode(
   scores: ScoreSource,
   s: MatchSettings,
   mode: PlannerMode,
-  opts: { valid?: ScoreSource; warm?: DualState; signal?: StopSignal; workspace?: ReturnType<typeof createDualWorkspace> } = {},
+  opts: {
+    valid?: ScoreSource;
+    warm?: DualState;
+    signal?: StopSignal;
+    workspace?: ReturnType<typeof createDualWorkspace>;
+  } = {},
 ): MatchSolution {
   if (mode === 'greedy') return solveGreedy(scores, s, { signal: opts.signal });
-  if (mode === 'offline') return solveDual(scores, s, { warm: opts.warm, signal: opts.signal, workspace: opts.workspace });
+  if (mode === 'offline')
+    return solveDual(scores, s, { warm: opts.warm, signal: opts.signal, workspace: opts.workspace });
   if (!opts.valid) throw new RangeError('planner: online mode needs validation scores to calibrate v');
   return solveOnline(opts.valid, scores, s, { warm: opts.warm, signal: opts.signal, workspace: opts.workspace });
 }
 
-function sweep(scores: ScoreSource, settings: MatchSettings[], mode: PlannerMode, target: Csr, opts: SweepOptions): SweepPoint[] {
+function sweep(
+  scores: ScoreSource,
+  settings: MatchSettings[],
+  mode: PlannerMode,
+  target: Csr,
+  opts: SweepOptions,
+): SweepPoint[] {
   const out: SweepPoint[] = [];
   const workspace = createDualWorkspace();
   let warm: DualState | undefined;
@@ -42,7 +54,13 @@ function sweep(scores: ScoreSource, settings: MatchSettings[], mode: PlannerMode
     if (opts.signal?.aborted) throw new Error('aborted');
     const sol = solveMode(scores, s, mode, { valid: opts.valid, warm, signal: opts.signal, workspace });
     warm = mode === 'online' ? { u: new Float64Array(0), v: sol.state.v, eps: sol.state.eps } : sol.state;
-    const point: SweepPoint = { ...evaluateMatch(sol.assignment, target, s), alpha: s.alpha, beta: s.beta, mode, seconds: sol.seconds };
+    const point: SweepPoint = {
+      ...evaluateMatch(sol.assignment, target, s),
+      alpha: s.alpha,
+      beta: s.beta,
+      mode,
+      seconds: sol.seconds,
+    };
     out.push(point);
     opts.onPoint?.(point, sol);
   }
@@ -50,11 +68,37 @@ function sweep(scores: ScoreSource, settings: MatchSettings[], mode: PlannerMode
 }
 
 /** β sweep at user capacity α: one point per β, in the given order (ascending warm-starts best). */
-export function sweepBeta(scores: ScoreSource, alpha: number, betas: number[], mode: PlannerMode, target: Csr, opts: SweepOptions = {}): SweepPoint[] {
-  return sweep(scores, betas.map((beta) => ({ alpha, beta })), mode, target, opts);
+export function sweepBeta(
+  scores: ScoreSource,
+  alpha: number,
+  betas: number[],
+  mode: PlannerMode,
+  target: Csr,
+  opts: SweepOptions = {},
+): SweepPoint[] {
+  return sweep(
+    scores,
+    betas.map((beta) => ({ alpha, beta })),
+    mode,
+    target,
+    opts,
+  );
 }
 
 /** α sweep with item maximal exposure β' (= `betaMax`, 1% in the paper) and no minimal exposure. */
-export function sweepAlpha(scores: ScoreSource, alphas: number[], betaMax: number, mode: PlannerMode, target: Csr, opts: SweepOptions = {}): SweepPoint[] {
-  return sweep(scores, alphas.map((alpha) => ({ alpha, beta: 0, betaMax })), mode, target, opts);
+export function sweepAlpha(
+  scores: ScoreSource,
+  alphas: number[],
+  betaMax: number,
+  mode: PlannerMode,
+  target: Csr,
+  opts: SweepOptions = {},
+): SweepPoint[] {
+  return sweep(
+    scores,
+    alphas.map((alpha) => ({ alpha, beta: 0, betaMax })),
+    mode,
+    target,
+    opts,
+  );
 }

@@ -3,7 +3,9 @@ import { createRng, rngFor, shuffleInPlace, type Rng } from './rng';
 
 describe('createRng', () => {
   it('is deterministic per seed and differs across seeds', () => {
-    const a = createRng(42), b = createRng(42), c = createRng(43);
+    const a = createRng(42),
+      b = createRng(42),
+      c = createRng(43);
     const xa = Array.from({ length: 5 }, () => a.next());
     expect(Array.from({ length: 5 }, () => b.next())).toEqual(xa);
     expect(Array.from({ length: 5 }, () => c.next())).not.toEqual(xa);
@@ -12,7 +14,10 @@ describe('createRng', () => {
   it('has the moments of its distributions (n = 200k, 5-sigma bounds)', () => {
     const r = createRng(7);
     const n = 200_000;
-    let su = 0, sn = 0, sn2 = 0, se = 0;
+    let su = 0,
+      sn = 0,
+      sn2 = 0,
+      se = 0;
     for (let i = 0; i < n; i++) {
       su += r.next();
       const z = r.normal();

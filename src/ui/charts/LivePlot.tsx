@@ -76,8 +76,12 @@ export function LivePlot({ subscribe, name, testId, height = 300 }: LivePlotProp
       <div ref={canvas} className="plot-canvas" style={{ height }} />
       <p ref={failed} className="error" aria-live="polite" />
       <figcaption className="plot-tools">
-        <button type="button" onClick={() => save('png')}>PNG</button>
-        <button type="button" onClick={() => save('svg')}>SVG</button>
+        <button type="button" onClick={() => save('png')}>
+          PNG
+        </button>
+        <button type="button" onClick={() => save('svg')}>
+          SVG
+        </button>
       </figcaption>
     </figure>
   );

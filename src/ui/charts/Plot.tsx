@@ -23,7 +23,12 @@ const BASE_LAYOUT: Layout = {
 /** Draws or redraws in place; safe to call many times per second. */
 export async function drawInto(el: HTMLElement, data: Trace[], layout: Layout): Promise<void> {
   const P = await loadPlotly();
-  await P.react(el, data, { ...BASE_LAYOUT, ...layout }, { displayModeBar: false, responsive: true, staticPlot: false });
+  await P.react(
+    el,
+    data,
+    { ...BASE_LAYOUT, ...layout },
+    { displayModeBar: false, responsive: true, staticPlot: false },
+  );
 }
 
 /** Saves a drawn plot as PNG or SVG (file name from `name`); for plots drawn with drawInto outside <Plot>. */
@@ -46,7 +51,9 @@ export function Plot({ data, layout, name, testId, height = 240 }: PlotProps) {
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
-    drawInto(el, data, { height, ...layout }).catch((e: unknown) => setFailed(e instanceof Error ? e.message : String(e)));
+    drawInto(el, data, { height, ...layout }).catch((e: unknown) =>
+      setFailed(e instanceof Error ? e.message : String(e)),
+    );
   }, [data, layout, height]);
   useEffect(() => {
     const el = ref.current;
@@ -63,8 +70,12 @@ export function Plot({ data, layout, name, testId, height = 240 }: PlotProps) {
       <div ref={ref} className="plot-canvas" style={{ height }} />
       {failed && <p className="error">Chart failed: {failed}</p>}
       <figcaption className="plot-tools">
-        <button type="button" onClick={() => save('png')}>PNG</button>
-        <button type="button" onClick={() => save('svg')}>SVG</button>
+        <button type="button" onClick={() => save('png')}>
+          PNG
+        </button>
+        <button type="button" onClick={() => save('svg')}>
+          SVG
+        </button>
       </figcaption>
     </figure>
   );

@@ -3,7 +3,10 @@ declare module 'plotly.js-basic-dist-min' {
   export interface PlotlyStatic {
     react(el: HTMLElement, data: object[], layout?: object, config?: object): Promise<HTMLElement>;
     purge(el: HTMLElement): void;
-    downloadImage(el: HTMLElement, opts: { format: 'png' | 'svg'; filename: string; width?: number; height?: number }): Promise<string>;
+    downloadImage(
+      el: HTMLElement,
+      opts: { format: 'png' | 'svg'; filename: string; width?: number; height?: number },
+    ): Promise<string>;
   }
   const Plotly: PlotlyStatic;
   export default Plotly;

@@ -13,9 +13,26 @@ export function DataCharts({ summary }: { summary: DataSummary }) {
     () => [{ type: 'bar', x: c.perUserBinLo.map(String), y: c.perUserCount, marker: { color: '#3b6ea8' } }],
     [c],
   );
-  const pop = useMemo(() => [{ type: 'scatter', mode: 'lines', x: c.popRank, y: c.popCount, line: { color: '#b5562b' } }], [c]);
-  const perUserLayout = useMemo(() => ({ title: { text: 'Users by events per user' }, xaxis: { title: { text: 'events per user (bins 1, 2–3, 4–7, …)' }, type: 'category', tickangle: 0 }, yaxis: { title: { text: 'users' }, type: 'log', dtick: 1 } }), []);
-  const popLayout = useMemo(() => ({ title: { text: 'Item popularity' }, xaxis: { title: { text: 'item rank' }, type: 'log', dtick: 1 }, yaxis: { title: { text: 'events' }, type: 'log', dtick: 1 } }), []);
+  const pop = useMemo(
+    () => [{ type: 'scatter', mode: 'lines', x: c.popRank, y: c.popCount, line: { color: '#b5562b' } }],
+    [c],
+  );
+  const perUserLayout = useMemo(
+    () => ({
+      title: { text: 'Users by events per user' },
+      xaxis: { title: { text: 'events per user (bins 1, 2–3, 4–7, …)' }, type: 'category', tickangle: 0 },
+      yaxis: { title: { text: 'users' }, type: 'log', dtick: 1 },
+    }),
+    [],
+  );
+  const popLayout = useMemo(
+    () => ({
+      title: { text: 'Item popularity' },
+      xaxis: { title: { text: 'item rank' }, type: 'log', dtick: 1 },
+      yaxis: { title: { text: 'events' }, type: 'log', dtick: 1 },
+    }),
+    [],
+  );
   return (
     <div className="charts">
       <Plot name="events-per-user" testId="data.chart.peruser" data={perUser} layout={perUserLayout} />

@@ -36,8 +36,8 @@ export function DataSection() {
         onDrop={onDrop}
       >
         <p>
-          Interactions as CSV, TSV or MovieLens <code>::</code> lines: user, item, (rating,) timestamp in seconds. Drop a file here
-          or choose one. The file is read in this browser tab and never leaves it.
+          Interactions as CSV, TSV or MovieLens <code>::</code> lines: user, item, (rating,) timestamp in seconds. Drop
+          a file here or choose one. The file is read in this browser tab and never leaves it.
         </p>
         <div className="row">
           <label className="button">
@@ -67,15 +67,31 @@ export function DataSection() {
             />
           </label>
           <span className="synth">
-            <button type="button" data-testid="data.synthetic" onClick={() => void loadSynthetic(preset, seed)} disabled={d.status === 'busy'}>
+            <button
+              type="button"
+              data-testid="data.synthetic"
+              onClick={() => void loadSynthetic(preset, seed)}
+              disabled={d.status === 'busy'}
+            >
               Use the synthetic world
             </button>
-            <select aria-label="synthetic world size" value={preset} onChange={(e) => setPreset(e.currentTarget.value as 'small' | 'ml1m')}>
+            <select
+              aria-label="synthetic world size"
+              value={preset}
+              onChange={(e) => setPreset(e.currentTarget.value as 'small' | 'ml1m')}
+            >
               <option value="small">small: 2,000 users × 500 items</option>
               <option value="ml1m">ML-1M sized: 6,040 × 3,706, 1M events</option>
             </select>
             <label>
-              seed <input type="number" step={1} value={seed} aria-label="synthetic world seed" onChange={(e) => setSeed(Math.trunc(Number(e.currentTarget.value)) || 0)} />
+              seed{' '}
+              <input
+                type="number"
+                step={1}
+                value={seed}
+                aria-label="synthetic world seed"
+                onChange={(e) => setSeed(Math.trunc(Number(e.currentTarget.value)) || 0)}
+              />
             </label>
           </span>
         </div>
@@ -86,7 +102,15 @@ export function DataSection() {
       <div className="status-line" aria-live="polite">
         {d.progress ? (
           <>
-            <progress data-testid="data.progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} max={100} value={pct} />
+            <progress
+              data-testid="data.progress"
+              role="progressbar"
+              aria-valuemin={0}
+              aria-valuemax={100}
+              aria-valuenow={pct}
+              max={100}
+              value={pct}
+            />
             <span>
               {d.activity} {pct}%
             </span>
@@ -131,7 +155,19 @@ export function DataSection() {
       )}
 
       {d.summary ? (
-        <div className="summary" data-testid="data.summary" data-events={d.summary.nEvents} data-users={d.summary.nUsers} data-items={d.summary.nItems} data-load-ms={d.loadTiming && (d.loadTiming.readParse + d.loadTiming.build + d.loadTiming.summary).toFixed(1)} data-load-phases={d.loadTiming && [d.loadTiming.readParse, d.loadTiming.build, d.loadTiming.summary].map((x) => x.toFixed(0)).join('/')} data-load-readers={d.loadTiming?.readers}>
+        <div
+          className="summary"
+          data-testid="data.summary"
+          data-events={d.summary.nEvents}
+          data-users={d.summary.nUsers}
+          data-items={d.summary.nItems}
+          data-load-ms={d.loadTiming && (d.loadTiming.readParse + d.loadTiming.build + d.loadTiming.summary).toFixed(1)}
+          data-load-phases={
+            d.loadTiming &&
+            [d.loadTiming.readParse, d.loadTiming.build, d.loadTiming.summary].map((x) => x.toFixed(0)).join('/')
+          }
+          data-load-readers={d.loadTiming?.readers}
+        >
           <dl className="stats">
             <div>
               <dt>source</dt>
@@ -175,7 +211,10 @@ export function DataSection() {
           )}
           <DataCharts summary={d.summary} />
           <TopItems summary={d.summary} />
-          <p className="next">Next: check how the log splits into training and test in section 2, or see in section 5 why time matters when choosing whom to market to.</p>
+          <p className="next">
+            Next: check how the log splits into training and test in section 2, or see in section 5 why time matters
+            when choosing whom to market to.
+          </p>
         </div>
       ) : (
         <div className="summary placeholder">Preparing the synthetic world…</div>

@@ -29,10 +29,16 @@ export function Preview() {
   const busy = useStore((s) => s.dataset.status === 'busy');
   if (!p) return null;
   const nCols = Math.max(p.sniff.header?.length ?? 0, ...p.sniff.rows.map((r) => r.length));
-  const roleOf = (j: number) => (Object.keys(p.readAs.columns) as (keyof Columns)[]).find((k) => p.readAs.columns[k] === j) ?? 'none';
+  const roleOf = (j: number) =>
+    (Object.keys(p.readAs.columns) as (keyof Columns)[]).find((k) => p.readAs.columns[k] === j) ?? 'none';
   const delim = DELIMS.find((x) => x.d === p.sniff.delimiter)?.label ?? `"${p.sniff.delimiter}"`;
   return (
-    <details className="preview" data-testid="data.preview" key={p.fileName} open={p.sniff.confident ? undefined : true}>
+    <details
+      className="preview"
+      data-testid="data.preview"
+      key={p.fileName}
+      open={p.sniff.confident ? undefined : true}
+    >
       <summary>
         {p.fileName}: first lines, separated by {delim}
         {p.sniff.header ? ', with a header' : ', no header'}
@@ -40,7 +46,12 @@ export function Preview() {
       <div className="row preview-format">
         <label>
           separated by{' '}
-          <select data-testid="data.preview.delimiter" value={p.readAs.delimiter} disabled={busy} onChange={(e) => void setFormat({ delimiter: e.currentTarget.value })}>
+          <select
+            data-testid="data.preview.delimiter"
+            value={p.readAs.delimiter}
+            disabled={busy}
+            onChange={(e) => void setFormat({ delimiter: e.currentTarget.value })}
+          >
             {DELIMS.map((x) => (
               <option key={x.d} value={x.d}>
                 {x.label}
@@ -49,8 +60,14 @@ export function Preview() {
           </select>
         </label>
         <label>
-          <input type="checkbox" data-testid="data.preview.header" checked={p.readAs.header} disabled={busy} onChange={(e) => void setFormat({ header: e.currentTarget.checked })} /> first
-          line is a header
+          <input
+            type="checkbox"
+            data-testid="data.preview.header"
+            checked={p.readAs.header}
+            disabled={busy}
+            onChange={(e) => void setFormat({ header: e.currentTarget.checked })}
+          />{' '}
+          first line is a header
         </label>
         <span>
           {p.sniff.encoding === 'latin1' ? 'Latin-1' : 'UTF-8'}

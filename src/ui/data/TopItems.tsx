@@ -7,7 +7,10 @@ export function TopItems({ summary }: { summary: DataSummary }) {
   return (
     <details className="top-items" data-testid="data.topitems">
       <summary>
-        Most popular items{summary.itemsWithMeta > 0 ? ` (titles for ${fmt.format(summary.itemsWithMeta)} items)` : ' (add an item-titles file to see names)'}
+        Most popular items
+        {summary.itemsWithMeta > 0
+          ? ` (titles for ${fmt.format(summary.itemsWithMeta)} items)`
+          : ' (add an item-titles file to see names)'}
       </summary>
       <ol>
         {summary.topItems.map((it) => (

@@ -17,8 +17,22 @@ export function ParadoxChart({ groups, mu, muMax, nUsers, topC }: Props) {
     const mus = Array.from({ length: 80 }, (_, i) => (muMax * (i + 1)) / 80);
     const curves = mus.map((m) => expectedTopC(groups, m, sizes, topC));
     return [
-      { type: 'scatter', mode: 'lines', name: 'Bayes rule', x: mus, y: curves.map((c) => c.bayes), line: { color: '#a12622' } },
-      { type: 'scatter', mode: 'lines', name: 'RIM (MTPP)', x: mus, y: curves.map((c) => c.mtpp), line: { color: '#2f6b3a', dash: 'dash' } },
+      {
+        type: 'scatter',
+        mode: 'lines',
+        name: 'Bayes rule',
+        x: mus,
+        y: curves.map((c) => c.bayes),
+        line: { color: '#a12622' },
+      },
+      {
+        type: 'scatter',
+        mode: 'lines',
+        name: 'RIM (MTPP)',
+        x: mus,
+        y: curves.map((c) => c.mtpp),
+        line: { color: '#2f6b3a', dash: 'dash' },
+      },
     ];
   }, [groups, muMax, nUsers, topC]);
   const layout = useMemo(

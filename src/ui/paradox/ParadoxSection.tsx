@@ -20,15 +20,16 @@ export function ParadoxSection() {
     <div className="paradox" data-testid="paradox.view">
       <div className="teach">
         <p>
-          We want the users most likely to buy item <b>D</b> next week. Three kinds of users, by what they did last week: some
-          watched <b>A and B</b>, some watched <b>C</b>, and most did <b>nothing</b>. A next-item model says how likely D is after
-          each history, p(D | x).
+          We want the users most likely to buy item <b>D</b> next week. Three kinds of users, by what they did last
+          week: some watched <b>A and B</b>, some watched <b>C</b>, and most did <b>nothing</b>. A next-item model says
+          how likely D is after each history, p(D | x).
         </p>
         <p>
-          <b>Bayes rule</b> ranks kinds of users by p(x | D) ∝ p(D | x) · p(x). Because inactive users are the biggest group, it puts
-          them first, though each of them will almost never buy: it mixes up <i>how many</i> users share a history with <i>how
-          active</i> each user is. <b>RIM</b> treats each user as a point process and ranks by the intensity λ(x) · p(D | x): the
-          expected purchases of D per week (paper eq. 3). Inactive users get a small background intensity μ.
+          <b>Bayes rule</b> ranks kinds of users by p(x | D) ∝ p(D | x) · p(x). Because inactive users are the biggest
+          group, it puts them first, though each of them will almost never buy: it mixes up <i>how many</i> users share
+          a history with <i>how active</i> each user is. <b>RIM</b> treats each user as a point process and ranks by the
+          intensity λ(x) · p(D | x): the expected purchases of D per week (paper eq. 3). Inactive users get a small
+          background intensity μ.
         </p>
       </div>
 
@@ -46,16 +47,42 @@ export function ParadoxSection() {
             <tr key={g.name}>
               <th scope="row">{g.name}</th>
               <td>
-                <input type="number" min={0} max={1} step={0.05} value={g.share} aria-label={`share of ${g.name}`} data-testid={`paradox.share.${i}`} onChange={(e) => setGroupField(i, 'share', num(e.currentTarget.value))} />
+                <input
+                  type="number"
+                  min={0}
+                  max={1}
+                  step={0.05}
+                  value={g.share}
+                  aria-label={`share of ${g.name}`}
+                  data-testid={`paradox.share.${i}`}
+                  onChange={(e) => setGroupField(i, 'share', num(e.currentTarget.value))}
+                />
               </td>
               <td>
-                <input type="number" min={0} max={1} step={0.05} value={g.pD} aria-label={`p(D | ${g.name})`} data-testid={`paradox.pD.${i}`} onChange={(e) => setGroupField(i, 'pD', num(e.currentTarget.value))} />
+                <input
+                  type="number"
+                  min={0}
+                  max={1}
+                  step={0.05}
+                  value={g.pD}
+                  aria-label={`p(D | ${g.name})`}
+                  data-testid={`paradox.pD.${i}`}
+                  onChange={(e) => setGroupField(i, 'pD', num(e.currentTarget.value))}
+                />
               </td>
               <td>
                 {g.lambda === null ? (
                   <span>μ = {p.mu.toFixed(2)}</span>
                 ) : (
-                  <input type="number" min={0} step={0.5} value={g.lambda} aria-label={`λ of ${g.name}`} data-testid={`paradox.lambda.${i}`} onChange={(e) => setGroupField(i, 'lambda', num(e.currentTarget.value))} />
+                  <input
+                    type="number"
+                    min={0}
+                    step={0.5}
+                    value={g.lambda}
+                    aria-label={`λ of ${g.name}`}
+                    data-testid={`paradox.lambda.${i}`}
+                    onChange={(e) => setGroupField(i, 'lambda', num(e.currentTarget.value))}
+                  />
                 )}
               </td>
             </tr>
@@ -67,28 +94,57 @@ export function ParadoxSection() {
         <span>
           background intensity μ = <output>{p.mu.toFixed(2)}</output> events per week
         </span>
-        <input type="range" min={0.05} max={MU_MAX} step={0.05} value={p.mu} data-testid="paradox.mu" onChange={(e) => setMu(Number(e.currentTarget.value))} />
+        <input
+          type="range"
+          min={0.05}
+          max={MU_MAX}
+          step={0.05}
+          value={p.mu}
+          data-testid="paradox.mu"
+          onChange={(e) => setMu(Number(e.currentTarget.value))}
+        />
       </label>
       {cross !== null && (
         <p className="note">
-          Above μ = {cross.toFixed(2)} an inactive user would be expected to buy D more often than the best active user, and RIM
-          would rank them first too.
+          Above μ = {cross.toFixed(2)} an inactive user would be expected to buy D more often than the best active user,
+          and RIM would rank them first too.
         </p>
       )}
 
       {valid.ok ? (
         <div className="rankings">
-          <Ranking testId="paradox.ranking.bayes" title="Bayes rule: p(x | D) ∝ p(D | x) p(x)" order={scores.bayesOrder} groups={p.groups} value={(g) => `${scores.groups[g].posterior.toFixed(3)}`} unit="posterior" />
-          <Ranking testId="paradox.ranking.mtpp" title="RIM (MTPP): λ(x) · p(D | x)" order={scores.mtppOrder} groups={p.groups} value={(g) => `${scores.groups[g].mtpp.toFixed(3)}`} unit="D per week" />
+          <Ranking
+            testId="paradox.ranking.bayes"
+            title="Bayes rule: p(x | D) ∝ p(D | x) p(x)"
+            order={scores.bayesOrder}
+            groups={p.groups}
+            value={(g) => `${scores.groups[g].posterior.toFixed(3)}`}
+            unit="posterior"
+          />
+          <Ranking
+            testId="paradox.ranking.mtpp"
+            title="RIM (MTPP): λ(x) · p(D | x)"
+            order={scores.mtppOrder}
+            groups={p.groups}
+            value={(g) => `${scores.groups[g].mtpp.toFixed(3)}`}
+            unit="D per week"
+          />
         </div>
       ) : (
-        <p className="error" role="alert">{valid.reason}</p>
+        <p className="error" role="alert">
+          {valid.reason}
+        </p>
       )}
 
       {valid.ok && <ParadoxChart groups={p.groups} mu={p.mu} muMax={MU_MAX} nUsers={p.nUsers} topC={p.topC} />}
 
       <div className="row">
-        <button type="button" data-testid="paradox.simulate" disabled={!valid.ok} onClick={() => setSimError(simulate())}>
+        <button
+          type="button"
+          data-testid="paradox.simulate"
+          disabled={!valid.ok}
+          onClick={() => setSimError(simulate())}
+        >
           Simulate next week ({p.nUsers.toLocaleString('en-US')} users, top {p.topC.toLocaleString('en-US')})
         </button>
         <button type="button" onClick={resetParadox}>

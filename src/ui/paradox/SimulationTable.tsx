@@ -1,7 +1,15 @@
 import type { ParadoxGroup, SimulationResult } from '../../core/paradox';
 
 /** How many of next week's real buyers of D each ranking's top-C found, with the expectation for comparison. */
-export function SimulationTable({ sim, groups, topC }: { sim: SimulationResult; groups: ParadoxGroup[]; topC: number }) {
+export function SimulationTable({
+  sim,
+  groups,
+  topC,
+}: {
+  sim: SimulationResult;
+  groups: ParadoxGroup[];
+  topC: number;
+}) {
   return (
     <div className="simulation" data-testid="paradox.simulation">
       <table>
@@ -27,8 +35,9 @@ export function SimulationTable({ sim, groups, topC }: { sim: SimulationResult; 
         </tbody>
       </table>
       <p>
-        Of {sim.totalBuyers} real buyers, Bayes' top {topC} found <b data-testid="paradox.sim.bayes">{sim.bayes.buyers}</b> (expected{' '}
-        {sim.bayes.expectedBuyers.toFixed(1)}); RIM's top {topC} found <b data-testid="paradox.sim.mtpp">{sim.mtpp.buyers}</b> (expected{' '}
+        Of {sim.totalBuyers} real buyers, Bayes' top {topC} found{' '}
+        <b data-testid="paradox.sim.bayes">{sim.bayes.buyers}</b> (expected {sim.bayes.expectedBuyers.toFixed(1)});
+        RIM's top {topC} found <b data-testid="paradox.sim.mtpp">{sim.mtpp.buyers}</b> (expected{' '}
         {sim.mtpp.expectedBuyers.toFixed(1)}).
       </p>
     </div>

@@ -64,7 +64,12 @@ function Controls() {
     <div className="planner-controls">
       <label className="planner-field">
         <span>Matching</span>
-        <select data-testid="planner.mode" value={asked.mode} disabled={!ready} onChange={(e) => setPlannerMode(e.currentTarget.value as PlannerMode)}>
+        <select
+          data-testid="planner.mode"
+          value={asked.mode}
+          disabled={!ready}
+          onChange={(e) => setPlannerMode(e.currentTarget.value as PlannerMode)}
+        >
           {MODES.map(([m, label]) => (
             <option key={m} value={m}>
               {label}
@@ -119,14 +124,22 @@ function Axes() {
     <div className="row planner-axes">
       <label>
         relevance{' '}
-        <select data-testid="planner.axis.relevance" value={relevance} onChange={(e) => setPlannerAxes({ relevance: e.currentTarget.value as Relevance })}>
+        <select
+          data-testid="planner.axis.relevance"
+          value={relevance}
+          onChange={(e) => setPlannerAxes({ relevance: e.currentTarget.value as Relevance })}
+        >
           <option value="recall">recall</option>
           <option value="prec">precision</option>
         </select>
       </label>
       <label>
         diversity{' '}
-        <select data-testid="planner.axis.diversity" value={diversity} onChange={(e) => setPlannerAxes({ diversity: e.currentTarget.value as Diversity })}>
+        <select
+          data-testid="planner.axis.diversity"
+          value={diversity}
+          onChange={(e) => setPlannerAxes({ diversity: e.currentTarget.value as Diversity })}
+        >
           <option value="item_ppl">item perplexity</option>
           <option value="item_cov">item coverage</option>
         </select>
@@ -145,12 +158,29 @@ function Status() {
   const error = usePlanner((s) => s.error);
   return (
     <div className="status-line planner-status">
-      <span>{status === 'ready' ? `Scores: ${source}, ${rows.toLocaleString()} test users × ${items.toLocaleString()} items.` : status === 'loading' ? 'Preparing scores…' : status === 'idle' ? 'Train models (section 2) to plan with their scores.' : ''}</span>
-      <span className="updating" data-testid="planner.updating" aria-live="polite" style={{ visibility: busy ? 'visible' : 'hidden' }}>
+      <span>
+        {status === 'ready'
+          ? `Scores: ${source}, ${rows.toLocaleString()} test users × ${items.toLocaleString()} items.`
+          : status === 'loading'
+            ? 'Preparing scores…'
+            : status === 'idle'
+              ? 'Train models (section 2) to plan with their scores.'
+              : ''}
+      </span>
+      <span
+        className="updating"
+        data-testid="planner.updating"
+        aria-live="polite"
+        style={{ visibility: busy ? 'visible' : 'hidden' }}
+      >
         updating…
       </span>
       <Prefetching />
-      {error && <span className="error" data-testid="planner.error">{error}</span>}
+      {error && (
+        <span className="error" data-testid="planner.error">
+          {error}
+        </span>
+      )}
     </div>
   );
 }
@@ -189,7 +219,12 @@ function Exports() {
       ))}
       <label className="button">
         Overlay rime results…
-        <input type="file" accept=".json,application/json" data-testid="planner.import" onChange={(e) => void onImport(e)} />
+        <input
+          type="file"
+          accept=".json,application/json"
+          data-testid="planner.import"
+          onChange={(e) => void onImport(e)}
+        />
       </label>
       {overlay > 0 && (
         <button type="button" onClick={clearOverlay}>
@@ -207,7 +242,11 @@ function DetailPicker() {
   return (
     <label>
       details of{' '}
-      <select data-testid="planner.detail" value={detail ?? ''} onChange={(e) => setPlannerDetail(e.currentTarget.value)}>
+      <select
+        data-testid="planner.detail"
+        value={detail ?? ''}
+        onChange={(e) => setPlannerDetail(e.currentTarget.value)}
+      >
         {(models ?? []).map((m) => (
           <option key={m} value={m}>
             {m}
@@ -223,22 +262,32 @@ export function PlannerSection() {
   return (
     <div className="planner" data-testid="planner.view">
       <p className="teach">
-        Who sees what: each user gets at most α of the items (user capacity), and each item must reach at least β of the users
-        (item minimal exposure, paper eq. 9). Raising β spreads recommendations over more items (diversity) at some cost in
-        relevance. Drag the sliders: the planner re-solves from the models' cached scores and moves the operating point (◆) along
-        each model's curve.
+        Who sees what: each user gets at most α of the items (user capacity), and each item must reach at least β of the
+        users (item minimal exposure, paper eq. 9). Raising β spreads recommendations over more items (diversity) at
+        some cost in relevance. Drag the sliders: the planner re-solves from the models' cached scores and moves the
+        operating point (◆) along each model's curve.
       </p>
       <Controls />
       <Status />
       <Axes />
-      <LivePlot subscribe={subscribeCurves} name="planner relevance vs diversity" testId="planner.plot.curves" height={380} />
+      <LivePlot
+        subscribe={subscribeCurves}
+        name="planner relevance vs diversity"
+        testId="planner.plot.curves"
+        height={380}
+      />
       <PointTable />
       <div className="planner-detail">
         <div>
           <div className="row">
             <DetailPicker />
           </div>
-          <LivePlot subscribe={subscribeExposure} name="planner delivered exposure" testId="planner.plot.exposure" height={240} />
+          <LivePlot
+            subscribe={subscribeExposure}
+            name="planner delivered exposure"
+            testId="planner.plot.exposure"
+            height={240}
+          />
         </div>
         <BoostedTable />
       </div>

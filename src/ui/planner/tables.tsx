@@ -10,7 +10,10 @@ export function PointTable() {
   const stale = usePlanner((s) => s.solving);
   return (
     <table className={`planner-points${stale ? ' updating' : ''}`} data-testid="planner.points">
-      <caption>At the operating point {shown ? `(${shown.mode}, α = ${(100 * shown.alpha).toFixed(1)}%, β = ${(100 * shown.beta).toFixed(2)}%)` : ''}</caption>
+      <caption>
+        At the operating point{' '}
+        {shown ? `(${shown.mode}, α = ${(100 * shown.alpha).toFixed(1)}%, β = ${(100 * shown.beta).toFixed(2)}%)` : ''}
+      </caption>
       <thead>
         <tr>
           <th>model</th>
@@ -73,7 +76,11 @@ export function BoostedTable() {
           </tbody>
         </table>
       ) : (
-        <p className="pending">{m?.metrics ? 'No item needs a boost here (greedy has no dual variables; with β = 0 no constraint binds).' : '—'}</p>
+        <p className="pending">
+          {m?.metrics
+            ? 'No item needs a boost here (greedy has no dual variables; with β = 0 no constraint binds).'
+            : '—'}
+        </p>
       )}
     </div>
   );

@@ -7,7 +7,8 @@ import type { ExploreResult } from '../../bridge/run';
 import { explore, exploreItems, itemTitles } from '../../state/training';
 import { useStore } from '../../state/store';
 
-const num = (v: number | null) => (v === null ? '–' : v >= 100 ? v.toFixed(0) : v >= 0.01 ? v.toPrecision(3) : v.toExponential(2));
+const num = (v: number | null) =>
+  v === null ? '–' : v >= 100 ? v.toFixed(0) : v >= 0.01 ? v.toPrecision(3) : v.toExponential(2);
 
 export function Explorer() {
   const result = useStore((s) => s.training.result);
@@ -46,7 +47,9 @@ export function Explorer() {
     if (!shownModel || !shownItem) return;
     explore(shownModel, shownItem).then(
       async (r) => {
-        const t = r.ok ? await itemTitles([...new Set(r.data.rows.flatMap((row) => row.history))]) : new Map<string, string>();
+        const t = r.ok
+          ? await itemTitles([...new Set(r.data.rows.flatMap((row) => row.history))])
+          : new Map<string, string>();
         if (!live) return;
         setAnswer(r.ok ? r.data : null);
         setError(r.ok ? null : r.reason);
@@ -67,7 +70,11 @@ export function Explorer() {
       <div className="row">
         <label>
           model{' '}
-          <select value={shownModel} onChange={(e) => setModel(e.currentTarget.value)} data-testid="results.explorer.model">
+          <select
+            value={shownModel}
+            onChange={(e) => setModel(e.currentTarget.value)}
+            data-testid="results.explorer.model"
+          >
             {models.map((m) => (
               <option key={m} value={m}>
                 {m}
@@ -77,7 +84,11 @@ export function Explorer() {
         </label>
         <label>
           item{' '}
-          <select value={shownItem} onChange={(e) => setItem(e.currentTarget.value)} data-testid="results.explorer.item">
+          <select
+            value={shownItem}
+            onChange={(e) => setItem(e.currentTarget.value)}
+            data-testid="results.explorer.item"
+          >
             {items.map((i) => (
               <option key={i.id} value={i.id}>
                 {named(i.id)} ({i.events} test events)
@@ -93,10 +104,18 @@ export function Explorer() {
           <thead>
             <tr>
               <th scope="col">user</th>
-              <th scope="col" title="expected events of this user on this item in the window">λ(x, y)</th>
-              <th scope="col" title="the user's intensity: expected events of any item">λ(x)</th>
-              <th scope="col" title="next-item probability">p(y|x)</th>
-              <th scope="col" className="history">recent history (last 5, newest last)</th>
+              <th scope="col" title="expected events of this user on this item in the window">
+                λ(x, y)
+              </th>
+              <th scope="col" title="the user's intensity: expected events of any item">
+                λ(x)
+              </th>
+              <th scope="col" title="next-item probability">
+                p(y|x)
+              </th>
+              <th scope="col" className="history">
+                recent history (last 5, newest last)
+              </th>
               <th scope="col">came?</th>
             </tr>
           </thead>

@@ -14,7 +14,16 @@ const secs = (v: unknown) => (typeof v === 'number' ? `${v.toFixed(v < 10 ? 2 : 
 const loss = (v: unknown) => (typeof v === 'number' ? v.toFixed(3) : '–');
 
 /** The run-config fields that change results (the planner's settings do not). */
-const RESULT_KEYS = ['split', 'models', 'seed', 'epochs', 'sequence', 'itemRecTopK', 'userRecTopC', 'excludeTrain'] as const;
+const RESULT_KEYS = [
+  'split',
+  'models',
+  'seed',
+  'epochs',
+  'sequence',
+  'itemRecTopK',
+  'userRecTopC',
+  'excludeTrain',
+] as const;
 const resultPart = (c: Record<string, unknown> | null) => JSON.stringify(RESULT_KEYS.map((k) => c?.[k] ?? null));
 
 export function ResultsSection() {
@@ -34,15 +43,21 @@ export function ResultsSection() {
   return (
     <div className="results-section">
       <p className="note">
-        On {t.resultSource ?? 'the data'}: {r.split.testUsers} test users, {r.split.testItems} items; ItemRec recommends K = {r.itemRecTopK} items per user,
-        UserRec C = {r.userRecTopC} users per item.{' '}
-        {t.status === 'running' && <strong>Training a new run{t.liveModels.length > 0 ? ` (evaluated so far: ${t.liveModels.join(', ')})` : ''}…</strong>}
+        On {t.resultSource ?? 'the data'}: {r.split.testUsers} test users, {r.split.testItems} items; ItemRec recommends
+        K = {r.itemRecTopK} items per user, UserRec C = {r.userRecTopC} users per item.{' '}
+        {t.status === 'running' && (
+          <strong>
+            Training a new run{t.liveModels.length > 0 ? ` (evaluated so far: ${t.liveModels.join(', ')})` : ''}…
+          </strong>
+        )}
       </p>
-      {t.status !== 'running' && t.resultConfig && resultPart(t.resultConfig as unknown as Record<string, unknown>) !== resultPart(config) && (
-        <p className="note" data-testid="results.stale">
-          The settings in Train changed since these results were computed; press “Train and evaluate” to update them.
-        </p>
-      )}
+      {t.status !== 'running' &&
+        t.resultConfig &&
+        resultPart(t.resultConfig as unknown as Record<string, unknown>) !== resultPart(config) && (
+          <p className="note" data-testid="results.stale">
+            The settings in Train changed since these results were computed; press “Train and evaluate” to update them.
+          </p>
+        )}
       <div className="tables">
         <ResultsTable task="item_rec" title="ItemRec: top-K items for each user" rows={r.item_rec} />
         <ResultsTable task="user_rec" title="UserRec: top-C users for each item" rows={r.user_rec} />
@@ -89,13 +104,25 @@ export function ResultsSection() {
         </table>
       </details>
       <div className="row">
-        <button type="button" data-testid="results.export.json" onClick={() => download('rimw-results.json', resultsJson(r), 'application/json')}>
+        <button
+          type="button"
+          data-testid="results.export.json"
+          onClick={() => download('rimw-results.json', resultsJson(r), 'application/json')}
+        >
           Export results JSON
         </button>
-        <button type="button" data-testid="results.export.itemrec" onClick={() => download('rimw-item_rec.csv', metricsCsv(r, 'item_rec'), 'text/csv')}>
+        <button
+          type="button"
+          data-testid="results.export.itemrec"
+          onClick={() => download('rimw-item_rec.csv', metricsCsv(r, 'item_rec'), 'text/csv')}
+        >
           ItemRec CSV
         </button>
-        <button type="button" data-testid="results.export.userrec" onClick={() => download('rimw-user_rec.csv', metricsCsv(r, 'user_rec'), 'text/csv')}>
+        <button
+          type="button"
+          data-testid="results.export.userrec"
+          onClick={() => download('rimw-user_rec.csv', metricsCsv(r, 'user_rec'), 'text/csv')}
+        >
           UserRec CSV
         </button>
       </div>

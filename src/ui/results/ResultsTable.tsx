@@ -5,7 +5,15 @@ import { METRIC_KEYS } from './export';
 
 const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toFixed(4));
 
-export function ResultsTable({ task, title, rows }: { task: 'item_rec' | 'user_rec'; title: string; rows: Record<string, RecMetrics> }) {
+export function ResultsTable({
+  task,
+  title,
+  rows,
+}: {
+  task: 'item_rec' | 'user_rec';
+  title: string;
+  rows: Record<string, RecMetrics>;
+}) {
   const [sort, setSort] = useState<{ key: keyof RecMetrics | 'model'; desc: boolean }>({ key: 'recall', desc: true });
   const names = Object.keys(rows).sort((a, b) => {
     const d = sort.key === 'model' ? a.localeCompare(b) : rows[a][sort.key] - rows[b][sort.key];
@@ -13,7 +21,11 @@ export function ResultsTable({ task, title, rows }: { task: 'item_rec' | 'user_r
   });
   const header = (key: keyof RecMetrics | 'model') => (
     <th key={key} scope="col" aria-sort={sort.key === key ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
-      <button type="button" className="sort" onClick={() => setSort({ key, desc: sort.key === key ? !sort.desc : key !== 'model' })}>
+      <button
+        type="button"
+        className="sort"
+        onClick={() => setSort({ key, desc: sort.key === key ? !sort.desc : key !== 'model' })}
+      >
         {key}
         {sort.key === key ? (sort.desc ? ' ▼' : ' ▲') : ''}
       </button>

@@ -2,12 +2,26 @@ import { describe, expect, it } from 'vitest';
 import type { ExperimentResult } from '../../core/pipeline/run';
 import { csvField, metricsCsv, resultsJson } from './export';
 
-const m = (x: number) => ({ prec: x, recall: x / 2, 'recs/user': 5, item_cov: 0.5, item_ppl: 12.25, user_cov: 1, user_ppl: 100, obj_mean: 0.125 });
+const m = (x: number) => ({
+  prec: x,
+  recall: x / 2,
+  'recs/user': 5,
+  item_cov: 0.5,
+  item_ppl: 12.25,
+  user_cov: 1,
+  user_ppl: 100,
+  obj_mean: 0.125,
+});
 const result = {
   config: { split: { kind: 'temporal' }, models: ['Pop', 'RNN-Hawkes'], seed: 1 },
   item_rec: { Pop: m(0.25), 'RNN-Hawkes': m(0.5) },
   user_rec: { Pop: m(0.75), 'RNN-Hawkes': m(1) },
-  meta: {}, failed: {}, split: {}, warnings: [], itemRecTopK: 5, userRecTopC: 3,
+  meta: {},
+  failed: {},
+  split: {},
+  warnings: [],
+  itemRecTopK: 5,
+  userRecTopC: 3,
 } as unknown as ExperimentResult;
 
 describe('result exports', () => {

@@ -7,7 +7,16 @@ import type { ExperimentResult } from '../../core/pipeline/run';
 import type { RecMetrics } from '../../core/metrics/evaluate';
 
 /** The metric columns in rime's order and spelling. */
-export const METRIC_KEYS: readonly (keyof RecMetrics)[] = ['prec', 'recall', 'recs/user', 'item_cov', 'item_ppl', 'user_cov', 'user_ppl', 'obj_mean'];
+export const METRIC_KEYS: readonly (keyof RecMetrics)[] = [
+  'prec',
+  'recall',
+  'recs/user',
+  'item_cov',
+  'item_ppl',
+  'user_cov',
+  'user_ppl',
+  'obj_mean',
+];
 
 export const resultsJson = (r: ExperimentResult): string => JSON.stringify(r, null, 2);
 
@@ -20,6 +29,7 @@ export function csvField(v: string | number): string {
 /** One row per model: `model` then the metrics of `task` (item_rec or user_rec), full precision. */
 export function metricsCsv(r: ExperimentResult, task: 'item_rec' | 'user_rec'): string {
   const lines = [['model', ...METRIC_KEYS].map(csvField).join(',')];
-  for (const [model, m] of Object.entries(r[task])) lines.push([model, ...METRIC_KEYS.map((k) => m[k])].map(csvField).join(','));
+  for (const [model, m] of Object.entries(r[task]))
+    lines.push([model, ...METRIC_KEYS.map((k) => m[k])].map(csvField).join(','));
   return `${lines.join('\n')}\n`;
 }

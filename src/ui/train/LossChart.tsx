@@ -14,8 +14,23 @@ function traces(): Trace[] {
   let i = 0;
   for (const [model, c] of lossCurves()) {
     const color = COLORS[i++ % COLORS.length];
-    out.push({ type: 'scatter', mode: 'lines', name: `${model} train`, x: c.x, y: c.loss, line: { color, width: 1.5 } });
-    out.push({ type: 'scatter', mode: 'lines+markers', name: `${model} validation`, x: c.validX, y: c.valid, line: { color, dash: 'dot' }, marker: { size: 7 } });
+    out.push({
+      type: 'scatter',
+      mode: 'lines',
+      name: `${model} train`,
+      x: c.x,
+      y: c.loss,
+      line: { color, width: 1.5 },
+    });
+    out.push({
+      type: 'scatter',
+      mode: 'lines+markers',
+      name: `${model} validation`,
+      x: c.validX,
+      y: c.valid,
+      line: { color, dash: 'dot' },
+      marker: { size: 7 },
+    });
   }
   return out;
 }
@@ -40,10 +55,25 @@ export function LossChart() {
       revision++;
       const rev = revision;
       const data = traces();
-      const empty = data.length === 0
-        ? { annotations: [{ text: 'no model trained by gradient steps in this run', showarrow: false, xref: 'paper', yref: 'paper', x: 0.5, y: 0.5, font: { color: '#889' } }] }
-        : { annotations: [] };
-      void drawInto(el, data, { ...LAYOUT, ...empty, datarevision: rev }).then(() => el.setAttribute('data-revision', String(rev)));
+      const empty =
+        data.length === 0
+          ? {
+              annotations: [
+                {
+                  text: 'no model trained by gradient steps in this run',
+                  showarrow: false,
+                  xref: 'paper',
+                  yref: 'paper',
+                  x: 0.5,
+                  y: 0.5,
+                  font: { color: '#889' },
+                },
+              ],
+            }
+          : { annotations: [] };
+      void drawInto(el, data, { ...LAYOUT, ...empty, datarevision: rev }).then(() =>
+        el.setAttribute('data-revision', String(rev)),
+      );
     };
     draw();
     const off = subscribeLoss(() => {
@@ -58,8 +88,12 @@ export function LossChart() {
     <figure className="plot" aria-label="training loss curves">
       <div ref={ref} className="plot-canvas" style={{ height: 220 }} data-testid="train.loss" />
       <figcaption className="plot-tools">
-        <button type="button" onClick={() => ref.current && savePlot(ref.current, 'png', 'training loss')}>PNG</button>
-        <button type="button" onClick={() => ref.current && savePlot(ref.current, 'svg', 'training loss')}>SVG</button>
+        <button type="button" onClick={() => ref.current && savePlot(ref.current, 'png', 'training loss')}>
+          PNG
+        </button>
+        <button type="button" onClick={() => ref.current && savePlot(ref.current, 'svg', 'training loss')}>
+          SVG
+        </button>
       </figcaption>
     </figure>
   );

@@ -18,8 +18,14 @@ export function SplitPanel() {
   const st = t.split?.stats;
   const rows: [string, string][] = st
     ? [
-        ['train users / items / events', `${fmt.format(st.trainUsers)} / ${fmt.format(st.trainItems)} / ${fmt.format(st.trainEvents)}`],
-        ['test users / items / events', `${fmt.format(st.testUsers)} / ${fmt.format(st.testItems)} / ${fmt.format(st.testEvents)}`],
+        [
+          'train users / items / events',
+          `${fmt.format(st.trainUsers)} / ${fmt.format(st.trainItems)} / ${fmt.format(st.trainEvents)}`,
+        ],
+        [
+          'test users / items / events',
+          `${fmt.format(st.testUsers)} / ${fmt.format(st.testItems)} / ${fmt.format(st.testEvents)}`,
+        ],
         ['mean history length', fmt.format(st.avgHistLength)],
         ['mean target length', fmt.format(st.avgTargetLength)],
         ['prediction window ΔT', days(st.horizon)],
@@ -30,7 +36,11 @@ export function SplitPanel() {
       <div className="row">
         <label>
           split{' '}
-          <select value={split.kind} data-testid="train.split.kind" onChange={(e) => setSplit({ kind: e.currentTarget.value as SplitConfig['kind'] })}>
+          <select
+            value={split.kind}
+            data-testid="train.split.kind"
+            onChange={(e) => setSplit({ kind: e.currentTarget.value as SplitConfig['kind'] })}
+          >
             <option value="temporal">temporal: train before T, test [T, T + ΔT)</option>
             <option value="user">by user: held-out users, relative start</option>
           </select>
@@ -53,7 +63,11 @@ export function SplitPanel() {
         {t.split && <span className="note">suggested for this data: {t.split.suggested}</span>}
       </div>
       {t.splitError && <p className="error">{t.splitError}</p>}
-      <table className={`table-s1${updating ? ' updating' : ''}`} data-testid="train.split.stats" data-test-users={st?.testUsers ?? ''}>
+      <table
+        className={`table-s1${updating ? ' updating' : ''}`}
+        data-testid="train.split.stats"
+        data-test-users={st?.testUsers ?? ''}
+      >
         <caption>Table S1 of this split{updating ? ' (updating…)' : ''}</caption>
         <tbody>
           {rows.map(([k, v]) => (

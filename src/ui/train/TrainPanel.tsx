@@ -24,7 +24,21 @@ function eta(s: number | null): string {
 }
 
 /** A number field bound to an optional config value; empty = the model's default. */
-function NumberField({ label, value, placeholder, testId, onChange, max }: { label: string; value: number | undefined; placeholder: string; testId: string; onChange: (v: number | undefined) => void; max: number }) {
+function NumberField({
+  label,
+  value,
+  placeholder,
+  testId,
+  onChange,
+  max,
+}: {
+  label: string;
+  value: number | undefined;
+  placeholder: string;
+  testId: string;
+  onChange: (v: number | undefined) => void;
+  max: number;
+}) {
   return (
     <label>
       {label}{' '}
@@ -52,7 +66,8 @@ export function TrainPanel() {
   const hasData = useStore((s) => s.dataset.status === 'ready');
   const models = config.models ?? [];
   const seq = config.sequence ?? {};
-  const toggle = (m: string, on: boolean) => setModels(on ? MODEL_NAMES.filter((x) => x === m || models.includes(x)) : models.filter((x) => x !== m));
+  const toggle = (m: string, on: boolean) =>
+    setModels(on ? MODEL_NAMES.filter((x) => x === m || models.includes(x)) : models.filter((x) => x !== m));
   const setSeq = (k: 'hidden' | 'layers' | 'maxLen', v: number | undefined) => {
     const next = { ...seq, [k]: v };
     if (v === undefined) delete next[k];
@@ -70,17 +85,51 @@ export function TrainPanel() {
             <h3>{title}</h3>
             {names.map((m) => (
               <label key={m} className="model">
-                <input type="checkbox" checked={models.includes(m)} data-testid={`train.model.${m}`} onChange={(e) => toggle(m, e.currentTarget.checked)} /> {m}
+                <input
+                  type="checkbox"
+                  checked={models.includes(m)}
+                  data-testid={`train.model.${m}`}
+                  onChange={(e) => toggle(m, e.currentTarget.checked)}
+                />{' '}
+                {m}
               </label>
             ))}
           </div>
         ))}
       </fieldset>
       <div className="row hyper">
-        <NumberField label="epochs" value={config.epochs} placeholder="model default" testId="train.epochs" max={100} onChange={(v) => setHyper({ epochs: v, sequence: config.sequence })} />
-        <NumberField label="hidden size" value={seq.hidden} placeholder="128" testId="train.hidden" max={1024} onChange={(v) => setSeq('hidden', v)} />
-        <NumberField label="layers" value={seq.layers} placeholder="2" testId="train.layers" max={8} onChange={(v) => setSeq('layers', v)} />
-        <NumberField label="last events per user" value={seq.maxLen} placeholder="256" testId="train.maxlen" max={4096} onChange={(v) => setSeq('maxLen', v)} />
+        <NumberField
+          label="epochs"
+          value={config.epochs}
+          placeholder="model default"
+          testId="train.epochs"
+          max={100}
+          onChange={(v) => setHyper({ epochs: v, sequence: config.sequence })}
+        />
+        <NumberField
+          label="hidden size"
+          value={seq.hidden}
+          placeholder="128"
+          testId="train.hidden"
+          max={1024}
+          onChange={(v) => setSeq('hidden', v)}
+        />
+        <NumberField
+          label="layers"
+          value={seq.layers}
+          placeholder="2"
+          testId="train.layers"
+          max={8}
+          onChange={(v) => setSeq('layers', v)}
+        />
+        <NumberField
+          label="last events per user"
+          value={seq.maxLen}
+          placeholder="256"
+          testId="train.maxlen"
+          max={4096}
+          onChange={(v) => setSeq('maxLen', v)}
+        />
         <label>
           backend{' '}
           <select
@@ -98,7 +147,13 @@ export function TrainPanel() {
         </label>
       </div>
       <div className="row">
-        <button type="button" className="primary" data-testid="train.start" disabled={!hasData || models.length === 0} onClick={() => void startRun()}>
+        <button
+          type="button"
+          className="primary"
+          data-testid="train.start"
+          disabled={!hasData || models.length === 0}
+          onClick={() => void startRun()}
+        >
           {running ? 'Restart training' : 'Train and evaluate'}
         </button>
         <button type="button" data-testid="train.cancel" disabled={!running} onClick={() => void cancelRun()}>
@@ -114,12 +169,22 @@ export function TrainPanel() {
           Start over
         </button>
         <span className="note" data-testid="train.backend" data-backend={t.backend ?? ''} title={t.backendNote}>
-          backend: {t.backend ?? (models.some(needsTfjs) ? 'chosen when training starts' : 'plain TypeScript (no tfjs model selected)')}
+          backend:{' '}
+          {t.backend ??
+            (models.some(needsTfjs) ? 'chosen when training starts' : 'plain TypeScript (no tfjs model selected)')}
           {t.backend && t.backendNote ? ` (skipped: ${t.backendNote})` : ''}
         </span>
       </div>
       <div className="status-line" data-testid="train.status" data-status={t.status} data-saved={t.saveState}>
-        <div className="progress" role="progressbar" aria-label="training progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} data-testid="train.progress">
+        <div
+          className="progress"
+          role="progressbar"
+          aria-label="training progress"
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={pct}
+          data-testid="train.progress"
+        >
           <div className="progress-fill" style={{ width: `${pct}%` }} />
         </div>
         <span>
@@ -145,9 +210,15 @@ export function TrainPanel() {
           {t.fallback}
         </p>
       )}
-      {t.error && <p className="error" data-testid="train.error">{t.error}</p>}
+      {t.error && (
+        <p className="error" data-testid="train.error">
+          {t.error}
+        </p>
+      )}
       <LossChart />
-      <p className="note">Loss curves appear for models trained by gradient steps (RNN, Transformer, BPR…); intensities fit in a blink.</p>
+      <p className="note">
+        Loss curves appear for models trained by gradient steps (RNN, Transformer, BPR…); intensities fit in a blink.
+      </p>
     </div>
   );
 }

@@ -20,15 +20,45 @@ export type Role = keyof Columns;
 /** Header names per role, normalised (lower case, no spaces, dashes or underscores). */
 const ALIASES: Record<Role, string[]> = {
   user: ['userid', 'user', 'uid', 'customerid', 'customer', 'visitorid', 'reviewerid', 'memberid', 'sessionid'],
-  item: ['itemid', 'item', 'movieid', 'movie', 'iid', 'productid', 'product', 'asin', 'sku', 'trackid', 'songid', 'articleid', 'bookid', 'isbn'],
+  item: [
+    'itemid',
+    'item',
+    'movieid',
+    'movie',
+    'iid',
+    'productid',
+    'product',
+    'asin',
+    'sku',
+    'trackid',
+    'songid',
+    'articleid',
+    'bookid',
+    'isbn',
+  ],
   value: ['eventvalue', 'rating', 'value', 'score', 'stars', 'weight'],
-  time: ['timestamp', 'time', 'date', 'datetime', 'ts', 'eventtime', 'unixtime', 'timestamps', 'createdat', 'time_s', 'timestamp_s'].map(norm),
+  time: [
+    'timestamp',
+    'time',
+    'date',
+    'datetime',
+    'ts',
+    'eventtime',
+    'unixtime',
+    'timestamps',
+    'createdat',
+    'time_s',
+    'timestamp_s',
+  ].map(norm),
   eventType: ['eventtype', 'type', 'action', 'event', 'behavior', 'behaviour'],
 };
 
 /** Normalises a header name: lower case, without spaces, dashes and underscores ("User_ID" → "userid"). */
 export function norm(name: string): string {
-  return name.trim().toLowerCase().replace(/[\s_-]+/g, '');
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, '');
 }
 
 /** The role a header name stands for, or null. */
@@ -53,7 +83,9 @@ export function columnsFromNames(names: string[]): { [R in Role]: number | null 
  * four or more columns; user, item, time with three.
  */
 export function positionalColumns(nFields: number): Columns {
-  return nFields >= 4 ? { user: 0, item: 1, value: 2, time: 3 } : { user: 0, item: 1, value: -1, time: Math.min(2, nFields - 1) };
+  return nFields >= 4
+    ? { user: 0, item: 1, value: 2, time: 3 }
+    : { user: 0, item: 1, value: -1, time: Math.min(2, nFields - 1) };
 }
 
 /**
@@ -65,7 +97,17 @@ export function detectColumns(header: string[] | null, nFields: number): { colum
   if (!header) return { columns: pos, named: false };
   const n = columnsFromNames(header);
   const named = n.user !== null && n.item !== null && n.time !== null;
-  if (named) return { columns: { user: n.user!, item: n.item!, value: n.value ?? -1, time: n.time!, ...(n.eventType !== null ? { eventType: n.eventType } : {}) }, named };
+  if (named)
+    return {
+      columns: {
+        user: n.user!,
+        item: n.item!,
+        value: n.value ?? -1,
+        time: n.time!,
+        ...(n.eventType !== null ? { eventType: n.eventType } : {}),
+      },
+      named,
+    };
   // Fill the roles no name gave from positions not taken by a named role.
   const taken = new Set([n.user, n.item, n.value, n.time, n.eventType].filter((j): j is number => j !== null));
   const free = Array.from({ length: nFields }, (_, j) => j).filter((j) => !taken.has(j));
@@ -75,7 +117,8 @@ export function detectColumns(header: string[] | null, nFields: number): { colum
   const item = pick('item');
   free.splice(free.indexOf(item), free.includes(item) ? 1 : 0);
   const time = pick('time');
-  const value = n.value ?? (pos.value >= 0 && ![user, item, time].includes(pos.value) && pos.value < nFields ? pos.value : -1);
+  const value =
+    n.value ?? (pos.value >= 0 && ![user, item, time].includes(pos.value) && pos.value < nFields ? pos.value : -1);
   return { columns: { user, item, value, time, ...(n.eventType !== null ? { eventType: n.eventType } : {}) }, named };
 }
 

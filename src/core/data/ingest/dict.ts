@@ -153,7 +153,11 @@ export class ByteDict {
 
   /** The ids' bytes in first-seen order (another part of a file read elsewhere; see Ingest.absorb). */
   bytes(): DictBytes {
-    return { arena: this.arena.slice(0, this.arenaLen), starts: this.starts.slice(0, this.size), ends: this.ends.slice(0, this.size) };
+    return {
+      arena: this.arena.slice(0, this.arenaLen),
+      starts: this.starts.slice(0, this.size),
+      ends: this.ends.slice(0, this.size),
+    };
   }
 
   /**

@@ -1,5 +1,20 @@
 /** Interaction files in: the one parser the data worker, `rimw inspect`/`rimw run` and the benchmarks share. */
-export { Ingest, ingestBytes, ingestChunks, columnsFor, partBuffers, MAX_PROBLEMS, SKIP_REASONS, type IngestPart, type PartSettings, type IngestProblem, type IngestReport, type IngestResult, type ReadOptions, type SkipReason } from './ingest';
+export {
+  Ingest,
+  ingestBytes,
+  ingestChunks,
+  columnsFor,
+  partBuffers,
+  MAX_PROBLEMS,
+  SKIP_REASONS,
+  type IngestPart,
+  type PartSettings,
+  type IngestProblem,
+  type IngestReport,
+  type IngestResult,
+  type ReadOptions,
+  type SkipReason,
+} from './ingest';
 export { sniffBytes, SNIFF_BYTES, type Sniff, type SniffOptions } from './sniff';
 export { parseItemMeta, type ItemMetaMap } from './meta';
 export { detectColumns, roleOfName, type Columns, type Role } from './columns';

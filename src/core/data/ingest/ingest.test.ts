@@ -46,8 +46,13 @@ function read(input: string | Uint8Array, opts?: Partial<ReadOptions>) {
   const want = JSON.stringify(view(whole));
   for (const size of [1, 7]) expect(JSON.stringify(view(chunked(b, size, opts))), `chunks of ${size} bytes`).toBe(want);
   if (whole.report.rowsRead > 0) {
-    const given = opts ?? { columns: whole.report.columns, delimiter: whole.report.format.delimiter, header: whole.report.format.header };
-    for (const size of [1, 7]) expect(JSON.stringify(view(chunked(b, size, given, 1))), `chunks of ${size} bytes, 1-byte sample`).toBe(want);
+    const given = opts ?? {
+      columns: whole.report.columns,
+      delimiter: whole.report.format.delimiter,
+      header: whole.report.format.header,
+    };
+    for (const size of [1, 7])
+      expect(JSON.stringify(view(chunked(b, size, given, 1))), `chunks of ${size} bytes, 1-byte sample`).toBe(want);
     for (let cut = b.indexOf(10) + 1; cut > 0 && cut < b.length; cut = b.indexOf(10, cut) + 1) {
       const parts = inParts(b, cut, opts);
       if (parts) expect(JSON.stringify(view(parts)), `two parts cut at byte ${cut}`).toBe(want);
@@ -59,7 +64,12 @@ function read(input: string | Uint8Array, opts?: Partial<ReadOptions>) {
 function view(r: IngestResult) {
   if (!r.ok) return { ok: false as const, reason: r.reason, report: r.report, events: [] as (string | number)[][] };
   const d = r.dataset;
-  const events = Array.from(d.user, (u, e) => [d.userIds[u], d.itemIds[d.item[e]], d.time[e], ...(d.value ? [Number.isNaN(d.value[e]) ? 'NaN' : d.value[e]] : [])]);
+  const events = Array.from(d.user, (u, e) => [
+    d.userIds[u],
+    d.itemIds[d.item[e]],
+    d.time[e],
+    ...(d.value ? [Number.isNaN(d.value[e]) ? 'NaN' : d.value[e]] : []),
+  ]);
   const r2 = r.report;
   expect(r2.rowsRead).toBe(r2.events + r2.skipped);
   return { ok: true as const, reason: '', report: r2, events, dataset: d };
@@ -189,7 +199,9 @@ describe('formats', () => {
         'h,sfrac,1577836800.25',
       ].join('\n'),
     );
-    expect(r.events.map((e) => e[2])).toEqual([1577836800, 1577836800, 1577836800, 1577836800, 1577836800, 1577836800, 1577836800.5, 1577836800.25]);
+    expect(r.events.map((e) => e[2])).toEqual([
+      1577836800, 1577836800, 1577836800, 1577836800, 1577836800, 1577836800, 1577836800.5, 1577836800.25,
+    ]);
   });
 });
 
@@ -202,7 +214,17 @@ describe('parseTime', () => {
     expect(t('2020-01-01T00:00:00-0530')).toBe(1_577_836_800 + 19_800);
     expect(t('99999999999')).toBe(99_999_999_999); // just under 1e11: still seconds
     expect(t('100000000000')).toBe(100_000_000); // 1e11 → milliseconds
-    for (const bad of ['', 'yesterday', '2019-02-29', '2020-13-01', '2020-01-01T25:00', '2020-01-01X', '12:30', '1e400']) expect(t(bad), bad).toBeNaN();
+    for (const bad of [
+      '',
+      'yesterday',
+      '2019-02-29',
+      '2020-13-01',
+      '2020-01-01T25:00',
+      '2020-01-01X',
+      '12:30',
+      '1e400',
+    ])
+      expect(t(bad), bad).toBeNaN();
   });
 });
 
@@ -231,7 +253,12 @@ describe('bad rows', () => {
       { line: 9, reason: 'wrong-field-count', text: 'b,y,2,14,extra' },
       { line: 12, reason: 'unparsable-time', text: 'c,q,1,oops' },
     ]);
-    expect(r.report.skippedBy).toEqual({ 'missing-field': 2, 'unparsable-time': 2, 'empty-id': 2, 'wrong-field-count': 1 });
+    expect(r.report.skippedBy).toEqual({
+      'missing-field': 2,
+      'unparsable-time': 2,
+      'empty-id': 2,
+      'wrong-field-count': 1,
+    });
     expect([r.report.rowsRead, r.report.events, r.report.skipped]).toEqual([9, 2, 7]);
     // A skipped row adds no user: c is not in the dictionary.
     expect(r.dataset!.userIds).toEqual(['a', 'b']);
@@ -260,14 +287,20 @@ describe('bad rows', () => {
     expect(why('userId,movieId,rating,timestamp\n')).toMatch(/header but no rows/);
     expect(why(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 10]))).toMatch(/binary/);
     expect(why('one\ntwo\nthree\n')).toMatch(/single column/);
-    expect(why('user,item,time\na,b,never\nc,d,\n')).toMatch(/none of its 2 rows could be read \(1 missing-field, 1 unparsable-time\)/);
+    expect(why('user,item,time\na,b,never\nc,d,\n')).toMatch(
+      /none of its 2 rows could be read \(1 missing-field, 1 unparsable-time\)/,
+    );
   });
 });
 
 describe('the Dataset built', () => {
   it('ids in first-seen order, stable sort by user then time, CSR offsets and item counts', () => {
     // Equal times keep file order (x before z for user 2 at t=5).
-    const r = read('u,i,t\n2,x,5\n1,y,9\n2,y,1\n2,z,5\n1,x,3\n', { columns: { user: 0, item: 1, value: -1, time: 2 }, delimiter: ',', header: true });
+    const r = read('u,i,t\n2,x,5\n1,y,9\n2,y,1\n2,z,5\n1,x,3\n', {
+      columns: { user: 0, item: 1, value: -1, time: 2 },
+      delimiter: ',',
+      header: true,
+    });
     const d = r.dataset!;
     expect(d.userIds).toEqual(['2', '1']);
     expect(d.itemIds).toEqual(['x', 'y', 'z']);
@@ -280,7 +313,11 @@ describe('the Dataset built', () => {
   });
 
   it('user overrides: roles, delimiter and header as chosen in the preview', () => {
-    const r = read('x;5;ann\ny;3;ann\n', { columns: { user: 2, item: 0, value: -1, time: 1 }, delimiter: ';', header: false });
+    const r = read('x;5;ann\ny;3;ann\n', {
+      columns: { user: 2, item: 0, value: -1, time: 1 },
+      delimiter: ';',
+      header: false,
+    });
     expect(r.events).toEqual([
       ['ann', 'y', 3],
       ['ann', 'x', 5],
@@ -288,7 +325,9 @@ describe('the Dataset built', () => {
   });
 
   it('numeric rows with CRLF and an unused text column; rows of other shapes in between read the same', () => {
-    const r = read('user,item,rating,time,note\r\n1,10,4.5,100,ok\r\n2,11,3,200,"a, b"\r\n 1,12,5.0,50,x\r\n2,10,0.5,1.5e2,y\r\n3,11,,7,z\r\n');
+    const r = read(
+      'user,item,rating,time,note\r\n1,10,4.5,100,ok\r\n2,11,3,200,"a, b"\r\n 1,12,5.0,50,x\r\n2,10,0.5,1.5e2,y\r\n3,11,,7,z\r\n',
+    );
     expect(r.events).toEqual([
       ['1', '12', 50, 5],
       ['1', '10', 100, 4.5],
@@ -318,10 +357,23 @@ describe('the Dataset built', () => {
 
 describe('sniff', () => {
   it('detects the delimiter by consistency, a header by text over numbers, and confidence', () => {
-    expect(sniffBytes(enc('a|b|c\n1|2|3\n'), true)).toMatchObject({ delimiter: '|', header: ['a', 'b', 'c'], fieldCount: 3, confident: false });
-    expect(sniffBytes(enc('ann,x,2020-01-01\nbob,y,2020-01-02\n'), true)).toMatchObject({ delimiter: ',', header: null, confident: true, columns: { user: 0, item: 1, value: -1, time: 2 } });
+    expect(sniffBytes(enc('a|b|c\n1|2|3\n'), true)).toMatchObject({
+      delimiter: '|',
+      header: ['a', 'b', 'c'],
+      fieldCount: 3,
+      confident: false,
+    });
+    expect(sniffBytes(enc('ann,x,2020-01-01\nbob,y,2020-01-02\n'), true)).toMatchObject({
+      delimiter: ',',
+      header: null,
+      confident: true,
+      columns: { user: 0, item: 1, value: -1, time: 2 },
+    });
     // Titles with commas inside quotes still split into 3 fields; the genres' pipes are not the delimiter.
-    expect(sniffBytes(enc('movieId,title,genres\n1,"Toy Story (1995)",A|B|C\n11,"President, The (1995)",C|D\n'), true).delimiter).toBe(',');
+    expect(
+      sniffBytes(enc('movieId,title,genres\n1,"Toy Story (1995)",A|B|C\n11,"President, The (1995)",C|D\n'), true)
+        .delimiter,
+    ).toBe(',');
     // A cut last line is left out of a partial sample.
     expect(sniffBytes(enc('1::2::3::4\n5::6::7::8\n9::1'), false).rows).toEqual([
       ['1', '2', '3', '4'],
@@ -332,12 +384,16 @@ describe('sniff', () => {
 
 describe('item metadata', () => {
   it('movies.csv with quoted titles; movies.dat-like :: lines in Latin-1 without a header', () => {
-    const csv = parseItemMeta(enc('movieId,title,genres\n11,"American President, The (1995)",Comedy|Drama\n12,"say ""hi""",x\n'));
+    const csv = parseItemMeta(
+      enc('movieId,title,genres\n11,"American President, The (1995)",Comedy|Drama\n12,"say ""hi""",x\n'),
+    );
     expect(csv.ok && [...csv.meta]).toEqual([
       ['11', { title: 'American President, The (1995)', tags: 'Comedy|Drama' }],
       ['12', { title: 'say "hi"', tags: 'x' }],
     ]);
-    const dat = parseItemMeta(new Uint8Array([...enc('1::Toy Story (1995)::Animation\n2::Am'), 0xe9, ...enc('lie (2001)::Comedy\n')]));
+    const dat = parseItemMeta(
+      new Uint8Array([...enc('1::Toy Story (1995)::Animation\n2::Am'), 0xe9, ...enc('lie (2001)::Comedy\n')]),
+    );
     expect(dat.ok && dat.encoding).toBe('latin1');
     expect(dat.ok && dat.meta.get('2')).toEqual({ title: 'Amélie (2001)', tags: 'Comedy' });
     const bad = parseItemMeta(enc('a,b\n1,2\n'));
@@ -351,7 +407,10 @@ describe('summary', () => {
     const r = read('user,item,time\nu1,x,1\nu1,x,2\nu1,y,3\nu2,x,4\n');
     const s = summarise(r.dataset!, 't');
     expect([s.density, s.repeatRate, s.usersWith2]).toEqual([1, 0.25, 1]);
-    expect(s.warnings).toEqual(['only 4 events; at least 1000 are recommended', 'only 1 users with 2 or more events; at least 25 are recommended']);
+    expect(s.warnings).toEqual([
+      'only 4 events; at least 1000 are recommended',
+      'only 1 users with 2 or more events; at least 25 are recommended',
+    ]);
   });
 });
 
@@ -364,7 +423,9 @@ describe('MovieLens latest-small (../shared/data)', () => {
       expect(r.ok).toBe(true);
       if (!r.ok) return;
       const s = summarise(r.dataset, f);
-      expect([r.report.rowsRead, r.report.events, r.report.skipped, s.nUsers, s.nItems]).toEqual([100_836, 100_836, 0, 610, 9_724]);
+      expect([r.report.rowsRead, r.report.events, r.report.skipped, s.nUsers, s.nItems]).toEqual([
+        100_836, 100_836, 0, 610, 9_724,
+      ]);
       // Every user of ml-latest-small has at least 20 ratings (README): nobody in the bins below 16.
       expect(s.charts.perUserCount.slice(0, 4)).toEqual([0, 0, 0, 0]);
       expect(s.warnings).toEqual([]);

@@ -6,15 +6,47 @@
  * Bad rows are skipped and counted by reason; the first 100 are kept with their physical line number.
  */
 import { buildDataset } from '../dataset';
-import { decode, hasHighByte, isUtf8, MS_THRESHOLD, parseNumber, parseTime, trimEnd, trimStart, type Encoding } from './bytes';
+import {
+  decode,
+  hasHighByte,
+  isUtf8,
+  MS_THRESHOLD,
+  parseNumber,
+  parseTime,
+  trimEnd,
+  trimStart,
+  type Encoding,
+} from './bytes';
 import { detectColumns, fieldsNeeded, type Columns } from './columns';
 import { ByteDict, type DictBytes } from './dict';
 import { RecordScanner, unescapeQuotes } from './records';
 import { SNIFF_BYTES, sniffBytes, type Sniff } from './sniff';
 import { EventColumns } from './eventColumns';
-import { MAX_PROBLEMS, SKIP_REASONS, type IngestPart, type IngestReport, type IngestResult, type PartSettings, type RawProblem, type ReadOptions, type SkipReason } from './report';
+import {
+  MAX_PROBLEMS,
+  SKIP_REASONS,
+  type IngestPart,
+  type IngestReport,
+  type IngestResult,
+  type PartSettings,
+  type RawProblem,
+  type ReadOptions,
+  type SkipReason,
+} from './report';
 
-export { MAX_PROBLEMS, SKIP_REASONS, partBuffers, type IngestPart, type IngestProblem, type IngestReport, type IngestResult, type PartSettings, type RawProblem, type ReadOptions, type SkipReason } from './report';
+export {
+  MAX_PROBLEMS,
+  SKIP_REASONS,
+  partBuffers,
+  type IngestPart,
+  type IngestProblem,
+  type IngestReport,
+  type IngestResult,
+  type PartSettings,
+  type RawProblem,
+  type ReadOptions,
+  type SkipReason,
+} from './report';
 
 /** Characters of a skipped row kept in its example. */
 const PROBLEM_TEXT = 200;
@@ -41,7 +73,12 @@ export class Ingest {
   private line = 1;
   private bytes = 0;
   private rows = 0;
-  private readonly skippedBy: Record<SkipReason, number> = { 'missing-field': 0, 'unparsable-time': 0, 'empty-id': 0, 'wrong-field-count': 0 };
+  private readonly skippedBy: Record<SkipReason, number> = {
+    'missing-field': 0,
+    'unparsable-time': 0,
+    'empty-id': 0,
+    'wrong-field-count': 0,
+  };
   private readonly raw: RawProblem[] = [];
   private readonly users = new ByteDict();
   private readonly items = new ByteDict();
@@ -60,7 +97,10 @@ export class Ingest {
   /** Set when this Ingest reads a later part of a file (see PartSettings). */
   private readonly part: PartSettings | null;
 
-  constructor(options?: Partial<ReadOptions>, tuning: { sampleBytes?: number; sizeHint?: number; part?: PartSettings } = {}) {
+  constructor(
+    options?: Partial<ReadOptions>,
+    tuning: { sampleBytes?: number; sizeHint?: number; part?: PartSettings } = {},
+  ) {
     this.part = tuning.part ?? null;
     this.opts = this.part ? { delimiter: this.part.delimiter, columns: this.part.columns, header: false } : options;
     this.sizeHint = tuning.sizeHint ?? 0;
@@ -111,7 +151,8 @@ export class Ingest {
     // Views when the arrays are at most ~10% too long (sized from the file size); exact copies otherwise, so that
     // the Dataset never holds much more than its events.
     const view = ev.cap <= ev.n * 1.1 + 4096;
-    const cut = <T extends Int32Array | Float64Array | Float32Array>(a: T): T => (view ? (a.subarray(0, ev.n) as T) : (a.slice(0, ev.n) as T));
+    const cut = <T extends Int32Array | Float64Array | Float32Array>(a: T): T =>
+      view ? (a.subarray(0, ev.n) as T) : (a.slice(0, ev.n) as T);
     const dataset = buildDataset({
       userIds: this.users.strings(this.encoding),
       itemIds: this.items.strings(this.encoding),
@@ -150,7 +191,8 @@ export class Ingest {
     // Rows expected from the file size and the sample's bytes per line (+5%), else 64 Ki and doubling.
     let lines = 0;
     for (let i = sample.indexOf(10); i >= 0; i = sample.indexOf(10, i + 1)) lines++;
-    const guess = this.sizeHint > 0 && lines > 0 ? Math.ceil((this.sizeHint / sample.length) * lines * 1.05) + 1024 : 1 << 16;
+    const guess =
+      this.sizeHint > 0 && lines > 0 ? Math.ceil((this.sizeHint / sample.length) * lines * 1.05) + 1024 : 1 << 16;
     this.ev = new EventColumns(columns.value >= 0, Math.min(guess, 1 << 27));
     if (s.bom) this.carrySkip = 3;
     if (this.part) this.expected = this.part.expected;
@@ -458,7 +500,12 @@ export class Ingest {
 
   private skip(reason: SkipReason, b: Uint8Array, recStart: number, sc: RecordScanner): void {
     this.skippedBy[reason]++;
-    if (this.raw.length < MAX_PROBLEMS) this.raw.push({ line: this.line, reason, bytes: b.slice(recStart, Math.min(sc.contentEnd, recStart + 4 * PROBLEM_TEXT)) });
+    if (this.raw.length < MAX_PROBLEMS)
+      this.raw.push({
+        line: this.line,
+        reason,
+        bytes: b.slice(recStart, Math.min(sc.contentEnd, recStart + 4 * PROBLEM_TEXT)),
+      });
   }
 
   private report(): IngestReport {
@@ -470,17 +517,27 @@ export class Ingest {
       const sc = new RecordScanner(delimiter);
       sc.next(this.headerBytes, 0, this.headerBytes.length, true);
       headerNames = [];
-      for (let k = 0; k < Math.min(sc.nFields, 256); k++) headerNames.push(decode(this.headerBytes.subarray(sc.fieldStart[k], sc.fieldEnd[k]), this.encoding).trim());
+      for (let k = 0; k < Math.min(sc.nFields, 256); k++)
+        headerNames.push(decode(this.headerBytes.subarray(sc.fieldStart[k], sc.fieldEnd[k]), this.encoding).trim());
     }
     return {
-      format: { delimiter, header: this.headerBytes !== null || (this.opts?.header ?? s.header !== null), encoding: this.encoding, bom: this.bom },
+      format: {
+        delimiter,
+        header: this.headerBytes !== null || (this.opts?.header ?? s.header !== null),
+        encoding: this.encoding,
+        bom: this.bom,
+      },
       headerNames,
       columns: this.columns,
       rowsRead: this.rows,
       events: this.ev?.n ?? 0,
       skipped,
       skippedBy: { ...this.skippedBy },
-      problems: this.raw.map((p) => ({ line: p.line, reason: p.reason, text: decode(p.bytes, this.encoding).slice(0, PROBLEM_TEXT) })),
+      problems: this.raw.map((p) => ({
+        line: p.line,
+        reason: p.reason,
+        text: decode(p.bytes, this.encoding).slice(0, PROBLEM_TEXT),
+      })),
       bytes: this.bytes,
     };
   }
@@ -505,7 +562,10 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 }
 
 /** Reads a whole stream of chunks (Node stream, File.stream() reader wrapped as an async iterable, or an array). */
-export async function ingestChunks(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, options?: Partial<ReadOptions>): Promise<IngestResult> {
+export async function ingestChunks(
+  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  options?: Partial<ReadOptions>,
+): Promise<IngestResult> {
   const ing = new Ingest(options);
   for await (const c of chunks) ing.push(c);
   return ing.finish();

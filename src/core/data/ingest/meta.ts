@@ -17,7 +17,9 @@ const TAGS = ['genres', 'genre', 'tags', 'category', 'categories'];
  * Reads item metadata. With a header: the item id column (any item alias), a title column and optionally a tags
  * column. Without one (movies.dat): id, title, tags by position.
  */
-export function parseItemMeta(bytes: Uint8Array): { ok: true; meta: ItemMetaMap; encoding: Encoding } | { ok: false; reason: string } {
+export function parseItemMeta(
+  bytes: Uint8Array,
+): { ok: true; meta: ItemMetaMap; encoding: Encoding } | { ok: false; reason: string } {
   const s = sniffBytes(bytes, true);
   if (s.binary) return { ok: false, reason: 'binary data (NUL bytes): not a text file' };
   const start = hasBom(bytes) ? 3 : 0;
@@ -42,13 +44,21 @@ export function parseItemMeta(bytes: Uint8Array): { ok: true; meta: ItemMetaMap;
       const id = names.findIndex((n) => roleOfName(n) === 'item');
       const title = low.findIndex((n) => TITLE.includes(n));
       if (id >= 0 || title >= 0) {
-        if (id < 0 || title < 0) return { ok: false, reason: `the header needs an item id column (movieId, itemId, item_id, ITEM_ID, …) and a title column; found ${JSON.stringify(names.slice(0, 6))}` };
+        if (id < 0 || title < 0)
+          return {
+            ok: false,
+            reason: `the header needs an item id column (movieId, itemId, item_id, ITEM_ID, …) and a title column; found ${JSON.stringify(names.slice(0, 6))}`,
+          };
         idCol = id;
         titleCol = title;
         tagCol = low.findIndex((n) => TAGS.includes(n));
         continue;
       }
-      if (s.header !== null) return { ok: false, reason: `the header needs an item id column (movieId, itemId, item_id, ITEM_ID, …) and a title column; found ${JSON.stringify(names.slice(0, 6))}` };
+      if (s.header !== null)
+        return {
+          ok: false,
+          reason: `the header needs an item id column (movieId, itemId, item_id, ITEM_ID, …) and a title column; found ${JSON.stringify(names.slice(0, 6))}`,
+        };
     }
     const id = f(idCol);
     if (id === '' || sc.nFields <= titleCol) continue;

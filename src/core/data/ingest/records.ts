@@ -132,7 +132,8 @@ export class RecordScanner {
     if (ce > 0 && b[ce - 1] === CR) ce--;
     this.contentEnd = ce;
     const last = Math.min(nf, MAX_FIELDS) - 1;
-    if (this.fieldQuote[last] === 0 && this.fieldEnd[last] > ce) this.fieldEnd[last] = Math.max(this.fieldStart[last], ce);
+    if (this.fieldQuote[last] === 0 && this.fieldEnd[last] > ce)
+      this.fieldEnd[last] = Math.max(this.fieldStart[last], ce);
   }
 }
 

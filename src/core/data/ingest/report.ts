@@ -18,7 +18,12 @@ export type SkipReason =
   /** Enough fields for the roles, but not as many as the header (or the first row of a headerless file) has. */
   | 'wrong-field-count';
 
-export const SKIP_REASONS: readonly SkipReason[] = ['missing-field', 'unparsable-time', 'empty-id', 'wrong-field-count'];
+export const SKIP_REASONS: readonly SkipReason[] = [
+  'missing-field',
+  'unparsable-time',
+  'empty-id',
+  'wrong-field-count',
+];
 
 /** Examples of skipped rows kept (the counts cover all). */
 export const MAX_PROBLEMS = 100;
@@ -97,7 +102,18 @@ export interface IngestPart {
 
 /** The typed arrays of a part, to move by transfer. */
 export const partBuffers = (p: IngestPart): ArrayBuffer[] =>
-  [p.users.arena, p.users.starts, p.users.ends, p.items.arena, p.items.starts, p.items.ends, p.user, p.item, p.time, p.value]
+  [
+    p.users.arena,
+    p.users.starts,
+    p.users.ends,
+    p.items.arena,
+    p.items.starts,
+    p.items.ends,
+    p.user,
+    p.item,
+    p.time,
+    p.value,
+  ]
     .filter((a) => a !== null)
     .map((a) => a.buffer as ArrayBuffer);
 

@@ -44,7 +44,15 @@ export interface SniffOptions {
 }
 
 /** The fields of the records in b[start, end) split with `delimiter`, blank lines skipped, at most `max` records. */
-export function splitRecords(b: Uint8Array, start: number, end: number, final: boolean, delimiter: string, max: number, encoding: Encoding | null): { counts: number[]; fields: string[][] } {
+export function splitRecords(
+  b: Uint8Array,
+  start: number,
+  end: number,
+  final: boolean,
+  delimiter: string,
+  max: number,
+  encoding: Encoding | null,
+): { counts: number[]; fields: string[][] } {
   const sc = new RecordScanner(delimiter);
   const counts: number[] = [];
   const fields: string[][] = [];
@@ -66,7 +74,13 @@ export function splitRecords(b: Uint8Array, start: number, end: number, final: b
 }
 
 /** Field k of the scanner's last record as a string (quotes unescaped). */
-export function fieldText(b: Uint8Array, sc: RecordScanner, k: number, scratch: Uint8Array, encoding: Encoding): string {
+export function fieldText(
+  b: Uint8Array,
+  sc: RecordScanner,
+  k: number,
+  scratch: Uint8Array,
+  encoding: Encoding,
+): string {
   const s = sc.fieldStart[k];
   const e = sc.fieldEnd[k];
   if (sc.fieldQuote[k] === 2) return decode(scratch.subarray(0, unescapeQuotes(b, s, e, scratch)), encoding);
@@ -89,7 +103,8 @@ function mode(xs: number[]): { value: number; share: number } {
 }
 
 /** Whether a field looks like data rather than a name: a number or a date. */
-const numberish = (s: string) => s.trim() !== '' && !Number.isNaN(parseTime(new TextEncoderLite().encode(s), 0, s.length));
+const numberish = (s: string) =>
+  s.trim() !== '' && !Number.isNaN(parseTime(new TextEncoderLite().encode(s), 0, s.length));
 
 /** ASCII-only encoder for the numberish test (non-ASCII text is never a number or a date). */
 class TextEncoderLite {
@@ -138,7 +153,13 @@ export function sniffBytes(bytes: Uint8Array, complete: boolean, opts: SniffOpti
     if (opts.header !== undefined) isHeader = opts.header;
     else {
       // A column whose first field is text while every later field there is a number or date.
-      const textOverNumbers = first.some((f, j) => f.trim() !== '' && !numberish(f) && rest.length > 0 && rest.every((r) => r[j] !== undefined && numberish(r[j])));
+      const textOverNumbers = first.some(
+        (f, j) =>
+          f.trim() !== '' &&
+          !numberish(f) &&
+          rest.length > 0 &&
+          rest.every((r) => r[j] !== undefined && numberish(r[j])),
+      );
       const allText = rest.length === 0 && first.every((f) => !numberish(f));
       isHeader = first.filter((f) => roleOfName(f) !== null).length >= 2 || textOverNumbers || allText;
     }
@@ -148,11 +169,18 @@ export function sniffBytes(bytes: Uint8Array, complete: boolean, opts: SniffOpti
   const { columns, named } = detectColumns(header, fieldCount);
   const timed =
     rows.length > 0 &&
-    rows.every((r) => r[columns.time] !== undefined && numberish(r[columns.time]) && (r[columns.user] ?? '').trim() !== '' && (r[columns.item] ?? '').trim() !== '');
+    rows.every(
+      (r) =>
+        r[columns.time] !== undefined &&
+        numberish(r[columns.time]) &&
+        (r[columns.user] ?? '').trim() !== '' &&
+        (r[columns.item] ?? '').trim() !== '',
+    );
   let problem: string | null = null;
   if (binary) problem = 'binary data (NUL bytes): not a text file of interactions';
   else if (fields.length === 0) problem = 'the file is empty';
-  else if (fieldCount <= 1) problem = 'a single column: no delimiter (comma, tab, semicolon, pipe or ::) splits its lines into fields';
+  else if (fieldCount <= 1)
+    problem = 'a single column: no delimiter (comma, tab, semicolon, pipe or ::) splits its lines into fields';
   return {
     delimiter,
     header,

@@ -70,12 +70,25 @@ export function resolveSynthConfig(c: SynthConfig): Result<ResolvedSynthConfig, 
     recency: 0.2,
     ...stripUndefined(c),
   } as ResolvedSynthConfig;
-  const bad = (field: string, why: string) => err('bad-config' as const, `synthetic config: ${field} = ${String((r as unknown as Record<string, unknown>)[field])}: ${why}`);
+  const bad = (field: string, why: string) =>
+    err(
+      'bad-config' as const,
+      `synthetic config: ${field} = ${String((r as unknown as Record<string, unknown>)[field])}: ${why}`,
+    );
   for (const f of ['nUsers', 'nItems', 'nTopics'] as const) {
     if (!Number.isInteger(r[f]) || r[f] < 1) return bad(f, 'must be a positive integer');
   }
   if (!Number.isInteger(r.seed)) return bad('seed', 'must be an integer');
-  for (const f of ['targetEvents', 'span', 'scaleShort', 'scaleLong', 'meanLifetime', 'activityShape', 'topicConcentration', 'zipfExponent'] as const) {
+  for (const f of [
+    'targetEvents',
+    'span',
+    'scaleShort',
+    'scaleLong',
+    'meanLifetime',
+    'activityShape',
+    'topicConcentration',
+    'zipfExponent',
+  ] as const) {
     if (!(Number.isFinite(r[f]) && r[f] > 0)) return bad(f, 'must be a positive number');
   }
   if (!Number.isFinite(r.t0)) return bad('t0', 'must be a finite unix time');

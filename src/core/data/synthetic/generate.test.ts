@@ -85,7 +85,11 @@ describe('ground truth against the generated events', () => {
   it('empirical counts in [T, T+h) average to the expected counts (z-score over 3000 users), and a naive truth fails', () => {
     const tr = truthAt(W, users, T, h, datasetEvents(D));
     const N = windowCounts(D, T, T + h);
-    let s = 0, s2 = 0, sn = 0, naive = 0, naive2 = 0;
+    let s = 0,
+      s2 = 0,
+      sn = 0,
+      naive = 0,
+      naive2 = 0;
     for (let u = 0; u < users.length; u++) {
       const d = N[u] - tr.expectedCount[u];
       s += d;
@@ -112,7 +116,9 @@ describe('ground truth against the generated events', () => {
         lam = W.users.mu[u];
         for (let e = D.userOffsets[u]; e < D.userOffsets[u + 1] && D.time[e] < T; e++) {
           const dt = T - D.time[e];
-          lam += (c.aShort / c.scaleShort) * Math.exp(-dt / c.scaleShort) + (c.aLong / c.scaleLong) * Math.exp(-dt / c.scaleLong);
+          lam +=
+            (c.aShort / c.scaleShort) * Math.exp(-dt / c.scaleShort) +
+            (c.aLong / c.scaleLong) * Math.exp(-dt / c.scaleLong);
         }
       }
       expect(tr.lambda[u]).toBeCloseTo(lam, 15);
@@ -134,14 +140,17 @@ describe('ground truth against the generated events', () => {
     for (let u = 0; u < D.nUsers; u++) {
       // Mixture part Σ_k θ_k φ_k[y], from the factors, written out here.
       const mix = new Float64Array(n);
-      for (let k = 0; k < K; k++) for (let y = 0; y < n; y++) mix[y] += W.users.topics[u * K + k] * m.topicItem[k * n + y];
+      for (let k = 0; k < K; k++)
+        for (let y = 0; y < n; y++) mix[y] += W.users.topics[u * K + k] * m.topicItem[k * n + y];
       for (let e = D.userOffsets[u]; e < D.userOffsets[u + 1]; e++) {
         const first = e === D.userOffsets[u];
         const z = first ? -1 : m.itemTopic[D.item[e - 1]];
-        for (let y = 0; y < n; y++) expTrue[y] += first ? mix[y] : (1 - m.recency) * mix[y] + m.recency * m.topicItem[z * n + y];
+        for (let y = 0; y < n; y++)
+          expTrue[y] += first ? mix[y] : (1 - m.recency) * mix[y] + m.recency * m.topicItem[z * n + y];
       }
     }
-    let x = 0, df = -1;
+    let x = 0,
+      df = -1;
     for (let y = 0; y < n; y++) {
       if (expTrue[y] < 5) continue;
       x += (D.itemCounts[y] - expTrue[y]) ** 2 / expTrue[y];
@@ -166,15 +175,21 @@ describe('ground truth against the generated events', () => {
     // Per topic k, the mass of topic-k items under φ_j: c[j][k] = Σ_{y: z(y)=k} φ_j[y].
     const c = new Float64Array(K * K);
     for (let j = 0; j < K; j++) for (let y = 0; y < n; y++) c[j * K + m.itemTopic[y]] += m.topicItem[j * n + y];
-    let obs = 0, e1 = 0, v1 = 0, e0 = 0, v0 = 0;
+    let obs = 0,
+      e1 = 0,
+      v1 = 0,
+      e0 = 0,
+      v0 = 0;
     for (let u = 0; u < D.nUsers; u++) {
       for (let e = D.userOffsets[u] + 1; e < D.userOffsets[u + 1]; e++) {
         const z = m.itemTopic[D.item[e - 1]];
         let mixSame = 0; // P(next item in topic z) from the mixture part
         for (let k = 0; k < K; k++) mixSame += W.users.topics[u * K + k] * c[k * K + z];
         const p1 = (1 - m.recency) * mixSame + m.recency * c[z * K + z];
-        e1 += p1; v1 += p1 * (1 - p1);
-        e0 += mixSame; v0 += mixSame * (1 - mixSame);
+        e1 += p1;
+        v1 += p1 * (1 - p1);
+        e0 += mixSame;
+        v0 += mixSame * (1 - mixSame);
         if (m.itemTopic[D.item[e]] === z) obs++;
       }
     }
@@ -220,7 +235,8 @@ describe('ground truth of λ(x, y) with recency ρ = 0', () => {
         variance[g * K + k] += en * q[k] + q[k] * q[k] * en * over;
       }
     }
-    let x = 0, df = 0;
+    let x = 0,
+      df = 0;
     for (let c = 0; c < K * K; c++) {
       if (expected[c] < 5) continue;
       x += (observed[c] - expected[c]) ** 2 / variance[c];
@@ -235,7 +251,8 @@ describe('ground truth of λ(x, y) with recency ρ = 0', () => {
     for (let g = 0; g < K; g++) {
       let tot = 0;
       for (let k = 0; k < K; k++) tot += observed[g * K + k];
-      for (let k = 0; k < K; k++) if (expected[g * K + k] >= 5) xw += (observed[g * K + k] - tot * share[k]) ** 2 / variance[g * K + k];
+      for (let k = 0; k < K; k++)
+        if (expected[g * K + k] >= 5) xw += (observed[g * K + k] - tot * share[k]) ** 2 / variance[g * K + k];
     }
     expect(xw).toBeGreaterThan(df + 10 * Math.sqrt(2 * df));
   });
@@ -264,7 +281,9 @@ describe('presets', () => {
     let sum = 0;
     for (const e of w.data.users.expectedEvents) sum += e;
     expect(sum / 10_000_054).toBeCloseTo(1, 9);
-    let got = 0, want = 0, blocks = 0;
+    let got = 0,
+      want = 0,
+      blocks = 0;
     for (const b of eventBlocks(w.data, 2048)) {
       got += b.item.length;
       for (let u = b.userStart; u < b.userEnd; u++) want += w.data.users.expectedEvents[u];

@@ -48,7 +48,13 @@ export interface EventBlock {
 
 export function userHawkes(w: SynthWorld, u: number): HawkesParams {
   const c = w.config;
-  return { mu: w.users.mu[u], aShort: c.aShort, aLong: c.aLong, betaShort: 1 / c.scaleShort, betaLong: 1 / c.scaleLong };
+  return {
+    mu: w.users.mu[u],
+    aShort: c.aShort,
+    aLong: c.aLong,
+    betaShort: 1 / c.scaleShort,
+    betaLong: 1 / c.scaleLong,
+  };
 }
 
 /**
@@ -76,7 +82,13 @@ export function makeWorld(config: SynthConfig): Result<SynthWorld, 'bad-config'>
     end[u] = Math.min(tEnd, start[u] + pr.exp() * c.meanLifetime * c.span);
     // Activity multiplier with mean 1; the calibration below sets the scale.
     mu[u] = sampleGamma(c.activityShape, pr) / c.activityShape;
-    const p: HawkesParams = { mu: mu[u], aShort: c.aShort, aLong: c.aLong, betaShort: 1 / c.scaleShort, betaLong: 1 / c.scaleLong };
+    const p: HawkesParams = {
+      mu: mu[u],
+      aShort: c.aShort,
+      aLong: c.aLong,
+      betaShort: 1 / c.scaleShort,
+      betaLong: 1 / c.scaleLong,
+    };
     exp[u] = expectedCount(p, { short: 0, long: 0 }, end[u] - start[u]);
     total += exp[u];
   }
@@ -85,7 +97,13 @@ export function makeWorld(config: SynthConfig): Result<SynthWorld, 'bad-config'>
     mu[u] *= scale;
     exp[u] *= scale;
   }
-  return ok({ config: c, users: { start, end, mu, topics, expectedEvents: exp }, items, expectedEvents: c.targetEvents, tEnd });
+  return ok({
+    config: c,
+    users: { start, end, mu, topics, expectedEvents: exp },
+    items,
+    expectedEvents: c.targetEvents,
+    tEnd,
+  });
 }
 
 /** Growable typed buffers for one block of events. */

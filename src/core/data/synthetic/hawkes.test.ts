@@ -7,7 +7,11 @@ const P: HawkesParams = { mu: 0.02, aShort: 0.5, aLong: 0.3, betaShort: 1 / 5, b
 /** The intensity straight from its definition λ(t) = μ + Σ a_k β_k e^{−β_k (t − t_i)} (independent of hawkes.ts). */
 function intensity(p: HawkesParams, hist: number[], t: number): number {
   let l = p.mu;
-  for (const ti of hist) if (ti < t) l += p.aShort * p.betaShort * Math.exp(-p.betaShort * (t - ti)) + p.aLong * p.betaLong * Math.exp(-p.betaLong * (t - ti));
+  for (const ti of hist)
+    if (ti < t)
+      l +=
+        p.aShort * p.betaShort * Math.exp(-p.betaShort * (t - ti)) +
+        p.aLong * p.betaLong * Math.exp(-p.betaLong * (t - ti));
   return l;
 }
 
@@ -30,11 +34,20 @@ function thinningCount(p: HawkesParams, hist: number[], t0: number, tau: number,
 
 describe('expectedCount (closed form of the expected-intensity ODE)', () => {
   it('matches an RK4 integration of dm/dt = A m + b', () => {
-    for (const [e0, tau] of [[[0, 0], 100], [[0.3, 0.01], 50], [[0.05, 0.2], 400], [[1, 1], 3]] as const) {
+    for (const [e0, tau] of [
+      [[0, 0], 100],
+      [[0.3, 0.01], 50],
+      [[0.05, 0.2], 400],
+      [[1, 1], 3],
+    ] as const) {
       // Independent: integrate the state (m_s, m_l, N) with classical RK4, step 0.01.
       const f = (m: number[]) => {
         const lam = P.mu + m[0] + m[1];
-        return [-P.betaShort * m[0] + P.aShort * P.betaShort * lam, -P.betaLong * m[1] + P.aLong * P.betaLong * lam, lam];
+        return [
+          -P.betaShort * m[0] + P.aShort * P.betaShort * lam,
+          -P.betaLong * m[1] + P.aLong * P.betaLong * lam,
+          lam,
+        ];
       };
       let y = [e0[0], e0[1], 0];
       const h = 0.01;
@@ -110,7 +123,10 @@ describe('exact event sampling (nextWait + advance)', () => {
     // Without new events λ(t) = μ + E_s e^{−β_s t} + E_l e^{−β_l t}; ∫₀^τ λ = μτ + E_s(1−e^{−β_s τ})/β_s + E_l(1−e^{−β_l τ})/β_l.
     const e0 = { short: 0.3, long: 0.05 };
     const tau = 10;
-    const integral = P.mu * tau + (e0.short * (1 - Math.exp(-P.betaShort * tau))) / P.betaShort + (e0.long * (1 - Math.exp(-P.betaLong * tau))) / P.betaLong;
+    const integral =
+      P.mu * tau +
+      (e0.short * (1 - Math.exp(-P.betaShort * tau))) / P.betaShort +
+      (e0.long * (1 - Math.exp(-P.betaLong * tau))) / P.betaLong;
     const rng = createRng(9);
     const n = 40000;
     let none = 0;

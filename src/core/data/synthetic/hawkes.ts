@@ -110,7 +110,13 @@ export function expectedCount(p: HawkesParams, e: Excitation, tau: number): numb
  * e^{Aτ} = e^{pτ}[cosh(qτ) I + sinh(qτ)/q (A − pI)], written with e^{(p±q)τ} so large τ underflows instead of overflowing.
  * Returns [x11, x12, x21, x22].
  */
-export function expm2(a11: number, a12: number, a21: number, a22: number, tau: number): [number, number, number, number] {
+export function expm2(
+  a11: number,
+  a12: number,
+  a21: number,
+  a22: number,
+  tau: number,
+): [number, number, number, number] {
   const pm = (a11 + a22) / 2;
   const disc = ((a11 - a22) / 2) ** 2 + a12 * a21;
   const q = Math.sqrt(Math.max(0, disc));

@@ -1,5 +1,12 @@
 /** The synthetic world with ground truth: generator (streamed or whole), presets, and truthAt. */
-export { SYNTH_PRESETS, presetConfig, resolveSynthConfig, type SynthConfig, type ResolvedSynthConfig, type SynthPreset } from './config';
+export {
+  SYNTH_PRESETS,
+  presetConfig,
+  resolveSynthConfig,
+  type SynthConfig,
+  type ResolvedSynthConfig,
+  type SynthPreset,
+} from './config';
 export {
   makeWorld,
   eventBlocks,

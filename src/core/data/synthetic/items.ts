@@ -33,12 +33,18 @@ export function makeItemModel(c: ResolvedSynthConfig, rng: Rng): ItemModel {
   const n = c.nItems;
   const K = c.nTopics;
   // Popularity by rank, then a random item ↔ rank assignment so item ids carry no order.
-  const rank = shuffleInPlace(Int32Array.from({ length: n }, (_, i) => i), rng);
+  const rank = shuffleInPlace(
+    Int32Array.from({ length: n }, (_, i) => i),
+    rng,
+  );
   const q = Math.max(1, n / 50);
   const w = new Float64Array(n);
   for (let i = 0; i < n; i++) w[i] = Math.pow(rank[i] + q, -c.zipfExponent);
   // Topics: each item one topic, balanced (i mod K over a shuffled order), so every topic has head and tail items.
-  const order = shuffleInPlace(Int32Array.from({ length: n }, (_, i) => i), rng);
+  const order = shuffleInPlace(
+    Int32Array.from({ length: n }, (_, i) => i),
+    rng,
+  );
   const itemTopic = new Int32Array(n);
   for (let j = 0; j < n; j++) itemTopic[order[j]] = j % K;
   const topicItem = new Float64Array(K * n);

@@ -6,7 +6,8 @@ describe('sampleGamma', () => {
   it.each([0.3, 1, 1.5, 4])('has mean k and variance k for shape %s (n = 100k, 5-sigma)', (k) => {
     const rng = createRng(3);
     const n = 100_000;
-    let s = 0, s2 = 0;
+    let s = 0,
+      s2 = 0;
     for (let i = 0; i < n; i++) {
       const x = sampleGamma(k, rng);
       s += x;

@@ -26,7 +26,8 @@ export function sampleDirichlet(alpha: number, rng: Rng, out: Float64Array): Flo
     out[i] = sampleGamma(alpha, rng);
     s += out[i];
   }
-  if (s === 0) out.fill(1 / out.length); // all underflowed (tiny α): fall back to uniform
+  if (s === 0)
+    out.fill(1 / out.length); // all underflowed (tiny α): fall back to uniform
   else for (let i = 0; i < out.length; i++) out[i] /= s;
   return out;
 }

@@ -114,7 +114,8 @@ describe('fitHawkes', () => {
       // Midpoint rule over the window [T, T + 1 horizon) on a fine grid.
       const steps = 4000;
       let integral = 0;
-      for (let k = 0; k < steps; k++) integral += bruteLambda(ts, x0 + (k + 0.5) / steps, scales, mu, alpha, beta) / steps;
+      for (let k = 0; k < steps; k++)
+        integral += bruteLambda(ts, x0 + (k + 0.5) / steps, scales, mu, alpha, beta) / steps;
       expect(pred[r]).toBeCloseTo(integral, 3);
       expect(lamT[r]).toBeCloseTo(bruteLambda(ts, x0, scales, mu, alpha, beta), 8);
     }

@@ -67,9 +67,14 @@ export function defaultScales(maxSpanHorizons: number): number[] {
   return Array.from({ length: n }, (_, i) => lo * (hi / lo) ** (i / (n - 1)));
 }
 
-export function fitHawkes(dataset: Dataset, trainEnd: Int32Array, opts: HawkesOptions): Result<HawkesModel, 'bad-option' | 'no-data'> {
+export function fitHawkes(
+  dataset: Dataset,
+  trainEnd: Int32Array,
+  opts: HawkesOptions,
+): Result<HawkesModel, 'bad-option' | 'no-data'> {
   const h = opts.horizon;
-  if (!(h > 0) || !Number.isFinite(h)) return err('bad-option', `hawkes: horizon must be a positive number of seconds, got ${h}`);
+  if (!(h > 0) || !Number.isFinite(h))
+    return err('bad-option', `hawkes: horizon must be a positive number of seconds, got ${h}`);
   const { userOffsets: off, time } = dataset;
   const defaultEnd = lastTrainTime(dataset, trainEnd);
   const endOf = (u: number): number =>
@@ -89,7 +94,8 @@ export function fitHawkes(dataset: Dataset, trainEnd: Int32Array, opts: HawkesOp
   }
   if (users === 0) return err('no-data', 'hawkes: no user has a training event');
   const scales = opts.scales ?? defaultScales(maxSpan);
-  if (scales.length === 0 || scales.some((s) => !(s > 0))) return err('bad-option', `hawkes: scales must be positive, got ${scales}`);
+  if (scales.length === 0 || scales.some((s) => !(s > 0)))
+    return err('bad-option', `hawkes: scales must be positive, got ${scales}`);
   const R = scales.length;
   const K = 1 + 2 * R;
   const inv = scales.map((s) => 1 / s);
@@ -208,6 +214,13 @@ function hawkesModel(dataset: Dataset, h: number, coefficients: HawkesCoefficien
     coefficients,
     states: (rows) => kernelStates(rows, windowMass),
     predict: (rows) => dotRows(kernelStates(rows, windowMass), rows.users.length),
-    intensityAt: (rows) => dotRows(kernelStates(rows, scales.map((s) => 1 / s)), rows.users.length),
+    intensityAt: (rows) =>
+      dotRows(
+        kernelStates(
+          rows,
+          scales.map((s) => 1 / s),
+        ),
+        rows.users.length,
+      ),
   };
 }

@@ -7,7 +7,17 @@ import type { EvalSet } from '../../data/types';
 
 /** A stand-in Hawkes model whose states are a fixed feature matrix (rows × K). */
 function fakeHawkes(X: Float64Array, K: number): HawkesModel {
-  const coef = { scales: [1], mu: 0.5, alpha: [0.5], beta: [0.5], logLik: 0, logLikPerEvent: 0, iterations: 0, events: 0, users: 0 };
+  const coef = {
+    scales: [1],
+    mu: 0.5,
+    alpha: [0.5],
+    beta: [0.5],
+    logLik: 0,
+    logLikPerEvent: 0,
+    iterations: 0,
+    events: 0,
+    users: 0,
+  };
   return {
     name: 'Hawkes',
     coefficients: coef,
@@ -48,7 +58,10 @@ describe('fitHawkesPoisson', () => {
     testStart: new Float64Array(n),
     histEnd: new Int32Array(n),
     horizon: 1,
-    target: csrFromDense(y.map((v) => [v]), 1),
+    target: csrFromDense(
+      y.map((v) => [v]),
+      1,
+    ),
     excludeTrain: false,
   };
 

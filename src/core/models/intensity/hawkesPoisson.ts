@@ -29,13 +29,19 @@ const softplus = (x: number): number => (x > 30 ? x : Math.log1p(Math.exp(x)));
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 const softplusInv = (y: number): number => (y > 30 ? y : Math.log(Math.expm1(Math.max(y, 1e-12))));
 
-export function fitHawkesPoisson(hawkes: HawkesModel, valid: EvalSet, rho = 1e-3, maxIter = 100): Result<HawkesPoissonModel, 'no-data'> {
+export function fitHawkesPoisson(
+  hawkes: HawkesModel,
+  valid: EvalSet,
+  rho = 1e-3,
+  maxIter = 100,
+): Result<HawkesPoissonModel, 'no-data'> {
   const n = valid.users.length;
   if (n === 0) return err('no-data', 'hp: the validation set has no rows');
   const X = hawkes.states(valid);
   const K = X.length / n;
   const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) for (let p = valid.target.indptr[i]; p < valid.target.indptr[i + 1]; p++) y[i] += valid.target.data[p];
+  for (let i = 0; i < n; i++)
+    for (let p = valid.target.indptr[i]; p < valid.target.indptr[i + 1]; p++) y[i] += valid.target.data[p];
 
   const { mu, alpha, beta } = hawkes.coefficients;
   const w = Float64Array.from([mu, ...alpha, ...beta].map((c) => softplusInv(Math.max(c, 1e-6))));

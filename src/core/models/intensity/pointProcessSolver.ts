@@ -39,7 +39,13 @@ function stride(n: number, m: number): Sample {
 }
 
 /** F and its gradient on the sample; F = −∞ (and no gradient) when some λ_e ≤ 0. */
-function firstOrderPass(f: Float32Array, K: number, G: Float64Array, s: Sample, c: Float64Array): { F: number; grad: Float64Array } {
+function firstOrderPass(
+  f: Float32Array,
+  K: number,
+  G: Float64Array,
+  s: Sample,
+  c: Float64Array,
+): { F: number; grad: Float64Array } {
   const grad = new Float64Array(K);
   const n = s.idx ? s.idx.length : f.length / K;
   let logs = 0;
@@ -98,7 +104,16 @@ function secondOrderPass(f: Float32Array, K: number, G: Float64Array, s: Sample,
  * The line search's first-order pass at the accepted point is reused as the next iteration's F and gradient, so an
  * iteration costs one pass over `data`. Returns the iterations used and leaves the result in c.
  */
-function projectedNewton(f: Float32Array, K: number, G: Float64Array, data: Sample, hess: Sample, c: Float64Array, maxIter: number, tol: number): number {
+function projectedNewton(
+  f: Float32Array,
+  K: number,
+  G: Float64Array,
+  data: Sample,
+  hess: Sample,
+  c: Float64Array,
+  maxIter: number,
+  tol: number,
+): number {
   const same = data === hess;
   let cur = same ? null : firstOrderPass(f, K, G, data, c);
   let it = 0;
@@ -171,7 +186,13 @@ function projectedNewton(f: Float32Array, K: number, G: Float64Array, data: Samp
  * Warm starts on strided subsamples of 4,096 then 32,768 events; the final stage uses every event for F and the
  * gradient and the 32,768-event subsample for the Hessian.
  */
-export function maximizeLinearIntensity(f: Float32Array, K: number, G: Float64Array, init: Float64Array, opts: { maxIter?: number; tol?: number } = {}): SolveResult {
+export function maximizeLinearIntensity(
+  f: Float32Array,
+  K: number,
+  G: Float64Array,
+  init: Float64Array,
+  opts: { maxIter?: number; tol?: number } = {},
+): SolveResult {
   const n = f.length / K;
   const c = init.slice();
   const tol = opts.tol ?? 1e-10;

@@ -4,7 +4,18 @@ import { datasetFrom, temporalEvalSet } from './testSupport';
 
 describe('Pop and EMA intensities', () => {
   // user 0: events at 0, 50, 90; user 1: none before T = 100; user 2: one event at 99.
-  const d = datasetFrom([[0, 0, 0], [0, 1, 50], [0, 0, 90], [0, 1, 120], [1, 0, 130], [2, 1, 99]], 3, 2);
+  const d = datasetFrom(
+    [
+      [0, 0, 0],
+      [0, 1, 50],
+      [0, 0, 90],
+      [0, 1, 120],
+      [1, 0, 130],
+      [2, 1, 99],
+    ],
+    3,
+    2,
+  );
   const rows = temporalEvalSet(d, 100, 40);
 
   it('Pop counts the history, floored at 0.01', () => {

@@ -33,7 +33,8 @@ export function emaIntensity(dataset: Dataset): IntensityModel {
       for (let i = 0; i < out.length; i++) {
         const T = rows.testStart[i];
         let s = 0;
-        for (let j = dataset.userOffsets[rows.users[i]]; j < rows.histEnd[i]; j++) s += Math.exp(-(T - dataset.time[j]) / rows.horizon);
+        for (let j = dataset.userOffsets[rows.users[i]]; j < rows.histEnd[i]; j++)
+          s += Math.exp(-(T - dataset.time[j]) / rows.horizon);
         out[i] = s;
       }
       return out;

@@ -54,7 +54,14 @@ describe('intensities on the synthetic world', () => {
     const p = new Float64Array(n * m);
     for (let r = 0; r < n; r++) truth.itemProbs(r, p.subarray(r * m, (r + 1) * m));
     const recall = (lambda: ArrayLike<number>) =>
-      evaluateUserRec(denseScores(n, m, Float32Array.from(p, (v, i) => v * lambda[Math.floor(i / m)])), split.test).recall;
+      evaluateUserRec(
+        denseScores(
+          n,
+          m,
+          Float32Array.from(p, (v, i) => v * lambda[Math.floor(i / m)]),
+        ),
+        split.test,
+      ).recall;
     const hp = fitHawkesPoisson(hawkes, split.valid);
     if (!hp.ok) throw new Error(hp.reason);
     const oracle = recall(truth.expectedCount);

@@ -51,17 +51,30 @@ export function csrFromDense(rows: number[][], nCols: number): Csr {
     });
     indptr.push(indices.length);
   }
-  return { nRows: rows.length, nCols, indptr: Int32Array.from(indptr), indices: Int32Array.from(indices), data: Float32Array.from(data) };
+  return {
+    nRows: rows.length,
+    nCols,
+    indptr: Int32Array.from(indptr),
+    indices: Int32Array.from(indices),
+    data: Float32Array.from(data),
+  };
 }
 
 /**
  * A temporal EvalSet: every user of `users` observed before T, targets = counts of their events in [T, T + horizon).
  */
-export function temporalEvalSet(d: Dataset, T: number, horizon: number, users?: number[], excludeTrain = false): EvalSet {
+export function temporalEvalSet(
+  d: Dataset,
+  T: number,
+  horizon: number,
+  users?: number[],
+  excludeTrain = false,
+): EvalSet {
   const us = users ?? Array.from({ length: d.nUsers }, (_, u) => u);
   const dense = us.map((u) => {
     const row = new Array<number>(d.nItems).fill(0);
-    for (let j = d.userOffsets[u]; j < d.userOffsets[u + 1]; j++) if (d.time[j] >= T && d.time[j] < T + horizon) row[d.item[j]]++;
+    for (let j = d.userOffsets[u]; j < d.userOffsets[u + 1]; j++)
+      if (d.time[j] >= T && d.time[j] < T + horizon) row[d.item[j]]++;
     return row;
   });
   return {
@@ -117,7 +130,16 @@ export function handTemporalSplit(d: Dataset, T: number, h: number, excludeTrain
  * half of [0, span), and picks items from a Zipf(1) popularity. Simulated by Ogata thinning with the O(1) recursive
  * state of a single exponential kernel. Also returns the true λ and a function for the true intensity at any time.
  */
-export function hawkesWorld(o: { seed: number; nUsers: number; nItems: number; span: number; mu: number; a: number; s: number; rng: { next(): number; exp(): number } }) {
+export function hawkesWorld(o: {
+  seed: number;
+  nUsers: number;
+  nItems: number;
+  span: number;
+  mu: number;
+  a: number;
+  s: number;
+  rng: { next(): number; exp(): number };
+}) {
   const { nUsers, nItems, span, a, s, rng } = o;
   const events: [number, number, number][] = [];
   const mus = new Float64Array(nUsers);
@@ -157,11 +179,12 @@ export function hawkesWorld(o: { seed: number; nUsers: number; nItems: number; s
   /** True expected events of user u in [T, T + h) given its history before T (offspring included, closed form). */
   const trueExpected = (u: number, T: number, h: number): number => {
     let E = 0;
-    for (let j = dataset.userOffsets[u]; j < dataset.userOffsets[u + 1] && dataset.time[j] < T; j++) E += (a / s) * Math.exp(-(T - dataset.time[j]) / s);
+    for (let j = dataset.userOffsets[u]; j < dataset.userOffsets[u + 1] && dataset.time[j] < T; j++)
+      E += (a / s) * Math.exp(-(T - dataset.time[j]) / s);
     // m(t) = E[λ(t)] obeys m' = −(1 − a)/s · (m − μ/(1 − a)), m(T) = μ + E ⇒ integrate over [T, T + h).
     const k = (1 - a) / s;
     const mInf = mus[u] / (1 - a);
-    return mInf * h + (mus[u] + E - mInf) * (1 - Math.exp(-k * h)) / k;
+    return mInf * h + ((mus[u] + E - mInf) * (1 - Math.exp(-k * h))) / k;
   };
   return { dataset, mus, itemProb, trueExpected };
 }

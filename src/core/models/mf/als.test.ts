@@ -18,7 +18,13 @@ function csrOf(dense: number[][]): Csr {
     });
     indptr.push(indices.length);
   }
-  return { nRows: dense.length, nCols: dense[0].length, indptr: Int32Array.from(indptr), indices: Int32Array.from(indices), data: Float32Array.from(data) };
+  return {
+    nRows: dense.length,
+    nCols: dense[0].length,
+    indptr: Int32Array.from(indptr),
+    indices: Int32Array.from(indices),
+    data: Float32Array.from(data),
+  };
 }
 
 /** Gaussian elimination with partial pivoting on a dense copy: the reference linear solver. */
@@ -44,7 +50,14 @@ function gaussSolve(A: number[][], b: number[]): number[] {
 }
 
 /** Hu et al. objective over every (u, i) pair, written out densely. */
-function denseObjective(R: number[][], X: Float32Array, Y: Float32Array, D: number, alpha: number, lambda: number): number {
+function denseObjective(
+  R: number[][],
+  X: Float32Array,
+  Y: Float32Array,
+  D: number,
+  alpha: number,
+  lambda: number,
+): number {
   let s = 0;
   for (let u = 0; u < R.length; u++)
     for (let i = 0; i < R[0].length; i++) {
@@ -121,7 +134,8 @@ describe('implicit ALS (Hu, Koren & Volinsky 2008)', () => {
   it('ranks held-out items of a planted low-rank world above random (AUC > 0.8), scores ≥ 0', async () => {
     const w = plantedWorld();
     const { scorer, meta } = await fitALS(w.train, { rng: createRng(1), dim: 4, alpha: 10, lambda: 1, iterations: 8 });
-    for (let k = 1; k < meta.objective.length; k++) expect(meta.objective[k]).toBeLessThanOrEqual(meta.objective[k - 1] * (1 + 1e-6));
+    for (let k = 1; k < meta.objective.length; k++)
+      expect(meta.objective[k]).toBeLessThanOrEqual(meta.objective[k - 1] * (1 + 1e-6));
     const auc = await heldOutAuc(w, scorer);
     expect(auc).toBeGreaterThan(0.8);
     const src = await scorer.scores(evalRows(Int32Array.of(0, 1), w.train.dataset.nItems));

@@ -104,7 +104,14 @@ export function choleskySolveLower(A: Float64Array, b: Float64Array, D: number):
  * The Hu et al. objective without touching all pairs: Σ_all (x·y)² via tr((XᵀX)(YᵀY)), corrected on the nonzeros
  * by c(1 − x·y)² − (x·y)², plus the ridge terms.
  */
-export function alsObjective(R: Csr, X: Float32Array, Y: Float32Array, D: number, alpha: number, lambda: number): number {
+export function alsObjective(
+  R: Csr,
+  X: Float32Array,
+  Y: Float32Array,
+  D: number,
+  alpha: number,
+  lambda: number,
+): number {
   const gx = gramOf(X, R.nRows, D);
   const gy = gramOf(Y, R.nCols, D);
   let loss = 0;
@@ -125,7 +132,8 @@ export function alsObjective(R: Csr, X: Float32Array, Y: Float32Array, D: number
 
 function gramOf(M: Float32Array, n: number, D: number): Float64Array {
   const g = new Float64Array(D * D);
-  for (let r = 0; r < n; r++) for (let a = 0; a < D; a++) for (let b = 0; b < D; b++) g[a * D + b] += M[r * D + a] * M[r * D + b];
+  for (let r = 0; r < n; r++)
+    for (let a = 0; a < D; a++) for (let b = 0; b < D; b++) g[a * D + b] += M[r * D + a] * M[r * D + b];
   return g;
 }
 
@@ -133,7 +141,10 @@ function gramOf(M: Float32Array, n: number, D: number): Float64Array {
  * Fits implicit ALS on the training events. Scores are max(0, x_u·y_i): the raw product can dip below 0, and the
  * planner (Dual, greedy) needs non-negative scores; clipping keeps every positive score's rank.
  */
-export async function fitALS(train: TrainData, opts: AlsOptions & FitOptions): Promise<{ scorer: Scorer; meta: AlsMeta }> {
+export async function fitALS(
+  train: TrainData,
+  opts: AlsOptions & FitOptions,
+): Promise<{ scorer: Scorer; meta: AlsMeta }> {
   const D = positiveInt('ALS', 'dim', opts.dim ?? 32);
   const alpha = nonNegative('ALS', 'alpha', opts.alpha ?? 40);
   const lambda = positive('ALS', 'lambda', opts.lambda ?? 0.1);
@@ -165,6 +176,14 @@ export async function fitALS(train: TrainData, opts: AlsOptions & FitOptions): P
   const f: MfFactors = { nUsers, nItems, dim: D, U: X, V: Y };
   return {
     scorer: mfScorer('ALS', f, 'max0'),
-    meta: { model: 'als', dim: D, alpha, lambda, iterations: objective.length, objective, seconds: (nowMs() - t0) / 1000 },
+    meta: {
+      model: 'als',
+      dim: D,
+      alpha,
+      lambda,
+      iterations: objective.length,
+      objective,
+      seconds: (nowMs() - t0) / 1000,
+    },
   };
 }

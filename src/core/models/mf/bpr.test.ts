@@ -4,7 +4,17 @@ import { bprTripletGrad, fitBPR, newTripletGrad, type BprParams } from './bpr';
 import { evalRows, heldOutAuc, plantedWorld } from './planted.testutil';
 
 /** The triplet loss written out from its definition, in double precision over plain arrays. */
-function tripletLoss(U: number[], V: number[], bu: number[], bv: number[], D: number, u: number, i: number, un: number, j: number): number {
+function tripletLoss(
+  U: number[],
+  V: number[],
+  bu: number[],
+  bv: number[],
+  D: number,
+  u: number,
+  i: number,
+  un: number,
+  j: number,
+): number {
   const s = (a: number, b: number) => {
     let z = bu[a] + bv[b];
     for (let d = 0; d < D; d++) z += U[a * D + d] * V[b * D + d];
@@ -25,9 +35,19 @@ describe('BPR with user- and item-side negatives', () => {
     const V = f32(nI * D);
     const bu = f32(nU);
     const bv = f32(nI);
-    const p: BprParams = { dim: D, U: Float32Array.from(U), V: Float32Array.from(V), bu: Float32Array.from(bu), bv: Float32Array.from(bv) };
+    const p: BprParams = {
+      dim: D,
+      U: Float32Array.from(U),
+      V: Float32Array.from(V),
+      bu: Float32Array.from(bu),
+      bv: Float32Array.from(bv),
+    };
     // Distinct rows, and the aliased cases u' = u and j = i that sampling can produce.
-    for (const [u, i, un, j] of [[0, 1, 2, 3], [1, 4, 1, 0], [3, 2, 0, 2]]) {
+    for (const [u, i, un, j] of [
+      [0, 1, 2, 3],
+      [1, 4, 1, 0],
+      [3, 2, 0, 2],
+    ]) {
       const g = newTripletGrad(D);
       const loss = bprTripletGrad(p, u, i, un, j, g);
       expect(loss).toBeCloseTo(tripletLoss(U, V, bu, bv, D, u, i, un, j), 5);

@@ -119,7 +119,15 @@ export function bprTripletGrad(p: BprParams, u: number, i: number, un: number, j
 const softplusNeg = (d: number): number => (d < -30 ? -d : Math.log1p(Math.exp(-d)));
 
 /** Adagrad descent on one D-row with weight decay: g ← g + wd·θ, G += g², θ −= lr·g/(√G + ε). */
-function stepRow(theta: Float32Array, G: Float32Array, o: number, g: Float64Array, D: number, lr: number, wd: number): void {
+function stepRow(
+  theta: Float32Array,
+  G: Float32Array,
+  o: number,
+  g: Float64Array,
+  D: number,
+  lr: number,
+  wd: number,
+): void {
   for (let d = 0; d < D; d++) {
     const th = theta[o + d];
     const gg = g[d] + wd * th;
@@ -136,7 +144,10 @@ function stepScalar(theta: Float32Array, G: Float32Array, k: number, g: number, 
 }
 
 /** Fits BPR on the training events; deterministic given opts.rng. */
-export async function fitBPR(train: TrainData, opts: BprOptions & FitOptions): Promise<{ scorer: Scorer; meta: BprMeta }> {
+export async function fitBPR(
+  train: TrainData,
+  opts: BprOptions & FitOptions,
+): Promise<{ scorer: Scorer; meta: BprMeta }> {
   const D = positiveInt('BPR', 'dim', opts.dim ?? 32);
   const nNeg = positiveInt('BPR', 'nNegatives', opts.nNegatives ?? 10);
   const epochs = positiveInt('BPR', 'epochs', opts.epochs ?? 10);
@@ -227,6 +238,15 @@ export async function fitBPR(train: TrainData, opts: BprOptions & FitOptions): P
   const f: MfFactors = { nUsers, nItems, dim: D, U: p.U, V: p.V, userBias: p.bu, itemBias: p.bv };
   return {
     scorer: mfScorer('BPR', f, 'softplus'),
-    meta: { model: 'bpr', dim: D, nNegatives: nNeg, lr, weightDecay: wd, epochs: epochLoss.length, epochLoss, seconds: (nowMs() - t0) / 1000 },
+    meta: {
+      model: 'bpr',
+      dim: D,
+      nNegatives: nNeg,
+      lr,
+      weightDecay: wd,
+      epochs: epochLoss.length,
+      epochLoss,
+      seconds: (nowMs() - t0) / 1000,
+    },
   };
 }

@@ -52,7 +52,13 @@ export function buildInteractions(train: TrainData): Interactions {
     }
     indptr[u + 1] = nnz;
   }
-  const byUser: Csr = { nRows: nUsers, nCols: nItems, indptr, indices: indices.slice(0, nnz), data: data.slice(0, nnz) };
+  const byUser: Csr = {
+    nRows: nUsers,
+    nCols: nItems,
+    indptr,
+    indices: indices.slice(0, nnz),
+    data: data.slice(0, nnz),
+  };
   const byItem = transpose(byUser);
   const itemCounts = new Int32Array(nItems);
   for (let i = 0; i < nItems; i++) {

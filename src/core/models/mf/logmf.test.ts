@@ -18,11 +18,26 @@ const csr = (M: number[][]): Csr => {
     row.forEach((v, j) => v > 0 && (indices.push(j), data.push(v)));
     indptr.push(indices.length);
   }
-  return { nRows: M.length, nCols: M[0].length, indptr: Int32Array.from(indptr), indices: Int32Array.from(indices), data: Float32Array.from(data) };
+  return {
+    nRows: M.length,
+    nCols: M[0].length,
+    indptr: Int32Array.from(indptr),
+    indices: Int32Array.from(indices),
+    data: Float32Array.from(data),
+  };
 };
 
 /** Johnson's log-likelihood written out over every pair, in double precision. */
-function logLik(M: number[][], X: number[], bX: number[], Y: number[], bY: number[], D: number, alpha: number, lambda: number): number {
+function logLik(
+  M: number[][],
+  X: number[],
+  bX: number[],
+  Y: number[],
+  bY: number[],
+  D: number,
+  alpha: number,
+  lambda: number,
+): number {
   let L = 0;
   for (let u = 0; u < M.length; u++)
     for (let i = 0; i < M[0].length; i++) {
@@ -51,14 +66,42 @@ describe('LogisticMF (Johnson 2014)', () => {
     const bY = f32(nI);
     const Rt = R[0].map((_, i) => R.map((r) => r[i]));
     const cases = [
-      { M: R, A: X, bA: bX, B: Y, bB: bY, n: nU, f: (a: number[], ba: number[]) => logLik(R, a, ba, Y, bY, D, alpha, lambda) },
-      { M: Rt, A: Y, bA: bY, B: X, bB: bX, n: nI, f: (a: number[], ba: number[]) => logLik(R, X, bX, a, ba, D, alpha, lambda) },
+      {
+        M: R,
+        A: X,
+        bA: bX,
+        B: Y,
+        bB: bY,
+        n: nU,
+        f: (a: number[], ba: number[]) => logLik(R, a, ba, Y, bY, D, alpha, lambda),
+      },
+      {
+        M: Rt,
+        A: Y,
+        bA: bY,
+        B: X,
+        bB: bX,
+        n: nI,
+        f: (a: number[], ba: number[]) => logLik(R, X, bX, a, ba, D, alpha, lambda),
+      },
     ];
     const h = 1e-5;
     for (const c of cases) {
       const g = new Float64Array(c.n * D);
       const gb = new Float64Array(c.n);
-      const data = logmfGradient(csr(c.M), Float32Array.from(c.A), Float32Array.from(c.bA), Float32Array.from(c.B), Float32Array.from(c.bB), D, alpha, lambda, g, gb, true);
+      const data = logmfGradient(
+        csr(c.M),
+        Float32Array.from(c.A),
+        Float32Array.from(c.bA),
+        Float32Array.from(c.B),
+        Float32Array.from(c.bB),
+        D,
+        alpha,
+        lambda,
+        g,
+        gb,
+        true,
+      );
       // The returned data term plus the ridge equals the dense log-likelihood.
       const ridge = (lambda / 2) * [...X, ...Y].reduce((s, v) => s + v * v, 0);
       expect(data - ridge).toBeCloseTo(c.f(c.A, c.bA), 6);
@@ -81,7 +124,14 @@ describe('LogisticMF (Johnson 2014)', () => {
 
   it('ranks held-out items of a planted low-rank world above random (AUC > 0.8); scores are probabilities', async () => {
     const w = plantedWorld();
-    const { scorer, meta } = await fitLogisticMF(w.train, { rng: createRng(2), dim: 4, alpha: 2, lambda: 0.6, lr: 0.3, iterations: 40 });
+    const { scorer, meta } = await fitLogisticMF(w.train, {
+      rng: createRng(2),
+      dim: 4,
+      alpha: 2,
+      lambda: 0.6,
+      lr: 0.3,
+      iterations: 40,
+    });
     expect(meta.logLik[meta.logLik.length - 1]).toBeGreaterThan(meta.logLik[0]);
     expect(await heldOutAuc(w, scorer)).toBeGreaterThan(0.8);
     const src = await scorer.scores(evalRows(Int32Array.of(3, 0), w.train.dataset.nItems));

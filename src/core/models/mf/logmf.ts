@@ -156,7 +156,10 @@ function adagradAscend(theta: Float32Array, g: Float64Array, G: Float64Array, lr
 }
 
 /** Fits LogisticMF on the training events. Scores = σ(z_ui) ∈ (0, 1), the model's probability of an interaction. */
-export async function fitLogisticMF(train: TrainData, opts: LogMfOptions & FitOptions): Promise<{ scorer: Scorer; meta: LogMfMeta }> {
+export async function fitLogisticMF(
+  train: TrainData,
+  opts: LogMfOptions & FitOptions,
+): Promise<{ scorer: Scorer; meta: LogMfMeta }> {
   const D = positiveInt('LogisticMF', 'dim', opts.dim ?? 32);
   const alpha = nonNegative('LogisticMF', 'alpha', opts.alpha ?? 2);
   const lambda = nonNegative('LogisticMF', 'lambda', opts.lambda ?? 0.6);
@@ -170,7 +173,12 @@ export async function fitLogisticMF(train: TrainData, opts: LogMfOptions & FitOp
   const Y = initFactors(nItems, D, initStd, opts.rng);
   const bX = new Float32Array(nUsers);
   const bY = new Float32Array(nItems);
-  const side = (n: number) => ({ g: new Float64Array(n * D), gb: new Float64Array(n), G: new Float64Array(n * D), Gb: new Float64Array(n) });
+  const side = (n: number) => ({
+    g: new Float64Array(n * D),
+    gb: new Float64Array(n),
+    G: new Float64Array(n * D),
+    Gb: new Float64Array(n),
+  });
   const us = side(nUsers);
   const is = side(nItems);
   const logLik: number[] = [];
@@ -178,7 +186,8 @@ export async function fitLogisticMF(train: TrainData, opts: LogMfOptions & FitOp
     if (opts.signal?.aborted) break;
     const t = nowMs();
     // L at the start of this sweep, from the user step's own z's (the one dense pass per side).
-    const ll = logmfGradient(R.byUser, X, bX, Y, bY, D, alpha, lambda, us.g, us.gb, true) - (lambda / 2) * (sumSq(X) + sumSq(Y));
+    const ll =
+      logmfGradient(R.byUser, X, bX, Y, bY, D, alpha, lambda, us.g, us.gb, true) - (lambda / 2) * (sumSq(X) + sumSq(Y));
     adagradAscend(X, us.g, us.G, lr);
     adagradAscend(bX, us.gb, us.Gb, lr);
     logmfGradient(R.byItem, Y, bY, X, bX, D, alpha, lambda, is.g, is.gb);
@@ -198,6 +207,15 @@ export async function fitLogisticMF(train: TrainData, opts: LogMfOptions & FitOp
   const f: MfFactors = { nUsers, nItems, dim: D, U: X, V: Y, userBias: bX, itemBias: bY };
   return {
     scorer: mfScorer('LogisticMF', f, 'sigmoid'),
-    meta: { model: 'logmf', dim: D, alpha, lambda, lr, iterations: logLik.length, logLik, seconds: (nowMs() - t0) / 1000 },
+    meta: {
+      model: 'logmf',
+      dim: D,
+      alpha,
+      lambda,
+      lr,
+      iterations: logLik.length,
+      logLik,
+      seconds: (nowMs() - t0) / 1000,
+    },
   };
 }

@@ -97,7 +97,13 @@ export function evalRows(users: Int32Array, nItems: number): EvalSet {
     testStart: new Float64Array(n),
     histEnd: new Int32Array(n),
     horizon: 1,
-    target: { nRows: n, nCols: nItems, indptr: new Int32Array(n + 1), indices: new Int32Array(0), data: new Float32Array(0) },
+    target: {
+      nRows: n,
+      nCols: nItems,
+      indptr: new Int32Array(n + 1),
+      indices: new Int32Array(0),
+      data: new Float32Array(0),
+    },
     excludeTrain: true,
   };
 }

@@ -5,7 +5,10 @@ import { createRng } from '../../util/rng';
 // Both branches of causalAttentionPacked run here: the JS kernel (backends that read back mid-graph) and the
 // spread → tensor ops → gather path WebGPU takes, selected by a mocked canReadSync.
 const mode = vi.hoisted(() => ({ readSync: true }));
-vi.mock('./ops', async (importOriginal) => ({ ...(await importOriginal<typeof import('./ops')>()), canReadSync: () => mode.readSync }));
+vi.mock('./ops', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('./ops')>()),
+  canReadSync: () => mode.readSync,
+}));
 const { causalAttentionPacked } = await import('./attention');
 
 /** Plain-JS causal attention of one sequence: rows [L, 3H] → [L, H] (independent of tfjs and of attention.ts). */
@@ -36,7 +39,9 @@ describe.each([true, false])('causalAttentionPacked (read-back kernel: %s)', (re
   // Three sequences of lengths 4, 1 and 3 back to back: rows 0-3, 4, 5-7.
   const lens = [4, 1, 3];
   const starts = [0, 4, 5];
-  const heads = 2, H = 4, N = 8;
+  const heads = 2,
+    H = 4,
+    N = 8;
   const rng = createRng(8);
   const x = Float32Array.from({ length: N * 3 * H }, () => rng.normal());
   const R = Float32Array.from({ length: N * H }, () => rng.normal());
@@ -49,7 +54,8 @@ describe.each([true, false])('causalAttentionPacked (read-back kernel: %s)', (re
     });
     return s;
   };
-  const op = (q: tf.Tensor) => causalAttentionPacked(q as tf.Tensor2D, Int32Array.from(starts), Int32Array.from(lens), heads);
+  const op = (q: tf.Tensor) =>
+    causalAttentionPacked(q as tf.Tensor2D, Int32Array.from(starts), Int32Array.from(lens), heads);
 
   it('each sequence equals the reference on its own rows', () => {
     mode.readSync = readSync;
@@ -63,7 +69,11 @@ describe.each([true, false])('causalAttentionPacked (read-back kernel: %s)', (re
   it('gradient matches central finite differences of the reference; no tensor is left behind', () => {
     mode.readSync = readSync;
     const before = tf.memory().numTensors;
-    const g = tf.tidy(() => tf.grad((q: tf.Tensor) => tf.sum(tf.mul(op(q), tf.tensor2d(R, [N, H]))))(tf.tensor2d(x, [N, 3 * H])).dataSync());
+    const g = tf.tidy(() =>
+      tf
+        .grad((q: tf.Tensor) => tf.sum(tf.mul(op(q), tf.tensor2d(R, [N, H]))))(tf.tensor2d(x, [N, 3 * H]))
+        .dataSync(),
+    );
     expect(tf.memory().numTensors).toBe(before);
     const xd = Float64Array.from(x);
     const eps = 1e-4;

@@ -4,7 +4,12 @@ import { causalAttentionOps, causalAttentionPacked } from './attention';
 
 /** The JS kernel on the padded layout: sequence b at rows b·T …, its padding rows left as gaps. */
 const causalAttention = (qkv: tf.Tensor2D, B: number, T: number, heads: number, lengths: Int32Array) =>
-  causalAttentionPacked(qkv, Int32Array.from({ length: B }, (_, b) => b * T), lengths, heads);
+  causalAttentionPacked(
+    qkv,
+    Int32Array.from({ length: B }, (_, b) => b * T),
+    lengths,
+    heads,
+  );
 import { createRng } from '../../util/rng';
 
 /**
@@ -44,14 +49,19 @@ describe.each([
   ['causalAttentionPacked (custom-gradient JS kernel) on padded rows', causalAttention],
   ['causalAttentionOps (tensor ops, autodiff; the WebGPU path)', causalAttentionOps],
 ])('%s', (_, causalAttention) => {
-  const B = 2, T = 5, heads = 2, H = 4;
+  const B = 2,
+    T = 5,
+    heads = 2,
+    H = 4;
   const lens = [5, 3];
   const rng = createRng(4);
   const x = Float32Array.from({ length: B * T * 3 * H }, () => rng.normal());
   const R = Float32Array.from({ length: B * T * H }, () => rng.normal());
 
   it('equals the plain-JS reference; padded positions give 0', () => {
-    const got = tf.tidy(() => causalAttention(tf.tensor2d(x, [B * T, 3 * H]), B, T, heads, Int32Array.from(lens)).dataSync());
+    const got = tf.tidy(() =>
+      causalAttention(tf.tensor2d(x, [B * T, 3 * H]), B, T, heads, Int32Array.from(lens)).dataSync(),
+    );
     const want = reference(x, B, T, heads, lens);
     for (let i = 0; i < want.length; i++) expect(got[i]).toBeCloseTo(want[i], 5);
     // Sequence 1 has length 3: rows 1·5 + 3 and 1·5 + 4 are zero.
@@ -59,8 +69,15 @@ describe.each([
   });
 
   it('gradient matches central finite differences of Σ R ⊙ reference (padding inputs get 0)', () => {
-    const g = tf.tidy(() => tf.grad((q: tf.Tensor) => tf.sum(tf.mul(causalAttention(q as tf.Tensor2D, B, T, heads, Int32Array.from(lens)), tf.tensor2d(R, [B * T, H]))))(
-      tf.tensor2d(x, [B * T, 3 * H])).dataSync());
+    const g = tf.tidy(() =>
+      tf
+        .grad((q: tf.Tensor) =>
+          tf.sum(
+            tf.mul(causalAttention(q as tf.Tensor2D, B, T, heads, Int32Array.from(lens)), tf.tensor2d(R, [B * T, H])),
+          ),
+        )(tf.tensor2d(x, [B * T, 3 * H]))
+        .dataSync(),
+    );
     const xd = Float64Array.from(x);
     const f = () => reference(xd, B, T, heads, lens).reduce((a, v, i) => a + v * R[i], 0);
     const eps = 1e-4;
@@ -80,7 +97,9 @@ describe.each([
   it('frees every tensor it made (forward and backward)', () => {
     const before = tf.memory().numTensors;
     tf.tidy(() => {
-      tf.grad((q: tf.Tensor) => tf.sum(causalAttention(q as tf.Tensor2D, B, T, heads, Int32Array.from(lens))))(tf.tensor2d(x, [B * T, 3 * H]));
+      tf.grad((q: tf.Tensor) => tf.sum(causalAttention(q as tf.Tensor2D, B, T, heads, Int32Array.from(lens))))(
+        tf.tensor2d(x, [B * T, 3 * H]),
+      );
     });
     expect(tf.memory().numTensors).toBe(before);
   });

@@ -25,7 +25,12 @@ import { canReadSync, lookup } from './ops';
  * skips the right padding, about half the rows of an ML-1M-like batch. On WebGPU (no read-back mid-graph) the rows
  * are spread to the padded layout for causalAttentionOps and gathered back.
  */
-export function causalAttentionPacked(qkv: tf.Tensor2D, starts: Int32Array, lengths: Int32Array, heads: number): tf.Tensor2D {
+export function causalAttentionPacked(
+  qkv: tf.Tensor2D,
+  starts: Int32Array,
+  lengths: Int32Array,
+  heads: number,
+): tf.Tensor2D {
   if (canReadSync()) return attentionKernel(qkv, starts, lengths, heads);
   const B = lengths.length;
   const T = Math.max(1, ...lengths);
@@ -111,7 +116,8 @@ function attentionKernel(qkv: tf.Tensor2D, starts: Int32Array, lens: Int32Array,
           // dO of sequence b, head h: rows b·T … of dy, columns h·d … (dy has H columns, not 3H).
           const dO = (h: number) => {
             const o = new Float32Array(L * d);
-            for (let t = 0; t < L; t++) o.set(g.subarray((starts[b] + t) * H + h * d, (starts[b] + t) * H + (h + 1) * d), t * d);
+            for (let t = 0; t < L; t++)
+              o.set(g.subarray((starts[b] + t) * H + h * d, (starts[b] + t) * H + (h + 1) * d), t * d);
             return o;
           };
           for (let h = 0; h < heads; h++) {
@@ -149,7 +155,13 @@ function attentionKernel(qkv: tf.Tensor2D, starts: Int32Array, lens: Int32Array,
  * additive −1e9 mask above the diagonal and tf.softmax, differentiated by autodiff. No read-back, so it serves
  * backends where causalAttention's JS kernel cannot read tensors (WebGPU); slower than that kernel on WASM.
  */
-export function causalAttentionOps(qkv: tf.Tensor2D, B: number, T: number, heads: number, lengths: Int32Array): tf.Tensor2D {
+export function causalAttentionOps(
+  qkv: tf.Tensor2D,
+  B: number,
+  T: number,
+  heads: number,
+  lengths: Int32Array,
+): tf.Tensor2D {
   const H = qkv.shape[1] / 3;
   const d = H / heads;
   const mask = new Float32Array(T * T);

@@ -48,15 +48,19 @@ export const TRANSFORMER_DEFAULTS: Partial<SeqConfig> = { lr: 0.025 };
 /** Fills defaults and checks every field; messages name the bad field and value. */
 export function resolveSeqConfig(c: Partial<SeqConfig> & { kind: SeqConfig['kind'] }): Result<SeqConfig, 'bad-config'> {
   const r: SeqConfig = { ...DEFAULT_SEQ_CONFIG, ...(c.kind === 'transformer' ? TRANSFORMER_DEFAULTS : {}), ...c };
-  if (r.kind !== 'gru' && r.kind !== 'transformer') return err('bad-config', `kind: expected 'gru' or 'transformer', got ${String(r.kind)}`);
+  if (r.kind !== 'gru' && r.kind !== 'transformer')
+    return err('bad-config', `kind: expected 'gru' or 'transformer', got ${String(r.kind)}`);
   const ints: (keyof SeqConfig)[] = ['hidden', 'layers', 'heads', 'ffn', 'maxLen', 'bptt', 'batchSize', 'epochs'];
   for (const k of ints) {
     const v = r[k] as number;
     if (!Number.isInteger(v) || v < 1) return err('bad-config', `${k}: expected a positive integer, got ${v}`);
   }
-  if (r.patience < 0 || !Number.isInteger(r.patience)) return err('bad-config', `patience: expected an integer ≥ 0, got ${r.patience}`);
+  if (r.patience < 0 || !Number.isInteger(r.patience))
+    return err('bad-config', `patience: expected an integer ≥ 0, got ${r.patience}`);
   if (!(r.lr > 0)) return err('bad-config', `lr: expected > 0, got ${r.lr}`);
-  if (!(r.validFraction >= 0 && r.validFraction < 1)) return err('bad-config', `validFraction: expected in [0, 1), got ${r.validFraction}`);
-  if (r.kind === 'transformer' && r.hidden % r.heads !== 0) return err('bad-config', `heads: hidden ${r.hidden} is not a multiple of ${r.heads}`);
+  if (!(r.validFraction >= 0 && r.validFraction < 1))
+    return err('bad-config', `validFraction: expected in [0, 1), got ${r.validFraction}`);
+  if (r.kind === 'transformer' && r.hidden % r.heads !== 0)
+    return err('bad-config', `heads: hidden ${r.hidden} is not a multiple of ${r.heads}`);
   return ok(r);
 }

@@ -38,9 +38,16 @@ export function trainingSlices(ds: Dataset, trainEnd: Int32Array, maxLen: number
 }
 
 /** rime's random user split: the first ⌈(1 − f)·m⌉ of a seeded permutation train, the rest validate. */
-export function splitUsers(slices: SeqSlice[], validFraction: number, rng: Rng): { train: SeqSlice[]; valid: SeqSlice[] } {
+export function splitUsers(
+  slices: SeqSlice[],
+  validFraction: number,
+  rng: Rng,
+): { train: SeqSlice[]; valid: SeqSlice[] } {
   const order = shuffleInPlace(Int32Array.from(slices.keys()), rng);
-  const nTrain = validFraction > 0 && slices.length > 1 ? Math.max(1, Math.ceil(slices.length * (1 - validFraction))) : slices.length;
+  const nTrain =
+    validFraction > 0 && slices.length > 1
+      ? Math.max(1, Math.ceil(slices.length * (1 - validFraction)))
+      : slices.length;
   const pick = (a: Int32Array) => Array.from(a, (i) => slices[i]);
   return { train: pick(order.subarray(0, nTrain)), valid: pick(order.subarray(nTrain)) };
 }
@@ -68,7 +75,10 @@ export function tokenBatch(item: Int32Array, slices: SeqSlice[]): TokenBatch {
  * Inference batch: input [0, y_1, …, y_n] (n ≤ maxLen − 1 so the total fits maxLen) and the position n of the
  * state that has consumed the whole history (rime's `lengths - 1`).
  */
-export function historyBatch(item: Int32Array, slices: SeqSlice[]): { size: number; steps: number; input: Int32Array; last: Int32Array } {
+export function historyBatch(
+  item: Int32Array,
+  slices: SeqSlice[],
+): { size: number; steps: number; input: Int32Array; last: Int32Array } {
   let steps = 1;
   for (const s of slices) steps = Math.max(steps, s.end - s.start + 1);
   const size = slices.length;

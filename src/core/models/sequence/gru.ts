@@ -116,9 +116,22 @@ export function createGru(cfg: SeqConfig, params: Params, rng: Rng): SeqNet {
       return tf.tidy(() => {
         // Inference: layer 0's input projection depends on the token only, so it is one [V, 3H] table gathered per
         // step instead of a [B, H]·[H, 3H] matMul per step (a quarter of the recurrent matMul work of 2 layers).
-        const table = tf.add(tf.matMul(get(params, 'emb') as tf.Tensor2D, get(params, 'gru0.wi') as tf.Tensor2D), get(params, 'gru0.bi')) as tf.Tensor2D;
+        const table = tf.add(
+          tf.matMul(get(params, 'emb') as tf.Tensor2D, get(params, 'gru0.wi') as tf.Tensor2D),
+          get(params, 'gru0.bi'),
+        ) as tf.Tensor2D;
         const projectedInputs = (t0: number, len: number) =>
-          Array.from({ length: len }, (_, t) => tf.gather(table, tf.tensor1d(Int32Array.from({ length: B }, (_, b) => input[b * T + t0 + t]), 'int32')) as tf.Tensor2D);
+          Array.from(
+            { length: len },
+            (_, t) =>
+              tf.gather(
+                table,
+                tf.tensor1d(
+                  Int32Array.from({ length: B }, (_, b) => input[b * T + t0 + t]),
+                  'int32',
+                ),
+              ) as tf.Tensor2D,
+          );
         // Only the states at each row's last position are needed: gather them step by step (a one-row mask add).
         let h: tf.Tensor2D[] = Array.from({ length: cfg.layers }, () => tf.zeros([B, H]) as tf.Tensor2D);
         let res = tf.zeros([B, H]) as tf.Tensor2D;

@@ -14,7 +14,10 @@ function gruReference(s: SerializedSeqModel, tokens: number[]): number[] {
   const emb = w.get('emb')!;
   let xs = tokens.map((t) => Array.from(emb.subarray(t * H, (t + 1) * H)));
   for (let l = 0; l < s.config.layers; l++) {
-    const wi = w.get(`gru${l}.wi`)!, wh = w.get(`gru${l}.wh`)!, bi = w.get(`gru${l}.bi`)!, bh = w.get(`gru${l}.bh`)!;
+    const wi = w.get(`gru${l}.wi`)!,
+      wh = w.get(`gru${l}.wh`)!,
+      bi = w.get(`gru${l}.bi`)!,
+      bh = w.get(`gru${l}.bh`)!;
     let h = new Array(H).fill(0);
     const outs: number[][] = [];
     for (const x of xs) {
@@ -34,7 +37,18 @@ function gruReference(s: SerializedSeqModel, tokens: number[]): number[] {
 }
 
 const small = (kind: SeqConfig['kind']): Partial<SeqConfig> & { kind: SeqConfig['kind'] } => ({
-  kind, hidden: 16, layers: 2, heads: 2, ffn: 32, maxLen: 24, bptt: 8, batchSize: 8, lr: 0.1, epochs: 12, validFraction: 0.2, patience: 2,
+  kind,
+  hidden: 16,
+  layers: 2,
+  heads: 2,
+  ffn: 32,
+  maxLen: 24,
+  bptt: 8,
+  batchSize: 8,
+  lr: 0.1,
+  epochs: 12,
+  validFraction: 0.2,
+  patience: 2,
 });
 
 /** Item i is always followed by i + 1 (mod nItems): a world a sequence model must learn exactly. */
@@ -72,7 +86,11 @@ describe('SequenceModel factors', () => {
     if (!m.ok) throw new Error(m.reason);
     m.data.bindDataset(ds);
     const all = await m.data.factors(evalRows([0, 1, 2], [6, 7, 9], 5));
-    for (const [k, u, end] of [[0, 0, 6], [1, 1, 7], [2, 2, 9]]) {
+    for (const [k, u, end] of [
+      [0, 0, 6],
+      [1, 1, 7],
+      [2, 2, 9],
+    ]) {
       const alone = await m.data.factors(evalRows([u], [end], 5));
       const H = alone.hidden.length;
       const row = Array.from(all.hidden.subarray(k * H, (k + 1) * H));
@@ -102,16 +120,27 @@ describe.each(['gru', 'transformer'] as const)('SequenceModel %s training', (kin
     const nItems = 10;
     const { ds } = successorWorld(24, nItems, 16, 1);
     // The Transformer starts from uninformative attention and needs more (smaller) steps than the GRU here.
-    const m = SequenceModel.create({ ...small(kind), ...(kind === 'transformer' ? { epochs: 25, batchSize: 4, lr: 0.03 } : {}) }, nItems, 11);
+    const m = SequenceModel.create(
+      { ...small(kind), ...(kind === 'transformer' ? { epochs: 25, batchSize: 4, lr: 0.03 } : {}) },
+      nItems,
+      11,
+    );
     if (!m.ok) throw new Error(m.reason);
     const fit = await m.data.fit({ dataset: ds, trainEnd: ds.userOffsets.subarray(1) }, { rng: createRng(5) });
     if (!fit.ok) throw new Error(fit.reason);
     // rows: every user after 2..15 events; the answer is (last item + 1) mod nItems.
-    const users: number[] = [], ends: number[] = [];
-    for (let u = 0; u < ds.nUsers; u++) for (let k = 2; k < 16; k += 3) { users.push(u); ends.push(ds.userOffsets[u] + k); }
+    const users: number[] = [],
+      ends: number[] = [];
+    for (let u = 0; u < ds.nUsers; u++)
+      for (let k = 2; k < 16; k += 3) {
+        users.push(u);
+        ends.push(ds.userOffsets[u] + k);
+      }
     const f = await m.data.factors(evalRows(users, ends, nItems));
     let hit = 0;
-    users.forEach((_, r) => { if (top1(f, r) === (ds.item[ends[r] - 1] + 1) % nItems) hit++; });
+    users.forEach((_, r) => {
+      if (top1(f, r) === (ds.item[ends[r] - 1] + 1) % nItems) hit++;
+    });
     expect(hit / users.length).toBeGreaterThanOrEqual(0.95);
     expect(Math.min(...fit.data.validLoss)).toBeLessThan(0.5);
     m.data.dispose();
@@ -121,11 +150,16 @@ describe.each(['gru', 'transformer'] as const)('SequenceModel %s training', (kin
     const { ds } = successorWorld(10, 6, 9, 2);
     const data = { dataset: ds, trainEnd: ds.userOffsets.subarray(1) };
     const cfg = { ...small(kind), hidden: 8, epochs: 1 };
-    const mk = () => { const m = SequenceModel.create(cfg, 6, 4); if (!m.ok) throw new Error(m.reason); return m.data; };
+    const mk = () => {
+      const m = SequenceModel.create(cfg, 6, 4);
+      if (!m.ok) throw new Error(m.reason);
+      return m.data;
+    };
     const start = tf.memory().numTensors;
     mk().dispose();
     expect(tf.memory().numTensors).toBe(start);
-    const a = mk(), b = mk();
+    const a = mk(),
+      b = mk();
     const before = tf.memory().numTensors;
     await a.fit(data, { rng: createRng(9) });
     expect(tf.memory().numTensors).toBe(before);
@@ -152,10 +186,18 @@ describe.each(['gru', 'transformer'] as const)('SequenceModel %s training', (kin
     const signal = { aborted: false };
     const reports: number[] = [];
     let batchesSeen = 0;
-    const fit = await m.data.fit({ dataset: ds, trainEnd: ds.userOffsets.subarray(1) }, {
-      rng: createRng(1), signal,
-      onProgress: (p) => { reports.push(p.batch); batchesSeen = p.batch; signal.aborted = true; },
-    });
+    const fit = await m.data.fit(
+      { dataset: ds, trainEnd: ds.userOffsets.subarray(1) },
+      {
+        rng: createRng(1),
+        signal,
+        onProgress: (p) => {
+          reports.push(p.batch);
+          batchesSeen = p.batch;
+          signal.aborted = true;
+        },
+      },
+    );
     expect(fit.ok && fit.data.stopped).toBe('aborted');
     expect(reports.length).toBe(1);
     expect(batchesSeen).toBeGreaterThanOrEqual(1);
@@ -168,7 +210,11 @@ describe('SequenceModel decoder prior', () => {
     const seqs = [[0, 0, 1], [2, 0], [0]];
     const ds = datasetOf(seqs, 4);
     // lr 1e-9: one Adagrad step moves each weight by at most 1e-9, so the bias read back is the prior.
-    const m = SequenceModel.create({ kind: 'gru', hidden: 4, layers: 1, maxLen: 8, epochs: 1, lr: 1e-9, validFraction: 0, patience: 0 }, 4, 1);
+    const m = SequenceModel.create(
+      { kind: 'gru', hidden: 4, layers: 1, maxLen: 8, epochs: 1, lr: 1e-9, validFraction: 0, patience: 0 },
+      4,
+      1,
+    );
     if (!m.ok) throw new Error(m.reason);
     const r = await m.data.fit({ dataset: ds, trainEnd: ds.userOffsets.slice(1) }, { rng: createRng(1) });
     expect(r.ok).toBe(true);

@@ -48,26 +48,37 @@ export class SequenceModel implements NextItemModel {
   /** Whether the decoder bias has been set to the training prior (first fit only; later fits continue from it). */
   private priorSet = false;
 
-  private constructor(readonly config: SeqConfig, readonly nItems: number, seed: number) {
+  private constructor(
+    readonly config: SeqConfig,
+    readonly nItems: number,
+    seed: number,
+  ) {
     this.name = config.kind === 'gru' ? 'RNN' : 'Transformer';
     const rng = createRng(seed);
     // word_language_model's init: embedding U(−0.1, 0.1), decoder bias 0.
     uniformParam(this.params, 'emb', [nItems + 1, config.hidden], 0.1, rng);
     constParam(this.params, 'bias', [nItems + 1], 0);
-    this.net = config.kind === 'gru' ? createGru(config, this.params, rng) : createTransformer(config, this.params, rng);
+    this.net =
+      config.kind === 'gru' ? createGru(config, this.params, rng) : createTransformer(config, this.params, rng);
   }
 
-  static create(config: Partial<SeqConfig> & { kind: SeqConfig['kind'] }, nItems: number, seed: number): Result<SequenceModel, 'bad-config'> {
+  static create(
+    config: Partial<SeqConfig> & { kind: SeqConfig['kind'] },
+    nItems: number,
+    seed: number,
+  ): Result<SequenceModel, 'bad-config'> {
     const c = resolveSeqConfig(config);
     if (!c.ok) return c;
-    if (!Number.isInteger(nItems) || nItems < 1) return err('bad-config', `nItems: expected a positive integer, got ${nItems}`);
+    if (!Number.isInteger(nItems) || nItems < 1)
+      return err('bad-config', `nItems: expected a positive integer, got ${nItems}`);
     return ok(new SequenceModel(c.data, nItems, seed));
   }
 
   /** Trains on events [userOffsets[u], trainEnd[u]) (last maxLen per user); restores the best validation epoch. */
   async fit(data: TrainData, opts: FitOptions): Promise<Result<FitReport, 'no-data' | 'bad-data'>> {
     const { dataset: ds, trainEnd } = data;
-    if (ds.nItems !== this.nItems) return err('bad-data', `dataset has ${ds.nItems} items, model was built for ${this.nItems}`);
+    if (ds.nItems !== this.nItems)
+      return err('bad-data', `dataset has ${ds.nItems} items, model was built for ${this.nItems}`);
     this.ds = ds;
     const slices = trainingSlices(ds, trainEnd, this.config.maxLen);
     if (slices.length === 0) return err('no-data', 'no user has a training event');
@@ -101,7 +112,12 @@ export class SequenceModel implements NextItemModel {
       for (let epoch = 0; epoch < cfg.epochs; epoch++) {
         const order = shuffleInPlace([...train], rng);
         const batches = batchesOf(order, cfg.batchSize);
-        let sum = 0, count = 0, repSum = 0, repCount = 0, repT = Date.now(), repStart = Date.now();
+        let sum = 0,
+          count = 0,
+          repSum = 0,
+          repCount = 0,
+          repT = Date.now(),
+          repStart = Date.now();
         for (let bi = 0; bi < batches.length; bi++) {
           if (opts.signal?.aborted) {
             report.stopped = 'aborted';
@@ -119,10 +135,18 @@ export class SequenceModel implements NextItemModel {
             // Batched progress: one report per ~250 ms carrying the mean since the previous one.
             const validLoss = lastBatch && validCount > 0 ? await this.validLoss(validBatches, validCount) : undefined;
             opts.onProgress?.({
-              epoch, epochs: cfg.epochs, batch: bi + 1, batches: batches.length, loss: repSum / Math.max(1, repCount),
-              validLoss, examplesPerSecond: (repCount / Math.max(1, now - repStart)) * 1000,
+              epoch,
+              epochs: cfg.epochs,
+              batch: bi + 1,
+              batches: batches.length,
+              loss: repSum / Math.max(1, repCount),
+              validLoss,
+              examplesPerSecond: (repCount / Math.max(1, now - repStart)) * 1000,
             });
-            repSum = 0; repCount = 0; repT = now; repStart = now;
+            repSum = 0;
+            repCount = 0;
+            repT = now;
+            repStart = now;
             if (validLoss !== undefined) report.validLoss.push(validLoss);
             await yieldToHost();
           }
@@ -208,7 +232,8 @@ export class SequenceModel implements NextItemModel {
     };
     // Rows sorted by history length so each block pads to a similar length (most users are far below maxLen).
     const order = Int32Array.from({ length: n }, (_, r) => r).sort((a, b) => {
-      const sa = sliceOf(a), sb = sliceOf(b);
+      const sa = sliceOf(a),
+        sb = sliceOf(b);
       return sa.end - sa.start - (sb.end - sb.start);
     });
     for (let r0 = 0; r0 < n; r0 += block) {
@@ -219,7 +244,10 @@ export class SequenceModel implements NextItemModel {
       h.dispose();
       idx.forEach((r, k) => hidden.set(v.subarray(k * H, (k + 1) * H), r * H));
     }
-    const [emb, bias] = (await Promise.all([get(this.params, 'emb').data(), get(this.params, 'bias').data()])) as Float32Array[];
+    const [emb, bias] = (await Promise.all([
+      get(this.params, 'emb').data(),
+      get(this.params, 'bias').data(),
+    ])) as Float32Array[];
     return { hidden, itemEmb: emb.slice(H), itemBias: bias.slice(1), dim: H };
   }
 
@@ -227,7 +255,9 @@ export class SequenceModel implements NextItemModel {
   async serialize(): Promise<SerializedSeqModel> {
     const w = await snapshot(this.params);
     return {
-      format: 'rimw-seq-1', config: { ...this.config }, nItems: this.nItems,
+      format: 'rimw-seq-1',
+      config: { ...this.config },
+      nItems: this.nItems,
       weights: [...this.params].map(([name, v]) => ({ name, shape: [...v.shape], data: w.get(name) as Float32Array })),
     };
   }
@@ -242,7 +272,10 @@ export class SequenceModel implements NextItemModel {
       const size = v.shape.reduce((a, b) => a * b, 1);
       if (!w || w.data.length !== size || w.shape.join() !== v.shape.join()) {
         m.data.dispose();
-        return err('bad-weights', `weight ${name}: expected shape [${v.shape.join(', ')}], got ${w ? `[${w.shape.join(', ')}]` : 'none'}`);
+        return err(
+          'bad-weights',
+          `weight ${name}: expected shape [${v.shape.join(', ')}], got ${w ? `[${w.shape.join(', ')}]` : 'none'}`,
+        );
       }
     }
     restore(m.data.params, new Map(s.weights.map((w) => [w.name, w.data])));

@@ -19,9 +19,11 @@ import * as tf from '@tensorflow/tfjs-core';
 export const canReadSync = (): boolean => tf.getBackend() !== 'webgpu';
 
 // tf.customGrad's declared type takes a rest parameter of Tensor | GradSaveFunc; our closures name their inputs.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const customGrad = (f: (...args: any[]) => { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[] }) =>
-  tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]);
+type GradFn = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[];
+const customGrad = (
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  f: (...args: any[]) => { value: tf.Tensor; gradFunc: GradFn },
+) => tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]);
 
 /** rows of `table` at token ids; gradient scatters dy back (duplicates add). ids stay a typed array so the
  * backward pass does not depend on a tensor the forward scope has already disposed. */
@@ -64,7 +66,13 @@ export function mm(a: tf.Tensor, b: tf.Tensor2D): tf.Tensor {
  * eq. 1 over the non-padding positions (target 0 = padding, weight 0). Returns a scalar; gradients for h, E, b are
  * computed chunk by chunk in the forward pass and scaled by dy.
  */
-export function decoderLoss(h: tf.Tensor2D, emb: tf.Tensor2D, bias: tf.Tensor1D, target: Int32Array, chunkRows = 1024): tf.Scalar {
+export function decoderLoss(
+  h: tf.Tensor2D,
+  emb: tf.Tensor2D,
+  bias: tf.Tensor1D,
+  target: Int32Array,
+  chunkRows = 1024,
+): tf.Scalar {
   const n = h.shape[0];
   let count = 0;
   for (let i = 0; i < n; i++) if (target[i] !== 0) count++;
@@ -73,7 +81,12 @@ export function decoderLoss(h: tf.Tensor2D, emb: tf.Tensor2D, bias: tf.Tensor1D,
   // are gathered first and their gradient scattered back; a batch without padding skips both.
   const keep = count === n ? null : new Int32Array(count);
   const tKept = keep ? new Int32Array(count) : target;
-  if (keep) for (let i = 0, k = 0; i < n; i++) if (target[i] !== 0) { keep[k] = i; tKept[k++] = target[i]; }
+  if (keep)
+    for (let i = 0, k = 0; i < n; i++)
+      if (target[i] !== 0) {
+        keep[k] = i;
+        tKept[k++] = target[i];
+      }
   const f = customGrad((hAll: tf.Tensor, e: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
     const hh = keep ? tf.tidy(() => tf.gather(hAll, tf.tensor1d(keep, 'int32'))) : hAll;
     const m = keep ? count : n;

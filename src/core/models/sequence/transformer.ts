@@ -81,10 +81,15 @@ export function createTransformer(cfg: SeqConfig, params: Params, rng: Rng): Seq
   function encode(x0: tf.Tensor2D, pk: Packing): tf.Tensor2D {
     let x = tf.add(x0, lookup(p('pos') as tf.Tensor2D, pk.position)) as tf.Tensor2D;
     for (let l = 0; l < cfg.layers; l++) {
-      const qkv = tf.add(mm(layerNorm(x, `tf${l}.ln1g`, `tf${l}.ln1b`), p(`tf${l}.wqkv`) as tf.Tensor2D), p(`tf${l}.bqkv`)) as tf.Tensor2D;
+      const qkv = tf.add(
+        mm(layerNorm(x, `tf${l}.ln1g`, `tf${l}.ln1b`), p(`tf${l}.wqkv`) as tf.Tensor2D),
+        p(`tf${l}.bqkv`),
+      ) as tf.Tensor2D;
       const ctx = causalAttentionPacked(qkv, pk.starts, pk.lengths, nh);
       x = tf.add(x, tf.add(mm(ctx, p(`tf${l}.wo`) as tf.Tensor2D), p(`tf${l}.bo`))) as tf.Tensor2D;
-      const f = tf.relu(tf.add(mm(layerNorm(x, `tf${l}.ln2g`, `tf${l}.ln2b`), p(`tf${l}.w1`) as tf.Tensor2D), p(`tf${l}.b1`)));
+      const f = tf.relu(
+        tf.add(mm(layerNorm(x, `tf${l}.ln2g`, `tf${l}.ln2b`), p(`tf${l}.w1`) as tf.Tensor2D), p(`tf${l}.b1`)),
+      );
       x = tf.add(x, tf.add(mm(f, p(`tf${l}.w2`) as tf.Tensor2D), p(`tf${l}.b2`))) as tf.Tensor2D;
     }
     return layerNorm(x, 'lnfg', 'lnfb') as tf.Tensor2D;
@@ -124,7 +129,10 @@ export function createTransformer(cfg: SeqConfig, params: Params, rng: Rng): Seq
     },
 
     hidden(input: Int32Array, B: number, T: number, last: Int32Array) {
-      const pk = packing(Int32Array.from(last, (t) => t + 1), T);
+      const pk = packing(
+        Int32Array.from(last, (t) => t + 1),
+        T,
+      );
       return tf.tidy(() => {
         const emb = p('emb') as tf.Tensor2D;
         const out = encode(tf.gather(emb, tf.tensor1d(pk.gather(input), 'int32')) as tf.Tensor2D, pk);
