@@ -1,0 +1,208 @@
+/**
+ * Building an ImpressionLog from impressions in any order (a file's rows, sampled negatives), and its summary: what
+ * the page, `rimw inspect` and the tests say about an impression log.
+ */
+import type { ImpressionLog } from './types';
+
+/** Impressions in any order, ids already dictionary-encoded; what buildImpressionLog sorts into an ImpressionLog. */
+export interface ImpressionColumnsIn {
+  userIds: string[];
+  itemIds: string[];
+  user: Int32Array;
+  item: Int32Array;
+  time: Float64Array;
+  click: Uint8Array;
+  conversion: Uint8Array;
+  /** Observed context per impression (−1: none) with its ids. */
+  context?: Int32Array;
+  contextIds?: string[];
+  /** Category per item index (−1: unknown) with its ids. */
+  itemCategory?: Int32Array;
+  categoryIds?: string[];
+  negatives: ImpressionLog['negatives'];
+  negativesPerClick?: number;
+}
+
+/**
+ * Sorts by user, then time, stably (input order within equal times), and adds the CSR offsets: a counting sort by
+ * user, then each user's slice sorted by time only where it is out of order (logs are mostly written in time order).
+ */
+export function buildImpressionLog(c: ImpressionColumnsIn): ImpressionLog {
+  const n = c.user.length;
+  const nUsers = c.userIds.length;
+  const userOffsets = new Int32Array(nUsers + 1);
+  for (let e = 0; e < n; e++) userOffsets[c.user[e] + 1]++;
+  for (let u = 0; u < nUsers; u++) userOffsets[u + 1] += userOffsets[u];
+  const fill = userOffsets.slice(0, nUsers);
+  const order = new Int32Array(n);
+  for (let e = 0; e < n; e++) order[fill[c.user[e]]++] = e;
+  for (let u = 0; u < nUsers; u++) {
+    const a = userOffsets[u];
+    const b = userOffsets[u + 1];
+    let sorted = true;
+    for (let k = a + 1; k < b && sorted; k++) sorted = c.time[order[k]] >= c.time[order[k - 1]];
+    // Stable: equal times keep input order (the index breaks the tie).
+    if (!sorted) order.subarray(a, b).sort((x, y) => c.time[x] - c.time[y] || x - y);
+  }
+  const gather = <T extends Int32Array | Float64Array | Uint8Array>(a: T): T => {
+    const out = new (a.constructor as new (n: number) => T)(n);
+    for (let k = 0; k < n; k++) out[k] = a[order[k]];
+    return out;
+  };
+  return {
+    userIds: c.userIds,
+    itemIds: c.itemIds,
+    user: gather(c.user),
+    item: gather(c.item),
+    time: gather(c.time),
+    click: gather(c.click),
+    conversion: gather(c.conversion),
+    ...(c.context ? { context: gather(c.context), contextIds: c.contextIds ?? [] } : {}),
+    ...(c.itemCategory ? { itemCategory: c.itemCategory, categoryIds: c.categoryIds ?? [] } : {}),
+    userOffsets,
+    nUsers,
+    nItems: c.itemIds.length,
+    negatives: c.negatives,
+    ...(c.negativesPerClick !== undefined ? { negativesPerClick: c.negativesPerClick } : {}),
+  };
+}
+
+/**
+ * 1 where the impression's item was clicked by the same user at a strictly earlier time (MuseNet's I[t ∈ B_u], eq. 9,
+ * with B_u the clicks before this impression's time). O(impressions).
+ */
+export function repeatFlags(log: ImpressionLog): Uint8Array {
+  const out = new Uint8Array(log.user.length);
+  const mark = new Int32Array(log.nItems);
+  const first = new Float64Array(log.nItems);
+  for (let u = 0; u < log.nUsers; u++)
+    for (let e = log.userOffsets[u]; e < log.userOffsets[u + 1]; e++) {
+      const i = log.item[e];
+      const seen = mark[i] === u + 1;
+      if (seen && first[i] < log.time[e]) out[e] = 1;
+      if (log.click[e] && !seen) {
+        mark[i] = u + 1;
+        first[i] = log.time[e];
+      }
+    }
+  return out;
+}
+
+/** What the summary says about an impression log (a few numbers and sentences, never the arrays). */
+export interface ImpressionSummary {
+  /** 'impressions': the file logged impressions with labels; 'interactions': events or ratings turned into impressions. */
+  kind: 'impressions' | 'interactions';
+  /** Where the labels come from: label columns, an event-type column, or ratings (click = rated). */
+  labels: 'logged' | 'event-types' | 'ratings' | 'synthetic';
+  impressions: number;
+  /** Users and items with at least one impression. */
+  users: number;
+  items: number;
+  clicks: number;
+  conversions: number;
+  /** Clicks / impressions. */
+  clickRate: number;
+  /** Conversions / clicks; null without clicks. */
+  conversionPerClick: number | null;
+  /** Conversions / impressions. */
+  conversionPerImpression: number;
+  /** Share of clicks on an item the user clicked at an earlier time; null without clicks. */
+  repeatRate: number | null;
+  /** First and last impression, unix seconds, and the days they span (whole UTC days touched). */
+  tMin: number;
+  tMax: number;
+  days: number;
+  /** The observed context column (name and distinct values used), or null. */
+  context: { column: string; cardinality: number } | null;
+  /** The item category column, or null. */
+  category: { column: string; cardinality: number } | null;
+  negatives: ImpressionLog['negatives'];
+  negativesPerClick: number | null;
+  /** Plain sentences: how the negatives came about, what a reader did with the file. */
+  notes: string[];
+}
+
+const DAY = 86_400;
+
+/** The summary of a log: O(impressions). `columns` names the context and category columns (a file's header names). */
+export function summariseImpressions(
+  log: ImpressionLog,
+  how: {
+    kind: ImpressionSummary['kind'];
+    labels: ImpressionSummary['labels'];
+    columns?: { context?: string; category?: string };
+    notes?: string[];
+  },
+): ImpressionSummary {
+  const n = log.user.length;
+  let clicks = 0;
+  let conversions = 0;
+  let tMin = Infinity;
+  let tMax = -Infinity;
+  const itemSeen = new Uint8Array(log.nItems);
+  for (let e = 0; e < n; e++) {
+    clicks += log.click[e];
+    conversions += log.conversion[e];
+    const t = log.time[e];
+    if (t < tMin) tMin = t;
+    if (t > tMax) tMax = t;
+    itemSeen[log.item[e]] = 1;
+  }
+  let users = 0;
+  for (let u = 0; u < log.nUsers; u++) if (log.userOffsets[u + 1] > log.userOffsets[u]) users++;
+  let items = 0;
+  for (let i = 0; i < log.nItems; i++) items += itemSeen[i];
+  const rep = repeatFlags(log);
+  let repeats = 0;
+  for (let e = 0; e < n; e++) if (log.click[e] && rep[e]) repeats++;
+  const distinct = (a: Int32Array | undefined, len: number) => {
+    if (!a) return 0;
+    const seen = new Uint8Array(len);
+    let k = 0;
+    for (let e = 0; e < a.length; e++)
+      if (a[e] >= 0 && !seen[a[e]]) {
+        seen[a[e]] = 1;
+        k++;
+      }
+    return k;
+  };
+  let catUsed = 0;
+  if (log.itemCategory) {
+    const seen = new Uint8Array(log.categoryIds?.length ?? 0);
+    for (let i = 0; i < log.nItems; i++) {
+      const c = log.itemCategory[i];
+      if (itemSeen[i] && c >= 0 && !seen[c]) {
+        seen[c] = 1;
+        catUsed++;
+      }
+    }
+  }
+  const notes = [...(how.notes ?? [])];
+  if (log.negatives === 'sampled')
+    notes.unshift(
+      `The non-clicked impressions are sampled, not logged: ${log.negativesPerClick ?? '?'} per click, drawn by popularity among the items seen around that time.`,
+    );
+  return {
+    kind: how.kind,
+    labels: how.labels,
+    impressions: n,
+    users,
+    items,
+    clicks,
+    conversions,
+    clickRate: n > 0 ? clicks / n : 0,
+    conversionPerClick: clicks > 0 ? conversions / clicks : null,
+    conversionPerImpression: n > 0 ? conversions / n : 0,
+    repeatRate: clicks > 0 ? repeats / clicks : null,
+    tMin,
+    tMax,
+    days: n > 0 ? Math.floor(tMax / DAY) - Math.floor(tMin / DAY) + 1 : 0,
+    context: log.context
+      ? { column: how.columns?.context ?? 'context', cardinality: distinct(log.context, log.contextIds?.length ?? 0) }
+      : null,
+    category: log.itemCategory ? { column: how.columns?.category ?? 'category', cardinality: catUsed } : null,
+    negatives: log.negatives,
+    negativesPerClick: log.negativesPerClick ?? null,
+    notes,
+  };
+}
