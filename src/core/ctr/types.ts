@@ -70,6 +70,8 @@ export interface CtrSplit {
   validStart: number;
   testStart: number;
   protocol: 'ads' | 'otp' | 'custom';
+  /** Impressions outside the protocol's window (OTP on a log longer than its 28 days: the earliest days), if any. */
+  dropped?: number;
 }
 
 /**
