@@ -92,8 +92,11 @@ export function repeatFlags(log: ImpressionLog): Uint8Array {
 export interface ImpressionSummary {
   /** 'impressions': the file logged impressions with labels; 'interactions': events or ratings turned into impressions. */
   kind: 'impressions' | 'interactions';
-  /** Where the labels come from: label columns, an event-type column, or ratings (click = rated). */
-  labels: 'logged' | 'event-types' | 'ratings' | 'synthetic';
+  /**
+   * Where the labels come from: label columns, an event-type column, ratings (click = rated, conversion = rated ≥ 4),
+   * rows (every row a click, no conversions), or a synthetic world.
+   */
+  labels: 'logged' | 'event-types' | 'ratings' | 'rows' | 'synthetic';
   impressions: number;
   /** Users and items with at least one impression. */
   users: number;
