@@ -2,53 +2,81 @@
  * Building an ImpressionLog from impressions in any order (a file's rows, sampled negatives), and its summary: what
  * the page, `rimw inspect` and the tests say about an impression log.
  */
+import { ascendingOrder } from './metrics';
 import type { ImpressionLog } from './types';
 
 /** Impressions in any order, ids already dictionary-encoded; what buildImpressionLog sorts into an ImpressionLog. */
-export interface ImpressionColumnsIn {
-  userIds: string[];
-  itemIds: string[];
-  user: Int32Array;
-  item: Int32Array;
-  time: Float64Array;
-  click: Uint8Array;
-  conversion: Uint8Array;
-  /** Observed context per impression (−1: none) with its ids. */
-  context?: Int32Array;
-  contextIds?: string[];
-  /** Category per item index (−1: unknown) with its ids. */
-  itemCategory?: Int32Array;
-  categoryIds?: string[];
-  negatives: ImpressionLog['negatives'];
-  negativesPerClick?: number;
+export type ImpressionColumnsIn = Pick<
+  ImpressionLog,
+  | 'userIds'
+  | 'itemIds'
+  | 'user'
+  | 'item'
+  | 'time'
+  | 'click'
+  | 'conversion'
+  | 'context'
+  | 'contextIds'
+  | 'itemCategory'
+  | 'categoryIds'
+  | 'negatives'
+  | 'negativesPerClick'
+>;
+
+/**
+ * Rows grouped by user (rows of user u: order[start[u], start[u + 1])), in time order within a user, equal times in
+ * row order; also `byTime`, all rows in time order. One radix argsort of the times, then a stable counting sort by
+ * user: O(rows + users).
+ */
+export function byUserInTime(
+  user: Int32Array,
+  time: Float64Array,
+  nUsers: number,
+): { order: Int32Array; start: Int32Array; byTime: Int32Array } {
+  const n = user.length;
+  const t = ascendingOrder(time, null, n);
+  if (!t.ok) throw new RangeError(`byUserInTime: ${t.reason}`);
+  const byTime = t.data;
+  const start = new Int32Array(nUsers + 1);
+  for (let e = 0; e < n; e++) start[user[e] + 1]++;
+  for (let u = 0; u < nUsers; u++) start[u + 1] += start[u];
+  const fill = start.slice(0, nUsers);
+  const order = new Int32Array(n);
+  for (let j = 0; j < n; j++) order[fill[user[byTime[j]]]++] = byTime[j];
+  return { order, start, byTime };
 }
 
 /**
- * Sorts by user, then time, stably (input order within equal times), and adds the CSR offsets: a counting sort by
- * user, then each user's slice sorted by time only where it is out of order (logs are mostly written in time order).
+ * Sorts by user, then time, stably (input order within equal times), and adds the CSR offsets (byUserInTime). Input
+ * already in that order (a file written user by user, sampled negatives) is used as it is, not copied; either way the
+ * caller gives the input arrays up.
  */
 export function buildImpressionLog(c: ImpressionColumnsIn): ImpressionLog {
   const n = c.user.length;
-  const nUsers = c.userIds.length;
-  const userOffsets = new Int32Array(nUsers + 1);
-  for (let e = 0; e < n; e++) userOffsets[c.user[e] + 1]++;
-  for (let u = 0; u < nUsers; u++) userOffsets[u + 1] += userOffsets[u];
-  const fill = userOffsets.slice(0, nUsers);
-  const order = new Int32Array(n);
-  for (let e = 0; e < n; e++) order[fill[c.user[e]]++] = e;
-  for (let u = 0; u < nUsers; u++) {
-    const a = userOffsets[u];
-    const b = userOffsets[u + 1];
-    let sorted = true;
-    for (let k = a + 1; k < b && sorted; k++) sorted = c.time[order[k]] >= c.time[order[k - 1]];
-    // Stable: equal times keep input order (the index breaks the tie).
-    if (!sorted) order.subarray(a, b).sort((x, y) => c.time[x] - c.time[y] || x - y);
+  let inOrder = true;
+  for (let e = 1; e < n && inOrder; e++)
+    inOrder = c.user[e] > c.user[e - 1] || (c.user[e] === c.user[e - 1] && c.time[e] >= c.time[e - 1]);
+  if (inOrder) {
+    const userOffsets = new Int32Array(c.userIds.length + 1);
+    for (let e = 0; e < n; e++) userOffsets[c.user[e] + 1]++;
+    for (let u = 0; u < c.userIds.length; u++) userOffsets[u + 1] += userOffsets[u];
+    return logOf(c, userOffsets, <T>(a: T) => a);
   }
+  const { order, start } = byUserInTime(c.user, c.time, c.userIds.length);
   const gather = <T extends Int32Array | Float64Array | Uint8Array>(a: T): T => {
     const out = new (a.constructor as new (n: number) => T)(n);
     for (let k = 0; k < n; k++) out[k] = a[order[k]];
     return out;
   };
+  return logOf(c, start, gather);
+}
+
+/** The log of columns `c` with each per-impression array passed through `gather` (a permutation, or none). */
+function logOf(
+  c: ImpressionColumnsIn,
+  userOffsets: Int32Array,
+  gather: <T extends Int32Array | Float64Array | Uint8Array>(a: T) => T,
+): ImpressionLog {
   return {
     userIds: c.userIds,
     itemIds: c.itemIds,
@@ -60,7 +88,7 @@ export function buildImpressionLog(c: ImpressionColumnsIn): ImpressionLog {
     ...(c.context ? { context: gather(c.context), contextIds: c.contextIds ?? [] } : {}),
     ...(c.itemCategory ? { itemCategory: c.itemCategory, categoryIds: c.categoryIds ?? [] } : {}),
     userOffsets,
-    nUsers,
+    nUsers: c.userIds.length,
     nItems: c.itemIds.length,
     negatives: c.negatives,
     ...(c.negativesPerClick !== undefined ? { negativesPerClick: c.negativesPerClick } : {}),
@@ -138,37 +166,49 @@ export function summariseImpressions(
   },
 ): ImpressionSummary {
   const n = log.user.length;
+  const { click, conversion, time, item, userOffsets, context } = log;
   let clicks = 0;
   let conversions = 0;
   let tMin = Infinity;
   let tMax = -Infinity;
-  const itemSeen = new Uint8Array(log.nItems);
-  for (let e = 0; e < n; e++) {
-    clicks += log.click[e];
-    conversions += log.conversion[e];
-    const t = log.time[e];
-    if (t < tMin) tMin = t;
-    if (t > tMax) tMax = t;
-    itemSeen[log.item[e]] = 1;
-  }
   let users = 0;
-  for (let u = 0; u < log.nUsers; u++) if (log.userOffsets[u + 1] > log.userOffsets[u]) users++;
+  let repeats = 0;
+  const itemSeen = new Uint8Array(log.nItems);
+  // Repeats as in repeatFlags, counted without its array: per user, the time of each item's first click.
+  const mark = new Int32Array(log.nItems);
+  const first = new Float64Array(log.nItems);
+  for (let u = 0; u < log.nUsers; u++) {
+    const a = userOffsets[u];
+    const b = userOffsets[u + 1];
+    if (b > a) users++;
+    for (let e = a; e < b; e++) {
+      const i = item[e];
+      const t = time[e];
+      itemSeen[i] = 1;
+      if (t < tMin) tMin = t;
+      if (t > tMax) tMax = t;
+      if (!click[e]) continue;
+      clicks++;
+      conversions += conversion[e];
+      if (mark[i] !== u + 1) {
+        mark[i] = u + 1;
+        first[i] = t;
+      } else if (first[i] < t) repeats++;
+    }
+  }
   let items = 0;
   for (let i = 0; i < log.nItems; i++) items += itemSeen[i];
-  const rep = repeatFlags(log);
-  let repeats = 0;
-  for (let e = 0; e < n; e++) if (log.click[e] && rep[e]) repeats++;
-  const distinct = (a: Int32Array | undefined, len: number) => {
-    if (!a) return 0;
-    const seen = new Uint8Array(len);
-    let k = 0;
-    for (let e = 0; e < a.length; e++)
-      if (a[e] >= 0 && !seen[a[e]]) {
-        seen[a[e]] = 1;
-        k++;
+  let contexts = 0;
+  if (context) {
+    const seen = new Uint8Array(log.contextIds?.length ?? 0);
+    for (let e = 0; e < n; e++) {
+      const c = context[e];
+      if (c >= 0 && !seen[c]) {
+        seen[c] = 1;
+        contexts++;
       }
-    return k;
-  };
+    }
+  }
   let catUsed = 0;
   if (log.itemCategory) {
     const seen = new Uint8Array(log.categoryIds?.length ?? 0);
@@ -200,9 +240,7 @@ export function summariseImpressions(
     tMin,
     tMax,
     days: n > 0 ? Math.floor(tMax / DAY) - Math.floor(tMin / DAY) + 1 : 0,
-    context: log.context
-      ? { column: how.columns?.context ?? 'context', cardinality: distinct(log.context, log.contextIds?.length ?? 0) }
-      : null,
+    context: log.context ? { column: how.columns?.context ?? 'context', cardinality: contexts } : null,
     category: log.itemCategory ? { column: how.columns?.category ?? 'category', cardinality: catUsed } : null,
     negatives: log.negatives,
     negativesPerClick: log.negativesPerClick ?? null,

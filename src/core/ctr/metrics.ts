@@ -33,6 +33,13 @@ function rowsOf(labels: Labels, scores: Scores, rows: Int32Array | undefined): R
 const nRows = (labels: Labels, rows: Int32Array | null) => (rows ? rows.length : labels.length);
 const at = (rows: Int32Array | null, k: number) => (rows ? rows[k] : k);
 
+/** Positive labels among the rows. */
+function positives(labels: Labels, rows: Int32Array | null, n: number): number {
+  let P = 0;
+  for (let k = 0; k < n; k++) if (labels[at(rows, k)] >= 0.5) P++;
+  return P;
+}
+
 /** Why a metric over both classes is undefined here, or null when both classes are present. */
 function oneClass(n: number, pos: number, what: string): string | null {
   if (n === 0) return `no impressions to score: ${what} needs both classes`;
@@ -50,8 +57,7 @@ export function auc(labels: Labels, scores: Scores, rows?: Int32Array): Metric {
   if (!r.ok) return r;
   const rs = r.data;
   const n = nRows(labels, rs);
-  let P = 0;
-  for (let k = 0; k < n; k++) if (labels[at(rs, k)] >= 0.5) P++;
+  const P = positives(labels, rs, n);
   const why = oneClass(n, P, 'AUC');
   if (why) return err('undefined', why);
   const o = ascendingOrder(scores, rs, n);
@@ -340,8 +346,7 @@ export function rocCurve(
   if (!(maxPoints >= 2)) return err('bad-input', `maxPoints ${maxPoints}: a curve needs at least its two ends`);
   const rs = r.data;
   const n = nRows(labels, rs);
-  let P = 0;
-  for (let k = 0; k < n; k++) if (labels[at(rs, k)] >= 0.5) P++;
+  const P = positives(labels, rs, n);
   const why = oneClass(n, P, 'a ROC curve');
   if (why) return err('undefined', why);
   const N = n - P;

@@ -4,8 +4,7 @@
  * was on show then), seeded. Drawing a uniformly random click of the window and taking its item is exactly a draw
  * ∝ the items' click counts in the window, O(1) after a binary search for the window.
  */
-import type { ImpressionColumnsIn } from './log';
-import { ascendingOrder } from './metrics';
+import { byUserInTime, type ImpressionColumnsIn } from './log';
 import { createRng } from '../util/rng';
 import { err, ok, type Result } from '../util/result';
 
@@ -84,23 +83,15 @@ export function withSampledNegatives(
   const { perClick: k, windowSeconds, minWindowClicks, exclude } = sampling;
   const rng = createRng(sampling.seed);
   const P = c.user.length;
-  // The pool: every click's item in time order (one radix argsort of the times).
-  const byTime = ascendingOrder(c.time, null, P);
-  if (!byTime.ok) throw new Error(`withSampledNegatives: ${byTime.reason}`);
+  // The pool: every click's item in time order; the clicks grouped by user, in time order within a user.
+  const nUsers = c.userIds.length;
+  const { order, start, byTime } = byUserInTime(c.user, c.time, nUsers);
   const poolTime = new Float64Array(P);
   const poolItem = new Int32Array(P);
   for (let j = 0; j < P; j++) {
-    poolTime[j] = c.time[byTime.data[j]];
-    poolItem[j] = c.item[byTime.data[j]];
+    poolTime[j] = c.time[byTime[j]];
+    poolItem[j] = c.item[byTime[j]];
   }
-  // The clicks grouped by user, in time order within a user (stable counting sort of the time order).
-  const nUsers = c.userIds.length;
-  const start = new Int32Array(nUsers + 1);
-  for (let e = 0; e < P; e++) start[c.user[e] + 1]++;
-  for (let u = 0; u < nUsers; u++) start[u + 1] += start[u];
-  const fill = start.slice(0, nUsers);
-  const order = new Int32Array(P);
-  for (let j = 0; j < P; j++) order[fill[c.user[byTime.data[j]]]++] = byTime.data[j];
 
   const n = P * (k + 1);
   const user = new Int32Array(n);

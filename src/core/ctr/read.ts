@@ -21,9 +21,14 @@ import {
   type ExtraColumn,
   type IngestReport,
 } from '../data/ingest/index';
-import { buildImpressionLog, summariseImpressions, type ImpressionColumnsIn, type ImpressionSummary } from './log';
+import {
+  buildImpressionLog,
+  byUserInTime,
+  summariseImpressions,
+  type ImpressionColumnsIn,
+  type ImpressionSummary,
+} from './log';
 import { impressionsFromRatings } from './fromRatings';
-import { ascendingOrder } from './metrics';
 import { resolveSampling, samplingNote, withSampledNegatives, type NegativeSampling } from './negatives';
 import {
   classifyEvent,
@@ -146,7 +151,9 @@ export class ImpressionReader {
     const sampling = resolveSampling(this.options.sampling);
     if (!sampling.ok) return { ok: false, code: 'bad-config', reason: sampling.reason, report: null };
     if (plan.kind === 'interactions') return this.finishInteractions(plan.why);
-    const r = this.ingest!.finishColumns();
+    // Views of the reader's arrays even when its size guess was generous: the log is built from them at once, and
+    // copying 1M rows' columns costs more than the rest of the build.
+    const r = this.ingest!.finishColumns(0.5);
     const report = emptyReport(r.report, plan);
     if (!r.ok) return { ok: false, code: 'bad-file', reason: r.reason, report };
     const built = plan.kind === 'impressions' ? fromLabels(r.table, this.slots!, report) : null;
@@ -243,19 +250,12 @@ function linesText(p: LabelProblem): string {
   return `line${p.count === 1 ? '' : 's'} ${p.lines.join(', ')}${more}`;
 }
 
-/** Per item, the category of its first row that has one (−1: none); counts items given another one later. */
-function itemCategories(
-  t: EventTable,
-  cat: Int32Array | null,
-  rows: ArrayLike<number> | null,
-  report: ImpressionReport,
-) {
+/** Per item, the category of its first row that has one (−1: none), over rows [0, cat.length) of t; counts conflicts. */
+function itemCategories(t: EventTable, cat: Int32Array | null, report: ImpressionReport) {
   if (!cat) return null;
   const out = new Int32Array(t.itemIds.length).fill(-1);
   const several = new Uint8Array(t.itemIds.length);
-  const n = rows ? rows.length : t.item.length;
-  for (let k = 0; k < n; k++) {
-    const e = rows ? rows[k] : k;
+  for (let e = 0; e < cat.length; e++) {
     const i = t.item[e];
     const c = cat[e];
     if (c < 0) continue;
@@ -283,9 +283,11 @@ function fromLabels(
   const clk = x(slots.click);
   const non = x(slots.nonClick);
   const cv = x(slots.conversion);
-  const keep = new Int32Array(n);
-  const click = new Uint8Array(n);
-  const conversion = new Uint8Array(n);
+  const ctx = slots.context >= 0 ? (t.extras[slots.context] as Int32Array) : null;
+  const cat = slots.category >= 0 ? (t.extras[slots.category] as Int32Array) : null;
+  // The kept rows are compacted in place (row e moves to kept ≤ e after it was read): no copy when all are kept.
+  const click = clk ?? non ?? new Uint8Array(n).fill(1);
+  const conversion = cv ?? new Uint8Array(n);
   let kept = 0;
   for (let e = 0; e < n; e++) {
     let c: number;
@@ -304,7 +306,13 @@ function fromLabels(
       note(report.conversionWithoutClick, lineOfEvent(t.lineAnchors, e));
       continue;
     }
-    keep[kept] = e;
+    if (kept !== e) {
+      t.user[kept] = t.user[e];
+      t.item[kept] = t.item[e];
+      t.time[kept] = t.time[e];
+      if (ctx) ctx[kept] = ctx[e];
+      if (cat) cat[kept] = cat[e];
+    }
     click[kept] = c;
     conversion[kept] = v;
     kept++;
@@ -322,26 +330,20 @@ function fromLabels(
     );
   if (!clk && !non) report.actions.push('The file has no click column: every row is taken as a click.');
   if (kept === 0) return { ok: false, reason: `none of the ${n} rows has labels that read (see the report's lines)` };
-  const rows = keep.subarray(0, kept);
-  const pick = <T extends Int32Array | Float64Array>(a: T): T => {
-    const out = new (a.constructor as new (n: number) => T)(kept);
-    for (let k = 0; k < kept; k++) out[k] = a[rows[k]];
-    return out;
-  };
-  const ctx = slots.context >= 0 ? (t.extras[slots.context] as Int32Array) : null;
-  const cat = slots.category >= 0 ? (t.extras[slots.category] as Int32Array) : null;
-  const itemCategory = itemCategories(t, cat, rows, report);
+  const cut = <T extends Int32Array | Float64Array | Uint8Array>(a: T): T =>
+    kept === n ? a : (a.subarray(0, kept) as T);
+  const itemCategory = itemCategories(t, cat ? cut(cat) : null, report);
   return {
     ok: true,
     columns: {
       userIds: t.userIds,
       itemIds: t.itemIds,
-      user: pick(t.user),
-      item: pick(t.item),
-      time: pick(t.time),
-      click: click.subarray(0, kept),
-      conversion: conversion.subarray(0, kept),
-      ...(ctx ? { context: pick(ctx), contextIds: t.extraIds[slots.context]! } : {}),
+      user: cut(t.user),
+      item: cut(t.item),
+      time: cut(t.time),
+      click: cut(click),
+      conversion: cut(conversion),
+      ...(ctx ? { context: cut(ctx), contextIds: t.extraIds[slots.context]! } : {}),
       ...(itemCategory ? { itemCategory, categoryIds: t.extraIds[slots.category]! } : {}),
       negatives: 'logged',
     },
@@ -375,16 +377,8 @@ function fromEvents(
       ok: false,
       reason: `none of the event types is a view, click or purchase (found: ${types.slice(0, 12).join(', ') || 'none'})`,
     };
-  // Rows grouped by user, in time order (a radix argsort of the times, then a stable counting sort by user).
-  const byTime = ascendingOrder(t.time, null, n);
-  if (!byTime.ok) return { ok: false, reason: byTime.reason };
   const nUsers = t.userIds.length;
-  const start = new Int32Array(nUsers + 1);
-  for (let e = 0; e < n; e++) start[t.user[e] + 1]++;
-  for (let u = 0; u < nUsers; u++) start[u + 1] += start[u];
-  const fill = start.slice(0, nUsers);
-  const order = new Int32Array(n);
-  for (let j = 0; j < n; j++) order[fill[t.user[byTime.data[j]]]++] = byTime.data[j];
+  const { order, start } = byUserInTime(t.user, t.time, nUsers);
   const ctx = slots.context >= 0 ? (t.extras[slots.context] as Int32Array) : null;
   const user = new Int32Array(n);
   const item = new Int32Array(n);
@@ -440,7 +434,7 @@ function fromEvents(
       `${attributed} purchase(s) converted the user's last unconverted click on that item; ${alone} had no click before them and count as a click and a conversion.`,
     );
   const cat = slots.category >= 0 ? (t.extras[slots.category] as Int32Array) : null;
-  const itemCategory = itemCategories(t, cat, null, report);
+  const itemCategory = itemCategories(t, cat, report);
   const cut = <T extends Int32Array | Float64Array | Uint8Array>(a: T): T => a.slice(0, k) as T;
   return {
     ok: true,

@@ -106,6 +106,9 @@ export class Ingest {
   private readonly extras: readonly ExtraColumn[];
   private readonly extraDicts: (ByteDict | null)[];
   private readonly extraAt: Int16Array;
+  /** The extras that are flags, and those that are text (indices into extras). */
+  private readonly flagX: number[];
+  private readonly textX: number[];
   /** Per-record scratch of the fast path: an extra's field bounds, parsed flag or numeric id (−1: text). */
   private readonly xS: Int32Array;
   private readonly xE: Int32Array;
@@ -129,6 +132,8 @@ export class Ingest {
     this.extraDicts = this.extras.map((x) => (x.kind === 'text' ? new ByteDict() : null));
     this.extraAt = new Int16Array(Math.max(0, ...this.extras.map((x) => x.column + 1))).fill(-1);
     this.extras.forEach((x, k) => (this.extraAt[x.column] = k));
+    this.flagX = this.extras.flatMap((x, k) => (x.kind === 'flag' ? [k] : []));
+    this.textX = this.extras.flatMap((x, k) => (x.kind === 'text' ? [k] : []));
     this.xS = new Int32Array(this.extras.length);
     this.xE = new Int32Array(this.extras.length);
     this.xV = new Float64Array(this.extras.length);
@@ -188,8 +193,11 @@ export class Ingest {
     return { ok: true, dataset, report: r.report };
   }
 
-  /** Like finish(), but hands back the events in file order (with the extra columns) instead of a Dataset. */
-  finishColumns(): IngestColumnsResult {
+  /**
+   * Like finish(), but hands back the events in file order (with the extra columns) instead of a Dataset. `slack`:
+   * how much longer than the events the arrays may be and still be handed over as views (else they are copied).
+   */
+  finishColumns(slack = 0.1): IngestColumnsResult {
     if (!this.started) this.start(this.carry, true);
     if (this.refused === null) this.consume(this.carry, true);
     this.carry = new Uint8Array(0);
@@ -199,7 +207,7 @@ export class Ingest {
     const ev = this.ev!;
     // Views when the arrays are at most ~10% too long (sized from the file size); exact copies otherwise, so that
     // the Dataset never holds much more than its events.
-    const view = ev.cap <= ev.n * 1.1 + 4096;
+    const view = ev.cap <= ev.n * (1 + slack) + 4096;
     const cut = <T extends Int32Array | Float64Array | Float32Array | Uint8Array>(a: T): T =>
       view ? (a.subarray(0, ev.n) as T) : (a.slice(0, ev.n) as T);
     const table: EventTable = {
@@ -413,7 +421,8 @@ export class Ingest {
     const n0 = ev.n;
     const xAt = this.extraAt;
     const xN = xAt.length;
-    const nx = this.extras.length;
+    const flagX = this.flagX;
+    const textX = this.textX;
     const xDicts = this.extraDicts;
     const xS = this.xS;
     const xE = this.xE;
@@ -544,10 +553,13 @@ export class Ingest {
       ev.item[n] = items.indexNumeric(iv, b, iS, iE);
       ev.time[n] = tv >= MS_THRESHOLD ? tv / 1000 : tv;
       if (ev.value) ev.value[n] = vv;
-      for (let x = 0; x < nx; x++) {
-        const d = xDicts[x];
-        if (d === null) ev.extras[x][n] = xV[x];
-        else ev.extras[x][n] = xV[x] >= 0 ? d.indexNumeric(xV[x], b, xS[x], xE[x]) : d.index(b, xS[x], xE[x]);
+      // Flags, then text: each store site sees one array type (Uint8Array, Int32Array) and stays monomorphic.
+      for (let q = 0; q < flagX.length; q++) (ev.extras[flagX[q]] as Uint8Array)[n] = xV[flagX[q]];
+      for (let q = 0; q < textX.length; q++) {
+        const x = textX[q];
+        const d = xDicts[x]!;
+        (ev.extras[x] as Int32Array)[n] =
+          xV[x] >= 0 ? d.indexNumeric(xV[x], b, xS[x], xE[x]) : d.index(b, xS[x], xE[x]);
       }
       rows++;
       pos = i + 1;

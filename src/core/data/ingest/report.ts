@@ -2,6 +2,7 @@
  * What reading an interaction file produces and reports: skip reasons, problems, the report, and the part a second
  * reader hands back (ingest.ts reads; these shapes cross the worker boundary and reach the UI and `rimw inspect`).
  */
+import type { EventColumnsIn } from '../dataset';
 import type { Dataset } from '../types';
 import type { Encoding } from './bytes';
 import type { Columns } from './columns';
@@ -71,13 +72,7 @@ export type IngestResult =
  * The events as read, in file order, before the Dataset is built (Ingest.finishColumns): for readers that build
  * something else from them (the impression reader), with the extra columns they asked for.
  */
-export interface EventTable {
-  userIds: string[];
-  itemIds: string[];
-  user: Int32Array;
-  item: Int32Array;
-  time: Float64Array;
-  value?: Float32Array;
+export interface EventTable extends EventColumnsIn {
   /** One array per extra column, in the order asked (extras.ts). */
   extras: ExtraValues[];
   /** The strings of each text extra (index → string); null for flags. */
