@@ -353,13 +353,22 @@ export function rocCurve(
   const o = ascendingOrder(scores, rs, n);
   if (!o.ok) return o;
   const order = o.data;
-  const fpr: number[] = [0];
-  const tpr: number[] = [0];
-  const thr: number[] = [Infinity];
+  // Points: (0, 0) at +∞, then one per tie block in descending score order; L of them in all.
+  let L = 1;
+  for (let k = 1; k < n; k++) if (scores[order[k]] !== scores[order[k - 1]]) L++;
+  L++;
+  const m = Math.min(L, Math.floor(maxPoints));
+  const pick = (k: number) => (m === L ? k : Math.round((k * (L - 1)) / (m - 1)));
+  const fpr = new Float64Array(m);
+  const tpr = new Float64Array(m);
+  const threshold = new Float64Array(m);
+  threshold[0] = Infinity;
+  let next = 1;
+  let point = 0;
   let tp = 0;
   let fp = 0;
-  // Descending scores: walk the ascending order from its end, one point per tie block.
-  for (let k = n - 1; k >= 0;) {
+  // Descending scores: walk the ascending order from its end.
+  for (let k = n - 1; k >= 0 && next < m;) {
     const s = scores[order[k]];
     let j = k;
     while (j >= 0 && scores[order[j]] === s) {
@@ -367,20 +376,15 @@ export function rocCurve(
       else fp++;
       j--;
     }
-    fpr.push(fp / N);
-    tpr.push(tp / P);
-    thr.push(s);
+    if (++point === pick(next)) {
+      fpr[next] = fp / N;
+      tpr[next] = tp / P;
+      threshold[next] = s;
+      next++;
+    }
     k = j;
   }
-  const L = fpr.length;
-  const m = Math.min(L, Math.floor(maxPoints));
-  const pick = (k: number) => (m === L ? k : Math.round((k * (L - 1)) / (m - 1)));
-  return ok({
-    fpr: Float64Array.from({ length: m }, (_, k) => fpr[pick(k)]),
-    tpr: Float64Array.from({ length: m }, (_, k) => tpr[pick(k)]),
-    threshold: Float64Array.from({ length: m }, (_, k) => thr[pick(k)]),
-    fullPoints: L,
-  });
+  return ok({ fpr, tpr, threshold, fullPoints: L });
 }
 
 /** One bin of a calibration table. */

@@ -40,9 +40,9 @@ export interface CtrWorldConfig {
   itemQuality?: number;
   /** Logit weight of an item's standardised log-popularity in the click. Default 0.3. */
   popularityEffect?: number;
-  /** Base logit of an explore-mode click. Default −4.6 (CTR of the presets 5-8%). */
+  /** Base logit of an explore-mode click. Default −4.6, chosen so that the presets have a CTR within 3-10%. */
   clickBias?: number;
-  /** Base logit of a conversion given a click. Default −2.7 (CVR given click of the presets 13-19%). */
+  /** Base logit of a conversion given a click. Default −2.7, chosen for a CVR given click within 5-20%. */
   convBias?: number;
   /** Conversion logit boost of an item in the scenario's preferred categories. Default 0.8. */
   convScenario?: number;
