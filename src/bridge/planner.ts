@@ -5,8 +5,15 @@
  * is restarted and the owner (the planner store) sends its input again.
  */
 import * as Comlink from 'comlink';
-import type { PlannerApi, SolveReply, CurvesReply, InputSummary } from '../../workers/planner.api';
-import type { PlannerInput, PlannerMode } from '../core/planner/types';
+import type {
+  PlannerApi,
+  SolveReply,
+  CurvesReply,
+  CurvesRequest,
+  InputSummary,
+  SolveRequest,
+} from '../../workers/planner.api';
+import type { PlannerInput } from '../core/planner/types';
 import type { Result } from '../core/util/result';
 import { createWorkerClient, latestWins, type FrameScheduler, type WorkerClient } from './client';
 import { dataClient } from './data';
@@ -87,19 +94,6 @@ export function exportPlannerV(model: string): Promise<Result<string, string>> {
   return plannerClient().call<Result<string, string>>((api) => api.exportV(model));
 }
 
-export interface SolveArgs {
-  mode: PlannerMode;
-  alpha: number;
-  beta: number;
-}
-
-export interface CurvesArgs {
-  mode: PlannerMode;
-  alpha: number;
-  betas: number[];
-  models?: string[];
-}
-
 /** Sequence numbers shared by solves and curves: the worker stops anything older than its newest request. */
 let seq = 0;
 
@@ -127,7 +121,7 @@ export const solveRequests = (
   onError: (e: unknown) => void,
   frames?: FrameScheduler,
 ) =>
-  requests<SolveArgs, SolveReply>(
+  requests<SolveRequest, SolveReply>(
     (api, a) => api.solve(a) as Promise<Result<SolveReply, string>>,
     deliver,
     onError,
@@ -141,6 +135,6 @@ export function haltPlannerWork(): Promise<void> {
 }
 
 /** One β sweep request (numbered like the solves: a newer sweep makes the worker stop this one early). */
-export function sweepCurves(args: CurvesArgs, signal?: AbortSignal): Promise<Result<CurvesReply, string>> {
+export function sweepCurves(args: CurvesRequest, signal?: AbortSignal): Promise<Result<CurvesReply, string>> {
   return plannerClient().call<Result<CurvesReply, string>>((api) => api.curves({ ...args, seq: ++seq }), signal);
 }
