@@ -19,8 +19,6 @@ import {
   type SolveResult,
 } from '../src/core/planner/session';
 import { defaultSolvers, type PlannerSolvers } from '../src/core/planner/solvers';
-import type { Dataset } from '../src/core/data/types';
-import { plannerInputFrom, syntheticPlannerInput } from '../src/core/pipeline/plannerInput';
 
 export type { CurvesRequest, InputSummary, ModelSolve, PlannerCode, SolveRequest } from '../src/core/planner/session';
 export type { BoostedItem, ExposureHistogram } from '../src/core/planner/report';
@@ -51,24 +49,6 @@ export function createPlannerApi(solvers: PlannerSolvers) {
     /** Adopts scores and targets (send the arrays by transfer: they stay here). */
     setInput(next: PlannerInput, from = 'trained models'): Result<InputSummary, PlannerCode> {
       return session.setInput(next, from);
-    },
-
-    /** Builds the input from the synthetic world and quick models (Pop, EMA, Hawkes) here, in the worker. */
-    async useSynthetic(
-      preset: 'small' | 'ml1m' = 'small',
-      seed = 1,
-      models?: string[],
-    ): Promise<Result<InputSummary, PlannerCode>> {
-      const r = await syntheticPlannerInput(preset, seed, models ? { models } : {});
-      if (!r.ok) return r;
-      return session.setInput(r.data, `synthetic ${preset} (seed ${seed}), quick models`);
-    },
-
-    /** The same on a Dataset sent here (by transfer): its default split and quick models' scores. */
-    async useDataset(dataset: Dataset, source: string, models?: string[]): Promise<Result<InputSummary, PlannerCode>> {
-      const r = await plannerInputFrom(dataset, models ? { models } : {});
-      if (!r.ok) return r;
-      return session.setInput(r.data, `${source}, quick models`);
     },
 
     summary: (): InputSummary | null => session.summary(),

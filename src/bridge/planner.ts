@@ -16,7 +16,6 @@ import type {
 import type { PlannerInput } from '../core/planner/types';
 import type { Result } from '../core/util/result';
 import { createWorkerClient, latestWins, type FrameScheduler, type WorkerClient } from './client';
-import { dataClient } from './data';
 
 export type {
   SolveReply,
@@ -60,33 +59,6 @@ export function inputBuffers(input: PlannerInput): ArrayBuffer[] {
 export function setPlannerInput(input: PlannerInput, source: string): Promise<Result<InputSummary, string>> {
   return plannerClient().call<Result<InputSummary, string>>((api) =>
     api.setInput(Comlink.transfer(input, inputBuffers(input)), source),
-  );
-}
-
-/** Lets the worker build its own input from the synthetic world and quick models (nothing crosses but a summary). */
-export function syntheticInputInWorker(
-  preset: 'small' | 'ml1m',
-  seed: number,
-  models?: string[],
-): Promise<Result<InputSummary, string>> {
-  return plannerClient().call<Result<InputSummary, string>>((api) => api.useSynthetic(preset, seed, models));
-}
-
-/**
- * Copies the data worker's current dataset into the planner worker, which fits quick models on it there (for the
- * bench and tests: planning on the loaded data without the run worker). False when the data worker holds nothing.
- */
-export async function dataInputInWorker(
-  source: string,
-  models?: string[],
-): Promise<Result<InputSummary, string> | false> {
-  const d = await dataClient().call((api) => api.exportDataset());
-  if (!d) return false;
-  const buffers = [d.user, d.item, d.time, d.value, d.userOffsets, d.itemCounts]
-    .filter((a) => a !== undefined)
-    .map((a) => a.buffer as ArrayBuffer);
-  return plannerClient().call<Result<InputSummary, string>>((api) =>
-    api.useDataset(Comlink.transfer(d, buffers), source, models),
   );
 }
 
