@@ -418,7 +418,7 @@ export function startPlanner(): void {
     else if (showsFirstModel && prev.training.status === 'running' && s.training.status !== 'running')
       void followResults();
     // A file being read will most likely replace what the planner holds: its sweep and background fill stop now, so
-    // that they do not share the cores with the read (a trace of a 24 MB load showed them running throughout it).
+    // that they do not share the cores with the read.
     // If the file is refused or the read cancelled, they pick up again (solved points are memoised).
     if (s.dataset.progress && !prev.dataset.progress) haltBackground();
     else if (!s.dataset.progress && prev.dataset.progress && halted) {
