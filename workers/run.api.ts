@@ -125,6 +125,48 @@ const lastRun = (split: Split, result: ExperimentResult, kept: Map<string, Kept>
   savedAt,
 });
 
+/** Who waits for the first model of the next run (see firstModelInput). */
+let firstWaiter: ((r: FirstModelInput | null) => void) | null = null;
+
+/** The first model of a run, for the planner: its scores (copies) and the source of the data it ran on. */
+export interface FirstModelInput {
+  source: string;
+  input: PlannerInput;
+}
+
+/** One kept model's scores as the planner takes them. */
+const modelScores = (
+  split: Split,
+  model: string,
+  s: { test: Float32Array; valid: Float32Array | null },
+): ModelScores => ({
+  model,
+  test: s.test,
+  testRows: split.test.users.length,
+  valid: s.valid,
+  validRows: s.valid ? split.valid.users.length : 0,
+  nItems: split.test.target.nCols,
+});
+
+/** A planner input of `models` and a copy of the split's test targets, marked for transfer with all its buffers. */
+function plannerInputOf(split: Split, itemIds: string[], models: ModelScores[]): PlannerInput {
+  const t = split.test.target;
+  const target = {
+    nRows: t.nRows,
+    nCols: t.nCols,
+    indptr: copy(t.indptr),
+    indices: copy(t.indices),
+    data: copy(t.data),
+  };
+  const buffers = [target.indptr.buffer, target.indices.buffer, target.data.buffer] as ArrayBuffer[];
+  for (const m of models)
+    buffers.push(m.test.buffer as ArrayBuffer, ...(m.valid ? [m.valid.buffer as ArrayBuffer] : []));
+  return Comlink.transfer(
+    { models, target, itemIds: itemIds.slice(0, t.nCols) },
+    buffers as Parameters<typeof Comlink.transfer>[1],
+  );
+}
+
 /** The explorer's top rows per item for `name` (built from the dense test scores while they are here). */
 function topOf(run: LastRun, name: string): Selection | null {
   const hit = run.top.get(name);
@@ -292,6 +334,7 @@ export const runApi = {
       );
       // After a cancel nothing more is reported: the page has moved on.
       const batch = progressBatcher(config.models.length, (p) => my.aborted || onProgress?.(p));
+      let answered = false;
       const r = await runExperiment(dataset, config, {
         registry,
         signal: my,
@@ -300,6 +343,15 @@ export const runApi = {
           if (my.aborted) return;
           batch.model(name);
           onModel?.({ name, item, user });
+          const k = kept.get(name);
+          if (answered || !firstWaiter || !k || !seen.split || !dataset) return;
+          answered = true;
+          const scores = { test: copy(k.test), valid: k.valid ? copy(k.valid) : null };
+          firstWaiter({
+            source,
+            input: plannerInputOf(seen.split, dataset.itemIds, [modelScores(seen.split, name, scores)]),
+          });
+          firstWaiter = null;
         },
       });
       if (my.lost) return err('backend-lost', my.lost);
@@ -360,7 +412,6 @@ export const runApi = {
       saved = r && r.savedAt === run.savedAt ? new Map(r.kept) : null;
       return saved;
     };
-    const test = run.split.test;
     const out: ModelScores[] = [];
     for (const [name, k] of run.kept) {
       if (models && !models.includes(name)) continue;
@@ -377,31 +428,19 @@ export const runApi = {
       } else {
         scores = { test: copy(k.test), valid: k.valid ? copy(k.valid) : null };
       }
-      if (!scores) continue;
-      out.push({
-        model: name,
-        test: scores.test,
-        testRows: test.users.length,
-        valid: scores.valid,
-        validRows: scores.valid ? run.split.valid.users.length : 0,
-        nItems: test.target.nCols,
-      });
+      if (scores) out.push(modelScores(run.split, name, scores));
     }
-    const t = test.target;
-    const target = {
-      nRows: t.nRows,
-      nCols: t.nCols,
-      indptr: copy(t.indptr),
-      indices: copy(t.indices),
-      data: copy(t.data),
-    };
-    const buffers = [target.indptr.buffer, target.indices.buffer, target.data.buffer] as ArrayBuffer[];
-    for (const m of out)
-      buffers.push(m.test.buffer as ArrayBuffer, ...(m.valid ? [m.valid.buffer as ArrayBuffer] : []));
-    return Comlink.transfer(
-      { models: out, target, itemIds: data.itemIds.slice(0, t.nCols) },
-      buffers as Parameters<typeof Comlink.transfer>[1],
-    );
+    return plannerInputOf(run.split, data.itemIds, out);
+  },
+
+  /**
+   * Resolves with the planner input of the first model that the next run evaluates (a copy of its scores), so that
+   * the planner shows a quick run's first curve before the run ends. A run reads no messages until it ends: ask
+   * before it starts. A newer call makes an older one resolve null.
+   */
+  firstModelInput(): Promise<FirstModelInput | null> {
+    firstWaiter?.(null);
+    return new Promise((resolve) => (firstWaiter = resolve));
   },
 
   /** Items worth exploring: the `n` items with the most test-window events (ids, events). */

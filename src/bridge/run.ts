@@ -3,7 +3,7 @@
  * The dataset moves from the data worker to the run worker by transfer (through the page, never cloned twice).
  */
 import * as Comlink from 'comlink';
-import type { Restored, RunApi } from '../../workers/run.api';
+import type { FirstModelInput, Restored, RunApi } from '../../workers/run.api';
 import type { PlannerInput } from '../core/planner/types';
 import type { Dataset } from '../core/data/types';
 import { createWorkerClient, type WorkerClient } from './client';
@@ -81,6 +81,11 @@ export function adoptInDataWorker(d: Dataset, source: string): Promise<Result<Da
  */
 export function fetchPlannerInput(models?: string[], signal?: AbortSignal): Promise<PlannerInput | null> {
   return runClient().call((api) => api.plannerInput(models), signal);
+}
+
+/** The first model of the next run, for the planner (a copy of its scores); null when a newer request replaced this one. */
+export function firstModelInput(): Promise<FirstModelInput | null> {
+  return runClient().call((api) => api.firstModelInput());
 }
 
 /** Progress and row callbacks cross the boundary as Comlink proxies. */
