@@ -1,0 +1,136 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * Custom-gradient ops of the click-and-conversion models. Like core/models/sequence/ops.ts they exist for speed and
+ * for the WASM backend, not new math:
+ * - `segmentSum` / `bagOfEmbeddings`: per-row sums over a packed list of history entries (padding never enters a
+ *   tensor). tfjs 4.22 WASM lacks UnsortedSegmentSum, and a [B, T, D] mask-and-sum pays for the padding and sums over
+ *   a middle axis (a transpose on WASM); scatterND adds duplicate indices, gather is its adjoint.
+ * - `bceLogits` / `esmmLoss`: the losses with their closed-form gradients, so the tape holds one node instead of the
+ *   softplus / log / where chain and the gradient is exact at logit 0.
+ * - `straightThrough`: the hard Gumbel-softmax of 003 (eq. 4 forward, eq. 7 backward).
+ */
+
+// tf.customGrad's declared type takes a rest parameter of Tensor | GradSaveFunc; our closures name their inputs.
+type GradFn = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[];
+const customGrad = (
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  f: (...args: any[]) => { value: tf.Tensor; gradFunc: GradFn },
+) => tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]);
+
+const column = (v: Int32Array) => tf.tensor2d(v, [v.length, 1], 'int32');
+
+/**
+ * out[s] = Σ_{e : seg[e] = s} w[e] · x[e] for s < nSeg (x [E, D] → [nSeg, D]); w defaults to 1. Rows of out with no
+ * entry are 0. Gradient: dx[e] = w[e] · dy[seg[e]].
+ */
+export function segmentSum(x: tf.Tensor2D, seg: Int32Array, nSeg: number, w?: Float32Array): tf.Tensor2D {
+  const D = x.shape[1];
+  if (seg.length === 0) return tf.zeros([nSeg, D]);
+  const f = customGrad((xx: tf.Tensor) => {
+    const weighted = w ? tf.mul(xx, tf.tensor2d(w, [w.length, 1])) : xx;
+    return {
+      value: tf.scatterND(column(seg), weighted, [nSeg, D]),
+      gradFunc: (dy: tf.Tensor) => {
+        const g = tf.gather(dy, tf.tensor1d(seg, 'int32'));
+        return w ? tf.mul(g, tf.tensor2d(w, [w.length, 1])) : g;
+      },
+    };
+  });
+  return f(x) as tf.Tensor2D;
+}
+
+/**
+ * out[s] = Σ_{e : seg[e] = s} w[e] · table[ids[e]] (nSeg × D): lookup and segmentSum as one op, for mean-pooled
+ * histories (w = 1 / length). Gradient: dtable[v] = Σ_{e : ids[e] = v} w[e] · dy[seg[e]].
+ */
+export function bagOfEmbeddings(
+  table: tf.Tensor2D,
+  ids: Int32Array,
+  seg: Int32Array,
+  w: Float32Array,
+  nSeg: number,
+): tf.Tensor2D {
+  const D = table.shape[1];
+  if (ids.length === 0) return tf.zeros([nSeg, D]);
+  const f = customGrad((t: tf.Tensor) => {
+    const wt = tf.tensor2d(w, [w.length, 1]);
+    return {
+      value: tf.scatterND(column(seg), tf.mul(tf.gather(t, tf.tensor1d(ids, 'int32')), wt), [nSeg, D]),
+      gradFunc: (dy: tf.Tensor) =>
+        tf.scatterND(
+          column(ids),
+          tf.mul(tf.gather(dy, tf.tensor1d(seg, 'int32')), tf.tensor2d(w, [w.length, 1])),
+          t.shape,
+        ),
+    };
+  });
+  return f(table) as tf.Tensor2D;
+}
+
+/**
+ * Mean binary cross-entropy of labels y ∈ [0, 1] against σ(z): (1/B) Σ softplus(−z) + (1 − y)·z.
+ * Gradient: (σ(z) − y) / B.
+ */
+export function bceLogits(z: tf.Tensor1D, y: Float32Array): tf.Scalar {
+  const B = y.length;
+  const f = customGrad((zz: tf.Tensor, save: tf.GradSaveFunc) => {
+    const yt = tf.tensor1d(y);
+    save([zz, yt]);
+    return {
+      value: tf.div(tf.sum(tf.add(tf.softplus(tf.neg(zz)), tf.mul(tf.sub(1, yt), zz))), B),
+      gradFunc: (dy: tf.Tensor, [zs, ys]: tf.Tensor[]) => tf.mul(tf.sub(tf.sigmoid(zs), ys), tf.div(dy, B)),
+    };
+  });
+  return f(z) as tf.Scalar;
+}
+
+/** Floor of 1 − p inside logs and divisions of esmmLoss. */
+const ONE_MINUS_P_MIN = 1e-7;
+
+/**
+ * 002's loss over all impressions (ESMM): (1/B) Σ [ l(click, pCTR) + l(click·conversion, pCTR · pCVR) ] with
+ * pCTR = σ(a), pCVR = σ(b), l the binary cross-entropy. log(pCTR·pCVR) = −softplus(−a) − softplus(−b) exactly;
+ * 1 − pCTR·pCVR is floored at 1e-7. Gradients (per row, then / B), with p = σ(a)σ(b) and g = (p − y₂) / (1 − p):
+ *   ∂/∂a = σ(a) − y₁ + g·(1 − σ(a)),  ∂/∂b = g·(1 − σ(b)).
+ */
+export function esmmLoss(a: tf.Tensor1D, b: tf.Tensor1D, click: Float32Array, conversion: Float32Array): tf.Scalar {
+  const B = click.length;
+  const both = Float32Array.from(click, (c, i) => c * conversion[i]);
+  const f = customGrad((aa: tf.Tensor, bb: tf.Tensor, save: tf.GradSaveFunc) => {
+    const y1 = tf.tensor1d(click),
+      y2 = tf.tensor1d(both);
+    const sa = tf.sigmoid(aa),
+      sb = tf.sigmoid(bb);
+    const p = tf.mul(sa, sb);
+    const oneMinusP = tf.maximum(tf.sub(1, p), ONE_MINUS_P_MIN);
+    const ctr = tf.add(tf.softplus(tf.neg(aa)), tf.mul(tf.sub(1, y1), aa));
+    const logP = tf.neg(tf.add(tf.softplus(tf.neg(aa)), tf.softplus(tf.neg(bb))));
+    const ctcvr = tf.neg(tf.add(tf.mul(y2, logP), tf.mul(tf.sub(1, y2), tf.log(oneMinusP))));
+    save([sa, sb, p, oneMinusP, y1, y2]);
+    return {
+      value: tf.div(tf.sum(tf.add(ctr, ctcvr)), B),
+      gradFunc: (dy: tf.Tensor, [sas, sbs, ps, omp, y1s, y2s]: tf.Tensor[]) => {
+        const scale = tf.div(dy, B);
+        const g = tf.div(tf.sub(ps, y2s), omp);
+        const da = tf.add(tf.sub(sas, y1s), tf.mul(g, tf.sub(1, sas)));
+        const db = tf.mul(g, tf.sub(1, sbs));
+        return [tf.mul(da, scale), tf.mul(db, scale)];
+      },
+    };
+  });
+  return f(a, b) as tf.Scalar;
+}
+
+/**
+ * Straight-through hard assignment: forward the one-hot of each row's argmax (003 eq. 4 applied to the Gumbel-softmax
+ * sample of eq. 7), backward the identity, so the gradient reaches the soft sample as if it had been used.
+ */
+export function straightThrough(soft: tf.Tensor2D): tf.Tensor2D {
+  const K = soft.shape[1];
+  const f = customGrad((s: tf.Tensor) => ({
+    value: tf.cast(tf.oneHot(tf.argMax(s, 1), K), 'float32'),
+    gradFunc: (dy: tf.Tensor) => tf.clone(dy),
+  }));
+  return f(soft) as tf.Tensor2D;
+}
