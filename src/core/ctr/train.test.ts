@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tf } from '../models/sequence/testing.tf';
 import { createRng } from '../util/rng';
-import { type CtrFitProgress, type CtrNet, fitNet, predictNet, type TrainOptions } from './train';
+import { Adam, type CtrFitProgress, type CtrNet, fitNet, predictNet, type TrainOptions } from './train';
 import { fixtureLog } from './models/testing.fixtures';
 import type { Params } from '../models/sequence/params';
 
@@ -138,5 +138,42 @@ describe('fitNet (the shared trainer)', () => {
     expect(p.pCtr!.every((v) => v === w.dataSync()[0])).toBe(true);
     expect(tf.memory().numTensors).toBe(before);
     w.dispose();
+  });
+});
+
+describe('Adam', () => {
+  it('two steps equal the hand-computed bias-corrected update and tfjs’s Adam with the same constants', () => {
+    const w0 = [0.5, -1, 2];
+    const g1 = [0.1, -0.2, 0],
+      g2 = [0.3, 0.1, -0.5];
+    const lr = 0.01;
+    // By hand: m_t, v_t, then w −= lr · m̂ / (√v̂ + 1e-8).
+    const w = [...w0],
+      m = [0, 0, 0],
+      v = [0, 0, 0];
+    [g1, g2].forEach((g, k) => {
+      const t = k + 1;
+      for (let i = 0; i < 3; i++) {
+        m[i] = 0.9 * m[i] + 0.1 * g[i];
+        v[i] = 0.999 * v[i] + 0.001 * g[i] * g[i];
+        w[i] -= (lr * (m[i] / (1 - 0.9 ** t))) / (Math.sqrt(v[i] / (1 - 0.999 ** t)) + 1e-8);
+      }
+    });
+    const run = (step: (x: tf.Variable, g: number[]) => void) => {
+      const x = tf.variable(tf.tensor1d(w0), true, `adam_${netId++}`);
+      step(x, g1);
+      step(x, g2);
+      const out = Array.from(x.dataSync());
+      x.dispose();
+      return out;
+    };
+    const ours = new Adam(lr);
+    const got = run((x, g) => tf.tidy(() => ours.apply([x], { [x.name]: tf.tensor1d(g) })));
+    const theirs = tf.train.adam(lr, 0.9, 0.999, 1e-8);
+    const ref = run((x, g) => tf.tidy(() => theirs.applyGradients([{ name: x.name, tensor: tf.tensor1d(g) }])));
+    got.forEach((x, i) => expect(x).toBeCloseTo(w[i], 6));
+    ref.forEach((x, i) => expect(x).toBeCloseTo(w[i], 6));
+    ours.dispose();
+    theirs.dispose();
   });
 });

@@ -3,6 +3,7 @@ import type { FitProgress } from '../models/types';
 import type { StopSignal } from '../util/abort';
 import { type Rng, shuffleInPlace } from '../util/rng';
 import { restore, snapshot, type Params } from '../models/sequence/params';
+import { canReadSync } from '../models/sequence/ops';
 import { ctrBatch, featureIndex } from './features';
 import type { CtrBatch, ImpressionLog } from './types';
 
@@ -48,7 +49,7 @@ export interface TrainOptions {
   epochs: number;
   /** Impressions per gradient step. */
   batchSize: number;
-  /** Adam learning rate (003: 0.001). */
+  /** Adam learning rate (003: 0.001; the Adam class below). */
   lr: number;
   /** Epochs without a lower validation loss before stopping (the best epoch's weights are restored); 0: never stop early. */
   patience: number;
@@ -118,7 +119,7 @@ export async function fitNet(
   };
   if (train.length === 0) return report;
   const rng = fit.rng;
-  const optimizer = tf.train.adam(opts.lr);
+  const optimizer = new Adam(opts.lr);
   const vars = [...net.params.values()].filter((v) => v.trainable);
   const order = Int32Array.from(train);
   const nBatches = Math.ceil(order.length / opts.batchSize);
@@ -145,7 +146,7 @@ export async function fitNet(
         }
         const b = ctrBatch(log, index, order.subarray(bi * opts.batchSize, (bi + 1) * opts.batchSize));
         const { value, grads } = tf.variableGrads(() => net.loss(b, 'train', rng), vars);
-        optimizer.applyGradients(grads as Parameters<typeof optimizer.applyGradients>[0]);
+        optimizer.apply(vars, grads);
         tf.dispose(grads);
         net.afterStep?.();
         // Read asynchronously: a synchronous read mid-fit breaks WebGPU (sequence/ops.ts: canReadSync).
@@ -195,6 +196,58 @@ export async function fitNet(
   }
   report.seconds = (Date.now() - t0) / 1000;
   return report;
+}
+
+/**
+ * Adam with torch.optim.Adam's defaults (β₁ 0.9, β₂ 0.999, ε 1e-8, bias-corrected): m ← β₁m + (1−β₁)g,
+ * v ← β₂v + (1−β₂)g², w ← w − lr·(m / (1−β₁ᵗ)) / (√(v / (1−β₂ᵗ)) + ε), every weight every step (dense, as torch).
+ * Where tensors can be read synchronously the update runs in JS on typed arrays: tfjs's optimizer spends about a
+ * dozen kernels per variable per step, each with a fixed WASM overhead that outweighs the arithmetic of our small
+ * weights; on WebGPU it is tfjs's Adam with the same constants.
+ */
+export class Adam {
+  private readonly moments = new Map<tf.Variable, { m: Float32Array; v: Float32Array }>();
+  private t = 0;
+  private fallback: tf.AdamOptimizer | null = null;
+  static readonly beta1 = 0.9;
+  static readonly beta2 = 0.999;
+  static readonly eps = 1e-8;
+
+  constructor(readonly lr: number) {}
+
+  apply(vars: tf.Variable[], grads: tf.NamedTensorMap): void {
+    if (!canReadSync()) {
+      this.fallback ??= tf.train.adam(this.lr, Adam.beta1, Adam.beta2, Adam.eps);
+      this.fallback.applyGradients(grads as Parameters<tf.AdamOptimizer['applyGradients']>[0]);
+      return;
+    }
+    this.t++;
+    const { beta1: b1, beta2: b2, eps } = Adam;
+    const c1 = 1 - b1 ** this.t,
+      c2 = 1 - b2 ** this.t;
+    for (const variable of vars) {
+      const g = grads[variable.name];
+      if (!g) continue;
+      const gv = g.dataSync() as Float32Array;
+      // A copy: on the CPU backend dataSync hands out the tensor's own storage.
+      const w = Float32Array.from(variable.dataSync() as Float32Array);
+      let s = this.moments.get(variable);
+      if (!s) this.moments.set(variable, (s = { m: new Float32Array(w.length), v: new Float32Array(w.length) }));
+      const { m, v } = s;
+      for (let i = 0; i < w.length; i++) {
+        const gi = gv[i];
+        m[i] = b1 * m[i] + (1 - b1) * gi;
+        v[i] = b2 * v[i] + (1 - b2) * gi * gi;
+        w[i] -= (this.lr * (m[i] / c1)) / (Math.sqrt(v[i] / c2) + eps);
+      }
+      tf.tidy(() => variable.assign(tf.tensor(w, variable.shape)));
+    }
+  }
+
+  dispose(): void {
+    this.fallback?.dispose();
+    this.moments.clear();
+  }
 }
 
 /** Mean eval-mode objective over rows. */

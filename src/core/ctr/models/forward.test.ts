@@ -243,9 +243,14 @@ describe('MT-RNN forward and loss (002)', () => {
     const net = createMtRnnNet(dims, o, createRng(1));
     withNet(net, 7, (w) => {
       const b = batch();
-      const got = run(() => (userState(net.params, b, 4).arraySync() as number[][]).flat());
       const want = Array.from({ length: b.size }, (_, r) => gru(w, fields(w, b, r).hist, 4)).flat();
+      // The fused op (gruSequence.ts) and the per-step ops path that WebGPU takes.
+      const got = run(() => (userState(net.params, b, 4).arraySync() as number[][]).flat());
       expectClose(got, want);
+      expectClose(
+        run(() => (userState(net.params, b, 4, true).arraySync() as number[][]).flat()),
+        want,
+      );
       expect(got.slice(8, 12).map(Math.abs)).toEqual([0, 0, 0, 0]);
     });
   });

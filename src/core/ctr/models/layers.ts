@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../../util/rng';
 import { constParam, get, type Params, uniformParam } from '../../models/sequence/params';
-import { lookup, mm } from '../../models/sequence/ops';
+import { lookup } from '../../models/sequence/ops';
 import type { CtrBatch } from '../types';
-import { bagOfEmbeddings } from './ops';
+import { affine, bagOfEmbeddings } from './ops';
 
 /** Table sizes of a log's fields; tables of category, context and item have a row 0 for "absent" / padding. */
 export interface CtrDims {
@@ -29,7 +29,7 @@ export function denseParams(params: Params, name: string, inDim: number, outDim:
 }
 
 export function dense(params: Params, name: string, x: tf.Tensor2D): tf.Tensor2D {
-  return tf.add(mm(x, get(params, `${name}.w`) as tf.Tensor2D), get(params, `${name}.b`)) as tf.Tensor2D;
+  return affine(x, get(params, `${name}.w`) as tf.Tensor2D, get(params, `${name}.b`));
 }
 
 /** Weights of an MLP inDim → widths… → outDim (ReLU between layers, linear output). */

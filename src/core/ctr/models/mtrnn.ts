@@ -4,7 +4,8 @@ import type { CtrBatch } from '../types';
 import type { CtrNet } from '../train';
 import { uniformParam } from '../../models/sequence/params';
 import { gruCell } from '../../models/sequence/gru';
-import { mm } from '../../models/sequence/ops';
+import { canReadSync, mm } from '../../models/sequence/ops';
+import { gruPacked, packSequences } from './gruSequence';
 import { type CtrDims, embeddingParam, fieldIds, flat, get, mlp, mlpParams, type Params, rowsOf } from './layers';
 import { esmmLoss } from './ops';
 import type { MtRnnOptions } from './options';
@@ -63,8 +64,12 @@ export function createMtRnnNet(dims: CtrDims, o: MtRnnOptions, rng: Rng): CtrNet
   };
 }
 
-/** The GRU's final state over each row's history [B, H]; steps where every row is padding are skipped. */
-export function userState(params: Params, b: CtrBatch, H: number): tf.Tensor2D {
+/**
+ * The GRU's final state over each row's history [B, H]: one fused op over the packed histories (gruSequence.ts) where
+ * tensors can be read synchronously, else a step of tfjs ops per item (`perStep`; steps where every row is padding
+ * are skipped, the others masked).
+ */
+export function userState(params: Params, b: CtrBatch, H: number, perStep = !canReadSync()): tf.Tensor2D {
   const { size: B, maxLen: T, history, historyLen } = b;
   let longest = 0;
   for (let r = 0; r < B; r++) longest = Math.max(longest, historyLen[r]);
@@ -73,6 +78,11 @@ export function userState(params: Params, b: CtrBatch, H: number): tf.Tensor2D {
     bi = get(params, 'gru.bi'),
     wh = get(params, 'gru.wh') as tf.Tensor2D,
     bh = get(params, 'gru.bh');
+  if (longest === 0) return tf.zeros([B, H]);
+  if (!perStep) {
+    const { packed, ids } = packSequences(historyLen, (r, s) => history[r * T + T - historyLen[r] + s]);
+    return gruPacked(rowsOf(emb, ids), wi, bi, wh, bh, packed);
+  }
   let h = tf.zeros([B, H]) as tf.Tensor2D;
   for (let t = T - longest; t < T; t++) {
     const ids = new Int32Array(B);

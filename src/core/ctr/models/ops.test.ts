@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tf } from '../../models/sequence/testing.tf';
-import { bagOfEmbeddings, bceLogits, esmmLoss, segmentSum, straightThrough } from './ops';
+import { affine, bagOfEmbeddings, bceLogits, esmmLoss, segmentSum, straightThrough } from './ops';
 import { createRng } from '../../util/rng';
 import { sigmoid } from './testing.ref';
 
@@ -98,33 +98,39 @@ describe('bceLogits and esmmLoss (002)', () => {
       return s + bce(pctr, click[i]) + bce(p, click[i] * conv[i]);
     }, 0) / N;
 
-  it('bceLogits: mean binary cross-entropy; gradient (σ(z) − y)/N, equal to finite differences', () => {
-    const [v, g] = tf.tidy(() => {
-      const z = tf.tensor1d(Float32Array.from(a));
-      return [
-        bceLogits(z, click).dataSync()[0],
-        tf
-          .grad((t: tf.Tensor) => bceLogits(t as tf.Tensor1D, click))(z)
-          .dataSync(),
-      ];
-    }) as [number, Float32Array];
-    expect(v).toBeCloseTo(jsBce(), 5);
-    fdGrad(jsBce, a, 1e-4).forEach((fd, i) => expect(g[i]).toBeCloseTo(fd, 4));
-  });
+  it.each([true, false])(
+    'bceLogits (JS path %s): mean cross-entropy; gradient (σ(z) − y)/N, as finite differences',
+    (js) => {
+      const [v, g] = tf.tidy(() => {
+        const z = tf.tensor1d(Float32Array.from(a));
+        return [
+          bceLogits(z, click, js).dataSync()[0],
+          tf
+            .grad((t: tf.Tensor) => bceLogits(t as tf.Tensor1D, click, js))(z)
+            .dataSync(),
+        ];
+      }) as [number, Float32Array];
+      expect(v).toBeCloseTo(jsBce(), 5);
+      fdGrad(jsBce, a, 1e-4).forEach((fd, i) => expect(g[i]).toBeCloseTo(fd, 4));
+    },
+  );
 
-  it('esmmLoss: l(click, pCTR) + l(click·conversion, pCTR·pCVR) averaged; gradients equal finite differences', () => {
-    const [v, ga, gb] = tf.tidy(() => {
-      const at = tf.tensor1d(Float32Array.from(a)),
-        bt = tf.tensor1d(Float32Array.from(b));
-      const [da, db] = tf.grads((x: tf.Tensor, y: tf.Tensor) =>
-        esmmLoss(x as tf.Tensor1D, y as tf.Tensor1D, click, conv),
-      )([at, bt]);
-      return [esmmLoss(at, bt, click, conv).dataSync()[0], da.dataSync(), db.dataSync()];
-    }) as [number, Float32Array, Float32Array];
-    expect(v).toBeCloseTo(jsEsmm(), 4);
-    fdGrad(jsEsmm, a, 1e-4).forEach((fd, i) => expect(ga[i]).toBeCloseTo(fd, 3));
-    fdGrad(jsEsmm, b, 1e-4).forEach((fd, i) => expect(gb[i]).toBeCloseTo(fd, 3));
-  });
+  it.each([true, false])(
+    'esmmLoss (JS path %s): l(click, pCTR) + l(click·conv, pCTR·pCVR), mean; gradients as finite differences',
+    (js) => {
+      const [v, ga, gb] = tf.tidy(() => {
+        const at = tf.tensor1d(Float32Array.from(a)),
+          bt = tf.tensor1d(Float32Array.from(b));
+        const [da, db] = tf.grads((x: tf.Tensor, y: tf.Tensor) =>
+          esmmLoss(x as tf.Tensor1D, y as tf.Tensor1D, click, conv, js),
+        )([at, bt]);
+        return [esmmLoss(at, bt, click, conv, js).dataSync()[0], da.dataSync(), db.dataSync()];
+      }) as [number, Float32Array, Float32Array];
+      expect(v).toBeCloseTo(jsEsmm(), 4);
+      fdGrad(jsEsmm, a, 1e-4).forEach((fd, i) => expect(ga[i]).toBeCloseTo(fd, 3));
+      fdGrad(jsEsmm, b, 1e-4).forEach((fd, i) => expect(gb[i]).toBeCloseTo(fd, 3));
+    },
+  );
 });
 
 describe('straightThrough (hard assignment, 003 eq. 4 and 7)', () => {
@@ -147,5 +153,45 @@ describe('straightThrough (hard assignment, 003 eq. 4 and 7)', () => {
       [1, 0, 0],
     ]);
     expect(g).toEqual(W);
+  });
+});
+
+describe('affine (x·W + b)', () => {
+  it.each([
+    [3, 2],
+    [2, 5],
+  ])('value and gradients equal plain JS and finite differences (in %i, out %i)', (I, O) => {
+    const N = 4;
+    const x = rand(N * I, 11),
+      w = rand(I * O, 12),
+      b = rand(O, 13),
+      R = rand(N * O, 14);
+    const js = () => {
+      let s = 0;
+      for (let n = 0; n < N; n++)
+        for (let o = 0; o < O; o++) {
+          let y = b[o];
+          for (let i = 0; i < I; i++) y += x[n * I + i] * w[i * O + o];
+          s += y * R[n * O + o];
+        }
+      return s;
+    };
+    const [v, ...g] = tf.tidy(() => {
+      const ins = [
+        tf.tensor2d(Float32Array.from(x), [N, I]),
+        tf.tensor2d(Float32Array.from(w), [I, O]),
+        tf.tensor1d(Float32Array.from(b)),
+      ];
+      const f = (a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) =>
+        tf.sum(tf.mul(affine(a as tf.Tensor2D, c as tf.Tensor2D, d), tf.tensor2d(Float32Array.from(R), [N, O])));
+      return [
+        f(ins[0], ins[1], ins[2]).dataSync()[0],
+        ...tf
+          .grads(f)(ins)
+          .map((t) => t.dataSync()),
+      ];
+    }) as [number, Float32Array, Float32Array, Float32Array];
+    expect(v).toBeCloseTo(js(), 4);
+    [x, w, b].forEach((arr, k) => fdGrad(js, arr).forEach((fd, i) => expect(g[k][i]).toBeCloseTo(fd, 3)));
   });
 });

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { canReadSync } from '../../models/sequence/ops';
 
 /**
  * Custom-gradient ops of the click-and-conversion models. Like core/models/sequence/ops.ts they exist for speed and
@@ -7,7 +8,8 @@ import * as tf from '@tensorflow/tfjs-core';
  *   tensor). tfjs 4.22 WASM lacks UnsortedSegmentSum, and a [B, T, D] mask-and-sum pays for the padding and sums over
  *   a middle axis (a transpose on WASM); scatterND adds duplicate indices, gather is its adjoint.
  * - `bceLogits` / `esmmLoss`: the losses with their closed-form gradients, so the tape holds one node instead of the
- *   softplus / log / where chain and the gradient is exact at logit 0.
+ *   softplus / log / where chain and the gradient is exact at logit 0; computed in JS where tensors can be read
+ *   synchronously (a dozen fewer kernels per call), with tfjs ops on WebGPU.
  * - `straightThrough`: the hard Gumbel-softmax of 003 (eq. 4 forward, eq. 7 backward).
  */
 
@@ -68,12 +70,42 @@ export function bagOfEmbeddings(
   return f(table) as tf.Tensor2D;
 }
 
+/** softplus(a) = log(1 + eᵃ), stable for large |a|. */
+const softplus = (a: number) => Math.max(a, 0) + Math.log1p(Math.exp(-Math.abs(a)));
+const sigmoid = (a: number) => 1 / (1 + Math.exp(-a));
+
+/**
+ * A scalar loss of a 1-D input computed in JS (where tensors can be read synchronously): `f` returns the loss and
+ * fills ∂loss/∂input; one read and two small tensors instead of a dozen kernels forward and backward.
+ */
+function jsLoss(inputs: tf.Tensor1D[], f: (v: Float32Array[], grads: Float32Array[]) => number): tf.Scalar {
+  const g = customGrad((...args: tf.Tensor[]) => {
+    const values = args.slice(0, inputs.length).map((t) => t.dataSync() as Float32Array);
+    const grads = values.map((v) => new Float32Array(v.length));
+    const loss = f(values, grads);
+    return {
+      value: tf.scalar(loss),
+      gradFunc: (dy: tf.Tensor) => grads.map((d) => tf.mul(tf.tensor1d(d), dy)),
+    };
+  });
+  return g(...inputs) as tf.Scalar;
+}
+
 /**
  * Mean binary cross-entropy of labels y ∈ [0, 1] against σ(z): (1/B) Σ softplus(−z) + (1 − y)·z.
- * Gradient: (σ(z) − y) / B.
+ * Gradient: (σ(z) − y) / B. `js`: compute in JS (needs synchronous reads) or with tfjs ops.
  */
-export function bceLogits(z: tf.Tensor1D, y: Float32Array): tf.Scalar {
+export function bceLogits(z: tf.Tensor1D, y: Float32Array, js = canReadSync()): tf.Scalar {
   const B = y.length;
+  if (js)
+    return jsLoss([z], ([zv], [g]) => {
+      let loss = 0;
+      for (let i = 0; i < B; i++) {
+        loss += softplus(-zv[i]) + (1 - y[i]) * zv[i];
+        g[i] = (sigmoid(zv[i]) - y[i]) / B;
+      }
+      return loss / B;
+    });
   const f = customGrad((zz: tf.Tensor, save: tf.GradSaveFunc) => {
     const yt = tf.tensor1d(y);
     save([zz, yt]);
@@ -94,9 +126,31 @@ const ONE_MINUS_P_MIN = 1e-7;
  * 1 − pCTR·pCVR is floored at 1e-7. Gradients (per row, then / B), with p = σ(a)σ(b) and g = (p − y₂) / (1 − p):
  *   ∂/∂a = σ(a) − y₁ + g·(1 − σ(a)),  ∂/∂b = g·(1 − σ(b)).
  */
-export function esmmLoss(a: tf.Tensor1D, b: tf.Tensor1D, click: Float32Array, conversion: Float32Array): tf.Scalar {
+export function esmmLoss(
+  a: tf.Tensor1D,
+  b: tf.Tensor1D,
+  click: Float32Array,
+  conversion: Float32Array,
+  js = canReadSync(),
+): tf.Scalar {
   const B = click.length;
   const both = Float32Array.from(click, (c, i) => c * conversion[i]);
+  if (js)
+    return jsLoss([a, b], ([av, bv], [ga, gb]) => {
+      let loss = 0;
+      for (let i = 0; i < B; i++) {
+        const sa = sigmoid(av[i]),
+          sb = sigmoid(bv[i]);
+        const p = sa * sb;
+        const oneMinusP = Math.max(1 - p, ONE_MINUS_P_MIN);
+        const logP = -softplus(-av[i]) - softplus(-bv[i]);
+        loss += softplus(-av[i]) + (1 - click[i]) * av[i] - both[i] * logP - (1 - both[i]) * Math.log(oneMinusP);
+        const g = (p - both[i]) / oneMinusP;
+        ga[i] = (sa - click[i] + g * (1 - sa)) / B;
+        gb[i] = (g * (1 - sb)) / B;
+      }
+      return loss / B;
+    });
   const f = customGrad((aa: tf.Tensor, bb: tf.Tensor, save: tf.GradSaveFunc) => {
     const y1 = tf.tensor1d(click),
       y2 = tf.tensor1d(both);
@@ -120,6 +174,30 @@ export function esmmLoss(a: tf.Tensor1D, b: tf.Tensor1D, click: Float32Array, co
     };
   });
   return f(a, b) as tf.Scalar;
+}
+
+/**
+ * x [B, in] · W [in, out] + b as one op with explicit-transpose gradients: dx = dy·Wᵀ, dW = xᵀ·dy (or (dyᵀ·x)ᵀ when
+ * out > in: XNNPACK repacks its right operand per call, so the long operand goes left narrow; sequence/ops.ts: mm),
+ * db = Σ_rows dy. Fewer kernels than matMul + broadcast add, whose autodiff adds reshapes, transposed-operand matMuls
+ * and a broadcast reduction.
+ */
+export function affine(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor): tf.Tensor2D {
+  const f = customGrad((xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([xx, ww]);
+    return {
+      value: tf.add(tf.matMul(xx as tf.Tensor2D, ww as tf.Tensor2D), bb),
+      gradFunc: (dy: tf.Tensor, [xs, ws]: tf.Tensor[]) => {
+        const d = dy as tf.Tensor2D;
+        const dw =
+          ws.shape[1]! > ws.shape[0]!
+            ? tf.transpose(tf.matMul(tf.transpose(d), xs as tf.Tensor2D))
+            : tf.matMul(tf.transpose(xs as tf.Tensor2D), d);
+        return [tf.matMul(d, tf.transpose(ws as tf.Tensor2D)), dw, tf.sum(d, 0)];
+      },
+    };
+  });
+  return f(x, w, b) as tf.Tensor2D;
 }
 
 /**

@@ -1,0 +1,215 @@
+// Click-and-conversion models (core/ctr/models): training time per epoch of MT-RNN (002) and MuseNet-soft (003) on a
+// ~1M-impression synthetic world, tfjs-wasm in Node against the PyTorch CPU reference (bench/torch_ctr.py: same
+// architecture, sizes, loss, Adam and rows). PyTorch runs in four thread settings (torch threads 1 and 2, each with
+// OMP/OPENBLAS/MKL_NUM_THREADS pinned to 1 or left default); the fastest is the yardstick. PyTorch and tfjs runs
+// alternate, round after round, so that load from other jobs falls on both.
+// Env: CTR_BATCHES (timed batches per run, default 100), CTR_ROUNDS (default 2), CTR_MODELS (default
+// "MT-RNN,MuseNet-soft"), CTR_BATCH (batch size, default the models' 256), CTR_USERS (world users, default 25000).
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { summarize, table, type Bench } from './lib';
+import { createCtrModel, ctrDims, resolveCtrOptions, type CtrModelName } from '../src/core/ctr/models/index';
+import { fixtureLog, fixtureSplit } from '../src/core/ctr/models/testing.fixtures';
+import { ctrBatch, featureIndex } from '../src/core/ctr/features';
+import { createRng, shuffleInPlace } from '../src/core/util/rng';
+import type { ImpressionLog } from '../src/core/ctr/types';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const outDir = join(here, '.out', 'ctr-train');
+const env = (k: string, d: string) => process.env[k] ?? d;
+
+/** 50 impressions per user, 4 hidden scenarios; the first 80% of the time trains (≈ 1M impressions at 25k users). */
+function world(users: number): ImpressionLog {
+  return fixtureLog({
+    nUsers: users,
+    impressionsPerUser: 50,
+    nItems: 5000,
+    nCategories: 50,
+    nContexts: 4,
+    nScenarios: 4,
+    repeatExposure: [0.05, 0.2, 0.4, 0.6],
+    repeatBonus: [-1, 0.5, 1.5, 2.5],
+    seed: 11,
+  });
+}
+
+const TORCH_KIND: Record<string, string> = { 'MT-RNN': 'mt-rnn', 'MuseNet-soft': 'musenet-soft' };
+
+/** Writes the feature rows of `rows` (CtrBatch layout) and the model's options for torch_ctr.py. */
+function exportRows(log: ImpressionLog, rows: Int32Array, name: CtrModelName, batchSize: number): void {
+  const o = resolveCtrOptions(name, { batchSize } as never);
+  if (!o.ok) throw new Error(o.reason);
+  const opts = o.data as unknown as Record<string, unknown>;
+  const b = ctrBatch(log, featureIndex(log, opts.maxLen as number), rows);
+  const dir = join(outDir, TORCH_KIND[name]);
+  mkdirSync(dir, { recursive: true });
+  const put = (file: string, a: ArrayBufferView) =>
+    writeFileSync(join(dir, file), new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  put('user.i32', b.user);
+  put(
+    'item.i32',
+    Int32Array.from(b.item, (v) => v + 1),
+  );
+  put(
+    'category.i32',
+    Int32Array.from(b.category, (v) => v + 1),
+  );
+  put(
+    'context.i32',
+    Int32Array.from(b.context, (v) => v + 1),
+  );
+  put('history.i32', b.history);
+  put('historyLen.i32', b.historyLen);
+  put('repeat.u8', b.repeat);
+  put('repeatShare.f32', b.repeatShare);
+  put('click.f32', b.click);
+  put('conversion.f32', b.conversion);
+  const dims = ctrDims(log);
+  writeFileSync(
+    join(dir, 'meta.json'),
+    JSON.stringify({
+      ...dims,
+      rows: rows.length,
+      batchSize,
+      maxLen: opts.maxLen,
+      embeddingDim: opts.embeddingDim,
+      options: opts,
+    }),
+  );
+}
+
+interface TorchVariant {
+  threads: number;
+  pinned: boolean;
+}
+const VARIANTS: TorchVariant[] = [
+  { threads: 1, pinned: false },
+  { threads: 2, pinned: false },
+  { threads: 1, pinned: true },
+  { threads: 2, pinned: true },
+];
+const variantLabel = (v: TorchVariant) =>
+  `PyTorch ${v.threads} thread${v.threads > 1 ? 's' : ''}, BLAS/OMP ${v.pinned ? '1' : 'default'}`;
+
+function torchRun(name: CtrModelName, v: TorchVariant, batches: number): number {
+  const pinned = v.pinned ? { OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' } : {};
+  const base = { ...process.env };
+  for (const k of ['OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS']) delete base[k];
+  const r = spawnSync(
+    '/usr/bin/python3',
+    [join(here, 'torch_ctr.py'), join(outDir, TORCH_KIND[name]), TORCH_KIND[name], String(v.threads), String(batches)],
+    { encoding: 'utf8', maxBuffer: 1 << 20, env: { ...base, ...pinned } },
+  );
+  if (r.status !== 0) throw new Error(`torch_ctr.py failed: ${r.stderr}`);
+  return (JSON.parse(r.stdout.trim().split('\n').pop() as string) as { secondsPerBatch: number }).secondsPerBatch;
+}
+
+async function useWasm(): Promise<void> {
+  const dist = dirname(
+    createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'),
+  );
+  setWasmPaths(`${dist}/`);
+  if (!(await tf.setBackend('wasm'))) throw new Error('backend wasm did not start');
+  await tf.ready();
+}
+
+/** Seconds per batch of the real trainer (CtrModel.fit, one epoch over `batches` batches of `rows`), after 2 warm-up batches. */
+async function tfjsRun(log: ImpressionLog, name: CtrModelName, rows: Int32Array, B: number, batches: number) {
+  const m = createCtrModel(name, ctrDims(log), { batchSize: B, epochs: 1, patience: 0 } as never, 1);
+  if (!m.ok) throw new Error(m.reason);
+  const none = new Int32Array(0);
+  await m.data.fit(log, { train: rows.subarray(0, 2 * B), valid: none }, { rng: createRng(1) });
+  const t0 = performance.now();
+  const r = await m.data.fit(
+    log,
+    { train: rows.subarray(2 * B, (2 + batches) * B), valid: none },
+    { rng: createRng(2) },
+  );
+  const s = (performance.now() - t0) / 1000 / batches;
+  if (!r.ok) throw new Error(r.reason);
+  m.data.dispose();
+  return s;
+}
+
+const bench: Bench = {
+  name: 'ctr-train',
+  title: 'Click-and-conversion models (MT-RNN, MuseNet-soft): tfjs-wasm vs PyTorch CPU per epoch',
+  async run() {
+    const batches = Number(env('CTR_BATCHES', '100'));
+    const rounds = Number(env('CTR_ROUNDS', '2'));
+    const names = env('CTR_MODELS', 'MT-RNN,MuseNet-soft').split(',') as CtrModelName[];
+    const B = Number(env('CTR_BATCH', '256'));
+    const load0 = os.loadavg()[0];
+    const t0 = Date.now();
+    const log = world(Number(env('CTR_USERS', '25000')));
+    const split = fixtureSplit(log, 0.1, 0.1);
+    const worldSeconds = (Date.now() - t0) / 1000;
+    const perEpoch = Math.ceil(split.train.length / B);
+    // The timed rows: a seeded random sample of the training rows, the same for both sides.
+    const rows = shuffleInPlace(Int32Array.from(split.train), createRng(3)).slice(0, (batches + 2) * B);
+    await useWasm();
+    const lines: string[] = [];
+    const summary: (string | number)[][] = [];
+    for (const name of names) {
+      exportRows(log, rows, name, B);
+      const torchTimes = VARIANTS.map(() => [] as number[]);
+      const tfjsTimes: number[] = [];
+      for (let round = 0; round < rounds; round++) {
+        VARIANTS.forEach((v, k) => torchTimes[k].push(torchRun(name, v, batches)));
+        tfjsTimes.push(await tfjsRun(log, name, rows, B, batches));
+        console.log(
+          name,
+          'round',
+          round,
+          torchTimes.map((t) => t[round].toFixed(4)).join(' '),
+          tfjsTimes[round].toFixed(4),
+        );
+      }
+      const med = (xs: number[]) => summarize(xs).median;
+      const best = VARIANTS.map((_, k) => med(torchTimes[k])).reduce((bi, t, k, a) => (t < a[bi] ? k : bi), 0);
+      const ref = med(torchTimes[best]);
+      VARIANTS.forEach((v, k) =>
+        summary.push([
+          name,
+          variantLabel(v) + (k === best ? ' (fastest)' : ''),
+          med(torchTimes[k]),
+          med(torchTimes[k]) * perEpoch,
+          med(torchTimes[k]) / ref,
+        ]),
+      );
+      summary.push([
+        name,
+        'tfjs-wasm (Node, 1 thread)',
+        med(tfjsTimes),
+        med(tfjsTimes) * perEpoch,
+        med(tfjsTimes) / ref,
+      ]);
+      lines.push(
+        `- ${name}: per-run seconds per batch, PyTorch [${VARIANTS.map((v, k) => `${variantLabel(v)}: ${torchTimes[k].map((t) => t.toFixed(4)).join(', ')}`).join('; ')}]; tfjs-wasm ${tfjsTimes.map((t) => t.toFixed(4)).join(', ')}.`,
+      );
+    }
+    const load1 = os.loadavg()[0];
+    return [
+      `World: the ctr test fixture scaled up (${log.nUsers} users × 50 impressions, ${log.nItems} items, 50 categories, 4 contexts, 4 hidden scenarios;`,
+      `${log.user.length} impressions built in ${worldSeconds.toFixed(1)} s); the first 80% of the time trains: ${split.train.length} impressions, ${perEpoch} batches of ${B} per epoch.`,
+      `Models at their defaults (embedding 16, last 20 clicked items; MT-RNN GRU 32 and towers [32]; MuseNet K = 4, projection 16, module width 32), Adam 0.001.`,
+      `Each run trains ${batches} batches (after 2 untimed) of the same seeded random sample of training rows; s / epoch = mean s / batch × batches per epoch.`,
+      `Each cell is the median of ${rounds} rounds; a round runs the four PyTorch settings, then tfjs. The yardstick is the PyTorch setting with`,
+      `the lowest median (marked fastest). tfjs-wasm runs single-threaded in Node (its threaded build does not start there: see the sequence section).`,
+      `The machine was shared with other jobs during this run (1-minute load ${load0.toFixed(1)} at the start, ${load1.toFixed(1)} at the end, on ${os.cpus().length} cores).`,
+      '',
+      table(['model', 'implementation', 's / batch', 's / epoch', '× fastest PyTorch'], summary),
+      '',
+      ...lines,
+    ].join('\n');
+  },
+};
+
+export default bench;
