@@ -6,7 +6,15 @@ import { createDeepFmNet, fmPairwise } from './deepfm';
 import { attend, createDinNet } from './din';
 import { createMmoeNet, mixExperts } from './mmoe';
 import { createMtRnnNet, userState } from './mtrnn';
-import { createMuseNet, klUniform, mixIntentions, repeatLoss, sqDistances, updatePrototypes } from './musenet';
+import {
+  createMuseNet,
+  headLoss,
+  klUniform,
+  mixIntentions,
+  repeatLoss,
+  sqDistances,
+  updatePrototypes,
+} from './musenet';
 import {
   DEEPFM_DEFAULTS,
   DIN_DEFAULTS,
@@ -486,5 +494,121 @@ describe('MuseNet forward (003) against a plain-JS MuseNet', () => {
       const bce = (y: number, q: number) => -(y * Math.log(q) + (1 - y) * Math.log(1 - q));
       expect(loss).toBeCloseTo(p.reduce((s, q, r) => s + bce(b.click[r], q), 0) / b.size, 5);
     });
+  });
+});
+
+describe('MuseNet objective as one JS op (headLoss)', () => {
+  const base = { ...MUSENET_DEFAULTS, embeddingDim: D, maxLen: T, scenarios: 3, projectionDim: 2, hidden: 2 };
+
+  it.each([
+    ['soft', { assignment: 'soft' }],
+    ['hard', { assignment: 'hard' }],
+    ['no repeat module', { assignment: 'soft', repeat: false }],
+    ['K = 1', { assignment: 'soft', scenarios: 1 }],
+  ] as const)('%s: value and every weight’s gradient equal the tfjs-ops objective', (_, variant) => {
+    const o = { ...base, ...variant } as MuseNetOptions;
+    const net = createMuseNet(dims, o, createRng(1));
+    withNet(net, 12, () => {
+      const b = batch();
+      const vars = [...net.params.values()].filter((v) => v.trainable);
+      const run = (js: boolean) =>
+        tf.tidy(() => {
+          // The same Gumbel draw for both paths (hard version).
+          const { value, grads } = tf.variableGrads(() => net.loss(b, 'train', createRng(5), js), vars);
+          net.afterStep!();
+          return [value.dataSync()[0], ...vars.map((v) => Array.from(grads[v.name].dataSync()))];
+        }) as unknown as [number, ...number[][]];
+      // afterStep moves the prototypes: put them back between the two runs.
+      const proto = net.params.get('proto')!;
+      const saved = proto.dataSync().slice();
+      const [vj, ...gj] = run(true);
+      tf.tidy(() => proto.assign(tf.tensor(saved, proto.shape)));
+      const [vo, ...go] = run(false);
+      expect(vj).toBeCloseTo(vo, 5);
+      gj.forEach((g, k) => expectClose(g, go[k], 5));
+    });
+  });
+
+  it('gradients equal finite differences of the op itself', () => {
+    const rng = createRng(21);
+    const B = 3,
+      K = 2,
+      h = 2;
+    const r = (n: number) => Array.from({ length: n }, () => rng.normal());
+    const b = batch();
+    const sub = {
+      ...b,
+      size: B,
+      click: b.click.subarray(0, B),
+      repeat: Uint8Array.from([1, 0, 1]),
+      repeatShare: b.repeatShare.subarray(0, B),
+    };
+    const soft = (v: number[]) => {
+      const out: number[] = [];
+      for (let i = 0; i < B; i++) {
+        const e = [Math.exp(v[i * K]), Math.exp(v[i * K + 1])];
+        out.push(e[0] / (e[0] + e[1]), e[1] / (e[0] + e[1]));
+      }
+      return out;
+    };
+    const raw = [r(B * 2 * K * h), r(2 * K * h), r(2 * K), r(B * K * h), r(K * h), r(K), r(B * K)];
+    const value = (x: number[][]) =>
+      tf.tidy(() => {
+        const a = soft(x[6]);
+        return headLoss(
+          tf.tensor2d(x[0], [B, 2 * K * h]),
+          tf.tensor2d(x[3], [B, K * h]),
+          tf.tensor2d(x[1], [2 * K, h]),
+          tf.tensor1d(x[2]),
+          tf.tensor2d(x[4], [K, h]),
+          tf.tensor1d(x[5]),
+          tf.tensor2d(a, [B, K]),
+          tf.log(tf.tensor2d(a, [B, K])) as tf.Tensor2D,
+          sub,
+          { klWeight: 1, beta: 0.5 },
+        ).dataSync()[0];
+      });
+    const grads = tf.tidy(() =>
+      tf
+        .grads(
+          (sp: tf.Tensor, ws: tf.Tensor, bs: tf.Tensor, ip: tf.Tensor, wi: tf.Tensor, bi: tf.Tensor, lg: tf.Tensor) => {
+            const logA = tf.logSoftmax(lg) as tf.Tensor2D;
+            return headLoss(
+              sp as tf.Tensor2D,
+              ip as tf.Tensor2D,
+              ws as tf.Tensor2D,
+              bs,
+              wi as tf.Tensor2D,
+              bi,
+              tf.exp(logA) as tf.Tensor2D,
+              logA,
+              sub,
+              { klWeight: 1, beta: 0.5 },
+            );
+          },
+        )([
+          tf.tensor2d(raw[0], [B, 2 * K * h]),
+          tf.tensor2d(raw[1], [2 * K, h]),
+          tf.tensor1d(raw[2]),
+          tf.tensor2d(raw[3], [B, K * h]),
+          tf.tensor2d(raw[4], [K, h]),
+          tf.tensor1d(raw[5]),
+          tf.tensor2d(raw[6], [B, K]),
+        ])
+        .map((t) => Array.from(t.dataSync())),
+    );
+    const eps = 1e-3;
+    raw.forEach((arr, k) =>
+      arr.forEach((o, i) => {
+        // Skip points on a ReLU kink, where the finite difference straddles it.
+        if ((k === 0 || k === 3) && Math.abs(o) < 2 * eps) return;
+        arr[i] = o + eps;
+        const up = value(raw);
+        arr[i] = o - eps;
+        const dn = value(raw);
+        arr[i] = o;
+        expect(grads[k][i]).toBeCloseTo((up - dn) / (2 * eps), 2);
+      }),
+    );
   });
 });

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { restored, savable } from './ops';
 
 /**
  * Variable-length sequences packed step-major, like PyTorch's PackedSequence: rows sorted by length (longest first),
@@ -170,8 +171,9 @@ export function gruPacked(
     bhT: tf.Tensor,
     save: tf.GradSaveFunc,
   ) => {
-    // The backward pass reads its tensors from `save`: the forward scope may have freed the inputs by then.
-    save([xx, wiT, whT]);
+    // The backward pass reads its tensors from `save` (the forward scope may have freed the inputs by then), or
+    // directly where they are variables (ops.ts: savable).
+    save(savable(xx, wiT, whT));
     const xwT = tf.tidy(() => tf.add(tf.matMul(xx as tf.Tensor2D, wiT as tf.Tensor2D), biT));
     const xw = xwT.dataSync() as Float32Array;
     xwT.dispose();
@@ -192,7 +194,8 @@ export function gruPacked(
     for (let k = 0; k < B; k++) out.set(h.subarray(k * H, (k + 1) * H), order[k] * H);
     return {
       value: tf.tensor2d(out, [B, H]),
-      gradFunc: (dy: tf.Tensor, [xs, wis, whs]: tf.Tensor[]) => {
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, wis, whs] = restored(saved, xx, wiT, whT);
         const dXW = new Float32Array(E * G);
         const dHW = new Float32Array(E * G);
         const dyv = dy.dataSync() as Float32Array;

@@ -3,7 +3,7 @@ import type { Rng } from '../../util/rng';
 import type { CtrBatch } from '../types';
 import type { CtrNet, NetPrediction } from '../train';
 import { constParam, uniformParam } from '../../models/sequence/params';
-import { mm } from '../../models/sequence/ops';
+import { canReadSync, mm } from '../../models/sequence/ops';
 import {
   type CtrDims,
   dense,
@@ -75,7 +75,8 @@ export function createMuseNet(dims: CtrDims, o: MuseNetOptions, rng: Rng): MuseN
   // What Step 1 reads after a training step: the step's f_ω(x) and a (forward values).
   let kept: { fx: tf.Tensor2D; a: tf.Tensor2D } | null = null;
 
-  const forward = (b: CtrBatch, mode: 'train' | 'eval' | 'predict', noise: Rng): MuseNetForward => {
+  /** Everything before the repeat modules' output layers: f_ω(x), Q_s, the step's assignment, module pre-activations. */
+  const trunk = (b: CtrBatch, mode: 'train' | 'eval' | 'predict', noise: Rng) => {
     const f = fieldIds(b);
     const eu = rowsOf(get(params, 'emb.user'), f.user);
     const hist = meanHistory(get(params, 'emb.item') as tf.Tensor2D, b);
@@ -97,33 +98,66 @@ export function createMuseNet(dims: CtrDims, o: MuseNetOptions, rng: Rng): MuseN
       a = tf.cast(tf.oneHot(tf.argMax(logPi, 1), K), 'float32') as tf.Tensor2D;
       logA = tf.log(tf.maximum(a, 1e-30)) as tf.Tensor2D;
     }
-    const scores = moduleOutputs(params, 'score', dense(params, 'score.0', x), nScores, h);
+    const sPre = dense(params, 'score.0', x);
+    const iPre = o.repeat ? dense(params, 'intent.0', tf.concat([eu, hist, ex], 1) as tf.Tensor2D) : null;
+    return { fx, logPi, a, logA, sPre, iPre };
+  };
+
+  /** Eq. 9 and §3.2.3 with tfjs ops: p_r, z and the logit Σ_k a_k z_k. */
+  const head = (t: ReturnType<typeof trunk>, b: CtrBatch) => {
+    const scores = moduleOutputs(params, 'score', t.sPre, nScores, h);
     let z: tf.Tensor2D,
       pr: tf.Tensor2D | null = null;
-    if (o.repeat) {
+    if (t.iPre) {
       const [sr, se] = tf.split(scores, 2, 1);
-      const intentIn = tf.concat([eu, hist, ex], 1) as tf.Tensor2D;
-      pr = tf.sigmoid(moduleOutputs(params, 'intent', dense(params, 'intent.0', intentIn), K, h)) as tf.Tensor2D;
+      pr = tf.sigmoid(moduleOutputs(params, 'intent', t.iPre, K, h)) as tf.Tensor2D;
       z = mixIntentions(pr, sr as tf.Tensor2D, se as tf.Tensor2D, b.repeat);
     } else z = scores;
-    const logit = flat(tf.sum(tf.mul(a, z), 1, true));
-    return { fx, logPi, a, logA, pr, logit };
+    return { pr, logit: flat(tf.sum(tf.mul(t.a, z), 1, true)) };
+  };
+
+  const forward = (b: CtrBatch, mode: 'train' | 'eval' | 'predict', noise: Rng): MuseNetForward => {
+    const t = trunk(b, mode, noise);
+    const { pr, logit } = head(t, b);
+    return { fx: t.fx, logPi: t.logPi, a: t.a, logA: t.logA, pr, logit };
+  };
+
+  /** Eq. 13's objective from the trunk: in one JS op where tensors read synchronously, else with tfjs ops. */
+  const objective = (t: ReturnType<typeof trunk>, b: CtrBatch, mode: string, js: boolean): tf.Scalar => {
+    if (js) {
+      const w = (n: string) => get(params, n);
+      return headLoss(
+        t.sPre,
+        t.iPre,
+        w('score.1.w') as tf.Tensor2D,
+        w('score.1.b'),
+        t.iPre ? (w('intent.1.w') as tf.Tensor2D) : null,
+        t.iPre ? w('intent.1.b') : null,
+        t.a,
+        t.logA,
+        b,
+        o,
+      );
+    }
+    const { pr, logit } = head(t, b);
+    let total = bceLogits(logit, b.click);
+    if (K > 1 && o.klWeight > 0) total = tf.add(total, tf.mul(o.klWeight, klUniform(t.a, t.logA, mode, o)));
+    if (pr && o.beta > 0) total = tf.add(total, tf.mul(o.beta, repeatLoss(pr, t.a, b.repeatShare)));
+    return total as tf.Scalar;
   };
 
   return {
     params,
     maxLen: o.maxLen,
     forward,
-    loss(b, mode, noise) {
-      const r = forward(b, mode, noise);
-      let total = bceLogits(r.logit, b.click);
-      if (K > 1 && o.klWeight > 0) total = tf.add(total, tf.mul(o.klWeight, klUniform(r.a, r.logA, mode, o)));
-      if (r.pr && o.beta > 0) total = tf.add(total, tf.mul(o.beta, repeatLoss(r.pr, r.a, b.repeatShare)));
+    loss(b, mode, noise, js = canReadSync()) {
+      const t = trunk(b, mode, noise);
+      const total = objective(t, b, mode, js);
       if (mode === 'train') {
         tf.dispose(kept ? [kept.fx, kept.a] : []);
-        kept = { fx: tf.keep(r.fx), a: tf.keep(r.a) };
+        kept = { fx: tf.keep(t.fx), a: tf.keep(t.a) };
       }
-      return total as tf.Scalar;
+      return total;
     },
     afterStep() {
       if (!kept) return;
@@ -134,7 +168,7 @@ export function createMuseNet(dims: CtrDims, o: MuseNetOptions, rng: Rng): MuseN
     },
     beforeFit(b, pick) {
       tf.tidy(() => {
-        const { fx } = forward(b, 'eval', pick);
+        const { fx } = trunk(b, 'eval', pick);
         const rows = Int32Array.from({ length: K }, () => pick.int(b.size));
         if (b.size >= K) {
           // K distinct rows: a partial Fisher-Yates over the batch.
@@ -178,6 +212,8 @@ export interface MuseNetForward {
 /** A MuseNet network; `forward` is exposed for the hand-computed tests of eq. 3-14. */
 export interface MuseNetNet extends CtrNet {
   forward(b: CtrBatch, mode: 'train' | 'eval' | 'predict', noise: Rng): MuseNetForward;
+  /** `js`: the objective's head as one JS op (headLoss) or as tfjs ops; by default JS where reads are synchronous. */
+  loss(b: CtrBatch, mode: 'train' | 'eval', rng: Rng, js?: boolean): tf.Scalar;
 }
 
 // tfjs variable names are global to the engine; a counter keeps two MuseNets' prototypes apart.
@@ -268,4 +304,119 @@ export function scenarioReport(p: NetPrediction, K: number): ScenarioReport | un
     repeatRate: Float32Array.from(size, (n, k) => (n ? repeats[k] / n : NaN)),
     repeatIntention: Float32Array.from(size, (n, k) => (n && p.repeatIntention ? intent[k] / n : NaN)),
   };
+}
+
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+const softplus = (x: number) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+
+/**
+ * Eq. 13's objective from the module pre-activations and the assignment, as one op computed in JS with its
+ * hand-derived gradient: the module output layers (ReLU, then one scalar per module), eq. 9, ŷ = σ(Σ_k a_k z_k),
+ * L_T (eq. 11) + klWeight · KL (eq. 12, on a and log a) + β · L_A (eq. 10, squared error), all batch means.
+ * The same objective in tfjs ops is about two hundred kernels forward and backward (each elementwise step, its
+ * gradient's casts and the tape's copies), every one with WASM's fixed overhead; the arithmetic is B × K × h.
+ * Inputs: sPre [B, nS·h] (nS = 2K with the repeat module: K repeat scores then K explore scores; K without), w2s
+ * [nS, h], b2s [nS]; iPre [B, K·h], w2i [K, h], b2i [K] for the intention p_r (null without the repeat module);
+ * a, logA [B, K].
+ */
+export function headLoss(
+  sPre: tf.Tensor2D,
+  iPre: tf.Tensor2D | null,
+  w2s: tf.Tensor2D,
+  b2s: tf.Tensor,
+  w2i: tf.Tensor2D | null,
+  b2i: tf.Tensor | null,
+  a: tf.Tensor2D,
+  logA: tf.Tensor2D,
+  batch: CtrBatch,
+  o: Pick<MuseNetOptions, 'klWeight' | 'beta'>,
+): tf.Scalar {
+  const B = batch.size,
+    K = a.shape[1],
+    h = w2s.shape[1],
+    nS = w2s.shape[0];
+  const repeat = iPre !== null;
+  const logK = Math.log(K);
+  const kl = K > 1 ? o.klWeight : 0;
+  const beta = repeat ? o.beta : 0;
+  const inputs: tf.Tensor[] = [sPre, w2s, b2s, a, logA, ...(repeat ? [iPre, w2i!, b2i!] : [])];
+  const f = tf.customGrad(((...args: tf.Tensor[]) => {
+    const v = args.slice(0, inputs.length).map((t) => t.dataSync() as Float32Array);
+    const [sp, ws, bs, av, lav, ip, wi, bi] = v;
+    const g = v.map((x) => new Float32Array(x.length));
+    const [dsp, dws, dbs, dav, dlav, dip, dwi, dbi] = g;
+    const s = new Float64Array(nS),
+      pr = new Float64Array(K),
+      ds = new Float64Array(nS),
+      dpr = new Float64Array(K);
+    let loss = 0;
+    for (let i = 0; i < B; i++) {
+      const y = batch.click[i],
+        I = batch.repeat[i];
+      for (let m = 0; m < nS; m++) {
+        let acc = bs[m];
+        for (let j = 0; j < h; j++) acc += Math.max(0, sp[i * nS * h + m * h + j]) * ws[m * h + j];
+        s[m] = acc;
+      }
+      if (repeat)
+        for (let k = 0; k < K; k++) {
+          let acc = bi[k];
+          for (let j = 0; j < h; j++) acc += Math.max(0, ip[i * K * h + k * h + j]) * wi[k * h + j];
+          pr[k] = sigmoid(acc);
+        }
+      let logit = 0,
+        klTerm = 0,
+        pred = 0;
+      const z = (k: number) => (repeat ? I * pr[k] * s[k] + (1 - I) * (1 - pr[k]) * s[K + k] : s[k]);
+      for (let k = 0; k < K; k++) {
+        const aik = av[i * K + k];
+        logit += aik * z(k);
+        klTerm += aik * (lav[i * K + k] + logK);
+        pred += aik * pr[k];
+      }
+      const e = batch.repeatShare[i] - pred;
+      loss += softplus(-logit) + (1 - y) * logit + kl * klTerm + (repeat ? beta * e * e : 0);
+      // Gradients, each divided by B (batch means).
+      const dlogit = (sigmoid(logit) - y) / B;
+      const dpred = repeat ? (-2 * beta * e) / B : 0;
+      for (let k = 0; k < K; k++) {
+        const aik = av[i * K + k];
+        dav[i * K + k] = dlogit * z(k) + (kl * (lav[i * K + k] + logK)) / B + dpred * pr[k];
+        dlav[i * K + k] = (kl * aik) / B;
+        const dz = dlogit * aik;
+        if (repeat) {
+          dpr[k] = dpred * aik + dz * (I * s[k] - (1 - I) * s[K + k]);
+          ds[k] = dz * I * pr[k];
+          ds[K + k] = dz * (1 - I) * (1 - pr[k]);
+        } else ds[k] = dz;
+      }
+      for (let m = 0; m < nS; m++) {
+        dbs[m] += ds[m];
+        for (let j = 0; j < h; j++) {
+          const at = i * nS * h + m * h + j;
+          if (sp[at] > 0) {
+            dws[m * h + j] += ds[m] * sp[at];
+            dsp[at] = ds[m] * ws[m * h + j];
+          }
+        }
+      }
+      if (repeat)
+        for (let k = 0; k < K; k++) {
+          const du = dpr[k] * pr[k] * (1 - pr[k]);
+          dbi[k] += du;
+          for (let j = 0; j < h; j++) {
+            const at = i * K * h + k * h + j;
+            if (ip[at] > 0) {
+              dwi[k * h + j] += du * ip[at];
+              dip[at] = du * wi[k * h + j];
+            }
+          }
+        }
+    }
+    return {
+      value: tf.scalar(loss / B),
+      gradFunc: (dy: tf.Tensor) => g.map((d, k) => tf.mul(tf.tensor(d, inputs[k].shape), dy)),
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return f(...inputs) as tf.Scalar;
 }

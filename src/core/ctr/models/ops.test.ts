@@ -158,40 +158,55 @@ describe('straightThrough (hard assignment, 003 eq. 4 and 7)', () => {
 
 describe('affine (x·W + b)', () => {
   it.each([
-    [3, 2],
-    [2, 5],
-  ])('value and gradients equal plain JS and finite differences (in %i, out %i)', (I, O) => {
-    const N = 4;
-    const x = rand(N * I, 11),
-      w = rand(I * O, 12),
-      b = rand(O, 13),
-      R = rand(N * O, 14);
-    const js = () => {
-      let s = 0;
-      for (let n = 0; n < N; n++)
-        for (let o = 0; o < O; o++) {
-          let y = b[o];
-          for (let i = 0; i < I; i++) y += x[n * I + i] * w[i * O + o];
-          s += y * R[n * O + o];
+    [3, 2, false],
+    [2, 5, false],
+    [3, 2, true],
+  ])(
+    'value and gradients equal plain JS and finite differences (in %i, out %i, weights as variables: %s)',
+    (I, O, asVars) => {
+      const N = 4;
+      const x = rand(N * I, 11),
+        w = rand(I * O, 12),
+        b = rand(O, 13),
+        R = rand(N * O, 14);
+      const js = () => {
+        let s = 0;
+        for (let n = 0; n < N; n++)
+          for (let o = 0; o < O; o++) {
+            let y = b[o];
+            for (let i = 0; i < I; i++) y += x[n * I + i] * w[i * O + o];
+            s += y * R[n * O + o];
+          }
+        return s;
+      };
+      const [v, ...g] = tf.tidy(() => {
+        const ins = [
+          tf.tensor2d(Float32Array.from(x), [N, I]),
+          tf.tensor2d(Float32Array.from(w), [I, O]),
+          tf.tensor1d(Float32Array.from(b)),
+        ];
+        const f = (a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) =>
+          tf.sum(tf.mul(affine(a as tf.Tensor2D, c as tf.Tensor2D, d), tf.tensor2d(Float32Array.from(R), [N, O])));
+        if (asVars) {
+          // Weights as variables are read in the backward pass instead of saved on the tape (ops.ts: savable).
+          const vw = tf.variable(ins[1], true, `affine_w_${I}`),
+            vb = tf.variable(ins[2], true, `affine_b_${I}`);
+          const { value, grads } = tf.variableGrads(() => f(ins[0], vw, vb) as tf.Scalar, [vw, vb]);
+          const gx = tf.grad((a: tf.Tensor) => f(a, vw, vb))(ins[0]);
+          const out = [value.dataSync()[0], gx.dataSync(), grads[vw.name].dataSync(), grads[vb.name].dataSync()];
+          vw.dispose();
+          vb.dispose();
+          return out;
         }
-      return s;
-    };
-    const [v, ...g] = tf.tidy(() => {
-      const ins = [
-        tf.tensor2d(Float32Array.from(x), [N, I]),
-        tf.tensor2d(Float32Array.from(w), [I, O]),
-        tf.tensor1d(Float32Array.from(b)),
-      ];
-      const f = (a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) =>
-        tf.sum(tf.mul(affine(a as tf.Tensor2D, c as tf.Tensor2D, d), tf.tensor2d(Float32Array.from(R), [N, O])));
-      return [
-        f(ins[0], ins[1], ins[2]).dataSync()[0],
-        ...tf
-          .grads(f)(ins)
-          .map((t) => t.dataSync()),
-      ];
-    }) as [number, Float32Array, Float32Array, Float32Array];
-    expect(v).toBeCloseTo(js(), 4);
-    [x, w, b].forEach((arr, k) => fdGrad(js, arr).forEach((fd, i) => expect(g[k][i]).toBeCloseTo(fd, 3)));
-  });
+        return [
+          f(ins[0], ins[1], ins[2]).dataSync()[0],
+          ...tf
+            .grads(f)(ins)
+            .map((t) => t.dataSync()),
+        ];
+      }) as [number, Float32Array, Float32Array, Float32Array];
+      expect(v).toBeCloseTo(js(), 4);
+      [x, w, b].forEach((arr, k) => fdGrad(js, arr).forEach((fd, i) => expect(g[k][i]).toBeCloseTo(fd, 3)));
+    },
+  );
 });

@@ -23,6 +23,19 @@ const customGrad = (
 const column = (v: Int32Array) => tf.tensor2d(v, [v.length, 1], 'int32');
 
 /**
+ * What a custom op saves for its backward pass: the tensors that are not variables. The tape copies every saved
+ * tensor (an Identity kernel each); a variable outlives the step and changes only when the optimizer runs after the
+ * backward pass, so the backward pass reads it directly.
+ */
+export const savable = (...ts: tf.Tensor[]): tf.Tensor[] => ts.filter((t) => !(t instanceof tf.Variable));
+
+/** The tensors of `savable(...all)` back in their places, variables taken as they are. */
+export function restored(saved: tf.Tensor[], ...all: tf.Tensor[]): tf.Tensor[] {
+  let k = 0;
+  return all.map((t) => (t instanceof tf.Variable ? t : saved[k++]));
+}
+
+/**
  * out[s] = Σ_{e : seg[e] = s} w[e] · x[e] for s < nSeg (x [E, D] → [nSeg, D]); w defaults to 1. Rows of out with no
  * entry are 0. Gradient: dx[e] = w[e] · dy[seg[e]].
  */
@@ -184,10 +197,11 @@ export function esmmLoss(
  */
 export function affine(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor): tf.Tensor2D {
   const f = customGrad((xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor, save: tf.GradSaveFunc) => {
-    save([xx, ww]);
+    save(savable(xx, ww));
     return {
       value: tf.add(tf.matMul(xx as tf.Tensor2D, ww as tf.Tensor2D), bb),
-      gradFunc: (dy: tf.Tensor, [xs, ws]: tf.Tensor[]) => {
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, ws] = restored(saved, xx, ww);
         const d = dy as tf.Tensor2D;
         const dw =
           ws.shape[1]! > ws.shape[0]!
