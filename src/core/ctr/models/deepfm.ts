@@ -2,7 +2,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../../util/rng';
 import type { CtrBatch } from '../types';
 import type { CtrNet } from '../train';
-import { constParam } from '../../models/sequence/params';
 import {
   type CtrDims,
   embeddingParam,
@@ -12,11 +11,13 @@ import {
   historyEntries,
   mlp,
   mlpParams,
+  type Label,
   type Params,
   rowsOf,
+  singleTaskNet,
 } from './layers';
-import { bagOfEmbeddings, bceLogits } from './ops';
-import type { Label } from './lr';
+import { bagOfEmbeddings } from './ops';
+import { linearParams, linearTerm } from './lr';
 import type { DeepFmOptions } from './options';
 
 /** Fields of DeepFM: the four one-hot fields and the clicked history as a multi-hot field (mean of its items). */
@@ -30,11 +31,7 @@ export const DEEPFM_FIELDS = 5;
 export function createDeepFmNet(dims: CtrDims, o: DeepFmOptions, label: Label, rng: Rng): CtrNet {
   const D = o.embeddingDim;
   const params: Params = new Map();
-  constParam(params, 'fm.w.user', [dims.nUsers, 1], 0);
-  constParam(params, 'fm.w.item', [dims.nItems + 1, 1], 0);
-  constParam(params, 'fm.w.category', [dims.nCategories + 1, 1], 0);
-  constParam(params, 'fm.w.context', [dims.nContexts + 1, 1], 0);
-  constParam(params, 'fm.bias', [1], 0);
+  linearParams(params, 'fm.w', dims);
   embeddingParam(params, 'emb.user', dims.nUsers, D, rng);
   embeddingParam(params, 'emb.item', dims.nItems + 1, D, rng);
   embeddingParam(params, 'emb.category', dims.nCategories + 1, D, rng);
@@ -44,13 +41,11 @@ export function createDeepFmNet(dims: CtrDims, o: DeepFmOptions, label: Label, r
   const logit = (b: CtrBatch) => {
     const f = fieldIds(b);
     const h = historyEntries(b);
-    const first = tf.addN([
-      rowsOf(get(params, 'fm.w.user'), f.user),
-      rowsOf(get(params, 'fm.w.item'), f.item),
-      rowsOf(get(params, 'fm.w.category'), f.category),
-      rowsOf(get(params, 'fm.w.context'), f.context),
+    // First order: the one-hot fields' weights and bias, and the mean weight of the history's items.
+    const first = tf.add(
+      linearTerm(params, 'fm.w', f),
       bagOfEmbeddings(get(params, 'fm.w.item') as tf.Tensor2D, h.ids, h.seg, h.w, b.size),
-    ]);
+    );
     const v = [
       rowsOf(get(params, 'emb.user'), f.user),
       rowsOf(get(params, 'emb.item'), f.item),
@@ -59,14 +54,9 @@ export function createDeepFmNet(dims: CtrDims, o: DeepFmOptions, label: Label, r
       bagOfEmbeddings(get(params, 'emb.item') as tf.Tensor2D, h.ids, h.seg, h.w, b.size),
     ];
     const deep = mlp(params, 'deep', o.hidden, tf.concat(v, 1));
-    return flat(tf.addN([tf.add(first, get(params, 'fm.bias')), tf.reshape(fmPairwise(v), [-1, 1]), deep]));
+    return flat(tf.addN([first, tf.reshape(fmPairwise(v), [-1, 1]), deep]));
   };
-  return {
-    params,
-    maxLen: o.maxLen,
-    loss: (b) => bceLogits(logit(b), b[label]),
-    predict: (b) => (label === 'click' ? { pCtr: tf.sigmoid(logit(b)) } : { pCvr: tf.sigmoid(logit(b)) }),
-  };
+  return singleTaskNet(params, o.maxLen, label, logit);
 }
 
 /** ½ Σ_d [(Σ_f v_fd)² − Σ_f v_fd²] per row: the FM pairwise term in O(F·D). Returns [B]. */

@@ -13,11 +13,12 @@ import {
   historyEntries,
   mlp,
   mlpParams,
+  type Label,
   type Params,
   rowsOf,
+  singleTaskNet,
 } from './layers';
-import { bceLogits, segmentSum } from './ops';
-import type { Label } from './lr';
+import { segmentSum } from './ops';
 import type { DinOptions } from './options';
 
 /**
@@ -53,12 +54,7 @@ export function createDinNet(dims: CtrDims, o: DinOptions, label: Label, rng: Rn
     );
     return flat(mlp(params, 'deep', o.hidden, x));
   };
-  return {
-    params,
-    maxLen: o.maxLen,
-    loss: (b) => bceLogits(logit(b), b[label]),
-    predict: (b) => (label === 'click' ? { pCtr: tf.sigmoid(logit(b)) } : { pCvr: tf.sigmoid(logit(b)) }),
-  };
+  return singleTaskNet(params, o.maxLen, label, logit);
 }
 
 /**

@@ -141,7 +141,7 @@ describe('DeepFM forward', () => {
         const deepIn = [f.user, f.item, f.category, f.context, f.mean('emb.item', D)].flat();
         let fm = 0;
         for (let i = 0; i < v.length; i++) for (let j = i + 1; j < v.length; j++) fm += dot(v[i], v[j]);
-        return sigmoid(w.get('fm.bias')![0][0] + first + fm + mlpRow(w, 'deep', 2, deepIn)[0]);
+        return sigmoid(w.get('fm.w.bias')![0][0] + first + fm + mlpRow(w, 'deep', 2, deepIn)[0]);
       });
       expectClose(p, want);
     });

@@ -3,8 +3,9 @@ import { rngFor } from '../../util/rng';
 import type { CtrDims } from './layers';
 import { createDeepFmNet } from './deepfm';
 import { createDinNet } from './din';
-import { createLrNet, type Label } from './lr';
-import { type CtrModel, type CtrModelInfo, type ModelNet, NetModel } from './model';
+import { createLrNet } from './lr';
+import type { Label } from './layers';
+import { type CtrModel, type CtrModelInfo, NetModel } from './model';
 import { createMmoeNet } from './mmoe';
 import { createMtRnnNet } from './mtrnn';
 import { createMuseNet, scenarioReport } from './musenet';
@@ -50,7 +51,14 @@ export function createCtrModel<N extends CtrModelName>(
       ],
       opts,
     );
-  const joint = (net: CtrNet): ModelNet[] => [{ role: 'joint', net, rows: 'all' }];
+  /** A multi-task model: one network, both heads, 002's loss over every impression. */
+  const multiTask = (net: CtrNet): CtrModel =>
+    new NetModel(
+      info('multi-task', ['ctr', 'cvr'], 'all-impressions'),
+      dims,
+      [{ role: 'joint', net, rows: 'all' }],
+      opts,
+    );
   const c = opts as CtrOptionsByName[CtrModelName];
   switch (name as CtrModelName) {
     case 'LR':
@@ -60,23 +68,9 @@ export function createCtrModel<N extends CtrModelName>(
     case 'DIN':
       return ok(singleTask((label) => createDinNet(dims, c as CtrOptionsByName['DIN'], label, rng(label))));
     case 'MMoE':
-      return ok(
-        new NetModel(
-          info('multi-task', ['ctr', 'cvr'], 'all-impressions'),
-          dims,
-          joint(createMmoeNet(dims, c as CtrOptionsByName['MMoE'], rng('joint'))),
-          opts,
-        ),
-      );
+      return ok(multiTask(createMmoeNet(dims, c as CtrOptionsByName['MMoE'], rng('joint'))));
     case 'MT-RNN':
-      return ok(
-        new NetModel(
-          info('multi-task', ['ctr', 'cvr'], 'all-impressions'),
-          dims,
-          joint(createMtRnnNet(dims, c as CtrOptionsByName['MT-RNN'], rng('joint'))),
-          opts,
-        ),
-      );
+      return ok(multiTask(createMtRnnNet(dims, c as CtrOptionsByName['MT-RNN'], rng('joint'))));
     default: {
       const m = c as MuseNetOptions;
       return ok(

@@ -3,7 +3,8 @@ import type { Rng } from '../../util/rng';
 import { constParam, get, type Params, uniformParam } from '../../models/sequence/params';
 import { lookup } from '../../models/sequence/ops';
 import type { CtrBatch } from '../types';
-import { affine, bagOfEmbeddings } from './ops';
+import { affine, bagOfEmbeddings, bceLogits, esmmLoss } from './ops';
+import type { CtrNet } from '../train';
 
 /** Table sizes of a log's fields; tables of category, context and item have a row 0 for "absent" / padding. */
 export interface CtrDims {
@@ -89,5 +90,43 @@ export const rowsOf = (table: tf.Tensor, ids: Int32Array): tf.Tensor2D => lookup
 
 /** [B, 1] → [B]. */
 export const flat = (x: tf.Tensor): tf.Tensor1D => tf.reshape(x, [-1]) as tf.Tensor1D;
+
+/** Which label a single-task network learns: click (pCTR) or conversion given click (pCVR). */
+export type Label = 'click' | 'conversion';
+
+/** A single-task network: binary cross-entropy of its logit against one label; predicts pCTR or pCVR by that label. */
+export function singleTaskNet(
+  params: Params,
+  maxLen: number,
+  label: Label,
+  logit: (b: CtrBatch) => tf.Tensor1D,
+): CtrNet {
+  return {
+    params,
+    maxLen,
+    loss: (b) => bceLogits(logit(b), b[label]),
+    predict: (b) => (label === 'click' ? { pCtr: tf.sigmoid(logit(b)) } : { pCvr: tf.sigmoid(logit(b)) }),
+  };
+}
+
+/** A click tower and a conversion tower trained together with 002's loss over all impressions (ops.esmmLoss). */
+export function esmmNet(
+  params: Params,
+  maxLen: number,
+  logits: (b: CtrBatch) => { click: tf.Tensor1D; conversion: tf.Tensor1D },
+): CtrNet {
+  return {
+    params,
+    maxLen,
+    loss: (b) => {
+      const l = logits(b);
+      return esmmLoss(l.click, l.conversion, b.click, b.conversion);
+    },
+    predict: (b) => {
+      const l = logits(b);
+      return { pCtr: tf.sigmoid(l.click), pCvr: tf.sigmoid(l.conversion) };
+    },
+  };
+}
 
 export { get, type Params };

@@ -13,10 +13,10 @@ import {
   meanHistory,
   mlp,
   mlpParams,
+  esmmNet,
   type Params,
   rowsOf,
 } from './layers';
-import { esmmLoss } from './ops';
 import type { MmoeOptions } from './options';
 
 /**
@@ -59,18 +59,7 @@ export function createMmoeNet(dims: CtrDims, o: MmoeOptions, rng: Rng): CtrNet {
     });
     return { click, conversion };
   };
-  return {
-    params,
-    maxLen: o.maxLen,
-    loss: (b) => {
-      const l = logits(b);
-      return esmmLoss(l.click, l.conversion, b.click, b.conversion);
-    },
-    predict: (b) => {
-      const l = logits(b);
-      return { pCtr: tf.sigmoid(l.click), pCvr: tf.sigmoid(l.conversion) };
-    },
-  };
+  return esmmNet(params, o.maxLen, logits);
 }
 
 /** Σ_e g[b, e] · experts[b, e·h … (e+1)·h) for experts [B, E·h] and gates g [B, E]: returns [B, h]. */

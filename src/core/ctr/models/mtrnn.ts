@@ -6,8 +6,18 @@ import { uniformParam } from '../../models/sequence/params';
 import { gruCell } from '../../models/sequence/gru';
 import { canReadSync, mm } from '../../models/sequence/ops';
 import { gruPacked, packSequences } from './gruSequence';
-import { type CtrDims, embeddingParam, fieldIds, flat, get, mlp, mlpParams, type Params, rowsOf } from './layers';
-import { esmmLoss } from './ops';
+import {
+  type CtrDims,
+  embeddingParam,
+  esmmNet,
+  fieldIds,
+  flat,
+  get,
+  mlp,
+  mlpParams,
+  type Params,
+  rowsOf,
+} from './layers';
 import type { MtRnnOptions } from './options';
 
 /**
@@ -50,18 +60,7 @@ export function createMtRnnNet(dims: CtrDims, o: MtRnnOptions, rng: Rng): CtrNet
       conversion: flat(mlp(params, 'tower.conversion', o.towerHidden, x)),
     };
   };
-  return {
-    params,
-    maxLen: o.maxLen,
-    loss: (b) => {
-      const l = logits(b);
-      return esmmLoss(l.click, l.conversion, b.click, b.conversion);
-    },
-    predict: (b) => {
-      const l = logits(b);
-      return { pCtr: tf.sigmoid(l.click), pCvr: tf.sigmoid(l.conversion) };
-    },
-  };
+  return esmmNet(params, o.maxLen, logits);
 }
 
 /**
