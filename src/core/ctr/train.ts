@@ -206,7 +206,8 @@ export async function fitNet(
  * weights; on WebGPU it is tfjs's Adam with the same constants.
  */
 export class Adam {
-  private readonly moments = new Map<tf.Variable, { m: Float32Array; v: Float32Array }>();
+  /** Per variable: the moments, our copy of its weights and the data the variable held after our last update. */
+  private readonly state = new Map<tf.Variable, { m: Float32Array; v: Float32Array; w: Float32Array; data: object }>();
   private t = 0;
   private fallback: tf.AdamOptimizer | null = null;
   static readonly beta1 = 0.9;
@@ -229,24 +230,33 @@ export class Adam {
       const g = grads[variable.name];
       if (!g) continue;
       const gv = g.dataSync() as Float32Array;
-      // A copy: on the CPU backend dataSync hands out the tensor's own storage.
-      const w = Float32Array.from(variable.dataSync() as Float32Array);
-      let s = this.moments.get(variable);
-      if (!s) this.moments.set(variable, (s = { m: new Float32Array(w.length), v: new Float32Array(w.length) }));
-      const { m, v } = s;
+      let s = this.state.get(variable);
+      if (!s) {
+        const n = variable.size;
+        this.state.set(
+          variable,
+          (s = { m: new Float32Array(n), v: new Float32Array(n), w: new Float32Array(n), data: {} }),
+        );
+      }
+      // The weights are read back only when something else assigned the variable since our last step (a restored
+      // checkpoint); a copy, as on the CPU backend dataSync hands out the tensor's own storage.
+      if (variable.dataId !== s.data) s.w.set(variable.dataSync() as Float32Array);
+      const { m, v, w } = s;
       for (let i = 0; i < w.length; i++) {
         const gi = gv[i];
         m[i] = b1 * m[i] + (1 - b1) * gi;
         v[i] = b2 * v[i] + (1 - b2) * gi * gi;
         w[i] -= (this.lr * (m[i] / c1)) / (Math.sqrt(v[i] / c2) + eps);
       }
-      tf.tidy(() => variable.assign(tf.tensor(w, variable.shape)));
+      // tf.tensor keeps the array it is given on the CPU backend: hand it a copy.
+      tf.tidy(() => variable.assign(tf.tensor(w.slice(), variable.shape)));
+      s.data = variable.dataId;
     }
   }
 
   dispose(): void {
     this.fallback?.dispose();
-    this.moments.clear();
+    this.state.clear();
   }
 }
 

@@ -94,14 +94,16 @@ function forwardStep(
 
 /**
  * One backward step over the m rows running at it: from ∂L/∂h (dh, sorted rows) fills the pre-activation gradients
- * of its entries (dXW input side, dHW state side, [entries × 3H]) and leaves in dh the direct part z ⊙ ∂L/∂h of
- * ∂L/∂h_prev (the caller adds dHW W_hᵀ).
+ * of its entries (dXW input side, dHW state side, [entries × 3H]), adds them into the bias gradients dbi and dbh,
+ * and leaves in dh the direct part z ⊙ ∂L/∂h of ∂L/∂h_prev (the caller adds dHW W_hᵀ).
  */
 function backwardStep(
   dh: Float32Array,
   tape: GruTape,
   dXW: Float32Array,
   dHW: Float32Array,
+  dbi: Float64Array,
+  dbh: Float64Array,
   e0: number,
   m: number,
   H: number,
@@ -128,6 +130,12 @@ function backwardStep(
       dHW[go + j] = dar;
       dHW[go + H + j] = daz;
       dHW[go + 2 * H + j] = dan * rj;
+      dbi[j] += dar;
+      dbi[H + j] += daz;
+      dbi[2 * H + j] += dan;
+      dbh[j] += dar;
+      dbh[H + j] += daz;
+      dbh[2 * H + j] += dan * rj;
     }
   }
 }
@@ -140,8 +148,8 @@ function backwardStep(
  * Why: a GRU step of tfjs ops is about twenty kernels forward and forty backward (splits, adds, gates, masks), and on
  * the WASM backend every kernel costs a fixed overhead far above the arithmetic of a [256, 32] state. Here the gate
  * arithmetic runs in JS on typed arrays and only the products go to tfjs matMuls: one input projection over all
- * entries, one state product per step forward and one per step backward (over the rows still running), and five
- * for the weight, bias and input gradients. Packing skips the padding as PyTorch's packed GRU does. It needs
+ * entries, one state product per step forward and one per step backward (over the rows still running), and three
+ * for the weight and input gradients. Packing skips the padding as PyTorch's packed GRU does. It needs
  * synchronous reads (WASM, CPU, WebGL); on WebGPU the caller runs per-step ops instead (sequence/ops.ts: canReadSync).
  */
 export function gruPacked(
@@ -198,6 +206,8 @@ export function gruPacked(
         const [xs, wis, whs] = restored(saved, xx, wiT, whT);
         const dXW = new Float32Array(E * G);
         const dHW = new Float32Array(E * G);
+        const dbi = new Float64Array(G),
+          dbh = new Float64Array(G);
         const dyv = dy.dataSync() as Float32Array;
         const dh = new Float32Array(B * H); // sorted rows
         for (let k = 0; k < B; k++) dh.set(dyv.subarray(order[k] * H, (order[k] + 1) * H), k * H);
@@ -205,23 +215,21 @@ export function gruPacked(
         for (let s = S - 1; s >= 0; s--) {
           const m = batchSizes[s],
             e0 = stepStart[s];
-          backwardStep(dh, tape, dXW, dHW, e0, m, H, E);
+          backwardStep(dh, tape, dXW, dHW, dbi, dbh, e0, m, H, E);
           if (s === 0) break; // the state before step 0 is the constant 0
           const back = prod(dHW.subarray(e0 * G, (e0 + m) * G), m, G, whTransposed);
           for (let i = 0; i < m * H; i++) dh[i] += back[i];
         }
         whTransposed.dispose();
-        // Weight and bias gradients as one product each over all entries (a bias gradient is 1ᵀ · dPre).
+        // Weight gradients as one product each over all entries.
         return tf.tidy(() => {
           const dXWt = tf.tensor2d(dXW, [E, G]);
-          const dHWt = tf.tensor2d(dHW, [E, G]);
-          const ones = tf.ones([1, E]);
           return [
             tf.matMul(dXWt, tf.transpose(wis as tf.Tensor2D)),
             tf.matMul(tf.transpose(xs as tf.Tensor2D), dXWt),
-            tf.reshape(tf.matMul(ones, dXWt), [G]),
-            tf.matMul(tf.tensor2d(tape.hPrevT, [H, E]), dHWt),
-            tf.reshape(tf.matMul(ones, dHWt), [G]),
+            tf.tensor1d(Float32Array.from(dbi)),
+            tf.matMul(tf.tensor2d(tape.hPrevT, [H, E]), tf.tensor2d(dHW, [E, G])),
+            tf.tensor1d(Float32Array.from(dbh)),
           ];
         });
       },
