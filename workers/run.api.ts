@@ -31,9 +31,9 @@ import {
   watchDeviceLoss,
   type BackendChoice,
   type BackendOptions,
-} from './backend';
+} from '../src/platform/backend';
 import type { KeptScores, WorkspaceStore } from './workspace';
-import { BACKEND_LADDER } from './ladder';
+import { BACKEND_LADDER } from '../src/platform/ladder';
 import { progressBatcher, type RunProgress } from './runProgress';
 import { busiestItems, exploreItem, EXPLORE_MAX, type ExploreResult } from './runExplore';
 

@@ -1,11 +1,11 @@
 /**
- * The tfjs backend for CLI runs: the app's ladder (workers/backend.ts: each rung confirmed by the CPU self-test) over
+ * The tfjs backend for CLI runs: the app's ladder (src/platform/backend.ts: each rung confirmed by the CPU self-test) over
  * the rungs Node has. WebGL never starts in Node; WebGPU comes from the `webgpu` package (nodeWebgpu.ts).
  */
 import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
-import { pickBackend, type BackendChoice } from '../../workers/backend';
+import { pickBackend, type BackendChoice } from '../platform/backend';
 import { installNodeWebgpu } from './nodeWebgpu';
 
 export const BACKEND_PREFS = ['cpu', 'wasm', 'webgpu', 'auto'] as const;

@@ -1,16 +1,18 @@
 /**
- * Backend ladder for training workers: WebGPU → WebGL → WASM → CPU. Each rung must start and then pass a self-test
- * (one training step of tiny GRU and Transformer models compared with the CPU result) before it is used; the
- * result says which backend is in use and why the others were skipped. Core never picks a backend; the host does.
+ * Backend ladder for the hosts that train (the run worker, the CLI, benches): WebGPU → WebGL → WASM → CPU. Each
+ * rung must start and then pass a self-test (one training step of tiny GRU and Transformer models compared with the
+ * CPU result) before it is used; the result says which backend is in use and why the others were skipped. Core
+ * never picks a backend; the host does.
+ * No DOM at module level (navigator and OffscreenCanvas are looked up when a rung is tried), so Node imports it too.
  *
  * `@tensorflow/tfjs` is imported (not just tfjs-core + cpu) because in Node tfjs-core's main bundle registers no
  * gradients; the bundle also brings the CPU and WebGL backends. WebGPU and WASM load lazily, only when tried.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs';
-import { SequenceModel } from '../src/core/models/sequence/index';
-import type { Dataset } from '../src/core/data/types';
-import { createRng } from '../src/core/util/rng';
+import { SequenceModel } from '../core/models/sequence/index';
+import type { Dataset } from '../core/data/types';
+import { createRng } from '../core/util/rng';
 import { adapterFacts, adapterName, isSoftwareAdapter, isSoftwareRenderer, softwareReason } from './gpuInfo';
 import { BACKEND_LADDER } from './ladder';
 
