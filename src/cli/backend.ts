@@ -20,9 +20,9 @@ const wasmDir = () =>
   `${dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}/`;
 
 /**
- * cpu: the CPU backend, no self-test (what `rimw run` always used). wasm / webgpu: that rung, else CPU. auto: WebGPU
- * on a GPU → WASM → CPU; a software WebGPU adapter (SwiftShader) is passed over there, being far slower than WASM,
- * but `webgpu` takes it.
+ * auto (`rimw run`'s default): WebGPU on a GPU → WASM → CPU; a software WebGPU adapter (SwiftShader) is passed over
+ * there, being far slower than WASM, but `webgpu` takes it. wasm / webgpu: that rung, else CPU. cpu: the CPU backend,
+ * no self-test (tens of times slower than WASM on the sequence models).
  */
 export async function chooseBackend(pref: BackendPref): Promise<CliBackendChoice> {
   if (pref === 'cpu') {
