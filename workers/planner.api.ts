@@ -8,7 +8,6 @@
  * parameters (STYLE habit 5). Each request carries a sequence number: a newer request makes older ones return early,
  * checked between models and between solves (the worker yields to its message queue there so that it can see them).
  */
-import type { Csr } from '../src/core/data/types';
 import type {
   DualState,
   MatchMetrics,
@@ -22,28 +21,9 @@ import type {
 import { err, ok, type Result } from '../src/core/util/result';
 import type { Dataset } from '../src/core/data/types';
 import { plannerInputFrom, syntheticPlannerInput } from './planner.input';
-import { defaultSolvers } from './planner.solvers';
+import { defaultSolvers, type PlannerSolvers, type ScoreMatrix } from './planner.solvers';
 
-/** A dense row-major score matrix (λ ≥ 0). */
-export interface ScoreMatrix {
-  data: Float32Array;
-  nRows: number;
-  nCols: number;
-}
-
-/**
- * What the API needs of core/planner, one function per mode (injected so the plumbing is testable on its own and the
- * modes can land one by one). A missing mode is reported per model as unavailable.
- */
-export interface PlannerSolvers {
-  greedy?(s: ScoreMatrix, settings: MatchSettings): MatchSolution;
-  /** Offline Dual on the test rows, warm-started from `warm` when given. */
-  offline?(s: ScoreMatrix, settings: MatchSettings, warm: DualState | null): MatchSolution;
-  /** Online Dual: v calibrated on `valid`, then each test row decided alone by TopK(λ − v). */
-  online?(valid: ScoreMatrix, test: ScoreMatrix, settings: MatchSettings, warm: DualState | null): MatchSolution;
-  /** Relevance and diversity of the hard decisions against the test targets (rime field names). */
-  evaluate(solution: MatchSolution, target: Csr): MatchMetrics;
-}
+export type { PlannerSolvers, ScoreMatrix } from './planner.solvers';
 
 export interface SolveRequest {
   mode: PlannerMode;

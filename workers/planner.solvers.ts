@@ -1,8 +1,8 @@
 /**
  * The planner worker's solvers: core/planner's greedy, offline and online Dual and match metrics, adapted to the
- * API's PlannerSolvers shape. One Dual workspace (transposed copy, active-set buffers) per score matrix, reused by
- * every re-solve on it: slider moves then cost a warm-started solve, not a fresh transposition; likewise greedy's
- * walk order on small matrices.
+ * PlannerSolvers shape that the API takes. One Dual workspace (transposed copy, active-set buffers) per score
+ * matrix, reused by every re-solve on it: slider moves then cost a warm-started solve, not a fresh transposition;
+ * likewise greedy's walk order on small matrices.
  */
 import { denseScores } from '../src/core/models/scores';
 import {
@@ -14,7 +14,29 @@ import {
   solveOnline,
   type DualWorkspace,
 } from '../src/core/planner';
-import type { PlannerSolvers, ScoreMatrix } from './planner.api';
+import type { Csr } from '../src/core/data/types';
+import type { DualState, MatchMetrics, MatchSettings, MatchSolution } from '../src/core/planner/types';
+
+/** A dense row-major score matrix (λ ≥ 0). */
+export interface ScoreMatrix {
+  data: Float32Array;
+  nRows: number;
+  nCols: number;
+}
+
+/**
+ * What the API needs of core/planner, one function per mode (injected so the plumbing is testable on its own and the
+ * modes can land one by one). A missing mode is reported per model as unavailable.
+ */
+export interface PlannerSolvers {
+  greedy?(s: ScoreMatrix, settings: MatchSettings): MatchSolution;
+  /** Offline Dual on the test rows, warm-started from `warm` when given. */
+  offline?(s: ScoreMatrix, settings: MatchSettings, warm: DualState | null): MatchSolution;
+  /** Online Dual: v calibrated on `valid`, then each test row decided alone by TopK(λ − v). */
+  online?(valid: ScoreMatrix, test: ScoreMatrix, settings: MatchSettings, warm: DualState | null): MatchSolution;
+  /** Relevance and diversity of the hard decisions against the test targets (rime field names). */
+  evaluate(solution: MatchSolution, target: Csr): MatchMetrics;
+}
 
 const workspaces = new WeakMap<Float32Array, DualWorkspace>();
 const workspace = (s: ScoreMatrix): DualWorkspace => {
