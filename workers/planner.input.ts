@@ -8,7 +8,7 @@ import type { ModelScores, PlannerInput } from '../src/core/planner/types';
 import { makeSplit } from '../src/core/data/split';
 import { generateSynthetic, presetConfig, type SynthPreset } from '../src/core/data/synthetic';
 import { DEFAULT_RUN_CONFIG } from '../src/core/pipeline/config';
-import { defaultRegistry } from '../src/core/pipeline/registry';
+import { defaultRegistry } from '../src/core/pipeline/defaultRegistry';
 import { materialize } from '../src/core/models/scores';
 import { err, ok, type Result } from '../src/core/util/result';
 

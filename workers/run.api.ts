@@ -18,7 +18,8 @@ import { denseScores, materialize, DENSE_BUDGET_BYTES, type ScoreSource } from '
 import { topCPerColumn, type Selection } from '../src/core/metrics/topk';
 import { INTENSITY_NAMES, SEQUENCE_NAMES, type IntensityName } from '../src/core/models/compose';
 import { runExperiment, type ExperimentResult } from '../src/core/pipeline/run';
-import { defaultRegistry, type ModelRegistry, type RunSession, type FitContext } from '../src/core/pipeline/registry';
+import type { ModelRegistry, RunSession, FitContext } from '../src/core/pipeline/registry';
+import { defaultRegistry } from '../src/core/pipeline/defaultRegistry';
 import { effectiveSplit, validateRunConfig, type RunConfig } from '../src/core/pipeline/config';
 import { err, ok, type Result } from '../src/core/util/result';
 import { makeSplit } from '../src/core/data/split';
