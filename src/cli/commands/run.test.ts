@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { run } from './run';
 import { UsageError } from '../command';
+import { movieLens } from '../../testing/sharedData';
 
 function capture() {
   const out: string[] = [];
@@ -58,12 +59,12 @@ describe('rimw run', () => {
     expect(c.err.join('\n')).toMatch(/Hawkes +ItemRec prec/);
   });
 
-  it('reads a MovieLens ratings.csv in place and evaluates on a user split', async () => {
+  it('reads a MovieLens ratings.csv in place and evaluates on a user split', async ({ skip }) => {
     const cfg = join(dir, 'ml.json');
     const out = join(dir, 'ml-res.json');
     writeFileSync(cfg, JSON.stringify({ split: { kind: 'user' }, models: ['Pop', 'Hawkes', 'Rand'], seed: 1 }));
     const c = capture();
-    const file = resolve(__dirname, '../../../../shared/data/ml-latest-small/ratings.csv');
+    const file = join(movieLens(skip, 'ratings.csv'), 'ratings.csv');
     expect(await run.run([file, '--config', cfg, '--out', out], c.io)).toBe(0);
     const res = JSON.parse(readFileSync(out, 'utf8'));
     expect(res.split.trainUsers).toBe(610);

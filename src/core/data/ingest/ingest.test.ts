@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Ingest, parseItemMeta, parseTime, sniffBytes, type IngestResult, type ReadOptions } from './index';
 import { summarise } from '../summary';
+import { movieLens } from '../../../testing/sharedData';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -415,8 +415,8 @@ describe('summary', () => {
 });
 
 describe('MovieLens latest-small (../shared/data)', () => {
-  const dir = resolve(__dirname, '../../../../../shared/data/ml-latest-small');
-  it('ratings.csv: 100,836 events, 610 users, 9,724 items; ratings.dat reads the same', () => {
+  it('ratings.csv: 100,836 events, 610 users, 9,724 items; ratings.dat reads the same', ({ skip }) => {
+    const dir = movieLens(skip, 'ratings.csv', 'ratings.dat');
     for (const f of ['ratings.csv', 'ratings.dat']) {
       const b = new Uint8Array(readFileSync(`${dir}/${f}`));
       const r = chunked(b, 65_536);
