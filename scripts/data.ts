@@ -115,7 +115,7 @@ export async function fetchMovieLens(o: DataOptions = {}): Promise<string> {
       existsSync(beside) ? readFileSync(beside, 'utf8') : new TextDecoder().decode(await fetchBytes(MD5_URL, get)),
     );
   } else {
-    log(`downloading ${ZIP_URL}`);
+    log(`downloading ${ZIP_URL} and its MD5`);
     expected = parseMd5File(new TextDecoder().decode(await fetchBytes(MD5_URL, get)));
     zip = await fetchBytes(ZIP_URL, get);
   }
