@@ -20,7 +20,7 @@ import { generateSynthetic, truthAt, datasetEvents, type SynthConfig } from '../
 import { makeSplit } from '../src/core/data/split';
 import { fitHawkes } from '../src/core/models/intensity/hawkes';
 import { oracleScorer } from '../src/core/models/oracle';
-import { defaultRegistry } from '../src/core/pipeline/registry';
+import { defaultRegistry } from '../src/core/pipeline/defaultRegistry';
 import { runExperiment, type ExperimentResult } from '../src/core/pipeline/run';
 import type { RunConfig } from '../src/core/pipeline/config';
 import { loadDataset } from '../src/cli/commands/run';

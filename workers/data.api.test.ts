@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { dataApi, summarise } from './data.api';
 import { ingestPartApi } from './ingestPart.api';
+import { movieLens } from '../src/testing/sharedData';
 
 describe('dataApi', () => {
   it('keeps the previous data when a load is refused', async () => {
@@ -91,8 +91,10 @@ describe('sniff and role override', () => {
 });
 
 describe('item metadata', () => {
-  it('MovieLens small: movies.csv names every rated movie; the most rated is Forrest Gump (329 ratings)', async () => {
-    const dir = resolve(__dirname, '../../shared/data/ml-latest-small');
+  it('MovieLens small: movies.csv names every rated movie; the most rated is Forrest Gump (329 ratings)', async ({
+    skip,
+  }) => {
+    const dir = movieLens(skip, 'ratings.csv', 'movies.csv');
     const loaded = await dataApi.loadFile(new Blob([readFileSync(`${dir}/ratings.csv`)]), 'ratings.csv');
     expect(loaded.ok).toBe(true);
     const r = await dataApi.loadItemMeta(new Blob([readFileSync(`${dir}/movies.csv`)]), 'movies.csv');

@@ -195,7 +195,7 @@ describe('runApi', () => {
     expect(lostRun.ok ? '' : lostRun.reason).toBe('the backend was lost (simulated)');
     expect(runApi.backend().choice).toBeNull();
     expect(tf.memory().numTensors).toBe(before);
-    expect((await runApi.initBackend(['cpu'])).backend).toBe('cpu');
+    expect((await runApi.initBackend(['cpu']))?.backend).toBe('cpu');
     expect((await runApi.run({ ...config, models: ['RNN'] })).ok).toBe(true);
 
     const bad = await runApi.run({ ...config, models: ['Nope'] });

@@ -18,22 +18,16 @@ import { denseScores, materialize, DENSE_BUDGET_BYTES, type ScoreSource } from '
 import { topCPerColumn, type Selection } from '../src/core/metrics/topk';
 import { INTENSITY_NAMES, SEQUENCE_NAMES, type IntensityName } from '../src/core/models/compose';
 import { runExperiment, type ExperimentResult } from '../src/core/pipeline/run';
-import { defaultRegistry, type ModelRegistry, type RunSession, type FitContext } from '../src/core/pipeline/registry';
+import type { ModelRegistry, RunSession, FitContext } from '../src/core/pipeline/registry';
+import { defaultRegistry } from '../src/core/pipeline/defaultRegistry';
 import { effectiveSplit, validateRunConfig, type RunConfig } from '../src/core/pipeline/config';
 import { err, ok, type Result } from '../src/core/util/result';
 import { makeSplit } from '../src/core/data/split';
 import { copyDataset, datasetBuffers } from '../src/core/data/dataset';
 import type { SeqModelCache } from '../src/core/pipeline/sequenceModels';
-import {
-  currentBackend,
-  destroyDevice,
-  pickBackend,
-  watchDeviceLoss,
-  type BackendChoice,
-  type BackendOptions,
-} from './backend';
+import { currentBackend, destroyDevice, type BackendChoice, type BackendOptions } from '../src/platform/backend';
+import { backendSession } from './backend';
 import type { KeptScores, WorkspaceStore } from './workspace';
-import { BACKEND_LADDER } from './ladder';
 import { progressBatcher, type RunProgress } from './runProgress';
 import { busiestItems, exploreItem, EXPLORE_MAX, type ExploreResult } from './runExplore';
 
@@ -74,13 +68,8 @@ let dataset: Dataset | null = null;
 let source = '';
 /** The running experiment's stop flag; `lost` says why when the backend under it was lost. */
 let stop: { aborted: boolean; lost?: string } | null = null;
-/** Backends lost in this worker (a lost WebGPU device): later picks skip them. */
-const lostBackends = new Set<string>();
-let backendChoice: BackendChoice | null = null;
-let backendPick: Promise<BackendChoice> | null = null;
-/** The rung order the current pick was made for ('ladder' = the default order). */
-let pickedFor = '';
-let backendOpts: BackendOptions = {};
+/** The tfjs backend: picked per request, lost ones skipped later (workers/backend.ts). */
+const backends = backendSession({ onLost: stopOnLoss });
 let host: RunHostOptions = {};
 /** The chain of background IndexedDB writes (in order), and the last one's problem. */
 let saving: Promise<unknown> = Promise.resolve();
@@ -102,14 +91,10 @@ interface LastRun {
 }
 let last: LastRun | null = null;
 /**
- * The backend under the worker is gone: later picks skip it, and a running experiment stops within a batch and
- * answers 'backend-lost' (the page then runs it again on the next rung). Tensors on a lost device are dead weight.
+ * The backend under the worker is gone (later picks skip it): a running experiment stops within a batch and answers
+ * 'backend-lost' (the page then runs it again on the next rung). Tensors on a lost device are dead weight.
  */
-function backendLost(name: string, reason: string): void {
-  lostBackends.add(name);
-  backendPick = null;
-  backendChoice = null;
-  pickedFor = '';
+function stopOnLoss(reason: string): void {
   if (stop) {
     stop.lost = reason;
     stop.aborted = true;
@@ -233,34 +218,22 @@ export const runApi = {
   /** Backend ladder options (the worker passes the local WASM binary URLs); picks nothing yet. */
   configure(opts: RunHostOptions): void {
     host = opts;
-    backendOpts = { order: opts.order, wasmPaths: opts.wasmPaths, tolerance: opts.tolerance, software: opts.software };
+    backends.configure({
+      order: opts.order,
+      wasmPaths: opts.wasmPaths,
+      tolerance: opts.tolerance,
+      software: opts.software,
+    });
   },
 
   /**
    * Walks the backend ladder (webgpu → webgl → wasm → cpu, or `order`, with self-tests); later calls with the same
    * arguments return that choice. `software: false` passes over GPU rungs that would run on a software renderer.
+   * Null while a cancelled fit is still running on the current backend (never switched under it): the next run
+   * picks for this request.
    */
-  async initBackend(order?: string[], opts: { software?: boolean } = {}): Promise<BackendChoice> {
-    const key = `${order ? order.join(',') : 'ladder'}|${opts.software ?? backendOpts.software ?? ''}`;
-    if (!backendPick || key !== pickedFor) {
-      // Never switch backends under a running fit (its tensors live on the current one): a cancelled run stops
-      // within a batch, so wait for it (bounded: if it is still busy, the current choice stays; run() then answers
-      // 'busy' and the page restarts the worker and picks again there).
-      for (let waited = 0; stop && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
-      if (stop && backendChoice) return backendChoice;
-      pickedFor = key;
-      const rungs = (order ?? backendOpts.order ?? BACKEND_LADDER).filter((b) => !lostBackends.has(b));
-      backendPick = pickBackend({
-        ...backendOpts,
-        ...(opts.software === undefined ? {} : { software: opts.software }),
-        order: rungs,
-      }).then((choice) => {
-        watchDeviceLoss((reason) => backendLost(choice.backend, reason));
-        return choice;
-      });
-    }
-    backendChoice = await backendPick;
-    return backendChoice;
+  initBackend(order?: string[], opts: { software?: boolean } = {}): Promise<BackendChoice | null> {
+    return backends.request({ order, software: opts.software }, () => stop !== null);
   },
 
   /**
@@ -269,13 +242,16 @@ export const runApi = {
    */
   loseBackend(): string {
     const name = currentBackend();
-    if (!destroyDevice()) backendLost(name, 'the backend was lost (simulated)');
+    if (!destroyDevice()) {
+      backends.lose(name);
+      stopOnLoss('the backend was lost (simulated)');
+    }
     return name;
   },
 
   /** The backend in use and why others were skipped (choice null before the ladder ran). */
   backend(): { current: string; choice: BackendChoice | null } {
-    return { current: currentBackend(), choice: backendChoice };
+    return { current: currentBackend(), choice: backends.choice() };
   },
 
   /** Takes the dataset (transfer its arrays); drops results computed on older data; saves it in the workspace. */
@@ -323,7 +299,7 @@ export const runApi = {
     const my: { aborted: boolean; lost?: string } = { aborted: false };
     stop = my;
     try {
-      if (config.models.some(isSequence)) backendChoice = await (backendPick ?? runApi.initBackend());
+      if (config.models.some(isSequence)) await backends.forRun();
       if (my.aborted) return err('aborted', 'run: stopped');
       const kept = new Map<string, Kept>();
       const seen: { split: Split | null } = { split: null };

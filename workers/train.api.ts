@@ -13,7 +13,7 @@ import {
 } from '../src/core/models/sequence/index';
 import { createRng } from '../src/core/util/rng';
 import { err, ok, type Result } from '../src/core/util/result';
-import { currentBackend, pickBackend, type BackendChoice, type BackendOptions } from './backend';
+import { currentBackend, pickBackend, type BackendChoice, type BackendOptions } from '../src/platform/backend';
 
 /** The event log as the model needs it: items of events sorted by user (then time) and per-user CSR offsets. */
 export interface SeqData {

@@ -10,7 +10,7 @@ import type { ExperimentResult } from '../core/pipeline/run';
 import type { Result } from '../core/util/result';
 import type { SplitSummary } from '../../workers/data.api';
 import type { SavedLossCurves } from '../../workers/workspace';
-import { BACKEND_LADDER } from '../../workers/ladder';
+import { BACKEND_LADDER } from '../platform/ladder';
 import { BridgeError } from '../bridge/client';
 import { dataClient } from '../bridge/data';
 import {

@@ -1,6 +1,5 @@
 /** UI actions: the run config mirrored in the URL hash (one serialisable object, seed included). */
 import { DEFAULT_RUN_CONFIG, validateRunConfig, type RunConfig } from '../core/pipeline/config';
-import { restoreOrSynthetic, watchData, watchSplit } from './training';
 import { patch, useStore } from './store';
 import { readConfigHash, writeConfigHash, type Json } from './urlHash';
 
@@ -27,20 +26,3 @@ export function setRunConfig(config: RunConfig): void {
 }
 
 export const currentRunConfig = (): RunConfig => useStore.getState().ui.config as unknown as RunConfig;
-
-let started = false;
-
-/** Once per page (StrictMode runs effects twice): the config from the URL, then the saved workspace or the synthetic world. */
-export function startPage(): void {
-  if (started) return;
-  started = true;
-  watchSplit();
-  watchData();
-  initConfigFromUrl();
-  // A pasted link that changes only the hash does not reload the page; read the config again.
-  window.addEventListener('hashchange', () => {
-    if (new URLSearchParams(window.location.hash.slice(1)).has('config')) initConfigFromUrl();
-    else setRunConfig(currentRunConfig());
-  });
-  void restoreOrSynthetic();
-}

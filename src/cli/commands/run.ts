@@ -24,8 +24,9 @@ const usage = `rimw run FILE [--config CONFIG.json] [--out RESULTS.json] [--mode
   synth:PRESET[:SEED] for a synthetic world (presets: ${Object.keys(SYNTH_PRESETS).join(', ')}).
   CONFIG.json is a run config: {"split":{"kind":"temporal","horizon":604800},"models":["Pop","Hawkes","HP"],"seed":1,
   "itemRecTopK":..,"userRecTopC":..,"excludeTrain":..,"epochs":..}; --models and --seed override its fields.
-  --backend: tfjs backend of the sequence models (RNN, Transformer, their RIMs): ${BACKEND_PREFS.join(', ')} (default cpu).
-  wasm and webgpu fall back to cpu unless they match the CPU self-test; auto tries WebGPU on a GPU, then WASM.
+  --backend: tfjs backend of the sequence models (RNN, Transformer, their RIMs): ${BACKEND_PREFS.join(', ')}.
+  auto (the default) takes the fastest that matches the CPU self-test: WebGPU on a GPU, then WASM, then CPU; wasm
+  and webgpu fall back to cpu unless they match it. The backend chosen, and why others were not, goes to stderr.
   webgpu uses the 'webgpu' package (Dawn), a GPU or else Chromium's SwiftShader (software: works, but slow).
   Without --config: ${JSON.stringify(DEFAULT_RUN_CONFIG)}.`;
 
@@ -55,7 +56,7 @@ export const run: CliCommand = {
   usage,
   async run(argv: string[], io: CliIo): Promise<number> {
     const a = parseArgs(argv, { values: ['config', 'out', 'models', 'seed', 'backend'], positionals: 1 });
-    const pref = (a.values.backend ?? 'cpu') as BackendPref;
+    const pref = (a.values.backend ?? 'auto') as BackendPref;
     if (!BACKEND_PREFS.includes(pref))
       throw new UsageError(`--backend '${pref}' must be one of ${BACKEND_PREFS.join(', ')}`);
     let raw: Record<string, unknown> = { ...DEFAULT_RUN_CONFIG };

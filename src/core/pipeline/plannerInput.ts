@@ -8,7 +8,7 @@ import type { ModelScores, PlannerInput } from '../planner/types';
 import { makeSplit } from '../data/split';
 import { generateSynthetic, presetConfig, type SynthPreset } from '../data/synthetic';
 import { DEFAULT_RUN_CONFIG } from './config';
-import { defaultRegistry } from './registry';
+import { defaultRegistry } from './defaultRegistry';
 import { materialize, type ScoreSource } from '../models/scores';
 import { err, ok, type Result } from '../util/result';
 

@@ -443,8 +443,8 @@ export class Ingest {
       let i = pos;
       for (;;) {
         const s = i;
+        // Every digit, the fraction's too, goes into v; a decimal is then v / scale, rounded once (see parseDecimal).
         let v = 0;
-        let f = 0;
         let scale = 1;
         let dot = -1;
         let ch: number;
@@ -453,11 +453,8 @@ export class Ingest {
           ch = b[i];
           const d = ch - 48;
           if (d >= 0 && d <= 9) {
-            if (dot < 0) v = v * 10 + d;
-            else {
-              f = f * 10 + d;
-              scale *= 10;
-            }
+            v = v * 10 + d;
+            if (dot >= 0) scale *= 10;
             i++;
           } else if (ch === 46 && dot < 0) {
             dot = i;
@@ -524,10 +521,10 @@ export class Ingest {
           iE = s + len;
         } else if (j === tc) {
           if (len === 0 || len > 15 || dot === s || dot === s + len - 1) break records;
-          tv = dot < 0 ? v : v + f / scale;
+          tv = dot < 0 ? v : v / scale;
         } else if (j === vc) {
           if (len === 0 || len > 15 || dot === s || dot === s + len - 1) break records;
-          vv = dot < 0 ? v : v + f / scale;
+          vv = dot < 0 ? v : v / scale;
         } else if (j < xN && xAt[j] >= 0) {
           const x = xAt[j];
           if (xDicts[x] === null) {
