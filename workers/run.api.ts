@@ -16,7 +16,7 @@ import type { PlannerInput, ModelScores } from '../src/core/planner/types';
 import type { RecMetrics } from '../src/core/metrics/evaluate';
 import { denseScores, materialize, DENSE_BUDGET_BYTES, type ScoreSource } from '../src/core/models/scores';
 import { topCPerColumn, type Selection } from '../src/core/metrics/topk';
-import { INTENSITY_NAMES, SEQUENCE_NAMES, type IntensityName } from '../src/core/models/compose';
+import { needsTfjs, parseModelName } from '../src/core/models/names';
 import { runExperiment, type ExperimentResult } from '../src/core/pipeline/run';
 import { defaultRegistry, type ModelRegistry, type RunSession, type FitContext } from '../src/core/pipeline/registry';
 import { effectiveSplit, validateRunConfig, type RunConfig } from '../src/core/pipeline/config';
@@ -137,12 +137,6 @@ function topOf(run: LastRun, name: string): Selection | null {
   return sel;
 }
 
-const isSequence = (name: string) => SEQUENCE_NAMES.some((s) => name === s || name.startsWith(`${s}-`));
-const intensityOf = (name: string): IntensityName | null => {
-  const lam = name.includes('-') ? name.split('-')[1] : name;
-  return (INTENSITY_NAMES as readonly string[]).includes(lam) ? (lam as IntensityName) : null;
-};
-
 /**
  * A registry whose sessions wrap every built scorer: when it scores the split's test rows, the matrix is
  * materialised once (evaluation then reads it), the validation rows are scored too, and both are kept.
@@ -167,14 +161,14 @@ function keepingRegistry(base: ModelRegistry, kept: Map<string, Kept>, seen: { s
           const test = used + bytes <= KEEP_BUDGET_BYTES ? materialize(src) : null;
           if (!test) return src;
           const valid = ctx.split.valid.users.length > 0 ? materialize(await inner.scores(ctx.split.valid)) : null;
-          const lamName = intensityOf(name);
+          const lamName = parseModelName(name)?.intensity ?? null;
           let lambda: Float64Array | null = null;
           if (lamName) {
             const lam = await s.intensity(lamName);
             if (lam.ok) lambda = lam.data.model.predict(rows);
           }
           used += bytes;
-          kept.set(name, { test, valid, lambda, hasP: isSequence(name) });
+          kept.set(name, { test, valid, lambda, hasP: (parseModelName(name)?.sequence ?? null) !== null });
           return denseScores(src.nRows, src.nCols, test);
         },
       };
@@ -281,7 +275,7 @@ export const runApi = {
     const my: { aborted: boolean; lost?: string } = { aborted: false };
     stop = my;
     try {
-      if (config.models.some(isSequence)) backendChoice = await (backendPick ?? runApi.initBackend());
+      if (config.models.some(needsTfjs)) backendChoice = await (backendPick ?? runApi.initBackend());
       if (my.aborted) return err('aborted', 'run: stopped');
       const kept = new Map<string, Kept>();
       const seen: { split: Split | null } = { split: null };

@@ -6,6 +6,7 @@
  */
 import type { SplitConfig } from '../core/data/types';
 import { DEFAULT_RUN_CONFIG, type RunConfig } from '../core/pipeline/config';
+import { needsTfjs } from '../core/models/names';
 import type { ExperimentResult } from '../core/pipeline/run';
 import type { Result } from '../core/util/result';
 import type { SplitSummary } from '../../workers/data.api';
@@ -383,10 +384,6 @@ export async function cancelRun(): Promise<void> {
     // A crashed worker has nothing to cancel.
   }
 }
-
-/** Whether a model trains with tfjs (the RNN and Transformer and their compositions). */
-export const needsTfjs = (m: string): boolean =>
-  m === 'RNN' || m === 'Transformer' || m.startsWith('RNN-') || m.startsWith('Transformer-');
 
 /** Which backends the next tfjs run may use (the ladder is walked again when this changes). */
 export function setBackendPref(pref: AppStateBackendPref): void {

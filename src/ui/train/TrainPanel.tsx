@@ -2,17 +2,20 @@
  * Train: which models (grouped as in the paper), small hyperparameters, the backend in use, start and cancel, a
  * progress bar with ETA and live loss curves. Choices live in the run config (and so in the URL).
  */
-import { MODEL_NAMES, type RunConfig } from '../../core/pipeline/config';
-import { cancelRun, needsTfjs, setBackendPref, setHyper, setModels, startOver, startRun } from '../../state/training';
+import type { RunConfig } from '../../core/pipeline/config';
+import { MODEL_GROUPS, MODEL_NAMES, needsTfjs } from '../../core/models/names';
+import { cancelRun, setBackendPref, setHyper, setModels, startOver, startRun } from '../../state/training';
 import { useStore, type AppState } from '../../state/store';
 import { LossChart } from './LossChart';
 
-const BASELINES = ['Pop', 'Rand', 'BPR', 'ALS', 'LogisticMF'];
-const INTENSITIES = ['EMA', 'Hawkes', 'HP'];
-const GROUPS: [string, string, string[]][] = [
-  ['intensities', 'User intensities λ(x) × item popularity', INTENSITIES],
-  ['rim', 'Next-item models p(y|x) and RIM compositions λ(x)·p(y|x)', MODEL_NAMES.filter((m) => needsTfjs(m))],
-  ['baselines', 'Baselines', BASELINES],
+const GROUPS: [string, string, readonly string[]][] = [
+  ['intensities', 'User intensities λ(x) × item popularity', MODEL_GROUPS.intensities],
+  [
+    'rim',
+    'Next-item models p(y|x) and RIM compositions λ(x)·p(y|x)',
+    [...MODEL_GROUPS.compositions, ...MODEL_GROUPS.sequences],
+  ],
+  ['baselines', 'Baselines', MODEL_GROUPS.baselines],
 ];
 
 const fmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
