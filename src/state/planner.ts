@@ -40,6 +40,7 @@ import {
 } from './plannerSettings';
 import { fetchPlannerInput } from '../bridge/run';
 import { useStore } from './store';
+import { readUrlParam, writeUrlParam } from './url';
 
 export * from './plannerSettings';
 
@@ -422,13 +423,11 @@ export function startPlanner(): void {
     }
   });
   // The slider settings live in the URL hash next to the run config: a reload or a shared link shows the same point.
-  const fromUrl = parsePlannerHash(new URLSearchParams(window.location.hash.slice(1)).get('planner'));
+  const fromUrl = parsePlannerHash(readUrlParam('planner'));
   if (fromUrl) set({ asked: fromUrl });
   usePlanner.subscribe((s, prev) => {
     if (s.asked === prev.asked) return;
-    const params = new URLSearchParams(window.location.hash.slice(1));
-    params.set('planner', encodePlannerHash(s.asked));
-    window.history.replaceState(null, '', `#${params.toString()}`);
+    writeUrlParam('planner', encodePlannerHash(s.asked));
   });
   if (useStore.getState().training.result) void followResults();
   else void loadSyntheticPlanner('small', 1);

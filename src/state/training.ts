@@ -40,7 +40,7 @@ let seq = 0;
 export async function refreshSplit(): Promise<void> {
   const summary = useStore.getState().dataset.summary;
   const config = currentRunConfig();
-  if (!summary || !config.split) return;
+  if (!summary) return;
   const my = ++seq;
   try {
     const r = await dataClient().call<Result<SplitSummary>>((api) => api.split(config.split));

@@ -1,12 +1,12 @@
-/** UI actions: the run config mirrored in the URL hash (one serialisable object, seed included). */
+/** UI actions: the run config mirrored in the URL (./url.ts; one serialisable object, seed included). */
 import { DEFAULT_RUN_CONFIG, validateRunConfig, type RunConfig } from '../core/pipeline/config';
 import { restoreOrSynthetic, watchData, watchSplit } from './training';
 import { patch, useStore } from './store';
-import { readConfigHash, writeConfigHash, type Json } from './urlHash';
+import { onUrlChange, readUrlConfig, readUrlParam, writeUrlConfig } from './url';
 
 /** Reads the run config from the hash (or the default); a refused URL config is kept as ui.urlProblem. */
 export function initConfigFromUrl(): void {
-  const r = readConfigHash(window.location.hash);
+  const r = readUrlConfig();
   let config: RunConfig = DEFAULT_RUN_CONFIG;
   let problem: string | null = null;
   if (!r.ok) problem = r.reason;
@@ -21,12 +21,11 @@ export function initConfigFromUrl(): void {
 
 /** Stores the config and rewrites the hash in place (no history entry per edit). */
 export function setRunConfig(config: RunConfig): void {
-  patch('ui', { config: config as unknown as Record<string, unknown> });
-  const hash = writeConfigHash(window.location.hash, config as unknown as Json);
-  window.history.replaceState(null, '', hash);
+  patch('ui', { config });
+  writeUrlConfig(config);
 }
 
-export const currentRunConfig = (): RunConfig => useStore.getState().ui.config as unknown as RunConfig;
+export const currentRunConfig = (): RunConfig => useStore.getState().ui.config;
 
 let started = false;
 
@@ -38,8 +37,8 @@ export function startPage(): void {
   watchData();
   initConfigFromUrl();
   // A pasted link that changes only the hash does not reload the page; read the config again.
-  window.addEventListener('hashchange', () => {
-    if (new URLSearchParams(window.location.hash.slice(1)).has('config')) initConfigFromUrl();
+  onUrlChange(() => {
+    if (readUrlParam('config') !== null) initConfigFromUrl();
     else setRunConfig(currentRunConfig());
   });
   void restoreOrSynthetic();

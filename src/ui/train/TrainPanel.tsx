@@ -2,7 +2,6 @@
  * Train: which models (grouped as in the paper), small hyperparameters, the backend in use, start and cancel, a
  * progress bar with ETA and live loss curves. Choices live in the run config (and so in the URL).
  */
-import type { RunConfig } from '../../core/pipeline/config';
 import { MODEL_GROUPS, MODEL_NAMES, needsTfjs } from '../../core/models/names';
 import { cancelRun, setBackendPref, setHyper, setModels, startOver, startRun } from '../../state/training';
 import { useStore, type AppState } from '../../state/store';
@@ -64,10 +63,10 @@ function NumberField({
 }
 
 export function TrainPanel() {
-  const config = useStore((s) => s.ui.config) as unknown as RunConfig;
+  const config = useStore((s) => s.ui.config);
   const t = useStore((s) => s.training);
   const hasData = useStore((s) => s.dataset.status === 'ready');
-  const models = config.models ?? [];
+  const models = config.models;
   const seq = config.sequence ?? {};
   const toggle = (m: string, on: boolean) =>
     setModels(on ? MODEL_NAMES.filter((x) => x === m || models.includes(x)) : models.filter((x) => x !== m));
