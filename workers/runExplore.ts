@@ -3,8 +3,11 @@
  * users with λ(x), p(y|x), their recent history and whether they came, and the items worth exploring.
  */
 import type { Csr, Dataset, EvalSet } from '../src/core/data/types';
-import type { Selection } from '../src/core/metrics/topk';
-import type { KeptScores } from './workspace';
+import { topCPerColumn, type Selection } from '../src/core/metrics/topk';
+import type { KeptScores } from '../src/core/pipeline/keep';
+import { denseScores } from '../src/core/models/scores';
+import { err, ok, type Result } from '../src/core/util/result';
+import type { LastRun } from './lastRun';
 
 /** The UserRec explorer's answer: the item's top users under one model. */
 export interface ExploreRow {
@@ -31,6 +34,36 @@ export interface ExploreResult {
 
 /** Rows per item the explorer can list (its top-N is at most this). */
 export const EXPLORE_MAX = 32;
+
+/** The explorer's top rows per item for `name` (built from the dense test scores while they are here). */
+export function topOf(run: LastRun, name: string): Selection | null {
+  const hit = run.top.get(name);
+  if (hit) return hit;
+  const k = run.kept.get(name);
+  if (!k || run.handedOver.has(name)) return null;
+  const t = run.split.test.target;
+  const sel = topCPerColumn(denseScores(t.nRows, t.nCols, k.test), EXPLORE_MAX);
+  run.top.set(name, sel);
+  return sel;
+}
+
+/** The explorer's answer for item `itemId` under `model` in `run` on `d` (see exploreItem). */
+export function exploreRun(
+  run: LastRun,
+  d: Dataset,
+  model: string,
+  itemId: string,
+  topN: number,
+  historyLength: number,
+): Result<ExploreResult, 'unknown-model'> {
+  const k = run.kept.get(model);
+  const top = topOf(run, model);
+  if (!k || !top) return err('unknown-model', `no kept scores for ${model}`);
+  const item = d.itemIds.indexOf(itemId);
+  if (item < 0 || item >= run.split.test.target.nCols)
+    return err('unknown-model', `item ${itemId} is not a candidate of this split`);
+  return ok(exploreItem(d, run.split.test, k, top, model, item, topN, historyLength));
+}
 
 /** The `n` items with the most test-window events (ids, events), most first. */
 export function busiestItems(target: Csr, itemIds: string[], n: number): { id: string; events: number }[] {
