@@ -1,10 +1,12 @@
-/** UI actions: the run config mirrored in the URL (./url.ts; one serialisable object, seed included). */
+/**
+ * The ui slice's actions: the run config the user edits, one serialisable object (seed included) mirrored in the URL
+ * (./url.ts), and why the URL's config was refused.
+ */
 import { DEFAULT_RUN_CONFIG, validateRunConfig, type RunConfig } from '../core/pipeline/config';
-import { restoreOrSynthetic, watchData, watchSplit } from './training';
 import { patch, useStore } from './store';
-import { onUrlChange, readUrlConfig, readUrlParam, writeUrlConfig } from './url';
+import { readUrlConfig, writeUrlConfig } from './url';
 
-/** Reads the run config from the hash (or the default); a refused URL config is kept as ui.urlProblem. */
+/** Reads the run config from the URL (or the default); a refused URL config is kept as ui.urlProblem. */
 export function initConfigFromUrl(): void {
   const r = readUrlConfig();
   let config: RunConfig = DEFAULT_RUN_CONFIG;
@@ -19,7 +21,7 @@ export function initConfigFromUrl(): void {
   patch('ui', { urlProblem: problem });
 }
 
-/** Stores the config and rewrites the hash in place (no history entry per edit). */
+/** Stores the config and rewrites the URL in place (no history entry per edit). */
 export function setRunConfig(config: RunConfig): void {
   patch('ui', { config });
   writeUrlConfig(config);
@@ -27,19 +29,15 @@ export function setRunConfig(config: RunConfig): void {
 
 export const currentRunConfig = (): RunConfig => useStore.getState().ui.config;
 
-let started = false;
+/** The models of the run config (URL) to run now: the chosen ones. */
+export function setModels(models: string[]): void {
+  setRunConfig({ ...currentRunConfig(), models });
+}
 
-/** Once per page (StrictMode runs effects twice): the config from the URL, then the saved workspace or the synthetic world. */
-export function startPage(): void {
-  if (started) return;
-  started = true;
-  watchSplit();
-  watchData();
-  initConfigFromUrl();
-  // A pasted link that changes only the hash does not reload the page; read the config again.
-  onUrlChange(() => {
-    if (readUrlParam('config') !== null) initConfigFromUrl();
-    else setRunConfig(currentRunConfig());
-  });
-  void restoreOrSynthetic();
+/** Epochs and sequence-model size in the run config; undefined removes the field (the model's default). */
+export function setHyper(part: Pick<RunConfig, 'epochs' | 'sequence'>): void {
+  const c = { ...currentRunConfig(), ...part };
+  if (c.epochs === undefined) delete c.epochs;
+  if (c.sequence === undefined) delete c.sequence;
+  setRunConfig(c);
 }

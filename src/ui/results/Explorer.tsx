@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'react';
 import type { ExploreResult } from '../../bridge/run';
-import { explore, exploreItems, itemTitles } from '../../state/training';
+import { explore, exploreItems, itemTitles } from '../../state/explorer';
 import { useStore } from '../../state/store';
 import { parseModelName } from '../../core/models/names';
 

@@ -1,6 +1,6 @@
 /** The split of the run (paper appendix D) with its Table S1, recomputed in the data worker as settings change. */
 import type { SplitConfig } from '../../core/data/types';
-import { setSplit } from '../../state/training';
+import { setSplit } from '../../state/split';
 import { useStore } from '../../state/store';
 
 const DAY = 86_400;

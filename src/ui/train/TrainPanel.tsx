@@ -3,7 +3,9 @@
  * progress bar with ETA and live loss curves. Choices live in the run config (and so in the URL).
  */
 import { MODEL_GROUPS, MODEL_NAMES, needsTfjs } from '../../core/models/names';
-import { cancelRun, setBackendPref, setHyper, setModels, startOver, startRun } from '../../state/training';
+import { cancelRun, setBackendPref, startRun } from '../../state/run';
+import { setHyper, setModels } from '../../state/ui';
+import { startOver } from '../../state/workspace';
 import { useStore, type AppState } from '../../state/store';
 import { LossChart } from './LossChart';
 
