@@ -4,6 +4,9 @@ import { expect, test } from '@playwright/test';
 import { AppPage } from './pages/app';
 import { PlannerPanel } from './pages/planner';
 
+/** The page's own quick run of the fast models (a few seconds; far more on a loaded machine): waited for, not timed. */
+const RUN_MS = 120_000;
+
 test('a file that changes while the page reads it is refused with a message and the loaded data kept', async ({
   page,
 }, info) => {
@@ -33,8 +36,8 @@ test('a full browser storage: the results are shown and said to be unsaved, the 
   await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(baseURL ?? '').origin, quotaSize: 16 });
   const app = new AppPage(page);
   await app.open();
-  await expect(app.resultsTable('item_rec')).toBeVisible();
-  await expect(app.trainStatus()).toHaveAttribute('data-saved', 'failed');
+  await expect(app.resultsTable('item_rec')).toBeVisible({ timeout: RUN_MS });
+  await expect(app.trainStatus()).toHaveAttribute('data-saved', 'failed', { timeout: RUN_MS });
   await expect(app.trainStatus()).toContainText('not saved in this browser');
   await expect(page.getByTestId('train.error')).toContainText(/not saved in this browser.*QuotaExceededError/);
   expect((await app.resultModels('item_rec')).length).toBeGreaterThan(0);
@@ -43,7 +46,7 @@ test('a full browser storage: the results are shown and said to be unsaved, the 
   await page.screenshot({ path: 'test-results/faults-quota.png', fullPage: true });
   // Nothing half-written comes back: the reload opens on a fresh synthetic world and evaluates it again.
   await page.reload();
-  await expect(app.resultsTable('item_rec')).toBeVisible();
+  await expect(app.resultsTable('item_rec')).toBeVisible({ timeout: RUN_MS });
   await expect(app.summary.locator('dd').first()).toHaveText(/synthetic small/);
 });
 
@@ -53,7 +56,7 @@ test('a second tab saving the same workspace: the first says so, and a reload br
 }) => {
   const first = new AppPage(page);
   await first.open();
-  await expect(first.trainStatus()).toHaveAttribute('data-saved', 'saved');
+  await expect(first.trainStatus()).toHaveAttribute('data-saved', 'saved', { timeout: RUN_MS });
   await expect(page.getByTestId('workspace.otherTab')).toHaveCount(0);
 
   const page2 = await context.newPage();
@@ -62,14 +65,14 @@ test('a second tab saving the same workspace: the first says so, and a reload br
   await page2.getByLabel('synthetic world seed').fill('2');
   await page2.getByTestId('data.synthetic').click();
   await expect(second.summary.locator('dd').first()).toHaveText('synthetic small (seed 2)');
-  await expect(second.trainStatus()).toHaveAttribute('data-saved', 'saved');
+  await expect(second.trainStatus()).toHaveAttribute('data-saved', 'saved', { timeout: RUN_MS });
   const models = await second.resultModels('item_rec');
 
   await expect(page.getByTestId('workspace.otherTab')).toContainText('synthetic small (seed 2)');
   await page.screenshot({ path: 'test-results/faults-other-tab.png' });
   await page.reload();
   await expect(first.summary.locator('dd').first()).toHaveText('synthetic small (seed 2)');
-  await expect(first.resultsTable('item_rec')).toBeVisible();
+  await expect(first.resultsTable('item_rec')).toBeVisible({ timeout: RUN_MS });
   expect(await first.resultModels('item_rec')).toEqual(models);
 });
 
@@ -78,7 +81,7 @@ test('the planner worker crashing mid-solve: restarted, the plot says so and sho
 }) => {
   const app = new AppPage(page);
   await app.open();
-  await expect(app.trainStatus()).toHaveAttribute('data-status', 'done');
+  await expect(app.trainStatus()).toHaveAttribute('data-status', 'done', { timeout: RUN_MS });
   const planner = new PlannerPanel(page);
   await planner.waitForCurves();
   const rev = await planner.revision();
