@@ -4,6 +4,8 @@ import { dataClient, onDataWorkerRestart, proxyCallback } from '../bridge/data';
 import type { Columns, DataSummary, LoadResult, ReadAs, Sniff } from '../../workers/data.api';
 import type { Result } from '../core/util/result';
 import { patch, useStore } from './store';
+import { planLog } from '../core/ctr/readColumns';
+import { leaveCtr, loadCtrFile } from './ctr';
 
 let loading: AbortController | null = null;
 
@@ -26,8 +28,10 @@ export async function loadSynthetic(preset: 'small' | 'ml1m' = 'small', seed = 1
   });
   try {
     const r = await dataClient().call<Result<DataSummary>>((api) => api.generate(preset, seed));
-    if (r.ok) patch('dataset', { status: 'ready', summary: r.data, activity: '', loadTiming: undefined });
-    else patch('dataset', { status: settled(), activity: '', error: r.reason });
+    if (r.ok) {
+      patch('dataset', { status: 'ready', summary: r.data, activity: '', loadTiming: undefined });
+      leaveCtr();
+    } else patch('dataset', { status: settled(), activity: '', error: r.reason });
   } catch (e) {
     patch('dataset', { status: settled(), activity: '', error: message(e) });
   }
@@ -59,6 +63,12 @@ export async function chooseFile(file: File): Promise<void> {
       problems: [],
       error: `${file.name}: binary data (NUL bytes), not a text file of interactions; previous data kept`,
     });
+    return;
+  }
+  // A log with click or conversion labels is the click-and-conversion track's (read in its own worker).
+  if (!sniff.problem && planLog(sniff.header, sniff.rows).kind === 'impressions') {
+    patch('dataset', { preview: null, problems: [], error: null });
+    await loadCtrFile(file);
     return;
   }
   const readAs: ReadAs = { columns: sniff.columns, delimiter: sniff.delimiter, header: sniff.header !== null };
@@ -154,9 +164,10 @@ export async function loadFile(file: File, readAs?: ReadAs): Promise<void> {
       ctl.signal,
     );
     if (loading !== ctl) return;
-    if (r.ok)
+    if (r.ok) {
       patch('dataset', { status: 'ready', summary: r.data, problems: r.problems, error: null, loadTiming: r.timing });
-    else patch('dataset', { status: settled(), problems: r.problems, error: r.reason });
+      leaveCtr();
+    } else patch('dataset', { status: settled(), problems: r.problems, error: r.reason });
   } catch (e) {
     if (loading !== ctl) return;
     const cancelled = e instanceof BridgeError && e.code === 'aborted';

@@ -9,6 +9,10 @@ import { PlannerSection } from './planner/PlannerSection';
 import { SplitPanel } from './train/SplitPanel';
 import { TrainPanel } from './train/TrainPanel';
 import { ResultsSection } from './results/ResultsSection';
+import { useCtr } from '../state/ctr';
+import { CtrData } from './ctr/CtrData';
+import { CtrTrain } from './ctr/CtrTrain';
+import { CtrResults } from './ctr/CtrResults';
 
 function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
   return (
@@ -32,6 +36,9 @@ export function App() {
   const config = useStore((s) => s.ui.config);
   const urlProblem = useStore((s) => s.ui.urlProblem);
   const otherTab = useStore((s) => s.ui.otherTab);
+  // With an impression log loaded, Train and Results show the click-and-conversion track (the RIM track stays
+  // mounted, hidden, and comes back when an interaction log is loaded).
+  const ctr = useCtr((s) => s.active);
   useEffect(startPage, []);
   return (
     <main className="app">
@@ -59,19 +66,26 @@ export function App() {
       </header>
       <Section id="data" title="1. Data">
         <DataSection />
+        <CtrData />
       </Section>
       <Section id="train" title="2. Train">
-        <SplitPanel />
-        <TrainPanel />
-        <details className="config-details">
-          <summary>The run config (kept in the URL, seed included)</summary>
-          <pre className="config" data-testid="train.config">
-            {JSON.stringify(config, null, 1)}
-          </pre>
-        </details>
+        <div hidden={ctr}>
+          <SplitPanel />
+          <TrainPanel />
+          <details className="config-details">
+            <summary>The run config (kept in the URL, seed included)</summary>
+            <pre className="config" data-testid="train.config">
+              {JSON.stringify(config, null, 1)}
+            </pre>
+          </details>
+        </div>
+        {ctr && <CtrTrain />}
       </Section>
       <Section id="results" title="3. Results">
-        <ResultsSection />
+        <div hidden={ctr}>
+          <ResultsSection />
+        </div>
+        {ctr && <CtrResults />}
       </Section>
       <Section id="planner" title="4. Planner">
         <PlannerSection />

@@ -17,6 +17,8 @@ import type { Result } from '../../core/util/result';
 import { needsTfjs } from '../../core/models/names';
 // The app's loader (core/data/ingest: detection, streaming byte-level parse), so the CLI and the page read a file alike.
 import { readInteractionFile } from './inspect';
+import { DEFAULT_CTR_RUN_CONFIG, isCtrRunConfig } from '../../core/ctr/index';
+import { runCtrCommand, SYNTH_CTR } from './runCtr';
 
 const usage = `rimw run FILE [--config CONFIG.json] [--out RESULTS.json] [--models A,B,...] [--seed S] [--backend B]
   Splits FILE, fits the configured models and writes ItemRec / UserRec metrics as JSON (stdout without --out).
@@ -28,7 +30,11 @@ const usage = `rimw run FILE [--config CONFIG.json] [--out RESULTS.json] [--mode
   auto (the default) takes the fastest that matches the CPU self-test: WebGPU on a GPU, then WASM, then CPU; wasm
   and webgpu fall back to cpu unless they match it. The backend chosen, and why others were not, goes to stderr.
   webgpu uses the 'webgpu' package (Dawn), a GPU or else Chromium's SwiftShader (software: works, but slow).
-  Without --config: ${JSON.stringify(DEFAULT_RUN_CONFIG)}.`;
+  Without --config: ${JSON.stringify(DEFAULT_RUN_CONFIG)}.
+  Click and conversion (papers 002, 003): "task":"ctr" in CONFIG.json, FILE an impression log (user, item, time,
+  click, [conversion], [pid/context], [category]) or synth-ctr:PRESET[:SEED]; CONFIG.json as
+  {"task":"ctr","models":["LR","MT-RNN","MuseNet-soft"],"split":{"protocol":"ads"},"seed":1,"epochs":2,"base":"LR"}.
+  Writes {ctr: results, data: summary}. Without --config on synth-ctr: ${JSON.stringify(DEFAULT_CTR_RUN_CONFIG)}.`;
 
 /** Loads the dataset named by FILE: synth:PRESET[:SEED], or an interaction log on disk. */
 export async function loadDataset(file: string): Promise<Result<Dataset, string>> {
@@ -57,7 +63,8 @@ export const run: CliCommand = {
     const pref = (a.values.backend ?? 'auto') as BackendPref;
     if (!BACKEND_PREFS.includes(pref))
       throw new UsageError(`--backend '${pref}' must be one of ${BACKEND_PREFS.join(', ')}`);
-    let raw: Record<string, unknown> = { ...DEFAULT_RUN_CONFIG };
+    const file = a.positionals[0];
+    let raw: Record<string, unknown> = SYNTH_CTR.test(file) ? { ...DEFAULT_CTR_RUN_CONFIG } : { ...DEFAULT_RUN_CONFIG };
     if (a.values.config !== undefined) {
       let text: string;
       try {
@@ -86,13 +93,19 @@ export const run: CliCommand = {
       if (!Number.isInteger(s)) throw new UsageError(`--seed '${a.values.seed}' must be an integer`);
       raw = { ...raw, seed: s };
     }
+    const write = (json: string) => {
+      if (a.values.out === undefined) return io.out(json);
+      writeFileSync(a.values.out, json + '\n');
+      io.err(`wrote ${a.values.out}`);
+    };
+    if (isCtrRunConfig(raw)) return runCtrCommand(raw, file, io, pref, write);
     const parsed = parseRunConfig(JSON.stringify(raw));
     if (!parsed.ok) {
       io.err(`rimw run: ${parsed.reason}`);
       return 1;
     }
     const config: RunConfig = parsed.data;
-    const ds = await loadDataset(a.positionals[0]);
+    const ds = await loadDataset(file);
     if (!ds.ok) {
       io.err(`rimw run: ${ds.reason}`);
       return 1;
@@ -123,11 +136,7 @@ export const run: CliCommand = {
       return 1;
     }
     for (const [name, f] of Object.entries(res.data.failed)) io.err(`${name.padEnd(16)} skipped: ${f.reason}`);
-    const json = JSON.stringify(res.data, null, 2);
-    if (a.values.out !== undefined) {
-      writeFileSync(a.values.out, json + '\n');
-      io.err(`wrote ${a.values.out}`);
-    } else io.out(json);
+    write(JSON.stringify(res.data, null, 2));
     return 0;
   },
 };

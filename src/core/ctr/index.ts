@@ -74,3 +74,24 @@ export {
   type MultiTaskAuc,
   type RocCurve,
 } from './metrics';
+export {
+  CTR_TASKS,
+  DEFAULT_CTR_RUN_CONFIG,
+  isCtrRunConfig,
+  modelOptions,
+  validateCtrRunConfig,
+  type CtrRunConfig,
+  type CtrTask,
+} from './runConfig';
+export {
+  CTR_RESULT_TASKS,
+  runCtr,
+  taskMetrics,
+  type CtrModelFactory,
+  type CtrModelResult,
+  type CtrResult,
+  type CtrResultTask,
+  type CtrRunOptions,
+  type CtrScenarios,
+  type CtrTaskMetrics,
+} from './run';

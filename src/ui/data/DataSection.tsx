@@ -2,8 +2,10 @@
 import { useState, type DragEvent } from 'react';
 import { cancelLoad, chooseFile, loadItemMeta, loadSynthetic } from '../../state/dataset';
 import { useStore } from '../../state/store';
+import { useCtr } from '../../state/ctr';
 import { DataCharts } from './DataCharts';
 import { Preview } from './Preview';
+import { ProblemsTable } from './ProblemsTable';
 import { TopItems } from './TopItems';
 
 const fmt = new Intl.NumberFormat('en-US');
@@ -13,6 +15,8 @@ const day = (t: number) => (Number.isFinite(t) ? new Date(t * 1000).toISOString(
 
 export function DataSection() {
   const d = useStore((s) => s.dataset);
+  // An impression log replaces the interaction summary (CtrData shows its own).
+  const ctr = useCtr((s) => s.active);
   const [over, setOver] = useState(false);
   const [preset, setPreset] = useState<'small' | 'ml1m'>('small');
   const [seed, setSeed] = useState(1);
@@ -36,8 +40,9 @@ export function DataSection() {
         onDrop={onDrop}
       >
         <p>
-          Interactions as CSV, TSV or MovieLens <code>::</code> lines: user, item, (rating,) timestamp in seconds. Drop
-          a file here or choose one. The file is read in this browser tab and never leaves it.
+          Interactions as CSV, TSV or MovieLens <code>::</code> lines: user, item, (rating,) timestamp in seconds; or
+          impressions with a <code>click</code> column (clicks and conversions, below). Drop a file here or choose one.
+          The file is read in this browser tab and never leaves it.
         </p>
         <div className="row">
           <label className="button">
@@ -129,32 +134,13 @@ export function DataSection() {
           {d.problems.length > 0 && (
             <details open={!!d.error}>
               <summary>{d.problems.length} line(s) skipped</summary>
-              <table>
-                <thead>
-                  <tr>
-                    <th>line</th>
-                    <th>reason</th>
-                    <th>text</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {d.problems.slice(0, 20).map((p) => (
-                    <tr key={p.line}>
-                      <td>{p.line}</td>
-                      <td>{p.reason}</td>
-                      <td>
-                        <code>{p.text}</code>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <ProblemsTable problems={d.problems} />
             </details>
           )}
         </div>
       )}
 
-      {d.summary ? (
+      {ctr ? null : d.summary ? (
         <div
           className="summary"
           data-testid="data.summary"

@@ -8,6 +8,7 @@ import { setHyper, setModels } from '../../state/ui';
 import { startOver } from '../../state/workspace';
 import { useStore, type AppState } from '../../state/store';
 import { LossChart } from './LossChart';
+import { NumberField } from './NumberField';
 
 const GROUPS: [string, string, readonly string[]][] = [
   ['intensities', 'User intensities λ(x) × item popularity', MODEL_GROUPS.intensities],
@@ -25,43 +26,6 @@ function eta(s: number | null): string {
   if (s === null || !Number.isFinite(s)) return '';
   if (s < 60) return `${Math.ceil(s)} s left`;
   return `${Math.floor(s / 60)} min ${Math.ceil(s % 60)} s left`;
-}
-
-/** A number field bound to an optional config value; empty = the model's default. */
-function NumberField({
-  label,
-  value,
-  placeholder,
-  testId,
-  onChange,
-  max,
-}: {
-  label: string;
-  value: number | undefined;
-  placeholder: string;
-  testId: string;
-  onChange: (v: number | undefined) => void;
-  max: number;
-}) {
-  return (
-    <label>
-      {label}{' '}
-      <input
-        type="number"
-        min={1}
-        max={max}
-        step={1}
-        placeholder={placeholder}
-        value={value ?? ''}
-        data-testid={testId}
-        onChange={(e) => {
-          const v = e.currentTarget.value;
-          const n = Math.trunc(Number(v));
-          onChange(v === '' || !(n >= 1) ? undefined : Math.min(max, n));
-        }}
-      />
-    </label>
-  );
 }
 
 export function TrainPanel() {
