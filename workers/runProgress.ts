@@ -3,6 +3,15 @@
  * each epoch end) however fast the batches come: the run worker's side of the progress bar and loss curves.
  */
 import type { FitProgress } from '../src/core/models/types';
+import type { RecMetrics } from '../src/core/metrics/evaluate';
+import type { RunOptions } from '../src/core/pipeline/run';
+
+/** One model's row as soon as it is evaluated (the page fills its tables row by row). */
+export interface ModelRow {
+  name: string;
+  item: RecMetrics;
+  user: RecMetrics;
+}
 
 /** What the page sees of training while it runs; sent at most every `PROGRESS_MS` and at each epoch end. */
 export interface RunProgress {
@@ -82,6 +91,27 @@ export function progressBatcher(total: number, send: (p: RunProgress) => void) {
         fraction: done / total,
       });
       losses = [];
+    },
+  };
+}
+
+/**
+ * The run's progress hooks for the page: fit progress batched (progressBatcher), a row per evaluated model. After a
+ * cancel (`stop.aborted`) nothing more is reported: the page has moved on.
+ */
+export function pageHooks(
+  total: number,
+  stop: { aborted: boolean },
+  onProgress?: (p: RunProgress) => void,
+  onModel?: (row: ModelRow) => void,
+): Pick<RunOptions, 'onProgress' | 'onModel'> {
+  const batch = progressBatcher(total, (p) => stop.aborted || onProgress?.(p));
+  return {
+    onProgress: (m, p) => batch.fit(m, p),
+    onModel: (name, item, user) => {
+      if (stop.aborted) return;
+      batch.model(name);
+      onModel?.({ name, item, user });
     },
   };
 }

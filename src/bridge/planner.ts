@@ -15,7 +15,7 @@ import type {
 } from '../../workers/planner.api';
 import type { PlannerInput } from '../core/planner/types';
 import type { Result } from '../core/util/result';
-import { createWorkerClient, latestWins, type FrameScheduler, type WorkerClient } from './client';
+import { latestWins, workerSingleton, type FrameScheduler } from './client';
 
 export type {
   SolveReply,
@@ -26,23 +26,14 @@ export type {
   ExposureHistogram,
 } from '../../workers/planner.api';
 
-let client: WorkerClient<PlannerApi> | null = null;
-let restartListener: ((reason: string) => void) | null = null;
-
-/** Who re-sends the input after a crash (the planner store). */
-export function onPlannerWorkerRestart(f: (reason: string) => void): void {
-  restartListener = f;
-}
-
+const planner = workerSingleton<PlannerApi>(
+  'planner',
+  () => new Worker(new URL('../../workers/planner.worker.ts', import.meta.url), { type: 'module' }),
+);
 /** The one planner worker of the page, started on first use. */
-export function plannerClient(): WorkerClient<PlannerApi> {
-  client ??= createWorkerClient<PlannerApi>(
-    'planner',
-    () => new Worker(new URL('../../workers/planner.worker.ts', import.meta.url), { type: 'module' }),
-    (reason) => restartListener?.(reason),
-  );
-  return client;
-}
+export const plannerClient = planner.client;
+/** Who re-sends the input after a crash (the planner store). */
+export const onPlannerWorkerRestart = planner.onRestart;
 
 /** Every buffer of an input, to move it by transfer (the caller's arrays are detached afterwards). */
 export function inputBuffers(input: PlannerInput): ArrayBuffer[] {

@@ -1,10 +1,13 @@
-/** Starting the page: training watchers, the run config from the URL, the saved workspace or the synthetic world. */
-import { restoreOrSynthetic, watchData, watchSplit } from './training';
-import { currentRunConfig, initConfigFromUrl, setRunConfig } from './ui';
+/** The page's start: the watchers, the run config from the URL, then the saved workspace or the synthetic world. */
+import { initConfigFromUrl, currentRunConfig, setRunConfig } from './ui';
+import { onUrlChange, readUrlParam } from './url';
+import { watchSplit } from './split';
+import { watchData } from './quickRun';
+import { restoreOrSynthetic } from './workspace';
 
 let started = false;
 
-/** Once per page (StrictMode runs effects twice): the config from the URL, then the workspace or synthetic world. */
+/** Once per page (StrictMode runs effects twice). */
 export function startPage(): void {
   if (started) return;
   started = true;
@@ -12,8 +15,8 @@ export function startPage(): void {
   watchData();
   initConfigFromUrl();
   // A pasted link that changes only the hash does not reload the page; read the config again.
-  window.addEventListener('hashchange', () => {
-    if (new URLSearchParams(window.location.hash.slice(1)).has('config')) initConfigFromUrl();
+  onUrlChange(() => {
+    if (readUrlParam('config') !== null) initConfigFromUrl();
     else setRunConfig(currentRunConfig());
   });
   void restoreOrSynthetic();

@@ -43,9 +43,11 @@ import {
 import { fetchPlannerInput, firstModelInput } from '../bridge/run';
 import type { FirstModelInput } from '../../workers/run.api';
 import { loadSynthetic } from './dataset';
-import { FAST_MODELS, startRun } from './training';
+import { startRun } from './run';
+import { FAST_MODELS } from './quickRun';
 import { currentRunConfig } from './ui';
 import { useStore } from './store';
+import { readUrlParam, writeUrlParam } from './url';
 
 export * from './plannerSettings';
 
@@ -427,13 +429,11 @@ export function startPlanner(): void {
     }
   });
   // The slider settings live in the URL hash next to the run config: a reload or a shared link shows the same point.
-  const fromUrl = parsePlannerHash(new URLSearchParams(window.location.hash.slice(1)).get('planner'));
+  const fromUrl = parsePlannerHash(readUrlParam('planner'));
   if (fromUrl) set({ asked: fromUrl });
   usePlanner.subscribe((s, prev) => {
     if (s.asked === prev.asked) return;
-    const params = new URLSearchParams(window.location.hash.slice(1));
-    params.set('planner', encodePlannerHash(s.asked));
-    window.history.replaceState(null, '', `#${params.toString()}`);
+    writeUrlParam('planner', encodePlannerHash(s.asked));
   });
   void followResults();
 }

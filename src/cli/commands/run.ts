@@ -12,7 +12,7 @@ import { DEFAULT_RUN_CONFIG, parseRunConfig, type RunConfig } from '../../core/p
 // Loads tfjs on first call; --backend picks among CPU, WASM and WebGPU (../backend.ts; the host, not core, decides).
 import { runExperiment } from '../lazy';
 import type { Result } from '../../core/util/result';
-import { SEQUENCE_NAMES } from '../../core/models/compose';
+import { needsTfjs } from '../../core/models/names';
 // The app's loader (core/data/ingest: detection, streaming byte-level parse), so the CLI and the page read a file alike.
 import { readInteractionFile } from './inspect';
 
@@ -27,8 +27,6 @@ const usage = `rimw run FILE [--config CONFIG.json] [--out RESULTS.json] [--mode
   and webgpu fall back to cpu unless they match it. The backend chosen, and why others were not, goes to stderr.
   webgpu uses the 'webgpu' package (Dawn), a GPU or else Chromium's SwiftShader (software: works, but slow).
   Without --config: ${JSON.stringify(DEFAULT_RUN_CONFIG)}.`;
-
-const isSequence = (name: string) => SEQUENCE_NAMES.some((s) => name === s || name.startsWith(`${s}-`));
 
 /** Loads the dataset named by FILE: synth:PRESET[:SEED], or an interaction log on disk. */
 export async function loadDataset(file: string): Promise<Result<Dataset, string>> {
@@ -98,8 +96,9 @@ export const run: CliCommand = {
       return 1;
     }
     // Only the sequence models run on tfjs; the rest are plain TypeScript.
-    const backend = await chooseBackend(config.models.some(isSequence) ? pref : 'cpu');
-    if (config.models.some(isSequence)) io.err(describeChoice(backend));
+    const tfjs = config.models.some(needsTfjs);
+    const backend = await chooseBackend(tfjs ? pref : 'cpu');
+    if (tfjs) io.err(describeChoice(backend));
     let lastReport = 0;
     const res = await runExperiment(ds.data, config, {
       // Training progress on stderr: at each epoch end, otherwise at most every 5 s.

@@ -3,19 +3,20 @@ import type { FitProgress, IntensityModel, NextItemModel, Scorer } from '../mode
 import type { StopSignal } from '../util/abort';
 import { err, ok, type Result } from '../util/result';
 import type { RunConfig } from './config';
-import { INTENSITY_NAMES, SEQUENCE_NAMES, itemPopScorer, rimScorer, type IntensityName } from '../models/compose';
+import { itemPopScorer, rimScorer, rimScores } from '../models/compose';
+import { parseModelName, type IntensityName, type SequenceName } from '../models/names';
 import type { HawkesCoefficients } from '../models/intensity/hawkes';
 import type { HawkesPoissonFit } from '../models/intensity/hawkesPoisson';
 import { trainItemCounts } from '../models/intensity/history';
 import type { ScoreSource } from '../models/scores';
-import { rimScores } from '../models/compose';
 
 /**
- * Model factories by name (defaultRegistry.ts registers every model built so far). Three kinds plug in:
+ * Model factories by name. Three kinds plug in:
  *  - intensities λ(x) (Pop, EMA, Hawkes, HP): give `Hawkes` = λ × item count and, with a next-item model, `RNN-Hawkes`;
  *  - next-item models p(y|x) (RNN, Transformer; async, tfjs): give `RNN` (λ ≡ 1) and the `RNN-*` compositions;
  *  - whole scorers (Pop, Rand, and baselines such as BPR, ALS, LogisticMF).
- * Each intensity and next-item model is fitted once per run and shared by every composition that uses it.
+ * Each intensity and next-item model is fitted once per run and shared by every composition that uses it. A name is
+ * taken apart by core/models/names.
  */
 
 /** What every factory sees. `cache` shares fitted parts within one run. */
@@ -58,7 +59,7 @@ export class ModelRegistry {
     this.intensities.set(name, f);
     return this;
   }
-  registerNextItem(name: string, f: NextItemFactory): this {
+  registerNextItem(name: SequenceName, f: NextItemFactory): this {
     this.nextItems.set(name, f);
     return this;
   }
@@ -66,11 +67,15 @@ export class ModelRegistry {
     this.scorers.set(name, f);
     return this;
   }
-  /** Whether `name` can be built: a scorer, an intensity, a next-item model, or `SEQ-INTENSITY` of registered parts. */
+  /** Whether `name` can be built: a scorer, or an intensity, a next-item model or a composition of registered parts. */
   has(name: string): boolean {
-    if (this.scorers.has(name) || this.intensities.has(name) || this.nextItems.has(name)) return true;
-    const [seq, lam] = name.split('-');
-    return lam !== undefined && this.nextItems.has(seq) && this.intensities.has(lam);
+    if (this.scorers.has(name)) return true;
+    const p = parseModelName(name);
+    if (!p || (p.intensity === null && p.sequence === null)) return false;
+    return (
+      (p.intensity === null || this.intensities.has(p.intensity)) &&
+      (p.sequence === null || this.nextItems.has(p.sequence))
+    );
   }
   /** A session for one run: fits parts lazily and once, and builds any registered name. */
   session(ctx: FitContext): RunSession {
@@ -104,7 +109,7 @@ export class RunSession {
     return p;
   }
 
-  nextItem(name: string): Promise<Fitted<NextItemModel>> {
+  nextItem(name: SequenceName): Promise<Fitted<NextItemModel>> {
     let p = this.fittedNext.get(name);
     if (!p) {
       const f = this.nextItems.get(name);
@@ -118,13 +123,16 @@ export class RunSession {
   async build(name: string): Promise<Fitted<Scorer>> {
     const sf = this.scorers.get(name);
     if (sf) return sf(this.ctx);
-    if ((INTENSITY_NAMES as readonly string[]).includes(name) && this.intensities.has(name)) {
-      const lam = await this.intensity(name as IntensityName);
+    const p = parseModelName(name);
+    const lamName = p?.intensity ?? null;
+    const seqName = p?.sequence ?? null;
+    if (lamName !== null && seqName === null && this.intensities.has(lamName)) {
+      const lam = await this.intensity(lamName);
       if (!lam.ok) return lam;
       return ok({ model: itemPopScorer(name, lam.data.model, this.itemCounts), meta: lam.data.meta });
     }
-    if ((SEQUENCE_NAMES as readonly string[]).includes(name) && this.nextItems.has(name)) {
-      const nx = await this.nextItem(name);
+    if (seqName !== null && lamName === null && this.nextItems.has(seqName)) {
+      const nx = await this.nextItem(seqName);
       if (!nx.ok) return nx;
       const next = nx.data.model;
       const scorer: Scorer = {
@@ -134,11 +142,10 @@ export class RunSession {
       };
       return ok({ model: scorer, meta: nx.data.meta });
     }
-    const [seq, lamName] = name.split('-');
-    if (lamName !== undefined && this.nextItems.has(seq) && this.intensities.has(lamName)) {
-      const lam = await this.intensity(lamName as IntensityName);
+    if (seqName !== null && lamName !== null && this.nextItems.has(seqName) && this.intensities.has(lamName)) {
+      const lam = await this.intensity(lamName);
       if (!lam.ok) return lam;
-      const nx = await this.nextItem(seq);
+      const nx = await this.nextItem(seqName);
       if (!nx.ok) return nx;
       const meta: ModelMeta = {
         ...lam.data.meta,
