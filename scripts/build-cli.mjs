@@ -7,11 +7,11 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export async function buildCli(outdir = join(root, 'dist-cli')) {
+  const { build } = await import('esbuild');
   const builtAt = Date.now();
   rmSync(outdir, { recursive: true, force: true });
   const result = await build({
@@ -37,6 +37,12 @@ export async function buildCli(outdir = join(root, 'dist-cli')) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const i = process.argv.indexOf('--outdir');
   const outdir = i > 0 ? resolve(process.argv[i + 1]) : undefined;
-  const n = await buildCli(outdir);
-  console.log(`rimw: built ${outdir ?? 'dist-cli/'} from ${n} source files`);
+  try {
+    const n = await buildCli(outdir);
+    console.log(`rimw: built ${outdir ?? 'dist-cli/'} from ${n} source files`);
+  } catch (e) {
+    // An install without dev dependencies (`npm ci --omit=dev`) has no esbuild: the bin then runs the sources.
+    if (e?.code !== 'ERR_MODULE_NOT_FOUND' || !String(e.message).includes("'esbuild'")) throw e;
+    console.warn('rimw: esbuild is not installed, so dist-cli/ is not built; rimw will run the sources through tsx.');
+  }
 }

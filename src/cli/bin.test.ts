@@ -30,6 +30,16 @@ describe('bin/rimw.js', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/^rimw inspect: unknown option --bogus\n\nrimw inspect FILE/);
 
+    // A command through the built bin: inspect reads a small log (two users, three items, one unparsable row).
+    const log = join(pkg, 'log.csv');
+    writeFileSync(log, 'user,item,time\nu1,a,1\nu1,b,2\nu2,a,3\nu2,c,oops\n');
+    const ins = node([join(pkg, 'bin/rimw.js'), 'inspect', log, '--json']);
+    expect(ins.status, ins.stderr).toBe(0);
+    expect(ins.stderr).toBe('');
+    const j = JSON.parse(ins.stdout);
+    expect([j.rowsRead, j.events, j.skipped, j.users, j.items]).toEqual([4, 3, 1, 2, 2]);
+    expect(j.problems).toEqual([{ line: 5, reason: 'unparsable-time', text: 'u2,c,oops' }]);
+
     // A build older than a source file it was made from: the sources run instead.
     const manifest = join(pkg, 'dist-cli/inputs.json');
     writeFileSync(manifest, JSON.stringify({ ...JSON.parse(readFileSync(manifest, 'utf8')), builtAt: 0 }));
