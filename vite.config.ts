@@ -56,6 +56,8 @@ export default defineConfig({
   worker: { format: 'es', plugins: () => [wasmThreads] },
   build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
   server: { headers: ISOLATION },
+  // `vite dev` bundles dependencies ahead of time without the app's plugins: the thread fix goes there too.
+  optimizeDeps: { rolldownOptions: { plugins: [wasmThreads] } },
   preview: { port: 4173, strictPort: true, headers: ISOLATION },
   test: {
     environment: 'node',
