@@ -4,6 +4,7 @@
 // so that load from other jobs falls on both.
 // Env: WASM_THREADS_ROUNDS (default 1), WASM_THREADS_MODEL (default RNN), WASM_THREADS_HIDDEN / _LAYERS / _MAXLEN
 // (default: the app's, the paper's 128 / 2 / 256).
+// BENCH_PORT: the port of its vite preview (default 4194).
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { chromium, type Browser } from '@playwright/test';
@@ -11,7 +12,7 @@ import { onBuiltApp, summarize, table, type Bench } from './lib';
 import { CHROMIUM_ARGS, choose, poll, until, WAIT_MS } from './pageDriver';
 import { movieLensMissing, MOVIELENS_DIR } from '../src/testing/sharedData';
 
-const PORT = 4194;
+const PORT = Number(process.env.BENCH_PORT ?? 4194);
 const env = (k: string) => process.env[k];
 
 interface Run {
@@ -94,7 +95,7 @@ const bench: Bench = {
       '',
       table(
         ['WASM threads', `${model} fit s (1 epoch + validation)`, 'Train click → results s', 'fit × 1 thread'],
-        [1, 2].map((t) => [t, med(t, 'fit'), med(t, 'total'), med(t, 'fit') / med(1, 'fit')]),
+        [1, 2].map((t) => [String(t), med(t, 'fit'), med(t, 'total'), med(t, 'fit') / med(1, 'fit')]),
       ),
       '',
       `Every run (threads: fit s, total s): ${runs.map((r) => `${r.threads}: ${r.fit.toFixed(1)}, ${r.total.toFixed(1)}`).join('; ')}.`,
