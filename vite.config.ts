@@ -17,11 +17,48 @@ const csp: Plugin = {
     ),
 };
 
+// Cross-origin isolation: with these two headers the page and its workers get SharedArrayBuffer, which the tfjs WASM
+// backend's threaded SIMD build needs to train on every core (without them it runs one thread). The app loads nothing
+// from other origins, so requiring CORP of cross-origin resources costs nothing. A static host must send the same two
+// headers (README: "Hosting the built app").
+const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
+// tfjs-backend-wasm starts its threaded build's thread workers from the text of its Emscripten factory
+// (`factory.toString()` in a blob), so that function must not depend on anything outside it. It reads one outer
+// variable, `_scriptDir`, behind a `typeof` guard; the minifier renames it and drops the guard (it sees the outer
+// declaration), and each thread then fails with "ReferenceError: e is not defined", which leaves WASM on one thread.
+// Both reads are unneeded here (tfjs passes every file's URL itself), so they are taken out before bundling.
+// Also, tfjs caps its thread pool at half of navigator.hardwareConcurrency (assuming two hyperthreads per core), which
+// is one thread on a 2-core machine; the cap becomes the logical core count (still at most tfjs's 8, and
+// `?wasmThreads=N` in the page address picks fewer). Fails the build if tfjs's file changes shape, rather than
+// shipping a single-threaded backend unnoticed.
+const WASM_THREAD_FACTORY = /@tensorflow\/tfjs-backend-wasm\/wasm-out\/tfjs-backend-wasm-threaded-simd\.js$/;
+const SCRIPT_DIR_READS: [string, string][] = [
+  ['if(typeof _scriptDir !== "undefined" && _scriptDir){scriptDirectory=_scriptDir}', ''],
+  ['"urlOrBlob":Module["mainScriptUrlOrBlob"]||_scriptDir,', '"urlOrBlob":Module["mainScriptUrlOrBlob"],'],
+  ['return navigator["hardwareConcurrency"]}', 'return 2*navigator["hardwareConcurrency"]}'],
+];
+const wasmThreads: Plugin = {
+  name: 'rimw-wasm-threads',
+  transform(code, id) {
+    if (!WASM_THREAD_FACTORY.test(id)) return null;
+    let out = code;
+    for (const [from, to] of SCRIPT_DIR_READS) {
+      if (out.split(from).length !== 2) throw new Error(`rimw-wasm-threads: expected one \`${from}\` in ${id}`);
+      out = out.replace(from, to);
+    }
+    return { code: out, map: null };
+  },
+};
+
 export default defineConfig({
-  plugins: [react(), csp],
-  worker: { format: 'es' },
+  plugins: [react(), csp, wasmThreads],
+  worker: { format: 'es', plugins: () => [wasmThreads] },
   build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
-  preview: { port: 4173, strictPort: true },
+  server: { headers: ISOLATION },
+  // `vite dev` bundles dependencies ahead of time without the app's plugins: the thread fix goes there too.
+  optimizeDeps: { rolldownOptions: { plugins: [wasmThreads] } },
+  preview: { port: 4173, strictPort: true, headers: ISOLATION },
   test: {
     environment: 'node',
     include: ['src/**/*.test.ts', 'workers/**/*.test.ts', 'bench/**/*.test.ts', 'scripts/**/*.test.ts'],

@@ -5,7 +5,6 @@
 // alternate, round after round, so that load from other jobs falls on both.
 // Env: CTR_BATCHES (timed batches per run, default 60), CTR_ROUNDS (default 2), CTR_MODELS (default
 // "MT-RNN,MuseNet-soft"), CTR_BATCH (batch size, default the models' 256), CTR_USERS (world users, default 25000).
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
@@ -15,6 +14,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { summarize, table, type Bench } from './lib';
+import { fastest, runTorch, TORCH_VARIANTS as VARIANTS, variantLabel, type TorchVariant } from './torchPeer';
 import { createCtrModel, ctrDims, resolveCtrOptions, type CtrModelName } from '../src/core/ctr/models/index';
 import { fixtureLog, fixtureSplit } from '../src/core/ctr/models/testing.fixtures';
 import { ctrBatch, featureIndex } from '../src/core/ctr/features';
@@ -85,19 +85,6 @@ function exportRows(log: ImpressionLog, rows: Int32Array, name: CtrModelName, ba
   );
 }
 
-interface TorchVariant {
-  threads: number;
-  pinned: boolean;
-}
-const VARIANTS: TorchVariant[] = [
-  { threads: 1, pinned: false },
-  { threads: 2, pinned: false },
-  { threads: 1, pinned: true },
-  { threads: 2, pinned: true },
-];
-const variantLabel = (v: TorchVariant) =>
-  `PyTorch ${v.threads} thread${v.threads > 1 ? 's' : ''}, BLAS/OMP ${v.pinned ? '1' : 'default'}`;
-
 interface Run {
   /** Wall seconds per batch. */
   wall: number;
@@ -106,19 +93,11 @@ interface Run {
 }
 
 function torchRun(name: CtrModelName, v: TorchVariant, batches: number): Run {
-  const pinned = v.pinned ? { OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' } : {};
-  const base = { ...process.env };
-  for (const k of ['OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS']) delete base[k];
-  const r = spawnSync(
-    '/usr/bin/python3',
-    [join(here, 'torch_ctr.py'), join(outDir, TORCH_KIND[name]), TORCH_KIND[name], String(v.threads), String(batches)],
-    { encoding: 'utf8', maxBuffer: 1 << 20, env: { ...base, ...pinned } },
+  const o = runTorch<{ secondsPerBatch: number; cpuSecondsPerBatch: number }>(
+    join(here, 'torch_ctr.py'),
+    [join(outDir, TORCH_KIND[name]), TORCH_KIND[name], String(v.threads), String(batches)],
+    v,
   );
-  if (r.status !== 0) throw new Error(`torch_ctr.py failed: ${r.stderr}`);
-  const o = JSON.parse(r.stdout.trim().split('\n').pop() as string) as {
-    secondsPerBatch: number;
-    cpuSecondsPerBatch: number;
-  };
   return { wall: o.secondsPerBatch, cpu: o.cpuSecondsPerBatch };
 }
 
@@ -197,7 +176,7 @@ const bench: Bench = {
         );
       }
       const med = (xs: Run[], k: keyof Run) => summarize(xs.map((x) => x[k])).median;
-      const best = VARIANTS.map((_, k) => med(torchRuns[k], 'wall')).reduce((bi, t, k, a) => (t < a[bi] ? k : bi), 0);
+      const best = fastest(VARIANTS.map((_, k) => med(torchRuns[k], 'wall')));
       const ref = torchRuns[best];
       const row = (label: string, runs: Run[]) => [
         name,

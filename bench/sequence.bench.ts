@@ -1,10 +1,11 @@
 // Next-item sequence models (core/models/sequence): per-epoch training time and all-user inference on an
 // ML-1M-shaped synthetic world, tfjs (Node, WASM and CPU backends) side by side with the PyTorch CPU reference
-// (bench/torch_baseline.py, 2 threads) on the same users, batches and architecture.
+// (bench/torch_baseline.py) on the same users, batches and architecture, in the four thread settings of
+// bench/torchPeer.ts timed in the same run; the fastest is the yardstick.
 // Env: SEQ_BATCHES (timed training batches per model and backend, default 2), SEQ_BACKENDS (default "wasm"),
 // SEQ_MODELS (default "gru,transformer"), SEQ_INFER_USERS (users for the tfjs inference timing, default 6040).
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { table, type Bench } from './lib';
+import { fastest, runTorch, TORCH_VARIANTS, variantLabel, YARDSTICK_NOTE, type TorchVariant } from './torchPeer';
 import { buildSynthDataset, makeWorld, presetConfig } from '../src/core/data/synthetic/index';
 import { SequenceModel } from '../src/core/models/sequence/index';
 import { createRng, shuffleInPlace } from '../src/core/util/rng';
@@ -49,16 +51,17 @@ interface Timing {
   secondsPerBatch: number;
   eventsPerBatch: number;
   batchesPerEpoch: number;
-  inferSeconds: number;
+  /** Null where not timed (PyTorch's settings other than the fastest). */
+  inferSeconds: number | null;
 }
 
-function torchRun(kind: string, batches: number): Timing {
-  const r = spawnSync('/usr/bin/python3', [join(here, 'torch_baseline.py'), outDir, kind, String(batches)], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 20,
-  });
-  if (r.status !== 0) throw new Error(`torch baseline failed: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop() as string) as Timing;
+/** PyTorch's training batches (`batches` > 0) or its all-user inference (`batches` = 0) in one thread setting. */
+function torchRun(kind: string, batches: number, v: TorchVariant): Timing {
+  return runTorch<Timing>(
+    join(here, 'torch_baseline.py'),
+    [outDir, kind, String(batches), String(v.threads), batches > 0 ? '0' : '1'],
+    v,
+  );
 }
 
 async function useBackend(name: string): Promise<void> {
@@ -141,34 +144,46 @@ const bench: Bench = {
     const order = trainOrder(ds);
     exportForTorch(ds, order);
     const rows: (string | number)[][] = [];
+    const load0 = os.loadavg()[0];
     for (const kind of kinds) {
-      const ref = torchRun(kind, batches);
+      // Every PyTorch setting on the same batches, then the fastest's inference; that setting is the yardstick.
+      const runs = TORCH_VARIANTS.map((v) => torchRun(kind, batches, v));
+      const best = fastest(runs.map((r) => r.secondsPerBatch));
+      const ref = { ...runs[best], inferSeconds: torchRun(kind, 0, TORCH_VARIANTS[best]).inferSeconds };
       const perEpoch = (t: Timing) =>
         t.secondsPerBatch * Math.ceil(order.length / B) * (ref.eventsPerBatch / t.eventsPerBatch);
-      rows.push([kind, 'PyTorch CPU (2 threads)', ref.secondsPerBatch, perEpoch(ref), 1, ref.inferSeconds]);
-      console.log(rows[rows.length - 1].join(' | '));
+      TORCH_VARIANTS.forEach((v, k) => {
+        const label = variantLabel(v) + (k === best ? ' (fastest: the yardstick)' : '');
+        const r = k === best ? ref : runs[k];
+        rows.push([kind, label, r.secondsPerBatch, perEpoch(r), perEpoch(r) / perEpoch(ref), r.inferSeconds ?? '']);
+        console.log(rows[rows.length - 1].join(' | '));
+      });
       for (const be of backends) {
         await useBackend(be);
         const t = await tfjsRun(ds, kind, order, batches, be === 'cpu' ? Math.min(inferUsers, 200) : inferUsers);
         rows.push([
           kind,
-          `tfjs-${be} (Node)`,
+          `tfjs-${be} (Node, 1 thread)`,
           t.secondsPerBatch,
           perEpoch(t),
           perEpoch(t) / perEpoch(ref),
-          t.inferSeconds,
+          t.inferSeconds ?? '',
         ]);
         console.log(rows[rows.length - 1].join(' | '));
       }
     }
+    const load1 = os.loadavg()[0];
     return [
       `World: synthetic ml1m preset (${ds.nUsers} users, ${ds.nItems} items, ${ds.item.length} events); 80% of users train,`,
       `${Math.ceil(order.length / B)} batches of ${B} users per epoch, last 256 events each, hidden 128, 2 layers, full softmax over ${ds.nItems + 1} tokens.`,
       `Per-epoch seconds are extrapolated from ${batches} timed batches (after one warm-up batch) × batches per epoch, scaled by`,
-      'events per batch to the PyTorch batches. Inference: hidden states of all users (tfjs-cpu extrapolated from 200 users).',
+      'events per batch to the PyTorch batches. Inference: hidden states of all users (tfjs-cpu extrapolated from 200 users;',
+      'PyTorch in its fastest setting only).',
+      `${YARDSTICK_NOTE} Each setting ran once, one after another, then tfjs; the machine's 1-minute load was`,
+      `${load0.toFixed(1)} at the start and ${load1.toFixed(1)} at the end, on ${os.cpus().length} cores.`,
       '',
       table(
-        ['model', 'implementation', 's / batch', 's / epoch (extrap.)', '× PyTorch', 'inference s (all users)'],
+        ['model', 'implementation', 's / batch', 's / epoch (extrap.)', '× fastest PyTorch', 'inference s (all users)'],
         rows,
       ),
       '',

@@ -2,19 +2,21 @@
 src/core/models/sequence (tied decoder over nItems + 1 tokens, full softmax, Adagrad lr 0.1, batch 64 users,
 last 256 events, GRU TBPTT 32 with the state carried and detached), trained on the same token batches.
 
-Usage: python3 torch_baseline.py DIR MODEL BATCHES
-DIR holds items.i32 (event items, user-major) and offsets.i32 (CSR offsets, nUsers + 1) and meta.json.
-Prints one JSON line: seconds per training batch (median of BATCHES after one warm-up), the training events per
-batch, and seconds to compute every user's hidden state."""
-import json, sys, time
+Usage: python3 torch_baseline.py DIR MODEL BATCHES THREADS INFER
+DIR holds items.i32 (event items, user-major) and offsets.i32 (CSR offsets, nUsers + 1) and meta.json. THREADS is
+torch's intra-op thread count (the caller sets OMP_NUM_THREADS / OPENBLAS_NUM_THREADS / MKL_NUM_THREADS in the
+environment when it wants them pinned); INFER is 1 to time inference, 0 to skip it.
+Prints one JSON line: seconds per training batch (median of BATCHES after one warm-up; null when BATCHES is 0), the
+training events per batch, and seconds to compute every user's hidden state (null when skipped)."""
+import json, os, sys, time
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-torch.set_num_threads(2)
+d, kind, n_batches, threads, do_infer = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5] == "1"
+torch.set_num_threads(threads)
 torch.manual_seed(0)
-d, kind, n_batches = sys.argv[1], sys.argv[2], int(sys.argv[3])
 meta = json.load(open(f"{d}/meta.json"))
 items = np.fromfile(f"{d}/items.i32", dtype=np.int32)
 offsets = np.fromfile(f"{d}/offsets.i32", dtype=np.int32)
@@ -112,24 +114,30 @@ for i in range(n_batches + 1):
         times.append(time.perf_counter() - t0)
         events.append(n)
 
-# Inference: every user's state after its last (≤ 255) events, blocks of 1000 users as rime's predict loader.
-t0 = time.perf_counter()
-with torch.no_grad():
-    n_users = len(offsets) - 1
-    for s in range(0, n_users, 1000):
-        us = range(s, min(n_users, s + 1000))
-        seqs = [items[max(offsets[u], offsets[u + 1] - (MAXLEN - 1)):offsets[u + 1]] + 1 for u in us]
-        T = max(len(q) for q in seqs) + 1
-        x = np.zeros((len(seqs), T), np.int64)
-        for b, q in enumerate(seqs):
-            x[b, 1:len(q) + 1] = q
-        x = torch.from_numpy(x)
-        last = torch.tensor([len(q) for q in seqs])
-        if kind == "gru":
-            out, _ = model(x.T, torch.zeros(2, x.shape[0], H))
-            hid = out[last, torch.arange(len(seqs))]
-        else:
-            hid = model(x)[torch.arange(len(seqs)), last]
-infer = time.perf_counter() - t0
-print(json.dumps({"secondsPerBatch": float(np.median(times)), "eventsPerBatch": float(np.mean(events)),
-                  "batchesPerEpoch": len(batches), "inferSeconds": infer, "threads": torch.get_num_threads()}))
+
+def infer():
+    """Every user's state after its last (≤ 255) events, blocks of 1000 users as rime's predict loader."""
+    t0 = time.perf_counter()
+    with torch.no_grad():
+        n_users = len(offsets) - 1
+        for s in range(0, n_users, 1000):
+            us = range(s, min(n_users, s + 1000))
+            seqs = [items[max(offsets[u], offsets[u + 1] - (MAXLEN - 1)):offsets[u + 1]] + 1 for u in us]
+            T = max(len(q) for q in seqs) + 1
+            x = np.zeros((len(seqs), T), np.int64)
+            for b, q in enumerate(seqs):
+                x[b, 1:len(q) + 1] = q
+            x = torch.from_numpy(x)
+            last = torch.tensor([len(q) for q in seqs])
+            if kind == "gru":
+                out, _ = model(x.T, torch.zeros(2, x.shape[0], H))
+                out[last, torch.arange(len(seqs))]
+            else:
+                model(x)[torch.arange(len(seqs)), last]
+    return time.perf_counter() - t0
+
+
+print(json.dumps({"secondsPerBatch": float(np.median(times)) if times else None,
+                  "eventsPerBatch": float(np.mean(events)) if events else None,
+                  "batchesPerEpoch": len(batches), "inferSeconds": infer() if do_infer else None,
+                  "threads": torch.get_num_threads(), "ompThreads": os.environ.get("OMP_NUM_THREADS", "default")}))

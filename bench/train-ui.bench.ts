@@ -5,8 +5,9 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from '@playwright/test';
+import { chromium, type Browser } from '@playwright/test';
 import { onBuiltApp, summarize, table, formatNumber, type Bench } from './lib';
+import { CHROMIUM_ARGS as ARGS, choose, poll, until, WAIT_MS } from './pageDriver';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -14,31 +15,6 @@ const PORT = 4193;
 const ML = resolve(root, '../shared/data/ml-latest-small');
 /** Fresh page loads timed for the first-results row. */
 const LOADS = Number(process.env.TRAIN_UI_LOADS ?? 3);
-const WAIT_MS = Number(process.env.TRAIN_UI_WAIT_MS ?? 300_000);
-const ARGS = ['--headless=new', '--no-sandbox', '--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'];
-
-/** Polls an attribute from Node every 20 ms until `ok` holds (the page's CSP forbids evaluated predicate strings). */
-async function poll(page: Page, testId: string, attr: string, ok: (v: string | null) => boolean): Promise<void> {
-  const loc = page.getByTestId(testId);
-  const end = Date.now() + WAIT_MS;
-  while (!ok(await loc.getAttribute(attr))) {
-    if (Date.now() > end) throw new Error(`${testId} ${attr}: timed out`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-/** Waits for the Train status attribute (ms since `t0`). */
-async function until(page: Page, value: string, t0: number): Promise<number> {
-  await poll(page, 'train.status', 'data-status', (v) => v === value);
-  return Date.now() - t0;
-}
-
-async function choose(page: Page, models: string[]): Promise<void> {
-  for (const box of await page.locator('[data-testid^="train.model."]').all()) {
-    const name = ((await box.getAttribute('data-testid')) ?? '').slice('train.model.'.length);
-    await box.setChecked(models.includes(name));
-  }
-}
 
 /**
  * In the page, from its first script on: the performance.now() (ms since navigation start) at which the data

@@ -1,6 +1,7 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { AppPage } from './pages/app';
 import { PlannerPanel } from './pages/planner';
+import { watchViolations } from './pages/violations';
 
 /** The hash of the empty text: plotly's one <style> element, which it fills through the CSSOM (vite.config.ts). */
 const EMPTY_STYLE = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='";
@@ -53,22 +54,6 @@ test('the served page allows only its own origin: each CSP directive lists only 
     }
   }
 });
-
-/** Collects the page's CSP violations from its first script on. */
-async function watchViolations(page: Page): Promise<() => Promise<string[]>> {
-  await page.addInitScript(() => {
-    type Violation = { effectiveDirective: string; blockedURI: string };
-    const g = globalThis as unknown as {
-      __csp: string[];
-      document: { addEventListener(type: string, f: (e: Violation) => void): void };
-    };
-    g.__csp = [];
-    g.document.addEventListener('securitypolicyviolation', (e) =>
-      g.__csp.push(`${e.effectiveDirective} ${e.blockedURI}`),
-    );
-  });
-  return () => page.evaluate(() => (globalThis as unknown as { __csp: string[] }).__csp);
-}
 
 test('the app runs without a CSP violation, and the policy blocks a request to another origin and inline script', async ({
   page,

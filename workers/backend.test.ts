@@ -49,6 +49,16 @@ describe('the run worker backend session', () => {
     expect((await s.request({ order: LADDER, software: false }, () => busy))?.backend).toBe('wasm');
   });
 
+  it('passes the WASM thread count to the walk, and walks again when it changes', async () => {
+    const ladder = fakeLadder();
+    const s = backendSession({ pick: ladder.pick, watch: () => {} });
+    await s.request({ order: LADDER, software: false, wasmThreads: 1 }, () => false);
+    await s.request({ order: LADDER, software: false, wasmThreads: 1 }, () => false);
+    await s.request({ order: LADDER, software: false, wasmThreads: 2 }, () => false);
+    await s.request({ order: LADDER, software: false }, () => false);
+    expect(ladder.walks.map((w) => w.wasmThreads)).toEqual([1, 2, undefined]);
+  });
+
   it('walks the ladder once per request, one walk at a time, the latest request shown', async () => {
     const ladder = fakeLadder(40);
     const s = backendSession({ pick: ladder.pick, watch: () => {} });

@@ -7,10 +7,14 @@
 import { pickBackend, watchDeviceLoss, type BackendChoice, type BackendOptions } from '../src/platform/backend';
 import { BACKEND_LADDER } from '../src/platform/ladder';
 
-/** What the page asks for: the rungs it allows (default: the whole ladder) and whether software GPUs count. */
+/**
+ * What the page asks for: the rungs it allows (default: the whole ladder), whether software GPUs count, and the WASM
+ * thread count (default tfjs's; only the first WASM start in a worker can set it).
+ */
 export interface BackendRequest {
   order?: string[];
   software?: boolean;
+  wasmThreads?: number;
 }
 
 export interface BackendSessionOptions {
@@ -39,7 +43,7 @@ export function backendSession(o: BackendSessionOptions = {}) {
   let shown: BackendChoice | null = null;
 
   const keyOf = (r: BackendRequest) =>
-    `${r.order ? r.order.join(',') : 'ladder'}|${r.software ?? defaults.software ?? ''}`;
+    `${r.order ? r.order.join(',') : 'ladder'}|${r.software ?? defaults.software ?? ''}|${r.wasmThreads ?? ''}`;
 
   /** The pick for `r`: the one made for the same request, else a new walk after any walk still in flight. */
   async function pickFor(r: BackendRequest): Promise<BackendChoice> {
@@ -50,6 +54,7 @@ export function backendSession(o: BackendSessionOptions = {}) {
         pick({
           ...defaults,
           ...(r.software === undefined ? {} : { software: r.software }),
+          ...(r.wasmThreads === undefined ? {} : { wasmThreads: r.wasmThreads }),
           order: (r.order ?? defaults.order ?? BACKEND_LADDER).filter((b) => !lost.has(b)),
         }).then((c) => {
           watch((reason) => {

@@ -87,8 +87,11 @@ export const runApi = {
    * Walks the backend ladder (or `order`) with self-tests; `software: false` passes over software GPUs. Null while a
    * cancelled fit still runs on the current backend (never switched under it): the next run picks for this request.
    */
-  initBackend(order?: string[], opts: { software?: boolean } = {}): Promise<BackendChoice | null> {
-    return backends.request({ order, software: opts.software }, () => stop !== null);
+  initBackend(
+    order?: string[],
+    opts: { software?: boolean; wasmThreads?: number } = {},
+  ): Promise<BackendChoice | null> {
+    return backends.request({ order, ...opts }, () => stop !== null);
   },
 
   /** Test hook: loses the current backend (really on WebGPU, simulated elsewhere). Returns the backend lost. */

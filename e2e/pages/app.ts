@@ -21,8 +21,9 @@ export class AppPage {
     page.on('request', (r) => this.requests.push(r.url()));
   }
 
-  async open(): Promise<void> {
-    await this.page.goto('/');
+  /** Opens the page; `query` is the address's query string (say `?wasmThreads=1`). */
+  async open(query = ''): Promise<void> {
+    await this.page.goto(`/${query}`);
     await expect(this.page.getByRole('heading', { name: 'RIM Workbench' })).toBeVisible();
   }
 

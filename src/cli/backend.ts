@@ -4,8 +4,7 @@
  */
 import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
-import * as tf from '@tensorflow/tfjs-core';
-import { pickBackend, type BackendChoice } from '../platform/backend';
+import type { BackendChoice } from '../platform/backend';
 import { installNodeWebgpu } from './nodeWebgpu';
 
 export const BACKEND_PREFS = ['cpu', 'wasm', 'webgpu', 'auto'] as const;
@@ -25,6 +24,9 @@ const wasmDir = () =>
  * no self-test (tens of times slower than WASM on the sequence models).
  */
 export async function chooseBackend(pref: BackendPref): Promise<CliBackendChoice> {
+  // Loaded here, not at the top, so that the commands which never train start without tfjs. The ladder brings the
+  // tfjs bundle, which registers the gradients and the CPU backend the sequence models train on in Node.
+  const [tf, { pickBackend }] = await Promise.all([import('@tensorflow/tfjs-core'), import('../platform/backend')]);
   if (pref === 'cpu') {
     if (!(await tf.setBackend('cpu'))) throw new Error('the CPU backend did not start');
     return { backend: 'cpu', skipped: [], selfTestDiff: 0 };

@@ -6,24 +6,26 @@ const io: CliIo = {
   err: (t) => process.stderr.write(t.endsWith('\n') ? t : t + '\n'),
 };
 
-export function helpText(): string {
+export async function helpText(): Promise<string> {
+  const all = await Promise.all(commands.map((c) => c.load()));
   const lines = ['rimw: RIM Workbench on the command line (the same core as the app).', '', 'Commands:'];
-  for (const c of commands) lines.push(`  ${c.name.padEnd(10)} ${c.summary}`);
-  lines.push('', ...commands.flatMap((c) => [c.usage, '']), 'rimw --help      this text');
+  for (const c of all) lines.push(`  ${c.name.padEnd(10)} ${c.summary}`);
+  lines.push('', ...all.flatMap((c) => [c.usage, '']), 'rimw --help      this text');
   return lines.join('\n');
 }
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.out(helpText());
+    io.out(await helpText());
     return name === undefined ? 2 : 0;
   }
-  const cmd = commands.find((c) => c.name === name);
-  if (!cmd) {
-    io.err(`rimw: unknown command '${name}'\n\n${helpText()}`);
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
+    io.err(`rimw: unknown command '${name}'\n\n${await helpText()}`);
     return 2;
   }
+  const cmd = await entry.load();
   if (rest.includes('--help')) {
     io.out(cmd.usage);
     return 0;

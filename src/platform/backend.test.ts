@@ -14,6 +14,8 @@ describe('pickBackend', () => {
     expect(tf.getBackend()).toBe('wasm');
     expect(c.skipped.map((s) => s.backend)).toEqual(['webgpu', 'webgl']);
     expect(c.selfTestDiff).toBeLessThan(1e-3);
+    // Node has no threaded WASM in tfjs (it reports no multithread support there): one thread.
+    expect(c.threads).toBe(1);
     await tf.setBackend('cpu');
   });
 

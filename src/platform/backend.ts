@@ -24,6 +24,11 @@ export interface BackendChoice {
   skipped: { backend: string; reason: string }[];
   /** Largest |output − CPU output| after the self-test step on the chosen backend (0 for CPU). */
   selfTestDiff: number;
+  /**
+   * WASM only: the threads its kernels (XNNPACK) run on; 1 unless the threaded SIMD build started, which needs
+   * SharedArrayBuffer (a cross-origin isolated page; never in Node).
+   */
+  threads?: number;
 }
 
 export interface BackendOptions {
@@ -34,6 +39,12 @@ export interface BackendOptions {
    * (tfjs-backend-wasm.wasm, -simd.wasm, -threaded-simd.wasm) to URL (vite `?url` imports in the worker). Never a CDN.
    */
   wasmPaths?: string | Record<string, string>;
+  /**
+   * Threads for the WASM backend's threaded build (default: tfjs's, one per logical core). Read when WASM first
+   * starts in this realm; later values are ignored (the pool cannot be resized), so `threads` in the choice says
+   * what runs.
+   */
+  wasmThreads?: number;
   /** Largest accepted weight difference from CPU after the self-test step. */
   tolerance?: number;
   /**
@@ -140,6 +151,7 @@ async function load(name: string, opts: BackendOptions): Promise<string | null> 
     if (!opts.wasmPaths) return 'no local WASM binary paths were given';
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     wasm.setWasmPaths(opts.wasmPaths as string);
+    if (opts.wasmThreads !== undefined) wasm.setThreadsCount(opts.wasmThreads);
   }
   return null;
 }
@@ -207,7 +219,9 @@ export async function pickBackend(opts: BackendOptions = {}): Promise<BackendCho
         skipped.push({ backend: name, reason: `self-test differs from CPU by ${diff.toExponential(2)} (> ${tol})` });
         continue;
       }
-      return { backend: name, skipped, selfTestDiff: diff };
+      if (name !== 'wasm') return { backend: name, skipped, selfTestDiff: diff };
+      const threads = (await import('@tensorflow/tfjs-backend-wasm')).getThreadsCount();
+      return { backend: name, skipped, selfTestDiff: diff, threads };
     } catch (e) {
       skipped.push({ backend: name, reason: `self-test failed: ${e instanceof Error ? e.message : String(e)}` });
     }

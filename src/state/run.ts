@@ -15,6 +15,7 @@ import { addLosses, clearLossCurves, lossCurvesToSave } from './lossCurves';
 import { GAVE_UP, runWithFallback } from './backendFallback';
 import { announceSaved } from './otherTabs';
 import { ensureDataSent, refreshBackend, restoreAfterCrash, setSentSource } from './runWorker';
+import { readWasmThreads } from './url';
 
 /** How long a new run waits for a cancelled one to finish its current step before restarting the worker (ms). */
 const BUSY_WAIT_MS = 5_000;
@@ -145,7 +146,7 @@ async function runOnce(
   const pickBackend = async () => {
     if (!rungs) return;
     patch('training', { backend: null, backendNote: 'checking backends (a one-step self-test on each)…' });
-    await runClient().call((api) => api.initBackend(rungs, { software }), ctl.signal);
+    await runClient().call((api) => api.initBackend(rungs, { software, wasmThreads: readWasmThreads() }), ctl.signal);
     await refreshBackend();
   };
   await pickBackend();

@@ -23,13 +23,13 @@ export async function ensureDataSent(signal: AbortSignal): Promise<boolean> {
   return okSent;
 }
 
-/** Shows the backend the run worker picked and why it skipped the others. */
+/** Shows the backend the run worker picked (with WASM's thread count) and why it skipped the others. */
 export async function refreshBackend(): Promise<void> {
   try {
     const b = await runClient().call((api) => api.backend());
     if (!b.choice) return;
     const note = b.choice.skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ');
-    patch('training', { backend: b.choice.backend, backendNote: note });
+    patch('training', { backend: b.choice.backend, backendNote: note, backendThreads: b.choice.threads ?? null });
   } catch {
     // Reported by the run itself.
   }

@@ -41,6 +41,8 @@ export interface TrainingSlice {
     /** The tfjs backend of the run worker (null until a sequence model asked for the ladder) and why others were skipped. */
     backend: string | null;
     backendNote: string;
+    /** The threads the WASM backend runs on (null for other backends or before the pick). */
+    backendThreads: number | null;
     /** Which rungs of the ladder the user allows: auto = webgpu → webgl → wasm → cpu; or one backend (then cpu). */
     backendPref: 'auto' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
     /** Latest batched progress of the running fit (null when not running). */
@@ -106,6 +108,7 @@ export const initialState = (): AppState => ({
     status: 'idle',
     backend: null,
     backendNote: '',
+    backendThreads: null,
     backendPref: 'auto',
     progress: null,
     liveModels: [],

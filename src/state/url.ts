@@ -27,6 +27,16 @@ export function writeUrlConfig(config: RunConfig): void {
   replaceHash(writeConfigHash(window.location.hash, config));
 }
 
+/**
+ * Threads for the WASM backend from the page address's query (`?wasmThreads=2`, 1 to 64), for benchmarks and for a
+ * user who wants cores left free; undefined (tfjs's default: one per core) when absent or not such a number.
+ */
+export function readWasmThreads(): number | undefined {
+  const v = new URLSearchParams(window.location.search).get('wasmThreads');
+  const n = v === null ? NaN : Number(v);
+  return Number.isInteger(n) && n >= 1 && n <= 64 ? n : undefined;
+}
+
 /** Calls `f` when the hash changes under the page (a pasted link that changes only the hash does not reload it). */
 export function onUrlChange(f: () => void): void {
   window.addEventListener('hashchange', f);

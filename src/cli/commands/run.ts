@@ -3,16 +3,14 @@
  * app, writing rime-style results (item_rec / user_rec per model, plus run metadata).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-// The tfjs bundle registers the gradients and the CPU backend the sequence models train on in Node; --backend
-// picks among CPU, WASM and WebGPU (../backend.ts; the host, not core, decides).
-import '@tensorflow/tfjs';
 import { BACKEND_PREFS, chooseBackend, describeChoice, type BackendPref } from '../backend';
 import type { CliCommand, CliIo } from '../command';
 import { parseArgs, UsageError } from '../command';
 import type { Dataset } from '../../core/data/types';
 import { generateSynthetic, presetConfig, SYNTH_PRESETS, type SynthPreset } from '../../core/data/synthetic/index';
 import { DEFAULT_RUN_CONFIG, parseRunConfig, type RunConfig } from '../../core/pipeline/config';
-import { runExperiment } from '../../core/pipeline/run';
+// Loads tfjs on first call; --backend picks among CPU, WASM and WebGPU (../backend.ts; the host, not core, decides).
+import { runExperiment } from '../lazy';
 import type { Result } from '../../core/util/result';
 import { needsTfjs } from '../../core/models/names';
 // The app's loader (core/data/ingest: detection, streaming byte-level parse), so the CLI and the page read a file alike.

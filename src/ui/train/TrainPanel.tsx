@@ -136,10 +136,17 @@ export function TrainPanel() {
         >
           Start over
         </button>
-        <span className="note" data-testid="train.backend" data-backend={t.backend ?? ''} title={t.backendNote}>
+        <span
+          className="note"
+          data-testid="train.backend"
+          data-backend={t.backend ?? ''}
+          data-threads={t.backend && t.backendThreads ? t.backendThreads : ''}
+          title={t.backendNote}
+        >
           backend:{' '}
           {t.backend ??
             (models.some(needsTfjs) ? 'chosen when training starts' : 'plain TypeScript (no tfjs model selected)')}
+          {t.backend && t.backendThreads ? ` · ${t.backendThreads} thread${t.backendThreads > 1 ? 's' : ''}` : ''}
           {t.backend && t.backendNote ? ` (skipped: ${t.backendNote})` : ''}
         </span>
       </div>
