@@ -40,6 +40,36 @@ describe('RIM composition', () => {
     }
   });
 
+  it('with a mixture: λ(x) · (w_seq softmax + w_pop p_pop + w_hist p_hist), rows summing to λ(x)', () => {
+    const popProbs = Float32Array.from({ length: nItems }, (_, c) => (c + 1) / ((nItems * (nItems + 1)) / 2));
+    const mixed: NextItemFactors = {
+      ...f,
+      mix: {
+        seq: Float32Array.from({ length: nRows }, (_, r) => 0.5 + 0.05 * r),
+        pop: Float32Array.from({ length: nRows }, () => 0.2),
+        hist: Float32Array.from({ length: nRows }, (_, r) => 0.3 - 0.05 * r),
+        popProbs,
+        // Row r's history: items r and r + 1 with p_hist 0.75 and 0.25.
+        histPtr: Int32Array.from({ length: nRows + 1 }, (_, r) => 2 * r),
+        histItems: Int32Array.from({ length: 2 * nRows }, (_, q) => (q >> 1) + (q & 1)),
+        histProbs: Float32Array.from({ length: 2 * nRows }, (_, q) => (q & 1 ? 0.25 : 0.75)),
+      },
+    };
+    const plain = materialize(rimScores(new Float64Array(nRows).fill(1), f))!;
+    const s = materialize(rimScores(lambda, mixed))!;
+    for (let r = 0; r < nRows; r++) {
+      let rowSum = 0;
+      for (let c = 0; c < nItems; c++) {
+        const hist = c === r ? 0.75 : c === r + 1 ? 0.25 : 0;
+        const m = mixed.mix!;
+        const want = lambda[r] * (m.seq[r] * plain[r * nItems + c] + m.pop[r] * popProbs[c] + m.hist[r] * hist);
+        expect(s[r * nItems + c]).toBeCloseTo(want, 4);
+        rowSum += s[r * nItems + c];
+      }
+      expect(rowSum).toBeCloseTo(lambda[r], 4);
+    }
+  });
+
   it('rimScorer combines an intensity and a next-item model under the paper name', async () => {
     const d = datasetFrom(
       [

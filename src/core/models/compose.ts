@@ -20,13 +20,15 @@ export const SEQUENCE_NAMES: readonly SequenceName[] = ['RNN', 'Transformer'];
 export const rimName = (seq: SequenceName, intensity: IntensityName): string => `${seq}-${intensity}`;
 
 /**
- * λ(x) · softmax(h_x · E + b) for rows in blocks. Stable softmax: each row's logits are shifted by their max before
- * exp, and Z is summed per row in double precision.
+ * λ(x) · p(y|x) for rows in blocks, p(y|x) = softmax(h_x · E + b) or, when the factors carry a mixture, its weighted
+ * sum with item popularity and the user's history (types.ts NextItemMixture). Stable softmax: each row's logits are
+ * shifted by their max before exp, and Z is summed per row in double precision.
  */
 export function rimScores(lambda: Float64Array, f: NextItemFactors): ScoreSource {
   const nRows = lambda.length;
   const nCols = f.itemBias.length;
   const logits = factoredScores({ nRows, nCols, dim: f.dim, U: f.hidden, V: f.itemEmb, colBias: f.itemBias });
+  const mix = f.mix;
   return {
     nRows,
     nCols,
@@ -42,8 +44,16 @@ export function rimScores(lambda: Float64Array, f: NextItemFactors): ScoreSource
           out[base + c] = e;
           Z += e;
         }
-        const k = lambda[r] / Z;
-        for (let c = 0; c < nCols; c++) out[base + c] *= k;
+        if (!mix) {
+          const k = lambda[r] / Z;
+          for (let c = 0; c < nCols; c++) out[base + c] *= k;
+          continue;
+        }
+        const ks = (lambda[r] * mix.seq[r]) / Z;
+        const kp = lambda[r] * mix.pop[r];
+        for (let c = 0; c < nCols; c++) out[base + c] = ks * out[base + c] + kp * mix.popProbs[c];
+        const kh = lambda[r] * mix.hist[r];
+        for (let q = mix.histPtr[r]; q < mix.histPtr[r + 1]; q++) out[base + mix.histItems[q]] += kh * mix.histProbs[q];
       }
     },
   };

@@ -51,6 +51,24 @@ export interface NextItemFactors {
   /** nItems. */
   itemBias: Float32Array;
   dim: number;
+  /**
+   * When the model mixes its softmax with popularity and the user's own history (sequence/mixture.ts):
+   * p(y|x) = seq[x]·softmax(h_x·E + b)_y + pop[x]·popProbs[y] + hist[x]·p_hist(y|x).
+   */
+  mix?: NextItemMixture;
+}
+
+/** Per row the mixture weights, and p_hist as a sparse row (the row's distinct history items and their probability). */
+export interface NextItemMixture {
+  seq: Float32Array;
+  pop: Float32Array;
+  hist: Float32Array;
+  /** p_pop over items (shared by every row). */
+  popProbs: Float32Array;
+  /** Row r's history items are histItems[histPtr[r] … histPtr[r + 1]), with probabilities histProbs. */
+  histPtr: Int32Array;
+  histItems: Int32Array;
+  histProbs: Float32Array;
 }
 
 export interface NextItemModel {

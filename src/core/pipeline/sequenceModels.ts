@@ -100,6 +100,8 @@ export function registerSequenceModels(
         finalValidLoss: r.validLoss[r.validLoss.length - 1],
         bestEpoch: r.bestEpoch,
         stopped: r.stopped,
+        batchSize: r.batchSize,
+        ...(r.mixture ? { mixture: r.mixture } : {}),
       };
       // An aborted fit is not the model the config asks for: never store it.
       if (cache && r.stopped !== 'aborted') {
