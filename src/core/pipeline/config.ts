@@ -17,6 +17,7 @@ export const MODEL_NAMES: readonly string[] = [
   'Hawkes',
   'HP',
   'Rand',
+  'ItemKNN',
   'BPR',
   'ALS',
   'LogisticMF',

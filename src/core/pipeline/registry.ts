@@ -20,6 +20,7 @@ import type { ScoreSource } from '../models/scores';
 import { rimScores } from '../models/compose';
 import { registerSequenceModels, type SeqModelCache } from './sequenceModels';
 import { registerMfModels } from './mfModels';
+import { itemKnnScorer } from '../models/itemknn';
 
 /**
  * Model factories by name. Three kinds plug in:
@@ -190,7 +191,8 @@ function observeEnds(ctx: FitContext): Float64Array {
 
 /**
  * The registry of every model built so far: Pop, EMA, Hawkes, HP intensities, the Pop and Rand scorers, the tfjs
- * sequence models RNN and Transformer (with them, every `SEQ-λ` composition), and the ALS and LogisticMF baselines.
+ * sequence models RNN and Transformer (with them, every `SEQ-λ` composition), ItemKNN, and the ALS and LogisticMF
+ * baselines.
  */
 export function defaultRegistry(
   opts: { sequence?: Parameters<typeof registerSequenceModels>[1] | false; modelCache?: SeqModelCache } = {},
@@ -240,6 +242,11 @@ export function defaultRegistry(
       meta: { backend: 'js', seconds: 0 },
     }),
   );
+  reg.registerScorer('ItemKNN', async (ctx) => {
+    const t0 = Date.now();
+    const model = itemKnnScorer(ctx.dataset, ctx.split.trainEnd);
+    return ok({ model, meta: { backend: 'js', seconds: secondsSince(t0) } });
+  });
   reg.registerScorer('Rand', async (ctx) =>
     ok({ model: randScorer(ctx.dataset.nItems, ctx.config.seed), meta: { backend: 'js', seconds: 0 } }),
   );
