@@ -21,6 +21,7 @@ import { rimScores } from '../models/compose';
 import { registerSequenceModels, type SeqModelCache } from './sequenceModels';
 import { registerMfModels } from './mfModels';
 import { itemKnnScorer } from '../models/itemknn';
+import type { TuneSettings, TuneTrial } from '../tune/tune';
 
 /**
  * Model factories by name. Three kinds plug in:
@@ -50,6 +51,8 @@ export interface ModelMeta {
   finalValidLoss?: number;
   hawkes?: HawkesCoefficients;
   hawkesPoisson?: HawkesPoissonFit;
+  /** With config.tune: the search's trials and the settings it chose (core/tune). */
+  tune?: { trials: TuneTrial[]; best: TuneSettings | null; stopped: string; seconds: number };
   [key: string]: unknown;
 }
 
