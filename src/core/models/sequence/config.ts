@@ -59,7 +59,7 @@ export const DEFAULT_SEQ_CONFIG: Omit<SeqConfig, 'kind'> = {
   lr: 0.1,
   epochs: 50,
   validFraction: 0.2,
-  patience: 2,
+  patience: 1,
   dropout: 0,
   weightDecay: 0,
   mixture: true,
