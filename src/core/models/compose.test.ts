@@ -40,29 +40,33 @@ describe('RIM composition', () => {
     }
   });
 
-  it('with a mixture: λ(x) · (w_seq softmax + w_pop p_pop + w_hist p_hist), rows summing to λ(x)', () => {
+  it('with a mixture: λ(x)·r·p_hist on history items, λ(x)·(1 − r)·(u softmax + (1 − u) p_pop)/D elsewhere', () => {
     const popProbs = Float32Array.from({ length: nItems }, (_, c) => (c + 1) / ((nItems * (nItems + 1)) / 2));
-    const mixed: NextItemFactors = {
-      ...f,
-      mix: {
-        seq: Float32Array.from({ length: nRows }, (_, r) => 0.5 + 0.05 * r),
-        pop: Float32Array.from({ length: nRows }, () => 0.2),
-        hist: Float32Array.from({ length: nRows }, (_, r) => 0.3 - 0.05 * r),
-        popProbs,
-        // Row r's history: items r and r + 1 with p_hist 0.75 and 0.25.
-        histPtr: Int32Array.from({ length: nRows + 1 }, (_, r) => 2 * r),
-        histItems: Int32Array.from({ length: 2 * nRows }, (_, q) => (q >> 1) + (q & 1)),
-        histProbs: Float32Array.from({ length: 2 * nRows }, (_, q) => (q & 1 ? 0.25 : 0.75)),
-      },
+    // Row r's history: items r and r + 1 with p_hist 0.75 and 0.25.
+    const histOf = (r: number) => [r, r + 1];
+    const mix = {
+      repeat: Float32Array.from({ length: nRows }, (_, r) => 0.05 * r),
+      seq: Float32Array.from({ length: nRows }, (_, r) => 0.9 - 0.1 * r),
+      popProbs,
+      popInHist: Float32Array.from({ length: nRows }, (_, r) => popProbs[r] + popProbs[r + 1]),
+      histPtr: Int32Array.from({ length: nRows + 1 }, (_, r) => 2 * r),
+      histItems: Int32Array.from({ length: 2 * nRows }, (_, q) => (q >> 1) + (q & 1)),
+      histProbs: Float32Array.from({ length: 2 * nRows }, (_, q) => (q & 1 ? 0.25 : 0.75)),
     };
     const plain = materialize(rimScores(new Float64Array(nRows).fill(1), f))!;
-    const s = materialize(rimScores(lambda, mixed))!;
+    const s = materialize(rimScores(lambda, { ...f, mix }))!;
     for (let r = 0; r < nRows; r++) {
+      const [a, b] = histOf(r);
+      const S = plain[r * nItems + a] + plain[r * nItems + b];
+      const P = popProbs[a] + popProbs[b];
+      const u = mix.seq[r];
+      const D = u * (1 - S) + (1 - u) * (1 - P);
       let rowSum = 0;
       for (let c = 0; c < nItems; c++) {
-        const hist = c === r ? 0.75 : c === r + 1 ? 0.25 : 0;
-        const m = mixed.mix!;
-        const want = lambda[r] * (m.seq[r] * plain[r * nItems + c] + m.pop[r] * popProbs[c] + m.hist[r] * hist);
+        const want =
+          c === a || c === b
+            ? lambda[r] * mix.repeat[r] * (c === a ? 0.75 : 0.25)
+            : (lambda[r] * (1 - mix.repeat[r]) * (u * plain[r * nItems + c] + (1 - u) * popProbs[c])) / D;
         expect(s[r * nItems + c]).toBeCloseTo(want, 4);
         rowSum += s[r * nItems + c];
       }

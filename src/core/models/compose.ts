@@ -20,9 +20,9 @@ export const SEQUENCE_NAMES: readonly SequenceName[] = ['RNN', 'Transformer'];
 export const rimName = (seq: SequenceName, intensity: IntensityName): string => `${seq}-${intensity}`;
 
 /**
- * λ(x) · p(y|x) for rows in blocks, p(y|x) = softmax(h_x · E + b) or, when the factors carry a mixture, its weighted
- * sum with item popularity and the user's history (types.ts NextItemMixture). Stable softmax: each row's logits are
- * shifted by their max before exp, and Z is summed per row in double precision.
+ * λ(x) · p(y|x) for rows in blocks, p(y|x) = softmax(h_x · E + b) or, when the factors carry a mixture, the repeat and
+ * explore parts of types.ts NextItemMixture. Stable softmax: each row's logits are shifted by their max before exp,
+ * and Z is summed per row in double precision.
  */
 export function rimScores(lambda: Float64Array, f: NextItemFactors): ScoreSource {
   const nRows = lambda.length;
@@ -49,11 +49,17 @@ export function rimScores(lambda: Float64Array, f: NextItemFactors): ScoreSource
           for (let c = 0; c < nCols; c++) out[base + c] *= k;
           continue;
         }
-        const ks = (lambda[r] * mix.seq[r]) / Z;
-        const kp = lambda[r] * mix.pop[r];
+        // Explore part outside the history, renormalised by its mass there; the repeat part on the history items.
+        const u = mix.seq[r];
+        let S = 0;
+        for (let q = mix.histPtr[r]; q < mix.histPtr[r + 1]; q++) S += out[base + mix.histItems[q]];
+        const D = Math.max(1e-12, u * (1 - S / Z) + (1 - u) * (1 - mix.popInHist[r]));
+        const k = (lambda[r] * (1 - mix.repeat[r])) / D;
+        const ks = (k * u) / Z;
+        const kp = k * (1 - u);
         for (let c = 0; c < nCols; c++) out[base + c] = ks * out[base + c] + kp * mix.popProbs[c];
-        const kh = lambda[r] * mix.hist[r];
-        for (let q = mix.histPtr[r]; q < mix.histPtr[r + 1]; q++) out[base + mix.histItems[q]] += kh * mix.histProbs[q];
+        const kh = lambda[r] * mix.repeat[r];
+        for (let q = mix.histPtr[r]; q < mix.histPtr[r + 1]; q++) out[base + mix.histItems[q]] = kh * mix.histProbs[q];
       }
     },
   };

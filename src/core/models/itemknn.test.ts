@@ -39,12 +39,14 @@ describe('ItemKNN', () => {
     expect(simOf(1, 2)).toBeCloseTo(1 / (2 + 1), 6);
     expect(simOf(2, 3)).toBeCloseTo(1 / (Math.sqrt(2) + 1), 6);
     expect(simOf(0, 3)).toBe(0);
-    expect(simOf(0, 0)).toBeCloseTo(3 / (3 + 1), 6);
+    // An item is not its own neighbour.
+    expect(simOf(0, 0)).toBe(0);
     for (let i = 0; i < 5; i++)
       for (let p = m.ptr[i] + 1; p < m.ptr[i + 1]; p++) expect(m.sim[p - 1]).toBeGreaterThanOrEqual(m.sim[p]);
     // Keeping one neighbour keeps the most similar.
     const one = fitItemKnn(d, trainEnd, { shrink: 1, neighbors: 1 });
     expect(Array.from(one.ptr)).toEqual([0, 1, 2, 3, 4, 4]);
+    expect(one.nbr[0]).toBe(1);
   });
 
   it('scores a history by decayed neighbour similarities, popularity breaking ties', () => {

@@ -6,7 +6,7 @@ import type { Scorer } from './types';
  * ItemKNN: item-based collaborative filtering (Sarwar et al. 2001), the floor every next-item model should beat.
  * Items are alike when the same users consumed them: sim(i, j) = c_ij / (√(n_i n_j) + shrink), c_ij the users with
  * both in their training events, n_i the users with i (cosine of the binary user-item matrix, shrunk toward 0 for
- * rarely seen pairs); each item keeps its `neighbors` most similar items. A user state scores items by
+ * rarely seen pairs); each item keeps its `neighbors` most similar other items. A user state scores items by
  *   s(x, y) = Σ_j decay^(events since j) · sim(item_j, y) + ε · n_y
  * over its last `maxHistory` events (ε n_y breaks ties by popularity, so a user without a history gets Pop's list).
  */
@@ -80,7 +80,7 @@ export function fitItemKnn(ds: Dataset, trainEnd: Int32Array, opts: ItemKnnOptio
     }
     cand.length = 0;
     for (const j of touched) {
-      cand.push({ j, s: co[j] / (Math.sqrt(itemUsers[i] * itemUsers[j]) + shrink) });
+      if (j !== i) cand.push({ j, s: co[j] / (Math.sqrt(itemUsers[i] * itemUsers[j]) + shrink) });
       co[j] = 0;
     }
     cand.sort((a, b) => b.s - a.s || a.j - b.j);

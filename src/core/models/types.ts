@@ -51,21 +51,23 @@ export interface NextItemFactors {
   /** nItems. */
   itemBias: Float32Array;
   dim: number;
-  /**
-   * When the model mixes its softmax with popularity and the user's own history (sequence/mixture.ts):
-   * p(y|x) = seq[x]·softmax(h_x·E + b)_y + pop[x]·popProbs[y] + hist[x]·p_hist(y|x).
-   */
+  /** When the model mixes its softmax with the user's history and item popularity (sequence/mixture.ts). */
   mix?: NextItemMixture;
 }
 
-/** Per row the mixture weights, and p_hist as a sparse row (the row's distinct history items and their probability). */
+/**
+ * Per row the repeat/explore mixture of sequence/mixture.ts: with S = softmax mass and P = popProbs mass of the row's
+ * history items H, p(y|x) = repeat·p_hist(y) for y in H and (1 − repeat)·(seq·softmax_y + (1 − seq)·popProbs_y) /
+ * (seq·(1 − S) + (1 − seq)·(1 − P)) for y not in H.
+ */
 export interface NextItemMixture {
+  repeat: Float32Array;
   seq: Float32Array;
-  pop: Float32Array;
-  hist: Float32Array;
   /** p_pop over items (shared by every row). */
   popProbs: Float32Array;
-  /** Row r's history items are histItems[histPtr[r] … histPtr[r + 1]), with probabilities histProbs. */
+  /** Per row P, the popProbs mass of its history items. */
+  popInHist: Float32Array;
+  /** Row r's history items are histItems[histPtr[r] … histPtr[r + 1]), with p_hist histProbs. */
   histPtr: Int32Array;
   histItems: Int32Array;
   histProbs: Float32Array;

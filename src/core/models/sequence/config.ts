@@ -25,7 +25,8 @@ export interface SeqConfig {
   /**
    * Batches per epoch at least: the batch shrinks (to 8 users at least) when the training users would fill fewer.
    * rime's 64 users per batch make ~75 steps an epoch on ML-1M but ~15 on a log of 1,000 users, where a few epochs
-   * then leave the model at item popularity.
+   * then leave the model at item popularity. Not more: on WASM an epoch's time grows with its batches (each runs
+   * every time step), while its gain does not.
    */
   minBatches: number;
   lr: number;
@@ -55,7 +56,7 @@ export const DEFAULT_SEQ_CONFIG: Omit<SeqConfig, 'kind'> = {
   maxLen: 256,
   bptt: 32,
   batchSize: 64,
-  minBatches: 64,
+  minBatches: 32,
   lr: 0.1,
   epochs: 50,
   validFraction: 0.2,

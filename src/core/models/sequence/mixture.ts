@@ -1,26 +1,30 @@
-import { solveSymmetric } from '../intensity/hawkesPoisson';
 import type { NextItemMixture } from '../types';
 
 /**
- * The next-item distribution as a mixture of three parts, weighted per user state x by a gate:
- *   p(y|x) = g_seq(x)·p_seq(y|x) + g_pop(x)·p_pop(y) + g_hist(x)·p_hist(y|x),
- * p_seq the sequence model's softmax over items (eq. 1), p_pop the items' training frequency, p_hist the user's own
- * history with event weights decay^(events since): the repeat mode of paper 003 (MuseNet's repeat intention: users
- * re-consume items seen before, more so recent ones), p_seq the explore mode, p_pop a floor that keeps p_seq's
- * confident mistakes from ranking a user first for an item (what UserRec, which compares users per item, punishes).
- * The gate is softmax(a_c + b_c·z(x)) over the parts available (no history, no p_hist; seq's a and b are 0), with z
- * the log-odds of the user's re-consumption rate so far, (repeats + ½)/(new items + ½): MuseNet's auxiliary label
- * (the fraction of a user's events that repeat an earlier item) used as the gate's input.
- * Fitted by maximum likelihood of held-out users' next items (their p_seq from the trained model), per decay on a grid.
+ * The next-item distribution in a repeat mode and an explore mode (RepeatNet; paper 003's repeat intention: a user
+ * either re-consumes an item of its history or explores one it has not had):
+ *   p(y|x) = r(x)·p_hist(y|x)                                              for y in the history H,
+ *   p(y|x) = (1 − r(x))·(u(x)·p_seq(y|x) + (1 − u(x))·p_pop(y)) / D(x)      for y not in H,
+ * p_hist the history's items with event weights decay^(events since) (recent ones count more), p_seq the sequence
+ * model's softmax over items (eq. 1), p_pop the items' training frequency, and D = u·(1 − p_seq(H)) + (1 − u)·(1 −
+ * p_pop(H)) the explore part's mass outside H (so exploring never re-proposes a consumed item). p_pop keeps p_seq's
+ * confident mistakes from ranking a user first for an item (what UserRec, comparing users per item, punishes).
+ * Both gates are logistic in z(x), the log-odds of the user's re-consumption rate so far, (repeats + ½)/(new + ½):
+ * MuseNet's auxiliary label (the fraction of a user's events that repeat an earlier item) as the gates' input;
+ * r = σ(a_r + b_r z) (0 without a history), u = σ(a_u + b_u z).
+ * Fitted by maximum likelihood of held-out users' next items, where the likelihood splits in three: the decay by
+ * the repeat events' log p_hist (a grid), r by a logistic regression of "the next item repeats", u by the explore
+ * events' log-likelihood (Newton, two parameters).
  */
 
 /** Fitted mixture: plain data, stored with the model. */
 export interface MixtureParams {
   /** Weight of an event k events back in p_hist is decay^k (1: every past event alike). */
   decay: number;
-  /** Gate intercepts (pop, hist) and slopes on z (pop, hist); seq's are 0. */
-  a: [number, number];
-  b: [number, number];
+  /** Repeat gate r = σ(repeat[0] + repeat[1]·z). */
+  repeat: [number, number];
+  /** Explore share of p_seq, u = σ(seq[0] + seq[1]·z). */
+  seq: [number, number];
   /** p_pop over items. */
   pop: Float32Array;
   /** Mean log-likelihood per held-out token of the mixture, and of p_seq alone (nats). */
@@ -32,10 +36,13 @@ export interface MixtureParams {
 /** The decays tried when fitting. */
 export const DECAY_GRID = [0.5, 0.8, 0.9, 0.95, 0.98, 1] as const;
 
+const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+
 /**
- * A user's history walked event by event: after `push`ing events j < t, `prob(y)` is p_hist(y) at t and `z` the gate
- * input. Decayed counts are stored as (value at last occurrence, index of it) per item and decayed lazily, so a push
- * is O(1); `reset` starts a new user without clearing arrays (a stamp per item marks the current user).
+ * A user's history walked event by event: after `push`ing events j < t, `prob(y)` is p_hist(y) at t, `has(y)` whether
+ * y is in the history and `z` the gates' input. Decayed counts are stored as (value at last occurrence, index of it)
+ * per item and decayed lazily, so a push is O(1); `reset` starts a new user without clearing arrays (a stamp per item
+ * marks the current user). `items` lists the distinct items so far.
  */
 export class HistoryWalker {
   private readonly value: Float64Array;
@@ -45,6 +52,7 @@ export class HistoryWalker {
   /** Events pushed, and how many of them repeated an earlier item of this user. */
   n = 0;
   repeats = 0;
+  readonly items: number[] = [];
 
   constructor(
     nItems: number,
@@ -59,11 +67,16 @@ export class HistoryWalker {
     this.user++;
     this.n = 0;
     this.repeats = 0;
+    this.items.length = 0;
+  }
+
+  has(y: number): boolean {
+    return this.stamp[y] === this.user;
   }
 
   /** Decayed count of y at the next position: Σ_{earlier j with item y} decay^(n − 1 − j). */
   count(y: number): number {
-    if (this.stamp[y] !== this.user) return 0;
+    if (!this.has(y)) return 0;
     return this.value[y] * this.decay ** (this.n - 1 - this.last[y]);
   }
 
@@ -82,200 +95,242 @@ export class HistoryWalker {
   }
 
   push(y: number): void {
-    if (this.stamp[y] === this.user) {
+    if (this.has(y)) {
       this.repeats++;
       this.value[y] = this.count(y) * this.decay + 1;
     } else {
       this.stamp[y] = this.user;
       this.value[y] = 1;
+      this.items.push(y);
     }
     this.last[y] = this.n;
     this.n++;
   }
 }
 
-/** Gate weights (seq, pop, hist) for input z; hist only when the user has a history. */
-export function gateWeights(
-  m: Pick<MixtureParams, 'a' | 'b'>,
-  z: number,
-  hasHistory: boolean,
-): [number, number, number] {
-  const lp = m.a[0] + m.b[0] * z;
-  const lh = hasHistory ? m.a[1] + m.b[1] * z : -Infinity;
-  const mx = Math.max(0, lp, lh);
-  const es = Math.exp(-mx);
-  const ep = Math.exp(lp - mx);
-  const eh = hasHistory ? Math.exp(lh - mx) : 0;
-  const s = es + ep + eh;
-  return [es / s, ep / s, eh / s];
+/** The gates (r, u) at input z; r = 0 without a history. */
+export function gates(m: Pick<MixtureParams, 'repeat' | 'seq'>, z: number, hasHistory: boolean): [number, number] {
+  return [hasHistory ? sigmoid(m.repeat[0] + m.repeat[1] * z) : 0, sigmoid(m.seq[0] + m.seq[1] * z)];
 }
 
-/** Held-out next items: per token its item, p_seq of it, and where its user's history starts. */
+/** Held-out next items: per token its item, p_seq of it and of its history's items, and the users' event ranges. */
 export interface HeldOutTokens {
   /** Per user: [from, start, end) event indices; history is [from, t), tokens are t ∈ [start, end). */
   users: { from: number; start: number; end: number }[];
   /** p_seq(item of t) for the tokens, users in order, t ascending. */
   pSeq: Float32Array;
+  /** p_seq of the distinct items of each token's history (0 without one). */
+  pSeqHist: Float32Array;
 }
 
+/** Per token what the likelihood needs, for one decay. */
 interface TokenTable {
-  pSeq: Float64Array;
-  pPop: Float64Array;
-  pHist: Float64Array;
   z: Float64Array;
   hasHist: Uint8Array;
+  /** Whether the token's item is in its history. */
+  repeat: Uint8Array;
+  pHist: Float64Array;
+  pSeq: Float64Array;
+  pPop: Float64Array;
+  seqHist: Float64Array;
+  popHist: Float64Array;
 }
 
 function tokenTable(item: Int32Array, held: HeldOutTokens, pop: Float32Array, decay: number): TokenTable {
   const n = held.pSeq.length;
   const t: TokenTable = {
-    pSeq: Float64Array.from(held.pSeq),
-    pPop: new Float64Array(n),
-    pHist: new Float64Array(n),
     z: new Float64Array(n),
     hasHist: new Uint8Array(n),
+    repeat: new Uint8Array(n),
+    pHist: new Float64Array(n),
+    pSeq: Float64Array.from(held.pSeq),
+    pPop: new Float64Array(n),
+    seqHist: Float64Array.from(held.pSeqHist),
+    popHist: new Float64Array(n),
   };
   const walk = new HistoryWalker(pop.length, decay);
   let k = 0;
   for (const u of held.users) {
     walk.reset();
+    let popHist = 0;
     for (let e = u.from; e < u.end; e++) {
       const y = item[e];
       if (e >= u.start) {
-        t.pPop[k] = pop[y];
-        t.pHist[k] = walk.prob(y);
         t.z[k] = walk.n > 0 ? walk.z() : 0;
         t.hasHist[k] = walk.n > 0 ? 1 : 0;
+        t.repeat[k] = walk.has(y) ? 1 : 0;
+        t.pHist[k] = walk.prob(y);
+        t.pPop[k] = pop[y];
+        t.popHist[k] = popHist;
         k++;
       }
+      if (!walk.has(y)) popHist += pop[y];
       walk.push(y);
     }
   }
   return t;
 }
 
-/** Mean log-likelihood of the tokens under gate parameters θ = (a_pop, b_pop, a_hist, b_hist). */
-function meanLogLik(t: TokenTable, th: Float64Array): number {
-  const m = { a: [th[0], th[2]] as [number, number], b: [th[1], th[3]] as [number, number] };
-  let s = 0;
-  for (let i = 0; i < t.pSeq.length; i++) {
-    const [gs, gp, gh] = gateWeights(m, t.z[i], t.hasHist[i] === 1);
-    s += Math.log(gs * t.pSeq[i] + gp * t.pPop[i] + gh * t.pHist[i] + 1e-30);
-  }
-  return s / Math.max(1, t.pSeq.length);
-}
-
-/**
- * Gate parameters maximising the tokens' likelihood for one decay: Newton steps on the EM bound (gradient
- * Σ (r − g)·φ with responsibilities r, curvature Σ φφᵀ ⊗ (diag g − ggᵀ), φ = (1, z)), each kept only if the
- * likelihood rises. Starts from a small weight on pop and hist.
- */
-function fitGate(t: TokenTable, maxIter = 100): { theta: Float64Array; logLik: number } {
-  const th = Float64Array.of(-3, 0, -3, 0);
-  let L = meanLogLik(t, th);
-  const n = t.pSeq.length;
+/** Newton's method with backtracking on a concave-ish 2-parameter objective; gradient and Hessian by the caller. */
+function newton2(
+  f: (th: [number, number]) => { v: number; g: [number, number]; h: [number, number, number] },
+  start: [number, number],
+  maxIter = 50,
+): { th: [number, number]; v: number } {
+  let th = start;
+  let cur = f(th);
   for (let it = 0; it < maxIter; it++) {
-    const grad = new Float64Array(4);
-    const H = new Float64Array(16);
-    const m = { a: [th[0], th[2]] as [number, number], b: [th[1], th[3]] as [number, number] };
-    for (let i = 0; i < n; i++) {
-      const has = t.hasHist[i] === 1;
-      const g = gateWeights(m, t.z[i], has);
-      const p = [g[0] * t.pSeq[i], g[1] * t.pPop[i], g[2] * t.pHist[i]];
-      const s = p[0] + p[1] + p[2] + 1e-30;
-      const phi = [1, t.z[i]];
-      // Classes c = pop (index 0 in θ blocks), hist (index 1).
-      for (let c = 0; c < 2; c++) {
-        if (c === 1 && !has) continue;
-        const rc = p[c + 1] / s;
-        const gc = g[c + 1];
-        for (let f = 0; f < 2; f++) grad[c * 2 + f] += (rc - gc) * phi[f];
-        for (let d = 0; d < 2; d++) {
-          if (d === 1 && !has) continue;
-          const w = (c === d ? gc : 0) - gc * g[d + 1];
-          for (let f = 0; f < 2; f++) for (let e = 0; e < 2; e++) H[(c * 2 + f) * 4 + d * 2 + e] += w * phi[f] * phi[e];
-        }
-      }
-    }
-    for (let q = 0; q < 4; q++) H[q * 4 + q] += 1e-6 * n;
-    const step = solveSymmetric(H, grad, 4);
-    if (!step) break;
+    // Step solving H Δ = −g with H made negative definite (a ridge toward gradient ascent when it is not).
+    let [h11, h12, h22] = cur.h;
+    const ridge = Math.max(0, Math.max(h11, h22) + 1e-9) + 1e-9 * (Math.abs(h11) + Math.abs(h22) + 1);
+    h11 -= ridge;
+    h22 -= ridge;
+    const det = h11 * h22 - h12 * h12;
+    // Not negative definite even so: a scaled gradient step.
+    const d: [number, number] =
+      det > 0
+        ? [(-h22 * cur.g[0] + h12 * cur.g[1]) / det, (h12 * cur.g[0] - h11 * cur.g[1]) / det]
+        : [cur.g[0] / (Math.abs(h11) + Math.abs(h22) + 1), cur.g[1] / (Math.abs(h11) + Math.abs(h22) + 1)];
     let accepted = false;
-    for (let ls = 0, k = 1; ls < 30; ls++, k *= 0.5) {
-      const cand = Float64Array.from(th, (v, q) => Math.max(-30, Math.min(30, v + k * step[q])));
-      const Lc = meanLogLik(t, cand);
-      if (Lc > L) {
-        const gain = Lc - L;
-        th.set(cand);
-        L = Lc;
-        accepted = gain > 1e-10;
+    for (let ls = 0, s = 1; ls < 30; ls++, s *= 0.5) {
+      const cand: [number, number] = [
+        Math.max(-30, Math.min(30, th[0] + s * d[0])),
+        Math.max(-30, Math.min(30, th[1] + s * d[1])),
+      ];
+      const next = f(cand);
+      if (next.v > cur.v) {
+        accepted = next.v - cur.v > 1e-12 * Math.max(1, Math.abs(cur.v));
+        th = cand;
+        cur = next;
         break;
       }
     }
     if (!accepted) break;
   }
-  return { theta: th, logLik: L };
+  return { th, v: cur.v };
+}
+
+/** r's logistic regression: Σ over tokens with a history of log r (repeats) or log(1 − r) (the rest). */
+function fitRepeatGate(t: TokenTable): { th: [number, number]; v: number } {
+  return newton2(
+    (th) => {
+      let v = 0;
+      const g: [number, number] = [0, 0];
+      const h: [number, number, number] = [0, 0, 0];
+      for (let i = 0; i < t.z.length; i++) {
+        if (!t.hasHist[i]) continue;
+        const z = t.z[i];
+        const r = sigmoid(th[0] + th[1] * z);
+        const y = t.repeat[i];
+        v += y ? Math.log(r + 1e-300) : Math.log(1 - r + 1e-300);
+        const e = y - r;
+        g[0] += e;
+        g[1] += e * z;
+        const w = r * (1 - r);
+        h[0] -= w;
+        h[1] -= w * z;
+        h[2] -= w * z * z;
+      }
+      return { v, g, h };
+    },
+    [-3, 0],
+  );
+}
+
+/** u's fit: Σ over explore tokens of log(u s + (1 − u) π) − log(u (1 − S) + (1 − u)(1 − P)); Hessian by differences. */
+function fitSeqGate(t: TokenTable): { th: [number, number]; v: number } {
+  const value = (th: [number, number]) => {
+    let v = 0;
+    const g: [number, number] = [0, 0];
+    for (let i = 0; i < t.z.length; i++) {
+      if (t.repeat[i]) continue;
+      const z = t.z[i];
+      const u = sigmoid(th[0] + th[1] * z);
+      const num = t.pPop[i] + u * (t.pSeq[i] - t.pPop[i]);
+      const den = 1 - t.popHist[i] + u * (t.popHist[i] - t.seqHist[i]);
+      v += Math.log(num + 1e-300) - Math.log(Math.max(den, 1e-300));
+      // d/dt with u = σ(t): u(1 − u)·[(s − π)/num − (P − S)/den].
+      const d = u * (1 - u) * ((t.pSeq[i] - t.pPop[i]) / (num + 1e-300) - (t.popHist[i] - t.seqHist[i]) / den);
+      g[0] += d;
+      g[1] += d * z;
+    }
+    return { v, g };
+  };
+  return newton2(
+    (th) => {
+      const c = value(th);
+      const eps = 1e-4;
+      const a = value([th[0] + eps, th[1]]);
+      const b = value([th[0], th[1] + eps]);
+      const h: [number, number, number] = [
+        (a.g[0] - c.g[0]) / eps,
+        ((a.g[1] - c.g[1]) / eps + (b.g[0] - c.g[0]) / eps) / 2,
+        (b.g[1] - c.g[1]) / eps,
+      ];
+      return { v: c.v, g: c.g, h };
+    },
+    [2, 0],
+  );
 }
 
 /**
- * The mixture for held-out tokens: for each decay of DECAY_GRID the gate of highest likelihood, and of those the best.
- * `pop` is p_pop over items. Returns null when there are no tokens (nothing to fit on: the model keeps p_seq alone).
+ * The mixture for held-out tokens: the decay of DECAY_GRID with the most likely repeats, then the two gates. `pop` is
+ * p_pop over items. Returns null when there are no tokens (the model keeps p_seq alone).
  */
 export function fitMixture(item: Int32Array, held: HeldOutTokens, pop: Float32Array): MixtureParams | null {
   const n = held.pSeq.length;
   if (n === 0) return null;
   let seqLogLik = 0;
   for (let i = 0; i < n; i++) seqLogLik += Math.log(held.pSeq[i] + 1e-30);
-  seqLogLik /= n;
-  let best: MixtureParams | null = null;
+  let best: { decay: number; t: TokenTable; histLik: number } | null = null;
   for (const decay of DECAY_GRID) {
-    const fit = fitGate(tokenTable(item, held, pop, decay));
-    if (!best || fit.logLik > best.logLik)
-      best = {
-        decay,
-        a: [fit.theta[0], fit.theta[2]],
-        b: [fit.theta[1], fit.theta[3]],
-        pop,
-        logLik: fit.logLik,
-        seqLogLik,
-        tokens: n,
-      };
+    const t = tokenTable(item, held, pop, decay);
+    let histLik = 0;
+    for (let i = 0; i < n; i++) if (t.repeat[i]) histLik += Math.log(t.pHist[i]);
+    if (!best || histLik > best.histLik) best = { decay, t, histLik };
   }
-  return best;
+  const { decay, t, histLik } = best!;
+  const r = fitRepeatGate(t);
+  const u = fitSeqGate(t);
+  return {
+    decay,
+    repeat: r.th,
+    seq: u.th,
+    pop,
+    logLik: (histLik + r.v + u.v) / n,
+    seqLogLik: seqLogLik / n,
+    tokens: n,
+  };
 }
 
-/** The mixture's parts for rows whose histories are item[from[r] … to[r]). */
+/** The mixture's parts for rows whose histories are item[from[r] … to[r]) (see NextItemMixture). */
 export function mixtureRows(m: MixtureParams, item: Int32Array, from: Int32Array, to: Int32Array): NextItemMixture {
   const n = from.length;
+  const repeat = new Float32Array(n);
   const seq = new Float32Array(n);
-  const pop = new Float32Array(n);
-  const hist = new Float32Array(n);
+  const popInHist = new Float32Array(n);
   const ptr = new Int32Array(n + 1);
   const items: number[] = [];
   const probs: number[] = [];
   const walk = new HistoryWalker(m.pop.length, m.decay);
-  const seen = new Int32Array(m.pop.length).fill(-1);
   for (let r = 0; r < n; r++) {
     walk.reset();
     for (let e = from[r]; e < to[r]; e++) walk.push(item[e]);
-    const [gs, gp, gh] = gateWeights(m, walk.n > 0 ? walk.z() : 0, walk.n > 0);
-    seq[r] = gs;
-    pop[r] = gp;
-    hist[r] = gh;
-    for (let e = from[r]; e < to[r]; e++) {
-      const y = item[e];
-      if (seen[y] === r) continue;
-      seen[y] = r;
+    [repeat[r], seq[r]] = gates(m, walk.n > 0 ? walk.z() : 0, walk.n > 0);
+    let p = 0;
+    for (const y of walk.items) {
       items.push(y);
       probs.push(walk.prob(y));
+      p += m.pop[y];
     }
+    popInHist[r] = p;
     ptr[r + 1] = items.length;
   }
   return {
+    repeat,
     seq,
-    pop,
-    hist,
     popProbs: m.pop,
+    popInHist,
     histPtr: ptr,
     histItems: Int32Array.from(items),
     histProbs: Float32Array.from(probs),

@@ -9,7 +9,7 @@ import { createGru } from './gru';
 import { createTransformer } from './transformer';
 import type { SeqNet } from './net';
 import { Adagrad, constParam, get, type Params, restore, snapshot, uniformParam } from './params';
-import { fitMixture, mixtureRows, type MixtureParams } from './mixture';
+import { fitMixture, mixtureRows, type HeldOutTokens, type MixtureParams } from './mixture';
 
 // Core is built without DOM or Node types; setTimeout exists in every host we run in (worker, browser, Node).
 declare const setTimeout: (f: () => void, ms: number) => unknown;
@@ -30,7 +30,7 @@ export interface FitReport {
   /** Users per batch used (config.batchSize, or fewer on a small log: config.minBatches). */
   batchSize: number;
   /** The repeat/explore/popularity mixture fitted on the validation users, when config.mixture (mixture.ts). */
-  mixture?: { decay: number; a: number[]; b: number[]; logLik: number; seqLogLik: number; tokens: number };
+  mixture?: { decay: number; repeat: number[]; seq: number[]; logLik: number; seqLogLik: number; tokens: number };
 }
 
 /** Weights and config as plain data: the worker stores this in IndexedDB beside a data/split fingerprint. */
@@ -199,43 +199,78 @@ export class SequenceModel implements NextItemModel {
         unigram(ds.item, train, this.nItems),
       );
       if (this.mixture) {
-        const { decay, a, b, logLik, seqLogLik, tokens } = this.mixture;
-        report.mixture = { decay, a: [...a], b: [...b], logLik, seqLogLik, tokens };
+        const { decay, repeat, seq, logLik, seqLogLik, tokens } = this.mixture;
+        report.mixture = { decay, repeat: [...repeat], seq: [...seq], logLik, seqLogLik, tokens };
       }
     }
     report.seconds = (Date.now() - t0) / 1000;
     return ok(report);
   }
 
-  /** p_seq of each held-out target (softmax over items, as factors give it), users in order, steps ascending. */
-  private async heldOutTokens(batches: ReturnType<typeof tokenBatch>[], slices: SeqSlice[]) {
-    const parts: Float32Array[] = [];
+  /**
+   * p_seq of each held-out target and of its history's distinct items (softmax over items, as factors give it), users
+   * in order, steps ascending. The softmax rows are read back in chunks of 256 tokens.
+   */
+  private async heldOutTokens(batches: ReturnType<typeof tokenBatch>[], slices: SeqSlice[]): Promise<HeldOutTokens> {
+    const ds = this.ds as HistorySource;
+    const users = slices.map((s) => ({ from: s.from ?? s.start, start: s.start, end: s.end }));
+    const total = users.reduce((a, u) => a + u.end - u.start, 0);
+    const pSeq = new Float32Array(total);
+    const pSeqHist = new Float32Array(total);
     const emb = get(this.params, 'emb');
     const bias = get(this.params, 'bias');
-    for (const b of batches) {
-      const tgt: number[] = [];
-      for (let u = 0; u < b.size; u++)
-        for (let t = 0; t < b.steps; t++) if (b.target[u * b.steps + t] !== 0) tgt.push(b.target[u * b.steps + t]);
-      const p = tf.tidy(() => {
-        const h = this.net.states(b);
-        const E = tf.slice(emb, [1, 0], [-1, -1]) as tf.Tensor2D;
-        const logits = tf.add(tf.matMul(h, E, false, true), tf.slice(bias, [1], [-1]));
-        const lse = tf.logSumExp(logits, 1);
-        const ids = tf.tensor1d(Int32Array.from(tgt), 'int32');
-        const picked = tf.add(tf.sum(tf.mul(h, tf.gather(emb, ids)), 1), tf.gather(bias, ids));
-        return tf.exp(tf.sub(picked, lse));
-      });
-      parts.push((await p.data()) as Float32Array);
-      p.dispose();
-    }
-    const pSeq = new Float32Array(parts.reduce((a, x) => a + x.length, 0));
+    const V = this.nItems;
+    const seen = new Int32Array(V).fill(-1);
+    const hist: number[] = [];
     let k = 0;
-    for (const x of parts) {
-      pSeq.set(x, k);
-      k += x.length;
+    let u = 0;
+    for (const b of batches) {
+      const h = this.net.states(b);
+      try {
+        const first = u;
+        const bu = users.slice(u, u + b.size);
+        u += b.size;
+        // Tokens of this batch in order: per user its events from start (the history walked from `from`).
+        const rows = h.shape[0];
+        let ui = 0;
+        let e = bu.length ? bu[0].start : 0;
+        const startUser = (i: number) => {
+          hist.length = 0;
+          for (let j = bu[i].from; j < bu[i].start; j++) add(ds.item[j]);
+          e = bu[i].start;
+        };
+        const add = (y: number) => {
+          if (seen[y] !== first + ui) {
+            seen[y] = first + ui;
+            hist.push(y);
+          }
+        };
+        if (bu.length) startUser(0);
+        for (let r0 = 0; r0 < rows; r0 += 256) {
+          const n = Math.min(256, rows - r0);
+          const p = tf.tidy(() => {
+            const hc = tf.slice(h, [r0, 0], [n, -1]);
+            const E = tf.slice(emb, [1, 0], [-1, -1]) as tf.Tensor2D;
+            return tf.softmax(tf.add(tf.matMul(hc, E, false, true), tf.slice(bias, [1], [-1])));
+          });
+          const probs = (await p.data()) as Float32Array;
+          p.dispose();
+          for (let i = 0; i < n; i++, k++) {
+            while (e >= bu[ui].end) startUser(++ui);
+            const y = ds.item[e];
+            pSeq[k] = probs[i * V + y];
+            let s = 0;
+            for (const x of hist) s += probs[i * V + x];
+            pSeqHist[k] = s;
+            add(y);
+            e++;
+          }
+        }
+      } finally {
+        h.dispose();
+      }
     }
-    const users = slices.map((s) => ({ from: s.from ?? s.start, start: s.start, end: s.end }));
-    return { users, pSeq };
+    return { users, pSeq, pSeqHist };
   }
 
   /**
