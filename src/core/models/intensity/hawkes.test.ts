@@ -47,6 +47,22 @@ function churnedDataset(
   return datasetFrom(events, users, 1);
 }
 
+/**
+ * The silence after the last event x_n by midpoints: stay = e^{−γτ_E − Λ(τ_E)} (still there at the end) and gone =
+ * ∫₀^τ_E γ e^{−γτ − Λ(τ)} dτ (left during it), Λ(τ) = ∫ λ(x_n + s) ds summed along the way.
+ */
+function silence(lam: (x: number) => number, xn: number, tauE: number, gamma: number, steps: number) {
+  const dt = tauE / steps;
+  let Lam = 0;
+  let gone = 0;
+  for (let k = 0; k < steps; k++) {
+    const half = lam(xn + (k + 0.5) * dt) * dt;
+    gone += gamma * Math.exp(-gamma * (k + 0.5) * dt - (Lam + half / 2)) * dt;
+    Lam += half;
+  }
+  return { stay: Math.exp(-gamma * tauE - Lam), gone };
+}
+
 /** λ(t) by direct summation over the user's events (time in horizons from the first event), given coefficients. */
 function bruteLambda(ts: number[], t: number, scales: number[], mu: number, alpha: number[], beta: number[]): number {
   let l = mu;
@@ -171,19 +187,9 @@ describe('fitHawkes', () => {
       const ts = Array.from(d.time.subarray(a, rows.histEnd[r]), (t) => (t - d.time[a]) / h);
       if (ts.length === 0) continue;
       const lam = (x: number) => bruteLambda(ts, x, scales, mu, alpha, beta);
-      // P(alive) = e^{−γτ_E − Λ(τ_E)} / (e^{−γτ_E − Λ(τ_E)} + ∫₀^τ_E γ e^{−γτ − Λ(τ)} dτ), Λ by cumulative midpoints.
       const xn = ts[ts.length - 1];
       const tauE = (T - d.time[a]) / h - xn;
-      const steps = 5000;
-      const dt = tauE / steps;
-      let Lam = 0;
-      let gone = 0;
-      for (let k = 0; k < steps; k++) {
-        const half = lam(xn + (k + 0.5) * dt) * dt;
-        gone += gamma * Math.exp(-gamma * (k + 0.5) * dt - (Lam + half / 2)) * dt;
-        Lam += half;
-      }
-      const stay = Math.exp(-gamma * tauE - Lam);
+      const { stay, gone } = silence(lam, xn, tauE, gamma, 5000);
       const p = stay / (stay + gone);
       expect(alive[r]).toBeCloseTo(p, 3);
       if (p < 0.5) someGone = true;
@@ -222,16 +228,8 @@ describe('fitHawkes', () => {
         let Lam = 0;
         for (let k = 0; k < steps; k++) Lam += lam(((k + 0.5) / steps) * xn) * (xn / steps);
         L -= Lam + gamma * xn;
-        const tauE = (end - d.time[a]) / h - xn;
-        const dt = tauE / steps;
-        let S = 0;
-        let gone = 0;
-        for (let k = 0; k < steps; k++) {
-          const half = lam(xn + (k + 0.5) * dt) * dt;
-          gone += gamma * Math.exp(-gamma * (k + 0.5) * dt - (S + half / 2)) * dt;
-          S += half;
-        }
-        L += Math.log(Math.exp(-gamma * tauE - S) + gone);
+        const { stay, gone } = silence(lam, xn, (end - d.time[a]) / h - xn, gamma, steps);
+        L += Math.log(stay + gone);
       }
       return L;
     };
