@@ -6,6 +6,9 @@ import { createRng } from '../../util/rng';
 import type { SeqConfig } from './config';
 import { dropoutMask } from './net';
 import { Adagrad, type Params } from './params';
+import { splitUsers, trainingSlices } from './data';
+import { materialize } from '../scores';
+import { rimScores } from '../compose';
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
@@ -318,5 +321,56 @@ describe('Adagrad with weight decay', () => {
     expect(v2[1]).toBeCloseTo(-2.1 - (0.1 * 0.29) / Math.sqrt(0.09 + 0.29 ** 2), 6);
     tf.dispose([w, g]);
     opt.dispose();
+  });
+});
+
+describe('SequenceModel mixture fit', () => {
+  it("is fitted on the held-out users' next items: its likelihood recomputed from factors at every position", async () => {
+    // Users who re-consume half the time: a new random item or one of their earlier items.
+    const rng = createRng(8);
+    const nItems = 12;
+    const seqs = Array.from({ length: 40 }, () => {
+      const s: number[] = [];
+      for (let t = 0; t < 12; t++) s.push(t > 0 && rng.next() < 0.5 ? s[rng.int(s.length)] : rng.int(nItems));
+      return s;
+    });
+    const ds = datasetOf(seqs, nItems);
+    const m = SequenceModel.create({ ...small('gru'), hidden: 8, epochs: 2, validFraction: 0.25 }, nItems, 3);
+    if (!m.ok) throw new Error(m.reason);
+    const fit = await m.data.fit({ dataset: ds, trainEnd: ds.userOffsets.subarray(1) }, { rng: createRng(6) });
+    if (!fit.ok) throw new Error(fit.reason);
+    const mix = fit.data.mixture!;
+    // The held-out users as the fit drew them (its rng's first fork), every position a row with its history.
+    const slices = trainingSlices(ds, ds.userOffsets.subarray(1), 24);
+    const { valid } = splitUsers(slices, 0.25, createRng(6).fork());
+    let seq = 0;
+    let all = 0;
+    let n = 0;
+    const serial = await m.data.serialize();
+    const pop = serial.mixture!.pop;
+    for (const sl of valid) {
+      const ends = Array.from({ length: sl.end - sl.start }, (_, k) => sl.start + k);
+      const f = await m.data.factors(
+        evalRows(
+          ends.map(() => ds.user[sl.start]),
+          ends,
+          nItems,
+        ),
+      );
+      const p = materialize(rimScores(new Float64Array(ends.length).fill(1), { ...f, mix: undefined }))!;
+      const pm = materialize(rimScores(new Float64Array(ends.length).fill(1), f))!;
+      ends.forEach((e, r) => {
+        seq += Math.log(p[r * nItems + ds.item[e]]);
+        all += Math.log(pm[r * nItems + ds.item[e]]);
+        n++;
+      });
+    }
+    expect(mix.tokens).toBe(n);
+    expect(mix.seqLogLik).toBeCloseTo(seq / n, 4);
+    expect(mix.logLik).toBeCloseTo(all / n, 4);
+    // Half the events repeat: the repeat gate learns it, and the mixture beats the softmax alone.
+    expect(mix.logLik).toBeGreaterThan(mix.seqLogLik + 0.1);
+    expect(pop.length).toBe(nItems);
+    m.data.dispose();
   });
 });
