@@ -49,17 +49,21 @@ export function rimScores(lambda: Float64Array, f: NextItemFactors): ScoreSource
           for (let c = 0; c < nCols; c++) out[base + c] *= k;
           continue;
         }
-        // Explore part outside the history, renormalised by its mass there; the repeat part on the history items.
+        // The explore part e, its weight on the history scaled by keep and renormalised; the repeat part added there.
         const u = mix.seq[r];
         let S = 0;
         for (let q = mix.histPtr[r]; q < mix.histPtr[r + 1]; q++) S += out[base + mix.histItems[q]];
-        const D = Math.max(1e-12, u * (1 - S / Z) + (1 - u) * (1 - mix.popInHist[r]));
+        const eHist = (u * S) / Z + (1 - u) * mix.popInHist[r];
+        const D = Math.max(1e-12, 1 - (1 - mix.keep) * eHist);
         const k = (lambda[r] * (1 - mix.repeat[r])) / D;
         const ks = (k * u) / Z;
         const kp = k * (1 - u);
         for (let c = 0; c < nCols; c++) out[base + c] = ks * out[base + c] + kp * mix.popProbs[c];
         const kh = lambda[r] * mix.repeat[r];
-        for (let q = mix.histPtr[r]; q < mix.histPtr[r + 1]; q++) out[base + mix.histItems[q]] = kh * mix.histProbs[q];
+        for (let q = mix.histPtr[r]; q < mix.histPtr[r + 1]; q++) {
+          const c = base + mix.histItems[q];
+          out[c] = mix.keep * out[c] + kh * mix.histProbs[q];
+        }
       }
     },
   };

@@ -56,13 +56,15 @@ export interface NextItemFactors {
 }
 
 /**
- * Per row the repeat/explore mixture of sequence/mixture.ts: with S = softmax mass and P = popProbs mass of the row's
- * history items H, p(y|x) = repeat·p_hist(y) for y in H and (1 − repeat)·(seq·softmax_y + (1 − seq)·popProbs_y) /
- * (seq·(1 − S) + (1 − seq)·(1 − P)) for y not in H.
+ * Per row the repeat/explore mixture of sequence/mixture.ts: with e = seq·softmax + (1 − seq)·popProbs, E_H its mass
+ * on the row's history items H and D = 1 − (1 − keep)·E_H, p(y|x) = repeat·p_hist(y) + (1 − repeat)·keep·e_y/D for
+ * y in H and (1 − repeat)·e_y/D for y not in H.
  */
 export interface NextItemMixture {
   repeat: Float32Array;
   seq: Float32Array;
+  /** How much of its weight the explore part keeps on history items, in [0, 1] (shared by every row). */
+  keep: number;
   /** p_pop over items (shared by every row). */
   popProbs: Float32Array;
   /** Per row P, the popProbs mass of its history items. */

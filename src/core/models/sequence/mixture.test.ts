@@ -41,15 +41,11 @@ describe('HistoryWalker', () => {
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
 /** p(y|x) of the mixture over all items, from its definition (types.ts NextItemMixture). */
-function mixtureProbs(r: number, u: number, pSeq: number[], pop: ArrayLike<number>, hist: HistoryWalker): number[] {
-  let S = 0;
-  let P = 0;
-  for (const y of hist.items) {
-    S += pSeq[y];
-    P += pop[y];
-  }
-  const D = u * (1 - S) + (1 - u) * (1 - P);
-  return pSeq.map((s, y) => (hist.has(y) ? r * hist.prob(y) : ((1 - r) * (u * s + (1 - u) * pop[y])) / D));
+function mixtureProbs(r: number, u: number, keep: number, pSeq: number[], pop: ArrayLike<number>, hist: HistoryWalker) {
+  const e = pSeq.map((s, y) => u * s + (1 - u) * pop[y]);
+  const eH = hist.items.reduce((a, y) => a + e[y], 0);
+  const D = 1 - (1 - keep) * eH;
+  return e.map((v, y) => (hist.has(y) ? r * hist.prob(y) + ((1 - r) * keep * v) / D : ((1 - r) * v) / D));
 }
 
 describe('fitMixture', () => {
@@ -59,7 +55,7 @@ describe('fitMixture', () => {
     const pop = Float32Array.from({ length: nItems }, (_, i) => 1 / (i + 2));
     const zsum = pop.reduce((a, b) => a + b, 0);
     pop.forEach((v, i) => (pop[i] = v / zsum));
-    const truth: Pick<MixtureParams, 'repeat' | 'seq'> = { repeat: [-1, 0.8], seq: [1, -0.5] };
+    const truth: Pick<MixtureParams, 'repeat' | 'seq' | 'keep'> = { repeat: [-1, 0.8], seq: [1, -0.5], keep: 0.3 };
     const decay = 0.9;
     const item: number[] = [];
     const users: { from: number; start: number; end: number }[] = [];
@@ -80,7 +76,7 @@ describe('fitMixture', () => {
         const qs = q.reduce((a, b) => a + b, 0);
         const ps = q.map((v) => v / qs);
         const [r, g] = gates(truth, walk.n > 0 ? walk.z() : 0, walk.n > 0);
-        const y = draw(mixtureProbs(r, g, ps, pop, walk));
+        const y = draw(mixtureProbs(r, g, truth.keep, ps, pop, walk));
         item.push(y);
         pSeq.push(ps[y]);
         pSeqHist.push(walk.items.reduce((a, x) => a + ps[x], 0));
@@ -96,6 +92,7 @@ describe('fitMixture', () => {
     expect(m.repeat[1]).toBeCloseTo(0.8, 0);
     expect(m.seq[0]).toBeCloseTo(1, 0);
     expect(m.seq[1]).toBeCloseTo(-0.5, 0);
+    expect(m.keep).toBeCloseTo(0.3, 1);
     // Its log-likelihood is the mixture's, recomputed here, and above p_seq's alone.
     let L = 0;
     let k = 0;
@@ -105,8 +102,10 @@ describe('fitMixture', () => {
       for (let e = u.from; e < u.end; e++, k++) {
         const y = item[e];
         const [r, g] = gates(m, walk.n > 0 ? walk.z() : 0, walk.n > 0);
-        const D = g * (1 - pSeqHist[k]) + (1 - g) * (1 - walk.items.reduce((a, x) => a + pop[x], 0));
-        L += Math.log(walk.has(y) ? r * walk.prob(y) : ((1 - r) * (g * pSeq[k] + (1 - g) * pop[y])) / D);
+        const eH = g * pSeqHist[k] + (1 - g) * walk.items.reduce((a, x) => a + pop[x], 0);
+        const D = 1 - (1 - m.keep) * eH;
+        const ey = g * pSeq[k] + (1 - g) * pop[y];
+        L += Math.log(walk.has(y) ? r * walk.prob(y) + ((1 - r) * m.keep * ey) / D : ((1 - r) * ey) / D);
         walk.push(y);
       }
     }
@@ -124,6 +123,7 @@ describe('mixtureRows', () => {
       decay: 0.5,
       repeat: [0, 1],
       seq: [0.5, 0],
+      keep: 0.2,
       pop: Float32Array.of(0.1, 0.2, 0.3, 0.4),
       logLik: 0,
       seqLogLik: 0,
@@ -138,6 +138,7 @@ describe('mixtureRows', () => {
     expect(rows.popInHist[0]).toBeCloseTo(0.5, 6);
     expect(rows.repeat[0]).toBeCloseTo(sigmoid(Math.log(1.5 / 2.5)), 6);
     expect(rows.seq[0]).toBeCloseTo(sigmoid(0.5), 6);
+    expect(rows.keep).toBe(0.2);
     // Row 1 has no history: no repeat.
     expect(rows.repeat[1]).toBe(0);
     expect(rows.popInHist[1]).toBe(0);

@@ -2,19 +2,19 @@ import type { NextItemMixture } from '../types';
 
 /**
  * The next-item distribution in a repeat mode and an explore mode (RepeatNet; paper 003's repeat intention: a user
- * either re-consumes an item of its history or explores one it has not had):
- *   p(y|x) = r(x)·p_hist(y|x)                                              for y in the history H,
- *   p(y|x) = (1 − r(x))·(u(x)·p_seq(y|x) + (1 − u(x))·p_pop(y)) / D(x)      for y not in H,
+ * either re-consumes an item of its history H or explores):
+ *   p(y|x) = r(x)·p_hist(y|x) + (1 − r(x))·κ·e(y|x)/D(x)     for y in H,
+ *   p(y|x) = (1 − r(x))·e(y|x)/D(x)                          for y not in H,
+ *   e(y|x) = u(x)·p_seq(y|x) + (1 − u(x))·p_pop(y),   D = 1 − (1 − κ)·e(H|x),
  * p_hist the history's items with event weights decay^(events since) (recent ones count more), p_seq the sequence
- * model's softmax over items (eq. 1), p_pop the items' training frequency, and D = u·(1 − p_seq(H)) + (1 − u)·(1 −
- * p_pop(H)) the explore part's mass outside H (so exploring never re-proposes a consumed item). p_pop keeps p_seq's
- * confident mistakes from ranking a user first for an item (what UserRec, comparing users per item, punishes).
- * Both gates are logistic in z(x), the log-odds of the user's re-consumption rate so far, (repeats + ½)/(new + ½):
- * MuseNet's auxiliary label (the fraction of a user's events that repeat an earlier item) as the gates' input;
- * r = σ(a_r + b_r z) (0 without a history), u = σ(a_u + b_u z).
- * Fitted by maximum likelihood of held-out users' next items, where the likelihood splits in three: the decay by
- * the repeat events' log p_hist (a grid), r by a logistic regression of "the next item repeats", u by the explore
- * events' log-likelihood (Newton, two parameters).
+ * model's softmax over items (eq. 1), p_pop the items' training frequency. κ ∈ [0, 1] is how much exploring still
+ * proposes consumed items: 0 where nobody re-consumes (MovieLens: exploring never wastes a slot on a rated movie),
+ * near 1 where users draw again and again from a few items (the softmax then knows their odds better than the
+ * history's counts). p_pop keeps p_seq's confident mistakes from ranking a user first for an item (what UserRec,
+ * comparing users per item, punishes). Both gates are logistic in z(x), the log-odds of the user's re-consumption
+ * rate so far, (repeats + ½)/(new + ½): MuseNet's auxiliary label (the fraction of a user's events that repeat an
+ * earlier item) as the gates' input; r = σ(a_r + b_r z) (0 without a history), u = σ(a_u + b_u z).
+ * Fitted by maximum likelihood of held-out users' next items: BFGS over the gates and κ, per decay on a grid.
  */
 
 /** Fitted mixture: plain data, stored with the model. */
@@ -25,6 +25,8 @@ export interface MixtureParams {
   repeat: [number, number];
   /** Explore share of p_seq, u = σ(seq[0] + seq[1]·z). */
   seq: [number, number];
+  /** κ: how much of its weight the explore part keeps on items of the history (0: none, RepeatNet; 1: all). */
+  keep: number;
   /** p_pop over items. */
   pop: Float32Array;
   /** Mean log-likelihood per held-out token of the mixture, and of p_seq alone (nats). */
@@ -171,136 +173,127 @@ function tokenTable(item: Int32Array, held: HeldOutTokens, pop: Float32Array, de
   return t;
 }
 
-/** Newton's method with backtracking on a concave-ish 2-parameter objective; gradient and Hessian by the caller. */
-function newton2(
-  f: (th: [number, number]) => { v: number; g: [number, number]; h: [number, number, number] },
-  start: [number, number],
-  maxIter = 50,
-): { th: [number, number]; v: number } {
-  let th = start;
-  let cur = f(th);
-  for (let it = 0; it < maxIter; it++) {
-    // Step solving H Δ = −g with H made negative definite (a ridge toward gradient ascent when it is not).
-    let [h11, h12, h22] = cur.h;
-    const ridge = Math.max(0, Math.max(h11, h22) + 1e-9) + 1e-9 * (Math.abs(h11) + Math.abs(h22) + 1);
-    h11 -= ridge;
-    h22 -= ridge;
-    const det = h11 * h22 - h12 * h12;
-    // Not negative definite even so: a scaled gradient step.
-    const d: [number, number] =
-      det > 0
-        ? [(-h22 * cur.g[0] + h12 * cur.g[1]) / det, (h12 * cur.g[0] - h11 * cur.g[1]) / det]
-        : [cur.g[0] / (Math.abs(h11) + Math.abs(h22) + 1), cur.g[1] / (Math.abs(h11) + Math.abs(h22) + 1)];
-    let accepted = false;
-    for (let ls = 0, s = 1; ls < 30; ls++, s *= 0.5) {
-      const cand: [number, number] = [
-        Math.max(-30, Math.min(30, th[0] + s * d[0])),
-        Math.max(-30, Math.min(30, th[1] + s * d[1])),
-      ];
-      const next = f(cand);
-      if (next.v > cur.v) {
-        accepted = next.v - cur.v > 1e-12 * Math.max(1, Math.abs(cur.v));
-        th = cand;
-        cur = next;
-        break;
-      }
+/**
+ * Mean log-likelihood of the tokens and its gradient in θ = (a_r, b_r, a_u, b_u, c), κ = σ(c). Per token, with
+ * E = u·s + (1 − u)·π, M = u·S + (1 − u)·P and D = 1 − (1 − κ)·M: p = r·p_hist + (1 − r)·κ·E/D for a repeat,
+ * (1 − r)·E/D otherwise (r = 0 without a history).
+ */
+function logLikGrad(t: TokenTable, th: Float64Array, grad: Float64Array | null): number {
+  const kappa = sigmoid(th[4]);
+  let L = 0;
+  grad?.fill(0);
+  const n = t.z.length;
+  for (let i = 0; i < n; i++) {
+    const z = t.z[i];
+    const r = t.hasHist[i] ? sigmoid(th[0] + th[1] * z) : 0;
+    const u = sigmoid(th[2] + th[3] * z);
+    const E = u * t.pSeq[i] + (1 - u) * t.pPop[i];
+    const M = u * t.seqHist[i] + (1 - u) * t.popHist[i];
+    const D = Math.max(1e-12, 1 - (1 - kappa) * M);
+    const q = E / D;
+    const rep = t.repeat[i] === 1;
+    const p = (rep ? r * t.pHist[i] + (1 - r) * kappa * q : (1 - r) * q) + 1e-300;
+    L += Math.log(p);
+    if (!grad) continue;
+    // ∂p/∂r, ∂p/∂u, ∂p/∂κ, then through the logistic links.
+    const dr = rep ? t.pHist[i] - kappa * q : -q;
+    const dqdu = (t.pSeq[i] - t.pPop[i] + (1 - kappa) * (t.seqHist[i] - t.popHist[i]) * q) / D;
+    const du = (1 - r) * (rep ? kappa : 1) * dqdu;
+    const dk = (1 - r) * (rep ? q * (1 - (kappa * M) / D) : -q * (M / D));
+    if (t.hasHist[i]) {
+      const gr = (dr * r * (1 - r)) / p;
+      grad[0] += gr;
+      grad[1] += gr * z;
     }
-    if (!accepted) break;
+    const gu = (du * u * (1 - u)) / p;
+    grad[2] += gu;
+    grad[3] += gu * z;
+    grad[4] += (dk * kappa * (1 - kappa)) / p;
   }
-  return { th, v: cur.v };
-}
-
-/** r's logistic regression: Σ over tokens with a history of log r (repeats) or log(1 − r) (the rest). */
-function fitRepeatGate(t: TokenTable): { th: [number, number]; v: number } {
-  return newton2(
-    (th) => {
-      let v = 0;
-      const g: [number, number] = [0, 0];
-      const h: [number, number, number] = [0, 0, 0];
-      for (let i = 0; i < t.z.length; i++) {
-        if (!t.hasHist[i]) continue;
-        const z = t.z[i];
-        const r = sigmoid(th[0] + th[1] * z);
-        const y = t.repeat[i];
-        v += y ? Math.log(r + 1e-300) : Math.log(1 - r + 1e-300);
-        const e = y - r;
-        g[0] += e;
-        g[1] += e * z;
-        const w = r * (1 - r);
-        h[0] -= w;
-        h[1] -= w * z;
-        h[2] -= w * z * z;
-      }
-      return { v, g, h };
-    },
-    [-3, 0],
-  );
-}
-
-/** u's fit: Σ over explore tokens of log(u s + (1 − u) π) − log(u (1 − S) + (1 − u)(1 − P)); Hessian by differences. */
-function fitSeqGate(t: TokenTable): { th: [number, number]; v: number } {
-  const value = (th: [number, number]) => {
-    let v = 0;
-    const g: [number, number] = [0, 0];
-    for (let i = 0; i < t.z.length; i++) {
-      if (t.repeat[i]) continue;
-      const z = t.z[i];
-      const u = sigmoid(th[0] + th[1] * z);
-      const num = t.pPop[i] + u * (t.pSeq[i] - t.pPop[i]);
-      const den = 1 - t.popHist[i] + u * (t.popHist[i] - t.seqHist[i]);
-      v += Math.log(num + 1e-300) - Math.log(Math.max(den, 1e-300));
-      // d/dt with u = σ(t): u(1 − u)·[(s − π)/num − (P − S)/den].
-      const d = u * (1 - u) * ((t.pSeq[i] - t.pPop[i]) / (num + 1e-300) - (t.popHist[i] - t.seqHist[i]) / den);
-      g[0] += d;
-      g[1] += d * z;
-    }
-    return { v, g };
-  };
-  return newton2(
-    (th) => {
-      const c = value(th);
-      const eps = 1e-4;
-      const a = value([th[0] + eps, th[1]]);
-      const b = value([th[0], th[1] + eps]);
-      const h: [number, number, number] = [
-        (a.g[0] - c.g[0]) / eps,
-        ((a.g[1] - c.g[1]) / eps + (b.g[0] - c.g[0]) / eps) / 2,
-        (b.g[1] - c.g[1]) / eps,
-      ];
-      return { v: c.v, g: c.g, h };
-    },
-    [2, 0],
-  );
+  if (grad) for (let k = 0; k < 5; k++) grad[k] /= Math.max(1, n);
+  return L / Math.max(1, n);
 }
 
 /**
- * The mixture for held-out tokens: the decay of DECAY_GRID with the most likely repeats, then the two gates. `pop` is
- * p_pop over items. Returns null when there are no tokens (the model keeps p_seq alone).
+ * θ maximising the mean log-likelihood by BFGS (gradient above, backtracking line search, parameters kept in
+ * [−30, 30] where the logistic links saturate).
+ */
+function fitGates(t: TokenTable, maxIter = 200): { theta: Float64Array; logLik: number } {
+  const K = 5;
+  const th = Float64Array.of(-2, 0, 2, 0, 0);
+  const g = new Float64Array(K);
+  let L = logLikGrad(t, th, g);
+  // Inverse-Hessian estimate of −L, starting at the identity.
+  const Hi = new Float64Array(K * K);
+  for (let k = 0; k < K; k++) Hi[k * K + k] = 1;
+  const g2 = new Float64Array(K);
+  const cand = new Float64Array(K);
+  for (let it = 0; it < maxIter; it++) {
+    const d = new Float64Array(K);
+    for (let a = 0; a < K; a++) for (let b = 0; b < K; b++) d[a] += Hi[a * K + b] * g[b];
+    let slope = 0;
+    for (let k = 0; k < K; k++) slope += d[k] * g[k];
+    if (!(slope > 0)) {
+      // Not an ascent direction: restart from the gradient.
+      Hi.fill(0);
+      for (let k = 0; k < K; k++) Hi[k * K + k] = 1;
+      d.set(g);
+      slope = g.reduce((a, v) => a + v * v, 0);
+    }
+    let step = 1;
+    let L2 = -Infinity;
+    for (let ls = 0; ls < 40; ls++, step *= 0.5) {
+      for (let k = 0; k < K; k++) cand[k] = Math.max(-30, Math.min(30, th[k] + step * d[k]));
+      L2 = logLikGrad(t, cand, g2);
+      if (L2 >= L + 1e-4 * step * slope) break;
+    }
+    if (!(L2 > L)) break;
+    const sv = Float64Array.from(cand, (v, k) => v - th[k]);
+    // y = ∇(−L) difference = −(g2 − g).
+    const yv = Float64Array.from(g2, (v, k) => g[k] - v);
+    const sy = sv.reduce((a, v, k) => a + v * yv[k], 0);
+    if (sy > 1e-12) {
+      const Hy = new Float64Array(K);
+      for (let a = 0; a < K; a++) for (let b = 0; b < K; b++) Hy[a] += Hi[a * K + b] * yv[b];
+      const yHy = yv.reduce((a, v, k) => a + v * Hy[k], 0);
+      for (let a = 0; a < K; a++)
+        for (let b = 0; b < K; b++)
+          Hi[a * K + b] += ((sy + yHy) * sv[a] * sv[b]) / (sy * sy) - (Hy[a] * sv[b] + sv[a] * Hy[b]) / sy;
+    }
+    const gain = L2 - L;
+    th.set(cand);
+    g.set(g2);
+    L = L2;
+    if (gain < 1e-10) break;
+  }
+  return { theta: th, logLik: L };
+}
+
+/**
+ * The mixture for held-out tokens: for each decay of DECAY_GRID the gates of highest likelihood, and of those the
+ * best. `pop` is p_pop over items. Returns null when there are no tokens (the model keeps p_seq alone).
  */
 export function fitMixture(item: Int32Array, held: HeldOutTokens, pop: Float32Array): MixtureParams | null {
   const n = held.pSeq.length;
   if (n === 0) return null;
   let seqLogLik = 0;
   for (let i = 0; i < n; i++) seqLogLik += Math.log(held.pSeq[i] + 1e-30);
-  let best: { decay: number; t: TokenTable; histLik: number } | null = null;
+  let best: MixtureParams | null = null;
   for (const decay of DECAY_GRID) {
-    const t = tokenTable(item, held, pop, decay);
-    let histLik = 0;
-    for (let i = 0; i < n; i++) if (t.repeat[i]) histLik += Math.log(t.pHist[i]);
-    if (!best || histLik > best.histLik) best = { decay, t, histLik };
+    const fit = fitGates(tokenTable(item, held, pop, decay));
+    if (!best || fit.logLik > best.logLik)
+      best = {
+        decay,
+        repeat: [fit.theta[0], fit.theta[1]],
+        seq: [fit.theta[2], fit.theta[3]],
+        keep: sigmoid(fit.theta[4]),
+        pop,
+        logLik: fit.logLik,
+        seqLogLik: seqLogLik / n,
+        tokens: n,
+      };
   }
-  const { decay, t, histLik } = best!;
-  const r = fitRepeatGate(t);
-  const u = fitSeqGate(t);
-  return {
-    decay,
-    repeat: r.th,
-    seq: u.th,
-    pop,
-    logLik: (histLik + r.v + u.v) / n,
-    seqLogLik: seqLogLik / n,
-    tokens: n,
-  };
+  return best;
 }
 
 /** The mixture's parts for rows whose histories are item[from[r] … to[r]) (see NextItemMixture). */
@@ -329,6 +322,7 @@ export function mixtureRows(m: MixtureParams, item: Int32Array, from: Int32Array
   return {
     repeat,
     seq,
+    keep: m.keep,
     popProbs: m.pop,
     popInHist,
     histPtr: ptr,

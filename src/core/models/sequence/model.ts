@@ -30,7 +30,15 @@ export interface FitReport {
   /** Users per batch used (config.batchSize, or fewer on a small log: config.minBatches). */
   batchSize: number;
   /** The repeat/explore/popularity mixture fitted on the validation users, when config.mixture (mixture.ts). */
-  mixture?: { decay: number; repeat: number[]; seq: number[]; logLik: number; seqLogLik: number; tokens: number };
+  mixture?: {
+    decay: number;
+    repeat: number[];
+    seq: number[];
+    keep: number;
+    logLik: number;
+    seqLogLik: number;
+    tokens: number;
+  };
 }
 
 /** Weights and config as plain data: the worker stores this in IndexedDB beside a data/split fingerprint. */
@@ -199,8 +207,8 @@ export class SequenceModel implements NextItemModel {
         unigram(ds.item, train, this.nItems),
       );
       if (this.mixture) {
-        const { decay, repeat, seq, logLik, seqLogLik, tokens } = this.mixture;
-        report.mixture = { decay, repeat: [...repeat], seq: [...seq], logLik, seqLogLik, tokens };
+        const { decay, repeat, seq, keep, logLik, seqLogLik, tokens } = this.mixture;
+        report.mixture = { decay, repeat: [...repeat], seq: [...seq], keep, logLik, seqLogLik, tokens };
       }
     }
     report.seconds = (Date.now() - t0) / 1000;
