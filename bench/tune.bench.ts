@@ -1,7 +1,8 @@
 // What tuning costs and buys: core/tune's search for the RNN on MovieLens latest-small (user split, seed 0), in Node
 // (tfjs-wasm) and in the page's run worker in headless Chromium (WASM), the same seeded trials in both; then the RNN
 // trained with the chosen settings and its test recall. Env: TUNE_TRIALS (Node trials, default 8),
-// TUNE_CHROMIUM_TRIALS (default 2; 0 skips the browser), TUNE_MINUTES (Node budget, default none).
+// TUNE_CHROMIUM_TRIALS (default 2; 0 skips the browser), TUNE_MINUTES (Node budget, default none), TUNE_SEQ (the
+// run config's sequence fields the search starts from, JSON; default none: the RNN defaults).
 import { readFileSync, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +22,8 @@ const ML = resolve(here, '..', '..', 'shared', 'data', 'ml-latest-small', 'ratin
 const PORT = 4197;
 const WAIT_MS = 6 * 3600_000;
 const SPLIT = { kind: 'user' as const, seed: 0 };
+/** The run config's sequence fields of every trial (the search draws lr, hidden, dropout and weight decay on top). */
+const SEQ: RunConfig['sequence'] = JSON.parse(process.env.TUNE_SEQ ?? '{}');
 
 const trialRow = (t: TuneTrial) => [
   String(t.index),
@@ -48,7 +51,7 @@ async function inChromium(trials: number): Promise<{ seconds: number; trials: Tu
       await page.locator('[data-testid="results.table"][data-task="item_rec"]').waitFor({ timeout: 120_000 });
       await page.getByTestId('data.upload.input').setInputFiles(ML);
       await page.getByTestId('results.empty').waitFor({ timeout: 120_000 });
-      const config: RunConfig = { split: SPLIT, models: ['RNN'], seed: 1, tune: { trials } };
+      const config: RunConfig = { split: SPLIT, models: ['RNN'], seed: 1, sequence: SEQ, tune: { trials } };
       // The page reads the run config from its URL hash (a hashchange re-reads it).
       await page.evaluate(
         `(() => { const p = new URLSearchParams(location.hash.slice(1)); p.set('config', ${JSON.stringify(
@@ -109,9 +112,10 @@ const bench: Bench = {
     const best = tuned.data.best;
     const out: string[] = [
       `ml-latest-small/ratings.csv, user split (seed 0). Search: core/tune's default space (lr log-uniform 0.01-0.3,`,
-      'hidden 16/32/64/128, dropout 0-0.5, weight decay 0 or log-uniform 1e-7-1e-3; the rest the RNN defaults: 2 layers,',
-      'last 256 events, until the validation loss stops improving), trial 0 the defaults, seed 1. Each trial trains on the',
-      'events before the validation window and is ranked by the window’s −log p(y|x) per event (valid NLL).',
+      'hidden 16/32/64/128, dropout 0-0.5, weight decay 0 or log-uniform 1e-7-1e-3; the rest the RNN defaults (2 layers,',
+      `last 256 events, until the validation loss stops improving) with ${JSON.stringify(SEQ)}), trial 0 the defaults,`,
+      'seed 1. Each trial trains on the events before the validation window and is ranked by the window’s −log p(y|x)',
+      'per event (valid NLL).',
       '',
       `Node (tfjs-wasm): ${tuned.data.trials.length} trials in ${nodeSeconds.toFixed(0)} s (stopped: ${tuned.data.stopped}); 1-minute load ${load0.toFixed(1)} → ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores.`,
       '',
@@ -123,7 +127,12 @@ const bench: Bench = {
     if (best) {
       const res = await runExperiment(
         ds.data,
-        { split: SPLIT, models: ['Pop', 'HP', 'RNN', 'RNN-HP', 'RNN-Hawkes'], seed: 1, sequence: best.settings },
+        {
+          split: SPLIT,
+          models: ['Pop', 'HP', 'ItemKNN', 'RNN', 'RNN-HP', 'RNN-Hawkes'],
+          seed: 1,
+          sequence: { ...SEQ, ...best.settings },
+        },
         {},
       );
       if (!res.ok) throw new Error(res.reason);
