@@ -344,24 +344,42 @@ async function synthetic(): Promise<string> {
   ].join('\n');
 }
 
-/** The models of the MovieLens part. */
-const ML_MODELS = [
-  'Pop',
-  'Hawkes',
-  'HP',
-  'ItemKNN',
-  'RNN',
-  'RNN-Hawkes',
-  'RNN-HP',
-  'Transformer',
-  'Transformer-Hawkes',
-  'Transformer-HP',
+/** The models of the MovieLens part, in groups fitted together (a sequence model is shared by its compositions). */
+const ML_GROUPS: { key: string; models: string[] }[] = [
+  { key: 'base', models: ['Pop', 'Pop (unseen)', 'Hawkes', 'HP', 'ItemKNN'] },
+  { key: 'RNN', models: ['RNN', 'RNN-Hawkes', 'RNN-HP'] },
+  { key: 'Transformer', models: ['Transformer', 'Transformer-Hawkes', 'Transformer-HP'] },
 ];
+
+/** Pop's items less the user's own (a user rates a movie once): what the mixture's explore part learns on MovieLens. */
+function popUnseen(reg: ModelRegistry): ModelRegistry {
+  return reg.registerScorer('Pop (unseen)', async (ctx) => {
+    const counts = trainItemCounts(ctx.dataset, ctx.split.trainEnd);
+    const d = ctx.dataset;
+    const model: Scorer = {
+      name: 'Pop (unseen)',
+      scores: async (rows) => {
+        const pop = itemPopScores(new Float64Array(rows.users.length).fill(1), counts);
+        return {
+          nRows: pop.nRows,
+          nCols: pop.nCols,
+          fillRows(r0, r1, out) {
+            pop.fillRows(r0, r1, out);
+            for (let r = r0; r < r1; r++)
+              for (let e = d.userOffsets[rows.users[r]]; e < rows.histEnd[r]; e++)
+                out[(r - r0) * d.nItems + d.item[e]] = 0;
+          },
+        };
+      },
+    };
+    return ok({ model, meta: { backend: 'js', seconds: 0 } });
+  });
+}
 
 interface MlRun {
   item: Record<string, number>;
   user: Record<string, number>;
-  meta: Record<string, { epochs?: number; seconds: number; validLoss?: number[] }>;
+  meta: Record<string, { epochs?: number; seconds: number; bestEpoch?: number; validLoss?: number[] }>;
   split: ExperimentResult['split'];
 }
 
@@ -371,7 +389,6 @@ async function movielens(): Promise<string> {
   if (!existsSync(file)) return `Skipped: ${file} is absent.`;
   const ds = await loadDataset(file);
   if (!ds.ok) throw new Error(ds.reason);
-  const models = env('QUALITY_ML_MODELS', ML_MODELS.join(',')).split(',');
   const seeds = env('QUALITY_ML_SEEDS', '0,1,2').split(',').map(Number);
   const kinds = env('QUALITY_ML_SPLITS', 'user,temporal').split(',');
   const splits: { label: string; split: RunConfig['split'] }[] = [
@@ -380,40 +397,68 @@ async function movielens(): Promise<string> {
       : []),
     ...(kinds.includes('temporal') ? [{ label: 'temporal', split: { kind: 'temporal' as const } }] : []),
   ];
+  // Splits on which the sequence models train (each an hour or more on two shared cores); the rest get the others.
+  const seqOn = env('QUALITY_ML_SEQ_SPLITS', splits.map((s) => s.label).join(',')).split(',');
   const runs: { label: string; r: MlRun }[] = [];
   for (const s of splits) {
-    const r = await cached(`ml-${s.label.replace(' ', '')}-${models.join('_')}`, async () => {
-      const t0 = Date.now();
-      const res = await runExperiment(
-        ds.data,
-        { split: s.split, models, seed: 1 },
-        {
-          registry: defaultRegistry(),
-          onProgress: progress,
-          onModel: (m, i, u) =>
-            console.log(`  ${s.label} ${m}: ItemRec ${i.recall.toFixed(4)}, UserRec ${u.recall.toFixed(4)}`),
-        },
-      );
-      if (!res.ok) throw new Error(res.reason);
-      console.log(`  movielens ${s.label}: ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-      const x = res.data;
-      const run: MlRun = { item: {}, user: {}, meta: {}, split: x.split };
-      for (const m of Object.keys(x.item_rec)) {
-        run.item[m] = x.item_rec[m].recall;
-        run.user[m] = x.user_rec[m].recall;
-        run.meta[m] = { epochs: x.meta[m].epochs, seconds: x.meta[m].seconds };
-      }
-      return run;
-    });
+    const r: MlRun = { item: {}, user: {}, meta: {}, split: undefined as unknown as MlRun['split'] };
+    for (const g of ML_GROUPS) {
+      if (g.key !== 'base' && !seqOn.includes(s.label)) continue;
+      const part = await cached(`ml-${s.label.replace(' ', '')}-${g.key}`, async () => {
+        const t0 = Date.now();
+        const res = await runExperiment(
+          ds.data,
+          { split: s.split, models: g.models, seed: 1 },
+          {
+            registry: popUnseen(defaultRegistry()),
+            onProgress: progress,
+            onModel: (m, i, u) =>
+              console.log(`  ${s.label} ${m}: ItemRec ${i.recall.toFixed(4)}, UserRec ${u.recall.toFixed(4)}`),
+          },
+        );
+        if (!res.ok) throw new Error(res.reason);
+        console.log(`  movielens ${s.label} ${g.key}: ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+        const x = res.data;
+        const run: MlRun = { item: {}, user: {}, meta: {}, split: x.split };
+        for (const m of Object.keys(x.item_rec)) {
+          run.item[m] = x.item_rec[m].recall;
+          run.user[m] = x.user_rec[m].recall;
+          run.meta[m] = {
+            epochs: x.meta[m].epochs,
+            bestEpoch: x.meta[m].bestEpoch as number | undefined,
+            seconds: x.meta[m].seconds,
+          };
+        }
+        return run;
+      });
+      Object.assign(r.item, part.item);
+      Object.assign(r.user, part.user);
+      Object.assign(r.meta, part.meta);
+      r.split = part.split;
+    }
     runs.push({ label: s.label, r });
   }
-  const names = models.filter((m) => runs.every((x) => m in x.r.item));
+  const names = ML_GROUPS.flatMap((g) => g.models).filter((m) => runs.some((x) => m in x.r.item));
+  const cell = (v: number | undefined) => (v === undefined ? '—' : v);
   const userRuns = runs.filter((x) => x.label.startsWith('user'));
-  const avg = (f: (r: MlRun) => number) => (userRuns.length ? mean(userRuns.map((x) => f(x.r))) : NaN);
+  const avg = (f: (r: MlRun) => number | undefined) => {
+    const v = userRuns.map((x) => f(x.r));
+    return v.every((x) => x !== undefined) && v.length ? mean(v as number[]) : '—';
+  };
+  const fits = runs.flatMap((x) =>
+    ['RNN', 'Transformer']
+      .filter((m) => x.r.meta[m])
+      .map(
+        (m) =>
+          `${m} on ${x.label}: ${x.r.meta[m].epochs} epochs (best ${(x.r.meta[m].bestEpoch ?? 0) + 1}), ${x.r.meta[m].seconds.toFixed(0)} s`,
+      ),
+  );
   return [
     `ml-latest-small/ratings.csv (${ds.data.nUsers} users, ${ds.data.nItems} items, ${ds.data.item.length} events), read by`,
     "rimw run's loader; default settings of every model (run config {split, models, seed: 1}); user split with its",
-    'defaults at split seeds ' + seeds.join(', ') + ' and the temporal split with its defaults. Recall:',
+    `defaults at split seeds ${seeds.join(', ')} and the temporal split with its defaults; sequence models on tfjs-wasm`,
+    `where a column has them (${seqOn.join(', ')}). Pop (unseen): Pop without the items already in the user's`,
+    'history. Recall:',
     '',
     table(
       [
@@ -425,15 +470,17 @@ async function movielens(): Promise<string> {
       ],
       names.map((m) => [
         m,
-        ...runs.map((x) => x.r.item[m]),
+        ...runs.map((x) => cell(x.r.item[m])),
         avg((r) => r.item[m]),
-        ...runs.map((x) => x.r.user[m]),
+        ...runs.map((x) => cell(x.r.user[m])),
         avg((r) => r.user[m]),
       ]),
     ),
     '',
     'Test users and events per split: ' +
       runs.map((x) => `${x.label}: ${x.r.split.testUsers} users, ${x.r.split.testEvents} events`).join('; ') +
+      '. Fits: ' +
+      (fits.join('; ') || 'none') +
       '.',
   ].join('\n');
 }
