@@ -129,7 +129,7 @@ interface SynthRun {
   rnn: { epochs: number; seconds: number; bestEpoch: number; batchSize?: number; mixture?: unknown };
 }
 
-async function synthRun(p: QualityPreset, seed: number, before: boolean): Promise<SynthRun> {
+async function synthRun(p: QualityPreset, seed: number, before: boolean, arch: object): Promise<SynthRun> {
   const g = generateSynthetic({ ...p.config, seed });
   if (!g.ok) throw new Error(g.reason);
   const { world, dataset } = g.data;
@@ -137,7 +137,7 @@ async function synthRun(p: QualityPreset, seed: number, before: boolean): Promis
   const sp = makeSplit(dataset, config.split);
   if (!sp.ok) throw new Error(sp.reason);
   const split = sp.data;
-  const seq = before ? { ...SYNTH_SEQ, ...BEFORE_SEQ } : SYNTH_SEQ;
+  const seq = before ? { ...arch, ...BEFORE_SEQ } : arch;
   const reg = defaultRegistry({ sequence: seq });
   if (before) plainHawkes(reg);
   const session = reg.session({ dataset, split, config, onProgress: progress });
@@ -196,12 +196,15 @@ const spread = (xs: number[]) => `${mean(xs).toFixed(2)} ± ${sd(xs).toFixed(2)}
 const BEST_RIM = ['RNN-Pop', 'RNN-Hawkes', 'RNN-HP'];
 const bestRim = (r: SynthRun) => Math.max(...BEST_RIM.map((m) => r.user[m]));
 
-async function synthetic(): Promise<string> {
+/** The sequence models' own defaults (2 × 128) on the last 64 events: the before/after of the product's settings. */
+const DEFAULT_ARCH = { maxLen: 64, bptt: 32 };
+
+/** The tables for presets `names` with the sequence settings `arch`. */
+async function synthetic(arch: object, names: string[]): Promise<string> {
   const seeds = env('QUALITY_SEEDS', '1,2,3').split(',').map(Number);
-  const names = env('QUALITY_PRESETS', QUALITY_PRESETS.map((p) => p.name).join(',')).split(',');
   const presets = QUALITY_PRESETS.filter((p) => names.includes(p.name));
   const withBefore = env('QUALITY_BEFORE', '1') === '1';
-  const seqKey = JSON.stringify(SYNTH_SEQ).replace(/[^a-z0-9]+/gi, '');
+  const seqKey = JSON.stringify(arch).replace(/[^a-z0-9]+/gi, '');
   const runs = new Map<string, { after: SynthRun[]; before: SynthRun[] }>();
   for (const p of presets) {
     const r = { after: [] as SynthRun[], before: [] as SynthRun[] };
@@ -210,7 +213,7 @@ async function synthetic(): Promise<string> {
         const t0 = Date.now();
         console.log(`  ${p.name} seed ${seed}${before ? ' (before)' : ''}`);
         const run = await cached(`synth-${p.name}-${seed}-${before ? 'before' : 'after'}-${seqKey}`, () =>
-          synthRun(p, seed, before),
+          synthRun(p, seed, before, arch),
         );
         console.log(
           `  ${p.name} seed ${seed}${before ? ' before' : ''}: best RIM / oracle ${(bestRim(run) / run.user.Oracle).toFixed(2)}, ` +
@@ -278,7 +281,7 @@ async function synthetic(): Promise<string> {
     `Worlds (core/data/synthetic/qualityPresets.ts): 1,400 users, 240 items in 8 topics, ~70,000 events over three`,
     'years unless the preset says otherwise; users start at random times and leave after an exponential life. Temporal',
     'split, the last 50 days the test window, ItemRec K = 1% of items (3), UserRec C = 1% of test users; seeds',
-    `${seeds.join(', ')}; mean ± sd over the seeds. RNN: GRU ${JSON.stringify(SYNTH_SEQ)}, otherwise the defaults`,
+    `${seeds.join(', ')}; mean ± sd over the seeds. RNN: GRU ${JSON.stringify(arch)}, otherwise the defaults`,
     '(Adagrad 0.1, until the validation loss stops improving, the batch shrunk to ≥ 64 steps an epoch, the',
     'repeat/explore/popularity mixture), tfjs-wasm. "a → b": before the quality work (plain Hawkes, RNN 5 epochs at 64',
     'users a batch without the mixture, same architecture) → now. Oracle: λ_true·p_true. History: the user’s own',
@@ -492,7 +495,19 @@ const bench: Bench = {
     await useWasm();
     const parts = env('QUALITY_PARTS', 'synthetic,movielens').split(',');
     const out: string[] = [];
-    if (parts.includes('synthetic')) out.push('### Synthetic worlds (ground truth known)', '', await synthetic(), '');
+    if (parts.includes('synthetic')) {
+      const all = env('QUALITY_PRESETS', QUALITY_PRESETS.map((p) => p.name).join(',')).split(',');
+      out.push('### Synthetic worlds (ground truth known)', '', await synthetic(SYNTH_SEQ, all), '');
+      // The product's own architecture on a few presets (each run several times the smaller one's time).
+      const few = env('QUALITY_DEFAULT_PRESETS', 'churn-moderate,topics-focused').split(',').filter(Boolean);
+      if (few.length)
+        out.push(
+          '#### The same with the sequence models’ default architecture (GRU 2 × 128)',
+          '',
+          await synthetic(DEFAULT_ARCH, few),
+          '',
+        );
+    }
     if (parts.includes('movielens')) out.push('### MovieLens latest-small', '', await movielens(), '');
     return out.join('\n');
   },
