@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng, type Rng } from '../../util/rng';
 import { fitHawkes, defaultScales } from './hawkes';
+import { fitHawkesPoisson } from './hawkesPoisson';
 import { datasetFrom, temporalEvalSet, trainEndsBefore } from './testSupport';
 
 /** Ogata thinning for λ(t) = μ + Σ_{events i} a · e^{−(t−t_i)/s}/s on [0, end), with an event at 0 (the user's start). */
@@ -240,7 +241,7 @@ describe('fitHawkes', () => {
     expect(c.logLik).toBeGreaterThan(plain.data.coefficients.logLik);
   });
 
-  it('a user who stopped 100 days ago ranks below an active user, whatever its count; the plain fit ranks it above', () => {
+  it('a user who stopped 100 days ago ranks below an active user, whatever its count (HP too); the plain fit ranks it above', () => {
     // Users with steady rates from 0.1 to 3 per 50-day horizon, half of them leaving after ~100 days, fitted over
     // eight horizons with three probe users.
     const DAY = 86_400;
@@ -274,6 +275,12 @@ describe('fitHawkes', () => {
     // Linear in the count: the plain fit ranks the heavy user who left above the active one.
     const [, goneHeavy0, active0] = plain.data.predict(rows);
     expect(goneHeavy0).toBeGreaterThan(active0);
+    // Hawkes-Poisson calibrated on the validation window [T − h, T) on the churn-aware features keeps the order
+    // (on the plain features here too: its positive weights find the short kernels).
+    const hp = fitHawkesPoisson(withChurn.data, temporalEvalSet(d, T - h, h));
+    if (!hp.ok) throw new Error(hp.reason);
+    const [hGone, hGoneHeavy, hActive] = hp.data.predict(rows);
+    expect(Math.max(hGone, hGoneHeavy)).toBeLessThan(hActive);
   });
 
   it('refuses a bad horizon and data without events, as values', () => {
