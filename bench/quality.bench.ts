@@ -3,14 +3,19 @@
 //     50-day window: each model's UserRec and ItemRec against the oracle λ_true·p_true, and the decomposition of the
 //     gap: λ̂·p_true (the fitted intensity with the true next-item distribution), λ_true·p̂ (the true intensity with
 //     the fitted RNN) and λ̂·p̂ (the RIM). "before": the models as they were before the quality work (plain Hawkes
-//     without churn; RNN for 5 epochs at 64 users a batch, no mixture), same architecture.
+//     without churn; RNN for 5 epochs at 64 users a batch, no mixture), same architecture. A smaller GRU on every
+//     preset, the default one on a few.
 //  2. MovieLens latest-small (../shared/data/ml-latest-small/ratings.csv), user split (three split seeds) and temporal
-//     split, default settings (and, with QUALITY_ML_TUNE=N, the RNN after an N-trial search on the validation window).
+//     split, default settings.
+//  3. MovieLens UserRec: HP's λ with several p(y|x), to tell why the compositions trail HP there.
 // Sequence models train on tfjs-wasm in Node, in the pipeline's own code. Each run's numbers are kept in
 // bench/.out/quality/ (QUALITY_FRESH=1 recomputes), so a long bench resumes where it stopped.
-// Env: QUALITY_PARTS ("synthetic,movielens"), QUALITY_PRESETS (names, default all), QUALITY_SEEDS ("1,2,3"),
+// Env: QUALITY_PARTS ("synthetic,movielens,userrec"), QUALITY_PRESETS (names, default all), QUALITY_SEEDS ("1,2,3"),
 // QUALITY_BEFORE ("1": also the before models), QUALITY_SEQ (JSON sequence settings of the synthetic part),
-// QUALITY_ML_SEEDS ("0,1,2"), QUALITY_ML_SPLITS ("user,temporal"), QUALITY_ML_MODELS, QUALITY_ML_TUNE (trials, "0").
+// QUALITY_DEFAULT_PRESETS (presets run again with the default architecture), QUALITY_ML_SEEDS ("0,1,2"),
+// QUALITY_ML_SPLITS ("user,temporal"), QUALITY_ML_SEQ_SPLITS (where the sequence models run; default all),
+// QUALITY_ML_GROUPS (model groups: "base,RNN,Transformer"),
+// QUALITY_DIAG_SEQ (part 3's RNN settings).
 import { dirname, join } from 'node:path';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +29,8 @@ import { fitHawkes, type HawkesModel } from '../src/core/models/intensity/hawkes
 import { fitHawkesPoisson } from '../src/core/models/intensity/hawkesPoisson';
 import { historyLengths, trainItemCounts } from '../src/core/models/intensity/history';
 import { oracleScorer, truthIntensity, truthScorer } from '../src/core/models/oracle';
-import { itemPopScores, rimScorer } from '../src/core/models/compose';
+import { itemPopScores, rimScorer, rimScores } from '../src/core/models/compose';
+import { denseScores, materialize } from '../src/core/models/scores';
 import type { IntensityModel, Scorer } from '../src/core/models/types';
 import type { ScoreSource } from '../src/core/models/scores';
 import { evaluateItemRec, evaluateUserRec, onePercent } from '../src/core/metrics/evaluate';
@@ -402,11 +408,12 @@ async function movielens(): Promise<string> {
   ];
   // Splits on which the sequence models train (each an hour or more on two shared cores); the rest get the others.
   const seqOn = env('QUALITY_ML_SEQ_SPLITS', splits.map((s) => s.label).join(',')).split(',');
+  const groups = env('QUALITY_ML_GROUPS', ML_GROUPS.map((g) => g.key).join(',')).split(',');
   const runs: { label: string; r: MlRun }[] = [];
   for (const s of splits) {
     const r: MlRun = { item: {}, user: {}, meta: {}, split: undefined as unknown as MlRun['split'] };
     for (const g of ML_GROUPS) {
-      if (g.key !== 'base' && !seqOn.includes(s.label)) continue;
+      if (!groups.includes(g.key) || (g.key !== 'base' && !seqOn.includes(s.label))) continue;
       const part = await cached(`ml-${s.label.replace(' ', '')}-${g.key}`, async () => {
         const t0 = Date.now();
         const res = await runExperiment(
@@ -488,12 +495,95 @@ async function movielens(): Promise<string> {
   ].join('\n');
 }
 
+/**
+ * Why the RIM compositions trail HP on MovieLens UserRec: HP's λ with several p(y|x), from item popularity to the RNN's
+ * mixture, and the mixture flattened (p^(1/τ), renormalised), on one user split. A smaller RNN than the default (so
+ * the part runs in minutes): QUALITY_DIAG_SEQ.
+ */
+async function userRecDiagnosis(): Promise<string> {
+  const file = join(here, '..', '..', 'shared', 'data', 'ml-latest-small', 'ratings.csv');
+  if (!existsSync(file)) return `Skipped: ${file} is absent.`;
+  const ds = await loadDataset(file);
+  if (!ds.ok) throw new Error(ds.reason);
+  const d = ds.data;
+  const seqCfg = JSON.parse(env('QUALITY_DIAG_SEQ', '{"maxLen":64,"hidden":32,"layers":1}'));
+  const config: RunConfig = { split: { kind: 'user', seed: 0 }, models: [], seed: 1 };
+  const sp = makeSplit(d, config.split);
+  if (!sp.ok) throw new Error(sp.reason);
+  const session = defaultRegistry({ sequence: seqCfg }).session({
+    dataset: d,
+    split: sp.data,
+    config,
+    onProgress: progress,
+  });
+  const test = sp.data.test;
+  const hp = await session.intensity('HP');
+  const rnn = await session.nextItem('RNN');
+  if (!hp.ok || !rnn.ok) throw new Error('fit failed');
+  const lam = hp.data.model.predict(test);
+  const n = test.users.length;
+  const m = d.nItems;
+  const ones = new Float64Array(n).fill(1);
+  const f = await rnn.data.model.factors(test);
+  const pMix = materialize(rimScores(ones, f))!;
+  const pSoft = materialize(rimScores(ones, { ...f, mix: undefined }))!;
+  const counts = trainItemCounts(d, sp.data.trainEnd);
+  let total = 0;
+  for (const c of counts) total += c;
+  const pop = new Float32Array(n * m);
+  const popUnseen = new Float32Array(n * m);
+  const seen = new Int32Array(m).fill(-1);
+  for (let r = 0; r < n; r++) {
+    for (let e = d.userOffsets[test.users[r]]; e < test.histEnd[r]; e++) seen[d.item[e]] = r;
+    let s = 0;
+    for (let c = 0; c < m; c++) if (seen[c] !== r) s += counts[c];
+    for (let c = 0; c < m; c++) {
+      pop[r * m + c] = counts[c] / total;
+      popUnseen[r * m + c] = seen[c] === r ? 0 : counts[c] / s;
+    }
+  }
+  const temper = (p: Float32Array, tau: number) => {
+    const o = new Float32Array(p.length);
+    for (let r = 0; r < n; r++) {
+      let s = 0;
+      for (let c = 0; c < m; c++) s += o[r * m + c] = p[r * m + c] ** (1 / tau);
+      for (let c = 0; c < m; c++) o[r * m + c] /= s;
+    }
+    return o;
+  };
+  const rows: (string | number)[][] = [];
+  const row = (name: string, p: Float32Array) => {
+    const src = denseScores(
+      n,
+      m,
+      Float32Array.from(p, (v, i) => v * lam[Math.floor(i / m)]),
+    );
+    rows.push([
+      name,
+      evaluateItemRec(src, test, { topK: onePercent(m), dataset: d }).recall,
+      evaluateUserRec(src, test, { topC: onePercent(n), dataset: d }).recall,
+    ]);
+  };
+  row('λ_HP · item popularity (HP)', pop);
+  row('λ_HP · popularity of the items the user has not rated', popUnseen);
+  row('λ_HP · RNN softmax', pSoft);
+  row('λ_HP · RNN mixture (RNN-HP)', pMix);
+  for (const tau of [2, 3, 5]) row(`λ_HP · RNN mixture^(1/${tau}), renormalised`, temper(pMix, tau));
+  await session.dispose();
+  return [
+    `ml-latest-small, user split seed 0, HP's λ with each p(y|x); RNN ${JSON.stringify(seqCfg)} otherwise the defaults`,
+    `(mixture ${JSON.stringify(rnn.data.meta.mixture)}).`,
+    '',
+    table(['scores', 'ItemRec recall', 'UserRec recall'], rows),
+  ].join('\n');
+}
+
 const bench: Bench = {
   name: 'quality',
   title: 'Model quality: synthetic worlds with ground truth, MovieLens latest-small',
   async run() {
     await useWasm();
-    const parts = env('QUALITY_PARTS', 'synthetic,movielens').split(',');
+    const parts = env('QUALITY_PARTS', 'synthetic,movielens,userrec').split(',');
     const out: string[] = [];
     if (parts.includes('synthetic')) {
       const all = env('QUALITY_PRESETS', QUALITY_PRESETS.map((p) => p.name).join(',')).split(',');
@@ -509,6 +599,8 @@ const bench: Bench = {
         );
     }
     if (parts.includes('movielens')) out.push('### MovieLens latest-small', '', await movielens(), '');
+    if (parts.includes('userrec'))
+      out.push('#### MovieLens UserRec: HP’s λ with each p(y|x)', '', await userRecDiagnosis(), '');
     return out.join('\n');
   },
 };
