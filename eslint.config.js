@@ -1,4 +1,5 @@
-// Lint rules hold the layers of STYLE.md: core is pure, workers are thin, only ui/charts touches plotly.
+// Lint rules hold the layers of STYLE.md: core is pure, workers are thin, only ui/charts touches plotly; platform/
+// (the tfjs backend ladder and GPU facts) serves workers, the CLI and benches, and the page only its ladder's rungs.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
@@ -44,7 +45,7 @@ export default tseslint.config(
         ],
         [
           {
-            group: ['**/ui/**', '**/state/**', '**/bridge/**', '**/workers/**', '**/cli/**'],
+            group: ['**/ui/**', '**/state/**', '**/bridge/**', '**/workers/**', '**/cli/**', '**/platform/**'],
             message: 'core depends on nothing above it',
           },
         ],
@@ -63,6 +64,15 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/platform/**/*.ts'],
+    rules: restrict(UI_LIBS, [
+      {
+        group: ['**/ui/**', '**/state/**', '**/bridge/**', '**/workers/**', '**/cli/**'],
+        message: 'platform sits below workers and the CLI, beside core',
+      },
+    ]),
+  },
+  {
     files: ['workers/**/*.ts'],
     rules: restrict(
       ['react', 'react-dom', 'zustand', 'plotly.js-basic-dist-min'],
@@ -73,7 +83,13 @@ export default tseslint.config(
     files: ['src/state/**/*.ts', 'src/bridge/**/*.ts'],
     rules: restrict(
       ['react-dom', 'plotly.js-basic-dist-min'],
-      [{ group: ['**/ui/**'], message: 'state and bridge sit below the UI' }],
+      [
+        { group: ['**/ui/**'], message: 'state and bridge sit below the UI' },
+        {
+          group: ['**/platform/**', '!**/platform/ladder'],
+          message: 'the page plans with the ladder rungs only; tfjs runs in the workers',
+        },
+      ],
     ),
   },
   {
@@ -83,7 +99,7 @@ export default tseslint.config(
       ['plotly.js-basic-dist-min', 'comlink'],
       [
         {
-          group: ['**/workers/*.api*', '@tensorflow/*'],
+          group: ['**/workers/*.api*', '@tensorflow/*', '**/platform/**'],
           message: 'ui talks to workers through bridge/ and plots through ui/charts/',
         },
       ],

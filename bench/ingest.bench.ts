@@ -26,10 +26,10 @@ const PORT = 4179;
 /**
  * The ML-1M-shaped synthetic world (6,040 users × 3,706 items, ~1M events, seed 1) as MovieLens ratings.csv columns
  * user_id,item_id,rating,timestamp. The generator has no ratings: a deterministic 0.5–5.0 value from the ids fills
- * the column so that the file has ratings.csv's shape and size (~24 MB).
+ * the column so that the file has ratings.csv's shape and size (~24 MB). Returns its path (ctr.bench.ts reads it too).
  */
-async function writeCsv(): Promise<void> {
-  if (existsSync(csvPath)) return;
+export async function writeCsv(): Promise<string> {
+  if (existsSync(csvPath)) return csvPath;
   mkdirSync(outDir, { recursive: true });
   const w = makeWorld(presetConfig('ml1m', 1));
   if (!w.ok) throw new Error(w.reason);
@@ -48,6 +48,7 @@ async function writeCsv(): Promise<void> {
   }
   s.end();
   await once(s, 'finish');
+  return csvPath;
 }
 
 /** A Python with pandas: Debian's python3 first (a pyenv shim on PATH may lack it). */

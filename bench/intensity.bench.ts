@@ -17,6 +17,7 @@ import { rimScores } from '../src/core/models/compose';
 import { evaluateItemRec, evaluateUserRec } from '../src/core/metrics/evaluate';
 import type { ScoreSource } from '../src/core/models/scores';
 import { createRng } from '../src/core/util/rng';
+import { pearson } from '../src/core/util/stats';
 
 const DAY = 86_400;
 
@@ -24,25 +25,6 @@ function world(p: SynthPreset, seed = 1) {
   const g = generateSynthetic(presetConfig(p, seed));
   if (!g.ok) throw new Error(g.reason);
   return g.data;
-}
-
-function corr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = a.length;
-  let ma = 0;
-  let mb = 0;
-  for (let i = 0; i < n; i++) {
-    ma += a[i] / n;
-    mb += b[i] / n;
-  }
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    sab += (a[i] - ma) * (b[i] - mb);
-    saa += (a[i] - ma) ** 2;
-    sbb += (b[i] - mb) ** 2;
-  }
-  return sab / Math.sqrt(saa * sbb);
 }
 
 const bench: Bench = {
@@ -165,9 +147,9 @@ const bench: Bench = {
       rowsOut.push([
         String(seed),
         n,
-        corr(hk.data.intensityAt(split.test), truth.lambda),
-        corr(lamH, truth.expectedCount),
-        corr(lamHP, truth.expectedCount),
+        pearson(hk.data.intensityAt(split.test), truth.lambda),
+        pearson(lamH, truth.expectedCount),
+        pearson(lamHP, truth.expectedCount),
         oracle,
         recall(lamH) / oracle,
         recall(lamHP) / oracle,

@@ -1,5 +1,5 @@
-// The live planner in Chromium (issue 5 Performance): β slider step → curves redrawn, and main-thread long tasks
-// while dragging, on ml-latest-small and on the ML-1M-shaped synthetic world, driving the built app with Playwright.
+// The live planner in Chromium: β slider step → curves redrawn, and main-thread long tasks while dragging, on
+// ml-latest-small and on the ML-1M-shaped synthetic world, driving the built app with Playwright.
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -243,7 +243,7 @@ const bench: Bench = {
     return [
       body,
       '',
-      `Debian's Chromium on \`vite preview\` of the built app, 1280×800. A step is one ArrowRight on \`planner.slider.beta\` (α/20), timed in the page from the keydown to the \`planner.plot.curves\` redraw whose \`data-beta\` is the new β (latest-wins request, every model's answer in the planner worker, Plotly.react). Every 4th position is a point of the β sweep; after the sweep the page has the worker solve the other positions in the background (ascending, each offline solve resumed from the one below), and steps are timed once that fill has ended, so they are memoised answers: the column before them says how long the fill took. The drag is 20 presses 16 ms apart, from β = 0 to α; long tasks are the main thread's (PerformanceObserver 'longtask'). Inputs: quick models fitted in the planner worker on the loaded data (test users × items of the default temporal split).`,
+      `Debian's Chromium on \`vite preview\` of the built app, 1280×800. A step is one ArrowRight on \`planner.slider.beta\` (α/20), timed in the page from the keydown to the \`planner.plot.curves\` redraw whose \`data-beta\` is the new β (latest-wins request, every model's answer in the planner worker, Plotly.react). Every 4th position is a point of the β sweep; after the sweep the page has the worker solve the other positions in the background (ascending, each offline solve resumed from the one below), and steps are timed once that fill has ended, so they are memoised answers: the column before them says how long the fill took. The drag is 20 presses 16 ms apart, from β = 0 to α; long tasks are the main thread's (PerformanceObserver 'longtask'). Inputs: the named models run in the run worker on the loaded data (the page's planner test hook), their kept scores handed to the planner worker (test users × items of the default temporal split).`,
       '',
       `If this was measured while other work shared the machine, the times are upper bounds; \`npm run bench -- planner-ui\` on a quiet machine gives the figures to quote.`,
     ].join('\n');

@@ -56,8 +56,8 @@ const MILESTONES = `(() => {
 })()`;
 
 /**
- * Navigation → data summary shown, → the first β-sweep line on the planner's curves (the first meaningful paint of
- * issue 5), and → the synthetic world's results table shown (the fast models, run by themselves); in-page times
+ * Navigation → data summary shown, → the first β-sweep line on the planner's curves (the first meaningful paint),
+ * and → the synthetic world's results table shown (the fast models, run by themselves); in-page times
  * from navigation start, each in a fresh context.
  */
 async function firstResults(browser: Browser): Promise<{ summary: number[]; curves: number[]; results: number[] }> {
@@ -177,7 +177,7 @@ const bench: Bench = {
                 s.runs,
               ],
               [
-                'navigation → first β-sweep line on the planner curves (quick models in the planner worker; target ≤ 2 s)',
+                "navigation → first β-sweep line on the planner curves (the run worker's first quick model; target ≤ 2 s)",
                 `${seconds(c.median)} s`,
                 `${seconds(c.max)} s`,
                 c.runs,

@@ -1,13 +1,12 @@
 import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { AppPage } from './pages/app';
-
-const ML = resolve(process.cwd(), '../shared/data/ml-latest-small');
+import { movieLens } from '../src/testing/sharedData';
 
 test('opens on the synthetic world, loads MovieLens as CSV and as ::, refuses bad files, stays local', async ({
   page,
 }, info) => {
+  const ML = movieLens(test.skip, 'ratings.csv', 'movies.csv', 'ratings.dat');
   const app = new AppPage(page);
   await app.open();
   await expect(app.summary.locator('dd').first()).toHaveText(/synthetic small/);
@@ -99,6 +98,7 @@ test('the run config round-trips through the URL hash, seed included; a broken o
 });
 
 test('a long load shows progress and can be cancelled, keeping the previous data', async ({ page }, info) => {
+  const ML = movieLens(test.skip, 'ratings.csv');
   const app = new AppPage(page);
   await app.open();
   await expect(app.summary.locator('dd').first()).toHaveText(/synthetic small/);
@@ -123,6 +123,7 @@ test('a long load shows progress and can be cancelled, keeping the previous data
 });
 
 test('after a data-worker crash the page says so and comes back with the synthetic world', async ({ page }) => {
+  const ML = movieLens(test.skip, 'ratings.csv', 'ratings.dat');
   const app = new AppPage(page);
   await app.open();
   await app.uploadAndWait(`${ML}/ratings.csv`, 'ratings.csv');
@@ -135,6 +136,7 @@ test('after a data-worker crash the page says so and comes back with the synthet
 });
 
 test('the split follows the data and the ΔT setting, and lands in the URL', async ({ page }) => {
+  const ML = movieLens(test.skip, 'ratings.csv');
   const app = new AppPage(page);
   await app.open();
   await app.uploadAndWait(`${ML}/ratings.csv`, 'ratings.csv');

@@ -1,16 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { AppPage } from './pages/app';
+import { movieLens } from '../src/testing/sharedData';
 import { PlannerPanel } from './pages/planner';
 
-const ML = resolve(process.cwd(), '../shared/data/ml-latest-small');
 const MODELS = ['Pop', 'Hawkes', 'RNN', 'RNN-Hawkes'];
 
 /** Issue 5's journey, start to end, in one page; every request is recorded and must stay on this machine. */
 test('journey: open → synthetic curves → MovieLens → train → results → planner → paradox → reload → export', async ({
   page,
 }) => {
+  const ML = movieLens(test.skip, 'ratings.csv');
   // About two minutes on a quiet machine; a shared 2-core machine needs more (each planner step re-solves 4 models
   // on 606 × 9,724 scores).
   test.setTimeout(360_000);

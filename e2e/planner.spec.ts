@@ -17,7 +17,8 @@ test('planner: curves on open; β by keyboard and mouse, α once, mode switch, e
   await page.screenshot({ path: info.outputPath('planner-01-open.png'), fullPage: false });
   const alpha = await planner.sliderValue(planner.alpha);
   expect(alpha).toBeCloseTo(0.01, 9);
-  // The page's own fast run replaces the quick input once it finishes; wait for it so the steps below see one input.
+  // The first curve is the page's own fast run's first model; all its models replace it once the run finishes: wait
+  // for them so the steps below see one input.
   await expect(page.getByTestId('planner.view')).toContainText('trained models');
   await planner.waitForCurves();
 
@@ -108,6 +109,20 @@ test('planner: curves on open; β by keyboard and mouse, α once, mode switch, e
   await page.getByTestId('planner.import').setInputFiles(rime);
   await expect.poll(() => planner.curves.locator('.scatterlayer .trace').count()).toBe(traces + 1);
   await expect(page.getByTestId('planner.view')).toContainText('Remove overlay');
+});
+
+test('the planner test hook loads another world through the data and run workers, and the planner follows', async ({
+  page,
+}) => {
+  const app = new AppPage(page);
+  await app.open();
+  const planner = new PlannerPanel(page);
+  await expect(page.getByTestId('planner.view')).toContainText('5 trained models on synthetic small (seed 1)');
+  await planner.loadSynthetic('small', 2, ['Pop', 'EMA']);
+  await expect(page.getByTestId('planner.view')).toContainText('2 trained models on synthetic small (seed 2)');
+  await expect(app.summary.locator('dd').first()).toContainText('seed 2');
+  await planner.waitForCurves(2);
+  await expect(planner.points.locator('tbody th')).toHaveText(['Pop', 'EMA']);
 });
 
 test('the planner worker compiles the WASM SIMD scan kernel (the auction would otherwise fall back to its JS scan)', async ({

@@ -1,14 +1,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { AppPage } from './pages/app';
+import { movieLens } from '../src/testing/sharedData';
 
-const ML = resolve(process.cwd(), '../shared/data/ml-latest-small');
 const FAST = ['Pop', 'EMA', 'Hawkes', 'HP', 'Rand'];
 
 test('train: synthetic results without a click, MovieLens with RNN and RNN-Hawkes, export, reload restores, cancel, start over', async ({
   page,
 }) => {
+  const ML = movieLens(test.skip, 'ratings.csv', 'movies.csv');
   const app = new AppPage(page);
   await app.open();
 

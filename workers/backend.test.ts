@@ -1,30 +1,82 @@
 import { describe, expect, it } from 'vitest';
-import { dirname } from 'node:path';
-import { createRequire } from 'node:module';
-import * as tf from '@tensorflow/tfjs-core';
-import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import { pickBackend } from './backend';
+import type { BackendChoice, BackendOptions } from '../src/platform/backend';
+import { backendSession } from './backend';
 
-const wasmDir = `${dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}/`;
+/**
+ * A fake ladder over a machine whose only WebGPU adapter is software (SwiftShader): WebGPU is taken when software
+ * GPUs are allowed, else WASM. Records each walk and whether two walks overlapped.
+ */
+function fakeLadder(msPerWalk = 0) {
+  const walks: BackendOptions[] = [];
+  let walking = 0;
+  let overlapped = false;
+  const pick = async (o: BackendOptions): Promise<BackendChoice> => {
+    walks.push(o);
+    if (walking++ > 0) overlapped = true;
+    await new Promise((f) => setTimeout(f, msPerWalk));
+    walking--;
+    const order = o.order ?? [];
+    const backend =
+      order.includes('webgpu') && o.software !== false ? 'webgpu' : order.includes('wasm') ? 'wasm' : 'cpu';
+    return { backend, skipped: [], selfTestDiff: 0 };
+  };
+  return { pick, walks, overlapped: () => overlapped };
+}
 
-describe('pickBackend', () => {
-  it('skips WebGPU and WebGL in Node with reasons and confirms WASM against the CPU self-test', async () => {
-    const c = await pickBackend({ wasmPaths: wasmDir });
-    expect(c.backend).toBe('wasm');
-    expect(tf.getBackend()).toBe('wasm');
-    expect(c.skipped.map((s) => s.backend)).toEqual(['webgpu', 'webgl']);
-    expect(c.selfTestDiff).toBeLessThan(1e-3);
-    await tf.setBackend('cpu');
+const LADDER = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+describe('the run worker backend session', () => {
+  it('never answers a request with the choice made for another while a cancelled fit still runs', async () => {
+    const ladder = fakeLadder();
+    const s = backendSession({ pick: ladder.pick, watch: () => {}, busyWaitMs: 30 });
+    // WebGPU asked for by name: the software adapter is taken.
+    expect((await s.request({ order: ['webgpu', 'cpu'], software: true }, () => false))?.backend).toBe('webgpu');
+    // "auto" while the cancelled WebGPU run is still finishing its batch: no switch under it, and no stale answer.
+    expect(await s.request({ order: LADDER, software: false }, () => true)).toBeNull();
+    expect(s.choice()).toBeNull();
+    // The next run picks for the latest request: WASM.
+    expect((await s.forRun()).backend).toBe('wasm');
+    expect(s.choice()?.backend).toBe('wasm');
+    expect(ladder.walks.map((w) => w.software)).toEqual([true, false]);
   });
 
-  it('passes over a backend whose kernels fail and falls back to CPU', async () => {
-    // A backend with no kernels registered: every op throws during the self-test.
-    tf.registerBackend('broken', () => new MathBackendCPU(), 0);
-    const c = await pickBackend({ order: ['broken', 'wasm'] });
-    expect(c.backend).toBe('cpu');
-    expect(c.skipped[0].backend).toBe('broken');
-    expect(c.skipped[0].reason).toMatch(/self-test failed/);
-    expect(c.skipped[1].reason).toMatch(/no local WASM/);
-    tf.removeBackend('broken');
+  it('waits for a cancelled fit that stops in time, then picks for the new request', async () => {
+    const ladder = fakeLadder();
+    const s = backendSession({ pick: ladder.pick, watch: () => {}, busyWaitMs: 5_000 });
+    await s.request({ order: ['webgpu', 'cpu'], software: true }, () => false);
+    let busy = true;
+    setTimeout(() => (busy = false), 120);
+    expect((await s.request({ order: LADDER, software: false }, () => busy))?.backend).toBe('wasm');
+  });
+
+  it('walks the ladder once per request, one walk at a time, the latest request shown', async () => {
+    const ladder = fakeLadder(40);
+    const s = backendSession({ pick: ladder.pick, watch: () => {} });
+    const a = s.request({ order: ['webgpu', 'cpu'], software: true }, () => false);
+    const b = s.request({ order: LADDER, software: false }, () => false);
+    expect([(await a)?.backend, (await b)?.backend]).toEqual(['webgpu', 'wasm']);
+    expect(ladder.overlapped()).toBe(false);
+    expect(s.choice()?.backend).toBe('wasm');
+    await s.request({ order: LADDER, software: false }, () => false);
+    expect((await s.forRun()).backend).toBe('wasm');
+    expect(ladder.walks.length).toBe(2);
+  });
+
+  it('drops a lost backend from later picks and tells the host', async () => {
+    const ladder = fakeLadder();
+    let loseDevice: (reason: string) => void = () => {};
+    const lost: string[] = [];
+    const s = backendSession({
+      pick: ladder.pick,
+      watch: (f) => (loseDevice = f),
+      onLost: (r) => lost.push(r),
+    });
+    s.configure({ software: true, wasmPaths: 'wasm/' });
+    expect((await s.request({}, () => false))?.backend).toBe('webgpu');
+    loseDevice('the WebGPU device was lost (destroyed)');
+    expect(lost).toEqual(['the WebGPU device was lost (destroyed)']);
+    expect(s.choice()).toBeNull();
+    expect((await s.forRun()).backend).toBe('wasm');
+    expect(ladder.walks[1]).toEqual({ software: true, wasmPaths: 'wasm/', order: ['webgl', 'wasm', 'cpu'] });
   });
 });

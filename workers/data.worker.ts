@@ -3,6 +3,6 @@ import { dataApi } from './data.api';
 import { createWorkspaceStore } from './workspace';
 import { workerPartReader } from './ingestPart.client';
 
-// The warm-up waits out the page's start (synthetic world, quick models, planner sweep: ~2 s on 2 cores).
+// The warm-up waits out the page's start (synthetic world, quick models, planner sweep).
 dataApi.configure({ workspace: createWorkspaceStore(), partReader: workerPartReader(), warmUpAfterMs: 3000 });
 Comlink.expose(dataApi);

@@ -5,7 +5,7 @@ import { tf } from '../src/core/models/sequence/testing.tf';
 import { createRng } from '../src/core/util/rng';
 import { ok } from '../src/core/util/result';
 import { runExperiment } from '../src/core/pipeline/run';
-import { defaultRegistry } from '../src/core/pipeline/registry';
+import { defaultRegistry } from '../src/core/pipeline/defaultRegistry';
 import type { RunConfig } from '../src/core/pipeline/config';
 import type { CachedSeqModel } from '../src/core/pipeline/sequenceModels';
 import { handTemporalSplit, hawkesWorld } from '../src/core/models/intensity/testSupport';

@@ -1,6 +1,6 @@
 /**
- * Trained sequence models kept in IndexedDB between runs (issue 3: "saved to IndexedDB with their config and a
- * fingerprint of the data and split, and reloaded instead of retrained"). The key is core/pipeline/fingerprint's
+ * Trained sequence models kept in IndexedDB between runs, with their config and a fingerprint of the data and split,
+ * and reloaded instead of retrained. The key is core/pipeline/fingerprint's
  * `NAME:HASH` of data, training ends, split config, resolved model config and seed; the value is the serialised
  * weights (Float32Arrays, stored by structured clone, no JSON) with the config and the fit's metadata.
  *

@@ -117,6 +117,34 @@ describe('runApi', () => {
     expect(runApi.explore('RNN', items[0].id).ok).toBe(false);
   });
 
+  it('hands the planner the first model of the next run as soon as it is evaluated, a copy of the kept scores', async () => {
+    const d = world();
+    runApi.setDataset(d, 'first');
+    const older = runApi.firstModelInput();
+    const first = runApi.firstModelInput();
+    // A newer call answers the older one with nothing.
+    expect(await older).toBeNull();
+    const rows: string[] = [];
+    let rowsWhenAnswered: string[] | null = null;
+    void first.then(() => (rowsWhenAnswered = [...rows]));
+    const r = await runApi.run({ split: { kind: 'temporal' }, models: ['Pop', 'EMA'], seed: 1 }, undefined, (row) =>
+      rows.push(row.name),
+    );
+    if (!r.ok) throw new Error(r.reason);
+    const got = await first;
+    if (!got) throw new Error('no first model');
+    expect(got.source).toBe('first');
+    expect(got.input.models.map((m) => m.model)).toEqual(['Pop']);
+    // Answered before the run ended (one row in, not two).
+    expect(rowsWhenAnswered).toEqual(['Pop']);
+    const full = await runApi.plannerInput(['Pop']);
+    const pop = full!.models[0];
+    expect(got.input.models[0].test).not.toBe(pop.test);
+    expect(Array.from(got.input.models[0].test)).toEqual(Array.from(pop.test));
+    expect(Array.from(got.input.models[0].valid!)).toEqual(Array.from(pop.valid!));
+    expect(Array.from(got.input.target.indices)).toEqual(Array.from(full!.target.indices));
+  });
+
   it('trains a tiny RNN composition, reports batched progress, cancels within a batch and keeps the last results', async () => {
     await runApi.initBackend(['cpu']);
     expect(runApi.backend().choice?.backend).toBe('cpu');
@@ -167,7 +195,7 @@ describe('runApi', () => {
     expect(lostRun.ok ? '' : lostRun.reason).toBe('the backend was lost (simulated)');
     expect(runApi.backend().choice).toBeNull();
     expect(tf.memory().numTensors).toBe(before);
-    expect((await runApi.initBackend(['cpu'])).backend).toBe('cpu');
+    expect((await runApi.initBackend(['cpu']))?.backend).toBe('cpu');
     expect((await runApi.run({ ...config, models: ['RNN'] })).ok).toBe(true);
 
     const bad = await runApi.run({ ...config, models: ['Nope'] });

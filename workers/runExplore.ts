@@ -4,7 +4,11 @@
  */
 import type { Csr, Dataset, EvalSet } from '../src/core/data/types';
 import type { Selection } from '../src/core/metrics/topk';
-import type { KeptScores } from './workspace';
+import type { KeptScores } from '../src/core/pipeline/keep';
+import { err, ok, type Result } from '../src/core/util/result';
+import { EXPLORE_MAX, topOf, type LastRun } from './lastRun';
+
+export { EXPLORE_MAX };
 
 /** The UserRec explorer's answer: the item's top users under one model. */
 export interface ExploreRow {
@@ -29,8 +33,23 @@ export interface ExploreResult {
   rows: ExploreRow[];
 }
 
-/** Rows per item the explorer can list (its top-N is at most this). */
-export const EXPLORE_MAX = 32;
+/** The explorer's answer for item `itemId` under `model` in `run` on `d` (see exploreItem). */
+export function exploreRun(
+  run: LastRun,
+  d: Dataset,
+  model: string,
+  itemId: string,
+  topN: number,
+  historyLength: number,
+): Result<ExploreResult, 'unknown-model'> {
+  const k = run.kept.get(model);
+  const top = topOf(run, model);
+  if (!k || !top) return err('unknown-model', `no kept scores for ${model}`);
+  const item = d.itemIds.indexOf(itemId);
+  if (item < 0 || item >= run.split.test.target.nCols)
+    return err('unknown-model', `item ${itemId} is not a candidate of this split`);
+  return ok(exploreItem(d, run.split.test, k, top, model, item, topN, historyLength));
+}
 
 /** The `n` items with the most test-window events (ids, events), most first. */
 export function busiestItems(target: Csr, itemIds: string[], n: number): { id: string; events: number }[] {

@@ -2,7 +2,8 @@ import 'fake-indexeddb/auto';
 import { createStore, keys, set } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
 import type { ExperimentResult } from '../src/core/pipeline/run';
-import { createWorkspaceStore, type KeptScores, type SavedRun } from './workspace';
+import type { KeptScores } from '../src/core/pipeline/keep';
+import { createWorkspaceStore, type SavedRun } from './workspace';
 
 const kept = (x: number): KeptScores => ({
   test: Float32Array.of(x, x + 1),

@@ -1,7 +1,7 @@
 /**
- * The workspace kept in IndexedDB between visits (issue 5: "a reload restores it; a 'start over' clears it"): the
- * dataset the run worker holds, and the last completed run (config, rime results, each model's kept dense scores,
- * so the planner is live again without retraining). Typed arrays are stored by structured clone, never as JSON.
+ * The workspace kept in IndexedDB between visits (a reload restores it; "start over" clears it): the dataset the run
+ * worker holds, and the last completed run (config, rime results, each model's kept dense scores, so the planner is
+ * live again without retraining). Typed arrays are stored by structured clone, never as JSON.
  * Trained sequence-model weights live in workers/modelCache.ts; start over clears both.
  *
  * Works wherever IndexedDB exists: the run worker, and Node tests with fake-indexeddb.
@@ -10,15 +10,7 @@ import { clear, createStore, delMany, get, keys, set, type UseStore } from 'idb-
 import type { Dataset } from '../src/core/data/types';
 import type { RunConfig } from '../src/core/pipeline/config';
 import type { ExperimentResult } from '../src/core/pipeline/run';
-
-/** One model's kept scores (test rows × items; validation rows × items; λ(x) per test row). */
-export interface KeptScores {
-  test: Float32Array;
-  valid: Float32Array | null;
-  lambda: Float64Array | null;
-  /** Whether score / λ(x) is a next-item probability p(y|x). */
-  hasP: boolean;
-}
+import type { KeptScores } from '../src/core/pipeline/keep';
 
 export interface SavedData {
   source: string;
@@ -155,8 +147,8 @@ export function createWorkspaceStore(dbName = WORKSPACE_DB, storeName = WORKSPAC
       return isData(v) ? v : undefined;
     },
     // One record per model's scores, written one after another, then the run that names them: a single record
-    // would be cloned whole at once (at the ML-1M shape, four models' scores: ~0.7 GB more for the moment of the
-    // save). Scores of older runs are deleted after the new run is in place.
+    // would be cloned whole at once (every model's scores held twice for the moment of the save). Scores of older
+    // runs are deleted after the new run is in place.
     async saveRun(r) {
       for (const [model, k] of r.kept) await set(scoresKey(r.savedAt, model), k, db());
       await set('run', { ...r, kept: r.kept.map(([model]) => model) } satisfies StoredRun, db());

@@ -1,5 +1,5 @@
 /**
- * Page object of the Planner section (test ids of issue 5: planner.slider.beta, planner.slider.alpha, planner.mode,
+ * Page object of the Planner section (test ids planner.slider.beta, planner.slider.alpha, planner.mode,
  * planner.plot.curves with data-revision / data-beta / data-alpha). Specs speak in user actions and wait on what
  * the plot says it shows, never on time.
  */
@@ -103,6 +103,19 @@ export class PlannerPanel {
   async crashWorker(): Promise<void> {
     await this.page.evaluate(() =>
       (globalThis as unknown as { __rimwPlanner: { restartWorker(): void } }).__rimwPlanner.restartWorker(),
+    );
+  }
+
+  /** Through the page's planner hook: a synthetic world, `models` run on it; resolves when the planner shows them. */
+  async loadSynthetic(preset: 'small' | 'ml1m', seed: number, models?: string[]): Promise<void> {
+    await this.page.evaluate(
+      ([p, s, m]) =>
+        (
+          globalThis as unknown as {
+            __rimwPlanner: { loadSynthetic(p: string, s: number, m?: string[]): Promise<void> };
+          }
+        ).__rimwPlanner.loadSynthetic(p, s, m),
+      [preset, seed, models] as const,
     );
   }
 

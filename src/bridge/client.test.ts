@@ -1,6 +1,6 @@
 import * as Comlink from 'comlink';
 import { describe, expect, it } from 'vitest';
-import { BridgeError, createWorkerClient, latestWins, type WorkerLike } from './client';
+import { BridgeError, createWorkerClient, latestWins, workerSingleton, type WorkerLike } from './client';
 
 /** A "worker" on a MessageChannel: the far port exposes `api`; terminate closes both ends; `crash` fires an error event. */
 function fakeWorker<T extends object>(api: T) {
@@ -67,6 +67,30 @@ describe('createWorkerClient', () => {
     // The fresh worker answers.
     expect(await client.call((a) => a.add(1, 1))).toBe(2);
     client.dispose();
+  });
+});
+
+describe('workerSingleton', () => {
+  it('starts its worker on first use only, and tells the latest listener of a restart', async () => {
+    const spawned: ReturnType<typeof fakeWorker>[] = [];
+    const api = { twice: (x: number) => 2 * x };
+    const one = workerSingleton<typeof api>('single', () => {
+      const f = fakeWorker(api);
+      spawned.push(f);
+      return f.w;
+    });
+    const heard: string[] = [];
+    one.onRestart((why) => heard.push(`first ${why}`));
+    one.onRestart((why) => heard.push(`second ${why}`));
+    expect(spawned).toHaveLength(0);
+    expect(one.client()).toBe(one.client());
+    expect(await one.client().call((a) => a.twice(4))).toBe(8);
+    expect(spawned).toHaveLength(1);
+    spawned[0].crash();
+    expect(heard).toEqual(['second boom']);
+    expect(spawned).toHaveLength(2);
+    expect(await one.client().call((a) => a.twice(5))).toBe(10);
+    one.client().dispose();
   });
 });
 

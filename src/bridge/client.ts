@@ -97,6 +97,25 @@ export function createWorkerClient<Api>(
   };
 }
 
+/**
+ * The page's one client of a worker, started on first use, with the one listener that rebuilds what the worker held
+ * after a crash (each bridge module holds one). `spawn` builds the Worker with a literal `new URL(…, import.meta.url)`
+ * so that the bundler finds the worker's code.
+ */
+export function workerSingleton<Api>(name: string, spawn: () => WorkerLike) {
+  let client: WorkerClient<Api> | null = null;
+  let restartListener: ((reason: string) => void) | null = null;
+  return {
+    /** The client, its worker started on the first call. */
+    client: (): WorkerClient<Api> =>
+      (client ??= createWorkerClient<Api>(name, spawn, (reason) => restartListener?.(reason))),
+    /** Who reacts when the worker crashed and was restarted (a later call replaces the listener). */
+    onRestart(f: (reason: string) => void): void {
+      restartListener = f;
+    },
+  };
+}
+
 /** One callback per frame: the page's requestAnimationFrame; tests pass their own. */
 export interface FrameScheduler {
   request(cb: () => void): number;

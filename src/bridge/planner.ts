@@ -5,11 +5,17 @@
  * is restarted and the owner (the planner store) sends its input again.
  */
 import * as Comlink from 'comlink';
-import type { PlannerApi, SolveReply, CurvesReply, InputSummary } from '../../workers/planner.api';
-import type { PlannerInput, PlannerMode } from '../core/planner/types';
+import type {
+  PlannerApi,
+  SolveReply,
+  CurvesReply,
+  CurvesRequest,
+  InputSummary,
+  SolveRequest,
+} from '../../workers/planner.api';
+import type { PlannerInput } from '../core/planner/types';
 import type { Result } from '../core/util/result';
-import { createWorkerClient, latestWins, type FrameScheduler, type WorkerClient } from './client';
-import { dataClient } from './data';
+import { latestWins, workerSingleton, type FrameScheduler } from './client';
 
 export type {
   SolveReply,
@@ -20,23 +26,14 @@ export type {
   ExposureHistogram,
 } from '../../workers/planner.api';
 
-let client: WorkerClient<PlannerApi> | null = null;
-let restartListener: ((reason: string) => void) | null = null;
-
-/** Who re-sends the input after a crash (the planner store). */
-export function onPlannerWorkerRestart(f: (reason: string) => void): void {
-  restartListener = f;
-}
-
+const planner = workerSingleton<PlannerApi>(
+  'planner',
+  () => new Worker(new URL('../../workers/planner.worker.ts', import.meta.url), { type: 'module' }),
+);
 /** The one planner worker of the page, started on first use. */
-export function plannerClient(): WorkerClient<PlannerApi> {
-  client ??= createWorkerClient<PlannerApi>(
-    'planner',
-    () => new Worker(new URL('../../workers/planner.worker.ts', import.meta.url), { type: 'module' }),
-    (reason) => restartListener?.(reason),
-  );
-  return client;
-}
+export const plannerClient = planner.client;
+/** Who re-sends the input after a crash (the planner store). */
+export const onPlannerWorkerRestart = planner.onRestart;
 
 /** Every buffer of an input, to move it by transfer (the caller's arrays are detached afterwards). */
 export function inputBuffers(input: PlannerInput): ArrayBuffer[] {
@@ -56,48 +53,8 @@ export function setPlannerInput(input: PlannerInput, source: string): Promise<Re
   );
 }
 
-/** Lets the worker build its own input from the synthetic world and quick models (nothing crosses but a summary). */
-export function syntheticInputInWorker(
-  preset: 'small' | 'ml1m',
-  seed: number,
-  models?: string[],
-): Promise<Result<InputSummary, string>> {
-  return plannerClient().call<Result<InputSummary, string>>((api) => api.useSynthetic(preset, seed, models));
-}
-
-/**
- * Copies the data worker's current dataset into the planner worker, which fits quick models on it there (for the
- * bench and tests: planning on the loaded data without the run worker). False when the data worker holds nothing.
- */
-export async function dataInputInWorker(
-  source: string,
-  models?: string[],
-): Promise<Result<InputSummary, string> | false> {
-  const d = await dataClient().call((api) => api.exportDataset());
-  if (!d) return false;
-  const buffers = [d.user, d.item, d.time, d.value, d.userOffsets, d.itemCounts]
-    .filter((a) => a !== undefined)
-    .map((a) => a.buffer as ArrayBuffer);
-  return plannerClient().call<Result<InputSummary, string>>((api) =>
-    api.useDataset(Comlink.transfer(d, buffers), source, models),
-  );
-}
-
 export function exportPlannerV(model: string): Promise<Result<string, string>> {
   return plannerClient().call<Result<string, string>>((api) => api.exportV(model));
-}
-
-export interface SolveArgs {
-  mode: PlannerMode;
-  alpha: number;
-  beta: number;
-}
-
-export interface CurvesArgs {
-  mode: PlannerMode;
-  alpha: number;
-  betas: number[];
-  models?: string[];
 }
 
 /** Sequence numbers shared by solves and curves: the worker stops anything older than its newest request. */
@@ -127,7 +84,7 @@ export const solveRequests = (
   onError: (e: unknown) => void,
   frames?: FrameScheduler,
 ) =>
-  requests<SolveArgs, SolveReply>(
+  requests<SolveRequest, SolveReply>(
     (api, a) => api.solve(a) as Promise<Result<SolveReply, string>>,
     deliver,
     onError,
@@ -141,6 +98,6 @@ export function haltPlannerWork(): Promise<void> {
 }
 
 /** One β sweep request (numbered like the solves: a newer sweep makes the worker stop this one early). */
-export function sweepCurves(args: CurvesArgs, signal?: AbortSignal): Promise<Result<CurvesReply, string>> {
+export function sweepCurves(args: CurvesRequest, signal?: AbortSignal): Promise<Result<CurvesReply, string>> {
   return plannerClient().call<Result<CurvesReply, string>>((api) => api.curves({ ...args, seq: ++seq }), signal);
 }

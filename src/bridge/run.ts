@@ -3,10 +3,13 @@
  * The dataset moves from the data worker to the run worker by transfer (through the page, never cloned twice).
  */
 import * as Comlink from 'comlink';
-import type { Restored, RunApi } from '../../workers/run.api';
+import type { FirstModelInput, Restored, RunApi } from '../../workers/run.api';
 import type { PlannerInput } from '../core/planner/types';
 import type { Dataset } from '../core/data/types';
-import { createWorkerClient, type WorkerClient } from './client';
+import type { Result } from '../core/util/result';
+import { datasetBuffers } from '../core/data/dataset';
+import type { DataSummary } from '../../workers/data.api';
+import { workerSingleton } from './client';
 import { dataClient } from './data';
 import { createWorkspaceStore, savedWorkspaceSource, type SavedLossCurves } from '../../workers/workspace';
 
@@ -27,32 +30,15 @@ export const loadLossCurves = (): Promise<SavedLossCurves | undefined> =>
     .catch(() => undefined);
 
 export type { RunProgress, ModelRow, ExploreResult, ExploreRow } from '../../workers/run.api';
-import type { Result } from '../core/util/result';
-import type { DataSummary } from '../../workers/data.api';
 
-let client: WorkerClient<RunApi> | null = null;
-let restartListener: ((reason: string) => void) | null = null;
-
-/** Who reacts when the run worker crashed and was restarted (the training actions: report, re-send the data). */
-export function onRunWorkerRestart(f: (reason: string) => void): void {
-  restartListener = f;
-}
-
+const run = workerSingleton<RunApi>(
+  'run',
+  () => new Worker(new URL('../../workers/run.worker.ts', import.meta.url), { type: 'module' }),
+);
 /** The one run worker of the page, started on first use. */
-export function runClient(): WorkerClient<RunApi> {
-  client ??= createWorkerClient<RunApi>(
-    'run',
-    () => new Worker(new URL('../../workers/run.worker.ts', import.meta.url), { type: 'module' }),
-    (reason) => restartListener?.(reason),
-  );
-  return client;
-}
-
-/** The big arrays of a Dataset, to hand over by transfer. */
-const buffers = (d: Dataset): ArrayBuffer[] =>
-  [d.user, d.item, d.time, d.value, d.userOffsets, d.itemCounts]
-    .filter((a) => a !== undefined)
-    .map((a) => a.buffer as ArrayBuffer);
+export const runClient = run.client;
+/** Who reacts when the run worker crashed and was restarted (state/run.ts: report, re-send the data). */
+export const onRunWorkerRestart = run.onRestart;
 
 /**
  * Copies the data worker's current dataset into the run worker: exportDataset transfers a copy to the page, which
@@ -61,7 +47,7 @@ const buffers = (d: Dataset): ArrayBuffer[] =>
 export async function sendDatasetToRunWorker(source: string, signal?: AbortSignal): Promise<boolean> {
   const d = await dataClient().call((api) => api.exportDataset(), signal);
   if (!d) return false;
-  await runClient().call((api) => api.setDataset(Comlink.transfer(d, buffers(d)), source), signal);
+  await runClient().call((api) => api.setDataset(Comlink.transfer(d, datasetBuffers(d)), source), signal);
   return true;
 }
 
@@ -72,7 +58,7 @@ export function restoreSavedWorkspace(): Promise<Restored | null> {
 
 /** Hands a dataset (the restored copy) to the data worker by transfer, as its current data. */
 export function adoptInDataWorker(d: Dataset, source: string): Promise<Result<DataSummary>> {
-  return dataClient().call<Result<DataSummary>>((api) => api.adopt(Comlink.transfer(d, buffers(d)), source));
+  return dataClient().call<Result<DataSummary>>((api) => api.adopt(Comlink.transfer(d, datasetBuffers(d)), source));
 }
 
 /**
@@ -81,6 +67,11 @@ export function adoptInDataWorker(d: Dataset, source: string): Promise<Result<Da
  */
 export function fetchPlannerInput(models?: string[], signal?: AbortSignal): Promise<PlannerInput | null> {
   return runClient().call((api) => api.plannerInput(models), signal);
+}
+
+/** The first model of the next run, for the planner (a copy of its scores); null when a newer request replaced this one. */
+export function firstModelInput(): Promise<FirstModelInput | null> {
+  return runClient().call((api) => api.firstModelInput());
 }
 
 /** Progress and row callbacks cross the boundary as Comlink proxies. */

@@ -1,11 +1,11 @@
 /**
- * The tfjs backend for CLI runs: the app's ladder (workers/backend.ts: each rung confirmed by the CPU self-test) over
+ * The tfjs backend for CLI runs: the app's ladder (src/platform/backend.ts: each rung confirmed by the CPU self-test) over
  * the rungs Node has. WebGL never starts in Node; WebGPU comes from the `webgpu` package (nodeWebgpu.ts).
  */
 import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
-import { pickBackend, type BackendChoice } from '../../workers/backend';
+import { pickBackend, type BackendChoice } from '../platform/backend';
 import { installNodeWebgpu } from './nodeWebgpu';
 
 export const BACKEND_PREFS = ['cpu', 'wasm', 'webgpu', 'auto'] as const;
@@ -20,9 +20,9 @@ const wasmDir = () =>
   `${dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}/`;
 
 /**
- * cpu: the CPU backend, no self-test (what `rimw run` always used). wasm / webgpu: that rung, else CPU. auto: WebGPU
- * on a GPU → WASM → CPU; a software WebGPU adapter (SwiftShader) is passed over there, being far slower than WASM,
- * but `webgpu` takes it.
+ * auto (`rimw run`'s default): WebGPU on a GPU → WASM → CPU; a software WebGPU adapter (SwiftShader) is passed over
+ * there, being far slower than WASM, but `webgpu` takes it. wasm / webgpu: that rung, else CPU. cpu: the CPU backend,
+ * no self-test (tens of times slower than WASM on the sequence models).
  */
 export async function chooseBackend(pref: BackendPref): Promise<CliBackendChoice> {
   if (pref === 'cpu') {

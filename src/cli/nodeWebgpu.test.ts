@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { pickBackend } from '../../workers/backend';
+import { pickBackend } from '../platform/backend';
 import { SequenceModel } from '../core/models/sequence/index';
 import type { Dataset } from '../core/data/types';
 import { createRng } from '../core/util/rng';

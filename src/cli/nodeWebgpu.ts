@@ -1,6 +1,6 @@
 /**
  * WebGPU for Node hosts (the CLI, tests): puts `navigator.gpu` and the WebGPU constants (GPUBufferUsage, GPUMapMode, …)
- * from the `webgpu` package (Dawn's Node bindings) on globalThis, so the backend ladder (workers/backend.ts) can try its
+ * from the `webgpu` package (Dawn's Node bindings) on globalThis, so the backend ladder (src/platform/backend.ts) can try its
  * WebGPU rung outside a browser. Node-only, so it lives with the CLI: core and the worker bundles never import it.
  *
  * On Linux Dawn reaches the GPU through Vulkan: it dlopens `libvulkan.so.1` (the loader; Debian's `libvulkan1`) and
@@ -21,7 +21,7 @@ import {
   adapterName,
   isSoftwareAdapter,
   softwareReason as softwareAdapterReason,
-} from '../../workers/gpuInfo';
+} from '../platform/gpuInfo';
 
 /** The SwiftShader (software Vulkan) driver manifest of Debian's chromium package. */
 export const CHROMIUM_SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';

@@ -1,6 +1,10 @@
 /**
- * The planner's state and actions (issue 5 Planner). Its own small zustand store (the page's store holds data and
- * training; this one changes at slider speed and only the Planner section reads it).
+ * The planner's state and actions. Its own small zustand store (the page's store holds data and training; this one
+ * changes at slider speed and only the Planner section reads it).
+ *
+ * Its scores come from the run worker, which owns every model's scores: the last completed run's (fetched whenever
+ * training.resultRevision moves) and, while the planner has nothing to show, the first model of the next run, so
+ * that the page's own quick run on the synthetic world shows a curve after its first model.
  *
  * It keeps what the user asked for (`asked`: mode, α, β) apart from what the shown result was computed with
  * (`shown`, `curves`), so the page can say "updating…" without flicker while a solve is in flight. Big arrays never
@@ -17,8 +21,6 @@ import {
   plannerClient,
   setPlannerInput,
   solveRequests,
-  syntheticInputInWorker,
-  dataInputInWorker,
   type CurvesReply,
   type InputSummary,
   type SolveReply,
@@ -38,8 +40,14 @@ import {
   type OverlayCurve,
   type Relevance,
 } from './plannerSettings';
-import { fetchPlannerInput } from '../bridge/run';
+import { fetchPlannerInput, firstModelInput } from '../bridge/run';
+import type { FirstModelInput } from '../../workers/run.api';
+import { loadSynthetic } from './dataset';
+import { startRun } from './run';
+import { FAST_MODELS } from './quickRun';
+import { currentRunConfig } from './ui';
 import { useStore } from './store';
+import { readUrlParam, writeUrlParam } from './url';
 
 export * from './plannerSettings';
 
@@ -193,76 +201,14 @@ function adopted(r: { ok: true; data: InputSummary } | { ok: false; reason: stri
   request(true);
 }
 
-/** Resolves when a sweep line is drawn (or after `timeoutMs`, or at once when one is). */
-function firstLine(timeoutMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    const drawn = (st: PlannerState) =>
-      (st.curves?.curves.some((c) => c.points.length > 0) ?? false) || st.status !== 'ready';
-    if (drawn(usePlanner.getState())) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      unsubscribe();
-      resolve();
-    };
-    const timer = setTimeout(done, timeoutMs);
-    const unsubscribe = usePlanner.subscribe((st) => {
-      if (drawn(st)) done();
-    });
-  });
-}
-
-/** Generation of the trained-models input: a newer result makes an older fetch (or the synthetic one) drop its answer. */
+/** Generation of the planner's input: a newer result makes an older fetch drop its answer. */
 let fetches = 0;
+/** The adoption of the last run's results in progress (the test hook waits for it). */
+let following: Promise<void> = Promise.resolve();
 
-/** How to rebuild the worker's input after a crash: the synthetic world again, or the last trained models' input. */
-let reload: (() => Promise<void>) | null = null;
-
-/** Has the worker build the synthetic world's input (the page opens with it, before any training). */
-export async function loadSyntheticPlanner(
-  preset: 'small' | 'ml1m' = 'small',
-  seed = 1,
-  models?: string[],
-): Promise<void> {
-  const my = fetches;
+/** Sends scores to the worker (the arrays are transferred: the caller's copies are detached afterwards). */
+async function adoptPlannerInput(input: PlannerInput, source: string): Promise<void> {
   set({ status: 'loading', error: null });
-  reload = () => loadSyntheticPlanner(preset, seed, models);
-  try {
-    // Without a model list, Pop alone first (no fit to speak of): its curve shows while the other quick models fit;
-    // the worker keeps Pop's solutions when the full input replaces this one, so its line stays.
-    if (!models) {
-      const first = await syntheticInputInWorker(preset, seed, ['Pop']);
-      if (my !== fetches) return;
-      if (first.ok) {
-        adopted(first);
-        // The next input would make the worker drop this sweep half-way: let Pop's line land first.
-        await firstLine(3000);
-        if (my !== fetches) return;
-      }
-    }
-    const r = await syntheticInputInWorker(preset, seed, models);
-    // Trained models' scores arrived meanwhile: they win.
-    if (my === fetches) adopted(r);
-  } catch (e) {
-    if (my === fetches) set({ status: 'error', error: message(e) });
-  }
-}
-
-/**
- * Adopts scores from elsewhere (the run worker's trained models). The arrays are transferred: the caller's copies
- * are detached afterwards. `again` re-fetches them after a planner worker crash.
- */
-export async function adoptPlannerInput(
-  input: PlannerInput,
-  source: string,
-  again?: () => Promise<PlannerInput | null>,
-): Promise<void> {
-  set({ status: 'loading', error: null });
-  reload = again
-    ? async () => {
-        const next = await again();
-        if (next) await adoptPlannerInput(next, source, again);
-      }
-    : null;
   try {
     adopted(await setPlannerInput(input, source));
   } catch (e) {
@@ -321,19 +267,29 @@ export function importRimeResults(text: string, fileName: string): string | null
 
 export const clearOverlay = () => set({ overlay: [] });
 
-/** Takes the last completed run's scores from the run worker (every kept model); none → the planner waits. */
-async function followResults(): Promise<void> {
+/**
+ * Takes the last completed run's scores from the run worker (every kept model); without one the planner waits for
+ * the next run's first model.
+ */
+function followResults(): Promise<void> {
+  following = fetchResults();
+  return following;
+}
+
+async function fetchResults(): Promise<void> {
   const my = ++fetches;
+  showsFirstModel = false;
   const t = useStore.getState().training;
   if (!t.result) {
-    reload = null;
     set({
       ...initialPlannerState(),
+      status: t.status === 'running' ? 'loading' : 'idle',
       asked: usePlanner.getState().asked,
       relevance: usePlanner.getState().relevance,
       diversity: usePlanner.getState().diversity,
       overlay: usePlanner.getState().overlay,
     });
+    awaitFirstModel();
     return;
   }
   const source = `${Object.keys(t.result.item_rec).length} trained models on ${t.resultSource ?? 'the current data'}`;
@@ -345,31 +301,69 @@ async function followResults(): Promise<void> {
       set({ status: 'error', error: 'the run worker kept no scores for the planner (over the dense budget?)' });
       return;
     }
-    await adoptPlannerInput(input, source, () => fetchPlannerInput());
+    await adoptPlannerInput(input, source);
   } catch (e) {
     if (my === fetches) set({ status: 'error', error: message(e) });
   }
 }
 
-/** Has the worker fit quick models on the data loaded now (the bench's ml-latest-small input, without training). */
-export async function loadDataPlanner(models?: string[]): Promise<void> {
-  const my = ++fetches;
-  const source = useStore.getState().dataset.summary?.source ?? 'the loaded data';
-  set({ status: 'loading', error: null });
-  reload = () => loadDataPlanner(models);
-  try {
-    const r = await dataInputInWorker(source, models);
-    if (my !== fetches) return;
-    if (r === false) set({ status: 'error', error: 'no data loaded' });
-    else adopted(r);
-  } catch (e) {
-    if (my === fetches) set({ status: 'error', error: message(e) });
-  }
+/** Whether a request for the next run's first model is waiting in the run worker. */
+let firstAsked = false;
+/** Whether the planner shows a run's first model (until the run's results, or its failure, replace it). */
+let showsFirstModel = false;
+
+/** Asks the run worker for the first model of its next run (once; again after a run worker restart). */
+function awaitFirstModel(): void {
+  if (firstAsked) return;
+  firstAsked = true;
+  firstModelInput().then(
+    (r) => {
+      firstAsked = false;
+      if (r) adoptFirstModel(r);
+    },
+    () => {
+      firstAsked = false;
+      if (!usePlanner.getState().input) awaitFirstModel();
+    },
+  );
 }
 
-/** A page-level hook for the bench and e2e specs: inputs a user reaches only through training, on demand. */
+/** Shows a run's first model while the planner has nothing else for the data shown (the full results replace it). */
+function adoptFirstModel({ source, input }: FirstModelInput): void {
+  const { dataset, training } = useStore.getState();
+  if (usePlanner.getState().input || source !== dataset.summary?.source || training.resultSource === source) {
+    // Not wanted now; ask for the next run's while the planner still has nothing to show.
+    if (!usePlanner.getState().input) awaitFirstModel();
+    return;
+  }
+  ++fetches;
+  showsFirstModel = true;
+  void adoptPlannerInput(input, `${input.models[0].model} on ${source} (the other models are still training)`);
+}
+
+/** Runs `models` (default: the run config's fast models) on the data loaded now; resolves once the planner adopted them. */
+async function runForPlanner(models?: string[]): Promise<void> {
+  if (useStore.getState().dataset.status !== 'ready') {
+    set({ status: 'error', error: 'no data loaded' });
+    return;
+  }
+  const config = currentRunConfig();
+  const fast = config.models.filter((m) => FAST_MODELS.includes(m));
+  const before = useStore.getState().training.resultRevision;
+  await startRun({ ...config, models: models ?? (fast.length > 0 ? fast : [...FAST_MODELS]) });
+  const t = useStore.getState().training;
+  if (t.resultRevision === before) set({ status: 'error', error: t.error ?? `the run ended ${t.status}` });
+  else await following;
+}
+
+/** A page-level hook for the bench and e2e specs: inputs on demand, through the same path as a user's. */
 export interface PlannerTestHook {
+  /**
+   * Generates the synthetic world in the data worker and runs `models` (default: the run config's fast ones) on it in
+   * the run worker; resolves once the planner shows their scores.
+   */
   loadSynthetic(preset: 'small' | 'ml1m', seed: number, models?: string[]): Promise<void>;
+  /** The same on the data loaded now. */
   loadData(models?: string[]): Promise<void>;
   status(): PlannerState['status'];
   /** Whether the β sweep's lines are still being drawn. */
@@ -389,31 +383,44 @@ declare global {
 let started = false;
 
 /**
- * Once per page: the synthetic world's quick models right away (built in the planner worker, so curves show before
- * any training), then the trained models' scores each time a run completes (training.resultRevision moves); a
- * re-send after a planner worker crash.
+ * Once per page: the last run's scores each time a run completes (training.resultRevision moves), a run's first
+ * model while there is nothing else to show, and a re-send after a planner worker crash.
  */
 export function startPlanner(): void {
   if (started) return;
   started = true;
   if (typeof window !== 'undefined') {
     window.__rimwPlanner = {
-      loadSynthetic: loadSyntheticPlanner,
-      loadData: loadDataPlanner,
+      loadSynthetic: async (preset, seed, models) => {
+        await loadSynthetic(preset, seed);
+        await runForPlanner(models);
+      },
+      loadData: runForPlanner,
       status: () => usePlanner.getState().status,
       sweeping: () => usePlanner.getState().sweeping,
       prefetching: () => usePlanner.getState().prefetching,
       restartWorker: () => plannerClient().restart('simulated crash'),
     };
   }
+  // Started now, so that its module has loaded when the first scores arrive.
+  plannerClient();
+  // A fresh planner worker holds nothing: the last run's scores again (read back from the saved workspace when the
+  // run worker handed its own over), or, during a run, its results when it ends.
   onPlannerWorkerRestart(() => {
     set({ solving: false, sweeping: false, prefetching: false });
-    void reload?.();
+    void followResults();
   });
   useStore.subscribe((s, prev) => {
+    // With nothing to show, the status line says whether scores are on their way (a run is going).
+    const p = usePlanner.getState();
+    if (s.training.status !== prev.training.status && !p.input && p.status !== 'error')
+      set({ status: s.training.status === 'running' ? 'loading' : 'idle' });
     if (s.training.resultRevision !== prev.training.resultRevision) void followResults();
+    // A run that ended without results (failed, cancelled) takes its first model off the planner.
+    else if (showsFirstModel && prev.training.status === 'running' && s.training.status !== 'running')
+      void followResults();
     // A file being read will most likely replace what the planner holds: its sweep and background fill stop now, so
-    // that they do not share the cores with the read (a trace of a 24 MB load showed them running throughout it).
+    // that they do not share the cores with the read.
     // If the file is refused or the read cancelled, they pick up again (solved points are memoised).
     if (s.dataset.progress && !prev.dataset.progress) haltBackground();
     else if (!s.dataset.progress && prev.dataset.progress && halted) {
@@ -422,14 +429,11 @@ export function startPlanner(): void {
     }
   });
   // The slider settings live in the URL hash next to the run config: a reload or a shared link shows the same point.
-  const fromUrl = parsePlannerHash(new URLSearchParams(window.location.hash.slice(1)).get('planner'));
+  const fromUrl = parsePlannerHash(readUrlParam('planner'));
   if (fromUrl) set({ asked: fromUrl });
   usePlanner.subscribe((s, prev) => {
     if (s.asked === prev.asked) return;
-    const params = new URLSearchParams(window.location.hash.slice(1));
-    params.set('planner', encodePlannerHash(s.asked));
-    window.history.replaceState(null, '', `#${params.toString()}`);
+    writeUrlParam('planner', encodePlannerHash(s.asked));
   });
-  if (useStore.getState().training.result) void followResults();
-  else void loadSyntheticPlanner('small', 1);
+  void followResults();
 }

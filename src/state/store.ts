@@ -7,7 +7,7 @@ import type { DataSummary, LoadProblem, LoadTiming, ReadAs, Sniff, SplitSummary 
 import { FIGURE2_GROUPS, type ParadoxGroup } from '../core/paradox';
 import type { SimulationResult } from '../core/paradox';
 import type { ExperimentResult } from '../core/pipeline/run';
-import type { RunConfig } from '../core/pipeline/config';
+import { DEFAULT_RUN_CONFIG, type RunConfig } from '../core/pipeline/config';
 
 export interface DatasetSlice {
   dataset: {
@@ -86,8 +86,8 @@ export interface ParadoxSlice {
 
 export interface UiSlice {
   ui: {
-    /** The run config as a JSON object, mirrored in the URL hash. */
-    config: Record<string, unknown>;
+    /** The run config the user is editing, mirrored in the URL (the default until the URL's is read). */
+    config: RunConfig;
     /** Why the URL's config was refused (the default is used instead), or null. */
     urlProblem: string | null;
   };
@@ -123,7 +123,7 @@ export const initialState = (): AppState => ({
     seed: 1,
     simulation: null,
   },
-  ui: { config: {}, urlProblem: null },
+  ui: { config: DEFAULT_RUN_CONFIG, urlProblem: null },
 });
 
 export const useStore = create<AppState>()(() => initialState());

@@ -4,7 +4,7 @@
  */
 import { dataClient } from '../bridge/data';
 import { runClient } from '../bridge/run';
-import { settled } from './training';
+import { settled } from './quickRun';
 
 export interface RimwTestHook {
   /** Terminates and restarts the data worker as after a crash (the page must recover on its own). */

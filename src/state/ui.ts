@@ -1,12 +1,14 @@
-/** UI actions: the run config mirrored in the URL hash (one serialisable object, seed included). */
+/**
+ * The ui slice's actions: the run config the user edits, one serialisable object (seed included) mirrored in the URL
+ * (./url.ts), and why the URL's config was refused.
+ */
 import { DEFAULT_RUN_CONFIG, validateRunConfig, type RunConfig } from '../core/pipeline/config';
-import { restoreOrSynthetic, watchData, watchSplit } from './training';
 import { patch, useStore } from './store';
-import { readConfigHash, writeConfigHash, type Json } from './urlHash';
+import { readUrlConfig, writeUrlConfig } from './url';
 
-/** Reads the run config from the hash (or the default); a refused URL config is kept as ui.urlProblem. */
+/** Reads the run config from the URL (or the default); a refused URL config is kept as ui.urlProblem. */
 export function initConfigFromUrl(): void {
-  const r = readConfigHash(window.location.hash);
+  const r = readUrlConfig();
   let config: RunConfig = DEFAULT_RUN_CONFIG;
   let problem: string | null = null;
   if (!r.ok) problem = r.reason;
@@ -19,28 +21,23 @@ export function initConfigFromUrl(): void {
   patch('ui', { urlProblem: problem });
 }
 
-/** Stores the config and rewrites the hash in place (no history entry per edit). */
+/** Stores the config and rewrites the URL in place (no history entry per edit). */
 export function setRunConfig(config: RunConfig): void {
-  patch('ui', { config: config as unknown as Record<string, unknown> });
-  const hash = writeConfigHash(window.location.hash, config as unknown as Json);
-  window.history.replaceState(null, '', hash);
+  patch('ui', { config });
+  writeUrlConfig(config);
 }
 
-export const currentRunConfig = (): RunConfig => useStore.getState().ui.config as unknown as RunConfig;
+export const currentRunConfig = (): RunConfig => useStore.getState().ui.config;
 
-let started = false;
+/** The models of the run config (URL) to run now: the chosen ones. */
+export function setModels(models: string[]): void {
+  setRunConfig({ ...currentRunConfig(), models });
+}
 
-/** Once per page (StrictMode runs effects twice): the config from the URL, then the saved workspace or the synthetic world. */
-export function startPage(): void {
-  if (started) return;
-  started = true;
-  watchSplit();
-  watchData();
-  initConfigFromUrl();
-  // A pasted link that changes only the hash does not reload the page; read the config again.
-  window.addEventListener('hashchange', () => {
-    if (new URLSearchParams(window.location.hash.slice(1)).has('config')) initConfigFromUrl();
-    else setRunConfig(currentRunConfig());
-  });
-  void restoreOrSynthetic();
+/** Epochs and sequence-model size in the run config; undefined removes the field (the model's default). */
+export function setHyper(part: Pick<RunConfig, 'epochs' | 'sequence'>): void {
+  const c = { ...currentRunConfig(), ...part };
+  if (c.epochs === undefined) delete c.epochs;
+  if (c.sequence === undefined) delete c.sequence;
+  setRunConfig(c);
 }

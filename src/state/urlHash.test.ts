@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readConfigHash, writeConfigHash, type Json } from './urlHash';
+import { hashParam, readConfigHash, withHashParam, writeConfigHash, type Json } from './urlHash';
 
 describe('config in the URL hash', () => {
   it('round-trips a nested config with the seed, unicode and awkward characters, keeping other parameters', () => {
@@ -26,5 +26,13 @@ describe('config in the URL hash', () => {
     const r = readConfigHash('#config=%7Bnope');
     expect(r.ok).toBe(false);
     expect(!r.ok && r.reason).toMatch(/not valid JSON/);
+  });
+
+  it('sets one parameter beside the others: the planner settings and the run config share the hash', () => {
+    const h = withHashParam(writeConfigHash('', { seed: 1 }), 'planner', 'offline,0.01,0.005');
+    expect(h).toBe('#config=%7B%22seed%22%3A1%7D&planner=offline%2C0.01%2C0.005');
+    expect(hashParam(h, 'planner')).toBe('offline,0.01,0.005');
+    expect(readConfigHash(withHashParam(h, 'planner', 'greedy,0.02,0'))).toEqual({ ok: true, data: { seed: 1 } });
+    expect(hashParam('#config=1', 'planner')).toBeNull();
   });
 });

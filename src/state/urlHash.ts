@@ -1,21 +1,32 @@
 /**
- * The run config lives in the URL hash as one JSON object (STYLE habit 8: the seed included), so a link reproduces
- * a run. Generic over JSON until the page passes core/pipeline's RunConfig through validateRunConfig.
+ * The URL hash as named parameters (`#config=…&planner=…`), pure string in, string out, so Node tests reach it; the
+ * page reads and writes the real hash through ./url.ts only. The run config is one JSON object there (STYLE habit 8:
+ * the seed included), so a link reproduces a run.
  */
+import type { RunConfig } from '../core/pipeline/config';
+
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
-/** `#config=<encoded JSON>`; other hash parameters are kept. */
-export function writeConfigHash(hash: string, config: Json): string {
+/** `hash` with parameter `name` set to `value` (encoded); the other parameters are kept. */
+export function withHashParam(hash: string, name: string, value: string): string {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
-  params.set('config', JSON.stringify(config));
+  params.set(name, value);
   return `#${params.toString()}`;
 }
+
+/** Parameter `name` of `hash` (decoded), or null when absent. */
+export const hashParam = (hash: string, name: string): string | null =>
+  new URLSearchParams(hash.replace(/^#/, '')).get(name);
+
+/** `#config=<encoded JSON>`; other hash parameters are kept. */
+export const writeConfigHash = (hash: string, config: RunConfig | Json): string =>
+  withHashParam(hash, 'config', JSON.stringify(config));
 
 /** Reads the config back; a missing parameter is `null`, a broken one an error naming the problem. */
 export function readConfigHash(
   hash: string,
 ): { ok: true; data: Json | null } | { ok: false; code: 'bad-url'; reason: string } {
-  const raw = new URLSearchParams(hash.replace(/^#/, '')).get('config');
+  const raw = hashParam(hash, 'config');
   if (raw === null) return { ok: true, data: null };
   try {
     return { ok: true, data: JSON.parse(raw) as Json };

@@ -1,6 +1,6 @@
 /** The one page: Data → Train → Results → Planner → Paradox. Sections never unmount; each has its own error boundary. */
 import { useEffect, type ReactNode } from 'react';
-import { startPage } from '../state/ui';
+import { startPage } from '../state/page';
 import { useStore } from '../state/store';
 import { ErrorBoundary } from './ErrorBoundary';
 import { DataSection } from './data/DataSection';

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../command';
 import { spawnSync } from 'node:child_process';
 import { inspect } from './inspect';
+import { movieLens } from '../../testing/sharedData';
 
 function capture() {
   const out: string[] = [];
@@ -14,9 +15,10 @@ function capture() {
 
 describe('rimw inspect', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rimw-inspect-'));
-  const ml = resolve(__dirname, '../../../../shared/data/ml-latest-small');
-
-  it('--json on MovieLens ratings.csv with movies.csv: format, roles, counts, time range, top items', async () => {
+  it('--json on MovieLens ratings.csv with movies.csv: format, roles, counts, time range, top items', async ({
+    skip,
+  }) => {
+    const ml = movieLens(skip, 'ratings.csv', 'movies.csv');
     const c = capture();
     expect(await inspect.run([`${ml}/ratings.csv`, '--items', `${ml}/movies.csv`, '--json'], c.io)).toBe(0);
     const j = JSON.parse(c.out.join('\n'));

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { run } from './run';
 import { UsageError } from '../command';
+import { movieLens } from '../../testing/sharedData';
 
 function capture() {
   const out: string[] = [];
@@ -13,6 +14,23 @@ function capture() {
 
 describe('rimw run', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rimw-run-'));
+  /** 12 users walking a 6-item ring: tiny, so the WASM self-test and one epoch take about a second. */
+  const ringLog = (name: string) => {
+    const rows = ['user,item,rating,timestamp'];
+    for (let u = 0; u < 12; u++)
+      for (let k = 0; k < 10; k++) rows.push(`${u},${(u + k) % 6},5,${1_000_000 + u * 10 + k * 3600}`);
+    writeFileSync(join(dir, name), rows.join('\n') + '\n');
+    return join(dir, name);
+  };
+  /** Pop and a tiny RNN, one epoch. */
+  const seqConfig = (name: string) => {
+    const sequence = { hidden: 8, layers: 1, maxLen: 8 };
+    writeFileSync(
+      join(dir, name),
+      JSON.stringify({ split: { kind: 'user' }, models: ['Pop', 'RNN'], seed: 1, epochs: 1, sequence }),
+    );
+    return join(dir, name);
+  };
 
   it('runs a config on a synthetic world and writes rime-style results', async () => {
     const cfg = join(dir, 'cfg.json');
@@ -41,12 +59,12 @@ describe('rimw run', () => {
     expect(c.err.join('\n')).toMatch(/Hawkes +ItemRec prec/);
   });
 
-  it('reads a MovieLens ratings.csv in place and evaluates on a user split', async () => {
+  it('reads a MovieLens ratings.csv in place and evaluates on a user split', async ({ skip }) => {
     const cfg = join(dir, 'ml.json');
     const out = join(dir, 'ml-res.json');
     writeFileSync(cfg, JSON.stringify({ split: { kind: 'user' }, models: ['Pop', 'Hawkes', 'Rand'], seed: 1 }));
     const c = capture();
-    const file = resolve(__dirname, '../../../../shared/data/ml-latest-small/ratings.csv');
+    const file = join(movieLens(skip, 'ratings.csv'), 'ratings.csv');
     expect(await run.run([file, '--config', cfg, '--out', out], c.io)).toBe(0);
     const res = JSON.parse(readFileSync(out, 'utf8'));
     expect(res.split.trainUsers).toBe(610);
@@ -76,23 +94,8 @@ describe('rimw run', () => {
   });
 
   it('trains sequence models on the backend --backend asks for and says which one, as the app does', async () => {
-    // 12 users walking a 6-item ring: tiny, so the WASM self-test and one epoch take about a second.
-    const log = join(dir, 'ring.csv');
-    const rows = ['user,item,rating,timestamp'];
-    for (let u = 0; u < 12; u++)
-      for (let k = 0; k < 10; k++) rows.push(`${u},${(u + k) % 6},5,${1_000_000 + u * 10 + k * 3600}`);
-    writeFileSync(log, rows.join('\n') + '\n');
-    const cfg = join(dir, 'seq.json');
-    writeFileSync(
-      cfg,
-      JSON.stringify({
-        split: { kind: 'user' },
-        models: ['Pop', 'RNN'],
-        seed: 1,
-        epochs: 1,
-        sequence: { hidden: 8, layers: 1, maxLen: 8 },
-      }),
-    );
+    const log = ringLog('ring.csv');
+    const cfg = seqConfig('seq.json');
     const c = capture();
     expect(await run.run([log, '--config', cfg, '--backend', 'wasm'], c.io)).toBe(0);
     expect(c.err[0]).toMatch(/^backend: wasm \(self-test diff \d/);
@@ -102,5 +105,15 @@ describe('rimw run', () => {
     const c2 = capture();
     expect(await run.run([log, '--config', cfg, '--models', 'Pop'], c2.io)).toBe(0);
     expect(c2.err.join('\n')).not.toMatch(/backend:/);
+  });
+
+  it('trains sequence models on the fastest backend that passes its self-test when --backend is not given', async () => {
+    const c = capture();
+    expect(await run.run([ringLog('ring-auto.csv'), '--config', seqConfig('seq-auto.json')], c.io)).toBe(0);
+    const used = JSON.parse(c.out.join('')).meta.RNN.backend;
+    // WASM works in Node; WebGPU wins only on a real GPU (a software adapter is passed over, and the line says why).
+    expect(['wasm', 'webgpu']).toContain(used);
+    expect(c.err[0]).toMatch(new RegExp(`^backend: ${used} \\(.*self-test diff \\d`));
+    if (used === 'wasm') expect(c.err[0]).toMatch(/\(skipped: webgpu: .+\)$/);
   });
 });

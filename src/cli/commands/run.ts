@@ -14,7 +14,7 @@ import { generateSynthetic, presetConfig, SYNTH_PRESETS, type SynthPreset } from
 import { DEFAULT_RUN_CONFIG, parseRunConfig, type RunConfig } from '../../core/pipeline/config';
 import { runExperiment } from '../../core/pipeline/run';
 import type { Result } from '../../core/util/result';
-import { SEQUENCE_NAMES } from '../../core/models/compose';
+import { needsTfjs } from '../../core/models/names';
 // The app's loader (core/data/ingest: detection, streaming byte-level parse), so the CLI and the page read a file alike.
 import { readInteractionFile } from './inspect';
 
@@ -26,12 +26,11 @@ const usage = `rimw run FILE [--config CONFIG.json] [--out RESULTS.json] [--mode
   "itemRecTopK":..,"userRecTopC":..,"excludeTrain":..,"epochs":..,"sequence":{..},"tune":{"trials":N,"minutes":M}};
   --models and --seed override its fields. "tune" searches the sequence models' lr, hidden, dropout and weight decay
   on the validation window first (the trials go into each model's meta.tune).
-  --backend: tfjs backend of the sequence models (RNN, Transformer, their RIMs): ${BACKEND_PREFS.join(', ')} (default cpu).
-  wasm and webgpu fall back to cpu unless they match the CPU self-test; auto tries WebGPU on a GPU, then WASM.
+  --backend: tfjs backend of the sequence models (RNN, Transformer, their RIMs): ${BACKEND_PREFS.join(', ')}.
+  auto (the default) takes the fastest that matches the CPU self-test: WebGPU on a GPU, then WASM, then CPU; wasm
+  and webgpu fall back to cpu unless they match it. The backend chosen, and why others were not, goes to stderr.
   webgpu uses the 'webgpu' package (Dawn), a GPU or else Chromium's SwiftShader (software: works, but slow).
   Without --config: ${JSON.stringify(DEFAULT_RUN_CONFIG)}.`;
-
-const isSequence = (name: string) => SEQUENCE_NAMES.some((s) => name === s || name.startsWith(`${s}-`));
 
 /** Loads the dataset named by FILE: synth:PRESET[:SEED], or an interaction log on disk. */
 export async function loadDataset(file: string): Promise<Result<Dataset, string>> {
@@ -57,7 +56,7 @@ export const run: CliCommand = {
   usage,
   async run(argv: string[], io: CliIo): Promise<number> {
     const a = parseArgs(argv, { values: ['config', 'out', 'models', 'seed', 'backend'], positionals: 1 });
-    const pref = (a.values.backend ?? 'cpu') as BackendPref;
+    const pref = (a.values.backend ?? 'auto') as BackendPref;
     if (!BACKEND_PREFS.includes(pref))
       throw new UsageError(`--backend '${pref}' must be one of ${BACKEND_PREFS.join(', ')}`);
     let raw: Record<string, unknown> = { ...DEFAULT_RUN_CONFIG };
@@ -101,8 +100,9 @@ export const run: CliCommand = {
       return 1;
     }
     // Only the sequence models run on tfjs; the rest are plain TypeScript.
-    const backend = await chooseBackend(config.models.some(isSequence) ? pref : 'cpu');
-    if (config.models.some(isSequence)) io.err(describeChoice(backend));
+    const tfjs = config.models.some(needsTfjs);
+    const backend = await chooseBackend(tfjs ? pref : 'cpu');
+    if (tfjs) io.err(describeChoice(backend));
     let lastReport = 0;
     const res = await runExperiment(ds.data, config, {
       // Training progress on stderr: at each epoch end, otherwise at most every 5 s.

@@ -23,11 +23,15 @@ export interface ImpressionLog {
   conversion: Uint8Array;
   /**
    * Observed scenario or context per impression (a `pid`, `scenario` or `context` column) as an index into
-   * contextIds; absent when the log has none. MuseNet learns scenarios without it; LR, DeepFM and MMoE use it as a field.
+   * contextIds, −1 where a row's field is empty; absent when the log has none. MuseNet learns scenarios without it;
+   * LR, DeepFM and MMoE use it as a field.
    */
   context?: Int32Array;
   contextIds?: string[];
-  /** Item side feature (e.g. `category`) per item index, an index into categoryIds; absent when the log has none. */
+  /**
+   * Item side feature (e.g. `category`) per item index, an index into categoryIds, −1 for an item whose rows give none;
+   * absent when the log has none.
+   */
   itemCategory?: Int32Array;
   categoryIds?: string[];
   /** CSR offsets: impressions of user u are [userOffsets[u], userOffsets[u+1]). Length nUsers + 1. */
@@ -70,6 +74,8 @@ export interface CtrSplit {
   validStart: number;
   testStart: number;
   protocol: 'ads' | 'otp' | 'custom';
+  /** Impressions outside the protocol's window (OTP on a log longer than its 28 days: the earliest days), if any. */
+  dropped?: number;
 }
 
 /**

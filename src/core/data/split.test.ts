@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { datasetFromEvents } from './split.fixtures';
 import { defaultSplitConfig, makeSplit, resolveSplitConfig, suggestSplitKind, testGroup } from './split';
 import type { Csr, Dataset, EvalSet, Split } from './types';
 import { generateSynthetic } from './synthetic/generate';
+import { movieLens, type Skip } from '../../testing/sharedData';
 
 // Four users, written out by hand (user, item, time). Offsets after sorting: u0 [0,6) u1 [6,12) u2 [12,18) u3 [18,20).
 const EVENTS: [string, string, number][] = [
@@ -181,18 +182,22 @@ describe('defaults', () => {
 });
 
 describe('on MovieLens (ml-latest-small): invariants with default configs', () => {
-  const path = fileURLToPath(new URL('../../../../shared/data/ml-latest-small/ratings.csv', import.meta.url));
-  const lines = readFileSync(path, 'utf8').trim().split('\n').slice(1);
-  const u: string[] = [],
-    items: string[] = [],
-    t: number[] = [];
-  for (const line of lines) {
-    const f = line.split(',');
-    u.push(f[0]);
-    items.push(f[1]);
-    t.push(Number(f[3]));
+  /** ratings.csv, read once by the first test that runs (each skips, saying why, without it). */
+  let cached: Dataset | undefined;
+  function movieLensData(skip: Skip): Dataset {
+    if (cached) return cached;
+    const text = readFileSync(join(movieLens(skip, 'ratings.csv'), 'ratings.csv'), 'utf8');
+    const u: string[] = [],
+      items: string[] = [],
+      t: number[] = [];
+    for (const line of text.trim().split('\n').slice(1)) {
+      const f = line.split(',');
+      u.push(f[0]);
+      items.push(f[1]);
+      t.push(Number(f[3]));
+    }
+    return (cached = datasetFromEvents(u, items, t));
   }
-  const ml = datasetFromEvents(u, items, t);
 
   /** Checks one EvalSet against its training ends; returns the number of window events (targets + dropped). */
   function checkRows(ds: Dataset, set: EvalSet, ends: Int32Array): number {
@@ -212,7 +217,8 @@ describe('on MovieLens (ml-latest-small): invariants with default configs', () =
     return window;
   }
 
-  it('suggests a user split (users live at different clock times) and its invariants hold', () => {
+  it('suggests a user split (users live at different clock times) and its invariants hold', ({ skip }) => {
+    const ml = movieLensData(skip);
     expect(suggestSplitKind(ml)).toBe('user');
     const s = must(makeSplit(ml, { kind: 'user' }));
     const window = checkRows(ml, s.test, s.trainEnd);
@@ -228,7 +234,8 @@ describe('on MovieLens (ml-latest-small): invariants with default configs', () =
     expect(s.valid.users.every((x) => !b.has(x))).toBe(true);
   });
 
-  it('temporal default: no training event at or after T, targets in [T, T + ΔT) only', () => {
+  it('temporal default: no training event at or after T, targets in [T, T + ΔT) only', ({ skip }) => {
+    const ml = movieLensData(skip);
     const s = must(makeSplit(ml, { kind: 'temporal' }));
     const c = s.config as { testStart: number; horizon: number };
     expect(c.horizon).toBe(28 * 86_400);

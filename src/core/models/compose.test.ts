@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../util/rng';
-import { itemPopScores, popScorer, randScores, rimName, rimScorer, rimScores } from './compose';
+import { itemPopScores, popScorer, randScores, rimScorer, rimScores } from './compose';
+import { rimName } from './names';
 import { materialize } from './scores';
 import { datasetFrom, temporalEvalSet } from './intensity/testSupport';
 import type { NextItemFactors } from './types';

@@ -7,17 +7,10 @@ import { historyLengths } from './intensity/history';
 
 /**
  * RIM compositions (paper eq. 5): λ(x, y) = λ(x) · p(y | x), with p(y|x) = softmax_y(h_x · E_y + b_y) (eq. 1), and the
- * item-popularity and trivial scorers the paper compares against. Names follow the paper's tables: `RNN-Hawkes`,
- * `Transformer-Pop`, …; `Hawkes` alone is λ(x) × item count; `Pop` is user count × item count; `Rand` is uniform.
+ * item-popularity and trivial scorers the paper compares against. Names follow the paper's tables (./names.ts):
+ * `RNN-Hawkes`, `Transformer-Pop`, …; `Hawkes` alone is λ(x) × item count; `Pop` is user count × item count; `Rand` is
+ * uniform.
  */
-
-export type SequenceName = 'RNN' | 'Transformer';
-export type IntensityName = 'Pop' | 'EMA' | 'Hawkes' | 'HP';
-export const INTENSITY_NAMES: readonly IntensityName[] = ['Pop', 'EMA', 'Hawkes', 'HP'];
-export const SEQUENCE_NAMES: readonly SequenceName[] = ['RNN', 'Transformer'];
-
-/** `RNN-Hawkes` and friends. */
-export const rimName = (seq: SequenceName, intensity: IntensityName): string => `${seq}-${intensity}`;
 
 /**
  * λ(x) · p(y|x) for rows in blocks, p(y|x) = softmax(h_x · E + b) or, when the factors carry a mixture, the repeat and

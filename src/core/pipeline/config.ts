@@ -1,27 +1,12 @@
 import type { SplitConfig } from '../data/types';
 import { err, ok, type Result } from '../util/result';
 import type { PlannerMode } from '../planner/types';
-import { INTENSITY_NAMES, SEQUENCE_NAMES, rimName } from '../models/compose';
+import { MODEL_NAMES } from '../models/names';
 
 /**
  * The ONE serialisable run configuration shared by the app, the URL and the CLI (STYLE habit 8): which split, which
  * models, how to evaluate. Checked at the edge by `validateRunConfig`, whose messages name the bad field and value.
  */
-
-/** Every model name a run may ask for (the paper's table rows). */
-export const MODEL_NAMES: readonly string[] = [
-  ...SEQUENCE_NAMES.flatMap((s) => INTENSITY_NAMES.map((i) => rimName(s, i))),
-  ...SEQUENCE_NAMES,
-  'Pop',
-  'EMA',
-  'Hawkes',
-  'HP',
-  'Rand',
-  'ItemKNN',
-  'BPR',
-  'ALS',
-  'LogisticMF',
-];
 
 /** The planner's sweeps (`mtch_` in the results; core/planner/experiment.ts). */
 export interface MatchConfig {
@@ -37,7 +22,7 @@ export const PLANNER_MODES: readonly PlannerMode[] = ['greedy', 'offline', 'onli
 
 export interface RunConfig {
   split: SplitConfig;
-  /** Names from MODEL_NAMES, evaluated in this order. */
+  /** Names from core/models/names MODEL_NAMES, evaluated in this order. */
   models: string[];
   /** ItemRec: items per user; default ceil(1% of items). */
   itemRecTopK?: number;

@@ -6,7 +6,7 @@ import { fitHawkes } from '../models/intensity/hawkes';
 import { oracleScorer } from '../models/oracle';
 import { ok } from '../util/result';
 import { runExperiment } from './run';
-import { defaultRegistry } from './registry';
+import { defaultRegistry } from './defaultRegistry';
 import { pearson } from '../util/stats';
 
 /**

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join } from 'node:path';
 import { runExperiment } from './run';
 import { datasetFrom } from '../models/intensity/testSupport';
+import { movieLens, type Skip } from '../../testing/sharedData';
 
 /** MovieLens latest-small (100,836 ratings), read in place; a minimal CSV reader independent of core/data/ingest. */
-function movieLensSmall() {
-  const text = readFileSync(resolve(__dirname, '../../../../shared/data/ml-latest-small/ratings.csv'), 'utf8');
+function movieLensSmall(skip: Skip) {
+  const text = readFileSync(join(movieLens(skip, 'ratings.csv'), 'ratings.csv'), 'utf8');
   const users = new Map<string, number>();
   const items = new Map<string, number>();
   const events: [number, number, number][] = [];
@@ -21,8 +22,10 @@ function movieLensSmall() {
 }
 
 describe('runExperiment on MovieLens latest-small', () => {
-  it('splits by user (rime ML-1M protocol), fits every intensity; in UserRec Hawkes and HP beat Pop and Rand', async () => {
-    const ds = movieLensSmall();
+  it('splits by user (rime ML-1M protocol), fits every intensity; in UserRec Hawkes and HP beat Pop and Rand', async ({
+    skip,
+  }) => {
+    const ds = movieLensSmall(skip);
     expect(ds.user.length).toBe(100836);
     const res = await runExperiment(ds, {
       split: { kind: 'user' },

@@ -3,32 +3,21 @@ import type { FitProgress, IntensityModel, NextItemModel, Scorer } from '../mode
 import type { StopSignal } from '../util/abort';
 import { err, ok, type Result } from '../util/result';
 import type { RunConfig } from './config';
-import {
-  INTENSITY_NAMES,
-  SEQUENCE_NAMES,
-  itemPopScorer,
-  popScorer,
-  randScorer,
-  rimScorer,
-  type IntensityName,
-} from '../models/compose';
-import { emaIntensity, popIntensity } from '../models/intensity/simple';
-import { fitHawkes, type HawkesCoefficients, type HawkesModel } from '../models/intensity/hawkes';
-import { fitHawkesPoisson, type HawkesPoissonFit } from '../models/intensity/hawkesPoisson';
+import { itemPopScorer, rimScorer, rimScores } from '../models/compose';
+import { parseModelName, type IntensityName, type SequenceName } from '../models/names';
+import type { HawkesCoefficients } from '../models/intensity/hawkes';
+import type { HawkesPoissonFit } from '../models/intensity/hawkesPoisson';
 import { trainItemCounts } from '../models/intensity/history';
 import type { ScoreSource } from '../models/scores';
-import { rimScores } from '../models/compose';
-import { registerSequenceModels, type SeqModelCache } from './sequenceModels';
-import { registerMfModels } from './mfModels';
-import { itemKnnScorer } from '../models/itemknn';
-import type { TuneSettings, TuneTrial } from '../tune/tune';
+import type { TuneSettings, TuneStep, TuneTrial } from '../tune/tune';
 
 /**
  * Model factories by name. Three kinds plug in:
  *  - intensities λ(x) (Pop, EMA, Hawkes, HP): give `Hawkes` = λ × item count and, with a next-item model, `RNN-Hawkes`;
  *  - next-item models p(y|x) (RNN, Transformer; async, tfjs): give `RNN` (λ ≡ 1) and the `RNN-*` compositions;
  *  - whole scorers (Pop, Rand, and baselines such as BPR, ALS, LogisticMF).
- * Each intensity and next-item model is fitted once per run and shared by every composition that uses it.
+ * Each intensity and next-item model is fitted once per run and shared by every composition that uses it. A name is
+ * taken apart by core/models/names.
  */
 
 /** What every factory sees. `cache` shares fitted parts within one run. */
@@ -37,7 +26,8 @@ export interface FitContext {
   split: Split;
   config: RunConfig;
   signal?: StopSignal;
-  onProgress?: (model: string, p: FitProgress) => void;
+  /** A fit's progress; `tune` while a search (config.tune) trains its trials. */
+  onProgress?: (model: string, p: FitProgress, tune?: TuneStep) => void;
 }
 
 /** Run metadata of one fitted part, written into the results. */
@@ -73,7 +63,7 @@ export class ModelRegistry {
     this.intensities.set(name, f);
     return this;
   }
-  registerNextItem(name: string, f: NextItemFactory): this {
+  registerNextItem(name: SequenceName, f: NextItemFactory): this {
     this.nextItems.set(name, f);
     return this;
   }
@@ -81,19 +71,21 @@ export class ModelRegistry {
     this.scorers.set(name, f);
     return this;
   }
-  /** Whether `name` can be built: a scorer, an intensity, a next-item model, or `SEQ-INTENSITY` of registered parts. */
+  /** Whether `name` can be built: a scorer, or an intensity, a next-item model or a composition of registered parts. */
   has(name: string): boolean {
-    if (this.scorers.has(name) || this.intensities.has(name) || this.nextItems.has(name)) return true;
-    const [seq, lam] = name.split('-');
-    return lam !== undefined && this.nextItems.has(seq) && this.intensities.has(lam);
+    if (this.scorers.has(name)) return true;
+    const p = parseModelName(name);
+    if (!p || (p.intensity === null && p.sequence === null)) return false;
+    return (
+      (p.intensity === null || this.intensities.has(p.intensity)) &&
+      (p.sequence === null || this.nextItems.has(p.sequence))
+    );
   }
   /** A session for one run: fits parts lazily and once, and builds any registered name. */
   session(ctx: FitContext): RunSession {
     return new RunSession(ctx, this.intensities, this.nextItems, this.scorers);
   }
 }
-
-const secondsSince = (t0: number) => (Date.now() - t0) / 1000;
 
 export class RunSession {
   private readonly fittedIntensity = new Map<string, Promise<Fitted<IntensityModel>>>();
@@ -121,7 +113,7 @@ export class RunSession {
     return p;
   }
 
-  nextItem(name: string): Promise<Fitted<NextItemModel>> {
+  nextItem(name: SequenceName): Promise<Fitted<NextItemModel>> {
     let p = this.fittedNext.get(name);
     if (!p) {
       const f = this.nextItems.get(name);
@@ -135,13 +127,16 @@ export class RunSession {
   async build(name: string): Promise<Fitted<Scorer>> {
     const sf = this.scorers.get(name);
     if (sf) return sf(this.ctx);
-    if ((INTENSITY_NAMES as readonly string[]).includes(name) && this.intensities.has(name)) {
-      const lam = await this.intensity(name as IntensityName);
+    const p = parseModelName(name);
+    const lamName = p?.intensity ?? null;
+    const seqName = p?.sequence ?? null;
+    if (lamName !== null && seqName === null && this.intensities.has(lamName)) {
+      const lam = await this.intensity(lamName);
       if (!lam.ok) return lam;
       return ok({ model: itemPopScorer(name, lam.data.model, this.itemCounts), meta: lam.data.meta });
     }
-    if ((SEQUENCE_NAMES as readonly string[]).includes(name) && this.nextItems.has(name)) {
-      const nx = await this.nextItem(name);
+    if (seqName !== null && lamName === null && this.nextItems.has(seqName)) {
+      const nx = await this.nextItem(seqName);
       if (!nx.ok) return nx;
       const next = nx.data.model;
       const scorer: Scorer = {
@@ -151,11 +146,10 @@ export class RunSession {
       };
       return ok({ model: scorer, meta: nx.data.meta });
     }
-    const [seq, lamName] = name.split('-');
-    if (lamName !== undefined && this.nextItems.has(seq) && this.intensities.has(lamName)) {
-      const lam = await this.intensity(lamName as IntensityName);
+    if (seqName !== null && lamName !== null && this.nextItems.has(seqName) && this.intensities.has(lamName)) {
+      const lam = await this.intensity(lamName);
       if (!lam.ok) return lam;
-      const nx = await this.nextItem(seq);
+      const nx = await this.nextItem(seqName);
       if (!nx.ok) return nx;
       const meta: ModelMeta = {
         ...lam.data.meta,
@@ -174,84 +168,4 @@ export class RunSession {
       if (r.ok) r.data.model.dispose();
     }
   }
-}
-
-/**
- * Per user the end of the observed training window (unix seconds), where the Hawkes likelihood stops integrating λ:
- * a test row's start; else, for a user whose events are all training data (user split, group A), the end of the
- * log; else the first held-out event.
- */
-function observeEnds(ctx: FitContext): Float64Array {
-  const { dataset: d, split } = ctx;
-  let logEnd = -Infinity;
-  for (let e = 0; e < d.time.length; e++) if (d.time[e] > logEnd) logEnd = d.time[e];
-  const end = new Float64Array(d.nUsers);
-  for (let u = 0; u < d.nUsers; u++)
-    end[u] = split.trainEnd[u] < d.userOffsets[u + 1] ? d.time[split.trainEnd[u]] : logEnd;
-  for (let r = 0; r < split.test.users.length; r++) end[split.test.users[r]] = split.test.testStart[r];
-  return end;
-}
-
-/**
- * The registry of every model built so far: Pop, EMA, Hawkes, HP intensities, the Pop and Rand scorers, the tfjs
- * sequence models RNN and Transformer (with them, every `SEQ-λ` composition), ItemKNN, and the ALS and LogisticMF
- * baselines.
- */
-export function defaultRegistry(
-  opts: { sequence?: Parameters<typeof registerSequenceModels>[1] | false; modelCache?: SeqModelCache } = {},
-): ModelRegistry {
-  // `sequence: false` leaves the tfjs models out (hosts without a tfjs backend); `modelCache` reloads trained
-  // sequence models by fingerprint instead of retraining them (workers/modelCache.ts).
-  const seq =
-    opts.sequence === false
-      ? new ModelRegistry()
-      : registerSequenceModels(new ModelRegistry(), opts.sequence, { cache: opts.modelCache });
-  const reg = registerMfModels(seq);
-  reg.registerIntensity('Pop', async (ctx) =>
-    ok({ model: popIntensity(ctx.dataset), meta: { backend: 'js', seconds: 0 } }),
-  );
-  reg.registerIntensity('EMA', async (ctx) =>
-    ok({ model: emaIntensity(ctx.dataset), meta: { backend: 'js', seconds: 0 } }),
-  );
-  reg.registerIntensity('Hawkes', async (ctx) => {
-    const t0 = Date.now();
-    const res = fitHawkes(ctx.dataset, ctx.split.trainEnd, {
-      horizon: ctx.split.test.horizon,
-      observeEnd: observeEnds(ctx),
-    });
-    if (!res.ok) return res;
-    return ok({
-      model: res.data as IntensityModel,
-      meta: { backend: 'js', seconds: secondsSince(t0), hawkes: res.data.coefficients },
-    });
-  });
-  reg.registerIntensity('HP', async (ctx, get) => {
-    const hk = await get('Hawkes');
-    if (!hk.ok) return hk;
-    const t0 = Date.now();
-    const res = fitHawkesPoisson(hk.data.model as HawkesModel, ctx.split.valid);
-    if (!res.ok) return res;
-    const meta: ModelMeta = {
-      ...hk.data.meta,
-      seconds: hk.data.meta.seconds + secondsSince(t0),
-      hawkesPoisson: res.data.fit,
-      finalLoss: res.data.fit.lossEnd,
-    };
-    return ok({ model: res.data, meta });
-  });
-  reg.registerScorer('Pop', async (ctx) =>
-    ok({
-      model: popScorer(ctx.dataset, trainItemCounts(ctx.dataset, ctx.split.trainEnd)),
-      meta: { backend: 'js', seconds: 0 },
-    }),
-  );
-  reg.registerScorer('ItemKNN', async (ctx) => {
-    const t0 = Date.now();
-    const model = itemKnnScorer(ctx.dataset, ctx.split.trainEnd);
-    return ok({ model, meta: { backend: 'js', seconds: secondsSince(t0) } });
-  });
-  reg.registerScorer('Rand', async (ctx) =>
-    ok({ model: randScorer(ctx.dataset.nItems, ctx.config.seed), meta: { backend: 'js', seconds: 0 } }),
-  );
-  return reg;
 }

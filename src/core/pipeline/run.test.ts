@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../util/rng';
 import { ok } from '../util/result';
 import { runExperiment } from './run';
-import { defaultRegistry } from './registry';
+import { defaultRegistry } from './defaultRegistry';
 import { handTemporalSplit, hawkesWorld } from '../models/intensity/testSupport';
 import { evaluateItemRec } from '../metrics/evaluate';
 import { popScorer } from '../models/compose';

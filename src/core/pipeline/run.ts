@@ -1,14 +1,15 @@
 import type { Dataset, Split, SplitConfig, SplitStats } from '../data/types';
-import type { FitProgress } from '../models/types';
 import type { StopSignal } from '../util/abort';
 import { err, ok, type Result } from '../util/result';
 import { evaluateItemRec, evaluateUserRec, onePercent, type RecMetrics } from '../metrics/evaluate';
 import { effectiveSplit, type RunConfig } from './config';
-import { defaultRegistry, type ModelMeta, type ModelRegistry } from './registry';
+import type { FitContext, ModelMeta, ModelRegistry } from './registry';
+import { defaultRegistry } from './defaultRegistry';
 import { makeSplit } from '../data/split';
 import { historyMask } from '../metrics/mask';
 import { maskedScores, matchSweeps } from '../planner/experiment';
 import type { SweepPoint } from '../planner/types';
+import { scoreKeeper, type KeepOptions, type KeptScores } from './keep';
 
 /**
  * One experiment: split → fit → evaluate, the same in the worker, the CLI and tests. Results use rime's
@@ -39,9 +40,20 @@ export interface RunOptions {
   splitter?: Splitter;
   registry?: ModelRegistry;
   signal?: StopSignal;
-  onProgress?: (model: string, p: FitProgress) => void;
+  onProgress?: FitContext['onProgress'];
   /** Called when a model's metrics are ready, so a UI can fill its table row by row. */
   onModel?: (name: string, item: RecMetrics, user: RecMetrics) => void;
+  /** Keep each model's dense scores within a byte budget (./keep.ts); runAndKeep hands them back. */
+  keep?: KeepOptions;
+  /** Called when a model's scores were kept (after onModel), e.g. to show a first model before the run ends. */
+  onKept?: (name: string, kept: KeptScores, split: Split) => void;
+}
+
+/** A run with what it kept: the split it evaluated on and the kept scores by model (empty without `opts.keep`). */
+export interface KeptRun {
+  result: ExperimentResult;
+  split: Split;
+  kept: Map<string, KeptScores>;
 }
 
 export async function runExperiment(
@@ -49,6 +61,16 @@ export async function runExperiment(
   config: RunConfig,
   opts: RunOptions = {},
 ): Promise<Result<ExperimentResult, string>> {
+  const r = await runAndKeep(dataset, config, opts);
+  return r.ok ? ok(r.data.result) : r;
+}
+
+/** runExperiment that also hands back the split and, with `opts.keep`, each model's kept scores. */
+export async function runAndKeep(
+  dataset: Dataset,
+  config: RunConfig,
+  opts: RunOptions = {},
+): Promise<Result<KeptRun, string>> {
   const sp = (opts.splitter ?? makeSplit)(dataset, effectiveSplit(config));
   if (!sp.ok) return sp;
   const split = sp.data;
@@ -69,6 +91,7 @@ export async function runExperiment(
     itemRecTopK: topK,
     userRecTopC: topC,
   };
+  const keeper = opts.keep ? scoreKeeper(split, opts.keep) : null;
   try {
     for (const name of config.models) {
       if (opts.signal?.aborted) return err('aborted', 'run: stopped');
@@ -78,20 +101,23 @@ export async function runExperiment(
         continue;
       }
       const t0 = Date.now();
-      const src = await built.data.model.scores(test);
-      if (src.nRows !== test.users.length || src.nCols !== test.target.nCols) {
+      const scored = await built.data.model.scores(test);
+      if (scored.nRows !== test.users.length || scored.nCols !== test.target.nCols) {
         result.failed[name] = {
           code: 'shape',
-          reason: `${name}: scores are ${src.nRows}×${src.nCols}, targets ${test.users.length}×${test.target.nCols}`,
+          reason: `${name}: scores are ${scored.nRows}×${scored.nCols}, targets ${test.users.length}×${test.target.nCols}`,
         };
         continue;
       }
+      const src = keeper ? await keeper.keep(name, scored, built.data.model, (n) => session.intensity(n)) : scored;
       const item = evaluateItemRec(src, test, { topK, dataset });
       const user = evaluateUserRec(src, test, { topC, dataset });
       result.item_rec[name] = item;
       result.user_rec[name] = user;
       result.meta[name] = { ...built.data.meta, evalSeconds: (Date.now() - t0) / 1000 };
       opts.onModel?.(name, item, user);
+      const k = keeper?.kept.get(name);
+      if (k) opts.onKept?.(name, k, split);
       if (config.match) {
         try {
           const valid =
@@ -113,5 +139,5 @@ export async function runExperiment(
   } finally {
     await session.dispose();
   }
-  return ok(result);
+  return ok({ result, split, kept: keeper?.kept ?? new Map() });
 }

@@ -3,7 +3,7 @@ import { tf } from '../models/sequence/testing.tf';
 import { createRng } from '../util/rng';
 import { ok } from '../util/result';
 import { runExperiment } from './run';
-import { defaultRegistry } from './registry';
+import { defaultRegistry } from './defaultRegistry';
 import { handTemporalSplit, hawkesWorld } from '../models/intensity/testSupport';
 
 const DAY = 86400;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { err, ok } from '../util/result';
-import { tuneSequenceModel } from '../tune/tune';
+import { tuneSequenceModel, tuneStep } from '../tune/tune';
 import { rngFor } from '../util/rng';
 import { SequenceModel, resolveSeqConfig, type SeqConfig, type SerializedSeqModel } from '../models/sequence/index';
 import { effectiveSplit } from './config';
@@ -68,7 +68,8 @@ export function registerSequenceModels(
           seed: ctx.config.seed,
           signal: ctx.signal,
           onProgress: (p) => {
-            if (p.current?.fit) ctx.onProgress?.(`${name} trial ${p.current.index + 1}/${p.trials}`, p.current.fit);
+            if (p.current?.fit)
+              ctx.onProgress?.(`${name} trial ${p.current.index + 1}/${p.trials}`, p.current.fit, tuneStep(p));
           },
         });
         if (!t.ok) return t;

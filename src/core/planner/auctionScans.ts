@@ -85,7 +85,7 @@ function keep(cost: Float64Array, users: Int32Array, c: number, need: number, cx
  * JS scan and the kernel's pick the same users. Module functions with their arrays as arguments, so that V8 keeps
  * them in registers (as closures they were re-read every iteration).
  *
- * In JS: one pass over the column keeping a bounded max-heap (a quickselect over all outsiders cost 3-5× more per
+ * In JS: one pass over the column keeping a bounded max-heap (a quickselect over all outsiders cost several times more per
  * raise); once `need` are kept, users are read eight at a time and looked at further (membership, the heap) only
  * when one of them costs less than the dearest kept. With a scan kernel (T and membership in its memory) WASM SIMD
  * takes each 16-user block's cheapest outsider; the need-th smallest of those bounds the answer, and only the few
@@ -228,10 +228,9 @@ function byUser(cost: Float64Array, users: Int32Array, c: number): void {
 /** Swaps per user that the lift's line search considers (a user's j-th swap needs its j-th worst unboosted item). */
 export const LIFT_SWAPS = 8;
 /**
- * The lift estimates its line minimum on every LIFT_SAMPLE-th user (all users below 1,024; at least 512 sampled).
- * At 6,040 × 3,706 the full pass cost ~85 ms a lift and the sample ~11 ms; over the resumed slider steps β 0.5% → 1%
- * the sample's estimate took 0.6-1.2× the raises of the full pass's, with objectives within 0.02% below β = α and
- * 0.35% lower at β = α (bench notes). A sample that under-lifts only leaves more of the rise to the raises.
+ * The lift estimates its line minimum on every LIFT_SAMPLE-th user (all users below 1,024; at least 512 sampled): a
+ * pass over every user's row costs several times more and estimated the common rise no better for the raises that
+ * follow. A sample that under-lifts only leaves more of the rise to the raises.
  */
 export const LIFT_SAMPLE = 8;
 

@@ -1,7 +1,7 @@
 /**
  * What an auction solve (auction.ts) keeps for the next one on the same matrix: each user's chosen slots, the
  * membership bytes and the per-item holder lists, with a mark of the result they still hold exactly, so that a
- * resumed slider step starts from them instead of re-marking 223k choices and 22 MB of membership at 6,040 × 3,706.
+ * resumed slider step starts from them instead of re-marking every choice and the rows × items membership bytes.
  */
 import { ChoiceSlots } from './choiceSlots';
 import { ItemHolders } from './itemHolders';
@@ -51,8 +51,8 @@ function stateFor(ws: AuctionWorkspace | undefined, T: Float32Array, n: number, 
 }
 
 /**
- * Empties membership and holder lists: through the lists (223k bytes, not the whole 22 MB, at 6,040 × 3,706) when
- * the marks are this state's own, else all of it.
+ * Empties membership and holder lists: through the lists (rows × K bytes, not all rows × items) when the marks are
+ * this state's own, else all of it.
  */
 export function clearState(s: AuctionState, own: boolean): void {
   if (!s.used) return;

@@ -2,8 +2,8 @@
  * Each user's K chosen items in fixed slots (rows × K flat typed arrays) with the smallest value λ + w and its slot
  * kept aside: that K-th value is the price an outsider must beat. An item keeps its slot while the user holds it, so
  * the auction's holder lists name slots and a raise updates its holders with one write each; only a change at a
- * user's minimum rescans the row's K values. At 6,040 × 3,706 (K = 37) per-user min-heaps cost more: each holder
- * update searched the row for the item and sifted it (most of a raise's cache misses).
+ * user's minimum rescans the row's K values. Per-user min-heaps cost more: each holder update searched the row for
+ * the item and sifted it (most of a raise's cache misses).
  */
 export class ChoiceSlots {
   readonly val: Float64Array;

@@ -12,7 +12,7 @@
  * each level runs up to `sweepsPerLevel` u/v sweeps (v-steps over-relaxed by ω during annealing, exact at the final
  * ε so that every boosted item sits at its bound before the hard TopK). Warm starts resume at 4·epsMin.
  *
- * Speed (issue 4 performance figures; bench/planner.bench.ts has the measurements; the targets are not met yet):
+ * Speed (bench/planner.bench.ts measures it):
  * - Early epochs (ε > τ/8) run on a sample of `batchRows` user states, as Algorithm 1 samples a batch X' per epoch,
  *   with the step v ← (1 − γ_v)v + γ_v v'.
  * - Once ε is small, the epochs run on an active set S = {(x, y): λ − u_x − v_y > −Δ}, Δ = Zε + slack, kept as CSR

@@ -7,8 +7,8 @@
  * Warm starts resume the auction from a previous assignment at the same K and a lower or equal β (prices only rise
  * from there: each boosted item wins its few extra users). Re-deriving the chosen sets from old prices instead starts
  * a cascade of corrections (with the raise margin they are not exactly the top K of λ + w), and resuming from a
- * higher β needs lowerings that each rescan rows: both cost more than solving afresh (measured at 6,040 × 3,706:
- * cold 1.5 s, resumed one slider step up 0.35 s, one step down 24 s), so those start cold.
+ * higher β needs lowerings that each rescan rows: both cost more than solving afresh (a step down cost many times a
+ * cold solve), so those start cold.
  */
 import type { StopSignal } from '../util/abort';
 import { solveAuction } from './auction';
@@ -18,7 +18,7 @@ import type { DualState, MatchSettings, MatchSolution } from './types';
 
 /**
  * The CSR of each row's chosen items (−1: an empty slot), ascending, with the loads and exposures: one counting pass
- * over items instead of a sort per row (6,040 typed-array sorts and a second count cost ~10 ms at 6,040 × 3,706).
+ * over items instead of a sort per row and a second count.
  */
 export function assignmentOfChoices(chosen: Int32Array, nRows: number, nCols: number, K: number) {
   const userLoad = new Int32Array(nRows);
@@ -77,8 +77,8 @@ export function solveExact(
   const v = new Float64Array(nCols);
   for (let y = 0; y < nCols; y++) v[y] = r.w[y] === 0 ? 0 : -r.w[y];
   const auction = { K, lo, chosen: r.chosen, values: r.values, w: r.w };
-  // Σ λ over the decisions from the values the auction keeps (λ + w, so Σ values − Σ_y w_y·exposure_y): reading λ
-  // back at 223k scattered places of the matrix cost ~7 ms a solve at 6,040 × 3,706. Equal up to f64 rounding.
+  // Σ λ over the decisions from the values the auction keeps (λ + w, so Σ values − Σ_y w_y·exposure_y), rather than
+  // reading λ back at rows × K scattered places of the matrix. Equal up to f64 rounding.
   let objective = 0;
   for (let i = 0; i < r.chosen.length; i++) if (r.chosen[i] >= 0) objective += r.values[i];
   for (let y = 0; y < nCols; y++) objective -= r.w[y] * itemExposure[y];

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../util/rng';
 import { ok } from '../util/result';
 import { runExperiment } from '../pipeline/run';
-import { defaultRegistry } from '../pipeline/registry';
+import { defaultRegistry } from '../pipeline/defaultRegistry';
 import { handTemporalSplit, hawkesWorld } from '../models/intensity/testSupport';
 import type { PlannerMode } from './types';
 

@@ -1,5 +1,5 @@
 /**
- * The `mtch_` part of an experiment (issue 4, paper section 5.2 and appendix F): per model, a β sweep at α = K/items
+ * The `mtch_` part of an experiment (paper section 5.2 and appendix F): per model, a β sweep at α = K/items
  * (the ItemRec top-K as a fraction, 1% by default) and an α sweep with item maximal exposure β' = 1%, each point in
  * rime's field names. Scores of history items are zeroed when the rows exclude training items, as for ItemRec.
  */

@@ -169,7 +169,7 @@ const createRadixScratch = (): RadixScratch => ({
 /**
  * band[0..m) (flat indices, ascending) reordered by descending score, ties by ascending index: a stable LSD radix
  * sort over the scores' float bits (3 passes of 11 bits). Hand-written because Array.prototype.sort with a comparator
- * was most of a greedy solve (about 10× slower on bands of 2^18 pairs). Returns a view of the sorted indices.
+ * was most of a greedy solve (far slower on bands of 2^18 pairs). Returns a view of the sorted indices.
  */
 export function sortBandDescending(band: Int32Array, m: number, bits: Uint32Array, sc: RadixScratch): Int32Array {
   if (sc.keys.length < m) {

@@ -1,5 +1,5 @@
 /**
- * The planner's public API (issue 4): greedy, offline and online Dual, metrics, sweeps. Consumers import from here.
+ * The planner's public API: greedy, offline and online Dual, metrics, sweeps. Consumers import from here.
  */
 export type * from './types';
 export { descendingOrder, solveGreedy, type GreedyOptions } from './greedy';

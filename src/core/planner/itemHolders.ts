@@ -3,7 +3,7 @@
  * column-major membership bytes; their counts are the items' exposures. Each entry also names the slot the item
  * holds in the user's chosen set (ChoiceSlots). A raise updates its holders' values from the list (one write each)
  * instead of reading every user's membership in its column scan, which lets that scan pass over most users with one
- * comparison (auctionScans.ts): at 6,040 × 3,706 a scan went from ~28 to ~10 µs.
+ * comparison (auctionScans.ts).
  */
 export class ItemHolders {
   private lists: Int32Array[];
@@ -56,8 +56,8 @@ export class ItemHolders {
 
   /**
    * Takes the holder at index i off y's list: the last holder moves into its place. Returns that holder (whose index
-   * is now i), or −1 when i was the last. A popular item's list holds thousands of users, so finding one by search
-   * was a fifth of a slider step at 6,040 × 3,706.
+   * is now i), or −1 when i was the last. A popular item's list holds thousands of users: finding one by search
+   * was a large share of a slider step.
    */
   removeAt(y: number, i: number): number {
     const a = this.lists[y];

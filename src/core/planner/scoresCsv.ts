@@ -32,6 +32,13 @@ export function parseScoreCsv(text: string, file: string): Result<ScoreTable, 'b
       if (!Number.isFinite(v) || v < 0) {
         return err('bad-scores', `${file} line ${r + 1}, column ${c + 1}: '${cells[c]}' is not a non-negative number`);
       }
+      // Scores are float32 (the planner's type): a larger one would become Infinity and break the Dual.
+      if (!Number.isFinite(Math.fround(v))) {
+        return err(
+          'bad-scores',
+          `${file} line ${r + 1}, column ${c + 1}: '${cells[c]}' is not a score float32 can hold (at most 3.4e38)`,
+        );
+      }
       data[r * cols + c] = v;
     }
   }

@@ -1,6 +1,6 @@
 /**
  * Selection helpers for the planner: the ε → 0 limits of eq. 14 are TopK thresholds and quantiles, found here by
- * quickselect (expected O(n), no full sort), as the issue asks.
+ * quickselect (expected O(n), no full sort).
  */
 
 /**

@@ -5,7 +5,7 @@ import { makeSplit } from '../data/split';
 import { SequenceModel } from '../models/sequence/index';
 import { createRng } from '../util/rng';
 import { runExperiment } from '../pipeline/run';
-import { defaultRegistry } from '../pipeline/registry';
+import { defaultRegistry } from '../pipeline/defaultRegistry';
 import { DEFAULT_TUNE_SPACE, drawSettings, tuneSequenceModel, validationScore, type TuneProgress } from './tune';
 import { resolveSeqConfig } from '../models/sequence/config';
 

@@ -64,6 +64,19 @@ export interface TuneProgress {
   seconds: number;
 }
 
+/** Where a search stands, as a fit's progress carries it to the page: trial (from 1) of the budget, and the best so far. */
+export interface TuneStep {
+  trial: number;
+  trials: number;
+  best: { trial: number; settings: TuneSettings; validNll: number } | null;
+}
+
+/** The step of a search's progress report (its trial counted from 1). */
+export function tuneStep(p: TuneProgress): TuneStep {
+  const best = p.best && { trial: p.best.index + 1, settings: p.best.settings, validNll: p.best.validNll };
+  return { trial: (p.current?.index ?? p.done) + 1, trials: p.trials, best };
+}
+
 export interface TuneOptions {
   /** Trials at most (budget), the defaults first. */
   trials: number;

@@ -1,5 +1,5 @@
 /**
- * Section 4: the matching planner, live (issue 5 Planner). Sliders set item minimal exposure β and user capacity α;
+ * Section 4: the matching planner, live. Sliders set item minimal exposure β and user capacity α;
  * the planner worker re-solves from cached scores (never retraining) and the plots redraw from store subscriptions,
  * outside React renders. React here renders only the controls, the small tables and the status line.
  */

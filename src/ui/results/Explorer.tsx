@@ -4,8 +4,9 @@
  */
 import { useEffect, useState } from 'react';
 import type { ExploreResult } from '../../bridge/run';
-import { explore, exploreItems, itemTitles } from '../../state/training';
+import { explore, exploreItems, itemTitles } from '../../state/explorer';
 import { useStore } from '../../state/store';
+import { parseModelName } from '../../core/models/names';
 
 const num = (v: number | null) =>
   v === null ? '–' : v >= 100 ? v.toFixed(0) : v >= 0.01 ? v.toPrecision(3) : v.toExponential(2);
@@ -21,7 +22,8 @@ export function Explorer() {
   const [error, setError] = useState<string | null>(null);
   /** Item titles by id when an item metadata file was loaded (empty map otherwise). */
   const [titles, setTitles] = useState<Map<string, string>>(new Map());
-  const shownModel = models.includes(model) ? model : (models.find((m) => m.includes('Hawkes')) ?? models[0] ?? '');
+  const onHawkes = models.find((m) => parseModelName(m)?.intensity === 'Hawkes');
+  const shownModel = models.includes(model) ? model : (onHawkes ?? models[0] ?? '');
   const shownItem = items.some((i) => i.id === item) ? item : (items[0]?.id ?? '');
 
   useEffect(() => {

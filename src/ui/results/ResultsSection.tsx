@@ -2,6 +2,7 @@
  * Results: ItemRec (top-K items per user) and UserRec (top-C users per item) per model with rime's metric names,
  * per-model run metadata, the UserRec explorer, and exports (rime ExperimentResult JSON, CSV tables).
  */
+import type { RunConfig } from '../../core/pipeline/config';
 import { useStore } from '../../state/store';
 import { downloadText } from '../download';
 import { Explorer } from './Explorer';
@@ -24,7 +25,7 @@ const RESULT_KEYS = [
   'userRecTopC',
   'excludeTrain',
 ] as const;
-const resultPart = (c: Record<string, unknown> | null) => JSON.stringify(RESULT_KEYS.map((k) => c?.[k] ?? null));
+const resultPart = (c: RunConfig | null) => JSON.stringify(RESULT_KEYS.map((k) => c?.[k] ?? null));
 
 export function ResultsSection() {
   const t = useStore((s) => s.training);
@@ -51,13 +52,11 @@ export function ResultsSection() {
           </strong>
         )}
       </p>
-      {t.status !== 'running' &&
-        t.resultConfig &&
-        resultPart(t.resultConfig as unknown as Record<string, unknown>) !== resultPart(config) && (
-          <p className="note" data-testid="results.stale">
-            The settings in Train changed since these results were computed; press “Train and evaluate” to update them.
-          </p>
-        )}
+      {t.status !== 'running' && t.resultConfig && resultPart(t.resultConfig) !== resultPart(config) && (
+        <p className="note" data-testid="results.stale">
+          The settings in Train changed since these results were computed; press “Train and evaluate” to update them.
+        </p>
+      )}
       <div className="tables">
         <ResultsTable task="item_rec" title="ItemRec: top-K items for each user" rows={r.item_rec} />
         <ResultsTable task="user_rec" title="UserRec: top-C users for each item" rows={r.user_rec} />

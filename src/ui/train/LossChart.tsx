@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef } from 'react';
 import { drawInto, savePlot, type Trace } from '../charts/Plot';
-import { lossCurves, subscribeLoss } from '../../state/training';
+import { lossCurves, subscribeLoss } from '../../state/lossCurves';
 
 const COLORS = ['#3b6ea8', '#c2571a', '#2f8a4a', '#8a3ba8'];
 

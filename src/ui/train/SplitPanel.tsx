@@ -1,7 +1,6 @@
 /** The split of the run (paper appendix D) with its Table S1, recomputed in the data worker as settings change. */
 import type { SplitConfig } from '../../core/data/types';
-import type { RunConfig } from '../../core/pipeline/config';
-import { setSplit } from '../../state/training';
+import { setSplit } from '../../state/split';
 import { useStore } from '../../state/store';
 
 const DAY = 86_400;
@@ -9,10 +8,10 @@ const fmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 const days = (s: number | undefined) => (s === undefined ? '–' : `${fmt.format(s / DAY)} days`);
 
 export function SplitPanel() {
-  const config = useStore((s) => s.ui.config) as unknown as RunConfig;
+  const config = useStore((s) => s.ui.config);
   const t = useStore((s) => s.training);
   const source = useStore((s) => s.dataset.summary?.source ?? null);
-  const split: SplitConfig = config.split ?? { kind: 'temporal' };
+  const split: SplitConfig = config.split;
   const horizonDays = split.horizon === undefined ? '' : String(split.horizon / DAY);
   const updating = source !== null && t.splitSource !== source;
   const st = t.split?.stats;

@@ -2,17 +2,21 @@
  * Train: which models (grouped as in the paper), small hyperparameters, the backend in use, start and cancel, a
  * progress bar with ETA and live loss curves. Choices live in the run config (and so in the URL).
  */
-import { MODEL_NAMES, type RunConfig } from '../../core/pipeline/config';
-import { cancelRun, needsTfjs, setBackendPref, setHyper, setModels, startOver, startRun } from '../../state/training';
+import { MODEL_GROUPS, MODEL_NAMES, needsTfjs } from '../../core/models/names';
+import { cancelRun, setBackendPref, startRun } from '../../state/run';
+import { setHyper, setModels } from '../../state/ui';
+import { startOver } from '../../state/workspace';
 import { useStore, type AppState } from '../../state/store';
 import { LossChart } from './LossChart';
 
-const BASELINES = ['Pop', 'Rand', 'BPR', 'ALS', 'LogisticMF'];
-const INTENSITIES = ['EMA', 'Hawkes', 'HP'];
-const GROUPS: [string, string, string[]][] = [
-  ['intensities', 'User intensities λ(x) × item popularity', INTENSITIES],
-  ['rim', 'Next-item models p(y|x) and RIM compositions λ(x)·p(y|x)', MODEL_NAMES.filter((m) => needsTfjs(m))],
-  ['baselines', 'Baselines', BASELINES],
+const GROUPS: [string, string, readonly string[]][] = [
+  ['intensities', 'User intensities λ(x) × item popularity', MODEL_GROUPS.intensities],
+  [
+    'rim',
+    'Next-item models p(y|x) and RIM compositions λ(x)·p(y|x)',
+    [...MODEL_GROUPS.compositions, ...MODEL_GROUPS.sequences],
+  ],
+  ['baselines', 'Baselines', MODEL_GROUPS.baselines],
 ];
 
 const fmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -61,10 +65,10 @@ function NumberField({
 }
 
 export function TrainPanel() {
-  const config = useStore((s) => s.ui.config) as unknown as RunConfig;
+  const config = useStore((s) => s.ui.config);
   const t = useStore((s) => s.training);
   const hasData = useStore((s) => s.dataset.status === 'ready');
-  const models = config.models ?? [];
+  const models = config.models;
   const seq = config.sequence ?? {};
   const toggle = (m: string, on: boolean) =>
     setModels(on ? MODEL_NAMES.filter((x) => x === m || models.includes(x)) : models.filter((x) => x !== m));

@@ -64,8 +64,9 @@ export function trimEnd(b: Uint8Array, s: number, e: number): number {
 
 /**
  * A decimal number `[-+]?digits[.digits]` read from bytes [s, e) (already trimmed); NaN when the bytes are anything
- * else (the caller may then try a slower path). Exact for up to 15 significant digits: the integer and fraction
- * parts are exact doubles and one division by a power of ten rounds once.
+ * else (the caller may then try a slower path). Correctly rounded for up to 15 digits: all of them form one integer
+ * below 2^53 (exact), and one division by an exact power of ten rounds once. (Adding a separately divided fraction
+ * to the integer part rounds twice: "1.86" came out as 1.8599999999999999.)
  */
 export function parseDecimal(b: Uint8Array, s: number, e: number): number {
   if (s >= e) return NaN;
@@ -87,17 +88,16 @@ export function parseDecimal(b: Uint8Array, s: number, e: number): number {
   if (s < e) {
     if (b[s] !== DOT) return NaN;
     s++;
-    let f = 0;
     let scale = 1;
     while (s < e) {
       c = b[s] - D0;
       if (c < 0 || c > 9) return NaN;
-      f = f * 10 + c;
+      v = v * 10 + c;
       scale *= 10;
       digits++;
       s++;
     }
-    if (scale > 1) v += f / scale;
+    if (scale > 1) v /= scale;
   }
   // More than 15 digits may not be exact here: the caller's slow path (Number) rounds them correctly.
   if (digits === 0 || digits > 15) return NaN;

@@ -7,6 +7,8 @@ export {
   partBuffers,
   MAX_PROBLEMS,
   SKIP_REASONS,
+  type EventTable,
+  type IngestColumnsResult,
   type IngestPart,
   type PartSettings,
   type IngestProblem,
@@ -21,3 +23,4 @@ export { detectColumns, roleOfName, type Columns, type Role } from './columns';
 export { DELIMITERS } from './records';
 export { parseTime, MS_THRESHOLD, type Encoding } from './bytes';
 export { warmUpParser } from './warmUp';
+export { FLAG_BAD, lineOfEvent, parseFlag, type ExtraColumn, type ExtraValues } from './extras';

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Ingest, parseItemMeta, parseTime, sniffBytes, type IngestResult, type ReadOptions } from './index';
 import { summarise } from '../summary';
+import { movieLens } from '../../../testing/sharedData';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -414,9 +414,48 @@ describe('summary', () => {
   });
 });
 
+// Counterexamples found by ingest.property.test.ts, kept as plain cases.
+describe('found by the property tests', () => {
+  it('decimal times read exactly, on the numeric fast path and the general one (not 1.8599999999999999)', () => {
+    expect(read('user,item,time\n0,0,0.0\n0,0,1.86\n').events).toEqual([
+      ['0', '0', 0],
+      ['0', '0', 1.86],
+    ]);
+    expect(read('user,item,time\na,x,1.57\n').events).toEqual([['a', 'x', 1.57]]);
+    expect(parseTime(enc('7.135119'), 0, 8)).toBe(7.135119);
+  });
+
+  it("a ';' file whose quoted ids hold commas stays ';' when a row is short", () => {
+    const rows = Array.from({ length: 11 }, () => '100000000000;aa;"a,a"');
+    const r = read(`timestamp;userId;movieId\n${rows.join('\n')}\naa;"a,a"\n`);
+    expect(r.report.format).toMatchObject({ delimiter: ';', header: true });
+    expect([r.events.length, r.report.problems]).toEqual([
+      11,
+      [{ line: 13, reason: 'missing-field', text: 'aa;"a,a"' }],
+    ]);
+  });
+
+  it("a ',' file whose quoted ids hold ';' stays ',' when rows lack their time", () => {
+    const r = read('movieId,userId,timestamp\naa,"a;a",0\naa,"a;a",0\naa,"a;a"\naa,"a;a",0\naa,"a;a"\n');
+    expect(r.report.format.delimiter).toBe(',');
+    expect(r.events.length).toBe(3);
+    expect(r.report.problems.map((p) => [p.line, p.reason])).toEqual([
+      [4, 'missing-field'],
+      [6, 'missing-field'],
+    ]);
+  });
+
+  it('a short second row does not make the first data row of a headerless file a header', () => {
+    const r = read('aa,aa,0\naa,0\n');
+    expect(r.report.format.header).toBe(false);
+    expect(r.events).toEqual([['aa', 'aa', 0]]);
+    expect(r.report.problems).toEqual([{ line: 2, reason: 'missing-field', text: 'aa,0' }]);
+  });
+});
+
 describe('MovieLens latest-small (../shared/data)', () => {
-  const dir = resolve(__dirname, '../../../../../shared/data/ml-latest-small');
-  it('ratings.csv: 100,836 events, 610 users, 9,724 items; ratings.dat reads the same', () => {
+  it('ratings.csv: 100,836 events, 610 users, 9,724 items; ratings.dat reads the same', ({ skip }) => {
+    const dir = movieLens(skip, 'ratings.csv', 'ratings.dat');
     for (const f of ['ratings.csv', 'ratings.dat']) {
       const b = new Uint8Array(readFileSync(`${dir}/${f}`));
       const r = chunked(b, 65_536);

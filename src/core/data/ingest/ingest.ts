@@ -22,9 +22,12 @@ import { ByteDict, type DictBytes } from './dict';
 import { RecordScanner, unescapeQuotes } from './records';
 import { SNIFF_BYTES, sniffBytes, type Sniff } from './sniff';
 import { EventColumns } from './eventColumns';
+import { FLAG_BAD, parseFlag, type ExtraColumn } from './extras';
 import {
   MAX_PROBLEMS,
   SKIP_REASONS,
+  type EventTable,
+  type IngestColumnsResult,
   type IngestPart,
   type IngestReport,
   type IngestResult,
@@ -38,6 +41,8 @@ export {
   MAX_PROBLEMS,
   SKIP_REASONS,
   partBuffers,
+  type EventTable,
+  type IngestColumnsResult,
   type IngestPart,
   type IngestProblem,
   type IngestReport,
@@ -97,15 +102,48 @@ export class Ingest {
   /** Set when this Ingest reads a later part of a file (see PartSettings). */
   private readonly part: PartSettings | null;
 
+  /** Columns read per event besides the roles (extras.ts), their dictionaries (text) and column → extra lookup. */
+  private readonly extras: readonly ExtraColumn[];
+  private readonly extraDicts: (ByteDict | null)[];
+  private readonly extraAt: Int16Array;
+  /** The extras that are flags, and those that are text (indices into extras). */
+  private readonly flagX: number[];
+  private readonly textX: number[];
+  /** Per-record scratch of the fast path: an extra's field bounds, parsed flag or numeric id (−1: text). */
+  private readonly xS: Int32Array;
+  private readonly xE: Int32Array;
+  private readonly xV: Float64Array;
+
+  /** (event, line) pairs where events stop being on consecutive lines (see extras.ts lineOfEvent). */
+  private anchors: number[] = [];
+  /** line − event index of the last anchor. */
+  private anchorDelta = NaN;
+
   constructor(
     options?: Partial<ReadOptions>,
-    tuning: { sampleBytes?: number; sizeHint?: number; part?: PartSettings } = {},
+    tuning: { sampleBytes?: number; sizeHint?: number; part?: PartSettings; extras?: readonly ExtraColumn[] } = {},
   ) {
     this.part = tuning.part ?? null;
     this.opts = this.part ? { delimiter: this.part.delimiter, columns: this.part.columns, header: false } : options;
     this.sizeHint = tuning.sizeHint ?? 0;
     // At least the 3 bytes of a BOM.
     this.sampleBytes = Math.max(3, tuning.sampleBytes ?? SNIFF_BYTES);
+    this.extras = (this.part ? this.part.extras : tuning.extras) ?? [];
+    this.extraDicts = this.extras.map((x) => (x.kind === 'text' ? new ByteDict() : null));
+    this.extraAt = new Int16Array(Math.max(0, ...this.extras.map((x) => x.column + 1))).fill(-1);
+    this.extras.forEach((x, k) => (this.extraAt[x.column] = k));
+    this.flagX = this.extras.flatMap((x, k) => (x.kind === 'flag' ? [k] : []));
+    this.textX = this.extras.flatMap((x, k) => (x.kind === 'text' ? [k] : []));
+    this.xS = new Int32Array(this.extras.length);
+    this.xE = new Int32Array(this.extras.length);
+    this.xV = new Float64Array(this.extras.length);
+  }
+
+  /** Notes that event n is on `line`, adding an anchor when the numbering does not continue the last one. */
+  private anchor(n: number, line: number): void {
+    if (line - n === this.anchorDelta) return;
+    this.anchorDelta = line - n;
+    this.anchors.push(n, line);
   }
 
   /** Adds the next chunk of the file (any size; record boundaries may fall anywhere). */
@@ -141,6 +179,25 @@ export class Ingest {
 
   /** The last chunk was pushed: reads the remaining bytes and builds the Dataset, or says why the file is refused. */
   finish(): IngestResult {
+    const r = this.finishColumns();
+    if (!r.ok) return r;
+    const t = r.table;
+    const dataset = buildDataset({
+      userIds: t.userIds,
+      itemIds: t.itemIds,
+      user: t.user,
+      item: t.item,
+      time: t.time,
+      value: t.value,
+    });
+    return { ok: true, dataset, report: r.report };
+  }
+
+  /**
+   * Like finish(), but hands back the events in file order (with the extra columns) instead of a Dataset. `slack`:
+   * how much longer than the events the arrays may be and still be handed over as views (else they are copied).
+   */
+  finishColumns(slack = 0.1): IngestColumnsResult {
     if (!this.started) this.start(this.carry, true);
     if (this.refused === null) this.consume(this.carry, true);
     this.carry = new Uint8Array(0);
@@ -150,19 +207,22 @@ export class Ingest {
     const ev = this.ev!;
     // Views when the arrays are at most ~10% too long (sized from the file size); exact copies otherwise, so that
     // the Dataset never holds much more than its events.
-    const view = ev.cap <= ev.n * 1.1 + 4096;
-    const cut = <T extends Int32Array | Float64Array | Float32Array>(a: T): T =>
+    const view = ev.cap <= ev.n * (1 + slack) + 4096;
+    const cut = <T extends Int32Array | Float64Array | Float32Array | Uint8Array>(a: T): T =>
       view ? (a.subarray(0, ev.n) as T) : (a.slice(0, ev.n) as T);
-    const dataset = buildDataset({
+    const table: EventTable = {
       userIds: this.users.strings(this.encoding),
       itemIds: this.items.strings(this.encoding),
       user: cut(ev.user),
       item: cut(ev.item),
       time: cut(ev.time),
       value: ev.value ? cut(ev.value) : undefined,
-    });
+      extras: ev.extras.map(cut),
+      extraIds: this.extraDicts.map((d) => (d ? d.strings(this.encoding) : null)),
+      lineAnchors: Int32Array.from(this.anchors),
+    };
     this.ev = null;
-    return { ok: true, dataset, report };
+    return { ok: true, table, report };
   }
 
   /** Detection (unless given), BOM, and the per-file state. */
@@ -180,20 +240,26 @@ export class Ingest {
     this.encoding = s.encoding;
     const columns = o?.columns ?? s.columns;
     this.columns = columns;
-    this.need = fieldsNeeded(columns);
+    this.need = Math.max(fieldsNeeded(columns), ...this.extras.map((x) => x.column + 1));
     this.headerPending = o?.header ?? s.header !== null;
     const delimiter = o?.delimiter ?? s.delimiter;
     this.scanner = new RecordScanner(delimiter);
     this.d0 = delimiter.charCodeAt(0);
     this.d1 = delimiter.length > 1 ? delimiter.charCodeAt(1) : -1;
-    const roles = [columns.user, columns.item, columns.time, ...(columns.value >= 0 ? [columns.value] : [])];
+    const roles = [
+      columns.user,
+      columns.item,
+      columns.time,
+      ...(columns.value >= 0 ? [columns.value] : []),
+      ...this.extras.map((x) => x.column),
+    ];
     this.fastOk = delimiter.length <= 2 && roles.every((j) => j >= 0) && new Set(roles).size === roles.length;
     // Rows expected from the file size and the sample's bytes per line (+5%), else 64 Ki and doubling.
     let lines = 0;
     for (let i = sample.indexOf(10); i >= 0; i = sample.indexOf(10, i + 1)) lines++;
     const guess =
       this.sizeHint > 0 && lines > 0 ? Math.ceil((this.sizeHint / sample.length) * lines * 1.05) + 1024 : 1 << 16;
-    this.ev = new EventColumns(columns.value >= 0, Math.min(guess, 1 << 27));
+    this.ev = new EventColumns(columns.value >= 0, Math.min(guess, 1 << 27), this.extras);
     if (s.bom) this.carrySkip = 3;
     if (this.part) this.expected = this.part.expected;
   }
@@ -201,7 +267,12 @@ export class Ingest {
   /** The settings a later part needs, once the header (or first row) has been read; null before, or when refused. */
   partSettings(): PartSettings | null {
     if (!this.started || this.refused !== null || this.expected === 0 || this.headerPending) return null;
-    return { delimiter: this.opts?.delimiter ?? this.sniff!.delimiter, columns: this.columns, expected: this.expected };
+    return {
+      delimiter: this.opts?.delimiter ?? this.sniff!.delimiter,
+      columns: this.columns,
+      expected: this.expected,
+      ...(this.extras.length > 0 ? { extras: this.extras.map((x) => ({ ...x })) } : {}),
+    };
   }
 
   /**
@@ -234,6 +305,13 @@ export class Ingest {
       latin1: this.encoding === 'latin1',
       bytes: this.bytes,
       refused: this.refused,
+      ...(this.extras.length > 0
+        ? {
+            extras: ev.extras.map((a) => a.subarray(0, ev.n)),
+            extraDicts: this.extraDicts.map((d) => (d ? d.bytes() : null)),
+          }
+        : {}),
+      anchors: Int32Array.from(this.anchors),
     };
   }
 
@@ -259,8 +337,20 @@ export class Ingest {
     }
     ev.time.set(p.time, at);
     if (ev.value && p.value) ev.value.set(p.value, at);
-    ev.n += n;
+    this.extras.forEach((_x, k) => {
+      const src = p.extras![k];
+      const dst = ev.extras[k];
+      const d = p.extraDicts![k];
+      if (!d) dst.set(src, at);
+      else {
+        const m = remap(d, this.extraDicts[k]!);
+        for (let i = 0; i < n; i++) dst[at + i] = src[i] < 0 ? -1 : m[src[i]];
+      }
+    });
     const offset = this.line - 1;
+    const pa = p.anchors ?? new Int32Array(0);
+    for (let k = 0; k < pa.length; k += 2) this.anchor(at + pa[k], pa[k + 1] + offset);
+    ev.n += n;
     for (const q of p.problems) if (this.raw.length < MAX_PROBLEMS) this.raw.push({ ...q, line: q.line + offset });
     for (const r of SKIP_REASONS) this.skippedBy[r] += p.skippedBy[r];
     this.rows += p.rows;
@@ -328,6 +418,15 @@ export class Ingest {
     const users = this.users;
     const items = this.items;
     const ev = this.ev!;
+    const n0 = ev.n;
+    const xAt = this.extraAt;
+    const xN = xAt.length;
+    const flagX = this.flagX;
+    const textX = this.textX;
+    const xDicts = this.extraDicts;
+    const xS = this.xS;
+    const xE = this.xE;
+    const xV = this.xV;
     let rows = 0;
     // OR of the bytes of skipped text fields (role fields here are ASCII digits by construction).
     let high = 0;
@@ -344,8 +443,8 @@ export class Ingest {
       let i = pos;
       for (;;) {
         const s = i;
+        // Every digit, the fraction's too, goes into v; a decimal is then v / scale, rounded once (see parseDecimal).
         let v = 0;
-        let f = 0;
         let scale = 1;
         let dot = -1;
         let ch: number;
@@ -354,11 +453,8 @@ export class Ingest {
           ch = b[i];
           const d = ch - 48;
           if (d >= 0 && d <= 9) {
-            if (dot < 0) v = v * 10 + d;
-            else {
-              f = f * 10 + d;
-              scale *= 10;
-            }
+            v = v * 10 + d;
+            if (dot >= 0) scale *= 10;
             i++;
           } else if (ch === 46 && dot < 0) {
             dot = i;
@@ -381,8 +477,11 @@ export class Ingest {
           delim = b[i + 1] === d1;
         }
         if (!delim && ch !== 10) {
-          // Text in this field: fine in a column with no role, else the general path reads the row.
+          // Text in this field: fine in a column with no role or a text extra, else the general path reads the row.
           if (j === uc || j === ic || j === tc || j === vc) break records;
+          const x = j < xN ? xAt[j] : -1;
+          // A flag spelled out (true, false) or a bad one, or text starting with white space (trimmed there).
+          if (x >= 0 && (xDicts[x] === null || ch <= 32)) break records;
           for (;;) {
             if (i >= end) break records;
             ch = b[i];
@@ -402,6 +501,14 @@ export class Ingest {
             high |= ch;
             i++;
           }
+          if (x >= 0) {
+            // The field ends before its CR LF; white space at its end is trimmed by the general path.
+            const fe = ch === 10 && b[i - 1] === 13 ? i - 1 : i;
+            if (b[fe - 1] <= 32) break records;
+            xS[x] = s;
+            xE[x] = fe;
+            xV[x] = -1;
+          }
         } else if (j === uc) {
           if (dot >= 0 || len === 0 || len > 7 || (len > 1 && b[s] === 48)) break records;
           uv = v;
@@ -414,10 +521,23 @@ export class Ingest {
           iE = s + len;
         } else if (j === tc) {
           if (len === 0 || len > 15 || dot === s || dot === s + len - 1) break records;
-          tv = dot < 0 ? v : v + f / scale;
+          tv = dot < 0 ? v : v / scale;
         } else if (j === vc) {
           if (len === 0 || len > 15 || dot === s || dot === s + len - 1) break records;
-          vv = dot < 0 ? v : v + f / scale;
+          vv = dot < 0 ? v : v / scale;
+        } else if (j < xN && xAt[j] >= 0) {
+          const x = xAt[j];
+          if (xDicts[x] === null) {
+            // A lone 0 or 1; anything else (2, 1.0, an empty field) is read by the general path.
+            if (len !== 1 || dot >= 0 || v > 1) break records;
+            xV[x] = v;
+          } else {
+            if (len === 0) break records;
+            xS[x] = s;
+            xE[x] = s + len;
+            // A canonical decimal id goes to the dictionary's direct table, like the user and item ids.
+            xV[x] = dot < 0 && len <= 7 && (len === 1 || b[s] !== 48) ? v : -1;
+          }
         }
         j++;
         if (ch === 10) break;
@@ -430,9 +550,19 @@ export class Ingest {
       ev.item[n] = items.indexNumeric(iv, b, iS, iE);
       ev.time[n] = tv >= MS_THRESHOLD ? tv / 1000 : tv;
       if (ev.value) ev.value[n] = vv;
+      // Flags, then text: each store site sees one array type (Uint8Array, Int32Array) and stays monomorphic.
+      for (let q = 0; q < flagX.length; q++) (ev.extras[flagX[q]] as Uint8Array)[n] = xV[flagX[q]];
+      for (let q = 0; q < textX.length; q++) {
+        const x = textX[q];
+        const d = xDicts[x]!;
+        (ev.extras[x] as Int32Array)[n] =
+          xV[x] >= 0 ? d.indexNumeric(xV[x], b, xS[x], xE[x]) : d.index(b, xS[x], xE[x]);
+      }
       rows++;
       pos = i + 1;
     }
+    // The rows of this run are on consecutive lines from this.line.
+    if (rows > 0) this.anchor(n0, this.line);
     this.rows += rows;
     this.line += rows;
     if (high & 0x80) this.high = true;
@@ -468,11 +598,18 @@ export class Ingest {
     const ev = this.ev!;
     if (ev.n === ev.cap) ev.grow();
     const n = ev.n++;
+    this.anchor(n, this.line);
     ev.user[n] = this.users.index(this.idBytes, this.idS, this.idE);
     this.locate(b, sc, c.item);
     ev.item[n] = this.items.index(this.idBytes, this.idS, this.idE);
     ev.time[n] = t;
     if (ev.value) ev.value[n] = fs[c.value] === fe[c.value] ? NaN : parseNumber(b, fs[c.value], fe[c.value]);
+    for (let x = 0; x < this.extras.length; x++) {
+      const k = this.extras[x].column;
+      const d = this.extraDicts[x];
+      if (d === null) ev.extras[x][n] = sc.fieldQuote[k] === 2 ? FLAG_BAD : parseFlag(b, fs[k], fe[k]);
+      else ev.extras[x][n] = this.locate(b, sc, k) ? d.index(this.idBytes, this.idS, this.idE) : -1;
+    }
   }
 
   /** Bytes of the last id found by `locate()` (the record's buffer, or the unescape scratch). */

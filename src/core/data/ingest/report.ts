@@ -2,10 +2,12 @@
  * What reading an interaction file produces and reports: skip reasons, problems, the report, and the part a second
  * reader hands back (ingest.ts reads; these shapes cross the worker boundary and reach the UI and `rimw inspect`).
  */
+import type { EventColumnsIn } from '../dataset';
 import type { Dataset } from '../types';
 import type { Encoding } from './bytes';
 import type { Columns } from './columns';
 import type { DictBytes } from './dict';
+import type { ExtraColumn, ExtraValues } from './extras';
 
 /** Why a row was skipped (stable codes: the UI, the CLI JSON and the tests match on them). */
 export type SkipReason =
@@ -67,6 +69,23 @@ export type IngestResult =
   | { ok: false; code: 'bad-file'; reason: string; report: IngestReport };
 
 /**
+ * The events as read, in file order, before the Dataset is built (Ingest.finishColumns): for readers that build
+ * something else from them (the impression reader), with the extra columns they asked for.
+ */
+export interface EventTable extends EventColumnsIn {
+  /** One array per extra column, in the order asked (extras.ts). */
+  extras: ExtraValues[];
+  /** The strings of each text extra (index → string); null for flags. */
+  extraIds: (string[] | null)[];
+  /** (event, line) pairs for lineOfEvent. */
+  lineAnchors: Int32Array;
+}
+
+export type IngestColumnsResult =
+  | { ok: true; table: EventTable; report: IngestReport }
+  | { ok: false; code: 'bad-file'; reason: string; report: IngestReport };
+
+/**
  * How a later part of a file is read (a second worker reading the second half while the first reads the first):
  * the first part's delimiter and roles, and the fields per row it found (header width or first row's).
  */
@@ -74,6 +93,8 @@ export interface PartSettings {
   delimiter: string;
   columns: Columns;
   expected: number;
+  /** Extra columns the first part reads (absent: none). */
+  extras?: ExtraColumn[];
 }
 
 /**
@@ -98,6 +119,11 @@ export interface IngestPart {
   bytes: number;
   /** Why the part could not be read (binary bytes): the first part then reads these bytes itself. */
   refused: string | null;
+  /** The extra columns' values (part-local dictionary indices for text) and the text extras' ids; absent: none. */
+  extras?: ExtraValues[];
+  extraDicts?: (DictBytes | null)[];
+  /** (event, line) pairs, part-relative (see lineOfEvent). */
+  anchors?: Int32Array;
 }
 
 /** The typed arrays of a part, to move by transfer. */
@@ -113,6 +139,9 @@ export const partBuffers = (p: IngestPart): ArrayBuffer[] =>
     p.item,
     p.time,
     p.value,
+    ...(p.extras ?? []),
+    ...(p.extraDicts ?? []).flatMap((d) => (d ? [d.arena, d.starts, d.ends] : [])),
+    p.anchors ?? null,
   ]
     .filter((a) => a !== null)
     .map((a) => a.buffer as ArrayBuffer);

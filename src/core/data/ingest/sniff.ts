@@ -5,7 +5,7 @@
  */
 import { decode, hasBom, isUtf8, parseTime, type Encoding } from './bytes';
 import { detectColumns, roleOfName, type Columns } from './columns';
-import { DELIMITERS, LF, RecordScanner, unescapeQuotes } from './records';
+import { DELIMITERS, LF, QUOTE, RecordScanner, unescapeQuotes } from './records';
 
 /** Bytes read for detection and the preview. */
 export const SNIFF_BYTES = 65_536;
@@ -52,11 +52,12 @@ export function splitRecords(
   delimiter: string,
   max: number,
   encoding: Encoding | null,
-): { counts: number[]; fields: string[][] } {
+): { counts: number[]; fields: string[][]; strayQuotes: number } {
   const sc = new RecordScanner(delimiter);
   const counts: number[] = [];
   const fields: string[][] = [];
   const scratch = new Uint8Array(end - start);
+  let strayQuotes = 0;
   let pos = start;
   while (pos < end && counts.length < max) {
     const next = sc.next(b, pos, end, final);
@@ -64,13 +65,23 @@ export function splitRecords(
     pos = next;
     if (sc.nFields === 1 && isBlank(b, sc.fieldStart[0], sc.fieldEnd[0]) && sc.fieldQuote[0] === 0) continue;
     counts.push(sc.nFields);
+    if (hasStrayQuote(b, sc)) strayQuotes++;
     if (encoding) {
       const f: string[] = [];
       for (let k = 0; k < Math.min(sc.nFields, 256); k++) f.push(fieldText(b, sc, k, scratch, encoding));
       fields.push(f);
     }
   }
-  return { counts, fields };
+  return { counts, fields, strayQuotes };
+}
+
+/** A quote inside a field that does not start with one: a sign that the delimiter cut through a quoted field. */
+function hasStrayQuote(b: Uint8Array, sc: RecordScanner): boolean {
+  for (let k = 0; k < Math.min(sc.nFields, 256); k++) {
+    if (sc.fieldQuote[k] !== 0) continue;
+    for (let i = sc.fieldStart[k]; i < sc.fieldEnd[k]; i++) if (b[i] === QUOTE) return true;
+  }
+  return false;
 }
 
 /** Field k of the scanner's last record as a string (quotes unescaped). */
@@ -132,14 +143,23 @@ export function sniffBytes(bytes: Uint8Array, complete: boolean, opts: SniffOpti
   const final = complete;
   let delimiter = opts.delimiter;
   if (delimiter === undefined) {
-    // The delimiter that splits the sample into the same number (> 1) of fields most consistently; ties go to the
-    // earlier one in DELIMITERS ('::' before ',' so that a ratings.dat line is not read as one field).
-    let best: { d: string; share: number; count: number } | null = null;
+    // The delimiter that splits the sample into the same number (> 1) of fields most consistently, among those that
+    // leave the fewest records with a stray quote: one that cuts through quoted fields (the ';' in "Toy Story; The"
+    // of a ',' file) leaves a quote inside an unquoted field, and may split rows more consistently than the real
+    // delimiter once a few rows are malformed. On a tie, the one giving more fields (a candidate inside quoted
+    // fields cuts rows into fewer), then the earlier one in DELIMITERS ('::' before ',' so that a ratings.dat line
+    // is not read as one field).
+    let best: { d: string; share: number; count: number; stray: number } | null = null;
     for (const d of DELIMITERS) {
-      const { counts } = splitRecords(bytes, start, end, final, d, SNIFF_RECORDS, null);
+      const { counts, strayQuotes: stray } = splitRecords(bytes, start, end, final, d, SNIFF_RECORDS, null);
       const m = mode(counts);
       if (m.value <= 1) continue;
-      if (!best || m.share > best.share + 1e-9) best = { d, share: m.share, count: m.value };
+      const better =
+        !best ||
+        stray < best.stray ||
+        (stray === best.stray &&
+          (m.share > best.share + 1e-9 || (Math.abs(m.share - best.share) <= 1e-9 && m.value > best.count)));
+      if (better) best = { d, share: m.share, count: m.value, stray };
     }
     delimiter = best?.d ?? ',';
   }
@@ -152,13 +172,12 @@ export function sniffBytes(bytes: Uint8Array, complete: boolean, opts: SniffOpti
     let isHeader: boolean;
     if (opts.header !== undefined) isHeader = opts.header;
     else {
-      // A column whose first field is text while every later field there is a number or date.
+      // A column whose first field is text while every later field there is a number or date. Only rows as wide as
+      // the first are compared: in a row missing a field the columns shift, and a malformed row must not make the
+      // first data row a header (it would be lost without a word).
+      const aligned = rest.filter((r) => r.length === first.length);
       const textOverNumbers = first.some(
-        (f, j) =>
-          f.trim() !== '' &&
-          !numberish(f) &&
-          rest.length > 0 &&
-          rest.every((r) => r[j] !== undefined && numberish(r[j])),
+        (f, j) => f.trim() !== '' && !numberish(f) && aligned.length > 0 && aligned.every((r) => numberish(r[j])),
       );
       const allText = rest.length === 0 && first.every((f) => !numberish(f));
       isHeader = first.filter((f) => roleOfName(f) !== null).length >= 2 || textOverNumbers || allText;

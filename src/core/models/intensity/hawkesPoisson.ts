@@ -1,6 +1,7 @@
 import type { EvalSet } from '../../data/types';
 import type { IntensityModel } from '../types';
 import { err, ok, type Result } from '../../util/result';
+import { solveSymmetric } from '../../util/linalg';
 import type { HawkesModel } from './hawkes';
 
 /**
@@ -127,31 +128,4 @@ export function fitHawkesPoisson(
       return out;
     },
   });
-}
-
-/** Solves A x = b for a small symmetric positive definite A by Cholesky; null when A is not positive definite. */
-export function solveSymmetric(A: Float64Array, b: Float64Array, K: number): Float64Array | null {
-  const L = new Float64Array(K * K);
-  for (let i = 0; i < K; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = A[i * K + j];
-      for (let p = 0; p < j; p++) s -= L[i * K + p] * L[j * K + p];
-      if (i === j) {
-        if (!(s > 0)) return null;
-        L[i * K + i] = Math.sqrt(s);
-      } else L[i * K + j] = s / L[j * K + j];
-    }
-  }
-  const x = new Float64Array(K);
-  for (let i = 0; i < K; i++) {
-    let s = b[i];
-    for (let p = 0; p < i; p++) s -= L[i * K + p] * x[p];
-    x[i] = s / L[i * K + i];
-  }
-  for (let i = K - 1; i >= 0; i--) {
-    let s = x[i];
-    for (let p = i + 1; p < K; p++) s -= L[p * K + i] * x[p];
-    x[i] = s / L[i * K + i];
-  }
-  return x;
 }

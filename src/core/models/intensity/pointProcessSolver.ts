@@ -1,4 +1,4 @@
-import { solveSymmetric } from './hawkesPoisson';
+import { solveSymmetric } from '../../util/linalg';
 
 /**
  * Maximises the point-process log-likelihood of a model linear in its coefficients,

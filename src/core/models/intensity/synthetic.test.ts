@@ -6,26 +6,7 @@ import { fitHawkes } from './hawkes';
 import { fitHawkesPoisson } from './hawkesPoisson';
 import { popIntensity } from './simple';
 import { handTemporalSplit } from './testSupport';
-
-/** Pearson correlation. */
-function corr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = a.length;
-  let ma = 0;
-  let mb = 0;
-  for (let i = 0; i < n; i++) {
-    ma += a[i] / n;
-    mb += b[i] / n;
-  }
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    sab += (a[i] - ma) * (b[i] - mb);
-    saa += (a[i] - ma) ** 2;
-    sbb += (b[i] - mb) ** 2;
-  }
-  return sab / Math.sqrt(saa * sbb);
-}
+import { pearson } from '../../util/stats';
 
 /**
  * On the synthetic world with ground truth (two-kernel Hawkes users with churn, topic items): the fitted Hawkes model
@@ -44,8 +25,8 @@ describe('intensities on the synthetic world', () => {
   const hawkes = fit.data;
 
   it('fitted λ(T) correlates ≥ 0.9 with the true λ(T), and the window prediction with the true expected count', () => {
-    expect(corr(hawkes.intensityAt(split.test), truth.lambda)).toBeGreaterThanOrEqual(0.9);
-    expect(corr(hawkes.predict(split.test), truth.expectedCount)).toBeGreaterThanOrEqual(0.9);
+    expect(pearson(hawkes.intensityAt(split.test), truth.lambda)).toBeGreaterThanOrEqual(0.9);
+    expect(pearson(hawkes.predict(split.test), truth.expectedCount)).toBeGreaterThanOrEqual(0.9);
   });
 
   it('UserRec recall of λ̂·p_true is close to the oracle λ_true·p_true; Hawkes and HP beat Pop', () => {

@@ -3,6 +3,7 @@ import type { FitOptions, Scorer, TrainData } from '../types';
 import { buildInteractions } from './interactions';
 import { nonNegative, positive, positiveInt } from './options';
 import { initFactors, mfScorer, nowMs, tick, type MfFactors } from './scorer';
+import { choleskySolveLower } from '../../util/linalg';
 
 /**
  * Implicit-feedback ALS (Hu, Koren & Volinsky 2008), one of the paper's MF baselines (appendix B).
@@ -68,35 +69,6 @@ export function alsHalfStep(R: Csr, Y: Float32Array, X: Float32Array, D: number,
     for (let a = 0; a < D; a++) A[a * D + a] += lambda;
     choleskySolveLower(A, rhs, D);
     for (let a = 0; a < D; a++) X[u * D + a] = rhs[a];
-  }
-}
-
-/**
- * Solves A x = b in place (x overwrites b) for symmetric positive definite A of which only the lower triangle
- * (row-major, A[a·D + b] with b ≤ a) is read; A is overwritten by its Cholesky factor L (A = L Lᵀ).
- */
-export function choleskySolveLower(A: Float64Array, b: Float64Array, D: number): void {
-  for (let j = 0; j < D; j++) {
-    let s = A[j * D + j];
-    for (let k = 0; k < j; k++) s -= A[j * D + k] * A[j * D + k];
-    // λ > 0 keeps s > 0 in exact arithmetic; the floor guards a round-off breakdown.
-    const l = Math.sqrt(Math.max(s, 1e-12));
-    A[j * D + j] = l;
-    for (let i = j + 1; i < D; i++) {
-      let t = A[i * D + j];
-      for (let k = 0; k < j; k++) t -= A[i * D + k] * A[j * D + k];
-      A[i * D + j] = t / l;
-    }
-  }
-  for (let i = 0; i < D; i++) {
-    let t = b[i];
-    for (let k = 0; k < i; k++) t -= A[i * D + k] * b[k];
-    b[i] = t / A[i * D + i];
-  }
-  for (let i = D - 1; i >= 0; i--) {
-    let t = b[i];
-    for (let k = i + 1; k < D; k++) t -= A[k * D + i] * b[k];
-    b[i] = t / A[i * D + i];
   }
 }
 

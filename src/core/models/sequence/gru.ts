@@ -7,6 +7,19 @@ import type { TokenBatch } from './data';
 import { dropoutMask, type SeqNet } from './net';
 
 /**
+ * One GRU step (torch.nn.GRU gate order r, z, n, formulas below) from the projected input xg = W_i x + b_i [B, 3H]
+ * and the state h [B, H]; returns h'. Shared with the click-and-conversion track's MT-RNN (core/ctr/models/mtrnn.ts).
+ */
+export function gruCell(xg: tf.Tensor2D, h: tf.Tensor2D, wh: tf.Tensor2D, bh: tf.Tensor): tf.Tensor2D {
+  const [xr, xz, xn] = tf.split(xg, 3, 1);
+  const [hr, hz, hn] = tf.split(tf.add(mm(h, wh), bh), 3, 1);
+  const r = tf.sigmoid(tf.add(xr, hr));
+  const z = tf.sigmoid(tf.add(xz, hz));
+  const n = tf.tanh(tf.add(xn, tf.mul(r, hn)));
+  return tf.add(n, tf.mul(z, tf.sub(h, n))) as tf.Tensor2D;
+}
+
+/**
  * GRU encoder (torch.nn.GRU gate order r, z, n):
  *   r = σ(W_ir x + b_ir + W_hr h + b_hr), z = σ(W_iz x + b_iz + W_hz h + b_hz),
  *   n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)), h' = (1 − z) ⊙ n + z ⊙ h.
@@ -40,12 +53,7 @@ export function createGru(cfg: SeqConfig, params: Params, rng: Rng): SeqNet {
       let h = h0[l];
       const outs: tf.Tensor2D[] = [];
       for (const x of inp) {
-        const [xr, xz, xn] = tf.split(l === 0 && projected0 ? x : tf.add(mm(x, wi), bi), 3, 1);
-        const [hr, hz, hn] = tf.split(tf.add(mm(h, wh), bh), 3, 1);
-        const r = tf.sigmoid(tf.add(xr, hr));
-        const z = tf.sigmoid(tf.add(xz, hz));
-        const n = tf.tanh(tf.add(xn, tf.mul(r, hn)));
-        h = tf.add(n, tf.mul(z, tf.sub(h, n))) as tf.Tensor2D;
+        h = gruCell(l === 0 && projected0 ? x : (tf.add(mm(x, wi), bi) as tf.Tensor2D), h, wh, bh);
         outs.push(h);
       }
       hT.push(h);

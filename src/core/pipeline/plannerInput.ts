@@ -1,16 +1,16 @@
 /**
- * A PlannerInput built inside the planner worker from a Dataset and cheap, tfjs-free models (Pop, EMA, Hawkes by
- * default). It lets the Planner section show curves on the synthetic world the page opens with, before any training,
- * and gives Node tests and the bench a realistic input (the trained models' input comes from the run worker instead).
+ * A PlannerInput from a Dataset and cheap, tfjs-free models (Pop, EMA, Hawkes by default): its default split, the
+ * models fitted on it, their test and validation scores made dense. For Node tests and benches that need a realistic
+ * planner input without a run; the app's planner takes its input from the run worker's kept scores.
  */
-import type { Dataset, EvalSet, SplitConfig } from '../src/core/data/types';
-import type { ModelScores, PlannerInput } from '../src/core/planner/types';
-import { makeSplit } from '../src/core/data/split';
-import { generateSynthetic, presetConfig, type SynthPreset } from '../src/core/data/synthetic';
-import { DEFAULT_RUN_CONFIG } from '../src/core/pipeline/config';
-import { defaultRegistry } from '../src/core/pipeline/registry';
-import { materialize } from '../src/core/models/scores';
-import { err, ok, type Result } from '../src/core/util/result';
+import type { Dataset, EvalSet, SplitConfig } from '../data/types';
+import type { ModelScores, PlannerInput } from '../planner/types';
+import { makeSplit } from '../data/split';
+import { generateSynthetic, presetConfig, type SynthPreset } from '../data/synthetic';
+import { DEFAULT_RUN_CONFIG } from './config';
+import { defaultRegistry } from './defaultRegistry';
+import { materialize, type ScoreSource } from '../models/scores';
+import { err, ok, type Result } from '../util/result';
 
 /** Models that need no tfjs and fit in well under a second on the small synthetic world. */
 export const QUICK_MODELS = ['Pop', 'EMA', 'Hawkes'] as const;
@@ -22,10 +22,7 @@ export interface InputOptions {
 }
 
 /** Dense scores of one eval set, or null when the matrix is over the dense budget (the planner needs it dense). */
-async function denseOf(
-  scores: (rows: EvalSet) => Promise<import('../src/core/models/scores').ScoreSource>,
-  rows: EvalSet,
-): Promise<Float32Array | null> {
+async function denseOf(scores: (rows: EvalSet) => Promise<ScoreSource>, rows: EvalSet): Promise<Float32Array | null> {
   if (rows.users.length === 0) return null;
   return materialize(await scores(rows));
 }

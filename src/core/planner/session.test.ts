@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import { syntheticPlannerInput } from '../pipeline/plannerInput';
+import { createPlannerSession } from './session';
+import { recordingSolvers, tinyInput } from './session.fixtures';
+import { defaultSolvers } from './solvers';
+
+const never = () => false;
+
+describe('planner session', () => {
+  it('refuses a malformed input with the reason', () => {
+    const bad = tinyInput();
+    bad.models[1].testRows = 2;
+    const r = createPlannerSession(recordingSolvers().solvers).setInput(bad, 'bad');
+    expect(!r.ok && [r.code, r.reason]).toEqual(['bad-input', 'planner input: B: scores 2×4, targets 3×4']);
+  });
+
+  it('memoises by parameters and warm-starts from the last state of the same model and mode', async () => {
+    const { solvers, calls } = recordingSolvers();
+    const session = createPlannerSession(solvers);
+    expect(session.setInput(tinyInput(), 'tiny').ok).toBe(true);
+    const a = await session.solve({ mode: 'offline', alpha: 0.5, beta: 0.25 }, never);
+    expect(a.ok && a.data.models.map((m) => m.memoised)).toEqual([false, false]);
+    expect(calls.map((c) => c.warm)).toEqual([null, null]);
+    const again = await session.solve({ mode: 'offline', alpha: 0.5, beta: 0.25 }, never);
+    expect(again.ok && again.data.models.map((m) => [m.memoised, m.seconds])).toEqual([
+      [true, 0],
+      [true, 0],
+    ]);
+    expect(calls).toHaveLength(2);
+    await session.solve({ mode: 'offline', alpha: 0.5, beta: 0.5 }, never);
+    // Model A's second solve starts from A's first state (v = −1), B's from B's (v = −2).
+    expect(calls.slice(2).map((c) => c.warm?.v[0])).toEqual([-1, -2]);
+    // β above α is clipped to α; fractions are rounded to 1e-9, so 0.1 + 0.2 names the same point as 0.3.
+    const clipped = await session.solve({ mode: 'greedy', alpha: 0.5, beta: 0.9 }, never);
+    expect(clipped.ok && clipped.data.beta).toBe(0.5);
+    await session.solve({ mode: 'greedy', alpha: 0.5, beta: 0.3 }, never);
+    const rounded = await session.solve({ mode: 'greedy', alpha: 0.5, beta: 0.1 + 0.2 }, never);
+    expect(rounded.ok && rounded.data.models.every((m) => m.memoised)).toBe(true);
+    // The exported v is the last shown solution's: A's greedy solve at β = 0.3 was call 7 (v = −7).
+    const csv = session.exportV('A');
+    expect(csv.ok && csv.data.split('\n')[1]).toBe('i0,-7');
+    expect(session.exportV('C').ok).toBe(false);
+  });
+
+  it('answers with the histogram of delivered exposure against β · test rows and the boosted items', async () => {
+    const { solvers } = recordingSolvers();
+    const session = createPlannerSession(solvers);
+    session.setInput(tinyInput(), 'tiny');
+    const r = await session.solve({ mode: 'offline', alpha: 0.5, beta: 0.5 }, never);
+    if (!r.ok) throw new Error(r.reason);
+    // Every item got 2 exposures (the recording solvers' answer); target 0.5 · 3 rows = 1.5.
+    const h = r.data.models[0].histogram!;
+    expect(h.target).toBe(1.5);
+    expect(h.atTarget).toBe(4);
+    expect(h.count.reduce((s, c) => s + c, 0)).toBe(4);
+    // v = −1 on every item: all four are boosted, in item order.
+    expect(r.data.models[0].boosted.map((b) => b.id)).toEqual(['i0', 'i1', 'i2', 'i3']);
+  });
+
+  it('resumes an offline solve from the memoised solution at the largest β not above it (the auction only rises)', async () => {
+    const { solvers, calls } = recordingSolvers();
+    const offline = solvers.offline!;
+    // Offline states carry an auction assignment, as the exact solver's do.
+    solvers.offline = (s, settings, warm) => {
+      const sol = offline(s, settings, warm);
+      sol.state.auction = {
+        K: 1,
+        lo: settings.beta * s.nRows,
+        chosen: new Int32Array(s.nRows),
+        w: sol.state.v.map((x) => -x),
+      };
+      return sol;
+    };
+    const session = createPlannerSession(solvers);
+    session.setInput(tinyInput(), 'tiny');
+    for (const beta of [0.1, 0.3, 0.2, 0.4, 0.05])
+      await session.curves({ mode: 'offline', alpha: 0.5, betas: [beta], models: ['A'] }, never);
+    // Calls 1-5 solve β = 0.1, 0.3, 0.2, 0.4, 0.05; v of call k is −k. 0.2 resumes from 0.1 (call 1), not from the last
+    // solve (0.3); 0.4 from 0.3 (call 2); 0.05 has nothing below it and gets the last state (the solver starts cold).
+    expect(calls.map((c) => c.warm?.v[0] ?? null)).toEqual([null, -1, -1, -2, -4]);
+  });
+
+  it('keeps the solutions of models whose scores and targets are unchanged when a new input arrives', async () => {
+    const { solvers, calls } = recordingSolvers();
+    const session = createPlannerSession(solvers);
+    session.setInput(tinyInput(), 'tiny');
+    await session.solve({ mode: 'greedy', alpha: 0.5, beta: 0.25 }, never);
+    const next = tinyInput();
+    next.models[1].test[5] += 0.5;
+    session.setInput(next, 'tiny, B changed');
+    const r = await session.solve({ mode: 'greedy', alpha: 0.5, beta: 0.25 }, never);
+    expect(r.ok && r.data.models.map((m) => [m.model, m.memoised])).toEqual([
+      ['A', true],
+      ['B', false],
+    ]);
+    expect(calls).toHaveLength(3);
+    // B's v is forgotten with its solutions until B is shown again; A's stays.
+    expect(session.exportV('A').ok).toBe(true);
+  });
+
+  it('reports a mode the solvers lack per model, and online without validation rows', async () => {
+    const { solvers } = recordingSolvers();
+    const session = createPlannerSession({
+      ...solvers,
+      online: () => solvers.greedy!({ data: new Float32Array(12), nRows: 3, nCols: 4 }, { alpha: 0.5, beta: 0 }),
+    });
+    session.setInput(tinyInput(), 'tiny');
+    const r = await session.solve({ mode: 'online', alpha: 0.5, beta: 0.25 }, never);
+    expect(r.ok && r.data.models[0].metrics).not.toBeNull();
+    expect(r.ok && r.data.models[1].reason).toMatch(/B: no validation rows/);
+    const without = createPlannerSession(solvers);
+    without.setInput(tinyInput(), 'tiny');
+    const n = await without.solve({ mode: 'online', alpha: 0.5, beta: 0.25 }, never);
+    expect(n.ok && n.data.models.map((m) => m.metrics)).toEqual([null, null]);
+    expect(n.ok && n.data.models[0].reason).toMatch(/not available/);
+    const c = await without.curves({ mode: 'online', alpha: 0.5, betas: [0, 0.5] }, never);
+    expect(c.ok && c.data.curves.map((x) => x.points.length)).toEqual([0, 0]);
+  });
+
+  it('pauses and asks shouldStop before each solve that is not memoised, and answers stale when told to stop', async () => {
+    const { solvers, calls } = recordingSolvers();
+    let pauses = 0;
+    const session = createPlannerSession(solvers, { pause: async () => void pauses++ });
+    session.setInput(tinyInput(), 'tiny');
+    let asked = 0;
+    // Stop at the third check: two points of model A are solved, then the sweep answers stale.
+    const r = await session.curves({ mode: 'greedy', alpha: 0.5, betas: [0, 0.25, 0.5] }, () => ++asked > 2);
+    expect(r.ok && r.data.stale).toBe(true);
+    expect(calls).toHaveLength(2);
+    expect(pauses).toBe(3);
+    // Memoised points need no pause: A's two points are answered at once, then B's and A's last are solved.
+    const again = await session.curves({ mode: 'greedy', alpha: 0.5, betas: [0, 0.25, 0.5] }, never);
+    expect(again.ok && again.data.curves.map((c) => c.points.length)).toEqual([3, 3]);
+    expect(pauses).toBe(3 + 4);
+    // No input: a refusal, not a stale answer.
+    const none = await createPlannerSession(solvers).solve({ mode: 'greedy', alpha: 0.5, beta: 0 }, never);
+    expect(!none.ok && none.code).toBe('no-input');
+  });
+
+  it('sweeps every quick model of the synthetic world with the default solvers', async () => {
+    const r = await syntheticPlannerInput('small', 1);
+    if (!r.ok) throw new Error(r.reason);
+    const session = createPlannerSession(defaultSolvers);
+    const s = session.setInput(r.data, 'synthetic');
+    expect(s.ok && s.data.models).toEqual(['Pop', 'EMA', 'Hawkes']);
+    const alpha = 0.01;
+    const c = await session.curves({ mode: 'greedy', alpha, betas: [0, alpha] }, never);
+    if (!c.ok) throw new Error(c.reason);
+    const nItems = r.data.target.nCols;
+    for (const curve of c.data.curves) {
+      expect(curve.points).toHaveLength(2);
+      // Every user gets round(α · items) recommendations.
+      for (const p of curve.points) expect(p.k).toBe(Math.round(alpha * nItems));
+    }
+  });
+});

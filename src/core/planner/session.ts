@@ -1,0 +1,255 @@
+/**
+ * A planner session: the scores of every model (adopted once), and solves and β sweeps over them at the (mode, α, β)
+ * the page asks for, answered with small results (metrics, a histogram of delivered exposure, the most boosted
+ * items). Re-solves are warm-started and memoised (solutionMemo.ts). The host decides when a request is stale
+ * (`shouldStop`, checked before each solve that is not memoised) and may pause there (`pause`: a worker yields to
+ * its message queue so that it can see newer requests).
+ */
+import { err, ok, type Result } from '../util/result';
+import { exposureHistogram, topBoosted, vCsv, type BoostedItem, type ExposureHistogram } from './report';
+import { checkInput, unchangedModels } from './inputCheck';
+import { settingsOf, SolutionMemo, type Solved } from './solutionMemo';
+import type { PlannerSolvers, ScoreMatrix } from './solvers';
+import type {
+  MatchMetrics,
+  MatchSettings,
+  MatchSolution,
+  ModelScores,
+  PlannerInput,
+  PlannerMode,
+  SweepPoint,
+} from './types';
+
+export interface SolveRequest {
+  mode: PlannerMode;
+  /** User capacity, fraction of items. */
+  alpha: number;
+  /** Item minimal exposure, fraction of users (0 ≤ β ≤ α). */
+  beta: number;
+}
+
+export interface ModelSolve {
+  model: string;
+  /** Null when the mode is not available for this model (reason says why). */
+  metrics: MatchMetrics | null;
+  reason?: string;
+  histogram: ExposureHistogram | null;
+  boosted: BoostedItem[];
+  iterations: number;
+  /** Solver seconds (0 for a memoised answer). */
+  seconds: number;
+  memoised: boolean;
+}
+
+export interface SolveResult {
+  /** True when the request stopped early (its results are partial: drop it). */
+  stale: boolean;
+  mode: PlannerMode;
+  alpha: number;
+  beta: number;
+  models: ModelSolve[];
+}
+
+export interface CurvesRequest {
+  mode: PlannerMode;
+  alpha: number;
+  /** β values of the sweep (each clipped to [0, α]). */
+  betas: number[];
+  /** Only these models (all when absent): the page asks model by model so that lines appear as they are ready. */
+  models?: string[];
+}
+
+export interface CurvesResult {
+  stale: boolean;
+  mode: PlannerMode;
+  alpha: number;
+  curves: { model: string; points: SweepPoint[]; reason?: string }[];
+}
+
+/** What the page learns when an input is adopted. */
+export interface InputSummary {
+  source: string;
+  models: string[];
+  testRows: number;
+  nItems: number;
+  /** Models that can run the online mode (they have validation rows). */
+  online: string[];
+}
+
+export type PlannerCode = 'no-input' | 'bad-input' | 'unknown-model' | 'no-solution' | string;
+
+export interface SessionOptions {
+  /** Awaited before each solve that is not memoised, before `shouldStop` is asked (default: nothing to wait for). */
+  pause?: () => Promise<void>;
+}
+
+/** Is checked before each solve that is not memoised; true makes the request answer stale at once. */
+export type ShouldStop = () => boolean;
+
+const matrix = (data: Float32Array, nRows: number, nCols: number): ScoreMatrix => ({ data, nRows, nCols });
+
+export function createPlannerSession(solvers: PlannerSolvers, opts: SessionOptions = {}) {
+  const pause = opts.pause ?? (() => Promise.resolve());
+  let input: PlannerInput | null = null;
+  let source = '';
+  const memo = new SolutionMemo();
+  /** The last solution shown per model (what exportV writes). */
+  const lastV = new Map<string, Float64Array>();
+
+  /** A memoised answer or a new solve of model `m` (the solvers' refusals are values). */
+  function solveOne(
+    inp: PlannerInput,
+    m: ModelScores,
+    mode: PlannerMode,
+    settings: MatchSettings,
+  ): Result<Solved, string> {
+    const hit = memo.get(m.model, mode, settings);
+    if (hit) return ok(hit);
+    const test = matrix(m.test, m.testRows, m.nItems);
+    const warm = memo.startFrom(m.model, mode, settings);
+    let sol: MatchSolution;
+    if (mode === 'greedy') {
+      if (!solvers.greedy) return err('unavailable', 'greedy matching is not available in this build');
+      sol = solvers.greedy(test, settings);
+    } else if (mode === 'offline') {
+      if (!solvers.offline) return err('unavailable', 'the offline Dual is not available in this build yet');
+      sol = solvers.offline(test, settings, warm);
+    } else {
+      if (!solvers.online) return err('unavailable', 'the online Dual is not available in this build yet');
+      if (!m.valid || m.validRows === 0) return err('no-valid', `${m.model}: no validation rows to calibrate v on`);
+      sol = solvers.online(matrix(m.valid, m.validRows, m.nItems), test, settings, warm);
+    }
+    const solved: Solved = {
+      model: m.model,
+      mode,
+      settings,
+      metrics: solvers.evaluate(sol, inp.target),
+      state: sol.state,
+      itemExposure: sol.itemExposure,
+      iterations: sol.iterations,
+      seconds: sol.seconds,
+    };
+    memo.put(solved);
+    return ok(solved);
+  }
+
+  /** Before a solve that is not memoised: pauses, then says whether the request must stop (or the input changed). */
+  async function interrupted(inp: PlannerInput, shouldStop: ShouldStop): Promise<boolean> {
+    await pause();
+    return shouldStop() || input !== inp;
+  }
+
+  const session = {
+    /** Adopts scores and targets (they are held, not copied). Solutions of models whose scores changed are forgotten. */
+    setInput(next: PlannerInput, from: string): Result<InputSummary, PlannerCode> {
+      const bad = checkInput(next);
+      if (bad) return err('bad-input', `planner input: ${bad}`);
+      // Solutions of a model whose scores and targets are unchanged stay valid (a run that gives the planner its
+      // models one by one sends the earlier ones again): keep them, so its curves redraw at once.
+      const kept = unchangedModels(input, next);
+      memo.keepModels(kept);
+      for (const model of [...lastV.keys()]) if (!kept.has(model)) lastV.delete(model);
+      input = next;
+      source = from;
+      return ok(session.summary()!);
+    },
+
+    summary(): InputSummary | null {
+      if (!input) return null;
+      return {
+        source,
+        models: input.models.map((m) => m.model),
+        testRows: input.target.nRows,
+        nItems: input.target.nCols,
+        online: input.models.filter((m) => m.valid && m.validRows > 0).map((m) => m.model),
+      };
+    },
+
+    /** Solves every model at (mode, α, β); stops early (stale) when `shouldStop` says so. */
+    async solve(req: SolveRequest, shouldStop: ShouldStop): Promise<Result<SolveResult, PlannerCode>> {
+      const inp = input;
+      if (!inp) return err('no-input', 'the planner has no scores yet');
+      const settings = settingsOf(req.alpha, req.beta);
+      const reply: SolveResult = {
+        stale: false,
+        mode: req.mode,
+        alpha: settings.alpha,
+        beta: settings.beta,
+        models: [],
+      };
+      const targetCount = settings.beta * inp.target.nRows;
+      for (const m of inp.models) {
+        const memoised = memo.has(m.model, req.mode, settings);
+        if (!memoised && (await interrupted(inp, shouldStop))) return ok({ ...reply, stale: true });
+        const r = solveOne(inp, m, req.mode, settings);
+        if (!r.ok) {
+          reply.models.push({
+            model: m.model,
+            metrics: null,
+            reason: r.reason,
+            histogram: null,
+            boosted: [],
+            iterations: 0,
+            seconds: 0,
+            memoised: false,
+          });
+          continue;
+        }
+        const s = r.data;
+        lastV.set(m.model, s.state.v);
+        reply.models.push({
+          model: m.model,
+          metrics: s.metrics,
+          histogram: exposureHistogram(s.itemExposure, targetCount),
+          boosted: topBoosted(s.state.v, s.itemExposure, inp.itemIds),
+          iterations: s.iterations,
+          seconds: memoised ? 0 : s.seconds,
+          memoised,
+        });
+      }
+      return ok(reply);
+    },
+
+    /** The β sweep at this α for every model asked (points memoised like solves, so a curve fills once per α). */
+    async curves(req: CurvesRequest, shouldStop: ShouldStop): Promise<Result<CurvesResult, PlannerCode>> {
+      const inp = input;
+      if (!inp) return err('no-input', 'the planner has no scores yet');
+      const reply: CurvesResult = { stale: false, mode: req.mode, alpha: req.alpha, curves: [] };
+      for (const m of inp.models) {
+        if (req.models && !req.models.includes(m.model)) continue;
+        const points: SweepPoint[] = [];
+        let reason: string | undefined;
+        for (const b of req.betas) {
+          const settings = settingsOf(req.alpha, b);
+          if (!memo.has(m.model, req.mode, settings) && (await interrupted(inp, shouldStop)))
+            return ok({ ...reply, stale: true });
+          const r = solveOne(inp, m, req.mode, settings);
+          if (!r.ok) {
+            reason = r.reason;
+            break;
+          }
+          points.push({
+            ...r.data.metrics,
+            alpha: settings.alpha,
+            beta: settings.beta,
+            mode: req.mode,
+            seconds: r.data.seconds,
+          });
+        }
+        reply.curves.push(reason ? { model: m.model, points, reason } : { model: m.model, points });
+      }
+      return ok(reply);
+    },
+
+    /** v(y) of the model's last shown solution as CSV (item id, v): what a server would subtract from λ. */
+    exportV(model: string): Result<string, PlannerCode> {
+      if (!input) return err('no-input', 'the planner has no scores yet');
+      const v = lastV.get(model);
+      if (!v) return err('no-solution', `${model}: no solution shown yet`);
+      return ok(vCsv(input.itemIds, v));
+    },
+  };
+  return session;
+}
+
+export type PlannerSession = ReturnType<typeof createPlannerSession>;

@@ -1,0 +1,23 @@
+/** The page's start: the watchers, the run config from the URL, then the saved workspace or the synthetic world. */
+import { initConfigFromUrl, currentRunConfig, setRunConfig } from './ui';
+import { onUrlChange, readUrlParam } from './url';
+import { watchSplit } from './split';
+import { watchData } from './quickRun';
+import { restoreOrSynthetic } from './workspace';
+
+let started = false;
+
+/** Once per page (StrictMode runs effects twice). */
+export function startPage(): void {
+  if (started) return;
+  started = true;
+  watchSplit();
+  watchData();
+  initConfigFromUrl();
+  // A pasted link that changes only the hash does not reload the page; read the config again.
+  onUrlChange(() => {
+    if (readUrlParam('config') !== null) initConfigFromUrl();
+    else setRunConfig(currentRunConfig());
+  });
+  void restoreOrSynthetic();
+}

@@ -1,0 +1,44 @@
+/**
+ * The split the run config asks for, on the current data: recomputed in the data worker whenever the data or the
+ * split changes (the page shows its Table S1), stale replies dropped.
+ */
+import type { SplitConfig } from '../core/data/types';
+import type { Result } from '../core/util/result';
+import type { SplitSummary } from '../../workers/data.api';
+import { dataClient } from '../bridge/data';
+import { patch, useStore } from './store';
+import { currentRunConfig, setRunConfig } from './ui';
+
+let seq = 0;
+
+/** Splits the current data with the config's split; stale replies (older requests) are dropped. */
+export async function refreshSplit(): Promise<void> {
+  const summary = useStore.getState().dataset.summary;
+  const config = currentRunConfig();
+  if (!summary) return;
+  const my = ++seq;
+  try {
+    const r = await dataClient().call<Result<SplitSummary>>((api) => api.split(config.split));
+    if (my !== seq) return;
+    if (r.ok) patch('training', { split: r.data, splitSource: summary.source, splitError: null });
+    else patch('training', { split: null, splitSource: summary.source, splitError: r.reason });
+  } catch (e) {
+    if (my === seq) patch('training', { splitError: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+/** Edits the split in the run config (and so the URL); the split is recomputed by the subscription below. */
+export function setSplit(split: SplitConfig): void {
+  setRunConfig({ ...currentRunConfig(), split });
+}
+
+/** Recompute when the data or the split config changes. */
+export function watchSplit(): () => void {
+  return useStore.subscribe((s, prev) => {
+    if (
+      s.dataset.summary !== prev.dataset.summary ||
+      JSON.stringify(s.ui.config.split) !== JSON.stringify(prev.ui.config.split)
+    )
+      void refreshSplit();
+  });
+}

@@ -1,0 +1,33 @@
+/**
+ * The one owner of the page's URL: the run config (`config`) and the planner's slider settings (`planner`) live in
+ * the hash side by side, so a reload or a shared link shows the same run and operating point. Every read and write
+ * of the hash goes through here; a write replaces its one parameter in place (no history entry per edit).
+ */
+import type { RunConfig } from '../core/pipeline/config';
+import { hashParam, readConfigHash, withHashParam, writeConfigHash } from './urlHash';
+
+/** The hash parameters the page owns. */
+export type UrlParam = 'config' | 'planner';
+
+/** The parameter's value in the current URL, or null when absent. */
+export const readUrlParam = (name: UrlParam): string | null => hashParam(window.location.hash, name);
+
+const replaceHash = (hash: string) => window.history.replaceState(null, '', hash);
+
+/** Sets one parameter of the URL hash, keeping the others. */
+export function writeUrlParam(name: UrlParam, value: string): void {
+  replaceHash(withHashParam(window.location.hash, name, value));
+}
+
+/** The run config of the URL as parsed JSON (null when absent), not yet validated. */
+export const readUrlConfig = (): ReturnType<typeof readConfigHash> => readConfigHash(window.location.hash);
+
+/** Writes the run config into the URL. */
+export function writeUrlConfig(config: RunConfig): void {
+  replaceHash(writeConfigHash(window.location.hash, config));
+}
+
+/** Calls `f` when the hash changes under the page (a pasted link that changes only the hash does not reload it). */
+export function onUrlChange(f: () => void): void {
+  window.addEventListener('hashchange', f);
+}

@@ -1,0 +1,157 @@
+/**
+ * The run worker's last completed run (its split, result and each model's kept scores) and the policy by which its
+ * scores reach the planner. Once the run is saved in IndexedDB, a model's dense scores are handed over to the planner
+ * worker instead of copied (the planner then holds the only copy in memory, and a later call reads them back from
+ * the saved run); the explorer keeps its own small per-item lists of top rows (`top`), taken before the hand-over.
+ */
+import type { Dataset, Split } from '../src/core/data/types';
+import type { ExperimentResult } from '../src/core/pipeline/run';
+import type { KeptScores } from '../src/core/pipeline/keep';
+import type { ModelScores, PlannerInput } from '../src/core/planner/types';
+import type { Selection } from '../src/core/metrics/topk';
+import { makeSplit } from '../src/core/data/split';
+import { DENSE_BUDGET_BYTES, denseScores } from '../src/core/models/scores';
+import { effectiveSplit } from '../src/core/pipeline/config';
+import type { SavedRun, WorkspaceStore } from './workspace';
+import { topCPerColumn } from '../src/core/metrics/topk';
+
+/** All kept score matrices of a run together stay under this (test + validation of every model). */
+export const KEEP_BUDGET_BYTES = 4 * DENSE_BUDGET_BYTES;
+
+export interface LastRun {
+  split: Split;
+  result: ExperimentResult;
+  kept: Map<string, KeptScores>;
+  /** The explorer's top rows per item, by model (runExplore.ts topOf). */
+  top: Map<string, Selection>;
+  /** Models whose dense scores went to the planner (the worker keeps empty arrays for them). */
+  handedOver: Set<string>;
+  /** savedAt of the saved run these scores belong to (0: not saved). */
+  savedAt: number;
+}
+
+export const lastRun = (
+  split: Split,
+  result: ExperimentResult,
+  kept: Map<string, KeptScores>,
+  savedAt: number,
+): LastRun => ({ split, result, kept, top: new Map(), handedOver: new Set(), savedAt });
+
+/** A saved run back on its dataset: the split is recomputed from its config (deterministic); null if it fails. */
+export function restoredRun(dataset: Dataset, saved: SavedRun): LastRun | null {
+  const sp = makeSplit(dataset, effectiveSplit(saved.config));
+  return sp.ok ? lastRun(sp.data, saved.result, new Map(saved.kept), saved.savedAt) : null;
+}
+
+const copy = <T extends Float32Array | Int32Array>(a: T): T => a.slice() as T;
+
+/** Where plannerInput may find the scores: `handOver` when the run is safely saved in `saved`. */
+export interface ScoreHome {
+  saved: Pick<WorkspaceStore, 'loadRun'> | null;
+  handOver: boolean;
+  /** Whether `run` is still the worker's last run (a newer run may replace it while this waits on IndexedDB). */
+  current: () => boolean;
+}
+
+/**
+ * The planner's input for the kept models of `run` (all, or those named), with the buffers to transfer: dense test
+ * and validation scores (handed over, read back, or copies; see above), the test targets and item ids. Null when a
+ * newer run replaced this one meanwhile.
+ */
+export async function plannerInputOf(
+  run: LastRun,
+  itemIds: string[],
+  models: string[] | undefined,
+  home: ScoreHome,
+): Promise<{ input: PlannerInput; buffers: ArrayBuffer[] } | null> {
+  let saved: Map<string, KeptScores> | null = null;
+  const readBack = async (): Promise<Map<string, KeptScores> | null> => {
+    if (saved || !home.saved) return saved;
+    const r = await home.saved.loadRun();
+    saved = r && r.savedAt === run.savedAt ? new Map(r.kept) : null;
+    return saved;
+  };
+  const out: [string, Scores][] = [];
+  for (const [name, k] of run.kept) {
+    if (models && !models.includes(name)) continue;
+    let scores: Scores | null;
+    if (run.handedOver.has(name)) {
+      const back = (await readBack())?.get(name);
+      if (!home.current()) return null;
+      scores = back ? { test: back.test, valid: back.valid } : null;
+    } else if (home.handOver) {
+      topOf(run, name);
+      run.handedOver.add(name);
+      run.kept.set(name, { ...k, test: new Float32Array(0), valid: null });
+      scores = { test: k.test, valid: k.valid };
+    } else {
+      scores = { test: copy(k.test), valid: k.valid ? copy(k.valid) : null };
+    }
+    if (scores) out.push([name, scores]);
+  }
+  return assembleInput(run.split, itemIds, out);
+}
+
+type Scores = { test: Float32Array; valid: Float32Array | null };
+
+/** A planner input of the given models' scores and a copy of the split's test targets, with every buffer to transfer. */
+function assembleInput(
+  split: Split,
+  itemIds: string[],
+  scores: [string, Scores][],
+): { input: PlannerInput; buffers: ArrayBuffer[] } {
+  const test = split.test;
+  const models: ModelScores[] = scores.map(([model, s]) => ({
+    model,
+    test: s.test,
+    testRows: test.users.length,
+    valid: s.valid,
+    validRows: s.valid ? split.valid.users.length : 0,
+    nItems: test.target.nCols,
+  }));
+  const t = test.target;
+  const target = {
+    nRows: t.nRows,
+    nCols: t.nCols,
+    indptr: copy(t.indptr),
+    indices: copy(t.indices),
+    data: copy(t.data),
+  };
+  const buffers = [target.indptr.buffer, target.indices.buffer, target.data.buffer] as ArrayBuffer[];
+  for (const m of models)
+    buffers.push(m.test.buffer as ArrayBuffer, ...(m.valid ? [m.valid.buffer as ArrayBuffer] : []));
+  return { input: { models, target, itemIds: itemIds.slice(0, t.nCols) }, buffers };
+}
+
+/** The first model of a run, for the planner: its scores (copies) and the source of the data it ran on. */
+export interface FirstModelInput {
+  source: string;
+  input: PlannerInput;
+}
+
+/** One kept model's planner input while its run goes on: copies of its scores and of the test targets. */
+export function firstModelInputOf(
+  source: string,
+  split: Split,
+  itemIds: string[],
+  model: string,
+  k: KeptScores,
+): FirstModelInput {
+  const scores = { test: copy(k.test), valid: k.valid ? copy(k.valid) : null };
+  return { source, input: assembleInput(split, itemIds, [[model, scores]]).input };
+}
+
+/** Rows per item the explorer can list (its top-N is at most this). */
+export const EXPLORE_MAX = 32;
+
+/** The explorer's top rows per item for `name` (built from the dense test scores while they are here). */
+export function topOf(run: LastRun, name: string): Selection | null {
+  const hit = run.top.get(name);
+  if (hit) return hit;
+  const k = run.kept.get(name);
+  if (!k || run.handedOver.has(name)) return null;
+  const t = run.split.test.target;
+  const sel = topCPerColumn(denseScores(t.nRows, t.nCols, k.test), EXPLORE_MAX);
+  run.top.set(name, sel);
+  return sel;
+}

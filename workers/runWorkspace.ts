@@ -1,0 +1,93 @@
+/**
+ * The run worker's side of the saved workspace (workspace.ts, IndexedDB): the dataset and each completed run are
+ * written in the background and in order (a run never waits for a save; whoever needs the saved state waits for the
+ * queue), read back after a reload, and cleared on "start over" with the trained-model cache. A failed write is kept
+ * as a problem for the page to show. Without a store (plain Node tests) nothing is saved.
+ */
+import type { Dataset } from '../src/core/data/types';
+import type { RunConfig } from '../src/core/pipeline/config';
+import type { ExperimentResult } from '../src/core/pipeline/run';
+import type { KeptScores } from '../src/core/pipeline/keep';
+import type { SavedData, SavedRun, WorkspaceStore } from './workspace';
+
+/** A restored workspace for the page: the dataset (a copy, to hand on to the data worker) and the last run, if any. */
+export interface Restored {
+  source: string;
+  dataset: Dataset;
+  run: { config: RunConfig; result: ExperimentResult } | null;
+}
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+export function runWorkspace() {
+  let store: WorkspaceStore | null = null;
+  let models: { clear(): Promise<void> } | null = null;
+  let chain: Promise<unknown> = Promise.resolve();
+  let problem: string | null = null;
+  /** Queues `write` after the earlier ones; `failure` words its problem from the error's message. */
+  const queue = (write: () => Promise<void>, failure: (why: string) => string): void => {
+    chain = chain.then(write).then(
+      () => (problem = null),
+      (e: unknown) => (problem = failure(message(e))),
+    );
+  };
+  const ws = {
+    /** The host's stores (absent: nothing is saved). */
+    configure(workspace?: WorkspaceStore, modelCache?: { clear(): Promise<void> }): void {
+      store = workspace ?? null;
+      models = modelCache ?? null;
+    },
+    /**
+     * Where the planner's input may come from for the run saved at `savedAt` (lastRun.ts plannerInputOf), after the
+     * pending writes: the worker's own arrays may be handed over only when that run is safely saved.
+     */
+    async scoreHome(savedAt: number): Promise<{ saved: WorkspaceStore | null; handOver: boolean }> {
+      if (!store) return { saved: null, handOver: false };
+      await chain;
+      return { saved: store, handOver: problem === null && savedAt > 0 };
+    },
+    /** Saves the dataset in the background. */
+    saveData(source: string, dataset: Dataset): void {
+      const s = store;
+      if (!s) return;
+      queue(
+        () => s.saveData({ source, dataset, savedAt: Date.now() }),
+        (why) => `the workspace could not be saved in this browser (${why}); it will not survive a reload`,
+      );
+    },
+    /** Saves a completed run in the background; returns its savedAt (0: no store, not saved). */
+    saveRun(source: string, config: RunConfig, result: ExperimentResult, kept: Map<string, KeptScores>): number {
+      const s = store;
+      if (!s) return 0;
+      const run: SavedRun = { source, config, result, kept: [...kept], savedAt: Date.now() };
+      queue(
+        () => s.saveRun(run),
+        (why) => `results not saved in this browser: ${why}`,
+      );
+      return run.savedAt;
+    },
+    /** Resolves when every write queued so far is done, with the last one's problem (null when it went well). */
+    async settled(): Promise<string | null> {
+      await chain;
+      return problem;
+    },
+    /** The saved dataset, after the pending writes; null without a store or when nothing readable was saved. */
+    async loadData(): Promise<SavedData | null> {
+      if (!store) return null;
+      await chain;
+      return (await store.loadData()) ?? null;
+    },
+    /** The saved run when it was computed on data `source` (null otherwise). */
+    async loadRun(source: string): Promise<SavedRun | null> {
+      const run = await store?.loadRun();
+      return run && run.source === source ? run : null;
+    },
+    /** Start over: clears the saved workspace and the trained-model cache, after the pending writes. */
+    async clear(): Promise<void> {
+      await chain;
+      await store?.clear();
+      await models?.clear();
+    },
+  };
+  return ws;
+}
