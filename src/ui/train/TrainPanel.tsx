@@ -8,6 +8,7 @@ import { setHyper, setModels } from '../../state/ui';
 import { startOver } from '../../state/workspace';
 import { useStore, type AppState } from '../../state/store';
 import { LossChart } from './LossChart';
+import { TunePanel } from './TunePanel';
 
 const GROUPS: [string, string, readonly string[]][] = [
   ['intensities', 'User intensities λ(x) × item popularity', MODEL_GROUPS.intensities],
@@ -209,6 +210,7 @@ export function TrainPanel() {
                     : 'not run yet'}
         </span>
       </div>
+      <TunePanel />
       {t.fallback && (
         <p className="warning" role="status" data-testid="train.fallback">
           {t.fallback}
