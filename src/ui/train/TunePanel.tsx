@@ -5,7 +5,8 @@
  */
 import { useState } from 'react';
 import { useStore } from '../../state/store';
-import { DEFAULT_TUNE, canTune, formatSettings, startTune, stopTuning, tunedModels } from '../../state/tune';
+import { DEFAULT_TUNE, startTune, stopTuning } from '../../state/tune';
+import { canTune, formatSettings, tunedModels } from '../../state/tuneResults';
 
 const clampInt = (v: string, lo: number, hi: number): number | null => {
   const n = Math.trunc(Number(v));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ExperimentResult } from '../core/pipeline/run';
 import type { TuneTrial } from '../core/tune/tune';
-import { canTune, formatSettings, tunedModels } from './tune';
+import { canTune, formatSettings, tunedModels } from './tuneResults';
 
 const trial = (index: number, validNll: number, lr: number): TuneTrial => ({
   index,
