@@ -232,6 +232,13 @@ async function synthetic(arch: object, names: string[]): Promise<string> {
     runs.set(p.name, r);
   }
   const ratio = (rs: SynthRun[], f: (r: SynthRun) => number) => spread(rs.map(f));
+  // A model's UserRec over Pop's per seed; where Pop found nobody on some seed, the ratio of the means, said so.
+  const popRatio = (rs: SynthRun[], m: string) => {
+    const zeros = rs.filter((r) => r.user.Pop === 0).length;
+    if (zeros === 0) return ratio(rs, (r) => r.user[m] / r.user.Pop);
+    const q = mean(rs.map((r) => r.user[m])) / mean(rs.map((r) => r.user.Pop));
+    return `${q.toFixed(2)} (of the means; Pop 0 on ${zeros} of ${rs.length} seeds)`;
+  };
   const summary = presets.map((p) => {
     const { after, before } = runs.get(p.name)!;
     const b = (f: (r: SynthRun) => number) => (before.length ? `${ratio(before, f)} → ` : '');
@@ -239,8 +246,8 @@ async function synthetic(arch: object, names: string[]): Promise<string> {
       p.name,
       ratio(after, (r) => r.user.Oracle),
       b((r) => bestRim(r) / r.user.Oracle) + ratio(after, (r) => bestRim(r) / r.user.Oracle),
-      b((r) => r.user.Hawkes / r.user.Pop) + ratio(after, (r) => r.user.Hawkes / r.user.Pop),
-      b((r) => r.user.HP / r.user.Pop) + ratio(after, (r) => r.user.HP / r.user.Pop),
+      (before.length ? `${popRatio(before, 'Hawkes')} → ` : '') + popRatio(after, 'Hawkes'),
+      (before.length ? `${popRatio(before, 'HP')} → ` : '') + popRatio(after, 'HP'),
       ratio(after, (r) => r.item.Oracle),
       b((r) => r.item.RNN / r.item.Oracle) + ratio(after, (r) => r.item.RNN / r.item.Oracle),
       ratio(after, (r) => r.item.History / r.item.Oracle),
