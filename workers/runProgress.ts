@@ -5,6 +5,7 @@
 import type { FitProgress } from '../src/core/models/types';
 import type { RecMetrics } from '../src/core/metrics/evaluate';
 import type { RunOptions } from '../src/core/pipeline/run';
+import type { TuneStep } from '../src/core/tune/tune';
 
 /** One model's row as soon as it is evaluated (the page fills its tables row by row). */
 export interface ModelRow {
@@ -34,6 +35,8 @@ export interface RunProgress {
   etaSeconds: number | null;
   /** Whole run, 0 to 1: finished table models plus the fraction of the current fit. */
   fraction: number;
+  /** While a search (config.tune) trains its trials: which trial, and the best so far. */
+  tune?: TuneStep;
 }
 
 /** Progress messages cross the boundary at most this often (ms), plus one at each epoch end. */
@@ -47,7 +50,7 @@ export function progressBatcher(total: number, send: (p: RunProgress) => void) {
   /** Per model: 1 when its reports count epochs from 0 (the sequence models), 0 when from 1 (the MF baselines). */
   const shift = new Map<string, number>();
   return {
-    fit(model: string, raw: FitProgress) {
+    fit(model: string, raw: FitProgress, tune?: TuneStep) {
       if (!shift.has(model)) shift.set(model, raw.epoch === 0 ? 1 : 0);
       const p = { ...raw, epoch: raw.epoch + (shift.get(model) ?? 0) };
       losses.push(p.loss);
@@ -71,6 +74,7 @@ export function progressBatcher(total: number, send: (p: RunProgress) => void) {
         examplesPerSecond: p.examplesPerSecond,
         etaSeconds: eta,
         fraction: Math.min(1, (done + Math.min(1, fitFrac)) / total),
+        ...(tune ? { tune } : {}),
       });
       losses = [];
     },
@@ -107,7 +111,7 @@ export function pageHooks(
 ): Pick<RunOptions, 'onProgress' | 'onModel'> {
   const batch = progressBatcher(total, (p) => stop.aborted || onProgress?.(p));
   return {
-    onProgress: (m, p) => batch.fit(m, p),
+    onProgress: (m, p, tune) => batch.fit(m, p, tune),
     onModel: (name, item, user) => {
       if (stop.aborted) return;
       batch.model(name);

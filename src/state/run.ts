@@ -134,9 +134,9 @@ async function runOnce(
   const onProgress = proxy((p: RunProgress) => {
     if (running !== ctl) return;
     addLosses(p);
-    const { model, done, total, epoch, epochs, fraction, etaSeconds, examplesPerSecond, validLoss } = p;
+    const { model, done, total, epoch, epochs, fraction, etaSeconds, examplesPerSecond, validLoss, tune } = p;
     patch('training', {
-      progress: { model, done, total, epoch, epochs, fraction, etaSeconds, examplesPerSecond, validLoss },
+      progress: { model, done, total, epoch, epochs, fraction, etaSeconds, examplesPerSecond, validLoss, tune },
     });
   });
   const onModel = proxy((row: ModelRow) => {

@@ -8,6 +8,7 @@ import { FIGURE2_GROUPS, type ParadoxGroup } from '../core/paradox';
 import type { SimulationResult } from '../core/paradox';
 import type { ExperimentResult } from '../core/pipeline/run';
 import { DEFAULT_RUN_CONFIG, type RunConfig } from '../core/pipeline/config';
+import type { TuneStep } from '../core/tune/tune';
 
 export interface DatasetSlice {
   dataset: {
@@ -57,6 +58,8 @@ export interface TrainingSlice {
       etaSeconds: number | null;
       examplesPerSecond: number;
       validLoss?: number;
+      /** While a search (config.tune) trains its trials: which trial, and the best so far. */
+      tune?: TuneStep;
     } | null;
     /** Table rows of the running experiment, as each model finishes. */
     liveModels: string[];

@@ -23,7 +23,9 @@ const usage = `rimw run FILE [--config CONFIG.json] [--out RESULTS.json] [--mode
   FILE is an interaction log (CSV/TSV/MovieLens .dat: user, item, [rating], timestamp; header optional), or
   synth:PRESET[:SEED] for a synthetic world (presets: ${Object.keys(SYNTH_PRESETS).join(', ')}).
   CONFIG.json is a run config: {"split":{"kind":"temporal","horizon":604800},"models":["Pop","Hawkes","HP"],"seed":1,
-  "itemRecTopK":..,"userRecTopC":..,"excludeTrain":..,"epochs":..}; --models and --seed override its fields.
+  "itemRecTopK":..,"userRecTopC":..,"excludeTrain":..,"epochs":..,"sequence":{..},"tune":{"trials":N,"minutes":M}};
+  --models and --seed override its fields. "tune" searches the sequence models' lr, hidden, dropout and weight decay
+  on the validation window first (the trials go into each model's meta.tune).
   --backend: tfjs backend of the sequence models (RNN, Transformer, their RIMs): ${BACKEND_PREFS.join(', ')}.
   auto (the default) takes the fastest that matches the CPU self-test: WebGPU on a GPU, then WASM, then CPU; wasm
   and webgpu fall back to cpu unless they match it. The backend chosen, and why others were not, goes to stderr.

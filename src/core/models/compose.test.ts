@@ -41,6 +41,39 @@ describe('RIM composition', () => {
     }
   });
 
+  it('with a mixture: λ(x)·(r·p_hist + (1 − r)·κ·e/D) on history items, λ(x)·(1 − r)·e/D elsewhere', () => {
+    const popProbs = Float32Array.from({ length: nItems }, (_, c) => (c + 1) / ((nItems * (nItems + 1)) / 2));
+    // Row r's history: items r and r + 1 with p_hist 0.75 and 0.25.
+    const histOf = (r: number) => [r, r + 1];
+    const mix = {
+      repeat: Float32Array.from({ length: nRows }, (_, r) => 0.05 * r),
+      seq: Float32Array.from({ length: nRows }, (_, r) => 0.9 - 0.1 * r),
+      keep: 0.3,
+      popProbs,
+      popInHist: Float32Array.from({ length: nRows }, (_, r) => popProbs[r] + popProbs[r + 1]),
+      histPtr: Int32Array.from({ length: nRows + 1 }, (_, r) => 2 * r),
+      histItems: Int32Array.from({ length: 2 * nRows }, (_, q) => (q >> 1) + (q & 1)),
+      histProbs: Float32Array.from({ length: 2 * nRows }, (_, q) => (q & 1 ? 0.25 : 0.75)),
+    };
+    const plain = materialize(rimScores(new Float64Array(nRows).fill(1), f))!;
+    const s = materialize(rimScores(lambda, { ...f, mix }))!;
+    for (let r = 0; r < nRows; r++) {
+      const [a, b] = histOf(r);
+      const u = mix.seq[r];
+      const e = (c: number) => u * plain[r * nItems + c] + (1 - u) * popProbs[c];
+      const D = 1 - (1 - mix.keep) * (e(a) + e(b));
+      let rowSum = 0;
+      for (let c = 0; c < nItems; c++) {
+        const explore = (lambda[r] * (1 - mix.repeat[r]) * e(c)) / D;
+        const want =
+          c === a || c === b ? lambda[r] * mix.repeat[r] * (c === a ? 0.75 : 0.25) + mix.keep * explore : explore;
+        expect(s[r * nItems + c]).toBeCloseTo(want, 4);
+        rowSum += s[r * nItems + c];
+      }
+      expect(rowSum).toBeCloseTo(lambda[r], 4);
+    }
+  });
+
   it('rimScorer combines an intensity and a next-item model under the paper name', async () => {
     const d = datasetFrom(
       [

@@ -13,13 +13,15 @@ import { historyLengths } from './intensity/history';
  */
 
 /**
- * λ(x) · softmax(h_x · E + b) for rows in blocks. Stable softmax: each row's logits are shifted by their max before
- * exp, and Z is summed per row in double precision.
+ * λ(x) · p(y|x) for rows in blocks, p(y|x) = softmax(h_x · E + b) or, when the factors carry a mixture, the repeat and
+ * explore parts of types.ts NextItemMixture. Stable softmax: each row's logits are shifted by their max before exp,
+ * and Z is summed per row in double precision.
  */
 export function rimScores(lambda: Float64Array, f: NextItemFactors): ScoreSource {
   const nRows = lambda.length;
   const nCols = f.itemBias.length;
   const logits = factoredScores({ nRows, nCols, dim: f.dim, U: f.hidden, V: f.itemEmb, colBias: f.itemBias });
+  const mix = f.mix;
   return {
     nRows,
     nCols,
@@ -35,8 +37,26 @@ export function rimScores(lambda: Float64Array, f: NextItemFactors): ScoreSource
           out[base + c] = e;
           Z += e;
         }
-        const k = lambda[r] / Z;
-        for (let c = 0; c < nCols; c++) out[base + c] *= k;
+        if (!mix) {
+          const k = lambda[r] / Z;
+          for (let c = 0; c < nCols; c++) out[base + c] *= k;
+          continue;
+        }
+        // The explore part e, its weight on the history scaled by keep and renormalised; the repeat part added there.
+        const u = mix.seq[r];
+        let S = 0;
+        for (let q = mix.histPtr[r]; q < mix.histPtr[r + 1]; q++) S += out[base + mix.histItems[q]];
+        const eHist = (u * S) / Z + (1 - u) * mix.popInHist[r];
+        const D = Math.max(1e-12, 1 - (1 - mix.keep) * eHist);
+        const k = (lambda[r] * (1 - mix.repeat[r])) / D;
+        const ks = (k * u) / Z;
+        const kp = k * (1 - u);
+        for (let c = 0; c < nCols; c++) out[base + c] = ks * out[base + c] + kp * mix.popProbs[c];
+        const kh = lambda[r] * mix.repeat[r];
+        for (let q = mix.histPtr[r]; q < mix.histPtr[r + 1]; q++) {
+          const c = base + mix.histItems[q];
+          out[c] = mix.keep * out[c] + kh * mix.histProbs[q];
+        }
       }
     },
   };

@@ -32,7 +32,7 @@ describe('parseModelName', () => {
     ['', null],
     ['BPR-Item', null],
     ['GraphConv-Base', null],
-    ['ItemKNN', null],
+    ['ItemKNN', { kind: 'baseline', sequence: null, intensity: null, tfjs: false, group: 'baselines' }],
     ['MuseNet-soft', null],
     ['MT-RNN', null],
     ['DeepFM', null],
@@ -87,6 +87,7 @@ describe('model lists', () => {
       'Hawkes',
       'HP',
       'Rand',
+      'ItemKNN',
       'BPR',
       'ALS',
       'LogisticMF',
@@ -99,7 +100,7 @@ describe('model lists', () => {
       intensities: ['EMA', 'Hawkes', 'HP'],
       sequences: ['RNN', 'Transformer'],
       compositions: MODEL_NAMES.slice(0, 8),
-      baselines: ['Pop', 'Rand', 'BPR', 'ALS', 'LogisticMF'],
+      baselines: ['Pop', 'Rand', 'ItemKNN', 'BPR', 'ALS', 'LogisticMF'],
     });
     expect(Object.values(MODEL_GROUPS).flat().sort()).toEqual([...MODEL_NAMES].sort());
   });

@@ -51,6 +51,28 @@ export interface NextItemFactors {
   /** nItems. */
   itemBias: Float32Array;
   dim: number;
+  /** When the model mixes its softmax with the user's history and item popularity (sequence/mixture.ts). */
+  mix?: NextItemMixture;
+}
+
+/**
+ * Per row the repeat/explore mixture of sequence/mixture.ts: with e = seq·softmax + (1 − seq)·popProbs, E_H its mass
+ * on the row's history items H and D = 1 − (1 − keep)·E_H, p(y|x) = repeat·p_hist(y) + (1 − repeat)·keep·e_y/D for
+ * y in H and (1 − repeat)·e_y/D for y not in H.
+ */
+export interface NextItemMixture {
+  repeat: Float32Array;
+  seq: Float32Array;
+  /** How much of its weight the explore part keeps on history items, in [0, 1] (shared by every row). */
+  keep: number;
+  /** p_pop over items (shared by every row). */
+  popProbs: Float32Array;
+  /** Per row P, the popProbs mass of its history items. */
+  popInHist: Float32Array;
+  /** Row r's history items are histItems[histPtr[r] … histPtr[r + 1]), with p_hist histProbs. */
+  histPtr: Int32Array;
+  histItems: Int32Array;
+  histProbs: Float32Array;
 }
 
 export interface NextItemModel {

@@ -26,6 +26,18 @@ describe('run config', () => {
     expect(validateRunConfig({ ...good, sequence: { hidden: 16, layers: 1, maxLen: 64 } }).ok).toBe(true);
   });
 
+  it('accepts tune settings and tuned sequence fields, and they survive the URL', () => {
+    const tuned = {
+      ...good,
+      tune: { trials: 8, minutes: 2.5 },
+      sequence: { hidden: 32, lr: 0.05, dropout: 0.2, weightDecay: 1e-5 },
+    };
+    expect(validateRunConfig(tuned).ok).toBe(true);
+    const back = runConfigFromUrl(runConfigToUrl(tuned as never));
+    expect(back.ok && back.data).toEqual(tuned);
+    expect(validateRunConfig({ ...good, tune: { trials: 1 } }).ok).toBe(true);
+  });
+
   it.each([
     [{ ...good, models: ['Pop', 'Foo'] }, 'models[1] = "Foo": unknown model'],
     [{ ...good, models: [] }, 'models = []'],
@@ -51,6 +63,15 @@ describe('run config', () => {
     [{ ...good, sequence: { layers: 2.5 } }, 'sequence.layers = 2.5'],
     [{ ...good, sequence: { heads: 2 } }, 'sequence.heads = 2: unknown field'],
     [{ ...good, sequence: 16 }, 'sequence = 16: must be an object'],
+    [{ ...good, sequence: { lr: 0 } }, 'sequence.lr = 0: must be a learning rate in (0, 10]'],
+    [{ ...good, sequence: { dropout: 1 } }, 'sequence.dropout = 1: must be a rate in [0, 1)'],
+    [{ ...good, sequence: { weightDecay: -1 } }, 'sequence.weightDecay = -1'],
+    [{ ...good, tune: 5 }, 'tune = 5: must be an object'],
+    [{ ...good, tune: {} }, 'tune.trials = undefined: is required'],
+    [{ ...good, tune: { trials: 0 } }, 'tune.trials = 0: must be an integer from 1 to 1000'],
+    [{ ...good, tune: { trials: 2.5 } }, 'tune.trials = 2.5'],
+    [{ ...good, tune: { trials: 3, minutes: 0 } }, 'tune.minutes = 0: must be a positive number of minutes'],
+    [{ ...good, tune: { trials: 3, budget: 1 } }, 'tune.budget = 1: unknown field'],
   ])('rejects a bad field, naming it and its value (%#)', (cfg, msg) => {
     const r = validateRunConfig(cfg);
     expect(r.ok).toBe(false);

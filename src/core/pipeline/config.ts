@@ -39,6 +39,12 @@ export interface RunConfig {
    * last 256 events): a browser run on a laptop trains in seconds with hidden 16 and 1 layer. Absent: the defaults.
    */
   sequence?: SequenceOptions;
+  /**
+   * Search the sequence models' training settings (lr, hidden, dropout, weightDecay) on the validation window before
+   * training them (core/tune): `trials` at most, within `minutes` when given; the trials go into the results'
+   * metadata and the chosen settings are used (a host may write them into `sequence` to keep them).
+   */
+  tune?: TuneConfig;
   match?: MatchConfig;
 }
 
@@ -49,6 +55,14 @@ export interface SequenceOptions {
   layers?: number;
   /** Only the last maxLen events of each user are used. */
   maxLen?: number;
+  lr?: number;
+  dropout?: number;
+  weightDecay?: number;
+}
+
+export interface TuneConfig {
+  trials: number;
+  minutes?: number;
 }
 
 export const DEFAULT_RUN_CONFIG: RunConfig = {
@@ -116,7 +130,18 @@ function validateSplit(s: unknown): Result<SplitConfig, 'bad-config'> {
 /** Validates a parsed JSON value as a RunConfig. */
 export function validateRunConfig(v: unknown): Result<RunConfig, 'bad-config'> {
   if (!isObj(v)) return bad('(root)', v, 'must be a JSON object');
-  const keys = ['split', 'models', 'itemRecTopK', 'userRecTopC', 'excludeTrain', 'seed', 'epochs', 'sequence', 'match'];
+  const keys = [
+    'split',
+    'models',
+    'itemRecTopK',
+    'userRecTopC',
+    'excludeTrain',
+    'seed',
+    'epochs',
+    'sequence',
+    'tune',
+    'match',
+  ];
   const e0 = onlyKeys(v, '', keys);
   if (e0) return e0;
   const split = validateSplit(v.split);
@@ -139,13 +164,26 @@ export function validateRunConfig(v: unknown): Result<RunConfig, 'bad-config'> {
   if (e1) return e1;
   if (v.sequence !== undefined) {
     const q = v.sequence;
-    if (!isObj(q)) return bad('sequence', q, 'must be an object {hidden, layers, maxLen}');
+    if (!isObj(q)) return bad('sequence', q, 'must be an object {hidden, layers, maxLen, lr, dropout, weightDecay}');
     const e3 =
-      onlyKeys(q, 'sequence.', ['hidden', 'layers', 'maxLen']) ??
+      onlyKeys(q, 'sequence.', ['hidden', 'layers', 'maxLen', 'lr', 'dropout', 'weightDecay']) ??
       optNumber(q, 'sequence.', 'hidden', (x) => posInt(x) && x <= 1024, 'must be an integer from 1 to 1024') ??
       optNumber(q, 'sequence.', 'layers', (x) => posInt(x) && x <= 8, 'must be an integer from 1 to 8') ??
-      optNumber(q, 'sequence.', 'maxLen', (x) => posInt(x) && x <= 4096, 'must be an integer from 1 to 4096');
+      optNumber(q, 'sequence.', 'maxLen', (x) => posInt(x) && x <= 4096, 'must be an integer from 1 to 4096') ??
+      optNumber(q, 'sequence.', 'lr', (x) => x > 0 && x <= 10, 'must be a learning rate in (0, 10]') ??
+      optNumber(q, 'sequence.', 'dropout', (x) => x >= 0 && x < 1, 'must be a rate in [0, 1)') ??
+      optNumber(q, 'sequence.', 'weightDecay', (x) => x >= 0 && x <= 1, 'must be in [0, 1]');
     if (e3) return e3;
+  }
+  if (v.tune !== undefined) {
+    const t = v.tune;
+    if (!isObj(t)) return bad('tune', t, 'must be an object {trials, minutes}');
+    if (t.trials === undefined) return bad('tune.trials', t.trials, 'is required: the number of trials');
+    const e4 =
+      onlyKeys(t, 'tune.', ['trials', 'minutes']) ??
+      optNumber(t, 'tune.', 'trials', (x) => posInt(x) && x <= 1000, 'must be an integer from 1 to 1000') ??
+      optNumber(t, 'tune.', 'minutes', (x) => x > 0, 'must be a positive number of minutes');
+    if (e4) return e4;
   }
   if (v.match !== undefined) {
     const m = v.match;

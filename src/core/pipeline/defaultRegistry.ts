@@ -1,5 +1,5 @@
 /**
- * The default model set: the intensities (Pop, EMA, Hawkes, HP) and the Pop and Rand scorers registered here, the
+ * The default model set: the intensities (Pop, EMA, Hawkes, HP) and the Pop, ItemKNN and Rand scorers registered here, the
  * sequence models (sequenceModels.ts) and the matrix-factorisation baselines (mfModels.ts), over registry.ts.
  */
 import { ok } from '../util/result';
@@ -12,6 +12,7 @@ import type { IntensityModel } from '../models/types';
 import { ModelRegistry, type FitContext, type ModelMeta } from './registry';
 import { registerSequenceModels, type SeqModelCache } from './sequenceModels';
 import { registerMfModels } from './mfModels';
+import { itemKnnScorer } from '../models/itemknn';
 
 const secondsSince = (t0: number) => (Date.now() - t0) / 1000;
 
@@ -33,7 +34,8 @@ function observeEnds(ctx: FitContext): Float64Array {
 
 /**
  * The registry of every model built so far: Pop, EMA, Hawkes, HP intensities, the Pop and Rand scorers, the tfjs
- * sequence models RNN and Transformer (with them, every `SEQ-λ` composition), and the ALS and LogisticMF baselines.
+ * sequence models RNN and Transformer (with them, every `SEQ-λ` composition), ItemKNN, and the ALS and LogisticMF
+ * baselines.
  */
 export function defaultRegistry(
   opts: { sequence?: Parameters<typeof registerSequenceModels>[1] | false; modelCache?: SeqModelCache } = {},
@@ -83,6 +85,11 @@ export function defaultRegistry(
       meta: { backend: 'js', seconds: 0 },
     }),
   );
+  reg.registerScorer('ItemKNN', async (ctx) => {
+    const t0 = Date.now();
+    const model = itemKnnScorer(ctx.dataset, ctx.split.trainEnd);
+    return ok({ model, meta: { backend: 'js', seconds: secondsSince(t0) } });
+  });
   reg.registerScorer('Rand', async (ctx) =>
     ok({ model: randScorer(ctx.dataset.nItems, ctx.config.seed), meta: { backend: 'js', seconds: 0 } }),
   );

@@ -9,6 +9,7 @@ import type { HawkesCoefficients } from '../models/intensity/hawkes';
 import type { HawkesPoissonFit } from '../models/intensity/hawkesPoisson';
 import { trainItemCounts } from '../models/intensity/history';
 import type { ScoreSource } from '../models/scores';
+import type { TuneSettings, TuneStep, TuneTrial } from '../tune/tune';
 
 /**
  * Model factories by name. Three kinds plug in:
@@ -25,7 +26,8 @@ export interface FitContext {
   split: Split;
   config: RunConfig;
   signal?: StopSignal;
-  onProgress?: (model: string, p: FitProgress) => void;
+  /** A fit's progress; `tune` while a search (config.tune) trains its trials. */
+  onProgress?: (model: string, p: FitProgress, tune?: TuneStep) => void;
 }
 
 /** Run metadata of one fitted part, written into the results. */
@@ -39,6 +41,8 @@ export interface ModelMeta {
   finalValidLoss?: number;
   hawkes?: HawkesCoefficients;
   hawkesPoisson?: HawkesPoissonFit;
+  /** With config.tune: the search's trials and the settings it chose (core/tune). */
+  tune?: { trials: TuneTrial[]; best: TuneSettings | null; stopped: string; seconds: number };
   [key: string]: unknown;
 }
 

@@ -1,10 +1,9 @@
 import type { Dataset, Split, SplitConfig, SplitStats } from '../data/types';
-import type { FitProgress } from '../models/types';
 import type { StopSignal } from '../util/abort';
 import { err, ok, type Result } from '../util/result';
 import { evaluateItemRec, evaluateUserRec, onePercent, type RecMetrics } from '../metrics/evaluate';
 import { effectiveSplit, type RunConfig } from './config';
-import type { ModelMeta, ModelRegistry } from './registry';
+import type { FitContext, ModelMeta, ModelRegistry } from './registry';
 import { defaultRegistry } from './defaultRegistry';
 import { makeSplit } from '../data/split';
 import { historyMask } from '../metrics/mask';
@@ -41,7 +40,7 @@ export interface RunOptions {
   splitter?: Splitter;
   registry?: ModelRegistry;
   signal?: StopSignal;
-  onProgress?: (model: string, p: FitProgress) => void;
+  onProgress?: FitContext['onProgress'];
   /** Called when a model's metrics are ready, so a UI can fill its table row by row. */
   onModel?: (name: string, item: RecMetrics, user: RecMetrics) => void;
   /** Keep each model's dense scores within a byte budget (./keep.ts); runAndKeep hands them back. */

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ok } from '../util/result';
+import { err, ok } from '../util/result';
+import { tuneSequenceModel, tuneStep } from '../tune/tune';
 import { rngFor } from '../util/rng';
 import { SequenceModel, resolveSeqConfig, type SeqConfig, type SerializedSeqModel } from '../models/sequence/index';
 import { effectiveSplit } from './config';
@@ -36,7 +37,8 @@ const why = (e: unknown) => (e instanceof Error ? e.message : String(e));
  * The next-item models p(y|x) of core/models/sequence in the registry: `RNN` (GRU) and `Transformer`, which give
  * `RNN`, `RNN-Pop`, `RNN-EMA`, `RNN-Hawkes`, `RNN-HP` and the Transformer versions. The host must have registered a
  * tfjs backend (the worker picks webgpu → webgl → wasm → cpu; the CLI imports the cpu backend). `overrides` set
- * architecture fields (hidden size, layers, …) that the run config does not carry; the run config's epochs win.
+ * architecture fields (hidden size, layers, …); the run config's `sequence` fields and epochs win over them, and with
+ * `tune` the settings the search chose win over those (the trials in meta.tune).
  * With `opts.cache`, a model whose fingerprint is stored is deserialised instead of trained (no progress reported;
  * meta.cache = 'hit'), and a newly trained one is stored (meta.cache = 'stored', or 'error: …' when the store failed).
  */
@@ -50,8 +52,36 @@ export function registerSequenceModels(
     ['Transformer', 'transformer'],
   ] as const) {
     reg.registerNextItem(name, async (ctx) => {
-      const cfg =
-        ctx.config.epochs === undefined ? { ...overrides, kind } : { ...overrides, kind, epochs: ctx.config.epochs };
+      // Registry overrides, then the run config's sequence fields and epochs, then (with config.tune) the settings
+      // a search on the validation window chose.
+      let cfg: Partial<SeqConfig> & { kind: SeqConfig['kind'] } = {
+        ...overrides,
+        ...ctx.config.sequence,
+        kind,
+        ...(ctx.config.epochs === undefined ? {} : { epochs: ctx.config.epochs }),
+      };
+      let tuned: ModelMeta['tune'];
+      if (ctx.config.tune) {
+        const t = await tuneSequenceModel(ctx.dataset, ctx.split, cfg, {
+          trials: ctx.config.tune.trials,
+          minutes: ctx.config.tune.minutes,
+          seed: ctx.config.seed,
+          signal: ctx.signal,
+          onProgress: (p) => {
+            if (p.current?.fit)
+              ctx.onProgress?.(`${name} trial ${p.current.index + 1}/${p.trials}`, p.current.fit, tuneStep(p));
+          },
+        });
+        if (!t.ok) return t;
+        if (t.data.stopped === 'aborted') return err('aborted', `${name}: tuning stopped`);
+        if (t.data.best) cfg = { ...cfg, ...t.data.best.settings };
+        tuned = {
+          trials: t.data.trials,
+          best: t.data.best?.settings ?? null,
+          stopped: t.data.stopped,
+          seconds: t.data.seconds,
+        };
+      }
       const resolved = resolveSeqConfig(cfg);
       if (!resolved.ok) return resolved;
       const cache = opts.cache;
@@ -70,6 +100,7 @@ export function registerSequenceModels(
           loaded.data.bindDataset(ctx.dataset);
           const meta: ModelMeta = {
             ...hit.meta,
+            ...(tuned ? { tune: tuned } : {}),
             backend: tf.getBackend(),
             seconds: (Date.now() - t0) / 1000,
             trainedSeconds: hit.meta.seconds,
@@ -100,6 +131,9 @@ export function registerSequenceModels(
         finalValidLoss: r.validLoss[r.validLoss.length - 1],
         bestEpoch: r.bestEpoch,
         stopped: r.stopped,
+        batchSize: r.batchSize,
+        ...(r.mixture ? { mixture: r.mixture } : {}),
+        ...(tuned ? { tune: tuned } : {}),
       };
       // An aborted fit is not the model the config asks for: never store it.
       if (cache && r.stopped !== 'aborted') {

@@ -9,6 +9,7 @@ import { startOver } from '../../state/workspace';
 import { useStore, type AppState } from '../../state/store';
 import { LossChart } from './LossChart';
 import { NumberField } from './NumberField';
+import { TunePanel } from './TunePanel';
 
 const GROUPS: [string, string, readonly string[]][] = [
   ['intensities', 'User intensities λ(x) × item popularity', MODEL_GROUPS.intensities],
@@ -180,6 +181,7 @@ export function TrainPanel() {
                     : 'not run yet'}
         </span>
       </div>
+      <TunePanel />
       {t.fallback && (
         <p className="warning" role="status" data-testid="train.fallback">
           {t.fallback}

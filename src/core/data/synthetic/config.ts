@@ -24,6 +24,8 @@ export interface SynthConfig {
   scaleLong?: number;
   /** Mean user lifetime (start → churn) as a fraction of span; lifetimes are exponential. Default 0.5. */
   meanLifetime?: number;
+  /** Users start uniformly in [t0, t0 + startSpread · span): 1 = steady acquisition, 0 = one cohort at t0. Default 1. */
+  startSpread?: number;
   /** Gamma shape of the per-user activity multiplier on μ (smaller = more unequal users). Default 1.5. */
   activityShape?: number;
   /** Dirichlet concentration of each user's topic mixture (smaller = more focused users). Default 0.3. */
@@ -34,6 +36,11 @@ export interface SynthConfig {
   offTopic?: number;
   /** ρ: probability that the next item is drawn from the topic of the user's last item (sequence signal). Default 0.2. */
   recency?: number;
+  /**
+   * Probability that an event re-consumes an item of the user's history, drawn uniformly over its past events (so in
+   * proportion to how often each was consumed); otherwise the item comes from the topics as above. Default 0.
+   */
+  repeat?: number;
 }
 
 export type ResolvedSynthConfig = Required<SynthConfig>;
@@ -63,11 +70,13 @@ export function resolveSynthConfig(c: SynthConfig): Result<ResolvedSynthConfig, 
     scaleShort: 3_600,
     scaleLong: 30 * DAY,
     meanLifetime: 0.5,
+    startSpread: 1,
     activityShape: 1.5,
     topicConcentration: 0.3,
     zipfExponent: 1,
     offTopic: 0.02,
     recency: 0.2,
+    repeat: 0,
     ...stripUndefined(c),
   } as ResolvedSynthConfig;
   const bad = (field: string, why: string) =>
@@ -92,7 +101,7 @@ export function resolveSynthConfig(c: SynthConfig): Result<ResolvedSynthConfig, 
     if (!(Number.isFinite(r[f]) && r[f] > 0)) return bad(f, 'must be a positive number');
   }
   if (!Number.isFinite(r.t0)) return bad('t0', 'must be a finite unix time');
-  for (const f of ['aShort', 'aLong', 'offTopic', 'recency'] as const) {
+  for (const f of ['aShort', 'aLong', 'offTopic', 'recency', 'startSpread', 'repeat'] as const) {
     if (!(r[f] >= 0 && r[f] <= 1)) return bad(f, 'must lie in [0, 1]');
   }
   if (!(r.aShort + r.aLong < 1)) return bad('aLong', `aShort + aLong = ${r.aShort + r.aLong} must be < 1 (stationary)`);

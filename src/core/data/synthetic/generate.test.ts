@@ -198,6 +198,57 @@ describe('ground truth against the generated events', () => {
   });
 });
 
+describe('repeats and cohorts', () => {
+  it('an event re-consumes a history item as often as truthAt p(y|x) puts on history items, not as without repeats', () => {
+    const w = world({ ...base, nUsers: 1500, repeat: 0.4 });
+    const ds = buildSynthDataset(w);
+    const n = w.items.nItems;
+    const p = new Float64Array(n);
+    const inHist = new Uint8Array(n);
+    let obs = 0,
+      e1 = 0,
+      v1 = 0,
+      e0 = 0,
+      v0 = 0;
+    for (let u = 0; u < ds.nUsers; u += 3) {
+      for (let e = ds.userOffsets[u] + 1; e < ds.userOffsets[u + 1]; e++) {
+        // The truth at the instant of event e (its history is every earlier event of the user).
+        const tr = truthAt(
+          w,
+          [u],
+          ds.time[e] === ds.time[e - 1] ? ds.time[e] + 0.5 : ds.time[e],
+          DAY,
+          datasetEvents(ds),
+        );
+        if (tr.histLength[0] !== e - ds.userOffsets[u]) continue; // a tie in time: history not well defined
+        tr.itemProbs(0, p);
+        inHist.fill(0);
+        for (let j = ds.userOffsets[u]; j < e; j++) inHist[ds.item[j]] = 1;
+        let q = 0;
+        for (let y = 0; y < n; y++) if (inHist[y]) q += p[y];
+        // The same mass without the repeat part: (q − repeat) / (1 − repeat) is the topic model's share.
+        const q0 = (q - 0.4) / 0.6;
+        e1 += q;
+        v1 += q * (1 - q);
+        e0 += q0;
+        v0 += q0 * (1 - q0);
+        if (inHist[ds.item[e]]) obs++;
+      }
+    }
+    expect(Math.abs(obs - e1) / Math.sqrt(v1)).toBeLessThan(4);
+    expect((obs - e0) / Math.sqrt(v0)).toBeGreaterThan(6);
+  });
+
+  it('startSpread 0 starts every user at t0; out-of-range repeat and startSpread are refused by name', () => {
+    const w = world({ ...base, nUsers: 50, startSpread: 0 });
+    expect(w.users.start.every((t) => t === w.config.t0)).toBe(true);
+    const bad = resolveSynthConfig({ ...base, repeat: 1.5 });
+    expect(bad.ok ? '' : bad.reason).toMatch(/^synthetic config: repeat = 1.5/);
+    const bad2 = resolveSynthConfig({ ...base, startSpread: -1 });
+    expect(bad2.ok ? '' : bad2.reason).toMatch(/^synthetic config: startSpread = -1/);
+  });
+});
+
 describe('ground truth of λ(x, y) with recency ρ = 0', () => {
   it('window counts per (user group × item topic) cell match Σ_u E[N_u]·p_u(cell); a popularity-only guess fails', () => {
     const w = world({ ...base, nItems: 60, recency: 0 });

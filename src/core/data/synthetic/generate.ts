@@ -78,7 +78,7 @@ export function makeWorld(config: SynthConfig): Result<SynthWorld, 'bad-config'>
   const exp = new Float64Array(n);
   let total = 0;
   for (let u = 0; u < n; u++) {
-    start[u] = c.t0 + pr.next() * c.span;
+    start[u] = c.t0 + pr.next() * c.startSpread * c.span;
     end[u] = Math.min(tEnd, start[u] + pr.exp() * c.meanLifetime * c.span);
     // Activity multiplier with mean 1; the calibration below sets the scale.
     mu[u] = sampleGamma(c.activityShape, pr) / c.activityShape;
@@ -140,11 +140,16 @@ function simulateUser(w: SynthWorld, u: number, buf: EventBuffer): void {
   let t = w.users.start[u];
   let e = { short: 0, long: 0 };
   let last = -1;
+  const repeat = w.config.repeat;
+  const first = buf.n;
   for (;;) {
     const dt = nextWait(p, e, rng);
     t += dt;
     if (!(t < end)) break;
-    last = sampleItem(w.items, theta, last, rng);
+    // The repeat draw only when repeats are on, so worlds without them keep their event streams.
+    const n = buf.n - first;
+    last =
+      repeat > 0 && n > 0 && rng.next() < repeat ? buf.item[first + rng.int(n)] : sampleItem(w.items, theta, last, rng);
     buf.push(last, Math.floor(t));
     e = advance(p, e, dt, true);
   }

@@ -20,5 +20,6 @@ export {
   type EventBlock,
 } from './generate';
 export { truthAt, datasetEvents, type SynthTruth, type TruthEvents } from './truth';
+export { QUALITY_PRESETS, type QualityPreset } from './qualityPresets';
 export { expectedCount, excitationAt, stationaryRate, type HawkesParams, type Excitation } from './hawkes';
 export { nextItemProbs, type ItemModel } from './items';

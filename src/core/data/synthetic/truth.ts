@@ -3,9 +3,11 @@
  *   λ_u(T)                the Hawkes conditional intensity at T (events / s), 0 before the user's start or after churn;
  *   E[N(T, T + ΔT) | H_T] the expected number of events in the window, closed form (hawkes.expectedCount) over the part
  *                         of the window where the user is active, [max(T, start), min(T + ΔT, churn));
- *   p(y | x)              the next-item distribution (items.nextItemProbs), factored: θ_u, φ, and the last item.
- * With recency ρ = 0, λ(x, y) = E[N]·p(y|x) is exactly the expected count of item y in the window; with ρ > 0 the items
- * after the first one in the window drift toward θ_u, so E[N]·p(y|x) is exact for the next item only.
+ *   p(y | x)              the next-item distribution: with probability `repeat` an item of the history in proportion to
+ *                         its count there, else items.nextItemProbs (factored: θ_u, φ, and the last item).
+ * With recency ρ = 0 and no repeats, λ(x, y) = E[N]·p(y|x) is exactly the expected count of item y in the window; with
+ * either, the items after the first one in the window drift (toward θ_u, or toward the window's own items), so
+ * E[N]·p(y|x) is exact for the next item only.
  */
 import type { Dataset } from '../types';
 import { excitationAt, expectedCount } from './hawkes';
@@ -50,6 +52,7 @@ export function truthAt(
   const count = new Float64Array(n);
   const lastItem = new Int32Array(n).fill(-1);
   const histLength = new Int32Array(n);
+  const histStart = new Int32Array(n);
   for (let r = 0; r < n; r++) {
     const u = users[r];
     const T = typeof testStarts === 'number' ? testStarts : testStarts[r];
@@ -60,6 +63,7 @@ export function truthAt(
     const end = events.offsets[j + 1];
     while (hi < end && events.time[hi] < T) hi++;
     histLength[r] = hi - lo;
+    histStart[r] = lo;
     if (hi > lo) lastItem[r] = events.item[hi - 1];
     const p = userHawkes(w, u);
     const s = w.users.start[u];
@@ -73,8 +77,15 @@ export function truthAt(
     if (b > a) count[r] = expectedCount(p, excitationAt(p, events.time, lo, hi, a), b - a);
   }
   const K = w.items.nTopics;
-  const probs = (r: number, out: Float32Array | Float64Array) =>
+  const rep = w.config.repeat;
+  const probs = (r: number, out: Float32Array | Float64Array) => {
     nextItemProbs(w.items, w.users.topics.subarray(users[r] * K, (users[r] + 1) * K), lastItem[r], out);
+    const n = histLength[r];
+    if (!(rep > 0) || n === 0) return;
+    for (let i = 0; i < out.length; i++) out[i] *= 1 - rep;
+    const lo = histStart[r];
+    for (let e = lo; e < lo + n; e++) out[events.item[e]] += rep / n;
+  };
   return {
     lambda,
     expectedCount: count,

@@ -3,17 +3,26 @@ import type { IntensityModel } from '../types';
 import { err, ok, type Result } from '../../util/result';
 import { lastTrainTime } from './history';
 import { maximizeLinearIntensity } from './pointProcessSolver';
+import { silencePosterior, windowFactors, type SilencePosterior } from './churn';
 
 /**
- * Hawkes user intensity (paper section 3, "RNN-Hawkes"; rime's `Hawkes` over tick's HawkesSumExpKern).
+ * Hawkes user intensity (paper section 3, "RNN-Hawkes"; rime's `Hawkes` over tick's HawkesSumExpKern), with users who
+ * leave.
  *
  * Time runs in units of the horizon, from each user's first event t₀. For a user with events t₀ < t₁ ≤ t₂ ≤ …,
  *   λ(t) = μ + Σ_r β_r φ_r(t − t₀) + Σ_r α_r Σ_{j≥1, t_j<t} φ_r(t − t_j),   φ_r(Δ) = exp(−Δ/s_r)/s_r,
  * with FIXED log-spaced scales s_r. The first event is the start-of-user channel (rime puts it on a control
  * dimension that excites the data dimension through `x_by_s`); later events self-excite through α (`x_by_x`).
- * Coefficients c = (μ, α, β) ≥ 0 maximise the point-process log-likelihood Σ_users [Σ_{j≥1} log λ(t_j) − ∫₀^end λ],
- * which is concave in c because λ is linear in c with fixed kernels: λ(t_j) = c · f_j and ∫λ = c · G; solved by
- * projected Newton (pointProcessSolver.ts). Kernel states come from the exponential recursion, O(events · R).
+ * Users leave at an unobserved time with hazard γ per horizon (churn.ts): after that λ = 0. Without it, the only way
+ * a linear λ can tell a heavy user from a light one is kernels long enough to remember the count, and those keep
+ * a heavy user who left long ago at the top of every ranking.
+ * Coefficients c = (μ, α, β) ≥ 0 and γ ≥ 0 maximise the marginal likelihood over the churn times,
+ *   Σ_users [Σ_{j≥1} log λ(t_j) − ∫_{t₀}^{t_n} λ − γ(t_n − t₀) + log Z_u],
+ * Z_u being the likelihood of the silence from the last event t_n to the end of the user's window (churn.ts).
+ * By EM over the churn times: given them, the problem in c is the plain one, concave because λ is linear in c with
+ * fixed kernels (λ(t_j) = c · f_j, ∫λ = c · G with G the expected integrals), solved by projected Newton
+ * (pointProcessSolver.ts); γ has a closed form. γ = 0 is the plain Hawkes model. Kernel states come from the
+ * exponential recursion, O(events · R).
  */
 
 /** Fitted coefficients, exported into run metadata. */
@@ -26,7 +35,9 @@ export interface HawkesCoefficients {
   alpha: number[];
   /** Start-of-user excitation β_r: expected events caused by the user's first event through kernel r. */
   beta: number[];
-  /** Log-likelihood at the solution (time in horizons), and its per-event mean. */
+  /** Churn hazard γ: the rate at which an active user leaves, per horizon (0: nobody leaves, the plain model). */
+  gamma: number;
+  /** Log-likelihood at the solution (time in horizons; marginal over the churn times), and its per-event mean. */
   logLik: number;
   logLikPerEvent: number;
   iterations: number;
@@ -48,15 +59,24 @@ export interface HawkesOptions {
   /** Newton iterations at most per stage (default 50) and relative tolerance on the predicted gain (default 1e-10). */
   maxIter?: number;
   tol?: number;
+  /** Fit the churn hazard γ (default true); false keeps γ = 0, the plain Hawkes model. */
+  churn?: boolean;
+  /** EM iterations at most over the churn times (default 100). */
+  maxEm?: number;
 }
 
 /** A fitted Hawkes model bound to its dataset; `predict` gives the expected events in [T, T + horizon). */
 export interface HawkesModel extends IntensityModel {
   readonly coefficients: HawkesCoefficients;
-  /** Per row the feature vector g with predict = c · g; rows × (1 + 2R), row-major (layout: μ, α_1..R, β_1..R). */
+  /**
+   * Per row the feature vector g with predict = c · g; rows × (1 + 2R), row-major (layout: μ, α_1..R, β_1..R). Each
+   * row's features carry its probability of still being there at T (churn.ts), so any weights on them see time.
+   */
   states(rows: EvalSet): Float64Array;
-  /** λ(T) at each row's test start, events per horizon (rime's prediction; used to compare with a true intensity). */
+  /** E[λ(T)] at each row's test start, events per horizon: the Hawkes λ(T) times the probability the user is there. */
   intensityAt(rows: EvalSet): Float64Array;
+  /** Per row the posterior probability that the user has not left by its test start. */
+  aliveAt(rows: EvalSet): Float64Array;
 }
 
 /** Log-spaced scales from 1e-3 horizons to 10× the longest span, at least 4, one per decade. */
@@ -101,23 +121,28 @@ export function fitHawkes(
   const inv = scales.map((s) => 1 / s);
 
   // f: per modelled event its kernel features (μ: 1, α_r: Σ_{i≥1, t_i<t_j} φ_r, β_r: φ_r(t_j − t₀)); Float32 keeps
-  // 1M events × 15 features at 60 MB. G: each coefficient's integral of λ over the windows.
+  // 1M events × 15 features at 60 MB. Gbase: each coefficient's integral of λ up to each user's last event t_n.
+  // Per user the silence after t_n: its length τ_E and the kernel sums at t_n (A_r over α events, B_r = e^{−x_n/s_r}),
+  // from which the integral over the silence follows for any churn time.
   const f = new Float32Array(events * K);
-  const G = new Float64Array(K);
+  const Gbase = new Float64Array(K);
+  const tauE = new Float64Array(users);
+  const lastX = new Float64Array(users);
+  const A = new Float64Array(users * R);
+  const B = new Float64Array(users * R);
   const acc = new Float64Array(R);
   const start = new Float64Array(R);
   let e = 0;
+  let v = 0;
   for (let u = 0; u < dataset.nUsers; u++) {
     const a = off[u];
     const b = trainEnd[u];
     if (b - a <= 0) continue;
     const t0 = time[a];
     const end = (Math.max(endOf(u), time[b - 1]) - t0) / h;
-    G[0] += end;
-    for (let r = 0; r < R; r++) G[1 + R + r] += 1 - Math.exp(-end * inv[r]);
     // Exponential recursion over data events: acc_r = Σ_{i strictly before the current time} exp(−(t − t_i)/s_r).
     // One exp per scale per distinct event time: the same decay factor advances the α sums and the start kernel
-    // (start_r = e^{−x/s_r}), and the α integral Σ_j (1 − e^{−(end − x_j)/s_r}) is read off the sums decayed to `end`.
+    // (start_r = e^{−x/s_r}).
     acc.fill(0);
     start.fill(1);
     let pending = 0;
@@ -142,23 +167,95 @@ export function fitHawkes(
       }
       pending++;
     }
-    for (let r = 0; r < R; r++) G[1 + r] += b - a - 1 - (acc[r] + pending) * Math.exp(-(end - prev) * inv[r]);
+    // prev is the last event's time x_n; up to it μ integrates to x_n, α_r to Σ_j (1 − e^{−(x_n − x_j)/s_r}) and β_r
+    // to 1 − e^{−x_n/s_r}.
+    Gbase[0] += prev;
+    for (let r = 0; r < R; r++) {
+      A[v * R + r] = acc[r] + pending;
+      B[v * R + r] = start[r];
+      Gbase[1 + r] += b - a - 1 - A[v * R + r];
+      Gbase[1 + R + r] += 1 - start[r];
+    }
+    lastX[v] = prev;
+    tauE[v] = Math.max(0, end - prev);
+    v++;
   }
 
-  // Start: μ at half the event rate, the excitation coefficients small and positive.
+  // The silence's expected integrals given the churn posterior of each user (γ = 0: the whole silence, as the plain
+  // model), added to Gbase; with the posteriors' log Z, their alive and dead time, for the M-step and the likelihood.
+  const post: SilencePosterior = { logZ: 0, alive: 1, meanTau: 0, meanSpent: new Float64Array(R) };
+  const k = new Float64Array(R);
+  const eStep = (c: Float64Array, gamma: number) => {
+    const G = Gbase.slice();
+    let logZ = 0;
+    let dead = 0;
+    let exposure = 0;
+    let lived = 0;
+    for (let w = 0; w < users; w++) {
+      for (let r = 0; r < R; r++) k[r] = c[1 + r] * A[w * R + r] + c[1 + R + r] * B[w * R + r];
+      silencePosterior(tauE[w], c[0], k, scales, gamma, post);
+      logZ += post.logZ;
+      dead += 1 - post.alive;
+      exposure += lastX[w] + post.meanTau;
+      lived += lastX[w];
+      G[0] += post.meanTau;
+      for (let r = 0; r < R; r++) {
+        G[1 + r] += A[w * R + r] * post.meanSpent[r];
+        G[1 + R + r] += B[w * R + r] * post.meanSpent[r];
+      }
+    }
+    return { G, logZ, dead, exposure, lived };
+  };
+
+  // Start: μ at half the event rate, the excitation coefficients small and positive; the plain fit (γ = 0) first.
+  let st = eStep(new Float64Array(K), 0);
   const init = new Float64Array(K);
-  init[0] = Math.max(1e-9, (0.5 * events) / Math.max(1e-12, G[0]));
-  for (let k = 1; k < K; k++) init[k] = G[k] > 0 ? (0.5 * Math.max(events, users)) / ((K - 1) * G[k]) : 0;
-  const sol = maximizeLinearIntensity(f, K, G, init, { maxIter: opts.maxIter, tol: opts.tol });
-  const c = { coef: sol.coef, logLik: sol.objective, iterations: sol.iterations };
+  init[0] = Math.max(1e-9, (0.5 * events) / Math.max(1e-12, st.G[0]));
+  for (let q = 1; q < K; q++) init[q] = st.G[q] > 0 ? (0.5 * Math.max(events, users)) / ((K - 1) * st.G[q]) : 0;
+  const solverOpts = { maxIter: opts.maxIter, tol: opts.tol };
+  let sol = maximizeLinearIntensity(f, K, st.G, init, solverOpts);
+  let c = sol.coef;
+  // Σ log λ at c, from the solver's objective F = Σ log λ − c · G.
+  const sumLog = (F: number, G: Float64Array) => F + G.reduce((a, g, q) => a + g * c[q], 0);
+  const cGbase = (cc: Float64Array) => Gbase.reduce((a, g, q) => a + g * cc[q], 0);
+  let gamma = 0;
+  let logLik = sol.objective;
+  let iterations = sol.iterations;
+  if (opts.churn !== false) {
+    // EM from γ₀ = one departure per user over the observed time; a few Newton steps per M-step (generalised EM),
+    // then a full solve at the end.
+    let logs = sumLog(sol.objective, st.G);
+    gamma = users / Math.max(1e-12, st.exposure);
+    let prevLik = -Infinity;
+    const maxEm = opts.maxEm ?? 100;
+    for (let it = 0; it < maxEm; it++) {
+      st = eStep(c, gamma);
+      const lik = logs - cGbase(c) - gamma * st.lived + st.logZ;
+      if (lik - prevLik <= 1e-9 * Math.max(1, Math.abs(lik))) break;
+      prevLik = lik;
+      gamma = st.dead / Math.max(1e-12, st.exposure);
+      sol = maximizeLinearIntensity(f, K, st.G, c, { ...solverOpts, maxIter: 3, warm: true });
+      c = sol.coef;
+      iterations += sol.iterations;
+      logs = sumLog(sol.objective, st.G);
+    }
+    st = eStep(c, gamma);
+    sol = maximizeLinearIntensity(f, K, st.G, c, { ...solverOpts, warm: true });
+    c = sol.coef;
+    iterations += sol.iterations;
+    logs = sumLog(sol.objective, st.G);
+    st = eStep(c, gamma);
+    logLik = logs - cGbase(c) - gamma * st.lived + st.logZ;
+  }
   const coefficients: HawkesCoefficients = {
     scales: [...scales],
-    mu: c.coef[0],
-    alpha: Array.from(c.coef.subarray(1, 1 + R)),
-    beta: Array.from(c.coef.subarray(1 + R)),
-    logLik: c.logLik,
-    logLikPerEvent: events > 0 ? c.logLik / events : 0,
-    iterations: c.iterations,
+    mu: c[0],
+    alpha: Array.from(c.subarray(1, 1 + R)),
+    beta: Array.from(c.subarray(1 + R)),
+    gamma,
+    logLik,
+    logLikPerEvent: events > 0 ? logLik / events : 0,
+    iterations,
     events,
     users,
   };
@@ -166,36 +263,59 @@ export function fitHawkes(
 }
 
 /**
- * Prediction. We return the expected events in the window [T, T + horizon) from the current state, i.e. λ integrated
- * over the window with the kernels decaying in closed form: μ + Σ_r (α_r Σ_j e^{−(T−t_j)/s_r} + β_r e^{−(T−t₀)/s_r})(1 − e^{−1/s_r}).
- * rime uses λ(T)·horizon instead; we prefer the integral because with scales far below the horizon λ(T)·horizon
- * counts a just-seen event up to 1/s_r times, while the integral counts it at most α_r (offspring of offspring are
- * left out in both). `intensityAt` gives λ(T) for comparison.
+ * Prediction. We return the expected events in the window [T, T + horizon) from the current state: the probability
+ * that the user is still there at T (churn.ts) times λ integrated over the window with the kernels decaying in closed
+ * form and the user leaving at rate γ meanwhile,
+ *   P(alive) · [μ (1 − e^{−γ})/γ + Σ_r (α_r Σ_j e^{−(T−t_j)/s_r} + β_r e^{−(T−t₀)/s_r}) (1 − e^{−(1 + γ s_r)/s_r})/(1 + γ s_r)]
+ * (γ = 0: μ + Σ_r (…)(1 − e^{−1/s_r})). rime uses λ(T)·horizon instead; we prefer the integral because with scales
+ * far below the horizon λ(T)·horizon counts a just-seen event up to 1/s_r times, while the integral counts it at most
+ * α_r (offspring of offspring are left out in both). `intensityAt` gives P(alive)·λ(T) for comparison.
  */
 function hawkesModel(dataset: Dataset, h: number, coefficients: HawkesCoefficients): HawkesModel {
-  const { scales, mu, alpha, beta } = coefficients;
+  const { scales, mu, alpha, beta, gamma } = coefficients;
   const R = scales.length;
   const K = 1 + 2 * R;
   const coef = Float64Array.from([mu, ...alpha, ...beta]);
-  const windowMass = scales.map((s) => -Math.expm1(-1 / s));
+  const windowMass = new Float64Array(R);
+  const windowBase = windowFactors(scales, gamma, windowMass);
+  const rate = Float64Array.from(scales, (s) => 1 / s);
 
-  /** Per row the kernel sums at T: decayed α sums and β term, scaled by `mult[r]` (window mass or 1/s_r). */
-  const kernelStates = (rows: EvalSet, mult: number[]): Float64Array => {
+  /**
+   * Per row the kernel sums at T, the α sums and β term scaled by `mult[r]` (window factor or 1/s_r) and the baseline
+   * by `base`, all times the row's probability of being there at T; that probability alone into `alive` when given.
+   */
+  const kernelStates = (rows: EvalSet, base: number, mult: ArrayLike<number>, alive?: Float64Array): Float64Array => {
     const n = rows.users.length;
     const out = new Float64Array(n * K);
+    const atLast = new Float64Array(R);
+    const k = new Float64Array(R);
+    const post: SilencePosterior = { logZ: 0, alive: 1, meanTau: 0, meanSpent: new Float64Array(R) };
     for (let i = 0; i < n; i++) {
       const row = i * K;
-      out[row] = 1;
       const a = dataset.userOffsets[rows.users[i]];
       const b = rows.histEnd[i];
-      if (b <= a) continue; // no history: baseline only (rime: end time at infinity)
+      if (b <= a) {
+        out[row] = base; // no history: baseline only (rime: end time at infinity)
+        if (alive) alive[i] = 1;
+        continue;
+      }
       const t0 = dataset.time[a];
       const xT = (rows.testStart[i] - t0) / h;
+      const xn = (dataset.time[b - 1] - t0) / h;
+      // Sums at the last event x_n (for the silence since), then decayed to T.
       for (let r = 0; r < R; r++) {
         let s = 0;
-        for (let j = a + 1; j < b; j++) s += Math.exp(-(xT - (dataset.time[j] - t0) / h) / scales[r]);
-        out[row + 1 + r] = s * mult[r];
-        out[row + 1 + R + r] = Math.exp(-xT / scales[r]) * mult[r];
+        for (let j = a + 1; j < b; j++) s += Math.exp(-(xn - (dataset.time[j] - t0) / h) / scales[r]);
+        atLast[r] = s;
+        k[r] = alpha[r] * s + beta[r] * Math.exp(-xn / scales[r]);
+      }
+      const p = silencePosterior(Math.max(0, xT - xn), mu, k, scales, gamma, post).alive;
+      if (alive) alive[i] = p;
+      out[row] = p * base;
+      for (let r = 0; r < R; r++) {
+        const decay = Math.exp(-Math.max(0, xT - xn) / scales[r]);
+        out[row + 1 + r] = p * atLast[r] * decay * mult[r];
+        out[row + 1 + R + r] = p * Math.exp(-xT / scales[r]) * mult[r];
       }
     }
     return out;
@@ -204,7 +324,7 @@ function hawkesModel(dataset: Dataset, h: number, coefficients: HawkesCoefficien
     const out = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       let s = 0;
-      for (let k = 0; k < K; k++) s += coef[k] * states[i * K + k];
+      for (let q = 0; q < K; q++) s += coef[q] * states[i * K + q];
       out[i] = s;
     }
     return out;
@@ -212,15 +332,13 @@ function hawkesModel(dataset: Dataset, h: number, coefficients: HawkesCoefficien
   return {
     name: 'Hawkes',
     coefficients,
-    states: (rows) => kernelStates(rows, windowMass),
-    predict: (rows) => dotRows(kernelStates(rows, windowMass), rows.users.length),
-    intensityAt: (rows) =>
-      dotRows(
-        kernelStates(
-          rows,
-          scales.map((s) => 1 / s),
-        ),
-        rows.users.length,
-      ),
+    states: (rows) => kernelStates(rows, windowBase, windowMass),
+    predict: (rows) => dotRows(kernelStates(rows, windowBase, windowMass), rows.users.length),
+    intensityAt: (rows) => dotRows(kernelStates(rows, 1, rate), rows.users.length),
+    aliveAt: (rows) => {
+      const alive = new Float64Array(rows.users.length);
+      kernelStates(rows, 1, rate, alive);
+      return alive;
+    },
   };
 }

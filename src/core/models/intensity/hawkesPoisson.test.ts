@@ -12,6 +12,7 @@ function fakeHawkes(X: Float64Array, K: number): HawkesModel {
     mu: 0.5,
     alpha: [0.5],
     beta: [0.5],
+    gamma: 0,
     logLik: 0,
     logLikPerEvent: 0,
     iterations: 0,
@@ -24,6 +25,7 @@ function fakeHawkes(X: Float64Array, K: number): HawkesModel {
     states: () => X,
     predict: () => new Float64Array(X.length / K),
     intensityAt: () => new Float64Array(X.length / K),
+    aliveAt: () => new Float64Array(X.length / K).fill(1),
   };
 }
 

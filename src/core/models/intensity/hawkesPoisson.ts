@@ -6,7 +6,8 @@ import type { HawkesModel } from './hawkes';
 
 /**
  * Hawkes-Poisson (paper eq. 7; rime's `HawkesPoisson`): keep the Hawkes kernel states g(x) (the window-integrated
- * kernel sums of `HawkesModel.states`, plus the constant) as non-negative features, and predict
+ * kernel sums of `HawkesModel.states`, plus the constant, each times the probability that the user has not left, so
+ * the calibrated λ falls after a long silence as the Hawkes one does) as non-negative features, and predict
  *   λ(x) = Σ_k g_k(x) · softplus(w_k),
  * with w fitted by Poisson likelihood on the validation window's target counts y_i:
  *   loss(w) = −(1/n) Σ_i [y_i log λ_i − λ_i] + (ρ/2) ‖softplus(w)‖²   (ρ = 1e-3 as in rime).

@@ -132,6 +132,8 @@ function projectedNewton(
     // below 0 are fixed at Δ_k = −c_k (they land on the bound) and the rest re-solved given them, until none is
     // pushed out: an active-set pass that avoids the tiny steps a plainly projected Newton direction forces.
     const step = new Float64Array(K);
+    /** The first round's step (no coordinate fixed), kept for the interior candidate below. */
+    let interior: Float64Array | null = null;
     const onBound = new Set<number>();
     for (let round = 0; round <= free.length; round++) {
       const F2 = free.filter((k) => !onBound.has(k));
@@ -157,7 +159,20 @@ function projectedNewton(
           out = true;
         }
       }
+      if (out && round === 0) interior = step.slice();
       if (!out) break;
+    }
+    // The active-set guess (those coordinates' optimum is 0) is wrong when some λ_e needs them (its log term → −∞ at
+    // 0): the line search then only halves toward 0. The plain Newton step cut at 90% of the way to the bound (an
+    // interior-point step) is tried beside it, and the better of the two kept.
+    let inner: { c: Float64Array; pass: { F: number; grad: Float64Array } } | null = null;
+    if (interior) {
+      const d = interior;
+      let tMax = 1;
+      for (const k of free) if (d[k] < 0 && c[k] > 0) tMax = Math.min(tMax, (0.9 * c[k]) / -d[k]);
+      const ci = c.slice();
+      for (const k of free) ci[k] = Math.max(0, c[k] + tMax * d[k]);
+      inner = { c: ci, pass: firstOrderPass(f, K, G, data, ci) };
     }
     // Predicted gain of the step; stop when it is below tolerance.
     let gain = 0;
@@ -172,9 +187,15 @@ function projectedNewton(
       const next = firstOrderPass(f, K, G, data, cand);
       if (next.F > F) {
         accepted = true;
-        c.set(cand);
-        if (!same) cur = next;
+        const take = inner && inner.pass.F > next.F ? inner : { c: cand, pass: next };
+        c.set(take.c);
+        if (!same) cur = take.pass;
       }
+    }
+    if (!accepted && inner && inner.pass.F > F) {
+      accepted = true;
+      c.set(inner.c);
+      if (!same) cur = inner.pass;
     }
     if (!accepted) break;
   }
@@ -183,15 +204,15 @@ function projectedNewton(
 
 /**
  * c ≥ 0 maximising F. `init` must give a positive λ at every event (e.g. a positive constant-feature coefficient).
- * Warm starts on strided subsamples of 4,096 then 32,768 events; the final stage uses every event for F and the
- * gradient and the 32,768-event subsample for the Hessian.
+ * Warm starts on strided subsamples of 4,096 then 32,768 events (skipped with `warm`); the final stage uses every
+ * event for F and the gradient, and for the Hessian every event or, beyond 65,536 of them, a 32,768-event subsample.
  */
 export function maximizeLinearIntensity(
   f: Float32Array,
   K: number,
   G: Float64Array,
   init: Float64Array,
-  opts: { maxIter?: number; tol?: number } = {},
+  opts: { maxIter?: number; tol?: number; warm?: boolean } = {},
 ): SolveResult {
   const n = f.length / K;
   const c = init.slice();
@@ -199,12 +220,20 @@ export function maximizeLinearIntensity(
   const maxIter = opts.maxIter ?? 50;
   let iterations = 0;
   const all = stride(n, n);
-  let hess = all;
-  for (const m of [4096, 32768]) {
-    if (n <= 2 * m) break;
-    hess = stride(n, m);
-    iterations += projectedNewton(f, K, G, hess, hess, c, maxIter, 1e-8);
-  }
+  // A warm start (init already near the solution) skips the subsample stages.
+  if (!opts.warm)
+    for (const m of [4096, 32768]) {
+      if (n <= 2 * m) break;
+      const sub = stride(n, m);
+      iterations += projectedNewton(f, K, G, sub, sub, c, maxIter, 1e-8);
+    }
+  // The final Hessian on all events up to 65,536 of them (a subsample there can miss the few events that pin a
+  // coefficient, and its Newton step is then far off), else on a 32,768-event subsample.
+  const hess = n > 2 * 32768 ? stride(n, 32768) : all;
+  // A subsample may leave out the only events that need a coefficient (events tied with a user's first event have
+  // λ = μ alone), and its solution then gives them λ = 0: F = −∞ on all events, where no step can be compared. Half
+  // way back to init (positive at every event) is positive at every event.
+  if (!Number.isFinite(firstOrderPass(f, K, G, all, c).F)) for (let k = 0; k < K; k++) c[k] = 0.5 * (c[k] + init[k]);
   iterations += projectedNewton(f, K, G, all, hess, c, maxIter, tol);
   return { coef: c, objective: firstOrderPass(f, K, G, all, c).F, iterations };
 }

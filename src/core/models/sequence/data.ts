@@ -24,6 +24,8 @@ export interface TokenBatch {
 export interface SeqSlice {
   start: number;
   end: number;
+  /** The user's first event (the whole history before `start` is [from, start)), when known. */
+  from?: number;
 }
 
 /** Slices of users with at least one training event: the last maxLen events of [userOffsets[u], trainEnd[u]). */
@@ -32,7 +34,7 @@ export function trainingSlices(ds: Dataset, trainEnd: Int32Array, maxLen: number
   for (let u = 0; u < ds.nUsers; u++) {
     const s = ds.userOffsets[u];
     const e = trainEnd[u];
-    if (e > s) out.push({ start: Math.max(s, e - maxLen), end: e });
+    if (e > s) out.push({ start: Math.max(s, e - maxLen), end: e, from: s });
   }
   return out;
 }

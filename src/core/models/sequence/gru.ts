@@ -4,7 +4,7 @@ import type { SeqConfig } from './config';
 import { get, type Params, uniformParam } from './params';
 import { decoderLoss, lookup, mm } from './ops';
 import type { TokenBatch } from './data';
-import type { SeqNet } from './net';
+import { dropoutMask, type SeqNet } from './net';
 
 /**
  * One GRU step (torch.nn.GRU gate order r, z, n, formulas below) from the projected input xg = W_i x + b_i [B, 3H]
@@ -78,8 +78,11 @@ export function createGru(cfg: SeqConfig, params: Params, rng: Rng): SeqNet {
   };
 
   return {
-    trainBatch(batch: TokenBatch, step) {
+    trainBatch(batch: TokenBatch, step, noise) {
       const { size: B, steps: T } = batch;
+      const p = noise ? cfg.dropout : 0;
+      const drop = (x: tf.Tensor2D): tf.Tensor2D =>
+        p > 0 && noise ? (tf.mul(x, tf.tensor2d(dropoutMask(x.shape[0], H, p, noise), x.shape)) as tf.Tensor2D) : x;
       let h: tf.Tensor2D[] = Array.from({ length: cfg.layers }, () => tf.zeros([B, H]));
       const losses: Promise<number>[] = [];
       // Truncated BPTT: the state crosses chunk borders as a constant, so gradients stop there (rime's hiddens.detach()).
@@ -93,9 +96,9 @@ export function createGru(cfg: SeqConfig, params: Params, rng: Rng): SeqNet {
         const prev = h;
         const loss = step(() => {
           const emb = get(params, 'emb') as tf.Tensor2D;
-          const { out, hT } = encode(stepInputs(batch.input, B, T, t0, len, true), prev);
+          const { out, hT } = encode(stepInputs(batch.input, B, T, t0, len, true).map(drop), prev);
           next = hT.map((v) => tf.keep(v));
-          return decoderLoss(tf.concat(out, 0), emb, get(params, 'bias') as tf.Tensor1D, tgt);
+          return decoderLoss(drop(tf.concat(out, 0)), emb, get(params, 'bias') as tf.Tensor1D, tgt);
         });
         tf.dispose(prev);
         h = next;
@@ -118,6 +121,18 @@ export function createGru(cfg: SeqConfig, params: Params, rng: Rng): SeqNet {
       const v = (await loss.data())[0];
       loss.dispose();
       return v * batch.count;
+    },
+
+    states(batch: TokenBatch) {
+      const { size: B, steps: T } = batch;
+      // Rows of the time-major [T·B, H] stack at the non-padding targets, user by user.
+      const rows: number[] = [];
+      for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) if (batch.target[b * T + t] !== 0) rows.push(t * B + b);
+      return tf.tidy(() => {
+        const h0 = Array.from({ length: cfg.layers }, () => tf.zeros([B, H]) as tf.Tensor2D);
+        const { out } = encode(stepInputs(batch.input, B, T, 0, T, false), h0);
+        return tf.gather(tf.concat(out, 0), tf.tensor1d(Int32Array.from(rows), 'int32')) as tf.Tensor2D;
+      });
     },
 
     hidden(input: Int32Array, B: number, T: number, last: Int32Array) {

@@ -4,6 +4,11 @@ import { SequenceModel, type SerializedSeqModel } from './model';
 import { datasetOf, evalRows, top1 } from './testing.fixtures';
 import { createRng } from '../../util/rng';
 import type { SeqConfig } from './config';
+import { dropoutMask } from './net';
+import { Adagrad, type Params } from './params';
+import { splitUsers, trainingSlices } from './data';
+import { materialize } from '../scores';
+import { rimScores } from '../compose';
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
@@ -172,7 +177,11 @@ describe.each(['gru', 'transformer'] as const)('SequenceModel %s training', (kin
     const c = SequenceModel.deserialize(sa);
     if (!c.ok) throw new Error(c.reason);
     c.data.bindDataset(ds);
-    expect(Array.from((await c.data.factors(rows)).hidden)).toEqual(Array.from(fa.hidden));
+    const fc = await c.data.factors(rows);
+    expect(Array.from(fc.hidden)).toEqual(Array.from(fa.hidden));
+    // The fitted mixture travels with the weights.
+    expect(fa.mix).toBeDefined();
+    expect(fc.mix).toEqual(fa.mix);
     const bad = SequenceModel.deserialize({ ...sa, weights: sa.weights.slice(1) });
     expect(bad.ok ? '' : bad.code).toBe('bad-weights');
     for (const m of [a, b, c.data]) m.dispose();
@@ -222,6 +231,146 @@ describe('SequenceModel decoder prior', () => {
     // Targets: item 0 × 4, item 1 × 1, item 2 × 1, item 3 × 0; 6 targets, 5 tokens (token 0 = start/padding).
     const want = [0, 4, 1, 1, 0].map((n) => Math.log((n + 1) / (6 + 5)));
     want.forEach((v, i) => expect(bias[i]).toBeCloseTo(v, 6));
+    m.data.dispose();
+  });
+});
+
+describe('SequenceModel training schedule and regularisation', () => {
+  /** Items drawn uniformly at random: nothing to learn beyond the prior, so validation stops improving at once. */
+  function noiseWorld(nUsers: number, nItems: number, len: number, seed: number) {
+    const rng = createRng(seed);
+    return datasetOf(
+      Array.from({ length: nUsers }, () => Array.from({ length: len }, () => rng.int(nItems))),
+      nItems,
+    );
+  }
+
+  it('trains until the validation loss stops improving, not for a fixed number of epochs', async () => {
+    const ds = noiseWorld(40, 6, 10, 1);
+    const m = SequenceModel.create({ ...small('gru'), hidden: 8, epochs: 50, patience: 1 }, 6, 2);
+    if (!m.ok) throw new Error(m.reason);
+    const fit = await m.data.fit({ dataset: ds, trainEnd: ds.userOffsets.subarray(1) }, { rng: createRng(3) });
+    if (!fit.ok) throw new Error(fit.reason);
+    expect(fit.data.stopped).toBe('plateau');
+    // Stopped after 2·patience + 1 epochs without a new best.
+    expect(fit.data.epochs).toBe(fit.data.bestEpoch + 4);
+    expect(fit.data.epochs).toBeLessThan(50);
+    m.data.dispose();
+  });
+
+  it('shrinks the batch so that an epoch has at least minBatches batches (8 users at least)', async () => {
+    const ds = noiseWorld(50, 6, 4, 2);
+    const data = { dataset: ds, trainEnd: ds.userOffsets.subarray(1) };
+    // 40 training users (validFraction 0.2).
+    for (const [minBatches, want] of [
+      [1, 40],
+      [4, 10],
+      [64, 8],
+    ]) {
+      const m = SequenceModel.create(
+        { ...small('gru'), hidden: 4, batchSize: 64, minBatches, epochs: 1, mixture: false },
+        6,
+        1,
+      );
+      if (!m.ok) throw new Error(m.reason);
+      const fit = await m.data.fit(data, { rng: createRng(1) });
+      expect(fit.ok && fit.data.batchSize).toBe(want);
+      m.data.dispose();
+    }
+  });
+
+  it('dropout masks zero a fraction p of entries and scale the rest by 1/(1 − p); a fit with dropout is seeded', async () => {
+    const mask = dropoutMask(200, 50, 0.3, createRng(1));
+    const zeros = mask.filter((v) => v === 0).length;
+    const sd = Math.sqrt(mask.length * 0.3 * 0.7);
+    expect(Math.abs(zeros - 0.3 * mask.length)).toBeLessThan(4 * sd);
+    expect(mask.every((v) => v === 0 || Math.abs(v - 1 / 0.7) < 1e-6)).toBe(true);
+    const { ds } = successorWorld(12, 6, 9, 4);
+    const data = { dataset: ds, trainEnd: ds.userOffsets.subarray(1) };
+    const rows = evalRows([0, 5], [ds.userOffsets[0] + 4, ds.userOffsets[5] + 7], 6);
+    const hiddenAfter = async (dropout: number) => {
+      const m = SequenceModel.create({ ...small('gru'), hidden: 8, epochs: 2, dropout, mixture: false }, 6, 4);
+      if (!m.ok) throw new Error(m.reason);
+      await m.data.fit(data, { rng: createRng(2) });
+      const h = Array.from((await m.data.factors(rows)).hidden);
+      m.data.dispose();
+      return h;
+    };
+    const a = await hiddenAfter(0.3);
+    expect(await hiddenAfter(0.3)).toEqual(a);
+    expect(await hiddenAfter(0)).not.toEqual(a);
+  });
+});
+
+describe('Adagrad with weight decay', () => {
+  it('steps w −= lr·g′/(√(g′²) + ε) with g′ = g + wd·w (torch.optim.Adagrad), by hand', () => {
+    const params: Params = new Map();
+    const w = tf.variable(tf.tensor1d([1, -2]), true, `wd_test_${Date.now()}`);
+    params.set('w', w);
+    const opt = new Adagrad(0.1, 0.1);
+    const g = tf.tensor1d([0.5, 0.5]);
+    opt.apply(params, { [w.name]: g });
+    // g′ = (0.6, 0.3): the first Adagrad step moves each weight by lr·sign(g′).
+    const v = w.dataSync();
+    expect(v[0]).toBeCloseTo(0.9, 6);
+    expect(v[1]).toBeCloseTo(-2.1, 6);
+    opt.apply(params, { [w.name]: g });
+    // Second step: g′ = g + 0.1·w = (0.59, 0.29); acc = 0.6² + 0.59², 0.3² + 0.29².
+    const v2 = w.dataSync();
+    expect(v2[0]).toBeCloseTo(0.9 - (0.1 * 0.59) / Math.sqrt(0.36 + 0.59 ** 2), 6);
+    expect(v2[1]).toBeCloseTo(-2.1 - (0.1 * 0.29) / Math.sqrt(0.09 + 0.29 ** 2), 6);
+    tf.dispose([w, g]);
+    opt.dispose();
+  });
+});
+
+describe('SequenceModel mixture fit', () => {
+  it("is fitted on the held-out users' next items: its likelihood recomputed from factors at every position", async () => {
+    // Users who re-consume half the time: a new random item or one of their earlier items.
+    const rng = createRng(8);
+    const nItems = 12;
+    const seqs = Array.from({ length: 40 }, () => {
+      const s: number[] = [];
+      for (let t = 0; t < 12; t++) s.push(t > 0 && rng.next() < 0.5 ? s[rng.int(s.length)] : rng.int(nItems));
+      return s;
+    });
+    const ds = datasetOf(seqs, nItems);
+    const m = SequenceModel.create({ ...small('gru'), hidden: 8, epochs: 2, validFraction: 0.25 }, nItems, 3);
+    if (!m.ok) throw new Error(m.reason);
+    const fit = await m.data.fit({ dataset: ds, trainEnd: ds.userOffsets.subarray(1) }, { rng: createRng(6) });
+    if (!fit.ok) throw new Error(fit.reason);
+    const mix = fit.data.mixture!;
+    // The held-out users as the fit drew them (its rng's first fork), every position a row with its history.
+    const slices = trainingSlices(ds, ds.userOffsets.subarray(1), 24);
+    const { valid } = splitUsers(slices, 0.25, createRng(6).fork());
+    let seq = 0;
+    let all = 0;
+    let n = 0;
+    const serial = await m.data.serialize();
+    const pop = serial.mixture!.pop;
+    for (const sl of valid) {
+      const ends = Array.from({ length: sl.end - sl.start }, (_, k) => sl.start + k);
+      const f = await m.data.factors(
+        evalRows(
+          ends.map(() => ds.user[sl.start]),
+          ends,
+          nItems,
+        ),
+      );
+      const p = materialize(rimScores(new Float64Array(ends.length).fill(1), { ...f, mix: undefined }))!;
+      const pm = materialize(rimScores(new Float64Array(ends.length).fill(1), f))!;
+      ends.forEach((e, r) => {
+        seq += Math.log(p[r * nItems + ds.item[e]]);
+        all += Math.log(pm[r * nItems + ds.item[e]]);
+        n++;
+      });
+    }
+    expect(mix.tokens).toBe(n);
+    expect(mix.seqLogLik).toBeCloseTo(seq / n, 4);
+    expect(mix.logLik).toBeCloseTo(all / n, 4);
+    // Half the events repeat: the repeat gate learns it, and the mixture beats the softmax alone.
+    expect(mix.logLik).toBeGreaterThan(mix.seqLogLik + 0.1);
+    expect(pop.length).toBe(nItems);
     m.data.dispose();
   });
 });

@@ -3,12 +3,13 @@ import type { Dataset, EvalSet } from '../../data/types';
 import { createRng, shuffleInPlace } from '../../util/rng';
 import { err, ok, type Result } from '../../util/result';
 import type { FitOptions, NextItemFactors, NextItemModel, TrainData } from '../types';
-import { resolveSeqConfig, type SeqConfig } from './config';
+import { resolveSeqConfig, type SeqConfig, type StoredSeqConfig } from './config';
 import { batchesOf, historyBatch, splitUsers, tokenBatch, trainingSlices, type SeqSlice } from './data';
 import { createGru } from './gru';
 import { createTransformer } from './transformer';
 import type { SeqNet } from './net';
 import { Adagrad, constParam, get, type Params, restore, snapshot, uniformParam } from './params';
+import { fitMixture, mixtureRows, type HeldOutTokens, type MixtureParams } from './mixture';
 
 // Core is built without DOM or Node types; setTimeout exists in every host we run in (worker, browser, Node).
 declare const setTimeout: (f: () => void, ms: number) => unknown;
@@ -26,14 +27,28 @@ export interface FitReport {
   bestEpoch: number;
   stopped: 'done' | 'plateau' | 'aborted';
   seconds: number;
+  /** Users per batch used (config.batchSize, or fewer on a small log: config.minBatches). */
+  batchSize: number;
+  /** The repeat/explore/popularity mixture fitted on the validation users, when config.mixture (mixture.ts). */
+  mixture?: {
+    decay: number;
+    repeat: number[];
+    seq: number[];
+    keep: number;
+    logLik: number;
+    seqLogLik: number;
+    tokens: number;
+  };
 }
 
 /** Weights and config as plain data: the worker stores this in IndexedDB beside a data/split fingerprint. */
 export interface SerializedSeqModel {
   format: 'rimw-seq-1';
-  config: SeqConfig;
+  config: StoredSeqConfig;
   nItems: number;
   weights: { name: string; shape: number[]; data: Float32Array }[];
+  /** The fitted mixture (absent: p(y|x) is the softmax alone). */
+  mixture?: MixtureParams;
 }
 
 /**
@@ -47,6 +62,7 @@ export class SequenceModel implements NextItemModel {
   private ds: HistorySource | null = null;
   /** Whether the decoder bias has been set to the training prior (first fit only; later fits continue from it). */
   private priorSet = false;
+  private mixture: MixtureParams | null = null;
 
   private constructor(
     readonly config: SeqConfig,
@@ -90,9 +106,11 @@ export class SequenceModel implements NextItemModel {
       this.setUnigramPrior(ds.item, train);
       this.priorSet = true;
     }
-    const validBatches = batchesOf(valid, cfg.batchSize).map((b) => tokenBatch(ds.item, b));
+    const batchSize = Math.min(cfg.batchSize, Math.max(8, Math.floor(train.length / cfg.minBatches)));
+    const validBatches = batchesOf(valid, batchSize).map((b) => tokenBatch(ds.item, b));
     const validCount = validBatches.reduce((a, b) => a + b.count, 0);
-    const opt = new Adagrad(cfg.lr);
+    const noise = rng.fork();
+    const opt = new Adagrad(cfg.lr, cfg.weightDecay);
     const vars = [...this.params.values()];
     // The loss is read asynchronously (ops.ts: canReadSync); the update is queued at once either way.
     const step = (f: () => tf.Scalar): Promise<number> => {
@@ -104,14 +122,22 @@ export class SequenceModel implements NextItemModel {
         return v[0];
       });
     };
-    const report: FitReport = { epochs: 0, trainLoss: [], validLoss: [], bestEpoch: -1, stopped: 'done', seconds: 0 };
+    const report: FitReport = {
+      epochs: 0,
+      trainLoss: [],
+      validLoss: [],
+      bestEpoch: -1,
+      stopped: 'done',
+      seconds: 0,
+      batchSize,
+    };
     let best = Infinity;
     let bestWeights: Map<string, Float32Array> | null = null;
     let bad = 0;
     try {
       for (let epoch = 0; epoch < cfg.epochs; epoch++) {
         const order = shuffleInPlace([...train], rng);
-        const batches = batchesOf(order, cfg.batchSize);
+        const batches = batchesOf(order, batchSize);
         let sum = 0,
           count = 0,
           repSum = 0,
@@ -124,7 +150,7 @@ export class SequenceModel implements NextItemModel {
             break;
           }
           const tb = tokenBatch(ds.item, batches[bi]);
-          const s = await this.net.trainBatch(tb, step);
+          const s = await this.net.trainBatch(tb, step, noise);
           sum += s;
           count += tb.count;
           repSum += s;
@@ -174,8 +200,85 @@ export class SequenceModel implements NextItemModel {
     } finally {
       opt.dispose();
     }
+    if (cfg.mixture && report.stopped !== 'aborted') {
+      this.mixture = fitMixture(
+        ds.item,
+        await this.heldOutTokens(validBatches, valid),
+        unigram(ds.item, train, this.nItems),
+      );
+      if (this.mixture) {
+        const { decay, repeat, seq, keep, logLik, seqLogLik, tokens } = this.mixture;
+        report.mixture = { decay, repeat: [...repeat], seq: [...seq], keep, logLik, seqLogLik, tokens };
+      }
+    }
     report.seconds = (Date.now() - t0) / 1000;
     return ok(report);
+  }
+
+  /**
+   * p_seq of each held-out target and of its history's distinct items (softmax over items, as factors give it), users
+   * in order, steps ascending. The softmax rows are read back in chunks of 256 tokens.
+   */
+  private async heldOutTokens(batches: ReturnType<typeof tokenBatch>[], slices: SeqSlice[]): Promise<HeldOutTokens> {
+    const ds = this.ds as HistorySource;
+    const users = slices.map((s) => ({ from: s.from ?? s.start, start: s.start, end: s.end }));
+    const total = users.reduce((a, u) => a + u.end - u.start, 0);
+    const pSeq = new Float32Array(total);
+    const pSeqHist = new Float32Array(total);
+    const emb = get(this.params, 'emb');
+    const bias = get(this.params, 'bias');
+    const V = this.nItems;
+    const seen = new Int32Array(V).fill(-1);
+    const hist: number[] = [];
+    let k = 0;
+    let u = 0;
+    for (const b of batches) {
+      const h = this.net.states(b);
+      try {
+        const first = u;
+        const bu = users.slice(u, u + b.size);
+        u += b.size;
+        // Tokens of this batch in order: per user its events from start (the history walked from `from`).
+        const rows = h.shape[0];
+        let ui = 0;
+        let e = bu.length ? bu[0].start : 0;
+        const startUser = (i: number) => {
+          hist.length = 0;
+          for (let j = bu[i].from; j < bu[i].start; j++) add(ds.item[j]);
+          e = bu[i].start;
+        };
+        const add = (y: number) => {
+          if (seen[y] !== first + ui) {
+            seen[y] = first + ui;
+            hist.push(y);
+          }
+        };
+        if (bu.length) startUser(0);
+        for (let r0 = 0; r0 < rows; r0 += 256) {
+          const n = Math.min(256, rows - r0);
+          const p = tf.tidy(() => {
+            const hc = tf.slice(h, [r0, 0], [n, -1]);
+            const E = tf.slice(emb, [1, 0], [-1, -1]) as tf.Tensor2D;
+            return tf.softmax(tf.add(tf.matMul(hc, E, false, true), tf.slice(bias, [1], [-1])));
+          });
+          const probs = (await p.data()) as Float32Array;
+          p.dispose();
+          for (let i = 0; i < n; i++, k++) {
+            while (e >= bu[ui].end) startUser(++ui);
+            const y = ds.item[e];
+            pSeq[k] = probs[i * V + y];
+            let s = 0;
+            for (const x of hist) s += probs[i * V + x];
+            pSeqHist[k] = s;
+            add(y);
+            e++;
+          }
+        }
+      } finally {
+        h.dispose();
+      }
+    }
+    return { users, pSeq, pSeqHist };
   }
 
   /**
@@ -248,7 +351,17 @@ export class SequenceModel implements NextItemModel {
       get(this.params, 'emb').data(),
       get(this.params, 'bias').data(),
     ])) as Float32Array[];
-    return { hidden, itemEmb: emb.slice(H), itemBias: bias.slice(1), dim: H };
+    const f: NextItemFactors = { hidden, itemEmb: emb.slice(H), itemBias: bias.slice(1), dim: H };
+    if (this.mixture) {
+      const from = Int32Array.from(rows.users, (u) => ds.userOffsets[u]);
+      f.mix = mixtureRows(
+        this.mixture,
+        ds.item,
+        from,
+        Int32Array.from(rows.histEnd, (e, r) => Math.max(from[r], e)),
+      );
+    }
+    return f;
   }
 
   /** Async: weights are read back asynchronously (ops.ts: canReadSync). */
@@ -259,6 +372,7 @@ export class SequenceModel implements NextItemModel {
       config: { ...this.config },
       nItems: this.nItems,
       weights: [...this.params].map(([name, v]) => ({ name, shape: [...v.shape], data: w.get(name) as Float32Array })),
+      ...(this.mixture ? { mixture: { ...this.mixture, pop: this.mixture.pop.slice() } } : {}),
     };
   }
 
@@ -279,6 +393,13 @@ export class SequenceModel implements NextItemModel {
       }
     }
     restore(m.data.params, new Map(s.weights.map((w) => [w.name, w.data])));
+    if (s.mixture) {
+      if (!(s.mixture.pop instanceof Float32Array) || s.mixture.pop.length !== s.nItems) {
+        m.data.dispose();
+        return err('bad-weights', `mixture.pop: expected ${s.nItems} item probabilities`);
+      }
+      m.data.mixture = { ...s.mixture, pop: s.mixture.pop.slice() };
+    }
     return m;
   }
 
@@ -286,4 +407,15 @@ export class SequenceModel implements NextItemModel {
     for (const v of this.params.values()) v.dispose();
     this.params.clear();
   }
+}
+
+/** p_pop: add-one frequency of each item among the training users' events (over items; the start token excluded). */
+function unigram(item: Int32Array, slices: SeqSlice[], nItems: number): Float32Array {
+  const counts = new Float64Array(nItems);
+  let total = 0;
+  for (const sl of slices) {
+    for (let e = sl.start; e < sl.end; e++) counts[item[e]]++;
+    total += sl.end - sl.start;
+  }
+  return Float32Array.from(counts, (n) => (n + 1) / (total + nItems));
 }

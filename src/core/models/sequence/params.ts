@@ -35,18 +35,22 @@ export function get(params: Params, name: string): tf.Variable {
 }
 
 /**
- * Adagrad as in torch.optim.Adagrad (initial accumulator 0, eps 1e-10): acc += g², w −= lr·g / (√acc + eps).
+ * Adagrad as in torch.optim.Adagrad (initial accumulator 0, eps 1e-10): g += wd·w, acc += g², w −= lr·g / (√acc + eps).
  * Own implementation so the learning rate can be lowered on plateau and the state serialised.
  */
 export class Adagrad {
   readonly acc = new Map<string, tf.Variable>();
-  constructor(public lr: number) {}
+  constructor(
+    public lr: number,
+    readonly weightDecay = 0,
+  ) {}
 
   apply(params: Params, grads: Record<string, tf.Tensor>): void {
     tf.tidy(() => {
       for (const [name, p] of params) {
-        const g = grads[p.name];
-        if (!g) continue;
+        const g0 = grads[p.name];
+        if (!g0) continue;
+        const g = this.weightDecay > 0 ? tf.add(g0, tf.mul(p, this.weightDecay)) : g0;
         let a = this.acc.get(name);
         if (!a) {
           a = tf.variable(tf.zerosLike(p), false);

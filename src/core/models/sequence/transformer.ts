@@ -5,7 +5,7 @@ import { constParam, get, type Params, uniformParam } from './params';
 import { decoderLoss, lookup, mm } from './ops';
 import { causalAttentionPacked } from './attention';
 import type { TokenBatch } from './data';
-import type { SeqNet } from './net';
+import { dropoutMask, type SeqNet } from './net';
 
 /** Where each sequence's real positions sit once the right padding is taken out (see encode). */
 interface Packing {
@@ -107,11 +107,16 @@ export function createTransformer(cfg: SeqConfig, params: Params, rng: Rng): Seq
   };
 
   return {
-    trainBatch(batch: TokenBatch, step) {
+    trainBatch(batch: TokenBatch, step, noise) {
       const { pk, input, target } = packTargets(batch);
+      const rate = noise ? cfg.dropout : 0;
+      const drop = (x: tf.Tensor2D): tf.Tensor2D =>
+        rate > 0 && noise
+          ? (tf.mul(x, tf.tensor2d(dropoutMask(x.shape[0], H, rate, noise), x.shape)) as tf.Tensor2D)
+          : x;
       const loss = step(() => {
         const emb = p('emb') as tf.Tensor2D;
-        return decoderLoss(encode(lookup(emb, input), pk), emb, p('bias') as tf.Tensor1D, target);
+        return decoderLoss(drop(encode(drop(lookup(emb, input)), pk)), emb, p('bias') as tf.Tensor1D, target);
       });
       return loss.then((l) => l * batch.count);
     },
@@ -126,6 +131,12 @@ export function createTransformer(cfg: SeqConfig, params: Params, rng: Rng): Seq
       const v = (await loss.data())[0];
       loss.dispose();
       return v * batch.count;
+    },
+
+    states(batch: TokenBatch) {
+      const { pk, input } = packTargets(batch);
+      // Packed rows are exactly the non-padding positions, user by user (targets of a slice are contiguous from 0).
+      return tf.tidy(() => encode(tf.gather(p('emb'), tf.tensor1d(input, 'int32')) as tf.Tensor2D, pk));
     },
 
     hidden(input: Int32Array, B: number, T: number, last: Int32Array) {
