@@ -1,6 +1,7 @@
 /**
  * The default model set: the intensities (Pop, EMA, Hawkes, HP) and the Pop and Rand scorers registered here, the
- * sequence models (sequenceModels.ts) and the matrix-factorisation baselines (mfModels.ts), over registry.ts.
+ * sequence models (sequenceModels.ts), the matrix-factorisation baselines (mfModels.ts) and the GraphConv baselines
+ * (graphConvModels.ts), over registry.ts.
  */
 import { ok } from '../util/result';
 import { popScorer, randScorer } from '../models/compose';
@@ -12,6 +13,7 @@ import type { IntensityModel } from '../models/types';
 import { ModelRegistry, type FitContext, type ModelMeta } from './registry';
 import { registerSequenceModels, type SeqModelCache } from './sequenceModels';
 import { registerMfModels } from './mfModels';
+import { registerGraphConvModels } from './graphConvModels';
 
 const secondsSince = (t0: number) => (Date.now() - t0) / 1000;
 
@@ -33,7 +35,8 @@ function observeEnds(ctx: FitContext): Float64Array {
 
 /**
  * The registry of every model built so far: Pop, EMA, Hawkes, HP intensities, the Pop and Rand scorers, the tfjs
- * sequence models RNN and Transformer (with them, every `SEQ-λ` composition), and the ALS and LogisticMF baselines.
+ * sequence models RNN and Transformer (with them, every `SEQ-λ` composition), the MF baselines (BPR, BPR-Item,
+ * BPR-User, ALS, LogisticMF) and the GraphConv baselines.
  */
 export function defaultRegistry(
   opts: { sequence?: Parameters<typeof registerSequenceModels>[1] | false; modelCache?: SeqModelCache } = {},
@@ -44,7 +47,7 @@ export function defaultRegistry(
     opts.sequence === false
       ? new ModelRegistry()
       : registerSequenceModels(new ModelRegistry(), opts.sequence, { cache: opts.modelCache });
-  const reg = registerMfModels(seq);
+  const reg = registerGraphConvModels(registerMfModels(seq));
   reg.registerIntensity('Pop', async (ctx) =>
     ok({ model: popIntensity(ctx.dataset), meta: { backend: 'js', seconds: 0 } }),
   );

@@ -29,18 +29,45 @@ describe('runExperiment', () => {
   it('fits and evaluates the registered models (intensities, Pop, Rand, MF), names the missing ones, records Hawkes coefficients', async () => {
     const cfg = {
       split: { kind: 'temporal' as const, testStart: T, horizon: h },
-      models: ['Pop', 'EMA', 'Hawkes', 'HP', 'Rand', 'BPR', 'ALS', 'LogisticMF', 'Transformer-HP'],
+      models: [
+        'Pop',
+        'EMA',
+        'Hawkes',
+        'HP',
+        'Rand',
+        'BPR',
+        'ALS',
+        'LogisticMF',
+        'BPR-Item',
+        'BPR-User',
+        'GraphConv-Base',
+        'GraphConv-Extra',
+        'Transformer-HP',
+      ],
       seed: 1,
       epochs: 3,
     };
     const res = await runExperiment(world.dataset, cfg, { splitter, registry: defaultRegistry({ sequence: false }) });
     if (!res.ok) throw new Error(res.reason);
     const r = res.data;
-    expect(Object.keys(r.item_rec)).toEqual(['Pop', 'EMA', 'Hawkes', 'HP', 'Rand', 'BPR', 'ALS', 'LogisticMF']);
+    expect(Object.keys(r.item_rec)).toEqual([
+      'Pop',
+      'EMA',
+      'Hawkes',
+      'HP',
+      'Rand',
+      'BPR',
+      'ALS',
+      'LogisticMF',
+      'BPR-Item',
+      'BPR-User',
+      'GraphConv-Base',
+      'GraphConv-Extra',
+    ]);
     // Without a registered next-item model, a composition is refused as a value and the run goes on.
     expect(Object.keys(r.failed)).toEqual(['Transformer-HP']);
     // The MF baselines plug in through the registry; items follow a Zipf popularity, which they must pick up.
-    for (const m of ['BPR', 'ALS', 'LogisticMF']) {
+    for (const m of ['BPR', 'ALS', 'LogisticMF', 'BPR-Item', 'BPR-User', 'GraphConv-Base', 'GraphConv-Extra']) {
       expect(r.meta[m].epochs).toBe(3);
       expect(Number.isFinite(r.meta[m].finalLoss)).toBe(true);
       expect(r.item_rec[m].recall).toBeGreaterThan(r.item_rec.Rand.recall);
