@@ -9,15 +9,16 @@ import { defaultRegistry } from './defaultRegistry';
 import { makeSplit } from '../data/split';
 import { historyMask } from '../metrics/mask';
 import { maskedScores, matchSweeps } from '../planner/experiment';
-import type { SweepPoint } from '../planner/types';
 import { scoreKeeper, type KeepOptions, type KeptScores } from './keep';
+import { rimeHeader, rimeMtchPoint, type RimeHeader, type RimeMtchPoint } from './rimeHeader';
 
 /**
  * One experiment: split → fit → evaluate, the same in the worker, the CLI and tests. Results use rime's
- * `ExperimentResult` field names: `item_rec` and `user_rec` map a model name to its metrics.
+ * `ExperimentResult` field names: its header (./rimeHeader.ts), `item_rec` and `user_rec` map a model name to its
+ * metrics, `mtch_` a model name to its sweep points; our own fields (config, meta, …) sit beside them.
  */
 
-export interface ExperimentResult {
+export interface ExperimentResult extends RimeHeader {
   config: RunConfig;
   item_rec: Record<string, RecMetrics>;
   user_rec: Record<string, RecMetrics>;
@@ -29,8 +30,11 @@ export interface ExperimentResult {
   split: SplitStats;
   warnings: string[];
   itemRecTopK: number;
-  /** With config.match: per model the β sweep then the α sweep (core/planner/experiment.ts), rime's field names. */
-  mtch_?: Record<string, SweepPoint[]>;
+  /**
+   * With config.match: per model the β sweep then the α sweep (core/planner/experiment.ts), rime's field names, with
+   * k and c the settings of each point (./rimeHeader.ts); the α sweep's item maximal exposure is _c1 test states.
+   */
+  mtch_?: Record<string, RimeMtchPoint[]>;
   userRecTopC: number;
 }
 
@@ -81,7 +85,9 @@ export async function runAndKeep(
   const session = registry.session({ dataset, split, config, signal: opts.signal, onProgress: opts.onProgress });
   const topK = config.itemRecTopK ?? onePercent(test.target.nCols);
   const topC = config.userRecTopC ?? onePercent(test.users.length);
+  const header = rimeHeader(dataset, split, config, topK, topC);
   const result: ExperimentResult = {
+    ...header,
     config,
     item_rec: {},
     user_rec: {},
@@ -129,8 +135,9 @@ export async function runAndKeep(
             topK,
             valid,
             signal: opts.signal,
+            betaMax: topC / test.users.length,
           });
-          (result.mtch_ ??= {})[name] = m.points;
+          (result.mtch_ ??= {})[name] = m.points.map((p) => rimeMtchPoint(p, header, test.target.nCols));
           for (const w of m.skipped) result.warnings.push(`mtch_ ${name}: skipped ${w}`);
         } catch (e) {
           result.warnings.push(`mtch_ ${name}: ${(e as Error).message}`);
