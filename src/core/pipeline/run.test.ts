@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../util/rng';
 import { ok } from '../util/result';
-import { runExperiment } from './run';
+import { runAndKeep, runExperiment } from './run';
 import { defaultRegistry } from './defaultRegistry';
 import { handTemporalSplit, hawkesWorld } from '../models/intensity/testSupport';
 import { evaluateItemRec } from '../metrics/evaluate';
@@ -134,5 +134,23 @@ describe('runExperiment', () => {
     expect(res.data.meta['RNN-HP'].epochs).toBe(2);
     expect(res.data.meta['RNN-HP'].hawkesPoisson).toBeDefined();
     expect(disposed).toBe(1);
+  });
+
+  it('with protocol ml-1m runs on each user’s second half and reports the sizes before and after', async () => {
+    const cfg = { protocol: 'ml-1m' as const, split: { kind: 'user' as const }, models: ['Pop'], seed: 1 };
+    const res = await runAndKeep(world.dataset, cfg, { registry: defaultRegistry({ sequence: false }) });
+    if (!res.ok) throw new Error(res.reason);
+    const d = world.dataset;
+    // Of n events, positions j with j/n ≥ ½ stay: n − ⌈n/2⌉ + 1 for n ≥ 1.
+    let kept = 0;
+    for (let u = 0; u < d.nUsers; u++) {
+      const n = d.userOffsets[u + 1] - d.userOffsets[u];
+      if (n > 0) kept += n - Math.ceil(n / 2) + 1;
+    }
+    expect(res.data.result.protocol?.before.events).toBe(d.time.length);
+    expect(res.data.result.protocol?.after.events).toBe(kept);
+    expect(res.data.dataset.time.length).toBe(kept);
+    expect(res.data.split.config).toMatchObject({ kind: 'user', testFraction: 0.5, seed: 1 });
+    expect(res.data.result.item_rec.Pop).toBeDefined();
   });
 });

@@ -10,6 +10,7 @@ import { makeSplit } from '../data/split';
 import { historyMask } from '../metrics/mask';
 import { maskedScores, matchSweeps } from '../planner/experiment';
 import { scoreKeeper, type KeepOptions, type KeptScores } from './keep';
+import { applyProtocol, type ProtocolStats } from '../data/protocols';
 import { rimeHeader, rimeMtchPoint, type RimeHeader, type RimeMtchPoint } from './rimeHeader';
 
 /**
@@ -36,6 +37,8 @@ export interface ExperimentResult extends RimeHeader {
    */
   mtch_?: Record<string, RimeMtchPoint[]>;
   userRecTopC: number;
+  /** With config.protocol: the log's sizes before and after its filter. */
+  protocol?: ProtocolStats;
 }
 
 export type Splitter = (dataset: Dataset, config: SplitConfig) => Result<Split, string>;
@@ -50,12 +53,19 @@ export interface RunOptions {
   onModel?: (name: string, item: RecMetrics, user: RecMetrics) => void;
   /** Keep each model's dense scores within a byte budget (./keep.ts); runAndKeep hands them back. */
   keep?: KeepOptions;
-  /** Called when a model's scores were kept (after onModel), e.g. to show a first model before the run ends. */
-  onKept?: (name: string, kept: KeptScores, split: Split) => void;
+  /**
+   * Called when a model's scores were kept (after onModel), e.g. to show a first model before the run ends; `dataset`
+   * is the log the run works on (the protocol's filtered one when set).
+   */
+  onKept?: (name: string, kept: KeptScores, split: Split, dataset: Dataset) => void;
 }
 
-/** A run with what it kept: the split it evaluated on and the kept scores by model (empty without `opts.keep`). */
+/**
+ * A run with what it kept: the data and split it evaluated on (with a protocol, the filtered log: user, item and row
+ * indices of the split and the kept scores refer to it) and the kept scores by model (empty without `opts.keep`).
+ */
 export interface KeptRun {
+  dataset: Dataset;
   result: ExperimentResult;
   split: Split;
   kept: Map<string, KeptScores>;
@@ -70,13 +80,27 @@ export async function runExperiment(
   return r.ok ? ok(r.data.result) : r;
 }
 
+/** The log and split config a run works on: with `config.protocol`, the protocol's filtered log and split. */
+export function runData(
+  dataset: Dataset,
+  config: RunConfig,
+): Result<{ dataset: Dataset; split: SplitConfig; protocol?: ProtocolStats }, string> {
+  const split = effectiveSplit(config);
+  if (!config.protocol) return ok({ dataset, split });
+  const p = applyProtocol(dataset, config.protocol, split, config.seed);
+  return p.ok ? ok({ dataset: p.data.dataset, split: p.data.split, protocol: p.data.stats }) : p;
+}
+
 /** runExperiment that also hands back the split and, with `opts.keep`, each model's kept scores. */
 export async function runAndKeep(
-  dataset: Dataset,
+  original: Dataset,
   config: RunConfig,
   opts: RunOptions = {},
 ): Promise<Result<KeptRun, string>> {
-  const sp = (opts.splitter ?? makeSplit)(dataset, effectiveSplit(config));
+  const data = runData(original, config);
+  if (!data.ok) return data;
+  const dataset = data.data.dataset;
+  const sp = (opts.splitter ?? makeSplit)(dataset, data.data.split);
   if (!sp.ok) return sp;
   const split = sp.data;
   const test = split.test;
@@ -97,6 +121,7 @@ export async function runAndKeep(
     warnings: split.warnings ?? [],
     itemRecTopK: topK,
     userRecTopC: topC,
+    ...(data.data.protocol ? { protocol: data.data.protocol } : {}),
   };
   const keeper = opts.keep ? scoreKeeper(split, opts.keep) : null;
   try {
@@ -124,7 +149,7 @@ export async function runAndKeep(
       result.meta[name] = { ...built.data.meta, evalSeconds: (Date.now() - t0) / 1000 };
       opts.onModel?.(name, item, user);
       const k = keeper?.kept.get(name);
-      if (k) opts.onKept?.(name, k, split);
+      if (k) opts.onKept?.(name, k, split, dataset);
       if (config.match) {
         try {
           const valid =
@@ -147,5 +172,5 @@ export async function runAndKeep(
   } finally {
     await session.dispose();
   }
-  return ok({ result, split, kept: keeper?.kept ?? new Map() });
+  return ok({ dataset, result, split, kept: keeper?.kept ?? new Map() });
 }
