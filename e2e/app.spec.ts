@@ -154,6 +154,32 @@ test('the split follows the data and the ΔT setting, and lands in the URL', asy
   await page.getByTestId('train.split').screenshot({ path: 'test-results/06-split.png' });
 });
 
+test('a dataset protocol filters the log before the split, sets its split kind and lands in the URL', async ({
+  page,
+}) => {
+  const app = new AppPage(page);
+  await app.open();
+  const stats = page.getByTestId('train.split.stats');
+  await expect(stats).not.toHaveClass(/updating/);
+  await expect(stats).toHaveAttribute('data-test-users', /^[1-9]\d*$/);
+  const trainRow = stats.locator('tr', { hasText: 'train users' }).locator('td');
+  const events = async () => Number((await trainRow.innerText()).split('/')[2].replace(/,/g, ''));
+  await page.getByTestId('train.split.kind').selectOption('user');
+  await expect(page.getByTestId('train.config')).toContainText('"kind": "user"');
+  await expect(stats).not.toHaveClass(/updating/);
+  const whole = await events();
+  await page.getByTestId('train.split.protocol').selectOption('ml-1m');
+  await expect(page.getByTestId('train.split.protocol.note')).toContainText('second half of each user');
+  await expect(page.getByTestId('train.config')).toContainText('"protocol": "ml-1m"');
+  // Each user keeps about half of its events, so the training events of the same user split drop by about half.
+  await expect.poll(events).toBeLessThan(0.7 * whole);
+  await page.getByTestId('train.split').screenshot({ path: 'test-results/06-split-protocol.png' });
+  // A split of the other kind drops the protocol.
+  await page.getByTestId('train.split.kind').selectOption('temporal');
+  await expect(page.getByTestId('train.config')).not.toContainText('protocol');
+  await expect(page.getByTestId('train.split.protocol')).toHaveValue('');
+});
+
 test('another synthetic seed gives another world; a dropped file loads like a chosen one', async ({ page }) => {
   const app = new AppPage(page);
   await app.open();

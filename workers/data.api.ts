@@ -11,6 +11,7 @@ import { SNIFF_BYTES, sniffBytes, type IngestReport, type Sniff } from '../src/c
 import { summarise, type DataSummary } from '../src/core/data/summary';
 import { summariseSplit, type SplitSummary } from '../src/core/data/splitSummary';
 import { err, ok, type Result } from '../src/core/util/result';
+import { applyProtocol, type ProtocolName } from '../src/core/data/protocols';
 import type { PartReader } from './ingestPart.api';
 import {
   readFile,
@@ -154,10 +155,15 @@ export const dataApi = {
     return Comlink.transfer(copy, datasetBuffers(copy));
   },
 
-  /** Splits the current data (paper appendix D) and returns Table S1; the page never receives the split arrays. */
-  split(config: SplitConfig): Result<SplitSummary, DataErrorCode | string> {
+  /**
+   * Splits the current data (paper appendix D), after a dataset protocol's filter when one is named (the run's seed
+   * draws its samples, as in the run), and returns Table S1; the page never receives the split arrays.
+   */
+  split(config: SplitConfig, protocol?: ProtocolName, seed = 0): Result<SplitSummary, DataErrorCode | string> {
     if (!current) return err('no-data', 'no data loaded yet');
-    return summariseSplit(current.dataset, config);
+    if (!protocol) return summariseSplit(current.dataset, config);
+    const p = applyProtocol(current.dataset, protocol, config, seed);
+    return p.ok ? summariseSplit(p.data.dataset, p.data.split) : p;
   },
 
   /** Titles of the given item ids from the loaded item metadata ('' where unknown or without metadata), for display. */

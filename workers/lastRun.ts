@@ -5,13 +5,12 @@
  * the saved run); the explorer keeps its own small per-item lists of top rows (`top`), taken before the hand-over.
  */
 import type { Dataset, Split } from '../src/core/data/types';
-import type { ExperimentResult } from '../src/core/pipeline/run';
+import { runData, type ExperimentResult } from '../src/core/pipeline/run';
 import type { KeptScores } from '../src/core/pipeline/keep';
 import type { ModelScores, PlannerInput } from '../src/core/planner/types';
 import type { Selection } from '../src/core/metrics/topk';
 import { makeSplit } from '../src/core/data/split';
 import { DENSE_BUDGET_BYTES, denseScores } from '../src/core/models/scores';
-import { effectiveSplit } from '../src/core/pipeline/config';
 import type { SavedRun, WorkspaceStore } from './workspace';
 import { topCPerColumn } from '../src/core/metrics/topk';
 
@@ -19,6 +18,8 @@ import { topCPerColumn } from '../src/core/metrics/topk';
 export const KEEP_BUDGET_BYTES = 4 * DENSE_BUDGET_BYTES;
 
 export interface LastRun {
+  /** The log the run worked on: the held dataset, or its protocol-filtered copy (pipeline/run.ts runData). */
+  dataset: Dataset;
   split: Split;
   result: ExperimentResult;
   kept: Map<string, KeptScores>;
@@ -31,16 +32,22 @@ export interface LastRun {
 }
 
 export const lastRun = (
+  dataset: Dataset,
   split: Split,
   result: ExperimentResult,
   kept: Map<string, KeptScores>,
   savedAt: number,
-): LastRun => ({ split, result, kept, top: new Map(), handedOver: new Set(), savedAt });
+): LastRun => ({ dataset, split, result, kept, top: new Map(), handedOver: new Set(), savedAt });
 
-/** A saved run back on its dataset: the split is recomputed from its config (deterministic); null if it fails. */
+/**
+ * A saved run back on its dataset: the protocol filter and the split are recomputed from its config (both
+ * deterministic); null if either fails.
+ */
 export function restoredRun(dataset: Dataset, saved: SavedRun): LastRun | null {
-  const sp = makeSplit(dataset, effectiveSplit(saved.config));
-  return sp.ok ? lastRun(sp.data, saved.result, new Map(saved.kept), saved.savedAt) : null;
+  const data = runData(dataset, saved.config);
+  if (!data.ok) return null;
+  const sp = makeSplit(data.data.dataset, data.data.split);
+  return sp.ok ? lastRun(data.data.dataset, sp.data, saved.result, new Map(saved.kept), saved.savedAt) : null;
 }
 
 const copy = <T extends Float32Array | Int32Array>(a: T): T => a.slice() as T;

@@ -148,9 +148,9 @@ export const runApi = {
         signal: my,
         keep: { budgetBytes: KEEP_BUDGET_BYTES },
         ...pageHooks(config.models.length, my, onProgress, onModel),
-        onKept: (name, kept, split) => {
-          if (my.aborted || !firstWaiter || !dataset) return;
-          firstWaiter(firstModelInputOf(source, split, dataset.itemIds, name, kept));
+        onKept: (name, kept, split, runDataset) => {
+          if (my.aborted || !firstWaiter) return;
+          firstWaiter(firstModelInputOf(source, split, runDataset.itemIds, name, kept));
           firstWaiter = null;
         },
       });
@@ -158,7 +158,7 @@ export const runApi = {
       if (!r.ok) return r;
       if (my.aborted) return err('aborted', 'run: stopped');
       const { result, split, kept } = r.data;
-      last = lastRun(split, result, kept, workspace.saveRun(source, config, result, kept));
+      last = lastRun(r.data.dataset, split, result, kept, workspace.saveRun(source, config, result, kept));
       return ok(result);
     } finally {
       if (stop === my) stop = null;
@@ -186,11 +186,10 @@ export const runApi = {
    */
   async plannerInput(models?: string[]): Promise<PlannerInput | null> {
     const run = last;
-    const data = dataset;
-    if (!run || !data) return null;
+    if (!run) return null;
     const home = await workspace.scoreHome(run.savedAt);
     if (last !== run) return null;
-    const r = await plannerInputOf(run, data.itemIds, models, { ...home, current: () => last === run });
+    const r = await plannerInputOf(run, run.dataset.itemIds, models, { ...home, current: () => last === run });
     return r && Comlink.transfer(r.input, r.buffers);
   },
 
@@ -206,14 +205,14 @@ export const runApi = {
 
   /** Items worth exploring: the `n` items with the most test-window events (ids, events). */
   exploreItems(n = 50): { id: string; events: number }[] {
-    if (!last || !dataset) return [];
-    return busiestItems(last.split.test.target, dataset.itemIds, n);
+    if (!last) return [];
+    return busiestItems(last.split.test.target, last.dataset.itemIds, n);
   },
 
   /** UserRec explorer: the item's top `topN` test users under `model`, from the kept scores (runExplore.ts). */
   explore(model: string, itemId: string, topN = 10, historyLength = 5): Result<ExploreResult, RunCode> {
-    if (!last || !dataset) return err('no-result', 'no completed run yet');
-    return exploreRun(last, dataset, model, itemId, topN, historyLength);
+    if (!last) return err('no-result', 'no completed run yet');
+    return exploreRun(last, last.dataset, model, itemId, topN, historyLength);
   },
 
   /** Forgets the dataset and the kept results (in memory only). */

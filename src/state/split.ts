@@ -8,6 +8,7 @@ import type { SplitSummary } from '../../workers/data.api';
 import { dataClient } from '../bridge/data';
 import { patch, useStore } from './store';
 import { currentRunConfig, setRunConfig } from './ui';
+import { PROTOCOL_SPLIT, type ProtocolName } from '../core/data/protocols';
 
 let seq = 0;
 
@@ -18,7 +19,9 @@ export async function refreshSplit(): Promise<void> {
   if (!summary) return;
   const my = ++seq;
   try {
-    const r = await dataClient().call<Result<SplitSummary>>((api) => api.split(config.split));
+    const r = await dataClient().call<Result<SplitSummary>>((api) =>
+      api.split(config.split, config.protocol, config.seed),
+    );
     if (my !== seq) return;
     if (r.ok) patch('training', { split: r.data, splitSource: summary.source, splitError: null });
     else patch('training', { split: null, splitSource: summary.source, splitError: r.reason });
@@ -27,9 +30,19 @@ export async function refreshSplit(): Promise<void> {
   }
 }
 
-/** Edits the split in the run config (and so the URL); the split is recomputed by the subscription below. */
+/**
+ * Edits the split in the run config (and so the URL); the split is recomputed by the subscription below. A split of
+ * the other kind than the dataset protocol's drops the protocol.
+ */
 export function setSplit(split: SplitConfig): void {
-  setRunConfig({ ...currentRunConfig(), split });
+  const { protocol, ...rest } = currentRunConfig();
+  setRunConfig(protocol && PROTOCOL_SPLIT[protocol] === split.kind ? { ...rest, protocol, split } : { ...rest, split });
+}
+
+/** Picks a dataset protocol (or none): its split kind, the preset's other split fields. */
+export function setProtocol(protocol: ProtocolName | undefined): void {
+  const { protocol: _old, ...rest } = currentRunConfig();
+  setRunConfig(protocol ? { ...rest, protocol, split: { kind: PROTOCOL_SPLIT[protocol] } } : rest);
 }
 
 /** Recompute when the data or the split config changes. */
@@ -37,7 +50,8 @@ export function watchSplit(): () => void {
   return useStore.subscribe((s, prev) => {
     if (
       s.dataset.summary !== prev.dataset.summary ||
-      JSON.stringify(s.ui.config.split) !== JSON.stringify(prev.ui.config.split)
+      JSON.stringify(s.ui.config.split) !== JSON.stringify(prev.ui.config.split) ||
+      s.ui.config.protocol !== prev.ui.config.protocol
     )
       void refreshSplit();
   });

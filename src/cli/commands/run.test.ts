@@ -75,6 +75,22 @@ describe('rimw run', () => {
     expect(c2.err.join('')).toContain('missing.csv');
   });
 
+  it('--protocol ml-1m filters the log (each user keeps the second half of its ring walk) and splits by user', async () => {
+    const out = join(dir, 'protocol.json');
+    const c = capture();
+    expect(
+      await run.run([ringLog('ring-protocol.csv'), '--protocol', 'ml-1m', '--models', 'Pop', '--out', out], c.io),
+    ).toBe(0);
+    const r = JSON.parse(readFileSync(out, 'utf8'));
+    // 12 users × 10 events; positions 5…10 of 10 stay (j/10 ≥ ½).
+    expect(r.protocol).toMatchObject({ name: 'ml-1m', before: { events: 120 }, after: { events: 72 } });
+    expect(r.config).toMatchObject({ protocol: 'ml-1m', split: { kind: 'user' } });
+    expect(r.split.trainEvents + r.split.testEvents).toBeLessThanOrEqual(72);
+    await expect(run.run(['synth:small', '--protocol', 'ml-20m'], capture().io)).rejects.toThrow(
+      /--protocol 'ml-20m' must be one of ml-1m, netflix, yoochoose/,
+    );
+  });
+
   it('refuses a bad config naming the field and value, and a bad dataset name', async () => {
     const cfg = join(dir, 'bad.json');
     writeFileSync(cfg, JSON.stringify({ split: { kind: 'temporal' }, models: ['Pop'], seed: 1, itemRecTopK: -3 }));

@@ -13,19 +13,24 @@ import { DEFAULT_RUN_CONFIG, parseRunConfig, type RunConfig } from '../../core/p
 import { runExperiment } from '../lazy';
 import type { Result } from '../../core/util/result';
 import { needsTfjs } from '../../core/models/names';
+import { PROTOCOL_NAMES, PROTOCOL_SPLIT, PROTOCOL_SUMMARY, type ProtocolName } from '../../core/data/protocols';
 // The app's loader (core/data/ingest: detection, streaming byte-level parse), so the CLI and the page read a file alike.
 import { readInteractionFile } from './inspect';
 import { DEFAULT_CTR_RUN_CONFIG, isCtrRunConfig } from '../../core/ctr/index';
 import { runCtrCommand, SYNTH_CTR } from './runCtr';
 
 const usage = `rimw run FILE [--config CONFIG.json] [--out RESULTS.json] [--models A,B,...] [--seed S] [--backend B]
+         [--protocol ${PROTOCOL_NAMES.join('|')}]
   Splits FILE, fits the configured models and writes ItemRec / UserRec metrics as JSON (stdout without --out).
   FILE is an interaction log (CSV/TSV/MovieLens .dat: user, item, [rating], timestamp; header optional), or
   synth:PRESET[:SEED] for a synthetic world (presets: ${Object.keys(SYNTH_PRESETS).join(', ')}).
   CONFIG.json is a run config: {"split":{"kind":"temporal","horizon":604800},"models":["Pop","Hawkes","HP"],"seed":1,
-  "itemRecTopK":..,"userRecTopC":..,"excludeTrain":..,"epochs":..,"sequence":{..},"tune":{"trials":N,"minutes":M}};
-  --models and --seed override its fields. "tune" searches the sequence models' lr, hidden, dropout and weight decay
-  on the validation window first (the trials go into each model's meta.tune).
+  "itemRecTopK":..,"userRecTopC":..,"excludeTrain":..,"epochs":..,"sequence":{..},"tune":{"trials":N,"minutes":M},
+  "protocol":..}; --models, --seed and --protocol override its fields. "tune" searches the sequence models' lr,
+  hidden, dropout and weight decay on the validation window first (the trials go into each model's meta.tune).
+  --protocol: a dataset protocol of the paper (docs/protocols.md), a filter of FILE and its split:
+${PROTOCOL_NAMES.map((p) => `    ${p}: ${PROTOCOL_SUMMARY[p]}`).join('\n')}
+  (with --protocol, a config split of the other kind is replaced by the protocol's).
   --backend: tfjs backend of the sequence models (RNN, Transformer, their RIMs): ${BACKEND_PREFS.join(', ')}.
   auto (the default) takes the fastest that matches the CPU self-test: WebGPU on a GPU, then WASM, then CPU; wasm
   and webgpu fall back to cpu unless they match it. The backend chosen, and why others were not, goes to stderr.
@@ -59,7 +64,7 @@ export const run: CliCommand = {
   summary: 'split, fit and evaluate models on a log; write ItemRec/UserRec results as JSON',
   usage,
   async run(argv: string[], io: CliIo): Promise<number> {
-    const a = parseArgs(argv, { values: ['config', 'out', 'models', 'seed', 'backend'], positionals: 1 });
+    const a = parseArgs(argv, { values: ['config', 'out', 'models', 'seed', 'backend', 'protocol'], positionals: 1 });
     const pref = (a.values.backend ?? 'auto') as BackendPref;
     if (!BACKEND_PREFS.includes(pref))
       throw new UsageError(`--backend '${pref}' must be one of ${BACKEND_PREFS.join(', ')}`);
@@ -99,6 +104,13 @@ export const run: CliCommand = {
       io.err(`wrote ${a.values.out}`);
     };
     if (isCtrRunConfig(raw)) return runCtrCommand(raw, file, io, pref, write);
+    if (a.values.protocol !== undefined) {
+      const p = a.values.protocol as ProtocolName;
+      if (!PROTOCOL_NAMES.includes(p))
+        throw new UsageError(`--protocol '${p}' must be one of ${PROTOCOL_NAMES.join(', ')}`);
+      const split = raw.split as { kind?: string } | undefined;
+      raw = { ...raw, protocol: p, split: split?.kind === PROTOCOL_SPLIT[p] ? split : { kind: PROTOCOL_SPLIT[p] } };
+    }
     const parsed = parseRunConfig(JSON.stringify(raw));
     if (!parsed.ok) {
       io.err(`rimw run: ${parsed.reason}`);

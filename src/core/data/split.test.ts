@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { datasetFromEvents } from './split.fixtures';
-import { defaultSplitConfig, makeSplit, resolveSplitConfig, suggestSplitKind, testGroup } from './split';
+import { defaultSplitConfig, extraWindows, makeSplit, resolveSplitConfig, suggestSplitKind, testGroup } from './split';
 import type { Csr, Dataset, EvalSet, Split } from './types';
 import { generateSynthetic } from './synthetic/generate';
 import { movieLens, type Skip } from '../../testing/sharedData';
@@ -266,5 +266,30 @@ describe('on a synthetic world (users without events included)', () => {
     }
     expect(s.stats.trainEvents).toBe(train);
     expect(s.stats.testEvents).toBeGreaterThan(0);
+  });
+});
+
+describe('extra labelled windows (GraphConv-Extra), hand-computed', () => {
+  it('temporal T = 60, ΔT = 10: windows set back from the validation window, empty ones left out', () => {
+    const s = must(makeSplit(D, { kind: 'temporal', testStart: 60, horizon: 10 }));
+    const w = extraWindows(D, s);
+    // [40,50): u0 takes i0 at 40; u1's i3 at 45 is unseen before 40. [30,40): both events are of i2, unseen before
+    // 30: left out. [20,30): u0 takes i1. [10,20): only u1 has history (i1 at 5) and takes i1 at 15. [0,10) starts
+    // before the first event (5).
+    expect(w.map((x) => [...x.testStart][0])).toEqual([40, 20, 10]);
+    expect(w.map((x) => [...x.users])).toEqual([[0, 1], [0, 1], [1]]);
+    expect(w.map((x) => rows(x.target))).toEqual([[{ 0: 1 }, {}], [{ 1: 1 }, {}], [{ 1: 1 }]]);
+    expect(w.every((x) => x.horizon === 10)).toBe(true);
+  });
+
+  it('user split, relative start 20, ΔT = 20: one window of ΔT/2 ending at each user’s start, every user', () => {
+    const s = must(makeSplit(D, { kind: 'user', testFraction: 0.5, relativeTestStart: 20, horizon: 20, seed: 1 }));
+    const [w, ...rest] = extraWindows(D, s);
+    expect(rest).toEqual([]);
+    expect(w.horizon).toBe(10);
+    // Starts: first event + 10. Items seen before the starts: i0 (u0), i1 (u1, u3), i3 and i0 (u2); i2 is not.
+    expect([...w.users]).toEqual([0, 1, 2, 3]);
+    expect([...w.testStart]).toEqual([20, 15, 52, 110]);
+    expect(rows(w.target)).toEqual([{ 1: 1 }, { 1: 1 }, { 0: 1, 1: 1 }, {}]);
   });
 });

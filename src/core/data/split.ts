@@ -355,3 +355,40 @@ function describeWindow(c: TemporalSplitConfig | UserSplitConfig): string {
     ? `T = ${new Date(c.testStart * 1000).toISOString()}, ΔT = ${days(c.horizon)}`
     : `start = first event + ${days(c.relativeTestStart)}, ΔT = ${days(c.horizon)}`;
 }
+
+/**
+ * Earlier labelled windows for models trained on window labels (GraphConv-Extra; paper section 5 "creates multiple
+ * periods", the reference's V_extra), every user, targets restricted to items seen before each window:
+ *  - temporal split: up to `maxWindows` windows of width ΔT set back from the validation window,
+ *    [T − (k + 2)ΔT, T − (k + 1)ΔT) for k = 0, 1, …, while the window still starts after the first event of the log;
+ *  - user split: one window of width ΔT/2 ending at each user's relative test start (the reference's V0).
+ * Windows without a target event are left out.
+ */
+export function extraWindows(ds: Dataset, split: Split, maxWindows = 10): EvalSet[] {
+  const c = split.config;
+  const all = Array.from({ length: ds.nUsers }, (_, u) => u);
+  const rowsAt = (starts: number[]): Rows => ({ users: all, starts });
+  const windows: { rows: Rows; horizon: number }[] = [];
+  if (c.kind === 'temporal') {
+    const { tMin } = timeRange(ds);
+    const T = c.testStart as number;
+    const h = c.horizon as number;
+    for (let k = 0; k < maxWindows && T - (k + 2) * h > tMin; k++)
+      windows.push({ rows: rowsAt(all.map(() => T - (k + 2) * h)), horizon: h });
+  } else {
+    const rel = c.relativeTestStart as number;
+    const h = (c.horizon as number) / 2;
+    const starts = all.map((u) =>
+      ds.userOffsets[u + 1] > ds.userOffsets[u] ? ds.time[ds.userOffsets[u]] + rel - h : Infinity,
+    );
+    windows.push({ rows: rowsAt(starts), horizon: h });
+  }
+  const out: EvalSet[] = [];
+  for (const w of windows) {
+    const ends = new Int32Array(ds.nUsers);
+    for (let u = 0; u < ds.nUsers; u++) ends[u] = firstAtOrAfter(ds, u, w.rows.starts[u]);
+    const { set } = buildEvalSet(ds, w.rows, w.horizon, seenItems(ds, ends), c.excludeTrain ?? false);
+    if (set.target.indptr[set.target.nRows] > 0) out.push(set);
+  }
+  return out;
+}

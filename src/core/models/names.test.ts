@@ -22,6 +22,9 @@ describe('parseModelName', () => {
     ['Rand', { kind: 'baseline', sequence: null, intensity: null, tfjs: false, group: 'baselines' }],
     ['BPR', { kind: 'baseline', sequence: null, intensity: null, tfjs: false, group: 'baselines' }],
     ['LogisticMF', { kind: 'baseline', sequence: null, intensity: null, tfjs: false, group: 'baselines' }],
+    // One model each, not compositions (their hyphen is part of the name).
+    ['BPR-Item', { kind: 'baseline', sequence: null, intensity: null, tfjs: false, group: 'baselines' }],
+    ['GraphConv-Base', { kind: 'baseline', sequence: null, intensity: null, tfjs: false, group: 'baselines' }],
     // Not models of this build: a hyphen alone makes no composition, nor does a known part inside a name.
     ['RNN-Foo', null],
     ['Foo-Hawkes', null],
@@ -30,8 +33,6 @@ describe('parseModelName', () => {
     ['RNN-Hawkes-Pop', null],
     ['rnn', null],
     ['', null],
-    ['BPR-Item', null],
-    ['GraphConv-Base', null],
     ['ItemKNN', { kind: 'baseline', sequence: null, intensity: null, tfjs: false, group: 'baselines' }],
     ['MuseNet-soft', null],
     ['MT-RNN', null],
@@ -89,8 +90,12 @@ describe('model lists', () => {
       'Rand',
       'ItemKNN',
       'BPR',
+      'BPR-Item',
+      'BPR-User',
       'ALS',
       'LogisticMF',
+      'GraphConv-Base',
+      'GraphConv-Extra',
     ]);
     for (const m of MODEL_NAMES) expect(parseModelName(m)?.name).toBe(m);
   });
@@ -100,7 +105,18 @@ describe('model lists', () => {
       intensities: ['EMA', 'Hawkes', 'HP'],
       sequences: ['RNN', 'Transformer'],
       compositions: MODEL_NAMES.slice(0, 8),
-      baselines: ['Pop', 'Rand', 'ItemKNN', 'BPR', 'ALS', 'LogisticMF'],
+      baselines: [
+        'Pop',
+        'Rand',
+        'ItemKNN',
+        'BPR',
+        'BPR-Item',
+        'BPR-User',
+        'ALS',
+        'LogisticMF',
+        'GraphConv-Base',
+        'GraphConv-Extra',
+      ],
     });
     expect(Object.values(MODEL_GROUPS).flat().sort()).toEqual([...MODEL_NAMES].sort());
   });

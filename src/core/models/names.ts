@@ -4,20 +4,42 @@
  *  - an intensity λ(x) times item popularity: `EMA`, `Hawkes`, `HP`;
  *  - a next-item model p(y|x) alone (λ ≡ 1): `RNN`, `Transformer`;
  *  - a RIM composition λ(x)·p(y|x) (paper eq. 5), `SEQUENCE-INTENSITY`: `RNN-Hawkes`, `Transformer-Pop`, …;
- *  - a baseline scorer: `Pop` (rime's: the Pop intensity × item popularity), `Rand`, `ItemKNN`, `BPR`, `ALS`, `LogisticMF`.
+ *  - a baseline scorer: `Pop` (rime's: the Pop intensity × item popularity), `Rand`, `ItemKNN`, `BPR`, `ALS`, `LogisticMF`, the
+ *    LightFM-style one-sided `BPR-Item` and `BPR-User`, and the GCMC-style `GraphConv-Base` and `GraphConv-Extra`.
  * A new model is one entry in a list below; every realm (registry, run worker, page, CLI) reads its kind from here.
  */
 
 export type IntensityName = 'Pop' | 'EMA' | 'Hawkes' | 'HP';
 export type SequenceName = 'RNN' | 'Transformer';
-export type BaselineName = 'Pop' | 'Rand' | 'ItemKNN' | 'BPR' | 'ALS' | 'LogisticMF';
+export type BaselineName =
+  | 'Pop'
+  | 'Rand'
+  | 'ItemKNN'
+  | 'BPR'
+  | 'BPR-Item'
+  | 'BPR-User'
+  | 'ALS'
+  | 'LogisticMF'
+  | 'GraphConv-Base'
+  | 'GraphConv-Extra';
 
 /** User intensities λ(x) (core/models/intensity). */
 export const INTENSITY_NAMES: readonly IntensityName[] = ['Pop', 'EMA', 'Hawkes', 'HP'];
 /** Next-item models p(y|x), trained with tfjs (core/models/sequence). */
 export const SEQUENCE_NAMES: readonly SequenceName[] = ['RNN', 'Transformer'];
 /** Whole scorers the paper compares against; `Pop` is also an intensity, and a baseline wins over it by name. */
-export const BASELINE_NAMES: readonly BaselineName[] = ['Pop', 'Rand', 'ItemKNN', 'BPR', 'ALS', 'LogisticMF'];
+export const BASELINE_NAMES: readonly BaselineName[] = [
+  'Pop',
+  'Rand',
+  'ItemKNN',
+  'BPR',
+  'BPR-Item',
+  'BPR-User',
+  'ALS',
+  'LogisticMF',
+  'GraphConv-Base',
+  'GraphConv-Extra',
+];
 
 export type ModelKind = 'intensity' | 'next-item' | 'composition' | 'baseline';
 /** The groups the page shows the models in. */

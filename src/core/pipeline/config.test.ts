@@ -24,6 +24,12 @@ describe('run config', () => {
     expect(back.ok && back.data).toEqual(good);
     expect(validateRunConfig(DEFAULT_RUN_CONFIG).ok).toBe(true);
     expect(validateRunConfig({ ...good, sequence: { hidden: 16, layers: 1, maxLen: 64 } }).ok).toBe(true);
+    for (const [protocol, kind] of [
+      ['ml-1m', 'user'],
+      ['netflix', 'temporal'],
+      ['yoochoose', 'user'],
+    ])
+      expect(validateRunConfig({ ...good, protocol, split: { kind } }).ok).toBe(true);
   });
 
   it('accepts tune settings and tuned sequence fields, and they survive the URL', () => {
@@ -72,6 +78,11 @@ describe('run config', () => {
     [{ ...good, tune: { trials: 2.5 } }, 'tune.trials = 2.5'],
     [{ ...good, tune: { trials: 3, minutes: 0 } }, 'tune.minutes = 0: must be a positive number of minutes'],
     [{ ...good, tune: { trials: 3, budget: 1 } }, 'tune.budget = 1: unknown field'],
+    [{ ...good, protocol: 'ml-20m' }, 'protocol = "ml-20m": must be one of ml-1m, netflix, yoochoose'],
+    [
+      { ...good, protocol: 'netflix', split: { kind: 'user' } },
+      'split.kind = "user": protocol netflix splits by temporal: must be "temporal"',
+    ],
   ])('rejects a bad field, naming it and its value (%#)', (cfg, msg) => {
     const r = validateRunConfig(cfg);
     expect(r.ok).toBe(false);

@@ -2,6 +2,7 @@ import type { SplitConfig } from '../data/types';
 import { err, ok, type Result } from '../util/result';
 import type { PlannerMode } from '../planner/types';
 import { MODEL_NAMES } from '../models/names';
+import { PROTOCOL_NAMES, PROTOCOL_SPLIT, type ProtocolName } from '../data/protocols';
 
 /**
  * The ONE serialisable run configuration shared by the app, the URL and the CLI (STYLE habit 8): which split, which
@@ -21,6 +22,11 @@ export interface MatchConfig {
 export const PLANNER_MODES: readonly PlannerMode[] = ['greedy', 'offline', 'online'];
 
 export interface RunConfig {
+  /**
+   * A dataset protocol of the paper (core/data/protocols.ts): filters the log before the split and fills the split
+   * fields `split` leaves out; `split.kind` must be the protocol's.
+   */
+  protocol?: ProtocolName;
   split: SplitConfig;
   /** Names from core/models/names MODEL_NAMES, evaluated in this order. */
   models: string[];
@@ -131,6 +137,7 @@ function validateSplit(s: unknown): Result<SplitConfig, 'bad-config'> {
 export function validateRunConfig(v: unknown): Result<RunConfig, 'bad-config'> {
   if (!isObj(v)) return bad('(root)', v, 'must be a JSON object');
   const keys = [
+    'protocol',
     'split',
     'models',
     'itemRecTopK',
@@ -146,6 +153,16 @@ export function validateRunConfig(v: unknown): Result<RunConfig, 'bad-config'> {
   if (e0) return e0;
   const split = validateSplit(v.split);
   if (!split.ok) return split;
+  if (v.protocol !== undefined) {
+    const p = v.protocol as ProtocolName;
+    if (!PROTOCOL_NAMES.includes(p)) return bad('protocol', p, `must be one of ${PROTOCOL_NAMES.join(', ')}`);
+    if (split.data.kind !== PROTOCOL_SPLIT[p])
+      return bad(
+        'split.kind',
+        split.data.kind,
+        `protocol ${p} splits by ${PROTOCOL_SPLIT[p]}: must be "${PROTOCOL_SPLIT[p]}"`,
+      );
+  }
   if (!Array.isArray(v.models) || v.models.length === 0)
     return bad('models', v.models, 'must be a non-empty array of model names');
   for (let i = 0; i < v.models.length; i++) {

@@ -1,6 +1,7 @@
 /**
- * The default model set: the intensities (Pop, EMA, Hawkes, HP) and the Pop, ItemKNN and Rand scorers registered here, the
- * sequence models (sequenceModels.ts) and the matrix-factorisation baselines (mfModels.ts), over registry.ts.
+ * The default model set: the intensities (Pop, EMA, Hawkes, HP) and the Pop, ItemKNN and Rand scorers registered here,
+ * the sequence models (sequenceModels.ts), the matrix-factorisation baselines (mfModels.ts) and the GraphConv
+ * baselines (graphConvModels.ts), over registry.ts.
  */
 import { ok } from '../util/result';
 import { popScorer, randScorer } from '../models/compose';
@@ -13,6 +14,7 @@ import { ModelRegistry, type FitContext, type ModelMeta } from './registry';
 import { registerSequenceModels, type SeqModelCache } from './sequenceModels';
 import { registerMfModels } from './mfModels';
 import { itemKnnScorer } from '../models/itemknn';
+import { registerGraphConvModels } from './graphConvModels';
 
 const secondsSince = (t0: number) => (Date.now() - t0) / 1000;
 
@@ -34,8 +36,8 @@ function observeEnds(ctx: FitContext): Float64Array {
 
 /**
  * The registry of every model built so far: Pop, EMA, Hawkes, HP intensities, the Pop and Rand scorers, the tfjs
- * sequence models RNN and Transformer (with them, every `SEQ-λ` composition), ItemKNN, and the ALS and LogisticMF
- * baselines.
+ * sequence models RNN and Transformer (with them, every `SEQ-λ` composition), ItemKNN, the MF baselines (BPR,
+ * BPR-Item, BPR-User, ALS, LogisticMF) and the GraphConv baselines.
  */
 export function defaultRegistry(
   opts: { sequence?: Parameters<typeof registerSequenceModels>[1] | false; modelCache?: SeqModelCache } = {},
@@ -46,7 +48,7 @@ export function defaultRegistry(
     opts.sequence === false
       ? new ModelRegistry()
       : registerSequenceModels(new ModelRegistry(), opts.sequence, { cache: opts.modelCache });
-  const reg = registerMfModels(seq);
+  const reg = registerGraphConvModels(registerMfModels(seq));
   reg.registerIntensity('Pop', async (ctx) =>
     ok({ model: popIntensity(ctx.dataset), meta: { backend: 'js', seconds: 0 } }),
   );

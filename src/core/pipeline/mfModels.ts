@@ -3,12 +3,13 @@ import { rngFor } from '../util/rng';
 import { fitALS } from '../models/mf/als';
 import { fitLogisticMF } from '../models/mf/logmf';
 import { fitBPR } from '../models/mf/bpr';
+import { fitLightfmBPR } from '../models/mf/lightfmBpr';
 import type { FitContext, ModelRegistry } from './registry';
 import type { FitOptions, Scorer, TrainData } from '../models/types';
 
 /**
- * The timeless MF baselines of core/models/mf as whole scorers (paper appendix B): `BPR`, `ALS` (implicit, Hu et al.)
- * and `LogisticMF` (Johnson). The run config's `epochs`, when set, is BPR's epochs and the others' alternating sweeps.
+ * The timeless MF baselines of core/models/mf as whole scorers (paper appendix B): `BPR`, the LightFM-style one-sided
+ * `BPR-Item` and `BPR-User`, `ALS` (implicit, Hu et al.) and `LogisticMF` (Johnson). The run config's `epochs`, when set, is BPR's epochs and the others' alternating sweeps.
  */
 type MfFit = (
   train: TrainData,
@@ -57,6 +58,14 @@ function mfFactory(name: string, fit: MfFit) {
 
 export function registerMfModels(reg: ModelRegistry): ModelRegistry {
   reg.registerScorer('BPR', mfFactory('BPR', fitBPR));
+  reg.registerScorer(
+    'BPR-Item',
+    mfFactory('BPR-Item', (t, o) => fitLightfmBPR(t, { ...o, side: 'item' })),
+  );
+  reg.registerScorer(
+    'BPR-User',
+    mfFactory('BPR-User', (t, o) => fitLightfmBPR(t, { ...o, side: 'user' })),
+  );
   reg.registerScorer('ALS', mfFactory('ALS', fitALS));
   reg.registerScorer('LogisticMF', mfFactory('LogisticMF', fitLogisticMF));
   return reg;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../util/rng';
 import { ok } from '../util/result';
-import { runExperiment } from './run';
+import { runAndKeep, runExperiment } from './run';
 import { defaultRegistry } from './defaultRegistry';
 import { handTemporalSplit, hawkesWorld } from '../models/intensity/testSupport';
 import { evaluateItemRec } from '../metrics/evaluate';
@@ -29,18 +29,45 @@ describe('runExperiment', () => {
   it('fits and evaluates the registered models (intensities, Pop, Rand, MF), names the missing ones, records Hawkes coefficients', async () => {
     const cfg = {
       split: { kind: 'temporal' as const, testStart: T, horizon: h },
-      models: ['Pop', 'EMA', 'Hawkes', 'HP', 'Rand', 'BPR', 'ALS', 'LogisticMF', 'Transformer-HP'],
+      models: [
+        'Pop',
+        'EMA',
+        'Hawkes',
+        'HP',
+        'Rand',
+        'BPR',
+        'ALS',
+        'LogisticMF',
+        'BPR-Item',
+        'BPR-User',
+        'GraphConv-Base',
+        'GraphConv-Extra',
+        'Transformer-HP',
+      ],
       seed: 1,
       epochs: 3,
     };
     const res = await runExperiment(world.dataset, cfg, { splitter, registry: defaultRegistry({ sequence: false }) });
     if (!res.ok) throw new Error(res.reason);
     const r = res.data;
-    expect(Object.keys(r.item_rec)).toEqual(['Pop', 'EMA', 'Hawkes', 'HP', 'Rand', 'BPR', 'ALS', 'LogisticMF']);
+    expect(Object.keys(r.item_rec)).toEqual([
+      'Pop',
+      'EMA',
+      'Hawkes',
+      'HP',
+      'Rand',
+      'BPR',
+      'ALS',
+      'LogisticMF',
+      'BPR-Item',
+      'BPR-User',
+      'GraphConv-Base',
+      'GraphConv-Extra',
+    ]);
     // Without a registered next-item model, a composition is refused as a value and the run goes on.
     expect(Object.keys(r.failed)).toEqual(['Transformer-HP']);
     // The MF baselines plug in through the registry; items follow a Zipf popularity, which they must pick up.
-    for (const m of ['BPR', 'ALS', 'LogisticMF']) {
+    for (const m of ['BPR', 'ALS', 'LogisticMF', 'BPR-Item', 'BPR-User', 'GraphConv-Base', 'GraphConv-Extra']) {
       expect(r.meta[m].epochs).toBe(3);
       expect(Number.isFinite(r.meta[m].finalLoss)).toBe(true);
       expect(r.item_rec[m].recall).toBeGreaterThan(r.item_rec.Rand.recall);
@@ -107,5 +134,23 @@ describe('runExperiment', () => {
     expect(res.data.meta['RNN-HP'].epochs).toBe(2);
     expect(res.data.meta['RNN-HP'].hawkesPoisson).toBeDefined();
     expect(disposed).toBe(1);
+  });
+
+  it('with protocol ml-1m runs on each user’s second half and reports the sizes before and after', async () => {
+    const cfg = { protocol: 'ml-1m' as const, split: { kind: 'user' as const }, models: ['Pop'], seed: 1 };
+    const res = await runAndKeep(world.dataset, cfg, { registry: defaultRegistry({ sequence: false }) });
+    if (!res.ok) throw new Error(res.reason);
+    const d = world.dataset;
+    // Of n events, positions j with j/n ≥ ½ stay: n − ⌈n/2⌉ + 1 for n ≥ 1.
+    let kept = 0;
+    for (let u = 0; u < d.nUsers; u++) {
+      const n = d.userOffsets[u + 1] - d.userOffsets[u];
+      if (n > 0) kept += n - Math.ceil(n / 2) + 1;
+    }
+    expect(res.data.result.protocol?.before.events).toBe(d.time.length);
+    expect(res.data.result.protocol?.after.events).toBe(kept);
+    expect(res.data.dataset.time.length).toBe(kept);
+    expect(res.data.split.config).toMatchObject({ kind: 'user', testFraction: 0.5, seed: 1 });
+    expect(res.data.result.item_rec.Pop).toBeDefined();
   });
 });

@@ -8,15 +8,17 @@ import { defaultRegistry } from './defaultRegistry';
 import { makeSplit } from '../data/split';
 import { historyMask } from '../metrics/mask';
 import { maskedScores, matchSweeps } from '../planner/experiment';
-import type { SweepPoint } from '../planner/types';
 import { scoreKeeper, type KeepOptions, type KeptScores } from './keep';
+import { applyProtocol, type ProtocolStats } from '../data/protocols';
+import { rimeHeader, rimeMtchPoint, type RimeHeader, type RimeMtchPoint } from './rimeHeader';
 
 /**
  * One experiment: split → fit → evaluate, the same in the worker, the CLI and tests. Results use rime's
- * `ExperimentResult` field names: `item_rec` and `user_rec` map a model name to its metrics.
+ * `ExperimentResult` field names: its header (./rimeHeader.ts), `item_rec` and `user_rec` map a model name to its
+ * metrics, `mtch_` a model name to its sweep points; our own fields (config, meta, …) sit beside them.
  */
 
-export interface ExperimentResult {
+export interface ExperimentResult extends RimeHeader {
   config: RunConfig;
   item_rec: Record<string, RecMetrics>;
   user_rec: Record<string, RecMetrics>;
@@ -28,9 +30,14 @@ export interface ExperimentResult {
   split: SplitStats;
   warnings: string[];
   itemRecTopK: number;
-  /** With config.match: per model the β sweep then the α sweep (core/planner/experiment.ts), rime's field names. */
-  mtch_?: Record<string, SweepPoint[]>;
+  /**
+   * With config.match: per model the β sweep then the α sweep (core/planner/experiment.ts), rime's field names, with
+   * k and c the settings of each point (./rimeHeader.ts); the α sweep's item maximal exposure is _c1 test states.
+   */
+  mtch_?: Record<string, RimeMtchPoint[]>;
   userRecTopC: number;
+  /** With config.protocol: the log's sizes before and after its filter. */
+  protocol?: ProtocolStats;
 }
 
 export type Splitter = (dataset: Dataset, config: SplitConfig) => Result<Split, string>;
@@ -45,12 +52,19 @@ export interface RunOptions {
   onModel?: (name: string, item: RecMetrics, user: RecMetrics) => void;
   /** Keep each model's dense scores within a byte budget (./keep.ts); runAndKeep hands them back. */
   keep?: KeepOptions;
-  /** Called when a model's scores were kept (after onModel), e.g. to show a first model before the run ends. */
-  onKept?: (name: string, kept: KeptScores, split: Split) => void;
+  /**
+   * Called when a model's scores were kept (after onModel), e.g. to show a first model before the run ends; `dataset`
+   * is the log the run works on (the protocol's filtered one when set).
+   */
+  onKept?: (name: string, kept: KeptScores, split: Split, dataset: Dataset) => void;
 }
 
-/** A run with what it kept: the split it evaluated on and the kept scores by model (empty without `opts.keep`). */
+/**
+ * A run with what it kept: the data and split it evaluated on (with a protocol, the filtered log: user, item and row
+ * indices of the split and the kept scores refer to it) and the kept scores by model (empty without `opts.keep`).
+ */
 export interface KeptRun {
+  dataset: Dataset;
   result: ExperimentResult;
   split: Split;
   kept: Map<string, KeptScores>;
@@ -65,13 +79,27 @@ export async function runExperiment(
   return r.ok ? ok(r.data.result) : r;
 }
 
+/** The log and split config a run works on: with `config.protocol`, the protocol's filtered log and split. */
+export function runData(
+  dataset: Dataset,
+  config: RunConfig,
+): Result<{ dataset: Dataset; split: SplitConfig; protocol?: ProtocolStats }, string> {
+  const split = effectiveSplit(config);
+  if (!config.protocol) return ok({ dataset, split });
+  const p = applyProtocol(dataset, config.protocol, split, config.seed);
+  return p.ok ? ok({ dataset: p.data.dataset, split: p.data.split, protocol: p.data.stats }) : p;
+}
+
 /** runExperiment that also hands back the split and, with `opts.keep`, each model's kept scores. */
 export async function runAndKeep(
-  dataset: Dataset,
+  original: Dataset,
   config: RunConfig,
   opts: RunOptions = {},
 ): Promise<Result<KeptRun, string>> {
-  const sp = (opts.splitter ?? makeSplit)(dataset, effectiveSplit(config));
+  const data = runData(original, config);
+  if (!data.ok) return data;
+  const dataset = data.data.dataset;
+  const sp = (opts.splitter ?? makeSplit)(dataset, data.data.split);
   if (!sp.ok) return sp;
   const split = sp.data;
   const test = split.test;
@@ -80,7 +108,9 @@ export async function runAndKeep(
   const session = registry.session({ dataset, split, config, signal: opts.signal, onProgress: opts.onProgress });
   const topK = config.itemRecTopK ?? onePercent(test.target.nCols);
   const topC = config.userRecTopC ?? onePercent(test.users.length);
+  const header = rimeHeader(dataset, split, config, topK, topC);
   const result: ExperimentResult = {
+    ...header,
     config,
     item_rec: {},
     user_rec: {},
@@ -90,6 +120,7 @@ export async function runAndKeep(
     warnings: split.warnings ?? [],
     itemRecTopK: topK,
     userRecTopC: topC,
+    ...(data.data.protocol ? { protocol: data.data.protocol } : {}),
   };
   const keeper = opts.keep ? scoreKeeper(split, opts.keep) : null;
   try {
@@ -117,7 +148,7 @@ export async function runAndKeep(
       result.meta[name] = { ...built.data.meta, evalSeconds: (Date.now() - t0) / 1000 };
       opts.onModel?.(name, item, user);
       const k = keeper?.kept.get(name);
-      if (k) opts.onKept?.(name, k, split);
+      if (k) opts.onKept?.(name, k, split, dataset);
       if (config.match) {
         try {
           const valid =
@@ -128,8 +159,9 @@ export async function runAndKeep(
             topK,
             valid,
             signal: opts.signal,
+            betaMax: topC / test.users.length,
           });
-          (result.mtch_ ??= {})[name] = m.points;
+          (result.mtch_ ??= {})[name] = m.points.map((p) => rimeMtchPoint(p, header, test.target.nCols));
           for (const w of m.skipped) result.warnings.push(`mtch_ ${name}: skipped ${w}`);
         } catch (e) {
           result.warnings.push(`mtch_ ${name}: ${(e as Error).message}`);
@@ -139,5 +171,5 @@ export async function runAndKeep(
   } finally {
     await session.dispose();
   }
-  return ok({ result, split, kept: keeper?.kept ?? new Map() });
+  return ok({ dataset, result, split, kept: keeper?.kept ?? new Map() });
 }

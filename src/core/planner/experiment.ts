@@ -43,7 +43,13 @@ export function matchSweeps(
   test: ScoreSource,
   target: Csr,
   req: MatchRequest,
-  opts: { topK: number; valid?: ScoreSource; signal?: StopSignal },
+  opts: {
+    topK: number;
+    valid?: ScoreSource;
+    signal?: StopSignal;
+    /** Item maximal exposure β' of the α sweep; default ALPHA_SWEEP_BETA_MAX. */
+    betaMax?: number;
+  },
 ): { points: SweepPoint[]; skipped: string[] } {
   const alpha = opts.topK / test.nCols;
   const skipped: string[] = [];
@@ -60,8 +66,8 @@ export function matchSweeps(
     return false;
   });
   if (alphas.length) {
-    for (const p of sweepAlpha(test, alphas, ALPHA_SWEEP_BETA_MAX, req.mode, target, sOpts))
-      points.push({ ...p, betaMax: ALPHA_SWEEP_BETA_MAX });
+    const betaMax = opts.betaMax ?? ALPHA_SWEEP_BETA_MAX;
+    for (const p of sweepAlpha(test, alphas, betaMax, req.mode, target, sOpts)) points.push({ ...p, betaMax });
   }
   return { points, skipped };
 }

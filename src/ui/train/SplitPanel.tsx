@@ -1,6 +1,7 @@
 /** The split of the run (paper appendix D) with its Table S1, recomputed in the data worker as settings change. */
 import type { SplitConfig } from '../../core/data/types';
-import { setSplit } from '../../state/split';
+import { setProtocol, setSplit } from '../../state/split';
+import { PROTOCOL_NAMES, PROTOCOL_SUMMARY, type ProtocolName } from '../../core/data/protocols';
 import { useStore } from '../../state/store';
 
 const DAY = 86_400;
@@ -32,6 +33,28 @@ export function SplitPanel() {
     : [];
   return (
     <div className="split" data-testid="train.split">
+      <div className="row">
+        <label>
+          protocol{' '}
+          <select
+            value={config.protocol ?? ''}
+            data-testid="train.split.protocol"
+            onChange={(e) => setProtocol((e.currentTarget.value || undefined) as ProtocolName | undefined)}
+          >
+            <option value="">none: the whole log</option>
+            {PROTOCOL_NAMES.map((p) => (
+              <option key={p} value={p}>
+                {p} (paper appendix D)
+              </option>
+            ))}
+          </select>
+        </label>
+        {config.protocol && (
+          <span className="note" data-testid="train.split.protocol.note">
+            {PROTOCOL_SUMMARY[config.protocol]}
+          </span>
+        )}
+      </div>
       <div className="row">
         <label>
           split{' '}

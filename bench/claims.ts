@@ -1,0 +1,100 @@
+// npx tsx bench/claims.ts FILE OUT.json [hidden] [epochs] [MODEL,MODEL,...]: the evidence of docs/claims.md. One run of every model on
+// FILE (user split), scores kept, then each model's β and α sweeps in the three planner modes (greedy, offline Dual,
+// online Dual) on the same scores, so that the modes compare on one fit. FILE as `rimw run` takes it
+// (a log, or synth:PRESET[:SEED]). Writes the results JSON (rime fields) plus the sweeps by mode.
+import { writeFileSync } from 'node:fs';
+import '@tensorflow/tfjs';
+import { chooseBackend, describeChoice } from '../src/cli/backend';
+import { loadDataset } from '../src/cli/commands/run';
+import { runAndKeep } from '../src/core/pipeline/run';
+import { validateRunConfig } from '../src/core/pipeline/config';
+import { defaultRegistry } from '../src/core/pipeline/defaultRegistry';
+import { denseScores } from '../src/core/models/scores';
+import { historyMask } from '../src/core/metrics/mask';
+import { maskedScores, matchSweeps } from '../src/core/planner/experiment';
+import { rimeMtchPoint } from '../src/core/pipeline/rimeHeader';
+import { PLANNER_MODES } from '../src/core/pipeline/config';
+
+const [file, out, hiddenArg, epochsArg, modelsArg] = process.argv.slice(2);
+if (!file || !out) {
+  console.error('usage: tsx bench/claims.ts FILE OUT.json [hidden] [epochs]');
+  process.exit(2);
+}
+const MODELS = [
+  ...['RNN', 'Transformer'].flatMap((s) => ['Pop', 'EMA', 'Hawkes', 'HP'].map((i) => `${s}-${i}`)),
+  'RNN',
+  'Transformer',
+  'Pop',
+  'EMA',
+  'Hawkes',
+  'HP',
+  'Rand',
+  'BPR',
+  'BPR-Item',
+  'BPR-User',
+  'ALS',
+  'LogisticMF',
+  'GraphConv-Base',
+  'GraphConv-Extra',
+];
+const hidden = Number(hiddenArg ?? 32);
+const epochs = Number(epochsArg ?? 5);
+const cfg = validateRunConfig({
+  split: { kind: 'user' },
+  models: modelsArg ? modelsArg.split(',') : MODELS,
+  seed: 1,
+  epochs,
+  sequence: { hidden, layers: 1, maxLen: 20 },
+});
+if (!cfg.ok) throw new Error(cfg.reason);
+const ds = await loadDataset(file);
+if (!ds.ok) throw new Error(ds.reason);
+console.error(describeChoice(await chooseBackend('cpu')));
+const t0 = Date.now();
+let lastReport = 0;
+const r = await runAndKeep(ds.data, cfg.data, {
+  registry: defaultRegistry({ sequence: cfg.data.sequence }),
+  keep: { budgetBytes: 2e9 },
+  onProgress: (name, p) => {
+    if (Date.now() - lastReport < 30_000) return;
+    lastReport = Date.now();
+    console.error(`${name} epoch ${p.epoch}/${p.epochs} batch ${p.batch}/${p.batches} loss ${p.loss.toFixed(4)}`);
+  },
+  onModel: (name, item, user) =>
+    console.error(
+      `${name.padEnd(16)} ItemRec recall ${item.recall.toFixed(4)} | UserRec recall ${user.recall.toFixed(4)} (${((Date.now() - t0) / 1000).toFixed(0)} s)`,
+    ),
+});
+if (!r.ok) throw new Error(r.reason);
+const { result, split, kept } = r.data;
+const test = split.test;
+const testMask = historyMask(ds.data, test);
+const validMask = historyMask(ds.data, split.valid);
+const betas = [0, 0.001, 0.002, 0.005, 0.01];
+const alphas = [0.01, 0.02, 0.05, 0.1];
+const topK = result._k1;
+const sweeps: Record<string, Record<string, unknown[]>> = {};
+for (const [name, k] of kept) {
+  sweeps[name] = {};
+  const src = maskedScores(denseScores(test.users.length, test.target.nCols, k.test), testMask);
+  const valid = k.valid
+    ? maskedScores(denseScores(split.valid.users.length, test.target.nCols, k.valid), validMask)
+    : undefined;
+  for (const mode of PLANNER_MODES) {
+    if (mode === 'online' && !valid) continue;
+    const m = matchSweeps(
+      src,
+      test.target,
+      { betas: betas.filter((b) => b <= topK / test.target.nCols), alphas, mode },
+      {
+        topK,
+        valid,
+        betaMax: result._c1 / result._cmax,
+      },
+    );
+    sweeps[name][mode] = m.points.map((p) => rimeMtchPoint(p, result, test.target.nCols));
+  }
+  console.error(`${name.padEnd(16)} sweeps done (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+}
+writeFileSync(out, JSON.stringify({ ...result, sweeps, seconds: (Date.now() - t0) / 1000 }, null, 1));
+console.error(`wrote ${out} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
