@@ -5,7 +5,7 @@
 import { create } from 'zustand';
 import type { ParadoxGroup } from '../core/paradox';
 import { paradoxModels, paradoxSweep, paradoxWorld } from '../bridge/run';
-import { keptChoices, snapGamma, type ParadoxDataState } from './paradoxSettings';
+import { PARADOX_MODEL, keptChoices, snapGamma, type ParadoxDataState } from './paradoxSettings';
 import { exploreItems } from './explorer';
 import { isRunning, startRun } from './run';
 import { currentRunConfig, setRunConfig } from './ui';
@@ -65,8 +65,7 @@ export const useParadoxData = create<ParadoxDataState>()(() => ({
 
 const setData = (part: Partial<ParadoxDataState>) => useParadoxData.setState(part);
 
-/** The composition the page trains for the paradox when the run has none (tiny, so it fits in seconds). */
-export const PARADOX_MODEL = 'RNN-Hawkes';
+export { PARADOX_MODEL } from './paradoxSettings';
 
 /** Generation of the sweep in flight: a newer request makes an older answer drop. */
 let sweepGen = 0;
@@ -128,10 +127,10 @@ export function setParadoxGamma(gamma: number): void {
 
 /**
  * Trains a small `PARADOX_MODEL` beside the run config's models (it lands in the config, so the results and the URL
- * agree) when the last run has no composition; resolves when the run ended.
+ * agree) when the last run lacks it; resolves when the run ended.
  */
 export async function trainParadoxModel(): Promise<void> {
-  if (useParadoxData.getState().models.length > 0 || isRunning()) return;
+  if (useParadoxData.getState().models.includes(PARADOX_MODEL) || isRunning()) return;
   const c = currentRunConfig();
   const models = c.models.includes(PARADOX_MODEL) ? c.models : [...c.models, PARADOX_MODEL];
   const config = { ...c, models, epochs: c.epochs ?? 2, sequence: c.sequence ?? { hidden: 16, layers: 1, maxLen: 32 } };

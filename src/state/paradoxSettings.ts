@@ -21,6 +21,9 @@ export interface ParadoxDataState {
   error: string | null;
 }
 
+/** The composition the page trains for the paradox when the run has none (tiny, so it fits in seconds). */
+export const PARADOX_MODEL = 'RNN-Hawkes';
+
 /** γ clamped to [0, 1] and snapped to the sweep's grid (steps of 1 / PARADOX_GAMMA_STEPS). */
 export const snapGamma = (gamma: number): number =>
   Math.round(Math.min(1, Math.max(0, Number.isFinite(gamma) ? gamma : 0)) * PARADOX_GAMMA_STEPS) / PARADOX_GAMMA_STEPS;

@@ -9,6 +9,7 @@ import { PlannerSection } from './planner/PlannerSection';
 import { SplitPanel } from './train/SplitPanel';
 import { TrainPanel } from './train/TrainPanel';
 import { ResultsSection } from './results/ResultsSection';
+import { TourButton, TourPanel } from './tour/Tour';
 
 function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
   return (
@@ -37,6 +38,7 @@ export function App() {
       <header className="app-header">
         <h1>RIM Workbench</h1>
         <p>Recurrent Intensity Models for recommendation and marketing: who buys what, and when.</p>
+        <TourButton />
         <nav aria-label="sections">
           {NAV.map(([id, label]) => (
             <button
@@ -51,6 +53,7 @@ export function App() {
         </nav>
         {urlProblem && <p className="error">The link's run config was refused ({urlProblem}); using the default.</p>}
       </header>
+      <TourPanel />
       <Section id="data" title="1. Data">
         <DataSection />
       </Section>
