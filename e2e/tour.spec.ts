@@ -2,11 +2,16 @@ import { expect, test } from '@playwright/test';
 import { AppPage } from './pages/app';
 import { PlannerPanel } from './pages/planner';
 import { TourPanel } from './pages/tour';
+import { ParadoxPanel } from './pages/paradox';
 
-test('the guided tour, first step to last by keyboard only, each plot showing what its step says; ?tour=N shares a step', async ({
+/**
+ * One page for both, so that the tiny RNN-Hawkes trains once: the tour (keyboard only) trains it in its first step,
+ * and the paradox slider is checked on it after the tour.
+ */
+test('the guided tour by keyboard, each plot showing what its step says; ?tour=N shares a step; γ moves the paradox count', async ({
   page,
 }) => {
-  // The paradox step trains a tiny RNN-Hawkes on the synthetic world; the planner steps sweep β for six models.
+  // The paradox step trains a tiny RNN-Hawkes on the synthetic world; the planner steps solve for six models.
   test.setTimeout(480_000);
   const app = new AppPage(page);
   const tour = new TourPanel(page);
@@ -45,7 +50,7 @@ test('the guided tour, first step to last by keyboard only, each plot showing wh
   await page.keyboard.press('Enter');
   await tour.at('dual', 4);
   await tour.showsWhatItSays(240_000);
-  await planner.waitForCurves(6, 240_000);
+  await planner.waitForCurves(1, 240_000);
   await shot('4-dual');
 
   // Back and forth by arrows.
@@ -66,6 +71,28 @@ test('the guided tour, first step to last by keyboard only, each plot showing wh
   await expect(tour.panel).toBeHidden();
   await expect(tour.start).toBeFocused();
   await expect.poll(() => new URL(page.url()).searchParams.get('tour')).toBeNull();
+
+  // The paradox on data, on the composition the tour trained: γ = 0 (Bayes rule) and γ = 1 (RIM) count differently.
+  const paradox = new ParadoxPanel(page);
+  await paradox.gamma.focus();
+  await paradox.gamma.press('Home');
+  const bayes = await paradox.hitsAt(0);
+  await paradox.gamma.press('End');
+  const rim = await paradox.hitsAt(1);
+  expect(rim).not.toBe(bayes);
+  await expect(paradox.plot).toHaveAttribute('data-hits-bayes', String(bayes));
+  await expect(paradox.plot).toHaveAttribute('data-hits-rim', String(rim));
+  // One step is 0.05, a lookup in the sweep the worker sent.
+  await paradox.gamma.press('ArrowLeft');
+  await paradox.hitsAt(0.95);
+  await page.locator('#paradox').screenshot({ path: 'test-results/paradox-data-01.png' });
+  // A group of two items: a new sweep for both.
+  const first = await paradox.items.locator('option').nth(0).getAttribute('value');
+  const second = await paradox.items.locator('option').nth(1).getAttribute('value');
+  await paradox.items.selectOption([first!, second!]);
+  await expect(paradox.plot).toHaveAttribute('data-items', `${first}|${second}`);
+  await paradox.hitsAt(0.95);
+  await paradox.panel.screenshot({ path: 'test-results/paradox-data-02-group.png' });
 
   // A shared link opens its step (the workspace of this browser holds the trained run).
   await page.goto('/?tour=4');
