@@ -67,6 +67,8 @@ export interface PlannerState {
   /** The other β slider positions are being solved after the sweep (steps there become lookups). */
   prefetching: boolean;
   error: string | null;
+  /** Set when the planner worker stopped and was restarted (kept, with its time): all drawn since is the new worker's. */
+  restarted: string | null;
   relevance: Relevance;
   diversity: Diversity;
   overlay: OverlayCurve[];
@@ -84,6 +86,7 @@ export const initialPlannerState = (): PlannerState => ({
   sweeping: false,
   prefetching: false,
   error: null,
+  restarted: null,
   relevance: 'recall',
   diversity: 'item_ppl',
   overlay: [],
@@ -288,6 +291,7 @@ async function fetchResults(): Promise<void> {
       relevance: usePlanner.getState().relevance,
       diversity: usePlanner.getState().diversity,
       overlay: usePlanner.getState().overlay,
+      restarted: usePlanner.getState().restarted,
     });
     awaitFirstModel();
     return;
@@ -406,8 +410,16 @@ export function startPlanner(): void {
   plannerClient();
   // A fresh planner worker holds nothing: the last run's scores again (read back from the saved workspace when the
   // run worker handed its own over), or, during a run, its results when it ends.
-  onPlannerWorkerRestart(() => {
-    set({ solving: false, sweeping: false, prefetching: false });
+  onPlannerWorkerRestart((reason) => {
+    // Nothing the old worker solved is shown again: the point and curves come back only from the fresh one.
+    set({
+      solving: false,
+      sweeping: false,
+      prefetching: false,
+      shown: null,
+      curves: null,
+      restarted: `The planner worker stopped (${reason}) at ${new Date().toLocaleTimeString()} and was restarted; what is drawn was solved again after that.`,
+    });
     void followResults();
   });
   useStore.subscribe((s, prev) => {

@@ -32,6 +32,7 @@ const NAV: [string, string][] = [
 export function App() {
   const config = useStore((s) => s.ui.config);
   const urlProblem = useStore((s) => s.ui.urlProblem);
+  const otherTab = useStore((s) => s.ui.otherTab);
   useEffect(startPage, []);
   return (
     <main className="app">
@@ -52,6 +53,11 @@ export function App() {
           ))}
         </nav>
         {urlProblem && <p className="error">The link's run config was refused ({urlProblem}); using the default.</p>}
+        {otherTab && (
+          <p className="warning" role="status" data-testid="workspace.otherTab">
+            {otherTab}
+          </p>
+        )}
       </header>
       <TourPanel />
       <Section id="data" title="1. Data">
