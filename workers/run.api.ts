@@ -22,6 +22,8 @@ import type { WorkspaceStore } from './workspace';
 import { runWorkspace, type Restored } from './runWorkspace';
 import { pageHooks, type ModelRow, type RunProgress } from './runProgress';
 import { busiestItems, exploreRun, type ExploreResult } from './runExplore';
+import { paradoxModels, paradoxOfRun, type ParadoxAnswer } from './runParadox';
+import { figure2World, type Figure2WorldOptions, type WorldSimulation } from '../src/core/paradox';
 import {
   KEEP_BUDGET_BYTES,
   firstModelInputOf,
@@ -36,6 +38,7 @@ export { progressBatcher, PROGRESS_MS, type ModelRow, type RunProgress } from '.
 export { EXPLORE_MAX, type ExploreResult, type ExploreRow } from './runExplore';
 export type { Restored } from './runWorkspace';
 export type { FirstModelInput } from './lastRun';
+export { PARADOX_GAMMA_STEPS, type ParadoxAnswer } from './runParadox';
 
 export type RunCode =
   'backend-lost' | 'busy' | 'no-data' | 'bad-config' | 'no-result' | 'unknown-model' | 'aborted' | string;
@@ -213,6 +216,30 @@ export const runApi = {
   explore(model: string, itemId: string, topN = 10, historyLength = 5): Result<ExploreResult, RunCode> {
     if (!last) return err('no-result', 'no completed run yet');
     return exploreRun(last, last.dataset, model, itemId, topN, historyLength);
+  },
+
+  /** Models of the last run whose scores hold both λ(x) and p(y|x) (the paradox on data can rank by them). */
+  paradoxModels(): string[] {
+    return last ? paradoxModels(last) : [];
+  },
+
+  /**
+   * The paradox on data: test users ranked for the items by λ(x)^γ · p(y|x) over a grid of γ, and how many of each
+   * top C came (runParadox.ts). Scores handed to the planner are read back from the saved run.
+   */
+  async paradox(model: string, itemIds: string[], topC: number | null): Promise<Result<ParadoxAnswer, RunCode>> {
+    const run = last;
+    if (!run) return err('no-result', 'no completed run yet');
+    return paradoxOfRun(run, run.dataset, model, itemIds, topC, async (name, k) => {
+      if (!run.handedOver.has(name)) return k.test;
+      const saved = await workspace.loadRun(source);
+      return saved && saved.savedAt === run.savedAt ? (new Map(saved.kept).get(name)?.test ?? null) : null;
+    });
+  },
+
+  /** Figure 2 on a seeded synthetic world, next week drawn from its own process (core/paradox/world.ts). */
+  paradoxWorld(o: Figure2WorldOptions): Result<WorldSimulation & { item: number }, RunCode> {
+    return figure2World(o);
   },
 
   /** Forgets the dataset and the kept results (in memory only). */

@@ -3,8 +3,9 @@
  * The dataset moves from the data worker to the run worker by transfer (through the page, never cloned twice).
  */
 import * as Comlink from 'comlink';
-import type { FirstModelInput, Restored, RunApi } from '../../workers/run.api';
+import type { FirstModelInput, ParadoxAnswer, Restored, RunApi, RunCode } from '../../workers/run.api';
 import type { PlannerInput } from '../core/planner/types';
+import type { Figure2WorldOptions, WorldSimulation } from '../core/paradox';
 import type { Dataset } from '../core/data/types';
 import type { Result } from '../core/util/result';
 import { datasetBuffers } from '../core/data/dataset';
@@ -72,6 +73,28 @@ export function fetchPlannerInput(models?: string[], signal?: AbortSignal): Prom
 /** The first model of the next run, for the planner (a copy of its scores); null when a newer request replaced this one. */
 export function firstModelInput(): Promise<FirstModelInput | null> {
   return runClient().call((api) => api.firstModelInput());
+}
+
+/** Models of the last run with both λ(x) and p(y|x), for the paradox on data. */
+export function paradoxModels(): Promise<string[]> {
+  return runClient().call((api) => api.paradoxModels());
+}
+
+/** The paradox sweep over γ for `model` and the items (a few numbers; the scores stay in the run worker). */
+export function paradoxSweep(
+  model: string,
+  items: string[],
+  topC: number | null,
+  signal?: AbortSignal,
+): Promise<Result<ParadoxAnswer, RunCode>> {
+  return runClient().call<Result<ParadoxAnswer, RunCode>>((api) => api.paradox(model, items, topC), signal);
+}
+
+export type { ParadoxAnswer } from '../../workers/run.api';
+
+/** Figure 2 on a seeded synthetic world (generated and drawn in the run worker; a few numbers come back). */
+export function paradoxWorld(o: Figure2WorldOptions): Promise<Result<WorldSimulation & { item: number }, RunCode>> {
+  return runClient().call<Result<WorldSimulation & { item: number }, RunCode>>((api) => api.paradoxWorld(o));
 }
 
 /** Progress and row callbacks cross the boundary as Comlink proxies. */

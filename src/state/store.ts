@@ -5,7 +5,7 @@
 import { create } from 'zustand';
 import type { DataSummary, LoadProblem, LoadTiming, ReadAs, Sniff, SplitSummary } from '../../workers/data.api';
 import { FIGURE2_GROUPS, type ParadoxGroup } from '../core/paradox';
-import type { SimulationResult } from '../core/paradox';
+import type { WorldSimulation } from '../core/paradox';
 import type { ExperimentResult } from '../core/pipeline/run';
 import { DEFAULT_RUN_CONFIG, type RunConfig } from '../core/pipeline/config';
 import type { TuneStep } from '../core/tune/tune';
@@ -84,8 +84,12 @@ export interface ParadoxSlice {
     mu: number;
     nUsers: number;
     topC: number;
+    /** Seed of the next simulated world. */
     seed: number;
-    simulation: SimulationResult | null;
+    /** Figure 2 played on a synthetic world (D its item index), for the μ, C and seed it was drawn with. */
+    simulation: (WorldSimulation & { item: number }) | null;
+    /** A simulation is being drawn in the run worker. */
+    simulating: boolean;
   };
 }
 
@@ -130,6 +134,7 @@ export const initialState = (): AppState => ({
     topC: 1_000,
     seed: 1,
     simulation: null,
+    simulating: false,
   },
   ui: { config: DEFAULT_RUN_CONFIG, urlProblem: null, otherTab: null },
 });

@@ -1,7 +1,8 @@
 /**
  * The one owner of the page's URL: the run config (`config`) and the planner's slider settings (`planner`) live in
- * the hash side by side, so a reload or a shared link shows the same run and operating point. Every read and write
- * of the hash goes through here; a write replaces its one parameter in place (no history entry per edit).
+ * the hash side by side, so a reload or a shared link shows the same run and operating point; the guided tour's step
+ * is the query's `?tour=N`, a short link a teacher can hand out. Every read and write of the URL goes through here; a
+ * write replaces its one parameter in place (no history entry per edit).
  */
 import type { RunConfig } from '../core/pipeline/config';
 import { hashParam, readConfigHash, withHashParam, writeConfigHash } from './urlHash';
@@ -40,4 +41,20 @@ export function readWasmThreads(): number | undefined {
 /** Calls `f` when the hash changes under the page (a pasted link that changes only the hash does not reload it). */
 export function onUrlChange(f: () => void): void {
   window.addEventListener('hashchange', f);
+}
+
+/** The guided tour's `?tour=` value (N counts from 1), or null when absent. */
+export const readTourParam = (): string | null => new URLSearchParams(window.location.search).get('tour');
+
+/** Sets (or, with null, removes) `?tour=` and keeps the path and the hash. */
+export function writeTourParam(value: string | null): void {
+  const params = new URLSearchParams(window.location.search);
+  if (value === null) params.delete('tour');
+  else params.set('tour', value);
+  const query = params.toString();
+  window.history.replaceState(
+    null,
+    '',
+    `${window.location.pathname}${query ? `?${query}` : ''}${window.location.hash}`,
+  );
 }

@@ -13,6 +13,7 @@ import { useCtr } from '../state/ctr';
 import { CtrData } from './ctr/CtrData';
 import { CtrTrain } from './ctr/CtrTrain';
 import { CtrResults } from './ctr/CtrResults';
+import { TourButton, TourPanel } from './tour/Tour';
 
 function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
   return (
@@ -45,6 +46,7 @@ export function App() {
       <header className="app-header">
         <h1>RIM Workbench</h1>
         <p>Recurrent Intensity Models for recommendation and marketing: who buys what, and when.</p>
+        <TourButton />
         <nav aria-label="sections">
           {NAV.map(([id, label]) => (
             <button
@@ -64,6 +66,7 @@ export function App() {
           </p>
         )}
       </header>
+      <TourPanel />
       <Section id="data" title="1. Data">
         <DataSection />
         <CtrData />

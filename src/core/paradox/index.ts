@@ -1,4 +1,4 @@
-/** The Bayesian paradox of Figure 2: both rankings and a seeded simulation. */
+/** The Bayesian paradox of Figure 2: both rankings, the closed form, a synthetic world's week, and the same on data. */
 export {
   FIGURE2_GROUPS,
   checkGroups,
@@ -9,11 +9,25 @@ export {
   type GroupScores,
   type ParadoxScores,
 } from './model';
+export { expectedTopC } from './simulate';
 export {
-  simulateParadox,
-  expectedTopC,
-  poisson,
-  type SimulationOptions,
-  type SimulationResult,
-  type RankingOutcome,
-} from './simulate';
+  WORLD_KINDS,
+  continueUser,
+  figure2World,
+  simulateWorldParadox,
+  type Figure2WorldOptions,
+  type WorldParadoxOptions,
+  type WorldRanking,
+  type WorldSimulation,
+} from './world';
+export {
+  paradoxRows,
+  gammaScore,
+  gammaSweep,
+  gammaGrid,
+  PARADOX_GAMMA_STEPS,
+  topRows,
+  type ParadoxRows,
+  type ParadoxSweep,
+  type GammaPoint,
+} from './data';

@@ -1,9 +1,14 @@
-/** Section 5: the Bayesian paradox of Figure 2, live. Everything here is recomputed from the store in render (3 groups). */
+/**
+ * Section 5: the Bayesian paradox. On the data: a trained composition's two rankings and the γ slider between them
+ * (ParadoxData). Beside it, Figure 2 in closed form, recomputed from the store in render (3 groups), and the same
+ * comparison played on a synthetic world whose next week is drawn from its own process.
+ */
 import { checkGroups, muCrossover, paradoxScores } from '../../core/paradox';
 import { resetParadox, setGroupField, setMu, simulate } from '../../state/paradox';
 import { useStore } from '../../state/store';
 import { useState } from 'react';
 import { ParadoxChart } from './ParadoxChart';
+import { ParadoxData } from './ParadoxData';
 import { Ranking } from './Ranking';
 import { SimulationTable } from './SimulationTable';
 
@@ -18,6 +23,15 @@ export function ParadoxSection() {
   const num = (v: string) => (v.trim() === '' ? NaN : Number(v));
   return (
     <div className="paradox" data-testid="paradox.view">
+      <h3>On the data: who will come for this item?</h3>
+      <p className="teach">
+        A trained next-item model gives p(y | x) for every test user; its RIM composition adds the user's intensity
+        λ(x). Bayes rule ranks the users by p(y | x) alone (every user one draw of x), RIM by λ(x) · p(y | x). The
+        slider moves the ranking from one to the other; the count says how many of the top C really came in the test
+        window.
+      </p>
+      <ParadoxData />
+      <h3>Figure 2 in closed form</h3>
       <div className="teach">
         <p>
           We want the users most likely to buy item <b>D</b> next week. Three kinds of users, by what they did last
@@ -142,17 +156,25 @@ export function ParadoxSection() {
         <button
           type="button"
           data-testid="paradox.simulate"
-          disabled={!valid.ok}
-          onClick={() => setSimError(simulate())}
+          disabled={p.simulating}
+          onClick={() => void simulate().then(setSimError)}
         >
-          Simulate next week ({p.nUsers.toLocaleString('en-US')} users, top {p.topC.toLocaleString('en-US')})
+          {p.simulating
+            ? 'Drawing a world…'
+            : `Play it on a synthetic world (${p.nUsers.toLocaleString('en-US')} users, top ${p.topC.toLocaleString('en-US')})`}
         </button>
         <button type="button" onClick={resetParadox}>
           Back to Figure 2
         </button>
       </div>
+      <p className="note">
+        The chart assumes each user buys as RIM's own model says (Poisson with rate λ(x) · p(D | x)). The button checks
+        that on a synthetic world instead: users of three kinds by last week's events (like [A, B], [C] and ∅), p(D | x)
+        the world's true next-item probability, λ(x) last week's count (μ for none), and next week drawn from each
+        user's own Hawkes process and item tastes.
+      </p>
       {simError && <p className="error">{simError}</p>}
-      {p.simulation && <SimulationTable sim={p.simulation} groups={p.groups} topC={p.topC} />}
+      {p.simulation && <SimulationTable sim={p.simulation} topC={p.topC} />}
     </div>
   );
 }

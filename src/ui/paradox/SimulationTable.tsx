@@ -1,44 +1,38 @@
-import type { ParadoxGroup, SimulationResult } from '../../core/paradox';
+import { WORLD_KINDS, type WorldSimulation } from '../../core/paradox';
 
-/** How many of next week's real buyers of D each ranking's top-C found, with the expectation for comparison. */
-export function SimulationTable({
-  sim,
-  groups,
-  topC,
-}: {
-  sim: SimulationResult;
-  groups: ParadoxGroup[];
-  topC: number;
-}) {
+/** Figure 2 on a synthetic world: each kind's users and buyers, and how many real buyers each ranking's top C found. */
+export function SimulationTable({ sim, topC }: { sim: WorldSimulation & { item: number }; topC: number }) {
   return (
     <div className="simulation" data-testid="paradox.simulation">
       <table>
         <thead>
           <tr>
-            <th>group</th>
-            <th>users</th>
-            <th>bought D</th>
-            <th>picked by Bayes</th>
-            <th>picked by RIM</th>
+            <th scope="col">kind of user x</th>
+            <th scope="col">users</th>
+            <th scope="col">mean p(D | x)</th>
+            <th scope="col">bought D next week</th>
+            <th scope="col">picked by Bayes</th>
+            <th scope="col">picked by RIM</th>
           </tr>
         </thead>
         <tbody>
-          {groups.map((g, i) => (
-            <tr key={g.name}>
-              <th scope="row">{g.name}</th>
-              <td>{sim.groupSizes[i]}</td>
-              <td>{sim.buyersPerGroup[i]}</td>
-              <td>{sim.bayes.pickedPerGroup[i]}</td>
-              <td>{sim.mtpp.pickedPerGroup[i]}</td>
+          {WORLD_KINDS.map((k, i) => (
+            <tr key={k}>
+              <th scope="row">{k}</th>
+              <td>{sim.kindSizes[i]}</td>
+              <td>{sim.meanP[i].toFixed(3)}</td>
+              <td>{sim.buyersPerKind[i]}</td>
+              <td>{sim.bayes.pickedPerKind[i]}</td>
+              <td>{sim.mtpp.pickedPerKind[i]}</td>
             </tr>
           ))}
         </tbody>
       </table>
       <p>
-        Of {sim.totalBuyers} real buyers, Bayes' top {topC} found{' '}
-        <b data-testid="paradox.sim.bayes">{sim.bayes.buyers}</b> (expected {sim.bayes.expectedBuyers.toFixed(1)});
-        RIM's top {topC} found <b data-testid="paradox.sim.mtpp">{sim.mtpp.buyers}</b> (expected{' '}
-        {sim.mtpp.expectedBuyers.toFixed(1)}).
+        Item D = item {sim.item + 1}. Of {sim.totalBuyers} real buyers among {sim.nUsers.toLocaleString('en-US')} users,
+        drawn from the world’s own process, Bayes’ top {Math.min(topC, sim.nUsers)} found{' '}
+        <b data-testid="paradox.sim.bayes">{sim.bayes.buyers}</b>; RIM’s top {Math.min(topC, sim.nUsers)} found{' '}
+        <b data-testid="paradox.sim.mtpp">{sim.mtpp.buyers}</b>.
       </p>
     </div>
   );

@@ -102,7 +102,12 @@ export function Explorer() {
       </div>
       {error && <p className="error">{error}</p>}
       {answer && (
-        <table className="results explore" data-testid="results.explorer.table">
+        <table
+          className="results explore"
+          data-testid="results.explorer.table"
+          data-model={answer.model}
+          data-item={answer.item}
+        >
           <thead>
             <tr>
               <th scope="col">user</th>
