@@ -205,7 +205,7 @@ async function sweepModels(mode: PlannerMode, at: { alpha: number } | { alphas: 
     'alphas' in at
       ? { mode, alpha: 0, betas: [], alphas: at.alphas, betaMax: ALPHA_SWEEP_BETA_MAX }
       : { mode, alpha: at.alpha, betas: curveBetas(at.alpha) };
-  set({ sweeping: true });
+  set({ sweeping: true, prefetching: false });
   let first = true;
   for (const model of usePlanner.getState().input?.models ?? []) {
     const r = await ask({ ...req, models: [model] }, my, signal);
@@ -238,7 +238,7 @@ async function sweepCompare(alpha: number): Promise<void> {
   const model = compareModelOf(usePlanner.getState());
   if (!model) return;
   const { my, signal } = nextSweep();
-  set({ sweeping: true });
+  set({ sweeping: true, prefetching: false });
   const curves: CompareCurves['curves'] = [];
   for (const mode of MODES) {
     const r = await ask({ mode, alpha, betas: curveBetas(alpha), models: [model] }, my, signal);

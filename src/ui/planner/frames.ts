@@ -147,7 +147,7 @@ export function curvesFrame(s: PlannerState): LiveFrame | null {
       legend: { orientation: 'h', y: -0.22 },
       margin: { l: 60, r: 12, t: 12, b: 90 },
       xaxis: { title: { text: LABEL[x] }, zeroline: false, ...(x.endsWith('_ppl') ? { type: 'log' } : {}) },
-      yaxis: { title: { text: LABEL[y] }, zeroline: false },
+      yaxis: { title: { text: alphaView && y === 'prec' ? 'UserRec precision' : LABEL[y] }, zeroline: false },
       uirevision: `${s.asked.view}|${x}|${y}|${s.curves?.mode}|${s.curves?.alpha}|${compared}`,
     },
     // `lines`: the sweeps drawn with points (benches time the first meaningful paint by it); `modes`: which modes
