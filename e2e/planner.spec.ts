@@ -123,7 +123,10 @@ test('the planner test hook loads another world through the data and run workers
   const app = new AppPage(page);
   await app.open();
   const planner = new PlannerPanel(page);
-  await expect(page.getByTestId('planner.view')).toContainText('5 trained models on synthetic small (seed 1)');
+  // Waits for the page's own run and the planner's adoption of it (the opening Dual sweep shares the cores with it).
+  await expect(page.getByTestId('planner.view')).toContainText('5 trained models on synthetic small (seed 1)', {
+    timeout: 120_000,
+  });
   await planner.loadSynthetic('small', 2, ['Pop', 'EMA']);
   await expect(page.getByTestId('planner.view')).toContainText('2 trained models on synthetic small (seed 2)');
   await expect(app.summary.locator('dd').first()).toContainText('seed 2');
