@@ -1,6 +1,6 @@
-// The tab's memory (issue 5 Performance: under 1.5 GB with the ML-1M-shaped world loaded, four models trained and
-// the planner live), read from /proc for the tab's renderer process (dedicated workers run inside it) at each step
-// of that journey in Debian's Chromium on the built app.
+// The tab's memory with the ML-1M-shaped world loaded, four models trained and the planner live, read from /proc
+// for the tab's renderer process (dedicated workers run inside it) at each step of that journey in Debian's Chromium
+// on the built app.
 import { readdirSync, readFileSync } from 'node:fs';
 import { chromium, type Page } from '@playwright/test';
 import { onBuiltApp, table, type Bench } from './lib';

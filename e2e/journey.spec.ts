@@ -6,7 +6,7 @@ import { PlannerPanel } from './pages/planner';
 
 const MODELS = ['Pop', 'Hawkes', 'RNN', 'RNN-Hawkes'];
 
-/** Issue 5's journey, start to end, in one page; every request is recorded and must stay on this machine. */
+/** A user's journey, start to end, in one page; every request is recorded and must stay on this machine. */
 test('journey: open → synthetic curves → MovieLens → train → results → planner → paradox → reload → export', async ({
   page,
 }) => {

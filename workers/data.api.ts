@@ -14,6 +14,7 @@ import { err, ok, type Result } from '../src/core/util/result';
 import type { PartReader } from './ingestPart.api';
 import {
   readFile,
+  unreadableWhy,
   warmUpReaders,
   type DataErrorCode,
   type LoadProblem,
@@ -119,7 +120,12 @@ export const dataApi = {
   async sniff(file: Blob, opts: { delimiter?: string; header?: boolean } = {}): Promise<Sniff> {
     // A load is likely next: have the second reader's worker start meanwhile.
     if (parts && file.size >= parts.min) parts.reader.warm?.();
-    const sample = new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer());
+    let sample: Uint8Array;
+    try {
+      sample = new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer());
+    } catch (e) {
+      throw new Error(unreadableWhy(e), { cause: e });
+    }
     return sniffBytes(sample, file.size <= SNIFF_BYTES, opts);
   },
 

@@ -17,7 +17,8 @@ import {
 import { summarise } from '../src/core/data/summary';
 import { readBlob, type PartReader } from './ingestPart.api';
 
-export type DataErrorCode = 'bad-config' | 'bad-file' | 'cancelled' | 'empty' | 'no-data' | 'split-failed';
+export type DataErrorCode =
+  'bad-config' | 'bad-file' | 'cancelled' | 'empty' | 'no-data' | 'split-failed' | 'unreadable';
 
 /** How to read a file when the user overrode the sniffed roles, delimiter or header. */
 export interface ReadAs {
@@ -99,16 +100,41 @@ async function lineStartAfter(file: Blob, at: number): Promise<number> {
  * Reads and parses `file` (see above); `stale()` turns true when a newer load or a cancel replaced this one. A
  * refusal (cancelled, or a file that cannot be read as interactions) names the file.
  */
-export async function readFile(
-  file: Blob,
-  name: string,
-  opts: {
-    parts: Parts | null;
-    stale: () => boolean;
-    onProgress?: (bytes: number, total: number) => void;
-    readAs?: ReadAs;
-  },
-): Promise<FileRead | LoadRefusal> {
+export async function readFile(file: Blob, name: string, opts: ReadOptions): Promise<FileRead | LoadRefusal> {
+  try {
+    return await readWhole(file, name, opts);
+  } catch (e) {
+    opts.parts?.reader.stop();
+    return unreadable(name, e);
+  }
+}
+
+/**
+ * The browser refuses to read a File whose bytes changed on disk after it was picked (Chromium: NotReadableError, or a
+ * TypeError "network error" from its stream), or that was removed: a log still being written to. Said so, not as the
+ * browser's words alone.
+ */
+export function unreadable(name: string, e: unknown): LoadRefusal {
+  return {
+    ok: false,
+    code: 'unreadable',
+    reason: `${name} ${unreadableWhy(e)}; previous data kept. Load it again once it is complete.`,
+    problems: [],
+  };
+}
+
+export const unreadableWhy = (e: unknown): string =>
+  'changed while it was being read, or can no longer be read (is it still being written?): ' +
+  (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+
+interface ReadOptions {
+  parts: Parts | null;
+  stale: () => boolean;
+  onProgress?: (bytes: number, total: number) => void;
+  readAs?: ReadAs;
+}
+
+async function readWhole(file: Blob, name: string, opts: ReadOptions): Promise<FileRead | LoadRefusal> {
   const { parts, stale, onProgress, readAs } = opts;
   const t0 = performance.now();
   const ingest = new Ingest(readAs, { sizeHint: file.size });

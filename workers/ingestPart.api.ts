@@ -2,7 +2,7 @@
  * The second reader of a large file: the data worker streams the first half of a file through its Ingest while this
  * worker, which it starts, streams the second half through another, with the first half's settings; the data worker
  * then absorbs this part (core/data/ingest: IngestPart). On two cores it is not twice as fast (the browser process
- * feeding both File streams shares the cores): bench ingest, 222 → 197 ms in the worker for a 24 MB file.
+ * feeding both File streams shares the cores; docs/benchmarks.md, ingest, has the figures).
  * Importable in Node tests; ingestPart.worker.ts only exposes it.
  */
 import { Ingest, partBuffers, type IngestPart, type PartSettings } from '../src/core/data/ingest';

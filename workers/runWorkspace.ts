@@ -17,13 +17,26 @@ export interface Restored {
   run: { config: RunConfig; result: ExperimentResult } | null;
 }
 
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+/** A failed write in words: IndexedDB's errors often carry only a name (a full disk: QuotaExceededError, no message). */
+function message(e: unknown): string {
+  const name = typeof e === 'object' && e !== null && 'name' in e ? String(e.name) : '';
+  const text =
+    e instanceof Error || (typeof e === 'object' && e !== null && 'message' in e)
+      ? String((e as Error).message)
+      : String(e);
+  if (name === 'QuotaExceededError')
+    return `this browser's storage for the page is full (${name}${text ? `: ${text}` : ''})`;
+  return name && name !== 'Error' ? `${name}${text ? `: ${text}` : ''}` : text || 'unknown error';
+}
 
 export function runWorkspace() {
   let store: WorkspaceStore | null = null;
   let models: { clear(): Promise<void> } | null = null;
   let chain: Promise<unknown> = Promise.resolve();
   let problem: string | null = null;
+  /** The dataset last handed to saveData (held by the worker anyway): a run's save writes it again when another tab
+   * saved its own data since. */
+  let data: SavedData | null = null;
   /** Queues `write` after the earlier ones; `failure` words its problem from the error's message. */
   const queue = (write: () => Promise<void>, failure: (why: string) => string): void => {
     chain = chain.then(write).then(
@@ -50,8 +63,10 @@ export function runWorkspace() {
     saveData(source: string, dataset: Dataset): void {
       const s = store;
       if (!s) return;
+      const d: SavedData = { source, dataset, savedAt: Date.now() };
+      data = d;
       queue(
-        () => s.saveData({ source, dataset, savedAt: Date.now() }),
+        () => s.saveData(d),
         (why) => `the workspace could not be saved in this browser (${why}); it will not survive a reload`,
       );
     },
@@ -61,7 +76,7 @@ export function runWorkspace() {
       if (!s) return 0;
       const run: SavedRun = { source, config, result, kept: [...kept], savedAt: Date.now() };
       queue(
-        () => s.saveRun(run),
+        () => s.saveRun(run, data?.source === source ? data : undefined),
         (why) => `results not saved in this browser: ${why}`,
       );
       return run.savedAt;
@@ -75,7 +90,9 @@ export function runWorkspace() {
     async loadData(): Promise<SavedData | null> {
       if (!store) return null;
       await chain;
-      return (await store.loadData()) ?? null;
+      const d = (await store.loadData()) ?? null;
+      if (d) data = d;
+      return d;
     },
     /** The saved run when it was computed on data `source` (null otherwise). */
     async loadRun(source: string): Promise<SavedRun | null> {
@@ -85,6 +102,7 @@ export function runWorkspace() {
     /** Start over: clears the saved workspace and the trained-model cache, after the pending writes. */
     async clear(): Promise<void> {
       await chain;
+      data = null;
       await store?.clear();
       await models?.clear();
     },

@@ -3,7 +3,8 @@ import { createStore, keys, set } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
 import type { ExperimentResult } from '../src/core/pipeline/run';
 import type { KeptScores } from '../src/core/pipeline/keep';
-import { createWorkspaceStore, type SavedRun } from './workspace';
+import type { Dataset } from '../src/core/data/types';
+import { createWorkspaceStore, type SavedData, type SavedRun } from './workspace';
 
 const kept = (x: number): KeptScores => ({
   test: Float32Array.of(x, x + 1),
@@ -19,7 +20,43 @@ const run = (savedAt: number, models: string[]): SavedRun => ({
   savedAt,
 });
 
+const data = (source: string, savedAt: number): SavedData => ({
+  source,
+  savedAt,
+  dataset: {
+    user: Int32Array.of(0),
+    item: Int32Array.of(0),
+    time: Float64Array.of(1),
+    userOffsets: Int32Array.of(0, 1),
+    itemCounts: Int32Array.of(1),
+    userIds: ['u'],
+    itemIds: ['i'],
+    nUsers: 1,
+    nItems: 1,
+  } as Dataset,
+});
+
 describe('workspace store', () => {
+  it('two tabs saving at once: the saved data and run belong together and the run reads back whole', async () => {
+    // Two stores on one database stand for two tabs. Their saves are started together, so that without a writer's
+    // lock one's cleanup of "older" scores deletes the other's scores between its writes.
+    const a = createWorkspaceStore('t-ws-tabs', 'ws');
+    const b = createWorkspaceStore('t-ws-tabs', 'ws');
+    const dA = data('a.csv', 10);
+    const dB = data('b.csv', 20);
+    await a.saveData(dA);
+    await b.saveData(dB);
+    const runA = { ...run(11, ['Pop', 'HP', 'EMA']), source: 'a.csv' };
+    const runB = { ...run(21, ['Pop', 'Rand', 'HP']), source: 'b.csv' };
+    await Promise.all([b.saveRun(runB, dB), a.saveRun(runA, dA)]);
+    const back = await a.loadRun();
+    const saved = await a.loadData();
+    expect(back).toBeDefined();
+    expect(back!.kept.map(([m]) => m)).toEqual(back!.source === 'a.csv' ? ['Pop', 'HP', 'EMA'] : ['Pop', 'Rand', 'HP']);
+    // The run saved last wrote its own data back over the other tab's.
+    expect(saved?.source).toBe(back!.source);
+  });
+
   it('saves a run with one record per model, reads it back whole, and drops the scores of older runs', async () => {
     const ws = createWorkspaceStore('t-ws-records', 'ws');
     await ws.saveRun(run(1, ['Pop', 'HP']));

@@ -47,7 +47,11 @@ export interface SavedLossCurves {
 export interface WorkspaceStore {
   saveData(d: SavedData): Promise<void>;
   loadData(): Promise<SavedData | undefined>;
-  saveRun(r: SavedRun): Promise<void>;
+  /**
+   * Saves a run; `data`, the dataset it was computed on, is written too when the saved dataset is not that one (another
+   * tab saved its own since), so that the saved data and run always belong together.
+   */
+  saveRun(r: SavedRun, data?: SavedData): Promise<void>;
   loadRun(): Promise<SavedRun | undefined>;
   /** Item titles and tags (the data worker's; they are kept across data loads, so across reloads too). */
   saveItemMeta(rows: SavedItemMeta): Promise<void>;
@@ -133,15 +137,41 @@ const isKept = (v: unknown): v is KeptScores => isObj(v) && v.test instanceof Fl
 
 const scoresKey = (savedAt: number, model: string) => `scores:${savedAt}:${model}`;
 
+/**
+ * Runs `write` alone among the writers of database `dbName` in every tab of this origin (the Web Locks API, in
+ * windows and workers), so that two tabs' saves never interleave (one's stale-score cleanup deleting the other's
+ * scores). Where the API is missing (Node tests) writes are ordered within this process.
+ */
+function exclusive<T>(dbName: string, write: () => Promise<T>): Promise<T> {
+  const locks = (globalThis as { navigator?: { locks?: Locks } }).navigator?.locks;
+  if (locks) return locks.request(`${dbName}:write`, write);
+  const prev = localQueues.get(dbName) ?? Promise.resolve();
+  const next = prev.then(write, write);
+  localQueues.set(
+    dbName,
+    next.then(
+      () => undefined,
+      () => undefined,
+    ),
+  );
+  return next;
+}
+const localQueues = new Map<string, Promise<unknown>>();
+/** The part of the Web Locks API used here (not in every TypeScript lib this file is compiled with). */
+interface Locks {
+  request<T>(name: string, callback: () => Promise<T>): Promise<T>;
+}
+
 /** Opens (lazily, on first use) the workspace store in database `dbName`. */
 export function createWorkspaceStore(dbName = WORKSPACE_DB, storeName = WORKSPACE_STORE): WorkspaceStore {
   let store: UseStore | null = null;
   const db = () => (store ??= createStore(dbName, storeName));
+  const writeData = async (d: SavedData) => {
+    await set('data', d, db());
+    await set('meta', { source: d.source, savedAt: d.savedAt }, db());
+  };
   return {
-    async saveData(d) {
-      await set('data', d, db());
-      await set('meta', { source: d.source, savedAt: d.savedAt }, db());
-    },
+    saveData: (d) => exclusive(dbName, () => writeData(d)),
     async loadData() {
       const v = await get<unknown>('data', db());
       return isData(v) ? v : undefined;
@@ -149,15 +179,20 @@ export function createWorkspaceStore(dbName = WORKSPACE_DB, storeName = WORKSPAC
     // One record per model's scores, written one after another, then the run that names them: a single record
     // would be cloned whole at once (every model's scores held twice for the moment of the save). Scores of older
     // runs are deleted after the new run is in place.
-    async saveRun(r) {
-      for (const [model, k] of r.kept) await set(scoresKey(r.savedAt, model), k, db());
-      await set('run', { ...r, kept: r.kept.map(([model]) => model) } satisfies StoredRun, db());
-      const mine = `scores:${r.savedAt}:`;
-      const stale = (await keys(db())).filter(
-        (k) => typeof k === 'string' && k.startsWith('scores:') && !k.startsWith(mine),
-      );
-      if (stale.length > 0) await delMany(stale, db());
-    },
+    saveRun: (r, data) =>
+      exclusive(dbName, async () => {
+        if (data) {
+          const meta = await get<unknown>('meta', db());
+          if (!isObj(meta) || meta.savedAt !== data.savedAt || meta.source !== data.source) await writeData(data);
+        }
+        for (const [model, k] of r.kept) await set(scoresKey(r.savedAt, model), k, db());
+        await set('run', { ...r, kept: r.kept.map(([model]) => model) } satisfies StoredRun, db());
+        const mine = `scores:${r.savedAt}:`;
+        const stale = (await keys(db())).filter(
+          (k) => typeof k === 'string' && k.startsWith('scores:') && !k.startsWith(mine),
+        );
+        if (stale.length > 0) await delMany(stale, db());
+      }),
     async loadRun() {
       const v = await get<unknown>('run', db());
       if (!isStoredRun(v)) return undefined;
@@ -179,6 +214,6 @@ export function createWorkspaceStore(dbName = WORKSPACE_DB, storeName = WORKSPAC
       const v = await get<unknown>('lossCurves', db());
       return isLossCurves(v) ? v : undefined;
     },
-    clear: () => clear(db()),
+    clear: () => exclusive(dbName, () => clear(db())),
   };
 }

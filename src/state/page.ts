@@ -4,6 +4,7 @@ import { onUrlChange, readUrlParam } from './url';
 import { watchSplit } from './split';
 import { watchData } from './quickRun';
 import { restoreOrSynthetic } from './workspace';
+import { watchOtherTabs } from './otherTabs';
 
 let started = false;
 
@@ -13,6 +14,7 @@ export function startPage(): void {
   started = true;
   watchSplit();
   watchData();
+  watchOtherTabs();
   initConfigFromUrl();
   // A pasted link that changes only the hash does not reload the page; read the config again.
   onUrlChange(() => {

@@ -75,6 +75,8 @@ export interface PlannerState {
   /** The other β slider positions are being solved after the sweep (steps there become lookups). */
   prefetching: boolean;
   error: string | null;
+  /** Set when the planner worker stopped and was restarted (kept, with its time): all drawn since is the new worker's. */
+  restarted: string | null;
   relevance: Relevance;
   diversity: Diversity;
   userRelevance: UserRelevance;
@@ -103,6 +105,7 @@ export const initialPlannerState = (): PlannerState => ({
   sweeping: false,
   prefetching: false,
   error: null,
+  restarted: null,
   relevance: 'recall',
   diversity: 'item_ppl',
   userRelevance: 'prec',
@@ -119,6 +122,7 @@ const userChoices = (s: PlannerState) => ({
   userRelevance: s.userRelevance,
   userDiversity: s.userDiversity,
   overlay: s.overlay,
+  restarted: s.restarted,
 });
 
 /** The solve `asked` names: in the α view, user capacity α with item maximal exposure β' and no minimal one. */
@@ -572,8 +576,17 @@ export function startPlanner(): void {
   plannerClient();
   // A fresh planner worker holds nothing: the last run's scores again (read back from the saved workspace when the
   // run worker handed its own over), or, during a run, its results when it ends.
-  onPlannerWorkerRestart(() => {
-    set({ solving: false, sweeping: false, prefetching: false });
+  onPlannerWorkerRestart((reason) => {
+    // Nothing the old worker solved is shown again: the point and curves come back only from the fresh one.
+    set({
+      solving: false,
+      sweeping: false,
+      prefetching: false,
+      shown: null,
+      curves: null,
+      compare: null,
+      restarted: `The planner worker stopped (${reason}) at ${new Date().toLocaleTimeString()} and was restarted; what is drawn was solved again after that.`,
+    });
     void followResults();
   });
   useStore.subscribe((s, prev) => {

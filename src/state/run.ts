@@ -13,6 +13,7 @@ import { patch, useStore, type AppState } from './store';
 import { currentRunConfig } from './ui';
 import { addLosses, clearLossCurves, lossCurvesToSave } from './lossCurves';
 import { GAVE_UP, runWithFallback } from './backendFallback';
+import { announceSaved } from './otherTabs';
 import { ensureDataSent, refreshBackend, restoreAfterCrash, setSentSource } from './runWorker';
 
 /** How long a new run waits for a cancelled one to finish its current step before restarting the worker (ms). */
@@ -192,6 +193,7 @@ async function followSave(source: string | null): Promise<void> {
     const problem = await runClient().call((api) => api.saved());
     if (!problem && drawn.curves.length > 0) await saveLossCurves(drawn);
     patch('training', problem ? { saveState: 'failed', error: problem } : { saveState: 'saved' });
+    if (!problem && source) announceSaved(source);
   } catch {
     patch('training', { saveState: 'failed' });
   }

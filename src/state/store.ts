@@ -90,6 +90,8 @@ export interface UiSlice {
     config: RunConfig;
     /** Why the URL's config was refused (the default is used instead), or null. */
     urlProblem: string | null;
+    /** Set when another tab of this page saved its workspace over this tab's (what a reload would now restore). */
+    otherTab: string | null;
   };
 }
 
@@ -123,7 +125,7 @@ export const initialState = (): AppState => ({
     seed: 1,
     simulation: null,
   },
-  ui: { config: DEFAULT_RUN_CONFIG, urlProblem: null },
+  ui: { config: DEFAULT_RUN_CONFIG, urlProblem: null, otherTab: null },
 });
 
 export const useStore = create<AppState>()(() => initialState());

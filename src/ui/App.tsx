@@ -31,6 +31,7 @@ const NAV: [string, string][] = [
 export function App() {
   const config = useStore((s) => s.ui.config);
   const urlProblem = useStore((s) => s.ui.urlProblem);
+  const otherTab = useStore((s) => s.ui.otherTab);
   useEffect(startPage, []);
   return (
     <main className="app">
@@ -50,6 +51,11 @@ export function App() {
           ))}
         </nav>
         {urlProblem && <p className="error">The link's run config was refused ({urlProblem}); using the default.</p>}
+        {otherTab && (
+          <p className="warning" role="status" data-testid="workspace.otherTab">
+            {otherTab}
+          </p>
+        )}
       </header>
       <Section id="data" title="1. Data">
         <DataSection />

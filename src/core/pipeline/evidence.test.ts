@@ -10,7 +10,7 @@ import { defaultRegistry } from './defaultRegistry';
 import { pearson } from '../util/stats';
 
 /**
- * Issue 3's "Must show" on a small synthetic world with ground truth, with a tiny RNN so it runs in seconds (the full
+ * The models' evidence on a small synthetic world with ground truth, with a tiny RNN so it runs in seconds (the full
  * sizes are in bench/quality.bench.ts and docs/benchmarks.md): the fitted Hawkes λ(T) follows the true λ(T); composing
  * the RNN with an intensity multiplies its UserRec recall (the Bayesian paradox: p(y|x) alone ranks users by how
  * typical y is for them, not by whether they will come); the oracle E[N]·p_true bounds every model; and the RNN's

@@ -1,7 +1,6 @@
 /**
  * Fingerprints of what a trained model depends on, so a stored model is reloaded only for the same data, split,
- * model configuration and seed (issue 3: "saved to IndexedDB with their config and a fingerprint of the data and
- * split, and reloaded instead of retrained").
+ * model configuration and seed: a model trained on other data or with other settings is never reused.
  *
  * The hash is 64-bit FNV-1a (Fowler–Noll–Vo, offset basis 0xcbf29ce484222325, prime 0x100000001b3) over the bytes of
  * typed arrays and the UTF-16 code units of strings, kept as two 32-bit halves: exact in double arithmetic, no BigInt

@@ -50,7 +50,7 @@ describe('auction: the ε → 0 Dual against an exact LP (HiGHS)', () => {
     it(`${c.n}×${c.m}, K = ${c.K}, exposure in [${c.lo}, ${c.hi}]: feasible; exact with a fine margin, ≥ 98% of the LP optimum by default`, async () => {
       const rng = createRng(c.seed);
       const lam = drawScores(scoreWorld(c.m, rng, 4, 1), c.n, rng);
-      // A fine margin reached through coarser ones (ε-scaling) is exact; the default margin is within 2% (issue 4's bar).
+      // A fine margin reached through coarser ones (ε-scaling) is exact; the default margin is within 2% of the LP optimum.
       const fine = solveAuction(
         { data: lam, nRows: c.n, nCols: c.m, K: c.K, lo: c.lo, hi: c.hi },
         { delta: 1e-7, stages: [1e-1, 1e-3, 1e-5], maxMoves: 1e6, widenAfter: Infinity },
@@ -90,7 +90,7 @@ describe('auction: the ε → 0 Dual against an exact LP (HiGHS)', () => {
     expect(check(lam, n, m, K, 2, Infinity, down)).toBeCloseTo(o2, 5);
     expect(o2).toBeCloseTo(await lpOptimum(lam, n, m, K, 2, Infinity), 4);
     // Resuming upwards from the lower β's assignment with the default margin (what a slider step does) stays within
-    // issue 4's 2% of the LP optimum and costs fewer price moves than solving again from zero prices. Downwards it
+    // 2% of the LP optimum and costs fewer price moves than solving again from zero prices. Downwards it
     // stays feasible but lowerings leave it further from the optimum (97.8% here), so exact.ts never resumes down.
     const prob = (lo: number) => ({ data: lam, transposed: T, nRows: n, nCols: m, K, lo, hi: Infinity });
     const q2 = solveAuction(prob(2));

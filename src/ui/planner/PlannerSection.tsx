@@ -297,6 +297,7 @@ function Status() {
   const rows = usePlanner((s) => s.input?.testRows ?? 0);
   const items = usePlanner((s) => s.input?.nItems ?? 0);
   const error = usePlanner((s) => s.error);
+  const restarted = usePlanner((s) => s.restarted);
   return (
     <div className="status-line planner-status">
       <span>
@@ -320,6 +321,11 @@ function Status() {
       {error && (
         <span className="error" data-testid="planner.error">
           {error}
+        </span>
+      )}
+      {restarted && !error && (
+        <span className="warning" role="status" data-testid="planner.restarted">
+          {restarted}
         </span>
       )}
     </div>

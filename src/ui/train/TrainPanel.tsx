@@ -198,7 +198,7 @@ export function TrainPanel() {
             : running
               ? 'starting…'
               : t.status === 'done'
-                ? `done: ${Object.keys(t.result?.item_rec ?? {}).length} models evaluated${t.saveState === 'saving' ? ' · saving in this browser…' : t.saveState === 'saved' ? ' · saved in this browser' : ''}`
+                ? `done: ${Object.keys(t.result?.item_rec ?? {}).length} models evaluated${t.saveState === 'saving' ? ' · saving in this browser…' : t.saveState === 'saved' ? ' · saved in this browser' : t.saveState === 'failed' ? ' · not saved in this browser' : ''}`
                 : t.status === 'cancelled'
                   ? // A run stopped by new data has no previous results to keep (they were of the old data).
                     t.result
