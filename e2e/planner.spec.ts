@@ -4,7 +4,7 @@ import { AppPage } from './pages/app';
 import { PlannerPanel } from './pages/planner';
 import { SCAN_KERNEL_WASM } from '../src/core/planner/scanKernel.bytes';
 
-test('planner: curves on open; β by keyboard and mouse, α once, mode switch, each redraw reported; v CSV; rime overlay', async ({
+test('planner: Dual curves on open; β by keyboard and mouse, α once, mode switch, each redraw reported; v CSV; overlay', async ({
   page,
 }, info) => {
   const app = new AppPage(page);
@@ -75,11 +75,13 @@ test('planner: curves on open; β by keyboard and mouse, α once, mode switch, e
   await expect(page.getByTestId('planner.error')).toHaveCount(0);
   await expect(page.getByTestId('planner.view')).toContainText('5 trained models');
 
-  // Mode switch: the Dual (offline) answers at the same point.
-  await planner.mode.selectOption('offline');
-  await planner.waitShows({ mode: 'offline', alpha: alpha2 }, rev, 120_000);
+  // Mode switch: greedy matching answers at the same point (the page opens on the offline Dual).
+  await planner.mode.selectOption('greedy');
+  await planner.waitShows({ mode: 'greedy', alpha: alpha2 }, rev, 120_000);
   await expect(planner.points.locator('tbody tr').first()).not.toContainText('not available');
-  await page.screenshot({ path: info.outputPath('planner-03-dual.png'), fullPage: false });
+  await page.screenshot({ path: info.outputPath('planner-03-greedy.png'), fullPage: false });
+  await planner.mode.selectOption('offline');
+  await planner.waitShows({ mode: 'offline', alpha: alpha2 }, await planner.revision(), 120_000);
 
   // v(y) of a model as CSV: a header, one row per item, finite numbers.
   const first = (await planner.points.locator('tbody th').first().textContent()) ?? '';
@@ -90,24 +92,28 @@ test('planner: curves on open; β by keyboard and mouse, α once, mode switch, e
   expect(csv.length).toBeGreaterThan(100);
   for (const line of csv.slice(1)) expect(Number.isFinite(Number(line.slice(line.lastIndexOf(',') + 1)))).toBe(true);
 
-  // A rime results file's mtch_ points are drawn over the curves (one more line), once every model's sweep is drawn.
+  // A results file's mtch_ points are drawn over the curves (one more trace, points only), once every model's sweep
+  // is drawn.
   const models = await planner.points.locator('tbody tr').count();
   await expect(planner.curves).toHaveAttribute('data-lines', String(models), { timeout: 120_000 });
   const traces = await planner.curves.locator('.scatterlayer .trace').count();
+  const lines = await planner.lineCount();
   const rime = info.outputPath('rime.json');
   writeFileSync(
     rime,
     JSON.stringify({
       mtch_: {
         'rime-Pop': [
-          { item_ppl: 10, recall: 0.02 },
-          { item_ppl: 40, recall: 0.015 },
+          { alpha: 0.01, beta: 0, item_ppl: 10, recall: 0.02 },
+          { alpha: 0.01, beta: 0.005, item_ppl: 40, recall: 0.015 },
         ],
       },
     }),
   );
-  await page.getByTestId('planner.import').setInputFiles(rime);
+  await planner.overlay(rime);
   await expect.poll(() => planner.curves.locator('.scatterlayer .trace').count()).toBe(traces + 1);
+  await expect(planner.curves).toHaveAttribute('data-overlay', '2');
+  expect(await planner.lineCount()).toBe(lines);
   await expect(page.getByTestId('planner.view')).toContainText('Remove overlay');
 });
 
@@ -117,6 +123,7 @@ test('the planner test hook loads another world through the data and run workers
   const app = new AppPage(page);
   await app.open();
   const planner = new PlannerPanel(page);
+  // Waits for the page's own run and the planner's adoption of it (the opening Dual sweep shares the cores with it).
   await expect(page.getByTestId('planner.view')).toContainText('5 trained models on synthetic small (seed 1)', {
     timeout: 120_000,
   });

@@ -13,6 +13,8 @@ export class PlannerPanel {
   readonly curves: Locator;
   readonly points: Locator;
   readonly exposure: Locator;
+  readonly delivered: Locator;
+  readonly compareModel: Locator;
 
   constructor(readonly page: Page) {
     this.section = page.locator('#planner');
@@ -22,6 +24,36 @@ export class PlannerPanel {
     this.curves = page.getByTestId('planner.plot.curves');
     this.points = page.getByTestId('planner.points');
     this.exposure = page.getByTestId('planner.plot.exposure');
+    this.delivered = page.getByTestId('planner.plot.delivered');
+    this.compareModel = page.getByTestId('planner.compare.model');
+  }
+
+  /** Picks a view: the β sweep, the compare-modes view or the α sweep. */
+  async view(v: 'beta' | 'compare' | 'alpha'): Promise<void> {
+    await this.page.getByTestId(`planner.tab.${v}`).check();
+    await expect(this.curves).toHaveAttribute('data-view', v);
+  }
+
+  /** The plot's lines drawn with a line path (overlays are points only and have none). */
+  lineCount(): Promise<number> {
+    return this.curves.locator('.scatterlayer .trace .js-line').count();
+  }
+
+  /** Clicks the curves CSV export and returns the file's lines. */
+  async exportCsvLines(): Promise<string[]> {
+    const [download] = await Promise.all([
+      this.page.waitForEvent('download'),
+      this.page.getByTestId('planner.export.csv').click(),
+    ]);
+    const path = await download.path();
+    if (!path) throw new Error('download has no path');
+    const { readFileSync } = await import('node:fs');
+    return readFileSync(path, 'utf8').trim().split('\n');
+  }
+
+  /** Overlays a results file through the file input. */
+  async overlay(path: string): Promise<void> {
+    await this.page.getByTestId('planner.import').setInputFiles(path);
   }
 
   async revision(): Promise<number> {

@@ -6,12 +6,17 @@
  * training.resultRevision moves) and, while the planner has nothing to show, the first model of the next run, so
  * that the page's own quick run on the synthetic world shows a curve after its first model.
  *
- * It keeps what the user asked for (`asked`: mode, α, β) apart from what the shown result was computed with
- * (`shown`, `curves`), so the page can say "updating…" without flicker while a solve is in flight. Big arrays never
- * come here: scores stay in the planner worker; replies are metrics, a histogram and ten boosted items.
+ * It keeps what the user asked for (`asked`: mode, α, β, the view and the compared model) apart from what the shown
+ * result was computed with (`shown`, `curves`, `compare`), so the page can say "updating…" without flicker while a
+ * solve is in flight. Big arrays never come here: scores stay in the planner worker; replies are metrics, a histogram
+ * and ten boosted items. Other features (a guided tour) set the planner through the actions exported here.
  */
 import { create } from 'zustand';
-import type { PlannerInput, PlannerMode } from '../core/planner/types';
+import type { PlannerInput, PlannerMode, SweepPoint } from '../core/planner/types';
+import { ALPHA_SWEEP_BETA_MAX } from '../core/planner/experiment';
+import type { SolveRequest } from '../core/planner/session';
+import { parseRimeMatch, type OverlayMethod } from '../core/report/rimeMtch';
+import { plannerCsv, type CsvCurve } from '../core/report/plannerCsv';
 import { BridgeError } from '../bridge/client';
 import {
   sweepCurves,
@@ -26,19 +31,20 @@ import {
   type SolveReply,
 } from '../bridge/planner';
 import {
-  ALPHA_MAX,
-  ALPHA_MIN,
-  ALPHA_STEP,
+  DEFAULT_ASKED,
+  SWEEP_ALPHAS,
   curveBetas,
   fillBetas,
   encodePlannerHash,
   parsePlannerHash,
-  parseRimeMatch,
-  roundFraction,
+  snapAlpha,
   snapBeta,
   type Diversity,
-  type OverlayCurve,
+  type PlannerAsked,
+  type PlannerView,
   type Relevance,
+  type UserDiversity,
+  type UserRelevance,
 } from './plannerSettings';
 import { fetchPlannerInput, firstModelInput } from '../bridge/run';
 import type { FirstModelInput } from '../../workers/run.api';
@@ -47,7 +53,7 @@ import { startRun } from './run';
 import { FAST_MODELS } from './quickRun';
 import { currentRunConfig } from './ui';
 import { useStore } from './store';
-import { readUrlParam, writeUrlParam } from './url';
+import { onUrlChange, readUrlParam, writeUrlParam } from './url';
 
 export * from './plannerSettings';
 
@@ -56,11 +62,13 @@ export interface PlannerState {
   /** What the worker holds: source, models, test rows, items. */
   input: InputSummary | null;
   /** What the user asked for. */
-  asked: { mode: PlannerMode; alpha: number; beta: number };
+  asked: PlannerAsked;
   /** The operating point shown (its α and β may lag behind `asked` while a solve is in flight). */
   shown: SolveReply | null;
-  /** The β sweep at the shown α and mode. */
+  /** The sweep of the β view (β at the shown α and mode) or of the α view (α at β', in the shown mode). */
   curves: CurvesReply | null;
+  /** The compare view's sweeps: one model's β sweep at α in each mode. */
+  compare: CompareCurves | null;
   /** A solve or a sweep is in flight. */
   solving: boolean;
   sweeping: boolean;
@@ -71,17 +79,28 @@ export interface PlannerState {
   restarted: string | null;
   relevance: Relevance;
   diversity: Diversity;
-  overlay: OverlayCurve[];
+  userRelevance: UserRelevance;
+  userDiversity: UserDiversity;
+  /** A reference results file's matching points, drawn as points over the curves. */
+  overlay: { file: string; methods: OverlayMethod[]; skipped: string[] } | null;
   /** The model whose histogram and boosted items are shown. */
   detail: string | null;
+}
+
+/** One model's β sweeps at α, one per mode (Figure 4's three environments on one plot). */
+export interface CompareCurves {
+  model: string;
+  alpha: number;
+  curves: { mode: PlannerMode; points: SweepPoint[]; reason?: string }[];
 }
 
 export const initialPlannerState = (): PlannerState => ({
   status: 'idle',
   input: null,
-  asked: { mode: 'greedy', alpha: 0.01, beta: 0.005 },
+  asked: DEFAULT_ASKED,
   shown: null,
   curves: null,
+  compare: null,
   solving: false,
   sweeping: false,
   prefetching: false,
@@ -89,9 +108,36 @@ export const initialPlannerState = (): PlannerState => ({
   restarted: null,
   relevance: 'recall',
   diversity: 'item_ppl',
-  overlay: [],
+  userRelevance: 'prec',
+  userDiversity: 'user_ppl',
+  overlay: null,
   detail: null,
 });
+
+/** The settings a new input keeps (what the user chose, not what was computed). */
+const userChoices = (s: PlannerState) => ({
+  asked: s.asked,
+  relevance: s.relevance,
+  diversity: s.diversity,
+  userRelevance: s.userRelevance,
+  userDiversity: s.userDiversity,
+  overlay: s.overlay,
+  restarted: s.restarted,
+});
+
+/** The solve `asked` names: in the α view, user capacity α with item maximal exposure β' and no minimal one. */
+export const solveRequestOf = (a: PlannerAsked): SolveRequest =>
+  a.view === 'alpha'
+    ? { mode: a.mode, alpha: a.alpha, beta: 0, betaMax: ALPHA_SWEEP_BETA_MAX }
+    : { mode: a.mode, alpha: a.alpha, beta: a.beta };
+
+/** The model the compare view shows: the one asked for when the input has it, else the first. */
+export function compareModelOf(s: Pick<PlannerState, 'asked' | 'input'>): string | null {
+  const models = s.input?.models ?? [];
+  return s.asked.model !== null && models.includes(s.asked.model) ? s.asked.model : (models[0] ?? null);
+}
+
+const MODES: readonly PlannerMode[] = ['greedy', 'offline', 'online'];
 
 export const usePlanner = create<PlannerState>()(() => initialPlannerState());
 
@@ -111,51 +157,77 @@ function onError(e: unknown): void {
 
 function requesters() {
   solves ??= solveRequests((r) => {
-    const { asked } = usePlanner.getState();
-    const caughtUp = r.mode === asked.mode && r.alpha === asked.alpha && r.beta === asked.beta;
+    const want = solveRequestOf(usePlanner.getState().asked);
+    const caughtUp =
+      r.mode === want.mode && r.alpha === want.alpha && r.beta === want.beta && r.betaMax === want.betaMax;
     set({ shown: r, solving: !caughtUp, error: null });
   }, onError);
   return solves;
 }
 
-/**
- * The β sweep at (mode, α), one model at a time so that each line appears as soon as it is ready (a sweep costs a
- * solve per point and model); the first new line replaces the lines of the previous setting.
- */
-async function sweep(mode: PlannerMode, alpha: number): Promise<void> {
+/** A new sweep generation: an older sweep stops at its next point. */
+function nextSweep(): { my: number; signal: AbortSignal } {
   const my = ++sweepGen;
   sweepCtl?.abort();
-  const ctl = (sweepCtl = new AbortController());
-  const betas = curveBetas(alpha);
-  set({ sweeping: true });
+  sweepCtl = new AbortController();
+  return { my, signal: sweepCtl.signal };
+}
+
+type SweepAnswer = Awaited<ReturnType<typeof sweepCurves>>;
+
+/** One sweep request; null when it failed, went stale or was overtaken (the error, if any, is shown). */
+async function ask(req: Parameters<typeof sweepCurves>[0], my: number, signal: AbortSignal) {
+  let r: SweepAnswer;
+  try {
+    r = await sweepCurves(req, signal);
+  } catch (e) {
+    if (my === sweepGen) onError(e);
+    return null;
+  }
+  if (my !== sweepGen || (r.ok && r.data.stale)) return null;
+  if (!r.ok) {
+    onError(new Error(r.reason));
+    return null;
+  }
+  return r.data;
+}
+
+/** The sweep of the asked view. */
+function sweep(a: PlannerAsked): Promise<void> {
+  if (a.view === 'compare') return sweepCompare(a.alpha);
+  return sweepModels(a.mode, a.view === 'alpha' ? { alphas: SWEEP_ALPHAS } : { alpha: a.alpha });
+}
+
+/**
+ * The β sweep at (mode, α), or the α sweep over `alphas` at β', one model at a time so that each line appears as
+ * soon as it is ready (a sweep costs a solve per point and model); the first new line replaces the lines of the
+ * previous setting.
+ */
+async function sweepModels(mode: PlannerMode, at: { alpha: number } | { alphas: number[] }): Promise<void> {
+  const { my, signal } = nextSweep();
+  const req =
+    'alphas' in at
+      ? { mode, alpha: 0, betas: [], alphas: at.alphas, betaMax: ALPHA_SWEEP_BETA_MAX }
+      : { mode, alpha: at.alpha, betas: curveBetas(at.alpha) };
+  set({ sweeping: true, prefetching: false });
   let first = true;
   for (const model of usePlanner.getState().input?.models ?? []) {
-    let r: Awaited<ReturnType<typeof sweepCurves>>;
-    try {
-      r = await sweepCurves({ mode, alpha, betas, models: [model] }, ctl.signal);
-    } catch (e) {
-      if (my === sweepGen) onError(e);
-      return;
-    }
-    if (my !== sweepGen || (r.ok && r.data.stale)) return;
-    if (!r.ok) {
-      onError(new Error(r.reason));
-      return;
-    }
+    const r = await ask({ ...req, models: [model] }, my, signal);
+    if (!r) return;
     const kept = first ? [] : (usePlanner.getState().curves?.curves ?? []);
     first = false;
-    set({ curves: { ...r.data, curves: [...kept, ...r.data.curves] } });
+    set({ curves: { ...r, curves: [...kept, ...r.curves] } });
   }
   if (my !== sweepGen) return;
   set({ sweeping: false });
   // Then, quietly, every other slider position (ascending, so each resumes from the one below): the worker memoises
   // them and a later β step is a lookup. Greedy and the offline Dual only: an online point costs a calibration.
   // A newer sweep stops this one; solves asked meanwhile are served between its points.
-  if (mode === 'online') return;
+  if (mode === 'online' || 'alphas' in at) return;
   set({ prefetching: true });
   try {
     for (const model of usePlanner.getState().input?.models ?? []) {
-      const r = await sweepCurves({ mode, alpha, betas: fillBetas(alpha), models: [model] }, ctl.signal);
+      const r = await sweepCurves({ mode, alpha: at.alpha, betas: fillBetas(at.alpha), models: [model] }, signal);
       if (my !== sweepGen || !r.ok || r.data.stale) return;
     }
   } catch {
@@ -163,6 +235,22 @@ async function sweep(mode: PlannerMode, alpha: number): Promise<void> {
   } finally {
     if (my === sweepGen) set({ prefetching: false });
   }
+}
+
+/** The compare view: one model's β sweep at α in greedy, offline and online mode, each line as it is ready. */
+async function sweepCompare(alpha: number): Promise<void> {
+  const model = compareModelOf(usePlanner.getState());
+  if (!model) return;
+  const { my, signal } = nextSweep();
+  set({ sweeping: true, prefetching: false });
+  const curves: CompareCurves['curves'] = [];
+  for (const mode of MODES) {
+    const r = await ask({ mode, alpha, betas: curveBetas(alpha), models: [model] }, my, signal);
+    if (!r) return;
+    for (const c of r.curves) curves.push({ mode, points: c.points, ...(c.reason ? { reason: c.reason } : {}) });
+    set({ compare: { model, alpha, curves: [...curves] } });
+  }
+  if (my === sweepGen) set({ sweeping: false });
 }
 
 /** Whether a file read halted the sweep or the fill (to resume them if the data stays). */
@@ -178,13 +266,13 @@ function haltBackground(): void {
   void haltPlannerWork().catch(() => undefined);
 }
 
-/** Asks for the operating point at `asked` (and the sweep when α or the mode changed). */
+/** Asks for the operating point at `asked` (and the sweep when the view, α or the mode changed). */
 function request(withSweep: boolean): void {
   const s = usePlanner.getState();
   if (s.status !== 'ready') return;
-  requesters().request({ ...s.asked });
+  requesters().request(solveRequestOf(s.asked));
   set({ solving: true });
-  if (withSweep) void sweep(s.asked.mode, s.asked.alpha);
+  if (withSweep) void sweep(s.asked);
 }
 
 function adopted(r: { ok: true; data: InputSummary } | { ok: false; reason: string }): void {
@@ -199,6 +287,7 @@ function adopted(r: { ok: true; data: InputSummary } | { ok: false; reason: stri
     error: null,
     shown: null,
     curves: null,
+    compare: null,
     detail: detail && r.data.models.includes(detail) ? detail : r.data.models[0],
   });
   request(true);
@@ -221,30 +310,81 @@ async function adoptPlannerInput(input: PlannerInput, source: string): Promise<v
 
 export function setPlannerBeta(beta: number): void {
   const { asked } = usePlanner.getState();
+  if (asked.view === 'alpha') return;
   const b = snapBeta(beta, asked.alpha);
   if (b === asked.beta) return;
   set({ asked: { ...asked, beta: b } });
   request(false);
 }
 
-/** Moves α; β keeps its share of α (β/α), as the slider's range scales with α. */
+/**
+ * Moves α on the view's slider grid. In the β and compare views β keeps its share of α (β/α), as the β slider's
+ * range scales with α, and the sweep follows α; the α view's sweep is over a fixed grid, so only the point moves.
+ */
 export function setPlannerAlpha(alpha: number): void {
   const { asked } = usePlanner.getState();
-  const a = roundFraction(Math.min(ALPHA_MAX, Math.max(ALPHA_MIN, Math.round(alpha / ALPHA_STEP) * ALPHA_STEP)));
+  const a = snapAlpha(alpha, asked.view);
   if (a === asked.alpha) return;
   const share = asked.alpha > 0 ? asked.beta / asked.alpha : 0.5;
-  set({ asked: { ...asked, alpha: a, beta: snapBeta(share * a, a) } });
-  request(true);
+  const beta = asked.view === 'alpha' ? asked.beta : snapBeta(share * a, a);
+  set({ asked: { ...asked, alpha: a, beta } });
+  request(asked.view !== 'alpha');
 }
 
 export function setPlannerMode(mode: PlannerMode): void {
   const { asked } = usePlanner.getState();
   if (mode === asked.mode) return;
   set({ asked: { ...asked, mode } });
-  request(true);
+  // The compare view draws every mode already: only the operating point changes.
+  request(asked.view !== 'compare');
 }
 
-export const setPlannerAxes = (part: { relevance?: Relevance; diversity?: Diversity }) => set(part);
+/** Settings that α, β and the model must satisfy in `view` (α on its slider grid, β within [0, α]). */
+function settle(a: PlannerAsked): PlannerAsked {
+  const alpha = snapAlpha(a.alpha, a.view);
+  return { ...a, alpha, beta: a.view === 'alpha' ? a.beta : snapBeta(Math.min(a.beta, alpha), alpha) };
+}
+
+/** Switches the view (β sweep, compare modes, α sweep); α moves into the new view's slider range. */
+export function setPlannerView(view: PlannerView): void {
+  setPlannerSettings({ view });
+}
+
+/** The model of the compare view. */
+export function setCompareModel(model: string): void {
+  setPlannerSettings({ model });
+}
+
+/**
+ * Sets several settings at once (one solve, one sweep): for a guided tour or a pasted link. Values are put on the
+ * sliders' grids; the mode, view and model are taken as given.
+ */
+export function setPlannerSettings(part: Partial<PlannerAsked>): void {
+  const { asked } = usePlanner.getState();
+  const next = settle({ ...asked, ...part });
+  if (
+    next.mode === asked.mode &&
+    next.alpha === asked.alpha &&
+    next.beta === asked.beta &&
+    next.view === asked.view &&
+    next.model === asked.model
+  )
+    return;
+  set({ asked: next });
+  const sweepChanged =
+    next.view !== asked.view ||
+    (next.view !== 'compare' && next.mode !== asked.mode) ||
+    (next.view !== 'alpha' && next.alpha !== asked.alpha) ||
+    (next.view === 'compare' && next.model !== asked.model);
+  request(sweepChanged);
+}
+
+export const setPlannerAxes = (part: {
+  relevance?: Relevance;
+  diversity?: Diversity;
+  userRelevance?: UserRelevance;
+  userDiversity?: UserDiversity;
+}) => set(part);
 export const setPlannerDetail = (detail: string) => set({ detail });
 
 /** v(y) of a model's shown solution as CSV text (item id, v). */
@@ -257,18 +397,48 @@ export async function plannerVCsv(model: string): Promise<{ ok: true; csv: strin
   }
 }
 
-/** Overlays a rime results file's curves (replacing an earlier overlay); returns the refusal reason, or null. */
+/**
+ * Overlays a reference results file's matching points (replacing an earlier overlay): its lower-bound points on the
+ * β sweeps, its upper-bound points on the α sweep. Returns the refusal reason (file name first), or null.
+ */
 export function importRimeResults(text: string, fileName: string): string | null {
   const r = parseRimeMatch(text);
-  if (!r.ok) {
-    set({ error: `${fileName}: ${r.reason}` });
-    return r.reason;
-  }
-  set({ overlay: r.curves.map((c) => ({ ...c, name: `${c.name} (${fileName})` })), error: null });
+  if (!r.ok) return `${fileName}: ${r.reason}`;
+  set({ overlay: { file: fileName, methods: r.data.methods, skipped: r.data.skipped } });
   return null;
 }
 
-export const clearOverlay = () => set({ overlay: [] });
+export const clearOverlay = () => set({ overlay: null });
+
+/** The curves of the view shown and every model's operating point as CSV (null when nothing is drawn yet). */
+export function plannerCurvesCsv(): string | null {
+  const s = usePlanner.getState();
+  let curves: CsvCurve[] = [];
+  if (s.asked.view === 'compare' && s.compare) {
+    const model = s.compare.model;
+    curves = s.compare.curves.map((c) => ({ model, mode: c.mode, sweep: 'beta', points: c.points }));
+  } else if (s.asked.view !== 'compare' && s.curves) {
+    const { mode, sweep } = s.curves;
+    curves = s.curves.curves.map((c) => ({ model: c.model, mode, sweep, points: c.points }));
+  }
+  const shown = s.shown;
+  const points = (shown?.models ?? []).flatMap((m) =>
+    m.metrics
+      ? [
+          {
+            model: m.model,
+            mode: shown!.mode,
+            alpha: shown!.alpha,
+            beta: shown!.beta,
+            ...(shown!.betaMax !== undefined ? { betaMax: shown!.betaMax } : {}),
+            metrics: m.metrics,
+          },
+        ]
+      : [],
+  );
+  if (curves.every((c) => c.points.length === 0) && points.length === 0) return null;
+  return plannerCsv(curves, points);
+}
 
 /**
  * Takes the last completed run's scores from the run worker (every kept model); without one the planner waits for
@@ -287,11 +457,7 @@ async function fetchResults(): Promise<void> {
     set({
       ...initialPlannerState(),
       status: t.status === 'running' ? 'loading' : 'idle',
-      asked: usePlanner.getState().asked,
-      relevance: usePlanner.getState().relevance,
-      diversity: usePlanner.getState().diversity,
-      overlay: usePlanner.getState().overlay,
-      restarted: usePlanner.getState().restarted,
+      ...userChoices(usePlanner.getState()),
     });
     awaitFirstModel();
     return;
@@ -418,6 +584,7 @@ export function startPlanner(): void {
       prefetching: false,
       shown: null,
       curves: null,
+      compare: null,
       restarted: `The planner worker stopped (${reason}) at ${new Date().toLocaleTimeString()} and was restarted; what is drawn was solved again after that.`,
     });
     void followResults();
@@ -443,6 +610,11 @@ export function startPlanner(): void {
   // The slider settings live in the URL hash next to the run config: a reload or a shared link shows the same point.
   const fromUrl = parsePlannerHash(readUrlParam('planner'));
   if (fromUrl) set({ asked: fromUrl });
+  // A pasted link that changes only the hash (a tour step's link, say) moves the planner there.
+  onUrlChange(() => {
+    const a = parsePlannerHash(readUrlParam('planner'));
+    if (a) setPlannerSettings(a);
+  });
   usePlanner.subscribe((s, prev) => {
     if (s.asked === prev.asked) return;
     writeUrlParam('planner', encodePlannerHash(s.asked));

@@ -1,47 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  curveBetas,
-  fillBetas,
-  encodePlannerHash,
-  parsePlannerHash,
-  parseRimeMatch,
-  snapBeta,
-} from './plannerSettings';
+import { curveBetas, fillBetas, encodePlannerHash, parsePlannerHash, snapAlpha, snapBeta } from './plannerSettings';
 
 describe('planner state helpers', () => {
-  it('reads mtch_ points as lists or keyed objects and keeps only finite metric fields', () => {
-    const text = JSON.stringify({
-      item_rec: {},
-      mtch_: {
-        Pop: [
-          { prec: 0.1, recall: 0.2, item_ppl: 30, k: 5 },
-          { prec: 0.09, recall: 0.18, item_ppl: 'x' },
-        ],
-        Hawkes: { '0.001': { item_cov: 0.4, recall: 0.3 } },
-        Empty: [{ k: 1 }],
-      },
-    });
-    expect(parseRimeMatch(text)).toEqual({
-      ok: true,
-      curves: [
-        {
-          name: 'Pop',
-          points: [
-            { prec: 0.1, recall: 0.2, item_ppl: 30 },
-            { prec: 0.09, recall: 0.18 },
-          ],
-        },
-        { name: 'Hawkes', points: [{ recall: 0.3, item_cov: 0.4 }] },
-      ],
-    });
-  });
-
-  it('refuses files without matching points', () => {
-    expect(parseRimeMatch('{')).toMatchObject({ ok: false, reason: expect.stringMatching(/not JSON/) });
-    expect(parseRimeMatch('{"item_rec":{}}')).toMatchObject({ ok: false, reason: expect.stringMatching(/no "mtch_"/) });
-    expect(parseRimeMatch('{"mtch_":{"A":[{"k":1}]}}')).toMatchObject({ ok: false });
-  });
-
   it('puts the sweep grid on the slider grid', () => {
     expect(curveBetas(0.01)).toEqual([0, 0.002, 0.004, 0.006, 0.008, 0.01]);
     // The fill is the other 15 slider positions (steps of α/20), together with the sweep all 21.
@@ -56,13 +16,42 @@ describe('planner state helpers', () => {
     for (const b of curveBetas(0.014)) expect(snapBeta(b, 0.014)).toBe(b);
   });
 
-  it('keeps the slider settings in the hash and refuses settings outside the sliders', () => {
-    const a = { mode: 'offline' as const, alpha: 0.012, beta: 0.0036 };
-    expect(encodePlannerHash(a)).toBe('offline,0.012,0.0036');
+  it('keeps the slider settings, the view and the compared model in the hash and refuses settings outside the sliders', () => {
+    const a = { mode: 'offline' as const, alpha: 0.012, beta: 0.0036, view: 'beta' as const, model: null };
+    expect(encodePlannerHash(a)).toBe('offline,0.012,0.0036,beta');
     expect(parsePlannerHash(encodePlannerHash(a))).toEqual(a);
-    // Off-grid values snap: α to 0.2% steps, β to α/20 steps.
-    expect(parsePlannerHash('greedy,0.0101,0.0049')).toEqual({ mode: 'greedy', alpha: 0.01, beta: 0.005 });
-    for (const bad of [null, '', 'dual,0.01,0', 'greedy,0.5,0', 'greedy,0.01,0.02', 'greedy,0.01,-1', 'greedy,x,0'])
+    const c = { ...a, view: 'compare' as const, model: 'RNN-HP,2' };
+    expect(parsePlannerHash(encodePlannerHash(c))).toEqual(c);
+    // A link from before the views: the β view. Off-grid values snap: α to 0.2% steps, β to α/20 steps.
+    expect(parsePlannerHash('greedy,0.0101,0.0049')).toEqual({
+      mode: 'greedy',
+      alpha: 0.01,
+      beta: 0.005,
+      view: 'beta',
+      model: null,
+    });
+    // The α view's slider runs from 1% to 100% in 1% steps; β is kept for the way back.
+    expect(parsePlannerHash('online,0.304,0.005,alpha')).toMatchObject({ alpha: 0.3, beta: 0.005, view: 'alpha' });
+    for (const bad of [
+      null,
+      '',
+      'dual,0.01,0',
+      'greedy,0.5,0',
+      'greedy,0.01,0.02',
+      'greedy,0.01,-1',
+      'greedy,x,0',
+      'greedy,0.01,0,sideways',
+      'greedy,0.005,0,alpha',
+      'greedy,1.5,0,alpha',
+    ])
       expect(parsePlannerHash(bad)).toBeNull();
+  });
+
+  it('snaps α to the slider grid of each view', () => {
+    expect(snapAlpha(0.0131, 'beta')).toBe(0.014);
+    expect(snapAlpha(0.5, 'beta')).toBe(0.1);
+    expect(snapAlpha(0.0131, 'alpha')).toBe(0.01);
+    expect(snapAlpha(0.456, 'alpha')).toBe(0.46);
+    expect(snapAlpha(0.001, 'compare')).toBe(0.002);
   });
 });

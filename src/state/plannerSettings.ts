@@ -1,22 +1,56 @@
 /**
- * The planner's settings arithmetic and the rime results reader: pure functions (no worker, no store), shared by the
- * planner store and its tests.
+ * The planner's settings arithmetic: pure functions (no worker, no store), shared by the planner store and its tests.
  */
 import type { PlannerMode } from '../core/planner/types';
 
 export type Relevance = 'recall' | 'prec';
 export type Diversity = 'item_ppl' | 'item_cov';
+/** Appendix F's user-side axes: UserRec precision or recall against user perplexity or coverage. */
+export type UserRelevance = 'prec' | 'user_recall';
+export type UserDiversity = 'user_ppl' | 'user_cov';
 
-/** A curve read from a rime results JSON (`mtch_`), drawn dashed over ours. */
-export interface OverlayCurve {
-  name: string;
-  points: Partial<Record<Relevance | Diversity, number>>[];
+/**
+ * What the curves plot shows: `beta`, every model's β sweep in one mode (Figure 4, one panel); `compare`, one
+ * model's β sweeps in the three modes on one plot (Figure 4's panels overlaid), with the delivered exposure beside
+ * it (Figure S7); `alpha`, every model's α sweep at item maximal exposure β' (appendix F, Figures S4-S7).
+ */
+export type PlannerView = 'beta' | 'compare' | 'alpha';
+export const PLANNER_VIEWS: readonly PlannerView[] = ['beta', 'compare', 'alpha'];
+
+/** What the user asked for: the slider settings, the view and, for `compare`, the model compared (null: the first). */
+export interface PlannerAsked {
+  mode: PlannerMode;
+  alpha: number;
+  beta: number;
+  view: PlannerView;
+  model: string | null;
 }
+
+/** The page opens on the Dual, the paper's planner, solved offline. */
+export const DEFAULT_ASKED: PlannerAsked = { mode: 'offline', alpha: 0.01, beta: 0.005, view: 'beta', model: null };
 
 /** α range of the slider: 0.2% to 10% of items, in steps of 0.2%. */
 export const ALPHA_MIN = 0.002;
 export const ALPHA_MAX = 0.1;
 export const ALPHA_STEP = 0.002;
+/** α range of the slider in the α view (appendix F: 1% ≤ α ≤ 100%), in steps of 1%. */
+export const SWEEP_ALPHA_MIN = 0.01;
+export const SWEEP_ALPHA_MAX = 1;
+export const SWEEP_ALPHA_STEP = 0.01;
+/** The α sweep's grid: the reference's multipliers m ≥ 1 (1, 3, 10, 30, 100) times 1% of items. */
+export const SWEEP_ALPHAS = [0.01, 0.03, 0.1, 0.3, 1];
+
+/** The α slider's range and step in a view. */
+export const alphaRange = (view: PlannerView) =>
+  view === 'alpha'
+    ? { min: SWEEP_ALPHA_MIN, max: SWEEP_ALPHA_MAX, step: SWEEP_ALPHA_STEP }
+    : { min: ALPHA_MIN, max: ALPHA_MAX, step: ALPHA_STEP };
+
+/** α clipped to the view's slider range and snapped to its grid. */
+export function snapAlpha(alpha: number, view: PlannerView): number {
+  const { min, max, step } = alphaRange(view);
+  return roundFraction(Math.min(max, Math.max(min, Math.round(alpha / step) * step)));
+}
 /** β slider positions: 0 to α in BETA_STEPS steps; the curves are swept at every CURVE_EVERY-th position. */
 export const BETA_STEPS = 20;
 export const CURVE_EVERY = 4;
@@ -44,58 +78,35 @@ export function snapBeta(beta: number, alpha: number): number {
   return roundFraction(Math.min(alpha, Math.max(0, Math.round(beta / step) * step)));
 }
 
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
-
-const METRIC_KEYS = ['recall', 'prec', 'item_ppl', 'item_cov'] as const;
-
-/**
- * Reads the `mtch_` points of a rime results JSON: `mtch_` maps a model name to its points (a list, or an object of
- * points keyed by setting); a point keeps the fields recall, prec, item_ppl, item_cov that are finite numbers.
- */
-export function parseRimeMatch(text: string): { ok: true; curves: OverlayCurve[] } | { ok: false; reason: string } {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    return { ok: false, reason: `not JSON (${message(e)})` };
-  }
-  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-  if (!isObj(json) || !isObj(json.mtch_))
-    return { ok: false, reason: 'no "mtch_" object (rime results with matching points)' };
-  const curves: OverlayCurve[] = [];
-  for (const [name, raw] of Object.entries(json.mtch_)) {
-    const list = Array.isArray(raw) ? raw : isObj(raw) ? Object.values(raw) : [];
-    const points: OverlayCurve['points'] = [];
-    for (const p of list) {
-      if (!isObj(p)) continue;
-      const q: OverlayCurve['points'][number] = {};
-      for (const k of METRIC_KEYS) if (typeof p[k] === 'number' && Number.isFinite(p[k])) q[k] = p[k];
-      if (Object.keys(q).length > 0) points.push(q);
-    }
-    if (points.length > 0) curves.push({ name, points });
-  }
-  if (curves.length === 0)
-    return { ok: false, reason: '"mtch_" has no points with recall, prec, item_ppl or item_cov' };
-  return { ok: true, curves };
-}
-
 const MODES: readonly PlannerMode[] = ['greedy', 'offline', 'online'];
 
-/** The planner's slider settings as the URL hash keeps them: `mode,α,β` (fractions). */
-export const encodePlannerHash = (a: { mode: PlannerMode; alpha: number; beta: number }): string =>
-  `${a.mode},${a.alpha},${a.beta}`;
+/** The planner's settings as the URL hash keeps them: `mode,α,β,view[,model]` (fractions). */
+export const encodePlannerHash = (a: PlannerAsked): string =>
+  [a.mode, a.alpha, a.beta, a.view, ...(a.model !== null ? [a.model] : [])].join(',');
 
 /**
- * Reads `mode,α,β` from the hash; null when absent or not a valid setting (the defaults are used then). α is put on
- * the slider's grid within its range, β on the grid of [0, α].
+ * Reads `mode,α,β[,view[,model]]` from the hash (a link without a view is the β view); null when absent or not a
+ * valid setting (the defaults are used then). α is put on the view's slider grid within its range, β on the grid of
+ * [0, α]; the model is kept as text (everything after the fourth comma) and checked against the models later.
  */
-export function parsePlannerHash(s: string | null): { mode: PlannerMode; alpha: number; beta: number } | null {
+export function parsePlannerHash(s: string | null): PlannerAsked | null {
   if (!s) return null;
-  const [mode, a, b] = s.split(',');
+  const [mode, a, b, v = 'beta', ...rest] = s.split(',');
   const alpha = Number(a);
   const beta = Number(b);
-  if (!MODES.includes(mode as PlannerMode) || !Number.isFinite(alpha) || !Number.isFinite(beta)) return null;
-  if (alpha < ALPHA_MIN || alpha > ALPHA_MAX || beta < 0 || beta > alpha) return null;
-  const snapped = roundFraction(Math.round(alpha / ALPHA_STEP) * ALPHA_STEP);
-  return { mode: mode as PlannerMode, alpha: snapped, beta: snapBeta(beta, snapped) };
+  const view = v as PlannerView;
+  if (!MODES.includes(mode as PlannerMode) || !PLANNER_VIEWS.includes(view)) return null;
+  if (!Number.isFinite(alpha) || !Number.isFinite(beta)) return null;
+  const range = alphaRange(view);
+  // β belongs to the β sweep's slider (0 to α there); the α view keeps it, unused, for the way back.
+  const betaMax = view === 'alpha' ? ALPHA_MAX : alpha;
+  if (alpha < range.min || alpha > range.max || beta < 0 || beta > betaMax) return null;
+  const snapped = snapAlpha(alpha, view);
+  return {
+    mode: mode as PlannerMode,
+    alpha: snapped,
+    beta: view === 'alpha' ? beta : snapBeta(beta, snapped),
+    view,
+    model: rest.length > 0 && rest.join(',') !== '' ? rest.join(',') : null,
+  };
 }

@@ -98,6 +98,8 @@ describe('evaluateMatch', () => {
     expect(r.prec).toBeCloseTo(0.5, 12);
     // recall: user 0 hits 2 of 3, user 1 0 of max(1, 0).
     expect(r.recall).toBeCloseTo((2 / 3 + 0) / 2, 12);
+    // UserRec recall per item: item 1 hit 2 of 2, item 3 0 of 1, items 0 and 2 0 of max(1, 0).
+    expect(r.user_recall).toBeCloseTo((0 + 1 + 0 + 0) / 4, 12);
     expect(r.k).toBeCloseTo(1.5, 12);
     expect(r.c).toBeCloseTo(0.75, 12);
     expect(r.item_cov).toBeCloseTo(0.5, 12);

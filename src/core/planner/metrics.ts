@@ -31,7 +31,8 @@ export function assignmentCounts(a: Assignment): { userLoad: Int32Array; itemExp
  * - prec: Σ(Y ⊙ A) / max(Σ A, minimal total recs), as rime's evaluate_mtch: the minimal total is K·rows
  *   (K = round(α·items)) for the β sweep and β'·rows·items for the α sweep (settings.betaMax set), so that
  *   under-delivery lowers precision instead of hiding behind fewer recommendations.
- * - recall: mean over rows of hits / max(1, Σ_y Y_xy).
+ * - recall: mean over rows of hits / max(1, Σ_y Y_xy) (ItemRec recall, rime's axis 1).
+ * - user_recall: mean over items of hits / max(1, Σ_x Y_xy) (UserRec recall, rime's evaluate_user_rec axis 0).
  * - item_ppl / user_ppl: eq. 15 over recommendation counts per item / per row; item_cov / user_cov: share with ≥ 1.
  * - k, c: mean recommendations per row and per item; recs/item quartiles (numpy's linear interpolation).
  * - delivered: mean over items of min(1, exposure / target), target = β·rows (β' for the α sweep); 1 without one.
@@ -42,6 +43,9 @@ export function evaluateMatch(a: Assignment, target: Csr, settings: MatchSetting
   }
   const { userLoad, itemExposure } = assignmentCounts(a);
   const mark = new Int32Array(a.nCols).fill(-1);
+  /** Hits and positives per item, for UserRec recall. */
+  const colHits = new Float64Array(a.nCols);
+  const colPos = new Float64Array(a.nCols);
   let hits = 0;
   let recall = 0;
   for (let r = 0; r < a.nRows; r++) {
@@ -50,8 +54,13 @@ export function evaluateMatch(a: Assignment, target: Csr, settings: MatchSetting
     let rowPos = 0;
     for (let p = target.indptr[r]; p < target.indptr[r + 1]; p++) {
       const y = target.data[p];
+      const c = target.indices[p];
       rowPos += y;
-      if (mark[target.indices[p]] === r) rowHits += y;
+      colPos[c] += y;
+      if (mark[c] === r) {
+        rowHits += y;
+        colHits[c] += y;
+      }
     }
     hits += rowHits;
     recall += rowHits / Math.max(1, rowPos);
@@ -63,7 +72,11 @@ export function evaluateMatch(a: Assignment, target: Csr, settings: MatchSetting
       : Math.round(settings.alpha * a.nCols) * a.nRows;
   const denom = Math.max(total, minTotal);
   let itemCov = 0;
-  for (let c = 0; c < a.nCols; c++) if (itemExposure[c] > 0) itemCov++;
+  let userRecall = 0;
+  for (let c = 0; c < a.nCols; c++) {
+    if (itemExposure[c] > 0) itemCov++;
+    userRecall += colHits[c] / Math.max(1, colPos[c]);
+  }
   let userCov = 0;
   for (let r = 0; r < a.nRows; r++) if (userLoad[r] > 0) userCov++;
   const sorted = Float64Array.from(itemExposure).sort();
@@ -79,6 +92,7 @@ export function evaluateMatch(a: Assignment, target: Csr, settings: MatchSetting
     c: a.nCols > 0 ? total / a.nCols : 0,
     prec: denom > 0 ? hits / denom : 0,
     recall: a.nRows > 0 ? recall / a.nRows : 0,
+    user_recall: a.nCols > 0 ? userRecall / a.nCols : 0,
     item_ppl: perplexity(itemExposure),
     item_cov: a.nCols > 0 ? itemCov / a.nCols : 0,
     user_ppl: perplexity(userLoad),

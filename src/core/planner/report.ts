@@ -2,6 +2,7 @@
  * What the Planner section shows of one solution besides its metrics: a histogram of delivered exposure, the items
  * the dual pushes up most, and v per item as CSV (the serving artifact).
  */
+import { csvText } from '../report/csv';
 
 /** Delivered exposure per item: items with an exposure count in [lo[i], lo[i] + width). */
 export interface ExposureHistogram {
@@ -51,9 +52,8 @@ export function topBoosted(v: Float64Array, exposure: Int32Array, ids: string[],
 }
 
 /** CSV of v per item: a header, then `id,v` rows; ids with a comma, quote or line break are quoted. */
-export function vCsv(ids: string[], v: Float64Array): string {
-  const q = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  const rows = ['item,v'];
-  for (let j = 0; j < v.length; j++) rows.push(`${q(ids[j])},${v[j]}`);
-  return rows.join('\n') + '\n';
-}
+export const vCsv = (ids: string[], v: Float64Array): string =>
+  csvText(
+    ['item', 'v'],
+    Array.from(v, (x, j) => [ids[j], x]),
+  );

@@ -35,6 +35,7 @@ export const FIXED_METRICS: MatchMetrics = {
   c: 1,
   prec: 0.5,
   recall: 0.5,
+  user_recall: 0.25,
   item_ppl: 2,
   item_cov: 0.5,
   user_ppl: 3,

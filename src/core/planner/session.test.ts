@@ -137,6 +137,32 @@ describe('planner session', () => {
     expect(!none.ok && none.code).toBe('no-input');
   });
 
+  it("sweeps α with item maximal exposure β' and keeps those solutions apart from the β sweep's", async () => {
+    const { solvers, calls } = recordingSolvers();
+    const session = createPlannerSession(solvers);
+    session.setInput(tinyInput(), 'tiny');
+    const r = await session.curves(
+      { mode: 'greedy', alpha: 0.5, betas: [], alphas: [0.25, 0.5, 1], betaMax: 0.5, models: ['A'] },
+      never,
+    );
+    if (!r.ok) throw new Error(r.reason);
+    expect([r.data.sweep, r.data.betaMax]).toEqual(['alpha', 0.5]);
+    // Each point is solved at (α, β = 0, β' = 0.5) and says so.
+    expect(calls.map((c) => c.settings)).toEqual([0.25, 0.5, 1].map((alpha) => ({ alpha, beta: 0, betaMax: 0.5 })));
+    expect(r.data.curves[0].points.map((p) => [p.alpha, p.beta, p.betaMax])).toEqual([
+      [0.25, 0, 0.5],
+      [0.5, 0, 0.5],
+      [1, 0, 0.5],
+    ]);
+    // The same α and β without β' is another problem: solved anew, not the α sweep's memo entry.
+    const plain = await session.solve({ mode: 'greedy', alpha: 0.5, beta: 0 }, never);
+    expect(plain.ok && plain.data.models.map((m) => m.memoised)).toEqual([false, false]);
+    const capped = await session.solve({ mode: 'greedy', alpha: 0.5, beta: 0, betaMax: 0.5 }, never);
+    expect(capped.ok && [capped.data.betaMax, capped.data.models[0].memoised]).toEqual([0.5, true]);
+    // Its histogram's target line is the cap: β' · 3 rows.
+    expect(capped.ok && capped.data.models[0].histogram?.target).toBe(1.5);
+  });
+
   it('sweeps every quick model of the synthetic world with the default solvers', async () => {
     const r = await syntheticPlannerInput('small', 1);
     if (!r.ok) throw new Error(r.reason);

@@ -26,6 +26,8 @@ export interface SolveRequest {
   alpha: number;
   /** Item minimal exposure, fraction of users (0 ≤ β ≤ α). */
   beta: number;
+  /** Item maximal exposure β', fraction of users (appendix F's α sweep); absent: no upper bound. */
+  betaMax?: number;
 }
 
 export interface ModelSolve {
@@ -47,14 +49,24 @@ export interface SolveResult {
   mode: PlannerMode;
   alpha: number;
   beta: number;
+  /** β' of the request, when it had one. */
+  betaMax?: number;
   models: ModelSolve[];
 }
 
+/**
+ * A sweep: the β sweep at α (Figure 4: item minimal exposure, `betas`), or with `alphas` the α sweep with item
+ * maximal exposure β' = `betaMax` and no minimal exposure (appendix F, Figures S4-S7; `alpha` and `betas` unused).
+ */
 export interface CurvesRequest {
   mode: PlannerMode;
   alpha: number;
   /** β values of the sweep (each clipped to [0, α]). */
   betas: number[];
+  /** User capacities of an α sweep (fractions of items); when given, the sweep runs over these instead of `betas`. */
+  alphas?: number[];
+  /** β' of the α sweep (fraction of users). */
+  betaMax?: number;
   /** Only these models (all when absent): the page asks model by model so that lines appear as they are ready. */
   models?: string[];
 }
@@ -62,8 +74,17 @@ export interface CurvesRequest {
 export interface CurvesResult {
   stale: boolean;
   mode: PlannerMode;
+  /** Which sweep: over β at `alpha`, or over α at β' = `betaMax`. */
+  sweep: 'beta' | 'alpha';
   alpha: number;
+  betaMax?: number;
   curves: { model: string; points: SweepPoint[]; reason?: string }[];
+}
+
+/** The settings of a sweep request, in its order. */
+function sweepSettings(req: CurvesRequest): MatchSettings[] {
+  if (req.alphas) return req.alphas.map((a) => settingsOf(a, 0, req.betaMax ?? 1));
+  return req.betas.map((b) => settingsOf(req.alpha, b));
 }
 
 /** What the page learns when an input is adopted. */
@@ -169,15 +190,17 @@ export function createPlannerSession(solvers: PlannerSolvers, opts: SessionOptio
     async solve(req: SolveRequest, shouldStop: ShouldStop): Promise<Result<SolveResult, PlannerCode>> {
       const inp = input;
       if (!inp) return err('no-input', 'the planner has no scores yet');
-      const settings = settingsOf(req.alpha, req.beta);
+      const settings = settingsOf(req.alpha, req.beta, req.betaMax);
       const reply: SolveResult = {
         stale: false,
         mode: req.mode,
         alpha: settings.alpha,
         beta: settings.beta,
+        ...(settings.betaMax !== undefined ? { betaMax: settings.betaMax } : {}),
         models: [],
       };
-      const targetCount = settings.beta * inp.target.nRows;
+      // The histogram's target line: β·rows, or β'·rows (a cap) in the α sweep.
+      const targetCount = (settings.beta > 0 ? settings.beta : (settings.betaMax ?? 0)) * inp.target.nRows;
       for (const m of inp.models) {
         const memoised = memo.has(m.model, req.mode, settings);
         if (!memoised && (await interrupted(inp, shouldStop))) return ok({ ...reply, stale: true });
@@ -210,17 +233,24 @@ export function createPlannerSession(solvers: PlannerSolvers, opts: SessionOptio
       return ok(reply);
     },
 
-    /** The β sweep at this α for every model asked (points memoised like solves, so a curve fills once per α). */
+    /** The β (or α) sweep for every model asked (points memoised like solves, so a curve fills once per α). */
     async curves(req: CurvesRequest, shouldStop: ShouldStop): Promise<Result<CurvesResult, PlannerCode>> {
       const inp = input;
       if (!inp) return err('no-input', 'the planner has no scores yet');
-      const reply: CurvesResult = { stale: false, mode: req.mode, alpha: req.alpha, curves: [] };
+      const grid = sweepSettings(req);
+      const reply: CurvesResult = {
+        stale: false,
+        mode: req.mode,
+        sweep: req.alphas ? 'alpha' : 'beta',
+        alpha: req.alpha,
+        ...(req.alphas ? { betaMax: req.betaMax ?? 1 } : {}),
+        curves: [],
+      };
       for (const m of inp.models) {
         if (req.models && !req.models.includes(m.model)) continue;
         const points: SweepPoint[] = [];
         let reason: string | undefined;
-        for (const b of req.betas) {
-          const settings = settingsOf(req.alpha, b);
+        for (const settings of grid) {
           if (!memo.has(m.model, req.mode, settings) && (await interrupted(inp, shouldStop)))
             return ok({ ...reply, stale: true });
           const r = solveOne(inp, m, req.mode, settings);
@@ -232,6 +262,7 @@ export function createPlannerSession(solvers: PlannerSolvers, opts: SessionOptio
             ...r.data.metrics,
             alpha: settings.alpha,
             beta: settings.beta,
+            ...(settings.betaMax !== undefined ? { betaMax: settings.betaMax } : {}),
             mode: req.mode,
             seconds: r.data.seconds,
           });

@@ -1,5 +1,5 @@
 /**
- * The planner session's memory of solutions (session.ts): solutions memoised by (model, mode, α, β) in LRU order,
+ * The planner session's memory of solutions (session.ts): solutions memoised by (model, mode, α, β, β') in LRU order,
  * the last dual state per model and mode to warm-start from, and which offline solutions keep their auction
  * assignment so that a slider step can resume from the one below it.
  */
@@ -28,14 +28,16 @@ const RESUME_LIMIT = 48;
 /** Fractions rounded to 1e-9 so that a slider value and a sweep grid point name the same memo entry. */
 const round = (x: number) => Math.round(x * 1e9) / 1e9;
 
-/** The settings a request names: rounded, β clipped to [0, α]. */
-export const settingsOf = (alpha: number, beta: number): MatchSettings => ({
-  alpha: round(alpha),
-  beta: round(Math.min(Math.max(0, beta), alpha)),
-});
+/** The settings a request names: rounded, β clipped to [0, α]; β' (item maximal exposure) only when given. */
+export const settingsOf = (alpha: number, beta: number, betaMax?: number): MatchSettings => {
+  const s: MatchSettings = { alpha: round(alpha), beta: round(Math.min(Math.max(0, beta), alpha)) };
+  if (betaMax !== undefined) s.betaMax = round(betaMax);
+  return s;
+};
 
 /** Map keys; the entries carry the same fields, so nothing is read back out of a key. */
-const memoKey = (model: string, mode: PlannerMode, s: MatchSettings) => JSON.stringify([model, mode, s.alpha, s.beta]);
+const memoKey = (model: string, mode: PlannerMode, s: MatchSettings) =>
+  JSON.stringify([model, mode, s.alpha, s.beta, s.betaMax ?? null]);
 
 export class SolutionMemo {
   private readonly memo = new Map<string, Solved>();
@@ -107,7 +109,13 @@ export class SolutionMemo {
     let bestBeta = -1;
     for (const key of this.resumeKeys) {
       const hit = this.memo.get(key);
-      if (!hit?.state.auction || hit.model !== model || hit.mode !== 'offline' || hit.settings.alpha !== s.alpha)
+      if (
+        !hit?.state.auction ||
+        hit.model !== model ||
+        hit.mode !== 'offline' ||
+        hit.settings.alpha !== s.alpha ||
+        hit.settings.betaMax !== s.betaMax
+      )
         continue;
       const b = hit.settings.beta;
       if (b <= s.beta && b > bestBeta) {

@@ -65,7 +65,10 @@ export interface MatchMetrics {
   k: number;
   c: number;
   prec: number;
+  /** ItemRec recall: mean over rows of hits / positives. */
   recall: number;
+  /** UserRec recall: mean over items of hits / positives (appendix F's user-side relevance). */
+  user_recall: number;
   item_ppl: number;
   item_cov: number;
   user_ppl: number;

@@ -61,8 +61,20 @@ export function LivePlot({ subscribe, name, testId, height = 300 }: LivePlotProp
       else void run(frame);
     };
     const unsubscribe = subscribe(draw);
+    // Plotly's `responsive` follows the window only; a layout change beside the plot (a second plot added to its row)
+    // narrows the canvas without one.
+    let width = el.clientWidth;
+    const resized = new ResizeObserver(() => {
+      if (el.clientWidth === width || revision === 0) return;
+      width = el.clientWidth;
+      void plotly().then((P) => {
+        if (alive) void P.default.Plots.resize(el);
+      });
+    });
+    resized.observe(el);
     return () => {
       alive = false;
+      resized.disconnect();
       unsubscribe();
       void plotly().then((P) => P.default.purge(el));
     };

@@ -2,7 +2,9 @@
  * Plot frames of the Planner section, built from the planner store (pure functions of its state, so the live plots
  * can redraw from a subscription without React).
  */
-import type { PlannerState } from '../../state/planner';
+import type { PlannerMode, SweepPoint } from '../../core/planner/types';
+import type { OverlayMetric } from '../../core/report/rimeMtch';
+import { compareModelOf, type PlannerState } from '../../state/planner';
 import type { LiveFrame } from '../charts/LivePlot';
 
 /** One colour per model, by its position in the input (the overlay reuses grey). */
@@ -19,43 +21,97 @@ export const MODEL_COLORS = [
 ];
 const color = (i: number) => MODEL_COLORS[i % MODEL_COLORS.length];
 
-const LABEL = {
-  recall: 'recall',
+/** The compare view's modes: colour, line and name as in Figure 4's panels. */
+const MODE_STYLE: Record<PlannerMode, { color: string; dash: string; name: string }> = {
+  greedy: { color: '#7f7f7f', dash: 'dot', name: 'Greedy (offline)' },
+  offline: { color: '#1f77b4', dash: 'solid', name: 'Dual (offline)' },
+  online: { color: '#d62728', dash: 'dash', name: 'Dual (online)' },
+};
+
+type Axis = 'recall' | 'prec' | 'user_recall' | 'item_ppl' | 'item_cov' | 'user_ppl' | 'user_cov';
+
+const LABEL: Record<Axis, string> = {
+  recall: 'ItemRec recall',
   prec: 'precision',
+  user_recall: 'UserRec recall',
   item_ppl: 'item perplexity (eq. 15)',
   item_cov: 'item coverage',
-} as const;
+  user_ppl: 'user perplexity (eq. 15 over users)',
+  user_cov: 'user coverage',
+};
 
-/** Relevance vs diversity: every model's β sweep (lines), the shown operating point (big markers), rime overlays. */
+const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+
+/** The axes of the view: item-side for the β sweeps, user-side for the α sweep (appendix F). */
+export function axesOf(s: PlannerState): { x: Axis; y: Axis } {
+  if (s.asked.view === 'alpha') return { x: s.userDiversity, y: s.userRelevance === 'prec' ? 'prec' : 'user_recall' };
+  return { x: s.diversity, y: s.relevance };
+}
+
+/** The lines of the view as (name, points, style) and what they sweep; only sweeps that match the view. */
+function linesOf(s: PlannerState): { name: string; points: SweepPoint[]; color: string; dash: string }[] {
+  const models = s.input?.models ?? [];
+  if (s.asked.view === 'compare') {
+    const c = s.compare;
+    if (!c) return [];
+    return c.curves.map((l) => ({ ...MODE_STYLE[l.mode], points: l.points }));
+  }
+  const want = s.asked.view === 'alpha' ? 'alpha' : 'beta';
+  if (!s.curves || s.curves.sweep !== want) return [];
+  return s.curves.curves.map((l) => ({
+    name: l.model,
+    points: l.points,
+    color: color(models.indexOf(l.model)),
+    dash: 'solid',
+  }));
+}
+
+/** Whether the operating point shown belongs to the view (an α-view point has β'; the others have not). */
+const shownFits = (s: PlannerState) => !!s.shown && (s.shown.betaMax !== undefined) === (s.asked.view === 'alpha');
+
+/**
+ * Relevance vs diversity in the asked view: every model's β sweep (or α sweep), or one model's three modes; the shown
+ * operating point (big markers); a reference results file's points, drawn as points, not joined.
+ */
 export function curvesFrame(s: PlannerState): LiveFrame | null {
-  // New scores, nothing solved yet: clear the old models' lines rather than leave them under the new names.
-  if (!s.curves && !s.shown)
+  const lines = linesOf(s);
+  const fits = shownFits(s);
+  // New scores or a new view, nothing solved yet: clear the old lines rather than leave them under new names.
+  if (lines.length === 0 && !fits)
     return s.input
-      ? { data: [], layout: { xaxis: { visible: false }, yaxis: { visible: false } }, attrs: { lines: '0' } }
+      ? {
+          data: [],
+          layout: { xaxis: { visible: false }, yaxis: { visible: false } },
+          attrs: { lines: '0', view: s.asked.view, modes: '', overlay: '0' },
+        }
       : null;
-  const x = s.diversity;
-  const y = s.relevance;
+  const { x, y } = axesOf(s);
   const models = s.input?.models ?? [];
   const data: Record<string, unknown>[] = [];
+  const alphaView = s.asked.view === 'alpha';
   // Lines of another α or mode than the point shown are kept, faded, until their new sweep arrives.
-  const faded = !!s.shown && !!s.curves && (s.curves.alpha !== s.shown.alpha || s.curves.mode !== s.shown.mode);
-  for (const c of s.curves?.curves ?? []) {
-    const i = models.indexOf(c.model);
+  const faded =
+    fits &&
+    (s.asked.view === 'compare'
+      ? s.compare?.alpha !== s.shown!.alpha
+      : s.curves?.mode !== s.shown!.mode || (!alphaView && s.curves?.alpha !== s.shown!.alpha));
+  for (const l of lines) {
     data.push({
       type: 'scatter',
       mode: 'lines+markers',
-      name: c.model,
-      x: c.points.map((p) => p[x]),
-      y: c.points.map((p) => p[y]),
-      text: c.points.map((p) => `β = ${(100 * p.beta).toFixed(2)}%`),
-      line: { color: color(i), width: 2 },
-      marker: { size: 5, color: color(i) },
+      name: l.name,
+      x: l.points.map((p) => p[x]),
+      y: l.points.map((p) => p[y]),
+      text: l.points.map((p) => (alphaView ? `α = ${pct(p.alpha)}` : `β = ${pct(p.beta)}`)),
+      line: { color: l.color, width: 2, dash: l.dash },
+      marker: { size: 5, color: l.color },
       opacity: faded ? 0.3 : 1,
     });
   }
-  for (const m of s.shown?.models ?? []) {
-    if (!m.metrics) continue;
-    const i = models.indexOf(m.model);
+  const compared = s.asked.view === 'compare' ? compareModelOf(s) : null;
+  for (const m of fits ? s.shown!.models : []) {
+    if (!m.metrics || (compared !== null && m.model !== compared)) continue;
+    const c = compared !== null ? MODE_STYLE[s.shown!.mode].color : color(models.indexOf(m.model));
     data.push({
       type: 'scatter',
       mode: 'markers',
@@ -63,37 +119,106 @@ export function curvesFrame(s: PlannerState): LiveFrame | null {
       showlegend: false,
       x: [m.metrics[x]],
       y: [m.metrics[y]],
-      marker: { size: 14, color: color(i), symbol: 'diamond', line: { color: '#000', width: 1.5 } },
+      marker: { size: 14, color: c, symbol: 'diamond', line: { color: '#000', width: 1.5 } },
     });
   }
-  for (const o of s.overlay) {
-    const pts = o.points.filter((p) => p[x] !== undefined && p[y] !== undefined);
+  let overlayPoints = 0;
+  for (const o of s.overlay?.methods ?? []) {
+    // Lower bounds (item minimal exposure) belong to the β sweeps, upper bounds (user capacity) to the α sweep.
+    const pts = (alphaView ? o.ub : o.lb).filter(
+      (p) => p.metrics[x as OverlayMetric] !== undefined && p.metrics[y as OverlayMetric] !== undefined,
+    );
+    if (pts.length === 0) continue;
+    overlayPoints += pts.length;
     data.push({
       type: 'scatter',
-      mode: 'lines+markers',
-      name: o.name,
-      x: pts.map((p) => p[x]),
-      y: pts.map((p) => p[y]),
-      line: { color: '#777', dash: 'dash' },
-      marker: { size: 5, color: '#777' },
+      mode: 'markers',
+      name: `${o.name} (${s.overlay!.file}, ${alphaView ? 'upper' : 'lower'} bounds)`,
+      x: pts.map((p) => p.metrics[x as OverlayMetric]),
+      y: pts.map((p) => p.metrics[y as OverlayMetric]),
+      marker: { size: 9, color: '#555', symbol: 'x-thin', line: { color: '#555', width: 2 } },
     });
   }
-  const shown = s.shown;
+  const shown = fits ? s.shown : null;
   return {
     data,
     layout: {
       showlegend: true,
       legend: { orientation: 'h', y: -0.22 },
       margin: { l: 60, r: 12, t: 12, b: 90 },
-      xaxis: { title: { text: LABEL[x] }, zeroline: false },
-      yaxis: { title: { text: LABEL[y] }, zeroline: false },
-      uirevision: `${x}|${y}|${s.curves?.mode}|${s.curves?.alpha}`,
+      xaxis: { title: { text: LABEL[x] }, zeroline: false, ...(x.endsWith('_ppl') ? { type: 'log' } : {}) },
+      yaxis: { title: { text: alphaView && y === 'prec' ? 'UserRec precision' : LABEL[y] }, zeroline: false },
+      uirevision: `${s.asked.view}|${x}|${y}|${s.curves?.mode}|${s.curves?.alpha}|${compared}`,
     },
-    // `lines`: the models whose sweep is drawn (benches time the first meaningful paint by it).
+    // `lines`: the sweeps drawn with points (benches time the first meaningful paint by it); `modes`: which modes
+    // the compare view's lines are; `overlay`: reference points drawn.
     attrs: {
-      lines: String((s.curves?.curves ?? []).filter((c) => c.points.length > 0).length),
+      lines: String(lines.filter((l) => l.points.length > 0).length),
+      view: s.asked.view,
+      x,
+      y,
+      modes:
+        s.asked.view === 'compare'
+          ? (s.compare?.curves ?? [])
+              .filter((c) => c.points.length > 0)
+              .map((c) => c.mode)
+              .join(',')
+          : '',
+      overlay: String(overlayPoints),
       ...(shown ? { beta: String(shown.beta), alpha: String(shown.alpha), mode: shown.mode } : {}),
     },
+  };
+}
+
+/**
+ * Delivered exposure beside the curves (Figure S7). Compare view: each mode's share of the β target met, mean over
+ * items of min(1, exposure / (β·users)), against β; the online Dual decides each test user alone with v calibrated
+ * on validation users, so its share can fall short. α view: the mean share of users each item reached (mean
+ * exposure / users) against α, with the cap β' dashed: the ideal is β'. Null in the β view.
+ */
+export function deliveredFrame(s: PlannerState): LiveFrame | null {
+  const rows = s.input?.testRows ?? 0;
+  if (s.asked.view === 'beta' || rows === 0) return null;
+  const alphaView = s.asked.view === 'alpha';
+  const lines = linesOf(s);
+  const data = lines.map((l) => ({
+    type: 'scatter',
+    mode: 'lines+markers',
+    name: l.name,
+    x: l.points.map((p) => 100 * (alphaView ? p.alpha : p.beta)),
+    y: l.points.map((p) => 100 * (alphaView ? p.c / rows : p.delivered)),
+    line: { color: l.color, width: 2, dash: l.dash },
+    marker: { size: 5, color: l.color },
+  }));
+  const ideal = alphaView ? 100 * (s.curves?.betaMax ?? 0) : 100;
+  return {
+    data,
+    layout: {
+      showlegend: false,
+      margin: { l: 60, r: 12, t: 12, b: 50 },
+      xaxis: {
+        title: { text: alphaView ? 'user capacity α (% of items)' : 'item minimal exposure β (% of users)' },
+        zeroline: false,
+        ...(alphaView ? { type: 'log' } : {}),
+      },
+      yaxis: {
+        title: { text: alphaView ? 'users reached per item (%)' : 'β target delivered (%)' },
+        zeroline: false,
+        rangemode: 'tozero',
+      },
+      shapes: [
+        {
+          type: 'line',
+          xref: 'paper',
+          x0: 0,
+          x1: 1,
+          y0: ideal,
+          y1: ideal,
+          line: { color: '#a12622', dash: 'dash', width: 1.5 },
+        },
+      ],
+    },
+    attrs: { lines: String(lines.filter((l) => l.points.length > 0).length), view: s.asked.view },
   };
 }
 

@@ -1,49 +1,60 @@
 /** The small tables of the Planner section: metrics at the shown point per model, and the most boosted items. */
+import type { MatchMetrics } from '../../core/planner/types';
 import { usePlanner } from '../../state/planner';
 
 const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '–');
 const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '–');
 
-/** Metrics of every model at the shown (mode, α, β); a model whose mode is unavailable says why. */
+/** Metrics of every model at the shown setting (user-side ones for an α-view point); unavailable modes say why. */
 export function PointTable() {
   const shown = usePlanner((s) => s.shown);
+  const rows = usePlanner((s) => s.input?.testRows ?? 0);
   const stale = usePlanner((s) => s.solving);
+  const user = shown?.betaMax !== undefined;
+  const cols: [string, (m: MatchMetrics) => string][] = user
+    ? [
+        ['UserRec precision', (m) => f3(m.prec)],
+        ['UserRec recall', (m) => f3(m.user_recall)],
+        ['user ppl', (m) => f1(m.user_ppl)],
+        ['user cov', (m) => f3(m.user_cov)],
+        ['users reached per item', (m) => (rows > 0 ? `${((100 * m.c) / rows).toFixed(2)}%` : '–')],
+      ]
+    : [
+        ['recall', (m) => f3(m.recall)],
+        ['precision', (m) => f3(m.prec)],
+        ['item ppl', (m) => f1(m.item_ppl)],
+        ['item cov', (m) => f3(m.item_cov)],
+        ['β delivered', (m) => `${(100 * m.delivered).toFixed(1)}%`],
+      ];
+  const setting = !shown
+    ? ''
+    : user
+      ? `(${shown.mode}, α = ${(100 * shown.alpha).toFixed(0)}%, β′ = ${(100 * shown.betaMax!).toFixed(2)}%)`
+      : `(${shown.mode}, α = ${(100 * shown.alpha).toFixed(1)}%, β = ${(100 * shown.beta).toFixed(2)}%)`;
   return (
     <table className={`planner-points${stale ? ' updating' : ''}`} data-testid="planner.points">
-      <caption>
-        At the operating point{' '}
-        {shown ? `(${shown.mode}, α = ${(100 * shown.alpha).toFixed(1)}%, β = ${(100 * shown.beta).toFixed(2)}%)` : ''}
-      </caption>
+      <caption>At the operating point {setting}</caption>
       <thead>
         <tr>
           <th>model</th>
-          <th>recall</th>
-          <th>precision</th>
-          <th>item ppl</th>
-          <th>item cov</th>
-          <th>β delivered</th>
+          {cols.map(([name]) => (
+            <th key={name}>{name}</th>
+          ))}
         </tr>
       </thead>
       <tbody>
-        {(shown?.models ?? []).map((m) =>
-          m.metrics ? (
-            <tr key={m.model}>
-              <th scope="row">{m.model}</th>
-              <td>{f3(m.metrics.recall)}</td>
-              <td>{f3(m.metrics.prec)}</td>
-              <td>{f1(m.metrics.item_ppl)}</td>
-              <td>{f3(m.metrics.item_cov)}</td>
-              <td>{(100 * m.metrics.delivered).toFixed(1)}%</td>
-            </tr>
-          ) : (
-            <tr key={m.model}>
-              <th scope="row">{m.model}</th>
-              <td colSpan={5} className="pending">
+        {(shown?.models ?? []).map((m) => (
+          <tr key={m.model}>
+            <th scope="row">{m.model}</th>
+            {m.metrics ? (
+              cols.map(([name, cell]) => <td key={name}>{cell(m.metrics!)}</td>)
+            ) : (
+              <td colSpan={cols.length} className="pending">
                 {m.reason}
               </td>
-            </tr>
-          ),
-        )}
+            )}
+          </tr>
+        ))}
       </tbody>
     </table>
   );

@@ -6,6 +6,7 @@ import type { RunConfig } from '../../core/pipeline/config';
 import { useStore } from '../../state/store';
 import { downloadText } from '../download';
 import { Explorer } from './Explorer';
+import { Figure3 } from './Figure3';
 import { metricsCsv, resultsJson } from './export';
 import { ResultsTable } from './ResultsTable';
 
@@ -61,6 +62,7 @@ export function ResultsSection() {
         <ResultsTable task="item_rec" title="ItemRec: top-K items for each user" rows={r.item_rec} />
         <ResultsTable task="user_rec" title="UserRec: top-C users for each item" rows={r.user_rec} />
       </div>
+      <Figure3 result={r} />
       {Object.keys(r.failed).length > 0 && (
         <ul className="error">
           {Object.entries(r.failed).map(([m, f]) => (
