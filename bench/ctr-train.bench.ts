@@ -16,7 +16,9 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { summarize, table, type Bench } from './lib';
 import { fastest, runTorch, TORCH_VARIANTS as VARIANTS, variantLabel, type TorchVariant } from './torchPeer';
 import { createCtrModel, ctrDims, resolveCtrOptions, type CtrModelName } from '../src/core/ctr/models/index';
-import { fixtureLog, fixtureSplit } from '../src/core/ctr/models/testing.fixtures';
+import { generateCtrWorld } from '../src/core/ctr/world';
+import { ctrPresetConfig } from '../src/core/ctr/worldConfig';
+import { splitByTime } from '../src/core/ctr/split';
 import { ctrBatch, featureIndex } from '../src/core/ctr/features';
 import { createRng, shuffleInPlace } from '../src/core/util/rng';
 import type { ImpressionLog } from '../src/core/ctr/types';
@@ -25,19 +27,11 @@ const here = dirname(fileURLToPath(import.meta.url));
 const outDir = join(here, '.out', 'ctr-train');
 const env = (k: string, d: string) => process.env[k] ?? d;
 
-/** 50 impressions per user, 4 hidden scenarios; the first 80% of the time trains (≈ 1M impressions at 25k users). */
+/** The `1m` synthetic impression world (4 hidden scenarios) with 50 impressions per user on average (≈ 1.25M at 25k users). */
 function world(users: number): ImpressionLog {
-  return fixtureLog({
-    nUsers: users,
-    impressionsPerUser: 50,
-    nItems: 5000,
-    nCategories: 50,
-    nContexts: 4,
-    nScenarios: 4,
-    repeatExposure: [0.05, 0.2, 0.4, 0.6],
-    repeatBonus: [-1, 0.5, 1.5, 2.5],
-    seed: 11,
-  });
+  const g = generateCtrWorld({ ...ctrPresetConfig('1m', 11), nUsers: users, targetImpressions: users * 50 });
+  if (!g.ok) throw new Error(g.reason);
+  return g.data.log;
 }
 
 const TORCH_KIND: Record<string, string> = { 'MT-RNN': 'mt-rnn', 'MuseNet-soft': 'musenet-soft' };
@@ -147,7 +141,9 @@ const bench: Bench = {
     const load0 = os.loadavg()[0];
     const t0 = Date.now();
     const log = world(Number(env('CTR_USERS', '25000')));
-    const split = fixtureSplit(log, 0.1, 0.1);
+    const cut = splitByTime(log, { protocol: 'ads' });
+    if (!cut.ok) throw new Error(cut.reason);
+    const split = cut.data;
     const worldSeconds = (Date.now() - t0) / 1000;
     const perEpoch = Math.ceil(split.train.length / B);
     // The timed rows: a seeded random sample of the training rows, the same for both sides.
@@ -196,8 +192,8 @@ const bench: Bench = {
     }
     const load1 = os.loadavg()[0];
     return [
-      `World: the ctr test fixture scaled up (${log.nUsers} users × 50 impressions, ${log.nItems} items, 50 categories, 4 contexts, 4 hidden scenarios;`,
-      `${log.user.length} impressions built in ${worldSeconds.toFixed(1)} s); the first 80% of the time trains: ${split.train.length} impressions, ${perEpoch} batches of ${B} per epoch.`,
+      `World: the \`1m\` synthetic impression world (core/ctr/world.ts) with ${log.nUsers} users and 50 impressions per user on average (${log.nItems} items, 4 hidden scenarios;`,
+      `${log.user.length} impressions built in ${worldSeconds.toFixed(1)} s); MuseNet's ADS split, training part: ${split.train.length} impressions, ${perEpoch} batches of ${B} per epoch.`,
       `Models at their defaults (embedding 16, last 20 clicked items; MT-RNN GRU 32 and towers [32]; MuseNet K = 4, projection 16, module width 32), Adam 0.001.`,
       `Each run trains ${batches} batches (after 2 untimed) of the same seeded random sample of training rows; s / epoch = mean s / batch × batches per epoch.`,
       `Each cell is the median of ${rounds} rounds; a round runs the four PyTorch settings, then tfjs (after the first round, settings over 3× slower`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ctrBatch, featureIndex, indexCtrLog } from './features';
-import { fixtureLog } from './models/testing.fixtures';
+import { testWorld } from './testing.world';
 import { createRng, shuffleInPlace } from '../util/rng';
 import type { ImpressionLog } from './types';
 
@@ -64,8 +64,14 @@ describe('ctr features', () => {
     expect(Array.from(b.context)).toEqual([-1, -1, -1, -1, -1]);
   });
 
-  it('equals a brute-force scan on the fixture world, in shuffled row order, for several window lengths', () => {
-    const log = fixtureLog({ nUsers: 25, impressionsPerUser: 20, nItems: 15, seed: 4 });
+  it('equals a brute-force scan on a synthetic world, in shuffled row order, for several window lengths', () => {
+    const { log } = testWorld('high-repeat', {
+      nUsers: 25,
+      nItems: 15,
+      nCategories: 3,
+      targetImpressions: 500,
+      seed: 4,
+    });
     // Ties in time inside a user, to exercise the strict "before".
     for (let i = 1; i < log.time.length; i += 7) if (log.user[i] === log.user[i - 1]) log.time[i] = log.time[i - 1];
     const rows = shuffleInPlace(

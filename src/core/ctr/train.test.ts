@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { tf } from '../models/sequence/testing.tf';
 import { createRng } from '../util/rng';
 import { Adam, type CtrFitProgress, type CtrNet, fitNet, predictNet, type TrainOptions } from './train';
-import { fixtureLog } from './models/testing.fixtures';
+import { testWorld } from './testing.world';
 import type { Params } from '../models/sequence/params';
 
-const log = fixtureLog({ nUsers: 20, impressionsPerUser: 10 });
+const { log } = testWorld('small', { nUsers: 20, nItems: 30, nCategories: 4, targetImpressions: 400 });
+if (log.user.length < 170) throw new Error(`the test world has ${log.user.length} impressions; the tests read 170`);
 const rows = (from: number, to: number) => Int32Array.from({ length: to - from }, (_, i) => from + i);
 
 /**

@@ -39,7 +39,7 @@ export interface CtrNet {
   /** Runs after each gradient step (MuseNet's prototype update, eq. 14), then frees what loss kept. */
   afterStep?(): void;
   /** Runs once before a fit's first step with its first batch (MuseNet seeds its prototypes from it). */
-  beforeFit?(b: CtrBatch, rng: Rng): void;
+  beforeFit?(b: CtrBatch, rng: Rng): void | Promise<void>;
   predict(b: CtrBatch): CtrNetOutput;
 }
 
@@ -130,7 +130,7 @@ export async function fitNet(
   try {
     for (let epoch = 0; epoch < opts.epochs && report.stopped === 'done'; epoch++) {
       shuffleInPlace(order, rng);
-      if (epoch === 0) net.beforeFit?.(ctrBatch(log, index, order.subarray(0, opts.batchSize)), rng);
+      if (epoch === 0) await net.beforeFit?.(ctrBatch(log, index, order.subarray(0, opts.batchSize)), rng);
       let sum = 0,
         repSum = 0,
         repCount = 0,

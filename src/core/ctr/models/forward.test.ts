@@ -9,7 +9,9 @@ import { createMtRnnNet, userState } from './mtrnn';
 import {
   createMuseNet,
   headLoss,
+  klBatchMean,
   klUniform,
+  kMeansPlusPlus,
   mixIntentions,
   repeatLoss,
   sqDistances,
@@ -357,6 +359,63 @@ describe('MuseNet pieces (003) on hand numbers', () => {
     expect(la).toBeCloseTo(((0.5 - 0.4) ** 2 + (0.1 - 0.9) ** 2) / 2, 6);
   });
 
+  it('eq. 12 on the batch mean: KL(ā ‖ 1/K), 0 for balanced use even when every row is one-hot', () => {
+    const kl = (a: number[][]) => run(() => read(klBatchMean(tf.tensor2d(a)))[0]);
+    // ā = [0.7, 0.3].
+    const want = 0.7 * (Math.log(0.7) + Math.log(2)) + 0.3 * (Math.log(0.3) + Math.log(2));
+    expect(
+      kl([
+        [0.5, 0.5],
+        [0.9, 0.1],
+      ]),
+    ).toBeCloseTo(want, 5);
+    expect(
+      kl([
+        [1, 0],
+        [0, 1],
+      ]),
+    ).toBeCloseTo(0, 6);
+    // Every row in one scenario: log K (an unused scenario contributes 0 · log 0 = 0).
+    expect(
+      kl([
+        [1, 0, 0],
+        [1, 0, 0],
+      ]),
+    ).toBeCloseTo(Math.log(3), 5);
+  });
+
+  it('k-means++ never seeds two prototypes on one point while another point is free', () => {
+    // Three distinct places, duplicated: any seed must pick one row from each.
+    const points = [
+      [0, 0],
+      [0, 0],
+      [0, 0],
+      [5, 0],
+      [5, 0],
+      [0, 1],
+    ];
+    const place = (i: number) => points[i].join(',');
+    for (let seed = 1; seed <= 30; seed++) {
+      const chosen = Array.from(kMeansPlusPlus(points, 3, createRng(seed)));
+      expect(new Set(chosen.map(place)).size).toBe(3);
+    }
+    // Far points are drawn ∝ squared distance: from [0, 0], the point at distance 5 before the one at 1 (25 : 1).
+    let far = 0;
+    for (let seed = 1; seed <= 200; seed++) {
+      const c = kMeansPlusPlus(
+        [
+          [0, 0],
+          [5, 0],
+          [0, 1],
+        ],
+        2,
+        { ...createRng(seed), int: () => 0 },
+      );
+      if (c[1] === 1) far++;
+    }
+    expect(far).toBeGreaterThan(170);
+  });
+
   it('eq. 14: c_k ← (1 − α) c_k + α Σ a f / Σ a; a prototype without weight keeps its place', () => {
     const c = [
       [0, 0],
@@ -382,7 +441,17 @@ describe('MuseNet pieces (003) on hand numbers', () => {
 });
 
 describe('MuseNet forward (003) against a plain-JS MuseNet', () => {
-  const base = { ...MUSENET_DEFAULTS, embeddingDim: D, maxLen: T, scenarios: 3, projectionDim: 2, hidden: 2 };
+  /** The paper's literal reading: x of eq. 3 is the whole impression, eq. 12 is per sample. */
+  const base = {
+    ...MUSENET_DEFAULTS,
+    embeddingDim: D,
+    maxLen: T,
+    scenarios: 3,
+    projectionDim: 2,
+    hidden: 2,
+    scenarioInput: 'impression',
+    kl: 'per-sample',
+  } as MuseNetOptions;
 
   /** Plain-JS forward of row r: f_ω(x), Q_s (eq. 3), p_r, s_r, s_e and z (eq. 9). */
   function reference(w: Map<string, Mat>, b: ReturnType<typeof batch>, r: number, o: MuseNetOptions) {
@@ -391,8 +460,9 @@ describe('MuseNet forward (003) against a plain-JS MuseNet', () => {
     const f = fields(w, b, r);
     const hist = f.mean('emb.item', D);
     const x = [...f.user, ...hist, ...f.item, ...f.category, ...f.context];
+    const xs = o.scenarioInput === 'request' ? [...f.user, ...hist, ...f.context] : x;
     const omega = w.get('omega')!;
-    const fx = omega[0].map((_, p) => x.reduce((s, xi, i) => s + xi * omega[i][p], 0));
+    const fx = omega[0].map((_, p) => xs.reduce((s, xi, i) => s + xi * omega[i][p], 0));
     const c = w.get('proto')!;
     const d = c.map((ck) => ck.reduce((s, v, p) => s + (fx[p] - v) ** 2, 0));
     const e = d.map((v) => Math.exp(-v));
@@ -439,6 +509,45 @@ describe('MuseNet forward (003) against a plain-JS MuseNet', () => {
       });
       expectClose(Array.from(net.params.get('proto')!.dataSync()), want.flat());
     });
+  });
+
+  it('defaults: the scenario learner projects [p_u, B_u, o_u]; the KL term is on the batch-mean assignment', () => {
+    const o = { ...base, assignment: 'soft', scenarioInput: 'request', kl: 'batch-mean' } as MuseNetOptions;
+    const net = createMuseNet(dims, o, createRng(1));
+    expect(net.params.get('omega')!.shape).toEqual([3 * D, 2]);
+    withNet(net, 9, (w) => {
+      const b = batch();
+      const refs = Array.from({ length: b.size }, (_, r) => reference(w, b, r, o));
+      const loss = run(() => read(net.loss(b, 'eval', createRng(0)))[0]);
+      const logits = refs.map((x) => x.q.reduce((s, qk, k) => s + qk * x.z[k], 0));
+      const bce = (y: number, z: number) => -(y * Math.log(sigmoid(z)) + (1 - y) * Math.log(1 - sigmoid(z)));
+      const LT = logits.reduce((s, z, r) => s + bce(b.click[r], z), 0) / b.size;
+      const mean = [0, 1, 2].map((k) => refs.reduce((s, x) => s + x.q[k], 0) / b.size);
+      const KL = mean.reduce((s, m) => s + m * (Math.log(m) + Math.log(3)), 0);
+      const LA =
+        refs.reduce((s, x, r) => s + (b.repeatShare[r] - x.q.reduce((t, q, k) => t + q * x.pr[k], 0)) ** 2, 0) / b.size;
+      expect(loss).toBeCloseTo(LT + KL + 0.5 * LA, 5);
+    });
+  });
+
+  it('beforeFit scales ω so that f_ω(x) of the first batch has unit variance, and seeds prototypes on its rows', async () => {
+    const o = { ...base, assignment: 'soft', scenarioInput: 'request', scenarios: 2 } as MuseNetOptions;
+    const net = createMuseNet(dims, o, createRng(1));
+    const b = batch();
+    await net.beforeFit!(b, createRng(3));
+    const fx = run(() => net.forward(b, 'eval', createRng(0)).fx.arraySync() as number[][]);
+    const P = fx[0].length;
+    const variance =
+      Array.from({ length: P }, (_, p) => {
+        const m = fx.reduce((s, r) => s + r[p], 0) / fx.length;
+        return fx.reduce((s, r) => s + (r[p] - m) ** 2, 0) / fx.length;
+      }).reduce((s, v) => s + v, 0) / P;
+    expect(variance).toBeCloseTo(1, 4);
+    const proto = net.params.get('proto')!.arraySync() as number[][];
+    const rows = proto.map((c) => fx.findIndex((r) => r.every((v, p) => Math.abs(v - c[p]) < 1e-5)));
+    expect(rows.every((r) => r >= 0)).toBe(true);
+    expect(new Set(rows).size).toBe(2);
+    for (const v of net.params.values()) v.dispose();
   });
 
   it('hard: training draws a one-hot Gumbel assignment (eq. 7, τ = 0.1); prediction uses argmax Q_s (eq. 4)', () => {
@@ -505,6 +614,8 @@ describe('MuseNet objective as one JS op (headLoss)', () => {
     ['hard', { assignment: 'hard' }],
     ['no repeat module', { assignment: 'soft', repeat: false }],
     ['K = 1', { assignment: 'soft', scenarios: 1 }],
+    ['per-sample KL', { assignment: 'soft', kl: 'per-sample' }],
+    ['hard, per-sample KL, impression input', { assignment: 'hard', kl: 'per-sample', scenarioInput: 'impression' }],
   ] as const)('%s: value and every weight’s gradient equal the tfjs-ops objective', (_, variant) => {
     const o = { ...base, ...variant } as MuseNetOptions;
     const net = createMuseNet(dims, o, createRng(1));

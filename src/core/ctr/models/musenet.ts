@@ -44,8 +44,23 @@ import type { ScenarioReport } from './model';
  * c_k ← (1 − α) c_k + α Σ_i a_ki f_ω(x_i) / Σ_i a_ki over the batch, from the a and f_ω(x) of that step's forward pass
  * (Θ and Λ as the step found them). Eq. 14 writes x_i; the prototypes live where eq. 3 measures distances, the
  * projected space, and the weighted mean of f_ω(x_i) is what minimises eq. 8 for fixed a, so f_ω(x_i) is used.
- * A prototype with no weight in the batch (hard version) keeps its place. Prototypes start at f_ω(x) of K distinct
- * random rows of the first batch (the usual k-means start; 003 does not say).
+ * A prototype with no weight in the batch (hard version) keeps its place.
+ *
+ * Three choices where 003 is silent or, taken literally, lets the scenarios collapse (every row in one scenario, or
+ * all rows near-uniform over them; adjusted Rand index ≈ 0 against a world's true scenarios):
+ * - Scale at the start. Soft assignment by softmax(−d) is soft k-means at temperature 1, which keeps K distinct
+ *   prototypes only while the data's variance along some direction exceeds half the temperature (the critical
+ *   temperature of deterministic annealing, Rose 1998); below it Step 1 pulls every prototype onto the mean. Field
+ *   embeddings start at ±0.05, so f_ω(x) starts with a variance near 1e-3. beforeFit therefore divides ω by the
+ *   first batch's root-mean-square deviation of f_ω(x), so that it starts with unit variance per dimension, then
+ *   seeds the prototypes by k-means++ (each next one drawn ∝ squared distance to the nearest chosen) over that batch.
+ * - The KL term on the batch mean (option kl). Eq. 12 as printed, (1/N) Σ_i KL(a_i ‖ 1/K), is minimal when each
+ *   row's assignment is uniform, which is the collapse; KL(ā ‖ 1/K) on the batch's mean assignment ā instead asks
+ *   that the scenarios all be used (the prior's role in eq. 2) and leaves each row free to pick one.
+ * - The scenario learner reads the request, not the target item (option scenarioInput). A scenario is the user's
+ *   situation at the request (business or leisure travel); the shown item is the logging policy's choice, and with
+ *   it in f_ω(x) the clusters follow item embeddings instead. 'impression' restores x of eq. 3.
+ * docs/benchmarks.md (ctr-quality) has the measurements behind each choice.
  */
 export function createMuseNet(dims: CtrDims, o: MuseNetOptions, rng: Rng): MuseNetNet {
   const D = o.embeddingDim,
@@ -57,7 +72,9 @@ export function createMuseNet(dims: CtrDims, o: MuseNetOptions, rng: Rng): MuseN
   embeddingParam(params, 'emb.item', dims.nItems + 1, D, rng);
   embeddingParam(params, 'emb.category', dims.nCategories + 1, D, rng);
   embeddingParam(params, 'emb.context', dims.nContexts + 1, D, rng);
-  uniformParam(params, 'omega', [5 * D, P], Math.sqrt(6 / (5 * D + P)), rng);
+  /** Fields the scenario learner projects: 3 (user, history, context) or all 5. */
+  const nIn = o.scenarioInput === 'request' ? 3 : 5;
+  uniformParam(params, 'omega', [nIn * D, P], Math.sqrt(6 / (nIn * D + P)), rng);
   // Scores: K repeat modules (when on) then K explore modules, each one ReLU layer and a scalar output.
   const nScores = o.repeat ? 2 * K : K;
   denseParams(params, 'score.0', 5 * D, nScores * h, rng);
@@ -85,7 +102,8 @@ export function createMuseNet(dims: CtrDims, o: MuseNetOptions, rng: Rng): MuseN
       [eu, hist, rowsOf(get(params, 'emb.item'), f.item), rowsOf(get(params, 'emb.category'), f.category), ex],
       1,
     ) as tf.Tensor2D;
-    const fx = mm(x, get(params, 'omega') as tf.Tensor2D) as tf.Tensor2D;
+    const request = tf.concat([eu, hist, ex], 1) as tf.Tensor2D;
+    const fx = mm(nIn === 3 ? request : x, get(params, 'omega') as tf.Tensor2D) as tf.Tensor2D;
     const logPi = tf.logSoftmax(tf.neg(sqDistances(fx, proto))) as tf.Tensor2D;
     let a: tf.Tensor2D, logA: tf.Tensor2D;
     if (o.assignment === 'soft') {
@@ -99,7 +117,7 @@ export function createMuseNet(dims: CtrDims, o: MuseNetOptions, rng: Rng): MuseN
       logA = tf.log(tf.maximum(a, 1e-30)) as tf.Tensor2D;
     }
     const sPre = dense(params, 'score.0', x);
-    const iPre = o.repeat ? dense(params, 'intent.0', tf.concat([eu, hist, ex], 1) as tf.Tensor2D) : null;
+    const iPre = o.repeat ? dense(params, 'intent.0', request) : null;
     return { fx, logPi, a, logA, sPre, iPre };
   };
 
@@ -123,7 +141,15 @@ export function createMuseNet(dims: CtrDims, o: MuseNetOptions, rng: Rng): MuseN
   };
 
   /** Eq. 13's objective from the trunk: in one JS op where tensors read synchronously, else with tfjs ops. */
+  const batchKl = K > 1 && o.klWeight > 0 && o.kl === 'batch-mean';
   const objective = (t: ReturnType<typeof trunk>, b: CtrBatch, mode: string, js: boolean): tf.Scalar => {
+    const total = rowObjective(t, b, mode, js);
+    return batchKl ? (tf.add(total, tf.mul(o.klWeight, klBatchMean(t.a))) as tf.Scalar) : total;
+  };
+
+  /** Eq. 13 less a batch-mean KL term: L_T, the per-sample KL of eq. 12 when chosen, β L_A. */
+  const rowObjective = (t: ReturnType<typeof trunk>, b: CtrBatch, mode: string, js: boolean): tf.Scalar => {
+    const rowOpts = batchKl ? { ...o, klWeight: 0 } : o;
     if (js) {
       const w = (n: string) => get(params, n);
       return headLoss(
@@ -136,12 +162,12 @@ export function createMuseNet(dims: CtrDims, o: MuseNetOptions, rng: Rng): MuseN
         t.a,
         t.logA,
         b,
-        o,
+        rowOpts,
       );
     }
     const { pr, logit } = head(t, b);
     let total = bceLogits(logit, b.click);
-    if (K > 1 && o.klWeight > 0) total = tf.add(total, tf.mul(o.klWeight, klUniform(t.a, t.logA, mode, o)));
+    if (K > 1 && rowOpts.klWeight > 0) total = tf.add(total, tf.mul(o.klWeight, klUniform(t.a, t.logA, mode, o)));
     if (pr && o.beta > 0) total = tf.add(total, tf.mul(o.beta, repeatLoss(pr, t.a, b.repeatShare)));
     return total as tf.Scalar;
   };
@@ -166,21 +192,20 @@ export function createMuseNet(dims: CtrDims, o: MuseNetOptions, rng: Rng): MuseN
       tf.dispose([fx, a]);
       kept = null;
     },
-    beforeFit(b, pick) {
+    async beforeFit(b, pick) {
+      // Reads are asynchronous: a synchronous read mid-fit breaks WebGPU (sequence/ops.ts: canReadSync).
+      const fx0 = tf.tidy(() => trunk(b, 'eval', pick).fx);
+      const variance = tf.tidy(() => tf.moments(fx0, 0).variance.mean());
+      const rms = Math.sqrt((await variance.data())[0]);
+      const scale = rms > 0 ? 1 / rms : 1;
+      const fx = tf.mul(fx0, scale);
+      const points = (await fx.array()) as number[][];
       tf.tidy(() => {
-        const { fx } = trunk(b, 'eval', pick);
-        const rows = Int32Array.from({ length: K }, () => pick.int(b.size));
-        if (b.size >= K) {
-          // K distinct rows: a partial Fisher-Yates over the batch.
-          const order = Int32Array.from({ length: b.size }, (_, i) => i);
-          for (let k = 0; k < K; k++) {
-            const j = k + pick.int(b.size - k);
-            [order[k], order[j]] = [order[j], order[k]];
-            rows[k] = order[k];
-          }
-        }
-        proto.assign(tf.gather(fx, tf.tensor1d(rows, 'int32')));
+        const omega = get(params, 'omega') as tf.Variable;
+        omega.assign(tf.mul(omega, scale));
+        proto.assign(tf.gather(fx, tf.tensor1d(kMeansPlusPlus(points, K, pick), 'int32')) as tf.Tensor2D);
       });
+      tf.dispose([fx0, variance, fx]);
     },
     predict(b) {
       const r = forward(b, 'predict', NO_NOISE);
@@ -284,6 +309,48 @@ export function updatePrototypes(c: tf.Tensor2D, fx: tf.Tensor2D, a: tf.Tensor2D
   const weight = tf.reshape(tf.sum(a, 0), [-1, 1]);
   const mean = tf.div(tf.matMul(a, fx, true, false), tf.maximum(weight, 1e-12));
   return tf.where(tf.greater(weight, 0), tf.add(tf.mul(1 - alpha, c), tf.mul(alpha, mean)), c) as tf.Tensor2D;
+}
+
+/**
+ * KL(ā ‖ 1/K) = Σ_k ā_k (log ā_k + log K) with ā = (1/N) Σ_i a_i, the batch's mean assignment (0 · log 0 = 0).
+ * The batch-mean reading of eq. 12 (see createMuseNet).
+ */
+export function klBatchMean(a: tf.Tensor2D): tf.Scalar {
+  const K = a.shape[1];
+  const mean = tf.mean(a, 0);
+  return tf.sum(tf.mul(mean, tf.add(tf.log(tf.maximum(mean, 1e-30)), Math.log(K)))) as tf.Scalar;
+}
+
+/**
+ * k-means++ seeding (Arthur & Vassilvitskii 2007): the first row uniformly, each next one with probability ∝ its
+ * squared distance to the nearest row chosen so far. Returns K row indices (repeats only when fewer than K rows
+ * are distinct).
+ */
+export function kMeansPlusPlus(points: number[][], K: number, rng: Rng): Int32Array {
+  const n = points.length;
+  const chosen = new Int32Array(K);
+  const nearest = new Float64Array(n).fill(Infinity);
+  chosen[0] = rng.int(n);
+  for (let k = 1; k < K; k++) {
+    const c = points[chosen[k - 1]];
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      let d = 0;
+      for (let p = 0; p < c.length; p++) d += (points[i][p] - c[p]) ** 2;
+      nearest[i] = Math.min(nearest[i], d);
+      total += nearest[i];
+    }
+    let x = rng.next() * total;
+    let pick = chosen[k - 1];
+    // The last candidate with a positive distance stands in when rounding leaves x ≥ 0 after the loop.
+    for (let i = 0; i < n; i++)
+      if (nearest[i] > 0) {
+        pick = i;
+        if ((x -= nearest[i]) < 0) break;
+      }
+    chosen[k] = pick;
+  }
+  return chosen;
 }
 
 /** Per learned scenario: size, observed repeat rate and mean inferred repeat intention over the predicted rows. */

@@ -79,6 +79,19 @@ export interface MuseNetOptions extends TrainOptions, SequenceInputOptions {
   tau: number;
   /** Weight of the KL term of eq. 12 in eq. 13 (1 in the paper). */
   klWeight: number;
+  /**
+   * Which distribution the KL term compares with the uniform prior. 'per-sample': eq. 12 as printed, the mean over rows
+   * of KL(a_i ‖ 1/K), minimised when every row's assignment is uniform, i.e. by the collapse of the scenarios;
+   * 'batch-mean': KL(ā ‖ 1/K) with ā the batch's mean assignment, which keeps the scenarios in use without pushing a
+   * single row toward uniform (the default: see musenet.ts).
+   */
+  kl: 'batch-mean' | 'per-sample';
+  /**
+   * What the scenario learner projects (eq. 3): 'request', the user, their clicked items and the context
+   * [p_u, B_u, o_u] (what the intention module of §3.2.2 reads); 'impression', those and the target item with its
+   * category (x of eq. 3 taken literally). The default is 'request': see musenet.ts.
+   */
+  scenarioInput: 'request' | 'impression';
   /** Width of the projected space f_ω(x) where prototypes live (eq. 3). */
   projectionDim: number;
   /** Hidden width of each intention, repeat and explore MLP. */
@@ -120,6 +133,8 @@ export const MUSENET_DEFAULTS: MuseNetOptions = {
   alpha: 0.2,
   tau: 0.1,
   klWeight: 1,
+  kl: 'batch-mean',
+  scenarioInput: 'request',
   projectionDim: 16,
   hidden: 32,
 };
@@ -214,6 +229,9 @@ export function resolveCtrOptions<N extends CtrModelName>(
       num('tau', (v) => v > 0 && Number.isFinite(v), 'a number > 0') ??
       num('klWeight', (v) => v >= 0 && Number.isFinite(v), 'a number ≥ 0');
     if (problem) return problem;
+    if (r.kl !== 'batch-mean' && r.kl !== 'per-sample') return bad('kl', "'batch-mean' or 'per-sample'", r.kl);
+    if (r.scenarioInput !== 'request' && r.scenarioInput !== 'impression')
+      return bad('scenarioInput', "'request' or 'impression'", r.scenarioInput);
   }
   return ok(r as unknown as CtrOptionsByName[N]);
 }
