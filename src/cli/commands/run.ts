@@ -17,6 +17,7 @@ import type { Result } from '../../core/util/result';
 import { needsTfjs } from '../../core/models/names';
 // The app's loader (core/data/ingest: detection, streaming byte-level parse), so the CLI and the page read a file alike.
 import { readInteractionFile } from './inspect';
+import { isFactored, loadFactors, planFactored } from './factored';
 
 const usage = `rimw run FILE [--config CONFIG.json] [--out RESULTS.json] [--models A,B,...] [--seed S] [--backend B]
   Splits FILE, fits the configured models and writes ItemRec / UserRec metrics as JSON (stdout without --out).
@@ -28,7 +29,10 @@ const usage = `rimw run FILE [--config CONFIG.json] [--out RESULTS.json] [--mode
   auto (the default) takes the fastest that matches the CPU self-test: WebGPU on a GPU, then WASM, then CPU; wasm
   and webgpu fall back to cpu unless they match it. The backend chosen, and why others were not, goes to stderr.
   webgpu uses the 'webgpu' package (Dawn), a GPU or else Chromium's SwiftShader (software: works, but slow).
-  Without --config: ${JSON.stringify(DEFAULT_RUN_CONFIG)}.`;
+  Without --config: ${JSON.stringify(DEFAULT_RUN_CONFIG)}.
+  FILE may instead be factored scores (a factors directory or world:PRESET[:SEED], see rimw dual --help): then no
+  model is fitted; the planner runs on them at α = itemRecTopK / items (default 1%), β = match.betas[0] (default 0)
+  in match.mode (offline or greedy; default offline) and the results hold its summary under "planner".`;
 
 /** Loads the dataset named by FILE: synth:PRESET[:SEED], or an interaction log on disk. */
 export async function loadDataset(file: string): Promise<Result<Dataset, string>> {
@@ -92,6 +96,7 @@ export const run: CliCommand = {
       return 1;
     }
     const config: RunConfig = parsed.data;
+    if (isFactored(a.positionals[0])) return runPlannerOnFactors(a.positionals[0], config, a.values.out, io);
     const ds = await loadDataset(a.positionals[0]);
     if (!ds.ok) {
       io.err(`rimw run: ${ds.reason}`);
@@ -131,3 +136,27 @@ export const run: CliCommand = {
     return 0;
   },
 };
+
+/** `rimw run` on factored input: the planner alone, at the config's K and first β. */
+function runPlannerOnFactors(input: string, config: RunConfig, out: string | undefined, io: CliIo): number {
+  const mode = config.match?.mode ?? 'offline';
+  if (mode === 'online') {
+    io.err('rimw run: match.mode online needs validation rows; on factored input use offline or greedy');
+    return 1;
+  }
+  const f = loadFactors(input);
+  if (!f.ok) {
+    io.err(`rimw run: ${f.reason}`);
+    return 1;
+  }
+  const K = config.itemRecTopK ?? Math.ceil(0.01 * f.data.nItems);
+  const alpha = Math.min(1, K / f.data.nItems);
+  const beta = Math.min(alpha, config.match?.betas[0] ?? 0);
+  const planner = planFactored(f.data, mode, { alpha, beta }, (line) => io.err(`rimw run: ${line}`));
+  const json = JSON.stringify({ input, planner }, null, 2);
+  if (out !== undefined) {
+    writeFileSync(out, json + '\n');
+    io.err(`wrote ${out}`);
+  } else io.out(json);
+  return 0;
+}

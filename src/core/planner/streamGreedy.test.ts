@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../util/rng';
-import { materialize } from '../models/scores';
+import { denseScores, materialize } from '../models/scores';
 import { factorSource, type Factors } from './factors';
 import { solveGreedy } from './greedy';
 import { solveGreedyStreamed, sortDescendingStable } from './streamGreedy';
@@ -29,7 +29,7 @@ describe('solveGreedyStreamed', () => {
     it(`${n}×${p}, α = ${alpha.toFixed(3)}, β = ${beta}: certified, and the same decisions as the dense walk`, () => {
       const src = factorSource(skewed(n, p, 6, n + p));
       const data = materialize(src)!;
-      const dense = solveGreedy({ nRows: n, nCols: p, data, fillRows: src.fillRows }, { alpha, beta });
+      const dense = solveGreedy(denseScores(n, p, data), { alpha, beta });
       const sol = solveGreedyStreamed(src, { alpha, beta });
       expect(sol.stream.uncertifiedRows).toBe(0);
       expect(Array.from(sol.assignment.indptr)).toEqual(Array.from(dense.assignment.indptr));
