@@ -9,14 +9,26 @@ import { parseArgs, UsageError } from '../command';
 import { denseScores } from '../../core/models/scores';
 import { settingsProblem, solveDual, solveOnline } from '../../core/planner/index';
 import { parseScoreCsv, type ScoreTable } from '../../core/planner/scoresCsv';
+import { SYNTH_PRESETS } from '../../core/data/synthetic/config';
+import { loadFactors, planFactored, saveFactors } from './factored';
 
 const usage = `rimw dual --scores S.csv --alpha A --beta B [--calibrate V.csv] [--out OUT.json]
+rimw dual --factors F --alpha A --beta B [--mode offline|greedy] [--passes N] [--sample N] [--out OUT.json]
+          [--save-factors DIR]
   Solves max Σ λπ with user capacity Σ_y π ≤ round(A·items) and item minimal exposure Σ_x π ≥ B·users.
   S.csv, V.csv: one row per user state, one non-negative score per item, comma-separated, no header.
   A: user capacity as a fraction of items; B: item minimal exposure as a fraction of users (0 ≤ B ≤ A ≤ 1).
   Without --calibrate: offline Dual on S. With it: v solved on V, then each row of S decided alone (online).
   OUT.json (stdout without --out): v (per item), u (per row of S), assignments ([row, col] pairs, at most
-  round(A·items) per row), objective (Σ λ over them), itemExposure, userLoad, iterations, seconds.`;
+  round(A·items) per row), objective (Σ λ over them), itemExposure, userLoad, iterations, seconds.
+  --factors F: factored scores instead of a matrix (paper appendix C.2), computed in row blocks on demand, so memory
+  grows with users + items: a directory with factors.json and float32 files (users.f32, items.f32, lambda.f32,
+  item_bias.f32; see docs/scale.md), or world:PRESET[:SEED] for a synthetic world's ground truth (no events made;
+  presets: ${Object.keys(SYNTH_PRESETS).join(', ')}). --mode offline (default: the streamed Dual, --passes passes over
+  the users after a dense calibration batch of --sample users) or greedy (the reference's greedy walk, certified
+  against the walk over all pairs). OUT.json then holds v, the item exposures and a summary of the decisions
+  (objective, loads, residuals, the solver's report, peak memory) instead of every assignment.
+  --save-factors DIR writes the factors read (e.g. a world's) as a factors directory and stops.`;
 
 function readScores(file: string, io: CliIo): ScoreTable | null {
   let text: string;
@@ -49,8 +61,12 @@ export const dual: CliCommand = {
   summary: 'Dual planner on a score matrix: offline, or online with v calibrated on other rows',
   usage,
   async run(argv: string[], io: CliIo): Promise<number> {
-    const a = parseArgs(argv, { values: ['scores', 'alpha', 'beta', 'calibrate', 'out'], positionals: 0 });
-    if (!a.values.scores) throw new UsageError('--scores S.csv is required');
+    const a = parseArgs(argv, {
+      values: ['scores', 'alpha', 'beta', 'calibrate', 'out', 'factors', 'mode', 'passes', 'sample', 'save-factors'],
+      positionals: 0,
+    });
+    if (a.values.factors !== undefined) return runFactored(a.values, io);
+    if (!a.values.scores) throw new UsageError('--scores S.csv or --factors F is required');
     const alpha = fraction('alpha', a.values.alpha, io);
     const beta = fraction('beta', a.values.beta, io);
     if (alpha === null || beta === null) return 1;
@@ -105,3 +121,48 @@ export const dual: CliCommand = {
     return 0;
   },
 };
+
+/** Whole number ≥ 1 from an option, or undefined when absent. */
+function count(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} '${v}' must be a whole number ≥ 1`);
+  return n;
+}
+
+async function runFactored(values: Record<string, string>, io: CliIo): Promise<number> {
+  if (values.scores !== undefined || values.calibrate !== undefined)
+    throw new UsageError('--factors takes the place of --scores and --calibrate');
+  const mode = values.mode ?? 'offline';
+  if (mode !== 'offline' && mode !== 'greedy') throw new UsageError(`--mode '${mode}' must be offline or greedy`);
+  const passes = count('passes', values.passes);
+  const sampleRows = count('sample', values.sample);
+  const f = loadFactors(values.factors);
+  if (!f.ok) {
+    io.err(`rimw dual: ${f.reason}`);
+    return 1;
+  }
+  if (values['save-factors'] !== undefined) {
+    saveFactors(values['save-factors'], f.data);
+    io.err(`rimw dual: ${f.data.nUsers} users × ${f.data.nItems} items, D = ${f.data.dim} → ${values['save-factors']}`);
+    return 0;
+  }
+  const alpha = fraction('alpha', values.alpha, io);
+  const beta = fraction('beta', values.beta, io);
+  if (alpha === null || beta === null) return 1;
+  const settings = { alpha, beta };
+  const problem = settingsProblem(settings);
+  if (problem) {
+    io.err(`rimw dual: ${problem}`);
+    return 1;
+  }
+  const r = planFactored(f.data, mode, settings, (line) => io.err(`rimw dual: ${line}`), { passes, sampleRows });
+  const text = JSON.stringify(r);
+  if (values.out) {
+    writeFileSync(values.out, text);
+    io.err(
+      `rimw dual: ${r.mode} on ${r.nUsers} × ${r.nItems} factored, ${r.assignments} assignments, objective ${r.objective.toPrecision(6)}, items below β: ${r.itemExposure.below}, ${r.seconds.toFixed(1)} s, peak ${r.peakRssMiB} MiB → ${values.out}`,
+    );
+  } else io.out(text);
+  return 0;
+}

@@ -18,6 +18,7 @@ import { PROTOCOL_NAMES, PROTOCOL_SPLIT, PROTOCOL_SUMMARY, type ProtocolName } f
 import { readInteractionFile } from './inspect';
 import { DEFAULT_CTR_RUN_CONFIG, isCtrRunConfig } from '../../core/ctr/index';
 import { runCtrCommand, SYNTH_CTR } from './runCtr';
+import { isFactored, loadFactors, planFactored } from './factored';
 
 const usage = `rimw run FILE [--config CONFIG.json] [--out RESULTS.json] [--models A,B,...] [--seed S] [--backend B]
          [--protocol ${PROTOCOL_NAMES.join('|')}]
@@ -39,7 +40,10 @@ ${PROTOCOL_NAMES.map((p) => `    ${p}: ${PROTOCOL_SUMMARY[p]}`).join('\n')}
   Click and conversion (papers 002, 003): "task":"ctr" in CONFIG.json, FILE an impression log (user, item, time,
   click, [conversion], [pid/context], [category]) or synth-ctr:PRESET[:SEED]; CONFIG.json as
   {"task":"ctr","models":["LR","MT-RNN","MuseNet-soft"],"split":{"protocol":"ads"},"seed":1,"epochs":2,"base":"LR"}.
-  Writes {ctr: results, data: summary}. Without --config on synth-ctr: ${JSON.stringify(DEFAULT_CTR_RUN_CONFIG)}.`;
+  Writes {ctr: results, data: summary}. Without --config on synth-ctr: ${JSON.stringify(DEFAULT_CTR_RUN_CONFIG)}.
+  FILE may instead be factored scores (a factors directory or world:PRESET[:SEED], see rimw dual --help): then no
+  model is fitted; the planner runs on them at α = itemRecTopK / items (default 1%), β = match.betas[0] (default 0)
+  in match.mode (offline or greedy; default offline) and the results hold its summary under "planner".`;
 
 /** Loads the dataset named by FILE: synth:PRESET[:SEED], or an interaction log on disk. */
 export async function loadDataset(file: string): Promise<Result<Dataset, string>> {
@@ -117,6 +121,7 @@ export const run: CliCommand = {
       return 1;
     }
     const config: RunConfig = parsed.data;
+    if (isFactored(file)) return runPlannerOnFactors(file, config, a.values.out, io);
     const ds = await loadDataset(file);
     if (!ds.ok) {
       io.err(`rimw run: ${ds.reason}`);
@@ -152,3 +157,27 @@ export const run: CliCommand = {
     return 0;
   },
 };
+
+/** `rimw run` on factored input: the planner alone, at the config's K and first β. */
+function runPlannerOnFactors(input: string, config: RunConfig, out: string | undefined, io: CliIo): number {
+  const mode = config.match?.mode ?? 'offline';
+  if (mode === 'online') {
+    io.err('rimw run: match.mode online needs validation rows; on factored input use offline or greedy');
+    return 1;
+  }
+  const f = loadFactors(input);
+  if (!f.ok) {
+    io.err(`rimw run: ${f.reason}`);
+    return 1;
+  }
+  const K = config.itemRecTopK ?? Math.ceil(0.01 * f.data.nItems);
+  const alpha = Math.min(1, K / f.data.nItems);
+  const beta = Math.min(alpha, config.match?.betas[0] ?? 0);
+  const planner = planFactored(f.data, mode, { alpha, beta }, (line) => io.err(`rimw run: ${line}`));
+  const json = JSON.stringify({ input, planner }, null, 2);
+  if (out !== undefined) {
+    writeFileSync(out, json + '\n');
+    io.err(`wrote ${out}`);
+  } else io.out(json);
+  return 0;
+}

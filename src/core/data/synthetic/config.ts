@@ -45,13 +45,15 @@ export interface SynthConfig {
 
 export type ResolvedSynthConfig = Required<SynthConfig>;
 
-/** The sizes the app and the CLI know by name: the app's opening world and two MovieLens-shaped ones. */
+/** The sizes the app and the CLI know by name: the app's opening world, two MovieLens-shaped ones and a Netflix-shaped one. */
 export const SYNTH_PRESETS = {
   small: { nUsers: 2_000, nItems: 500, targetEvents: 100_000 },
   /** MovieLens-1M: 6,040 users × 3,706 items, 1,000,209 ratings. */
   ml1m: { nUsers: 6_040, nItems: 3_706, targetEvents: 1_000_209 },
   /** MovieLens-10M: 69,878 users × 10,677 items, 10,000,054 ratings. */
   '10m': { nUsers: 69_878, nItems: 10_677, targetEvents: 10_000_054 },
+  /** Netflix Prize: 480,189 users × 17,770 items, 100,480,507 ratings (the planner's scale world; see docs/scale.md). */
+  netflix: { nUsers: 480_189, nItems: 17_770, targetEvents: 100_480_507 },
 } as const;
 export type SynthPreset = keyof typeof SYNTH_PRESETS;
 
