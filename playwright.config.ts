@@ -7,6 +7,7 @@ const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const port = Number(process.env.E2E_PORT ?? 4173);
 
 export default defineConfig({
+  globalSetup: './src/testing/sharedDataNotice.ts',
   testDir: 'e2e',
   outputDir: 'test-results',
   timeout: 180_000,

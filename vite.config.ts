@@ -63,5 +63,6 @@ export default defineConfig({
     environment: 'node',
     include: ['src/**/*.test.ts', 'workers/**/*.test.ts', 'bench/**/*.test.ts', 'scripts/**/*.test.ts'],
     testTimeout: 60_000,
+    globalSetup: ['src/testing/sharedDataNotice.ts'],
   },
 });

@@ -8,27 +8,24 @@
  */
 import * as Comlink from 'comlink';
 import type { Dataset } from '../src/core/data/types';
-import type { PlannerInput } from '../src/core/planner/types';
 import { needsTfjs } from '../src/core/models/names';
 import { runAndKeep, type ExperimentResult } from '../src/core/pipeline/run';
 import { defaultRegistry } from '../src/core/pipeline/defaultRegistry';
 import { validateRunConfig, type RunConfig } from '../src/core/pipeline/config';
 import { err, ok, type Result } from '../src/core/util/result';
+import type { RunCode } from './runViews';
 import { copyDataset, datasetBuffers } from '../src/core/data/dataset';
 import type { SeqModelCache } from '../src/core/pipeline/sequenceModels';
-import { currentBackend, destroyDevice, type BackendChoice, type BackendOptions } from '../src/platform/backend';
-import { backendSession } from './backend';
+import type { BackendOptions } from '../src/platform/backend';
+import { runBackend, type RunJob } from './runBackend';
 import type { WorkspaceStore } from './workspace';
 import { runWorkspace, type Restored } from './runWorkspace';
+import { lastRunViews } from './runViews';
 import { pageHooks, type ModelRow, type RunProgress } from './runProgress';
-import { busiestItems, exploreRun, type ExploreResult } from './runExplore';
-import { paradoxModels, paradoxOfRun, type ParadoxAnswer } from './runParadox';
-import { figure2World, type Figure2WorldOptions, type WorldSimulation } from '../src/core/paradox';
 import {
   KEEP_BUDGET_BYTES,
   firstModelInputOf,
   lastRun,
-  plannerInputOf,
   restoredRun,
   type FirstModelInput,
   type LastRun,
@@ -40,8 +37,7 @@ export type { Restored } from './runWorkspace';
 export type { FirstModelInput } from './lastRun';
 export { PARADOX_GAMMA_STEPS, type ParadoxAnswer } from './runParadox';
 
-export type RunCode =
-  'backend-lost' | 'busy' | 'no-data' | 'bad-config' | 'no-result' | 'unknown-model' | 'aborted' | string;
+export type { RunCode } from './runViews';
 
 /** What the host plugs in: local WASM binaries for the ladder, and IndexedDB stores (absent in plain Node tests). */
 export interface RunHostOptions extends BackendOptions {
@@ -53,20 +49,9 @@ export interface RunHostOptions extends BackendOptions {
 
 let dataset: Dataset | null = null;
 let source = '';
-/** The running experiment's stop flag (null when idle); `lost` says why when the backend under it was lost. */
-let stop: { aborted: boolean; lost?: string } | null = null;
-/**
- * The backend under the worker is gone (later picks skip it): a running experiment stops within a batch and answers
- * 'backend-lost' (the page then runs it again on the next rung).
- */
-function stopOnLoss(reason: string): void {
-  if (stop) {
-    stop.lost = reason;
-    stop.aborted = true;
-  }
-}
-/** The tfjs backend: picked per request, lost ones skipped later (workers/backend.ts). */
-const backends = backendSession({ onLost: stopOnLoss });
+/** The running experiment's stop flag (null when idle), shared with the backend session (runBackend.ts). */
+const job: RunJob = { stop: null };
+const { backends, backendApi } = runBackend(job);
 /** Who waits for the first model of the next run (see firstModelInput). */
 let firstWaiter: ((r: FirstModelInput | null) => void) | null = null;
 let host: RunHostOptions = {};
@@ -86,31 +71,7 @@ export const runApi = {
     workspace.configure(opts.workspace, opts.modelCache);
   },
 
-  /**
-   * Walks the backend ladder (or `order`) with self-tests; `software: false` passes over software GPUs. Null while a
-   * cancelled fit still runs on the current backend (never switched under it): the next run picks for this request.
-   */
-  initBackend(
-    order?: string[],
-    opts: { software?: boolean; wasmThreads?: number } = {},
-  ): Promise<BackendChoice | null> {
-    return backends.request({ order, ...opts }, () => stop !== null);
-  },
-
-  /** Test hook: loses the current backend (really on WebGPU, simulated elsewhere). Returns the backend lost. */
-  loseBackend(): string {
-    const name = currentBackend();
-    if (!destroyDevice()) {
-      backends.lose(name);
-      stopOnLoss('the backend was lost (simulated)');
-    }
-    return name;
-  },
-
-  /** The backend in use and why others were skipped (choice null before the ladder ran). */
-  backend(): { current: string; choice: BackendChoice | null } {
-    return { current: currentBackend(), choice: backends.choice() };
-  },
+  ...backendApi,
 
   /** Takes the dataset (transfer its arrays); drops results computed on older data; saves it in the workspace. */
   setDataset(d: Dataset, name: string): null {
@@ -137,12 +98,12 @@ export const runApi = {
     onProgress?: (p: RunProgress) => void,
     onModel?: (row: ModelRow) => void,
   ): Promise<Result<ExperimentResult, RunCode>> {
-    if (stop) return err('busy', 'a run is in progress; cancel it first');
+    if (job.stop) return err('busy', 'a run is in progress; cancel it first');
     if (!dataset) return err('no-data', 'no data in the run worker yet');
     const v = validateRunConfig(config);
     if (!v.ok) return v;
     const my: { aborted: boolean; lost?: string } = { aborted: false };
-    stop = my;
+    job.stop = my;
     try {
       if (config.models.some(needsTfjs)) await backends.forRun();
       if (my.aborted) return err('aborted', 'run: stopped');
@@ -164,36 +125,13 @@ export const runApi = {
       last = lastRun(r.data.dataset, split, result, kept, workspace.saveRun(source, config, result, kept));
       return ok(result);
     } finally {
-      if (stop === my) stop = null;
+      if (job.stop === my) job.stop = null;
     }
   },
 
   /** Stops the running experiment within one batch (its promise resolves with code 'aborted'). */
   cancel(): void {
-    if (stop) stop.aborted = true;
-  },
-
-  /** The last completed run's results (rime's ExperimentResult), or null. */
-  result(): ExperimentResult | null {
-    return last?.result ?? null;
-  },
-
-  /** Names of the models whose scores are kept (evaluated and within the memory budget). */
-  keptModels(): string[] {
-    return last ? [...last.kept.keys()] : [];
-  },
-
-  /**
-   * The planner's input for the kept models (all, or those named), moved by transfer (lastRun.ts plannerInputOf).
-   * Null before a run, or when a newer run replaced this one meanwhile.
-   */
-  async plannerInput(models?: string[]): Promise<PlannerInput | null> {
-    const run = last;
-    if (!run) return null;
-    const home = await workspace.scoreHome(run.savedAt);
-    if (last !== run) return null;
-    const r = await plannerInputOf(run, run.dataset.itemIds, models, { ...home, current: () => last === run });
-    return r && Comlink.transfer(r.input, r.buffers);
+    if (job.stop) job.stop.aborted = true;
   },
 
   /**
@@ -206,41 +144,11 @@ export const runApi = {
     return new Promise((resolve) => (firstWaiter = resolve));
   },
 
-  /** Items worth exploring: the `n` items with the most test-window events (ids, events). */
-  exploreItems(n = 50): { id: string; events: number }[] {
-    if (!last) return [];
-    return busiestItems(last.split.test.target, last.dataset.itemIds, n);
-  },
-
-  /** UserRec explorer: the item's top `topN` test users under `model`, from the kept scores (runExplore.ts). */
-  explore(model: string, itemId: string, topN = 10, historyLength = 5): Result<ExploreResult, RunCode> {
-    if (!last) return err('no-result', 'no completed run yet');
-    return exploreRun(last, last.dataset, model, itemId, topN, historyLength);
-  },
-
-  /** Models of the last run whose scores hold both λ(x) and p(y|x) (the paradox on data can rank by them). */
-  paradoxModels(): string[] {
-    return last ? paradoxModels(last) : [];
-  },
-
-  /**
-   * The paradox on data: test users ranked for the items by λ(x)^γ · p(y|x) over a grid of γ, and how many of each
-   * top C came (runParadox.ts). Scores handed to the planner are read back from the saved run.
-   */
-  async paradox(model: string, itemIds: string[], topC: number | null): Promise<Result<ParadoxAnswer, RunCode>> {
-    const run = last;
-    if (!run) return err('no-result', 'no completed run yet');
-    return paradoxOfRun(run, run.dataset, model, itemIds, topC, async (name, k) => {
-      if (!run.handedOver.has(name)) return k.test;
-      const saved = await workspace.loadRun(source);
-      return saved && saved.savedAt === run.savedAt ? (new Map(saved.kept).get(name)?.test ?? null) : null;
-    });
-  },
-
-  /** Figure 2 on a seeded synthetic world, next week drawn from its own process (core/paradox/world.ts). */
-  paradoxWorld(o: Figure2WorldOptions): Result<WorldSimulation & { item: number }, RunCode> {
-    return figure2World(o);
-  },
+  ...lastRunViews(
+    () => last,
+    () => source,
+    workspace,
+  ),
 
   /** Forgets the dataset and the kept results (in memory only). */
   clear(): void {
@@ -268,7 +176,7 @@ export const runApi = {
 
   /** Start over: forgets everything here and clears the saved workspace and the trained-model cache. */
   async clearWorkspace(): Promise<void> {
-    if (stop) stop.aborted = true;
+    if (job.stop) job.stop.aborted = true;
     runApi.clear();
     await workspace.clear();
   },
