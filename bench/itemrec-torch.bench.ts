@@ -29,7 +29,8 @@ function exportSplit(dir: string, arrays: Record<string, ArrayBufferView>, meta:
 
 const bench: Bench = {
   name: 'itemrec-torch',
-  title: 'ItemRec on MovieLens latest-small: the reference GRU in PyTorch against Pop (issue 3 cross-check)',
+  title:
+    'ItemRec on MovieLens latest-small: the reference GRU in PyTorch against Pop (a cross-check of the sequence model)',
   async run() {
     const file = join(ROOT, '..', 'shared', 'data', 'ml-latest-small', 'ratings.csv');
     const ds = await loadDataset(file);

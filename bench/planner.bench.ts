@@ -311,7 +311,7 @@ const bench: Bench = {
       `1-minute load ${load0.toFixed(1)} at the start, ${load1.toFixed(1)} at the end, on ${os.cpus().length} cores.`,
       '',
       table(
-        ['step', 'shape', 'median ms', 'p95 / max ms', '× PyTorch pass', 'issue 4 target ms'],
+        ['step', 'shape', 'median ms', 'p95 / max ms', '× PyTorch pass', 'target ms'],
         rows.map(([label, shape, median, p95, target]) => [
           label,
           shape,

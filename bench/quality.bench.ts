@@ -91,7 +91,7 @@ function historyScorer(ds: Dataset, itemCounts: Float64Array): Scorer {
   };
 }
 
-/** history count × exp(−days since the last event / 10) × item popularity: the two-line heuristic. */
+/** history count × exp(−days since the last event / 10) × item popularity: a two-line recency heuristic. */
 function recencyHeuristic(ds: Dataset, itemCounts: Float64Array): Scorer {
   return {
     name: 'Heuristic',

@@ -1,4 +1,4 @@
-// Training in the page (issues 3 and 5): time to the first results on the synthetic world, a small MovieLens run in
+// Training in the page: time to the first results on the synthetic world, a small MovieLens run in
 // the run worker (WASM), which backend the ladder picks in headless Chromium and how long the pick takes, and how
 // fast a cancel frees the app. Drives the built app with Playwright in Debian's Chromium with the e2e flags.
 import { readFileSync } from 'node:fs';
