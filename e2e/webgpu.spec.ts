@@ -32,9 +32,13 @@ async function pick(page: Page, app: AppPage, backend: string): Promise<{ backen
     backend: (await shown.getAttribute('data-backend')) ?? '',
     title: (await shown.getAttribute('title')) ?? '',
   };
-  // Training on software WebGPU is slow; the ladder is the point.
-  await page.getByTestId('train.cancel').click();
-  await expect(app.trainStatus()).toHaveAttribute('data-status', 'cancelled');
+  // Training on software WebGPU is slow; the ladder is the point. On WASM's threads the tiny run may end first.
+  const cancel = page.getByTestId('train.cancel');
+  await Promise.race([
+    cancel.click().catch(() => undefined),
+    expect(app.trainStatus()).toHaveAttribute('data-status', 'done', { timeout: 170_000 }),
+  ]);
+  await expect(app.trainStatus()).toHaveAttribute('data-status', /^(cancelled|done)$/);
   return out;
 }
 

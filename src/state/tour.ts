@@ -5,7 +5,7 @@
  * paradox step first trains the small composition the tour teaches with when the run lacks it.
  */
 import { create } from 'zustand';
-import { setPlannerAlpha, setPlannerBeta, setPlannerDetail, setPlannerMode, usePlanner } from './planner';
+import { setPlannerAlpha, setPlannerBeta, setPlannerDetail, setPlannerMode } from './planner';
 import { refreshParadoxData, setParadoxGamma, setParadoxModel, trainParadoxModel, useParadoxData } from './paradox';
 import { useStore, type AppState } from './store';
 import { readTourParam, writeTourParam } from './url';
@@ -54,9 +54,9 @@ function applyStep(step: TourStep): void {
     setPlannerMode(step.planner.mode);
     setPlannerAlpha(step.planner.alpha);
     setPlannerBeta(step.planner.beta);
-    const input = usePlanner.getState().input;
-    // Without scores yet, the planner keeps the detail model when they arrive with it.
-    if (!input || input.models.includes(TOUR_MODEL)) setPlannerDetail(TOUR_MODEL);
+    // Asked even before the planner holds the tour model's scores (its run may still be ending): the planner keeps
+    // the detail model when scores arrive with it, and shows its first model until then.
+    setPlannerDetail(TOUR_MODEL);
   }
   if (step.gamma !== undefined) setParadoxGamma(step.gamma);
   if (step.id === 'paradox') void ensureTourModel();
