@@ -28,15 +28,14 @@ const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-E
 // variable, `_scriptDir`, behind a `typeof` guard; the minifier renames it and drops the guard (it sees the outer
 // declaration), and each thread then fails with "ReferenceError: e is not defined", which leaves WASM on one thread.
 // Both reads are unneeded here (tfjs passes every file's URL itself), so they are taken out before bundling.
-// Also, tfjs caps its thread pool at half of navigator.hardwareConcurrency (assuming two hyperthreads per core), which
-// is one thread on a 2-core machine; the cap becomes the logical core count (still at most tfjs's 8, and
-// `?wasmThreads=N` in the page address picks fewer). Fails the build if tfjs's file changes shape, rather than
-// shipping a single-threaded backend unnoticed.
+// tfjs's own pool size is kept: half of navigator.hardwareConcurrency, at most 8 (one thread on 2 cores, where a
+// second WASM thread beside the page's and the workers' own made an epoch 1.2× slower when measured; `?wasmThreads=N`
+// in the page address picks another count). Fails the build if tfjs's file changes shape, rather than shipping a
+// backend whose threads cannot start unnoticed.
 const WASM_THREAD_FACTORY = /@tensorflow\/tfjs-backend-wasm\/wasm-out\/tfjs-backend-wasm-threaded-simd\.js$/;
 const SCRIPT_DIR_READS: [string, string][] = [
   ['if(typeof _scriptDir !== "undefined" && _scriptDir){scriptDirectory=_scriptDir}', ''],
   ['"urlOrBlob":Module["mainScriptUrlOrBlob"]||_scriptDir,', '"urlOrBlob":Module["mainScriptUrlOrBlob"],'],
-  ['return navigator["hardwareConcurrency"]}', 'return 2*navigator["hardwareConcurrency"]}'],
 ];
 const wasmThreads: Plugin = {
   name: 'rimw-wasm-threads',
