@@ -133,6 +133,27 @@ function CompareModel() {
   );
 }
 
+/** The matching mode picker (one control; the compare view shows it under another label). */
+function ModeSelect({ label, mode, ready }: { label: string; mode: PlannerMode; ready: boolean }) {
+  return (
+    <label className="planner-field">
+      <span>{label}</span>
+      <select
+        data-testid="planner.mode"
+        value={mode}
+        disabled={!ready}
+        onChange={(e) => setPlannerMode(e.currentTarget.value as PlannerMode)}
+      >
+        {MODES.map(([m, text]) => (
+          <option key={m} value={m}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 function Controls() {
   const asked = usePlanner((s) => s.asked);
   const nItems = usePlanner((s) => s.input?.nItems ?? 0);
@@ -142,25 +163,7 @@ function Controls() {
   const range = alphaRange(asked.view);
   return (
     <div className="planner-controls">
-      {asked.view === 'compare' ? (
-        <CompareModel />
-      ) : (
-        <label className="planner-field">
-          <span>Matching</span>
-          <select
-            data-testid="planner.mode"
-            value={asked.mode}
-            disabled={!ready}
-            onChange={(e) => setPlannerMode(e.currentTarget.value as PlannerMode)}
-          >
-            {MODES.map(([m, label]) => (
-              <option key={m} value={m}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
-      )}
+      {asked.view === 'compare' ? <CompareModel /> : <ModeSelect label="Matching" mode={asked.mode} ready={ready} />}
       <label className="planner-field slider">
         <span>
           user capacity α = <output data-testid="planner.alpha.value">{pct(asked.alpha, 1)}</output> of items
@@ -207,23 +210,7 @@ function Controls() {
           />
         </label>
       )}
-      {asked.view === 'compare' && (
-        <label className="planner-field">
-          <span>Operating point in</span>
-          <select
-            data-testid="planner.mode"
-            value={asked.mode}
-            disabled={!ready}
-            onChange={(e) => setPlannerMode(e.currentTarget.value as PlannerMode)}
-          >
-            {MODES.map(([m, label]) => (
-              <option key={m} value={m}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
-      )}
+      {asked.view === 'compare' && <ModeSelect label="Operating point in" mode={asked.mode} ready={ready} />}
     </div>
   );
 }
