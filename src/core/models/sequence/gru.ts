@@ -78,7 +78,7 @@ export function createGru(cfg: SeqConfig, params: Params, rng: Rng): SeqNet {
   };
 
   return {
-    trainBatch(batch: TokenBatch, step, noise) {
+    async trainBatch(batch: TokenBatch, step, noise) {
       const { size: B, steps: T } = batch;
       const p = noise ? cfg.dropout : 0;
       const drop = (x: tf.Tensor2D): tf.Tensor2D =>
@@ -94,15 +94,16 @@ export function createGru(cfg: SeqConfig, params: Params, rng: Rng): SeqNet {
         if (count === 0) break;
         let next: tf.Tensor2D[] = [];
         const prev = h;
-        const loss = step(() => {
+        const r = step(() => {
           const emb = get(params, 'emb') as tf.Tensor2D;
           const { out, hT } = encode(stepInputs(batch.input, B, T, t0, len, true).map(drop), prev);
           next = hT.map((v) => tf.keep(v));
           return decoderLoss(drop(tf.concat(out, 0)), emb, get(params, 'bias') as tf.Tensor1D, tgt);
-        });
+        }, count);
         tf.dispose(prev);
         h = next;
-        losses.push(loss.then((l) => l * count));
+        losses.push(r.loss.then((l) => l * count));
+        if (r.applied) await r.applied;
       }
       tf.dispose(h);
       // Summed in step order, as the values arrive.

@@ -3,11 +3,22 @@ import type { Dataset, EvalSet } from '../../data/types';
 import { createRng, shuffleInPlace } from '../../util/rng';
 import { err, ok, type Result } from '../../util/result';
 import type { FitOptions, NextItemFactors, NextItemModel, TrainData } from '../types';
-import { resolveSeqConfig, type SeqConfig, type StoredSeqConfig } from './config';
+import { resolveSeqConfig, type SeqConfig } from './config';
 import { batchesOf, historyBatch, splitUsers, tokenBatch, trainingSlices, type SeqSlice } from './data';
+import {
+  shardSeeds,
+  shardSlices,
+  ShardedTrainer,
+  trainShard,
+  type FromReplica,
+  type ReplicaPool,
+  type ShardJob,
+} from './parallel';
+import { readScalar } from './ops';
+import type { SerializedSeqModel } from './serialized';
 import { createGru } from './gru';
 import { createTransformer } from './transformer';
-import type { SeqNet } from './net';
+import type { SeqNet, TrainStep } from './net';
 import { Adagrad, constParam, get, type Params, restore, snapshot, uniformParam } from './params';
 import { fitMixture, mixtureRows, type HeldOutTokens, type MixtureParams } from './mixture';
 
@@ -15,6 +26,17 @@ import { fitMixture, mixtureRows, type HeldOutTokens, type MixtureParams } from 
 declare const setTimeout: (f: () => void, ms: number) => unknown;
 /** Lets queued messages (an abort) in between batches; a microtask would not. */
 const yieldToHost = () => new Promise<void>((r) => setTimeout(r, 0));
+
+export type { SerializedSeqModel } from './serialized';
+
+/** Options of SequenceModel.fit beyond every model's. */
+export interface SeqFitOptions extends FitOptions {
+  /**
+   * Replicas of this model in other threads (parallel.ts): each batch is split among them and their gradients
+   * averaged. Absent, or of size 1: the batch trains here, in one piece.
+   */
+  replicas?: ReplicaPool;
+}
 
 /** The parts of a Dataset that histories are read from. */
 export type HistorySource = Pick<Dataset, 'item' | 'userOffsets'>;
@@ -39,16 +61,6 @@ export interface FitReport {
     seqLogLik: number;
     tokens: number;
   };
-}
-
-/** Weights and config as plain data: the worker stores this in IndexedDB beside a data/split fingerprint. */
-export interface SerializedSeqModel {
-  format: 'rimw-seq-1';
-  config: StoredSeqConfig;
-  nItems: number;
-  weights: { name: string; shape: number[]; data: Float32Array }[];
-  /** The fitted mixture (absent: p(y|x) is the softmax alone). */
-  mixture?: MixtureParams;
 }
 
 /**
@@ -91,7 +103,7 @@ export class SequenceModel implements NextItemModel {
   }
 
   /** Trains on events [userOffsets[u], trainEnd[u]) (last maxLen per user); restores the best validation epoch. */
-  async fit(data: TrainData, opts: FitOptions): Promise<Result<FitReport, 'no-data' | 'bad-data'>> {
+  async fit(data: TrainData, opts: SeqFitOptions): Promise<Result<FitReport, 'no-data' | 'bad-data'>> {
     const { dataset: ds, trainEnd } = data;
     if (ds.nItems !== this.nItems)
       return err('bad-data', `dataset has ${ds.nItems} items, model was built for ${this.nItems}`);
@@ -113,14 +125,11 @@ export class SequenceModel implements NextItemModel {
     const opt = new Adagrad(cfg.lr, cfg.weightDecay);
     const vars = [...this.params.values()];
     // The loss is read asynchronously (ops.ts: canReadSync); the update is queued at once either way.
-    const step = (f: () => tf.Scalar): Promise<number> => {
+    const step: TrainStep = (f) => {
       const { value, grads } = tf.variableGrads(f, vars);
       opt.apply(this.params, grads);
       tf.dispose(grads);
-      return value.data().then((v) => {
-        value.dispose();
-        return v[0];
-      });
+      return { loss: readScalar(value) };
     };
     const report: FitReport = {
       epochs: 0,
@@ -134,7 +143,15 @@ export class SequenceModel implements NextItemModel {
     let best = Infinity;
     let bestWeights: Map<string, Float32Array> | null = null;
     let bad = 0;
+    const pool = opts.replicas && opts.replicas.size > 1 ? opts.replicas : null;
     try {
+      const sharded = pool && (await ShardedTrainer.start(pool, this.params, opt, await this.serialize()));
+      // Data-parallel: the batch's users in shards, each shard's dropout stream seeded from `noise` (parallel.ts).
+      const train1 = (slices: SeqSlice[]): Promise<number> => {
+        if (!sharded) return this.net.trainBatch(tokenBatch(ds.item, slices), step, noise);
+        const shards = shardSlices(slices, sharded.size).map((sh) => tokenBatch(ds.item, sh));
+        return sharded.trainBatch(shards, shardSeeds(shards.length, noise));
+      };
       for (let epoch = 0; epoch < cfg.epochs; epoch++) {
         const order = shuffleInPlace([...train], rng);
         const batches = batchesOf(order, batchSize);
@@ -149,12 +166,12 @@ export class SequenceModel implements NextItemModel {
             report.stopped = 'aborted';
             break;
           }
-          const tb = tokenBatch(ds.item, batches[bi]);
-          const s = await this.net.trainBatch(tb, step, noise);
+          const s = await train1(batches[bi]);
+          const n = targetCount(batches[bi]);
           sum += s;
-          count += tb.count;
+          count += n;
           repSum += s;
-          repCount += tb.count;
+          repCount += n;
           const now = Date.now();
           const lastBatch = bi === batches.length - 1;
           if (now - repT >= 250 || lastBatch) {
@@ -306,6 +323,18 @@ export class SequenceModel implements NextItemModel {
     return s / count;
   }
 
+  /**
+   * This model as a data-parallel replica: trains one shard a coordinator handed it (parallel.ts, trainShard),
+   * posting each step's gradients and taking the weights `nextWeights` gives before the next step.
+   */
+  trainShard(
+    job: ShardJob,
+    post: (msg: FromReplica, transfer: ArrayBuffer[]) => void,
+    nextWeights: () => Promise<Float32Array[]>,
+  ): Promise<number> {
+    return trainShard(this.params, this.net, job, post, nextWeights);
+  }
+
   /** The dataset whose slices EvalSet rows refer to; fit binds it, a deserialised model needs it bound. */
   bindDataset(ds: HistorySource): void {
     this.ds = ds;
@@ -408,6 +437,9 @@ export class SequenceModel implements NextItemModel {
     this.params.clear();
   }
 }
+
+/** Non-padding targets of a batch of slices (TokenBatch.count). */
+const targetCount = (slices: SeqSlice[]) => slices.reduce((a, s) => a + s.end - s.start, 0);
 
 /** p_pop: add-one frequency of each item among the training users' events (over items; the start token excluded). */
 function unigram(item: Int32Array, slices: SeqSlice[], nItems: number): Float32Array {

@@ -2,15 +2,30 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../../util/rng';
 import type { TokenBatch } from './data';
 
+/** What one gradient step gave back (see TrainStep). */
+export interface StepResult {
+  /** The step's mean token loss, read back asynchronously (a synchronous read breaks WebGPU: ops.ts, canReadSync). */
+  loss: Promise<number>;
+  /**
+   * Present when the update is applied later, not before `step` returns: a data-parallel replica (parallel.ts) waits
+   * for the other shards' gradients. The next step must not start before it resolves.
+   */
+  applied?: Promise<void>;
+}
+
+/**
+ * Differentiates `loss` (the mean token loss of `count` non-padding targets) and updates the weights: at once, or
+ * by `applied`. `count` lets a data-parallel run weight each shard's mean by its share of the batch's targets.
+ */
+export type TrainStep = (loss: () => tf.Scalar, count: number) => StepResult;
+
 /** What the training loop needs from an encoder (GRU or Transformer); the tied decoder lives in params 'emb'/'bias'. */
 export interface SeqNet {
   /**
    * Trains on one batch: calls `step` once per gradient step with a closure returning the mean token loss of that
-   * step (step differentiates and updates, resolving to the loss value). Resolves to the summed token loss.
-   * Losses are read asynchronously: a synchronous read breaks WebGPU (ops.ts: canReadSync). `noise` draws the
-   * dropout masks (config.dropout > 0).
+   * step. Resolves to the summed token loss. `noise` draws the dropout masks (config.dropout > 0).
    */
-  trainBatch(batch: TokenBatch, step: (loss: () => tf.Scalar) => Promise<number>, noise?: Rng): Promise<number>;
+  trainBatch(batch: TokenBatch, step: TrainStep, noise?: Rng): Promise<number>;
   /** Summed token loss of a batch without updating. */
   evalBatch(batch: TokenBatch): Promise<number>;
   /** Top states [count, H] at every non-padding target position of a batch, user by user in step order. */

@@ -18,6 +18,13 @@ import * as tf from '@tensorflow/tfjs-core';
  */
 export const canReadSync = (): boolean => tf.getBackend() !== 'webgpu';
 
+/** A scalar's value, read back asynchronously (see canReadSync); the tensor is disposed. */
+export async function readScalar(t: tf.Tensor): Promise<number> {
+  const v = await t.data();
+  t.dispose();
+  return v[0];
+}
+
 // tf.customGrad's declared type takes a rest parameter of Tensor | GradSaveFunc; our closures name their inputs.
 type GradFn = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[];
 const customGrad = (

@@ -107,18 +107,19 @@ export function createTransformer(cfg: SeqConfig, params: Params, rng: Rng): Seq
   };
 
   return {
-    trainBatch(batch: TokenBatch, step, noise) {
+    async trainBatch(batch: TokenBatch, step, noise) {
       const { pk, input, target } = packTargets(batch);
       const rate = noise ? cfg.dropout : 0;
       const drop = (x: tf.Tensor2D): tf.Tensor2D =>
         rate > 0 && noise
           ? (tf.mul(x, tf.tensor2d(dropoutMask(x.shape[0], H, rate, noise), x.shape)) as tf.Tensor2D)
           : x;
-      const loss = step(() => {
+      const r = step(() => {
         const emb = p('emb') as tf.Tensor2D;
         return decoderLoss(drop(encode(drop(lookup(emb, input)), pk)), emb, p('bias') as tf.Tensor1D, target);
-      });
-      return loss.then((l) => l * batch.count);
+      }, batch.count);
+      if (r.applied) await r.applied;
+      return (await r.loss) * batch.count;
     },
 
     async evalBatch(batch: TokenBatch) {
