@@ -24,7 +24,8 @@ const outDir = join(here, '.out', 'sequence');
 const env = (k: string, d: string) => process.env[k] ?? d;
 const B = 64;
 
-function world(): Dataset {
+/** The ML-1M-shaped synthetic world (preset ml1m, seed 1). */
+export function world(): Dataset {
   const w = makeWorld(presetConfig('ml1m', 1));
   if (!w.ok) throw new Error(w.reason);
   return buildSynthDataset(w.data);
@@ -64,7 +65,8 @@ function torchRun(kind: string, batches: number, v: TorchVariant): Timing {
   );
 }
 
-async function useBackend(name: string): Promise<void> {
+/** Puts tfjs on `name` (wasm: from the package's own binaries). */
+export async function useBackend(name: string): Promise<void> {
   if (name === 'wasm') {
     const dist = dirname(
       createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'),
@@ -83,7 +85,8 @@ async function tfjsRun(
   batches: number,
   inferUsers: number,
 ): Promise<Timing> {
-  const m = SequenceModel.create({ kind, epochs: 1, validFraction: 0, patience: 0 }, ds.nItems, 1);
+  // minBatches 1: each fit is one batch of 64 users, as PyTorch's (the default would cut it into 8 batches of 8).
+  const m = SequenceModel.create({ kind, epochs: 1, validFraction: 0, patience: 0, minBatches: 1 }, ds.nItems, 1);
   if (!m.ok) throw new Error(m.reason);
   const times: number[] = [];
   const events: number[] = [];
@@ -99,6 +102,8 @@ async function tfjsRun(
     const t0 = performance.now();
     const r = await m.data.fit({ dataset: ds, trainEnd }, { rng: createRng(i) });
     if (!r.ok) throw new Error(r.reason);
+    if (r.data.batchSize !== users.length)
+      throw new Error(`fit used batches of ${r.data.batchSize}, not ${users.length}`);
     if (i > 0) {
       times.push((performance.now() - t0) / 1000);
       events.push(n);

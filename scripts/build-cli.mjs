@@ -16,7 +16,8 @@ export async function buildCli(outdir = join(root, 'dist-cli')) {
   rmSync(outdir, { recursive: true, force: true });
   const result = await build({
     absWorkingDir: root,
-    entryPoints: ['src/cli/main.ts'],
+    // The replica threads of data-parallel training (src/cli/replicaPool.ts) start from their own entry.
+    entryPoints: ['src/cli/main.ts', 'src/cli/replicaWorker.ts'],
     outdir,
     bundle: true,
     splitting: true,

@@ -15,7 +15,8 @@ export interface CliBackendChoice extends BackendChoice {
   adapter?: string;
 }
 
-const wasmDir = () =>
+/** The folder of tfjs's WASM binaries, for setWasmPaths (here and in the replica threads, replicaWorker.ts). */
+export const wasmDir = () =>
   `${dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}/`;
 
 /**

@@ -123,6 +123,23 @@ describe('rimw run', () => {
     expect(c2.err.join('\n')).not.toMatch(/backend:/);
   });
 
+  it('--threads N trains the sequence models on N worker threads, says so after the backend, and 1 means none', async () => {
+    const log = ringLog('ring-threads.csv');
+    const cfg = seqConfig('seq-threads.json');
+    const two = capture();
+    expect(await run.run([log, '--config', cfg, '--backend', 'wasm', '--threads', '2'], two.io)).toBe(0);
+    expect(two.err[1]).toMatch(/^threads: 2 \(worker threads, each batch split among model replicas/);
+    const one = capture();
+    expect(await run.run([log, '--config', cfg, '--backend', 'wasm', '--threads', '1'], one.io)).toBe(0);
+    expect(one.err[1]).toBe('threads: 1');
+    const [a, b] = [two, one].map((c) => JSON.parse(c.out.join('')).meta.RNN);
+    expect([a.threads, b.threads]).toEqual([2, 1]);
+    expect(a.finalLoss).toBeCloseTo(b.finalLoss, 4);
+    await expect(run.run([log, '--threads', '0'], capture().io)).rejects.toThrow(
+      /--threads '0' must be an integer from 1 to 64/,
+    );
+  });
+
   it('trains sequence models on the fastest backend that passes its self-test when --backend is not given', async () => {
     const c = capture();
     expect(await run.run([ringLog('ring-auto.csv'), '--config', seqConfig('seq-auto.json')], c.io)).toBe(0);

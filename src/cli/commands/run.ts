@@ -8,9 +8,11 @@ import type { CliCommand, CliIo } from '../command';
 import { parseArgs, UsageError } from '../command';
 import type { Dataset } from '../../core/data/types';
 import { generateSynthetic, presetConfig, SYNTH_PRESETS, type SynthPreset } from '../../core/data/synthetic/index';
-import { DEFAULT_RUN_CONFIG, parseRunConfig, type RunConfig } from '../../core/pipeline/config';
+import { DEFAULT_RUN_CONFIG, MAX_THREADS, parseRunConfig, type RunConfig } from '../../core/pipeline/config';
 // Loads tfjs on first call; --backend picks among CPU, WASM and WebGPU (../backend.ts; the host, not core, decides).
-import { runExperiment } from '../lazy';
+import { defaultRegistry, runExperiment } from '../lazy';
+import { defaultThreads, startReplicaPool } from '../replicaPool';
+import type { ReplicaPool } from '../../core/models/sequence/parallel';
 import type { Result } from '../../core/util/result';
 import { needsTfjs } from '../../core/models/names';
 import { PROTOCOL_NAMES, PROTOCOL_SPLIT, PROTOCOL_SUMMARY, type ProtocolName } from '../../core/data/protocols';
@@ -21,7 +23,7 @@ import { runCtrCommand, SYNTH_CTR } from './runCtr';
 import { isFactored, loadFactors, planFactored } from './factored';
 
 const usage = `rimw run FILE [--config CONFIG.json] [--out RESULTS.json] [--models A,B,...] [--seed S] [--backend B]
-         [--protocol ${PROTOCOL_NAMES.join('|')}]
+         [--threads N] [--protocol ${PROTOCOL_NAMES.join('|')}]
   Splits FILE, fits the configured models and writes ItemRec / UserRec metrics as JSON (stdout without --out).
   FILE is an interaction log (CSV/TSV/MovieLens .dat: user, item, [rating], timestamp; header optional), or
   synth:PRESET[:SEED] for a synthetic world (presets: ${Object.keys(SYNTH_PRESETS).join(', ')}).
@@ -36,6 +38,10 @@ ${PROTOCOL_NAMES.map((p) => `    ${p}: ${PROTOCOL_SUMMARY[p]}`).join('\n')}
   auto (the default) takes the fastest that matches the CPU self-test: WebGPU on a GPU, then WASM, then CPU; wasm
   and webgpu fall back to cpu unless they match it. The backend chosen, and why others were not, goes to stderr.
   webgpu uses the 'webgpu' package (Dawn), a GPU or else Chromium's SwiftShader (software: works, but slow).
+  --threads N (or "threads" in CONFIG.json): threads that train the sequence models on wasm or cpu, each batch split
+  among model replicas in worker threads and their gradients averaged (the same model as 1 thread, up to rounding;
+  deterministic for a seed and a thread count). Default: the machine's cores, at most 8 (here ${defaultThreads()}).
+  On webgpu the GPU trains in one thread. The count used goes to stderr after the backend.
   Without --config: ${JSON.stringify(DEFAULT_RUN_CONFIG)}.
   Click and conversion (papers 002, 003): "task":"ctr" in CONFIG.json, FILE an impression log (user, item, time,
   click, [conversion], [pid/context], [category]) or synth-ctr:PRESET[:SEED]; CONFIG.json as
@@ -68,7 +74,10 @@ export const run: CliCommand = {
   summary: 'split, fit and evaluate models on a log; write ItemRec/UserRec results as JSON',
   usage,
   async run(argv: string[], io: CliIo): Promise<number> {
-    const a = parseArgs(argv, { values: ['config', 'out', 'models', 'seed', 'backend', 'protocol'], positionals: 1 });
+    const a = parseArgs(argv, {
+      values: ['config', 'out', 'models', 'seed', 'backend', 'protocol', 'threads'],
+      positionals: 1,
+    });
     const pref = (a.values.backend ?? 'auto') as BackendPref;
     if (!BACKEND_PREFS.includes(pref))
       throw new UsageError(`--backend '${pref}' must be one of ${BACKEND_PREFS.join(', ')}`);
@@ -102,6 +111,12 @@ export const run: CliCommand = {
       if (!Number.isInteger(s)) throw new UsageError(`--seed '${a.values.seed}' must be an integer`);
       raw = { ...raw, seed: s };
     }
+    if (a.values.threads !== undefined) {
+      const t = Number(a.values.threads);
+      if (!Number.isInteger(t) || t < 1 || t > MAX_THREADS)
+        throw new UsageError(`--threads '${a.values.threads}' must be an integer from 1 to ${MAX_THREADS}`);
+      raw = { ...raw, threads: t };
+    }
     const write = (json: string) => {
       if (a.values.out === undefined) return io.out(json);
       writeFileSync(a.values.out, json + '\n');
@@ -130,9 +145,20 @@ export const run: CliCommand = {
     // Only the sequence models run on tfjs; the rest are plain TypeScript.
     const tfjs = config.models.some(needsTfjs);
     const backend = await chooseBackend(tfjs ? pref : 'cpu');
-    if (tfjs) io.err(describeChoice(backend));
+    let replicas: ReplicaPool | undefined;
+    if (tfjs) {
+      io.err(describeChoice(backend));
+      const asked = config.threads ?? defaultThreads();
+      const onCpu = backend.backend === 'wasm' || backend.backend === 'cpu';
+      if (asked > 1 && onCpu) replicas = startReplicaPool(asked, backend.backend as 'wasm' | 'cpu');
+      io.err(
+        replicas
+          ? `threads: ${asked} (worker threads, each batch split among model replicas, gradients averaged)`
+          : `threads: 1${asked > 1 ? ` (${backend.backend} trains in one thread)` : ''}`,
+      );
+    }
     let lastReport = 0;
-    const res = await runExperiment(ds.data, config, {
+    const options: Parameters<typeof runExperiment>[2] = {
       // Training progress on stderr: at each epoch end, otherwise at most every 5 s.
       onProgress: (name, p) => {
         const now = Date.now();
@@ -147,7 +173,13 @@ export const run: CliCommand = {
         io.err(
           `${name.padEnd(16)} ItemRec prec ${item.prec.toFixed(4)} recall ${item.recall.toFixed(4)} | UserRec prec ${user.prec.toFixed(4)} recall ${user.recall.toFixed(4)}`,
         ),
-    });
+    };
+    let res: Awaited<ReturnType<typeof runExperiment>>;
+    try {
+      res = await runExperiment(ds.data, config, { ...options, registry: await defaultRegistry({ replicas }) });
+    } finally {
+      await replicas?.close();
+    }
     if (!res.ok) {
       io.err(`rimw run: ${res.reason}`);
       return 1;

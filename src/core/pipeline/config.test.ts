@@ -24,6 +24,7 @@ describe('run config', () => {
     expect(back.ok && back.data).toEqual(good);
     expect(validateRunConfig(DEFAULT_RUN_CONFIG).ok).toBe(true);
     expect(validateRunConfig({ ...good, sequence: { hidden: 16, layers: 1, maxLen: 64 } }).ok).toBe(true);
+    expect(validateRunConfig({ ...good, threads: 4 }).ok).toBe(true);
     for (const [protocol, kind] of [
       ['ml-1m', 'user'],
       ['netflix', 'temporal'],
@@ -49,6 +50,8 @@ describe('run config', () => {
     [{ ...good, models: [] }, 'models = []'],
     [{ ...good, models: ['Pop', 'Pop'] }, 'lists a model twice'],
     [{ ...good, seed: 1.5 }, 'seed = 1.5: must be an integer'],
+    [{ ...good, threads: 0 }, 'threads = 0: must be an integer from 1 to 64'],
+    [{ ...good, threads: 2.5 }, 'threads = 2.5: must be an integer from 1 to 64'],
     [{ ...good, itemRecTopK: 0 }, 'itemRecTopK = 0: must be a positive integer'],
     [{ ...good, userRecTopC: '5' }, 'userRecTopC = "5"'],
     [{ ...good, split: { kind: 'temporal', horizon: -1 } }, 'split.horizon = -1: must be a positive number'],

@@ -52,6 +52,12 @@ export interface RunConfig {
    */
   tune?: TuneConfig;
   match?: MatchConfig;
+  /**
+   * Threads that train the sequence models in Node (`rimw run`): each batch split among model replicas in worker
+   * threads, their gradients averaged (core/models/sequence/parallel.ts). Default: the machine's cores, at most 8.
+   * The page ignores it (its WASM backend runs its own thread pool).
+   */
+  threads?: number;
 }
 
 /** Sequence-model fields a run may set (core/models/sequence/config.ts SeqConfig has the meaning of each). */
@@ -70,6 +76,9 @@ export interface TuneConfig {
   trials: number;
   minutes?: number;
 }
+
+/** Most threads a run may ask for (RunConfig.threads): past a few, shards of a 64-user batch are too small to gain. */
+export const MAX_THREADS = 64;
 
 export const DEFAULT_RUN_CONFIG: RunConfig = {
   split: { kind: 'temporal' },
@@ -148,6 +157,7 @@ export function validateRunConfig(v: unknown): Result<RunConfig, 'bad-config'> {
     'sequence',
     'tune',
     'match',
+    'threads',
   ];
   const e0 = onlyKeys(v, '', keys);
   if (e0) return e0;
@@ -177,6 +187,7 @@ export function validateRunConfig(v: unknown): Result<RunConfig, 'bad-config'> {
     optNumber(v, '', 'itemRecTopK', posInt, 'must be a positive integer') ??
     optNumber(v, '', 'userRecTopC', posInt, 'must be a positive integer') ??
     optNumber(v, '', 'epochs', posInt, 'must be a positive integer') ??
+    optNumber(v, '', 'threads', (x) => posInt(x) && x <= MAX_THREADS, `must be an integer from 1 to ${MAX_THREADS}`) ??
     optBool(v, '', 'excludeTrain');
   if (e1) return e1;
   if (v.sequence !== undefined) {

@@ -12,6 +12,7 @@ import { trainItemCounts } from '../models/intensity/history';
 import type { IntensityModel } from '../models/types';
 import { ModelRegistry, type FitContext, type ModelMeta } from './registry';
 import { registerSequenceModels, type SeqModelCache } from './sequenceModels';
+import type { ReplicaPool } from '../models/sequence/index';
 import { registerMfModels } from './mfModels';
 import { itemKnnScorer } from '../models/itemknn';
 import { registerGraphConvModels } from './graphConvModels';
@@ -40,14 +41,19 @@ function observeEnds(ctx: FitContext): Float64Array {
  * BPR-Item, BPR-User, ALS, LogisticMF) and the GraphConv baselines.
  */
 export function defaultRegistry(
-  opts: { sequence?: Parameters<typeof registerSequenceModels>[1] | false; modelCache?: SeqModelCache } = {},
+  opts: {
+    sequence?: Parameters<typeof registerSequenceModels>[1] | false;
+    modelCache?: SeqModelCache;
+    replicas?: ReplicaPool;
+  } = {},
 ): ModelRegistry {
   // `sequence: false` leaves the tfjs models out (hosts without a tfjs backend); `modelCache` reloads trained
-  // sequence models by fingerprint instead of retraining them (workers/modelCache.ts).
+  // sequence models by fingerprint instead of retraining them (workers/modelCache.ts); `replicas` share their
+  // training batches (the CLI's worker threads).
   const seq =
     opts.sequence === false
       ? new ModelRegistry()
-      : registerSequenceModels(new ModelRegistry(), opts.sequence, { cache: opts.modelCache });
+      : registerSequenceModels(new ModelRegistry(), opts.sequence, { cache: opts.modelCache, replicas: opts.replicas });
   const reg = registerGraphConvModels(registerMfModels(seq));
   reg.registerIntensity('Pop', async (ctx) =>
     ok({ model: popIntensity(ctx.dataset), meta: { backend: 'js', seconds: 0 } }),

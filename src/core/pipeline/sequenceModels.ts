@@ -2,7 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { err, ok } from '../util/result';
 import { tuneSequenceModel, tuneStep } from '../tune/tune';
 import { rngFor } from '../util/rng';
-import { SequenceModel, resolveSeqConfig, type SeqConfig, type SerializedSeqModel } from '../models/sequence/index';
+import {
+  SequenceModel,
+  resolveSeqConfig,
+  type ReplicaPool,
+  type SeqConfig,
+  type SerializedSeqModel,
+} from '../models/sequence/index';
 import { effectiveSplit } from './config';
 import { modelFingerprint } from './fingerprint';
 import type { FitContext, ModelMeta, ModelRegistry } from './registry';
@@ -29,6 +35,11 @@ export interface SeqModelCache {
 export interface SequenceModelOptions {
   /** Reload trained models from here instead of retraining, and store newly trained ones. */
   cache?: SeqModelCache;
+  /**
+   * Replicas in other threads that share each batch's work (core/models/sequence/parallel.ts; the CLI makes them
+   * over worker_threads). meta.threads says how many trained a model.
+   */
+  replicas?: ReplicaPool;
 }
 
 const why = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -116,7 +127,12 @@ export function registerSequenceModels(
       const model = created.data;
       const fit = await model.fit(
         { dataset: ctx.dataset, trainEnd: ctx.split.trainEnd },
-        { rng: rngFor(ctx.config.seed, name), signal: ctx.signal, onProgress: (p) => ctx.onProgress?.(name, p) },
+        {
+          rng: rngFor(ctx.config.seed, name),
+          signal: ctx.signal,
+          onProgress: (p) => ctx.onProgress?.(name, p),
+          replicas: opts.replicas,
+        },
       );
       if (!fit.ok) {
         model.dispose();
@@ -132,6 +148,7 @@ export function registerSequenceModels(
         bestEpoch: r.bestEpoch,
         stopped: r.stopped,
         batchSize: r.batchSize,
+        threads: opts.replicas?.size ?? 1,
         ...(r.mixture ? { mixture: r.mixture } : {}),
         ...(tuned ? { tune: tuned } : {}),
       };

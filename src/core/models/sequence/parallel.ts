@@ -5,6 +5,7 @@ import type { SeqNet, TrainStep } from './net';
 import { readScalar } from './ops';
 import { restore, snapshot, type Adagrad, type Params } from './params';
 import type { SerializedSeqModel } from './serialized';
+export { Inbox } from '../../util/inbox';
 
 /*
  * Data-parallel training of a sequence model on replicas in other threads (the host supplies them: in Node,
@@ -62,31 +63,6 @@ export interface ReplicaPool {
   /** Replica r's next message; rejects when the replica (its thread) failed. */
   next(r: number): Promise<FromReplica>;
   close(): Promise<void>;
-}
-
-/** Messages from one sender handed out in arrival order, to `next` callers waiting or yet to come. */
-export class Inbox<T> {
-  private readonly queue: T[] = [];
-  private readonly waiting: { resolve: (m: T) => void; reject: (e: Error) => void }[] = [];
-  private failure: Error | null = null;
-
-  push(m: T): void {
-    const w = this.waiting.shift();
-    if (w) w.resolve(m);
-    else this.queue.push(m);
-  }
-
-  /** Rejects every pending and later `next` (the sender is gone). */
-  fail(e: Error): void {
-    this.failure ??= e;
-    for (const w of this.waiting.splice(0)) w.reject(this.failure);
-  }
-
-  next(): Promise<T> {
-    if (this.queue.length > 0) return Promise.resolve(this.queue.shift() as T);
-    if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
-  }
 }
 
 /** Up to n shards of consecutive items, sizes differing by at most one, the larger first; none empty. */
