@@ -17,6 +17,22 @@ import type { Dataset } from '../src/core/data/types';
 
 const env = (k: string, d: string) => process.env[k] ?? d;
 
+/** Findings from development (2026-12-07, the shared 2-core machine at a 1-minute load of 21-26), kept with the table. */
+const NOTES = [
+  'Why the loss columns may differ between thread counts at the default lr 0.1: the first batches are chaotic (the',
+  'training loss climbs from 7.5 to 10 within the first 64-user batch), so rounding differences grow. On 1 thread, a',
+  'relative perturbation of 1e-7 of the GRU weights moved this epoch (160 users) from train loss 10.03 to 11.27; 2',
+  'threads gave 10.25. At lr 0.001 one batch on 1 and on 2 threads ended with every weight within 6e-5 (GRU, hidden 128,',
+  '2 layers, last 256 events); for hidden 32 and 64 users, the averaged gradients of 2 and of 4 shards matched the',
+  'whole batch’s to 1e-9 (the largest component 6e-3).',
+  'What limits the gain: part of a batch’s cost does not shrink with its users. Each shard still walks every time step',
+  'of its longest user (the GRU’s many small per-step ops) and does the decoder’s per-window work on the whole item',
+  'embedding. CPU seconds of one training batch on 1 thread',
+  '(WASM): 64 users (6,240 events) 3.83 s, 32 users (2,772 events) 2.75 s, 16 users (932 events) 2.15 s. Two',
+  'half-batches on 2 threads used 7.2 CPU s against 4.3 s for the whole batch on 1: roughly 1.2-1.4× at best on 2 idle',
+  'cores; sharding by length (the long users together) or a fused GRU step kernel would lower that floor.',
+];
+
 interface Run {
   model: string;
   threads: number;
@@ -145,6 +161,8 @@ const bench: Bench = {
       '',
       `Every run (model, threads: s): ${runs.map((r) => `${r.model} ${r.threads}: ${r.seconds.toFixed(1)}`).join('; ')}.`,
       `tfjs ${tf.version_core}.`,
+      '',
+      ...NOTES,
     ].join('\n');
   },
 };
