@@ -8,6 +8,8 @@ const FAST = ['Pop', 'EMA', 'Hawkes', 'HP', 'Rand'];
 test('train: synthetic results without a click, MovieLens with RNN and RNN-Hawkes, export, reload restores, cancel, start over', async ({
   page,
 }) => {
+  // Two trainings, a reload and a third run: on a loaded 2-core machine the work alone can pass the default budget.
+  test.setTimeout(300_000);
   const ML = movieLens(test.skip, 'ratings.csv', 'movies.csv');
   const app = new AppPage(page);
   await app.open();
