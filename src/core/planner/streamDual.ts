@@ -127,7 +127,7 @@ export function solveDualStreamed(src: RowSource, s: MatchSettings, opts: Stream
   const heap = new Float64Array(p * lo);
   const heapN = new Int32Array(p);
   // Each user's K chosen items and their values λ + w (the last pass's are the decisions the raises start from).
-  const choices = new ChoiceSlots(m, K);
+  const choices = new ChoiceSlots(m, K, undefined, false);
   const itemExposure = new Int32Array(p);
   const shortItems: number[] = [];
   const shortUsers: number[] = [];
@@ -217,28 +217,31 @@ export function solveDualStreamed(src: RowSource, s: MatchSettings, opts: Stream
   });
   secs.settle = secondsSince(tSettle);
 
-  // The decisions: each user's chosen items, ascending.
-  const indptr = new Int32Array(m + 1);
-  const indices = new Int32Array(m * K);
+  // The decisions: each user's chosen items, ascending (counted first: no second users × K copy).
   const userLoad = new Int32Array(m);
-  const u = new Float64Array(m);
   let nnz = 0;
+  for (let x = 0; x < m; x++) {
+    for (let i = x * K; i < (x + 1) * K; i++) if (choices.item[i] >= 0) userLoad[x]++;
+    nnz += userLoad[x];
+  }
+  const indptr = new Int32Array(m + 1);
+  const indices = new Int32Array(nnz);
+  const u = new Float64Array(m);
+  nnz = 0;
   let objective = 0;
   for (let x = 0; x < m; x++) {
-    const b = x * K;
     const start = nnz;
-    for (let i = 0; i < K; i++) {
-      const y = choices.item[b + i];
+    for (let i = x * K; i < (x + 1) * K; i++) {
+      const y = choices.item[i];
       if (y < 0) continue;
       indices[nnz++] = y;
-      objective += choices.val[b + i] - w[y];
+      objective += choices.val[i] - w[y];
     }
     indices.subarray(start, nnz).sort();
-    userLoad[x] = nnz - start;
     u[x] = Math.max(0, choices.kth[x]);
     indptr[x + 1] = nnz;
   }
-  const assignment: Assignment = { nRows: m, nCols: p, indptr, indices: indices.slice(0, nnz) };
+  const assignment: Assignment = { nRows: m, nCols: p, indptr, indices };
   const v = new Float64Array(p);
   for (let y = 0; y < p; y++) v[y] = w[y] === 0 ? 0 : -w[y];
   const res = hardResiduals(assignment, s, userLoad, itemExposure);
