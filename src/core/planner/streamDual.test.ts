@@ -122,6 +122,10 @@ describe('solveDualStreamed', () => {
     expect(Math.min(...expo)).toBeGreaterThanOrEqual(lo);
     expect(sol.stream.settle.converged).toBe(true);
     expect(sol.objective).toBeCloseTo(obj, 3);
+    // One pass (no v-step at all) then the raises: every item there too.
+    const one = solveDualStreamed(src, s, { sampleRows: 200, passes: 1 });
+    expect(Math.min(...one.itemExposure)).toBeGreaterThanOrEqual(lo);
+    expect(one.stream.settle.converged).toBe(true);
     // Meeting β costs objective: the streamed solve is within 1% of the dense optimum, not above it by an infeasible gap.
     expect(Math.abs(sol.objective - dense.objective) / dense.objective).toBeLessThan(0.01);
   }, 60_000);

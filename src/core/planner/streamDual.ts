@@ -123,8 +123,8 @@ export function solveDualStreamed(src: RowSource, s: MatchSettings, opts: Stream
   const sel = new RowSelector(p);
   const key = new Float64Array(p);
   const inTop = new Uint8Array(p);
-  // Per item a max-heap of the lo smallest needed boosts.
-  const heap = new Float64Array(p * lo);
+  // Per item a max-heap of the lo smallest needed boosts (for the v-steps between passes: none with one pass).
+  const heap = new Float64Array(passes > 1 ? p * lo : 0);
   const heapN = new Int32Array(p);
   // Each user's K chosen items and their values λ + w (the last pass's are the decisions the raises start from).
   const choices = new ChoiceSlots(m, K, undefined, false);
