@@ -65,7 +65,7 @@ const progress = (model: string, p: { epoch: number; loss: number; validLoss?: n
  * Sequence settings of the synthetic part: a GRU of 1 × 64 on the last 64 events (48 runs on two shared cores; the
  * paper's 2 × 128 is measured on one preset with QUALITY_SEQ='{"maxLen":64,"bptt":32}').
  */
-const SYNTH_SEQ = JSON.parse(env('QUALITY_SEQ', '{"hidden":64,"layers":1,"maxLen":64,"bptt":32}'));
+export const SYNTH_SEQ = JSON.parse(env('QUALITY_SEQ', '{"hidden":64,"layers":1,"maxLen":64,"bptt":32}'));
 /** The training schedule before the quality work: 5 epochs, 64 users a batch whatever the log, no mixture. */
 const BEFORE_SEQ = { epochs: 5, patience: 1, minBatches: 1, mixture: false };
 
@@ -134,9 +134,11 @@ interface SynthRun {
   item: Record<string, number>;
   user: Record<string, number>;
   rnn: { epochs: number; seconds: number; bestEpoch: number; batchSize?: number; mixture?: unknown };
+  /** Per composition, the temperature of p(y|x) chosen on the validation window (core/models/calibrate). */
+  tau?: Record<string, number | null>;
 }
 
-async function synthRun(p: QualityPreset, seed: number, before: boolean, arch: object): Promise<SynthRun> {
+export async function synthRun(p: QualityPreset, seed: number, before: boolean, arch: object): Promise<SynthRun> {
   const g = generateSynthetic({ ...p.config, seed });
   if (!g.ok) throw new Error(g.reason);
   const { world, dataset } = g.data;
@@ -151,10 +153,12 @@ async function synthRun(p: QualityPreset, seed: number, before: boolean, arch: o
   const test = split.test;
   const itemCounts = trainItemCounts(dataset, split.trainEnd);
   const scorers: Scorer[] = [oracleScorer(world, dataset)];
+  const tau: Record<string, number | null> = {};
   for (const name of ['Pop', 'Hawkes', 'HP', 'RNN', 'RNN-Pop', 'RNN-Hawkes', 'RNN-HP']) {
     const b = await session.build(name);
     if (!b.ok) throw new Error(`${name}: ${b.reason}`);
     scorers.push(b.data.model);
+    if (name.startsWith('RNN-')) tau[name] = b.data.meta.calibration?.tau ?? null;
   }
   for (const lam of ['Hawkes', 'HP'] as const) {
     const l = await session.intensity(lam);
@@ -164,6 +168,12 @@ async function synthRun(p: QualityPreset, seed: number, before: boolean, arch: o
   const rnn = await session.nextItem('RNN');
   if (!rnn.ok) throw new Error(rnn.reason);
   scorers.push(rimScorer('λ_true·RNN', truthIntensity(world, dataset), rnn.data.model));
+  // The plain product (the reference's τ = 1) of the same fitted parts, beside the calibrated compositions.
+  for (const lam of ['Pop', 'Hawkes', 'HP'] as const) {
+    const l = await session.intensity(lam);
+    if (!l.ok) throw new Error(l.reason);
+    scorers.push(rimScorer(`RNN-${lam} (τ = 1)`, l.data.model, rnn.data.model));
+  }
   if (!before) {
     const knn = await session.build('ItemKNN');
     if (!knn.ok) throw new Error(knn.reason);
@@ -183,6 +193,7 @@ async function synthRun(p: QualityPreset, seed: number, before: boolean, arch: o
       batchSize: rnn.data.meta.batchSize as number | undefined,
       mixture: rnn.data.meta.mixture,
     },
+    tau,
   };
   for (const s of scorers) {
     const src = await s.scores(test);
