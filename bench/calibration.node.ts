@@ -7,7 +7,7 @@
 //   npx tsx bench/calibration.node.ts quality:topics-broad:1
 import '@tensorflow/tfjs';
 import { useWasm } from './wasm';
-import { SYNTH_SEQ, synthRun } from './quality.bench';
+import { SYNTH_SEQ, synthRun, tauCurve, type TauCurve } from './quality.bench';
 import { QUALITY_PRESETS } from '../src/core/data/synthetic/index';
 import { loadDataset } from '../src/cli/commands/run';
 import { makeSplit } from '../src/core/data/split';
@@ -58,6 +58,7 @@ const user: Record<string, number> = {};
 const tau: Record<string, number | null> = {};
 const fits: Record<string, unknown> = {};
 const scorers: Scorer[] = [];
+const curves: Record<string, TauCurve> = {};
 for (const name of ['Pop', 'Hawkes', 'HP', 'ItemKNN']) {
   const b = await session.build(name);
   if (!b.ok) throw new Error(`${name}: ${b.reason}`);
@@ -69,16 +70,20 @@ for (const seq of ['RNN', 'Transformer'] as const) {
   if (!nx.ok) throw new Error(`${seq}: ${nx.reason}`);
   const { epochs: e, bestEpoch, finalValidLoss } = nx.data.meta;
   fits[seq] = { epochs: e, bestEpoch, finalValidLoss, seconds: (Date.now() - t0) / 1000 };
-  for (const name of [seq, `${seq}-Hawkes`, `${seq}-HP`]) {
-    const b = await session.build(name);
-    if (!b.ok) throw new Error(`${name}: ${b.reason}`);
-    scorers.push(b.data.model);
-    tau[name] = b.data.meta.calibration?.tau ?? null;
-  }
+  const b = await session.build(seq);
+  if (!b.ok) throw new Error(`${seq}: ${b.reason}`);
+  scorers.push(b.data.model);
   for (const lam of ['Hawkes', 'HP'] as const) {
+    const name = `${seq}-${lam}`;
+    const c = await session.build(name);
+    if (!c.ok) throw new Error(`${name}: ${c.reason}`);
+    scorers.push(c.data.model);
+    const cal = c.data.meta.calibration;
+    tau[name] = cal?.tau ?? null;
     const l = await session.intensity(lam);
     if (!l.ok) throw new Error(l.reason);
-    scorers.push(rimScorer(`${seq}-${lam} (τ = 1)`, l.data.model, nx.data.model));
+    scorers.push(rimScorer(`${name} (τ = 1)`, l.data.model, nx.data.model));
+    if (cal) curves[name] = await tauCurve(cal, l.data.model, nx.data.model, test, dataset, topC);
   }
 }
 for (const s of scorers) {
@@ -87,4 +92,4 @@ for (const s of scorers) {
   user[s.name] = evaluateUserRec(src, test, { topC, dataset }).recall;
 }
 await session.dispose();
-console.log(JSON.stringify({ ...out, item, user, tau, fits }, null, 1));
+console.log(JSON.stringify({ ...out, item, user, tau, fits, curves }, null, 1));

@@ -31,7 +31,8 @@ import { historyLengths, trainItemCounts } from '../src/core/models/intensity/hi
 import { oracleScorer, truthIntensity, truthScorer } from '../src/core/models/oracle';
 import { itemPopScores, rimScorer, rimScores } from '../src/core/models/compose';
 import { denseScores, materialize } from '../src/core/models/scores';
-import type { IntensityModel, Scorer } from '../src/core/models/types';
+import type { IntensityModel, NextItemModel, Scorer } from '../src/core/models/types';
+import { temperedRimScorer, type Calibration } from '../src/core/models/calibrate';
 import type { ScoreSource } from '../src/core/models/scores';
 import { evaluateItemRec, evaluateUserRec, onePercent } from '../src/core/metrics/evaluate';
 import type { ModelRegistry } from '../src/core/pipeline/registry';
@@ -136,6 +137,32 @@ interface SynthRun {
   rnn: { epochs: number; seconds: number; bestEpoch: number; batchSize?: number; mixture?: unknown };
   /** Per composition, the temperature of p(y|x) chosen on the validation window (core/models/calibrate). */
   tau?: Record<string, number | null>;
+  /** Per composition, the validation curves of the calibration and the test UserRec recall at every τ of its grid. */
+  tauCurves?: Record<string, TauCurve>;
+}
+
+export interface TauCurve {
+  grid: number[];
+  validRecall: number[];
+  validLogLik: number[];
+  testRecall: number[];
+}
+
+/** The calibration's validation curves of a composition beside its test UserRec recall at each τ of the grid. */
+export async function tauCurve(
+  cal: Calibration,
+  lam: IntensityModel,
+  next: NextItemModel,
+  test: EvalSet,
+  dataset: Dataset,
+  topC: number,
+): Promise<TauCurve> {
+  const testRecall: number[] = [];
+  for (const t of cal.grid) {
+    const src = await temperedRimScorer('τ', lam, next, t).scores(test);
+    testRecall.push(evaluateUserRec(src, test, { topC, dataset }).recall);
+  }
+  return { grid: cal.grid, validRecall: cal.validRecall, validLogLik: cal.validLogLik, testRecall };
 }
 
 export async function synthRun(p: QualityPreset, seed: number, before: boolean, arch: object): Promise<SynthRun> {
@@ -154,11 +181,13 @@ export async function synthRun(p: QualityPreset, seed: number, before: boolean, 
   const itemCounts = trainItemCounts(dataset, split.trainEnd);
   const scorers: Scorer[] = [oracleScorer(world, dataset)];
   const tau: Record<string, number | null> = {};
+  const cals: Record<string, Calibration> = {};
   for (const name of ['Pop', 'Hawkes', 'HP', 'RNN', 'RNN-Pop', 'RNN-Hawkes', 'RNN-HP']) {
     const b = await session.build(name);
     if (!b.ok) throw new Error(`${name}: ${b.reason}`);
     scorers.push(b.data.model);
     if (name.startsWith('RNN-')) tau[name] = b.data.meta.calibration?.tau ?? null;
+    if (b.data.meta.calibration) cals[name] = b.data.meta.calibration;
   }
   for (const lam of ['Hawkes', 'HP'] as const) {
     const l = await session.intensity(lam);
@@ -169,10 +198,21 @@ export async function synthRun(p: QualityPreset, seed: number, before: boolean, 
   if (!rnn.ok) throw new Error(rnn.reason);
   scorers.push(rimScorer('λ_true·RNN', truthIntensity(world, dataset), rnn.data.model));
   // The plain product (the reference's τ = 1) of the same fitted parts, beside the calibrated compositions.
+  const tauCurves: Record<string, TauCurve> = {};
   for (const lam of ['Pop', 'Hawkes', 'HP'] as const) {
     const l = await session.intensity(lam);
     if (!l.ok) throw new Error(l.reason);
     scorers.push(rimScorer(`RNN-${lam} (τ = 1)`, l.data.model, rnn.data.model));
+    const cal = cals[`RNN-${lam}`];
+    if (cal)
+      tauCurves[`RNN-${lam}`] = await tauCurve(
+        cal,
+        l.data.model,
+        rnn.data.model,
+        test,
+        dataset,
+        onePercent(test.users.length),
+      );
   }
   if (!before) {
     const knn = await session.build('ItemKNN');
@@ -194,6 +234,7 @@ export async function synthRun(p: QualityPreset, seed: number, before: boolean, 
       mixture: rnn.data.meta.mixture,
     },
     tau,
+    tauCurves,
   };
   for (const s of scorers) {
     const src = await s.scores(test);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EvalSet } from '../data/types';
-import { chooseTemperature, TAU_GRID, temperedScores } from './calibrate';
+import { chooseTemperature, TAU_GRID, temperedScores, userLogLik } from './calibrate';
 import { denseScores, materialize } from './scores';
 import { csrFromDense } from './intensity/testSupport';
 
@@ -94,6 +94,35 @@ describe('temperature of p(y|x) in a RIM composition', () => {
     })!;
     expect(cal.validRecall).toEqual(TAU_GRID.map((tau) => bruteRecall(lambda, p, target, tau)));
     expect(cal.tau).toBe(0.75);
+  });
+
+  it('scores who came for which item by Σ n·log(s(x, y) / Σ_x′ s(x′, y)) per event (hand case), and can choose τ by it', () => {
+    // Scores (0.75, 0.75) and (0.7, 0.3) at τ = 1; user 1 came for item 0, user 0 for item 1.
+    const lambda = [1.5, 1];
+    const p = [
+      [0.5, 0.5],
+      [0.7, 0.3],
+    ];
+    const target = [
+      [0, 1],
+      [1, 0],
+    ];
+    const src = (tau: number) => temperedScores(lambda, denseScores(2, 2, Float32Array.from(p.flat())), tau);
+    const want = (Math.log(0.7 / 1.45) + Math.log(0.75 / 1.05)) / 2;
+    expect(userLogLik(src(1), validRows(target))).toBeCloseTo(want, 6);
+    // By brute force over the grid: user 1's share of item 0 is 1/(1 + (3/7)^τ) / (… + 0.75), user 0's of item 1
+    // 0.75 / (0.75 + (3/7)^τ/(1 + (3/7)^τ)); their mean log is largest at the grid's largest τ here.
+    const brute = TAU_GRID.map((tau) => {
+      const q = 1 / (1 + (3 / 7) ** tau);
+      return (Math.log(q / (q + 0.75)) + Math.log(0.75 / (0.75 + 1 - q))) / 2;
+    });
+    const cal = chooseTemperature(lambda, denseScores(2, 2, Float32Array.from(p.flat())), validRows(target), {
+      topC: 1,
+      objective: 'likelihood',
+    })!;
+    cal.validLogLik.forEach((v, i) => expect(v).toBeCloseTo(brute[i], 6));
+    expect(cal.tau).toBe(TAU_GRID[brute.indexOf(Math.max(...brute))]);
+    expect(cal.tau).toBe(3);
   });
 
   it('keeps τ = 1 when no τ does better, and gives none on a window without targets', () => {
