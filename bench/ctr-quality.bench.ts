@@ -72,6 +72,9 @@ interface Scores {
   logloss: number;
   /** pCVR against conversion over the clicked test impressions. */
   cvrClicked: number;
+  /** GAUC and Logloss of pCVR over the clicked test impressions. */
+  cvrGauc: number;
+  cvrLogloss: number;
   /** pCVR against conversion over every test impression (002's claim: the clicked-only model is biased there). */
   cvrAll: number;
   /** pCTR·pCVR against click·conversion over every test impression. */
@@ -81,6 +84,7 @@ interface Scores {
 }
 
 const val = (m: Metric) => (m.ok ? m.data : NaN);
+const gaucValue = (g: ReturnType<typeof gauc>) => (g.ok ? g.data.value : NaN);
 
 /** Metrics of per-row scores (aligned with split.test) on the test impressions. */
 function score(
@@ -101,13 +105,14 @@ function score(
   const clicked = test.filter((i) => log.click[i] === 1);
   const both = Uint8Array.from(log.click, (c, i) => (c && log.conversion[i] ? 1 : 0));
   const cvr = pCvr ? full(pCvr) : null;
-  const g = gauc(log.user, log.click, ctr, test);
   const truth = log.truth?.scenario;
   return {
     click: val(auc(log.click, ctr, test)),
-    gauc: g.ok ? g.data.value : NaN,
+    gauc: gaucValue(gauc(log.user, log.click, ctr, test)),
     logloss: val(logloss(log.click, ctr, test)),
     cvrClicked: cvr ? val(auc(log.conversion, cvr, clicked)) : NaN,
+    cvrGauc: cvr ? gaucValue(gauc(log.user, log.conversion, cvr, clicked)) : NaN,
+    cvrLogloss: cvr ? val(logloss(log.conversion, cvr, clicked)) : NaN,
     cvrAll: cvr ? val(auc(log.conversion, cvr, test)) : NaN,
     ctcvr: cvr
       ? val(
@@ -240,7 +245,8 @@ function runsTable(runs: Runs, keys: [keyof Scores, string][]): string {
     [...runs.keys()].map((label) => [
       label,
       ...keys.map(([k]) => pm(col(runs, label, k))),
-      label === 'oracle' ? '–' : mean(col(runs, label, 'seconds')).toFixed(0),
+      // The oracle and model-free references fit nothing.
+      mean(col(runs, label, 'seconds')) === 0 ? '–' : mean(col(runs, label, 'seconds')).toFixed(0),
     ]),
   );
 }
@@ -315,27 +321,27 @@ async function partA(): Promise<string> {
 }
 
 async function partB(): Promise<string> {
-  const literal = { scenarios: 2, scenarioInput: 'impression', kl: 'per-sample' };
+  const literal = { scenarios: 2, scenarioInput: 'impression', kl: 'per-sample', recentRequests: 0 };
+  const ONE_PAGE = 'MuseNet-hard, request context only';
   const runs = await runWorld('scenarios', [
     model('MuseNet-soft', { scenarios: 2 }),
     model('MuseNet-hard', { scenarios: 2 }),
     model('MuseNet-noscenario'),
+    model('MuseNet-hard', { scenarios: 2, recentRequests: 0 }, ONE_PAGE),
     { ...model('MuseNet-soft', literal, 'MuseNet-soft, 003 literal'), seeds: [1] },
   ]);
-  const rel = (label: string) => {
-    const r = col(runs, label, 'click').map((v, i) => val(relImpr(v, col(runs, 'MuseNet-noscenario', 'click')[i])));
-    if (r.length === 1) return `${label} ${r[0].toFixed(2)} % (1 seed)`;
-    return `${label} ${pm(r).replace(/(-?\d+\.\d{2})\d*/g, '$1')} %`;
-  };
+  const rel = (label: string) => `${label} ${relImprOver(runs, label, 'MuseNet-noscenario')}`;
   return [
     `### 003: scenarios (world \`scenarios\`: K = 2, sessions keep their scenario with p 0.95, the page shows it with p 0.8; ADS split)`,
     '',
     settings(),
     '',
     "MuseNet-soft/-hard with K = 2 (the world's K), the other options at their defaults (scenario learner on the",
-    'request [p_u, B_u, o_u], KL on the batch-mean assignment). "003 literal": x of eq. 3 is the whole impression',
-    'and eq. 12 is per sample, as printed. The best rule from the page alone agrees with the true scenarios to an ARI',
-    'of about 0.63 here (and 0.37 in `small`, where no learner can reach 0.5).',
+    "request [p_u, B_u, o_u] with o_u widened to the pages of the user's last 5 requests, KL on the batch-mean",
+    'assignment). "request context only": o_u is the request\'s own page, as in 003. "003 literal": x of eq. 3 is the',
+    'whole impression, eq. 12 is per sample, as printed, and o_u is one page. The best rule from the page alone agrees',
+    'with the true scenarios to an ARI of 0.61-0.69, the majority page of the last 5 requests to 0.84-0.88 (seeds 1-3,',
+    'full-size worlds, test rows).',
     '',
     runsTable(runs, MUSE_KEYS),
     '',
@@ -345,8 +351,40 @@ async function partB(): Promise<string> {
     verdict(runs, 'MuseNet-soft', 'MuseNet-noscenario', 'gauc', 'MuseNet-soft above MuseNet-noscenario in GAUC'),
     verdict(runs, 'MuseNet-hard', 'MuseNet-noscenario', 'click', 'MuseNet-hard above MuseNet-noscenario in AUC'),
     verdict(runs, 'MuseNet-hard', 'MuseNet-noscenario', 'gauc', 'MuseNet-hard above MuseNet-noscenario in GAUC'),
-    `- hard scenarios agree with the true ones (ARI ≥ 0.5): **${mean(col(runs, 'MuseNet-hard', 'ari')) >= 0.5 ? 'holds' : 'does not hold'}** (ARI ${pm(col(runs, 'MuseNet-hard', 'ari'))}; soft ${pm(col(runs, 'MuseNet-soft', 'ari'))}; 003 literal ${pm(col(runs, 'MuseNet-soft, 003 literal', 'ari'))}).`,
+    ariVerdict(runs, ONE_PAGE),
+    verdict(
+      runs,
+      'MuseNet-hard',
+      ONE_PAGE,
+      'click',
+      'MuseNet-hard with the recent pages above the request page only in AUC',
+    ),
   ].join('\n');
+}
+
+/**
+ * RelaImpr of click AUC against `base`, mean ± sd over the seeds where it is defined (the base above chance), with
+ * their count.
+ */
+function relImprOver(runs: Runs, label: string, base: string): string {
+  const b = col(runs, base, 'click');
+  const all = col(runs, label, 'click');
+  const x = all.map((v, i) => val(relImpr(v, b[i]))).filter((v) => !Number.isNaN(v));
+  if (x.length === 0) return `undefined (${base} at or below chance on every seed)`;
+  const cut = (v: number) => v.toFixed(1);
+  const spread = x.length > 1 ? ` ± ${cut(sd(x))}` : '';
+  return `${cut(mean(x))}${spread} % (${x.length} of ${all.length} seed${all.length === 1 ? '' : 's'}${x.length < all.length ? `; undefined where ${base} is at or below chance` : ''})`;
+}
+
+/** 003's claim that the hard scenarios are the true ones, per seed: ARI ≥ 0.5 on every seed ("holds"), in the mean only, or not. */
+function ariVerdict(runs: Runs, onePage: string): string {
+  const x = col(runs, 'MuseNet-hard', 'ari');
+  const wins = x.filter((v) => v >= 0.5).length;
+  const word = wins === x.length ? 'holds' : mean(x) >= 0.5 ? 'holds in the mean only' : 'does not hold';
+  const others = ['MuseNet-soft', onePage, 'MuseNet-soft, 003 literal']
+    .map((l) => `${l} ${pm(col(runs, l, 'ari'))}`)
+    .join('; ');
+  return `- hard scenarios agree with the true ones (ARI ≥ 0.5): **${word}** (ARI ${pm(x)}, per seed ${x.map((v) => v.toFixed(3)).join(', ')}; ${wins} of ${x.length} seeds; ${others}).`;
 }
 
 async function partC(): Promise<string> {
@@ -386,16 +424,32 @@ function firstUsers(d: Dataset, users: number): Dataset {
   };
 }
 
+/** A model-free reference: each item's click rate and conversion-per-click rate in the training rows (add-one). */
+function trainRates(log: ImpressionLog, split: CtrSplit): Scores {
+  const shows = new Float64Array(log.nItems),
+    clicks = new Float64Array(log.nItems),
+    convs = new Float64Array(log.nItems);
+  for (const i of split.train) {
+    shows[log.item[i]]++;
+    clicks[log.item[i]] += log.click[i];
+    convs[log.item[i]] += log.conversion[i];
+  }
+  const it = (i: number) => log.item[i];
+  return score(
+    log,
+    split.test,
+    Array.from(split.test, (i) => (clicks[it(i)] + 1) / (shows[it(i)] + 2)),
+    Array.from(split.test, (i) => (convs[it(i)] + 1) / (clicks[it(i)] + 2)),
+    undefined,
+    0,
+  );
+}
+
 async function partD(): Promise<string> {
   const file = join(ROOT, '..', 'shared', 'data', 'ml-latest-small', 'ratings.csv');
   if (!existsSync(file)) return '### MovieLens latest-small\n\n../shared/data/ml-latest-small is absent: not measured.';
   const r = ingestBytes(new Uint8Array(readFileSync(file)));
   if (!r.ok) throw new Error(r.reason);
-  const im = impressionsFromRatings(firstUsers(r.dataset, ML_USERS), { perClick: 1, seed: 1 });
-  if (!im.ok) throw new Error(im.reason);
-  const log = im.data.log;
-  const s = splitByTime(log, { protocol: 'ads' });
-  if (!s.ok) throw new Error(s.reason);
   const names: CtrModelName[] = [
     'LR',
     'DeepFM',
@@ -407,43 +461,68 @@ async function partD(): Promise<string> {
     'MuseNet-noscenario',
     'MuseNet-norepeat',
   ];
-  const runs: Runs = new Map();
-  for (const n of names) {
-    if (REPLAY_ONLY && !REPLAY.has(`ml|1|${n}`)) continue;
-    const sc = REPLAY.get(`ml|1|${n}`) ?? (await fitScore(model(n), log, s.data, 1));
-    console.log(`ml seed 1 ${n}: ${JSON.stringify(sc)}`);
-    runs.set(n, [sc]);
+  const REF = 'item rates in training (no model)';
+  const runs: Runs = new Map([REF, ...names].map((n) => [n, [] as Scores[]]));
+  const sizes: string[] = [];
+  let note = '';
+  for (const seed of SEEDS) {
+    if (REPLAY_ONLY && !names.every((n) => REPLAY.has(`ml|${seed}|${n}`))) continue;
+    // The seed draws the negatives as well as the initial weights.
+    const im = impressionsFromRatings(firstUsers(r.dataset, ML_USERS), { perClick: 1, seed });
+    if (!im.ok) throw new Error(im.reason);
+    const log = im.data.log;
+    const s = splitByTime(log, { protocol: 'ads' });
+    if (!s.ok) throw new Error(s.reason);
+    note = im.data.note.replace(/ \(seed \d+\)/, '');
+    const clicks = s.data.test.filter((i) => log.click[i] === 1).length;
+    sizes.push(
+      `seed ${seed}: ${log.user.length} impressions, ${s.data.train.length} train, ${s.data.valid.length} valid, ${s.data.test.length} test (${clicks} clicks)`,
+    );
+    runs.get(REF)!.push(trainRates(log, s.data));
+    for (const n of names) {
+      const sc = REPLAY.get(`ml|${seed}|${n}`) ?? (await fitScore(model(n), log, s.data, seed));
+      console.log(`ml seed ${seed} ${n}: ${JSON.stringify(sc)}`);
+      runs.get(n)!.push(sc);
+    }
   }
-  const base = runs.has('LR') ? col(runs, 'LR', 'click')[0] : NaN;
-  const clicks = s.data.test.filter((i) => log.click[i] === 1).length;
+  const rel = (n: string) => relImprOver(runs, n, 'LR');
   return [
     `### MovieLens latest-small as impressions (the finish-and-like pair of 002's MMoE baseline)`,
     '',
     settings(),
     '',
-    `The first ${ML_USERS} users' ratings (${log.user.length} impressions: each rating a click, one sampled unrated movie`,
-    `per rating as the non-click, a conversion = a rating ≥ 4); ADS split: ${s.data.train.length} train, ${s.data.valid.length} valid,`,
-    `${s.data.test.length} test impressions (${clicks} clicks). Seed 1 only; no oracle (the truth is unknown). ${im.data.note}`,
+    `The first ${ML_USERS} users' ratings, each a click, with one sampled unrated movie per rating as the non-click; a`,
+    `conversion (like) is a rating ≥ 4. ADS split; ${sizes.join('; ')}. Each seed draws its own negatives and weights;`,
+    `no oracle (the truth is unknown). ${note} Click metrics over every test impression; CVR metrics (p(like | rated))`,
+    'over the rated test movies; CTCVR AUC: pCTR·pCVR against rated-and-liked over every test impression. MuseNet has',
+    'no conversion head. The first row is no model: each item’s click and like rates in the training rows.',
     '',
-    table(
-      ['model', 'click AUC', 'GAUC', 'Logloss', 'CVR AUC (clicked)', 'CTCVR AUC', 'RelaImpr vs LR (click)', 's / fit'],
-      names.map((n) => {
-        if (!runs.has(n)) return [n, 'not run', '', '', '', '', '', ''];
-        const x = runs.get(n)![0];
-        const f = (v: number) => (Number.isNaN(v) ? '–' : v.toFixed(4));
-        const ri = relImpr(x.click, base);
-        return [
-          n,
-          f(x.click),
-          f(x.gauc),
-          f(x.logloss),
-          f(x.cvrClicked),
-          f(x.ctcvr),
-          ri.ok ? `${ri.data.toFixed(1)} %` : '–',
-          x.seconds.toFixed(0),
-        ];
-      }),
-    ),
+    runsTable(runs, [
+      ['click', 'click AUC'],
+      ['gauc', 'click GAUC'],
+      ['logloss', 'click Logloss'],
+      ['cvrClicked', 'CVR AUC'],
+      ['cvrGauc', 'CVR GAUC'],
+      ['cvrLogloss', 'CVR Logloss'],
+      ['ctcvr', 'CTCVR AUC'],
+    ]),
+    '',
+    `RelaImpr of click AUC against LR: ${names
+      .slice(1)
+      .map((n) => `${n} ${rel(n)}`)
+      .join('; ')}.`,
+    '',
+    "The papers' orderings on this data:",
+    verdict(runs, 'MT-RNN', 'MMoE', 'click', '002: MT-RNN above MMoE in click AUC'),
+    verdict(runs, 'MT-RNN', 'MMoE', 'ctcvr', '002: MT-RNN above MMoE in CTCVR AUC'),
+    verdict(runs, 'MMoE', 'DeepFM', 'click', '002: MMoE above DeepFM in click AUC'),
+    verdict(runs, 'MuseNet-soft', 'DIN', 'click', '003: MuseNet-soft above DIN in AUC'),
+    verdict(runs, 'MuseNet-hard', 'DIN', 'click', '003: MuseNet-hard above DIN in AUC'),
+    verdict(runs, 'DIN', 'DeepFM', 'click', '003: DIN above DeepFM in AUC'),
+    verdict(runs, 'DeepFM', 'LR', 'click', '003: DeepFM above LR in AUC'),
+    verdict(runs, 'MuseNet-soft', 'MuseNet-noscenario', 'click', '003: MuseNet-soft above MuseNet-noscenario in AUC'),
+    verdict(runs, 'MuseNet-hard', 'MuseNet-noscenario', 'click', '003: MuseNet-hard above MuseNet-noscenario in AUC'),
+    verdict(runs, 'MuseNet-soft', 'MuseNet-norepeat', 'click', '003: MuseNet-soft above MuseNet-norepeat in AUC'),
   ].join('\n');
 }
 
@@ -463,7 +542,7 @@ const bench: Bench = {
     ];
     for (const [k, f] of all) {
       const cached = join(OUT, `ctr-quality.${k}.md`);
-      if (REUSE.includes(k)) parts.push(readFileSync(cached, 'utf8'));
+      if (REUSE.includes(k)) parts.push(readFileSync(cached, 'utf8').trimEnd());
       else if (PARTS.includes(k)) {
         const md = await f();
         mkdirSync(OUT, { recursive: true });

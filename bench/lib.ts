@@ -71,9 +71,10 @@ function buildApp(): void {
   if (build.status !== 0) throw new Error(`vite build failed: ${build.stderr}`);
 }
 
-/** Serves the built app with `vite preview` on `port` (stop it with process.kill(-server.pid)). */
-async function startPreview(port: number): Promise<ChildProcess> {
-  const p = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort'], {
+/** Serves the built app (dist/, or `outDir`) with `vite preview` on `port` (stop it with process.kill(-server.pid)). */
+async function startPreview(port: number, outDir?: string): Promise<ChildProcess> {
+  const dir = outDir ? ['--outDir', outDir] : [];
+  const p = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort', ...dir], {
     cwd: ROOT,
     stdio: 'ignore',
     detached: true,
@@ -89,10 +90,13 @@ async function startPreview(port: number): Promise<ChildProcess> {
   throw new Error('vite preview did not start');
 }
 
-/** Builds the app, serves it on `port` while `fn` runs, and stops the server however `fn` ends. */
-export async function onBuiltApp<T>(port: number, fn: () => Promise<T>): Promise<T> {
-  buildApp();
-  const server = await startPreview(port);
+/**
+ * Builds the app, serves it on `port` while `fn` runs, and stops the server however `fn` ends. `prebuilt`: serve
+ * that build directory instead of building (e.g. an earlier commit's, to time it beside this one).
+ */
+export async function onBuiltApp<T>(port: number, fn: () => Promise<T>, prebuilt?: string): Promise<T> {
+  if (!prebuilt) buildApp();
+  const server = await startPreview(port, prebuilt);
   try {
     return await fn();
   } finally {

@@ -8,7 +8,12 @@ import { onBuiltApp, summarize, table, type Bench } from './lib';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
-const PORT = 4183;
+const PORT = Number(process.env.PLANNER_UI_PORT ?? 4183);
+/**
+ * PLANNER_UI_EARLY=1 times the β steps right after the sweep, while the background fill of the other positions is
+ * still running (the state right after a mode switch or a new model), instead of after the fill.
+ */
+const EARLY = process.env.PLANNER_UI_EARLY === '1';
 const ML = resolve(root, '../shared/data/ml-latest-small/ratings.csv');
 /** β steps timed one at a time per mode and data set (slider positions 0 → α/20 → …). */
 const STEPS = Number(process.env.PLANNER_UI_STEPS ?? 10);
@@ -72,8 +77,10 @@ interface Row {
   dragLongTasks: number[];
   dragMs: number;
   sweepMs: number;
-  /** From the sweep's end until the other slider positions were solved. */
+  /** From the sweep's end until the other slider positions were solved (NaN: steps were timed during the fill). */
   fillMs: number;
+  /** Steps timed while the fill was still running (EARLY). */
+  duringFill: number;
 }
 
 /** One mode on the loaded input: the sweep after the switch, STEPS single β steps, then a 20-step "drag". */
@@ -92,10 +99,11 @@ async function measureMode(page: Page, data: string, mode: string): Promise<Row>
   await settle(page);
   // The first mode on an input was swept while the input loaded: no switch to time.
   const sweepMs = switched ? Date.now() - t0 : NaN;
-  // The page then solves the other slider positions quietly; steps are timed once it has.
+  // The page then solves the other slider positions quietly; steps are timed once it has (or at once, EARLY).
   const t1 = Date.now();
-  await until(page, `window.__rimwPlanner?.prefetching() === false`);
-  const fillMs = Date.now() - t1;
+  if (!EARLY) await until(page, `window.__rimwPlanner?.prefetching() === false`);
+  const fillMs = EARLY ? NaN : Date.now() - t1;
+  let duringFill = 0;
   await beta.focus();
   await beta.press('Home');
   await until(page, `Number(${FIG}.getAttribute('data-beta')) === 0`);
@@ -105,6 +113,7 @@ async function measureMode(page: Page, data: string, mode: string): Promise<Row>
   for (let i = 1; i <= STEPS; i++) {
     const want = Math.round(((alpha * i) / 20) * 1e9) / 1e9;
     const wait = page.evaluate(waitRedraw(want, WAIT_MS)) as Promise<number>;
+    if (await page.evaluate('window.__rimwPlanner?.prefetching() === true')) duringFill++;
     await beta.press('ArrowRight');
     const ms = await wait;
     if (ms < 0) timedOut++;
@@ -120,7 +129,7 @@ async function measureMode(page: Page, data: string, mode: string): Promise<Row>
   await end;
   const dragMs = Date.now() - tDrag;
   const dragLongTasks = (await page.evaluate('window.__pb.longTasks')) as number[];
-  return { data, mode, steps, timedOut, dragLongTasks, dragMs, sweepMs, fillMs };
+  return { data, mode, steps, timedOut, dragLongTasks, dragMs, sweepMs, fillMs, duringFill };
 }
 
 /** A failure as one table cell: its first line, without the page expression it waited for. */
@@ -146,6 +155,7 @@ async function measureOrReport(page: Page, data: string, mode: string): Promise<
       dragMs: NaN,
       sweepMs: NaN,
       fillMs: NaN,
+      duringFill: 0,
     };
   }
 }
@@ -182,6 +192,7 @@ async function run(): Promise<Row[]> {
           dragMs: NaN,
           sweepMs: NaN,
           fillMs: NaN,
+          duringFill: 0,
         });
         return;
       }
@@ -208,7 +219,8 @@ const bench: Bench = {
   name: 'planner-ui',
   title: 'Live planner in Chromium: β step → curves redrawn, long tasks while dragging',
   async run() {
-    const rows = await onBuiltApp(PORT, run);
+    // PLANNER_UI_PREBUILT=DIR serves an existing build (e.g. the commit before a change) instead of building this tree.
+    const rows = await onBuiltApp(PORT, run, process.env.PLANNER_UI_PREBUILT);
     const body = table(
       [
         'data (models)',
@@ -230,7 +242,7 @@ const bench: Bench = {
           r.data,
           r.mode,
           Number.isNaN(r.sweepMs) ? '–' : r.sweepMs / 1000,
-          r.fillMs / 1000,
+          Number.isNaN(r.fillMs) ? `steps during it: ${r.duringFill}` : r.fillMs / 1000,
           t ? t.median : '–',
           t ? t.p95 : '–',
           t ? t.max : '–',

@@ -31,7 +31,8 @@ import { historyLengths, trainItemCounts } from '../src/core/models/intensity/hi
 import { oracleScorer, truthIntensity, truthScorer } from '../src/core/models/oracle';
 import { itemPopScores, rimScorer, rimScores } from '../src/core/models/compose';
 import { denseScores, materialize } from '../src/core/models/scores';
-import type { IntensityModel, Scorer } from '../src/core/models/types';
+import type { IntensityModel, NextItemModel, Scorer } from '../src/core/models/types';
+import { temperedRimScorer, type Calibration } from '../src/core/models/calibrate';
 import type { ScoreSource } from '../src/core/models/scores';
 import { evaluateItemRec, evaluateUserRec, onePercent } from '../src/core/metrics/evaluate';
 import type { ModelRegistry } from '../src/core/pipeline/registry';
@@ -65,7 +66,7 @@ const progress = (model: string, p: { epoch: number; loss: number; validLoss?: n
  * Sequence settings of the synthetic part: a GRU of 1 × 64 on the last 64 events (48 runs on two shared cores; the
  * paper's 2 × 128 is measured on one preset with QUALITY_SEQ='{"maxLen":64,"bptt":32}').
  */
-const SYNTH_SEQ = JSON.parse(env('QUALITY_SEQ', '{"hidden":64,"layers":1,"maxLen":64,"bptt":32}'));
+export const SYNTH_SEQ = JSON.parse(env('QUALITY_SEQ', '{"hidden":64,"layers":1,"maxLen":64,"bptt":32}'));
 /** The training schedule before the quality work: 5 epochs, 64 users a batch whatever the log, no mixture. */
 const BEFORE_SEQ = { epochs: 5, patience: 1, minBatches: 1, mixture: false };
 
@@ -134,9 +135,37 @@ interface SynthRun {
   item: Record<string, number>;
   user: Record<string, number>;
   rnn: { epochs: number; seconds: number; bestEpoch: number; batchSize?: number; mixture?: unknown };
+  /** Per composition, the temperature of p(y|x) chosen on the validation window (core/models/calibrate). */
+  tau?: Record<string, number | null>;
+  /** Per composition, the validation curves of the calibration and the test UserRec recall at every τ of its grid. */
+  tauCurves?: Record<string, TauCurve>;
 }
 
-async function synthRun(p: QualityPreset, seed: number, before: boolean, arch: object): Promise<SynthRun> {
+export interface TauCurve {
+  grid: number[];
+  validRecall: number[];
+  validLogLik: number[];
+  testRecall: number[];
+}
+
+/** The calibration's validation curves of a composition beside its test UserRec recall at each τ of the grid. */
+export async function tauCurve(
+  cal: Calibration,
+  lam: IntensityModel,
+  next: NextItemModel,
+  test: EvalSet,
+  dataset: Dataset,
+  topC: number,
+): Promise<TauCurve> {
+  const testRecall: number[] = [];
+  for (const t of cal.grid) {
+    const src = await temperedRimScorer('τ', lam, next, t).scores(test);
+    testRecall.push(evaluateUserRec(src, test, { topC, dataset }).recall);
+  }
+  return { grid: cal.grid, validRecall: cal.validRecall, validLogLik: cal.validLogLik, testRecall };
+}
+
+export async function synthRun(p: QualityPreset, seed: number, before: boolean, arch: object): Promise<SynthRun> {
   const g = generateSynthetic({ ...p.config, seed });
   if (!g.ok) throw new Error(g.reason);
   const { world, dataset } = g.data;
@@ -151,10 +180,14 @@ async function synthRun(p: QualityPreset, seed: number, before: boolean, arch: o
   const test = split.test;
   const itemCounts = trainItemCounts(dataset, split.trainEnd);
   const scorers: Scorer[] = [oracleScorer(world, dataset)];
+  const tau: Record<string, number | null> = {};
+  const cals: Record<string, Calibration> = {};
   for (const name of ['Pop', 'Hawkes', 'HP', 'RNN', 'RNN-Pop', 'RNN-Hawkes', 'RNN-HP']) {
     const b = await session.build(name);
     if (!b.ok) throw new Error(`${name}: ${b.reason}`);
     scorers.push(b.data.model);
+    if (name.startsWith('RNN-')) tau[name] = b.data.meta.calibration?.tau ?? null;
+    if (b.data.meta.calibration) cals[name] = b.data.meta.calibration;
   }
   for (const lam of ['Hawkes', 'HP'] as const) {
     const l = await session.intensity(lam);
@@ -164,6 +197,23 @@ async function synthRun(p: QualityPreset, seed: number, before: boolean, arch: o
   const rnn = await session.nextItem('RNN');
   if (!rnn.ok) throw new Error(rnn.reason);
   scorers.push(rimScorer('λ_true·RNN', truthIntensity(world, dataset), rnn.data.model));
+  // The plain product (the reference's τ = 1) of the same fitted parts, beside the calibrated compositions.
+  const tauCurves: Record<string, TauCurve> = {};
+  for (const lam of ['Pop', 'Hawkes', 'HP'] as const) {
+    const l = await session.intensity(lam);
+    if (!l.ok) throw new Error(l.reason);
+    scorers.push(rimScorer(`RNN-${lam} (τ = 1)`, l.data.model, rnn.data.model));
+    const cal = cals[`RNN-${lam}`];
+    if (cal)
+      tauCurves[`RNN-${lam}`] = await tauCurve(
+        cal,
+        l.data.model,
+        rnn.data.model,
+        test,
+        dataset,
+        onePercent(test.users.length),
+      );
+  }
   if (!before) {
     const knn = await session.build('ItemKNN');
     if (!knn.ok) throw new Error(knn.reason);
@@ -183,6 +233,8 @@ async function synthRun(p: QualityPreset, seed: number, before: boolean, arch: o
       batchSize: rnn.data.meta.batchSize as number | undefined,
       mixture: rnn.data.meta.mixture,
     },
+    tau,
+    tauCurves,
   };
   for (const s of scorers) {
     const src = await s.scores(test);

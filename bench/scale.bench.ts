@@ -2,17 +2,17 @@
 // D = 32, the synthetic world's ground-truth factors; no events simulated), greedy and the streamed offline Dual at
 // one (α, β), each `rimw dual --factors` in its own process under /usr/bin/time -v (wall, CPU, peak RSS; the two
 // run at once), with the
-// load average beside it; then both against the dense solvers on a world whose matrix fits (agreement).
-// SCALE_PRESET=ml1m (or another preset) runs the timed part at a smaller shape.
+// load average beside it; then both against the dense solvers on the same world at 1/40 (12,005 × 444: its matrix
+// fits both). SCALE_DIV=10 runs the timed part at a tenth of the shape (users and items; 1/100 of the pairs), SCALE_PRESET
+// names another preset. The full shape needs about 3 GB per process and most of 2 cores for minutes: a quiet machine.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { ROOT, table, type Bench } from './lib';
-import { presetConfig } from '../src/core/data/synthetic/config';
 import { materialize, denseScores } from '../src/core/models/scores';
 import { factorSource } from '../src/core/planner/factors';
-import { worldFactors } from '../src/core/planner/factorWorld';
+import { loadFactors } from '../src/cli/commands/factored';
 import { solveExact } from '../src/core/planner/exact';
 import { solveGreedy } from '../src/core/planner/greedy';
 import { solveDualStreamed } from '../src/core/planner/streamDual';
@@ -71,7 +71,8 @@ const bench: Bench = {
   title: 'Planner at scale: factored scores, Netflix shape (rimw dual --factors)',
   async run() {
     const preset = process.env.SCALE_PRESET ?? 'netflix';
-    const world = `world:${preset}`;
+    const div = Number(process.env.SCALE_DIV ?? 1);
+    const world = `world:${preset}${div > 1 ? `/${div}` : ''}`;
     const rows: (string | number)[][] = [];
     // Both modes at once, each in its own process (the machine has 2 cores).
     const modes = ['greedy', 'offline'] as const;
@@ -84,7 +85,7 @@ const bench: Bench = {
           String(ALPHA),
           '--beta',
           String(BETA),
-          ...(mode === 'offline' ? ['--passes', '2', '--sample', '1024'] : ['--mode', 'greedy']),
+          ...(mode === 'offline' ? ['--passes', '1', '--sample', '1024'] : ['--mode', 'greedy']),
         ]),
       ),
     );
@@ -95,12 +96,13 @@ const bench: Bench = {
         nUsers: number;
         nItems: number;
         itemExposure: { below: number };
-        report: Record<string, unknown>;
+        report: Record<string, unknown> & { passes: number; settle?: { raises: number; items: number } };
       };
+      const settle = o.report.settle ?? { raises: 0, items: 0 };
       const note =
         mode === 'greedy'
           ? `certificate: ${o.report.uncertifiedRows} users uncertified, ${o.report.passes} passes`
-          : `${o.report.passes} passes; users short per pass ${JSON.stringify(o.report.shortUsers)}`;
+          : `${o.report.passes.toFixed(2)} passes; users short per pass ${JSON.stringify(o.report.shortUsers)}; ${settle.raises} raises (${settle.items} items); s: ${JSON.stringify(o.report.seconds)}`;
       rows.push([
         mode,
         `${o.nUsers} × ${o.nItems}`,
@@ -113,54 +115,56 @@ const bench: Bench = {
         `${t.loadBefore} → ${t.loadAfter}`,
       ]);
     }
-    // Agreement with the dense solvers where the matrix fits both (the app's opening world).
-    const f = worldFactors(presetConfig('small'));
+    // Agreement with the dense solvers where the matrix fits both: the same world at 1/40.
+    const f = loadFactors(`world:${preset}/40`);
     if (!f.ok) throw new Error(f.reason);
     const src = factorSource(f.data);
     const { nRows: n, nCols: p } = src;
     const data = materialize(src)!;
-    const s = { alpha: 0.02, beta: 0.005 };
+    const s = { alpha: ALPHA, beta: BETA };
+    const sameRows = (a: { indptr: Int32Array; indices: Int32Array }, b: typeof a) => {
+      let same = 0;
+      for (let x = 0; x < n; x++) {
+        const ra = a.indices.subarray(a.indptr[x], a.indptr[x + 1]).join();
+        if (ra === b.indices.subarray(b.indptr[x], b.indptr[x + 1]).join()) same++;
+      }
+      return `${same} / ${n}`;
+    };
     const dg = solveGreedy(denseScores(n, p, data), s);
     const sg = solveGreedyStreamed(src, s);
-    let same = 0;
-    for (let x = 0; x < n; x++) {
-      const a = dg.assignment.indices.subarray(dg.assignment.indptr[x], dg.assignment.indptr[x + 1]).join();
-      const b = sg.assignment.indices.subarray(sg.assignment.indptr[x], sg.assignment.indptr[x + 1]).join();
-      if (a === b) same++;
-    }
     const tr = new Float32Array(n * p);
     for (let x = 0; x < n; x++) for (let y = 0; y < p; y++) tr[y * n + x] = data[x * p + y];
     const de = solveExact(data, tr, n, p, s);
-    const sd = solveDualStreamed(src, s, { passes: 3 });
-    const lo = s.beta * n;
+    const sd = solveDualStreamed(src, s, { passes: 1, sampleRows: 1024 });
+    const lo = Math.round(s.beta * n);
     const below = (e: Int32Array) => e.filter((v) => v < lo).length;
     const agree = [
       [
         'greedy',
         dg.objective.toPrecision(6),
         sg.objective.toPrecision(6),
-        `${same} / ${n}`,
+        sameRows(dg.assignment, sg.assignment),
         String(below(dg.itemExposure)),
         String(below(sg.itemExposure)),
       ],
       [
         'offline Dual',
         de.objective.toPrecision(6),
-        sd.objective.toPrecision(6),
-        '—',
+        `${sd.objective.toPrecision(6)} (${(((sd.objective - de.objective) / de.objective) * 100).toFixed(3)}%)`,
+        sameRows(de.assignment, sd.assignment),
         String(below(de.itemExposure)),
         String(below(sd.itemExposure)),
       ],
     ];
     return [
-      `α = ${ALPHA} (K = round(α · items)), β = ${BETA}; the world's ground-truth factors (D = 32 topics, λ(x) = expected events), generated directly instead of simulating ~100M events. Wall and CPU seconds include building the world's factors. Load average (1 / 5 / 15 min) before → after on a shared 2-core machine: wall time is mostly waiting for a core, CPU time is the work.`,
+      `${world}: α = ${ALPHA} (K = round(α · items)), β = ${BETA}; the world's ground-truth factors (D = 32 topics, λ(x) = expected events), generated directly instead of simulating ~100M events. Wall and CPU seconds include building the world's factors. Load average (1 / 5 / 15 min) before → after on a shared 2-core machine: wall time is mostly waiting for a core, CPU time is the work.`,
       '',
       table(
         ['mode', 'users × items', 'wall s', 'CPU s', 'peak RSS MiB', 'objective', 'items below β', 'solver', 'load'],
         rows,
       ),
       '',
-      `Agreement with the dense solvers on the small world (${n} × ${p}, α = ${s.alpha}, β = ${s.beta}):`,
+      `Agreement with the dense solvers on world:${preset}/40 (${n} × ${p}, α = ${s.alpha}, β = ${s.beta}; dense: greedy.ts and the exact auction, exact.ts):`,
       '',
       table(
         [

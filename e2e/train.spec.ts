@@ -8,6 +8,8 @@ const FAST = ['Pop', 'EMA', 'Hawkes', 'HP', 'Rand'];
 test('train: synthetic results without a click, MovieLens with RNN and RNN-Hawkes, export, reload restores, cancel, start over', async ({
   page,
 }) => {
+  // Two trainings, a reload and a third run: on a loaded 2-core machine the work alone can pass the default budget.
+  test.setTimeout(300_000);
   const ML = movieLens(test.skip, 'ratings.csv', 'movies.csv');
   const app = new AppPage(page);
   await app.open();
@@ -41,6 +43,11 @@ test('train: synthetic results without a click, MovieLens with RNN and RNN-Hawke
   await page.screenshot({ path: 'test-results/train-02-movielens-trained.png', fullPage: true });
   await page.locator('#train').screenshot({ path: 'test-results/train-02a-train-section.png' });
   await page.locator('#results').screenshot({ path: 'test-results/train-02b-results-section.png' });
+  // Run details: the composition's temperature of p(y|x), chosen on the validation window; none for the RNN alone.
+  await page.getByTestId('results.meta').locator('xpath=..').locator('summary').click();
+  await expect(page.getByTestId('results.meta.tau.RNN-Hawkes')).toHaveText(/^\d+(\.\d+)?$/);
+  await expect(page.getByTestId('results.meta.tau.RNN')).toHaveText('–');
+  await page.getByTestId('results.meta').screenshot({ path: 'test-results/train-02c-run-details.png' });
 
   // Sorting by a column reorders the rows (recall descending is the default; click model → alphabetical).
   await app.resultsTable('user_rec').getByRole('button', { name: 'model' }).click();

@@ -23,8 +23,8 @@ rimw dual --factors F --alpha A --beta B [--mode offline|greedy] [--passes N] [-
   round(A·items) per row), objective (Σ λ over them), itemExposure, userLoad, iterations, seconds.
   --factors F: factored scores instead of a matrix (paper appendix C.2), computed in row blocks on demand, so memory
   grows with users + items: a directory with factors.json and float32 files (users.f32, items.f32, lambda.f32,
-  item_bias.f32; see docs/scale.md), or world:PRESET[:SEED] for a synthetic world's ground truth (no events made;
-  presets: ${Object.keys(SYNTH_PRESETS).join(', ')}). --mode offline (default: the streamed Dual, --passes passes over
+  item_bias.f32; see docs/scale.md), or world:PRESET[:SEED][/DIV] for a synthetic world's ground truth (no events
+  made; /DIV divides its users, items and events; presets: ${Object.keys(SYNTH_PRESETS).join(', ')}). --mode offline (default: the streamed Dual, --passes passes over
   the users after a dense calibration batch of --sample users) or greedy (the reference's greedy walk, certified
   against the walk over all pairs). OUT.json then holds v, the item exposures and a summary of the decisions
   (objective, loads, residuals, the solver's report, peak memory) instead of every assignment.

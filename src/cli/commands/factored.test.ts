@@ -99,6 +99,11 @@ describe('factored input (rimw dual --factors, rimw run)', () => {
     expect(r.planner.mode).toBe('greedy');
   });
 
+  it("world:PRESET/DIV divides the preset's users and items", () => {
+    const f10 = loadFactors('world:small:2/10');
+    expect(f10.ok && [f10.data.nUsers, f10.data.nItems]).toEqual([200, 50]);
+  });
+
   it('bad factors name the file and what was expected', async () => {
     const bad = join(dir, 'bad');
     saveFactors(bad, f);
@@ -109,6 +114,8 @@ describe('factored input (rimw dual --factors, rimw run)', () => {
     const w = capture();
     expect(await dual.run(['--factors', 'world:nope', '--alpha', '0.1', '--beta', '0'], w.io)).toBe(1);
     expect(w.err.join('\n')).toMatch(/unknown synthetic preset 'nope'/);
+    expect(await dual.run(['--factors', 'world:small/0', '--alpha', '0.1', '--beta', '0'], w.io)).toBe(1);
+    expect(w.err.join('\n')).toMatch(/with \/DIV \(a whole number\)/);
     await expect(dual.run(['--factors', fdir, '--alpha', '0.1', '--beta', '0', '--mode', 'x'], w.io)).rejects.toThrow(
       /--mode 'x'/,
     );

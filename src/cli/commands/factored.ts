@@ -6,7 +6,8 @@
  * "itemBias": bool} beside raw little-endian float32 files users.f32 (nUsers × dim, row-major), items.f32
  * (nItems × dim), lambda.f32 (nUsers) and item_bias.f32 (nItems) when present: what numpy's `tofile` writes and
  * `fromfile` reads, and one Arrow/Parquet column each in docs/scale.md's pipeline.
- * Or `world:PRESET[:SEED]`: a synthetic world's ground-truth factors (core/planner/factorWorld.ts), no events made.
+ * Or `world:PRESET[:SEED][/DIV]`: a synthetic world's ground-truth factors (core/planner/factorWorld.ts), no events
+ * made; /DIV divides its users, items and events (world:netflix/10: a tenth of the Netflix shape).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,16 +38,25 @@ function readF32(dir: string, name: string, n: number): Result<Float32Array, 'ba
   return ok(out);
 }
 
-/** Reads factored input: a factors directory, or world:PRESET[:SEED]. */
+/** Reads factored input: a factors directory, or world:PRESET[:SEED][/DIV]. */
 export function loadFactors(input: string): Result<Factors, 'bad-file'> {
-  const w = /^world:([a-z0-9]+)(?::(\d+))?$/.exec(input);
+  const w = /^world:([a-z0-9]+)(?::(\d+))?(?:\/([1-9]\d*))?$/.exec(input);
   if (w) {
     if (!(w[1] in SYNTH_PRESETS))
       return err('bad-file', `unknown synthetic preset '${w[1]}'; have ${Object.keys(SYNTH_PRESETS).join(', ')}`);
-    const f = worldFactors(presetConfig(w[1] as SynthPreset, w[2] === undefined ? 1 : Number(w[2])));
+    const c = presetConfig(w[1] as SynthPreset, w[2] === undefined ? 1 : Number(w[2]));
+    const div = w[3] === undefined ? 1 : Number(w[3]);
+    const part = (v: number) => Math.max(1, Math.round(v / div));
+    const f = worldFactors({
+      ...c,
+      nUsers: part(c.nUsers),
+      nItems: part(c.nItems),
+      targetEvents: part(c.targetEvents),
+    });
     return f.ok ? f : err('bad-file', f.reason);
   }
-  if (input.startsWith('world:')) return err('bad-file', `'${input}': expected world:PRESET or world:PRESET:SEED`);
+  if (input.startsWith('world:'))
+    return err('bad-file', `'${input}': expected world:PRESET, world:PRESET:SEED or either with /DIV (a whole number)`);
   const head = join(input, 'factors.json');
   let h: Record<string, unknown>;
   try {
@@ -148,9 +158,10 @@ export function planFactored(
     mode === 'greedy'
       ? solveGreedyStreamed(src, s, { onProgress })
       : solveDualStreamed(src, s, { ...opts, onProgress });
-  const lo = s.beta * f.nUsers;
+  // The minimal exposure in whole users as the solvers (and the dense exact solver) round it.
+  const lo = Math.round(s.beta * f.nUsers);
   let below = 0;
-  for (const e of sol.itemExposure) if (e < lo - 1e-9) below++;
+  for (const e of sol.itemExposure) if (e < lo) below++;
   const span = (a: Int32Array) => {
     let min = Infinity;
     let max = -Infinity;

@@ -29,8 +29,10 @@ const usage = `rimw run FILE [--config CONFIG.json] [--out RESULTS.json] [--mode
   synth:PRESET[:SEED] for a synthetic world (presets: ${Object.keys(SYNTH_PRESETS).join(', ')}).
   CONFIG.json is a run config: {"split":{"kind":"temporal","horizon":604800},"models":["Pop","Hawkes","HP"],"seed":1,
   "itemRecTopK":..,"userRecTopC":..,"excludeTrain":..,"epochs":..,"sequence":{..},"tune":{"trials":N,"minutes":M},
-  "protocol":..}; --models, --seed and --protocol override its fields. "tune" searches the sequence models' lr,
-  hidden, dropout and weight decay on the validation window first (the trials go into each model's meta.tune).
+  "calibrate":..,"protocol":..}; --models, --seed and --protocol override its fields. "tune" searches the sequence
+  models' lr, hidden, dropout and weight decay on the validation window first (the trials go into each model's
+  meta.tune). Each RIM composition scores λ(x)·p(y|x)^τ/Σp^τ with τ chosen on the validation window's UserRec
+  (meta.calibration); "calibrate":false gives the plain product λ(x)·p(y|x).
   --protocol: a dataset protocol of the paper (docs/protocols.md), a filter of FILE and its split:
 ${PROTOCOL_NAMES.map((p) => `    ${p}: ${PROTOCOL_SUMMARY[p]}`).join('\n')}
   (with --protocol, a config split of the other kind is replaced by the protocol's).

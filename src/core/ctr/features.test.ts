@@ -23,6 +23,17 @@ function bruteForce(log: ImpressionLog, i: number, maxLen: number) {
   };
 }
 
+/** Context shares over the user's impressions at its last W distinct times before row i, by a scan of the log. */
+function bruteRecentContexts(log: ImpressionLog, i: number, W: number): number[] {
+  const C = log.contextIds!.length;
+  const mine = Array.from(log.user.keys()).filter((j) => log.user[j] === log.user[i] && log.time[j] < log.time[i]);
+  const times = [...new Set(mine.map((j) => log.time[j]))].sort((a, b) => a - b).slice(-W);
+  const at = mine.filter((j) => times.includes(log.time[j]));
+  const shares = new Array(C).fill(0);
+  for (const j of at) shares[log.context![j]] += 1 / at.length;
+  return shares;
+}
+
 /** A tiny hand-made log: user 0 has a tie in time between a click and a later-listed impression. */
 function tinyLog(): ImpressionLog {
   // user 0: (t1 item 2 click) (t2 item 2 click) (t2 item 3) (t3 item 2) (t4 item 3 click) (t5 item 1)
@@ -98,6 +109,14 @@ describe('ctr features', () => {
       // The world re-shows clicked items: the comparison covers both indicator values.
       expect(repeats).toBeGreaterThan(10);
     }
+    for (const W of [1, 3]) {
+      const b = ctrBatch(log, indexCtrLog(log, 2), rows, W);
+      const C = log.contextIds!.length;
+      rows.forEach((i, r) =>
+        bruteRecentContexts(log, i, W).forEach((v, c) => expect(b.recentContext![r * C + c]).toBeCloseTo(v, 6)),
+      );
+    }
+    expect(ctrBatch(log, indexCtrLog(log, 2), rows).recentContext).toBeUndefined();
   });
 
   it('memoises the index per log and length, and refuses a bad length', () => {

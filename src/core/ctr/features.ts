@@ -21,6 +21,11 @@ export interface CtrFeatureIndex {
    * of the window length.
    */
   repeatShare: Float32Array;
+  /**
+   * Per impression: the first row of its request, the impressions of its user at its time (rows are sorted by user,
+   * then time). The request before the one starting at row s (s > the user's first row) starts at requestStart[s − 1].
+   */
+  requestStart: Int32Array;
 }
 
 /** Builds the index of a log for histories of length maxLen (see CtrFeatureIndex). */
@@ -35,6 +40,7 @@ export function indexCtrLog(log: ImpressionLog, maxLen: number): CtrFeatureIndex
   const histCount = new Int32Array(n);
   const repeat = new Uint8Array(n);
   const repeatShare = new Float32Array(n);
+  const requestStart = new Int32Array(n);
   // lastAt[item]: absolute position in clickItems of the item's latest recorded click. Positions of earlier users lie
   // below the current user's offset, so the array needs no reset between users.
   const lastAt = new Int32Array(nItems).fill(-1);
@@ -46,6 +52,7 @@ export function indexCtrLog(log: ImpressionLog, maxLen: number): CtrFeatureIndex
       repeats = 0,
       j = s;
     for (let i = s; i < e; i++) {
+      requestStart[i] = i > s && time[i] === time[i - 1] ? requestStart[i - 1] : i;
       // Absorb the clicks strictly before this impression's time (equal times stay out).
       for (; j < i && time[j] < time[i]; j++) {
         if (!click[j]) continue;
@@ -59,7 +66,7 @@ export function indexCtrLog(log: ImpressionLog, maxLen: number): CtrFeatureIndex
       repeatShare[i] = count > 0 ? repeats / count : 0;
     }
   }
-  return { maxLen, clickItems, clickOffsets, histCount, repeat, repeatShare };
+  return { maxLen, clickItems, clickOffsets, histCount, repeat, repeatShare, requestStart };
 }
 
 // One index per log and history length: fit and predict of several models over the same log share it.
@@ -74,8 +81,11 @@ export function featureIndex(log: ImpressionLog, maxLen: number): CtrFeatureInde
   return ix;
 }
 
-/** The model inputs of impressions `rows` (see CtrBatch): history right-aligned, items + 1, 0 = padding. */
-export function ctrBatch(log: ImpressionLog, index: CtrFeatureIndex, rows: Int32Array): CtrBatch {
+/**
+ * The model inputs of impressions `rows` (see CtrBatch): history right-aligned, items + 1, 0 = padding; with
+ * `recentRequests` > 0 and a log with contexts, also the context shares of that many earlier requests.
+ */
+export function ctrBatch(log: ImpressionLog, index: CtrFeatureIndex, rows: Int32Array, recentRequests = 0): CtrBatch {
   const size = rows.length;
   const { maxLen, clickItems, clickOffsets, histCount } = index;
   const b: CtrBatch = {
@@ -113,5 +123,27 @@ export function ctrBatch(log: ImpressionLog, index: CtrFeatureIndex, rows: Int32
     b.click[r] = log.click[i];
     b.conversion[r] = log.conversion[i];
   }
+  if (recentRequests > 0 && ctx) b.recentContext = recentContextShares(log, index, rows, recentRequests);
   return b;
+}
+
+/** CtrBatch.recentContext of `rows`: O(rows × the impressions of W requests). */
+function recentContextShares(log: ImpressionLog, index: CtrFeatureIndex, rows: Int32Array, W: number): Float32Array {
+  const C = log.contextIds?.length ?? 0;
+  const ctx = log.context!;
+  const out = new Float32Array(rows.length * C);
+  const { requestStart } = index;
+  for (let r = 0; r < rows.length; r++) {
+    const first = log.userOffsets[log.user[rows[r]]];
+    let end = requestStart[rows[r]];
+    let count = 0;
+    for (let w = 0; w < W && end > first; w++) {
+      const q = requestStart[end - 1];
+      for (let j = q; j < end; j++) out[r * C + ctx[j]]++;
+      count += end - q;
+      end = q;
+    }
+    for (let c = 0; c < C && count > 0; c++) out[r * C + c] /= count;
+  }
+  return out;
 }

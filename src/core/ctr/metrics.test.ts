@@ -192,6 +192,9 @@ describe('relImpr', () => {
     for (const [a, pct] of table) expect(Math.abs(value(relImpr(a, 0.7521)) - pct)).toBeLessThan(0.02);
     const chance = relImpr(0.6, 0.5);
     expect(!chance.ok && chance.code).toBe('undefined');
+    // Below chance the ratio's sign flips (0.6 over a 0.45 base would read as −300 %): undefined too.
+    const below = relImpr(0.6, 0.45);
+    expect(!below.ok && below.code).toBe('undefined');
   });
 });
 

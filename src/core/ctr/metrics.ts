@@ -265,7 +265,12 @@ export function logloss(labels: Labels, probs: Scores, rows?: Int32Array): Metri
  */
 export function relImpr(model: number, base: number): Metric {
   if (!Number.isFinite(model) || !Number.isFinite(base)) return err('bad-input', `AUCs ${model} and ${base}`);
-  if (base === 0.5) return err('undefined', 'the base model has AUC 0.5 (chance): RelaImpr divides by AUC(base) − 0.5');
+  // Below chance, AUC(base) − 0.5 < 0 flips the sign: a better model would read as a worse one.
+  if (base <= 0.5)
+    return err(
+      'undefined',
+      `the base model's AUC ${base} is no better than chance: RelaImpr divides by AUC(base) − 0.5`,
+    );
   return ok(((model - 0.5) / (base - 0.5) - 1) * 100);
 }
 

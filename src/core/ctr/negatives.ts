@@ -3,6 +3,11 @@
  * for each click, `perClick` items drawn by popularity among the items clicked in a window around its time (what
  * was on show then), seeded. Drawing a uniformly random click of the window and taking its item is exactly a draw
  * ∝ the items' click counts in the window, O(1) after a binary search for the window.
+ *
+ * A window is only ever widened into the past, and a draw never reaches beyond its end: an item first clicked
+ * later than that was not on show yet. (Drawing from the whole log let a movie released years later be a
+ * non-click long before anyone could rate it; models then learned "new movie → no click" and scored the test
+ * time's new releases, its real clicks, below its old ones: click AUC under 0.5 on a time split.)
  */
 import { byUserInTime, type ImpressionColumnsIn } from './log';
 import { createRng } from '../util/rng';
@@ -13,7 +18,10 @@ export interface NegativeSampling {
   perClick?: number;
   /** Half-width of the window around a click whose clicks give the popularity, seconds. Default 1 day. */
   windowSeconds?: number;
-  /** A window with fewer clicks than this is doubled until it has them (or covers the log). Default 100. */
+  /**
+   * A window with fewer clicks by other users than this is widened into the past, doubling its reach back, until it
+   * has them (or reaches the log's start). Default 100.
+   */
   minWindowClicks?: number;
   seed?: number;
   /**
@@ -30,7 +38,10 @@ export type ResolvedNegativeSampling = Required<NegativeSampling>;
 export interface SamplingStats {
   clicks: number;
   negatives: number;
-  /** Negatives that could not be drawn (no eligible item in the log after 32 tries in the window and 32 over all). */
+  /**
+   * Negatives that could not be drawn (no eligible item after 32 tries in the window and 32 over every click up to
+   * the window's end).
+   */
   short: number;
   /** Clicks whose window was widened to hold minWindowClicks. */
   widened: number;
@@ -60,10 +71,10 @@ export function resolveSampling(s: NegativeSampling = {}): Result<ResolvedNegati
   return ok(r);
 }
 
-/** First index of sorted a[0, n) with a[k] ≥ x (lower) or > x (upper). */
-function bound(a: Float64Array, x: number, upper: boolean): number {
-  let lo = 0;
-  let hi = a.length;
+/** First index k of sorted a[from, to) with a[k] ≥ x (lower) or > x (upper); `to` if none. */
+function bound(a: Float64Array, x: number, upper: boolean, from = 0, to = a.length): number {
+  let lo = from;
+  let hi = to;
   while (lo < hi) {
     const m = (lo + hi) >>> 1;
     if (a[m] < x || (upper && a[m] === x)) lo = m + 1;
@@ -92,6 +103,8 @@ export function withSampledNegatives(
     poolTime[j] = c.time[byTime[j]];
     poolItem[j] = c.item[byTime[j]];
   }
+  // The times of the clicks grouped by user (sorted within a user): the user's own clicks in a window by two searches.
+  const ownTime = Float64Array.from(order, (e) => c.time[e]);
 
   const n = P * (k + 1);
   const user = new Int32Array(n);
@@ -120,21 +133,24 @@ export function withSampledNegatives(
         stamp++;
         for (let q = j; q < b && c.time[order[q]] === t; q++) mark[c.item[order[q]]] = stamp;
       }
+      // [t - w, t + windowSeconds]: the end stays put, the start moves back until the window holds
+      // minWindowClicks clicks by other users (the user's own are never eligible with 'user-items').
+      const end = t + windowSeconds;
+      const hi = bound(poolTime, end, true);
       let w = windowSeconds;
       let lo = bound(poolTime, t - w, false);
-      let hi = bound(poolTime, t + w, true);
-      if (hi - lo < minWindowClicks && hi - lo < P) stats.widened++;
-      while (hi - lo < minWindowClicks && hi - lo < P) {
+      const others = () => hi - lo - (bound(ownTime, end, true, a, b) - bound(ownTime, t - w, false, a, b));
+      if (others() < minWindowClicks && lo > 0) stats.widened++;
+      while (others() < minWindowClicks && lo > 0) {
         w *= 2;
         lo = bound(poolTime, t - w, false);
-        hi = bound(poolTime, t + w, true);
       }
       let got = 0;
       for (let m = 0; m < k; m++) {
         let pick = -1;
         for (let tries = 0; tries < 2 * TRIES && pick < 0; tries++) {
-          // The window first, then the whole log.
-          const i = tries < TRIES ? poolItem[lo + rng.int(hi - lo)] : poolItem[rng.int(P)];
+          // The window first, then every click up to its end.
+          const i = tries < TRIES ? poolItem[lo + rng.int(hi - lo)] : poolItem[rng.int(hi)];
           if (mark[i] === stamp) continue;
           let dup = false;
           for (let q = 0; q < got; q++) if (drawn[q] === i) dup = true;
@@ -183,7 +199,8 @@ export function samplingNote(s: ResolvedNegativeSampling, st: SamplingStats): st
   const win = days >= 1 ? `${+days.toFixed(2)} day${days === 1 ? '' : 's'}` : `${s.windowSeconds} s`;
   return (
     `Negatives: ${s.perClick} per click (seed ${s.seed}), each an item clicked by someone within ±${win} of the click ` +
-    `(popularity), widened for ${st.widened} of ${st.clicks} clicks to hold ${s.minWindowClicks} clicks; never ` +
+    `(popularity), the window reaching further back for ${st.widened} of ${st.clicks} clicks to hold ` +
+    `${s.minWindowClicks} clicks by other users; never an item first clicked after the window, never ` +
     (s.exclude === 'user-items' ? 'an item the user ever clicked' : 'an item the user clicked at that same time') +
     (st.short > 0 ? `; ${st.short} could not be drawn (no eligible item)` : '') +
     '.'

@@ -31,6 +31,8 @@ export interface CtrNet {
   readonly params: Params;
   /** History length of the batches the network reads. */
   readonly maxLen: number;
+  /** Earlier requests whose contexts the batches summarise (CtrBatch.recentContext); 0 or absent: none. */
+  readonly recentRequests?: number;
   /**
    * Mean objective over the batch's rows. 'train' may draw noise from rng (Gumbel, eq. 7) and keep what afterStep
    * needs; 'eval' is deterministic and keeps nothing.
@@ -130,7 +132,8 @@ export async function fitNet(
   try {
     for (let epoch = 0; epoch < opts.epochs && report.stopped === 'done'; epoch++) {
       shuffleInPlace(order, rng);
-      if (epoch === 0) await net.beforeFit?.(ctrBatch(log, index, order.subarray(0, opts.batchSize)), rng);
+      if (epoch === 0)
+        await net.beforeFit?.(ctrBatch(log, index, order.subarray(0, opts.batchSize), net.recentRequests), rng);
       let sum = 0,
         repSum = 0,
         repCount = 0,
@@ -144,7 +147,12 @@ export async function fitNet(
           report.stopped = 'aborted';
           break;
         }
-        const b = ctrBatch(log, index, order.subarray(bi * opts.batchSize, (bi + 1) * opts.batchSize));
+        const b = ctrBatch(
+          log,
+          index,
+          order.subarray(bi * opts.batchSize, (bi + 1) * opts.batchSize),
+          net.recentRequests,
+        );
         const { value, grads } = tf.variableGrads(() => net.loss(b, 'train', rng), vars);
         optimizer.apply(vars, grads);
         tf.dispose(grads);
@@ -271,7 +279,7 @@ export async function meanLoss(
   const index = featureIndex(log, net.maxLen);
   let s = 0;
   for (let i = 0; i < rows.length; i += batchSize) {
-    const b = ctrBatch(log, index, rows.subarray(i, i + batchSize));
+    const b = ctrBatch(log, index, rows.subarray(i, i + batchSize), net.recentRequests);
     const l = tf.tidy(() => net.loss(b, 'eval', rng));
     s += (await l.data())[0] * b.size;
     l.dispose();
@@ -301,7 +309,7 @@ export async function predictNet(
   const n = rows.length;
   const out: NetPrediction = { repeat: Uint8Array.from(rows, (i) => index.repeat[i]) };
   for (let i = 0; i < n; i += block) {
-    const b = ctrBatch(log, index, rows.subarray(i, i + block));
+    const b = ctrBatch(log, index, rows.subarray(i, i + block), net.recentRequests);
     const o = tf.tidy(() => net.predict(b) as tf.TensorContainerObject) as CtrNetOutput;
     const put = async <K extends 'pCtr' | 'pCvr' | 'assignment' | 'repeatIntention'>(
       key: K,

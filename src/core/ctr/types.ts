@@ -102,6 +102,12 @@ export interface CtrBatch {
   repeat: Uint8Array;
   /** MuseNet's auxiliary label r_i (eq. 10): the fraction of the user's history that re-consumes an earlier item. */
   repeatShare: Float32Array;
+  /**
+   * [size × nContexts]: the shares of the observed contexts over the user's impressions at its `recentRequests`
+   * previous distinct times (requests) before the row's own; all 0 without such impressions. Only in batches of a
+   * network that reads it (MuseNet's scenario learner) and of a log with contexts.
+   */
+  recentContext?: Float32Array;
   click: Float32Array;
   conversion: Float32Array;
 }

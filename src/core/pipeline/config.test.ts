@@ -67,6 +67,7 @@ describe('run config', () => {
     [{ ...good, match: { betas: [1.5], alphas: [1], mode: 'greedy' } }, 'match.betas[0] = 1.5'],
     [{ ...good, match: { betas: [0], alphas: [0], mode: 'greedy' } }, 'match.alphas[0] = 0'],
     [{ ...good, excludeTrain: 'yes' }, 'excludeTrain = "yes": must be true or false'],
+    [{ ...good, calibrate: 1 }, 'calibrate = 1: must be true or false'],
     [[1, 2], '(root) = [1,2]: must be a JSON object'],
     [{ ...good, sequence: { hidden: 0 } }, 'sequence.hidden = 0: must be an integer from 1 to 1024'],
     [{ ...good, sequence: { layers: 2.5 } }, 'sequence.layers = 2.5'],

@@ -51,6 +51,11 @@ export interface RunConfig {
    * metadata and the chosen settings are used (a host may write them into `sequence` to keep them).
    */
   tune?: TuneConfig;
+  /**
+   * Temper each RIM composition's p(y|x) with a τ chosen on the validation window's UserRec (core/models/calibrate);
+   * default true. false: the reference's plain product λ(x) · p(y|x).
+   */
+  calibrate?: boolean;
   match?: MatchConfig;
   /**
    * Threads that train the sequence models in Node (`rimw run`): each batch split among model replicas in worker
@@ -156,6 +161,7 @@ export function validateRunConfig(v: unknown): Result<RunConfig, 'bad-config'> {
     'epochs',
     'sequence',
     'tune',
+    'calibrate',
     'match',
     'threads',
   ];
@@ -188,7 +194,8 @@ export function validateRunConfig(v: unknown): Result<RunConfig, 'bad-config'> {
     optNumber(v, '', 'userRecTopC', posInt, 'must be a positive integer') ??
     optNumber(v, '', 'epochs', posInt, 'must be a positive integer') ??
     optNumber(v, '', 'threads', (x) => posInt(x) && x <= MAX_THREADS, `must be an integer from 1 to ${MAX_THREADS}`) ??
-    optBool(v, '', 'excludeTrain');
+    optBool(v, '', 'excludeTrain') ??
+    optBool(v, '', 'calibrate');
   if (e1) return e1;
   if (v.sequence !== undefined) {
     const q = v.sequence;

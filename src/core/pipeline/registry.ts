@@ -10,6 +10,7 @@ import type { HawkesPoissonFit } from '../models/intensity/hawkesPoisson';
 import { trainItemCounts } from '../models/intensity/history';
 import type { ScoreSource } from '../models/scores';
 import type { TuneSettings, TuneStep, TuneTrial } from '../tune/tune';
+import { calibratedRimScorer, type Calibration } from '../models/calibrate';
 
 /**
  * Model factories by name. Three kinds plug in:
@@ -43,6 +44,8 @@ export interface ModelMeta {
   hawkesPoisson?: HawkesPoissonFit;
   /** With config.tune: the search's trials and the settings it chose (core/tune). */
   tune?: { trials: TuneTrial[]; best: TuneSettings | null; stopped: string; seconds: number };
+  /** A composition's temperature of p(y|x), chosen on the validation window (core/models/calibrate). */
+  calibration?: Calibration;
   [key: string]: unknown;
 }
 
@@ -156,7 +159,10 @@ export class RunSession {
         ...nx.data.meta,
         seconds: nx.data.meta.seconds + lam.data.meta.seconds,
       };
-      return ok({ model: rimScorer(name, lam.data.model, nx.data.model), meta });
+      if (this.ctx.config.calibrate === false)
+        return ok({ model: rimScorer(name, lam.data.model, nx.data.model), meta });
+      const c = await calibratedRimScorer(name, lam.data.model, nx.data.model, this.ctx.split.valid, this.ctx.dataset);
+      return ok({ model: c.scorer, meta: c.calibration ? { ...meta, calibration: c.calibration } : meta });
     }
     return err('unknown-model', `model ${name} is not available in this build (its factory is not registered yet)`);
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { TAU_GRID } from '../models/calibrate';
 import { createRng } from '../util/rng';
 import { ok } from '../util/result';
 import { runAndKeep, runExperiment } from './run';
@@ -133,7 +134,15 @@ describe('runExperiment', () => {
     expect(res.data.user_rec['RNN-Pop'].recall).toBeCloseTo(res.data.user_rec.Pop.recall, 10);
     expect(res.data.meta['RNN-HP'].epochs).toBe(2);
     expect(res.data.meta['RNN-HP'].hawkesPoisson).toBeDefined();
+    // The same p(y|x) on every row: no temperature changes which users top an item, so the calibration keeps τ = 1.
+    expect(res.data.meta['RNN-HP'].calibration?.grid).toEqual([...TAU_GRID]);
+    expect(res.data.meta['RNN-HP'].calibration?.tau).toBe(1);
+    expect(res.data.meta.RNN.calibration).toBeUndefined();
     expect(disposed).toBe(1);
+    const plain = await runExperiment(world.dataset, { ...cfg, calibrate: false }, { splitter, registry: reg });
+    if (!plain.ok) throw new Error(plain.reason);
+    expect(plain.data.meta['RNN-HP'].calibration).toBeUndefined();
+    expect(plain.data.user_rec['RNN-HP'].recall).toBeCloseTo(res.data.user_rec['RNN-HP'].recall, 10);
   });
 
   it('with protocol ml-1m runs on each user’s second half and reports the sizes before and after', async () => {

@@ -52,7 +52,7 @@ const SCREEN_SLACK = 1e-12;
  * Adds (cx, x) to the bounded max-heap cost[0..c) / users[0..c) of at most `need`; returns the new count. The heap
  * orders by (cost, user), so which of several equal costs it keeps does not depend on the order it saw them in.
  */
-function keep(cost: Float64Array, users: Int32Array, c: number, need: number, cx: number, x: number): number {
+export function keep(cost: Float64Array, users: Int32Array, c: number, need: number, cx: number, x: number): number {
   let i: number;
   if (c < need) {
     // Sift up from the new leaf.

@@ -19,14 +19,16 @@ export class ChoiceSlots {
   /** The holder-list index of the entry the last replaceMin took out. */
   outPos = -1;
 
+  /** `holderLists: false` leaves out `pos` (users × K) for callers without holder lists (the streamed raises). */
   constructor(
     readonly nRows: number,
     readonly K: number,
     kth32?: Float32Array,
+    holderLists = true,
   ) {
     this.val = new Float64Array(nRows * K);
     this.item = new Int32Array(nRows * K).fill(-1);
-    this.pos = new Int32Array(nRows * K);
+    this.pos = new Int32Array(holderLists ? nRows * K : 0);
     this.minSlot = new Int32Array(nRows);
     this.kth = new Float64Array(nRows);
     this.kth32 = kth32 ?? new Float32Array(nRows);
@@ -61,10 +63,10 @@ export class ChoiceSlots {
   replaceMin(x: number, it: number, v: number, p = 0): number {
     const i = x * this.K + this.minSlot[x];
     const out = this.item[i];
-    this.outPos = this.pos[i];
+    this.outPos = this.pos.length > 0 ? this.pos[i] : -1;
     this.item[i] = it;
     this.val[i] = v;
-    this.pos[i] = p;
+    if (this.pos.length > 0) this.pos[i] = p;
     this.refresh(x);
     return out;
   }

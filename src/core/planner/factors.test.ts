@@ -59,6 +59,14 @@ describe('factorSource', () => {
           const some = new Float32Array(3 * p);
           src.fillRowList(rows, some);
           for (let i = 0; i < 3; i++) for (let y = 0; y < p; y++) expect(some[i * p + y]).toBe(out[rows[i] * p + y]);
+          // Columns (items over every user) as the formula gives them.
+          const ys = Int32Array.from([p - 1, 0]);
+          const cols = new Float32Array(2 * n);
+          src.fillColumns(ys, cols);
+          for (let x = 0; x < n; x++) {
+            const want = naive(f, x);
+            for (let j = 0; j < 2; j++) close(cols[j * n + x], want[ys[j]]);
+          }
         });
       }
     }

@@ -66,6 +66,11 @@ export interface FactorSource extends ScoreSource {
   readonly factors: Factors;
   /** Writes the scores of rows[i] into out[i·nCols ..], for i < rows.length. */
   fillRowList(rows: Int32Array, out: Float32Array): void;
+  /**
+   * Writes the scores of items ys[j] over every user into out[j·nUsers ..] (columns: users × D work each; many at
+   * once share the reads of the user vectors).
+   */
+  fillColumns(ys: Int32Array, out: Float32Array): void;
 }
 
 /** The part of the WebAssembly API used here; core is typed without the DOM or Node libraries that declare it. */
@@ -190,7 +195,7 @@ const BLOCK_CELLS = 1 << 20;
  * The ScoreSource of factors (shapes must already be checked: factorsProblem). `useKernel: false` forces the plain
  * TS product (tests compare the two).
  */
-export function factorSource(f: Factors, opts: { useKernel?: boolean } = {}): FactorSource {
+export function factorSource(f: Factors, opts: { useKernel?: boolean; blockCells?: number } = {}): FactorSource {
   const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
   const mod = opts.useKernel === false ? null : wasmModule(api);
   let kernel: Kernel | null = null;
@@ -203,7 +208,7 @@ export function factorSource(f: Factors, opts: { useKernel?: boolean } = {}): Fa
   }
   const p = f.nItems;
   const raw = f.link !== 'linear';
-  const block = Math.max(1, Math.floor(BLOCK_CELLS / Math.max(1, p)));
+  const block = Math.max(1, Math.floor((opts.blockCells ?? BLOCK_CELLS) / Math.max(1, p)));
   const fill = (rows: Int32Array | null, r0: number, n: number, out: Float32Array) => {
     for (let i0 = 0; i0 < n; i0 += block) {
       const k = Math.min(block, n - i0);
@@ -224,6 +229,30 @@ export function factorSource(f: Factors, opts: { useKernel?: boolean } = {}): Fa
       if (raw) applyLink(f, sub, r0 + i0, k, o);
     }
   };
+  // Softmax columns need each user's normaliser: max z and Σ exp(z − max), from one pass over the rows when first asked.
+  let norm: { max: Float64Array; sum: Float64Array } | null = null;
+  let tr: FactorSource | null = null;
+  const normalisers = () => {
+    if (norm) return norm;
+    const n = f.nUsers;
+    const max = new Float64Array(n);
+    const sum = new Float64Array(n);
+    const out = new Float32Array(block * p);
+    for (let r0 = 0; r0 < n; r0 += block) {
+      const k = Math.min(block, n - r0);
+      if (kernel) kernel.run(null, r0, k, out, true);
+      else rawScoresTs(f, null, r0, k, out);
+      for (let i = 0; i < k; i++) {
+        let mx = -Infinity;
+        for (let y = 0; y < p; y++) if (out[i * p + y] > mx) mx = out[i * p + y];
+        let z = 0;
+        for (let y = 0; y < p; y++) z += Math.exp(out[i * p + y] - mx);
+        max[r0 + i] = mx;
+        sum[r0 + i] = z;
+      }
+    }
+    return (norm = { max, sum });
+  };
   return {
     nRows: f.nUsers,
     nCols: p,
@@ -234,7 +263,56 @@ export function factorSource(f: Factors, opts: { useKernel?: boolean } = {}): Fa
     fillRowList(rows, out) {
       fill(rows, 0, rows.length, out);
     },
+    fillColumns(ys, out) {
+      const n = f.nUsers;
+      if (f.link === 'softmax') {
+        const nz = normalisers();
+        for (let j = 0; j < ys.length; j++) {
+          const o = out.subarray(j * n, (j + 1) * n);
+          rawColumnTs(f, ys[j], o);
+          for (let x = 0; x < n; x++) o[x] = ((f.lambda ? f.lambda[x] : 1) * Math.exp(o[x] - nz.max[x])) / nz.sum[x];
+        }
+        return;
+      }
+      // The transposed factors (items as rows; a bias as one more dimension) give link(z) per column, λ(x) after.
+      tr ??= factorSource(transposed(f), { ...opts, blockCells: 1 << 24 });
+      tr.fillRowList(ys, out);
+      if (f.lambda) {
+        const l = f.lambda;
+        for (let j = 0; j < ys.length; j++) for (let x = 0, o = j * n; x < n; x++) out[o + x] *= l[x];
+      }
+    },
   };
+}
+
+/** Items as users and users as items, a bias b_y as one more dimension (1 for every user); link linear or exp, λ = 1. */
+function transposed(f: Factors): Factors {
+  const { nUsers: n, nItems: p, dim: D } = f;
+  if (!f.itemBias)
+    return { nUsers: p, nItems: n, dim: D, users: f.items, items: f.users, lambda: null, itemBias: null, link: f.link };
+  const E = D + 1;
+  const items = new Float32Array(p * E);
+  const users = new Float32Array(n * E);
+  for (let y = 0; y < p; y++) {
+    items.set(f.items.subarray(y * D, (y + 1) * D), y * E);
+    items[y * E + D] = f.itemBias[y];
+  }
+  for (let x = 0; x < n; x++) {
+    users.set(f.users.subarray(x * D, (x + 1) * D), x * E);
+    users[x * E + D] = 1;
+  }
+  return { nUsers: p, nItems: n, dim: E, users: items, items: users, lambda: null, itemBias: null, link: f.link };
+}
+
+/** Raw z = h_x · e_y + b_y of item y over every user, in plain TS. */
+function rawColumnTs(f: Factors, y: number, out: Float32Array): void {
+  const { nUsers: n, dim: D, users, items } = f;
+  const b = f.itemBias ? f.itemBias[y] : 0;
+  for (let x = 0, a = 0; x < n; x++, a += D) {
+    let z = b;
+    for (let d = 0; d < D; d++) z += users[a + d] * items[y * D + d];
+    out[x] = z;
+  }
 }
 
 /** exp and softmax links on raw z, scaled by λ(x). Softmax shifts each row by its max (stable) and sums in f64. */

@@ -137,6 +137,28 @@ describe('planner session', () => {
     expect(!none.ok && none.code).toBe('no-input');
   });
 
+  it('a solve asked during a sweep goes first: the sweep starts no new point until every model is solved', async () => {
+    const { solvers, calls } = recordingSolvers();
+    // As in the worker: each pause lets the other requests' timers run.
+    const tick = () => new Promise<void>((r) => setTimeout(r, 0));
+    const session = createPlannerSession(solvers, { pause: tick });
+    session.setInput(tinyInput(), 'tiny');
+    const sweep = session.curves({ mode: 'greedy', alpha: 0.5, betas: [0, 0.1, 0.2, 0.4, 0.5] }, never);
+    await tick();
+    await tick();
+    const before = calls.length;
+    expect(before).toBeGreaterThan(0);
+    const solve = session.solve({ mode: 'greedy', alpha: 0.5, beta: 0.3 }, never);
+    const [c, s] = await Promise.all([sweep, solve]);
+    expect(s.ok && s.data.stale).toBe(false);
+    expect(c.ok && c.data.curves.map((k) => k.points.length)).toEqual([5, 5]);
+    // Model A's and B's solves at β = 0.3 come at once, one after the other, before any further point of the sweep.
+    const at = calls.findIndex((k) => k.settings.beta === 0.3);
+    expect(at).toBe(before);
+    expect(calls[at + 1].settings.beta).toBe(0.3);
+    expect(calls).toHaveLength(12);
+  });
+
   it("sweeps α with item maximal exposure β' and keeps those solutions apart from the β sweep's", async () => {
     const { solvers, calls } = recordingSolvers();
     const session = createPlannerSession(solvers);

@@ -154,10 +154,73 @@ export function createPlannerSession(solvers: PlannerSolvers, opts: SessionOptio
     return ok(solved);
   }
 
+  /**
+   * Solves in flight, and the sweep points waiting for them to end: a solve is the slider position the user is
+   * looking at, a sweep (or the background fill of the other positions) can wait, so a sweep starts no new point
+   * while a solve is asked (the solve then waits at most for the one point already running, not for one per model).
+   */
+  let solving = 0;
+  let solvesDone: (() => void)[] = [];
+  const solvesEnded = () => new Promise<void>((r) => solvesDone.push(r));
+  const solveEnds = () => {
+    if (--solving > 0) return;
+    const waiting = solvesDone;
+    solvesDone = [];
+    for (const r of waiting) r();
+  };
+
   /** Before a solve that is not memoised: pauses, then says whether the request must stop (or the input changed). */
-  async function interrupted(inp: PlannerInput, shouldStop: ShouldStop): Promise<boolean> {
+  async function interrupted(inp: PlannerInput, shouldStop: ShouldStop, yieldToSolves = false): Promise<boolean> {
     await pause();
+    while (yieldToSolves && solving > 0) await solvesEnded();
     return shouldStop() || input !== inp;
+  }
+
+  /** Every model at (mode, α, β) (session.solve counts it in flight). */
+  async function solveModels(req: SolveRequest, shouldStop: ShouldStop): Promise<Result<SolveResult, PlannerCode>> {
+    const inp = input;
+    if (!inp) return err('no-input', 'the planner has no scores yet');
+    const settings = settingsOf(req.alpha, req.beta, req.betaMax);
+    const reply: SolveResult = {
+      stale: false,
+      mode: req.mode,
+      alpha: settings.alpha,
+      beta: settings.beta,
+      ...(settings.betaMax !== undefined ? { betaMax: settings.betaMax } : {}),
+      models: [],
+    };
+    // The histogram's target line: β·rows, or β'·rows (a cap) in the α sweep.
+    const targetCount = (settings.beta > 0 ? settings.beta : (settings.betaMax ?? 0)) * inp.target.nRows;
+    for (const m of inp.models) {
+      const memoised = memo.has(m.model, req.mode, settings);
+      if (!memoised && (await interrupted(inp, shouldStop))) return ok({ ...reply, stale: true });
+      const r = solveOne(inp, m, req.mode, settings);
+      if (!r.ok) {
+        reply.models.push({
+          model: m.model,
+          metrics: null,
+          reason: r.reason,
+          histogram: null,
+          boosted: [],
+          iterations: 0,
+          seconds: 0,
+          memoised: false,
+        });
+        continue;
+      }
+      const s = r.data;
+      lastV.set(m.model, s.state.v);
+      reply.models.push({
+        model: m.model,
+        metrics: s.metrics,
+        histogram: exposureHistogram(s.itemExposure, targetCount),
+        boosted: topBoosted(s.state.v, s.itemExposure, inp.itemIds),
+        iterations: s.iterations,
+        seconds: memoised ? 0 : s.seconds,
+        memoised,
+      });
+    }
+    return ok(reply);
   }
 
   const session = {
@@ -186,51 +249,14 @@ export function createPlannerSession(solvers: PlannerSolvers, opts: SessionOptio
       };
     },
 
-    /** Solves every model at (mode, α, β); stops early (stale) when `shouldStop` says so. */
+    /** Solves every model at (mode, α, β); stops early (stale) when `shouldStop` says so. Sweeps wait for it. */
     async solve(req: SolveRequest, shouldStop: ShouldStop): Promise<Result<SolveResult, PlannerCode>> {
-      const inp = input;
-      if (!inp) return err('no-input', 'the planner has no scores yet');
-      const settings = settingsOf(req.alpha, req.beta, req.betaMax);
-      const reply: SolveResult = {
-        stale: false,
-        mode: req.mode,
-        alpha: settings.alpha,
-        beta: settings.beta,
-        ...(settings.betaMax !== undefined ? { betaMax: settings.betaMax } : {}),
-        models: [],
-      };
-      // The histogram's target line: β·rows, or β'·rows (a cap) in the α sweep.
-      const targetCount = (settings.beta > 0 ? settings.beta : (settings.betaMax ?? 0)) * inp.target.nRows;
-      for (const m of inp.models) {
-        const memoised = memo.has(m.model, req.mode, settings);
-        if (!memoised && (await interrupted(inp, shouldStop))) return ok({ ...reply, stale: true });
-        const r = solveOne(inp, m, req.mode, settings);
-        if (!r.ok) {
-          reply.models.push({
-            model: m.model,
-            metrics: null,
-            reason: r.reason,
-            histogram: null,
-            boosted: [],
-            iterations: 0,
-            seconds: 0,
-            memoised: false,
-          });
-          continue;
-        }
-        const s = r.data;
-        lastV.set(m.model, s.state.v);
-        reply.models.push({
-          model: m.model,
-          metrics: s.metrics,
-          histogram: exposureHistogram(s.itemExposure, targetCount),
-          boosted: topBoosted(s.state.v, s.itemExposure, inp.itemIds),
-          iterations: s.iterations,
-          seconds: memoised ? 0 : s.seconds,
-          memoised,
-        });
+      solving++;
+      try {
+        return await solveModels(req, shouldStop);
+      } finally {
+        solveEnds();
       }
-      return ok(reply);
     },
 
     /** The β (or α) sweep for every model asked (points memoised like solves, so a curve fills once per α). */
@@ -251,7 +277,7 @@ export function createPlannerSession(solvers: PlannerSolvers, opts: SessionOptio
         const points: SweepPoint[] = [];
         let reason: string | undefined;
         for (const settings of grid) {
-          if (!memo.has(m.model, req.mode, settings) && (await interrupted(inp, shouldStop)))
+          if (!memo.has(m.model, req.mode, settings) && (await interrupted(inp, shouldStop, true)))
             return ok({ ...reply, stale: true });
           const r = solveOne(inp, m, req.mode, settings);
           if (!r.ok) {

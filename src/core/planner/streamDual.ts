@@ -1,7 +1,7 @@
 /**
  * The offline Dual at scale (paper section 4, Algorithm 1 and eq. 14, the ε → 0 limit; appendix C.2): over a
  * ScoreSource read in row blocks, never the users × items matrix. Memory grows with users + items (plus β·users per
- * item for the v-step), time with a few passes of scoring.
+ * item for the v-step and users × K for the choices), time with a few passes of scoring and one column per raise.
  *
  * 1. Calibration on a batch of user states (Algorithm 1's X'): a seeded sample of rows, dense, solved by the dense
  *    planner's auction (auction.ts) at the same α and β; its boosts w = −v are the starting point.
@@ -13,9 +13,14 @@
  *      lo-th smallest of these over users (lo = β·users) is the smallest boost that puts y before lo users with the
  *      other boosts fixed. Kept as a max-heap of lo values per item, so memory is items × lo.
  *    - the damped step w ← (1 − γ)·w + γ·w' (Algorithm 1's step size), projected to w ≥ 0 (v ≤ 0).
- * The last pass's decisions are the answer, with the boosts they were made under (its v-step is not applied). Item
- * exposures then meet β only as closely as the passes have converged: the residuals say how closely, and the
- * dense solver on a sample that fits both is the check (streamDual.test.ts).
+ *    The v-step moves every item at once (Jacobi): on skewed scores the long-tail items all pick the same cheap
+ *    users, more than those users have slots, and stay short pass after pass (damping does not change that).
+ * 3. Raises (streamSettle.ts): from the last pass's decisions, items below β raise their boosts one at a time, each
+ *    winning its cheapest users from one column computed on demand, as the dense auction does; boosts only rise, so
+ *    this ends with every item at or above its minimum.
+ * The decisions are each user's chosen items: TopK{λ − v} (Algorithm 1's Ensure line) up to the raises' margin δ (a
+ * raise may leave a user who was within δ of taking the item without it). The dense solver on a sample that fits
+ * both is the check (streamDual.test.ts).
  */
 import { createRng } from '../util/rng';
 import type { StopSignal } from '../util/abort';
@@ -26,6 +31,8 @@ import { solveDual } from './dual';
 import { DENSE_BUDGET_BYTES, denseScores } from '../models/scores';
 import { fillRowsOf, forEachBlock, RowSelector, sampleRows, type RowSource, type StreamProgress } from './stream';
 import type { Assignment, MatchSettings, MatchSolution } from './types';
+import { ChoiceSlots } from './choiceSlots';
+import { settleRaises, type ColumnSource, type SettleReport } from './streamSettle';
 
 export interface StreamDualOptions {
   signal?: StopSignal;
@@ -41,6 +48,8 @@ export interface StreamDualOptions {
   passes?: number;
   /** Step size γ of the v-step; default 1 (the full best response: the passes here are few). */
   step?: number;
+  /** Raise margin δ of the final raises (streamSettle.ts), as a share of the mean K-th largest score; default 0.1 (as auction.ts). */
+  raiseMargin?: number;
   seed?: number;
   onProgress?: (p: StreamProgress) => void;
 }
@@ -53,7 +62,9 @@ export interface StreamReport {
   /** Per streamed pass: items below the minimal exposure under that pass's decisions, and the shortfall in users. */
   shortItems: number[];
   shortUsers: number[];
-  seconds: { sample: number; passes: number; total: number };
+  /** The raises after the passes: how many, and whether every item reached its minimum. */
+  settle: SettleReport;
+  seconds: { sample: number; passes: number; settle: number; total: number };
 }
 
 export type StreamSolution = MatchSolution & { stream: StreamReport };
@@ -71,7 +82,7 @@ export function solveDualStreamed(src: RowSource, s: MatchSettings, opts: Stream
   // Minimal exposure in whole users as the dense exact solver rounds it (exact.ts).
   const lo = Math.min(Math.round(s.beta * m), Math.floor((m * K) / Math.max(1, p)));
   const progress = opts.onProgress ?? (() => {});
-  const secs = { sample: 0, passes: 0, total: 0 };
+  const secs = { sample: 0, passes: 0, settle: 0, total: 0 };
   let rowsScored = 0;
 
   // 1. Calibration batch.
@@ -81,6 +92,8 @@ export function solveDualStreamed(src: RowSource, s: MatchSettings, opts: Stream
   const B = lo > 0 && K > 0 ? Math.max(1, Math.min(m, opts.sampleRows ?? 8192, fits)) : 0;
   const w = new Float64Array(p);
   let margin = 0;
+  // The scale of the choices at the margin (the mean K-th largest score of the batch's rows).
+  let scale = 0;
   if (B > 0) {
     progress({ phase: 'sample', done: 0, total: B });
     const rows = sampleRows(m, B, rng);
@@ -97,7 +110,8 @@ export function solveDualStreamed(src: RowSource, s: MatchSettings, opts: Stream
       for (let y = 0; y < p; y++) w[y] = Math.max(0, -cal.state.v[y]);
     }
     // A boost this much over the needed one breaks the tie in the item's favour.
-    margin = 1e-6 * Math.max(1e-30, marginalScore(data, B, p, K));
+    scale = Math.max(1e-30, marginalScore(data, B, p, K));
+    margin = 1e-6 * scale;
     progress({ phase: 'sample', done: B, total: B });
   }
   secs.sample = secondsSince(t0);
@@ -109,23 +123,30 @@ export function solveDualStreamed(src: RowSource, s: MatchSettings, opts: Stream
   const sel = new RowSelector(p);
   const key = new Float64Array(p);
   const inTop = new Uint8Array(p);
-  // Per item a max-heap of the lo smallest needed boosts.
-  const heap = new Float64Array(p * lo);
+  // Per item a max-heap of the lo smallest needed boosts (for the v-steps between passes: none with one pass).
+  const heap = new Float64Array(passes > 1 ? p * lo : 0);
   const heapN = new Int32Array(p);
-  const indptr = new Int32Array(m + 1);
-  let indices = new Int32Array(m * K);
-  const userLoad = new Int32Array(m);
+  // Each user's K chosen items and their values λ + w (the last pass's are the decisions the raises start from).
+  const choices = new ChoiceSlots(m, K, undefined, false);
   const itemExposure = new Int32Array(p);
-  const u = new Float64Array(m);
   const shortItems: number[] = [];
   const shortUsers: number[] = [];
-  let objective = 0;
+  const countShort = () => {
+    let si = 0;
+    let su = 0;
+    for (let y = 0; y < p; y++) {
+      if (itemExposure[y] < lo) {
+        si++;
+        su += lo - itemExposure[y];
+      }
+    }
+    shortItems.push(si);
+    shortUsers.push(su);
+  };
   for (let pass = 0; pass < passes; pass++) {
     const last = pass === passes - 1;
     heapN.fill(0);
     itemExposure.fill(0);
-    objective = 0;
-    let nnz = 0;
     forEachBlock(
       src,
       (r0, r1, block) => {
@@ -134,32 +155,31 @@ export function solveDualStreamed(src: RowSource, s: MatchSettings, opts: Stream
           for (let y = 0; y < p; y++) key[y] = row[y] + w[y];
           const { count } = sel.top(key, K + 1);
           // The top K are the selection less its smallest key (of equal ones, the last index: ties go to the lower
-          // index, as in sel.top); u is the K-th largest positive key, `next` the (K+1)-th (0 when fewer).
+          // index, as in sel.top); `next` is the (K+1)-th largest positive key (0 when fewer).
           let drop = -1;
-          let kth = 0;
           let next = 0;
           if (count > K) {
             drop = 0;
             for (let i = 1; i < count; i++) if (key[sel.idx[i]] <= key[sel.idx[drop]]) drop = i;
             next = key[sel.idx[drop]];
           }
-          if (count >= K && K > 0) {
-            kth = Infinity;
-            for (let i = 0; i < count; i++) if (i !== drop && key[sel.idx[i]] < kth) kth = key[sel.idx[i]];
-          }
-          u[x] = kth;
-          indptr[x] = nnz;
+          const b = x * K;
           let held = 0;
           for (let i = 0; i < count; i++) {
             if (i === drop) continue;
             const y = sel.idx[i];
-            indices[nnz++] = y;
+            choices.item[b + held] = y;
+            choices.val[b + held++] = key[y];
             inTop[y] = 1;
             itemExposure[y]++;
-            objective += row[y];
-            held++;
           }
-          userLoad[x] = held;
+          for (let i = held; i < K; i++) {
+            choices.item[b + i] = -1;
+            choices.val[b + i] = 0;
+          }
+          choices.refresh(x);
+          // u-step (eq. 14's TopKThreshold): the K-th largest positive key, 0 when fewer.
+          const kth = choices.kth[x];
           if (!last && lo > 0) {
             for (let y = 0; y < p; y++) {
               const need = (inTop[y] ? next : kth) - row[y];
@@ -171,23 +191,13 @@ export function solveDualStreamed(src: RowSource, s: MatchSettings, opts: Stream
               } else if (need < heap[h]) maxHeapReplace(heap, h, lo, need);
             }
           }
-          for (let i = indptr[x]; i < nnz; i++) inTop[indices[i]] = 0;
+          for (let i = 0; i < held; i++) inTop[choices.item[b + i]] = 0;
         }
       },
       { signal: opts.signal, onRows: (done) => progress({ phase: `pass ${pass + 1}/${passes}`, done, total: m }) },
     );
-    indptr[m] = nnz;
     rowsScored += m;
-    let si = 0;
-    let su = 0;
-    for (let y = 0; y < p; y++) {
-      if (itemExposure[y] < lo) {
-        si++;
-        su += lo - itemExposure[y];
-      }
-    }
-    shortItems.push(si);
-    shortUsers.push(su);
+    countShort();
     if (!last) {
       // The v-step: the lo-th smallest needed boost is the heap's top (every user offered one, so the heap is full).
       for (let y = 0; y < p; y++) {
@@ -196,9 +206,41 @@ export function solveDualStreamed(src: RowSource, s: MatchSettings, opts: Stream
       }
     }
   }
-  indices = indices.slice(0, indptr[m]);
   secs.passes = secondsSince(tPasses);
 
+  // 3. Raises, one item at a time, for the items the passes left short (streamSettle.ts).
+  const tSettle = Date.now();
+  const settle = settleRaises(columnsOf(src), choices, w, itemExposure, lo, {
+    delta: (opts.raiseMargin ?? 0.1) * scale,
+    signal: opts.signal,
+    onRaises: (done, queued) => progress({ phase: 'raises', done, total: done + queued }),
+  });
+  secs.settle = secondsSince(tSettle);
+
+  // The decisions: each user's chosen items, ascending (counted first: no second users × K copy).
+  const userLoad = new Int32Array(m);
+  let nnz = 0;
+  for (let x = 0; x < m; x++) {
+    for (let i = x * K; i < (x + 1) * K; i++) if (choices.item[i] >= 0) userLoad[x]++;
+    nnz += userLoad[x];
+  }
+  const indptr = new Int32Array(m + 1);
+  const indices = new Int32Array(nnz);
+  const u = new Float64Array(m);
+  nnz = 0;
+  let objective = 0;
+  for (let x = 0; x < m; x++) {
+    const start = nnz;
+    for (let i = x * K; i < (x + 1) * K; i++) {
+      const y = choices.item[i];
+      if (y < 0) continue;
+      indices[nnz++] = y;
+      objective += choices.val[i] - w[y];
+    }
+    indices.subarray(start, nnz).sort();
+    u[x] = Math.max(0, choices.kth[x]);
+    indptr[x + 1] = nnz;
+  }
   const assignment: Assignment = { nRows: m, nCols: p, indptr, indices };
   const v = new Float64Array(p);
   for (let y = 0; y < p; y++) v[y] = w[y] === 0 ? 0 : -w[y];
@@ -217,7 +259,22 @@ export function solveDualStreamed(src: RowSource, s: MatchSettings, opts: Stream
   );
   return {
     ...sol,
-    stream: { passes: rowsScored / Math.max(1, m), sampleRows: B, shortItems, shortUsers, seconds: secs },
+    stream: { passes: rowsScored / Math.max(1, m), sampleRows: B, shortItems, shortUsers, settle, seconds: secs },
+  };
+}
+
+/** Columns of the scores: computed from factors where the source can, else read out of row blocks (small sources). */
+function columnsOf(src: RowSource & { fillColumns?(ys: Int32Array, out: Float32Array): void }): ColumnSource {
+  const { nRows: n, nCols: p } = src;
+  if (src.fillColumns) return { nRows: n, nCols: p, fillColumns: (ys, out) => src.fillColumns!(ys, out) };
+  return {
+    nRows: n,
+    nCols: p,
+    fillColumns(ys, out) {
+      forEachBlock(src, (r0, r1, block) => {
+        for (let j = 0; j < ys.length; j++) for (let x = r0; x < r1; x++) out[j * n + x] = block[(x - r0) * p + ys[j]];
+      });
+    },
   };
 }
 

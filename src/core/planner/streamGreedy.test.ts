@@ -42,6 +42,28 @@ describe('solveGreedyStreamed', () => {
   }
 });
 
+describe('solveGreedyStreamed memory', () => {
+  it("stops widening the items' candidate users at the pair budget and reports the users left uncertified", () => {
+    const n = 1500;
+    const p = 200;
+    const src = factorSource(skewed(n, p, 6, n + p));
+    const s = { alpha: 20 / p, beta: 0.05 };
+    // Without a budget this case widens three times before the certificate holds (see above).
+    const sol = solveGreedyStreamed(src, s, { maxColumnPairs: 1 });
+    expect(sol.stream.passes).toBe(1);
+    expect(sol.stream.uncertifiedRows).toBeGreaterThan(0);
+    // Still a plan: at most K items a user, none twice, the exposures its decisions give.
+    const expo = new Int32Array(p);
+    for (let x = 0; x < n; x++) {
+      const row = Array.from(sol.assignment.indices.subarray(sol.assignment.indptr[x], sol.assignment.indptr[x + 1]));
+      expect(row.length).toBeLessThanOrEqual(20);
+      expect(new Set(row).size).toBe(row.length);
+      for (const y of row) expo[y]++;
+    }
+    expect(Array.from(sol.itemExposure)).toEqual(Array.from(expo));
+  });
+});
+
 describe('sortDescendingStable', () => {
   it('orders as a comparison sort does: descending, ties by position', () => {
     const rng = createRng(4);

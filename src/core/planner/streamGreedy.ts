@@ -26,6 +26,8 @@ export interface StreamGreedyOptions {
   signal?: StopSignal;
   /** Extra passes that widen the items' candidate users while the certificate fails; default 4. */
   maxRounds?: number;
+  /** Most (item, user) pairs the items' candidate lists may hold in all before widening stops; default 2^25. */
+  maxColumnPairs?: number;
   onProgress?: (p: StreamProgress) => void;
 }
 
@@ -40,6 +42,12 @@ export interface StreamGreedyReport {
 }
 
 export type StreamGreedySolution = MatchSolution & { stream: StreamGreedyReport };
+
+/**
+ * The items' candidate lists' budget: 2^25 pairs cost about 1 GB through the walk (heaps, pairs, their sort); each
+ * widening multiplies the lists by 4, so without it a certificate that keeps failing grows them towards users × items.
+ */
+const COLUMN_PAIRS = 1 << 25;
 
 export function solveGreedyStreamed(
   src: RowSource,
@@ -134,8 +142,12 @@ export function solveGreedyStreamed(
       if (!(walk.tRow[x] > f || walk.stop > f || minT > f)) uncertified++;
     }
     if (uncertified === 0 || nGrow === 0 || round >= maxRounds) break;
-    // Another pass that keeps 4× more users for the items that did not run out above their column floor.
+    // Another pass that keeps 4× more users for the items that did not run out above their column floor, while the
+    // kept pairs stay within the budget (else the users left are reported uncertified).
     const caps = Int32Array.from(cols.cap, (c, y) => (grow[y] ? Math.min(m, 4 * c) : c));
+    let kept = 0;
+    for (const c of caps) kept += c;
+    if (kept > (opts.maxColumnPairs ?? COLUMN_PAIRS)) break;
     const next = new ColumnHeaps(caps, m);
     next.keep(cols, grow);
     cols = next;

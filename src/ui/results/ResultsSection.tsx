@@ -25,6 +25,7 @@ const RESULT_KEYS = [
   'itemRecTopK',
   'userRecTopC',
   'excludeTrain',
+  'calibrate',
 ] as const;
 const resultPart = (c: RunConfig | null) => JSON.stringify(RESULT_KEYS.map((k) => c?.[k] ?? null));
 
@@ -73,7 +74,7 @@ export function ResultsSection() {
         </ul>
       )}
       <details className="meta">
-        <summary>Run details per model (backend, seconds, epochs, losses)</summary>
+        <summary>Run details per model (backend, seconds, epochs, losses, calibration)</summary>
         <table className="results" data-testid="results.meta">
           <thead>
             <tr>
@@ -84,6 +85,12 @@ export function ResultsSection() {
               <th scope="col">epochs</th>
               <th scope="col">final loss</th>
               <th scope="col">final validation loss</th>
+              <th
+                scope="col"
+                title="temperature of p(y|x) in λ(x)·p(y|x)^τ/Σp^τ, chosen on the validation window's UserRec"
+              >
+                τ of p(y|x)
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -98,6 +105,9 @@ export function ResultsSection() {
                   <td>{meta?.epochs ?? '–'}</td>
                   <td>{loss(meta?.finalLoss)}</td>
                   <td>{loss(meta?.finalValidLoss)}</td>
+                  <td data-testid={`results.meta.tau.${m}`}>
+                    {meta?.calibration ? String(meta.calibration.tau) : '–'}
+                  </td>
                 </tr>
               );
             })}

@@ -451,6 +451,7 @@ describe('MuseNet forward (003) against a plain-JS MuseNet', () => {
     hidden: 2,
     scenarioInput: 'impression',
     kl: 'per-sample',
+    recentRequests: 0,
   } as MuseNetOptions;
 
   /** Plain-JS forward of row r: f_ω(x), Q_s (eq. 3), p_r, s_r, s_e and z (eq. 9). */
@@ -460,7 +461,15 @@ describe('MuseNet forward (003) against a plain-JS MuseNet', () => {
     const f = fields(w, b, r);
     const hist = f.mean('emb.item', D);
     const x = [...f.user, ...hist, ...f.item, ...f.category, ...f.context];
-    const xs = o.scenarioInput === 'request' ? [...f.user, ...hist, ...f.context] : x;
+    // The recent-context field: Σ_c share_c · e_c over the context embeddings (rows 1 … C), 0 without shares.
+    const shares = Array.from(b.recentContext?.slice(r * dims.nContexts, (r + 1) * dims.nContexts) ?? []);
+    const recent = Array.from({ length: D }, (_, d) =>
+      shares.reduce((s, v, c) => s + v * f.row('emb.context', c + 1)[d], 0),
+    );
+    const xs = [
+      ...(o.scenarioInput === 'request' ? [...f.user, ...hist, ...f.context] : x),
+      ...(o.recentRequests > 0 ? recent : []),
+    ];
     const omega = w.get('omega')!;
     const fx = omega[0].map((_, p) => xs.reduce((s, xi, i) => s + xi * omega[i][p], 0));
     const c = w.get('proto')!;
@@ -528,6 +537,32 @@ describe('MuseNet forward (003) against a plain-JS MuseNet', () => {
         refs.reduce((s, x, r) => s + (b.repeatShare[r] - x.q.reduce((t, q, k) => t + q * x.pr[k], 0)) ** 2, 0) / b.size;
       expect(loss).toBeCloseTo(LT + KL + 0.5 * LA, 5);
     });
+  });
+
+  it("recentRequests: f_ω(x) also projects the mean embedding of the earlier requests' contexts", () => {
+    const o = { ...base, assignment: 'soft', scenarioInput: 'request', recentRequests: 3 } as MuseNetOptions;
+    const net = createMuseNet(dims, o, createRng(1));
+    expect(net.params.get('omega')!.shape).toEqual([4 * D, 2]);
+    expect(net.recentRequests).toBe(3);
+    withNet(net, 9, (w) => {
+      const b = { ...batch(), recentContext: Float32Array.from([0.5, 0.5, 1, 0, 0, 0, 0.25, 0.75]) };
+      const want = Array.from({ length: b.size }, (_, r) => reference(w, b, r, o).fx);
+      expectClose(
+        run(() => read(net.forward(b, 'eval', createRng(0)).fx)),
+        want.flat(),
+      );
+      // A batch without the shares (a log without contexts) reads the field as 0.
+      const none = batch();
+      const want0 = Array.from({ length: none.size }, (_, r) => reference(w, none, r, o).fx);
+      expectClose(
+        run(() => read(net.forward(none, 'eval', createRng(0)).fx)),
+        want0.flat(),
+      );
+    });
+    // Off on a log without contexts.
+    const flatNet = createMuseNet({ ...dims, nContexts: 0 }, o, createRng(1));
+    expect([flatNet.params.get('omega')!.shape[0], flatNet.recentRequests]).toEqual([3 * D, 0]);
+    for (const v of flatNet.params.values()) v.dispose();
   });
 
   it('beforeFit scales ω so that f_ω(x) of the first batch has unit variance, and seeds prototypes on its rows', async () => {

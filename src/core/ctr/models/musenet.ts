@@ -46,7 +46,7 @@ import type { ScenarioReport } from './model';
  * projected space, and the weighted mean of f_ω(x_i) is what minimises eq. 8 for fixed a, so f_ω(x_i) is used.
  * A prototype with no weight in the batch (hard version) keeps its place.
  *
- * Three choices where 003 is silent or, taken literally, lets the scenarios collapse (every row in one scenario, or
+ * Choices where 003 is silent or, taken literally, lets the scenarios collapse (every row in one scenario, or
  * all rows near-uniform over them; adjusted Rand index ≈ 0 against a world's true scenarios):
  * - Scale at the start. Soft assignment by softmax(−d) is soft k-means at temperature 1, which keeps K distinct
  *   prototypes only while the data's variance along some direction exceeds half the temperature (the critical
@@ -60,6 +60,10 @@ import type { ScenarioReport } from './model';
  * - The scenario learner reads the request, not the target item (option scenarioInput). A scenario is the user's
  *   situation at the request (business or leisure travel); the shown item is the logging policy's choice, and with
  *   it in f_ω(x) the clusters follow item embeddings instead. 'impression' restores x of eq. 3.
+ * - The request's context o_u is widened to a recent window (option recentRequests): the scenario learner also reads
+ *   the mean embedding of the contexts of the user's impressions at its last few requests. A situation lasts longer
+ *   than one request while each page shows it noisily, so a few pages read together name it more surely than one;
+ *   the intention module keeps 003's [p_u, B_u, o_u]. 0 restores the request's own context alone.
  * docs/benchmarks.md (ctr-quality) has the measurements behind each choice.
  */
 export function createMuseNet(dims: CtrDims, o: MuseNetOptions, rng: Rng): MuseNetNet {
@@ -72,8 +76,10 @@ export function createMuseNet(dims: CtrDims, o: MuseNetOptions, rng: Rng): MuseN
   embeddingParam(params, 'emb.item', dims.nItems + 1, D, rng);
   embeddingParam(params, 'emb.category', dims.nCategories + 1, D, rng);
   embeddingParam(params, 'emb.context', dims.nContexts + 1, D, rng);
-  /** Fields the scenario learner projects: 3 (user, history, context) or all 5. */
-  const nIn = o.scenarioInput === 'request' ? 3 : 5;
+  /** The recent-context field is on when asked for and the log has contexts. */
+  const recent = o.recentRequests > 0 && dims.nContexts > 0;
+  /** Fields the scenario learner projects: 3 (user, history, context) or all 5, plus the recent contexts. */
+  const nIn = (o.scenarioInput === 'request' ? 3 : 5) + (recent ? 1 : 0);
   uniformParam(params, 'omega', [nIn * D, P], Math.sqrt(6 / (nIn * D + P)), rng);
   // Scores: K repeat modules (when on) then K explore modules, each one ReLU layer and a scalar output.
   const nScores = o.repeat ? 2 * K : K;
@@ -103,7 +109,9 @@ export function createMuseNet(dims: CtrDims, o: MuseNetOptions, rng: Rng): MuseN
       1,
     ) as tf.Tensor2D;
     const request = tf.concat([eu, hist, ex], 1) as tf.Tensor2D;
-    const fx = mm(nIn === 3 ? request : x, get(params, 'omega') as tf.Tensor2D) as tf.Tensor2D;
+    const base = o.scenarioInput === 'request' ? request : x;
+    const input = recent ? tf.concat([base, recentContexts(get(params, 'emb.context') as tf.Tensor2D, b)], 1) : base;
+    const fx = mm(input as tf.Tensor2D, get(params, 'omega') as tf.Tensor2D) as tf.Tensor2D;
     const logPi = tf.logSoftmax(tf.neg(sqDistances(fx, proto))) as tf.Tensor2D;
     let a: tf.Tensor2D, logA: tf.Tensor2D;
     if (o.assignment === 'soft') {
@@ -175,6 +183,7 @@ export function createMuseNet(dims: CtrDims, o: MuseNetOptions, rng: Rng): MuseN
   return {
     params,
     maxLen: o.maxLen,
+    recentRequests: recent ? o.recentRequests : 0,
     forward,
     loss(b, mode, noise, js = canReadSync()) {
       const t = trunk(b, mode, noise);
@@ -259,6 +268,17 @@ export function sqDistances(f: tf.Tensor2D, c: tf.Tensor2D): tf.Tensor2D {
   const ff = tf.sum(tf.square(f), 1, true);
   const cc = tf.reshape(tf.sum(tf.square(c), 1), [1, -1]);
   return tf.add(tf.sub(ff, tf.mul(2, tf.matMul(f, c, false, true))), cc) as tf.Tensor2D;
+}
+
+/**
+ * The mean context embedding over the earlier requests of each row: recentContext [B, C] times the context
+ * embeddings' rows 1 … C (row 0 is "no context"); 0 for a row without earlier requests. Returns [B, D].
+ */
+export function recentContexts(embContext: tf.Tensor2D, b: CtrBatch): tf.Tensor2D {
+  const [rows, D] = embContext.shape;
+  const C = rows - 1;
+  if (!b.recentContext) return tf.zeros([b.size, D]);
+  return tf.matMul(tf.tensor2d(b.recentContext, [b.size, C]), tf.slice(embContext, [1, 0], [C, D]));
 }
 
 /** Standard Gumbel noise −log(−log u) [B, K] from the seeded stream (u kept inside (0, 1)). */

@@ -92,6 +92,12 @@ export interface MuseNetOptions extends TrainOptions, SequenceInputOptions {
    * category (x of eq. 3 taken literally). The default is 'request': see musenet.ts.
    */
   scenarioInput: 'request' | 'impression';
+  /**
+   * The scenario learner also reads the mean embedding of the contexts of the user's impressions at this many earlier
+   * requests (o_u over a recent window: a session keeps its scenario while each page shows it noisily); 0: only the
+   * request's own context, as in 003. Inert on a log without contexts. See musenet.ts.
+   */
+  recentRequests: number;
   /** Width of the projected space f_ω(x) where prototypes live (eq. 3). */
   projectionDim: number;
   /** Hidden width of each intention, repeat and explore MLP. */
@@ -135,6 +141,7 @@ export const MUSENET_DEFAULTS: MuseNetOptions = {
   klWeight: 1,
   kl: 'batch-mean',
   scenarioInput: 'request',
+  recentRequests: 5,
   projectionDim: 16,
   hidden: 32,
 };
@@ -227,7 +234,8 @@ export function resolveCtrOptions<N extends CtrModelName>(
       num('beta', (v) => v >= 0 && Number.isFinite(v), 'a number ≥ 0') ??
       num('alpha', (v) => v > 0 && v <= 1, 'a number in (0, 1]') ??
       num('tau', (v) => v > 0 && Number.isFinite(v), 'a number > 0') ??
-      num('klWeight', (v) => v >= 0 && Number.isFinite(v), 'a number ≥ 0');
+      num('klWeight', (v) => v >= 0 && Number.isFinite(v), 'a number ≥ 0') ??
+      num('recentRequests', (v) => Number.isInteger(v) && v >= 0, 'a whole number ≥ 0');
     if (problem) return problem;
     if (r.kl !== 'batch-mean' && r.kl !== 'per-sample') return bad('kl', "'batch-mean' or 'per-sample'", r.kl);
     if (r.scenarioInput !== 'request' && r.scenarioInput !== 'impression')
