@@ -1,7 +1,8 @@
-// npx tsx bench/claims.ts FILE OUT.json [hidden] [epochs] [MODEL,MODEL,...]: the evidence of docs/claims.md. One run of every model on
+// npx tsx bench/claims.ts FILE OUT.json [hidden] [epochs] [MODEL,...] [SWEPT,...]: the evidence of docs/claims.md. One run of every model on
 // FILE (user split), scores kept, then each model's β and α sweeps in the three planner modes (greedy, offline Dual,
 // online Dual) on the same scores, so that the modes compare on one fit. FILE as `rimw run` takes it
-// (a log, or synth:PRESET[:SEED]). Writes the results JSON (rime fields) plus the sweeps by mode.
+// (a log, or synth:PRESET[:SEED]). Writes the results JSON (rime fields) plus the sweeps by mode; SWEPT limits the
+// sweeps to those models (default: every model run).
 import { writeFileSync } from 'node:fs';
 import '@tensorflow/tfjs';
 import { chooseBackend, describeChoice } from '../src/cli/backend';
@@ -15,9 +16,9 @@ import { maskedScores, matchSweeps } from '../src/core/planner/experiment';
 import { rimeMtchPoint } from '../src/core/pipeline/rimeHeader';
 import { PLANNER_MODES } from '../src/core/pipeline/config';
 
-const [file, out, hiddenArg, epochsArg, modelsArg] = process.argv.slice(2);
+const [file, out, hiddenArg, epochsArg, modelsArg, sweptArg] = process.argv.slice(2);
 if (!file || !out) {
-  console.error('usage: tsx bench/claims.ts FILE OUT.json [hidden] [epochs]');
+  console.error('usage: tsx bench/claims.ts FILE OUT.json [hidden] [epochs] [MODEL,...] [SWEPT,...]');
   process.exit(2);
 }
 const MODELS = [
@@ -74,7 +75,9 @@ const betas = [0, 0.001, 0.002, 0.005, 0.01];
 const alphas = [0.01, 0.02, 0.05, 0.1];
 const topK = result._k1;
 const sweeps: Record<string, Record<string, unknown[]>> = {};
+const swept = sweptArg ? new Set(sweptArg.split(',')) : null;
 for (const [name, k] of kept) {
+  if (swept && !swept.has(name)) continue;
   sweeps[name] = {};
   const src = maskedScores(denseScores(test.users.length, test.target.nCols, k.test), testMask);
   const valid = k.valid

@@ -209,7 +209,9 @@ export function solveDual(scores: ScoreSource, s: MatchSettings, opts: DualOptio
   } else if (opts.warm && opts.warm.v.length === p) {
     v.set(opts.warm.v);
   }
-  const warm = opts.warm !== undefined && opts.warm.v.length === p;
+  // Annealing resumes near the previous ε only from a full state of these rows: v alone (or a state of no item
+  // constraint, ε = 0) at that ε leaves u far from its root, and the sweeps there stall with items short.
+  const warm = opts.warm !== undefined && opts.warm.v.length === p && opts.warm.u.length === m && opts.warm.eps > 0;
   if (pr.L <= 0 && pr.U === Infinity) {
     // No item constraint: v = 0 and the optimum of eq. 9 is each row's top K (eq. 14 with v = 0); no iterations.
     v.fill(0);

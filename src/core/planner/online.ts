@@ -26,6 +26,9 @@ export function solveOnline(
   if (valid.nCols !== test.nCols)
     throw new RangeError(`solveOnline: validation has ${valid.nCols} items, test ${test.nCols}`);
   const t0 = Date.now();
+  // A warm start gives the calibration its starting v only (no u of these rows): the annealing then runs its whole
+  // schedule. Resumed at the previous point's final ε instead, the sweeps stall on long-tailed intensity scores with
+  // most items short of β on the validation rows themselves.
   const warm = opts.warm ? { u: new Float64Array(0), v: opts.warm.v, eps: opts.warm.eps } : undefined;
   // Annealed (not the auction): v must reproduce decisions as TopK{λ − v} on rows it has never seen.
   const cal = solveDual(valid, s, { ...opts, warm, method: 'anneal' });

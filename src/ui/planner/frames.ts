@@ -6,6 +6,7 @@ import type { PlannerMode, SweepPoint } from '../../core/planner/types';
 import type { OverlayMetric } from '../../core/report/rimeMtch';
 import { compareModelOf, type PlannerState } from '../../state/planner';
 import type { LiveFrame } from '../charts/LivePlot';
+import { pct } from './format';
 
 /** One colour per model, by its position in the input (the overlay reuses grey). */
 export const MODEL_COLORS = [
@@ -39,8 +40,6 @@ const LABEL: Record<Axis, string> = {
   user_ppl: 'user perplexity (eq. 15 over users)',
   user_cov: 'user coverage',
 };
-
-const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 /** The axes of the view: item-side for the β sweeps, user-side for the α sweep (appendix F). */
 export function axesOf(s: PlannerState): { x: Axis; y: Axis } {
