@@ -86,3 +86,39 @@ test('synthetic impressions show the world’s hidden scenarios in the Data sect
   await expect(ctr.summary.getByTestId('ctr.summary.ctr')).toHaveText(/^\d+(\.\d+)?%$/);
   await expect(page.getByTestId('ctr.start')).toBeEnabled();
 });
+
+test('a finished run comes back after a reload without retraining; another seed in the link does not reuse it', async ({
+  page,
+}) => {
+  const app = new AppPage(page);
+  const ctr = new CtrPage(page);
+  await app.open();
+  await ctr.synthetic('tiny');
+  await ctr.chooseModels(['LR', 'MT-RNN']);
+  await ctr.setSmall(1, 4, 5);
+  await ctr.trainAndWait();
+  await ctr.waitSaved();
+  await expect(ctr.status).toHaveAttribute('data-restored', 'false');
+  const auc = await ctr.cell('MT-RNN', 'click.auc').textContent();
+  const ll = await ctr.cell('LR', 'clickConversion.logloss').textContent();
+  // The run config is in the link, seed and epochs included.
+  const ctrParam = new URLSearchParams(new URL(page.url()).hash.slice(1)).get('ctr');
+  expect(JSON.parse(ctrParam!)).toMatchObject({ task: 'ctr', models: ['LR', 'MT-RNN'], seed: 1, epochs: 1 });
+
+  await page.reload();
+  await expect(ctr.summary.locator('dd').first()).toHaveText('synthetic impressions tiny (seed 1)');
+  await expect(ctr.status).toHaveAttribute('data-status', 'done');
+  await expect(ctr.status).toHaveAttribute('data-restored', 'true');
+  await expect(ctr.cell('MT-RNN', 'click.auc')).toHaveText(auc!);
+  await expect(ctr.cell('LR', 'clickConversion.logloss')).toHaveText(ll!);
+  await expect(page.getByTestId('ctr.epochs')).toHaveValue('1');
+
+  // Another seed: the same log comes back, but the results of seed 1 are not shown as if they were seed 2's.
+  await page.getByTestId('ctr.seed').fill('2');
+  await expect.poll(() => decodeURIComponent(new URL(page.url()).hash)).toMatch(/"seed":2/);
+  await page.reload();
+  await expect(ctr.summary.locator('dd').first()).toHaveText('synthetic impressions tiny (seed 1)');
+  await expect(page.getByTestId('ctr.seed')).toHaveValue('2');
+  await expect(ctr.status).toHaveAttribute('data-status', 'idle');
+  await expect(ctr.table).toHaveCount(0);
+});

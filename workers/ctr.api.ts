@@ -18,28 +18,21 @@ import {
   type CtrWorldPreset,
   type ImpressionLog,
   type ImpressionReport,
-  type ImpressionSummary,
 } from '../src/core/ctr/index';
+import { ctrRunFingerprint } from '../src/core/ctr/fingerprint';
+import { runSplit } from '../src/core/ctr/run';
 import { err, ok, type Result } from '../src/core/util/result';
 import { currentBackend, type BackendChoice, type BackendOptions } from '../src/platform/backend';
 import { backendSession } from './backend';
 import { readBlob } from './ingestPart.api';
 import { progressBatcher, type RunProgress } from './runProgress';
 import type { LoadProblem } from './dataRead';
+import type { CtrData } from './ctrData';
+import { runWorkspace } from './runWorkspace';
+import type { WorkspaceStore } from './workspace';
 
 export type { RunProgress } from './runProgress';
-
-/** What the page shows of the impression log held here. */
-export interface CtrData {
-  source: string;
-  summary: ImpressionSummary;
-  /** The hidden scenarios of a synthetic world (null for a file: nothing knows them). */
-  trueScenarios: number | null;
-  /** Rows the reader left out, by physical line, with what was expected. */
-  problems: LoadProblem[];
-  /** How many rows were left out in all (problems lists the first of each kind). */
-  skipped: number;
-}
+export type { CtrData } from './ctrData';
 
 export type CtrLoad =
   { ok: true; data: CtrData } | { ok: false; code: string; reason: string; problems: LoadProblem[] };
@@ -50,6 +43,8 @@ let shown: CtrData | null = null;
 let stop: { aborted: boolean } | null = null;
 /** Generation counter of file loads: a newer load or cancelLoad() makes an older one stop between chunks. */
 let loadToken = 0;
+/** The log and the last run saved in IndexedDB (workspace.ts), so that a reload shows them without retraining. */
+const workspace = runWorkspace();
 const backends = backendSession({
   onLost: () => {
     if (stop) stop.aborted = true;
@@ -68,16 +63,39 @@ function problemsOf(r: ImpressionReport): { problems: LoadProblem[]; skipped: nu
   return { problems, skipped: r.ingest.skipped + r.badLabels.count + r.conversionWithoutClick.count };
 }
 
-function hold(l: ImpressionLog, data: CtrData): CtrData {
+/** Holds a new log and saves it in the background (a restored one is saved already). */
+function hold(l: ImpressionLog, data: CtrData, save = true): CtrData {
   log = l;
   shown = data;
+  if (save) workspace.saveCtrData({ log: l, shown: data });
   return data;
 }
 
+/** The fingerprint of `config` run on `l` (data, split, config), or null when the split fails. */
+function fingerprintOf(l: ImpressionLog, config: CtrRunConfig): string | null {
+  const sp = runSplit(l, config);
+  return sp.ok ? ctrRunFingerprint(l, sp.data, config) : null;
+}
+
 export const ctrApi = {
-  /** Backend ladder options of the host (local WASM binaries); picks nothing yet. */
-  configure(opts: BackendOptions): void {
+  /** Backend ladder options of the host (local WASM binaries) and where to save (absent: nothing is saved). */
+  configure(opts: BackendOptions, store?: WorkspaceStore): void {
     backends.configure(opts);
+    workspace.configure(store);
+  },
+
+  /**
+   * After a reload: the saved impression log, held again, and the saved run's results when its fingerprint matches
+   * this log, its split and `config` (another file, split or seed gets none); null when nothing was saved.
+   */
+  async restore(config: CtrRunConfig): Promise<{ data: CtrData; result: CtrResult | null } | null> {
+    const saved = await workspace.loadCtr();
+    // A log generated or read meanwhile wins over the saved one.
+    if (!saved || shown !== null) return null;
+    const data = hold(saved.data.log, saved.data.shown, false);
+    const v = validateCtrRunConfig(config);
+    const same = v.ok && saved.run !== null && fingerprintOf(saved.data.log, v.data) === saved.run.fingerprint;
+    return { data, result: same ? saved.run!.result : null };
   },
 
   /** Generates a synthetic impression world (core/ctr/worldConfig presets) and holds it. */
@@ -164,7 +182,8 @@ export const ctrApi = {
       await backends.forRun();
       if (my.aborted) return err('aborted', 'run: stopped');
       const batch = progressBatcher(config.models.length, (p) => my.aborted || onProgress?.(p));
-      const r = await runCtr(log, v.data, {
+      const held = log;
+      const r = await runCtr(held, v.data, {
         signal: my,
         onProgress: (name, p) => batch.fit(p.net === 'joint' ? name : `${name} · ${p.net}`, p),
         onModel: (name, row) => {
@@ -174,10 +193,18 @@ export const ctrApi = {
         },
       });
       if (!r.ok) return r;
-      return my.aborted ? err('aborted', 'run: stopped') : r;
+      if (my.aborted) return err('aborted', 'run: stopped');
+      const fingerprint = fingerprintOf(held, v.data);
+      if (fingerprint) workspace.saveCtrRun({ fingerprint, result: r.data });
+      return r;
     } finally {
       if (stop === my) stop = null;
     }
+  },
+
+  /** Resolves when the log and run saved so far are written, with the last write's problem (null when it went well). */
+  saved(): Promise<string | null> {
+    return workspace.settled();
   },
 
   /** Stops the running experiment within one batch (its promise resolves with code 'aborted'). */

@@ -267,6 +267,10 @@ function addRelaImpr(results: CtrModelResult[], base: CtrModelResult | undefined
     }
 }
 
+/** The split a run makes of `log` (MuseNet's ADS protocol unless the config names another). */
+export const runSplit = (log: ImpressionLog, config: CtrRunConfig) =>
+  splitByTime(log, config.split ?? { protocol: 'ads' });
+
 const defaultFactory: CtrModelFactory = (name, dims, options, seed) => createCtrModel(name, dims, options, seed);
 
 /** Runs the experiment the config asks for on `log`. Stops within one batch once `opts.signal` is aborted. */
@@ -277,7 +281,7 @@ export async function runCtr(
 ): Promise<Result<CtrResult, string>> {
   const v = validateCtrRunConfig(config);
   if (!v.ok) return v;
-  const sp = splitByTime(log, config.split ?? { protocol: 'ads' });
+  const sp = runSplit(log, config);
   if (!sp.ok) return err(sp.code, `split: ${sp.reason}`);
   const split = sp.data;
   const view = testView(log, split.test);

@@ -71,13 +71,25 @@ export interface CtrWorldConfig {
 export type ResolvedCtrWorldConfig = Required<CtrWorldConfig>;
 
 /**
- * Named worlds. small: tests (~50k impressions, well under a second). 1m: the benchmarks (1M impressions, 4 scenarios).
+ * Named worlds. tiny: end-to-end tests of the page (a few hundred impressions, a run in seconds). small: tests
+ * (~50k impressions, well under a second). 1m: the benchmarks (1M impressions, 4 scenarios).
  * high-repeat: small with users who mostly re-consume (MuseNet's OTP has 18.9% repeats, ADS 2.6%; this has more).
  * scenarios: small where the scenario can be read from what a model sees: sessions keep their scenario longer (stay
  * 0.95) and the page shows it more faithfully (0.8). In `small` the best rule from the page and the recent clicks
  * agrees with the true scenarios only to an adjusted Rand index near 0.37, so no learner can reach 0.5 there.
  */
 export const CTR_WORLD_PRESETS = {
+  tiny: {
+    nUsers: 40,
+    nItems: 30,
+    nCategories: 4,
+    nScenarios: 2,
+    targetImpressions: 800,
+    repeatIntent: [0.1, 0.35],
+    // More clicks and conversions than the other worlds, so that a few hundred impressions give both in the test.
+    clickBias: -3,
+    convBias: -1,
+  },
   small: {
     nUsers: 1_000,
     nItems: 400,
