@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { AppPage } from './pages/app';
 import { CtrPage } from './pages/ctr';
+import { PlannerPanel } from './pages/planner';
 
 /**
  * A small impression log: 60 users, one impression a day for 21 days, 8 items. A user clicks the items of their own
@@ -121,4 +122,43 @@ test('a finished run comes back after a reload without retraining; another seed 
   await expect(page.getByTestId('ctr.seed')).toHaveValue('2');
   await expect(ctr.status).toHaveAttribute('data-status', 'idle');
   await expect(ctr.table).toHaveCount(0);
+});
+
+test('the planner takes the conversion models of a ctr run: pick MT-RNN (pCTR×pCVR), move β, the curve follows', async ({
+  page,
+}, info) => {
+  const app = new AppPage(page);
+  const ctr = new CtrPage(page);
+  const planner = new PlannerPanel(page);
+  await app.open();
+  await ctr.synthetic('tiny');
+  // MuseNet has no conversion head: it stays out of the planner.
+  await ctr.chooseModels(['LR', 'MT-RNN', 'MuseNet-soft']);
+  await ctr.setSmall(1, 4, 5);
+  await ctr.trainAndWait();
+  await page.locator('#train').screenshot({ path: info.outputPath('ctr-train.png') });
+
+  await planner.section.scrollIntoViewIfNeeded();
+  const detail = page.getByTestId('planner.detail');
+  await expect(detail.locator('option')).toHaveText(['LR (pCTR×pCVR)', 'MT-RNN (pCTR×pCVR)']);
+  await expect(planner.section).toContainText('conversion scores of the click-and-conversion models');
+  await detail.selectOption('MT-RNN (pCTR×pCVR)');
+  await planner.waitForCurves(2);
+  await expect(planner.curves).toHaveAttribute('data-lines', '2');
+  await expect(planner.points.locator('tbody th')).toHaveText(['LR (pCTR×pCVR)', 'MT-RNN (pCTR×pCVR)']);
+  await expect(planner.exposure).toHaveAttribute('data-model', 'MT-RNN (pCTR×pCVR)');
+
+  // β from 0 to α: the operating point moves on both curves, and MT-RNN's exposure chart follows.
+  await planner.beta.focus();
+  const home = await planner.betaKey('Home', await planner.revision());
+  expect(home.beta).toBe(0);
+  const end = await planner.betaKey('End', home.revision);
+  expect(end.beta).toBeGreaterThan(0);
+  await expect(planner.exposure).toHaveAttribute('data-beta', String(end.beta));
+  expect(await planner.lineCount()).toBe(2);
+  await planner.section.screenshot({ path: info.outputPath('ctr-planner.png') });
+
+  // Back on the interaction track, the planner plans the RIM models again.
+  await page.getByTestId('data.synthetic').click();
+  await expect(detail.locator('option', { hasText: 'pCTR×pCVR' })).toHaveCount(0);
 });

@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { ctrApi, type RunProgress } from './ctr.api';
 import { createWorkspaceStore } from './workspace';
+import { checkInput } from '../src/core/planner/inputCheck';
 
 /** A small impression CSV: 40 users over 14 days, 10 items; clicks where (user + item) % 4 = 0, converting every third. */
 function csv(): string[] {
@@ -86,11 +87,20 @@ describe('ctrApi saved in IndexedDB', () => {
     const r = await ctrApi.run(config);
     if (!r.ok) throw new Error(r.reason);
 
+    // The conversion model's scores for the planner: test users × items, shapes the planner accepts, probabilities.
+    const input = ctrApi.plannerInput();
+    expect(input?.models.map((m) => m.model)).toEqual(['LR (pCTR×pCVR)']);
+    expect(checkInput(input!)).toBeNull();
+    expect(input!.target.nCols).toBe(g.data.summary.items);
+    expect(input!.models[0].test.every((x) => x > 0 && x < 1)).toBe(true);
+
     // A reload: the worker starts empty.
     ctrApi.clear();
+    expect(ctrApi.plannerInput()).toBeNull();
     const back = await ctrApi.restore(config);
     expect(back?.data).toEqual(g.data);
     expect(back?.result).toEqual(r.data);
+    expect(ctrApi.plannerInput()).toEqual(input);
     expect(ctrApi.data()?.source).toBe(g.data.source);
 
     for (const other of [
@@ -102,6 +112,7 @@ describe('ctrApi saved in IndexedDB', () => {
       const b = await ctrApi.restore(other);
       expect(b?.data.source).toBe(g.data.source);
       expect(b?.result).toBeNull();
+      expect(ctrApi.plannerInput()).toBeNull();
     }
 
     // Another world saved since: the run was of the old one.

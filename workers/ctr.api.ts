@@ -16,10 +16,15 @@ import {
   type CtrResult,
   type CtrRunConfig,
   type CtrWorldPreset,
+  type CtrSplit,
   type ImpressionLog,
   type ImpressionReport,
 } from '../src/core/ctr/index';
+import * as Comlink from 'comlink';
 import { ctrRunFingerprint } from '../src/core/ctr/fingerprint';
+import { modelPlannerScores, plannerModelName, plannerRows, type CtrPlannerRows } from '../src/core/ctr/plannerScores';
+import type { PlannerInput } from '../src/core/planner/types';
+import type { CtrModel } from '../src/core/ctr/models/model';
 import { runSplit } from '../src/core/ctr/run';
 import { err, ok, type Result } from '../src/core/util/result';
 import { currentBackend, type BackendChoice, type BackendOptions } from '../src/platform/backend';
@@ -28,8 +33,9 @@ import { readBlob } from './ingestPart.api';
 import { progressBatcher, type RunProgress } from './runProgress';
 import type { LoadProblem } from './dataRead';
 import type { CtrData } from './ctrData';
+import { assembleInput, type Scores } from './lastRun';
 import { runWorkspace } from './runWorkspace';
-import type { WorkspaceStore } from './workspace';
+import type { CtrPlannerScores, WorkspaceStore } from './workspace';
 
 export type { RunProgress } from './runProgress';
 export type { CtrData } from './ctrData';
@@ -39,6 +45,8 @@ export type CtrLoad =
 
 let log: ImpressionLog | null = null;
 let shown: CtrData | null = null;
+/** The last run's conversion scores for the planner (null: none, or the log changed since). */
+let planner: CtrPlannerScores | null = null;
 /** The running experiment's stop flag (null when idle). */
 let stop: { aborted: boolean } | null = null;
 /** Generation counter of file loads: a newer load or cancelLoad() makes an older one stop between chunks. */
@@ -67,6 +75,7 @@ function problemsOf(r: ImpressionReport): { problems: LoadProblem[]; skipped: nu
 function hold(l: ImpressionLog, data: CtrData, save = true): CtrData {
   log = l;
   shown = data;
+  planner = null;
   if (save) workspace.saveCtrData({ log: l, shown: data });
   return data;
 }
@@ -75,6 +84,30 @@ function hold(l: ImpressionLog, data: CtrData, save = true): CtrData {
 function fingerprintOf(l: ImpressionLog, config: CtrRunConfig): string | null {
   const sp = runSplit(l, config);
   return sp.ok ? ctrRunFingerprint(l, sp.data, config) : null;
+}
+
+/**
+ * Scores each conversion model of a run on `l`, once evaluated, over users × items for the planner
+ * (plannerScores.ts); `left` says which were left out and why.
+ */
+function plannerScorer(l: ImpressionLog, stop: { aborted: boolean }) {
+  let rows: CtrPlannerRows | null = null;
+  const models: CtrPlannerScores['models'] = [];
+  const left: string[] = [];
+  return {
+    left,
+    async onFitted(name: string, model: CtrModel, split: CtrSplit): Promise<void> {
+      if (!model.info.heads.includes('cvr') || stop.aborted) return;
+      rows ??= plannerRows(l, split);
+      const s = await modelPlannerScores(model, l, rows);
+      if (s.ok) models.push([plannerModelName(name), s.data]);
+      else left.push(`${name} left out of the planner: ${s.reason}`);
+    },
+    scores(): CtrPlannerScores | null {
+      if (!rows || models.length === 0) return null;
+      return { models, target: rows.target, itemIds: l.itemIds };
+    },
+  };
 }
 
 export const ctrApi = {
@@ -95,6 +128,7 @@ export const ctrApi = {
     const data = hold(saved.data.log, saved.data.shown, false);
     const v = validateCtrRunConfig(config);
     const same = v.ok && saved.run !== null && fingerprintOf(saved.data.log, v.data) === saved.run.fingerprint;
+    if (same) planner = saved.run!.planner;
     return { data, result: same ? saved.run!.result : null };
   },
 
@@ -183,7 +217,10 @@ export const ctrApi = {
       if (my.aborted) return err('aborted', 'run: stopped');
       const batch = progressBatcher(config.models.length, (p) => my.aborted || onProgress?.(p));
       const held = log;
+      planner = null;
+      const scorer = plannerScorer(held, my);
       const r = await runCtr(held, v.data, {
+        onFitted: scorer.onFitted,
         signal: my,
         onProgress: (name, p) => batch.fit(p.net === 'joint' ? name : `${name} · ${p.net}`, p),
         onModel: (name, row) => {
@@ -194,12 +231,27 @@ export const ctrApi = {
       });
       if (!r.ok) return r;
       if (my.aborted) return err('aborted', 'run: stopped');
+      r.data.warnings.push(...scorer.left);
+      const done = scorer.scores();
+      if (log === held) planner = done;
       const fingerprint = fingerprintOf(held, v.data);
-      if (fingerprint) workspace.saveCtrRun({ fingerprint, result: r.data });
+      if (fingerprint) workspace.saveCtrRun({ fingerprint, result: r.data, planner: done });
       return r;
     } finally {
       if (stop === my) stop = null;
     }
+  },
+
+  /**
+   * The last run's conversion models as the planner's input (`NAME (pCTR×pCVR)`: test users × items, the test
+   * conversions as targets): copies moved by transfer (this worker keeps its own for a planner restart); null
+   * without a run that had a conversion model.
+   */
+  plannerInput(): PlannerInput | null {
+    if (!planner) return null;
+    const copies = planner.models.map(([name, s]): [string, Scores] => [name, { test: s.slice(), valid: null }]);
+    const r = assembleInput(planner.target, 0, planner.itemIds, copies);
+    return Comlink.transfer(r.input, r.buffers);
   },
 
   /** Resolves when the log and run saved so far are written, with the last write's problem (null when it went well). */
@@ -217,6 +269,7 @@ export const ctrApi = {
     if (stop) stop.aborted = true;
     log = null;
     shown = null;
+    planner = null;
   },
 };
 

@@ -14,6 +14,7 @@ import type { ExperimentResult } from '../src/core/pipeline/run';
 import type { KeptScores } from '../src/core/pipeline/keep';
 import type { ImpressionLog } from '../src/core/ctr/types';
 import type { CtrResult } from '../src/core/ctr/run';
+import type { Csr } from '../src/core/data/types';
 import type { CtrData } from './ctrData';
 
 export interface SavedData {
@@ -43,7 +44,17 @@ export interface SavedCtrData {
 export interface SavedCtrRun {
   fingerprint: string;
   result: CtrResult;
+  /** The run's conversion scores for the planner (null: it had no conversion model). */
+  planner: CtrPlannerScores | null;
   savedAt: number;
+}
+
+/** A click-and-conversion run's planner input as kept: each conversion model's scores, the targets, the item ids. */
+export interface CtrPlannerScores {
+  /** Model name → test users × items, row-major. */
+  models: [string, Float32Array][];
+  target: Csr;
+  itemIds: string[];
 }
 
 /** Item metadata as stored: [id, title, tags] per item (the data worker's map is rebuilt from it). */
@@ -169,7 +180,14 @@ function isCtrData(v: unknown): v is SavedCtrData {
 }
 
 const isCtrRun = (v: unknown): v is SavedCtrRun =>
-  isObj(v) && typeof v.fingerprint === 'string' && typeof v.savedAt === 'number' && isObj(v.result);
+  isObj(v) &&
+  typeof v.fingerprint === 'string' &&
+  typeof v.savedAt === 'number' &&
+  isObj(v.result) &&
+  (v.planner === null ||
+    (isObj(v.planner) &&
+      Array.isArray(v.planner.models) &&
+      v.planner.models.every((m: unknown) => Array.isArray(m) && m[1] instanceof Float32Array)));
 
 const isKept = (v: unknown): v is KeptScores => isObj(v) && v.test instanceof Float32Array;
 

@@ -47,6 +47,8 @@ import {
   type UserRelevance,
 } from './plannerSettings';
 import { fetchPlannerInput, firstModelInput } from '../bridge/run';
+import { fetchCtrPlannerInput } from '../bridge/ctr';
+import { useCtr } from './ctr';
 import type { FirstModelInput } from '../../workers/run.api';
 import { loadSynthetic } from './dataset';
 import { startRun } from './run';
@@ -452,6 +454,7 @@ function followResults(): Promise<void> {
 async function fetchResults(): Promise<void> {
   const my = ++fetches;
   showsFirstModel = false;
+  if (useCtr.getState().active) return fetchCtrResults(my);
   const t = useStore.getState().training;
   if (!t.result) {
     set({
@@ -469,6 +472,40 @@ async function fetchResults(): Promise<void> {
     if (my !== fetches) return;
     if (!input) {
       set({ status: 'error', error: 'the run worker kept no scores for the planner (over the dense budget?)' });
+      return;
+    }
+    await adoptPlannerInput(input, source);
+  } catch (e) {
+    if (my === fetches) set({ status: 'error', error: message(e) });
+  }
+}
+
+/**
+ * While the click-and-conversion track is shown: its last run's conversion models (`NAME (pCTR×pCVR)`, scored in the
+ * ctr worker over the test users × items, plannerScores.ts), planned under the same α/β constraints.
+ */
+async function fetchCtrResults(my: number): Promise<void> {
+  const r = useCtr.getState().run;
+  if (!r.result) {
+    set({
+      ...initialPlannerState(),
+      status: r.status === 'running' ? 'loading' : 'idle',
+      ...userChoices(usePlanner.getState()),
+    });
+    return;
+  }
+  const source = `conversion scores of the click-and-conversion models on ${r.resultSource ?? 'the impression log'}`;
+  set({ status: 'loading', error: null });
+  try {
+    const input = await fetchCtrPlannerInput();
+    if (my !== fetches) return;
+    if (!input) {
+      set({
+        ...initialPlannerState(),
+        status: 'error',
+        error: 'no conversion model in the last click-and-conversion run (pick LR, DeepFM, DIN, MMoE or MT-RNN)',
+        ...userChoices(usePlanner.getState()),
+      });
       return;
     }
     await adoptPlannerInput(input, source);
@@ -501,7 +538,12 @@ function awaitFirstModel(): void {
 /** Shows a run's first model while the planner has nothing else for the data shown (the full results replace it). */
 function adoptFirstModel({ source, input }: FirstModelInput): void {
   const { dataset, training } = useStore.getState();
-  if (usePlanner.getState().input || source !== dataset.summary?.source || training.resultSource === source) {
+  if (
+    usePlanner.getState().input ||
+    useCtr.getState().active ||
+    source !== dataset.summary?.source ||
+    training.resultSource === source
+  ) {
     // Not wanted now; ask for the next run's while the planner still has nothing to show.
     if (!usePlanner.getState().input) awaitFirstModel();
     return;
@@ -606,6 +648,12 @@ export function startPlanner(): void {
       halted = false;
       if (s.dataset.summary === prev.dataset.summary) request(true);
     }
+  });
+  // The click-and-conversion track shown or left, or a new result of it: the planner follows what the page shows.
+  useCtr.subscribe((s, prev) => {
+    if (s.active !== prev.active || s.run.result !== prev.run.result) void followResults();
+    else if (s.active && s.run.status !== prev.run.status && !usePlanner.getState().input)
+      set({ status: s.run.status === 'running' ? 'loading' : 'idle' });
   });
   // The slider settings live in the URL hash next to the run config: a reload or a shared link shows the same point.
   const fromUrl = parsePlannerHash(readUrlParam('planner'));

@@ -122,6 +122,8 @@ export interface CtrRunOptions {
   onProgress?: (model: string, p: CtrFitProgress, index: number, count: number) => void;
   /** A model's results as soon as they are ready (a UI fills its table row by row). */
   onModel?: (name: string, r: CtrModelResult) => void;
+  /** Called with each evaluated model before it is freed (the worker scores it for the planner). */
+  onFitted?: (name: string, model: CtrModel, split: CtrSplit) => Promise<void>;
   /** Builds the models (tests pass models with known predictions); default createCtrModel. */
   create?: CtrModelFactory;
 }
@@ -370,6 +372,7 @@ export async function runCtr(
       // RelaImpr needs the base: filled for all once it is known, and again at the end.
       addRelaImpr(Object.values(result.models), result.models[baseName], baseName);
       opts.onModel?.(name, r);
+      await opts.onFitted?.(name, model, split);
     } finally {
       model.dispose();
     }

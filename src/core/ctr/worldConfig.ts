@@ -80,15 +80,18 @@ export type ResolvedCtrWorldConfig = Required<CtrWorldConfig>;
  */
 export const CTR_WORLD_PRESETS = {
   tiny: {
-    nUsers: 40,
-    nItems: 30,
+    nUsers: 100,
+    nItems: 100,
     nCategories: 4,
     nScenarios: 2,
-    targetImpressions: 800,
+    targetImpressions: 1_000,
     repeatIntent: [0.1, 0.35],
-    // More clicks and conversions than the other worlds, so that a few hundred impressions give both in the test.
+    // More clicks and conversions than the other worlds, and short sessions of small slates, so that a few hundred
+    // impressions give both labels and dozens of users in the test time (the planner's rows).
     clickBias: -3,
     convBias: -1,
+    slate: 2,
+    requestsPerSession: 1,
   },
   small: {
     nUsers: 1_000,
