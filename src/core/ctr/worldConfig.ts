@@ -79,20 +79,6 @@ export type ResolvedCtrWorldConfig = Required<CtrWorldConfig>;
  * agrees with the true scenarios only to an adjusted Rand index near 0.37, so no learner can reach 0.5 there.
  */
 export const CTR_WORLD_PRESETS = {
-  tiny: {
-    nUsers: 100,
-    nItems: 100,
-    nCategories: 4,
-    nScenarios: 2,
-    targetImpressions: 1_000,
-    repeatIntent: [0.1, 0.35],
-    // More clicks and conversions than the other worlds, and short sessions of small slates, so that a few hundred
-    // impressions give both labels and dozens of users in the test time (the planner's rows).
-    clickBias: -3,
-    convBias: -1,
-    slate: 2,
-    requestsPerSession: 1,
-  },
   small: {
     nUsers: 1_000,
     nItems: 400,
@@ -127,6 +113,20 @@ export const CTR_WORLD_PRESETS = {
     repeatIntent: [0.1, 0.35],
     stay: 0.95,
     contextFidelity: 0.8,
+  },
+  tiny: {
+    nUsers: 100,
+    nItems: 100,
+    nCategories: 4,
+    nScenarios: 2,
+    targetImpressions: 1_000,
+    repeatIntent: [0.1, 0.35],
+    // More clicks and conversions than the other worlds, and short sessions of small slates, so that a few hundred
+    // impressions give both labels and dozens of users in the test time (the planner's rows).
+    clickBias: -3,
+    convBias: -1,
+    slate: 2,
+    requestsPerSession: 1,
   },
 } as const satisfies Record<string, Omit<CtrWorldConfig, 'seed'>>;
 export type CtrWorldPreset = keyof typeof CTR_WORLD_PRESETS;
