@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { AppPage } from './pages/app';
 import { CtrPage } from './pages/ctr';
+import { PlannerPanel } from './pages/planner';
 
 /**
  * A small impression log: 60 users, one impression a day for 21 days, 8 items. A user clicks the items of their own
@@ -85,4 +86,79 @@ test('synthetic impressions show the world’s hidden scenarios in the Data sect
   await expect(ctr.summary).toContainText('2 hidden (known to the world)');
   await expect(ctr.summary.getByTestId('ctr.summary.ctr')).toHaveText(/^\d+(\.\d+)?%$/);
   await expect(page.getByTestId('ctr.start')).toBeEnabled();
+});
+
+test('a finished run comes back after a reload without retraining; another seed in the link does not reuse it', async ({
+  page,
+}) => {
+  const app = new AppPage(page);
+  const ctr = new CtrPage(page);
+  await app.open();
+  await ctr.synthetic('tiny');
+  await ctr.chooseModels(['LR', 'MT-RNN']);
+  await ctr.setSmall(1, 4, 5);
+  await ctr.trainAndWait();
+  await ctr.waitSaved();
+  await expect(ctr.status).toHaveAttribute('data-restored', 'false');
+  const auc = await ctr.cell('MT-RNN', 'click.auc').textContent();
+  const ll = await ctr.cell('LR', 'clickConversion.logloss').textContent();
+  // The run config is in the link, seed and epochs included.
+  const ctrParam = new URLSearchParams(new URL(page.url()).hash.slice(1)).get('ctr');
+  expect(JSON.parse(ctrParam!)).toMatchObject({ task: 'ctr', models: ['LR', 'MT-RNN'], seed: 1, epochs: 1 });
+
+  await page.reload();
+  await expect(ctr.summary.locator('dd').first()).toHaveText('synthetic impressions tiny (seed 1)');
+  await expect(ctr.status).toHaveAttribute('data-status', 'done');
+  await expect(ctr.status).toHaveAttribute('data-restored', 'true');
+  await expect(ctr.cell('MT-RNN', 'click.auc')).toHaveText(auc!);
+  await expect(ctr.cell('LR', 'clickConversion.logloss')).toHaveText(ll!);
+  await expect(page.getByTestId('ctr.epochs')).toHaveValue('1');
+
+  // Another seed: the same log comes back, but the results of seed 1 are not shown as if they were seed 2's.
+  await page.getByTestId('ctr.seed').fill('2');
+  await expect.poll(() => decodeURIComponent(new URL(page.url()).hash)).toMatch(/"seed":2/);
+  await page.reload();
+  await expect(ctr.summary.locator('dd').first()).toHaveText('synthetic impressions tiny (seed 1)');
+  await expect(page.getByTestId('ctr.seed')).toHaveValue('2');
+  await expect(ctr.status).toHaveAttribute('data-status', 'idle');
+  await expect(ctr.table).toHaveCount(0);
+});
+
+test('the planner takes the conversion models of a ctr run: pick MT-RNN (pCTR×pCVR), move β, the curve follows', async ({
+  page,
+}, info) => {
+  const app = new AppPage(page);
+  const ctr = new CtrPage(page);
+  const planner = new PlannerPanel(page);
+  await app.open();
+  await ctr.synthetic('tiny');
+  // MuseNet has no conversion head: it stays out of the planner.
+  await ctr.chooseModels(['LR', 'MT-RNN', 'MuseNet-soft']);
+  await ctr.setSmall(1, 4, 5);
+  await ctr.trainAndWait();
+  await page.locator('#train').screenshot({ path: info.outputPath('ctr-train.png') });
+
+  await planner.section.scrollIntoViewIfNeeded();
+  const detail = page.getByTestId('planner.detail');
+  await expect(detail.locator('option')).toHaveText(['LR (pCTR×pCVR)', 'MT-RNN (pCTR×pCVR)']);
+  await expect(planner.section).toContainText('conversion scores of the click-and-conversion models');
+  await detail.selectOption('MT-RNN (pCTR×pCVR)');
+  await planner.waitForCurves(2);
+  await expect(planner.curves).toHaveAttribute('data-lines', '2');
+  await expect(planner.points.locator('tbody th')).toHaveText(['LR (pCTR×pCVR)', 'MT-RNN (pCTR×pCVR)']);
+  await expect(planner.exposure).toHaveAttribute('data-model', 'MT-RNN (pCTR×pCVR)');
+
+  // β from 0 to α: the operating point moves on both curves, and MT-RNN's exposure chart follows.
+  await planner.beta.focus();
+  const home = await planner.betaKey('Home', await planner.revision());
+  expect(home.beta).toBe(0);
+  const end = await planner.betaKey('End', home.revision);
+  expect(end.beta).toBeGreaterThan(0);
+  await expect(planner.exposure).toHaveAttribute('data-beta', String(end.beta));
+  expect(await planner.lineCount()).toBe(2);
+  await planner.section.screenshot({ path: info.outputPath('ctr-planner.png') });
+
+  // Back on the interaction track, the planner plans the RIM models again.
+  await page.getByTestId('data.synthetic').click();
+  await expect(detail.locator('option', { hasText: 'pCTR×pCVR' })).toHaveCount(0);
 });

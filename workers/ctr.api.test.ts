@@ -1,5 +1,8 @@
+import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { ctrApi, type RunProgress } from './ctr.api';
+import { createWorkspaceStore } from './workspace';
+import { checkInput } from '../src/core/planner/inputCheck';
 
 /** A small impression CSV: 40 users over 14 days, 10 items; clicks where (user + item) % 4 = 0, converting every third. */
 function csv(): string[] {
@@ -73,4 +76,54 @@ describe('ctrApi', () => {
     ctrApi.clear();
     expect(await ctrApi.run({ task: 'ctr', models: ['LR'], seed: 1 })).toMatchObject({ ok: false, code: 'no-data' });
   });
+});
+
+describe('ctrApi saved in IndexedDB', () => {
+  it('restores the log and the run after a reload only for the same data, split and config', async () => {
+    ctrApi.configure({ order: ['cpu'] }, createWorkspaceStore('t-ctr', 'ws'));
+    const g = ctrApi.generate('tiny', 1);
+    if (!g.ok) throw new Error(g.reason);
+    const config = { task: 'ctr' as const, models: ['LR' as const], seed: 1, epochs: 1, embeddingDim: 4 };
+    const r = await ctrApi.run(config);
+    if (!r.ok) throw new Error(r.reason);
+
+    // The conversion model's scores for the planner: test users × items, shapes the planner accepts, probabilities.
+    const input = ctrApi.plannerInput();
+    expect(input?.models.map((m) => m.model)).toEqual(['LR (pCTR×pCVR)']);
+    expect(checkInput(input!)).toBeNull();
+    expect(input!.target.nCols).toBe(g.data.summary.items);
+    expect(input!.models[0].test.every((x) => x > 0 && x < 1)).toBe(true);
+
+    // A reload: the worker starts empty.
+    ctrApi.clear();
+    expect(ctrApi.plannerInput()).toBeNull();
+    const back = await ctrApi.restore(config);
+    expect(back?.data).toEqual(g.data);
+    expect(back?.result).toEqual(r.data);
+    expect(ctrApi.plannerInput()).toEqual(input);
+    expect(ctrApi.data()?.source).toBe(g.data.source);
+
+    for (const other of [
+      { ...config, seed: 2 },
+      { ...config, split: { protocol: 'ads' as const, validFraction: 0.3 } },
+      { ...config, epochs: 2 },
+    ]) {
+      ctrApi.clear();
+      const b = await ctrApi.restore(other);
+      expect(b?.data.source).toBe(g.data.source);
+      expect(b?.result).toBeNull();
+      expect(ctrApi.plannerInput()).toBeNull();
+    }
+
+    // Another world saved since: the run was of the old one.
+    expect(ctrApi.generate('tiny', 2).ok).toBe(true);
+    ctrApi.clear();
+    const stale = await ctrApi.restore(config);
+    expect(stale?.data.source).toBe('synthetic impressions tiny (seed 2)');
+    expect(stale?.result).toBeNull();
+
+    // A log loaded meanwhile wins over the saved one.
+    expect(await ctrApi.restore(config)).toBeNull();
+    ctrApi.configure({ order: ['cpu'] });
+  }, 60_000);
 });

@@ -16,40 +16,43 @@ import {
   type CtrResult,
   type CtrRunConfig,
   type CtrWorldPreset,
+  type CtrSplit,
   type ImpressionLog,
   type ImpressionReport,
-  type ImpressionSummary,
 } from '../src/core/ctr/index';
+import * as Comlink from 'comlink';
+import { ctrRunFingerprint } from '../src/core/ctr/fingerprint';
+import { modelPlannerScores, plannerModelName, plannerRows, type CtrPlannerRows } from '../src/core/ctr/plannerScores';
+import type { PlannerInput } from '../src/core/planner/types';
+import type { CtrModel } from '../src/core/ctr/models/model';
+import { runSplit } from '../src/core/ctr/run';
 import { err, ok, type Result } from '../src/core/util/result';
 import { currentBackend, type BackendChoice, type BackendOptions } from '../src/platform/backend';
 import { backendSession } from './backend';
 import { readBlob } from './ingestPart.api';
 import { progressBatcher, type RunProgress } from './runProgress';
 import type { LoadProblem } from './dataRead';
+import type { CtrData } from './ctrData';
+import { assembleInput, type Scores } from './lastRun';
+import { runWorkspace } from './runWorkspace';
+import type { CtrPlannerScores, WorkspaceStore } from './workspace';
 
 export type { RunProgress } from './runProgress';
-
-/** What the page shows of the impression log held here. */
-export interface CtrData {
-  source: string;
-  summary: ImpressionSummary;
-  /** The hidden scenarios of a synthetic world (null for a file: nothing knows them). */
-  trueScenarios: number | null;
-  /** Rows the reader left out, by physical line, with what was expected. */
-  problems: LoadProblem[];
-  /** How many rows were left out in all (problems lists the first of each kind). */
-  skipped: number;
-}
+export type { CtrData } from './ctrData';
 
 export type CtrLoad =
   { ok: true; data: CtrData } | { ok: false; code: string; reason: string; problems: LoadProblem[] };
 
 let log: ImpressionLog | null = null;
 let shown: CtrData | null = null;
+/** The last run's conversion scores for the planner (null: none, or the log changed since). */
+let planner: CtrPlannerScores | null = null;
 /** The running experiment's stop flag (null when idle). */
 let stop: { aborted: boolean } | null = null;
 /** Generation counter of file loads: a newer load or cancelLoad() makes an older one stop between chunks. */
 let loadToken = 0;
+/** The log and the last run saved in IndexedDB (workspace.ts), so that a reload shows them without retraining. */
+const workspace = runWorkspace();
 const backends = backendSession({
   onLost: () => {
     if (stop) stop.aborted = true;
@@ -68,16 +71,65 @@ function problemsOf(r: ImpressionReport): { problems: LoadProblem[]; skipped: nu
   return { problems, skipped: r.ingest.skipped + r.badLabels.count + r.conversionWithoutClick.count };
 }
 
-function hold(l: ImpressionLog, data: CtrData): CtrData {
+/** Holds a new log and saves it in the background (a restored one is saved already). */
+function hold(l: ImpressionLog, data: CtrData, save = true): CtrData {
   log = l;
   shown = data;
+  planner = null;
+  if (save) workspace.saveCtrData({ log: l, shown: data });
   return data;
 }
 
+/** The fingerprint of `config` run on `l` (data, split, config), or null when the split fails. */
+function fingerprintOf(l: ImpressionLog, config: CtrRunConfig): string | null {
+  const sp = runSplit(l, config);
+  return sp.ok ? ctrRunFingerprint(l, sp.data, config) : null;
+}
+
+/**
+ * Scores each conversion model of a run on `l`, once evaluated, over users × items for the planner
+ * (plannerScores.ts); `left` says which were left out and why.
+ */
+function plannerScorer(l: ImpressionLog, stop: { aborted: boolean }) {
+  let rows: CtrPlannerRows | null = null;
+  const models: CtrPlannerScores['models'] = [];
+  const left: string[] = [];
+  return {
+    left,
+    async onFitted(name: string, model: CtrModel, split: CtrSplit): Promise<void> {
+      if (!model.info.heads.includes('cvr') || stop.aborted) return;
+      rows ??= plannerRows(l, split);
+      const s = await modelPlannerScores(model, l, rows);
+      if (s.ok) models.push([plannerModelName(name), s.data]);
+      else left.push(`${name} left out of the planner: ${s.reason}`);
+    },
+    scores(): CtrPlannerScores | null {
+      if (!rows || models.length === 0) return null;
+      return { models, target: rows.target, itemIds: l.itemIds };
+    },
+  };
+}
+
 export const ctrApi = {
-  /** Backend ladder options of the host (local WASM binaries); picks nothing yet. */
-  configure(opts: BackendOptions): void {
+  /** Backend ladder options of the host (local WASM binaries) and where to save (absent: nothing is saved). */
+  configure(opts: BackendOptions, store?: WorkspaceStore): void {
     backends.configure(opts);
+    workspace.configure(store);
+  },
+
+  /**
+   * After a reload: the saved impression log, held again, and the saved run's results when its fingerprint matches
+   * this log, its split and `config` (another file, split or seed gets none); null when nothing was saved.
+   */
+  async restore(config: CtrRunConfig): Promise<{ data: CtrData; result: CtrResult | null } | null> {
+    const saved = await workspace.loadCtr();
+    // A log generated or read meanwhile wins over the saved one.
+    if (!saved || shown !== null) return null;
+    const data = hold(saved.data.log, saved.data.shown, false);
+    const v = validateCtrRunConfig(config);
+    const same = v.ok && saved.run !== null && fingerprintOf(saved.data.log, v.data) === saved.run.fingerprint;
+    if (same) planner = saved.run!.planner;
+    return { data, result: same ? saved.run!.result : null };
   },
 
   /** Generates a synthetic impression world (core/ctr/worldConfig presets) and holds it. */
@@ -164,7 +216,11 @@ export const ctrApi = {
       await backends.forRun();
       if (my.aborted) return err('aborted', 'run: stopped');
       const batch = progressBatcher(config.models.length, (p) => my.aborted || onProgress?.(p));
-      const r = await runCtr(log, v.data, {
+      const held = log;
+      planner = null;
+      const scorer = plannerScorer(held, my);
+      const r = await runCtr(held, v.data, {
+        onFitted: scorer.onFitted,
         signal: my,
         onProgress: (name, p) => batch.fit(p.net === 'joint' ? name : `${name} · ${p.net}`, p),
         onModel: (name, row) => {
@@ -174,10 +230,33 @@ export const ctrApi = {
         },
       });
       if (!r.ok) return r;
-      return my.aborted ? err('aborted', 'run: stopped') : r;
+      if (my.aborted) return err('aborted', 'run: stopped');
+      r.data.warnings.push(...scorer.left);
+      const done = scorer.scores();
+      if (log === held) planner = done;
+      const fingerprint = fingerprintOf(held, v.data);
+      if (fingerprint) workspace.saveCtrRun({ fingerprint, result: r.data, planner: done });
+      return r;
     } finally {
       if (stop === my) stop = null;
     }
+  },
+
+  /**
+   * The last run's conversion models as the planner's input (`NAME (pCTR×pCVR)`: test users × items, the test
+   * conversions as targets): copies moved by transfer (this worker keeps its own for a planner restart); null
+   * without a run that had a conversion model.
+   */
+  plannerInput(): PlannerInput | null {
+    if (!planner) return null;
+    const copies = planner.models.map(([name, s]): [string, Scores] => [name, { test: s.slice(), valid: null }]);
+    const r = assembleInput(planner.target, 0, planner.itemIds, copies);
+    return Comlink.transfer(r.input, r.buffers);
+  },
+
+  /** Resolves when the log and run saved so far are written, with the last write's problem (null when it went well). */
+  saved(): Promise<string | null> {
+    return workspace.settled();
   },
 
   /** Stops the running experiment within one batch (its promise resolves with code 'aborted'). */
@@ -190,6 +269,7 @@ export const ctrApi = {
     if (stop) stop.aborted = true;
     log = null;
     shown = null;
+    planner = null;
   },
 };
 

@@ -4,7 +4,7 @@
  * worker instead of copied (the planner then holds the only copy in memory, and a later call reads them back from
  * the saved run); the explorer keeps its own small per-item lists of top rows (`top`), taken before the hand-over.
  */
-import type { Dataset, Split } from '../src/core/data/types';
+import type { Csr, Dataset, Split } from '../src/core/data/types';
 import { runData, type ExperimentResult } from '../src/core/pipeline/run';
 import type { KeptScores } from '../src/core/pipeline/keep';
 import type { ModelScores, PlannerInput } from '../src/core/planner/types';
@@ -96,27 +96,29 @@ export async function plannerInputOf(
     }
     if (scores) out.push([name, scores]);
   }
-  return assembleInput(run.split, itemIds, out);
+  return assembleInput(run.split.test.target, run.split.valid.users.length, itemIds, out);
 }
 
-type Scores = { test: Float32Array; valid: Float32Array | null };
+export type Scores = { test: Float32Array; valid: Float32Array | null };
 
-/** A planner input of the given models' scores and a copy of the split's test targets, with every buffer to transfer. */
-function assembleInput(
-  split: Split,
+/**
+ * A planner input of the given models' scores (test rows as the targets', `validRows` validation rows) and a copy of
+ * the test targets, with every buffer to transfer.
+ */
+export function assembleInput(
+  t: Csr,
+  validRows: number,
   itemIds: string[],
   scores: [string, Scores][],
 ): { input: PlannerInput; buffers: ArrayBuffer[] } {
-  const test = split.test;
   const models: ModelScores[] = scores.map(([model, s]) => ({
     model,
     test: s.test,
-    testRows: test.users.length,
+    testRows: t.nRows,
     valid: s.valid,
-    validRows: s.valid ? split.valid.users.length : 0,
-    nItems: test.target.nCols,
+    validRows: s.valid ? validRows : 0,
+    nItems: t.nCols,
   }));
-  const t = test.target;
   const target = {
     nRows: t.nRows,
     nCols: t.nCols,
@@ -145,7 +147,10 @@ export function firstModelInputOf(
   k: KeptScores,
 ): FirstModelInput {
   const scores = { test: copy(k.test), valid: k.valid ? copy(k.valid) : null };
-  return { source, input: assembleInput(split, itemIds, [[model, scores]]).input };
+  return {
+    source,
+    input: assembleInput(split.test.target, split.valid.users.length, itemIds, [[model, scores]]).input,
+  };
 }
 
 /** Rows per item the explorer can list (its top-N is at most this). */

@@ -1,14 +1,15 @@
 /**
- * The run worker's side of the saved workspace (workspace.ts, IndexedDB): the dataset and each completed run are
- * written in the background and in order (a run never waits for a save; whoever needs the saved state waits for the
- * queue), read back after a reload, and cleared on "start over" with the trained-model cache. A failed write is kept
- * as a problem for the page to show. Without a store (plain Node tests) nothing is saved.
+ * A worker's side of the saved workspace (workspace.ts, IndexedDB): the run worker's dataset and each completed run,
+ * the ctr worker's impression log and last run, written in the background and in order (a run never waits for a
+ * save; whoever needs the saved state waits for the queue), read back after a reload, and cleared on "start over"
+ * with the trained-model cache. A failed write is kept as a problem for the page to show. Without a store (plain
+ * Node tests) nothing is saved.
  */
 import type { Dataset } from '../src/core/data/types';
 import type { RunConfig } from '../src/core/pipeline/config';
 import type { ExperimentResult } from '../src/core/pipeline/run';
 import type { KeptScores } from '../src/core/pipeline/keep';
-import type { SavedData, SavedRun, WorkspaceStore } from './workspace';
+import type { SavedCtrData, SavedCtrRun, SavedData, SavedRun, WorkspaceStore } from './workspace';
 
 /** A restored workspace for the page: the dataset (a copy, to hand on to the data worker) and the last run, if any. */
 export interface Restored {
@@ -80,6 +81,31 @@ export function runWorkspace() {
         (why) => `results not saved in this browser: ${why}`,
       );
       return run.savedAt;
+    },
+    /** Saves the click-and-conversion worker's log in the background. */
+    saveCtrData(d: Omit<SavedCtrData, 'savedAt'>): void {
+      const s = store;
+      if (!s) return;
+      queue(
+        () => s.saveCtrData({ ...d, savedAt: Date.now() }),
+        (why) => `the impression log could not be saved in this browser (${why}); it will not survive a reload`,
+      );
+    },
+    /** Saves a completed click-and-conversion run in the background. */
+    saveCtrRun(r: Omit<SavedCtrRun, 'savedAt'>): void {
+      const s = store;
+      if (!s) return;
+      queue(
+        () => s.saveCtrRun({ ...r, savedAt: Date.now() }),
+        (why) => `results not saved in this browser: ${why}`,
+      );
+    },
+    /** The saved impression log and last click-and-conversion run, after the pending writes (null: none). */
+    async loadCtr(): Promise<{ data: SavedCtrData; run: SavedCtrRun | null } | null> {
+      if (!store) return null;
+      await chain;
+      const data = await store.loadCtrData();
+      return data ? { data, run: (await store.loadCtrRun()) ?? null } : null;
     },
     /** Resolves when every write queued so far is done, with the last one's problem (null when it went well). */
     async settled(): Promise<string | null> {

@@ -2,15 +2,20 @@
  * The workspace kept in IndexedDB between visits (a reload restores it; "start over" clears it): the dataset the run
  * worker holds, and the last completed run (config, rime results, each model's kept dense scores, so the planner is
  * live again without retraining). Typed arrays are stored by structured clone, never as JSON.
- * Trained sequence-model weights live in workers/modelCache.ts; start over clears both.
+ * Trained sequence-model weights live in workers/modelCache.ts; start over clears both. The click-and-conversion
+ * worker keeps its impression log and last run here too, under keys of its own.
  *
- * Works wherever IndexedDB exists: the run worker, and Node tests with fake-indexeddb.
+ * Works wherever IndexedDB exists: the run and ctr workers, and Node tests with fake-indexeddb.
  */
 import { clear, createStore, delMany, get, keys, set, type UseStore } from 'idb-keyval';
 import type { Dataset } from '../src/core/data/types';
 import type { RunConfig } from '../src/core/pipeline/config';
 import type { ExperimentResult } from '../src/core/pipeline/run';
 import type { KeptScores } from '../src/core/pipeline/keep';
+import type { ImpressionLog } from '../src/core/ctr/types';
+import type { CtrResult } from '../src/core/ctr/run';
+import type { Csr } from '../src/core/data/types';
+import type { CtrData } from './ctrData';
 
 export interface SavedData {
   source: string;
@@ -25,6 +30,31 @@ export interface SavedRun {
   result: ExperimentResult;
   kept: [string, KeptScores][];
   savedAt: number;
+}
+
+/** The impression log the click-and-conversion worker holds, with the summary the page shows of it. */
+export interface SavedCtrData {
+  log: ImpressionLog;
+  shown: CtrData;
+  savedAt: number;
+}
+
+/** The last completed click-and-conversion run: shown again only where its fingerprint (core/ctr/fingerprint.ts)
+ * matches the log held and the run config asked for. */
+export interface SavedCtrRun {
+  fingerprint: string;
+  result: CtrResult;
+  /** The run's conversion scores for the planner (null: it had no conversion model). */
+  planner: CtrPlannerScores | null;
+  savedAt: number;
+}
+
+/** A click-and-conversion run's planner input as kept: each conversion model's scores, the targets, the item ids. */
+export interface CtrPlannerScores {
+  /** Model name → test users × items, row-major. */
+  models: [string, Float32Array][];
+  target: Csr;
+  itemIds: string[];
 }
 
 /** Item metadata as stored: [id, title, tags] per item (the data worker's map is rebuilt from it). */
@@ -59,6 +89,11 @@ export interface WorkspaceStore {
   /** The last run's loss curves (the page's; a few thousand numbers). */
   saveLossCurves(c: SavedLossCurves): Promise<void>;
   loadLossCurves(): Promise<SavedLossCurves | undefined>;
+  /** The click-and-conversion track's log and last run (its own keys: the interaction track's saves leave them be). */
+  saveCtrData(d: SavedCtrData): Promise<void>;
+  loadCtrData(): Promise<SavedCtrData | undefined>;
+  saveCtrRun(r: SavedCtrRun): Promise<void>;
+  loadCtrRun(): Promise<SavedCtrRun | undefined>;
   clear(): Promise<void>;
 }
 
@@ -83,19 +118,19 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 /** Only values of the shape this build writes are handed back (an older build's entry reads as nothing saved). */
 function isData(v: unknown): v is SavedData {
   if (!isObj(v) || typeof v.source !== 'string' || !isObj(v.dataset)) return false;
-  const d = v.dataset;
-  return (
-    d.user instanceof Int32Array &&
-    d.item instanceof Int32Array &&
-    d.time instanceof Float64Array &&
-    d.userOffsets instanceof Int32Array &&
-    d.itemCounts instanceof Int32Array &&
-    Array.isArray(d.userIds) &&
-    Array.isArray(d.itemIds) &&
-    typeof d.nUsers === 'number' &&
-    typeof d.nItems === 'number'
-  );
+  return hasLogColumns(v.dataset) && v.dataset.itemCounts instanceof Int32Array;
 }
+
+/** The columns an interaction dataset and an impression log share (rows sorted by user, CSR offsets, ids). */
+const hasLogColumns = (d: Record<string, unknown>): boolean =>
+  d.user instanceof Int32Array &&
+  d.item instanceof Int32Array &&
+  d.time instanceof Float64Array &&
+  d.userOffsets instanceof Int32Array &&
+  Array.isArray(d.userIds) &&
+  Array.isArray(d.itemIds) &&
+  typeof d.nUsers === 'number' &&
+  typeof d.nItems === 'number';
 
 /** The run record as stored: the scores live in one record per model (see saveRun), named here. */
 type StoredRun = Omit<SavedRun, 'kept'> & { kept: string[] };
@@ -132,6 +167,27 @@ const isLossCurves = (v: unknown): v is SavedLossCurves =>
       isNumbers(e[1].validX) &&
       isNumbers(e[1].valid),
   );
+
+function isCtrData(v: unknown): v is SavedCtrData {
+  if (!isObj(v) || typeof v.savedAt !== 'number' || !isObj(v.shown) || !isObj(v.log)) return false;
+  const l = v.log;
+  return (
+    hasLogColumns(l) &&
+    l.click instanceof Uint8Array &&
+    l.conversion instanceof Uint8Array &&
+    typeof v.shown.source === 'string'
+  );
+}
+
+const isCtrRun = (v: unknown): v is SavedCtrRun =>
+  isObj(v) &&
+  typeof v.fingerprint === 'string' &&
+  typeof v.savedAt === 'number' &&
+  isObj(v.result) &&
+  (v.planner === null ||
+    (isObj(v.planner) &&
+      Array.isArray(v.planner.models) &&
+      v.planner.models.every((m: unknown) => Array.isArray(m) && m[1] instanceof Float32Array)));
 
 const isKept = (v: unknown): v is KeptScores => isObj(v) && v.test instanceof Float32Array;
 
@@ -213,6 +269,16 @@ export function createWorkspaceStore(dbName = WORKSPACE_DB, storeName = WORKSPAC
     async loadLossCurves() {
       const v = await get<unknown>('lossCurves', db());
       return isLossCurves(v) ? v : undefined;
+    },
+    saveCtrData: (d) => exclusive(dbName, () => set('ctr:data', d, db())),
+    async loadCtrData() {
+      const v = await get<unknown>('ctr:data', db());
+      return isCtrData(v) ? v : undefined;
+    },
+    saveCtrRun: (r) => exclusive(dbName, () => set('ctr:run', r, db())),
+    async loadCtrRun() {
+      const v = await get<unknown>('ctr:run', db());
+      return isCtrRun(v) ? v : undefined;
     },
     clear: () => exclusive(dbName, () => clear(db())),
   };

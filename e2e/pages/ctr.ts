@@ -16,6 +16,14 @@ export class CtrPage {
     this.roc = page.getByTestId('ctr.roc');
   }
 
+  /** Generates a synthetic impression world and waits for its summary. */
+  async synthetic(preset: string, seed = 1): Promise<void> {
+    await this.page.getByTestId('ctr.synthetic.preset').selectOption(preset);
+    await this.page.getByLabel('synthetic impressions seed').fill(String(seed));
+    await this.page.getByTestId('ctr.synthetic').click();
+    await expect(this.summary.locator('dd').first()).toHaveText(`synthetic impressions ${preset} (seed ${seed})`);
+  }
+
   /** Ticks exactly the given models. */
   async chooseModels(models: string[]): Promise<void> {
     for (const box of await this.page.locator('[data-testid^="ctr.model."]').all()) {
@@ -34,6 +42,11 @@ export class CtrPage {
   async trainAndWait(): Promise<void> {
     await this.page.getByTestId('ctr.start').click();
     await expect(this.status).toHaveAttribute('data-status', 'done', { timeout: 150_000 });
+  }
+
+  /** Waits until the finished run is saved in this browser (a reload restores it only then). */
+  async waitSaved(): Promise<void> {
+    await expect(this.status).toHaveAttribute('data-saved', 'saved');
   }
 
   /** A table cell's text: model row, `task.metric` column (e.g. click.auc). */

@@ -4,6 +4,7 @@
  */
 import * as Comlink from 'comlink';
 import type { CtrApi } from '../../workers/ctr.api';
+import type { PlannerInput } from '../core/planner/types';
 import { workerSingleton } from './client';
 
 export type { CtrData, CtrLoad, RunProgress } from '../../workers/ctr.api';
@@ -19,3 +20,8 @@ export const onCtrWorkerRestart = ctr.onRestart;
 
 /** Progress and row callbacks cross the boundary as Comlink proxies. */
 export const ctrProxy = <F extends (...a: never[]) => unknown>(f: F) => Comlink.proxy(f);
+
+/** The last ctr run's conversion scores as the planner's input (moved by transfer); null without one. */
+export function fetchCtrPlannerInput(): Promise<PlannerInput | null> {
+  return ctrClient().call((api) => api.plannerInput());
+}

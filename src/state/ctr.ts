@@ -6,7 +6,7 @@
 import { create } from 'zustand';
 import { BridgeError } from '../bridge/client';
 import { ctrClient, ctrProxy, onCtrWorkerRestart, type CtrData, type CtrLoad, type RunProgress } from '../bridge/ctr';
-import { DEFAULT_CTR_RUN_CONFIG, type CtrRunConfig } from '../core/ctr/runConfig';
+import { DEFAULT_CTR_RUN_CONFIG, validateCtrRunConfig, type CtrRunConfig } from '../core/ctr/runConfig';
 import type { CtrResult } from '../core/ctr/run';
 import type { CtrModelName } from '../core/ctr/models/options';
 import type { CtrWorldPreset } from '../core/ctr/worldConfig';
@@ -14,6 +14,7 @@ import type { Result } from '../core/util/result';
 import { BACKEND_LADDER } from '../platform/ladder';
 import { addLosses, clearLossCurves } from './lossCurves';
 import { useStore } from './store';
+import { readUrlJson, writeUrlParam } from './url';
 
 export interface CtrState {
   /** The page shows the click-and-conversion track (an impression log is loaded); false: the RIM track. */
@@ -36,11 +37,27 @@ export interface CtrState {
     resultSource: string | null;
     error: string | null;
     backend: string | null;
+    /** The result was restored from this browser's saved run (same data, split and config), not trained now. */
+    restored: boolean;
+    /** The result's save in this browser (IndexedDB): null before a result; the problem in `error`'s place if any. */
+    saveState: 'saving' | 'saved' | 'failed' | null;
   };
 }
 
 /** A browser-sized default: three models, two epochs, 16-wide embeddings. */
 export const PAGE_CTR_CONFIG: CtrRunConfig = { ...DEFAULT_CTR_RUN_CONFIG, epochs: 2, batchSize: 256 };
+
+/** The run part of a track without results (the page's start, new data, the track left). */
+const NO_RUN: Omit<CtrState['run'], 'backend'> = {
+  status: 'idle',
+  progress: null,
+  live: [],
+  result: null,
+  resultSource: null,
+  error: null,
+  restored: false,
+  saveState: null,
+};
 
 export const useCtr = create<CtrState>()(() => ({
   active: false,
@@ -49,7 +66,7 @@ export const useCtr = create<CtrState>()(() => ({
   data: null,
   error: null,
   config: PAGE_CTR_CONFIG,
-  run: { status: 'idle', progress: null, live: [], result: null, resultSource: null, error: null, backend: null },
+  run: { ...NO_RUN, backend: null },
 }));
 
 const set = (p: Partial<CtrState>) => useCtr.setState(p);
@@ -71,7 +88,55 @@ onCtrWorkerRestart((reason) => {
 function adopt(data: CtrData): void {
   set({ status: 'ready', activity: '', data, error: null, active: true });
   if (running) void cancelCtrRun();
-  setRun({ status: 'idle', progress: null, live: [], result: null, resultSource: null, error: null });
+  setRun(NO_RUN);
+}
+
+/**
+ * On page open, when the URL holds a click-and-conversion run config (`#ctr=…`, written while the track is shown):
+ * that config, the impression log saved in this browser, and the saved run's results when they were computed on the
+ * same data and split with the same config (the worker compares fingerprints); otherwise the log without results.
+ */
+export async function restoreCtr(): Promise<void> {
+  const r = readUrlJson('ctr');
+  if (!r.ok || r.data === null) {
+    if (!r.ok) set({ error: `The link's click-and-conversion config was refused (${r.reason}).` });
+    return;
+  }
+  const v = validateCtrRunConfig(r.data);
+  if (!v.ok) {
+    set({ error: `The link's click-and-conversion config was refused (${v.reason}); using the default.` });
+    return;
+  }
+  set({ config: v.data });
+  if (useCtr.getState().data) return;
+  set({ status: 'busy', activity: 'Restoring the impression log saved in this browser…' });
+  try {
+    const saved = await ctrClient().call((api) => api.restore(v.data));
+    const s = useCtr.getState();
+    if (!saved || s.data) {
+      if (s.status === 'busy' && !s.data) set({ status: 'idle', activity: '' });
+      return;
+    }
+    adopt(saved.data);
+    if (saved.result)
+      setRun({
+        status: 'done',
+        result: saved.result,
+        resultSource: saved.data.source,
+        restored: true,
+        saveState: 'saved',
+      });
+  } catch (e) {
+    set({ status: useCtr.getState().data ? 'ready' : 'idle', activity: '', error: message(e) });
+  }
+}
+
+/** Keeps the URL's `ctr` parameter in step: the run config while the track is shown, none once it is left. */
+export function watchCtrUrl(): () => void {
+  return useCtr.subscribe((s, prev) => {
+    if (s.active && (s.config !== prev.config || !prev.active)) writeUrlParam('ctr', JSON.stringify(s.config));
+    else if (!s.active && prev.active) writeUrlParam('ctr', null);
+  });
 }
 
 /** Generates a synthetic impression world in the worker and shows the click-and-conversion track. */
@@ -110,7 +175,7 @@ export function leaveCtr(): void {
   if (!useCtr.getState().active && !useCtr.getState().data) return;
   if (running) void cancelCtrRun();
   set({ active: false, data: null, status: 'idle', error: null });
-  setRun({ status: 'idle', progress: null, live: [], result: null, resultSource: null, error: null });
+  setRun(NO_RUN);
   void ctrClient()
     .call((api) => api.clear())
     .catch(() => undefined);
@@ -139,6 +204,8 @@ export async function startCtrRun(config: CtrRunConfig = useCtr.getState().confi
   setRun({
     status: 'running',
     error: null,
+    restored: false,
+    saveState: null,
     live: [],
     progress: {
       model: config.models[0],
@@ -173,8 +240,10 @@ export async function startCtrRun(config: CtrRunConfig = useCtr.getState().confi
       r = await run();
     }
     if (running !== ctl) return;
-    if (r.ok) setRun({ status: 'done', progress: null, result: r.data, resultSource: source });
-    else if (r.code === 'aborted') setRun({ status: 'cancelled', progress: null });
+    if (r.ok) {
+      setRun({ status: 'done', progress: null, result: r.data, resultSource: source, saveState: 'saving' });
+      void followSave(r.data);
+    } else if (r.code === 'aborted') setRun({ status: 'cancelled', progress: null });
     else setRun({ status: 'failed', progress: null, error: r.reason });
   } catch (e) {
     if (running !== ctl) return;
@@ -185,6 +254,19 @@ export async function startCtrRun(config: CtrRunConfig = useCtr.getState().confi
   } finally {
     if (running === ctl) running = null;
   }
+}
+
+/** Says whether the run that gave `result` is saved in this browser (a reload shows it again only then). */
+async function followSave(result: CtrResult): Promise<void> {
+  let problem: string | null;
+  try {
+    problem = await ctrClient().call((api) => api.saved());
+  } catch (e) {
+    problem = message(e);
+  }
+  const r = useCtr.getState().run;
+  if (r.result !== result || r.saveState !== 'saving') return;
+  setRun(problem ? { saveState: 'failed', error: problem } : { saveState: 'saved' });
 }
 
 /** Stops the run: the worker within one batch, the page at once. */

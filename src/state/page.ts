@@ -5,6 +5,7 @@ import { watchSplit } from './split';
 import { watchData } from './quickRun';
 import { restoreOrSynthetic } from './workspace';
 import { watchOtherTabs } from './otherTabs';
+import { restoreCtr, watchCtrUrl } from './ctr';
 
 let started = false;
 
@@ -21,5 +22,7 @@ export function startPage(): void {
     if (readUrlParam('config') !== null) initConfigFromUrl();
     else setRunConfig(currentRunConfig());
   });
-  void restoreOrSynthetic();
+  watchCtrUrl();
+  // The click-and-conversion track after the interaction track's data: its synthetic world would leave the track.
+  void restoreOrSynthetic().then(restoreCtr);
 }

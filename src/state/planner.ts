@@ -25,6 +25,7 @@ import {
   type UserDiversity,
   type UserRelevance,
 } from './plannerSettings';
+import { useCtr } from './ctr';
 import { loadSynthetic } from './dataset';
 import { useStore } from './store';
 import { errorText as message, setPlannerState as set, usePlanner, type PlannerState } from './plannerStore';
@@ -257,6 +258,12 @@ export function startPlanner(): void {
     // If the file is refused or the read cancelled, they pick up again (solved points are memoised).
     if (s.dataset.progress && !prev.dataset.progress) haltBackground();
     else if (!s.dataset.progress && prev.dataset.progress) resumeAfterRead(s.dataset.summary === prev.dataset.summary);
+  });
+  // The click-and-conversion track shown or left, or a new result of it: the planner follows what the page shows.
+  useCtr.subscribe((s, prev) => {
+    if (s.active !== prev.active || s.run.result !== prev.run.result) void followResults();
+    else if (s.active && s.run.status !== prev.run.status && !usePlanner.getState().input)
+      set({ status: s.run.status === 'running' ? 'loading' : 'idle' });
   });
   // The slider settings live in the URL hash next to the run config (./plannerUrl.ts).
   syncPlannerUrl(setPlannerSettings);

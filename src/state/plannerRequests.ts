@@ -9,6 +9,8 @@ import { BridgeError } from '../bridge/client';
 import { sweepCurves, haltPlannerWork, setPlannerInput, solveRequests, type InputSummary } from '../bridge/planner';
 import { SWEEP_ALPHAS, curveBetas, fillBetas, type PlannerAsked } from './plannerSettings';
 import { fetchPlannerInput, firstModelInput } from '../bridge/run';
+import { fetchCtrPlannerInput } from '../bridge/ctr';
+import { useCtr } from './ctr';
 import type { FirstModelInput } from '../../workers/run.api';
 import { startRun } from './run';
 import { FAST_MODELS } from './quickRun';
@@ -202,6 +204,7 @@ export function followResults(): Promise<void> {
 async function fetchResults(): Promise<void> {
   const my = ++fetches;
   showsFirstModel = false;
+  if (useCtr.getState().active) return fetchCtrResults(my);
   const t = useStore.getState().training;
   if (!t.result) {
     set({
@@ -219,6 +222,40 @@ async function fetchResults(): Promise<void> {
     if (my !== fetches) return;
     if (!input) {
       set({ status: 'error', error: 'the run worker kept no scores for the planner (over the dense budget?)' });
+      return;
+    }
+    await adoptPlannerInput(input, source);
+  } catch (e) {
+    if (my === fetches) set({ status: 'error', error: message(e) });
+  }
+}
+
+/**
+ * While the click-and-conversion track is shown: its last run's conversion models (`NAME (pCTR×pCVR)`, scored in the
+ * ctr worker over the test users × items, plannerScores.ts), planned under the same α/β constraints.
+ */
+async function fetchCtrResults(my: number): Promise<void> {
+  const r = useCtr.getState().run;
+  if (!r.result) {
+    set({
+      ...initialPlannerState(),
+      status: r.status === 'running' ? 'loading' : 'idle',
+      ...userChoices(usePlanner.getState()),
+    });
+    return;
+  }
+  const source = `conversion scores of the click-and-conversion models on ${r.resultSource ?? 'the impression log'}`;
+  set({ status: 'loading', error: null });
+  try {
+    const input = await fetchCtrPlannerInput();
+    if (my !== fetches) return;
+    if (!input) {
+      set({
+        ...initialPlannerState(),
+        status: 'error',
+        error: 'no conversion model in the last click-and-conversion run (pick LR, DeepFM, DIN, MMoE or MT-RNN)',
+        ...userChoices(usePlanner.getState()),
+      });
       return;
     }
     await adoptPlannerInput(input, source);
@@ -251,7 +288,12 @@ function awaitFirstModel(): void {
 /** Shows a run's first model while the planner has nothing else for the data shown (the full results replace it). */
 function adoptFirstModel({ source, input }: FirstModelInput): void {
   const { dataset, training } = useStore.getState();
-  if (usePlanner.getState().input || source !== dataset.summary?.source || training.resultSource === source) {
+  if (
+    usePlanner.getState().input ||
+    useCtr.getState().active ||
+    source !== dataset.summary?.source ||
+    training.resultSource === source
+  ) {
     // Not wanted now; ask for the next run's while the planner still has nothing to show.
     if (!usePlanner.getState().input) awaitFirstModel();
     return;

@@ -1,27 +1,31 @@
 /**
- * The one owner of the page's URL: the run config (`config`) and the planner's slider settings (`planner`) live in
- * the hash side by side, so a reload or a shared link shows the same run and operating point; the guided tour's step
+ * The one owner of the page's URL: the run config (`config`), the planner's slider settings (`planner`) and, while
+ * the click-and-conversion track is shown, its run config (`ctr`) live in the hash side by side, so a reload or a shared link shows the same run and operating point; the guided tour's step
  * is the query's `?tour=N`, a short link a teacher can hand out. Every read and write of the URL goes through here; a
  * write replaces its one parameter in place (no history entry per edit).
  */
 import type { RunConfig } from '../core/pipeline/config';
-import { hashParam, readConfigHash, withHashParam, writeConfigHash } from './urlHash';
+import { hashParam, readConfigHash, readJsonHash, withHashParam, writeConfigHash } from './urlHash';
 
 /** The hash parameters the page owns. */
-export type UrlParam = 'config' | 'planner';
+export type UrlParam = 'config' | 'planner' | 'ctr';
 
 /** The parameter's value in the current URL, or null when absent. */
 export const readUrlParam = (name: UrlParam): string | null => hashParam(window.location.hash, name);
 
 const replaceHash = (hash: string) => window.history.replaceState(null, '', hash);
 
-/** Sets one parameter of the URL hash, keeping the others. */
-export function writeUrlParam(name: UrlParam, value: string): void {
+/** Sets (or, with null, removes) one parameter of the URL hash, keeping the others. */
+export function writeUrlParam(name: UrlParam, value: string | null): void {
   replaceHash(withHashParam(window.location.hash, name, value));
 }
 
 /** The run config of the URL as parsed JSON (null when absent), not yet validated. */
 export const readUrlConfig = (): ReturnType<typeof readConfigHash> => readConfigHash(window.location.hash);
+
+/** A parameter of the URL as parsed JSON (null when absent), not yet validated. */
+export const readUrlJson = (name: UrlParam): ReturnType<typeof readJsonHash> =>
+  readJsonHash(window.location.hash, name);
 
 /** Writes the run config into the URL. */
 export function writeUrlConfig(config: RunConfig): void {

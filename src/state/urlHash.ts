@@ -7,10 +7,11 @@ import type { RunConfig } from '../core/pipeline/config';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
-/** `hash` with parameter `name` set to `value` (encoded); the other parameters are kept. */
-export function withHashParam(hash: string, name: string, value: string): string {
+/** `hash` with parameter `name` set to `value` (encoded), or removed for null; the other parameters are kept. */
+export function withHashParam(hash: string, name: string, value: string | null): string {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
-  params.set(name, value);
+  if (value === null) params.delete(name);
+  else params.set(name, value);
   return `#${params.toString()}`;
 }
 
@@ -22,15 +23,18 @@ export const hashParam = (hash: string, name: string): string | null =>
 export const writeConfigHash = (hash: string, config: RunConfig | Json): string =>
   withHashParam(hash, 'config', JSON.stringify(config));
 
-/** Reads the config back; a missing parameter is `null`, a broken one an error naming the problem. */
-export function readConfigHash(
-  hash: string,
-): { ok: true; data: Json | null } | { ok: false; code: 'bad-url'; reason: string } {
-  const raw = hashParam(hash, 'config');
+export type JsonParam = { ok: true; data: Json | null } | { ok: false; code: 'bad-url'; reason: string };
+
+/** Parameter `name` as parsed JSON; a missing parameter is `null`, a broken one an error naming the problem. */
+export function readJsonHash(hash: string, name: string): JsonParam {
+  const raw = hashParam(hash, name);
   if (raw === null) return { ok: true, data: null };
   try {
     return { ok: true, data: JSON.parse(raw) as Json };
   } catch (e) {
-    return { ok: false, code: 'bad-url', reason: `URL config is not valid JSON: ${(e as Error).message}` };
+    return { ok: false, code: 'bad-url', reason: `URL ${name} is not valid JSON: ${(e as Error).message}` };
   }
 }
+
+/** Reads the run config back (see readJsonHash). */
+export const readConfigHash = (hash: string): JsonParam => readJsonHash(hash, 'config');

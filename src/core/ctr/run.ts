@@ -122,6 +122,8 @@ export interface CtrRunOptions {
   onProgress?: (model: string, p: CtrFitProgress, index: number, count: number) => void;
   /** A model's results as soon as they are ready (a UI fills its table row by row). */
   onModel?: (name: string, r: CtrModelResult) => void;
+  /** Called with each evaluated model before it is freed (the worker scores it for the planner). */
+  onFitted?: (name: string, model: CtrModel, split: CtrSplit) => Promise<void>;
   /** Builds the models (tests pass models with known predictions); default createCtrModel. */
   create?: CtrModelFactory;
 }
@@ -267,6 +269,10 @@ function addRelaImpr(results: CtrModelResult[], base: CtrModelResult | undefined
     }
 }
 
+/** The split a run makes of `log` (MuseNet's ADS protocol unless the config names another). */
+export const runSplit = (log: ImpressionLog, config: CtrRunConfig) =>
+  splitByTime(log, config.split ?? { protocol: 'ads' });
+
 const defaultFactory: CtrModelFactory = (name, dims, options, seed) => createCtrModel(name, dims, options, seed);
 
 /** Runs the experiment the config asks for on `log`. Stops within one batch once `opts.signal` is aborted. */
@@ -277,7 +283,7 @@ export async function runCtr(
 ): Promise<Result<CtrResult, string>> {
   const v = validateCtrRunConfig(config);
   if (!v.ok) return v;
-  const sp = splitByTime(log, config.split ?? { protocol: 'ads' });
+  const sp = runSplit(log, config);
   if (!sp.ok) return err(sp.code, `split: ${sp.reason}`);
   const split = sp.data;
   const view = testView(log, split.test);
@@ -366,6 +372,7 @@ export async function runCtr(
       // RelaImpr needs the base: filled for all once it is known, and again at the end.
       addRelaImpr(Object.values(result.models), result.models[baseName], baseName);
       opts.onModel?.(name, r);
+      await opts.onFitted?.(name, model, split);
     } finally {
       model.dispose();
     }

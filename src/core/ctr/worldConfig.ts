@@ -71,7 +71,8 @@ export interface CtrWorldConfig {
 export type ResolvedCtrWorldConfig = Required<CtrWorldConfig>;
 
 /**
- * Named worlds. small: tests (~50k impressions, well under a second). 1m: the benchmarks (1M impressions, 4 scenarios).
+ * Named worlds. tiny: end-to-end tests of the page (a few hundred impressions, a run in seconds). small: tests
+ * (~50k impressions, well under a second). 1m: the benchmarks (1M impressions, 4 scenarios).
  * high-repeat: small with users who mostly re-consume (MuseNet's OTP has 18.9% repeats, ADS 2.6%; this has more).
  * scenarios: small where the scenario can be read from what a model sees: sessions keep their scenario longer (stay
  * 0.95) and the page shows it more faithfully (0.8). In `small` the best rule from the page and the recent clicks
@@ -112,6 +113,20 @@ export const CTR_WORLD_PRESETS = {
     repeatIntent: [0.1, 0.35],
     stay: 0.95,
     contextFidelity: 0.8,
+  },
+  tiny: {
+    nUsers: 100,
+    nItems: 100,
+    nCategories: 4,
+    nScenarios: 2,
+    targetImpressions: 1_000,
+    repeatIntent: [0.1, 0.35],
+    // More clicks and conversions than the other worlds, and short sessions of small slates, so that a few hundred
+    // impressions give both labels and dozens of users in the test time (the planner's rows).
+    clickBias: -3,
+    convBias: -1,
+    slate: 2,
+    requestsPerSession: 1,
   },
 } as const satisfies Record<string, Omit<CtrWorldConfig, 'seed'>>;
 export type CtrWorldPreset = keyof typeof CTR_WORLD_PRESETS;

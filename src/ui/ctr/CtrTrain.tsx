@@ -111,7 +111,13 @@ export function CtrTrain() {
           backend: {run.backend ?? 'chosen when training starts'} (the choice in the interaction track's Train panel)
         </span>
       </div>
-      <div className="status-line" data-testid="ctr.status" data-status={run.status}>
+      <div
+        className="status-line"
+        data-testid="ctr.status"
+        data-status={run.status}
+        data-restored={run.restored ? 'true' : 'false'}
+        data-saved={run.saveState ?? ''}
+      >
         <div
           className="progress"
           role="progressbar"
@@ -129,7 +135,16 @@ export function CtrTrain() {
             : running
               ? 'starting…'
               : run.status === 'done'
-                ? `done: ${Object.keys(run.result?.models ?? {}).length} models evaluated`
+                ? `done: ${Object.keys(run.result?.models ?? {}).length} models evaluated` +
+                  (run.restored
+                    ? ' · restored from this browser (same data, split and config; not retrained)'
+                    : run.saveState === 'saving'
+                      ? ' · saving in this browser…'
+                      : run.saveState === 'saved'
+                        ? ' · saved in this browser'
+                        : run.saveState === 'failed'
+                          ? ' · not saved in this browser'
+                          : '')
                 : run.status}
         </span>
       </div>

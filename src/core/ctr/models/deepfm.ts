@@ -4,7 +4,7 @@ import type { CtrBatch } from '../types';
 import type { CtrNet } from '../train';
 import {
   type CtrDims,
-  embeddingParam,
+  fieldEmbeddingParams,
   fieldIds,
   flat,
   get,
@@ -32,10 +32,7 @@ export function createDeepFmNet(dims: CtrDims, o: DeepFmOptions, label: Label, r
   const D = o.embeddingDim;
   const params: Params = new Map();
   linearParams(params, 'fm.w', dims);
-  embeddingParam(params, 'emb.user', dims.nUsers, D, rng);
-  embeddingParam(params, 'emb.item', dims.nItems + 1, D, rng);
-  embeddingParam(params, 'emb.category', dims.nCategories + 1, D, rng);
-  embeddingParam(params, 'emb.context', dims.nContexts + 1, D, rng);
+  fieldEmbeddingParams(params, dims, D, rng);
   mlpParams(params, 'deep', DEEPFM_FIELDS * D, o.hidden, 1, rng);
 
   const logit = (b: CtrBatch) => {

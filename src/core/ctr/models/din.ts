@@ -6,7 +6,7 @@ import {
   type CtrDims,
   dense,
   denseParams,
-  embeddingParam,
+  fieldEmbeddingParams,
   fieldIds,
   flat,
   get,
@@ -30,10 +30,7 @@ import type { DinOptions } from './options';
 export function createDinNet(dims: CtrDims, o: DinOptions, label: Label, rng: Rng): CtrNet {
   const D = o.embeddingDim;
   const params: Params = new Map();
-  embeddingParam(params, 'emb.user', dims.nUsers, D, rng);
-  embeddingParam(params, 'emb.item', dims.nItems + 1, D, rng);
-  embeddingParam(params, 'emb.category', dims.nCategories + 1, D, rng);
-  embeddingParam(params, 'emb.context', dims.nContexts + 1, D, rng);
+  fieldEmbeddingParams(params, dims, D, rng);
   denseParams(params, 'att.0', 4 * D, o.attentionHidden, rng);
   denseParams(params, 'att.1', o.attentionHidden, 1, rng);
   mlpParams(params, 'deep', 5 * D, o.hidden, 1, rng);

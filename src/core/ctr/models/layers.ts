@@ -23,6 +23,17 @@ export function embeddingParam(params: Params, name: string, rows: number, dim: 
   return uniformParam(params, name, [rows, dim], EMBEDDING_SCALE, rng);
 }
 
+/**
+ * The embeddings of the four one-hot fields, D wide, in this order (the draws from `rng` follow it): `emb.user`
+ * [nUsers], `emb.item`, `emb.category` and `emb.context` with a row 0 for padding / absent.
+ */
+export function fieldEmbeddingParams(params: Params, dims: CtrDims, D: number, rng: Rng): void {
+  embeddingParam(params, 'emb.user', dims.nUsers, D, rng);
+  embeddingParam(params, 'emb.item', dims.nItems + 1, D, rng);
+  embeddingParam(params, 'emb.category', dims.nCategories + 1, D, rng);
+  embeddingParam(params, 'emb.context', dims.nContexts + 1, D, rng);
+}
+
 /** A dense layer's weights: Glorot-uniform W [inDim, outDim] and a zero bias. */
 export function denseParams(params: Params, name: string, inDim: number, outDim: number, rng: Rng): void {
   uniformParam(params, `${name}.w`, [inDim, outDim], Math.sqrt(6 / (inDim + outDim)), rng);
