@@ -17,11 +17,7 @@ import {
   setPlannerMode,
   setPlannerView,
   usePlanner,
-  type Diversity,
   type PlannerView,
-  type Relevance,
-  type UserDiversity,
-  type UserRelevance,
 } from '../../state/planner';
 import { pct } from './format';
 
@@ -185,55 +181,73 @@ export function Axes() {
   if (view === 'alpha')
     return (
       <div className="row planner-axes">
-        <label>
-          relevance{' '}
-          <select
-            data-testid="planner.axis.userRelevance"
-            value={userRelevance}
-            onChange={(e) => setPlannerAxes({ userRelevance: e.currentTarget.value as UserRelevance })}
-          >
-            <option value="prec">UserRec precision</option>
-            <option value="user_recall">UserRec recall</option>
-          </select>
-        </label>
-        <label>
-          diversity{' '}
-          <select
-            data-testid="planner.axis.userDiversity"
-            value={userDiversity}
-            onChange={(e) => setPlannerAxes({ userDiversity: e.currentTarget.value as UserDiversity })}
-          >
-            <option value="user_ppl">user perplexity</option>
-            <option value="user_cov">user coverage</option>
-          </select>
-        </label>
+        <AxisSelect
+          label="relevance"
+          testId="planner.axis.userRelevance"
+          value={userRelevance}
+          options={[
+            ['prec', 'UserRec precision'],
+            ['user_recall', 'UserRec recall'],
+          ]}
+          onPick={(userRelevance) => setPlannerAxes({ userRelevance })}
+        />
+        <AxisSelect
+          label="diversity"
+          testId="planner.axis.userDiversity"
+          value={userDiversity}
+          options={[
+            ['user_ppl', 'user perplexity'],
+            ['user_cov', 'user coverage'],
+          ]}
+          onPick={(userDiversity) => setPlannerAxes({ userDiversity })}
+        />
       </div>
     );
   return (
     <div className="row planner-axes">
-      <label>
-        relevance{' '}
-        <select
-          data-testid="planner.axis.relevance"
-          value={relevance}
-          onChange={(e) => setPlannerAxes({ relevance: e.currentTarget.value as Relevance })}
-        >
-          <option value="recall">ItemRec recall</option>
-          <option value="prec">precision</option>
-        </select>
-      </label>
-      <label>
-        diversity{' '}
-        <select
-          data-testid="planner.axis.diversity"
-          value={diversity}
-          onChange={(e) => setPlannerAxes({ diversity: e.currentTarget.value as Diversity })}
-        >
-          <option value="item_ppl">item perplexity</option>
-          <option value="item_cov">item coverage</option>
-        </select>
-      </label>
+      <AxisSelect
+        label="relevance"
+        testId="planner.axis.relevance"
+        value={relevance}
+        options={[
+          ['recall', 'ItemRec recall'],
+          ['prec', 'precision'],
+        ]}
+        onPick={(relevance) => setPlannerAxes({ relevance })}
+      />
+      <AxisSelect
+        label="diversity"
+        testId="planner.axis.diversity"
+        value={diversity}
+        options={[
+          ['item_ppl', 'item perplexity'],
+          ['item_cov', 'item coverage'],
+        ]}
+        onPick={(diversity) => setPlannerAxes({ diversity })}
+      />
     </div>
+  );
+}
+
+/** One axis picker: its options as [value, label] pairs, the value typed as the union it belongs to. */
+function AxisSelect<T extends string>(props: {
+  label: string;
+  testId: string;
+  value: T;
+  options: readonly (readonly [T, string])[];
+  onPick: (v: T) => void;
+}) {
+  return (
+    <label>
+      {props.label}{' '}
+      <select data-testid={props.testId} value={props.value} onChange={(e) => props.onPick(e.currentTarget.value as T)}>
+        {props.options.map(([v, text]) => (
+          <option key={v} value={v}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
 
