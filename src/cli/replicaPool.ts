@@ -9,8 +9,13 @@ import { Worker } from 'node:worker_threads';
 import type { FromReplica, ReplicaPool } from '../core/models/sequence/parallel';
 import { Inbox } from '../core/util/inbox';
 
-/** Threads by default: one per core, at most 8 (a 64-user batch in more shards leaves each too little work). */
-export const defaultThreads = (): number => Math.max(1, Math.min(8, availableParallelism()));
+/**
+ * Threads by default: one. Each shard still walks its longest user's every step and the weights go back to every
+ * replica, so on 2 cores 2 threads measured slower than 1 (docs/benchmarks.md, seq-threads); more are opt-in.
+ */
+export const defaultThreads = (): number => 1;
+/** This machine's cores, for the help text: more threads than cores only wait for each other. */
+export const coreCount = (): number => availableParallelism();
 
 /**
  * How to start replicaWorker in this build. From the TypeScript sources (tsx, vitest) the thread registers tsx

@@ -11,7 +11,7 @@ import { generateSynthetic, presetConfig, SYNTH_PRESETS, type SynthPreset } from
 import { DEFAULT_RUN_CONFIG, MAX_THREADS, parseRunConfig, type RunConfig } from '../../core/pipeline/config';
 // Loads tfjs on first call; --backend picks among CPU, WASM and WebGPU (../backend.ts; the host, not core, decides).
 import { defaultRegistry, runExperiment } from '../lazy';
-import { defaultThreads, startReplicaPool } from '../replicaPool';
+import { coreCount, defaultThreads, startReplicaPool } from '../replicaPool';
 import type { ReplicaPool } from '../../core/models/sequence/parallel';
 import type { Result } from '../../core/util/result';
 import { needsTfjs } from '../../core/models/names';
@@ -42,7 +42,8 @@ ${PROTOCOL_NAMES.map((p) => `    ${p}: ${PROTOCOL_SUMMARY[p]}`).join('\n')}
   webgpu uses the 'webgpu' package (Dawn), a GPU or else Chromium's SwiftShader (software: works, but slow).
   --threads N (or "threads" in CONFIG.json): threads that train the sequence models on wasm or cpu, each batch split
   among model replicas in worker threads and their gradients averaged (the same model as 1 thread, up to rounding;
-  deterministic for a seed and a thread count). Default: the machine's cores, at most 8 (here ${defaultThreads()}).
+  deterministic for a seed and a thread count). Default 1: on 2 cores 2 threads were slower than 1; try more
+  where there are more cores (at most one per core; this machine has ${coreCount()}).
   On webgpu the GPU trains in one thread. The count used goes to stderr after the backend.
   Without --config: ${JSON.stringify(DEFAULT_RUN_CONFIG)}.
   Click and conversion (papers 002, 003): "task":"ctr" in CONFIG.json, FILE an impression log (user, item, time,
