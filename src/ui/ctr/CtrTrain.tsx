@@ -5,6 +5,7 @@
 import { CTR_MODEL_NAMES, type CtrModelName } from '../../core/ctr/models/options';
 import { cancelCtrRun, setCtrHyper, setCtrModels, startCtrRun, useCtr } from '../../state/ctr';
 import { LossChart } from '../train/LossChart';
+import { ModelChecklist } from '../train/ModelChecklist';
 import { NumberField } from '../train/NumberField';
 
 const GROUPS: [string, CtrModelName[]][] = [
@@ -27,25 +28,13 @@ export function CtrTrain() {
     );
   return (
     <div className="train ctr-train">
-      <fieldset className="models" data-testid="ctr.models">
-        <legend>Click-and-conversion models</legend>
-        {GROUPS.map(([title, names]) => (
-          <div key={title} className="model-group">
-            <h3>{title}</h3>
-            {names.map((m) => (
-              <label key={m} className="model">
-                <input
-                  type="checkbox"
-                  checked={config.models.includes(m)}
-                  data-testid={`ctr.model.${m}`}
-                  onChange={(e) => toggle(m, e.currentTarget.checked)}
-                />{' '}
-                {m}
-              </label>
-            ))}
-          </div>
-        ))}
-      </fieldset>
+      <ModelChecklist
+        legend="Click-and-conversion models"
+        testId="ctr.models"
+        groups={GROUPS}
+        chosen={config.models}
+        onToggle={toggle}
+      />
       <div className="row hyper">
         <NumberField
           max={512}

@@ -8,17 +8,17 @@ import { setHyper, setModels } from '../../state/ui';
 import { startOver } from '../../state/workspace';
 import { useStore, type AppState } from '../../state/store';
 import { LossChart } from './LossChart';
+import { ModelChecklist } from './ModelChecklist';
 import { NumberField } from './NumberField';
 import { TunePanel } from './TunePanel';
 
-const GROUPS: [string, string, readonly string[]][] = [
-  ['intensities', 'User intensities λ(x) × item popularity', MODEL_GROUPS.intensities],
+const GROUPS: [string, readonly string[]][] = [
+  ['User intensities λ(x) × item popularity', MODEL_GROUPS.intensities],
   [
-    'rim',
     'Next-item models p(y|x) and RIM compositions λ(x)·p(y|x)',
     [...MODEL_GROUPS.compositions, ...MODEL_GROUPS.sequences],
   ],
-  ['baselines', 'Baselines', MODEL_GROUPS.baselines],
+  ['Baselines', MODEL_GROUPS.baselines],
 ];
 
 const fmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -47,25 +47,7 @@ export function TrainPanel() {
   const pct = p ? Math.round(100 * p.fraction) : t.status === 'done' ? 100 : 0;
   return (
     <div className="train">
-      <fieldset className="models" data-testid="train.models">
-        <legend>Models</legend>
-        {GROUPS.map(([id, title, names]) => (
-          <div key={id} className="model-group">
-            <h3>{title}</h3>
-            {names.map((m) => (
-              <label key={m} className="model">
-                <input
-                  type="checkbox"
-                  checked={models.includes(m)}
-                  data-testid={`train.model.${m}`}
-                  onChange={(e) => toggle(m, e.currentTarget.checked)}
-                />{' '}
-                {m}
-              </label>
-            ))}
-          </div>
-        ))}
-      </fieldset>
+      <ModelChecklist legend="Models" testId="train.models" groups={GROUPS} chosen={models} onToggle={toggle} />
       <div className="row hyper">
         <NumberField
           label="epochs"
