@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { CTR_WORLD_PRESETS, type CtrWorldPreset } from '../../core/ctr/worldConfig';
 import { loadCtrSynthetic, useCtr } from '../../state/ctr';
 import { ProblemsTable } from '../data/ProblemsTable';
+import { SeedInput } from '../data/SeedInput';
 
 const fmt = new Intl.NumberFormat('en-US');
 const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toPrecision(3)}%`);
@@ -47,16 +48,7 @@ export function CtrData() {
             </option>
           ))}
         </select>
-        <label>
-          seed{' '}
-          <input
-            type="number"
-            step={1}
-            value={seed}
-            aria-label="synthetic impressions seed"
-            onChange={(e) => setSeed(Math.trunc(Number(e.currentTarget.value)) || 0)}
-          />
-        </label>
+        <SeedInput value={seed} label="synthetic impressions seed" onChange={setSeed} />
         <span aria-live="polite">{s.activity}</span>
       </div>
       {(s.error || (d && d.problems.length > 0)) && (

@@ -7,6 +7,7 @@ import { DataCharts } from './DataCharts';
 import { Preview } from './Preview';
 import { ProblemsTable } from './ProblemsTable';
 import { TopItems } from './TopItems';
+import { SeedInput } from './SeedInput';
 
 const fmt = new Intl.NumberFormat('en-US');
 /** A share as a percentage with up to 3 significant digits (0.0170 → "1.70%"). */
@@ -88,16 +89,7 @@ export function DataSection() {
               <option value="small">small: 2,000 users × 500 items</option>
               <option value="ml1m">ML-1M sized: 6,040 × 3,706, 1M events</option>
             </select>
-            <label>
-              seed{' '}
-              <input
-                type="number"
-                step={1}
-                value={seed}
-                aria-label="synthetic world seed"
-                onChange={(e) => setSeed(Math.trunc(Number(e.currentTarget.value)) || 0)}
-              />
-            </label>
+            <SeedInput value={seed} label="synthetic world seed" onChange={setSeed} />
           </span>
         </div>
       </div>
