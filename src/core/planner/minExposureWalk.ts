@@ -1,6 +1,6 @@
 /** The streamed greedy's walk over its candidate pairs (streamGreedy.ts says how they are chosen and certified). */
 import type { ColumnHeaps } from './columnHeaps';
-import { sortDescendingStable } from './sortDescending';
+import { descendingOrder } from './greedy';
 
 /**
  * The min-exposure walk over the candidate pairs (users' top M1 ∪ items' top L, each pair once) in the walk's
@@ -75,7 +75,7 @@ export function minExposureWalk(
     items.set(it, a);
     sc.set(sv, a);
   }
-  const order = sortDescendingStable(sc);
+  const order = descendingOrder(sc);
   const k = new Int32Array(m).fill(minK);
   const c = new Int32Array(p).fill(minC);
   const tRow = new Float64Array(m).fill(-Infinity);
