@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { CtrPage } from '../e2e/pages/ctr';
 import { onBuiltApp, ROOT, table, formatNumber, type Bench } from './lib';
-import { CHROMIUM_ARGS, WAIT_MS } from './pageDriver';
+import { WAIT_MS } from './pageDriver';
+import { chromiumLaunch } from '../src/testing/chromium';
 
 const PORT = Number(process.env.CTR_UI_PORT ?? 4194);
 const PRESET = process.env.CTR_UI_PRESET ?? 'small';
@@ -197,10 +198,7 @@ const bench: Bench = {
     const runs = await onBuiltApp(
       PORT,
       async () => {
-        const browser = await chromium.launch({
-          executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-          args: CHROMIUM_ARGS,
-        });
+        const browser = await chromium.launch(chromiumLaunch());
         try {
           const out: Run[] = [];
           for (let i = 0; i < RUNS; i++) {

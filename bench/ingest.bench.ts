@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import { onBuiltApp, summarize, table, type Bench, type Timing } from './lib';
 import { eventBlocks, makeWorld, presetConfig, synthItemId, synthUserId } from '../src/core/data/synthetic/index';
+import { chromiumLaunch } from '../src/testing/chromium';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -154,8 +155,7 @@ async function chromiumRuns(
   fresh: number,
 ): Promise<{ file: PageRun[]; synth: PageRun[]; first: PageRun[] }> {
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless=new', '--no-sandbox'],
+    ...chromiumLaunch(),
   });
   const file: PageRun[] = [];
   const synth: PageRun[] = [];

@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { chromium, type Page } from '@playwright/test';
 import { onBuiltApp, table, type Bench } from './lib';
+import { chromiumLaunch } from '../src/testing/chromium';
 
 const PORT = 4185;
 const WAIT_MS = Number(process.env.MEMORY_WAIT_MS ?? 600_000);
@@ -66,8 +67,7 @@ interface Step {
 
 async function journey(): Promise<{ steps: Step[]; renderers: number; source: string }> {
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless=new', '--no-sandbox'],
+    ...chromiumLaunch(),
   });
   const steps: Step[] = [];
   const t0 = Date.now();

@@ -3,13 +3,6 @@
 import type { Page } from '@playwright/test';
 
 export const WAIT_MS = Number(process.env.TRAIN_UI_WAIT_MS ?? 300_000);
-/** The e2e suite's Chromium flags (WebGPU on SwiftShader). */
-export const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--enable-unsafe-webgpu',
-  '--use-webgpu-adapter=swiftshader',
-];
 
 /** Polls an attribute every 20 ms until `ok` holds. */
 export async function poll(page: Page, testId: string, attr: string, ok: (v: string | null) => boolean): Promise<void> {

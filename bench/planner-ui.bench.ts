@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from '@playwright/test';
 import { onBuiltApp, summarize, table, type Bench } from './lib';
+import { chromiumLaunch } from '../src/testing/chromium';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -162,8 +163,7 @@ async function measureOrReport(page: Page, data: string, mode: string): Promise<
 
 async function run(): Promise<Row[]> {
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless=new', '--no-sandbox'],
+    ...chromiumLaunch(),
   });
   const rows: Row[] = [];
   try {

@@ -7,7 +7,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from '@playwright/test';
 import { onBuiltApp, summarize, table, formatNumber, type Bench } from './lib';
-import { CHROMIUM_ARGS as ARGS, choose, poll, until, WAIT_MS } from './pageDriver';
+import { choose, poll, until, WAIT_MS } from './pageDriver';
+import { chromiumLaunch } from '../src/testing/chromium';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -125,10 +126,7 @@ const bench: Bench = {
   async run() {
     const loadBefore = os.loadavg()[0];
     return onBuiltApp(PORT, async () => {
-      const browser = await chromium.launch({
-        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-        args: ARGS,
-      });
+      const browser = await chromium.launch(chromiumLaunch());
       try {
         const first = await firstResults(browser);
         const ml = await movieLens(browser);

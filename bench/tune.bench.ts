@@ -16,6 +16,7 @@ import { tuneSequenceModel, type TuneTrial } from '../src/core/tune/tune';
 import { runExperiment } from '../src/core/pipeline/run';
 import type { RunConfig } from '../src/core/pipeline/config';
 import { loadDataset } from '../src/cli/commands/run';
+import { chromiumLaunch } from '../src/testing/chromium';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ML = resolve(here, '..', '..', 'shared', 'data', 'ml-latest-small', 'ratings.csv');
@@ -41,8 +42,7 @@ const trialRow = (t: TuneTrial) => [
 async function inChromium(trials: number): Promise<{ seconds: number; trials: TuneTrial[] }> {
   return onBuiltApp(PORT, async () => {
     const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--headless=new', '--no-sandbox'],
+      ...chromiumLaunch(),
     });
     try {
       const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });

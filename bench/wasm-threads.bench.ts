@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { chromium, type Browser } from '@playwright/test';
 import { onBuiltApp, summarize, table, type Bench } from './lib';
-import { CHROMIUM_ARGS, choose, poll, until, WAIT_MS } from './pageDriver';
+import { choose, poll, until, WAIT_MS } from './pageDriver';
+import { chromiumLaunch } from '../src/testing/chromium';
 import { movieLensMissing, MOVIELENS_DIR } from '../src/testing/sharedData';
 
 const PORT = Number(process.env.BENCH_PORT ?? 4194);
@@ -67,10 +68,7 @@ const bench: Bench = {
     const model = env('WASM_THREADS_MODEL') ?? 'RNN';
     const load0 = os.loadavg()[0];
     const runs = await onBuiltApp(PORT, async () => {
-      const browser = await chromium.launch({
-        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-        args: CHROMIUM_ARGS,
-      });
+      const browser = await chromium.launch(chromiumLaunch());
       try {
         const out: Run[] = [];
         for (let r = 0; r < rounds; r++)

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium } from '@playwright/test';
+import { chromiumLaunch } from '../src/testing/chromium';
 
 const require = createRequire(import.meta.url);
 const bundles: Record<string, string> = {
@@ -15,19 +16,7 @@ const bundles: Record<string, string> = {
     'utf8',
   ),
 };
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--headless=new',
-    '--no-sandbox',
-    '--enable-unsafe-webgpu',
-    '--use-webgpu-adapter=swiftshader',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-});
+const browser = await chromium.launch(chromiumLaunch());
 try {
   const page = await browser.newPage();
   // http://localhost is a secure origin, as WebGPU requires.

@@ -1,0 +1,25 @@
+/**
+ * How e2e tests and page benches start Chromium: Debian's build, never a downloaded browser, with one set of flags.
+ * - The WebGPU pair gives a software adapter (SwiftShader); without --use-webgpu-adapter=swiftshader a worker's
+ *   adapter request hangs.
+ * - PreloadTopChromeWebUI off: headless Chromium otherwise renders the omnibox's WebUI pages in a renderer of their
+ *   own while the app loads, seconds of CPU that a 2-core machine takes from the page under test (seen in a trace of
+ *   the page's first load).
+ * - The rest keep a test browser from reaching the network or doing first-run work.
+ */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export const CHROMIUM_ARGS: readonly string[] = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-features=PreloadTopChromeWebUI',
+  '--enable-unsafe-webgpu',
+  '--use-webgpu-adapter=swiftshader',
+];
+
+/** Playwright's launch options for them. */
+export const chromiumLaunch = () => ({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
