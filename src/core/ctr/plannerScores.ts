@@ -22,7 +22,10 @@ import type { CtrBatch, CtrSplit, ImpressionLog } from './types';
 // Core is built without DOM or Node types; setTimeout exists in every host we run in (worker, browser, Node).
 declare const setTimeout: (f: () => void, ms: number) => unknown;
 
-/** Score cells (rows × items) beyond which a model is left out of the planner (a forward pass per cell). */
+/**
+ * Score cells (rows × items) beyond which a model is left out of the planner (the matrix it hands over, and a forward
+ * pass per cell for a model without grid scoring).
+ */
 export const PLANNER_CELLS_MAX = 2 ** 20;
 /**
  * Cells per chunk of users (bounds the memory of a probe log or of a grid's per-cell layers, and how long a cancel

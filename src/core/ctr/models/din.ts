@@ -92,9 +92,10 @@ export function attend(
 
 /**
  * attend's interest v_u(t) for every (user of `users`, target of `targets` [I, D]) as [U·I, D], user-major. The
- * activation unit's first layer over [e_j, e_t, e_j − e_t, e_j ⊙ e_t] is e_j(W₁ + W₃) + e_t(W₂ − W₃) + (e_j ⊙ e_t)W₄ + b:
- * the first two once per history entry and per target, the product for all pairs as one [I, D] × [D, E·A] product
- * (e_t · diag(e_j)W₄), so no [pairs, 4D] input is built.
+ * activation unit's first layer over [e_j, e_t, e_j − e_t, e_j ⊙ e_t] is e_j(W₁ + W₃) + b + e_t(W₂ − W₃) + (e_j ⊙ e_t)W₄:
+ * for all pairs one product [e_t, 1, e_t] · [diag(e_j)W₄; e_j(W₁ + W₃) + b; W₂ − W₃] ([I, 2D + 1] × [2D + 1, E·A] over
+ * the E history entries), so neither a [pairs, 4D] input nor a broadcast over pairs is built (tfjs's CPU backend
+ * computes an index per element of a broadcast).
  */
 export function attendGrid(params: Params, itemTable: tf.Tensor2D, targets: tf.Tensor2D, users: CtrBatch): tf.Tensor2D {
   const U = users.size;
@@ -106,13 +107,19 @@ export function attendGrid(params: Params, itemTable: tf.Tensor2D, targets: tf.T
   const w = get(params, 'att.0.w') as tf.Tensor2D;
   const A = w.shape[1];
   const W = (k: number) => tf.slice(w, [k * D, 0], [D, A]) as tf.Tensor2D;
-  const byEntry = tf.add(tf.matMul(ej, tf.add(W(0), W(2))), get(params, 'att.0.b'));
-  const byTarget = tf.matMul(targets, tf.sub(W(1), W(2)));
   const perEntry = tf.mul(tf.reshape(ej, [E, D, 1]), tf.reshape(W(3), [1, D, A]));
-  const pairs = tf.reshape(tf.matMul(targets, tf.reshape(tf.transpose(perEntry, [1, 0, 2]), [D, E * A])), [I, E, A]);
-  const hidden = tf.relu(tf.add(tf.add(pairs, tf.reshape(byEntry, [1, E, A])), tf.reshape(byTarget, [I, 1, A])));
+  const rhs = tf.concat(
+    [
+      tf.reshape(tf.transpose(perEntry, [1, 0, 2]), [D, E * A]),
+      tf.reshape(tf.add(tf.matMul(ej, tf.add(W(0), W(2))), get(params, 'att.0.b')), [1, E * A]),
+      tf.tile(tf.sub(W(1), W(2)), [1, E]),
+    ],
+    0,
+  ) as tf.Tensor2D;
+  const lhs = tf.concat([targets, tf.ones([I, 1]), targets], 1) as tf.Tensor2D;
+  const hidden = tf.relu(tf.matMul(lhs, rhs));
   const a = tf.reshape(dense(params, 'att.1', tf.reshape(hidden, [I * E, A]) as tf.Tensor2D), [I, E]);
-  // Σ_j a(j, t)·e_j over each user's entries: [E, I, D] summed by owner.
-  const weighted = tf.mul(tf.reshape(tf.transpose(a), [E, I, 1]), tf.reshape(ej, [E, 1, D]));
+  // Σ_j a(j, t)·e_j over each user's entries: per entry the outer product a(j, ·) ⊗ e_j [I, D], summed by owner.
+  const weighted = tf.matMul(tf.reshape(tf.transpose(a), [E, I, 1]), tf.reshape(ej, [E, 1, D]));
   return tf.reshape(segmentSum(tf.reshape(weighted, [E, I * D]) as tf.Tensor2D, h.seg, U), [U * I, D]);
 }

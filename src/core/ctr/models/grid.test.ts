@@ -4,6 +4,7 @@ import { createRng } from '../../util/rng';
 import { conversionScores, plannerRows, probeLog } from '../plannerScores';
 import { testWorld } from '../testing.world';
 import { createCtrModel, ctrDims, type CtrModel, type CtrModelName } from './index';
+import { outerAdd } from './grid';
 
 // The tiny impression world (contexts and categories), shrunk further so that the probe path stays quick; each model
 // fitted for two epochs at a large learning rate, so that every weight has moved off its start (LR starts at 0).
@@ -34,6 +35,21 @@ async function fitted(name: CtrModelName): Promise<CtrModel> {
   if (!f.ok) throw new Error(f.reason);
   return m.data;
 }
+
+describe('outerAdd', () => {
+  it('row u·I + i is user u plus item i, in JS and with tfjs ops', () => {
+    const user = tf.tensor2d([1, 2, 10, 20], [2, 2]);
+    const item = tf.tensor2d([100, 200, 300, 400, 500, 600], [3, 2]);
+    const want = [101, 202, 301, 402, 501, 602, 110, 220, 310, 420, 510, 620];
+    for (const js of [true, false]) {
+      const g = outerAdd(user, item, js);
+      expect(g.shape).toEqual([6, 2]);
+      expect(Array.from(g.dataSync())).toEqual(want);
+      g.dispose();
+    }
+    tf.dispose([user, item]);
+  });
+});
 
 describe('grid scoring against the probe path (a forward pass per user × item)', () => {
   it('the users include some with no clicks and no impression before the scoring time', () => {

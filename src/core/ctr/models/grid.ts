@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { canReadSync } from '../../models/sequence/ops';
 import type { CtrBatch } from '../types';
 import type { CtrNet, CtrNetOutput } from '../train';
 import { dense, get, type Label, type Params } from './layers';
@@ -34,11 +35,20 @@ export interface GridPart {
   x: tf.Tensor2D;
 }
 
-/** [U, k] + [I, k] → [U·I, k], cell (u, i) at row u·I + i. */
-export function outerAdd(user: tf.Tensor2D, item: tf.Tensor2D): tf.Tensor2D {
+/**
+ * [U, k] + [I, k] → [U·I, k], cell (u, i) at row u·I + i. In JS where tensors can be read synchronously: tfjs's CPU
+ * backend computes a broadcast index per element, many times slower than this loop; elsewhere a broadcast add.
+ */
+export function outerAdd(user: tf.Tensor2D, item: tf.Tensor2D, js = canReadSync()): tf.Tensor2D {
   const [U, k] = user.shape;
   const I = item.shape[0];
-  return tf.reshape(tf.add(tf.reshape(user, [U, 1, k]), tf.reshape(item, [1, I, k])), [U * I, k]);
+  if (!js) return tf.reshape(tf.add(tf.reshape(user, [U, 1, k]), tf.reshape(item, [1, I, k])), [U * I, k]);
+  const u = user.dataSync(),
+    it = item.dataSync();
+  const out = new Float32Array(U * I * k);
+  for (let a = 0, o = 0; a < U; a++)
+    for (let i = 0; i < I; i++) for (let j = 0; j < k; j++, o++) out[o] = u[a * k + j] + it[i * k + j];
+  return tf.tensor2d(out, [U * I, k]);
 }
 
 /**
