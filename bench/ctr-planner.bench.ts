@@ -85,6 +85,7 @@ const bench: Bench = {
       '',
       table(
         [
+          'backend',
           'model',
           'users × items',
           'probe path s',
