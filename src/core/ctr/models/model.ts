@@ -2,7 +2,7 @@ import { err, ok, type Result } from '../../util/result';
 import type { CtrSplit, ImpressionLog } from '../types';
 import { type CtrFitOptions, type CtrNet, fitNet, type NetFitReport, predictNet, type TrainOptions } from '../train';
 import type { CtrDims } from './layers';
-import { userProbeBatch } from '../plannerScores';
+import { userProbeBatch } from '../probe';
 import { hasGrid } from './grid';
 import * as tf from '@tensorflow/tfjs-core';
 import type { CtrModelName } from './options';
