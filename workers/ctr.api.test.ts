@@ -84,11 +84,20 @@ describe('ctrApi saved in IndexedDB', () => {
     const g = ctrApi.generate('tiny', 1);
     if (!g.ok) throw new Error(g.reason);
     const config = { task: 'ctr' as const, models: ['LR' as const], seed: 1, epochs: 1, embeddingDim: 4 };
-    const r = await ctrApi.run(config);
+    const progress: RunProgress[] = [];
+    const r = await ctrApi.run(config, (p) => progress.push(p));
     if (!r.ok) throw new Error(r.reason);
 
     // The conversion model's scores for the planner: test users × items, shapes the planner accepts, probabilities.
     const input = ctrApi.plannerInput();
+    // Their scoring was reported, the last message at every test user.
+    const scoring = progress.filter((p) => p.scoring);
+    expect(scoring.length).toBeGreaterThan(0);
+    expect(scoring.at(-1)).toMatchObject({
+      model: 'LR',
+      scoring: { users: input!.target.nRows, of: input!.target.nRows },
+      etaSeconds: 0,
+    });
     expect(input?.models.map((m) => m.model)).toEqual(['LR (pCTR×pCVR)']);
     expect(checkInput(input!)).toBeNull();
     expect(input!.target.nCols).toBe(g.data.summary.items);

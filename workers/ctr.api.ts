@@ -22,7 +22,13 @@ import {
 } from '../src/core/ctr/index';
 import * as Comlink from 'comlink';
 import { ctrRunFingerprint } from '../src/core/ctr/fingerprint';
-import { modelPlannerScores, plannerModelName, plannerRows, type CtrPlannerRows } from '../src/core/ctr/plannerScores';
+import {
+  modelPlannerScores,
+  plannerModelName,
+  plannerRows,
+  type CtrPlannerRows,
+  type ScoringProgress,
+} from '../src/core/ctr/plannerScores';
 import type { PlannerInput } from '../src/core/planner/types';
 import type { CtrModel } from '../src/core/ctr/models/model';
 import { runSplit } from '../src/core/ctr/run';
@@ -90,7 +96,11 @@ function fingerprintOf(l: ImpressionLog, config: CtrRunConfig): string | null {
  * Scores each conversion model of a run on `l`, once evaluated, over users × items for the planner
  * (plannerScores.ts); `left` says which were left out and why.
  */
-function plannerScorer(l: ImpressionLog, stop: { aborted: boolean }) {
+function plannerScorer(
+  l: ImpressionLog,
+  stop: { aborted: boolean },
+  onProgress: (name: string, p: ScoringProgress) => void,
+) {
   let rows: CtrPlannerRows | null = null;
   const models: CtrPlannerScores['models'] = [];
   const left: string[] = [];
@@ -99,9 +109,9 @@ function plannerScorer(l: ImpressionLog, stop: { aborted: boolean }) {
     async onFitted(name: string, model: CtrModel, split: CtrSplit): Promise<void> {
       if (!model.info.heads.includes('cvr') || stop.aborted) return;
       rows ??= plannerRows(l, split);
-      const s = await modelPlannerScores(model, l, rows);
+      const s = await modelPlannerScores(model, l, rows, { signal: stop, onProgress: (p) => onProgress(name, p) });
       if (s.ok) models.push([plannerModelName(name), s.data]);
-      else left.push(`${name} left out of the planner: ${s.reason}`);
+      else if (s.code !== 'aborted') left.push(`${name} left out of the planner: ${s.reason}`);
     },
     scores(): CtrPlannerScores | null {
       if (!rows || models.length === 0) return null;
@@ -218,7 +228,7 @@ export const ctrApi = {
       const batch = progressBatcher(config.models.length, (p) => my.aborted || onProgress?.(p));
       const held = log;
       planner = null;
-      const scorer = plannerScorer(held, my);
+      const scorer = plannerScorer(held, my, (name, p) => batch.scoring(name, p));
       const r = await runCtr(held, v.data, {
         onFitted: scorer.onFitted,
         signal: my,

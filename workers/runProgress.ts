@@ -37,6 +37,8 @@ export interface RunProgress {
   fraction: number;
   /** While a search (config.tune) trains its trials: which trial, and the best so far. */
   tune?: TuneStep;
+  /** While a fitted model is scored for the planner (click-and-conversion track): users scored of all. */
+  scoring?: { users: number; of: number };
 }
 
 /** Progress messages cross the boundary at most this often (ms), plus one at each epoch end. */
@@ -77,6 +79,26 @@ export function progressBatcher(total: number, send: (p: RunProgress) => void) {
         ...(tune ? { tune } : {}),
       });
       losses = [];
+    },
+    /** Planner scoring of a fitted model: users scored of all, at most every PROGRESS_MS and at the last user. */
+    scoring(model: string, p: { done: number; total: number; etaSeconds: number | null }) {
+      const now = Date.now();
+      if (p.done < p.total && now - lastSent < PROGRESS_MS) return;
+      lastSent = now;
+      send({
+        model,
+        done,
+        total,
+        epoch: 0,
+        epochs: 0,
+        batch: 0,
+        batches: 0,
+        losses: [],
+        examplesPerSecond: 0,
+        etaSeconds: p.etaSeconds,
+        fraction: Math.min(1, done / total),
+        scoring: { users: p.done, of: p.total },
+      });
     },
     model(name: string) {
       done++;

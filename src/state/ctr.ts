@@ -29,7 +29,10 @@ export interface CtrState {
   config: CtrRunConfig;
   run: {
     status: 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
-    progress: Pick<RunProgress, 'model' | 'done' | 'total' | 'epoch' | 'epochs' | 'fraction' | 'etaSeconds'> | null;
+    progress: Pick<
+      RunProgress,
+      'model' | 'done' | 'total' | 'epoch' | 'epochs' | 'fraction' | 'etaSeconds' | 'scoring'
+    > | null;
     /** Models evaluated so far in the running experiment. */
     live: string[];
     result: CtrResult | null;
@@ -220,8 +223,8 @@ export async function startCtrRun(config: CtrRunConfig = useCtr.getState().confi
   const onProgress = ctrProxy((p: RunProgress) => {
     if (running !== ctl) return;
     addLosses(p);
-    const { model, done, total, epoch, epochs, fraction, etaSeconds } = p;
-    setRun({ progress: { model, done, total, epoch, epochs, fraction, etaSeconds } });
+    const { model, done, total, epoch, epochs, fraction, etaSeconds, scoring } = p;
+    setRun({ progress: { model, done, total, epoch, epochs, fraction, etaSeconds, scoring } });
   });
   const onModel = ctrProxy((name: string) => {
     if (running === ctl) setRun({ live: [...useCtr.getState().run.live, name] });

@@ -49,7 +49,7 @@ describe('planner scores of a click-and-conversion model', () => {
   it('score = pCTR · pCVR per user × item, from the clicks and the context before the test start', async () => {
     const { users, at } = rows;
     // Small chunks: several probe logs, and a chunk boundary inside the users.
-    const s = await conversionScores(fake, log, users, at, 3 * log.nItems + 5);
+    const s = await conversionScores(fake, log, users, at, { chunkCells: 3 * log.nItems + 5 });
     if (!s.ok) throw new Error(s.reason);
     expect(s.data.length).toBe(users.length * log.nItems);
     let nonTrivial = 0;
@@ -96,5 +96,37 @@ describe('planner scores of a click-and-conversion model', () => {
     expect(await modelPlannerScores(clickOnly, log, rows)).toMatchObject({ ok: false, code: 'no-conversion' });
     const many = { ...rows, users: new Int32Array(PLANNER_CELLS_MAX / log.nItems + 1) };
     expect(await modelPlannerScores(fake, log, many)).toMatchObject({ ok: false, code: 'too-big' });
+  });
+
+  it('reports users done of all after each chunk, and stops before the next chunk once cancelled', async () => {
+    const { users, at } = rows;
+    const seen: { done: number; total: number; etaSeconds: number | null }[] = [];
+    const s = await conversionScores(fake, log, users, at, {
+      chunkCells: 4 * log.nItems,
+      onProgress: (p) => seen.push(p),
+    });
+    expect(s.ok).toBe(true);
+    const chunks = Math.ceil(users.length / 4);
+    expect(seen.map((p) => p.done)).toEqual(
+      Array.from({ length: chunks }, (_, k) => Math.min(users.length, 4 * (k + 1))),
+    );
+    expect(seen.every((p) => p.total === users.length)).toBe(true);
+    expect(seen[seen.length - 1].etaSeconds ?? 0).toBe(0);
+
+    const signal = { aborted: false };
+    let calls = 0;
+    const counting: Pick<CtrModel, 'predict'> = {
+      predict: (l, r) => {
+        calls++;
+        return fake.predict(l, r);
+      },
+    };
+    const stopped = await conversionScores(counting, log, users, at, {
+      chunkCells: 4 * log.nItems,
+      signal,
+      onProgress: (p) => (signal.aborted = p.done >= 8),
+    });
+    expect(stopped).toMatchObject({ ok: false, code: 'aborted' });
+    expect(calls).toBe(2);
   });
 });

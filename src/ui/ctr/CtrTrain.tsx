@@ -119,7 +119,7 @@ export function CtrTrain() {
         </div>
         <span>
           {running && p
-            ? `${p.model}${p.epochs > 0 ? `: epoch ${p.epoch} of ${p.epochs}` : ''} · model ${Math.min(p.done + 1, p.total)} of ${p.total}` +
+            ? `${p.model}${p.scoring ? `: planner scores, ${p.scoring.users} of ${p.scoring.of} users` : p.epochs > 0 ? `: epoch ${p.epoch} of ${p.epochs}` : ''} · model ${Math.min(p.done + (p.scoring ? 0 : 1), p.total)} of ${p.total}` +
               (p.etaSeconds !== null ? ` · ${Math.ceil(p.etaSeconds)} s left` : '')
             : running
               ? 'starting…'

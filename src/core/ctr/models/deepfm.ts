@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../../util/rng';
 import type { CtrBatch } from '../types';
-import type { CtrNet } from '../train';
 import {
   type CtrDims,
   fieldEmbeddingParams,
@@ -17,7 +16,8 @@ import {
   singleTaskNet,
 } from './layers';
 import { bagOfEmbeddings } from './ops';
-import { linearParams, linearTerm } from './lr';
+import { linearGrid, linearParams, linearTerm } from './lr';
+import { type GridNet, gridMlp, singleTaskGrid } from './grid';
 import type { DeepFmOptions } from './options';
 
 /** Fields of DeepFM: the four one-hot fields and the clicked history as a multi-hot field (mean of its items). */
@@ -28,7 +28,7 @@ export const DEEPFM_FIELDS = 5;
  * FM(v) = Σ_{f<g} ⟨v_f, v_g⟩ = ½ Σ_d [(Σ_f v_fd)² − Σ_f v_fd²] over the field embeddings v_f (D each).
  * The history field's first-order weight and embedding are the means over its items (DeepFM's multi-valued field).
  */
-export function createDeepFmNet(dims: CtrDims, o: DeepFmOptions, label: Label, rng: Rng): CtrNet {
+export function createDeepFmNet(dims: CtrDims, o: DeepFmOptions, label: Label, rng: Rng): GridNet {
   const D = o.embeddingDim;
   const params: Params = new Map();
   linearParams(params, 'fm.w', dims);
@@ -53,7 +53,44 @@ export function createDeepFmNet(dims: CtrDims, o: DeepFmOptions, label: Label, r
     const deep = mlp(params, 'deep', o.hidden, tf.concat(v, 1));
     return flat(tf.addN([first, tf.reshape(fmPairwise(v), [-1, 1]), deep]));
   };
-  return singleTaskNet(params, o.maxLen, label, logit);
+  // The grid (grid.ts): FM(v) splits into the pairs among the user's fields (user, context, history), the pairs among
+  // the item's (item, category) and the cross term ⟨Σ user fields, Σ item fields⟩, one [U, I] product.
+  const grid = singleTaskGrid(label, (users, items) => {
+    const U = users.size,
+      I = items.item.length;
+    const f = fieldIds(users);
+    const h = historyEntries(users);
+    const bag = (table: string) => bagOfEmbeddings(get(params, table) as tf.Tensor2D, h.ids, h.seg, h.w, U);
+    const first = tf.add(tf.reshape(linearGrid(params, 'fm.w', users, items), [U, I]), bag('fm.w.item'));
+    const eUser = rowsOf(get(params, 'emb.user'), f.user),
+      eContext = rowsOf(get(params, 'emb.context'), f.context),
+      eHistory = bag('emb.item');
+    const eItem = rowsOf(get(params, 'emb.item'), items.item),
+      eCategory = rowsOf(get(params, 'emb.category'), items.category);
+    const userFields = [eUser, eContext, eHistory],
+      itemFields = [eItem, eCategory];
+    const cross = tf.matMul(tf.addN(userFields), tf.addN(itemFields), false, true);
+    const fm = tf.add(
+      tf.add(tf.reshape(fmPairwise(userFields), [U, 1]), tf.reshape(fmPairwise(itemFields), [1, I])),
+      cross,
+    );
+    const deep = gridMlp(
+      params,
+      'deep',
+      o.hidden,
+      [
+        { side: 'user', x: eUser },
+        { side: 'item', x: eItem },
+        { side: 'item', x: eCategory },
+        { side: 'user', x: eContext },
+        { side: 'user', x: eHistory },
+      ],
+      U,
+      I,
+    );
+    return flat(tf.addN([first, fm, tf.reshape(deep, [U, I])]));
+  });
+  return { ...singleTaskNet(params, o.maxLen, label, logit), grid };
 }
 
 /** ½ Σ_d [(Σ_f v_fd)² − Σ_f v_fd²] per row: the FM pairwise term in O(F·D). Returns [B]. */

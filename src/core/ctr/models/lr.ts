@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../../util/rng';
-import type { CtrNet } from '../train';
 import { constParam } from '../../models/sequence/params';
 import { type CtrDims, fieldIds, flat, get, type Label, type Params, rowsOf, singleTaskNet } from './layers';
+import { type GridItems, type GridNet, outerAdd, singleTaskGrid } from './grid';
+import type { CtrBatch } from '../types';
 
 export type { Label } from './layers';
 
@@ -30,9 +31,24 @@ export function linearTerm(params: Params, prefix: string, f: ReturnType<typeof 
  * Logistic regression on one-hot fields: logit = b + w_user[u] + w_item[i] + w_cat[c] + w_ctx[x], one weight per
  * value. Weights start at 0 (a convex problem).
  */
-export function createLrNet(dims: CtrDims, label: Label, _rng: Rng): CtrNet {
+export function createLrNet(dims: CtrDims, label: Label, _rng: Rng): GridNet {
   const params: Params = new Map();
   linearParams(params, 'lr', dims);
   // LR reads no history; the feature index still needs a length.
-  return singleTaskNet(params, 1, label, (b) => flat(linearTerm(params, 'lr', fieldIds(b))));
+  const net = singleTaskNet(params, 1, label, (b) => flat(linearTerm(params, 'lr', fieldIds(b))));
+  return { ...net, grid: singleTaskGrid(label, (users, items) => flat(linearGrid(params, 'lr', users, items))) };
+}
+
+/** linearTerm over the cells of a users × items grid (grid.ts): user, context and bias per user, item and category per item. */
+export function linearGrid(params: Params, prefix: string, users: CtrBatch, items: GridItems): tf.Tensor2D {
+  const f = fieldIds(users);
+  const user = tf.add(
+    tf.add(rowsOf(get(params, `${prefix}.user`), f.user), rowsOf(get(params, `${prefix}.context`), f.context)),
+    get(params, `${prefix}.bias`),
+  ) as tf.Tensor2D;
+  const item = tf.add(
+    rowsOf(get(params, `${prefix}.item`), items.item),
+    rowsOf(get(params, `${prefix}.category`), items.category),
+  ) as tf.Tensor2D;
+  return outerAdd(user, item);
 }

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../../util/rng';
 import type { CtrBatch } from '../types';
-import type { CtrNet } from '../train';
 import {
   type CtrDims,
   dense,
@@ -18,6 +17,7 @@ import {
   rowsOf,
 } from './layers';
 import type { MmoeOptions } from './options';
+import { esmmGrid, gridDense, type GridNet, type GridPart } from './grid';
 
 /**
  * MMoE (Ma et al. 2018) with two tasks: E shared experts f_e(x) = ReLU(x W_e + b_e), per task k a gate
@@ -25,7 +25,7 @@ import type { MmoeOptions } from './options';
  * e_cat, e_ctx]. Tower "click" gives pCTR, tower "conversion" gives pCVR = p(conversion | click), trained with
  * 002's loss over all impressions (ESMM) like MT-RNN, so that the two multi-task models differ only in the user tower.
  */
-export function createMmoeNet(dims: CtrDims, o: MmoeOptions, rng: Rng): CtrNet {
+export function createMmoeNet(dims: CtrDims, o: MmoeOptions, rng: Rng): GridNet {
   const D = o.embeddingDim;
   const E = o.experts;
   const params: Params = new Map();
@@ -59,7 +59,26 @@ export function createMmoeNet(dims: CtrDims, o: MmoeOptions, rng: Rng): CtrNet {
     });
     return { click, conversion };
   };
-  return esmmNet(params, o.maxLen, logits);
+  // The grid (grid.ts): the experts' and gates' first layers per user and per item; the mixture and towers per cell.
+  const grid = esmmGrid((users, items) => {
+    const U = users.size,
+      I = items.item.length;
+    const f = fieldIds(users);
+    const parts: GridPart[] = [
+      { side: 'user', x: rowsOf(get(params, 'emb.user'), f.user) },
+      { side: 'user', x: meanHistory(get(params, 'emb.item') as tf.Tensor2D, users) },
+      { side: 'item', x: rowsOf(get(params, 'emb.item'), items.item) },
+      { side: 'item', x: rowsOf(get(params, 'emb.category'), items.category) },
+      { side: 'user', x: rowsOf(get(params, 'emb.context'), f.context) },
+    ];
+    const experts = tf.relu(gridDense(params, 'experts', parts, U, I));
+    const [click, conversion] = ['click', 'conversion'].map((task) => {
+      const mixed = mixExperts(experts, tf.softmax(gridDense(params, `gate.${task}`, parts, U, I)), E);
+      return flat(mlp(params, `tower.${task}`, o.towerHidden, mixed));
+    });
+    return { click, conversion };
+  });
+  return { ...esmmNet(params, o.maxLen, logits), grid };
 }
 
 /** Σ_e g[b, e] · experts[b, e·h … (e+1)·h) for experts [B, E·h] and gates g [B, E]: returns [B, h]. */

@@ -2,6 +2,9 @@ import { err, ok, type Result } from '../../util/result';
 import type { CtrSplit, ImpressionLog } from '../types';
 import { type CtrFitOptions, type CtrNet, fitNet, type NetFitReport, predictNet, type TrainOptions } from '../train';
 import type { CtrDims } from './layers';
+import { userProbeBatch } from '../probe';
+import { hasGrid } from './grid';
+import * as tf from '@tensorflow/tfjs-core';
 import type { CtrModelName } from './options';
 
 /** What a model is, for the results table: which heads it has and what its conversion head learned from. */
@@ -57,6 +60,16 @@ export interface CtrModel {
     opts: CtrFitOptions,
   ): Promise<Result<CtrFitReport, 'bad-data' | 'no-data'>>;
   predict(log: ImpressionLog, rows: Int32Array): Promise<Result<CtrPrediction, 'bad-data'>>;
+  /**
+   * pCTR (and pCVR) of every (user of `users`, item of the log) at time `at`, user-major: the numbers `predict` gives
+   * on plannerScores.ts's probe log of those users, at a cost per user (grid.ts). Absent where the model cannot split
+   * its user side from its item side; callers then predict on the probe log.
+   */
+  scoreGrid?(
+    log: ImpressionLog,
+    users: Int32Array,
+    at: number,
+  ): Promise<Result<Pick<CtrPrediction, 'pCtr' | 'pCvr'>, 'bad-data'>>;
   /** Frees the model's tensors. */
   dispose(): void;
 }
@@ -92,7 +105,11 @@ export class NetModel implements CtrModel {
     private readonly opts: TrainOptions,
     /** Turns a prediction's extra outputs into the scenario report (MuseNet). */
     private readonly summarize?: (p: Awaited<ReturnType<typeof predictNet>>) => ScenarioReport | undefined,
-  ) {}
+  ) {
+    if (nets.every((m) => hasGrid(m.net))) this.scoreGrid = (log, users, at) => this.gridScores(log, users, at);
+  }
+
+  readonly scoreGrid?: CtrModel['scoreGrid'];
 
   get name(): CtrModelName {
     return this.info.name;
@@ -144,6 +161,33 @@ export class NetModel implements CtrModel {
       if (p.pCvr) out.pCvr = p.pCvr;
       const s = this.summarize?.(p);
       if (s) out.scenarios = s;
+    }
+    return ok(out);
+  }
+
+  /** CtrModel.scoreGrid, where every network of the model scores grids (grid.ts: GridNet). */
+  private async gridScores(
+    log: ImpressionLog,
+    users: Int32Array,
+    at: number,
+  ): Promise<Result<Pick<CtrPrediction, 'pCtr' | 'pCvr'>, 'bad-data'>> {
+    const problem = this.check(log);
+    if (problem) return err('bad-data', problem);
+    const items = {
+      item: Int32Array.from({ length: log.nItems }, (_, i) => i + 1),
+      category: Int32Array.from({ length: log.nItems }, (_, i) => (log.itemCategory ? log.itemCategory[i] : -1) + 1),
+    };
+    const out: Pick<CtrPrediction, 'pCtr' | 'pCvr'> = { pCtr: new Float32Array(users.length * log.nItems) };
+    for (const { net } of this.nets) {
+      if (!hasGrid(net)) continue;
+      const b = userProbeBatch(log, users, at, net.maxLen, net.recentRequests);
+      const o = tf.tidy(() => net.grid(b, items) as tf.TensorContainerObject) as ReturnType<typeof net.grid>;
+      try {
+        if (o.pCtr) out.pCtr = (await o.pCtr.data()) as Float32Array;
+        if (o.pCvr) out.pCvr = (await o.pCvr.data()) as Float32Array;
+      } finally {
+        tf.dispose(o as tf.TensorContainer);
+      }
     }
     return ok(out);
   }

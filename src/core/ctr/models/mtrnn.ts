@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../../util/rng';
 import type { CtrBatch } from '../types';
-import type { CtrNet } from '../train';
 import { uniformParam } from '../../models/sequence/params';
 import { gruCell } from '../../models/sequence/gru';
 import { canReadSync, mm } from '../../models/sequence/ops';
@@ -19,6 +18,7 @@ import {
   rowsOf,
 } from './layers';
 import type { MtRnnOptions } from './options';
+import { esmmGrid, type GridNet, gridMlp, type GridPart } from './grid';
 
 /**
  * MT-RNN, the multi-task RNN of 002: the user tower is a GRU over the user's last maxLen clicked items (the project's
@@ -30,7 +30,7 @@ import type { MtRnnOptions } from './options';
  * The history is right-aligned: padding comes first, so a row's state stays 0 until its first real item (the masked
  * steps multiply the new state by 0), like a packed sequence.
  */
-export function createMtRnnNet(dims: CtrDims, o: MtRnnOptions, rng: Rng): CtrNet {
+export function createMtRnnNet(dims: CtrDims, o: MtRnnOptions, rng: Rng): GridNet {
   const D = o.embeddingDim;
   const H = o.gruHidden;
   const params: Params = new Map();
@@ -61,7 +61,24 @@ export function createMtRnnNet(dims: CtrDims, o: MtRnnOptions, rng: Rng): CtrNet
       conversion: flat(mlp(params, 'tower.conversion', o.towerHidden, x)),
     };
   };
-  return esmmNet(params, o.maxLen, logits, o.tasks);
+  // The grid (grid.ts): the GRU and the context once per user, the item and its category once per item.
+  const grid = esmmGrid((users, items) => {
+    const U = users.size,
+      I = items.item.length;
+    const parts: GridPart[] = [
+      { side: 'user', x: userState(params, users, H) },
+      { side: 'item', x: rowsOf(get(params, 'emb.item'), items.item) },
+      { side: 'item', x: rowsOf(get(params, 'emb.category'), items.category) },
+      { side: 'user', x: rowsOf(get(params, 'emb.context'), fieldIds(users).context) },
+    ];
+    return {
+      click: flat(gridMlp(params, 'tower.click', o.towerHidden, parts, U, I)),
+      conversion: flat(gridMlp(params, 'tower.conversion', o.towerHidden, parts, U, I)),
+    };
+  });
+  const net = esmmNet(params, o.maxLen, logits, o.tasks);
+  // The click-only variant has no conversion head, so no conversion scores to grid (the probe path says so).
+  return o.tasks === 'click-only' ? net : { ...net, grid };
 }
 
 /**
