@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EvalSet } from '../data/types';
-import { chooseTemperature, TAU_GRID, temperedScores, userLogLik } from './calibrate';
+import { chooseTemperature, TAU_GRID, temperedScores, userLogLik, type CalibrationObjective } from './calibrate';
 import { denseScores, materialize } from './scores';
 import { csrFromDense } from './intensity/testSupport';
 
@@ -14,6 +14,12 @@ function validRows(target: number[][]): EvalSet {
     target: csrFromDense(target, 2),
     excludeTrain: false,
   };
+}
+
+/** chooseTemperature on two hand rows: λ per user, p as a users × items table, the validation targets, top-1 users. */
+function chooseOnHandRows(lambda: number[], p: number[][], target: number[][], objective?: CalibrationObjective) {
+  const scores = denseScores(p.length, p[0].length, Float32Array.from(p.flat()));
+  return chooseTemperature(lambda, scores, validRows(target), { topC: 1, objective })!;
 }
 
 /**
@@ -68,9 +74,7 @@ describe('temperature of p(y|x) in a RIM composition', () => {
       [0, 1],
       [1, 0],
     ];
-    const cal = chooseTemperature(lambda, denseScores(2, 2, Float32Array.from(p.flat())), validRows(target), {
-      topC: 1,
-    })!;
+    const cal = chooseOnHandRows(lambda, p, target);
     const brute = TAU_GRID.map((tau) => bruteRecall(lambda, p, target, tau));
     expect(cal.validRecall).toEqual(brute);
     expect(brute).toEqual(TAU_GRID.map((tau) => (tau > 1.297 ? 1 : 0.5)));
@@ -89,9 +93,7 @@ describe('temperature of p(y|x) in a RIM composition', () => {
       [0, 0],
       [1, 1],
     ];
-    const cal = chooseTemperature(lambda, denseScores(2, 2, Float32Array.from(p.flat())), validRows(target), {
-      topC: 1,
-    })!;
+    const cal = chooseOnHandRows(lambda, p, target);
     expect(cal.validRecall).toEqual(TAU_GRID.map((tau) => bruteRecall(lambda, p, target, tau)));
     expect(cal.tau).toBe(0.75);
   });
@@ -116,10 +118,7 @@ describe('temperature of p(y|x) in a RIM composition', () => {
       const q = 1 / (1 + (3 / 7) ** tau);
       return (Math.log(q / (q + 0.75)) + Math.log(0.75 / (0.75 + 1 - q))) / 2;
     });
-    const cal = chooseTemperature(lambda, denseScores(2, 2, Float32Array.from(p.flat())), validRows(target), {
-      topC: 1,
-      objective: 'likelihood',
-    })!;
+    const cal = chooseOnHandRows(lambda, p, target, 'likelihood');
     cal.validLogLik.forEach((v, i) => expect(v).toBeCloseTo(brute[i], 6));
     expect(cal.tau).toBe(TAU_GRID[brute.indexOf(Math.max(...brute))]);
     expect(cal.tau).toBe(3);

@@ -2,7 +2,8 @@ import { err, ok } from '../util/result';
 import { rngFor } from '../util/rng';
 import { extraWindows } from '../data/split';
 import type { EvalSet } from '../data/types';
-import { fitGraphConv, graphConvScorer, stateFeatures, type GraphConvTask } from '../models/graphconv/graphConv';
+import { fitGraphConv } from '../models/graphconv/fit';
+import { graphConvScorer, stateFeatures, type GraphConvTask } from '../models/graphconv/graphConv';
 import type { FitContext, ModelRegistry } from './registry';
 
 /**

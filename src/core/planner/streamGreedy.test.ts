@@ -3,7 +3,7 @@ import { createRng } from '../util/rng';
 import { denseScores, materialize } from '../models/scores';
 import { factorSource, type Factors } from './factors';
 import { solveGreedy } from './greedy';
-import { solveGreedyStreamed, sortDescendingStable } from './streamGreedy';
+import { solveGreedyStreamed } from './streamGreedy';
 
 function skewed(n: number, p: number, D: number, seed: number): Factors {
   const rng = createRng(seed);
@@ -61,16 +61,5 @@ describe('solveGreedyStreamed memory', () => {
       for (const y of row) expo[y]++;
     }
     expect(Array.from(sol.itemExposure)).toEqual(Array.from(expo));
-  });
-});
-
-describe('sortDescendingStable', () => {
-  it('orders as a comparison sort does: descending, ties by position', () => {
-    const rng = createRng(4);
-    const a = Float32Array.from({ length: 5000 }, () => Math.floor(rng.next() * 50) / 7);
-    a[3] = 0;
-    a[10] = 1e30;
-    const want = Array.from(a.keys()).sort((i, j) => a[j] - a[i] || i - j);
-    expect(Array.from(sortDescendingStable(a))).toEqual(want);
   });
 });

@@ -20,9 +20,17 @@ const BASE_LAYOUT: Layout = {
   showlegend: false,
 };
 
-/** Draws or redraws in place; safe to call many times per second. */
+/** The next task: plots drawn from one React commit (a results section) each draw in a task of their own. */
+const nextTask = () => new Promise<void>((r) => setTimeout(r, 0));
+
+/**
+ * Draws or redraws in place; safe to call many times per second. Each draw starts in a task of its own: a Plotly draw
+ * is a long main-thread task, and several of them chained in one task (the plots of one commit) keep the page from
+ * answering input for their sum.
+ */
 export async function drawInto(el: HTMLElement, data: Trace[], layout: Layout): Promise<void> {
   const P = await loadPlotly();
+  await nextTask();
   await P.react(
     el,
     data,

@@ -142,7 +142,7 @@ export function CtrTrain() {
           {run.error}
         </p>
       )}
-      <LossChart />
+      <LossChart live={running} />
       <p className="note">
         Loss: binary cross-entropy per impression (002's loss for the multi-task models, 003's eq. 13 for MuseNet);
         single-task models fit their click and conversion networks in turn.

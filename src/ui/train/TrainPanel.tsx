@@ -174,7 +174,7 @@ export function TrainPanel() {
           {t.error}
         </p>
       )}
-      <LossChart />
+      <LossChart live={running} />
       <p className="note">
         Loss curves appear for models trained by gradient steps (RNN, Transformer, BPR…); intensities fit in a blink.
       </p>

@@ -287,6 +287,36 @@ describe('MT-RNN forward and loss (002)', () => {
       expect(loss).toBeCloseTo(l002, 5);
     });
   });
+
+  it("tasks 'click-only': the same weights, the loss is the click term l(click, pCTR) alone, no pCVR", () => {
+    const both = createMtRnnNet(dims, o, createRng(1));
+    const net = createMtRnnNet(dims, { ...o, tasks: 'click-only' }, createRng(1));
+    // The same draws from the same seed: the two differ by their loss only.
+    for (const [k, v] of both.params) expect(read(net.params.get(k)!)).toEqual(read(v));
+    both.params.forEach((v) => v.dispose());
+    withNet(net, 9, (w) => {
+      const b = batch();
+      const [hasCvr, loss, towerGrads] = run(() => {
+        const p = net.predict(b);
+        const vars = [...net.params.values()];
+        const g = tf.variableGrads(() => net.loss(b, 'train', createRng(0)), vars).grads;
+        return [
+          p.pCvr !== undefined,
+          read(net.loss(b, 'eval', createRng(0)))[0],
+          Object.keys(g).filter((k) => k.includes('tower.conversion')),
+        ];
+      });
+      expect(hasCvr).toBe(false);
+      const pctr = Array.from({ length: b.size }, (_, r) => {
+        const f = fields(w, b, r);
+        return sigmoid(mlpRow(w, 'tower.click', 1, [...gru(w, f.hist, 4), ...f.item, ...f.category, ...f.context])[0]);
+      });
+      const bce = (p: number, y: number) => -(y * Math.log(p) + (1 - y) * Math.log(1 - p));
+      expect(loss).toBeCloseTo(pctr.reduce((s, p, r) => s + bce(p, b.click[r]), 0) / b.size, 5);
+      // The conversion tower is outside the loss: no gradient reaches it.
+      expect(towerGrads).toEqual([]);
+    });
+  });
 });
 
 describe('MuseNet pieces (003) on hand numbers', () => {

@@ -69,8 +69,13 @@ export function createCtrModel<N extends CtrModelName>(
       return ok(singleTask((label) => createDinNet(dims, c as CtrOptionsByName['DIN'], label, rng(label))));
     case 'MMoE':
       return ok(multiTask(createMmoeNet(dims, c as CtrOptionsByName['MMoE'], rng('joint'))));
-    case 'MT-RNN':
-      return ok(multiTask(createMtRnnNet(dims, c as CtrOptionsByName['MT-RNN'], rng('joint'))));
+    case 'MT-RNN': {
+      const m = c as CtrOptionsByName['MT-RNN'];
+      // The same draws as the multi-task model: click-only differs from it by the loss alone.
+      const net = createMtRnnNet(dims, m, rng('joint'));
+      if (m.tasks === 'click-and-conversion') return ok(multiTask(net));
+      return ok(new NetModel(info('single-task', ['ctr'], null), dims, [{ role: 'click', net, rows: 'all' }], opts));
+    }
     default: {
       const m = c as MuseNetOptions;
       return ok(

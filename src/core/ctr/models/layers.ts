@@ -120,12 +120,17 @@ export function singleTaskNet(
   };
 }
 
-/** A click tower and a conversion tower trained together with 002's loss over all impressions (ops.esmmLoss). */
+/**
+ * A click tower and a conversion tower trained together with 002's loss over all impressions (ops.esmmLoss); with
+ * `tasks` 'click-only', the click term alone (the conversion tower gets no gradient and predicts nothing).
+ */
 export function esmmNet(
   params: Params,
   maxLen: number,
   logits: (b: CtrBatch) => { click: tf.Tensor1D; conversion: tf.Tensor1D },
+  tasks: 'click-and-conversion' | 'click-only' = 'click-and-conversion',
 ): CtrNet {
+  if (tasks === 'click-only') return singleTaskNet(params, maxLen, 'click', (b) => logits(b).click);
   return {
     params,
     maxLen,

@@ -210,6 +210,10 @@ describe('determinism and bad input', () => {
     expect(bad('DIN', { conversionSamples: 'all' })).toMatch(/conversionSamples: expected 'clicked-only'/);
     expect(bad('MMoE', { lr: -0.1 })).toMatch(/lr: expected a number > 0/);
     expect(bad('MT-RNN', { patience: 1.5 })).toMatch(/patience: expected an integer ≥ 0/);
+    expect(bad('MT-RNN', { tasks: 'click' })).toMatch(/tasks: expected 'click-and-conversion' or 'click-only'/);
+    const clickOnly = createCtrModel('MT-RNN', dims, { tasks: 'click-only' });
+    expect(clickOnly.ok && [clickOnly.data.info.kind, clickOnly.data.info.heads]).toEqual(['single-task', ['ctr']]);
+    if (clickOnly.ok) clickOnly.data.dispose();
     expect(bad('MuseNet-soft', { scenarios: 3, beta: 0 })).toBe('accepted');
     const r = resolveCtrOptions('MuseNet-hard');
     expect(r.ok && [r.data.scenarios, r.data.beta, r.data.alpha, r.data.tau, r.data.lr]).toEqual([

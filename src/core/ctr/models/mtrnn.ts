@@ -25,7 +25,8 @@ import type { MtRnnOptions } from './options';
  * GRU cell, core/models/sequence/gru.ts); its final state h_u, the target item's embedding and the category and
  * context embeddings feed two towers, pCTR = σ(tower_click) and pCVR = σ(tower_conversion) = p(conversion | click).
  * Trained with 002's loss over all impressions: l(click, pCTR) + l(click·conversion, pCTR·pCVR) (ops.esmmLoss);
- * we average over the batch where 002 writes a sum (the same minimiser; Adam is scale-free).
+ * we average over the batch where 002 writes a sum (the same minimiser; Adam is scale-free). With `tasks` 'click-only'
+ * the loss is the click term alone (options.ts).
  * The history is right-aligned: padding comes first, so a row's state stays 0 until its first real item (the masked
  * steps multiply the new state by 0), like a packed sequence.
  */
@@ -60,7 +61,7 @@ export function createMtRnnNet(dims: CtrDims, o: MtRnnOptions, rng: Rng): CtrNet
       conversion: flat(mlp(params, 'tower.conversion', o.towerHidden, x)),
     };
   };
-  return esmmNet(params, o.maxLen, logits);
+  return esmmNet(params, o.maxLen, logits, o.tasks);
 }
 
 /**

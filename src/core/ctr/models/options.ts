@@ -61,7 +61,14 @@ export interface MmoeOptions extends TrainOptions, SequenceInputOptions {
 export interface MtRnnOptions extends TrainOptions, SequenceInputOptions {
   gruHidden: number;
   towerHidden: number[];
+  /**
+   * The labels its loss reads: 'click-and-conversion', 002's loss over all impressions; 'click-only', the click term
+   * l(click, pCTR) alone, so the same network is a single-task click model (the peer for 002's claim that learning
+   * the conversion task as well costs the click head nothing). Its conversion head then learns nothing and is not used.
+   */
+  tasks: MtRnnTasks;
 }
+export type MtRnnTasks = 'click-and-conversion' | 'click-only';
 
 /** MuseNet (003). */
 export interface MuseNetOptions extends TrainOptions, SequenceInputOptions {
@@ -127,7 +134,13 @@ export const MMOE_DEFAULTS: MmoeOptions = {
   expertDim: 32,
   towerHidden: [16],
 };
-export const MTRNN_DEFAULTS: MtRnnOptions = { ...TRAIN_DEFAULTS, ...SEQ_DEFAULTS, gruHidden: 32, towerHidden: [32] };
+export const MTRNN_DEFAULTS: MtRnnOptions = {
+  ...TRAIN_DEFAULTS,
+  ...SEQ_DEFAULTS,
+  gruHidden: 32,
+  towerHidden: [32],
+  tasks: 'click-and-conversion',
+};
 /** 003's defaults: K = 4, β = 0.5, α = 0.2, τ = 0.1, Adam 0.001. */
 export const MUSENET_DEFAULTS: MuseNetOptions = {
   ...TRAIN_DEFAULTS,
@@ -225,6 +238,8 @@ export function resolveCtrOptions<N extends CtrModelName>(
   if (!(typeof r.lr === 'number' && r.lr > 0 && Number.isFinite(r.lr))) return bad('lr', 'a number > 0', r.lr);
   if ('conversionSamples' in r && r.conversionSamples !== 'clicked-only')
     return bad('conversionSamples', "'clicked-only'", r.conversionSamples);
+  if ('tasks' in r && r.tasks !== 'click-and-conversion' && r.tasks !== 'click-only')
+    return bad('tasks', "'click-and-conversion' or 'click-only'", r.tasks);
   if ('assignment' in r) {
     if (r.assignment !== 'soft' && r.assignment !== 'hard') return bad('assignment', "'soft' or 'hard'", r.assignment);
     if (typeof r.repeat !== 'boolean') return bad('repeat', 'true or false', r.repeat);

@@ -1,9 +1,6 @@
 /** Interaction files in: the one parser the data worker, `rimw inspect`/`rimw run` and the benchmarks share. */
+export { Ingest, ingestBytes, ingestChunks, columnsFor } from './ingest';
 export {
-  Ingest,
-  ingestBytes,
-  ingestChunks,
-  columnsFor,
   partBuffers,
   MAX_PROBLEMS,
   SKIP_REASONS,
@@ -16,7 +13,7 @@ export {
   type IngestResult,
   type ReadOptions,
   type SkipReason,
-} from './ingest';
+} from './report';
 export { sniffBytes, SNIFF_BYTES, type Sniff, type SniffOptions } from './sniff';
 export { parseItemMeta, type ItemMetaMap } from './meta';
 export { detectColumns, roleOfName, type Columns, type Role } from './columns';

@@ -30,6 +30,9 @@ export const SKIP_REASONS: readonly SkipReason[] = [
 /** Examples of skipped rows kept (the counts cover all). */
 export const MAX_PROBLEMS = 100;
 
+/** Characters of a skipped row kept in its example. */
+export const PROBLEM_TEXT = 200;
+
 /** A skipped row. */
 export interface IngestProblem {
   /** 1-based physical line where the row starts (the header is line 1; a quoted line break makes a row span lines). */

@@ -2,17 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../../util/rng';
 import type { Csr, Dataset, EvalSet } from '../../data/types';
 import { csrFromDense } from '../intensity/testSupport';
-import {
-  batchLossGrad,
-  fitGraphConv,
-  graphConvScorer,
-  initGraphConv,
-  stateFeatures,
-  zeroGrads,
-  type GraphConvParams,
-  type GraphConvTask,
-  type LabelDraw,
-} from './graphConv';
+import { fitGraphConv } from './fit';
+import { graphConvScorer, initGraphConv, stateFeatures, type GraphConvParams, type GraphConvTask } from './graphConv';
+import { batchLossGrad, zeroGrads, type LabelDraw } from './loss';
 
 /** The appendix B loss written from its definition: plain loops, no shared code with the model. */
 function referenceLoss(p: GraphConvParams, task: GraphConvTask, draws: LabelDraw[]): number {

@@ -2,6 +2,9 @@ import type { Dataset } from '../../data/types';
 import type { Rng } from '../../util/rng';
 import { shuffleInPlace } from '../../util/rng';
 
+/** The parts of a Dataset that histories are read from. */
+export type HistorySource = Pick<Dataset, 'item' | 'userOffsets'>;
+
 /**
  * Token sequences as rime builds them: token 0 is both the start-of-history and the padding token, item i is token
  * i + 1. A user's input is [0, y_1, …, y_{n-1}] and its targets [y_1, …, y_n] (last maxLen events), so the hidden

@@ -1,9 +1,5 @@
-export {
-  SequenceModel,
-  type FitReport,
-  type SerializedSeqModel,
-  type HistorySource,
-  type SeqFitOptions,
-} from './model';
+export { SequenceModel, type SerializedSeqModel } from './model';
+export type { HistorySource } from './data';
+export type { FitReport, SeqFitOptions } from './training';
 export type { ReplicaPool } from './parallel';
 export { resolveSeqConfig, DEFAULT_SEQ_CONFIG, type SeqConfig } from './config';

@@ -1,67 +1,29 @@
-import * as tf from '@tensorflow/tfjs-core';
-import type { Dataset, EvalSet } from '../../data/types';
-import { createRng, shuffleInPlace } from '../../util/rng';
+import type { EvalSet } from '../../data/types';
+import { createRng } from '../../util/rng';
 import { err, ok, type Result } from '../../util/result';
-import type { FitOptions, NextItemFactors, NextItemModel, TrainData } from '../types';
+import type { NextItemFactors, NextItemModel, TrainData } from '../types';
 import { resolveSeqConfig, type SeqConfig } from './config';
-import { batchesOf, historyBatch, splitUsers, tokenBatch, trainingSlices, type SeqSlice } from './data';
 import {
-  shardSeeds,
-  shardSlices,
-  ShardedTrainer,
-  trainShard,
-  type FromReplica,
-  type ReplicaPool,
-  type ShardJob,
-} from './parallel';
-import { readScalar } from './ops';
+  batchesOf,
+  historyBatch,
+  splitUsers,
+  tokenBatch,
+  trainingSlices,
+  type HistorySource,
+  type SeqSlice,
+} from './data';
+import { trainShard, type FromReplica, type ShardJob } from './parallel';
 import type { SerializedSeqModel } from './serialized';
 import { createGru } from './gru';
 import { createTransformer } from './transformer';
-import type { SeqNet, TrainStep } from './net';
-import { Adagrad, constParam, get, type Params, restore, snapshot, uniformParam } from './params';
-import { fitMixture, mixtureRows, type HeldOutTokens, type MixtureParams } from './mixture';
-
-// Core is built without DOM or Node types; setTimeout exists in every host we run in (worker, browser, Node).
-declare const setTimeout: (f: () => void, ms: number) => unknown;
-/** Lets queued messages (an abort) in between batches; a microtask would not. */
-const yieldToHost = () => new Promise<void>((r) => setTimeout(r, 0));
+import type { SeqNet } from './net';
+import { constParam, get, type Params, restore, snapshot, uniformParam } from './params';
+import { fitMixture, mixtureRows, type MixtureParams } from './mixture';
+import { heldOutTokens } from './heldOut';
+import { trainEpochs, type FitReport, type SeqFitOptions } from './training';
+import { setUnigramPrior, unigram } from './unigram';
 
 export type { SerializedSeqModel } from './serialized';
-
-/** Options of SequenceModel.fit beyond every model's. */
-export interface SeqFitOptions extends FitOptions {
-  /**
-   * Replicas of this model in other threads (parallel.ts): each batch is split among them and their gradients
-   * averaged. Absent, or of size 1: the batch trains here, in one piece.
-   */
-  replicas?: ReplicaPool;
-}
-
-/** The parts of a Dataset that histories are read from. */
-export type HistorySource = Pick<Dataset, 'item' | 'userOffsets'>;
-
-/** What a fit did: per-epoch losses (mean token NLL, nats) and why it stopped. */
-export interface FitReport {
-  epochs: number;
-  trainLoss: number[];
-  validLoss: number[];
-  bestEpoch: number;
-  stopped: 'done' | 'plateau' | 'aborted';
-  seconds: number;
-  /** Users per batch used (config.batchSize, or fewer on a small log: config.minBatches). */
-  batchSize: number;
-  /** The repeat/explore/popularity mixture fitted on the validation users, when config.mixture (mixture.ts). */
-  mixture?: {
-    decay: number;
-    repeat: number[];
-    seq: number[];
-    keep: number;
-    logLik: number;
-    seqLogLik: number;
-    tokens: number;
-  };
-}
 
 /**
  * A next-item model p(y|x) = softmax(h_x·E_y + b_y) (eq. 1) with a GRU or Transformer encoder and the decoder
@@ -115,112 +77,29 @@ export class SequenceModel implements NextItemModel {
     const rng = opts.rng;
     const { train, valid } = splitUsers(slices, cfg.validFraction, rng.fork());
     if (!this.priorSet) {
-      this.setUnigramPrior(ds.item, train);
+      setUnigramPrior(this.params, this.nItems, ds.item, train);
       this.priorSet = true;
     }
     const batchSize = Math.min(cfg.batchSize, Math.max(8, Math.floor(train.length / cfg.minBatches)));
     const validBatches = batchesOf(valid, batchSize).map((b) => tokenBatch(ds.item, b));
     const validCount = validBatches.reduce((a, b) => a + b.count, 0);
-    const noise = rng.fork();
-    const opt = new Adagrad(cfg.lr, cfg.weightDecay);
-    const vars = [...this.params.values()];
-    // The loss is read asynchronously (ops.ts: canReadSync); the update is queued at once either way.
-    const step: TrainStep = (f) => {
-      const { value, grads } = tf.variableGrads(f, vars);
-      opt.apply(this.params, grads);
-      tf.dispose(grads);
-      return { loss: readScalar(value) };
-    };
-    const report: FitReport = {
-      epochs: 0,
-      trainLoss: [],
-      validLoss: [],
-      bestEpoch: -1,
-      stopped: 'done',
-      seconds: 0,
+    const report = await trainEpochs({
+      params: this.params,
+      net: this.net,
+      config: cfg,
+      item: ds.item,
+      train,
       batchSize,
-    };
-    let best = Infinity;
-    let bestWeights: Map<string, Float32Array> | null = null;
-    let bad = 0;
-    const pool = opts.replicas && opts.replicas.size > 1 ? opts.replicas : null;
-    try {
-      const sharded = pool && (await ShardedTrainer.start(pool, this.params, opt, await this.serialize()));
-      // Data-parallel: the batch's users in shards, each shard's dropout stream seeded from `noise` (parallel.ts).
-      const train1 = (slices: SeqSlice[]): Promise<number> => {
-        if (!sharded) return this.net.trainBatch(tokenBatch(ds.item, slices), step, noise);
-        const shards = shardSlices(slices, sharded.size).map((sh) => tokenBatch(ds.item, sh));
-        return sharded.trainBatch(shards, shardSeeds(shards.length, noise));
-      };
-      for (let epoch = 0; epoch < cfg.epochs; epoch++) {
-        const order = shuffleInPlace([...train], rng);
-        const batches = batchesOf(order, batchSize);
-        let sum = 0,
-          count = 0,
-          repSum = 0,
-          repCount = 0,
-          repT = Date.now(),
-          repStart = Date.now();
-        for (let bi = 0; bi < batches.length; bi++) {
-          if (opts.signal?.aborted) {
-            report.stopped = 'aborted';
-            break;
-          }
-          const s = await train1(batches[bi]);
-          const n = targetCount(batches[bi]);
-          sum += s;
-          count += n;
-          repSum += s;
-          repCount += n;
-          const now = Date.now();
-          const lastBatch = bi === batches.length - 1;
-          if (now - repT >= 250 || lastBatch) {
-            // Batched progress: one report per ~250 ms carrying the mean since the previous one.
-            const validLoss = lastBatch && validCount > 0 ? await this.validLoss(validBatches, validCount) : undefined;
-            opts.onProgress?.({
-              epoch,
-              epochs: cfg.epochs,
-              batch: bi + 1,
-              batches: batches.length,
-              loss: repSum / Math.max(1, repCount),
-              validLoss,
-              examplesPerSecond: (repCount / Math.max(1, now - repStart)) * 1000,
-            });
-            repSum = 0;
-            repCount = 0;
-            repT = now;
-            repStart = now;
-            if (validLoss !== undefined) report.validLoss.push(validLoss);
-            await yieldToHost();
-          }
-        }
-        if (report.stopped === 'aborted') break;
-        report.epochs = epoch + 1;
-        report.trainLoss.push(sum / Math.max(1, count));
-        const score = validCount > 0 ? report.validLoss[report.validLoss.length - 1] : report.trainLoss[epoch];
-        if (score < best - 1e-6) {
-          best = score;
-          bad = 0;
-          report.bestEpoch = epoch;
-          bestWeights = await snapshot(this.params);
-        } else {
-          // Plateau: divide the learning rate by 10 every `patience` bad epochs; stop after 2·patience + 1.
-          bad++;
-          if (cfg.patience === 0 || bad > 2 * cfg.patience) {
-            report.stopped = 'plateau';
-            break;
-          }
-          if (bad % cfg.patience === 0) opt.lr /= 10;
-        }
-      }
-      if (bestWeights) restore(this.params, bestWeights);
-    } finally {
-      opt.dispose();
-    }
+      validBatches,
+      validCount,
+      rng,
+      opts,
+      serialize: () => this.serialize(),
+    });
     if (cfg.mixture && report.stopped !== 'aborted') {
       this.mixture = fitMixture(
         ds.item,
-        await this.heldOutTokens(validBatches, valid),
+        await heldOutTokens(this.net, this.params, this.nItems, ds, validBatches, valid),
         unigram(ds.item, train, this.nItems),
       );
       if (this.mixture) {
@@ -230,97 +109,6 @@ export class SequenceModel implements NextItemModel {
     }
     report.seconds = (Date.now() - t0) / 1000;
     return ok(report);
-  }
-
-  /**
-   * p_seq of each held-out target and of its history's distinct items (softmax over items, as factors give it), users
-   * in order, steps ascending. The softmax rows are read back in chunks of 256 tokens.
-   */
-  private async heldOutTokens(batches: ReturnType<typeof tokenBatch>[], slices: SeqSlice[]): Promise<HeldOutTokens> {
-    const ds = this.ds as HistorySource;
-    const users = slices.map((s) => ({ from: s.from ?? s.start, start: s.start, end: s.end }));
-    const total = users.reduce((a, u) => a + u.end - u.start, 0);
-    const pSeq = new Float32Array(total);
-    const pSeqHist = new Float32Array(total);
-    const emb = get(this.params, 'emb');
-    const bias = get(this.params, 'bias');
-    const V = this.nItems;
-    const seen = new Int32Array(V).fill(-1);
-    const hist: number[] = [];
-    let k = 0;
-    let u = 0;
-    for (const b of batches) {
-      const h = this.net.states(b);
-      try {
-        const first = u;
-        const bu = users.slice(u, u + b.size);
-        u += b.size;
-        // Tokens of this batch in order: per user its events from start (the history walked from `from`).
-        const rows = h.shape[0];
-        let ui = 0;
-        let e = bu.length ? bu[0].start : 0;
-        const startUser = (i: number) => {
-          hist.length = 0;
-          for (let j = bu[i].from; j < bu[i].start; j++) add(ds.item[j]);
-          e = bu[i].start;
-        };
-        const add = (y: number) => {
-          if (seen[y] !== first + ui) {
-            seen[y] = first + ui;
-            hist.push(y);
-          }
-        };
-        if (bu.length) startUser(0);
-        for (let r0 = 0; r0 < rows; r0 += 256) {
-          const n = Math.min(256, rows - r0);
-          const p = tf.tidy(() => {
-            const hc = tf.slice(h, [r0, 0], [n, -1]);
-            const E = tf.slice(emb, [1, 0], [-1, -1]) as tf.Tensor2D;
-            return tf.softmax(tf.add(tf.matMul(hc, E, false, true), tf.slice(bias, [1], [-1])));
-          });
-          const probs = (await p.data()) as Float32Array;
-          p.dispose();
-          for (let i = 0; i < n; i++, k++) {
-            while (e >= bu[ui].end) startUser(++ui);
-            const y = ds.item[e];
-            pSeq[k] = probs[i * V + y];
-            let s = 0;
-            for (const x of hist) s += probs[i * V + x];
-            pSeqHist[k] = s;
-            add(y);
-            e++;
-          }
-        }
-      } finally {
-        h.dispose();
-      }
-    }
-    return { users, pSeq, pSeqHist };
-  }
-
-  /**
-   * Decoder bias b_v = log((n_v + 1) / (N + V)): the add-one log frequency of token v among the targets of the training users (not the validation ones), so
-   * the untrained model already predicts item popularity (eq. 1 with h·E ≈ 0 at initialisation) and training only
-   * has to learn what the history adds. rime's word_language_model init starts the bias at 0; on a small log
-   * (ml-latest-small: 9,724 items, ~50k training targets) two epochs from 0 left the RNN's validation loss above
-   * the unigram entropy (8.26-8.60 vs 8.12 nats) and its ItemRec below Pop's.
-   */
-  private setUnigramPrior(item: Int32Array, slices: SeqSlice[]): void {
-    const V = this.nItems + 1;
-    const counts = new Float64Array(V);
-    let total = 0;
-    for (const sl of slices) {
-      for (let e = sl.start; e < sl.end; e++) counts[item[e] + 1]++;
-      total += sl.end - sl.start;
-    }
-    const prior = Float32Array.from(counts, (n) => Math.log((n + 1) / (total + V)));
-    restore(this.params, new Map([['bias', prior]]));
-  }
-
-  private async validLoss(batches: ReturnType<typeof tokenBatch>[], count: number): Promise<number> {
-    let s = 0;
-    for (const b of batches) s += await this.net.evalBatch(b);
-    return s / count;
   }
 
   /**
@@ -436,18 +224,4 @@ export class SequenceModel implements NextItemModel {
     for (const v of this.params.values()) v.dispose();
     this.params.clear();
   }
-}
-
-/** Non-padding targets of a batch of slices (TokenBatch.count). */
-const targetCount = (slices: SeqSlice[]) => slices.reduce((a, s) => a + s.end - s.start, 0);
-
-/** p_pop: add-one frequency of each item among the training users' events (over items; the start token excluded). */
-function unigram(item: Int32Array, slices: SeqSlice[], nItems: number): Float32Array {
-  const counts = new Float64Array(nItems);
-  let total = 0;
-  for (const sl of slices) {
-    for (let e = sl.start; e < sl.end; e++) counts[item[e]]++;
-    total += sl.end - sl.start;
-  }
-  return Float32Array.from(counts, (n) => (n + 1) / (total + nItems));
 }
