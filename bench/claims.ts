@@ -1,8 +1,10 @@
-// npx tsx bench/claims.ts FILE OUT.json [hidden] [epochs] [MODEL,...] [SWEPT,...]: the evidence of docs/claims.md. One run of every model on
-// FILE (user split), scores kept, then each model's β and α sweeps in the three planner modes (greedy, offline Dual,
-// online Dual) on the same scores, so that the modes compare on one fit. FILE as `rimw run` takes it
-// (a log, or synth:PRESET[:SEED]). Writes the results JSON (rime fields) plus the sweeps by mode; SWEPT limits the
-// sweeps to those models (default: every model run).
+// npx tsx bench/claims.ts FILE OUT.json [hidden] [epochs] [MODEL,...] [SWEPT,...]: the evidence of docs/claims.md.
+// One run of every model on FILE (user split), scores kept, then each model's β and α sweeps in the three planner
+// modes (greedy, offline Dual, online Dual; the online Dual with each of its decision rules) on the same scores, so
+// that the modes compare on one fit. FILE as `rimw run` takes it (a log, or synth:PRESET[:SEED]). Writes the results
+// JSON (rime fields) plus the sweeps by mode; SWEPT limits the sweeps to those models (default: every model run).
+// A seventh argument `online-delivery` replaces the sweeps by claim 3's decomposition (bench/onlineDelivery.ts),
+// written under `onlineDelivery` and printed.
 import { writeFileSync } from 'node:fs';
 import '@tensorflow/tfjs';
 import { chooseBackend, describeChoice } from '../src/cli/backend';
@@ -15,10 +17,12 @@ import { historyMask } from '../src/core/metrics/mask';
 import { maskedScores, matchSweeps } from '../src/core/planner/experiment';
 import { rimeMtchPoint } from '../src/core/pipeline/rimeHeader';
 import { PLANNER_MODES } from '../src/core/pipeline/config';
+import type { OnlineDecision, PlannerMode } from '../src/core/planner/index';
+import { onlineDelivery, type DeliveryRow } from './onlineDelivery';
 
-const [file, out, hiddenArg, epochsArg, modelsArg, sweptArg] = process.argv.slice(2);
-if (!file || !out) {
-  console.error('usage: tsx bench/claims.ts FILE OUT.json [hidden] [epochs] [MODEL,...] [SWEPT,...]');
+const [file, out, hiddenArg, epochsArg, modelsArg, sweptArg, analysis] = process.argv.slice(2);
+if (!file || !out || (analysis !== undefined && analysis !== 'online-delivery')) {
+  console.error('usage: tsx bench/claims.ts FILE OUT.json [hidden] [epochs] [MODEL,...] [SWEPT,...] [online-delivery]');
   process.exit(2);
 }
 const MODELS = [
@@ -75,6 +79,7 @@ const betas = [0, 0.001, 0.002, 0.005, 0.01];
 const alphas = [0.01, 0.02, 0.05, 0.1];
 const topK = result._k1;
 const sweeps: Record<string, Record<string, unknown[]>> = {};
+const delivery: Record<string, DeliveryRow[]> = {};
 const swept = sweptArg ? new Set(sweptArg.split(',')) : null;
 for (const [name, k] of kept) {
   if (swept && !swept.has(name)) continue;
@@ -83,7 +88,28 @@ for (const [name, k] of kept) {
   const valid = k.valid
     ? maskedScores(denseScores(split.valid.users.length, test.target.nCols, k.valid), validMask)
     : undefined;
-  for (const mode of PLANNER_MODES) {
+  if (analysis === 'online-delivery') {
+    if (!valid) continue;
+    const rows = onlineDelivery(valid, src, test.target, topK, betas.slice(1));
+    delivery[name] = rows;
+    for (const d of rows)
+      console.error(
+        `${name} β ${d.beta} ${d.rows} (${d.n}): hard ${d.hard.toFixed(3)} rounded ${d.rounded.toFixed(3)} expected ${d.expected.toFixed(3)} Poisson ${d.poisson.toFixed(3)}${d.recallHard !== undefined ? ` recall ${d.recallHard.toFixed(4)} → ${d.recallRounded?.toFixed(4)}` : ''}; calibration residuals ${d.calibration.userResidual.toFixed(2)}, ${d.calibration.itemResidual.toFixed(2)}`,
+      );
+    continue;
+  }
+  // The online mode twice: its default rule (each test row's soft decisions rounded at random) and the hard
+  // TopK{λ − v} rule, under `online-hard`, for the comparison of docs/claims.md.
+  type Run = { key: string; mode: PlannerMode; decision?: OnlineDecision };
+  const runs = PLANNER_MODES.flatMap((mode): Run[] =>
+    mode === 'online'
+      ? [
+          { key: 'online', mode },
+          { key: 'online-hard', mode, decision: 'hard' },
+        ]
+      : [{ key: mode, mode }],
+  );
+  for (const { key, mode, decision } of runs) {
     if (mode === 'online' && !valid) continue;
     const m = matchSweeps(
       src,
@@ -93,11 +119,15 @@ for (const [name, k] of kept) {
         topK,
         valid,
         betaMax: result._c1 / result._cmax,
+        decision,
       },
     );
-    sweeps[name][mode] = m.points.map((p) => rimeMtchPoint(p, result, test.target.nCols));
+    sweeps[name][key] = m.points.map((p) => rimeMtchPoint(p, result, test.target.nCols));
   }
   console.error(`${name.padEnd(16)} sweeps done (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
 }
-writeFileSync(out, JSON.stringify({ ...result, sweeps, seconds: (Date.now() - t0) / 1000 }, null, 1));
+writeFileSync(
+  out,
+  JSON.stringify({ ...result, sweeps, onlineDelivery: delivery, seconds: (Date.now() - t0) / 1000 }, null, 1),
+);
 console.error(`wrote ${out} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);

@@ -1,7 +1,8 @@
 /**
  * `rimw dual --scores S.csv --alpha A --beta B [--calibrate V.csv] [--out OUT.json]`: the Dual planner on a score
  * matrix (paper section 4, Algorithm 1). Offline on S, or with --calibrate: v solved on V, each row of S decided
- * alone by TopK{λ − v} (online). The dual variables v are the serving artifact.
+ * alone by the online Dual's rule (core/planner/online.ts, as on the page). The dual variables v are the serving
+ * artifact.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { CliCommand, CliIo } from '../command';
@@ -18,7 +19,8 @@ rimw dual --factors F --alpha A --beta B [--mode offline|greedy] [--passes N] [-
   Solves max Σ λπ with user capacity Σ_y π ≤ round(A·items) and item minimal exposure Σ_x π ≥ B·users.
   S.csv, V.csv: one row per user state, one non-negative score per item, comma-separated, no header.
   A: user capacity as a fraction of items; B: item minimal exposure as a fraction of users (0 ≤ B ≤ A ≤ 1).
-  Without --calibrate: offline Dual on S. With it: v solved on V, then each row of S decided alone (online).
+  Without --calibrate: offline Dual on S. With it: v solved on V, then each row of S decided alone (online): its
+  soft decisions at the calibration's final temperature, rounded to its items at random (seeded, reproducible).
   OUT.json (stdout without --out): v (per item), u (per row of S), assignments ([row, col] pairs, at most
   round(A·items) per row), objective (Σ λ over them), itemExposure, userLoad, iterations, seconds.
   --factors F: factored scores instead of a matrix (paper appendix C.2), computed in row blocks on demand, so memory

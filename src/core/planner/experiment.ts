@@ -8,6 +8,7 @@ import type { RowMask } from '../metrics/mask';
 import { applyMask } from '../metrics/mask';
 import type { ScoreSource } from '../models/scores';
 import type { StopSignal } from '../util/abort';
+import type { OnlineDecision } from './online';
 import { sweepAlpha, sweepBeta } from './sweep';
 import type { PlannerMode, SweepPoint } from './types';
 
@@ -49,6 +50,8 @@ export function matchSweeps(
     signal?: StopSignal;
     /** Item maximal exposure β' of the α sweep; default ALPHA_SWEEP_BETA_MAX. */
     betaMax?: number;
+    /** Online mode's decision rule (online.ts); default rounded. */
+    decision?: OnlineDecision;
   },
 ): { points: SweepPoint[]; skipped: string[] } {
   const alpha = opts.topK / test.nCols;
@@ -58,7 +61,7 @@ export function matchSweeps(
     skipped.push(`β = ${b} > α = ${alpha.toPrecision(3)} (top-${opts.topK} of ${test.nCols} items)`);
     return false;
   });
-  const sOpts = { valid: opts.valid, signal: opts.signal };
+  const sOpts = { valid: opts.valid, signal: opts.signal, decision: opts.decision };
   const points = betas.length ? sweepBeta(test, alpha, betas, req.mode, target, sOpts) : [];
   const alphas = req.alphas.filter((a) => {
     if (a > 0) return true;

@@ -4,7 +4,7 @@
 export type * from './types';
 export { descendingOrder, solveGreedy, type GreedyOptions } from './greedy';
 export { solveDual, createDualWorkspace, type DualOptions, type DualIteration, type DualWorkspace } from './dual';
-export { solveOnline, type OnlineOptions } from './online';
+export { solveOnline, type OnlineOptions, type OnlineDecision } from './online';
 export { evaluateMatch, assignmentCounts } from './metrics';
 export { sweepBeta, sweepAlpha, solveMode, type SweepOptions } from './sweep';
 export { settingsProblem, hardK } from './common';

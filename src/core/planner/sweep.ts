@@ -10,13 +10,15 @@ import type { StopSignal } from '../util/abort';
 import { createDualWorkspace, solveDual } from './dual';
 import { solveGreedy } from './greedy';
 import { evaluateMatch } from './metrics';
-import { solveOnline } from './online';
+import { solveOnline, type OnlineDecision } from './online';
 import type { DualState, MatchSettings, MatchSolution, PlannerMode, SweepPoint } from './types';
 
 export interface SweepOptions {
   /** Validation rows × items; required in online mode (v is calibrated on them). */
   valid?: ScoreSource;
   signal?: StopSignal;
+  /** Online mode's decision rule (online.ts); default rounded. */
+  decision?: OnlineDecision;
   /** Called after each point with the point and its solution (for progress or to keep the dual variables). */
   onPoint?: (point: SweepPoint, solution: MatchSolution) => void;
 }
@@ -31,13 +33,19 @@ export function solveMode(
     warm?: DualState;
     signal?: StopSignal;
     workspace?: ReturnType<typeof createDualWorkspace>;
+    decision?: OnlineDecision;
   } = {},
 ): MatchSolution {
   if (mode === 'greedy') return solveGreedy(scores, s, { signal: opts.signal });
   if (mode === 'offline')
     return solveDual(scores, s, { warm: opts.warm, signal: opts.signal, workspace: opts.workspace });
   if (!opts.valid) throw new RangeError('planner: online mode needs validation scores to calibrate v');
-  return solveOnline(opts.valid, scores, s, { warm: opts.warm, signal: opts.signal, workspace: opts.workspace });
+  return solveOnline(opts.valid, scores, s, {
+    warm: opts.warm,
+    signal: opts.signal,
+    workspace: opts.workspace,
+    decision: opts.decision,
+  });
 }
 
 function sweep(
@@ -52,7 +60,13 @@ function sweep(
   let warm: DualState | undefined;
   for (const s of settings) {
     if (opts.signal?.aborted) throw new Error('aborted');
-    const sol = solveMode(scores, s, mode, { valid: opts.valid, warm, signal: opts.signal, workspace });
+    const sol = solveMode(scores, s, mode, {
+      valid: opts.valid,
+      warm,
+      signal: opts.signal,
+      workspace,
+      decision: opts.decision,
+    });
     warm = mode === 'online' ? { u: new Float64Array(0), v: sol.state.v, eps: sol.state.eps } : sol.state;
     const point: SweepPoint = {
       ...evaluateMatch(sol.assignment, target, s),
