@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../../util/rng';
 import type { CtrBatch } from '../types';
+import type { CtrNet } from '../train';
 import { uniformParam } from '../../models/sequence/params';
 import { gruCell } from '../../models/sequence/gru';
 import { canReadSync, mm } from '../../models/sequence/ops';
@@ -30,7 +31,7 @@ import { esmmGrid, type GridNet, gridMlp, type GridPart } from './grid';
  * The history is right-aligned: padding comes first, so a row's state stays 0 until its first real item (the masked
  * steps multiply the new state by 0), like a packed sequence.
  */
-export function createMtRnnNet(dims: CtrDims, o: MtRnnOptions, rng: Rng): GridNet {
+export function createMtRnnNet(dims: CtrDims, o: MtRnnOptions, rng: Rng): CtrNet | GridNet {
   const D = o.embeddingDim;
   const H = o.gruHidden;
   const params: Params = new Map();
