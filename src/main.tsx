@@ -2,9 +2,13 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './ui/App';
 import { installTestHook } from './state/testHook';
+import { startPage } from './state/page';
 import './ui/app.css';
 
 installTestHook();
+// Before React's first render: the workers load and the world is generated while the page renders and lays out
+// (App's effect calls it too, where App is rendered alone; it runs once).
+startPage();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
