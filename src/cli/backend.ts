@@ -7,8 +7,8 @@ import { createRequire } from 'node:module';
 import type { BackendChoice } from '../platform/backend';
 import { installNodeWebgpu } from './nodeWebgpu';
 
-export const BACKEND_PREFS = ['cpu', 'wasm', 'webgpu', 'auto'] as const;
-export type BackendPref = (typeof BACKEND_PREFS)[number];
+import type { BackendPref } from './backendPrefs';
+export { BACKEND_PREFS, type BackendPref } from './backendPrefs';
 
 export interface CliBackendChoice extends BackendChoice {
   /** The WebGPU adapter when the choice is webgpu, e.g. "google swiftshader (SwiftShader driver 5.0.0), software". */

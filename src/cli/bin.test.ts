@@ -1,12 +1,25 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commands } from './commands/index';
 
 const repo = resolve(__dirname, '../..');
 const node = (args: string[], cwd?: string) => spawnSync(process.execPath, args, { encoding: 'utf8', cwd });
+
+/** Every module specifier reached from `file` through static imports (not `import()`), following the build's own files. */
+function staticImports(file: string, seen = new Set<string>()): string[] {
+  const out: string[] = [];
+  if (seen.has(file)) return out;
+  seen.add(file);
+  for (const m of readFileSync(file, 'utf8').matchAll(/^import\s(?:[^;]*?\sfrom\s)?"([^"]+)";/gms)) {
+    const spec = m[1];
+    if (spec.startsWith('.')) out.push(...staticImports(resolve(dirname(file), spec), seen));
+    else out.push(spec);
+  }
+  return out;
+}
 
 describe('bin/rimw.js', () => {
   it('runs the build of scripts/build-cli.mjs; without it or when it is stale, the sources through tsx, saying so', () => {
@@ -19,6 +32,9 @@ describe('bin/rimw.js', () => {
     for (const d of ['src', 'node_modules']) symlinkSync(join(repo, d), join(pkg, d), 'dir');
     const build = node([join(repo, 'scripts/build-cli.mjs'), '--outdir', join(pkg, 'dist-cli')]);
     expect(build.status, build.stderr).toBe(0);
+
+    // `rimw --help` starts fast: nothing main.js imports statically reaches tfjs (a CommonJS package, lexed at load).
+    expect(staticImports(join(pkg, 'dist-cli/main.js')).filter((s) => s.startsWith('@tensorflow/'))).toEqual([]);
 
     const built = node([join(pkg, 'bin/rimw.js'), '--help']);
     expect(built.status, built.stderr).toBe(0);

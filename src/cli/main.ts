@@ -6,30 +6,29 @@ const io: CliIo = {
   err: (t) => process.stderr.write(t.endsWith('\n') ? t : t + '\n'),
 };
 
-export async function helpText(): Promise<string> {
-  const all = await Promise.all(commands.map((c) => c.load()));
+export function helpText(): string {
   const lines = ['rimw: RIM Workbench on the command line (the same core as the app).', '', 'Commands:'];
-  for (const c of all) lines.push(`  ${c.name.padEnd(10)} ${c.summary}`);
-  lines.push('', ...all.flatMap((c) => [c.usage, '']), 'rimw --help      this text');
+  for (const c of commands) lines.push(`  ${c.name.padEnd(10)} ${c.help.summary}`);
+  lines.push('', ...commands.flatMap((c) => [c.help.usage, '']), 'rimw --help      this text');
   return lines.join('\n');
 }
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.out(await helpText());
+    io.out(helpText());
     return name === undefined ? 2 : 0;
   }
   const entry = commands.find((c) => c.name === name);
   if (!entry) {
-    io.err(`rimw: unknown command '${name}'\n\n${await helpText()}`);
+    io.err(`rimw: unknown command '${name}'\n\n${helpText()}`);
     return 2;
   }
-  const cmd = await entry.load();
   if (rest.includes('--help')) {
-    io.out(cmd.usage);
+    io.out(entry.help.usage);
     return 0;
   }
+  const cmd = await entry.load();
   try {
     return await cmd.run(rest, io);
   } catch (e) {

@@ -6,31 +6,12 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { CliCommand, CliIo } from '../command';
+import { COMMAND_HELP } from './help';
 import { parseArgs, UsageError } from '../command';
 import { denseScores } from '../../core/models/scores';
 import { settingsProblem, solveDual, solveOnline } from '../../core/planner/index';
 import { parseScoreCsv, type ScoreTable } from '../../core/planner/scoresCsv';
-import { SYNTH_PRESETS } from '../../core/data/synthetic/config';
 import { loadFactors, planFactored, saveFactors } from './factored';
-
-const usage = `rimw dual --scores S.csv --alpha A --beta B [--calibrate V.csv] [--out OUT.json]
-rimw dual --factors F --alpha A --beta B [--mode offline|greedy] [--passes N] [--sample N] [--out OUT.json]
-          [--save-factors DIR]
-  Solves max Σ λπ with user capacity Σ_y π ≤ round(A·items) and item minimal exposure Σ_x π ≥ B·users.
-  S.csv, V.csv: one row per user state, one non-negative score per item, comma-separated, no header.
-  A: user capacity as a fraction of items; B: item minimal exposure as a fraction of users (0 ≤ B ≤ A ≤ 1).
-  Without --calibrate: offline Dual on S. With it: v solved on V, then each row of S decided alone (online): its
-  soft decisions at the calibration's final temperature, rounded to its items at random (seeded, reproducible).
-  OUT.json (stdout without --out): v (per item), u (per row of S), assignments ([row, col] pairs, at most
-  round(A·items) per row), objective (Σ λ over them), itemExposure, userLoad, iterations, seconds.
-  --factors F: factored scores instead of a matrix (paper appendix C.2), computed in row blocks on demand, so memory
-  grows with users + items: a directory with factors.json and float32 files (users.f32, items.f32, lambda.f32,
-  item_bias.f32; see docs/scale.md), or world:PRESET[:SEED][/DIV] for a synthetic world's ground truth (no events
-  made; /DIV divides its users, items and events; presets: ${Object.keys(SYNTH_PRESETS).join(', ')}). --mode offline (default: the streamed Dual, --passes passes over
-  the users after a dense calibration batch of --sample users) or greedy (the reference's greedy walk, certified
-  against the walk over all pairs). OUT.json then holds v, the item exposures and a summary of the decisions
-  (objective, loads, residuals, the solver's report, peak memory) instead of every assignment.
-  --save-factors DIR writes the factors read (e.g. a world's) as a factors directory and stops.`;
 
 function readScores(file: string, io: CliIo): ScoreTable | null {
   let text: string;
@@ -60,8 +41,7 @@ function fraction(name: string, v: string | undefined, io: CliIo): number | null
 
 export const dual: CliCommand = {
   name: 'dual',
-  summary: 'Dual planner on a score matrix: offline, or online with v calibrated on other rows',
-  usage,
+  ...COMMAND_HELP.dual,
   async run(argv: string[], io: CliIo): Promise<number> {
     const a = parseArgs(argv, {
       values: ['scores', 'alpha', 'beta', 'calibrate', 'out', 'factors', 'mode', 'passes', 'sample', 'save-factors'],

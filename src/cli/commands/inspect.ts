@@ -4,6 +4,7 @@
  */
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import type { CliCommand } from '../command';
+import { COMMAND_HELP } from './help';
 import { parseArgs } from '../command';
 import {
   Ingest,
@@ -14,16 +15,6 @@ import {
   type ItemMetaMap,
 } from '../../core/data/ingest/index';
 import { summarise } from '../../core/data/summary';
-
-const usage = `rimw inspect FILE [--items META] [--json]
-  Reads an interaction log the way the app does (comma, tab, semicolon, pipe or :: separated; header or none;
-  UTF-8 or Latin-1; unix seconds, milliseconds or ISO-8601 times) and prints the detected format, the column
-  roles, rows read / kept / skipped (by reason, with the first lines), users, items, time range and top items.
-  --items META joins item metadata (e.g. movies.csv: id, title, genres) for the top items' titles.
-  --json prints one JSON object: format {delimiter, header, encoding, bom}, columns (role → column name or
-  index), rowsRead, events, skipped, skippedBy, problems [{line, reason, text}], users, items, timeRange
-  [min, max] (unix seconds), topItems [{id, count, title}], density, repeatRate, warnings.
-  Exit status: 0 with at least one event, 1 when the file is refused (message on stderr), 2 on bad usage.`;
 
 /** Node read chunks: 1 MiB (the default 64 KiB costs more per-chunk overhead for no memory gain here). */
 const CHUNK = 1 << 20;
@@ -57,8 +48,7 @@ const delimName = (d: string) => (d === '\t' ? 'tab' : JSON.stringify(d));
 
 export const inspect: CliCommand = {
   name: 'inspect',
-  summary: 'detect the format of an interaction log and summarise it (text or --json)',
-  usage,
+  ...COMMAND_HELP.inspect,
   async run(argv, io) {
     const a = parseArgs(argv, { values: ['items'], switches: ['json'], positionals: 1 });
     const file = a.positionals[0];

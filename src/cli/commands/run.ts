@@ -5,54 +5,23 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { BACKEND_PREFS, chooseBackend, describeChoice, type BackendPref } from '../backend';
 import type { CliCommand, CliIo } from '../command';
+import { COMMAND_HELP } from './help';
 import { parseArgs, UsageError } from '../command';
 import type { Dataset } from '../../core/data/types';
 import { generateSynthetic, presetConfig, SYNTH_PRESETS, type SynthPreset } from '../../core/data/synthetic/index';
 import { DEFAULT_RUN_CONFIG, MAX_THREADS, parseRunConfig, type RunConfig } from '../../core/pipeline/config';
 // Loads tfjs on first call; --backend picks among CPU, WASM and WebGPU (../backend.ts; the host, not core, decides).
 import { defaultRegistry, runExperiment } from '../lazy';
-import { coreCount, defaultThreads, startReplicaPool } from '../replicaPool';
+import { defaultThreads, startReplicaPool } from '../replicaPool';
 import type { ReplicaPool } from '../../core/models/sequence/parallel';
 import type { Result } from '../../core/util/result';
 import { needsTfjs } from '../../core/models/names';
-import { PROTOCOL_NAMES, PROTOCOL_SPLIT, PROTOCOL_SUMMARY, type ProtocolName } from '../../core/data/protocols';
+import { PROTOCOL_NAMES, PROTOCOL_SPLIT, type ProtocolName } from '../../core/data/protocols';
 // The app's loader (core/data/ingest: detection, streaming byte-level parse), so the CLI and the page read a file alike.
 import { readInteractionFile } from './inspect';
 import { DEFAULT_CTR_RUN_CONFIG, isCtrRunConfig } from '../../core/ctr/index';
 import { runCtrCommand, SYNTH_CTR } from './runCtr';
 import { isFactored, loadFactors, planFactored } from './factored';
-
-const usage = `rimw run FILE [--config CONFIG.json] [--out RESULTS.json] [--models A,B,...] [--seed S] [--backend B]
-         [--threads N] [--protocol ${PROTOCOL_NAMES.join('|')}]
-  Splits FILE, fits the configured models and writes ItemRec / UserRec metrics as JSON (stdout without --out).
-  FILE is an interaction log (CSV/TSV/MovieLens .dat: user, item, [rating], timestamp; header optional), or
-  synth:PRESET[:SEED] for a synthetic world (presets: ${Object.keys(SYNTH_PRESETS).join(', ')}).
-  CONFIG.json is a run config: {"split":{"kind":"temporal","horizon":604800},"models":["Pop","Hawkes","HP"],"seed":1,
-  "itemRecTopK":..,"userRecTopC":..,"excludeTrain":..,"epochs":..,"sequence":{..},"tune":{"trials":N,"minutes":M},
-  "calibrate":..,"protocol":..}; --models, --seed and --protocol override its fields. "tune" searches the sequence
-  models' lr, hidden, dropout and weight decay on the validation window first (the trials go into each model's
-  meta.tune). Each RIM composition scores λ(x)·p(y|x)^τ/Σp^τ with τ chosen on the validation window's UserRec
-  (meta.calibration); "calibrate":false gives the plain product λ(x)·p(y|x).
-  --protocol: a dataset protocol of the paper (docs/protocols.md), a filter of FILE and its split:
-${PROTOCOL_NAMES.map((p) => `    ${p}: ${PROTOCOL_SUMMARY[p]}`).join('\n')}
-  (with --protocol, a config split of the other kind is replaced by the protocol's).
-  --backend: tfjs backend of the sequence models (RNN, Transformer, their RIMs): ${BACKEND_PREFS.join(', ')}.
-  auto (the default) takes the fastest that matches the CPU self-test: WebGPU on a GPU, then WASM, then CPU; wasm
-  and webgpu fall back to cpu unless they match it. The backend chosen, and why others were not, goes to stderr.
-  webgpu uses the 'webgpu' package (Dawn), a GPU or else Chromium's SwiftShader (software: works, but slow).
-  --threads N (or "threads" in CONFIG.json): threads that train the sequence models on wasm or cpu, each batch split
-  among model replicas in worker threads and their gradients averaged (the same model as 1 thread, up to rounding;
-  deterministic for a seed and a thread count). Default 1: on 2 cores 2 threads were slower than 1; try more
-  where there are more cores (at most one per core; this machine has ${coreCount()}).
-  On webgpu the GPU trains in one thread. The count used goes to stderr after the backend.
-  Without --config: ${JSON.stringify(DEFAULT_RUN_CONFIG)}.
-  Click and conversion (papers 002, 003): "task":"ctr" in CONFIG.json, FILE an impression log (user, item, time,
-  click, [conversion], [pid/context], [category]) or synth-ctr:PRESET[:SEED]; CONFIG.json as
-  {"task":"ctr","models":["LR","MT-RNN","MuseNet-soft"],"split":{"protocol":"ads"},"seed":1,"epochs":2,"base":"LR"}.
-  Writes {ctr: results, data: summary}. Without --config on synth-ctr: ${JSON.stringify(DEFAULT_CTR_RUN_CONFIG)}.
-  FILE may instead be factored scores (a factors directory or world:PRESET[:SEED], see rimw dual --help): then no
-  model is fitted; the planner runs on them at α = itemRecTopK / items (default 1%), β = match.betas[0] (default 0)
-  in match.mode (offline or greedy; default offline) and the results hold its summary under "planner".`;
 
 /** Loads the dataset named by FILE: synth:PRESET[:SEED], or an interaction log on disk. */
 export async function loadDataset(file: string): Promise<Result<Dataset, string>> {
@@ -74,8 +43,7 @@ export async function loadDataset(file: string): Promise<Result<Dataset, string>
 
 export const run: CliCommand = {
   name: 'run',
-  summary: 'split, fit and evaluate models on a log; write ItemRec/UserRec results as JSON',
-  usage,
+  ...COMMAND_HELP.run,
   async run(argv: string[], io: CliIo): Promise<number> {
     const a = parseArgs(argv, {
       values: ['config', 'out', 'models', 'seed', 'backend', 'protocol', 'threads'],

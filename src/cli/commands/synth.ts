@@ -5,6 +5,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { CliCommand, CliIo } from '../command';
+import { COMMAND_HELP } from './help';
 import { parseArgs, UsageError } from '../command';
 import {
   SYNTH_PRESETS,
@@ -21,15 +22,6 @@ import {
 const DAY = 86_400;
 /** Truth rows get top items only while users × items × topics stays below this many multiply-adds (about a second). */
 const TOP_ITEMS_BUDGET = 1e9;
-
-const usage = `rimw synth [--preset small|ml1m|10m] [--users N --items M --events E] [--seed S] --out FILE
-           [--truth TRUTH.json] [--test-start T] [--horizon H] [--top K]
-  Generates a synthetic world (Hawkes users with churn, topic-model items) and writes CSV with header
-  user_id,item_id,timestamp (unix seconds). --users/--items/--events override the preset (default: small).
-  --truth writes, per user, the true intensity λ(T) (events/s), the expected count in [T, T + H) and p(y|x)
-  as factors (θ per user, topic-item table, recency, last item) plus the top K items (default 10; skipped for
-  worlds where that costs over ~1e9 operations). T defaults to the world end minus H; H defaults to 28 days.
-  Times T and H accept seconds or a suffix: 28d, 12h, 2024-01-01 (a date for T).`;
 
 /** Seconds from '3600', '12h' or '28d'. */
 function parseDuration(name: string, v: string): number {
@@ -66,8 +58,7 @@ async function close(s: WriteStream): Promise<void> {
 
 export const synth: CliCommand = {
   name: 'synth',
-  summary: 'generate a synthetic world with ground truth (CSV + truth JSON)',
-  usage,
+  ...COMMAND_HELP.synth,
   async run(argv: string[], io: CliIo): Promise<number> {
     const a = parseArgs(argv, {
       values: ['preset', 'users', 'items', 'events', 'seed', 'out', 'truth', 'test-start', 'horizon', 'top'],

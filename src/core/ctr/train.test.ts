@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { tf } from '../models/sequence/testing.tf';
 import { createRng } from '../util/rng';
-import { Adam, type CtrFitProgress, type CtrNet, fitNet, predictNet, type TrainOptions } from './train';
+import { Adam, type CtrFitProgress, type CtrNet, fitNet, predictNet } from './train';
+import type { TrainOptions } from './models/options';
 import { testWorld } from './testing.world';
 import type { Params } from '../models/sequence/params';
 

@@ -6,6 +6,7 @@ import { restore, snapshot, type Params } from '../models/sequence/params';
 import { canReadSync } from '../models/sequence/ops';
 import { ctrBatch, featureIndex } from './features';
 import type { CtrBatch, ImpressionLog } from './types';
+import type { TrainOptions } from './models/options';
 
 // Core is built without DOM or Node types; setTimeout exists in every host we run in (worker, browser, Node).
 declare const setTimeout: (f: () => void, ms: number) => unknown;
@@ -44,20 +45,6 @@ export interface CtrNet {
   beforeFit?(b: CtrBatch, rng: Rng): void | Promise<void>;
   predict(b: CtrBatch): CtrNetOutput;
 }
-
-/** The trainer's options; every model's options extend them. */
-export interface TrainOptions {
-  /** Passes over the training rows at most. */
-  epochs: number;
-  /** Impressions per gradient step. */
-  batchSize: number;
-  /** Adam learning rate (003: 0.001; the Adam class below). */
-  lr: number;
-  /** Epochs without a lower validation loss before stopping (the best epoch's weights are restored); 0: never stop early. */
-  patience: number;
-}
-
-export const TRAIN_DEFAULTS: TrainOptions = { epochs: 5, batchSize: 256, lr: 0.001, patience: 1 };
 
 /** Progress of one network's fit; `net` names which (a single-task model fits its click and conversion nets in turn). */
 export interface CtrFitProgress extends FitProgress {

@@ -1,6 +1,7 @@
 import { err, ok, type Result } from '../../util/result';
 import type { CtrSplit, ImpressionLog } from '../types';
-import { type CtrFitOptions, type CtrNet, fitNet, type NetFitReport, predictNet, type TrainOptions } from '../train';
+import { type CtrFitOptions, type CtrNet, fitNet, type NetFitReport, predictNet } from '../train';
+import type { TrainOptions } from './options';
 import type { CtrDims } from './layers';
 import { userProbeBatch } from '../probe';
 import { hasGrid } from './grid';

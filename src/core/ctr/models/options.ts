@@ -1,5 +1,18 @@
 import { err, ok, type Result } from '../../util/result';
-import { TRAIN_DEFAULTS, type TrainOptions } from '../train';
+
+/** The trainer's options; every model's options extend them. */
+export interface TrainOptions {
+  /** Passes over the training rows at most. */
+  epochs: number;
+  /** Impressions per gradient step. */
+  batchSize: number;
+  /** Adam learning rate (003: 0.001; the Adam class of ../train.ts). */
+  lr: number;
+  /** Epochs without a lower validation loss before stopping (the best epoch's weights are restored); 0: never stop early. */
+  patience: number;
+}
+
+export const TRAIN_DEFAULTS: TrainOptions = { epochs: 5, batchSize: 256, lr: 0.001, patience: 1 };
 
 /** The result keys of the click-and-conversion models (what the results table and the worker name them). */
 export const CTR_MODEL_NAMES = [
