@@ -6,8 +6,7 @@ import { startPage } from './state/page';
 import './ui/app.css';
 
 installTestHook();
-// Before React's first render: the workers load and the world is generated while the page renders and lays out
-// (App's effect calls it too, where App is rendered alone; it runs once).
+// Before React's first render: the workers load and the world is generated while the page renders and lays out.
 startPage();
 
 createRoot(document.getElementById('root')!).render(

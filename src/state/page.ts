@@ -7,12 +7,8 @@ import { restoreOrSynthetic } from './workspace';
 import { watchOtherTabs } from './otherTabs';
 import { restoreCtr, watchCtrUrl } from './ctr';
 
-let started = false;
-
-/** Once per page (StrictMode runs effects twice). */
+/** Once per page, from main.tsx before React's first render. */
 export function startPage(): void {
-  if (started) return;
-  started = true;
   watchSplit();
   watchData();
   watchOtherTabs();

@@ -1,6 +1,5 @@
 /** The one page: Data → Train → Results → Planner → Paradox. Sections never unmount; each has its own error boundary. */
-import { useEffect, type ReactNode } from 'react';
-import { startPage } from '../state/page';
+import type { ReactNode } from 'react';
 import { useStore } from '../state/store';
 import { ErrorBoundary } from './ErrorBoundary';
 import { DataSection } from './data/DataSection';
@@ -40,7 +39,6 @@ export function App() {
   // With an impression log loaded, Train and Results show the click-and-conversion track (the RIM track stays
   // mounted, hidden, and comes back when an interaction log is loaded).
   const ctr = useCtr((s) => s.active);
-  useEffect(startPage, []);
   return (
     <main className="app">
       <header className="app-header">
