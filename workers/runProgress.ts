@@ -51,6 +51,11 @@ export function progressBatcher(total: number, send: (p: RunProgress) => void) {
   const fitStart = new Map<string, number>();
   /** Per model: 1 when its reports count epochs from 0 (the sequence models), 0 when from 1 (the MF baselines). */
   const shift = new Map<string, number>();
+  /** A message while no fit is under way (a model finished, or being scored): no epoch, batch or rate. */
+  const outsideFit = (
+    model: string,
+    rest: Pick<RunProgress, 'losses' | 'etaSeconds' | 'fraction'> & Partial<RunProgress>,
+  ): RunProgress => ({ model, done, total, epoch: 0, epochs: 0, batch: 0, batches: 0, examplesPerSecond: 0, ...rest });
   return {
     fit(model: string, raw: FitProgress, tune?: TuneStep) {
       if (!shift.has(model)) shift.set(model, raw.epoch === 0 ? 1 : 0);
@@ -85,37 +90,19 @@ export function progressBatcher(total: number, send: (p: RunProgress) => void) {
       const now = Date.now();
       if (p.done < p.total && now - lastSent < PROGRESS_MS) return;
       lastSent = now;
-      send({
-        model,
-        done,
-        total,
-        epoch: 0,
-        epochs: 0,
-        batch: 0,
-        batches: 0,
-        losses: [],
-        examplesPerSecond: 0,
-        etaSeconds: p.etaSeconds,
-        fraction: Math.min(1, done / total),
-        scoring: { users: p.done, of: p.total },
-      });
+      send(
+        outsideFit(model, {
+          losses: [],
+          etaSeconds: p.etaSeconds,
+          fraction: Math.min(1, done / total),
+          scoring: { users: p.done, of: p.total },
+        }),
+      );
     },
     model(name: string) {
       done++;
       lastSent = Date.now();
-      send({
-        model: name,
-        done,
-        total,
-        epoch: 0,
-        epochs: 0,
-        batch: 0,
-        batches: 0,
-        losses,
-        examplesPerSecond: 0,
-        etaSeconds: null,
-        fraction: done / total,
-      });
+      send(outsideFit(name, { losses, etaSeconds: null, fraction: done / total }));
       losses = [];
     },
   };
