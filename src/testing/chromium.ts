@@ -7,9 +7,9 @@
  *   the page's first load).
  * - The rest keep a test browser from reaching the network or doing first-run work.
  */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export const CHROMIUM_ARGS: readonly string[] = [
+const CHROMIUM_ARGS: readonly string[] = [
   '--headless=new',
   '--no-sandbox',
   '--disable-background-networking',
