@@ -4,6 +4,24 @@ import { dataApi, summarise } from './data.api';
 import { ingestPartApi } from './ingestPart.api';
 import { movieLens } from '../src/testing/sharedData';
 
+/** A Blob whose read waits on its first chunk until `gate` resolves. */
+function gatedBlob(text: string, gate: Promise<void>): Blob {
+  const blob = new Blob([text]);
+  const stream = blob.stream.bind(blob);
+  Object.defineProperty(blob, 'stream', {
+    value: () =>
+      stream().pipeThrough(
+        new TransformStream({
+          async transform(c, ctl) {
+            await gate;
+            ctl.enqueue(c);
+          },
+        }),
+      ),
+  });
+  return blob;
+}
+
 describe('dataApi', () => {
   it('keeps the previous data when a load is refused', async () => {
     const first = await dataApi.loadFile(new Blob(['u,i,r,t\n1,1,1,1\n1,2,1,2\n2,1,1,3\n']), 'good.csv');
@@ -224,20 +242,7 @@ describe('loadFile in two halves (a second reader for large files)', () => {
       // A read in progress when the timer fires: no warm-up (the read warms the parser itself).
       let release: () => void = () => undefined;
       const gate = new Promise<void>((r) => (release = r));
-      const slow = new Blob(['u,i,r,t\n1,1,1,1\n']);
-      const stream = slow.stream.bind(slow);
-      // The read waits on its first chunk until released.
-      Object.defineProperty(slow, 'stream', {
-        value: () =>
-          stream().pipeThrough(
-            new TransformStream({
-              async transform(c, ctl) {
-                await gate;
-                ctl.enqueue(c);
-              },
-            }),
-          ),
-      });
+      const slow = gatedBlob('u,i,r,t\n1,1,1,1\n', gate);
       dataApi.configure({ partReader: reader, warmUpAfterMs: 10 });
       const load = dataApi.loadFile(slow, 'slow.csv');
       await vi.advanceTimersByTimeAsync(10);
@@ -248,5 +253,19 @@ describe('loadFile in two halves (a second reader for large files)', () => {
       vi.useRealTimers();
       dataApi.configure({});
     }
+  });
+});
+
+describe('a world generated while a file is read', () => {
+  it('is the newer request: the file read stops and the world stays the current data', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const load = dataApi.loadFile(gatedBlob('u,i,r,t\n1,1,1,1\n2,1,1,2\n', gate), 'late.csv');
+    const world = dataApi.generate('small', 3);
+    expect(world.ok).toBe(true);
+    release();
+    const r = await load;
+    expect(r.ok).toBe(false);
+    expect(dataApi.summary()?.source).toBe('synthetic small (seed 3)');
   });
 });

@@ -42,7 +42,7 @@ const meta = itemMetaHolder();
 let parts: Parts | null = null;
 /** Files at least this large are read in two halves at once (below, starting the second reader costs more). */
 export const TWO_PARTS_MIN = 8 << 20;
-/** Generation counter of file loads: a newer load or cancel() makes an older one stop. */
+/** Generation counter of loads: a newer load, a generated world or cancel() makes an older file load stop. */
 let loadToken = 0;
 /** Files being read now (a warm-up waits for none). */
 let reading = 0;
@@ -72,6 +72,8 @@ export const dataApi = {
 
   /** Generates the built-in synthetic world (preset sizes from core/data/synthetic) and keeps it as the current data. */
   generate(preset: SynthPreset, seed: number): Result<DataSummary, DataErrorCode> {
+    // Asked for after a file load began, the world is the newer request: the file must not replace it when it ends.
+    loadToken++;
     const g = generateSynthetic(presetConfig(preset, seed));
     if (!g.ok) return g;
     const source = `synthetic ${preset} (seed ${seed})`;

@@ -3,37 +3,75 @@ import { BridgeError } from '../bridge/client';
 import { dataClient, onDataWorkerRestart, proxyCallback } from '../bridge/data';
 import type { Columns, DataSummary, LoadResult, ReadAs, Sniff } from '../../workers/data.api';
 import type { Result } from '../core/util/result';
-import { patch, useStore } from './store';
+import { patch, useStore, type AppState } from './store';
 import { planLog } from '../core/ctr/readColumns';
 import { leaveCtr, loadCtrFile } from './ctr';
 
 let loading: AbortController | null = null;
 
+/**
+ * Numbers the loads (a generated world, a file): only the newest one sets the status and messages, and a summary is
+ * shown only if no newer load has shown its own, so a world that was still being generated when the user dropped a
+ * file never replaces that file. The data worker keeps the same order: a load asked for later stops an older file
+ * read (its loadToken), and generating is synchronous there.
+ */
+let loads = 0;
+let shownLoad = 0;
+/** Loads asked for and not answered yet. */
+let inFlight = 0;
+/** Counts the user's data choices (and the loads): the page's opening world is not loaded once this has moved. */
+let touches = 0;
+export const dataTouches = (): number => touches;
+
+/** A load's answer: its summary unless a newer one is shown; status and messages only while it is the newest. */
+function answer(my: number, summary: DataSummary | null, rest: Partial<AppState['dataset']> = {}): void {
+  if (summary && my > shownLoad) {
+    shownLoad = my;
+    patch('dataset', { summary });
+  }
+  if (my === loads) patch('dataset', { status: settled(), activity: '', ...rest });
+}
+
 // A restarted data worker holds nothing: say so and bring back the synthetic world rather than show stale numbers.
 onDataWorkerRestart((reason) => {
+  shownLoad = ++loads;
   patch('dataset', { summary: null, preview: null, status: 'idle', progress: null });
   const error = `The data worker stopped (${reason}) and was restarted; the synthetic world is loaded again.`;
   void loadSynthetic('small', 1).then(() => patch('dataset', { error }));
 });
 
+/** Ends a busy state set outside a load (the workspace restore) unless a load is running: back to what is shown. */
+export function endOutsideBusy(): void {
+  if (inFlight === 0) patch('dataset', { status: settled(), activity: '' });
+}
+
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** Generates the built-in synthetic world (the page opens on it). */
 export async function loadSynthetic(preset: 'small' | 'ml1m' = 'small', seed = 1): Promise<void> {
+  touches++;
+  const my = ++loads;
+  // A file still being read is superseded (the worker stops it too when the world arrives there).
+  loading?.abort();
+  loading = null;
   patch('dataset', {
     status: 'busy',
     activity: `Generating the synthetic world (${preset}, seed ${seed})…`,
+    progress: null,
     error: null,
     problems: [],
   });
+  inFlight++;
   try {
     const r = await dataClient().call<Result<DataSummary>>((api) => api.generate(preset, seed));
     if (r.ok) {
-      patch('dataset', { status: 'ready', summary: r.data, activity: '', loadTiming: undefined });
-      leaveCtr();
-    } else patch('dataset', { status: settled(), activity: '', error: r.reason });
+      answer(my, r.data, { loadTiming: undefined });
+      if (my === loads) leaveCtr();
+    } else answer(my, null, { error: r.reason });
   } catch (e) {
-    patch('dataset', { status: settled(), activity: '', error: message(e) });
+    answer(my, null, { error: message(e) });
+  } finally {
+    inFlight--;
   }
 }
 
@@ -48,6 +86,7 @@ let previewFile: File | null = null;
  * (a header naming them, or MovieLens-shaped rows); otherwise wait for the user to check the roles.
  */
 export async function chooseFile(file: File): Promise<void> {
+  touches++;
   previewFile = file;
   let sniff: Sniff;
   try {
@@ -137,6 +176,8 @@ export async function loadPreviewed(): Promise<void> {
 
 /** Streams a user's file into the data worker; a refusal keeps the previous data and lists the problems. */
 export async function loadFile(file: File, readAs?: ReadAs): Promise<void> {
+  touches++;
+  const my = ++loads;
   loading?.abort();
   const ctl = new AbortController();
   loading = ctl;
@@ -158,28 +199,23 @@ export async function loadFile(file: File, readAs?: ReadAs): Promise<void> {
         if (loading === ctl) patch('dataset', { progress: { loaded: latest, total } });
       });
   });
+  inFlight++;
   try {
     const r = await dataClient().call<LoadResult>(
       (api) => api.loadFile(file, file.name, onProgress, readAs),
       ctl.signal,
     );
-    if (loading !== ctl) return;
     if (r.ok) {
-      patch('dataset', { status: 'ready', summary: r.data, problems: r.problems, error: null, loadTiming: r.timing });
-      leaveCtr();
-    } else patch('dataset', { status: settled(), problems: r.problems, error: r.reason });
+      answer(my, r.data, { problems: r.problems, error: null, loadTiming: r.timing });
+      if (my === loads) leaveCtr();
+    } else answer(my, null, { problems: r.problems, error: r.reason });
   } catch (e) {
-    if (loading !== ctl) return;
     const cancelled = e instanceof BridgeError && e.code === 'aborted';
-    patch('dataset', {
-      status: settled(),
-      error: cancelled ? `${file.name}: loading cancelled, previous data kept` : message(e),
-    });
+    answer(my, null, { error: cancelled ? `${file.name}: loading cancelled, previous data kept` : message(e) });
   } finally {
-    if (loading === ctl) {
-      loading = null;
-      patch('dataset', { activity: '', progress: null });
-    }
+    inFlight--;
+    if (loading === ctl) loading = null;
+    if (my === loads) patch('dataset', { progress: null });
   }
 }
 

@@ -7,7 +7,7 @@ import { dataClient } from '../bridge/data';
 import { adoptInDataWorker, loadLossCurves, restoreSavedWorkspace, runClient, savedSource } from '../bridge/run';
 import { patch, useStore } from './store';
 import { setRunConfig } from './ui';
-import { loadSynthetic } from './dataset';
+import { dataTouches, endOutsideBusy, loadSynthetic } from './dataset';
 import { cancelRun, showResult } from './run';
 import { setSentSource } from './runWorker';
 import { clearLossCurves, drawSavedLossCurves } from './lossCurves';
@@ -27,11 +27,10 @@ async function restoreLossCurves(source: string): Promise<void> {
 export async function restoreOrSynthetic(): Promise<void> {
   // Start the run worker now: its module (tfjs included) loads while the data is restored or generated.
   runClient();
-  // The user may choose a file while this runs: then their data wins and nothing here overwrites it.
-  const untouched = () => {
-    const d = useStore.getState().dataset;
-    return d.summary === null && d.preview === null;
-  };
+  // The user may choose a file while this runs (even one still being sniffed): then their data wins and nothing
+  // here overwrites it.
+  const touchesAtStart = dataTouches();
+  const untouched = () => dataTouches() === touchesAtStart;
   try {
     if ((await savedSource()) !== null && untouched()) {
       patch('dataset', { status: 'busy', activity: 'Restoring your saved workspace…' });
@@ -49,10 +48,10 @@ export async function restoreOrSynthetic(): Promise<void> {
         patch('dataset', { status: 'ready', summary: summary.data, activity: '' });
         return;
       }
-      patch('dataset', { activity: '' });
+      endOutsideBusy();
     }
   } catch (e) {
-    patch('dataset', { activity: '' });
+    endOutsideBusy();
     patch('training', {
       error: `The saved workspace could not be read (${message(e)}); starting on the synthetic world.`,
     });
