@@ -104,6 +104,40 @@ describe('Dual on a 2×2 instance solved by hand', () => {
   });
 });
 
+describe('Dual with a cap β′ on identical rows (Pop-like scores: every row ranks the items alike)', () => {
+  // 60 identical rows over 3 items, scores [3, 2, 1], K = 1, each item at most 20 rows. By hand, the LP optimum
+  // fills every cap: 20 rows per item (objective 20·(3 + 2 + 1) = 120); any rule that decides identical rows alike
+  // gives one item all 60 rows.
+  const m = 60;
+  const data = new Float32Array(m * 3);
+  for (let x = 0; x < m; x++) data.set([3, 2, 1], x * 3);
+  const settings = { alpha: 1 / 3, beta: 0, betaMax: 1 / 3 };
+  const exposure = (indices: Int32Array) => [0, 1, 2].map((y) => indices.filter((i) => i === y).length);
+
+  it('the rounded decisions (default) split the group as the LP does: 20 rows an item on average, none far above', () => {
+    const mean = [0, 0, 0];
+    const seeds = 20;
+    for (let seed = 1; seed <= seeds; seed++) {
+      const sol = solveDual(denseScores(m, 3, data), settings, { method: 'anneal', seed });
+      const e = exposure(sol.assignment.indices);
+      expect(e.reduce((a, b) => a + b, 0)).toBe(60);
+      for (const [y, n] of e.entries()) {
+        expect(n).toBeLessThanOrEqual(30);
+        mean[y] += n / seeds;
+      }
+    }
+    for (const n of mean) {
+      expect(n).toBeGreaterThan(17);
+      expect(n).toBeLessThan(23);
+    }
+  });
+
+  it("the hard rule gives every row the same item, past that item's cap", () => {
+    const sol = solveDual(denseScores(m, 3, data), settings, { method: 'anneal', decision: 'hard' });
+    expect(Math.max(...exposure(sol.assignment.indices))).toBe(60);
+  });
+});
+
 describe('Dual against an exact LP (HiGHS) on small random instances', () => {
   const cases = [
     { m: 60, p: 40, alpha: 0.1, beta: 0.05, seed: 1 },

@@ -33,6 +33,7 @@ import { topKIndices } from './select';
 import type { Assignment, DualState, MatchSettings, MatchSolution } from './types';
 import { marginalScore } from './auctionScans';
 import { solveExact } from './exact';
+import { roundedDecisions } from './rounding';
 import { createAuctionWorkspace } from './auctionState';
 import {
   buildActive,
@@ -117,6 +118,14 @@ export interface DualOptions {
   slack?: number;
   /** Reusable buffers for repeated solves on the same scores (sweeps, sliders). */
   workspace?: DualWorkspace;
+  /**
+   * The annealed solve's decisions. 'rounded' (default): each row draws its K items from its soft decisions at the
+   * final ε (rounding.ts, seeded by `seed`), so that identical rows split a tied group as the LP optimum does and the
+   * item bounds hold in expectation. 'hard': TopK{λ − v} (eq. 14's ε → 0 limit), which gives every row of a tied
+   * group the same items: with Pop-like scores an item capped at β' then takes the whole group. The auction (exact)
+   * path is not affected.
+   */
+  decision?: 'rounded' | 'hard';
   onIteration?: (it: DualIteration) => void;
 }
 
@@ -334,7 +343,10 @@ export function solveDual(scores: ScoreSource, s: MatchSettings, opts: DualOptio
   }
   const K = hardK(s, p);
   const fin = S as Active | null;
-  const assignment = hardDecisions(data, m, p, K, v, fin ? viewOf(fin, v) : undefined);
+  const assignment =
+    opts.decision === 'hard'
+      ? hardDecisions(data, m, p, K, v, fin ? viewOf(fin, v) : undefined)
+      : roundedDecisions(data, m, p, K, v, eps, opts.seed ?? 1);
   const state: DualState = { u, v, eps: eps / scale };
   return solutionOf('offline', s, data, assignment, state, residuals, iteration, secondsSince(t0));
 }

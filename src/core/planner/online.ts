@@ -15,8 +15,8 @@ import { createDualWorkspace, hardDecisions, leftOutBest, solveDual, type DualOp
 import { roundedDecisions } from './rounding';
 import type { Assignment, MatchSettings, MatchSolution } from './types';
 
-/** How a test row takes its K items from v (and the calibration's ε). */
-export type OnlineDecision = 'rounded' | 'hard';
+/** How a test row takes its K items from v (and the calibration's ε); the same two rules as the offline solve's. */
+export type OnlineDecision = NonNullable<DualOptions['decision']>;
 
 export interface OnlineOptions extends DualOptions {
   /** Default 'rounded'. */
