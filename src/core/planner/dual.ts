@@ -212,7 +212,10 @@ export function solveDual(scores: ScoreSource, s: MatchSettings, opts: DualOptio
   };
   const u = new Float64Array(m);
   const v = new Float64Array(p);
-  if (opts.warm && opts.warm.u.length === m && opts.warm.v.length === p) {
+  const K = hardK(s, p);
+  // u of another capacity (an α slider or sweep) is no start: only v carries over (see DualState.rowK).
+  const uFits = opts.warm !== undefined && opts.warm.u.length === m && (opts.warm.rowK ?? K) === K;
+  if (opts.warm && uFits && opts.warm.v.length === p) {
     u.set(opts.warm.u);
     v.set(opts.warm.v);
   } else if (opts.warm && opts.warm.v.length === p) {
@@ -220,11 +223,11 @@ export function solveDual(scores: ScoreSource, s: MatchSettings, opts: DualOptio
   }
   // Annealing resumes near the previous ε only from a full state of these rows: v alone (or a state of no item
   // constraint, ε = 0) at that ε leaves u far from its root, and the sweeps there stall with items short.
-  const warm = opts.warm !== undefined && opts.warm.v.length === p && opts.warm.u.length === m && opts.warm.eps > 0;
+  const warm = opts.warm !== undefined && opts.warm.v.length === p && uFits && opts.warm.eps > 0;
   if (pr.L <= 0 && pr.U === Infinity) {
     // No item constraint: v = 0 and the optimum of eq. 9 is each row's top K (eq. 14 with v = 0); no iterations.
     v.fill(0);
-    const assignment = hardDecisions(data, m, p, hardK(s, p), v);
+    const assignment = hardDecisions(data, m, p, K, v);
     leftOutBest(data, p, assignment, v, u);
     return solutionOf('offline', s, data, assignment, { u, v, eps: 0 }, { user: [0], item: [0] }, 0, secondsSince(t0));
   }
@@ -341,13 +344,12 @@ export function solveDual(scores: ScoreSource, s: MatchSettings, opts: DualOptio
       }
     }
   }
-  const K = hardK(s, p);
   const fin = S as Active | null;
   const assignment =
     opts.decision === 'hard'
       ? hardDecisions(data, m, p, K, v, fin ? viewOf(fin, v) : undefined)
       : roundedDecisions(data, m, p, K, v, eps, opts.seed ?? 1);
-  const state: DualState = { u, v, eps: eps / scale };
+  const state: DualState = { u, v, eps: eps / scale, rowK: K };
   return solutionOf('offline', s, data, assignment, state, residuals, iteration, secondsSince(t0));
 }
 

@@ -28,6 +28,12 @@ export interface DualState {
   /** The ε the state was solved at (annealing resumes from here when warm-started). */
   eps: number;
   /**
+   * The row capacity K (items per row) u was solved for, when the annealed solve made the state. A warm start at
+   * another K keeps v only: u is then far from its roots, and sweeps resumed near the final ε stall with rows far over
+   * their capacity.
+   */
+  rowK?: number;
+  /**
    * The offline auction's assignment (exact.ts): K chosen items per row (−1: empty), the boosts w = −v, and the
    * minimal exposure `lo` (users) it met. A solve at the same K and a larger `lo` resumes from it.
    */
