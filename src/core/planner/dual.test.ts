@@ -9,6 +9,15 @@ import { sweepAlpha, sweepBeta } from './sweep';
 import { drawScores, scoreWorld } from './synthetic';
 import { kthLargest } from './select';
 
+/** A target matrix with no events (the sweeps below read the decisions, not recall). */
+const noTargets = (m: number, p: number) => ({
+  nRows: m,
+  nCols: p,
+  indptr: new Int32Array(m + 1),
+  indices: new Int32Array(0),
+  data: new Float32Array(0),
+});
+
 /** Independent root of Σ sigmoid((a − t)/ε) = target by plain bisection over a wide bracket. */
 function bisectRoot(a: number[], eps: number, target: number): number {
   let lo = -100;
@@ -149,13 +158,7 @@ describe('an offline α sweep with a cap β′, each point warm-started from the
       for (let y = 0; y < p; y++) data[x * p + y] = a / (1 + y);
     }
     const betaMax = 0.02;
-    const target = {
-      nRows: m,
-      nCols: p,
-      indptr: new Int32Array(m + 1),
-      indices: new Int32Array(0),
-      data: new Float32Array(0),
-    };
+    const target = noTargets(m, p);
     const alphas = [0.02, 0.05, 0.1];
     const pts = sweepAlpha(denseScores(m, p, data), alphas, betaMax, 'offline', target);
     for (const [i, alpha] of alphas.entries()) {
@@ -229,13 +232,7 @@ describe('Online transfer', () => {
     const [mv, mt] = [1000, 500];
     const valid = denseScores(mv, p, draw(mv));
     const test = denseScores(mt, p, draw(mt));
-    const target = {
-      nRows: mt,
-      nCols: p,
-      indptr: new Int32Array(mt + 1),
-      indices: new Int32Array(0),
-      data: new Float32Array(0),
-    };
+    const target = noTargets(mt, p);
     // β = 0 leaves v = 0; each later point starts from the previous point's v.
     const pts = sweepBeta(test, 0.05, [0, 0.02, 0.04], 'online', target, { valid });
     const cold = solveOnline(valid, test, { alpha: 0.05, beta: 0.04 });
