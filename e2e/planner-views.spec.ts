@@ -40,6 +40,8 @@ test('planner views: the Dual opens; compare modes draws three curves and the de
   const model = await planner.compareModel.inputValue();
   expect(model).not.toBe('');
   await expect(planner.curves).toHaveAttribute('data-modes', 'greedy,offline,online', { timeout: 300_000 });
+  // The three lines grow point by point: wait for every point before counting lines and exporting them.
+  await planner.waitForSweep(300_000);
   await expect(planner.curves).toHaveAttribute('data-lines', '3');
   await expect.poll(() => planner.lineCount()).toBe(3);
   await expect(planner.delivered).toHaveAttribute('data-lines', '3');
@@ -73,6 +75,7 @@ test('planner views: the Dual opens; compare modes draws three curves and the de
   await expect(planner.curves).toHaveAttribute('data-y', 'user_recall');
   await expect(planner.curves).toHaveAttribute('data-x', 'user_ppl');
   await expect(planner.curves).toHaveAttribute('data-mode', 'greedy', { timeout: 120_000 });
+  await planner.waitForSweep();
   await expect.poll(() => planner.lineCount(), { timeout: 120_000 }).toBeGreaterThanOrEqual(1);
   await expect(planner.delivered).toHaveAttribute('data-lines', /[1-9]/);
   await expect(planner.points.locator('thead')).toContainText('UserRec recall');

@@ -96,6 +96,7 @@ test('planner: Dual curves on open; β by keyboard and mouse, α once, mode swit
   // is drawn.
   const models = await planner.points.locator('tbody tr').count();
   await expect(planner.curves).toHaveAttribute('data-lines', String(models), { timeout: 120_000 });
+  await planner.waitForSweep();
   const traces = await planner.curves.locator('.scatterlayer .trace').count();
   const lines = await planner.lineCount();
   const rime = info.outputPath('rime.json');

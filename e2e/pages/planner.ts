@@ -69,15 +69,21 @@ export class PlannerPanel {
   }
 
   /**
-   * Waits until the curves show an operating point and at least `lines` models' β sweeps as lines (sweeps arrive
-   * model by model; a cold sweep costs a solve per point, hence the longer default wait).
+   * Waits until the curves show an operating point, the whole sweep of the view (`data-sweep`: sweeps are drawn
+   * point by point) and at least `lines` lines (a cold sweep costs a solve per point, hence the longer default wait).
    */
   async waitForCurves(lines = 1, timeout = 120_000): Promise<void> {
+    await this.waitForSweep(timeout);
     await expect(this.curves).toHaveAttribute('data-beta', /\d/, { timeout });
     await expect
       .poll(() => this.curves.locator('.scatterlayer .trace .js-line').count(), { timeout })
       .toBeGreaterThanOrEqual(lines);
     await expect(this.points.locator('tbody tr').first()).toBeVisible();
+  }
+
+  /** Waits until the curves plot shows every point of the view's sweep (it grows point by point before). */
+  async waitForSweep(timeout = 120_000): Promise<void> {
+    await expect(this.curves).toHaveAttribute('data-sweep', 'done', { timeout });
   }
 
   /** The slider's value as the page holds it (a fraction). */

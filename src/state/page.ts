@@ -6,6 +6,7 @@ import { watchData } from './quickRun';
 import { restoreOrSynthetic } from './workspace';
 import { watchOtherTabs } from './otherTabs';
 import { restoreCtr, watchCtrUrl } from './ctr';
+import { startPlanner } from './planner';
 
 /** Once per page, from main.tsx before React's first render. */
 export function startPage(): void {
@@ -19,6 +20,9 @@ export function startPage(): void {
     else setRunConfig(currentRunConfig());
   });
   watchCtrUrl();
+  // The planner worker loads now, and asks the run worker for the first model of the quick run before that run
+  // starts (a run reads no messages until it ends), so the first curve is drawn after the run's first model.
+  startPlanner();
   // The click-and-conversion track after the interaction track's data: its synthetic world would leave the track.
   void restoreOrSynthetic().then(restoreCtr);
 }

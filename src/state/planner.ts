@@ -44,6 +44,7 @@ export {
   compareModelOf,
   initialPlannerState,
   solveRequestOf,
+  sweepKey,
   usePlanner,
   type CompareCurves,
   type PlannerState,
@@ -205,15 +206,12 @@ declare global {
   }
 }
 
-let started = false;
-
 /**
- * Once per page: the last run's scores each time a run completes (training.resultRevision moves), a run's first
- * model while there is nothing else to show, and a re-send after a planner worker crash.
+ * Once per page, from the page's start (./page.ts): the last run's scores each time a run completes
+ * (training.resultRevision moves), a run's first model while there is nothing else to show, and a re-send after a
+ * planner worker crash.
  */
 export function startPlanner(): void {
-  if (started) return;
-  started = true;
   if (typeof window !== 'undefined') {
     window.__rimwPlanner = {
       loadSynthetic: async (preset, seed, models) => {
@@ -236,6 +234,7 @@ export function startPlanner(): void {
     set({
       solving: false,
       sweeping: false,
+      swept: null,
       prefetching: false,
       shown: null,
       curves: null,

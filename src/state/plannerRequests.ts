@@ -3,11 +3,18 @@
  * newer setting stops an older sweep), the background fill of the other slider positions, and the adoption of the
  * run worker's scores (the last run's, or the next run's first model). Only the store is written here.
  */
-import type { PlannerInput, PlannerMode } from '../core/planner/types';
+import type { PlannerInput, PlannerMode, SweepPoint } from '../core/planner/types';
 import { ALPHA_SWEEP_BETA_MAX } from '../core/planner/experiment';
 import { BridgeError } from '../bridge/client';
-import { sweepCurves, haltPlannerWork, setPlannerInput, solveRequests, type InputSummary } from '../bridge/planner';
-import { SWEEP_ALPHAS, curveBetas, fillBetas, type PlannerAsked } from './plannerSettings';
+import {
+  sweepCurves,
+  haltPlannerWork,
+  setPlannerInput,
+  solveRequests,
+  type CurvesReply,
+  type InputSummary,
+} from '../bridge/planner';
+import { SWEEP_ALPHAS, curveBetas, fillBetas, sweepOrder, type PlannerAsked } from './plannerSettings';
 import { fetchPlannerInput, firstModelInput } from '../bridge/run';
 import { fetchCtrPlannerInput } from '../bridge/ctr';
 import { useCtr } from './ctr';
@@ -22,12 +29,15 @@ import {
   errorText as message,
   setPlannerState as set,
   solveRequestOf,
+  sweepKey,
   usePlanner,
   userChoices,
-  type CompareCurves,
 } from './plannerStore';
 
 const MODES: readonly PlannerMode[] = ['greedy', 'offline', 'online'];
+
+/** A User Timing mark (`planner:NAME`): benches and traces read when scores arrived and were adopted. */
+const mark = (name: string) => performance.mark(`planner:${name}`);
 
 let solves: ReturnType<typeof solveRequests> | null = null;
 /** Generation of the sweep in progress: a newer α or mode makes an older sweep stop. */
@@ -54,6 +64,7 @@ function nextSweep(): { my: number; signal: AbortSignal } {
   const my = ++sweepGen;
   sweepCtl?.abort();
   sweepCtl = new AbortController();
+  set({ swept: null });
   return { my, signal: sweepCtl.signal };
 }
 
@@ -76,34 +87,98 @@ async function ask(req: Parameters<typeof sweepCurves>[0], my: number, signal: A
   return r.data;
 }
 
-/** The sweep of the asked view. */
-function sweep(a: PlannerAsked): Promise<void> {
-  if (a.view === 'compare') return sweepCompare(a.alpha);
-  return sweepModels(a.mode, a.view === 'alpha' ? { alphas: SWEEP_ALPHAS } : { alpha: a.alpha });
+/** The sweep of the asked view; `then` is called once every line shows a rough curve. */
+function sweep(a: PlannerAsked, then?: () => void): Promise<void> {
+  const key = sweepKey({ asked: a, input: usePlanner.getState().input });
+  if (a.view === 'compare') return sweepCompare(a.alpha, key, then);
+  return sweepModels(a.mode, a.view === 'alpha' ? { alphas: SWEEP_ALPHAS } : { alpha: a.alpha }, key, then);
+}
+
+/** A line drawn so far: its position among the lines asked, and its points in grid order. */
+type DrawnLine = CurvesReply['curves'][number] & { index: number };
+/** One request per grid point of a line: `at(x)` names the point (a β, or an α of the α sweep). */
+interface LineAsk {
+  at: (x: number) => Parameters<typeof sweepCurves>[0];
 }
 
 /**
- * The β sweep at (mode, α), or the α sweep over `alphas` at β', one model at a time so that each line appears as
- * soon as it is ready (a sweep costs a solve per point and model); the first new line replaces the lines of the
- * previous setting.
+ * Solves a sweep point by point in sweepOrder's order (each line's rough points first, then the rest) and hands the
+ * lines drawn so far to `show` after each point (`done` on the last), so that curves grow as they are solved rather
+ * than appear whole. A line the worker refuses (a mode it cannot run) keeps its reason and is asked no more. `then`
+ * runs after the rough pass. False when a newer setting stopped it or a request failed.
  */
-async function sweepModels(mode: PlannerMode, at: { alpha: number } | { alphas: number[] }): Promise<void> {
-  const { my, signal } = nextSweep();
-  const req =
-    'alphas' in at
-      ? { mode, alpha: 0, betas: [], alphas: at.alphas, betaMax: ALPHA_SWEEP_BETA_MAX }
-      : { mode, alpha: at.alpha, betas: curveBetas(at.alpha) };
-  set({ sweeping: true, prefetching: false });
-  let first = true;
-  for (const model of usePlanner.getState().input?.models ?? []) {
-    const r = await ask({ ...req, models: [model] }, my, signal);
-    if (!r) return;
-    const kept = first ? [] : (usePlanner.getState().curves?.curves ?? []);
-    first = false;
-    set({ curves: { ...r, curves: [...kept, ...r.curves] } });
+async function pointByPoint(
+  asks: LineAsk[],
+  grid: number[],
+  my: number,
+  signal: AbortSignal,
+  show: (head: CurvesReply, lines: DrawnLine[], done: boolean) => void,
+  then?: () => void,
+): Promise<boolean> {
+  const lines: { model: string; points: (SweepPoint | undefined)[]; reason?: string; asked: boolean }[] = asks.map(
+    () => ({ model: '', points: grid.map(() => undefined), asked: false }),
+  );
+  const { order, rough } = sweepOrder(asks.length, grid.length);
+  const drawn = (): DrawnLine[] =>
+    lines.flatMap((l, index) => {
+      if (!l.asked) return [];
+      const points = l.points.filter((p): p is SweepPoint => p !== undefined);
+      return [{ index, model: l.model, points, ...(l.reason !== undefined ? { reason: l.reason } : {}) }];
+    });
+  for (let j = 0; j < order.length; j++) {
+    if (j === rough) then?.();
+    const [i, k] = order[j];
+    const line = lines[i];
+    if (line.reason !== undefined) continue;
+    const r = await ask(asks[i].at(grid[k]), my, signal);
+    if (!r) return false;
+    const c = r.curves[0];
+    line.asked = true;
+    if (c) {
+      line.model = c.model;
+      if (c.reason !== undefined) line.reason = c.reason;
+      else if (c.points[0]) line.points[k] = c.points[0];
+    }
+    show(r, drawn(), j === order.length - 1);
   }
-  if (my !== sweepGen) return;
-  set({ sweeping: false });
+  if (order.length <= rough) then?.();
+  return true;
+}
+
+/**
+ * The β sweep at (mode, α), or the α sweep over `alphas` at β', point by point (see pointByPoint): every model's
+ * rough curve first, the first model first; the first point replaces the lines of the previous setting.
+ */
+async function sweepModels(
+  mode: PlannerMode,
+  at: { alpha: number } | { alphas: number[] },
+  key: string,
+  then?: () => void,
+): Promise<void> {
+  const { my, signal } = nextSweep();
+  const models = usePlanner.getState().input?.models ?? [];
+  const grid = 'alphas' in at ? at.alphas : curveBetas(at.alpha);
+  const asks = models.map((model): LineAsk => ({
+    at: (x) =>
+      'alphas' in at
+        ? { mode, alpha: 0, betas: [], alphas: [x], betaMax: ALPHA_SWEEP_BETA_MAX, models: [model] }
+        : { mode, alpha: at.alpha, betas: [x], models: [model] },
+  }));
+  set({ sweeping: true, prefetching: false });
+  const complete = await pointByPoint(
+    asks,
+    grid,
+    my,
+    signal,
+    (head, lines, done) =>
+      set({
+        curves: { ...head, curves: lines.map(({ index: _, ...l }) => l) },
+        ...(done ? { sweeping: false, swept: key } : {}),
+      }),
+    then,
+  );
+  if (!complete || my !== sweepGen) return;
+  set({ sweeping: false, swept: key });
   // Then, quietly, every other slider position (ascending, so each resumes from the one below): the worker memoises
   // them and a later β step is a lookup. Greedy and the offline Dual only: an online point costs a calibration.
   // A newer sweep stops this one; solves asked meanwhile are served between its points.
@@ -121,20 +196,34 @@ async function sweepModels(mode: PlannerMode, at: { alpha: number } | { alphas: 
   }
 }
 
-/** The compare view: one model's β sweep at α in greedy, offline and online mode, each line as it is ready. */
-async function sweepCompare(alpha: number): Promise<void> {
+/** The compare view: one model's β sweep at α in greedy, offline and online mode, point by point (see above). */
+async function sweepCompare(alpha: number, key: string, then?: () => void): Promise<void> {
   const model = compareModelOf(usePlanner.getState());
   if (!model) return;
   const { my, signal } = nextSweep();
   set({ sweeping: true, prefetching: false });
-  const curves: CompareCurves['curves'] = [];
-  for (const mode of MODES) {
-    const r = await ask({ mode, alpha, betas: curveBetas(alpha), models: [model] }, my, signal);
-    if (!r) return;
-    for (const c of r.curves) curves.push({ mode, points: c.points, ...(c.reason ? { reason: c.reason } : {}) });
-    set({ compare: { model, alpha, curves: [...curves] } });
-  }
-  if (my === sweepGen) set({ sweeping: false });
+  const asks = MODES.map((mode): LineAsk => ({ at: (beta) => ({ mode, alpha, betas: [beta], models: [model] }) }));
+  const complete = await pointByPoint(
+    asks,
+    curveBetas(alpha),
+    my,
+    signal,
+    (_, lines, done) =>
+      set({
+        compare: {
+          model,
+          alpha,
+          curves: lines.map((l) => ({
+            mode: MODES[l.index],
+            points: l.points,
+            ...(l.reason !== undefined ? { reason: l.reason } : {}),
+          })),
+        },
+        ...(done ? { sweeping: false, swept: key } : {}),
+      }),
+    then,
+  );
+  if (complete && my === sweepGen) set({ sweeping: false, swept: key });
 }
 
 /** Whether a file read halted the sweep or the fill (to resume them if the data stays). */
@@ -150,13 +239,27 @@ export function haltBackground(): void {
   void haltPlannerWork().catch(() => undefined);
 }
 
+/** Asks for the operating point at the asked setting. */
+function solvePoint(): void {
+  requesters().request(solveRequestOf(usePlanner.getState().asked));
+  set({ solving: true });
+}
+
 /** Asks for the operating point at `asked` (and the sweep when the view, α or the mode changed). */
 export function request(withSweep: boolean): void {
   const s = usePlanner.getState();
   if (s.status !== 'ready') return;
-  requesters().request(solveRequestOf(s.asked));
-  set({ solving: true });
+  solvePoint();
   if (withSweep) void sweep(s.asked);
+}
+
+/**
+ * New scores: the sweep's rough curves first, then the operating point (the worker serves a solve before any sweep
+ * point, and the point of every model costs as much as a few sweep points; after the rough pass it resumes from the
+ * sweep's solved point below it), then the rest of the sweep.
+ */
+function requestCurvesFirst(): void {
+  if (usePlanner.getState().status === 'ready') void sweep(usePlanner.getState().asked, solvePoint);
 }
 
 function adopted(r: { ok: true; data: InputSummary } | { ok: false; reason: string }): void {
@@ -164,6 +267,7 @@ function adopted(r: { ok: true; data: InputSummary } | { ok: false; reason: stri
     set({ status: 'error', error: r.reason });
     return;
   }
+  mark('adopted');
   const detail = usePlanner.getState().detail;
   set({
     status: 'ready',
@@ -172,9 +276,10 @@ function adopted(r: { ok: true; data: InputSummary } | { ok: false; reason: stri
     shown: null,
     curves: null,
     compare: null,
+    swept: null,
     detail: detail && r.data.models.includes(detail) ? detail : r.data.models[0],
   });
-  request(true);
+  requestCurvesFirst();
 }
 
 /** Generation of the planner's input: a newer result makes an older fetch drop its answer. */
@@ -218,7 +323,9 @@ async function fetchResults(): Promise<void> {
   const source = `${Object.keys(t.result.item_rec).length} trained models on ${t.resultSource ?? 'the current data'}`;
   set({ status: 'loading', error: null });
   try {
+    mark('scores-asked');
     const input = await fetchPlannerInput();
+    mark('scores-received');
     if (my !== fetches) return;
     if (!input) {
       set({ status: 'error', error: 'the run worker kept no scores for the planner (over the dense budget?)' });
@@ -298,6 +405,7 @@ function adoptFirstModel({ source, input }: FirstModelInput): void {
     if (!usePlanner.getState().input) awaitFirstModel();
     return;
   }
+  mark('first-model-received');
   ++fetches;
   showsFirstModel = true;
   void adoptPlannerInput(input, `${input.models[0].model} on ${source} (the other models are still training)`);

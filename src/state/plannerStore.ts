@@ -33,6 +33,8 @@ export interface PlannerState {
   /** A solve or a sweep is in flight. */
   solving: boolean;
   sweeping: boolean;
+  /** The sweep drawn whole (sweepKey of the setting it was asked for); null while none is. */
+  swept: string | null;
   /** The other β slider positions are being solved after the sweep (steps there become lookups). */
   prefetching: boolean;
   error: string | null;
@@ -64,6 +66,7 @@ export const initialPlannerState = (): PlannerState => ({
   compare: null,
   solving: false,
   sweeping: false,
+  swept: null,
   prefetching: false,
   error: null,
   restarted: null,
@@ -96,6 +99,16 @@ export const solveRequestOf = (a: PlannerAsked): SolveRequest =>
 export function compareModelOf(s: Pick<PlannerState, 'asked' | 'input'>): string | null {
   const models = s.input?.models ?? [];
   return s.asked.model !== null && models.includes(s.asked.model) ? s.asked.model : (models[0] ?? null);
+}
+
+/**
+ * Which sweep a setting needs: the β view's at (mode, α), the α view's in a mode (over a fixed α grid), the compare
+ * view's of one model at α (every mode). A β move keeps it; any other change of it asks for a new sweep.
+ */
+export function sweepKey(s: Pick<PlannerState, 'asked' | 'input'>): string {
+  const a = s.asked;
+  if (a.view === 'compare') return `compare|${a.alpha}|${compareModelOf(s)}`;
+  return a.view === 'alpha' ? `alpha|${a.mode}` : `beta|${a.mode}|${a.alpha}`;
 }
 
 export const usePlanner = create<PlannerState>()(() => initialPlannerState());

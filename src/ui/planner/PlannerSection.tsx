@@ -3,8 +3,6 @@
  * the planner worker re-solves from cached scores (never retraining) and the plots redraw from store subscriptions,
  * outside React renders. React here renders only the controls, the small tables and the status line.
  */
-import { useEffect } from 'react';
-import { startPlanner } from '../../state/planner';
 import { Axes, Controls, DetailPicker, Teach, ViewTabs } from './controls';
 import { Exports } from './exports';
 import { ExposurePlot, Plots } from './plots';
@@ -13,7 +11,6 @@ import { BoostedTable, PointTable } from './tables';
 import './planner.css';
 
 export function PlannerSection() {
-  useEffect(startPlanner, []);
   return (
     <div className="planner" data-testid="planner.view">
       <p className="teach">

@@ -4,7 +4,7 @@
  */
 import type { PlannerMode, SweepPoint } from '../../core/planner/types';
 import type { OverlayMetric } from '../../core/report/rimeMtch';
-import { compareModelOf, type PlannerState } from '../../state/planner';
+import { compareModelOf, sweepKey, type PlannerState } from '../../state/planner';
 import type { LiveFrame } from '../charts/LivePlot';
 import { pct } from './format';
 
@@ -65,6 +65,11 @@ function linesOf(s: PlannerState): { name: string; points: SweepPoint[]; color: 
   }));
 }
 
+/** Whether the asked view's sweep is drawn with all its points ('done') or not yet ('drawing'). */
+const sweepState = (s: PlannerState) => (s.swept !== null && s.swept === sweepKey(s) ? 'done' : 'drawing');
+/** The input's source as an attribute (absent before any input). */
+const sourceOf = (s: PlannerState): Record<string, string> => (s.input ? { source: s.input.source } : {});
+
 /** Whether the operating point shown belongs to the view (an α-view point has β'; the others have not). */
 const shownFits = (s: PlannerState) => !!s.shown && (s.shown.betaMax !== undefined) === (s.asked.view === 'alpha');
 
@@ -81,7 +86,15 @@ export function curvesFrame(s: PlannerState): LiveFrame | null {
       ? {
           data: [],
           layout: { xaxis: { visible: false }, yaxis: { visible: false } },
-          attrs: { lines: '0', view: s.asked.view, modes: '', overlay: '0' },
+          attrs: {
+            lines: '0',
+            points: '',
+            sweep: sweepState(s),
+            view: s.asked.view,
+            modes: '',
+            overlay: '0',
+            ...sourceOf(s),
+          },
         }
       : null;
   const { x, y } = axesOf(s);
@@ -149,10 +162,15 @@ export function curvesFrame(s: PlannerState): LiveFrame | null {
       yaxis: { title: { text: alphaView && y === 'prec' ? 'UserRec precision' : LABEL[y] }, zeroline: false },
       uirevision: `${s.asked.view}|${x}|${y}|${s.curves?.mode}|${s.curves?.alpha}|${compared}`,
     },
-    // `lines`: the sweeps drawn with points (benches time the first meaningful paint by it); `modes`: which modes
-    // the compare view's lines are; `overlay`: reference points drawn.
+    // `lines`: the sweeps drawn with points (benches time the first meaningful paint by it); `points`: how many
+    // points each line has so far (sweeps are drawn point by point); `sweep`: 'done' once the view's sweep has every
+    // point, 'drawing' before; `modes`: which modes the compare view's lines are; `overlay`: reference points drawn;
+    // `source`: whose scores these are.
     attrs: {
       lines: String(lines.filter((l) => l.points.length > 0).length),
+      points: lines.map((l) => l.points.length).join(','),
+      sweep: sweepState(s),
+      ...sourceOf(s),
       view: s.asked.view,
       x,
       y,
@@ -217,7 +235,7 @@ export function deliveredFrame(s: PlannerState): LiveFrame | null {
         },
       ],
     },
-    attrs: { lines: String(lines.filter((l) => l.points.length > 0).length), view: s.asked.view },
+    attrs: { lines: String(lines.filter((l) => l.points.length > 0).length), sweep: sweepState(s), view: s.asked.view },
   };
 }
 

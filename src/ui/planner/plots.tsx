@@ -21,6 +21,7 @@ function subscriber(frame: (s: PlannerState) => LiveFrame | null, keys: (keyof P
 }
 const subscribeCurves = subscriber(curvesFrame, [
   'curves',
+  'swept',
   'compare',
   'shown',
   'asked',
@@ -31,7 +32,7 @@ const subscribeCurves = subscriber(curvesFrame, [
   'overlay',
   'input',
 ]);
-const subscribeDelivered = subscriber(deliveredFrame, ['curves', 'compare', 'asked', 'input']);
+const subscribeDelivered = subscriber(deliveredFrame, ['curves', 'compare', 'swept', 'asked', 'input']);
 const subscribeExposure = subscriber(exposureFrame, ['shown', 'detail']);
 
 /** The curves, with the delivered exposure beside them in the compare and α views. */
