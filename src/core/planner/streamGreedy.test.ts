@@ -88,5 +88,9 @@ describe('solveGreedyStreamed rounds', () => {
       expect(r[r.length - 1].users).toBeLessThan(n);
       expect(r[r.length - 1].items).toBeLessThan(p);
     }
+    // A source that is not factored: later rounds read whole rows at the items' positions.
+    const sol = solveGreedyStreamed(denseScores(n, p, materialize(src)!), s, { ...tiny, maxRounds: 64 });
+    expect(sol.stream.passes).toBeGreaterThan(1);
+    expect(Array.from(sol.assignment.indices)).toEqual(Array.from(dense.assignment.indices));
   });
 });
