@@ -4,7 +4,7 @@
 // run at once), with the
 // load average beside it; then both against the dense solvers on the same world at 1/40 (12,005 × 444: its matrix
 // fits both). SCALE_DIV=10 runs the timed part at a tenth of the shape (users and items; 1/100 of the pairs), SCALE_PRESET
-// names another preset. The full shape needs about 3 GB per process and most of 2 cores for minutes: a quiet machine.
+// names another preset, SCALE_MODES=greedy (or offline) times one mode only. The full shape needs about 3 GB per process and most of 2 cores for minutes: a quiet machine.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -74,8 +74,10 @@ const bench: Bench = {
     const div = Number(process.env.SCALE_DIV ?? 1);
     const world = `world:${preset}${div > 1 ? `/${div}` : ''}`;
     const rows: (string | number)[][] = [];
-    // Both modes at once, each in its own process (the machine has 2 cores).
-    const modes = ['greedy', 'offline'] as const;
+    // Both modes at once, each in its own process (the machine has 2 cores), or the one SCALE_MODES names.
+    const modes = (process.env.SCALE_MODES ?? 'greedy,offline').split(',') as ('greedy' | 'offline')[];
+    for (const mode of modes)
+      if (mode !== 'greedy' && mode !== 'offline') throw new Error(`SCALE_MODES: '${mode}' is not greedy or offline`);
     const runs = await Promise.all(
       modes.map((mode) =>
         timed([
@@ -99,9 +101,10 @@ const bench: Bench = {
         report: Record<string, unknown> & { passes: number; settle?: { raises: number; items: number } };
       };
       const settle = o.report.settle ?? { raises: 0, items: 0 };
+      const rounds = (o.report.rounds ?? []) as { users: number; items: number; pairs: number }[];
       const note =
         mode === 'greedy'
-          ? `certificate: ${o.report.uncertifiedRows} users uncertified, ${o.report.passes} passes`
+          ? `certificate: ${o.report.uncertifiedRows} users uncertified; ${o.report.passes} passes (users × items with budget left: ${rounds.map((r) => `${r.users} × ${r.items}`).join(', ')}); most pairs in a walk ${o.report.pairs}; s: ${JSON.stringify(o.report.seconds)}`
           : `${o.report.passes.toFixed(2)} passes; users short per pass ${JSON.stringify(o.report.shortUsers)}; ${settle.raises} raises (${settle.items} items); s: ${JSON.stringify(o.report.seconds)}`;
       rows.push([
         mode,

@@ -1,9 +1,14 @@
+/** The streamed greedy's candidate stores (streamGreedy.ts): per-item heaps of their best users, and a global top. */
+import { kthLargest } from './select';
+
 /** Per item a min-heap of its best users (score, user), capacity cap[y]: the item side of the candidates. */
 export class ColumnHeaps {
   readonly off: Int32Array;
   readonly n: Int32Array;
   readonly v: Float32Array;
   readonly x: Int32Array;
+  /** Per item, the score an offer must beat: the heap's minimum once full, 0 before (read in item order). */
+  readonly bar: Float32Array;
 
   constructor(
     readonly cap: Int32Array,
@@ -15,24 +20,20 @@ export class ColumnHeaps {
     this.n = new Int32Array(p);
     this.v = new Float32Array(this.off[p]);
     this.x = new Int32Array(this.off[p]);
+    this.bar = Float32Array.from(cap, (c) => (c > 0 ? 0 : Infinity));
   }
 
-  /** The best score among users left out of item y's heap: 0 while it is not full, −∞ when it holds every user. */
+  /**
+   * A bound on the scores of the users left out of item y's heap: its minimum once full, 0 while not full (only
+   * positive scores are offered), −∞ when it holds every user, ∞ when it holds none (capacity 0).
+   */
   floor(y: number): number {
     if (this.cap[y] >= this.nUsers) return -Infinity;
+    if (this.cap[y] === 0) return Infinity;
     return this.n[y] === this.cap[y] ? this.v[this.off[y]] : 0;
   }
 
-  /** Copies the heaps of the items not flagged in `skip` from `old` (same or smaller capacities). */
-  keep(old: ColumnHeaps, skip: Int32Array): void {
-    for (let y = 0; y < this.cap.length; y++) {
-      if (skip[y]) continue;
-      this.n[y] = old.n[y];
-      this.v.set(old.v.subarray(old.off[y], old.off[y] + old.n[y]), this.off[y]);
-      this.x.set(old.x.subarray(old.off[y], old.off[y] + old.n[y]), this.off[y]);
-    }
-  }
-
+  /** Offers user x at score v to item y's heap (callers skip offers with v ≤ bar[y], which it would refuse). */
   offer(y: number, v: number, x: number): void {
     const h = this.off[y];
     const c = this.n[y];
@@ -49,6 +50,7 @@ export class ColumnHeaps {
       }
       hv[h + i] = v;
       hx[h + i] = x;
+      if (c + 1 === this.cap[y]) this.bar[y] = hv[h];
       return;
     }
     if (!(v > hv[h])) return;
@@ -65,5 +67,60 @@ export class ColumnHeaps {
     }
     hv[h + i] = v;
     hx[h + i] = x;
+    this.bar[y] = hv[h];
+  }
+}
+
+/** Scores sampled to place a cut of TopPairs. */
+const SAMPLE = 1 << 16;
+
+/**
+ * The best pairs offered, about `size` of them: every offered pair with score above `lo` (0 until the store first
+ * fills; pairs at lo or below are dropped). A buffer of 2·size pairs; when full, a sample of its scores places lo so
+ * that about `size` stay above it, so each offer costs O(1) amortised.
+ */
+export class TopPairs {
+  /** Scores at or below lo are not kept (∞ when the store holds nothing: size 0). */
+  lo: number;
+  n = 0;
+  readonly v: Float32Array;
+  readonly x: Int32Array;
+  readonly y: Int32Array;
+  private readonly sample = new Float64Array(SAMPLE);
+
+  constructor(readonly size: number) {
+    this.lo = size > 0 ? 0 : Infinity;
+    this.v = new Float32Array(2 * size);
+    this.x = new Int32Array(2 * size);
+    this.y = new Int32Array(2 * size);
+  }
+
+  /** Keeps (x, y) at score v if v > lo (callers may test v > lo first to skip the call). */
+  offer(v: number, x: number, y: number): void {
+    if (!(v > this.lo)) return;
+    if (this.n === this.v.length) {
+      this.cut();
+      if (!(v > this.lo)) return;
+    }
+    this.v[this.n] = v;
+    this.x[this.n] = x;
+    this.y[this.n++] = y;
+  }
+
+  private cut(): void {
+    const { v, x, y, sample, n } = this;
+    const s = Math.min(n, SAMPLE);
+    for (let i = 0; i < s; i++) sample[i] = v[Math.floor((i * n) / s)];
+    // The sample's quantile that leaves about size of the n above it (a score held, so at least one goes).
+    const cut = kthLargest(sample, s, Math.max(1, Math.min(s, Math.round((this.size / n) * s))));
+    this.lo = Math.max(this.lo, cut);
+    let w = 0;
+    for (let i = 0; i < n; i++) {
+      if (!(v[i] > this.lo)) continue;
+      v[w] = v[i];
+      x[w] = x[i];
+      y[w++] = y[i];
+    }
+    this.n = w;
   }
 }

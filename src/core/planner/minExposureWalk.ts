@@ -1,122 +1,136 @@
 /** The streamed greedy's walk over its candidate pairs (streamGreedy.ts says how they are chosen and certified). */
-import type { ColumnHeaps } from './columnHeaps';
+import type { ColumnHeaps, TopPairs } from './columnHeaps';
 import { descendingOrder } from './greedy';
 
+/** Each user's best items: item[x·W ..] (−1 past the list's end) with their scores alongside. */
+export interface UserLists {
+  W: number;
+  item: Int32Array;
+  score: Float32Array;
+}
+
+/** Candidate pairs by user (CSR: user x's at ptr[x] .. ptr[x + 1]), items ascending within a user. */
+export interface CandidatePairs {
+  ptr: Int32Array;
+  item: Int32Array;
+  score: Float32Array;
+}
+
 /**
- * The min-exposure walk over the candidate pairs (users' top M1 ∪ items' top L, each pair once) in the walk's
- * order. Returns the pairs taken, the score at which each user's and item's budget ran out (−∞: never) and the
- * score of the last pair taken when the walk stopped for want of users or items with budget (−∞: it did not).
+ * The union of the users' lists, the items' heaps and the top pairs, each pair once, by user and item ascending:
+ * position order is then row-major order, the walk's tie order. Heap j and a top pair's item slot j stand for item
+ * slotItem[j].
  */
-export function minExposureWalk(
+export function candidatePairs(
   m: number,
   p: number,
-  M: number,
-  top: Int32Array,
-  topLam: Float32Array,
-  inM1: Uint8Array,
-  cols: ColumnHeaps,
-  minK: number,
-  minC: number,
-) {
-  // Item-side entries by user (a counting sort), dropping those already in the user's top M1.
-  const inTop = (x: number, y: number): boolean => {
-    // top[x·M ..] holds items ascending (then −1): a binary search.
-    let lo = x * M;
-    let hi = lo + M;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      const t = top[mid];
-      if (t === y) return inM1[mid] === 1;
-      if (t < 0 || t > y) hi = mid;
-      else lo = mid + 1;
+  lists: UserLists,
+  heaps: ColumnHeaps,
+  top: TopPairs,
+  slotItem: Int32Array,
+): CandidatePairs {
+  const { W } = lists;
+  const ptr = new Int32Array(m + 1);
+  for (let x = 0; x < m; x++) {
+    let c = 0;
+    while (c < W && lists.item[x * W + c] >= 0) c++;
+    ptr[x + 1] = c;
+  }
+  const q = slotItem.length;
+  for (let j = 0; j < q; j++) for (let i = heaps.off[j]; i < heaps.off[j] + heaps.n[j]; i++) ptr[heaps.x[i] + 1]++;
+  for (let i = 0; i < top.n; i++) ptr[top.x[i] + 1]++;
+  for (let x = 0; x < m; x++) ptr[x + 1] += ptr[x];
+  const item = new Int32Array(ptr[m]);
+  const score = new Float32Array(ptr[m]);
+  const fill = ptr.slice(0, m);
+  for (let x = 0; x < m; x++) {
+    for (let i = x * W; i < (x + 1) * W && lists.item[i] >= 0; i++) {
+      item[fill[x]] = lists.item[i];
+      score[fill[x]++] = lists.score[i];
     }
-    return false;
-  };
-  const rowPtr = new Int32Array(m + 1);
-  for (let x = 0; x < m; x++) for (let i = x * M; i < (x + 1) * M; i++) rowPtr[x + 1] += inM1[i];
-  for (let y = 0; y < p; y++)
-    for (let i = cols.off[y]; i < cols.off[y] + cols.n[y]; i++) if (!inTop(cols.x[i], y)) rowPtr[cols.x[i] + 1]++;
-  for (let x = 0; x < m; x++) rowPtr[x + 1] += rowPtr[x];
-  const n = rowPtr[m];
-  const items = new Int32Array(n);
-  const sc = new Float32Array(n);
+  }
+  for (let j = 0; j < q; j++) {
+    for (let i = heaps.off[j]; i < heaps.off[j] + heaps.n[j]; i++) {
+      const x = heaps.x[i];
+      item[fill[x]] = slotItem[j];
+      score[fill[x]++] = heaps.v[i];
+    }
+  }
+  for (let i = 0; i < top.n; i++) {
+    const x = top.x[i];
+    item[fill[x]] = slotItem[top.y[i]];
+    score[fill[x]++] = top.v[i];
+  }
+  // Per user: distinct items (a pair's score is the same from every source), sorted by the typed array's own sort,
+  // compacted in place.
+  const seen = new Int32Array(p).fill(-1);
+  const scoreOf = new Float32Array(p);
+  let w = 0;
+  for (let x = 0; x < m; x++) {
+    const a = ptr[x];
+    const b = ptr[x + 1];
+    ptr[x] = w;
+    const start = w;
+    for (let i = a; i < b; i++) {
+      const y = item[i];
+      if (seen[y] === x) continue;
+      seen[y] = x;
+      scoreOf[y] = score[i];
+      item[w++] = y;
+    }
+    item.subarray(start, w).sort();
+    for (let i = start; i < w; i++) score[i] = scoreOf[item[i]];
+  }
+  ptr[m] = w;
+  return { ptr, item: item.subarray(0, w), score: score.subarray(0, w) };
+}
+
+/**
+ * The min-exposure walk over the candidate pairs in the walk's order (higher score first, ties by row-major
+ * position) from the budgets k (per user) and c (per item), which it leaves unchanged. Returns the pairs taken (their
+ * positions, in walk order), each pair's user, the score at which each user's and item's budget ran out (−∞: it did
+ * not) and the score of the pair after which no user or no item had budget (−∞: the walk did not stop).
+ */
+export function minExposureWalk(cand: CandidatePairs, k0: Int32Array, c0: Int32Array) {
+  const { ptr, item, score } = cand;
+  const m = k0.length;
+  const n = ptr[m];
   const rows = new Int32Array(n);
-  const fill = rowPtr.slice(0, m);
-  for (let x = 0; x < m; x++) {
-    for (let i = x * M; i < (x + 1) * M; i++) {
-      if (!inM1[i]) continue;
-      items[fill[x]] = top[i];
-      sc[fill[x]] = topLam[i];
-      rows[fill[x]++] = x;
-    }
+  for (let x = 0; x < m; x++) rows.fill(x, ptr[x], ptr[x + 1]);
+  const order = descendingOrder(score);
+  const k = k0.slice();
+  const c = c0.slice();
+  let rowsLeft = 0;
+  let budget = 0;
+  for (const v of k) if (v > 0) rowsLeft++;
+  let colsLeft = 0;
+  let budgetC = 0;
+  for (const v of c) {
+    if (v > 0) colsLeft++;
+    budgetC += Math.max(0, v);
   }
-  for (let y = 0; y < p; y++) {
-    for (let i = cols.off[y]; i < cols.off[y] + cols.n[y]; i++) {
-      const x = cols.x[i];
-      if (inTop(x, y)) continue;
-      items[fill[x]] = y;
-      sc[fill[x]] = cols.v[i];
-      rows[fill[x]++] = x;
-    }
-  }
-  // Each user's pairs by item ascending, so that position order is row-major order (the walk's tie order).
-  const perm = new Int32Array(M + 64);
-  for (let x = 0; x < m; x++) {
-    const a = rowPtr[x];
-    const len = rowPtr[x + 1] - a;
-    let sorted = true;
-    for (let i = a + 1; i < a + len; i++) if (items[i] < items[i - 1]) sorted = false;
-    if (sorted) continue;
-    const pm = len <= perm.length ? perm.subarray(0, len) : new Int32Array(len);
-    for (let i = 0; i < len; i++) pm[i] = a + i;
-    pm.sort((i, j) => items[i] - items[j]);
-    const it = Int32Array.from(pm, (i) => items[i]);
-    const sv = Float32Array.from(pm, (i) => sc[i]);
-    items.set(it, a);
-    sc.set(sv, a);
-  }
-  const order = descendingOrder(sc);
-  const k = new Int32Array(m).fill(minK);
-  const c = new Int32Array(p).fill(minC);
+  for (const v of k) budget += Math.max(0, v);
+  const taken = new Int32Array(Math.min(budget, budgetC, n));
+  let nTaken = 0;
   const tRow = new Float64Array(m).fill(-Infinity);
-  const tCol = new Float64Array(p).fill(-Infinity);
-  let rowsLeft = m;
-  let colsLeft = p;
+  const tCol = new Float64Array(c.length).fill(-Infinity);
   let stop = -Infinity;
-  const takenAt = new Uint8Array(n);
-  for (let q = 0; q < n; q++) {
+  for (let q = 0; q < n && rowsLeft > 0 && colsLeft > 0; q++) {
     const i = order[q];
     const x = rows[i];
-    const y = items[i];
+    const y = item[i];
     if (k[x] > 0 && c[y] > 0) {
-      takenAt[i] = 1;
+      taken[nTaken++] = i;
       if (--k[x] === 0) {
-        tRow[x] = sc[i];
+        tRow[x] = score[i];
         rowsLeft--;
       }
       if (--c[y] === 0) {
-        tCol[y] = sc[i];
+        tCol[y] = score[i];
         colsLeft--;
       }
-      if (rowsLeft === 0 || colsLeft === 0) {
-        stop = sc[i];
-        break;
-      }
+      if (rowsLeft === 0 || colsLeft === 0) stop = score[i];
     }
   }
-  const walkPtr = new Int32Array(m + 1);
-  for (let x = 0; x < m; x++) {
-    let c = 0;
-    for (let i = rowPtr[x]; i < rowPtr[x + 1]; i++) c += takenAt[i];
-    walkPtr[x + 1] = walkPtr[x] + c;
-  }
-  const walkItem = new Int32Array(walkPtr[m]);
-  const walkLam = new Float32Array(walkPtr[m]);
-  let w = 0;
-  for (let i = 0; i < n; i++) {
-    if (!takenAt[i]) continue;
-    walkItem[w] = items[i];
-    walkLam[w++] = sc[i];
-  }
-  return { pairs: n, walkPtr, walkItem, walkLam, tRow, tCol, stop };
+  return { taken: taken.subarray(0, nTaken), rows, tRow, tCol, stop };
 }

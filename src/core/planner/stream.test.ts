@@ -3,9 +3,9 @@ import { createRng } from '../util/rng';
 import { denseScores } from '../models/scores';
 import { fillRowsOf, forEachBlock, RowSelector, sampleRows } from './stream';
 
-/** The top M positive keys by a full sort (ties to the lower index), in index order, and the best key left out. */
-function bySort(key: Float64Array, M: number): { idx: number[]; floor: number } {
-  const pos = Array.from(key.keys()).filter((y) => key[y] > 0);
+/** The top M keys in (0, hi] by a full sort (ties to the lower index), in index order, and the best key left out. */
+function bySort(key: Float64Array, M: number, hi = Infinity): { idx: number[]; floor: number } {
+  const pos = Array.from(key.keys()).filter((y) => key[y] > 0 && key[y] <= hi);
   pos.sort((a, b) => key[b] - key[a] || a - b);
   return { idx: pos.slice(0, M).sort((a, b) => a - b), floor: pos.length > M ? key[pos[M]] : 0 };
 }
@@ -27,6 +27,13 @@ describe('RowSelector.top', () => {
       const want = bySort(key, M);
       expect(Array.from(sel.idx.subarray(0, got.count))).toEqual(want.idx);
       expect(got.floor).toBe(want.floor);
+      // Only keys up to hi (a key of the row, so ties at hi count), read from f32 keys.
+      const k32 = Float32Array.from(key);
+      const hi = k32[rng.int(p)];
+      const capped = sel.top(k32, M, hi);
+      const wantCapped = bySort(Float64Array.from(k32), M, hi);
+      expect(Array.from(sel.idx.subarray(0, capped.count))).toEqual(wantCapped.idx);
+      expect(capped.floor).toBe(wantCapped.floor);
     }
   });
 });

@@ -88,22 +88,22 @@ export class RowSelector {
   }
 
   /**
-   * Writes the indices of the top M keys among key[0..p) with key > 0 (ties at the boundary to the lower index) into
-   * this.idx[0..count), in index order, and returns count and the best key left out (floor ≥ 0).
+   * Writes the indices of the top M keys among key[0..p) with 0 < key ≤ hi (ties at the boundary to the lower index)
+   * into this.idx[0..count), in index order, and returns count and the best such key left out (floor ≥ 0).
    */
-  top(key: Float64Array, M: number): { count: number; floor: number } {
+  top(key: Float64Array | Float32Array, M: number, hi = Infinity): { count: number; floor: number } {
     const { p, idx, vals } = this;
     let thr = 0;
     if (M + 1 < p / 4) {
       // Every 8th key; the 1.5·(M + 1)/8-th largest of them as a first threshold.
       let s = 0;
-      for (let y = 0; y < p; y += 8) vals[s++] = key[y];
+      for (let y = 0; y < p; y += 8) vals[s++] = key[y] <= hi ? key[y] : 0;
       const j = Math.min(s, Math.ceil((1.5 * (M + 1)) / 8) + 2);
       thr = Math.max(0, kthLargest(vals, s, j));
     }
     for (;;) {
       let c = 0;
-      for (let y = 0; y < p; y++) if (key[y] > thr) idx[c++] = y;
+      for (let y = 0; y < p; y++) if (key[y] > thr && key[y] <= hi) idx[c++] = y;
       if (c <= M) {
         if (thr > 0) {
           thr = 0; // too few above the sampled threshold: take every positive key
