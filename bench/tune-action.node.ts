@@ -23,10 +23,14 @@ if (!existsSync(ML)) {
   process.exit(0);
 }
 const load0 = os.loadavg()[0];
-const out = await onBuiltApp(PORT, async () => {
+await onBuiltApp(PORT, async () => {
   const browser = await chromium.launch({ ...chromiumLaunch() });
   try {
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    const ctx = await browser.newContext({
+      baseURL: `http://localhost:${PORT}`,
+      viewport: { width: 1280, height: 900 },
+      acceptDownloads: true,
+    });
     const page = await ctx.newPage();
     const app = new AppPage(page);
     await app.open();
@@ -55,7 +59,7 @@ const out = await onBuiltApp(PORT, async () => {
     };
     await ctx.close();
     const tune = json.meta.RNN.tune;
-    return {
+    const result = {
       trialsAsked: Number(trials),
       minutes: Number(minutes),
       epochs: Number(epochs),
@@ -63,9 +67,16 @@ const out = await onBuiltApp(PORT, async () => {
       seconds,
       trials: tune?.trials ?? [],
       itemRec: Object.fromEntries(Object.entries(json.item_rec).map(([m, v]) => [m, v.recall])),
+      load: [load0, os.loadavg()[0]],
     };
+    // Printed here: the server's cleanup after this can fail and would lose it.
+    console.log(JSON.stringify(result, null, 1));
+    return result;
+  } catch (e) {
+    // onBuiltApp's cleanup can fail too and would hide this.
+    console.error(e);
+    throw e;
   } finally {
     await browser.close();
   }
 });
-console.log(JSON.stringify({ ...out, load: [load0, os.loadavg()[0]] }, null, 1));
