@@ -2,7 +2,8 @@
 // RNN, set the RNN as `rimw run`'s tune config does (epochs, layers, last events), the budget (trials, minutes), click
 // "Tune and train", and time the search and the final fit; prints one JSON object (wall seconds, trials done, the
 // chosen trial). Not a timed bench; its figures go into docs/benchmarks.md's quality section by hand.
-//   npx tsx bench/tune-action.node.ts [TRIALS] [MINUTES] [EPOCHS]   (defaults 4, 20, 3; E2E_PORT or 4197)
+//   npx tsx bench/tune-action.node.ts [TRIALS] [MINUTES] [EPOCHS] [SPLIT]   (defaults 4, 20, 3, user; E2E_PORT or 4197)
+// SPLIT is the Train panel's split kind; the page opens on temporal, rimw run's tune config above uses user (seed 0).
 import { readFileSync, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +15,7 @@ import { AppPage } from '../e2e/pages/app';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ML = resolve(here, '..', '..', 'shared', 'data', 'ml-latest-small', 'ratings.csv');
-const [trials = '4', minutes = '20', epochs = '3'] = process.argv.slice(2);
+const [trials = '4', minutes = '20', epochs = '3', split = 'user'] = process.argv.slice(2);
 const PORT = Number(process.env.E2E_PORT ?? 4197);
 const WAIT_MS = 3 * 3600_000;
 
@@ -37,6 +38,7 @@ await onBuiltApp(PORT, async () => {
     await app.resultsTable('item_rec').waitFor({ timeout: 300_000 });
     await page.getByTestId('data.upload.input').setInputFiles(ML);
     await page.getByTestId('results.empty').waitFor({ timeout: 300_000 });
+    await page.getByTestId('train.split.kind').selectOption(split);
     await app.chooseModels(['Pop', 'RNN']);
     await app.setHyper({ epochs, layers: '1', maxLen: '64', backend: 'wasm' });
     await page.getByTestId('train.tune.trials').fill(trials);
@@ -63,6 +65,7 @@ await onBuiltApp(PORT, async () => {
       trialsAsked: Number(trials),
       minutes: Number(minutes),
       epochs: Number(epochs),
+      split,
       searchSeconds,
       seconds,
       trials: tune?.trials ?? [],
