@@ -5,9 +5,11 @@
 // e.g. npx tsx bench/calibration.node.ts ratings.csv '{"kind":"user","seed":0}' '{"hidden":32,"layers":1,"maxLen":64}' 10
 // or, on a quality preset with ground truth (the quality bench's run of one preset and seed, its RNN settings):
 //   npx tsx bench/calibration.node.ts quality:topics-broad:1
+// or the fitted intensities alone against the world's truth, user by user (quality.bench's intensityTruth):
+//   npx tsx bench/calibration.node.ts intensity:topics-broad:1,2,3
 import '@tensorflow/tfjs';
 import { useWasm } from './wasm';
-import { SYNTH_SEQ, synthRun, tauCurve, type TauCurve } from './quality.bench';
+import { intensityTruth, SYNTH_SEQ, synthRun, tauCurve, type TauCurve } from './quality.bench';
 import { QUALITY_PRESETS } from '../src/core/data/synthetic/index';
 import { loadDataset } from '../src/cli/commands/run';
 import { makeSplit } from '../src/core/data/split';
@@ -24,6 +26,14 @@ if (file?.startsWith('quality:')) {
   const preset = QUALITY_PRESETS.find((p) => p.name === name);
   if (!preset) throw new Error(`no quality preset ${name}`);
   console.log(JSON.stringify(await synthRun(preset, Number(seed), false, SYNTH_SEQ), null, 1));
+  process.exit(0);
+}
+if (file?.startsWith('intensity:')) {
+  const [, name, seeds] = file.split(':');
+  const preset = QUALITY_PRESETS.find((p) => p.name === name);
+  if (!preset) throw new Error(`no quality preset ${name}`);
+  for (const seed of seeds.split(',').map(Number))
+    console.log(JSON.stringify({ preset: name, seed, ...(await intensityTruth(preset, seed)) }));
   process.exit(0);
 }
 if (!file || !splitJson || !seqJson)

@@ -23,6 +23,8 @@ import '@tensorflow/tfjs';
 import { useWasm } from './wasm';
 import { table, type Bench } from './lib';
 import { generateSynthetic, QUALITY_PRESETS, type QualityPreset } from '../src/core/data/synthetic/index';
+import { userHawkes } from '../src/core/data/synthetic/generate';
+import { excitationAt, expectedCount } from '../src/core/data/synthetic/hawkes';
 import { makeSplit } from '../src/core/data/split';
 import type { Dataset, EvalSet } from '../src/core/data/types';
 import { fitHawkes, type HawkesModel } from '../src/core/models/intensity/hawkes';
@@ -243,6 +245,145 @@ export async function synthRun(p: QualityPreset, seed: number, before: boolean, 
   }
   await session.dispose();
   return out;
+}
+
+/** Spearman's rank correlation (mid-ranks for ties). */
+function spearman(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const ranks = (x: ArrayLike<number>) => {
+    const idx = Array.from(x, (_, i) => i).sort((i, j) => x[i] - x[j]);
+    const r = new Float64Array(x.length);
+    for (let i = 0; i < idx.length;) {
+      let j = i;
+      while (j + 1 < idx.length && x[idx[j + 1]] === x[idx[i]]) j++;
+      for (let q = i; q <= j; q++) r[idx[q]] = (i + j) / 2;
+      i = j + 1;
+    }
+    return r;
+  };
+  const ra = ranks(a);
+  const rb = ranks(b);
+  const m = (ra.length - 1) / 2;
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < ra.length; i++) {
+    ab += (ra[i] - m) * (rb[i] - m);
+    aa += (ra[i] - m) ** 2;
+    bb += (rb[i] - m) ** 2;
+  }
+  return ab / Math.sqrt(aa * bb);
+}
+
+/** The fitted intensities against the world's truth, user by user, on one preset and seed (no sequence model). */
+export interface IntensityTruth {
+  users: number;
+  /** Test users alive at T in the world, and the fitted P(alive) averaged over them and over the others. */
+  alive: number;
+  meanAliveFittedOfAlive: number;
+  meanAliveFittedOfGone: number;
+  /** Churn hazard per horizon, fitted and true (the horizon over the mean lifetime). */
+  gammaFitted: number;
+  gammaTrue: number;
+  /** Spearman's ρ of the expected window count, fitted against true, over all test users and over the alive ones. */
+  rhoHawkes: number;
+  rhoHP: number;
+  /** Over the alive users: λ̂/P̂(alive) (the fitted rate if there) against the true rate if there, and simpler rates. */
+  rhoRateAlive: number;
+  rhoTrueMuAlive: number;
+  rhoCountOverAgeAlive: number;
+  rhoRecentAlive: number;
+  /** Σ over test users: expected window count, fitted (Hawkes, HP) and true, and the events that came. */
+  sumHawkes: number;
+  sumHP: number;
+  sumTrue: number;
+  sumEvents: number;
+  /** UserRec recall with p_true: the oracle; λ̂ (Hawkes, HP); the true rate × the fitted P(alive); λ̂'s rate × the true alive. */
+  userRec: Record<string, number>;
+  coefficients: HawkesModel['coefficients'];
+}
+
+export async function intensityTruth(p: QualityPreset, seed: number): Promise<IntensityTruth> {
+  const g = generateSynthetic({ ...p.config, seed });
+  if (!g.ok) throw new Error(g.reason);
+  const { world, dataset } = g.data;
+  const sp = makeSplit(dataset, { kind: 'temporal', horizon: p.horizon });
+  if (!sp.ok) throw new Error(sp.reason);
+  const { test, valid, trainEnd } = sp.data;
+  const T = test.testStart[0];
+  const hk = fitHawkes(dataset, trainEnd, { horizon: p.horizon, observeEnd: T });
+  if (!hk.ok) throw new Error(hk.reason);
+  const hp = fitHawkesPoisson(hk.data, valid);
+  if (!hp.ok) throw new Error(hp.reason);
+  const n = test.users.length;
+  const lamTrue = truthIntensity(world, dataset).predict(test);
+  const lamHk = hk.data.predict(test);
+  const lamHp = hp.data.predict(test);
+  const pAlive = hk.data.aliveAt(test);
+  const isAlive = Float64Array.from(test.users, (u) => (T < world.users.end[u] ? 1 : 0));
+  // The true expected count of a user were it still there through the window (the world's Hawkes from its state at T).
+  const ifThere = Float64Array.from(test.users, (u, i) => {
+    const q = userHawkes(world, u);
+    return expectedCount(q, excitationAt(q, dataset.time, dataset.userOffsets[u], test.histEnd[i], T), p.horizon);
+  });
+  const count = historyLengths(dataset, test);
+  const events = new Float64Array(n);
+  for (let i = 0; i < n; i++)
+    for (let q = test.target.indptr[i]; q < test.target.indptr[i + 1]; q++) events[i] += test.target.data[q];
+  const alive = [...Array(n).keys()].filter((i) => isAlive[i] === 1);
+  const on = (xs: ArrayLike<number>, idx: number[]) => idx.map((i) => xs[i]);
+  const age = Float64Array.from(test.users, (u) => (T - dataset.time[dataset.userOffsets[u]]) / DAY);
+  const recent = Float64Array.from(test.users, (u, i) => {
+    let c = 0;
+    for (let e = dataset.userOffsets[u]; e < test.histEnd[i]; e++) if (T - dataset.time[e] < p.horizon) c++;
+    return c;
+  });
+  const rate = Float64Array.from(lamHk, (v, i) => v / Math.max(1e-12, pAlive[i]));
+  const topC = onePercent(n);
+  const rec = async (name: string, lam?: Float64Array) => {
+    const src = await truthScorer(world, dataset, name, lam ? { name, predict: () => lam } : undefined).scores(test);
+    return evaluateUserRec(src, test, { topC, dataset }).recall;
+  };
+  const sum = (xs: ArrayLike<number>) => Array.from(xs).reduce((a, b) => a + b, 0);
+  const meanOn = (xs: ArrayLike<number>, idx: number[]) => sum(on(xs, idx)) / Math.max(1, idx.length);
+  const gone = [...Array(n).keys()].filter((i) => isAlive[i] === 0);
+  return {
+    users: n,
+    alive: alive.length,
+    meanAliveFittedOfAlive: meanOn(pAlive, alive),
+    meanAliveFittedOfGone: meanOn(pAlive, gone),
+    gammaFitted: hk.data.coefficients.gamma,
+    gammaTrue: p.horizon / (world.config.meanLifetime * world.config.span),
+    rhoHawkes: spearman(lamHk, lamTrue),
+    rhoHP: spearman(lamHp, lamTrue),
+    rhoRateAlive: spearman(on(rate, alive), on(ifThere, alive)),
+    rhoTrueMuAlive: spearman(
+      alive.map((i) => world.users.mu[test.users[i]]),
+      on(ifThere, alive),
+    ),
+    rhoCountOverAgeAlive: spearman(
+      alive.map((i) => (count[i] + 1) / (age[i] + 30)),
+      on(ifThere, alive),
+    ),
+    rhoRecentAlive: spearman(on(recent, alive), on(ifThere, alive)),
+    sumHawkes: sum(lamHk),
+    sumHP: sum(lamHp),
+    sumTrue: sum(lamTrue),
+    sumEvents: sum(events),
+    userRec: {
+      oracle: await rec('oracle'),
+      'Hawkes·p_true': await rec('Hawkes', lamHk),
+      'HP·p_true': await rec('HP', lamHp),
+      'true rate × fitted P(alive)': await rec(
+        'a',
+        Float64Array.from(ifThere, (v, i) => v * pAlive[i]),
+      ),
+      'Hawkes rate × true alive': await rec(
+        'b',
+        Float64Array.from(rate, (v, i) => v * isAlive[i]),
+      ),
+    },
+    coefficients: hk.data.coefficients,
+  };
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
