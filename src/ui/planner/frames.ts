@@ -2,7 +2,7 @@
  * Plot frames of the Planner section, built from the planner store (pure functions of its state, so the live plots
  * can redraw from a subscription without React).
  */
-import type { PlannerMode, SweepPoint } from '../../core/planner/types';
+import type { MatchMetrics, PlannerMode, SweepPoint } from '../../core/planner/types';
 import type { OverlayMetric } from '../../core/report/rimeMtch';
 import { compareModelOf, type PlannerState } from '../../state/planner';
 import type { LiveFrame } from '../charts/LivePlot';
@@ -68,15 +68,39 @@ function linesOf(s: PlannerState): { name: string; points: SweepPoint[]; color: 
 /** Whether the operating point shown belongs to the view (an α-view point has β'; the others have not). */
 const shownFits = (s: PlannerState) => !!s.shown && (s.shown.betaMax !== undefined) === (s.asked.view === 'alpha');
 
+/** The operating point as drawn: one marker per model; `provisional` markers are a neighbouring β's answer. */
+interface DrawnPoint {
+  mode: PlannerMode;
+  alpha: number;
+  beta: number;
+  markers: { model: string; metrics: MatchMetrics | null; provisional: boolean; solvedAt: number }[];
+  /** Drawn from the page's answers while the worker's reply for it is on its way. */
+  pending: boolean;
+  /** Some marker is a stand-in or missing: not yet every model's answer at β. */
+  provisional: boolean;
+}
+
+/** The page's preview of the asked β while the worker solves it, else the worker's answer shown (when it fits). */
+function pointOf(s: PlannerState): DrawnPoint | null {
+  const a = s.asked;
+  const p = s.preview;
+  if (p && a.view !== 'alpha' && p.mode === a.mode && p.alpha === a.alpha && p.beta === a.beta)
+    return { mode: p.mode, alpha: p.alpha, beta: p.beta, markers: p.models, pending: true, provisional: p.provisional };
+  if (!shownFits(s)) return null;
+  const { mode, alpha, beta, models } = s.shown!;
+  const markers = models.map((m) => ({ model: m.model, metrics: m.metrics, provisional: false, solvedAt: beta }));
+  return { mode, alpha, beta, markers, pending: false, provisional: false };
+}
+
 /**
  * Relevance vs diversity in the asked view: every model's β sweep (or α sweep), or one model's three modes; the shown
  * operating point (big markers); a reference results file's points, drawn as points, not joined.
  */
 export function curvesFrame(s: PlannerState): LiveFrame | null {
   const lines = linesOf(s);
-  const fits = shownFits(s);
+  const point = pointOf(s);
   // New scores or a new view, nothing solved yet: clear the old lines rather than leave them under new names.
-  if (lines.length === 0 && !fits)
+  if (lines.length === 0 && !point)
     return s.input
       ? {
           data: [],
@@ -90,10 +114,10 @@ export function curvesFrame(s: PlannerState): LiveFrame | null {
   const alphaView = s.asked.view === 'alpha';
   // Lines of another α or mode than the point shown are kept, faded, until their new sweep arrives.
   const faded =
-    fits &&
+    !!point &&
     (s.asked.view === 'compare'
-      ? s.compare?.alpha !== s.shown!.alpha
-      : s.curves?.mode !== s.shown!.mode || (!alphaView && s.curves?.alpha !== s.shown!.alpha));
+      ? s.compare?.alpha !== point.alpha
+      : s.curves?.mode !== point.mode || (!alphaView && s.curves?.alpha !== point.alpha));
   for (const l of lines) {
     data.push({
       type: 'scatter',
@@ -108,17 +132,20 @@ export function curvesFrame(s: PlannerState): LiveFrame | null {
     });
   }
   const compared = s.asked.view === 'compare' ? compareModelOf(s) : null;
-  for (const m of fits ? s.shown!.models : []) {
+  for (const m of point?.markers ?? []) {
     if (!m.metrics || (compared !== null && m.model !== compared)) continue;
-    const c = compared !== null ? MODE_STYLE[s.shown!.mode].color : color(models.indexOf(m.model));
+    const c = compared !== null ? MODE_STYLE[point!.mode].color : color(models.indexOf(m.model));
+    // A neighbour's answer standing in until the model's own solve lands: an open, lighter diamond.
     data.push({
       type: 'scatter',
       mode: 'markers',
-      name: `${m.model} now`,
+      name: m.provisional ? `${m.model} now (provisional: the answer at β = ${pct(m.solvedAt)})` : `${m.model} now`,
       showlegend: false,
       x: [m.metrics[x]],
       y: [m.metrics[y]],
-      marker: { size: 14, color: c, symbol: 'diamond', line: { color: '#000', width: 1.5 } },
+      marker: m.provisional
+        ? { size: 14, color: c, symbol: 'diamond-open', opacity: 0.6, line: { color: c, width: 2 } }
+        : { size: 14, color: c, symbol: 'diamond', line: { color: '#000', width: 1.5 } },
     });
   }
   let overlayPoints = 0;
@@ -138,7 +165,6 @@ export function curvesFrame(s: PlannerState): LiveFrame | null {
       marker: { size: 9, color: '#555', symbol: 'x-thin', line: { color: '#555', width: 2 } },
     });
   }
-  const shown = fits ? s.shown : null;
   return {
     data,
     layout: {
@@ -150,7 +176,8 @@ export function curvesFrame(s: PlannerState): LiveFrame | null {
       uirevision: `${s.asked.view}|${x}|${y}|${s.curves?.mode}|${s.curves?.alpha}|${compared}`,
     },
     // `lines`: the sweeps drawn with points (benches time the first meaningful paint by it); `modes`: which modes
-    // the compare view's lines are; `overlay`: reference points drawn.
+    // the compare view's lines are; `overlay`: reference points drawn; `provisional`: some marker is a neighbouring
+    // β's answer or missing; `pending`: the markers are the page's, the worker's reply (histogram, tables) is on its way.
     attrs: {
       lines: String(lines.filter((l) => l.points.length > 0).length),
       view: s.asked.view,
@@ -164,7 +191,15 @@ export function curvesFrame(s: PlannerState): LiveFrame | null {
               .join(',')
           : '',
       overlay: String(overlayPoints),
-      ...(shown ? { beta: String(shown.beta), alpha: String(shown.alpha), mode: shown.mode } : {}),
+      ...(point
+        ? {
+            beta: String(point.beta),
+            alpha: String(point.alpha),
+            mode: point.mode,
+            provisional: point.provisional ? '1' : '0',
+            pending: point.pending ? '1' : '0',
+          }
+        : {}),
     },
   };
 }

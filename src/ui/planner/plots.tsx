@@ -23,6 +23,7 @@ const subscribeCurves = subscriber(curvesFrame, [
   'curves',
   'compare',
   'shown',
+  'preview',
   'asked',
   'relevance',
   'diversity',
