@@ -274,7 +274,7 @@ const bench: Bench = {
           t ? t.median : '–',
           t ? t.p95 : '–',
           t ? t.max : '–',
-          r.provisional,
+          String(r.provisional),
           e ? e.median : '–',
           e ? e.p95 : '–',
           `${r.steps.length} (${r.timedOut})`,
