@@ -30,13 +30,22 @@ const PAGE_SETUP = `(() => {
   document.querySelector('[data-testid="planner.slider.beta"]').addEventListener('keydown', (e) => { window.__pb.t0 = e.timeStamp; }, { capture: true });
 })()`;
 
-/** In the page: resolves with ms from the last β key press to the curves plot's redraw showing β = `beta`. */
+/**
+ * In the page: resolves with [ms from the last β key press to the first curves redraw showing β = `beta`, ms to the
+ * first one whose markers are all the solver's answers at that β (not `data-provisional`)]; -1 where it timed out.
+ * A build without provisional markers draws only answers: both times are the same.
+ */
 const waitRedraw = (beta: number, timeout: number) => `new Promise((resolve) => {
   const fig = document.querySelector('[data-testid="planner.plot.curves"]');
-  const done = () => Math.abs(Number(fig.dataset.beta) - ${beta}) < 1e-9;
-  const mo = new MutationObserver(() => { if (done()) { mo.disconnect(); resolve(performance.now() - window.__pb.t0); } });
+  let first = -1;
+  const mo = new MutationObserver(() => {
+    if (Math.abs(Number(fig.dataset.beta) - ${beta}) >= 1e-9) return;
+    const t = performance.now() - window.__pb.t0;
+    if (first < 0) first = t;
+    if (fig.dataset.provisional !== '1') { mo.disconnect(); resolve([first, t]); }
+  });
   mo.observe(fig, { attributes: true, attributeFilter: ['data-revision'] });
-  setTimeout(() => { mo.disconnect(); resolve(-1); }, ${timeout});
+  setTimeout(() => { mo.disconnect(); resolve([first, -1]); }, ${timeout});
 })`;
 
 const FIG = `document.querySelector('[data-testid="planner.plot.curves"]')`;
@@ -73,7 +82,12 @@ interface Row {
   /** Why the row has no figures (a wait that timed out), or undefined. */
   failed?: string;
   mode: string;
+  /** Key press → first redraw at the new β (a provisional marker counts), ms. */
   steps: number[];
+  /** Key press → the redraw whose markers are all the solver's answers at the new β, ms. */
+  exact: number[];
+  /** Steps whose first redraw was provisional. */
+  provisional: number;
   timedOut: number;
   dragLongTasks: number[];
   dragMs: number;
@@ -110,27 +124,33 @@ async function measureMode(page: Page, data: string, mode: string): Promise<Row>
   await until(page, `Number(${FIG}.getAttribute('data-beta')) === 0`);
   const alpha = Number(await page.getByTestId('planner.slider.alpha').inputValue());
   const steps: number[] = [];
+  const exact: number[] = [];
+  let provisional = 0;
   let timedOut = 0;
   for (let i = 1; i <= STEPS; i++) {
     const want = Math.round(((alpha * i) / 20) * 1e9) / 1e9;
-    const wait = page.evaluate(waitRedraw(want, WAIT_MS)) as Promise<number>;
+    const wait = page.evaluate(waitRedraw(want, WAIT_MS)) as Promise<[number, number]>;
     if (await page.evaluate('window.__rimwPlanner?.prefetching() === true')) duringFill++;
     await beta.press('ArrowRight');
-    const ms = await wait;
-    if (ms < 0) timedOut++;
-    else steps.push(ms);
+    const [first, answer] = await wait;
+    if (answer < 0) timedOut++;
+    else {
+      steps.push(first);
+      exact.push(answer);
+      if (answer > first) provisional++;
+    }
   }
   // A drag: 20 steps from 0 to α, one per animation frame or so; long tasks counted from the first to the redraw.
   await beta.press('Home');
   await until(page, `Number(${FIG}.getAttribute('data-beta')) === 0`);
   await page.evaluate('window.__pb.longTasks = []');
   const tDrag = Date.now();
-  const end = page.evaluate(waitRedraw(alpha, WAIT_MS)) as Promise<number>;
+  const end = page.evaluate(waitRedraw(alpha, WAIT_MS)) as Promise<[number, number]>;
   for (let i = 0; i < 20; i++) await beta.press('ArrowRight', { delay: 16 });
   await end;
   const dragMs = Date.now() - tDrag;
   const dragLongTasks = (await page.evaluate('window.__pb.longTasks')) as number[];
-  return { data, mode, steps, timedOut, dragLongTasks, dragMs, sweepMs, fillMs, duringFill };
+  return { data, mode, steps, exact, provisional, timedOut, dragLongTasks, dragMs, sweepMs, fillMs, duringFill };
 }
 
 /** A failure as one table cell: its first line, without the page expression it waited for. */
@@ -151,6 +171,8 @@ async function measureOrReport(page: Page, data: string, mode: string): Promise<
       mode,
       failed: short(e),
       steps: [],
+      exact: [],
+      provisional: 0,
       timedOut: 0,
       dragLongTasks: [],
       dragMs: NaN,
@@ -187,6 +209,8 @@ async function run(): Promise<Row[]> {
           mode: '–',
           failed: `input did not settle: ${short(e)}`,
           steps: [],
+          exact: [],
+          provisional: 0,
           timedOut: 0,
           dragLongTasks: [],
           dragMs: NaN,
@@ -230,13 +254,17 @@ const bench: Bench = {
         'β step → redraw p50, ms',
         'p95, ms',
         'max, ms',
+        'drawn provisional first',
+        "β step → solver's answer drawn p50, ms",
+        'p95, ms',
         'steps (timed out)',
         '20-step drag, s',
         'long tasks > 50 ms in drag (longest, ms)',
       ],
       rows.map((r) => {
-        if (r.failed) return [r.data, r.mode, `failed: ${r.failed}`, '–', '–', '–', '–', '–', '–', '–'];
+        if (r.failed) return [r.data, r.mode, `failed: ${r.failed}`, '–', '–', '–', '–', '–', '–', '–', '–', '–', '–'];
         const t = r.steps.length ? summarize(r.steps) : null;
+        const e = r.exact.length ? summarize(r.exact) : null;
         const longest = r.dragLongTasks.length ? Math.max(...r.dragLongTasks).toFixed(0) : '–';
         return [
           r.data,
@@ -246,6 +274,9 @@ const bench: Bench = {
           t ? t.median : '–',
           t ? t.p95 : '–',
           t ? t.max : '–',
+          String(r.provisional),
+          e ? e.median : '–',
+          e ? e.p95 : '–',
           `${r.steps.length} (${r.timedOut})`,
           r.dragMs / 1000,
           `${r.dragLongTasks.length} (${longest})`,
@@ -255,7 +286,7 @@ const bench: Bench = {
     return [
       body,
       '',
-      `Debian's Chromium on \`vite preview\` of the built app, 1280×800. A step is one ArrowRight on \`planner.slider.beta\` (α/20), timed in the page from the keydown to the \`planner.plot.curves\` redraw whose \`data-beta\` is the new β (latest-wins request, every model's answer in the planner worker, Plotly.react). Every 4th position is a point of the β sweep; after the sweep the page has the worker solve the other positions in the background (ascending, each offline solve resumed from the one below), and steps are timed once that fill has ended, so they are memoised answers: the column before them says how long the fill took. The drag is 20 presses 16 ms apart, from β = 0 to α; long tasks are the main thread's (PerformanceObserver 'longtask'). Inputs: the named models run in the run worker on the loaded data (the page's planner test hook), their kept scores handed to the planner worker (test users × items of the default temporal split).`,
+      `Debian's Chromium on \`vite preview\` of the built app, 1280×800. A step is one ArrowRight on \`planner.slider.beta\` (α/20), timed in the page from the keydown to the \`planner.plot.curves\` redraw whose \`data-beta\` is the new β (latest-wins request, every model's answer in the planner worker, Plotly.react). Every 4th position is a point of the β sweep; after the sweep the page has the worker solve the other positions in the background (nearest to the slider's β first, re-centred after each point; each offline solve resumed from the nearest solved β below), and steps are timed once that fill has ended (with PLANNER_UI_EARLY=1, at once: the column before them then says how many were pressed while it ran). A step to a position whose answers the page holds is drawn from them at once; to one it has none for yet, from each model's nearest solved β as a provisional marker (\`data-provisional\`), replaced when the worker's answer lands: "drawn provisional first" counts those, the "solver's answer drawn" columns time the redraw that shows only answers at the new β (the next key is pressed after it). The drag is 20 presses 16 ms apart, from β = 0 to α; long tasks are the main thread's (PerformanceObserver 'longtask'). Inputs: the named models run in the run worker on the loaded data (the page's planner test hook), their kept scores handed to the planner worker (test users × items of the default temporal split).`,
       '',
       `If this was measured while other work shared the machine, the times are upper bounds; \`npm run bench -- planner-ui\` on a quiet machine gives the figures to quote.`,
     ].join('\n');

@@ -60,12 +60,15 @@ export class PlannerPanel {
     return Number(await this.curves.getAttribute('data-revision'));
   }
 
-  /** What the curves plot shows now: its redraw count and the operating point's α, β and mode. */
-  async shown(): Promise<{ revision: number; alpha: number; beta: number; mode: string | null }> {
-    const [r, a, b, m] = await Promise.all(
-      ['data-revision', 'data-alpha', 'data-beta', 'data-mode'].map((k) => this.curves.getAttribute(k)),
+  /**
+   * What the curves plot shows now: its redraw count, the operating point's α, β and mode, and whether that point is
+   * still the page's preview (`pending`: drawn from answers it held, the worker's reply on its way).
+   */
+  async shown(): Promise<{ revision: number; alpha: number; beta: number; mode: string | null; pending: boolean }> {
+    const [r, a, b, m, p] = await Promise.all(
+      ['data-revision', 'data-alpha', 'data-beta', 'data-mode', 'data-pending'].map((k) => this.curves.getAttribute(k)),
     );
-    return { revision: Number(r), alpha: Number(a), beta: Number(b), mode: m };
+    return { revision: Number(r), alpha: Number(a), beta: Number(b), mode: m, pending: p === '1' };
   }
 
   /**
@@ -92,7 +95,8 @@ export class PlannerPanel {
   }
 
   /**
-   * Waits until the plot shows β (and α, mode when given) after a redraw newer than `after`; returns the revision.
+   * Waits until the plot shows the worker's answer at β (and α, mode when given) after a redraw newer than `after`
+   * (not the page's preview of it); returns the revision.
    * Fractions compare to 1e-9 (the page rounds them so). `timeout` for cold solves (a mode switch sweeps afresh).
    */
   async waitShows(
@@ -106,6 +110,7 @@ export class PlannerPanel {
           const s = await this.shown();
           const ok =
             s.revision > after &&
+            !s.pending &&
             (want.beta === undefined || Math.abs(s.beta - want.beta) < 1e-9) &&
             (want.alpha === undefined || Math.abs(s.alpha - want.alpha) < 1e-9) &&
             (want.mode === undefined || s.mode === want.mode);

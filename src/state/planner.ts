@@ -31,6 +31,7 @@ import { useStore } from './store';
 import { errorText as message, setPlannerState as set, usePlanner, type PlannerState } from './plannerStore';
 import {
   followResults,
+  forgetAnswers,
   haltBackground,
   request,
   resumeAfterRead,
@@ -231,6 +232,7 @@ export function startPlanner(): void {
   // run worker handed its own over), or, during a run, its results when it ends.
   onPlannerWorkerRestart((reason) => {
     // Nothing the old worker solved is shown again: the point and curves come back only from the fresh one.
+    forgetAnswers();
     set({
       solving: false,
       sweeping: false,

@@ -13,8 +13,10 @@ import {
   solveRequests,
   type CurvesReply,
   type InputSummary,
+  type SolveReply,
 } from '../bridge/planner';
-import { SWEEP_ALPHAS, curveBetas, fillBetas, sweepOrder, type PlannerAsked } from './plannerSettings';
+import { SWEEP_ALPHAS, curveBetas, nextFillBeta, sweepOrder, type PlannerAsked } from './plannerSettings';
+import { KnownPoints } from './plannerPoints';
 import { fetchPlannerInput, firstModelInput } from '../bridge/run';
 import { fetchCtrPlannerInput } from '../bridge/ctr';
 import { useCtr } from './ctr';
@@ -43,6 +45,19 @@ let solves: ReturnType<typeof solveRequests> | null = null;
 /** Generation of the sweep in progress: a newer α or mode makes an older sweep stop. */
 let sweepGen = 0;
 let sweepCtl: AbortController | null = null;
+/** Every answer of the worker on the input shown, as metrics: β steps are drawn from them at once. */
+const known = new KnownPoints();
+
+/** Keeps the metrics of a β sweep's points (an α sweep's are of other settings: β' and no minimal exposure). */
+function rememberCurves(r: CurvesReply): void {
+  if (r.sweep !== 'beta') return;
+  for (const c of r.curves) for (const p of c.points) known.add(r.mode, p.alpha, p.beta, c.model, p);
+}
+
+function rememberSolve(r: SolveReply): void {
+  if (r.betaMax !== undefined) return;
+  for (const m of r.models) if (m.metrics) known.add(r.mode, r.alpha, r.beta, m.model, m.metrics);
+}
 
 function onError(e: unknown): void {
   if (e instanceof BridgeError && e.code === 'aborted') return;
@@ -54,7 +69,8 @@ function requesters() {
     const want = solveRequestOf(usePlanner.getState().asked);
     const caughtUp =
       r.mode === want.mode && r.alpha === want.alpha && r.beta === want.beta && r.betaMax === want.betaMax;
-    set({ shown: r, solving: !caughtUp, error: null });
+    rememberSolve(r);
+    set({ shown: r, solving: !caughtUp, error: null, ...(caughtUp ? { preview: null } : {}) });
   }, onError);
   return solves;
 }
@@ -84,6 +100,7 @@ async function ask(req: Parameters<typeof sweepCurves>[0], my: number, signal: A
     onError(new Error(r.reason));
     return null;
   }
+  rememberCurves(r.data);
   return r.data;
 }
 
@@ -179,15 +196,24 @@ async function sweepModels(
   );
   if (!complete || my !== sweepGen) return;
   set({ sweeping: false, swept: key });
-  // Then, quietly, every other slider position (ascending, so each resumes from the one below): the worker memoises
-  // them and a later β step is a lookup. Greedy and the offline Dual only: an online point costs a calibration.
-  // A newer sweep stops this one; solves asked meanwhile are served between its points.
+  // Then, quietly, every other slider position, one at a time (every model), nearest to the slider's β first and
+  // re-centred on it before each, so that the neighbours of where the user is are ready first; the page keeps each
+  // answer (a step there is drawn at once) and the worker memoises it (each offline solve resumes from the nearest
+  // solved β below). Greedy and the offline Dual only: an online point costs a calibration. A newer sweep stops
+  // this one; solves asked meanwhile are served between its points.
   if (mode === 'online' || 'alphas' in at) return;
   set({ prefetching: true });
   try {
-    for (const model of usePlanner.getState().input?.models ?? []) {
-      const r = await sweepCurves({ mode, alpha: at.alpha, betas: fillBetas(at.alpha), models: [model] }, signal);
+    const models = usePlanner.getState().input?.models ?? [];
+    // Positions asked already (also those a model could not solve, so that none is asked twice).
+    const done = known.solvedBetas(mode, at.alpha, models);
+    for (;;) {
+      const beta = nextFillBeta(at.alpha, usePlanner.getState().asked.beta, done);
+      if (beta === null) break;
+      done.add(beta);
+      const r = await sweepCurves({ mode, alpha: at.alpha, betas: [beta] }, signal);
       if (my !== sweepGen || !r.ok || r.data.stale) return;
+      rememberCurves(r.data);
     }
   } catch {
     // A crash or an abort is reported by the requests that need the worker; the fill is only a prefetch.
@@ -226,6 +252,12 @@ async function sweepCompare(alpha: number, key: string, then?: () => void): Prom
   if (complete && my === sweepGen) set({ sweeping: false, swept: key });
 }
 
+/** Forgets the answers the page holds (a restarted worker's are drawn afresh). */
+export function forgetAnswers(): void {
+  known.clear();
+  set({ preview: null });
+}
+
 /** Whether a file read halted the sweep or the fill (to resume them if the data stays). */
 let halted = false;
 
@@ -250,6 +282,11 @@ export function request(withSweep: boolean): void {
   const s = usePlanner.getState();
   if (s.status !== 'ready') return;
   solvePoint();
+  // Drawn at once from the answers the page holds (of the models drawn in the view); the worker's reply replaces it.
+  const a = s.asked;
+  const compared = compareModelOf(s);
+  const drawn = a.view === 'compare' ? (compared ? [compared] : []) : (s.input?.models ?? []);
+  set({ preview: a.view === 'alpha' ? null : known.preview(a.mode, a.alpha, a.beta, drawn) });
   if (withSweep) void sweep(s.asked);
 }
 
@@ -269,11 +306,13 @@ function adopted(r: { ok: true; data: InputSummary } | { ok: false; reason: stri
   }
   mark('adopted');
   const detail = usePlanner.getState().detail;
+  known.clear();
   set({
     status: 'ready',
     input: r.data,
     error: null,
     shown: null,
+    preview: null,
     curves: null,
     compare: null,
     swept: null,

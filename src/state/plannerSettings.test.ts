@@ -3,6 +3,7 @@ import {
   curveBetas,
   fillBetas,
   encodePlannerHash,
+  nextFillBeta,
   parsePlannerHash,
   snapAlpha,
   snapBeta,
@@ -58,6 +59,29 @@ describe('planner state helpers', () => {
     }
     expect(sweepOrder(3, 0)).toEqual({ order: [], rough: 0 });
     expect(sweepOrder(0, 6)).toEqual({ order: [], rough: 0 });
+  });
+
+  it('fills outward from the slider: nearest position first, the one above on a tie, re-centred when β moves', () => {
+    const alpha = 0.01;
+    // After the sweep (0, α/5, …, α) at β = α/2: the fill order, asked again after each point.
+    const done = new Set(curveBetas(alpha));
+    const order: number[] = [];
+    for (let b = nextFillBeta(alpha, 0.005, done); b !== null; b = nextFillBeta(alpha, 0.005, done)) {
+      order.push(b);
+      done.add(b);
+    }
+    expect(order).toEqual([
+      0.005, 0.0055, 0.0045, 0.0065, 0.0035, 0.007, 0.003, 0.0075, 0.0025, 0.0085, 0.0015, 0.009, 0.001, 0.0095, 0.0005,
+    ]);
+    expect([...done].sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 21 }, (_, i) => Math.round(((alpha * i) / 20) * 1e9) / 1e9),
+    );
+    // The slider moved to 0.0095: the next point is next to it; nothing left: null.
+    const moved = new Set([...curveBetas(alpha), 0.0055]);
+    expect(nextFillBeta(alpha, 0.0095, moved)).toBe(0.0095);
+    moved.add(0.0095);
+    expect(nextFillBeta(alpha, 0.0095, moved)).toBe(0.009);
+    expect(nextFillBeta(alpha, 0.0095, done)).toBeNull();
   });
 
   it('keeps the slider settings, the view and the compared model in the hash and refuses settings outside the sliders', () => {

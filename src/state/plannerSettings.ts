@@ -67,9 +67,30 @@ export function curveBetas(alpha: number): number[] {
 /** Every β slider position at α that is not a sweep point: solved after the sweep so that slider steps are lookups. */
 export function fillBetas(alpha: number): number[] {
   const curve = new Set(curveBetas(alpha));
-  return Array.from({ length: BETA_STEPS + 1 }, (_, i) => roundFraction((alpha * i) / BETA_STEPS)).filter(
-    (b) => !curve.has(b),
-  );
+  return sliderBetas(alpha).filter((b) => !curve.has(b));
+}
+
+/** Every β slider position at α, ascending (BETA_STEPS + 1 of them, the sweep's points among them). */
+export const sliderBetas = (alpha: number): number[] =>
+  Array.from({ length: BETA_STEPS + 1 }, (_, i) => roundFraction((alpha * i) / BETA_STEPS));
+
+/**
+ * The background fill's next slider position at α: the one nearest to the slider's β that is not in `done` (solved
+ * or asked already), the one above first on a tie; null when every position is done. Asked again after each point,
+ * the fill grows outward from where the user is and follows the slider when it moves.
+ */
+export function nextFillBeta(alpha: number, beta: number, done: ReadonlySet<number>): number | null {
+  let best: number | null = null;
+  let dBest = Infinity;
+  // Ascending, so a later position at the same distance (within 1e-12: the positions are rounded fractions) is the
+  // one above.
+  for (const b of sliderBetas(alpha)) {
+    const d = Math.abs(b - beta);
+    if (done.has(b) || d > dBest + 1e-12) continue;
+    best = b;
+    dBest = d;
+  }
+  return best;
 }
 
 /**

@@ -9,6 +9,7 @@ import { ALPHA_SWEEP_BETA_MAX } from '../core/planner/experiment';
 import type { SolveRequest } from '../core/planner/session';
 import type { OverlayMethod } from '../core/report/rimeMtch';
 import type { CurvesReply, InputSummary, SolveReply } from '../bridge/planner';
+import type { PlannerPreview } from './plannerPoints';
 import {
   DEFAULT_ASKED,
   type Diversity,
@@ -26,6 +27,11 @@ export interface PlannerState {
   asked: PlannerAsked;
   /** The operating point shown (its α and β may lag behind `asked` while a solve is in flight). */
   shown: SolveReply | null;
+  /**
+   * The operating point at `asked` drawn from answers the page already holds (./plannerPoints.ts) while the worker's
+   * reply is on its way; null once it arrived (or when the page holds none).
+   */
+  preview: PlannerPreview | null;
   /** The sweep of the β view (β at the shown α and mode) or of the α view (α at β', in the shown mode). */
   curves: CurvesReply | null;
   /** The compare view's sweeps: one model's β sweep at α in each mode. */
@@ -62,6 +68,7 @@ export const initialPlannerState = (): PlannerState => ({
   input: null,
   asked: DEFAULT_ASKED,
   shown: null,
+  preview: null,
   curves: null,
   compare: null,
   solving: false,

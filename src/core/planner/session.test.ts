@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { syntheticPlannerInput } from '../pipeline/plannerInput';
 import { createPlannerSession } from './session';
 import { recordingSolvers, tinyInput } from './session.fixtures';
-import { defaultSolvers } from './solvers';
+import { solveExact } from './exact';
+import { transpose } from './auctionScans';
+import { defaultSolvers, type PlannerSolvers } from './solvers';
+import type { MatchSolution } from './types';
 
 const never = () => false;
 
@@ -183,6 +186,59 @@ describe('planner session', () => {
     expect(capped.ok && [capped.data.betaMax, capped.data.models[0].memoised]).toEqual([0.5, true]);
     // Its histogram's target line is the cap: β' · 3 rows.
     expect(capped.ok && capped.data.models[0].histogram?.target).toBe(1.5);
+  });
+
+  it('a fill outward from the slider: greedy points equal cold solves; each offline point resumes from the nearest solved β below, feasible and within 2% of the cold optimum', async () => {
+    const r = await syntheticPlannerInput('small', 1);
+    if (!r.ok) throw new Error(r.reason);
+    const input = r.data;
+    const pop = input.models[0];
+    const scores = { data: pop.test, nRows: pop.testRows, nCols: pop.nItems };
+    const alpha = 0.02;
+    const betas = Array.from({ length: 11 }, (_, i) => Math.round(((alpha * i) / 10) * 1e9) / 1e9);
+    // The slider at β = α/2, then the fill's order: nearest first, the one above on a tie.
+    const centre = betas[5];
+    const order = [...betas].sort((a, b) => Math.abs(a - centre) - Math.abs(b - centre) || b - a);
+    // The real solvers, recording what each offline solve started from and what it found.
+    const solved: { beta: number; from: number | null; sol: MatchSolution }[] = [];
+    const solvers: PlannerSolvers = {
+      ...defaultSolvers,
+      offline: (s, settings, warm) => {
+        const sol = defaultSolvers.offline!(s, settings, warm);
+        // The β whose assignment it resumes (exact.ts starts cold from a state of a higher β).
+        const of = warm?.auction ? solved.find((x) => x.sol.state.auction === warm.auction)!.beta : null;
+        solved.push({ beta: settings.beta, from: of !== null && of <= settings.beta ? of : null, sol });
+        return sol;
+      },
+    };
+    const session = createPlannerSession(solvers);
+    session.setInput(input, 'synthetic');
+    const greedyPoints = new Map<number, number>();
+    for (const beta of order) {
+      for (const mode of ['offline', 'greedy'] as const) {
+        const c = await session.curves({ mode, alpha, betas: [beta], models: [pop.model] }, never);
+        if (!c.ok) throw new Error(c.reason);
+        if (mode === 'greedy') greedyPoints.set(beta, c.data.curves[0].points[0].recall);
+      }
+    }
+    const K = Math.round(alpha * pop.nItems);
+    for (const { beta, from, sol } of solved) {
+      // Resumed from the largest β solved before it and not above it (none for the first: a cold start).
+      const before = order.slice(0, order.indexOf(beta)).filter((b) => b <= beta);
+      expect(from, `β = ${beta}`).toBe(before.length ? Math.max(...before) : null);
+      const cold = solveExact(pop.test, transpose(pop.test, pop.testRows, pop.nItems), pop.testRows, pop.nItems, {
+        alpha,
+        beta,
+      });
+      expect(sol.objective).toBeGreaterThan(0.98 * cold.objective);
+      // Feasible: K items a user, every item at its minimum (β · users, rounded like K).
+      const lo = Math.min(Math.round(beta * pop.testRows), Math.floor((pop.testRows * K) / pop.nItems));
+      expect(Math.max(...sol.userLoad)).toBeLessThanOrEqual(K);
+      expect(Math.min(...sol.itemExposure)).toBeGreaterThanOrEqual(lo);
+      // Greedy has no warm start: the fill's point is the cold solve's.
+      const g = defaultSolvers.evaluate(defaultSolvers.greedy!(scores, { alpha, beta }), input.target);
+      expect(greedyPoints.get(beta)).toBe(g.recall);
+    }
   });
 
   it('sweeps every quick model of the synthetic world with the default solvers', async () => {

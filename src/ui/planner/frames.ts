@@ -2,7 +2,7 @@
  * Plot frames of the Planner section, built from the planner store (pure functions of its state, so the live plots
  * can redraw from a subscription without React).
  */
-import type { PlannerMode, SweepPoint } from '../../core/planner/types';
+import type { MatchMetrics, PlannerMode, SweepPoint } from '../../core/planner/types';
 import type { OverlayMetric } from '../../core/report/rimeMtch';
 import { compareModelOf, sweepKey, type PlannerState } from '../../state/planner';
 import type { LiveFrame } from '../charts/LivePlot';
@@ -73,15 +73,39 @@ const sourceOf = (s: PlannerState): Record<string, string> => (s.input ? { sourc
 /** Whether the operating point shown belongs to the view (an α-view point has β'; the others have not). */
 const shownFits = (s: PlannerState) => !!s.shown && (s.shown.betaMax !== undefined) === (s.asked.view === 'alpha');
 
+/** The operating point as drawn: one marker per model; `provisional` markers are a neighbouring β's answer. */
+interface DrawnPoint {
+  mode: PlannerMode;
+  alpha: number;
+  beta: number;
+  markers: { model: string; metrics: MatchMetrics | null; provisional: boolean; solvedAt: number }[];
+  /** Drawn from the page's answers while the worker's reply for it is on its way. */
+  pending: boolean;
+  /** Some marker is a stand-in or missing: not yet every model's answer at β. */
+  provisional: boolean;
+}
+
+/** The page's preview of the asked β while the worker solves it, else the worker's answer shown (when it fits). */
+function pointOf(s: PlannerState): DrawnPoint | null {
+  const a = s.asked;
+  const p = s.preview;
+  if (p && a.view !== 'alpha' && p.mode === a.mode && p.alpha === a.alpha && p.beta === a.beta)
+    return { mode: p.mode, alpha: p.alpha, beta: p.beta, markers: p.models, pending: true, provisional: p.provisional };
+  if (!shownFits(s)) return null;
+  const { mode, alpha, beta, models } = s.shown!;
+  const markers = models.map((m) => ({ model: m.model, metrics: m.metrics, provisional: false, solvedAt: beta }));
+  return { mode, alpha, beta, markers, pending: false, provisional: false };
+}
+
 /**
  * Relevance vs diversity in the asked view: every model's β sweep (or α sweep), or one model's three modes; the shown
  * operating point (big markers); a reference results file's points, drawn as points, not joined.
  */
 export function curvesFrame(s: PlannerState): LiveFrame | null {
   const lines = linesOf(s);
-  const fits = shownFits(s);
+  const point = pointOf(s);
   // New scores or a new view, nothing solved yet: clear the old lines rather than leave them under new names.
-  if (lines.length === 0 && !fits)
+  if (lines.length === 0 && !point)
     return s.input
       ? {
           data: [],
@@ -103,10 +127,10 @@ export function curvesFrame(s: PlannerState): LiveFrame | null {
   const alphaView = s.asked.view === 'alpha';
   // Lines of another α or mode than the point shown are kept, faded, until their new sweep arrives.
   const faded =
-    fits &&
+    !!point &&
     (s.asked.view === 'compare'
-      ? s.compare?.alpha !== s.shown!.alpha
-      : s.curves?.mode !== s.shown!.mode || (!alphaView && s.curves?.alpha !== s.shown!.alpha));
+      ? s.compare?.alpha !== point.alpha
+      : s.curves?.mode !== point.mode || (!alphaView && s.curves?.alpha !== point.alpha));
   for (const l of lines) {
     data.push({
       type: 'scatter',
@@ -121,17 +145,20 @@ export function curvesFrame(s: PlannerState): LiveFrame | null {
     });
   }
   const compared = s.asked.view === 'compare' ? compareModelOf(s) : null;
-  for (const m of fits ? s.shown!.models : []) {
+  for (const m of point?.markers ?? []) {
     if (!m.metrics || (compared !== null && m.model !== compared)) continue;
-    const c = compared !== null ? MODE_STYLE[s.shown!.mode].color : color(models.indexOf(m.model));
+    const c = compared !== null ? MODE_STYLE[point!.mode].color : color(models.indexOf(m.model));
+    // A neighbour's answer standing in until the model's own solve lands: an open, lighter diamond.
     data.push({
       type: 'scatter',
       mode: 'markers',
-      name: `${m.model} now`,
+      name: m.provisional ? `${m.model} now (provisional: the answer at β = ${pct(m.solvedAt)})` : `${m.model} now`,
       showlegend: false,
       x: [m.metrics[x]],
       y: [m.metrics[y]],
-      marker: { size: 14, color: c, symbol: 'diamond', line: { color: '#000', width: 1.5 } },
+      marker: m.provisional
+        ? { size: 14, color: c, symbol: 'diamond-open', opacity: 0.6, line: { color: c, width: 2 } }
+        : { size: 14, color: c, symbol: 'diamond', line: { color: '#000', width: 1.5 } },
     });
   }
   let overlayPoints = 0;
@@ -151,7 +178,6 @@ export function curvesFrame(s: PlannerState): LiveFrame | null {
       marker: { size: 9, color: '#555', symbol: 'x-thin', line: { color: '#555', width: 2 } },
     });
   }
-  const shown = fits ? s.shown : null;
   return {
     data,
     layout: {
@@ -165,7 +191,8 @@ export function curvesFrame(s: PlannerState): LiveFrame | null {
     // `lines`: the sweeps drawn with points (benches time the first meaningful paint by it); `points`: how many
     // points each line has so far (sweeps are drawn point by point); `sweep`: 'done' once the view's sweep has every
     // point, 'drawing' before; `modes`: which modes the compare view's lines are; `overlay`: reference points drawn;
-    // `source`: whose scores these are.
+    // `source`: whose scores these are; `provisional`: some marker is a neighbouring β's answer or missing;
+    // `pending`: the markers are the page's, the worker's reply (histogram, tables) is on its way.
     attrs: {
       lines: String(lines.filter((l) => l.points.length > 0).length),
       points: lines.map((l) => l.points.length).join(','),
@@ -182,7 +209,15 @@ export function curvesFrame(s: PlannerState): LiveFrame | null {
               .join(',')
           : '',
       overlay: String(overlayPoints),
-      ...(shown ? { beta: String(shown.beta), alpha: String(shown.alpha), mode: shown.mode } : {}),
+      ...(point
+        ? {
+            beta: String(point.beta),
+            alpha: String(point.alpha),
+            mode: point.mode,
+            provisional: point.provisional ? '1' : '0',
+            pending: point.pending ? '1' : '0',
+          }
+        : {}),
     },
   };
 }

@@ -24,6 +24,7 @@ const subscribeCurves = subscriber(curvesFrame, [
   'swept',
   'compare',
   'shown',
+  'preview',
   'asked',
   'relevance',
   'diversity',
