@@ -137,6 +137,34 @@ async function tfjsRun(
   };
 }
 
+/**
+ * The GRU as one fused op per layer (core/models/sequence/gruLayer.ts), measured during development on the shared
+ * 2-core machine; the runs of the table above supersede the ratios once it is re-run on a quiet machine.
+ */
+const GRU_NOTES = [
+  'GRU steps of 2026-12-07 (one 64-user training batch, ML-1M vocabulary, WASM, Node). Where the time went, from a CPU',
+  'profile (node inspector, 200 µs sampling) on the shared 2-core machine at a 1-minute load of 15-25, so compare',
+  'shares rather than seconds:',
+  '- Before, each GRU step ~15 tfjs ops on the autodiff tape (2 layers × up to 256 steps): 18.0 s per batch. Decoder',
+  '  (decoderLoss) 5.6 s (31%), recurrence forward 3.1 s (17%), recurrence backward (autodiff over the per-step ops)',
+  '  7.0 s (39%), the rest (embedding lookups, Adagrad, GC) 2.3 s. By kind: WASM kernels 12.5 s (matMuls 5.6 s, the',
+  "  transposes of mm's per-step gradients 2.2 s), tfjs's per-op work in JS (dispatch, tape, tensor bookkeeping)",
+  '  4.4 s, garbage collection 0.9 s.',
+  '- After, one custom-gradient op per layer over the batch packed without its right padding (as PyTorch packs): per',
+  '  step one h·W_h matMul forward and one dh·W_hᵀ backward on the backend, the gate arithmetic and backprop-through-',
+  '  time in JS loops over typed arrays, the input projection and the weight gradients one matMul each over all',
+  '  steps: 8.6 s per batch. Decoder 5.0 s (58%), recurrence forward 1.2 s (14%; its JS gate loops 0.43 s), backward',
+  "  1.6 s (19%). By kind: WASM kernels 6.5 s, our JS loops 0.84 s, tfjs's per-op JS 0.67 s, GC 0.62 s. The recurrence",
+  '  went from ~10 s to ~2.8 s of profile time; the decoder (shared with the Transformer) is now most of the batch.',
+  '- Same-run ratios (`SEQ_MODELS=gru SEQ_INFER_USERS=640 npm run bench -- sequence`) at a 1-minute load of 20-26 on',
+  "  2 cores, where PyTorch's 2-thread settings collapse (62-65 s per batch) and the yardstick was PyTorch on 1 thread",
+  '  with BLAS/OMP pinned to 1: after, tfjs-wasm 15.3 s against 11.1 s per batch, 1.38×. The same batches before the',
+  '  change, on a quiet machine (the table above, not re-run): tfjs 4.17 s, PyTorch 1 thread BLAS/OMP 1 2.13 s, 1.96×',
+  '  (2.74× against PyTorch on 2 threads, 1.52 s). All-user inference in the same loaded run: tfjs 179 s, PyTorch 212 s.',
+  "- Inference keeps layer 0's input projection as a [V, 3H] table (gathered per entry; the weights do not change),",
+  '  training does not: the weights change every window and dropout acts before the projection.',
+];
+
 const bench: Bench = {
   name: 'sequence',
   title: 'Sequence models (GRU, Transformer): tfjs vs PyTorch CPU per epoch',
@@ -198,12 +226,15 @@ const bench: Bench = {
       '- `decoderLoss` (tied decoder + full softmax fused, logits in 1,024-row chunks, gradients reduced in the forward',
       '  pass): the decoder is one matMul per chunk over all time steps, and the N × V logits never sit on the tape.',
       '- `mm` (explicit-transpose gradients): avoids the transposed-operand matMuls autodiff emits (12-17× slower on WASM).',
-      '- Per-step GRU input projections instead of one [T·B, H] × [H, 3H] matMul sliced per step: WASM row slices of a',
+      '- Per-step GRU input projections (now the WebGPU path only, see the fused layer below) instead of one',
+      '  [T·B, H] × [H, 3H] matMul sliced per step: WASM row slices of a',
       '  large tensor copy the whole tensor (≈ 11 ms per slice of 16,384 × 384). Inference of 64 users × 256 steps went',
       "  from 18.9 s to 2.0 s; the first full run (sliced) had 11.3 s per training batch against PyTorch's 10.3 s in",
       '  the same run and 1,333 s extrapolated inference.',
       '- Transformer inference in blocks of ≤ 64 users: 1,000-user blocks (B × heads × T × T attention) overflowed the',
       '  4 GB WASM heap ("memory access out of bounds").',
+      '',
+      ...GRU_NOTES,
       '',
       'Transformer steps of 2026-11-23 (one 64-user training batch, ML-1M vocabulary, WASM, Node; s per batch on a',
       '2-core machine shared with another job, so ± 20%):',
