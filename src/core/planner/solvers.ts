@@ -61,8 +61,12 @@ export function createDefaultSolvers(workspaces = WORKSPACE_LIMIT): PlannerSolve
   return {
     cache,
     greedy: (s, settings) => solveGreedy(source(s), settings, { order: greedyOrder(s) }),
+    // Without an item constraint the Dual is each row's top K (no transposition): no workspace is taken for it.
     offline: (s, settings, warm) =>
-      solveDual(source(s), settings, { warm: warm ?? undefined, workspace: cache.get(s.data) }),
+      solveDual(source(s), settings, {
+        warm: warm ?? undefined,
+        workspace: settings.beta > 0 || settings.betaMax !== undefined ? cache.get(s.data) : undefined,
+      }),
     online: (valid, test, settings, warm) =>
       solveOnline(source(valid), source(test), settings, { warm: warm ?? undefined, workspace: cache.get(valid.data) }),
     evaluate: (solution, target) => evaluateMatch(solution.assignment, target, solution.settings),
