@@ -1,7 +1,9 @@
 // The tab's memory with the ML-1M-shaped world loaded, four models trained and the planner live, read from /proc
 // for the tab's renderer process (dedicated workers run inside it) at each step of that journey in Debian's Chromium
 // on the built app.
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { onBuiltApp, summarize, table, type Bench } from './lib';
 import { chromiumLaunch } from '../src/testing/chromium';
@@ -134,9 +136,13 @@ interface Journey {
 
 async function journey(): Promise<Journey> {
   const launch = chromiumLaunch();
-  const browser = await chromium.launch({
+  // A profile on disk, as a user's: a new Playwright context is off the record, and its IndexedDB (where the run is
+  // saved before its scores move to the planner) lives in memory under a small quota.
+  const profile = mkdtempSync(join(tmpdir(), 'rimw-memory-'));
+  const browser = await chromium.launchPersistentContext(profile, {
     ...launch,
     args: [...launch.args, '--enable-blink-features=ForceEagerMeasureMemory'],
+    viewport: { width: 1280, height: 800 },
   });
   const steps: Step[] = [];
   const t0 = Date.now();
@@ -154,7 +160,7 @@ async function journey(): Promise<Journey> {
   };
   let source: string;
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await browser.newPage();
     await page.goto(`http://localhost:${PORT}/`);
     await page.locator('[data-testid="results.table"][data-task="item_rec"]').waitFor({ timeout: WAIT_MS });
     await plannerIdle(page);
@@ -192,6 +198,7 @@ async function journey(): Promise<Journey> {
     return { steps, renderers: renderers().length, source };
   } finally {
     await browser.close();
+    rmSync(profile, { recursive: true, force: true });
   }
 }
 
@@ -268,6 +275,7 @@ const journeyTable = (r: Journey) =>
  */
 const BASELINE_DIST = process.env.MEMORY_BASELINE_DIST;
 const BASELINE_LABEL = process.env.MEMORY_BASELINE_LABEL ?? 'the baseline build';
+// `MEMORY_DIST`: this tree already built elsewhere (`vite build --outDir`), so that dist/ is left to other runs.
 
 const bench: Bench = {
   name: 'memory',
@@ -283,7 +291,7 @@ const bench: Bench = {
       throw new Error(`port ${PORT} is taken: set MEMORY_PORT`);
     const cost = rebuildCost();
     const base = BASELINE_DIST ? await onBuiltApp(PORT, journey, BASELINE_DIST) : null;
-    const r = await onBuiltApp(PORT, journey);
+    const r = await onBuiltApp(PORT, journey, process.env.MEMORY_DIST);
     const row = (what: string, xs: number[]) => {
       const t = summarize(xs);
       return [what, t.runs, t.median.toFixed(0), t.p95.toFixed(0), t.max.toFixed(0)];
@@ -291,7 +299,7 @@ const bench: Bench = {
     return [
       journeyTable(r),
       '',
-      `Debian's Chromium on \`vite preview\` of the built app, one tab (1280×800). RSS and its peak are the kernel's VmRSS and VmHWM summed over the renderer processes of the Chromium the bench started (${r.renderers} at the end; other browsers on the machine are not counted): the tab's, where the page and its dedicated workers (data, run, planner) live, and any spare one, so an upper bound for the tab (a peak sum lower than an earlier one means a renderer went away). JS memory by context: \`performance.measureUserAgentSpecificMemory()\` (the page is cross-origin isolated; measured at once with Blink's ForceEagerMeasureMemory), the heaps and array buffers each realm holds, WebAssembly memories included. Planner input at the last steps: ${r.source.trim().replace(/\.$/, '')}.`,
+      `Debian's Chromium on \`vite preview\` of the built app, one tab (1280×800). RSS and its peak are the kernel's VmRSS and VmHWM summed over the renderer processes of the Chromium the bench started (${r.renderers} at the end; other browsers on the machine are not counted): the tab's, where the page and its dedicated workers (data, run, planner) live, and any spare one, so an upper bound for the tab (a peak sum lower than an earlier one means a renderer went away). JS memory by context: \`performance.measureUserAgentSpecificMemory()\` (the page is cross-origin isolated; measured at once with Blink's ForceEagerMeasureMemory), the heaps and array buffers each realm holds (the planner worker's WASM memories do not show in it). Planner input at the last steps: ${r.source.trim().replace(/\.$/, '')}.`,
       ...(base
         ? ['', `The same journey on ${BASELINE_LABEL}, in the same run just before:`, '', journeyTable(base)]
         : []),
@@ -311,7 +319,7 @@ const bench: Bench = {
       '',
       "Where it goes: each model's dense test and validation scores (at this shape 5,657 × 3,706 × 4 B ≈ 84 MB per test matrix). They are held once: the run worker keeps them until the run is saved in IndexedDB (one record per model, so a save clones one model at a time), then hands them to the planner worker by transfer and keeps only the explorer's top-32 users per item. Before that change (same journey, 2026-11-23): 1.57 GB steady and a 2.33 GB peak, with the scores in both workers and the run saved as one record.",
       '',
-      "Not met since (measured 2026-12-04, also at 08faf67, before that day's planner changes: 1.80 GB steady, 2.01 GB peak): the planner worker now keeps, per model, its matrix's workspace for live re-solves (the transposed scores, 84 MB at this shape, and since 2026-12-04 the auction's membership bytes, 21 MB, in the same WASM memory) and up to 48 resumable solutions (assignment and values, ~2.5 MB each) for the slider fill. Sum at the end of the journey: page and workers 0.55 GB, four models' test and validation scores 0.67 GB (moved to the planner), four workspaces 0.42 GB, solutions and metrics ~0.15 GB. Ways back under 1.5 GB: keep one or two workspaces (the curves run model by model), and leave the validation scores in IndexedDB until the online mode asks for them.",
+      "Since 2026-12-07 the planner worker keeps Dual workspaces (transposed scores and membership bytes in one WASM memory, 105 MB each at this shape) for the two most recently solved matrices only, reusing an evicted one's memory for the next; at most eight resumable solutions per model (48 in all); and, once the run is saved, no validation scores: they stay in the saved run's record until the online mode reads them (two kept). The JS memory by context shows what is left: the run worker's copy of every model's scores (about 650 MB) stays whenever the run could not be saved before the planner asked for its input (the hand-over needs the saved run), and then the planner gets copies, validation scores included.",
     ].join('\n');
   },
 };
