@@ -85,12 +85,13 @@ export async function plannerInputOf(
     if (run.handedOver.has(name)) {
       const back = (await readBack())?.get(name);
       if (!home.current()) return null;
-      scores = back ? { test: back.test, valid: back.valid } : null;
+      scores = back ? { test: back.test, valid: null, validSaved: back.valid ? run.savedAt : undefined } : null;
     } else if (home.handOver) {
       topOf(run, name);
       run.handedOver.add(name);
       run.kept.set(name, { ...k, test: new Float32Array(0), valid: null });
-      scores = { test: k.test, valid: k.valid };
+      // The validation scores stay in the saved run: the planner reads them from there for its online mode only.
+      scores = { test: k.test, valid: null, validSaved: k.valid ? run.savedAt : undefined };
     } else {
       scores = { test: copy(k.test), valid: k.valid ? copy(k.valid) : null };
     }
@@ -99,7 +100,8 @@ export async function plannerInputOf(
   return assembleInput(run.split.test.target, run.split.valid.users.length, itemIds, out);
 }
 
-export type Scores = { test: Float32Array; valid: Float32Array | null };
+/** A model's scores for the planner; `validSaved`: its validation scores are left in that saved run's record. */
+export type Scores = { test: Float32Array; valid: Float32Array | null; validSaved?: number };
 
 /**
  * A planner input of the given models' scores (test rows as the targets', `validRows` validation rows) and a copy of
@@ -116,7 +118,8 @@ export function assembleInput(
     test: s.test,
     testRows: t.nRows,
     valid: s.valid,
-    validRows: s.valid ? validRows : 0,
+    validRows: s.valid || s.validSaved !== undefined ? validRows : 0,
+    ...(s.validSaved !== undefined ? { validSaved: s.validSaved } : {}),
     nItems: t.nCols,
   }));
   const target = {

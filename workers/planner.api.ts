@@ -2,13 +2,14 @@
  * The planner worker's API: a plain object over a planner session (core/planner/session.ts), importable in Node
  * tests; planner.worker.ts only exposes it with Comlink.
  *
- * The scores of every model arrive once, by transfer, in `setInput` and stay here; slider moves send (mode, α, β)
+ * The scores of every model arrive once, by transfer, in `setInput` and stay here (validation scores that the run
+ * left in its saved record are read from there when the online mode first needs them); slider moves send (mode, α, β)
  * and get small results back. Each request carries a sequence number: a newer request of the same kind makes an
  * older one answer stale, checked before each solve, after a yield to the message queue so that newer requests are
  * seen at all.
  */
 import { ok, type Result } from '../src/core/util/result';
-import type { PlannerInput } from '../src/core/planner/types';
+import type { ModelScores, PlannerInput } from '../src/core/planner/types';
 import {
   createPlannerSession,
   type CurvesRequest,
@@ -19,6 +20,7 @@ import {
   type SolveResult,
 } from '../src/core/planner/session';
 import { defaultSolvers, type PlannerSolvers } from '../src/core/planner/solvers';
+import { loadKeptScores } from './workspace';
 
 export type { CurvesRequest, InputSummary, ModelSolve, PlannerCode, SolveRequest } from '../src/core/planner/session';
 export type { BoostedItem, ExposureHistogram } from '../src/core/planner/report';
@@ -38,9 +40,19 @@ const yieldToQueue = () => new Promise<void>((r) => setTimeout(r, 0));
 const numbered = <R>(seq: number, r: Result<R, PlannerCode>): Result<R & Numbered, PlannerCode> =>
   r.ok ? ok({ seq, ...r.data }) : r;
 
-/** The API over a set of solvers (tests inject their own; the worker uses core/planner's). */
-export function createPlannerApi(solvers: PlannerSolvers) {
-  const session = createPlannerSession(solvers, { pause: yieldToQueue });
+/**
+ * Validation scores left in the saved run (ModelScores.validSaved) are read from there when the online mode asks:
+ * until then the planner holds the test scores only.
+ */
+const fromSavedRun = async (m: ModelScores): Promise<Float32Array | null> =>
+  m.validSaved === undefined ? null : ((await loadKeptScores(m.validSaved, m.model))?.valid ?? null);
+
+/**
+ * The API over a set of solvers (tests inject their own; the worker uses core/planner's) and the reader of
+ * validation scores left saved.
+ */
+export function createPlannerApi(solvers: PlannerSolvers, loadValid = fromSavedRun) {
+  const session = createPlannerSession(solvers, { pause: yieldToQueue, loadValid });
   /** The largest sequence number seen per kind of request: an older request of the same kind stops early (a solve
    * never stops a sweep: the curves must fill while β is dragged). */
   const newest = { solve: 0, curves: 0 };

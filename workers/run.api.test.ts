@@ -5,7 +5,7 @@ import { generateSynthetic } from '../src/core/data/synthetic';
 import type { Dataset } from '../src/core/data/types';
 import { makeSplit } from '../src/core/data/split';
 import { progressBatcher, runApi, type RunProgress } from './run.api';
-import { createWorkspaceStore } from './workspace';
+import { createWorkspaceStore, loadKeptScores } from './workspace';
 
 /** A small synthetic world: 150 users, 40 items, ~6,000 events (a run of the fast models takes well under a second). */
 function world(): Dataset {
@@ -224,7 +224,12 @@ describe('runApi', () => {
     const again = await runApi.plannerInput();
     expect(again?.models.map((m) => m.model)).toEqual(['Pop', 'HP']);
     expect(Array.from(again!.models[1].test)).toEqual(Array.from(before!.models[1].test));
-    expect(Array.from(again!.models[1].valid ?? [])).toEqual(Array.from(before!.models[1].valid ?? []));
+    // The validation scores stay in the saved run, named by its savedAt, for the planner to read when it needs them.
+    const hp = before!.models[1];
+    expect([hp.valid, again!.models[1].valid, again!.models[1].validSaved]).toEqual([null, null, hp.validSaved]);
+    expect(hp.validRows).toBeGreaterThan(0);
+    const saved = await loadKeptScores(hp.validSaved!, 'HP', 't-ws', 'ws');
+    expect(saved?.valid?.length).toBe(hp.validRows * hp.nItems);
     const explored = runApi.explore('HP', runApi.exploreItems(1)[0].id, 5);
     expect(explored.ok && explored.data.rows.length).toBe(5);
 

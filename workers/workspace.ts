@@ -194,6 +194,20 @@ const isKept = (v: unknown): v is KeptScores => isObj(v) && v.test instanceof Fl
 const scoresKey = (savedAt: number, model: string) => `scores:${savedAt}:${model}`;
 
 /**
+ * One model's kept scores of the saved run `savedAt`, read alone (the planner worker reads validation scores back
+ * for its online mode); undefined when that run's record is gone (a newer run, start over) or unreadable.
+ */
+export async function loadKeptScores(
+  savedAt: number,
+  model: string,
+  dbName = WORKSPACE_DB,
+  storeName = WORKSPACE_STORE,
+): Promise<KeptScores | undefined> {
+  const k = await get<unknown>(scoresKey(savedAt, model), createStore(dbName, storeName));
+  return isKept(k) ? k : undefined;
+}
+
+/**
  * Runs `write` alone among the writers of database `dbName` in every tab of this origin (the Web Locks API, in
  * windows and workers), so that two tabs' saves never interleave (one's stale-score cleanup deleting the other's
  * scores). Where the API is missing (Node tests) writes are ordered within this process.

@@ -16,6 +16,7 @@ export function checkInput(input: PlannerInput): string | null {
       return `${m.model}: ${m.test.length} test scores for ${m.testRows}×${m.nItems}`;
     if (m.valid && m.valid.length !== m.validRows * m.nItems)
       return `${m.model}: ${m.valid.length} validation scores for ${m.validRows}×${m.nItems}`;
+    if (m.valid && m.validSaved !== undefined) return `${m.model}: validation scores both given and left saved`;
   }
   return null;
 }
@@ -27,9 +28,13 @@ const sameArray = (a: ArrayLike<number> | null, b: ArrayLike<number> | null): bo
   return true;
 };
 
-/** Models of `next` whose test and validation scores, and the targets, equal those of `prev` (by value). */
-export function unchangedModels(prev: PlannerInput | null, next: PlannerInput): Set<string> {
-  const same = new Set<string>();
+/**
+ * Models of `next` whose test scores and the targets equal those of `prev` (by value): their greedy and offline
+ * solutions stay valid. `online` names those whose validation scores are the same too (the same arrays by value,
+ * or the same saved run's record), whose online solutions stay valid as well.
+ */
+export function unchangedModels(prev: PlannerInput | null, next: PlannerInput): Set<string> & { online: Set<string> } {
+  const same = Object.assign(new Set<string>(), { online: new Set<string>() });
   if (!prev) return same;
   const [a, b] = [prev.target, next.target];
   if (
@@ -42,14 +47,14 @@ export function unchangedModels(prev: PlannerInput | null, next: PlannerInput): 
     return same;
   for (const m of next.models) {
     const old = prev.models.find((o) => o.model === m.model);
-    if (
-      old &&
-      old.testRows === m.testRows &&
+    if (!old || old.testRows !== m.testRows || !sameArray(old.test, m.test)) continue;
+    same.add(m.model);
+    const sameValid =
       old.validRows === m.validRows &&
-      sameArray(old.test, m.test) &&
-      sameArray(old.valid, m.valid)
-    )
-      same.add(m.model);
+      (old.validSaved !== undefined || m.validSaved !== undefined
+        ? old.validSaved === m.validSaved && !old.valid && !m.valid
+        : sameArray(old.valid, m.valid));
+    if (sameValid) same.online.add(m.model);
   }
   return same;
 }

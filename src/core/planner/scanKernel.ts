@@ -29,11 +29,26 @@ export interface ScanKernel {
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  Memory: new (d: { initial: number }) => { buffer: ArrayBuffer };
+  Memory: new (d: { initial: number }) => WasmMemory;
+}
+
+interface WasmMemory {
+  buffer: ArrayBuffer;
+  grow(pages: number): number;
 }
 
 const PAGE = 65_536;
 const kernels = new WeakMap<ArrayBufferLike, ScanKernel>();
+/** Each kernel memory's instance (bound to the memory, so it survives a grow) by the memory's current buffer. */
+const instances = new WeakMap<ArrayBufferLike, { memory: WasmMemory; blockMins: ScanKernel['blockMins'] }>();
+/**
+ * Kernel memories given back (recycleTransposed), reused by the next allocTransposed before a new one is made: a
+ * WebAssembly.Memory never shrinks and is freed only when collected, so a planner that rebuilds an evicted copy
+ * reuses one memory instead of growing the process by another.
+ */
+const spare: { memory: WasmMemory; blockMins: ScanKernel['blockMins'] }[] = [];
+/** Memories kept for reuse at most. */
+const SPARE_LIMIT = 1;
 let compiled: object | null | undefined;
 
 function wasmModule(api: WasmApi | undefined): object | null {
@@ -50,7 +65,11 @@ function wasmModule(api: WasmApi | undefined): object | null {
 
 const align16 = (b: number) => (b + 15) & ~15;
 
-/** A zeroed nRows × nCols Float32Array for the transposed scores, inside a kernel's memory where that is possible. */
+/**
+ * An nRows × nCols Float32Array for the transposed scores, inside a kernel's memory where that is possible. Zeroed
+ * when freshly made; in a recycled memory it holds stale values (transpose writes all of it), while the K-th values
+ * and membership bytes are zeroed as in a fresh memory.
+ */
 export function allocTransposed(nRows: number, nCols: number, useKernel = true): Float32Array {
   const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
   const mod = useKernel ? wasmModule(api) : null;
@@ -61,9 +80,9 @@ export function allocTransposed(nRows: number, nCols: number, useKernel = true):
   const bytes = tBase + nRows * nCols * 4;
   if (!api || !mod || bytes > 2 ** 31) return new Float32Array(nRows * nCols);
   try {
-    const memory = new api.Memory({ initial: Math.ceil(bytes / PAGE) });
-    const { exports } = new api.Instance(mod, { env: { memory } });
-    const buf = memory.buffer;
+    const inst = reuseSpare(bytes, tBase) ?? newInstance(api, mod, bytes);
+    const buf = inst.memory.buffer;
+    instances.set(buf, inst);
     const T = new Float32Array(buf, tBase, nRows * nCols);
     kernels.set(buf, {
       kth32: new Float32Array(buf, kBase, nRows),
@@ -73,13 +92,41 @@ export function allocTransposed(nRows: number, nCols: number, useKernel = true):
       kBase,
       mBase,
       minsBase,
-      blockMins: exports.blockMins as ScanKernel['blockMins'],
+      blockMins: inst.blockMins,
       owner: null,
     });
     return T;
   } catch {
     return new Float32Array(nRows * nCols); // memory refused: the JS scan
   }
+}
+
+function newInstance(api: WasmApi, mod: object, bytes: number) {
+  const memory = new api.Memory({ initial: Math.ceil(bytes / PAGE) });
+  const { exports } = new api.Instance(mod, { env: { memory } });
+  return { memory, blockMins: exports.blockMins as ScanKernel['blockMins'] };
+}
+
+/** A spare memory grown to `bytes` if need be, zeroed below `zeroTo` (K-th values, minima, membership). */
+function reuseSpare(bytes: number, zeroTo: number) {
+  const inst = spare.pop();
+  if (!inst) return undefined;
+  const have = inst.memory.buffer.byteLength;
+  if (have < bytes) inst.memory.grow(Math.ceil((bytes - have) / PAGE)); // keeps what was there; zero beyond
+  new Uint8Array(inst.memory.buffer, 0, zeroTo).fill(0);
+  return inst;
+}
+
+/**
+ * Gives the kernel memory holding T back for reuse by a later allocTransposed (the caller drops T and every view of
+ * that memory: they will alias the next copy). Arrays not made by allocTransposed on a kernel are left alone.
+ */
+export function recycleTransposed(T: Float32Array): void {
+  const inst = instances.get(T.buffer);
+  if (!inst || !kernels.has(T.buffer)) return;
+  kernels.delete(T.buffer);
+  instances.delete(T.buffer);
+  if (spare.length < SPARE_LIMIT) spare.push(inst);
 }
 
 /** The kernel whose memory holds T (made by allocTransposed), or null. */

@@ -120,6 +120,59 @@ describe('planner session', () => {
     expect(c.ok && c.data.curves.map((x) => x.points.length)).toEqual([0, 0]);
   });
 
+  it('reads validation scores left in a saved run only when the online mode asks, and keeps two at most', async () => {
+    const { solvers } = recordingSolvers();
+    const seen: Float32Array[] = [];
+    const online = (valid: { data: Float32Array }) => {
+      seen.push(valid.data);
+      return solvers.greedy!({ data: new Float32Array(12), nRows: 3, nCols: 4 }, { alpha: 0.5, beta: 0 });
+    };
+    const saved = new Map([
+      ['A', Float32Array.from({ length: 12 }, (_, i) => i / 12)],
+      ['B', Float32Array.from({ length: 12 }, (_, i) => 1 - i / 12)],
+    ]);
+    const loads: string[] = [];
+    const session = createPlannerSession(
+      { ...solvers, online: (valid) => online(valid) },
+      {
+        loadValid: async (m) => {
+          loads.push(`${m.model}@${m.validSaved}`);
+          return saved.get(m.model) ?? null; // C's record is not there at first
+        },
+      },
+    );
+    const input = tinyInput();
+    input.models.push({ ...input.models[1], model: 'C', test: input.models[1].test.slice() });
+    input.models = input.models.map((m) => ({ ...m, valid: null, validRows: 3, validSaved: 7 }));
+    const s = session.setInput(input, 'saved');
+    expect(s.ok && s.data.online).toEqual(['A', 'B', 'C']);
+    await session.solve({ mode: 'offline', alpha: 0.5, beta: 0.25 }, never);
+    expect(loads).toEqual([]);
+    const r = await session.solve({ mode: 'online', alpha: 0.5, beta: 0.25 }, never);
+    expect(loads).toEqual(['A@7', 'B@7', 'C@7']);
+    expect(seen).toEqual([saved.get('A'), saved.get('B')]);
+    expect(r.ok && r.data.models[2].reason).toMatch(/C: its validation scores are no longer saved/);
+    // A and B are held (C, refused, is asked again): a new point reads C only.
+    await session.solve({ mode: 'online', alpha: 0.5, beta: 0.5 }, never);
+    expect(loads.slice(3)).toEqual(['C@7']);
+    // A third model read back makes the least recently used one (A) go; the next point, solved A, B, C, reads each.
+    saved.set(
+      'C',
+      Float32Array.from({ length: 12 }, () => 0.5),
+    );
+    await session.solve({ mode: 'online', alpha: 0.25, beta: 0.25 }, never);
+    expect(loads.slice(4)).toEqual(['C@7']);
+    await session.solve({ mode: 'online', alpha: 0.25, beta: 0 }, never);
+    expect(loads.slice(5)).toEqual(['A@7', 'B@7', 'C@7']);
+    // Memoised points read nothing.
+    await session.solve({ mode: 'online', alpha: 0.25, beta: 0.25 }, never);
+    expect(loads).toHaveLength(8);
+    // A newer saved run: read again.
+    session.setInput({ ...input, models: input.models.map((m) => ({ ...m, validSaved: 8 })) }, 'saved again');
+    await session.solve({ mode: 'online', alpha: 0.25, beta: 0 }, never);
+    expect(loads.slice(8)).toEqual(['A@8', 'B@8', 'C@8']);
+  });
+
   it('pauses and asks shouldStop before each solve that is not memoised, and answers stale when told to stop', async () => {
     const { solvers, calls } = recordingSolvers();
     let pauses = 0;

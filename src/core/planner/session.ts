@@ -102,7 +102,15 @@ export type PlannerCode = 'no-input' | 'bad-input' | 'unknown-model' | 'no-solut
 export interface SessionOptions {
   /** Awaited before each solve that is not memoised, before `shouldStop` is asked (default: nothing to wait for). */
   pause?: () => Promise<void>;
+  /**
+   * Reads a model's validation scores back from the saved run named by its `validSaved` (the online mode asks for
+   * them; null when they are no longer there). Without it such a model has no online mode.
+   */
+  loadValid?: (m: ModelScores) => Promise<Float32Array | null>;
 }
+
+/** Validation matrices read back (loadValid) that stay in memory, the most recently used: as many as workspaces. */
+const VALID_RESIDENT = 2;
 
 /** Is checked before each solve that is not memoised; true makes the request answer stale at once. */
 export type ShouldStop = () => boolean;
@@ -117,12 +125,47 @@ export function createPlannerSession(solvers: PlannerSolvers, opts: SessionOptio
   /** The last solution shown per model (what exportV writes). */
   const lastV = new Map<string, Float64Array>();
 
+  /** Validation scores read back, by model, least recently used first (with the saved run they came from). */
+  const resident = new Map<string, { savedAt: number; data: Float32Array }>();
+
+  /** Model m's validation scores: given with the input, held from an earlier read, or read back now. */
+  async function validOf(m: ModelScores): Promise<Result<Float32Array, string>> {
+    if (m.valid && m.validRows > 0) return ok(m.valid);
+    const noRows = err('no-valid', `${m.model}: no validation rows to calibrate v on`);
+    if (m.validSaved === undefined || m.validRows === 0) return noRows;
+    const hit = resident.get(m.model);
+    if (hit && hit.savedAt === m.validSaved) {
+      resident.delete(m.model);
+      resident.set(m.model, hit);
+      return ok(hit.data);
+    }
+    if (!opts.loadValid) return err('unavailable', `${m.model}: its validation scores cannot be read back here`);
+    let data: Float32Array | null;
+    try {
+      data = await opts.loadValid(m);
+    } catch (e) {
+      return err('no-valid', `${m.model}: its validation scores could not be read back (${String(e)})`);
+    }
+    if (!data || data.length !== m.validRows * m.nItems)
+      return err('no-valid', `${m.model}: its validation scores are no longer saved (train again for the online mode)`);
+    resident.delete(m.model);
+    while (resident.size >= VALID_RESIDENT) resident.delete(resident.keys().next().value!);
+    resident.set(m.model, { savedAt: m.validSaved, data });
+    return ok(data);
+  }
+
+  /** The validation scores an online solve of m needs (null for the other modes, or when the solve is memoised). */
+  async function validFor(m: ModelScores, mode: PlannerMode, memoised: boolean) {
+    return mode !== 'online' || memoised ? null : await validOf(m);
+  }
+
   /** A memoised answer or a new solve of model `m` (the solvers' refusals are values). */
   function solveOne(
     inp: PlannerInput,
     m: ModelScores,
     mode: PlannerMode,
     settings: MatchSettings,
+    valid: Result<Float32Array, string> | null = null,
   ): Result<Solved, string> {
     const hit = memo.get(m.model, mode, settings);
     if (hit) return ok(hit);
@@ -137,8 +180,9 @@ export function createPlannerSession(solvers: PlannerSolvers, opts: SessionOptio
       sol = solvers.offline(test, settings, warm);
     } else {
       if (!solvers.online) return err('unavailable', 'the online Dual is not available in this build yet');
-      if (!m.valid || m.validRows === 0) return err('no-valid', `${m.model}: no validation rows to calibrate v on`);
-      sol = solvers.online(matrix(m.valid, m.validRows, m.nItems), test, settings, warm);
+      if (!valid) return err('no-valid', `${m.model}: no validation rows to calibrate v on`);
+      if (!valid.ok) return valid;
+      sol = solvers.online(matrix(valid.data, m.validRows, m.nItems), test, settings, warm);
     }
     const solved: Solved = {
       model: m.model,
@@ -194,7 +238,9 @@ export function createPlannerSession(solvers: PlannerSolvers, opts: SessionOptio
     for (const m of inp.models) {
       const memoised = memo.has(m.model, req.mode, settings);
       if (!memoised && (await interrupted(inp, shouldStop))) return ok({ ...reply, stale: true });
-      const r = solveOne(inp, m, req.mode, settings);
+      const valid = await validFor(m, req.mode, memoised);
+      if (input !== inp) return ok({ ...reply, stale: true });
+      const r = solveOne(inp, m, req.mode, settings, valid);
       if (!r.ok) {
         reply.models.push({
           model: m.model,
@@ -231,7 +277,13 @@ export function createPlannerSession(solvers: PlannerSolvers, opts: SessionOptio
       // Solutions of a model whose scores and targets are unchanged stay valid (a run that gives the planner its
       // models one by one sends the earlier ones again): keep them, so its curves redraw at once.
       const kept = unchangedModels(input, next);
-      memo.keepModels(kept);
+      memo.keepModels(kept, kept.online);
+      for (const [model, r] of [...resident])
+        if (r.savedAt !== next.models.find((m) => m.model === model)?.validSaved) resident.delete(model);
+      // Buffers (workspaces) of matrices no longer held can go.
+      const live = new Set(next.models.flatMap((m) => (m.valid ? [m.test, m.valid] : [m.test])));
+      for (const r of resident.values()) live.add(r.data);
+      solvers.retain?.(live);
       for (const model of [...lastV.keys()]) if (!kept.has(model)) lastV.delete(model);
       input = next;
       source = from;
@@ -245,7 +297,9 @@ export function createPlannerSession(solvers: PlannerSolvers, opts: SessionOptio
         models: input.models.map((m) => m.model),
         testRows: input.target.nRows,
         nItems: input.target.nCols,
-        online: input.models.filter((m) => m.valid && m.validRows > 0).map((m) => m.model),
+        online: input.models
+          .filter((m) => (m.valid || m.validSaved !== undefined) && m.validRows > 0)
+          .map((m) => m.model),
       };
     },
 
@@ -277,9 +331,11 @@ export function createPlannerSession(solvers: PlannerSolvers, opts: SessionOptio
         const points: SweepPoint[] = [];
         let reason: string | undefined;
         for (const settings of grid) {
-          if (!memo.has(m.model, req.mode, settings) && (await interrupted(inp, shouldStop, true)))
-            return ok({ ...reply, stale: true });
-          const r = solveOne(inp, m, req.mode, settings);
+          const memoised = memo.has(m.model, req.mode, settings);
+          if (!memoised && (await interrupted(inp, shouldStop, true))) return ok({ ...reply, stale: true });
+          const valid = await validFor(m, req.mode, memoised);
+          if (input !== inp) return ok({ ...reply, stale: true });
+          const r = solveOne(inp, m, req.mode, settings, valid);
           if (!r.ok) {
             reason = r.reason;
             break;

@@ -20,10 +20,16 @@ export interface Solved {
 /** Memoised solutions kept (small records: metrics, v, exposure). */
 const MEMO_LIMIT = 512;
 /**
- * Memoised offline solutions that keep their assignment for resuming (all models together): rows × K ints each,
- * about a megabyte at the ML-1M shape; older ones keep their metrics only.
+ * Memoised offline solutions that keep their assignment for resuming (all models together): rows × K ints and
+ * doubles each, a few megabytes at the ML-1M shape; older ones keep their metrics only.
  */
 const RESUME_LIMIT = 48;
+/**
+ * Of them, per model: a β sweep's points (six) and the newest two. A slider step resumes from the nearest point
+ * below at its α, a sweep or fill point from the one it just solved; the sweeps run model by model, and a model whose
+ * slider positions are all memoised needs none.
+ */
+const RESUME_PER_MODEL = 8;
 
 /** Fractions rounded to 1e-9 so that a slider value and a sweep grid point name the same memo entry. */
 const round = (x: number) => Math.round(x * 1e9) / 1e9;
@@ -82,19 +88,34 @@ export class SolutionMemo {
     if (this.memo.size > MEMO_LIMIT) this.memo.delete(this.memo.keys().next().value!);
     if (solved.state.auction) {
       this.resumeKeys.push(key);
-      while (this.resumeKeys.length > RESUME_LIMIT) {
-        const old = this.memo.get(this.resumeKeys.shift()!);
-        if (old) old.state = { ...old.state, auction: undefined };
-      }
+      const mine = this.resumeKeys.filter((k) => this.memo.get(k)?.model === model);
+      for (const k of mine.slice(0, Math.max(0, mine.length - RESUME_PER_MODEL))) this.dropResume(k);
+      while (this.resumeKeys.length > RESUME_LIMIT) this.dropResume(this.resumeKeys[0]);
     }
   }
 
-  /** Forgets everything of the models not in `kept` (their scores changed). */
-  keepModels(kept: ReadonlySet<string>): void {
-    const stays = (key: string) => kept.has(this.memo.get(key)?.model ?? '');
+  /** The solution under `key` keeps its metrics only (its assignment goes). */
+  private dropResume(key: string): void {
+    this.resumeKeys.splice(this.resumeKeys.indexOf(key), 1);
+    const old = this.memo.get(key);
+    if (old) old.state = { ...old.state, auction: undefined };
+  }
+
+  /**
+   * Forgets everything of the models not in `kept` (their scores changed), and the online solutions of those not in
+   * `keptOnline` (their validation scores changed; default: the same as `kept`).
+   */
+  keepModels(kept: ReadonlySet<string>, keptOnline: ReadonlySet<string> = kept): void {
+    const stays = (key: string) => {
+      const hit = this.memo.get(key);
+      return !!hit && kept.has(hit.model) && (hit.mode !== 'online' || keptOnline.has(hit.model));
+    };
     const resumeKept = this.resumeKeys.filter(stays);
     for (const key of [...this.memo.keys()]) if (!stays(key)) this.memo.delete(key);
-    for (const model of [...this.warm.keys()]) if (!kept.has(model)) this.warm.delete(model);
+    for (const model of [...this.warm.keys()]) {
+      if (!kept.has(model)) this.warm.delete(model);
+      else if (!keptOnline.has(model)) this.warm.get(model)!.delete('online');
+    }
     this.resumeKeys.length = 0;
     this.resumeKeys.push(...resumeKept);
   }

@@ -102,9 +102,14 @@ export interface ModelScores {
   /** Test rows × nItems, row-major, λ ≥ 0. */
   test: Float32Array;
   testRows: number;
-  /** Validation rows × nItems (online mode calibrates v on these); null when the split has none. */
+  /**
+   * Validation rows × nItems (online mode calibrates v on these); null when the split has none, or when they were
+   * left in a saved run (`validSaved`) until the online mode asks for them.
+   */
   valid: Float32Array | null;
   validRows: number;
+  /** savedAt of the saved run whose record of this model holds the validation scores `valid` leaves out. */
+  validSaved?: number;
   nItems: number;
 }
 
