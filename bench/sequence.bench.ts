@@ -14,29 +14,13 @@ import '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { table, type Bench } from './lib';
 import { fastest, runTorch, TORCH_VARIANTS, variantLabel, YARDSTICK_NOTE, type TorchVariant } from './torchPeer';
-import { buildSynthDataset, makeWorld, presetConfig } from '../src/core/data/synthetic/index';
+import { B, fitBatch, trainOrder, world } from './seqBatch';
 import { SequenceModel } from '../src/core/models/sequence/index';
-import { createRng, shuffleInPlace } from '../src/core/util/rng';
 import type { Dataset, EvalSet } from '../src/core/data/types';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outDir = join(here, '.out', 'sequence');
 const env = (k: string, d: string) => process.env[k] ?? d;
-const B = 64;
-
-/** The ML-1M-shaped synthetic world (preset ml1m, seed 1). */
-export function world(): Dataset {
-  const w = makeWorld(presetConfig('ml1m', 1));
-  if (!w.ok) throw new Error(w.reason);
-  return buildSynthDataset(w.data);
-}
-
-/** rime's 80% training users in a seeded order; batches are consecutive runs of 64 of them on both sides. */
-function trainOrder(ds: Dataset): number[] {
-  const users = [...Array(ds.nUsers).keys()].filter((u) => ds.userOffsets[u + 1] > ds.userOffsets[u]);
-  shuffleInPlace(users, createRng(3));
-  return users.slice(0, Math.ceil(users.length * 0.8));
-}
 
 function exportForTorch(ds: Dataset, order: number[]): void {
   mkdirSync(outDir, { recursive: true });
@@ -90,23 +74,11 @@ async function tfjsRun(
   if (!m.ok) throw new Error(m.reason);
   const times: number[] = [];
   const events: number[] = [];
-  // Each fit sees exactly one batch: the dataset's trainEnd keeps only that batch's users' events.
   for (let i = 0; i <= batches; i++) {
-    const users = order.slice(i * B, (i + 1) * B);
-    const trainEnd = ds.userOffsets.slice(0, ds.nUsers);
-    let n = 0;
-    for (const u of users) {
-      trainEnd[u] = ds.userOffsets[u + 1];
-      n += Math.min(256, ds.userOffsets[u + 1] - ds.userOffsets[u]);
-    }
-    const t0 = performance.now();
-    const r = await m.data.fit({ dataset: ds, trainEnd }, { rng: createRng(i) });
-    if (!r.ok) throw new Error(r.reason);
-    if (r.data.batchSize !== users.length)
-      throw new Error(`fit used batches of ${r.data.batchSize}, not ${users.length}`);
+    const t = await fitBatch(m.data, ds, order, i);
     if (i > 0) {
-      times.push((performance.now() - t0) / 1000);
-      events.push(n);
+      times.push(t.seconds);
+      events.push(t.events);
     }
   }
   const nInfer = Math.min(inferUsers, ds.nUsers);

@@ -6,6 +6,9 @@
  *   own while the app loads, seconds of CPU that a 2-core machine takes from the page under test (seen in a trace of
  *   the page's first load).
  * - The rest keep a test browser from reaching the network or doing first-run work.
+ * WEBGPU_ADAPTER=gpu (a machine with a GPU and its Vulkan driver) swaps the SwiftShader pair for the flags that give
+ * headless Chromium the hardware adapter through Vulkan; CHROMIUM_EXTRA_ARGS (space-separated) adds flags, e.g. to
+ * try another driver path. Whichever adapter results, pages say which they got (adapter info).
  */
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -18,7 +21,10 @@ const CHROMIUM_ARGS: readonly string[] = [
   '--no-first-run',
   '--disable-features=PreloadTopChromeWebUI',
   '--enable-unsafe-webgpu',
-  '--use-webgpu-adapter=swiftshader',
+  ...(process.env.WEBGPU_ADAPTER === 'gpu'
+    ? ['--enable-features=Vulkan', '--use-angle=vulkan', '--disable-vulkan-surface', '--ignore-gpu-blocklist']
+    : ['--use-webgpu-adapter=swiftshader']),
+  ...(process.env.CHROMIUM_EXTRA_ARGS ?? '').split(' ').filter(Boolean),
 ];
 
 /** Playwright's launch options for them. */

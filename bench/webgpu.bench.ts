@@ -1,0 +1,102 @@
+// WebGPU in headless Chromium against WASM in the same page and run: one GRU and one Transformer training batch on
+// the ML-1M-shaped world (bench/seqBatch.ts, as the sequence bench), and the planner's pass (row and column sums of
+// π = sigmoid((λ − u − v)/ε), eq. 12) over a score matrix. The page is bench/webgpu.page.ts, bundled and served by
+// routing (src/testing/pageBundle.ts). The table names the adapter WebGPU gave; on a software adapter (SwiftShader
+// here) its rows are functional only.
+// Env: WEBGPU_ADAPTER=gpu (src/testing/chromium.ts: the hardware adapter), WEBGPU_USERS (users per batch, default 64),
+// WEBGPU_HIDDEN (default 128), WEBGPU_MAXLEN (events per user, default 256), WEBGPU_BATCHES (timed batches after one
+// warm-up, default 2), WEBGPU_MODELS (default "gru,transformer"), WEBGPU_PASS (rows×cols, default 6040x3706),
+// WEBGPU_PASS_RUNS (default 7).
+import os from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Page } from '@playwright/test';
+import { ROOT, summarize, table, type Bench } from './lib';
+import type { PassShape, PassTiming, TrainShape } from './webgpu.page';
+import { chromiumLaunch } from '../src/testing/chromium';
+import { openBundle } from '../src/testing/pageBundle';
+
+const env = (k: string, d: string) => process.env[k] ?? d;
+
+/** Calls webgpuBench[fn](arg) in the page (a string: tsx would inject helpers the page does not have). */
+const call = <T>(page: Page, fn: string, arg?: unknown): Promise<T> =>
+  page.evaluate(`webgpuBench.${fn}(${arg === undefined ? '' : JSON.stringify(arg)})`) as Promise<T>;
+
+const median = (xs: number[]) => summarize(xs).median;
+
+const bench: Bench = {
+  name: 'webgpu',
+  title: 'WebGPU in Chromium: training batches and the planner pass against WASM',
+  async run() {
+    const kinds = env('WEBGPU_MODELS', 'gru,transformer').split(',') as TrainShape['kind'][];
+    const shape = {
+      users: Number(env('WEBGPU_USERS', '64')),
+      hidden: Number(env('WEBGPU_HIDDEN', '128')),
+      maxLen: Number(env('WEBGPU_MAXLEN', '256')),
+      batches: Number(env('WEBGPU_BATCHES', '2')),
+    };
+    const [rows, cols] = env('WEBGPU_PASS', '6040x3706').split('x').map(Number);
+    const pass: PassShape = { rows, cols, runs: Number(env('WEBGPU_PASS_RUNS', '7')) };
+    const load0 = os.loadavg()[0];
+    const browser = await chromium.launch(chromiumLaunch());
+    try {
+      const page = await browser.newPage();
+      page.on('console', (m) => m.type() === 'error' && console.error(`page: ${m.text()}`));
+      await openBundle(page, join(ROOT, 'bench', 'webgpu.page.ts'));
+      const adapter = await call<{ name: string; software: boolean } | null>(page, 'adapter');
+      if (!adapter) throw new Error('this Chromium offers no WebGPU adapter (see src/testing/chromium.ts)');
+      console.log(`adapter: ${adapter.name}${adapter.software ? ' (software)' : ''}`);
+      const gpuNote = adapter.software ? 'functional, software adapter' : '';
+
+      const out: (string | number)[][] = [];
+      const wasm: Record<string, number> = {};
+      const row = (what: string, impl: string, ms: number, note: string) => {
+        const ratio = wasm[what] ? wasm[what] / ms : NaN;
+        out.push([what, impl, ms, Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : '', note]);
+        console.log(out[out.length - 1].join(' | '));
+      };
+      // WASM first (the unit of each row), then WebGPU on the same shapes.
+      let threads = 1;
+      for (const backend of ['wasm', 'webgpu']) {
+        const used = await call<{ backend: string; threads: number }>(page, 'use', backend);
+        if (backend === 'wasm') threads = used.threads;
+        const impl = backend === 'wasm' ? `tfjs-wasm (${threads} thread${threads > 1 ? 's' : ''})` : 'tfjs-webgpu';
+        const note = backend === 'webgpu' ? gpuNote : '';
+        for (const kind of kinds) {
+          const t = await call<{ seconds: number[] }>(page, 'train', { kind, ...shape });
+          const what = `${kind === 'gru' ? 'GRU' : 'Transformer'} training batch`;
+          const ms = median(t.seconds) * 1000;
+          if (backend === 'wasm') wasm[what] = ms;
+          row(what, impl, ms, note);
+        }
+        const p = await call<PassTiming>(page, 'passTfjs', pass);
+        if (backend === 'wasm') wasm['planner pass'] = median(p.ms);
+        row('planner pass', `${impl}, tfjs ops (no cut-off)`, median(p.ms), note);
+        if (backend === 'wasm') {
+          const js = await call<PassTiming>(page, 'passJs', pass);
+          row('planner pass', 'JS (core softPass, logit cut-off: the CPU path)', median(js.ms), '');
+        }
+      }
+      const load1 = os.loadavg()[0];
+      return [
+        `WebGPU adapter: **${adapter.name}**, ${adapter.software ? 'a software adapter: its rows are functional only, not a GPU figure' : 'a hardware adapter'}.`,
+        `Training: one fit of ${shape.users} users (their last ${shape.maxLen} events) on the ML-1M-shaped synthetic world, hidden ${shape.hidden}, 2 layers,`,
+        `full softmax over 3,707 tokens; median of ${shape.batches} batches after one warm-up batch. Planner pass: row and column sums of`,
+        `sigmoid((λ − u − v)/ε) over a ${rows} × ${cols} synthetic score matrix (the planner bench's), ε = 1e-4 · max λ, matrix resident`,
+        `on the backend, both sums read back each run; median of ${pass.runs}. "× WASM": the WASM row's time over this row's`,
+        `(above 1: faster than WASM). Headless Chromium, one page, cross-origin isolated; 1-minute load ${load0.toFixed(1)} at the start,`,
+        `${load1.toFixed(1)} at the end, on ${os.cpus().length} cores.`,
+        '',
+        table(['workload', 'implementation', 'ms (median)', '× WASM', 'note'], out),
+        '',
+        'On a machine with a GPU (Chromium with Vulkan and the GPU driver installed): `WEBGPU_ADAPTER=gpu npm run bench -- webgpu`',
+        '(the ML-1M shape is the default; `CHROMIUM_PATH` names another Chromium, `CHROMIUM_EXTRA_ARGS` adds flags). The',
+        'first line above must then name the GPU, not SwiftShader. A quick functional run anywhere:',
+        '`WEBGPU_USERS=8 WEBGPU_HIDDEN=16 WEBGPU_MAXLEN=16 WEBGPU_BATCHES=1 WEBGPU_PASS=256x512 npm run bench -- webgpu`.',
+      ].join('\n');
+    } finally {
+      await browser.close();
+    }
+  },
+};
+
+export default bench;

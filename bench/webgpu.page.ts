@@ -1,0 +1,161 @@
+// The page side of bench/webgpu.bench.ts, bundled by src/testing/pageBundle.ts: tfjs with its WebGPU and WASM
+// backends, the sequence benches' world and batches, and the planner's pass over a score matrix. The bench calls
+// `webgpuBench` (on globalThis) through page.evaluate.
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { SequenceModel } from '../src/core/models/sequence/index';
+import type { Dataset } from '../src/core/data/types';
+import { softPass } from '../src/core/planner/kernels';
+import { drawScores, scoreWorld } from '../src/core/planner/synthetic';
+import { createRng } from '../src/core/util/rng';
+import { adapterFacts, adapterName, isSoftwareAdapter } from '../src/platform/gpuInfo';
+import { fitBatch, trainOrder, world } from './seqBatch';
+
+export interface TrainShape {
+  kind: 'gru' | 'transformer';
+  users: number;
+  hidden: number;
+  maxLen: number;
+  /** Timed batches, after one untimed warm-up batch. */
+  batches: number;
+}
+
+export interface PassShape {
+  rows: number;
+  cols: number;
+  runs: number;
+}
+
+/** Milliseconds per run and the sum of all row sums (the same on every backend, up to rounding). */
+export interface PassTiming {
+  ms: number[];
+  total: number;
+}
+
+let data: { ds: Dataset; order: number[] } | null = null;
+let scores: { key: string; lambda: Float32Array; u: Float64Array; v: Float64Array; eps: number } | null = null;
+
+/** The pass's input: the planner bench's synthetic scores, u at 5% of the largest, v 0, ε = 1e-4 of the largest. */
+function passInput(s: PassShape) {
+  const key = `${s.rows}x${s.cols}`;
+  if (scores?.key !== key) {
+    const rng = createRng(1);
+    const lambda = drawScores(scoreWorld(s.cols, rng, 16, 1), s.rows, rng);
+    let mx = 0;
+    for (const x of lambda) mx = Math.max(mx, x);
+    scores = { key, lambda, u: new Float64Array(s.rows).fill(0.05 * mx), v: new Float64Array(s.cols), eps: 1e-4 * mx };
+  }
+  return scores;
+}
+
+async function time(runs: number, fn: () => Promise<number>): Promise<PassTiming> {
+  let total = await fn(); // warm-up: compiles shaders, uploads
+  const ms: number[] = [];
+  for (let k = 0; k < runs; k++) {
+    const t0 = performance.now();
+    total = await fn();
+    ms.push(performance.now() - t0);
+  }
+  return { ms, total };
+}
+
+const api = {
+  /** The adapter WebGPU gives this page (null without one). */
+  async adapter(): Promise<{ name: string; software: boolean } | null> {
+    type Adapter = Parameters<typeof adapterFacts>[0];
+    const gpu = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<Adapter | null> } } }).navigator?.gpu;
+    const a = gpu ? await gpu.requestAdapter() : null;
+    if (!a) return null;
+    const facts = adapterFacts(a);
+    return { name: adapterName(facts), software: isSoftwareAdapter(facts) };
+  },
+
+  /**
+   * Puts tfjs on `name` ('webgpu' or 'wasm'); WASM's thread count with it (1 on a page's main thread, where the
+   * threaded build cannot block on its pool; the app trains in a worker).
+   */
+  async use(name: string): Promise<{ backend: string; threads: number }> {
+    if (name === 'wasm') setWasmPaths('/wasm/');
+    if (!(await tf.setBackend(name))) throw new Error(`backend ${name} did not start`);
+    await tf.ready();
+    return { backend: tf.getBackend(), threads: name === 'wasm' ? getThreadsCount() : 1 };
+  },
+
+  /** Seconds of each timed training batch (one fit of `users` users) and the mean events per batch. */
+  async train(s: TrainShape): Promise<{ seconds: number[]; events: number }> {
+    data ??= (() => {
+      const ds = world();
+      return { ds, order: trainOrder(ds) };
+    })();
+    const { ds, order } = data;
+    const m = SequenceModel.create(
+      {
+        kind: s.kind,
+        hidden: s.hidden,
+        maxLen: s.maxLen,
+        batchSize: s.users,
+        minBatches: 1,
+        epochs: 1,
+        validFraction: 0,
+        patience: 0,
+        mixture: false,
+      },
+      ds.nItems,
+      1,
+    );
+    if (!m.ok) throw new Error(m.reason);
+    const seconds: number[] = [];
+    let events = 0;
+    try {
+      for (let i = 0; i <= s.batches; i++) {
+        const t = await fitBatch(m.data, ds, order, i, s.users, s.maxLen);
+        if (i === 0) continue;
+        seconds.push(t.seconds);
+        events += t.events / s.batches;
+      }
+    } finally {
+      m.data.dispose();
+    }
+    return { seconds, events };
+  },
+
+  /** The planner's pass in plain JS (core/planner/kernels.ts softPass: the CPU path, with its logit cut-off). */
+  async passJs(s: PassShape): Promise<PassTiming> {
+    const p = passInput(s);
+    const rowSum = new Float64Array(s.rows);
+    const colSum = new Float64Array(s.cols);
+    return time(s.runs, async () => {
+      softPass(p.lambda, s.rows, s.cols, p.u, p.v, p.eps, rowSum, colSum);
+      return rowSum.reduce((a, b) => a + b, 0);
+    });
+  },
+
+  /**
+   * The same sums as tfjs ops on the current backend (no cut-off: every pair costs an exp), the matrix uploaded once;
+   * each run reads both sums back.
+   */
+  async passTfjs(s: PassShape): Promise<PassTiming> {
+    const p = passInput(s);
+    const lambda = tf.tensor2d(p.lambda, [s.rows, s.cols]);
+    const u = tf.tensor2d(Float32Array.from(p.u), [s.rows, 1]);
+    const v = tf.tensor2d(Float32Array.from(p.v), [1, s.cols]);
+    try {
+      return await time(s.runs, async () => {
+        const [r, c] = tf.tidy(() => {
+          const pi = tf.sigmoid(tf.div(tf.sub(tf.sub(lambda, u), v), p.eps));
+          return [tf.sum(pi, 1), tf.sum(pi, 0)];
+        });
+        const [rows] = await Promise.all([r.data(), c.data()]);
+        tf.dispose([r, c]);
+        return (rows as Float32Array).reduce((a, b) => a + b, 0);
+      });
+    } finally {
+      tf.dispose([lambda, u, v]);
+    }
+  },
+};
+
+export type WebgpuBenchApi = typeof api;
+(globalThis as unknown as { webgpuBench: WebgpuBenchApi }).webgpuBench = api;
