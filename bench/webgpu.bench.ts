@@ -56,6 +56,8 @@ const bench: Bench = {
       };
       // WASM first (the unit of each row), then WebGPU on the same shapes.
       let threads = 1;
+      /** Σ of the row sums by each pass implementation: equal up to f32 rounding and the cut-off. */
+      const totals: number[] = [];
       for (const backend of ['wasm', 'webgpu']) {
         const used = await call<{ backend: string; threads: number }>(page, 'use', backend);
         if (backend === 'wasm') threads = used.threads;
@@ -71,9 +73,16 @@ const bench: Bench = {
         const p = await call<PassTiming>(page, 'passTfjs', pass);
         if (backend === 'wasm') wasm['planner pass'] = median(p.ms);
         row('planner pass', `${impl}, tfjs ops (no cut-off)`, median(p.ms), note);
+        if (backend === 'webgpu') {
+          const sh = await call<PassTiming>(page, 'passShader', pass);
+          row('planner pass', 'WGSL compute shaders (workers/gpuPass.ts)', median(sh.ms), note);
+          totals.push(sh.total);
+        }
+        totals.push(p.total);
         if (backend === 'wasm') {
           const js = await call<PassTiming>(page, 'passJs', pass);
           row('planner pass', 'JS (core softPass, logit cut-off: the CPU path)', median(js.ms), '');
+          totals.push(js.total);
         }
       }
       const load1 = os.loadavg()[0];
@@ -87,6 +96,8 @@ const bench: Bench = {
         `${load1.toFixed(1)} at the end, on ${os.cpus().length} cores.`,
         '',
         table(['workload', 'implementation', 'ms (median)', '× WASM', 'note'], out),
+        '',
+        `Σπ over the matrix by each pass (a check that they computed the same sums): ${totals.map((t) => t.toFixed(2)).join(', ')}.`,
         '',
         'On a machine with a GPU (Chromium with Vulkan and the GPU driver installed): `WEBGPU_ADAPTER=gpu npm run bench -- webgpu`',
         '(the ML-1M shape is the default; `CHROMIUM_PATH` names another Chromium, `CHROMIUM_EXTRA_ARGS` adds flags). The',

@@ -11,6 +11,7 @@ import { softPass } from '../src/core/planner/kernels';
 import { drawScores, scoreWorld } from '../src/core/planner/synthetic';
 import { createRng } from '../src/core/util/rng';
 import { adapterFacts, adapterName, isSoftwareAdapter } from '../src/platform/gpuInfo';
+import { passEngine } from '../workers/gpuPass';
 import { fitBatch, trainOrder, world } from './seqBatch';
 
 export interface TrainShape {
@@ -130,6 +131,23 @@ const api = {
       softPass(p.lambda, s.rows, s.cols, p.u, p.v, p.eps, rowSum, colSum);
       return rowSum.reduce((a, b) => a + b, 0);
     });
+  },
+
+  /** The planner's WebGPU shaders (workers/gpuPass.ts) on this page's adapter, asked for by name. */
+  async passShader(s: PassShape): Promise<PassTiming> {
+    const p = passInput(s);
+    const engine = await passEngine(p.lambda, s.rows, s.cols, { order: ['webgpu'], software: true });
+    if (engine.backend !== 'webgpu') throw new Error(`the WebGPU pass did not start: ${engine.reason}`);
+    const rowSum = new Float64Array(s.rows);
+    const colSum = new Float64Array(s.cols);
+    try {
+      return await time(s.runs, async () => {
+        await engine.pass(p.u, p.v, p.eps, rowSum, colSum);
+        return rowSum.reduce((a, b) => a + b, 0);
+      });
+    } finally {
+      engine.dispose();
+    }
   },
 
   /**
