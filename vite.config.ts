@@ -28,14 +28,15 @@ const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-E
 // variable, `_scriptDir`, behind a `typeof` guard; the minifier renames it and drops the guard (it sees the outer
 // declaration), and each thread then fails with "ReferenceError: e is not defined", which leaves WASM on one thread.
 // Both reads are unneeded here (tfjs passes every file's URL itself), so they are taken out before bundling.
-// tfjs's own pool size is kept: half of navigator.hardwareConcurrency, at most 8 (one thread on 2 cores, where a
-// second WASM thread beside the page's and the workers' own made an epoch 1.2× slower when measured; `?wasmThreads=N`
-// in the page address picks another count). Fails the build if tfjs's file changes shape, rather than shipping a
-// backend whose threads cannot start unnoticed.
+// tfjs also caps any thread count it is given at half of navigator.hardwareConcurrency (assuming two hyperthreads per
+// core), so `?wasmThreads=2` ran one thread on 2 cores; the cap becomes the logical core count (still at most tfjs's
+// 8). The default stays tfjs's, half the logical cores (src/platform/backend.ts sets it explicitly). Fails the build if
+// tfjs's file changes shape, rather than shipping a backend whose threads cannot start unnoticed.
 const WASM_THREAD_FACTORY = /@tensorflow\/tfjs-backend-wasm\/wasm-out\/tfjs-backend-wasm-threaded-simd\.js$/;
 const SCRIPT_DIR_READS: [string, string][] = [
   ['if(typeof _scriptDir !== "undefined" && _scriptDir){scriptDirectory=_scriptDir}', ''],
   ['"urlOrBlob":Module["mainScriptUrlOrBlob"]||_scriptDir,', '"urlOrBlob":Module["mainScriptUrlOrBlob"],'],
+  ['return navigator["hardwareConcurrency"]}', 'return 2*navigator["hardwareConcurrency"]}'],
 ];
 const wasmThreads: Plugin = {
   name: 'rimw-wasm-threads',

@@ -14,9 +14,11 @@ export async function poll(page: Page, testId: string, attr: string, ok: (v: str
   }
 }
 
-/** Waits for the Train status attribute (ms since `t0`). */
+/** Waits for the Train status attribute (ms since `t0`); a failed run throws with the page's error line. */
 export async function until(page: Page, value: string, t0: number): Promise<number> {
-  await poll(page, 'train.status', 'data-status', (v) => v === value);
+  await poll(page, 'train.status', 'data-status', (v) => v === value || v === 'failed');
+  if (value !== 'failed' && (await page.getByTestId('train.status').getAttribute('data-status')) === 'failed')
+    throw new Error(`the run failed: ${await page.getByTestId('train.error').textContent()}`);
   return Date.now() - t0;
 }
 

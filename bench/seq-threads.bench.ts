@@ -9,7 +9,7 @@ import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { table, type Bench } from './lib';
 import { useBackend } from './sequence.bench';
-import { world } from './seqBatch';
+import { timingWorld as world } from '../src/core/models/sequence/batchTiming';
 import { SequenceModel } from '../src/core/models/sequence/index';
 import type { ReplicaPool } from '../src/core/models/sequence/parallel';
 import { createRng, shuffleInPlace } from '../src/core/util/rng';

@@ -14,15 +14,24 @@ import '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { table, type Bench } from './lib';
 import { fastest, runTorch, TORCH_VARIANTS, variantLabel, YARDSTICK_NOTE, type TorchVariant } from './torchPeer';
-import { B, fitBatch, trainOrder, world } from './seqBatch';
-import { SequenceModel } from '../src/core/models/sequence/index';
+import {
+  TIMED_BATCH_USERS as B,
+  timeTrainingBatches,
+  timingModel,
+  timingOrder as trainOrder,
+  timingWorld,
+} from '../src/core/models/sequence/batchTiming';
 import type { Dataset, EvalSet } from '../src/core/data/types';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outDir = join(here, '.out', 'sequence');
 const env = (k: string, d: string) => process.env[k] ?? d;
 
-function exportForTorch(ds: Dataset, order: number[]): void {
+/** The ML-1M-shaped synthetic world (preset ml1m, seed 1). */
+export const world = timingWorld;
+
+/** Writes the world and the training order where bench/torch_baseline.py reads them. */
+export function exportForTorch(ds: Dataset, order: number[]): void {
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'items.i32'), new Uint8Array(ds.item.buffer, ds.item.byteOffset, ds.item.byteLength));
   writeFileSync(
@@ -32,7 +41,7 @@ function exportForTorch(ds: Dataset, order: number[]): void {
   writeFileSync(join(outDir, 'meta.json'), JSON.stringify({ nItems: ds.nItems, trainOrder: order }));
 }
 
-interface Timing {
+export interface Timing {
   secondsPerBatch: number;
   eventsPerBatch: number;
   batchesPerEpoch: number;
@@ -41,7 +50,7 @@ interface Timing {
 }
 
 /** PyTorch's training batches (`batches` > 0) or its all-user inference (`batches` = 0) in one thread setting. */
-function torchRun(kind: string, batches: number, v: TorchVariant): Timing {
+export function torchRun(kind: string, batches: number, v: TorchVariant): Timing {
   return runTorch<Timing>(
     join(here, 'torch_baseline.py'),
     [outDir, kind, String(batches), String(v.threads), batches > 0 ? '0' : '1'],
@@ -61,6 +70,20 @@ export async function useBackend(name: string): Promise<void> {
   await tf.ready();
 }
 
+/** The median batch's seconds and the mean events per batch of timed batches. */
+export function batchTiming(times: number[], events: number[], order: number[]): Omit<Timing, 'inferSeconds'> {
+  const s = [...times].sort((a, b) => a - b);
+  return {
+    secondsPerBatch: s[Math.floor(s.length / 2)],
+    eventsPerBatch: events.reduce((a, b) => a + b, 0) / events.length,
+    batchesPerEpoch: Math.ceil(order.length / B),
+  };
+}
+
+/** Seconds per epoch: seconds per batch × batches per epoch, scaled by events per batch to the reference's batches. */
+export const perEpochSeconds = (t: Omit<Timing, 'inferSeconds'>, ref: Omit<Timing, 'inferSeconds'>): number =>
+  t.secondsPerBatch * t.batchesPerEpoch * (ref.eventsPerBatch / t.eventsPerBatch);
+
 /** Times `batches` training batches (one warm-up batch first) of the given users, then inference of `inferUsers`. */
 async function tfjsRun(
   ds: Dataset,
@@ -69,18 +92,8 @@ async function tfjsRun(
   batches: number,
   inferUsers: number,
 ): Promise<Timing> {
-  // minBatches 1: each fit is one batch of 64 users, as PyTorch's (the default would cut it into 8 batches of 8).
-  const m = SequenceModel.create({ kind, epochs: 1, validFraction: 0, patience: 0, minBatches: 1 }, ds.nItems, 1);
-  if (!m.ok) throw new Error(m.reason);
-  const times: number[] = [];
-  const events: number[] = [];
-  for (let i = 0; i <= batches; i++) {
-    const t = await fitBatch(m.data, ds, order, i);
-    if (i > 0) {
-      times.push(t.seconds);
-      events.push(t.events);
-    }
-  }
+  const m = timingModel(kind, ds.nItems);
+  const { seconds: times, events } = await timeTrainingBatches(m, ds, order, batches, () => performance.now());
   const nInfer = Math.min(inferUsers, ds.nUsers);
   const rows: EvalSet = {
     users: Int32Array.from({ length: nInfer }, (_, i) => i),
@@ -97,16 +110,10 @@ async function tfjsRun(
     },
   };
   const t0 = performance.now();
-  await m.data.factorsOf(rows, ds, 1000);
+  await m.factorsOf(rows, ds, 1000);
   const infer = ((performance.now() - t0) / 1000) * (ds.nUsers / nInfer);
-  m.data.dispose();
-  times.sort((a, b) => a - b);
-  return {
-    secondsPerBatch: times[Math.floor(times.length / 2)],
-    eventsPerBatch: events.reduce((a, b) => a + b, 0) / events.length,
-    batchesPerEpoch: Math.ceil(order.length / B),
-    inferSeconds: infer,
-  };
+  m.dispose();
+  return { ...batchTiming(times, events, order), inferSeconds: infer };
 }
 
 /**
@@ -155,8 +162,7 @@ const bench: Bench = {
       const runs = TORCH_VARIANTS.map((v) => torchRun(kind, batches, v));
       const best = fastest(runs.map((r) => r.secondsPerBatch));
       const ref = { ...runs[best], inferSeconds: torchRun(kind, 0, TORCH_VARIANTS[best]).inferSeconds };
-      const perEpoch = (t: Timing) =>
-        t.secondsPerBatch * Math.ceil(order.length / B) * (ref.eventsPerBatch / t.eventsPerBatch);
+      const perEpoch = (t: Timing) => perEpochSeconds(t, ref);
       TORCH_VARIANTS.forEach((v, k) => {
         const label = variantLabel(v) + (k === best ? ' (fastest: the yardstick)' : '');
         const r = k === best ? ref : runs[k];

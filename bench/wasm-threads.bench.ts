@@ -20,6 +20,10 @@ interface Run {
   threads: number;
   /** The model's fit seconds (one epoch and its validation pass), from the exported results. */
   fit: number;
+  /** Scoring the test users and the ItemRec/UserRec evaluation, from the exported results. */
+  evaluate: number;
+  /** Users per training batch the fit used. */
+  batchSize: number;
   /** Train click → results, seconds. */
   total: number;
 }
@@ -52,10 +56,11 @@ async function oneRun(browser: Browser, threads: number, model: string): Promise
   const dl = page.waitForEvent('download');
   await page.getByTestId('results.export.json').click();
   const json = JSON.parse(readFileSync(await (await dl).path(), 'utf8')) as {
-    meta: Record<string, { backend: string; seconds: number }>;
+    meta: Record<string, { backend: string; seconds: number; evalSeconds: number; batchSize: number }>;
   };
   await ctx.close();
-  return { threads, fit: json.meta[model].seconds, total };
+  const m = json.meta[model];
+  return { threads, fit: m.seconds, evaluate: m.evalSeconds, batchSize: m.batchSize, total };
 }
 
 const bench: Bench = {
@@ -82,7 +87,7 @@ const bench: Bench = {
       }
     });
     const load1 = os.loadavg()[0];
-    const med = (t: number, k: 'fit' | 'total') =>
+    const med = (t: number, k: 'fit' | 'evaluate' | 'total') =>
       summarize(runs.filter((r) => r.threads === t).map((r) => r[k])).median;
     const size = ['WASM_THREADS_HIDDEN', 'WASM_THREADS_LAYERS', 'WASM_THREADS_MAXLEN'].map((k) => env(k) ?? 'default');
     return [
@@ -92,11 +97,25 @@ const bench: Bench = {
       `1-minute load on ${os.cpus().length} cores: ${load0.toFixed(1)} at the start, ${load1.toFixed(1)} at the end.`,
       '',
       table(
-        ['WASM threads', `${model} fit s (1 epoch + validation)`, 'Train click → results s', 'fit × 1 thread'],
-        [1, 2].map((t) => [String(t), med(t, 'fit'), med(t, 'total'), med(t, 'fit') / med(1, 'fit')]),
+        [
+          'WASM threads',
+          `${model} fit s (1 epoch + validation)`,
+          'scoring + evaluation s',
+          'Train click → results s',
+          'fit × 1 thread',
+        ],
+        [1, 2].map((t) => [
+          String(t),
+          med(t, 'fit'),
+          med(t, 'evaluate'),
+          med(t, 'total'),
+          med(t, 'fit') / med(1, 'fit'),
+        ]),
       ),
       '',
-      `Every run (threads: fit s, total s): ${runs.map((r) => `${r.threads}: ${r.fit.toFixed(1)}, ${r.total.toFixed(1)}`).join('; ')}.`,
+      `Every run (threads: fit s, scoring + evaluation s, total s): ${runs.map((r) => `${r.threads}: ${r.fit.toFixed(1)}, ${r.evaluate.toFixed(1)}, ${r.total.toFixed(1)}`).join('; ')}.`,
+      `Users per training batch: ${runs[0].batchSize}. The rest of the total is the data's transfer to the run worker, the`,
+      'split, the backend self-test and drawing the results.',
     ].join('\n');
   },
 };

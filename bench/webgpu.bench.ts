@@ -1,5 +1,5 @@
 // WebGPU in headless Chromium against WASM in the same page and run: one GRU and one Transformer training batch on
-// the ML-1M-shaped world (bench/seqBatch.ts, as the sequence bench), and the planner's pass (row and column sums of
+// the ML-1M-shaped world (core/models/sequence/batchTiming.ts, as the sequence bench), and the planner's pass (row and column sums of
 // π = sigmoid((λ − u − v)/ε), eq. 12) over a score matrix. The page is bench/webgpu.page.ts, bundled and served by
 // routing (src/testing/pageBundle.ts). The table names the adapter WebGPU gave; on a software adapter (SwiftShader
 // here) its rows are functional only.

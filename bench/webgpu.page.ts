@@ -12,7 +12,7 @@ import { drawScores, scoreWorld } from '../src/core/planner/synthetic';
 import { createRng } from '../src/core/util/rng';
 import { adapterFacts, adapterName, isSoftwareAdapter } from '../src/platform/gpuInfo';
 import { passEngine } from '../workers/gpuPass';
-import { fitBatch, trainOrder, world } from './seqBatch';
+import { fitOneBatch, timingOrder as trainOrder, timingWorld as world } from '../src/core/models/sequence/batchTiming';
 
 export interface TrainShape {
   kind: 'gru' | 'transformer';
@@ -111,7 +111,7 @@ const api = {
     let events = 0;
     try {
       for (let i = 0; i <= s.batches; i++) {
-        const t = await fitBatch(m.data, ds, order, i, s.users, s.maxLen);
+        const t = await fitOneBatch(m.data, ds, order, i, () => performance.now(), s.users, s.maxLen);
         if (i === 0) continue;
         seconds.push(t.seconds);
         events += t.events / s.batches;

@@ -18,6 +18,7 @@ import { copyDataset, datasetBuffers } from '../src/core/data/dataset';
 import type { SeqModelCache } from '../src/core/pipeline/sequenceModels';
 import type { BackendOptions } from '../src/platform/backend';
 import { runBackend, type RunJob } from './runBackend';
+import { timeSequenceBatches, type WorkerBatchTimes } from './runTiming';
 import type { WorkspaceStore } from './workspace';
 import { runWorkspace, type Restored } from './runWorkspace';
 import { lastRunViews } from './runViews';
@@ -72,6 +73,12 @@ export const runApi = {
   },
 
   ...backendApi,
+
+  /** Bench hook (bench/seq-page.bench.ts): timed training batches on the ML-1M-shaped world; refused during a run. */
+  timeSequenceBatches(kind: 'gru' | 'transformer', batches: number): Promise<WorkerBatchTimes> {
+    if (job.stop) return Promise.reject(new Error('a run is in progress'));
+    return timeSequenceBatches(kind, batches);
+  },
 
   /** Takes the dataset (transfer its arrays); drops results computed on older data; saves it in the workspace. */
   setDataset(d: Dataset, name: string): null {

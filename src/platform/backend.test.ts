@@ -1,9 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import { pickBackend } from './backend';
+import { defaultWasmThreads, pickBackend } from './backend';
 
 const wasmDir = `${dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}/`;
 
@@ -28,5 +28,22 @@ describe('pickBackend', () => {
     expect(c.skipped[0].reason).toMatch(/self-test failed/);
     expect(c.skipped[1].reason).toMatch(/no local WASM/);
     tf.removeBackend('broken');
+  });
+});
+
+describe('defaultWasmThreads', () => {
+  afterEach(() => vi.unstubAllGlobals());
+  const withCores = (n: number | undefined) => {
+    vi.stubGlobal('navigator', n === undefined ? undefined : { hardwareConcurrency: n });
+    return defaultWasmThreads();
+  };
+
+  it("is tfjs's pool size: half the logical cores, at least 1, at most 8", () => {
+    expect([1, 2, 3, 4, 12, 16, 32].map(withCores)).toEqual([1, 1, 1, 2, 6, 8, 8]);
+  });
+
+  it('leaves the count to tfjs where the host does not say how many cores it has', () => {
+    expect(withCores(undefined)).toBeUndefined();
+    expect(withCores(0)).toBeUndefined();
   });
 });

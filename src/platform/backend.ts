@@ -151,9 +151,20 @@ async function load(name: string, opts: BackendOptions): Promise<string | null> 
     if (!opts.wasmPaths) return 'no local WASM binary paths were given';
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     wasm.setWasmPaths(opts.wasmPaths as string);
-    if (opts.wasmThreads !== undefined) wasm.setThreadsCount(opts.wasmThreads);
+    const threads = opts.wasmThreads ?? defaultWasmThreads();
+    if (threads !== undefined) wasm.setThreadsCount(threads);
   }
   return null;
+}
+
+/**
+ * tfjs's own default pool size, half the logical cores (at most 8), set explicitly because the build lifts tfjs's cap
+ * on explicit counts (vite.config.ts), which would otherwise also double its default. Undefined where the browser
+ * does not say (Node: the threaded build does not start there).
+ */
+export function defaultWasmThreads(): number | undefined {
+  const cores = typeof navigator === 'undefined' ? undefined : navigator.hardwareConcurrency;
+  return cores ? Math.min(8, Math.max(1, Math.floor(cores / 2))) : undefined;
 }
 
 /** Why the WebGPU adapter this context would get is unfit (none, or a software one), or null when it is a GPU. */
