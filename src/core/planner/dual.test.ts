@@ -149,6 +149,7 @@ describe('Dual with a cap β′ on identical rows (Pop-like scores: every row ra
 });
 
 describe('an offline α sweep with a cap β′, each point warm-started from the one before', () => {
+  // Six annealed solves with a cap, each converging every level: tens of seconds on a loaded machine.
   it('keeps every point within the caps: exposures total at most min(K·rows, cap·items), as a cold solve does', () => {
     // Pop-like scores: 12 distinct user intensities times a Zipf popularity, no noise (tied rows, long tail).
     const rng = createRng(5);
@@ -169,7 +170,7 @@ describe('an offline α sweep with a cap β′, each point warm-started from the
       const cold = solveDual(denseScores(m, p, data), { alpha, beta: 0, betaMax });
       expect(pts[i].c * p).toBeCloseTo(cold.assignment.indices.length, -1);
     }
-  });
+  }, 180_000);
 });
 
 describe('an annealed solve with a cap β′ on tied rows with room to spare (the α sweep) converges', () => {
