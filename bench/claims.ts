@@ -4,7 +4,8 @@
 // that the modes compare on one fit. FILE as `rimw run` takes it (a log, or synth:PRESET[:SEED]). Writes the results
 // JSON (rime fields) plus the sweeps by mode; SWEPT limits the sweeps to those models (default: every model run).
 // A seventh argument `online-delivery` replaces the sweeps by claim 3's decomposition (bench/onlineDelivery.ts),
-// written under `onlineDelivery` and printed.
+// written under `onlineDelivery` and printed; `online-alpha` does the same for the α sweep (Figure S7's measure, with v
+// also calibrated on the test rows as the upper bound), under `onlineAlpha`.
 import { writeFileSync } from 'node:fs';
 import '@tensorflow/tfjs';
 import { chooseBackend, describeChoice } from '../src/cli/backend';
@@ -18,11 +19,13 @@ import { maskedScores, matchSweeps } from '../src/core/planner/experiment';
 import { rimeMtchPoint } from '../src/core/pipeline/rimeHeader';
 import { PLANNER_MODES } from '../src/core/pipeline/config';
 import type { OnlineDecision, PlannerMode } from '../src/core/planner/index';
-import { onlineDelivery, type DeliveryRow } from './onlineDelivery';
+import { onlineAlphaDelivery, onlineDelivery, type AlphaDeliveryRow, type DeliveryRow } from './onlineDelivery';
 
 const [file, out, hiddenArg, epochsArg, modelsArg, sweptArg, analysis] = process.argv.slice(2);
-if (!file || !out || (analysis !== undefined && analysis !== 'online-delivery')) {
-  console.error('usage: tsx bench/claims.ts FILE OUT.json [hidden] [epochs] [MODEL,...] [SWEPT,...] [online-delivery]');
+if (!file || !out || (analysis !== undefined && analysis !== 'online-delivery' && analysis !== 'online-alpha')) {
+  console.error(
+    'usage: tsx bench/claims.ts FILE OUT.json [hidden] [epochs] [MODEL,...] [SWEPT,...] [online-delivery|online-alpha]',
+  );
   process.exit(2);
 }
 const MODELS = [
@@ -80,6 +83,7 @@ const alphas = [0.01, 0.02, 0.05, 0.1];
 const topK = result._k1;
 const sweeps: Record<string, Record<string, unknown[]>> = {};
 const delivery: Record<string, DeliveryRow[]> = {};
+const alphaDelivery: Record<string, AlphaDeliveryRow[]> = {};
 const swept = sweptArg ? new Set(sweptArg.split(',')) : null;
 for (const [name, k] of kept) {
   if (swept && !swept.has(name)) continue;
@@ -88,6 +92,16 @@ for (const [name, k] of kept) {
   const valid = k.valid
     ? maskedScores(denseScores(split.valid.users.length, test.target.nCols, k.valid), validMask)
     : undefined;
+  if (analysis === 'online-alpha') {
+    if (!valid) continue;
+    const f = (x: number) => x.toFixed(3);
+    alphaDelivery[name] = onlineAlphaDelivery(valid, src, alphas, result._c1 / result._cmax);
+    for (const d of alphaDelivery[name])
+      console.error(
+        `${name} α ${d.alpha}: test rounded ${f(d.test.rounded)} hard ${f(d.test.hard)} expected ${f(d.test.expected)} soft ${f(d.test.soft)} | valid rounded ${f(d.valid.rounded)} expected ${f(d.valid.expected)} soft ${f(d.valid.soft)} | v fitted on test: rounded ${f(d.testFit.rounded)} expected ${f(d.testFit.expected)} soft ${f(d.testFit.soft)} | calibration residuals ${d.calibration.userResidual.toFixed(2)}, ${d.calibration.itemResidual.toFixed(2)}; mean score valid ${d.meanScore.valid.toPrecision(3)} test ${d.meanScore.test.toPrecision(3)}`,
+      );
+    continue;
+  }
   if (analysis === 'online-delivery') {
     if (!valid) continue;
     const rows = onlineDelivery(valid, src, test.target, topK, betas.slice(1));
@@ -128,6 +142,10 @@ for (const [name, k] of kept) {
 }
 writeFileSync(
   out,
-  JSON.stringify({ ...result, sweeps, onlineDelivery: delivery, seconds: (Date.now() - t0) / 1000 }, null, 1),
+  JSON.stringify(
+    { ...result, sweeps, onlineDelivery: delivery, onlineAlpha: alphaDelivery, seconds: (Date.now() - t0) / 1000 },
+    null,
+    1,
+  ),
 );
 console.error(`wrote ${out} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);

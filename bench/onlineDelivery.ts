@@ -9,6 +9,7 @@ import { createDualWorkspace, solveDual } from '../src/core/planner/dual';
 import { evaluateMatch, assignmentCounts } from '../src/core/planner/metrics';
 import { decideOnline } from '../src/core/planner/online';
 import { roundedDecisions } from '../src/core/planner/rounding';
+import { sig, softRoot } from '../src/core/planner/kernels';
 
 /** E min(1, X/T), X ~ Poisson(T): the delivered share when an item's exposure is a Poisson count with mean T. */
 export function poissonDelivered(T: number): number {
@@ -96,6 +97,114 @@ export function onlineDelivery(
       }
       out.push(row);
     }
+  }
+  return out;
+}
+
+/** Mean over items of exposure / goal, unclipped: Figure S7's "average percentage of users delivered per item". */
+const meanShareOf = (exposure: ArrayLike<number>, goal: number): number => {
+  let s = 0;
+  for (let y = 0; y < exposure.length; y++) s += exposure[y] / goal;
+  return s / exposure.length;
+};
+
+/**
+ * rime's `Dual.transform` on every row, with no rounding and no candidate filter: u_x the projected root of
+ * Σ_y sigmoid((λ_xy − u_x − v_y)/ε) = K over all items (u ≥ 0), then Σ_x π_xy per item. Independent of
+ * rounding.ts, so that its candidate set can be checked against the plain formula of eq. 12.
+ */
+export function softExposure(data: Float32Array, n: number, p: number, K: number, v: Float64Array, eps: number) {
+  const out = new Float64Array(p);
+  const a = new Float64Array(p);
+  for (let x = 0; x < n; x++) {
+    for (let y = 0; y < p; y++) a[y] = data[x * p + y] - v[y];
+    const u = softRoot(Float64Array.from(a), p, eps, K, 1, 0, 1e-7);
+    for (let y = 0; y < p; y++) out[y] += sig((a[y] - u) / eps);
+  }
+  return out;
+}
+
+export interface AlphaDeliveryRow {
+  alpha: number;
+  betaMax: number;
+  /** Figure S7's measure (mean exposure / (β'·rows)) on the test rows with v from the validation rows. */
+  test: { rounded: number; hard: number; expected: number; soft: number };
+  /** The same v on the validation rows it was calibrated on. */
+  valid: { rounded: number; expected: number; soft: number };
+  /** v calibrated on the test rows themselves: what any v could deliver there (the online rule's upper bound). */
+  testFit: { rounded: number; expected: number; soft: number };
+  calibration: { eps: number; userResidual: number; itemResidual: number; iterations: number };
+  /** Mean score of the validation and test rows (the transfer's scale). */
+  meanScore: { valid: number; test: number };
+}
+
+/**
+ * Claim 3 in the α sweep (Figure S7): per α, v calibrated on the validation rows with item maximal exposure β' (as
+ * solveOnline does), then the delivered share by Figure S7's measure on the test rows, on the validation rows, and
+ * with v calibrated on the test rows themselves. `soft` is rime's transform (softExposure), `expected` the rounded
+ * rule's Σπ, `rounded` its draws (mean over seeds).
+ */
+export function onlineAlphaDelivery(
+  valid: ScoreSource,
+  test: ScoreSource,
+  alphas: number[],
+  betaMax: number,
+  seeds = 5,
+): AlphaDeliveryRow[] {
+  const p = test.nCols;
+  const vData = materialize(valid) as Float32Array;
+  const tData = materialize(test) as Float32Array;
+  const mean = (d: Float32Array) => d.reduce((s, x) => s + x, 0) / d.length;
+  const meanScore = { valid: mean(vData), test: mean(tData) };
+  const calibrate = (data: Float32Array, n: number, alpha: number) => {
+    const workspace = createDualWorkspace();
+    const cal = solveDual(denseScores(n, p, data), { alpha, beta: 0, betaMax }, { method: 'anneal', workspace });
+    return { cal, eps: cal.state.eps * workspace.scale };
+  };
+  const measure = (data: Float32Array, n: number, K: number, v: Float64Array, eps: number) => {
+    const goal = betaMax * n;
+    let rounded = 0;
+    for (let seed = 1; seed <= seeds; seed++)
+      rounded +=
+        meanShareOf(
+          assignmentCounts(decideOnline(data, n, p, K, v, { decision: 'rounded', eps, seed })).itemExposure,
+          goal,
+        ) / seeds;
+    const expected = new Float64Array(p);
+    roundedDecisions(data, n, p, K, v, eps, 1, expected);
+    const hard = meanShareOf(
+      assignmentCounts(decideOnline(data, n, p, K, v, { decision: 'hard', eps, seed: 1 })).itemExposure,
+      goal,
+    );
+    return {
+      rounded,
+      hard,
+      expected: meanShareOf(expected, goal),
+      soft: meanShareOf(softExposure(data, n, p, K, v, eps), goal),
+    };
+  };
+  const out: AlphaDeliveryRow[] = [];
+  for (const alpha of alphas) {
+    const K = Math.round(alpha * p);
+    const { cal, eps } = calibrate(vData, valid.nRows, alpha);
+    const r = cal.residuals;
+    const fit = calibrate(tData, test.nRows, alpha);
+    const onValid = measure(vData, valid.nRows, K, cal.state.v, eps);
+    const onFit = measure(tData, test.nRows, K, fit.cal.state.v, fit.eps);
+    out.push({
+      alpha,
+      betaMax,
+      test: measure(tData, test.nRows, K, cal.state.v, eps),
+      valid: { rounded: onValid.rounded, expected: onValid.expected, soft: onValid.soft },
+      testFit: { rounded: onFit.rounded, expected: onFit.expected, soft: onFit.soft },
+      calibration: {
+        eps: cal.state.eps,
+        userResidual: r.user[r.user.length - 1],
+        itemResidual: r.item[r.item.length - 1],
+        iterations: cal.iterations,
+      },
+      meanScore,
+    });
   }
   return out;
 }

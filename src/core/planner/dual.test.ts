@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { denseScores } from '../models/scores';
 import { createRng } from '../util/rng';
 import { softAssignment, softRoot } from './kernels';
-import { solveDual } from './dual';
+import { createDualWorkspace, solveDual } from './dual';
+import { roundedDecisions } from './rounding';
 import { solveOnline } from './online';
 import { sweepAlpha, sweepBeta } from './sweep';
 import { drawScores, scoreWorld } from './synthetic';
@@ -148,6 +149,7 @@ describe('Dual with a cap β′ on identical rows (Pop-like scores: every row ra
 });
 
 describe('an offline α sweep with a cap β′, each point warm-started from the one before', () => {
+  // Six annealed solves with a cap, each converging every level: tens of seconds on a loaded machine.
   it('keeps every point within the caps: exposures total at most min(K·rows, cap·items), as a cold solve does', () => {
     // Pop-like scores: 12 distinct user intensities times a Zipf popularity, no noise (tied rows, long tail).
     const rng = createRng(5);
@@ -168,6 +170,32 @@ describe('an offline α sweep with a cap β′, each point warm-started from the
       const cold = solveDual(denseScores(m, p, data), { alpha, beta: 0, betaMax });
       expect(pts[i].c * p).toBeCloseTo(cold.assignment.indices.length, -1);
     }
+  }, 180_000);
+});
+
+describe('an annealed solve with a cap β′ on tied rows with room to spare (the α sweep) converges', () => {
+  it('its v fills every cap when each row then solves its own u, as the LP optimum does', async () => {
+    // Pop-like scores: 12 distinct user intensities times a Zipf popularity (tied rows, long tail); K = 2 of 40
+    // items, each item at most β'·200 = 5 rows (total capacity 400 against 200 in the caps).
+    const rng = createRng(5);
+    const [m, p, K, cap] = [200, 40, 2, 5];
+    const data = new Float32Array(m * p);
+    for (let x = 0; x < m; x++) {
+      const a = Math.exp(Math.floor(12 * rng.next()) / 4);
+      for (let y = 0; y < p; y++) data[x * p + y] = a / (1 + y);
+    }
+    // An LP optimum fills every cap: forcing every column to exactly `cap` costs nothing.
+    const free = await lpOptimum(data, m, p, K, 0, cap);
+    expect(await lpOptimum(data, m, p, K, cap, cap)).toBeCloseTo(free, 4);
+    const ws = createDualWorkspace();
+    const sol = solveDual(denseScores(m, p, data), { alpha: K / p, beta: 0, betaMax: cap / m }, { workspace: ws });
+    // What the online Dual does with this v on these rows (rounding.ts, expected exposures Σ_x π_xy, no draw).
+    const expected = new Float64Array(p);
+    roundedDecisions(data, m, p, K, sol.state.v, sol.state.eps * ws.scale, 1, expected);
+    const fill = expected.reduce((s, e) => s + e, 0) / (p * cap);
+    expect(fill).toBeGreaterThan(0.98);
+    expect(fill).toBeLessThan(1.01);
+    for (const e of expected) expect(e / cap).toBeGreaterThan(0.95);
   });
 });
 

@@ -101,7 +101,13 @@ export interface DualOptions {
   batchUntil?: number;
   /** Seed of the batch sampling (the Unif(−1, 0) init of Algorithm 1 is replaced by v = 0: deterministic, feasible). */
   seed?: number;
-  /** Most alternating sweeps per intermediate ε (fewer once both violations are ≤ levelTol, default 0.1); default 10. */
+  /**
+   * Most alternating sweeps per intermediate ε (fewer once both violations are ≤ levelTol); default 10, and 50 with
+   * a cap β'. levelTol: default 0.1, and 0.01 with a cap β'. With a cap, each level converges before ε halves: left
+   * at 10%, the final sweeps stall on tied rows (λ(x)·pop(y) scores) with rows 10-20% over K, and v, once each row
+   * takes its own u, fills only 85-95% of the caps on the rows it was solved on. (Lower bounds alone keep the
+   * cheaper schedule: converging every level there costs about 3× the time.)
+   */
   sweepsPerLevel?: number;
   levelTol?: number;
   /** Over-relaxation of the v-step, v ← v' + ω(v' − v) keeping v's sign; default 0.5 (fewer sweeps on skewed scores). */
@@ -264,8 +270,9 @@ export function solveDual(scores: ScoreSource, s: MatchSettings, opts: DualOptio
   let iteration = 0;
   let sweepsAtMin = 0;
   let levelSweeps = 0;
-  const sweepsPerLevel = opts.sweepsPerLevel ?? 10;
-  const levelTol = opts.levelTol ?? 0.1;
+  const capped = pr.U < Infinity;
+  const sweepsPerLevel = opts.sweepsPerLevel ?? (capped ? 50 : 10);
+  const levelTol = opts.levelTol ?? (capped ? 0.01 : 0.1);
   const report = (kind: DualIteration['kind'], size: number, r: { user: number; item: number }): void => {
     residuals.user.push(r.user);
     residuals.item.push(r.item);

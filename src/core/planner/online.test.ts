@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { denseScores } from '../models/scores';
 import { lpOptimum } from './lp.testutil';
+import { solveDual } from './dual';
 import { solveOnline } from './online';
 import { roundedDecisions, rowSoft, rowUniform, systematicSample } from './rounding';
 
@@ -67,6 +68,13 @@ describe('one row’s soft decisions (eq. 12 with its own u)', () => {
     rowSoft(a, a.length, K, eps, pi, new Float64Array(a.length));
     for (let j = 0; j < a.length; j++) expect(pi[j]).toBeCloseTo(1 / (1 + Math.exp(-(a[j] - t) / eps)), 6);
     expect(sum(pi)).toBeCloseTo(K, 6);
+  });
+
+  it('a row with room to spare (n ≤ K): u = 0 and π = sigmoid(a/ε), not 1 for a key near 0', () => {
+    const a = Float64Array.of(0.01, 1, -0.01);
+    const pi = new Float64Array(3);
+    rowSoft(a, 3, 3, 0.02, pi, new Float64Array(3));
+    for (let j = 0; j < 3; j++) expect(pi[j]).toBeCloseTo(1 / (1 + Math.exp(-a[j] / 0.02)), 9);
   });
 
   it('ε = 0: the top K, the items tied at the K-th place sharing what is left equally', () => {
@@ -145,5 +153,61 @@ describe('online Dual on identical user states (the LP splits each group between
     const c = solveOnline(valid, test, s, { seed: 6 }).assignment.indices;
     expect(Array.from(a)).toEqual(Array.from(b));
     expect(Array.from(a)).not.toEqual(Array.from(c));
+  });
+});
+
+describe('a cap β′ on rows with room to spare (the α sweep): each item’s tied group split at its threshold', () => {
+  // Identical rows over 8 items, scores 8/8 … 1/8, K = 4, each item at most β' = 1/4 of the rows. By hand, the LP
+  // optimum fills every cap (total capacity 4 a row exceeds 8 · 1/4 = 2 a row): objective cap · Σλ, every row takes
+  // 2 items on average, and u = 0 on every row. The calibrated v_y then sits where sigmoid((λ_y − v_y)/ε) = 1/4, so
+  // λ − v = ε·logit(1/4) < 0 on every pair: a rule that only considers λ − v > 0 takes nothing at all.
+  const p = 8;
+  const row = Array.from({ length: p }, (_, y) => (p - y) / p);
+  const rows = (n: number) => Float32Array.from({ length: n * p }, (_, i) => row[i % p]);
+  const settings = { alpha: 0.5, beta: 0, betaMax: 0.25 };
+  const objectiveLp = (n: number) => lpOptimum(rows(n), n, p, 4, 0, n / 4);
+
+  it('the hand LP optimum is the LP solver’s', async () => {
+    expect(await objectiveLp(40)).toBeCloseTo((40 / 4) * sum(row), 5);
+  });
+
+  it('online (v from 40 validation rows, decided on 60 test rows): expected exposures at the cap, draws deliver it', async () => {
+    const valid = denseScores(40, p, rows(40));
+    const test = denseScores(60, p, rows(60));
+    const cap = 60 / 4;
+    const first = solveOnline(valid, test, settings);
+    const expected = new Float64Array(p);
+    roundedDecisions(rows(60), 60, p, 4, first.state.v, first.state.eps, 1, expected);
+    for (const e of expected) expect(e).toBeCloseTo(cap, 0);
+    const lp = await objectiveLp(60);
+    const mean = new Float64Array(p);
+    const seeds = 50;
+    let objective = 0;
+    for (let seed = 1; seed <= seeds; seed++) {
+      const sol = solveOnline(valid, test, settings, { seed });
+      // Σπ = 2 on every row (within the calibration's 1%): each row draws 2 items, 15 an item on average.
+      expect(sum(sol.itemExposure)).toBeGreaterThanOrEqual(0.98 * cap * p);
+      expect(Math.max(...sol.userLoad)).toBeLessThanOrEqual(4);
+      for (let y = 0; y < p; y++) mean[y] += sol.itemExposure[y] / seeds;
+      objective += sol.objective / seeds;
+    }
+    // Item y's exposure is Binomial(60, 1/4) per seed (σ ≈ 3.4): the mean over 50 seeds is within ±1.5 (3σ) of 15.
+    for (const e of mean) expect(Math.abs(e - cap)).toBeLessThan(1.5);
+    // Near the LP's on average (a draw may put an item over its cap on one seed, so not a bound per seed).
+    expect(Math.abs(objective - lp)).toBeLessThan(0.03 * lp);
+  });
+
+  it('offline (the same rows): the annealed solve’s rounded decisions fill the caps too', async () => {
+    const lp = await objectiveLp(40);
+    let total = 0;
+    let objective = 0;
+    const seeds = 20;
+    for (let seed = 1; seed <= seeds; seed++) {
+      const sol = solveDual(denseScores(40, p, rows(40)), settings, { method: 'anneal', seed });
+      total += sum(sol.itemExposure) / seeds;
+      objective += sol.objective / seeds;
+    }
+    expect(total).toBeGreaterThanOrEqual(0.98 * 10 * p);
+    expect(objective).toBeGreaterThan(0.97 * lp);
   });
 });

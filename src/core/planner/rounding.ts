@@ -6,7 +6,7 @@
  * (TopK{λ − v}, eq. 14's ε → 0 limit) cannot: every row of such a group takes the same items.
  */
 import { createRng } from '../util/rng';
-import { sig, softRoot } from './kernels';
+import { sig, softRoot, ZCUT } from './kernels';
 import { kthLargest } from './select';
 import type { Assignment } from './types';
 
@@ -43,22 +43,23 @@ export const rowUniform = (seed: number, x: number): number =>
   createRng((Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(x + 1, 0x85ebca77)) >>> 0).next();
 
 /**
- * The soft decisions of one row over its candidates (keys a[0..n) = λ − v > 0, raw units) at temperature eps (raw
- * units), written to pi[0..n): π = sigmoid((a − u)/ε) with u ≥ 0 the root of Σπ = K (eq. 13's row step); ε = 0: the
+ * The soft decisions of one row over its candidates (keys a[0..n) = λ − v, raw units: see candidateFloor) at
+ * temperature eps (raw units), written to pi[0..n): π = sigmoid((a − u)/ε) with u ≥ 0 the root of Σπ = K (eq. 13's row step); ε = 0: the
  * top K, with the items tied at the K-th place sharing what is left equally. Σπ ≤ K. Uses scratch[0..n).
  */
 export function rowSoft(a: Float64Array, n: number, K: number, eps: number, pi: Float64Array, scratch: Float64Array) {
-  if (n <= K) {
-    pi.fill(1, 0, n);
-    return;
-  }
   scratch.set(a.subarray(0, n));
   if (eps > 0) {
+    // n ≤ K included: the root is then u = 0 and π = sigmoid(a/ε), below 1 for a key within a few ε of 0.
     const u = softRoot(scratch, n, eps, K, 1, 0, 1e-7);
     let s = 0;
     for (let j = 0; j < n; j++) s += pi[j] = sig((a[j] - u) / eps);
     // The root is accepted within 1e-7 counts: scale down so that no draw takes K + 1 items.
     if (s > K) for (let j = 0; j < n; j++) pi[j] *= K / s;
+    return;
+  }
+  if (n <= K) {
+    pi.fill(1, 0, n);
     return;
   }
   const t = kthLargest(scratch, n, K);
@@ -73,7 +74,15 @@ export function rowSoft(a: Float64Array, n: number, K: number, eps: number, pi: 
 }
 
 /**
- * Every row alone: its soft decisions over the items with λ − v > 0 (rowSoft), then K of them by systematic
+ * The least key λ − v a row's candidates need. At ε > 0 every item whose π can be counted (λ − v − u > −Zε with
+ * u ≥ 0), as the calibration counts it: an item capped at β' on slack rows (u = 0) has its tied group at the
+ * threshold split with λ − v = ε·logit(share), below 0 for a share under one half, and keeping only λ − v > 0 would
+ * take none of that group. At ε = 0 (the hard limit) the positive keys.
+ */
+export const candidateFloor = (eps: number): number => (eps > 0 ? -ZCUT * eps : 0);
+
+/**
+ * Every row alone: its soft decisions over its candidates (candidateFloor, rowSoft), then K of them by systematic
  * sampling with the row's own uniform (rowUniform). `expected` (when given, length p) receives Σ_x π_xy, the
  * exposures the draws deliver on average.
  */
@@ -94,13 +103,14 @@ export function roundedDecisions(
   const indptr = new Int32Array(m + 1);
   const indices = new Int32Array(m * Math.min(K, p));
   expected?.fill(0);
+  const floor = candidateFloor(eps);
   let nnz = 0;
   for (let x = 0; x < m; x++) {
     const off = x * p;
     let n = 0;
     for (let y = 0; y < p; y++) {
       const k = data[off + y] - v[y];
-      if (k > 0) {
+      if (k > floor) {
         key[n] = k;
         items[n++] = y;
       }
