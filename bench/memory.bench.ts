@@ -1,7 +1,7 @@
 // The tab's memory with the ML-1M-shaped world loaded, four models trained and the planner live, read from /proc
 // for the tab's renderer process (dedicated workers run inside it) at each step of that journey in Debian's Chromium
 // on the built app.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
@@ -25,6 +25,20 @@ interface ProcMemory {
   /** Resident now and at its peak (VmRSS, VmHWM), bytes. */
   rss: number;
   peak: number;
+  /** Whether it runs dedicated workers: the app's tab (the omnibox's WebUI and a spare renderer run none). */
+  tab: boolean;
+}
+
+/** Whether a process has a thread Chromium named for a dedicated worker ("DedicatedWorker thread", cut to 15). */
+function runsWorkers(pid: number): boolean {
+  for (const t of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      if (readFileSync(`/proc/${pid}/task/${t}/comm`, 'utf8').startsWith('DedicatedWorker')) return true;
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return false;
 }
 
 /** The parent of each process (linux /proc/PID/stat: the field after the parenthesised name). */
@@ -44,7 +58,7 @@ function parents(): Map<number, number> {
 
 /**
  * Renderer processes of the Chromium this bench started (descendants of this Node process: other Chromiums on a
- * shared machine are not counted), largest first: the tab's is the largest; the page and its workers live there.
+ * shared machine are not counted), largest first; the tab's is the one running dedicated workers.
  */
 function renderers(): ProcMemory[] {
   const parent = parents();
@@ -59,7 +73,7 @@ function renderers(): ProcMemory[] {
       if (!cmd.includes('--type=renderer') || !/chrom/i.test(cmd) || !mine(pid)) continue;
       const status = readFileSync(`/proc/${pid}/status`, 'utf8');
       const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
-      out.push({ pid, rss: kb('VmRSS'), peak: kb('VmHWM') });
+      out.push({ pid, rss: kb('VmRSS'), peak: kb('VmHWM'), tab: runsWorkers(pid) });
     } catch {
       // the process ended meanwhile
     }
@@ -89,11 +103,24 @@ const plannerIdle = async (page: Page) => {
   await poll(page, '[data-testid="planner.plot.curves"]', 'data-beta', (v) => !!v);
 };
 
-interface Step {
-  step: string;
-  seconds: number;
+/** Resident memory now and at its peak, bytes: the tab's renderer process, and every renderer together. */
+interface Rss {
+  tabRss: number;
+  tabPeak: number;
   rss: number;
   peak: number;
+}
+
+function rssNow(): Rss {
+  const all = renderers();
+  const tab = all.filter((p) => p.tab);
+  const sum = (ps: ProcMemory[], k: 'rss' | 'peak') => ps.reduce((a, p) => a + p[k], 0);
+  return { tabRss: sum(tab, 'rss'), tabPeak: sum(tab, 'peak'), rss: sum(all, 'rss'), peak: sum(all, 'peak') };
+}
+
+interface Step extends Rss {
+  step: string;
+  seconds: number;
   /** JS memory (heaps and their array buffers) by context: page, data, run, planner worker; bytes. */
   byContext: Map<string, number>;
 }
@@ -146,21 +173,31 @@ async function journey(): Promise<Journey> {
   });
   const steps: Step[] = [];
   const t0 = Date.now();
-  // All renderer processes together (the tab's, plus any spare one Chromium keeps): an upper bound for the tab.
   const mark = async (page: Page, step: string) => {
-    const all = renderers();
     const seconds = (Date.now() - t0) / 1000;
-    steps.push({
-      step,
-      seconds,
-      rss: all.reduce((a, p) => a + p.rss, 0),
-      peak: all.reduce((a, p) => a + p.peak, 0),
-      byContext: await jsMemory(page),
-    });
+    steps.push({ step, seconds, ...rssNow(), byContext: await jsMemory(page) });
   };
+  // `MEMORY_TRACE`: a file for the timeline (RSS every 100 ms, JS memory by context about every second), to see
+  // when the peak happens and who holds what then.
+  const TRACE = process.env.MEMORY_TRACE;
+  const trace: string[] = [];
+  let tracing = !!TRACE;
+  let shown: Page | null = null;
+  const sampler = (async () => {
+    for (let lastJs = 0; tracing; await new Promise((r) => setTimeout(r, 100))) {
+      const m = rssNow();
+      trace.push(`${((Date.now() - t0) / 1000).toFixed(2)} s: tab ${gb(m.tabRss)} (peak ${gb(m.tabPeak)}) GB`);
+      if (Date.now() - lastJs > 1000 && shown) {
+        lastJs = Date.now();
+        trace.push(`  JS ${contexts(await jsMemory(shown))}`);
+      }
+    }
+  })();
   let source: string;
   try {
-    const page = await browser.newPage();
+    // The tab the persistent context opened (a second one would count another renderer).
+    const page = browser.pages()[0] ?? (await browser.newPage());
+    shown = page;
     await page.goto(`http://localhost:${PORT}/`);
     await page.locator('[data-testid="results.table"][data-task="item_rec"]').waitFor({ timeout: WAIT_MS });
     await plannerIdle(page);
@@ -197,6 +234,9 @@ async function journey(): Promise<Journey> {
     await mark(page, 'after 6 β steps and one α step');
     return { steps, renderers: renderers().length, source };
   } finally {
+    tracing = false;
+    await sampler;
+    if (TRACE) writeFileSync(TRACE, trace.join('\n'));
     await browser.close();
     rmSync(profile, { recursive: true, force: true });
   }
@@ -262,11 +302,19 @@ const contexts = (m: Map<string, number>) =>
         .map(([k, v]) => `${k} ${(v / MB).toFixed(0)}`)
         .join(', ');
 
-/** One journey's table: RSS and its peak per step, and the JS memory by context. */
+/** One journey's table: RSS and its peak per step, the tab's and all renderers', and the JS memory by context. */
 const journeyTable = (r: Journey) =>
   table(
-    ['step', 'at s', 'renderers RSS, GB', 'renderers peak RSS so far, GB', 'JS memory by context, MB'],
-    r.steps.map((s) => [s.step, s.seconds, gb(s.rss), gb(s.peak), contexts(s.byContext)]),
+    [
+      'step',
+      'at s',
+      'tab RSS, GB',
+      'tab peak RSS so far, GB',
+      'all renderers RSS, GB',
+      'all renderers peak so far, GB',
+      'JS memory by context, MB',
+    ],
+    r.steps.map((s) => [s.step, s.seconds, gb(s.tabRss), gb(s.tabPeak), gb(s.rss), gb(s.peak), contexts(s.byContext)]),
   );
 
 /**
@@ -299,7 +347,7 @@ const bench: Bench = {
     return [
       journeyTable(r),
       '',
-      `Debian's Chromium on \`vite preview\` of the built app, one tab (1280×800). RSS and its peak are the kernel's VmRSS and VmHWM summed over the renderer processes of the Chromium the bench started (${r.renderers} at the end; other browsers on the machine are not counted): the tab's, where the page and its dedicated workers (data, run, planner) live, and any spare one, so an upper bound for the tab (a peak sum lower than an earlier one means a renderer went away). JS memory by context: \`performance.measureUserAgentSpecificMemory()\` (the page is cross-origin isolated; measured at once with Blink's ForceEagerMeasureMemory), the heaps and array buffers each realm holds (the planner worker's WASM memories do not show in it). Planner input at the last steps: ${r.source.trim().replace(/\.$/, '')}.`,
+      `Debian's Chromium on \`vite preview\` of the built app, one tab (1280×800). RSS and its peak are the kernel's VmRSS and VmHWM: of the tab's renderer process (the one running dedicated workers: the page and its data, run and planner workers live there), and summed over every renderer process of the Chromium the bench started (${r.renderers} at the end; other browsers on the machine are not counted), which adds headless Chromium's omnibox WebUI (about 160 MB) and a spare renderer (about 75 MB); a peak sum lower than an earlier one means a renderer went away. The journey runs in the tab the persistent context opens (before 2026-12-07 evening it opened a second one, whose renderer, about 110 MB, the sum counted). JS memory by context: \`performance.measureUserAgentSpecificMemory()\` (the page is cross-origin isolated; measured at once with Blink's ForceEagerMeasureMemory), the heaps and array buffers each realm holds (the planner worker's WASM memories do not show in it). Planner input at the last steps: ${r.source.trim().replace(/\.$/, '')}.`,
       ...(base
         ? ['', `The same journey on ${BASELINE_LABEL}, in the same run just before:`, '', journeyTable(base)]
         : []),
