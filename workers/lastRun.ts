@@ -141,19 +141,20 @@ export interface FirstModelInput {
   input: PlannerInput;
 }
 
-/** One kept model's planner input while its run goes on: copies of its scores and of the test targets. */
+/**
+ * One kept model's planner input while its run goes on: copies of its scores and of the test targets, with their
+ * buffers to transfer (the run keeps its own arrays; the copies are moved, not cloned once more on the way).
+ */
 export function firstModelInputOf(
   source: string,
   split: Split,
   itemIds: string[],
   model: string,
   k: KeptScores,
-): FirstModelInput {
+): { first: FirstModelInput; buffers: ArrayBuffer[] } {
   const scores = { test: copy(k.test), valid: k.valid ? copy(k.valid) : null };
-  return {
-    source,
-    input: assembleInput(split.test.target, split.valid.users.length, itemIds, [[model, scores]]).input,
-  };
+  const { input, buffers } = assembleInput(split.test.target, split.valid.users.length, itemIds, [[model, scores]]);
+  return { first: { source, input }, buffers };
 }
 
 /** Rows per item the explorer can list (its top-N is at most this). */

@@ -20,7 +20,7 @@ import {
   type SolveResult,
 } from '../src/core/planner/session';
 import { defaultSolvers, type PlannerSolvers } from '../src/core/planner/solvers';
-import { loadKeptScores } from './workspace';
+import { loadValidScores } from './workspace';
 
 export type { CurvesRequest, InputSummary, ModelSolve, PlannerCode, SolveRequest } from '../src/core/planner/session';
 export type { BoostedItem, ExposureHistogram } from '../src/core/planner/report';
@@ -45,7 +45,7 @@ const numbered = <R>(seq: number, r: Result<R, PlannerCode>): Result<R & Numbere
  * until then the planner holds the test scores only.
  */
 const fromSavedRun = async (m: ModelScores): Promise<Float32Array | null> =>
-  m.validSaved === undefined ? null : ((await loadKeptScores(m.validSaved, m.model))?.valid ?? null);
+  m.validSaved === undefined ? null : await loadValidScores(m.validSaved, m.model);
 
 /**
  * The API over a set of solvers (tests inject their own; the worker uses core/planner's) and the reader of
