@@ -71,9 +71,8 @@ function renderers(): ProcMemory[] {
     try {
       const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
       if (!cmd.includes('--type=renderer') || !/chrom/i.test(cmd) || !mine(pid)) continue;
-      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-      const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
-      out.push({ pid, rss: kb('VmRSS'), peak: kb('VmHWM'), tab: runsWorkers(pid) });
+      const s = statusOf(pid);
+      if (s) out.push({ pid, ...s, tab: runsWorkers(pid) });
     } catch {
       // the process ended meanwhile
     }
@@ -111,11 +110,66 @@ interface Rss {
   peak: number;
 }
 
-function rssNow(): Rss {
-  const all = renderers();
+function rssOf(all: ProcMemory[]): Rss {
   const tab = all.filter((p) => p.tab);
   const sum = (ps: ProcMemory[], k: 'rss' | 'peak') => ps.reduce((a, p) => a + p[k], 0);
   return { tabRss: sum(tab, 'rss'), tabPeak: sum(tab, 'peak'), rss: sum(all, 'rss'), peak: sum(all, 'peak') };
+}
+
+/** VmRSS and VmHWM of a process, bytes (null once it ended). */
+function statusOf(pid: number): { rss: number; peak: number } | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
+    return { rss: kb('VmRSS'), peak: kb('VmHWM') };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The renderers' RSS every 50 ms, keeping the largest seen: their VmHWM alone is no record of the peak (Chromium
+ * resets it through /proc/self/clear_refs, so it falls during the journey). The processes are listed again every
+ * second (a full scan of /proc), their status files read in between.
+ */
+function rssSampler() {
+  let procs = renderers();
+  let top: Rss = rssOf(procs);
+  let n = 0;
+  let on = true;
+  const sample = () => {
+    if (++n % 20 === 0) procs = renderers();
+    else
+      procs = procs.flatMap((p) => {
+        const s = statusOf(p.pid);
+        return s ? [{ ...p, ...s }] : [];
+      });
+    const m = rssOf(procs);
+    top = {
+      tabRss: Math.max(top.tabRss, m.tabRss),
+      tabPeak: Math.max(top.tabPeak, m.tabPeak, m.tabRss),
+      rss: Math.max(top.rss, m.rss),
+      peak: Math.max(top.peak, m.peak, m.rss),
+    };
+    return m;
+  };
+  const loop = (async () => {
+    while (on) {
+      sample();
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
+  return {
+    /** Now, with each peak the largest of the samples and of the kernel's VmHWM so far. */
+    now(): Rss {
+      const m = sample();
+      return { ...m, tabPeak: top.tabPeak, peak: top.peak };
+    },
+    async stop(): Promise<void> {
+      on = false;
+      await loop;
+    },
+  };
 }
 
 interface Step extends Rss {
@@ -173,24 +227,23 @@ async function journey(): Promise<Journey> {
   });
   const steps: Step[] = [];
   const t0 = Date.now();
+  const rss = rssSampler();
   const mark = async (page: Page, step: string) => {
     const seconds = (Date.now() - t0) / 1000;
-    steps.push({ step, seconds, ...rssNow(), byContext: await jsMemory(page) });
+    steps.push({ step, seconds, ...rss.now(), byContext: await jsMemory(page) });
   };
-  // `MEMORY_TRACE`: a file for the timeline (RSS every 100 ms, JS memory by context about every second), to see
-  // when the peak happens and who holds what then.
+  // `MEMORY_TRACE`: a file for the timeline (the tab's RSS and JS memory by context about every second), to see
+  // when the peak happens and who holds what then. Measuring JS memory collects garbage: the figures of a traced
+  // journey are not those of a plain one.
   const TRACE = process.env.MEMORY_TRACE;
   const trace: string[] = [];
   let tracing = !!TRACE;
   let shown: Page | null = null;
-  const sampler = (async () => {
-    for (let lastJs = 0; tracing; await new Promise((r) => setTimeout(r, 100))) {
-      const m = rssNow();
+  const tracer = (async () => {
+    for (; tracing; await new Promise((r) => setTimeout(r, 1000))) {
+      const m = rss.now();
       trace.push(`${((Date.now() - t0) / 1000).toFixed(2)} s: tab ${gb(m.tabRss)} (peak ${gb(m.tabPeak)}) GB`);
-      if (Date.now() - lastJs > 1000 && shown) {
-        lastJs = Date.now();
-        trace.push(`  JS ${contexts(await jsMemory(shown))}`);
-      }
+      if (shown) trace.push(`  JS ${contexts(await jsMemory(shown))}`);
     }
   })();
   let source: string;
@@ -235,7 +288,8 @@ async function journey(): Promise<Journey> {
     return { steps, renderers: renderers().length, source };
   } finally {
     tracing = false;
-    await sampler;
+    await tracer;
+    await rss.stop();
     if (TRACE) writeFileSync(TRACE, trace.join('\n'));
     await browser.close();
     rmSync(profile, { recursive: true, force: true });
@@ -347,7 +401,7 @@ const bench: Bench = {
     return [
       journeyTable(r),
       '',
-      `Debian's Chromium on \`vite preview\` of the built app, one tab (1280×800). RSS and its peak are the kernel's VmRSS and VmHWM: of the tab's renderer process (the one running dedicated workers: the page and its data, run and planner workers live there), and summed over every renderer process of the Chromium the bench started (${r.renderers} at the end; other browsers on the machine are not counted), which adds headless Chromium's omnibox WebUI (about 160 MB) and a spare renderer (about 75 MB); a peak sum lower than an earlier one means a renderer went away. The journey runs in the tab the persistent context opens (before 2026-12-07 evening it opened a second one, whose renderer, about 110 MB, the sum counted). JS memory by context: \`performance.measureUserAgentSpecificMemory()\` (the page is cross-origin isolated; measured at once with Blink's ForceEagerMeasureMemory), the heaps and array buffers each realm holds (the planner worker's WASM memories do not show in it). Planner input at the last steps: ${r.source.trim().replace(/\.$/, '')}.`,
+      `Debian's Chromium on \`vite preview\` of the built app, one tab (1280×800). RSS is the kernel's VmRSS, its peak the largest of VmRSS sampled every 50 ms and of VmHWM (which Chromium resets during the journey, so that alone it reads low): of the tab's renderer process (the one running dedicated workers: the page and its data, run and planner workers live there), and summed over every renderer process of the Chromium the bench started (${r.renderers} at the end; other browsers on the machine are not counted), which adds headless Chromium's omnibox WebUI (about 160 MB) and a spare renderer (about 75 MB). The journey runs in the tab the persistent context opens (before 2026-12-07 evening it opened a second one, whose renderer, about 110 MB, the sum counted). JS memory by context: \`performance.measureUserAgentSpecificMemory()\` (the page is cross-origin isolated; measured at once with Blink's ForceEagerMeasureMemory), the heaps and array buffers each realm holds (the planner worker's WASM memories do not show in it). Planner input at the last steps: ${r.source.trim().replace(/\.$/, '')}.`,
       ...(base
         ? ['', `The same journey on ${BASELINE_LABEL}, in the same run just before:`, '', journeyTable(base)]
         : []),
