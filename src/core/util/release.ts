@@ -10,9 +10,12 @@ export function release(a: ArrayBufferView | null | undefined): void {
   // ArrayBuffer.prototype.transfer (ES2024) drops the old store at once; without it (Node 20) a transfer to a clone
   // nobody keeps detaches it too.
   const transfer = (buf as { transfer?: (length: number) => ArrayBuffer }).transfer;
+  // Typed here: src/core compiles without the DOM's and Node's declarations.
+  const clone = (globalThis as { structuredClone?: (v: unknown, o: { transfer: ArrayBuffer[] }) => unknown })
+    .structuredClone;
   try {
     if (transfer) transfer.call(buf, 0);
-    else structuredClone(buf, { transfer: [buf] });
+    else clone?.(buf, { transfer: [buf] });
   } catch {
     // not detachable (a WebAssembly memory's buffer): the collector frees it with its last view
   }
