@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { MessageChannel } from 'node:worker_threads';
 import * as Comlink from 'comlink';
-import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import nodeEndpoint from 'comlink/dist/esm/node-adapter';
 import { describe, expect, it, vi } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { generateSynthetic } from '../src/core/data/synthetic';
@@ -154,7 +154,7 @@ describe('runApi', () => {
     const sent: ArrayBuffer[] = [];
     const workerSide = nodeEndpoint(port1);
     const post = workerSide.postMessage.bind(workerSide);
-    workerSide.postMessage = (message: unknown, transfer?: Transferable[]) => {
+    workerSide.postMessage = (message: unknown, transfer?: Parameters<typeof post>[1]) => {
       sent.push(...((transfer ?? []) as ArrayBuffer[]));
       post(message, transfer);
     };
