@@ -7,9 +7,11 @@
 //   npx tsx bench/calibration.node.ts quality:topics-broad:1
 // or the fitted intensities alone against the world's truth, user by user (quality.bench's intensityTruth):
 //   npx tsx bench/calibration.node.ts intensity:topics-broad:1,2,3
+// or quality.bench's MovieLens UserRec diagnosis (HP's λ with each p(y|x); QUALITY_DIAG_SEQ, QUALITY_DIAG_SPLIT_SEED):
+//   npx tsx bench/calibration.node.ts userrec
 import '@tensorflow/tfjs';
 import { useWasm } from './wasm';
-import { intensityTruth, SYNTH_SEQ, synthRun, tauCurve, type TauCurve } from './quality.bench';
+import { intensityTruth, SYNTH_SEQ, synthRun, tauCurve, userRecDiagnosis, type TauCurve } from './quality.bench';
 import { QUALITY_PRESETS } from '../src/core/data/synthetic/index';
 import { loadDataset } from '../src/cli/commands/run';
 import { makeSplit } from '../src/core/data/split';
@@ -26,6 +28,10 @@ if (file?.startsWith('quality:')) {
   const preset = QUALITY_PRESETS.find((p) => p.name === name);
   if (!preset) throw new Error(`no quality preset ${name}`);
   console.log(JSON.stringify(await synthRun(preset, Number(seed), false, SYNTH_SEQ), null, 1));
+  process.exit(0);
+}
+if (file === 'userrec') {
+  console.log(await userRecDiagnosis());
   process.exit(0);
 }
 if (file?.startsWith('intensity:')) {

@@ -15,7 +15,7 @@
 // QUALITY_DEFAULT_PRESETS (presets run again with the default architecture), QUALITY_ML_SEEDS ("0,1,2"),
 // QUALITY_ML_SPLITS ("user,temporal"), QUALITY_ML_SEQ_SPLITS (where the sequence models run; default all),
 // QUALITY_ML_GROUPS (model groups: "base,RNN,Transformer"),
-// QUALITY_DIAG_SEQ (part 3's RNN settings).
+// QUALITY_DIAG_SEQ (part 3's RNN settings), QUALITY_DIAG_SPLIT_SEED (part 3's user split seed, default 0).
 import { dirname, join } from 'node:path';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -248,7 +248,7 @@ export async function synthRun(p: QualityPreset, seed: number, before: boolean, 
 }
 
 /** Spearman's rank correlation (mid-ranks for ties). */
-function spearman(a: ArrayLike<number>, b: ArrayLike<number>): number {
+export function spearman(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const ranks = (x: ArrayLike<number>) => {
     const idx = Array.from(x, (_, i) => i).sort((i, j) => x[i] - x[j]);
     const r = new Float64Array(x.length);
@@ -701,14 +701,15 @@ async function movielens(): Promise<string> {
  * mixture, and the mixture flattened (p^(1/τ), renormalised), on one user split. A smaller RNN than the default (so
  * the part runs in minutes): QUALITY_DIAG_SEQ.
  */
-async function userRecDiagnosis(): Promise<string> {
+export async function userRecDiagnosis(): Promise<string> {
   const file = join(here, '..', '..', 'shared', 'data', 'ml-latest-small', 'ratings.csv');
   if (!existsSync(file)) return `Skipped: ${file} is absent.`;
   const ds = await loadDataset(file);
   if (!ds.ok) throw new Error(ds.reason);
   const d = ds.data;
   const seqCfg = JSON.parse(env('QUALITY_DIAG_SEQ', '{"maxLen":64,"hidden":32,"layers":1}'));
-  const config: RunConfig = { split: { kind: 'user', seed: 0 }, models: [], seed: 1 };
+  const splitSeed = Number(env('QUALITY_DIAG_SPLIT_SEED', '0'));
+  const config: RunConfig = { split: { kind: 'user', seed: splitSeed }, models: [], seed: 1 };
   const sp = makeSplit(d, config.split);
   if (!sp.ok) throw new Error(sp.reason);
   const session = defaultRegistry({ sequence: seqCfg }).session({
@@ -772,7 +773,7 @@ async function userRecDiagnosis(): Promise<string> {
   for (const tau of [2, 3, 5]) row(`λ_HP · RNN mixture^(1/${tau}), renormalised`, temper(pMix, tau));
   await session.dispose();
   return [
-    `ml-latest-small, user split seed 0, HP's λ with each p(y|x); RNN ${JSON.stringify(seqCfg)} otherwise the defaults`,
+    `ml-latest-small, user split seed ${splitSeed}, HP's λ with each p(y|x); RNN ${JSON.stringify(seqCfg)} otherwise the defaults`,
     `(mixture ${JSON.stringify(rnn.data.meta.mixture)}).`,
     '',
     table(['scores', 'ItemRec recall', 'UserRec recall'], rows),
