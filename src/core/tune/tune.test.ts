@@ -7,7 +7,7 @@ import { createRng } from '../util/rng';
 import { runExperiment } from '../pipeline/run';
 import { defaultRegistry } from '../pipeline/defaultRegistry';
 import { DEFAULT_TUNE_SPACE, drawSettings, tuneSequenceModel, validationScore, type TuneProgress } from './tune';
-import { DEFAULT_LR, resolveSeqConfig } from '../models/sequence/config';
+import { resolveSeqConfig } from '../models/sequence/config';
 
 const DAY = 86_400;
 const g = generateSynthetic({ nUsers: 120, nItems: 20, targetEvents: 3_000, recency: 0.5, seed: 2 });
@@ -26,7 +26,7 @@ describe('tuneSequenceModel', () => {
     if (!base.ok) throw new Error(base.reason);
     const rng = createRng(1);
     const draws = Array.from({ length: 40 }, (_, i) => drawSettings(i, base.data, DEFAULT_TUNE_SPACE, rng));
-    expect(draws[0]).toEqual({ lr: DEFAULT_LR, hidden: 8, dropout: 0, weightDecay: 0 });
+    expect(draws[0]).toEqual({ lr: 0.1, hidden: 8, dropout: 0, weightDecay: 0 });
     for (const d of draws.slice(1)) {
       expect(d.lr).toBeGreaterThanOrEqual(0.01);
       expect(d.lr).toBeLessThanOrEqual(0.3);
@@ -50,7 +50,7 @@ describe('tuneSequenceModel', () => {
     expect(tf.memory().numTensors).toBe(before);
     expect(a.data.stopped).toBe('done');
     expect(a.data.trials.map((t) => t.index)).toEqual([0, 1]);
-    expect(a.data.trials[0].settings).toEqual({ lr: DEFAULT_LR, hidden: 8, dropout: 0, weightDecay: 0 });
+    expect(a.data.trials[0].settings).toEqual({ lr: 0.1, hidden: 8, dropout: 0, weightDecay: 0 });
     const bestNll = Math.min(...a.data.trials.map((t) => t.validNll));
     expect(a.data.best?.validNll).toBe(bestNll);
     for (const t of a.data.trials) {

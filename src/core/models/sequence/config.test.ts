@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { resolveSeqConfig } from './config';
 
 describe('resolveSeqConfig', () => {
-  it("takes Adagrad 0.02 for the GRU (not rime's 0.1: see DEFAULT_LR), 0.1 / 4 for the Transformer, unless the caller sets lr", () => {
+  it("takes rime's rates: Adagrad 0.1 for the GRU, 0.1 / 4 for the Transformer, unless the caller sets lr", () => {
     const gru = resolveSeqConfig({ kind: 'gru' });
     const tr = resolveSeqConfig({ kind: 'transformer' });
     const set = resolveSeqConfig({ kind: 'transformer', lr: 0.2 });
-    expect(gru.ok && gru.data.lr).toBe(0.02);
+    expect(gru.ok && gru.data.lr).toBe(0.1);
     expect(tr.ok && tr.data.lr).toBe(0.025);
     expect(set.ok && set.data.lr).toBe(0.2);
   });

@@ -2,9 +2,8 @@ import { err, ok, type Result } from '../../util/result';
 
 /**
  * One serialisable configuration of a next-item sequence model p(y|x) (paper eq. 1). Defaults follow rime's RNN
- * (rime/models/rnn.py): 2 layers × 128 hidden, Adagrad, batch 64 users, last 256 events, TBPTT 32,
- * 80/20 random user split for validation; unlike rime, the learning rate is 0.02 (see DEFAULT_LR), training runs
- * until the validation loss stops improving, the
+ * (rime/models/rnn.py): 2 layers × 128 hidden, Adagrad lr 0.1, batch 64 users, last 256 events, TBPTT 32,
+ * 80/20 random user split for validation; unlike rime, training runs until the validation loss stops improving, the
  * batch shrinks on logs with few users (so an epoch has enough steps to learn more than popularity), and p(y|x) is
  * mixed with the user's own history and item popularity (mixture.ts).
  */
@@ -49,15 +48,6 @@ export interface SeqConfig {
 type LaterFields = 'minBatches' | 'dropout' | 'weightDecay' | 'mixture';
 export type StoredSeqConfig = Omit<SeqConfig, LaterFields> & Partial<Pick<SeqConfig, LaterFields>>;
 
-/**
- * Adagrad's first step moves every weight by ±lr whatever its gradient (its accumulator starts at 0, as torch's), so the
- * step is measured against the weights' starting scale (±0.1 embeddings, ±1/√hidden recurrent weights). rime's 0.1
- * kicks every weight by its own size: the model leaves the item-popularity prior it starts from (the decoder bias) and
- * on a log where users differ softly (a few tenths of a nat beyond popularity) it spent 50 epochs climbing back to
- * the unigram loss and no further. 0.02 keeps the first steps small beside the weights.
- */
-export const DEFAULT_LR = 0.02;
-
 export const DEFAULT_SEQ_CONFIG: Omit<SeqConfig, 'kind'> = {
   hidden: 128,
   layers: 2,
@@ -67,7 +57,7 @@ export const DEFAULT_SEQ_CONFIG: Omit<SeqConfig, 'kind'> = {
   bptt: 32,
   batchSize: 64,
   minBatches: 32,
-  lr: DEFAULT_LR,
+  lr: 0.1,
   epochs: 50,
   validFraction: 0.2,
   patience: 1,
