@@ -6,7 +6,7 @@ import { DEFAULT_RUN_CONFIG } from '../core/pipeline/config';
 import { dataClient } from '../bridge/data';
 import { adoptInDataWorker, loadLossCurves, restoreSavedWorkspace, runClient, savedSource } from '../bridge/run';
 import { patch, useStore } from './store';
-import { setRunConfig } from './ui';
+import { setRunConfig, setSplitBy } from './ui';
 import { dataTouches, endOutsideBusy, requestSynthetic, loadSynthetic } from './dataset';
 import { cancelRun, showResult } from './run';
 import { setSentSource } from './runWorker';
@@ -88,5 +88,6 @@ export async function startOver(): Promise<void> {
     error: null,
   });
   setRunConfig(DEFAULT_RUN_CONFIG);
+  setSplitBy('default');
   await loadSynthetic('small', 1);
 }
