@@ -136,12 +136,28 @@ test('after a data-worker crash the page says so and comes back with the synthet
   expect(await app.summaryCounts()).toMatchObject({ events: 100_836, users: 610 });
 });
 
-test('the split follows the data and the ΔT setting, and lands in the URL', async ({ page }) => {
+test('the split follows the data (its suggested kind adopted) and the ΔT setting, and lands in the URL', async ({
+  page,
+}) => {
   const ML = movieLens(test.skip, 'ratings.csv');
   const app = new AppPage(page);
   await app.open();
+  // The synthetic world suggests the temporal split the config asks for: nothing adopted.
+  await expect(page.getByTestId('train.split.suggested')).toContainText('temporal');
   await app.uploadAndWait(`${ML}/ratings.csv`, 'ratings.csv');
+  // MovieLens users come at different times: the page adopts the suggested user split and says why.
+  const adopted = page.getByTestId('train.split.adopted');
+  await expect(adopted).toHaveAttribute('data-kind', 'user');
+  await expect(adopted).toContainText('median user');
+  await expect(page.getByTestId('train.split.kind')).toHaveValue('user');
+  await expect(page.getByTestId('train.config')).toContainText('"kind": "user"');
   const stats = page.getByTestId('train.split.stats');
+  await expect(stats).not.toHaveClass(/updating/);
+  await page.getByTestId('train.split').screenshot({ path: 'test-results/06-split-adopted.png' });
+  // The user's choice in the panel wins; the suggestion is still named.
+  await page.getByTestId('train.split.kind').selectOption('temporal');
+  await expect(adopted).toBeHidden();
+  await expect(page.getByTestId('train.split.suggested')).toContainText('user');
   await expect(stats).not.toHaveClass(/updating/);
   await expect(stats).toHaveAttribute('data-test-users', /^[1-9]\d*$/);
   const before = Number(await stats.getAttribute('data-test-users'));

@@ -6,7 +6,8 @@
  * No DOM at module level (navigator and OffscreenCanvas are looked up when a rung is tried), so Node imports it too.
  *
  * `@tensorflow/tfjs` is imported (not just tfjs-core + cpu) because in Node tfjs-core's main bundle registers no
- * gradients; the bundle also brings the CPU and WebGL backends. WebGPU and WASM load lazily, only when tried.
+ * gradients; in Node the bundle also brings the CPU and WebGL backends (the built app takes src/platform/tfjsParts.ts
+ * for it, without WebGL). WebGPU, WebGL and WASM load lazily, only when tried.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs';
@@ -147,6 +148,8 @@ async function load(name: string, opts: BackendOptions): Promise<string | null> 
       const renderer = webglRenderer();
       if (renderer && isSoftwareRenderer(renderer)) return softwareReason(renderer);
     }
+    // Registered by the union package in Node; the built app's workers load it only when this rung is tried.
+    await import('@tensorflow/tfjs-backend-webgl');
   } else if (name === 'wasm') {
     if (!opts.wasmPaths) return 'no local WASM binary paths were given';
     const wasm = await import('@tensorflow/tfjs-backend-wasm');

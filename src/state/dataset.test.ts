@@ -113,27 +113,42 @@ describe('a file dropped while the opening world is being generated', () => {
 });
 
 describe('the page opening', () => {
-  it('generates no world once the user chose a file, even one still being sniffed', async () => {
+  it('never shows the world once the user chose a file, even one still being sniffed', async () => {
     const opening = restoreOrSynthetic();
-    // The file is chosen while the page still asks the run worker for a saved workspace.
+    // The file is chosen while the page still looks for a saved workspace.
     const choice = chooseFile(ratings());
     worker.savedSource.resolve(null);
+    await settle();
+    // The world asked for at the start answers first; the file still wins.
+    worker.generate.resolve(worldAnswer());
     await settle();
     worker.sniffed.resolve();
     worker.loadFile.resolve(fileAnswer('mine.csv'));
     await Promise.all([opening, choice]);
     await settle();
-    expect(worker.calls).toEqual(['loadFile']);
+    expect(worker.calls).toEqual(['generate', 'loadFile']);
     expect(shown().summary?.source).toBe('mine.csv');
   });
 
-  it('generates the world when nothing was saved and nothing was chosen', async () => {
+  it('asks for the world before the look-up for a saved workspace answers, and shows it when nothing was saved', async () => {
     const opening = restoreOrSynthetic();
-    worker.savedSource.resolve(null);
-    await settle();
+    expect(worker.calls).toEqual(['generate']);
     worker.generate.resolve(worldAnswer());
+    await settle();
+    expect(shown().summary).toBeNull();
+    worker.savedSource.resolve(null);
     await opening;
     expect(worker.calls).toEqual(['generate']);
+    expect(shown().summary?.source).toBe('synthetic small (seed 1)');
+  });
+
+  it('asks for the world again when a saved workspace could not be restored', async () => {
+    const opening = restoreOrSynthetic();
+    worker.savedSource.resolve('mine.csv');
+    worker.generate.resolve(worldAnswer());
+    await opening;
+    // The restore was tried (and read nothing) after the first world: the data worker may hold something else now.
+    expect(worker.calls).toEqual(['generate', 'generate']);
     expect(shown().summary?.source).toBe('synthetic small (seed 1)');
   });
 });

@@ -47,8 +47,21 @@ export function endOutsideBusy(): void {
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-/** Generates the built-in synthetic world (the page opens on it). */
-export async function loadSynthetic(preset: 'small' | 'ml1m' = 'small', seed = 1): Promise<void> {
+type Generated = Promise<Result<DataSummary>>;
+
+/** Asks the data worker for the synthetic world now; hand the answer to loadSynthetic to show it. */
+export const requestSynthetic = (preset: 'small' | 'ml1m', seed: number): Generated =>
+  dataClient().call<Result<DataSummary>>((api) => api.generate(preset, seed));
+
+/**
+ * Generates the built-in synthetic world (the page opens on it). `generated`: the answer of a requestSynthetic
+ * call made earlier with the same preset and seed, after which the data worker was asked nothing else.
+ */
+export async function loadSynthetic(
+  preset: 'small' | 'ml1m' = 'small',
+  seed = 1,
+  generated?: Generated,
+): Promise<void> {
   touches++;
   const my = ++loads;
   // A file still being read is superseded (the worker stops it too when the world arrives there).
@@ -63,7 +76,7 @@ export async function loadSynthetic(preset: 'small' | 'ml1m' = 'small', seed = 1
   });
   inFlight++;
   try {
-    const r = await dataClient().call<Result<DataSummary>>((api) => api.generate(preset, seed));
+    const r = await (generated ?? requestSynthetic(preset, seed));
     if (r.ok) {
       answer(my, r.data, { loadTiming: undefined });
       if (my === loads) leaveCtr();

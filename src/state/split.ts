@@ -7,7 +7,7 @@ import type { Result } from '../core/util/result';
 import type { SplitSummary } from '../../workers/data.api';
 import { dataClient } from '../bridge/data';
 import { patch, useStore } from './store';
-import { currentRunConfig, setRunConfig } from './ui';
+import { currentRunConfig, setRunConfig, setSplitBy } from './ui';
 import { PROTOCOL_SPLIT, type ProtocolName } from '../core/data/protocols';
 
 let seq = 0;
@@ -23,6 +23,7 @@ export async function refreshSplit(): Promise<void> {
       api.split(config.split, config.protocol, config.seed),
     );
     if (my !== seq) return;
+    if (r.ok && adoptSuggestion(r.data.suggested)) return;
     if (r.ok) patch('training', { split: r.data, splitSource: summary.source, splitError: null });
     else patch('training', { split: null, splitSource: summary.source, splitError: r.reason });
   } catch (e) {
@@ -31,16 +32,33 @@ export async function refreshSplit(): Promise<void> {
 }
 
 /**
- * Edits the split in the run config (and so the URL); the split is recomputed by the subscription below. A split of
- * the other kind than the dataset protocol's drops the protocol.
+ * Takes the split kind suggested for the data shown when nobody chose the split (neither the user in the panel nor
+ * the URL, store.ts SplitBy) and the run config asks for the other kind; the split panel says it was adopted and
+ * why. True when the config changed (the subscription below splits again).
+ */
+function adoptSuggestion(suggested: SplitConfig['kind']): boolean {
+  const { splitBy, config } = useStore.getState().ui;
+  if (splitBy === 'url' || splitBy === 'user') return false;
+  if (splitBy === 'default' && config.split.kind === suggested) return false;
+  setSplitBy('suggested');
+  if (config.split.kind === suggested) return false;
+  setRunConfig({ ...config, split: { kind: suggested } });
+  return true;
+}
+
+/**
+ * Edits the split in the run config (and so the URL) as the user chose it in the panel; the split is recomputed by
+ * the subscription below. A split of the other kind than the dataset protocol's drops the protocol.
  */
 export function setSplit(split: SplitConfig): void {
+  setSplitBy('user');
   const { protocol, ...rest } = currentRunConfig();
   setRunConfig(protocol && PROTOCOL_SPLIT[protocol] === split.kind ? { ...rest, protocol, split } : { ...rest, split });
 }
 
 /** Picks a dataset protocol (or none): its split kind, the preset's other split fields. */
 export function setProtocol(protocol: ProtocolName | undefined): void {
+  setSplitBy('user');
   const { protocol: _old, ...rest } = currentRunConfig();
   setRunConfig(protocol ? { ...rest, protocol, split: { kind: PROTOCOL_SPLIT[protocol] } } : rest);
 }

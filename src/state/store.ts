@@ -93,6 +93,8 @@ export interface ParadoxSlice {
   };
 }
 
+export type SplitBy = 'default' | 'url' | 'user' | 'suggested';
+
 export interface UiSlice {
   ui: {
     /** The run config the user is editing, mirrored in the URL (the default until the URL's is read). */
@@ -101,6 +103,12 @@ export interface UiSlice {
     urlProblem: string | null;
     /** Set when another tab of this page saved its workspace over this tab's (what a reload would now restore). */
     otherTab: string | null;
+    /**
+     * Who set the run config's split: the default, the URL the page was opened with (or a pasted one), the user in
+     * the split panel, or the page adopting the split suggested for the data (./split.ts). Only the default and an
+     * adopted suggestion give way to the next data's suggestion.
+     */
+    splitBy: SplitBy;
   };
 }
 
@@ -136,7 +144,7 @@ export const initialState = (): AppState => ({
     simulation: null,
     simulating: false,
   },
-  ui: { config: DEFAULT_RUN_CONFIG, urlProblem: null, otherTab: null },
+  ui: { config: DEFAULT_RUN_CONFIG, urlProblem: null, otherTab: null, splitBy: 'default' },
 });
 
 export const useStore = create<AppState>()(() => initialState());

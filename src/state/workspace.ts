@@ -6,8 +6,8 @@ import { DEFAULT_RUN_CONFIG } from '../core/pipeline/config';
 import { dataClient } from '../bridge/data';
 import { adoptInDataWorker, loadLossCurves, restoreSavedWorkspace, runClient, savedSource } from '../bridge/run';
 import { patch, useStore } from './store';
-import { setRunConfig } from './ui';
-import { dataTouches, endOutsideBusy, loadSynthetic } from './dataset';
+import { setRunConfig, setSplitBy } from './ui';
+import { dataTouches, endOutsideBusy, requestSynthetic, loadSynthetic } from './dataset';
 import { cancelRun, showResult } from './run';
 import { setSentSource } from './runWorker';
 import { clearLossCurves, drawSavedLossCurves } from './lossCurves';
@@ -27,12 +27,19 @@ async function restoreLossCurves(source: string): Promise<void> {
 export async function restoreOrSynthetic(): Promise<void> {
   // Start the run worker now: its module (tfjs included) loads while the data is restored or generated.
   runClient();
+  // The data worker starts now too and generates the opening world while the page looks for a saved workspace
+  // (a read that waits for the page's first render), so a first visit does not wait for that look-up; a restored
+  // workspace replaces the world in the data worker (adoptInDataWorker comes after it there).
+  const world = requestSynthetic('small', 1);
+  world.catch(() => undefined); // unused when a workspace is restored; a failure is shown when it is used
   // The user may choose a file while this runs (even one still being sniffed): then their data wins and nothing
   // here overwrites it.
   const touchesAtStart = dataTouches();
   const untouched = () => dataTouches() === touchesAtStart;
+  let restoring = false;
   try {
     if ((await savedSource()) !== null && untouched()) {
+      restoring = true;
       patch('dataset', { status: 'busy', activity: 'Restoring your saved workspace…' });
       const r = await restoreSavedWorkspace();
       // Titles from an item file loaded on an earlier visit come back with the data they name.
@@ -56,7 +63,8 @@ export async function restoreOrSynthetic(): Promise<void> {
       error: `The saved workspace could not be read (${message(e)}); starting on the synthetic world.`,
     });
   }
-  if (untouched()) await loadSynthetic('small', 1);
+  // After a restore that fell through, the data worker may hold something else than the world generated above.
+  if (untouched()) await loadSynthetic('small', 1, restoring ? undefined : world);
 }
 
 /** Start over: stops any run, clears the saved workspace and trained models, back to the synthetic world. */
@@ -80,5 +88,6 @@ export async function startOver(): Promise<void> {
     error: null,
   });
   setRunConfig(DEFAULT_RUN_CONFIG);
+  setSplitBy('default');
   await loadSynthetic('small', 1);
 }

@@ -87,8 +87,15 @@ export function defaultSplitConfig(ds: Dataset, kind: SplitConfig['kind']): Temp
  * reason for user splits on ML and YC: median user span under a hundredth of the log's span), else temporal.
  */
 export function suggestSplitKind(ds: Dataset): SplitConfig['kind'] {
+  return splitSuggestion(ds).kind;
+}
+
+/** suggestSplitKind's answer with the two spans it compares (seconds), so that a page can say why. */
+export function splitSuggestion(ds: Dataset): { kind: SplitConfig['kind']; medianUserSpan: number; logSpan: number } {
   const { tMin, tMax } = timeRange(ds);
-  return median(userSpans(ds)) < (tMax - tMin) / 100 ? 'user' : 'temporal';
+  const medianUserSpan = median(userSpans(ds));
+  const logSpan = tMax - tMin;
+  return { kind: medianUserSpan < logSpan / 100 ? 'user' : 'temporal', medianUserSpan, logSpan };
 }
 
 /** Fills missing fields from defaultSplitConfig and checks them. */

@@ -1,6 +1,6 @@
 /** A split of a dataset as the page shows it: Table S1 of the split and its config with the defaults filled in. */
 import type { Dataset, SplitConfig, SplitStats } from './types';
-import { makeSplit, resolveSplitConfig, suggestSplitKind } from './split';
+import { makeSplit, resolveSplitConfig, splitSuggestion } from './split';
 import { ok, type Result } from '../util/result';
 
 export interface SplitSummary {
@@ -8,6 +8,8 @@ export interface SplitSummary {
   resolved: SplitConfig;
   /** The kind core/data/split suggests for this data. */
   suggested: SplitConfig['kind'];
+  /** Why: the median user's span of events and the whole log's (seconds); a user split below a hundredth. */
+  suggestedBecause: { medianUserSpan: number; logSpan: number };
   stats: SplitStats;
   warnings: string[];
 }
@@ -18,9 +20,11 @@ export function summariseSplit(d: Dataset, config: SplitConfig): Result<SplitSum
   if (!resolved.ok) return resolved;
   const s = makeSplit(d, config);
   if (!s.ok) return s;
+  const { kind, medianUserSpan, logSpan } = splitSuggestion(d);
   return ok({
     resolved: resolved.data,
-    suggested: suggestSplitKind(d),
+    suggested: kind,
+    suggestedBecause: { medianUserSpan, logSpan },
     stats: s.data.stats,
     warnings: s.data.warnings ?? [],
   });

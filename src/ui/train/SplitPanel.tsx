@@ -1,5 +1,6 @@
 /** The split of the run (paper appendix D) with its Table S1, recomputed in the data worker as settings change. */
 import type { SplitConfig } from '../../core/data/types';
+import type { SplitSummary } from '../../core/data/splitSummary';
 import { setProtocol, setSplit } from '../../state/split';
 import { PROTOCOL_NAMES, PROTOCOL_SUMMARY, type ProtocolName } from '../../core/data/protocols';
 import { useStore } from '../../state/store';
@@ -8,8 +9,19 @@ const DAY = 86_400;
 const fmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 const days = (s: number | undefined) => (s === undefined ? '–' : `${fmt.format(s / DAY)} days`);
 
+const KIND_NAME: Record<SplitConfig['kind'], string> = { temporal: 'temporal', user: 'by user' };
+
+/** Why core/data/split suggests `kind`: the median user's span against a hundredth of the log's. */
+function suggestionWhy(kind: SplitConfig['kind'], b: SplitSummary['suggestedBecause']): string {
+  const spans = `the median user's events span ${days(b.medianUserSpan)}, the log's ${days(b.logSpan)}`;
+  return kind === 'user'
+    ? `${spans}: under a hundredth of it, so users come at different times and one test start would cut few of them (paper appendix D)`
+    : `${spans}: at least a hundredth of it, so one test start T cuts through many users' histories`;
+}
+
 export function SplitPanel() {
   const config = useStore((s) => s.ui.config);
+  const splitBy = useStore((s) => s.ui.splitBy);
   const t = useStore((s) => s.training);
   const source = useStore((s) => s.dataset.summary?.source ?? null);
   const split: SplitConfig = config.split;
@@ -82,8 +94,18 @@ export function SplitPanel() {
             }}
           />
         </label>
-        {t.split && <span className="note">suggested for this data: {t.split.suggested}</span>}
+        {t.split && splitBy !== 'suggested' && (
+          <span className="note" data-testid="train.split.suggested">
+            suggested for this data: {t.split.suggested}
+          </span>
+        )}
       </div>
+      {t.split && splitBy === 'suggested' && (
+        <p className="note" data-testid="train.split.adopted" data-kind={t.split.suggested}>
+          Split adopted as suggested for this data ({KIND_NAME[t.split.suggested]}):{' '}
+          {suggestionWhy(t.split.suggested, t.split.suggestedBecause)}. Choose a split above to use another.
+        </p>
+      )}
       {t.splitError && <p className="error">{t.splitError}</p>}
       <table
         className={`table-s1${updating ? ' updating' : ''}`}
