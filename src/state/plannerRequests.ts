@@ -3,7 +3,7 @@
  * newer setting stops an older sweep), the background fill of the other slider positions, and the adoption of the
  * run worker's scores (the last run's, or the next run's first model). Only the store is written here.
  */
-import type { PlannerInput, PlannerMode, SweepPoint } from '../core/planner/types';
+import type { PlannerInput, PlannerMode } from '../core/planner/types';
 import { ALPHA_SWEEP_BETA_MAX } from '../core/planner/experiment';
 import { BridgeError } from '../bridge/client';
 import {
@@ -15,7 +15,8 @@ import {
   type InputSummary,
   type SolveReply,
 } from '../bridge/planner';
-import { SWEEP_ALPHAS, curveBetas, nextFillBeta, sweepOrder, type PlannerAsked } from './plannerSettings';
+import { SWEEP_ALPHAS, curveBetas, nextFillBeta, type PlannerAsked } from './plannerSettings';
+import { pointByPoint, type LineAsk } from './plannerPointByPoint';
 import { KnownPoints } from './plannerPoints';
 import { fetchPlannerInput, firstModelInput } from '../bridge/run';
 import { fetchCtrPlannerInput } from '../bridge/ctr';
@@ -111,59 +112,8 @@ function sweep(a: PlannerAsked, then?: () => void): Promise<void> {
   return sweepModels(a.mode, a.view === 'alpha' ? { alphas: SWEEP_ALPHAS } : { alpha: a.alpha }, key, then);
 }
 
-/** A line drawn so far: its position among the lines asked, and its points in grid order. */
-type DrawnLine = CurvesReply['curves'][number] & { index: number };
-/** One request per grid point of a line: `at(x)` names the point (a β, or an α of the α sweep). */
-interface LineAsk {
-  at: (x: number) => Parameters<typeof sweepCurves>[0];
-}
-
 /**
- * Solves a sweep point by point in sweepOrder's order (each line's rough points first, then the rest) and hands the
- * lines drawn so far to `show` after each point (`done` on the last), so that curves grow as they are solved rather
- * than appear whole. A line the worker refuses (a mode it cannot run) keeps its reason and is asked no more. `then`
- * runs after the rough pass. False when a newer setting stopped it or a request failed.
- */
-async function pointByPoint(
-  asks: LineAsk[],
-  grid: number[],
-  my: number,
-  signal: AbortSignal,
-  show: (head: CurvesReply, lines: DrawnLine[], done: boolean) => void,
-  then?: () => void,
-): Promise<boolean> {
-  const lines: { model: string; points: (SweepPoint | undefined)[]; reason?: string; asked: boolean }[] = asks.map(
-    () => ({ model: '', points: grid.map(() => undefined), asked: false }),
-  );
-  const { order, rough } = sweepOrder(asks.length, grid.length);
-  const drawn = (): DrawnLine[] =>
-    lines.flatMap((l, index) => {
-      if (!l.asked) return [];
-      const points = l.points.filter((p): p is SweepPoint => p !== undefined);
-      return [{ index, model: l.model, points, ...(l.reason !== undefined ? { reason: l.reason } : {}) }];
-    });
-  for (let j = 0; j < order.length; j++) {
-    if (j === rough) then?.();
-    const [i, k] = order[j];
-    const line = lines[i];
-    if (line.reason !== undefined) continue;
-    const r = await ask(asks[i].at(grid[k]), my, signal);
-    if (!r) return false;
-    const c = r.curves[0];
-    line.asked = true;
-    if (c) {
-      line.model = c.model;
-      if (c.reason !== undefined) line.reason = c.reason;
-      else if (c.points[0]) line.points[k] = c.points[0];
-    }
-    show(r, drawn(), j === order.length - 1);
-  }
-  if (order.length <= rough) then?.();
-  return true;
-}
-
-/**
- * The β sweep at (mode, α), or the α sweep over `alphas` at β', point by point (see pointByPoint): every model's
+ * The β sweep at (mode, α), or the α sweep over `alphas` at β', point by point (./plannerPointByPoint.ts): every model's
  * rough curve first, the first model first; the first point replaces the lines of the previous setting.
  */
 async function sweepModels(
@@ -185,8 +135,7 @@ async function sweepModels(
   const complete = await pointByPoint(
     asks,
     grid,
-    my,
-    signal,
+    (req) => ask(req, my, signal),
     (head, lines, done) =>
       set({
         curves: { ...head, curves: lines.map(({ index: _, ...l }) => l) },
@@ -232,8 +181,7 @@ async function sweepCompare(alpha: number, key: string, then?: () => void): Prom
   const complete = await pointByPoint(
     asks,
     curveBetas(alpha),
-    my,
-    signal,
+    (req) => ask(req, my, signal),
     (_, lines, done) =>
       set({
         compare: {

@@ -7,7 +7,6 @@ import {
   parsePlannerHash,
   snapAlpha,
   snapBeta,
-  sweepOrder,
 } from './plannerSettings';
 
 describe('planner state helpers', () => {
@@ -23,42 +22,6 @@ describe('planner state helpers', () => {
     expect(snapBeta(-1, 0.01)).toBe(0);
     // Every sweep point is a slider position (same rounded number, so the same memo entry in the worker).
     for (const b of curveBetas(0.014)) expect(snapBeta(b, 0.014)).toBe(b);
-  });
-
-  it('orders a sweep so that every line shows a rough curve first, each line going up its grid', () => {
-    // Two lines of the six-point β grid: the first and middle points (index 2 of 0..5) of line 0, then of line 1,
-    // then the other points of line 0 going up, then of line 1.
-    const { order, rough } = sweepOrder(2, 6);
-    expect(order).toEqual([
-      [0, 0],
-      [0, 2],
-      [1, 0],
-      [1, 2],
-      [0, 1],
-      [0, 3],
-      [0, 4],
-      [0, 5],
-      [1, 1],
-      [1, 3],
-      [1, 4],
-      [1, 5],
-    ]);
-    expect(rough).toBe(4);
-    // Every point exactly once, for grids of any size (the α sweep has five points); [lines, points, rough pairs].
-    for (const [lines, points, roughPairs] of [
-      [1, 1, 1],
-      [1, 2, 1],
-      [3, 3, 6],
-      [4, 5, 8],
-      [1, 21, 2],
-    ]) {
-      const o = sweepOrder(lines, points);
-      const keys = o.order.map(([i, k]) => `${i},${k}`);
-      expect(new Set(keys).size).toBe(lines * points);
-      expect(o.rough).toBe(roughPairs);
-    }
-    expect(sweepOrder(3, 0)).toEqual({ order: [], rough: 0 });
-    expect(sweepOrder(0, 6)).toEqual({ order: [], rough: 0 });
   });
 
   it('fills outward from the slider: nearest position first, the one above on a tie, re-centred when β moves', () => {

@@ -93,22 +93,6 @@ export function nextFillBeta(alpha: number, beta: number, done: ReadonlySet<numb
   return best;
 }
 
-/**
- * The order in which a sweep's points are solved, as [line, grid index] pairs, so that every line shows a rough
- * curve early and then grows: first each line's first point and the middle one (in line order, the first line
- * first), then each line's other points going up, line by line. Up the grid because each offline solve resumes from
- * the solved point below it (the auction resumes upwards only), and the top of a β sweep (β near α: every item at
- * its minimal exposure, a balanced assignment) costs the most, so it comes last. `rough` is how many pairs the rough
- * pass has.
- */
-export function sweepOrder(lines: number, points: number): { order: [number, number][]; rough: number } {
-  const first = points > 0 ? [...new Set([0, Math.floor((points - 1) / 2)])] : [];
-  const rest = Array.from({ length: points }, (_, k) => k).filter((k) => !first.includes(k));
-  const pass = (ks: number[]) =>
-    Array.from({ length: lines }, (_, i) => ks.map((k): [number, number] => [i, k])).flat();
-  return { order: [...pass(first), ...pass(rest)], rough: lines * first.length };
-}
-
 /** β snapped to the slider's grid at α. */
 export function snapBeta(beta: number, alpha: number): number {
   const step = alpha / BETA_STEPS;

@@ -6,7 +6,16 @@ import { encodePlannerHash, parsePlannerHash, type PlannerAsked } from './planne
 import { setPlannerState as set, usePlanner } from './plannerStore';
 import { onUrlChange, readUrlParam, writeUrlParam } from './url';
 
-/** Takes the settings of the URL now, applies (`apply`) those of a later hash change, and writes every new setting. */
+/**
+ * The wait after the last setting change before the URL is written, ms: history.replaceState costs a large share of
+ * a slider step's main-thread work in Chromium, and during a drag only where the slider rests matters.
+ */
+const URL_WRITE_DELAY_MS = 250;
+
+/**
+ * Takes the settings of the URL now, applies (`apply`) those of a later hash change, and writes each new setting once
+ * the settings rest (and before the page is left).
+ */
 export function syncPlannerUrl(apply: (asked: PlannerAsked) => void): void {
   const fromUrl = parsePlannerHash(readUrlParam('planner'));
   if (fromUrl) set({ asked: fromUrl });
@@ -14,8 +23,17 @@ export function syncPlannerUrl(apply: (asked: PlannerAsked) => void): void {
     const a = parsePlannerHash(readUrlParam('planner'));
     if (a) apply(a);
   });
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const write = () => {
+    if (timer === null) return;
+    clearTimeout(timer);
+    timer = null;
+    writeUrlParam('planner', encodePlannerHash(usePlanner.getState().asked));
+  };
   usePlanner.subscribe((s, prev) => {
     if (s.asked === prev.asked) return;
-    writeUrlParam('planner', encodePlannerHash(s.asked));
+    if (timer !== null) clearTimeout(timer);
+    timer = setTimeout(write, URL_WRITE_DELAY_MS);
   });
+  window.addEventListener('pagehide', write);
 }

@@ -1,11 +1,12 @@
 /**
  * A plot redrawn from a store subscription, outside React renders (STYLE habit 12): the owner's `subscribe` calls
- * `draw(frame)` whenever its data change; draws are coalesced (one in flight, then the latest pending one) and each
- * completed redraw increments `data-revision` on the figure and writes the frame's `attrs` (e.g. data-beta), so tests
- * and benchmarks can see exactly when what is shown changed. Fixed height: no layout jumps while it updates.
+ * `draw(frame)` whenever its data change; draws are coalesced (one in flight, and each takes the latest frame when
+ * its turn comes, so a burst of store changes draws once) and each completed redraw increments `data-revision` on the
+ * figure and writes the frame's `attrs` (e.g. data-beta), so tests and benchmarks can see exactly when what is shown
+ * changed. Fixed height: no layout jumps while it updates.
  */
 import { useEffect, useRef } from 'react';
-import { drawInto, type Layout, type Trace } from './Plot';
+import { drawLatest, type Layout, type Trace } from './Plot';
 
 export interface LiveFrame {
   data: Trace[];
@@ -34,31 +35,34 @@ export function LivePlot({ subscribe, name, testId, height = 300 }: LivePlotProp
     const f = fig.current;
     if (!el || !f) return;
     let drawing = false;
+    /** The newest frame not drawn yet, taken when a draw's turn comes (frames overtaken meanwhile are skipped). */
     let pending: LiveFrame | null = null;
     let revision = 0;
     let alive = true;
-    const run = async (frame: LiveFrame) => {
+    const take = () => {
+      const frame = pending;
+      pending = null;
+      return frame && alive ? { ...frame, layout: { height, ...frame.layout } } : null;
+    };
+    const run = async () => {
       drawing = true;
-      try {
-        await drawInto(el, frame.data, { height, ...frame.layout });
-        if (!alive) return;
-        for (const [k, v] of Object.entries(frame.attrs ?? {})) f.setAttribute(`data-${k}`, v);
-        f.setAttribute('data-revision', String(++revision));
-        if (failed.current) failed.current.textContent = '';
-      } catch (e) {
-        if (failed.current) failed.current.textContent = `Chart failed: ${e instanceof Error ? e.message : String(e)}`;
-      } finally {
-        drawing = false;
+      while (pending && alive) {
+        try {
+          const frame = await drawLatest(el, take);
+          if (!frame || !alive) continue;
+          for (const [k, v] of Object.entries(frame.attrs ?? {})) f.setAttribute(`data-${k}`, v);
+          f.setAttribute('data-revision', String(++revision));
+          if (failed.current) failed.current.textContent = '';
+        } catch (e) {
+          if (failed.current)
+            failed.current.textContent = `Chart failed: ${e instanceof Error ? e.message : String(e)}`;
+        }
       }
-      if (pending && alive) {
-        const next = pending;
-        pending = null;
-        void run(next);
-      }
+      drawing = false;
     };
     const draw = (frame: LiveFrame) => {
-      if (drawing) pending = frame;
-      else void run(frame);
+      pending = frame;
+      if (!drawing) void run();
     };
     const unsubscribe = subscribe(draw);
     // Plotly's `responsive` follows the window only; a layout change beside the plot (a second plot added to its row)

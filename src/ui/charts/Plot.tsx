@@ -24,19 +24,37 @@ const BASE_LAYOUT: Layout = {
 const nextTask = () => new Promise<void>((r) => setTimeout(r, 0));
 
 /**
- * Draws or redraws in place; safe to call many times per second. Each draw starts in a task of its own: a Plotly draw
- * is a long main-thread task, and several of them chained in one task (the plots of one commit) keep the page from
- * answering input for their sum.
+ * Loads Plotly and waits for the next task: each draw starts in a task of its own, since a Plotly draw is a long
+ * main-thread task, and several of them chained in one task (the plots of one commit) keep the page from answering
+ * input for their sum. A caller that takes its data only now (drawLatest) draws what is latest by then.
  */
-export async function drawInto(el: HTMLElement, data: Trace[], layout: Layout): Promise<void> {
+async function drawTurn(): Promise<PlotlyStatic> {
   const P = await loadPlotly();
   await nextTask();
-  await P.react(
-    el,
-    data,
-    { ...BASE_LAYOUT, ...layout },
-    { displayModeBar: false, responsive: true, staticPlot: false },
-  );
+  return P;
+}
+
+const reactInto = (P: PlotlyStatic, el: HTMLElement, data: Trace[], layout: Layout) =>
+  P.react(el, data, { ...BASE_LAYOUT, ...layout }, { displayModeBar: false, responsive: true, staticPlot: false });
+
+/** Draws or redraws in place; safe to call many times per second (each draw in a task of its own, see drawTurn). */
+export async function drawInto(el: HTMLElement, data: Trace[], layout: Layout): Promise<void> {
+  await reactInto(await drawTurn(), el, data, layout);
+}
+
+/**
+ * Waits for a draw's turn (see drawTurn), then draws `take()`, the data as they are by then, or nothing when it
+ * returns null; resolves with what was drawn. A store subscription that changed several times since the call draws
+ * once, its latest state.
+ */
+export async function drawLatest<T extends { data: Trace[]; layout: Layout }>(
+  el: HTMLElement,
+  take: () => T | null,
+): Promise<T | null> {
+  const P = await drawTurn();
+  const frame = take();
+  if (frame) await reactInto(P, el, frame.data, frame.layout);
+  return frame;
 }
 
 /** Saves a drawn plot as PNG or SVG (file name from `name`); for plots drawn with drawInto outside <Plot>. */

@@ -98,6 +98,74 @@ function pointOf(s: PlannerState): DrawnPoint | null {
 }
 
 /**
+ * The plotted arrays of a line, kept per points array and axes: Plotly.react compares data arrays by reference, so a
+ * step that changes only the operating point hands it the same arrays and Plotly redraws only the point's shapes
+ * (no recalc, no axes redraw), a few ms instead of a full redraw.
+ */
+const lineCache = new WeakMap<SweepPoint[], { key: string; x: number[]; y: number[]; text: string[] }>();
+
+function lineArrays(points: SweepPoint[], x: Axis, y: Axis, alphaView: boolean) {
+  const key = `${x}|${y}|${alphaView}`;
+  const hit = lineCache.get(points);
+  if (hit?.key === key) return { x: hit.x, y: hit.y, text: hit.text };
+  const arrays = {
+    x: points.map((p) => p[x]),
+    y: points.map((p) => p[y]),
+    text: points.map((p) => (alphaView ? `α = ${pct(p.alpha)}` : `β = ${pct(p.beta)}`)),
+  };
+  lineCache.set(points, { key, ...arrays });
+  return arrays;
+}
+
+/** The plotted arrays of an overlay method's points on the axes, kept like lineArrays'. */
+const overlayCache = new WeakMap<object, { key: string; x: number[]; y: number[] }>();
+
+function overlayArrays(
+  method: object,
+  pts: { metrics: Partial<Record<OverlayMetric, number>> }[],
+  x: Axis,
+  y: Axis,
+  alphaView: boolean,
+) {
+  const key = `${x}|${y}|${alphaView}`;
+  const hit = overlayCache.get(method);
+  if (hit?.key === key) return hit;
+  const arrays = {
+    key,
+    x: pts.map((p) => p.metrics[x as OverlayMetric]!),
+    y: pts.map((p) => p.metrics[y as OverlayMetric]!),
+  };
+  overlayCache.set(method, arrays);
+  return arrays;
+}
+
+/** Half the diagonal of the operating point's diamond, px (as a 14-px Plotly diamond marker). */
+const DIAMOND_PX = 9;
+const DIAMOND_PATH = `M0,-${DIAMOND_PX}L${DIAMOND_PX},0L0,${DIAMOND_PX}L-${DIAMOND_PX},0Z`;
+
+/**
+ * The operating point of one model at (x, y) in data units: a diamond of fixed pixel size drawn as a layout shape
+ * anchored there, so that moving it is a shape redraw, not a trace recalc; a provisional one (a neighbouring β's
+ * answer standing in until the model's own solve lands) is open and lighter. Plotly's autorange covers shapes.
+ */
+function diamond(x: number, y: number, c: string, provisional: boolean): Record<string, unknown> {
+  return {
+    type: 'path',
+    layer: 'above',
+    xref: 'x',
+    yref: 'y',
+    xsizemode: 'pixel',
+    ysizemode: 'pixel',
+    xanchor: x,
+    yanchor: y,
+    path: DIAMOND_PATH,
+    ...(provisional
+      ? { fillcolor: 'rgba(0,0,0,0)', opacity: 0.6, line: { color: c, width: 2 } }
+      : { fillcolor: c, opacity: 1, line: { color: '#000', width: 1.5 } }),
+  };
+}
+
+/**
  * Relevance vs diversity in the asked view: every model's β sweep (or α sweep), or one model's three modes; the shown
  * operating point (big markers); a reference results file's points, drawn as points, not joined.
  */
@@ -136,30 +204,18 @@ export function curvesFrame(s: PlannerState): LiveFrame | null {
       type: 'scatter',
       mode: 'lines+markers',
       name: l.name,
-      x: l.points.map((p) => p[x]),
-      y: l.points.map((p) => p[y]),
-      text: l.points.map((p) => (alphaView ? `α = ${pct(p.alpha)}` : `β = ${pct(p.beta)}`)),
+      ...lineArrays(l.points, x, y, alphaView),
       line: { color: l.color, width: 2, dash: l.dash },
       marker: { size: 5, color: l.color },
       opacity: faded ? 0.3 : 1,
     });
   }
   const compared = s.asked.view === 'compare' ? compareModelOf(s) : null;
+  const shapes: Record<string, unknown>[] = [];
   for (const m of point?.markers ?? []) {
     if (!m.metrics || (compared !== null && m.model !== compared)) continue;
     const c = compared !== null ? MODE_STYLE[point!.mode].color : color(models.indexOf(m.model));
-    // A neighbour's answer standing in until the model's own solve lands: an open, lighter diamond.
-    data.push({
-      type: 'scatter',
-      mode: 'markers',
-      name: m.provisional ? `${m.model} now (provisional: the answer at β = ${pct(m.solvedAt)})` : `${m.model} now`,
-      showlegend: false,
-      x: [m.metrics[x]],
-      y: [m.metrics[y]],
-      marker: m.provisional
-        ? { size: 14, color: c, symbol: 'diamond-open', opacity: 0.6, line: { color: c, width: 2 } }
-        : { size: 14, color: c, symbol: 'diamond', line: { color: '#000', width: 1.5 } },
-    });
+    shapes.push(diamond(m.metrics[x], m.metrics[y], c, m.provisional));
   }
   let overlayPoints = 0;
   for (const o of s.overlay?.methods ?? []) {
@@ -169,12 +225,13 @@ export function curvesFrame(s: PlannerState): LiveFrame | null {
     );
     if (pts.length === 0) continue;
     overlayPoints += pts.length;
+    const { x: ox, y: oy } = overlayArrays(o, pts, x, y, alphaView);
     data.push({
       type: 'scatter',
       mode: 'markers',
       name: `${o.name} (${s.overlay!.file}, ${alphaView ? 'upper' : 'lower'} bounds)`,
-      x: pts.map((p) => p.metrics[x as OverlayMetric]),
-      y: pts.map((p) => p.metrics[y as OverlayMetric]),
+      x: ox,
+      y: oy,
       marker: { size: 9, color: '#555', symbol: 'x-thin', line: { color: '#555', width: 2 } },
     });
   }
@@ -187,6 +244,7 @@ export function curvesFrame(s: PlannerState): LiveFrame | null {
       xaxis: { title: { text: LABEL[x] }, zeroline: false, ...(x.endsWith('_ppl') ? { type: 'log' } : {}) },
       yaxis: { title: { text: alphaView && y === 'prec' ? 'UserRec precision' : LABEL[y] }, zeroline: false },
       uirevision: `${s.asked.view}|${x}|${y}|${s.curves?.mode}|${s.curves?.alpha}|${compared}`,
+      shapes,
     },
     // `lines`: the sweeps drawn with points (benches time the first meaningful paint by it); `points`: how many
     // points each line has so far (sweeps are drawn point by point); `sweep`: 'done' once the view's sweep has every
