@@ -15,7 +15,11 @@ describe('release', () => {
   });
 
   it('leaves buffers that cannot be detached as they are', () => {
-    const memory = new WebAssembly.Memory({ initial: 1 });
+    // Typed here: core's tests compile without the DOM's WebAssembly declarations.
+    const wasm = (
+      globalThis as unknown as { WebAssembly: { Memory: new (d: { initial: number }) => { buffer: ArrayBuffer } } }
+    ).WebAssembly;
+    const memory = new wasm.Memory({ initial: 1 });
     const onWasm = new Float32Array(memory.buffer, 0, 4);
     onWasm[0] = 2;
     release(onWasm);
