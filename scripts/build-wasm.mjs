@@ -11,6 +11,7 @@ const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'core', '
 const KERNELS = [
   { name: 'scanKernel', constant: 'SCAN_KERNEL_WASM' },
   { name: 'scoreKernel', constant: 'SCORE_KERNEL_WASM' },
+  { name: 'candidateKernel', constant: 'CANDIDATE_KERNEL_WASM' },
 ];
 
 export async function compileKernel(name = 'scanKernel') {

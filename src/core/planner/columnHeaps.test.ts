@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../util/rng';
-import { ColumnHeaps, TopPairs } from './columnHeaps';
+import { ColumnTops, TopPairs } from './columnHeaps';
 
 describe('TopPairs', () => {
   it('holds every offered pair above lo, about size of them, and none at or below lo', () => {
@@ -37,22 +37,30 @@ describe('TopPairs', () => {
   });
 });
 
-describe('ColumnHeaps', () => {
+describe('ColumnTops', () => {
   it("keeps each item's best users and bounds the ones left out", () => {
     const rng = createRng(5);
     const users = 200;
-    const cap = Int32Array.from([10, 0, 200, 50]);
-    const h = new ColumnHeaps(cap, users);
-    const col = Array.from({ length: 4 }, () => Float32Array.from({ length: users }, () => rng.next()));
-    for (let x = 0; x < users; x++) for (let y = 0; y < 4; y++) if (col[y][x] > h.bar[y]) h.offer(y, col[y][x], x);
-    for (let y = 0; y < 4; y++) {
-      const sorted = Array.from(col[y].keys()).sort((a, b) => col[y][b] - col[y][a]);
+    const cap = Int32Array.from([10, 0, 200, 50, 7]);
+    // Item 4 starts from a bar: only users above it are offered, and while short its bound is the bar.
+    const base = Float32Array.from([0, 0, 0, 0, 0.98]);
+    const h = new ColumnTops(cap, users, base);
+    const col = Array.from({ length: 5 }, () => Float32Array.from({ length: users }, () => rng.next()));
+    for (let x = 0; x < users; x++) for (let y = 0; y < 5; y++) if (col[y][x] > h.bar[y]) h.offer(y, col[y][x], x);
+    h.finish();
+    for (let y = 0; y < 5; y++) {
+      const sorted = Array.from(col[y].keys())
+        .filter((x) => col[y][x] > base[y])
+        .sort((a, b) => col[y][b] - col[y][a]);
       const kept = Array.from(h.x.subarray(h.off[y], h.off[y] + h.n[y])).sort((a, b) => a - b);
       expect(kept).toEqual(sorted.slice(0, cap[y]).sort((a, b) => a - b));
-      // The bound on the scores left out: the heap's minimum; −∞ when it holds every user, ∞ when none.
+      for (let i = h.off[y]; i < h.off[y] + h.n[y]; i++) expect(h.v[i]).toBe(col[y][h.x[i]]);
+      // The bound on the scores left out: the cap-th best; −∞ when it holds every user, ∞ when none, the bar while short.
       if (cap[y] >= users) expect(h.floor(y)).toBe(-Infinity);
       else if (cap[y] === 0) expect(h.floor(y)).toBe(Infinity);
-      else if (cap[y] > 0) expect(h.floor(y)).toBe(col[y][sorted[cap[y] - 1]]);
+      else if (sorted.length < cap[y]) expect(h.floor(y)).toBe(base[y]);
+      else expect(h.floor(y)).toBe(col[y][sorted[cap[y] - 1]]);
     }
+    expect(h.n[4]).toBeLessThan(cap[4]);
   });
 });

@@ -1,5 +1,5 @@
 /** The streamed greedy's walk over its candidate pairs (streamGreedy.ts says how they are chosen and certified). */
-import type { ColumnHeaps, TopPairs } from './columnHeaps';
+import type { ColumnTops, TopPairs } from './columnHeaps';
 import { descendingOrder } from './greedy';
 
 /** Each user's best items: item[x·W ..] (−1 past the list's end) with their scores alongside. */
@@ -25,7 +25,7 @@ export function candidatePairs(
   m: number,
   p: number,
   lists: UserLists,
-  heaps: ColumnHeaps,
+  heaps: Pick<ColumnTops, 'off' | 'n' | 'x' | 'v'>,
   top: TopPairs,
   slotItem: Int32Array,
 ): CandidatePairs {

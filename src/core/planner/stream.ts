@@ -89,10 +89,11 @@ export class RowSelector {
 
   /**
    * Writes the indices of the top M keys among key[0..p) with 0 < key ≤ hi (ties at the boundary to the lower index)
-   * into this.idx[0..count), in index order, and returns count and the best such key left out (floor ≥ 0).
+   * into this.idx[0..count), in index order, and returns count and the best such key left out (floor ≥ 0). `p`
+   * (at most the selector's) reads fewer keys.
    */
-  top(key: Float64Array | Float32Array, M: number, hi = Infinity): { count: number; floor: number } {
-    const { p, idx, vals } = this;
+  top(key: Float64Array | Float32Array, M: number, hi = Infinity, p = this.p): { count: number; floor: number } {
+    const { idx, vals } = this;
     let thr = 0;
     if (M + 1 < p / 4) {
       // Every 8th key; the 1.5·(M + 1)/8-th largest of them as a first threshold.

@@ -25,11 +25,13 @@
  * the full walk's, and items may end below their floor.
  */
 import type { StopSignal } from '../util/abort';
-import { ColumnHeaps, TopPairs } from './columnHeaps';
+import { candidateScan } from './candidateKernel';
+import { ColumnTops, TopPairs } from './columnHeaps';
 import { checkSettings, hardK, hardResiduals, secondsSince, solutionOf } from './common';
 import { factorSource, type FactorSource } from './factors';
 import { candidatePairs, minExposureWalk, type UserLists } from './minExposureWalk';
 import { blockRowsFor, fillRowsOf, RowSelector, type RowSource, type StreamProgress } from './stream';
+import { scanRows, startingBars, type RoundRows } from './roundScan';
 import type { MatchSettings, MatchSolution } from './types';
 
 export interface StreamGreedyOptions {
@@ -147,7 +149,8 @@ function divergenceBound(
  * One round's pass: the rows of `users` over the items `ys` (scores in (0, τ]). Keeps each user's top W (and, when
  * M > 0, its top M, handed to opts.top for the top-off), each item slot j's top caps[j] users and the N best pairs,
  * and returns their union with the bounds on what was left out: the best score beyond each user's W and each item's
- * heap, and lo (the N best pairs hold every pair above it).
+ * heap, and lo (the N best pairs hold every pair above it). The stores start from bars placed on a sample of the
+ * rows (roundScan.ts).
  */
 function roundPass(
   src: RowSource,
@@ -166,71 +169,64 @@ function roundPass(
 ) {
   const m = src.nRows;
   const q = ys.length;
-  // Over the round's items only where the source allows, else whole rows read at the items' positions.
+  // Over the round's items only where the source allows, else whole rows gathered at the items' positions.
   const sub = itemSubset(src, ys);
-  const rowSrc = sub ?? src;
-  const width = rowSrc.nCols;
+  const width = (sub ?? src).nCols;
+  const B = blockRowsFor(width);
+  const wide = sub ? null : new Float32Array(B * width);
+  const rowsOf: RoundRows = {
+    q,
+    blockRows: B,
+    read(chunk, out) {
+      if (!wide) return fillRowsOf(sub!, chunk, out);
+      fillRowsOf(src, chunk, wide.subarray(0, chunk.length * width));
+      for (let r = 0; r < chunk.length; r++) for (let j = 0; j < q; j++) out[r * q + j] = wide[r * width + ys[j]];
+    },
+  };
+  const scan = candidateScan(B * q, B, q);
+  const { base, lo0 } = startingBars(users, rowsOf, scan, tau, caps, N);
+  const heaps = new ColumnTops(caps, users.length, base);
+  const best = new TopPairs(N, lo0);
   const lists: UserLists = { W, item: new Int32Array(m * W).fill(-1), score: new Float32Array(m * W) };
   const floorRow = new Float64Array(m);
-  const heaps = new ColumnHeaps(caps, users.length);
-  const best = new TopPairs(N);
   const sel = new RowSelector(q);
   const selW = new RowSelector(M);
-  const gathered = new Float32Array(q);
   const keyM = new Float32Array(M);
   const topItems = new Int32Array(M).fill(-1);
   const topScores = new Float32Array(M);
-  const B = blockRowsFor(width);
-  const block = new Float32Array(B * width);
-  const { bar } = heaps;
-  let lo = best.lo;
-  for (let u0 = 0; u0 < users.length; u0 += B) {
-    if (opts.signal?.aborted) throw new Error('aborted');
-    const chunk = users.subarray(u0, Math.min(users.length, u0 + B));
-    fillRowsOf(rowSrc, chunk, block.subarray(0, chunk.length * width));
-    for (let r = 0; r < chunk.length; r++) {
-      const x = chunk[r];
-      let row = block.subarray(r * width, r * width + q);
-      if (!sub) {
-        for (let j = 0; j < q; j++) gathered[j] = block[r * width + ys[j]];
-        row = gathered;
+  // Each row's best among its cells above the cut (roundScan.ts: they hold its best and the best left out).
+  const onRow = (x: number, cy: Int32Array, cv: Float32Array, c: number) => {
+    if (M > 0) {
+      // The top M for the top-off; the top W of those (and the best score beyond them) for the walk.
+      const t = sel.top(cv, M, Infinity, c);
+      for (let k = 0; k < t.count; k++) {
+        topItems[k] = ys[cy[sel.idx[k]]];
+        keyM[k] = topScores[k] = cv[sel.idx[k]];
       }
-      for (let j = 0; j < q; j++) {
-        const v = row[j];
-        if (v > bar[j] && v <= tau) heaps.offer(j, v, x);
-        if (v > lo && v <= tau) {
-          best.offer(v, x, j);
-          lo = best.lo;
-        }
+      topItems.fill(-1, t.count);
+      keyM.fill(0, t.count);
+      opts.top(x, topItems, topScores);
+      if (W === 0) return;
+      const tw = selW.top(keyM, W);
+      for (let k = 0; k < tw.count; k++) {
+        lists.item[x * W + k] = topItems[selW.idx[k]];
+        lists.score[x * W + k] = topScores[selW.idx[k]];
       }
-      if (M > 0) {
-        // The top M for the top-off; the top W of those (and the best score beyond them) for the walk.
-        const t = sel.top(row, M, tau);
-        for (let i = 0; i < t.count; i++) {
-          topItems[i] = ys[sel.idx[i]];
-          keyM[i] = topScores[i] = row[sel.idx[i]];
-        }
-        topItems.fill(-1, t.count);
-        keyM.fill(0, t.count);
-        opts.top(x, topItems, topScores);
-        if (W === 0) continue;
-        const tw = selW.top(keyM, W);
-        for (let i = 0; i < tw.count; i++) {
-          lists.item[x * W + i] = topItems[selW.idx[i]];
-          lists.score[x * W + i] = topScores[selW.idx[i]];
-        }
-        floorRow[x] = Math.max(t.floor, tw.floor);
-      } else {
-        const t = sel.top(row, W, tau);
-        for (let i = 0; i < t.count; i++) {
-          lists.item[x * W + i] = ys[sel.idx[i]];
-          lists.score[x * W + i] = row[sel.idx[i]];
-        }
-        floorRow[x] = t.floor;
+      floorRow[x] = Math.max(t.floor, tw.floor);
+    } else {
+      const t = sel.top(cv, W, Infinity, c);
+      for (let k = 0; k < t.count; k++) {
+        lists.item[x * W + k] = ys[cy[sel.idx[k]]];
+        lists.score[x * W + k] = cv[sel.idx[k]];
       }
+      floorRow[x] = t.floor;
     }
-    opts.onRows(u0 + chunk.length);
-  }
+  };
+  scanRows(users, rowsOf, scan, tau, heaps, best, M > 0 ? M : W, onRow, {
+    signal: opts.signal,
+    onRows: opts.onRows,
+  });
+  heaps.finish();
   const floorCol = Float64Array.from(ys.keys(), (j) => heaps.floor(j));
   return { cand: candidatePairs(m, src.nCols, lists, heaps, best, ys), floorRow, floorCol, lo: best.lo };
 }
