@@ -5,6 +5,7 @@
  * arrays, with the same results.
  */
 import { CANDIDATE_KERNEL_WASM } from './candidateKernel.bytes';
+import { compiledOnce } from './wasmModule';
 
 /** A block of scores and its filter; views stay valid (the memory never grows after it is made). */
 export interface CandidateScan {
@@ -49,18 +50,7 @@ type FilterFn = (
 ) => number;
 
 const PAGE = 65_536;
-let compiled: object | null | undefined;
-
-function wasmModule(api: WasmApi | undefined): object | null {
-  if (compiled === undefined) {
-    try {
-      compiled = api ? new api.Module(CANDIDATE_KERNEL_WASM) : null;
-    } catch {
-      compiled = null; // no SIMD in this engine
-    }
-  }
-  return compiled;
-}
+const wasmModule = compiledOnce(CANDIDATE_KERNEL_WASM);
 
 const f32 = new Float32Array(1);
 const i32 = new Int32Array(f32.buffer);

@@ -10,6 +10,7 @@
  */
 import type { ScoreSource } from '../models/scores';
 import { SCORE_KERNEL_WASM } from './scoreKernel.bytes';
+import { compiledOnce } from './wasmModule';
 
 export type FactorLink = 'linear' | 'exp' | 'softmax';
 export const FACTOR_LINKS: readonly FactorLink[] = ['linear', 'exp', 'softmax'];
@@ -96,18 +97,7 @@ type ScoresFn = (
 ) => void;
 
 const PAGE = 65_536;
-let compiled: object | null | undefined;
-
-function wasmModule(api: WasmApi | undefined): object | null {
-  if (compiled === undefined) {
-    try {
-      compiled = api ? new api.Module(SCORE_KERNEL_WASM) : null;
-    } catch {
-      compiled = null; // no SIMD in this engine
-    }
-  }
-  return compiled;
-}
+const wasmModule = compiledOnce(SCORE_KERNEL_WASM);
 
 const align = (b: number) => (b + 63) & ~63;
 

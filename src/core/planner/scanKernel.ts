@@ -6,6 +6,7 @@
  * and the scan stays in JS.
  */
 import { SCAN_KERNEL_WASM } from './scanKernel.bytes';
+import { compiledOnce } from './wasmModule';
 
 export interface ScanKernel {
   /** The users' K-th values rounded to f32 (kept by ChoiceSlots next to its f64 ones). */
@@ -49,19 +50,7 @@ const instances = new WeakMap<ArrayBufferLike, { memory: WasmMemory; blockMins: 
 const spare: { memory: WasmMemory; blockMins: ScanKernel['blockMins'] }[] = [];
 /** Memories kept for reuse at most. */
 const SPARE_LIMIT = 1;
-let compiled: object | null | undefined;
-
-function wasmModule(api: WasmApi | undefined): object | null {
-  if (compiled === undefined) {
-    try {
-      // Synchronous compile: the module is a few hundred bytes, far under the main thread's limit for it.
-      compiled = api ? new api.Module(SCAN_KERNEL_WASM) : null;
-    } catch {
-      compiled = null; // no SIMD in this engine
-    }
-  }
-  return compiled;
-}
+const wasmModule = compiledOnce(SCAN_KERNEL_WASM);
 
 const align16 = (b: number) => (b + 15) & ~15;
 
