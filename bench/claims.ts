@@ -5,7 +5,9 @@
 // JSON (rime fields) plus the sweeps by mode; SWEPT limits the sweeps to those models (default: every model run).
 // A seventh argument `online-delivery` replaces the sweeps by claim 3's decomposition (bench/onlineDelivery.ts),
 // written under `onlineDelivery` and printed; `online-alpha` does the same for the α sweep (Figure S7's measure, with v
-// also calibrated on the test rows as the upper bound), under `onlineAlpha`.
+// also calibrated on the test rows as the upper bound), under `onlineAlpha`; `online-resplit` sets that transfer beside
+// random re-splits of the pooled validation and test rows (sampling against shift), under `onlineResplit`;
+// `beta-sweep` keeps only the β sweeps of greedy and the offline Dual (claim 2), under `sweeps`.
 import { writeFileSync } from 'node:fs';
 import '@tensorflow/tfjs';
 import { chooseBackend, describeChoice } from '../src/cli/backend';
@@ -19,12 +21,20 @@ import { maskedScores, matchSweeps } from '../src/core/planner/experiment';
 import { rimeMtchPoint } from '../src/core/pipeline/rimeHeader';
 import { PLANNER_MODES } from '../src/core/pipeline/config';
 import type { OnlineDecision, PlannerMode } from '../src/core/planner/index';
-import { onlineAlphaDelivery, onlineDelivery, type AlphaDeliveryRow, type DeliveryRow } from './onlineDelivery';
+import {
+  onlineAlphaDelivery,
+  onlineDelivery,
+  onlineResplitDelivery,
+  type AlphaDeliveryRow,
+  type DeliveryRow,
+  type ResplitRow,
+} from './onlineDelivery';
 
 const [file, out, hiddenArg, epochsArg, modelsArg, sweptArg, analysis] = process.argv.slice(2);
-if (!file || !out || (analysis !== undefined && analysis !== 'online-delivery' && analysis !== 'online-alpha')) {
+const ANALYSES = ['online-delivery', 'online-alpha', 'online-resplit', 'beta-sweep'];
+if (!file || !out || (analysis !== undefined && !ANALYSES.includes(analysis))) {
   console.error(
-    'usage: tsx bench/claims.ts FILE OUT.json [hidden] [epochs] [MODEL,...] [SWEPT,...] [online-delivery|online-alpha]',
+    `usage: tsx bench/claims.ts FILE OUT.json [hidden] [epochs] [MODEL,...] [SWEPT,...] [${ANALYSES.join('|')}]`,
   );
   process.exit(2);
 }
@@ -84,6 +94,7 @@ const topK = result._k1;
 const sweeps: Record<string, Record<string, unknown[]>> = {};
 const delivery: Record<string, DeliveryRow[]> = {};
 const alphaDelivery: Record<string, AlphaDeliveryRow[]> = {};
+const resplit: Record<string, ResplitRow[]> = {};
 const swept = sweptArg ? new Set(sweptArg.split(',')) : null;
 for (const [name, k] of kept) {
   if (swept && !swept.has(name)) continue;
@@ -92,6 +103,20 @@ for (const [name, k] of kept) {
   const valid = k.valid
     ? maskedScores(denseScores(split.valid.users.length, test.target.nCols, k.valid), validMask)
     : undefined;
+  if (analysis === 'online-resplit') {
+    if (!valid) continue;
+    // α = 1% is left out: there K·rows ≤ β'·rows·items (β' = ceil(1%·rows)/rows), so the share is capped at
+    // K / (β'·items) whatever v does. One α at a time, printed as it comes (each is 11 calibrations).
+    resplit[name] = [];
+    for (const a of [0.1, 0.05, 0.02]) {
+      const [d] = onlineResplitDelivery(valid, src, [a], result._c1 / result._cmax);
+      resplit[name].push(d);
+      console.error(
+        `${name} α ${d.alpha}: actual ${d.actual.toFixed(3)} | ${d.resplits.length} re-splits mean ${d.mean.toFixed(3)} sd ${d.sd.toFixed(3)} range ${Math.min(...d.resplits).toFixed(3)}–${Math.max(...d.resplits).toFixed(3)}, below the actual ${d.below} (${((Date.now() - t0) / 1000).toFixed(0)} s)`,
+      );
+    }
+    continue;
+  }
   if (analysis === 'online-alpha') {
     if (!valid) continue;
     const f = (x: number) => x.toFixed(3);
@@ -115,7 +140,10 @@ for (const [name, k] of kept) {
   // The online mode twice: its default rule (each test row's soft decisions rounded at random) and the hard
   // TopK{λ − v} rule, under `online-hard`, for the comparison of docs/claims.md.
   type Run = { key: string; mode: PlannerMode; decision?: OnlineDecision };
-  const runs = PLANNER_MODES.flatMap((mode): Run[] =>
+  // `beta-sweep` (claim 2 alone): the β sweep of greedy and the offline Dual, no α sweep, no online mode.
+  const betaOnly = analysis === 'beta-sweep';
+  const modes = betaOnly ? PLANNER_MODES.filter((m) => m !== 'online') : PLANNER_MODES;
+  const runs = modes.flatMap((mode): Run[] =>
     mode === 'online'
       ? [
           { key: 'online', mode },
@@ -128,7 +156,7 @@ for (const [name, k] of kept) {
     const m = matchSweeps(
       src,
       test.target,
-      { betas: betas.filter((b) => b <= topK / test.target.nCols), alphas, mode },
+      { betas: betas.filter((b) => b <= topK / test.target.nCols), alphas: betaOnly ? [] : alphas, mode },
       {
         topK,
         valid,
@@ -143,7 +171,14 @@ for (const [name, k] of kept) {
 writeFileSync(
   out,
   JSON.stringify(
-    { ...result, sweeps, onlineDelivery: delivery, onlineAlpha: alphaDelivery, seconds: (Date.now() - t0) / 1000 },
+    {
+      ...result,
+      sweeps,
+      onlineDelivery: delivery,
+      onlineAlpha: alphaDelivery,
+      onlineResplit: resplit,
+      seconds: (Date.now() - t0) / 1000,
+    },
     null,
     1,
   ),

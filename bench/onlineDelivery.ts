@@ -10,6 +10,7 @@ import { evaluateMatch, assignmentCounts } from '../src/core/planner/metrics';
 import { decideOnline } from '../src/core/planner/online';
 import { roundedDecisions } from '../src/core/planner/rounding';
 import { sig, softRoot } from '../src/core/planner/kernels';
+import { rngFor, shuffleInPlace } from '../src/core/util/rng';
 
 /** E min(1, X/T), X ~ Poisson(T): the delivered share when an item's exposure is a Poisson count with mean T. */
 export function poissonDelivered(T: number): number {
@@ -138,6 +139,28 @@ export interface AlphaDeliveryRow {
   meanScore: { valid: number; test: number };
 }
 
+/** v calibrated on `n` rows with the α sweep's cap β' and no floor, as solveOnline does; ε back in score units. */
+function calibrateCap(data: Float32Array, n: number, p: number, alpha: number, betaMax: number) {
+  const workspace = createDualWorkspace();
+  const cal = solveDual(denseScores(n, p, data), { alpha, beta: 0, betaMax }, { method: 'anneal', workspace });
+  return { cal, eps: cal.state.eps * workspace.scale };
+}
+
+/** Figure S7's measure of the rounded rule's expected exposures Σ_x π_xy (no draw) on `n` rows. */
+function expectedShare(
+  data: Float32Array,
+  n: number,
+  p: number,
+  K: number,
+  v: Float64Array,
+  eps: number,
+  goal: number,
+) {
+  const expected = new Float64Array(p);
+  roundedDecisions(data, n, p, K, v, eps, 1, expected);
+  return meanShareOf(expected, goal);
+}
+
 /**
  * Claim 3 in the α sweep (Figure S7): per α, v calibrated on the validation rows with item maximal exposure β' (as
  * solveOnline does), then the delivered share by Figure S7's measure on the test rows, on the validation rows, and
@@ -156,11 +179,6 @@ export function onlineAlphaDelivery(
   const tData = materialize(test) as Float32Array;
   const mean = (d: Float32Array) => d.reduce((s, x) => s + x, 0) / d.length;
   const meanScore = { valid: mean(vData), test: mean(tData) };
-  const calibrate = (data: Float32Array, n: number, alpha: number) => {
-    const workspace = createDualWorkspace();
-    const cal = solveDual(denseScores(n, p, data), { alpha, beta: 0, betaMax }, { method: 'anneal', workspace });
-    return { cal, eps: cal.state.eps * workspace.scale };
-  };
   const measure = (data: Float32Array, n: number, K: number, v: Float64Array, eps: number) => {
     const goal = betaMax * n;
     let rounded = 0;
@@ -170,8 +188,6 @@ export function onlineAlphaDelivery(
           assignmentCounts(decideOnline(data, n, p, K, v, { decision: 'rounded', eps, seed })).itemExposure,
           goal,
         ) / seeds;
-    const expected = new Float64Array(p);
-    roundedDecisions(data, n, p, K, v, eps, 1, expected);
     const hard = meanShareOf(
       assignmentCounts(decideOnline(data, n, p, K, v, { decision: 'hard', eps, seed: 1 })).itemExposure,
       goal,
@@ -179,16 +195,16 @@ export function onlineAlphaDelivery(
     return {
       rounded,
       hard,
-      expected: meanShareOf(expected, goal),
+      expected: expectedShare(data, n, p, K, v, eps, goal),
       soft: meanShareOf(softExposure(data, n, p, K, v, eps), goal),
     };
   };
   const out: AlphaDeliveryRow[] = [];
   for (const alpha of alphas) {
     const K = Math.round(alpha * p);
-    const { cal, eps } = calibrate(vData, valid.nRows, alpha);
+    const { cal, eps } = calibrateCap(vData, valid.nRows, p, alpha, betaMax);
     const r = cal.residuals;
-    const fit = calibrate(tData, test.nRows, alpha);
+    const fit = calibrateCap(tData, test.nRows, p, alpha, betaMax);
     const onValid = measure(vData, valid.nRows, K, cal.state.v, eps);
     const onFit = measure(tData, test.nRows, K, fit.cal.state.v, fit.eps);
     out.push({
@@ -207,4 +223,64 @@ export function onlineAlphaDelivery(
     });
   }
   return out;
+}
+
+export interface ResplitRow {
+  alpha: number;
+  /** Figure S7's measure (rounded rule's Σπ) on the test rows with v from the validation rows: the actual transfer. */
+  actual: number;
+  /** The same after each random re-split of the pooled rows into groups of the validation and test sizes. */
+  resplits: number[];
+  mean: number;
+  sd: number;
+  /** Share of the re-splits that deliver less than the actual transfer. */
+  below: number;
+}
+
+/**
+ * Is the actual transfer's shortfall what two samples of these sizes give by chance? The validation and test rows
+ * are pooled and split again at random `R` times into groups of the same sizes (a seeded shuffle each); v is
+ * calibrated on the first group and Figure S7's measure taken on the second. An actual transfer inside the spread
+ * of the re-splits is sampling, one below all of them a shift between the two groups (appendix F's MF artifact).
+ */
+export function onlineResplitDelivery(
+  valid: ScoreSource,
+  test: ScoreSource,
+  alphas: number[],
+  betaMax: number,
+  R = 10,
+  seed = 1,
+): ResplitRow[] {
+  const p = test.nCols;
+  const nV = valid.nRows;
+  const nT = test.nRows;
+  const pooled = new Float32Array((nV + nT) * p);
+  pooled.set(materialize(valid) as Float32Array);
+  pooled.set(materialize(test) as Float32Array, nV * p);
+  const groups = [{ a: pooled.subarray(0, nV * p), b: pooled.subarray(nV * p) }];
+  for (let r = 0; r < R; r++) {
+    const order = shuffleInPlace(
+      Int32Array.from({ length: nV + nT }, (_, i) => i),
+      rngFor(seed, `resplit ${r}`),
+    );
+    const a = new Float32Array(nV * p);
+    const b = new Float32Array(nT * p);
+    for (let i = 0; i < nV + nT; i++) {
+      const row = pooled.subarray(order[i] * p, (order[i] + 1) * p);
+      if (i < nV) a.set(row, i * p);
+      else b.set(row, (i - nV) * p);
+    }
+    groups.push({ a, b });
+  }
+  return alphas.map((alpha) => {
+    const K = Math.round(alpha * p);
+    const shares = groups.map(({ a, b }) => {
+      const { cal, eps } = calibrateCap(a, nV, p, alpha, betaMax);
+      return expectedShare(b, nT, p, K, cal.state.v, eps, betaMax * nT);
+    });
+    const [actual, ...resplits] = shares;
+    const mean = resplits.reduce((s, x) => s + x, 0) / R;
+    const sd = Math.sqrt(resplits.reduce((s, x) => s + (x - mean) ** 2, 0) / Math.max(1, R - 1));
+    return { alpha, actual, resplits, mean, sd, below: resplits.filter((x) => x < actual).length / R };
+  });
 }
