@@ -47,6 +47,7 @@ async function pageRun(browser: Browser, kind: Kind, threads: number, batches: n
     );
     if (got.backend !== 'wasm' || got.threads !== threads)
       throw new Error(`asked for WASM on ${threads} threads, the worker ran ${got.backend} on ${got.threads}`);
+    if (!got.decoderKernel) throw new Error("the worker's decoder ran as tfjs ops, not its WASM kernel");
     return got;
   } finally {
     await ctx.close();

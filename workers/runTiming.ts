@@ -11,6 +11,7 @@ import {
   timingWorld,
   type BatchTimes,
 } from '../src/core/models/sequence/batchTiming';
+import { decoderKernelReady } from '../src/core/models/sequence/decoderKernel';
 
 export interface WorkerBatchTimes extends BatchTimes {
   backend: string;
@@ -18,6 +19,8 @@ export interface WorkerBatchTimes extends BatchTimes {
   wasmBinary: string | null;
   /** XNNPACK's threads (WASM only). */
   threads: number | null;
+  /** Whether the decoder's softmax ran as its WASM SIMD kernel (core/models/sequence/decoderKernel.ts). */
+  decoderKernel: boolean;
 }
 
 let world: { ds: Dataset; order: number[] } | null = null;
@@ -42,7 +45,7 @@ export async function timeSequenceBatches(kind: 'gru' | 'transformer', batches: 
   const m = timingModel(kind, world.ds.nItems);
   try {
     const t = await timeTrainingBatches(m, world.ds, world.order, batches, () => performance.now());
-    return { ...t, backend, wasmBinary, threads };
+    return { ...t, backend, wasmBinary, threads, decoderKernel: decoderKernelReady() };
   } finally {
     m.dispose();
   }

@@ -2,31 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import './testing.tf';
 import { decoderLoss, lookup, mm } from './ops';
-import { createRng } from '../../util/rng';
-
-const rand = (n: number, seed: number) => {
-  const r = createRng(seed);
-  return Float32Array.from({ length: n }, () => r.normal());
-};
-
-/** Plain-JS mean NLL of eq. 1 over targets ≠ 0 (independent of tfjs). */
-function nll(h: Float32Array, e: Float32Array, b: Float32Array, t: number[], D: number): number {
-  const V = b.length;
-  let s = 0,
-    c = 0;
-  t.forEach((y, n) => {
-    if (y === 0) return;
-    const z = Array.from({ length: V }, (_, v) => {
-      let a = b[v];
-      for (let d = 0; d < D; d++) a += h[n * D + d] * e[v * D + d];
-      return a;
-    });
-    const m = Math.max(...z);
-    s += m + Math.log(z.reduce((acc, x) => acc + Math.exp(x - m), 0)) - z[y];
-    c++;
-  });
-  return s / c;
-}
+import { nllFiniteDiffs, plainNll as nll, randNormal as rand } from './testing.fixtures';
 
 describe('decoderLoss (fused tied decoder + softmax CE, eq. 1)', () => {
   const N = 7,
@@ -59,18 +35,8 @@ describe('decoderLoss (fused tied decoder + softmax CE, eq. 1)', () => {
         )([tf.tensor2d(h, [N, D]), tf.tensor2d(e, [V, D]), tf.tensor1d(b)])
         .map((x) => x.dataSync()),
     );
-    const eps = 1e-3;
-    const fd = (arr: Float32Array, i: number) => {
-      const o = arr[i];
-      arr[i] = o + eps;
-      const up = nll(h, e, b, t, D);
-      arr[i] = o - eps;
-      const dn = nll(h, e, b, t, D);
-      arr[i] = o;
-      return (up - dn) / (2 * eps);
-    };
-    for (const [k, arr] of [h, e, b].entries())
-      for (let i = 0; i < arr.length; i++) expect(g[k][i]).toBeCloseTo(fd(arr, i), 2);
+    const fd = nllFiniteDiffs(h, e, b, t, D);
+    for (let k = 0; k < 3; k++) for (let i = 0; i < fd[k].length; i++) expect(g[k][i]).toBeCloseTo(fd[k][i], 2);
   });
 });
 

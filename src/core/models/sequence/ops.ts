@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { decoderKernelReady, softmaxXent } from './decoderKernel';
 
 /**
  * Custom-gradient building blocks for the sequence models. They exist for speed and portability, not new math:
@@ -8,6 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
  *   on WASM than a transpose followed by a plain matMul.
  * - `decoderLoss`: the tied decoder and full softmax cross-entropy (eq. 1) fused: the N × V logits are built in row
  *   chunks and their gradients reduced immediately, so memory stays O(chunk · V) instead of O(N · V) on the tape.
+ *   On the WASM backend a chunk's softmax and its gradient are one SIMD kernel (decoderKernel.ts) between the matMuls.
  */
 
 /**
@@ -94,6 +96,7 @@ export function decoderLoss(
         keep[k] = i;
         tKept[k++] = target[i];
       }
+  const kernel = decoderKernelReady();
   const f = customGrad((hAll: tf.Tensor, e: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
     const hh = keep ? tf.tidy(() => tf.gather(hAll, tf.tensor1d(keep, 'int32'))) : hAll;
     const m = keep ? count : n;
@@ -109,32 +112,14 @@ export function decoderLoss(
       for (let i = 0; i < rows; i++) w[i] = tChunk[i] !== 0 ? 1 / denom : 0;
       const [l, dh, de, db] = tf.tidy(() => {
         const hc = tf.slice(hh, [r0, 0], [rows, -1]) as tf.Tensor2D;
-        const logits = tf.add(tf.matMul(hc, eT), b);
-        // One exp over the [rows, V] logits: softmax = exp(logits − max) / Z and lse = max + log Z.
-        const m = tf.max(logits, 1, true);
-        const ex = tf.exp(tf.sub(logits, m));
-        const z = tf.sum(ex, 1, true);
-        const lse = tf.reshape(tf.add(m, tf.log(z)), [-1]);
-        // The target's logit from its embedding row (a [rows, D] product), not a one-hot mask over all V columns.
         const tIds = tf.tensor1d(tChunk, 'int32');
-        const eRows = tf.gather(e, tIds);
-        const picked = tf.add(tf.sum(tf.mul(hc, eRows), 1), tf.gather(b, tIds));
         const wt = tf.tensor1d(w);
-        const lc = tf.sum(tf.mul(wt, tf.sub(lse, picked)));
-        // ∂loss/∂logits = w · (softmax − onehot) = g − w·onehot with g = exp · (w / Z): the one-hot part is applied to
-        // the [rows, D] and [V, D] results (rows of E gathered, rows of hc scattered), so the only [rows, V] passes
-        // are one multiply and the transpose below, not a one-hot, a subtract and a divide as well.
-        const wc = tf.reshape(wt, [-1, 1]);
-        const g = tf.mul(ex, tf.div(wc, z)) as tf.Tensor2D;
-        // dE = gᵀ hc with g transposed explicitly: measured faster on WASM than hcᵀ g (XNNPACK packs its right
-        // operand per call, and a [rows, V] right operand costs more to pack than g costs to transpose).
-        // db = Σ_rows g as a last-axis sum of the same gᵀ (a sum over axis 0 transposes internally on WASM).
-        const gT = tf.transpose(g);
-        const at = tf.reshape(tIds, [-1, 1]);
-        const dh = tf.sub(tf.matMul(g, e as tf.Tensor2D), tf.mul(wc, eRows));
-        const de = tf.sub(tf.matMul(gT, hc), tf.scatterND(at, tf.mul(wc, hc), e.shape));
-        const db = tf.sub(tf.sum(gT, 1), tf.scatterND(at, wt, b.shape));
-        return [lc, dh, de, db];
+        if (kernel) {
+          // bias, softmax, loss and ∂loss/∂logits = g (and gᵀ, Σ_rows g) in one WASM pass over the chunk.
+          const [g, gT, db, lc] = softmaxXent(tf.matMul(hc, eT), b as tf.Tensor1D, tIds, wt);
+          return [lc, tf.matMul(g, e as tf.Tensor2D), tf.matMul(gT, hc), db];
+        }
+        return chunkOps(hc, e as tf.Tensor2D, eT, b as tf.Tensor1D, tIds, wt);
       });
       dhParts.push(dh);
       const nl = tf.add(loss, l);
@@ -160,4 +145,42 @@ export function decoderLoss(
     };
   });
   return f(h, emb, bias) as tf.Scalar;
+}
+
+/**
+ * One chunk of decoderLoss in tfjs ops (every backend but WASM with its kernel): the loss Σ_r w_r·(lse_r − logit of
+ * t_r) and the gradients for hc, E and b of that chunk, as [loss, dh, dE, db].
+ */
+function chunkOps(
+  hc: tf.Tensor2D,
+  e: tf.Tensor2D,
+  eT: tf.Tensor2D,
+  b: tf.Tensor1D,
+  tIds: tf.Tensor1D,
+  wt: tf.Tensor1D,
+): tf.Tensor[] {
+  const logits = tf.add(tf.matMul(hc, eT), b);
+  // One exp over the [rows, V] logits: softmax = exp(logits − max) / Z and lse = max + log Z.
+  const m = tf.max(logits, 1, true);
+  const ex = tf.exp(tf.sub(logits, m));
+  const z = tf.sum(ex, 1, true);
+  const lse = tf.reshape(tf.add(m, tf.log(z)), [-1]);
+  // The target's logit from its embedding row (a [rows, D] product), not a one-hot mask over all V columns.
+  const eRows = tf.gather(e, tIds);
+  const picked = tf.add(tf.sum(tf.mul(hc, eRows), 1), tf.gather(b, tIds));
+  const lc = tf.sum(tf.mul(wt, tf.sub(lse, picked)));
+  // ∂loss/∂logits = w · (softmax − onehot) = g − w·onehot with g = exp · (w / Z): the one-hot part is applied to
+  // the [rows, D] and [V, D] results (rows of E gathered, rows of hc scattered), so the only [rows, V] passes
+  // are one multiply and the transpose below, not a one-hot, a subtract and a divide as well.
+  const wc = tf.reshape(wt, [-1, 1]);
+  const g = tf.mul(ex, tf.div(wc, z)) as tf.Tensor2D;
+  // dE = gᵀ hc with g transposed explicitly: measured faster on WASM than hcᵀ g (XNNPACK packs its right
+  // operand per call, and a [rows, V] right operand costs more to pack than g costs to transpose).
+  // db = Σ_rows g as a last-axis sum of the same gᵀ (a sum over axis 0 transposes internally on WASM).
+  const gT = tf.transpose(g);
+  const at = tf.reshape(tIds, [-1, 1]);
+  const dh = tf.sub(tf.matMul(g, e), tf.mul(wc, eRows));
+  const de = tf.sub(tf.matMul(gT, hc), tf.scatterND(at, tf.mul(wc, hc), e.shape));
+  const db = tf.sub(tf.sum(gT, 1), tf.scatterND(at, wt, b.shape));
+  return [lc, dh, de, db];
 }

@@ -1,4 +1,5 @@
 import type { Csr, Dataset, EvalSet } from '../../data/types';
+import { createRng } from '../../util/rng';
 
 /** A hand-built Dataset from per-user item sequences (times 0, 1, 2, … per user). */
 export function datasetOf(seqs: number[][], nItems: number): Dataset {
@@ -69,4 +70,53 @@ export function top1(
     }
   }
   return arg;
+}
+
+/** n standard normal draws from a seeded generator. */
+export const randNormal = (n: number, seed: number): Float32Array => {
+  const r = createRng(seed);
+  return Float32Array.from({ length: n }, () => r.normal());
+};
+
+/**
+ * Plain-JS mean NLL of eq. 1 over targets ≠ 0 (independent of tfjs): h [N, D], e [V, D], b [V], all row-major, in
+ * f64 with the max subtracted before exp.
+ */
+export function plainNll(h: Float32Array, e: Float32Array, b: Float32Array, t: number[], D: number): number {
+  const V = b.length;
+  let s = 0,
+    c = 0;
+  t.forEach((y, n) => {
+    if (y === 0) return;
+    const z = Array.from({ length: V }, (_, v) => {
+      let a = b[v];
+      for (let d = 0; d < D; d++) a += h[n * D + d] * e[v * D + d];
+      return a;
+    });
+    const m = Math.max(...z);
+    s += m + Math.log(z.reduce((acc, x) => acc + Math.exp(x - m), 0)) - z[y];
+    c++;
+  });
+  return s / c;
+}
+
+/** Central finite differences (step 1e-3) of plainNll with respect to each entry of h, e and b, in that order. */
+export function nllFiniteDiffs(
+  h: Float32Array,
+  e: Float32Array,
+  b: Float32Array,
+  t: number[],
+  D: number,
+): [Float64Array, Float64Array, Float64Array] {
+  const eps = 1e-3;
+  const fd = (arr: Float32Array) =>
+    Float64Array.from(arr, (o, i) => {
+      arr[i] = o + eps;
+      const up = plainNll(h, e, b, t, D);
+      arr[i] = o - eps;
+      const dn = plainNll(h, e, b, t, D);
+      arr[i] = o;
+      return (up - dn) / (2 * eps);
+    });
+  return [fd(h), fd(e), fd(b)];
 }
