@@ -70,7 +70,7 @@ const progress = (model: string, p: { epoch: number; loss: number; validLoss?: n
  */
 export const SYNTH_SEQ = JSON.parse(env('QUALITY_SEQ', '{"hidden":64,"layers":1,"maxLen":64,"bptt":32}'));
 /** The training schedule before the quality work: 5 epochs, 64 users a batch whatever the log, no mixture. */
-const BEFORE_SEQ = { epochs: 5, patience: 1, minBatches: 1, mixture: false };
+const BEFORE_SEQ = { epochs: 5, patience: 1, minBatches: 1, mixture: false, warmup: 0 };
 
 /** p(y|x) ∝ the user's own history counts, popularity breaking ties: "a user's own smoothed history". */
 function historyScorer(ds: Dataset, itemCounts: Float64Array): Scorer {
@@ -489,9 +489,9 @@ async function synthetic(arch: object, names: string[]): Promise<string> {
     'years unless the preset says otherwise; users start at random times and leave after an exponential life. Temporal',
     'split, the last 50 days the test window, ItemRec K = 1% of items (3), UserRec C = 1% of test users; seeds',
     `${seeds.join(', ')}; mean ± sd over the seeds. RNN: GRU ${JSON.stringify(arch)}, otherwise the defaults`,
-    '(Adagrad 0.1, until the validation loss stops improving, the batch shrunk to ≥ 64 steps an epoch, the',
-    'repeat/explore/popularity mixture), tfjs-wasm. "a → b": before the quality work (plain Hawkes, RNN 5 epochs at 64',
-    'users a batch without the mixture, same architecture) → now. Oracle: λ_true·p_true. History: the user’s own',
+    '(Adagrad 0.1 reached over an 8-step warm-up, until the validation loss stops improving, the batch shrunk to',
+    '≥ 64 steps an epoch, the repeat/explore/popularity mixture), tfjs-wasm. "a → b": before the quality work (plain',
+    'Hawkes, RNN 5 epochs at 64 users a batch without the mixture or the warm-up, same architecture) → now. Oracle: λ_true·p_true. History: the user’s own',
     'history counts, popularity breaking ties. Best RIM: the best of RNN-Pop, RNN-Hawkes, RNN-HP.',
     '',
     table(

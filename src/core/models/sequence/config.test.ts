@@ -15,5 +15,7 @@ describe('resolveSeqConfig', () => {
     const r = resolveSeqConfig({ kind: 'transformer', hidden: 10, heads: 3 });
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.reason).toBe('heads: hidden 10 is not a multiple of 3');
+    const w = resolveSeqConfig({ kind: 'gru', warmup: 2.5 });
+    expect(!w.ok && w.reason).toBe('warmup: expected an integer ≥ 0, got 2.5');
   });
 });

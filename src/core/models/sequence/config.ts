@@ -30,6 +30,15 @@ export interface SeqConfig {
    */
   minBatches: number;
   lr: number;
+  /**
+   * Adagrad steps over which the rate ramps linearly from lr/warmup up to lr (0: none). Adagrad's first step moves
+   * every weight by ±lr whatever its gradient (its accumulator starts at 0, as torch's); at rime's 0.1 that is the
+   * size of the weights themselves (embeddings ±0.1), so the first steps throw the model off the item-popularity prior
+   * it starts from (the decoder bias), and the accumulator, filled by the large gradients of the climb back, then
+   * keeps every later step small. With the ramp no step is larger than about lr/√warmup (a fifth of the embeddings'
+   * scale at 0.1 and 32 steps), and after it the rate is lr as before.
+   */
+  warmup: number;
   /** Epochs at most; training stops earlier once the validation loss stops improving (see patience). */
   epochs: number;
   /** Fraction of users held out for validation (rime: 1/5). */
@@ -45,7 +54,7 @@ export interface SeqConfig {
 }
 
 /** Fields added after models were first stored: a stored config from an older build lacks them (resolve fills them). */
-type LaterFields = 'minBatches' | 'dropout' | 'weightDecay' | 'mixture';
+type LaterFields = 'minBatches' | 'dropout' | 'weightDecay' | 'mixture' | 'warmup';
 export type StoredSeqConfig = Omit<SeqConfig, LaterFields> & Partial<Pick<SeqConfig, LaterFields>>;
 
 export const DEFAULT_SEQ_CONFIG: Omit<SeqConfig, 'kind'> = {
@@ -58,6 +67,7 @@ export const DEFAULT_SEQ_CONFIG: Omit<SeqConfig, 'kind'> = {
   batchSize: 64,
   minBatches: 32,
   lr: 0.1,
+  warmup: 8,
   epochs: 50,
   validFraction: 0.2,
   patience: 1,
@@ -93,6 +103,8 @@ export function resolveSeqConfig(c: Partial<SeqConfig> & { kind: SeqConfig['kind
   if (r.patience < 0 || !Number.isInteger(r.patience))
     return err('bad-config', `patience: expected an integer ≥ 0, got ${r.patience}`);
   if (!(r.lr > 0)) return err('bad-config', `lr: expected > 0, got ${r.lr}`);
+  if (!(Number.isInteger(r.warmup) && r.warmup >= 0))
+    return err('bad-config', `warmup: expected an integer ≥ 0, got ${r.warmup}`);
   if (!(r.dropout >= 0 && r.dropout < 1)) return err('bad-config', `dropout: expected in [0, 1), got ${r.dropout}`);
   if (!(r.weightDecay >= 0 && Number.isFinite(r.weightDecay)))
     return err('bad-config', `weightDecay: expected a number ≥ 0, got ${r.weightDecay}`);

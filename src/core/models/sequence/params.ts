@@ -35,17 +35,23 @@ export function get(params: Params, name: string): tf.Variable {
 }
 
 /**
- * Adagrad as in torch.optim.Adagrad (initial accumulator 0, eps 1e-10): g += wd·w, acc += g², w −= lr·g / (√acc + eps).
- * Own implementation so the learning rate can be lowered on plateau and the state serialised.
+ * Adagrad as in torch.optim.Adagrad (initial accumulator 0, eps 1e-10): g += wd·w, acc += g², w −= r·g / (√acc + eps),
+ * with the rate r = lr · min(t, warmup) / warmup at step t = 1, 2, … (warmup 0: r = lr throughout). Own implementation
+ * so the learning rate can be lowered on plateau and the state serialised.
  */
 export class Adagrad {
   readonly acc = new Map<string, tf.Variable>();
+  private steps = 0;
   constructor(
     public lr: number,
     readonly weightDecay = 0,
+    /** Steps over which the rate ramps linearly up to lr (config.ts: SeqConfig.warmup). */
+    readonly warmup = 0,
   ) {}
 
   apply(params: Params, grads: Record<string, tf.Tensor>): void {
+    this.steps++;
+    const lr = this.warmup > 0 ? (this.lr * Math.min(this.steps, this.warmup)) / this.warmup : this.lr;
     tf.tidy(() => {
       for (const [name, p] of params) {
         const g0 = grads[p.name];
@@ -58,7 +64,7 @@ export class Adagrad {
         }
         const na = tf.add(a, tf.square(g));
         a.assign(na);
-        p.assign(tf.sub(p, tf.div(tf.mul(g, this.lr), tf.add(tf.sqrt(na), 1e-10))));
+        p.assign(tf.sub(p, tf.div(tf.mul(g, lr), tf.add(tf.sqrt(na), 1e-10))));
       }
     });
   }

@@ -72,7 +72,7 @@ export async function trainEpochs(input: EpochsInput): Promise<FitReport> {
   const { params, net, item, train, batchSize, validBatches, validCount, rng, opts } = input;
   const cfg = input.config;
   const noise = rng.fork();
-  const opt = new Adagrad(cfg.lr, cfg.weightDecay);
+  const opt = new Adagrad(cfg.lr, cfg.weightDecay, cfg.warmup);
   const vars = [...params.values()];
   // The loss is read asynchronously (ops.ts: canReadSync); the update is queued at once either way.
   const step: TrainStep = (f) => {
