@@ -117,7 +117,8 @@ export function LivePlot({ subscribe, name, testId, height = 300, opensGate }: L
       alive = false;
       resized.disconnect();
       unsubscribe();
-      void plotly().then((P) => P.default.purge(el));
+      // A plot Plotly never drew has nothing to purge (and the module is not loaded for it).
+      if (plotlyLoaded()) void plotly().then((P) => P.default.purge(el));
     };
   }, [subscribe, height, opensGate]);
   const save = (format: 'png' | 'svg') => {

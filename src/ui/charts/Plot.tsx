@@ -160,7 +160,7 @@ export function Plot({ data, layout, name, testId, height = 240 }: PlotProps) {
   useEffect(() => {
     const el = ref.current;
     return () => {
-      if (el) void loadPlotly().then((P) => P.purge(el));
+      if (el && loaded) void loadPlotly().then((P) => P.purge(el));
     };
   }, []);
   const save = (format: 'png' | 'svg') => {
