@@ -117,7 +117,7 @@ describe('runApi', () => {
     expect(runApi.explore('RNN', items[0].id).ok).toBe(false);
   });
 
-  it('hands the planner the first model of the next run as soon as it is evaluated, a copy of the kept scores', async () => {
+  it('hands the planner the first model of the next run as soon as its scores are kept, a copy of them', async () => {
     const d = world();
     runApi.setDataset(d, 'first');
     const older = runApi.firstModelInput();
@@ -135,8 +135,9 @@ describe('runApi', () => {
     if (!got) throw new Error('no first model');
     expect(got.source).toBe('first');
     expect(got.input.models.map((m) => m.model)).toEqual(['Pop']);
-    // Answered before the run ended (one row in, not two).
-    expect(rowsWhenAnswered).toEqual(['Pop']);
+    // Answered before the run ended, and before even the first model's metrics (no row in yet).
+    expect(rowsWhenAnswered).toEqual([]);
+    expect(rows).toEqual(['Pop', 'EMA']);
     const full = await runApi.plannerInput(['Pop']);
     const pop = full!.models[0];
     expect(got.input.models[0].test).not.toBe(pop.test);

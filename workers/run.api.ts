@@ -123,6 +123,9 @@ export const runApi = {
           if (my.aborted || !firstWaiter) return;
           firstWaiter(firstModelInputOf(source, split, runDataset.itemIds, name, kept));
           firstWaiter = null;
+          // The reply goes out from a chain of microtasks, which the next fit's synchronous stretches would hold
+          // back: a task's turn lets it post now.
+          return new Promise<void>((r) => setTimeout(r, 0));
         },
       });
       if (my.lost) return err('backend-lost', my.lost);

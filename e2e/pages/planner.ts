@@ -87,6 +87,8 @@ export class PlannerPanel {
   /** Waits until the curves plot shows every point of the view's sweep (it grows point by point before). */
   async waitForSweep(timeout = 120_000): Promise<void> {
     await expect(this.curves).toHaveAttribute('data-sweep', 'done', { timeout });
+    // The first screen's curve may be drawn as plain SVG until Plotly has loaded; specs then read Plotly's traces.
+    await expect(this.curves).toHaveAttribute('data-renderer', 'plotly', { timeout });
   }
 
   /** The slider's value as the page holds it (a fraction). */

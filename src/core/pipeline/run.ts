@@ -53,10 +53,11 @@ export interface RunOptions {
   /** Keep each model's dense scores within a byte budget (./keep.ts); runAndKeep hands them back. */
   keep?: KeepOptions;
   /**
-   * Called when a model's scores were kept (after onModel), e.g. to show a first model before the run ends; `dataset`
-   * is the log the run works on (the protocol's filtered one when set).
+   * Called when a model's scores were kept (before its metrics are computed and onModel), e.g. to show a first model
+   * before the run ends; `dataset` is the log the run works on (the protocol's filtered one when set). The run waits
+   * for a returned promise (a worker yields there so that its reply is posted before the next fit).
    */
-  onKept?: (name: string, kept: KeptScores, split: Split, dataset: Dataset) => void;
+  onKept?: (name: string, kept: KeptScores, split: Split, dataset: Dataset) => void | Promise<void>;
 }
 
 /**
@@ -141,14 +142,14 @@ export async function runAndKeep(
         continue;
       }
       const src = keeper ? await keeper.keep(name, scored, built.data.model, (n) => session.intensity(n)) : scored;
+      const k = keeper?.kept.get(name);
+      if (k) await opts.onKept?.(name, k, split, dataset);
       const item = evaluateItemRec(src, test, { topK, dataset });
       const user = evaluateUserRec(src, test, { topC, dataset });
       result.item_rec[name] = item;
       result.user_rec[name] = user;
       result.meta[name] = { ...built.data.meta, evalSeconds: (Date.now() - t0) / 1000 };
       opts.onModel?.(name, item, user);
-      const k = keeper?.kept.get(name);
-      if (k) opts.onKept?.(name, k, split, dataset);
       if (config.match) {
         try {
           const valid =

@@ -6,7 +6,8 @@
  * changed. Fixed height: no layout jumps while it updates.
  */
 import { useEffect, useRef } from 'react';
-import { drawLatest, type Layout, type Trace } from './Plot';
+import { drawLatest, openFirstPlotGate, plotlyLoaded, whenPlotlyLoaded, type Layout, type Trace } from './Plot';
+import { svgFrame } from './svgFrame';
 
 export interface LiveFrame {
   data: Trace[];
@@ -21,14 +22,21 @@ export interface LivePlotProps {
   name: string;
   testId?: string;
   height?: number;
+  /**
+   * The first screen's plot: its draws go before every other plot's (Plot.tsx's gate), which wait until it has
+   * drawn a frame for which this is true. Until Plotly's module has loaded (after that frame) it draws its frames as
+   * plain SVG (./svgFrame.ts; `data-renderer` says which drew the frame shown), then Plotly redraws the last one.
+   */
+  opensGate?: (frame: LiveFrame) => boolean;
 }
 
 let plotlyModule: Promise<typeof import('plotly.js-basic-dist-min')> | null = null;
 const plotly = () => (plotlyModule ??= import('plotly.js-basic-dist-min'));
 
-export function LivePlot({ subscribe, name, testId, height = 300 }: LivePlotProps) {
+export function LivePlot({ subscribe, name, testId, height = 300, opensGate }: LivePlotProps) {
   const fig = useRef<HTMLElement>(null);
   const canvas = useRef<HTMLDivElement>(null);
+  const early = useRef<SVGSVGElement>(null);
   const failed = useRef<HTMLParagraphElement>(null);
   useEffect(() => {
     const el = canvas.current;
@@ -44,12 +52,37 @@ export function LivePlot({ subscribe, name, testId, height = 300 }: LivePlotProp
       pending = null;
       return frame && alive ? { ...frame, layout: { height, ...frame.layout } } : null;
     };
+    /** The last frame drawn (Plotly redraws it once loaded, when it drew only SVG so far). */
+    let last: LiveFrame | null = null;
+    const svg = early.current;
+    /** Draws the next frame as SVG (before Plotly has loaded) or with Plotly; the frame drawn, or null. */
+    const drawNext = async (): Promise<LiveFrame | null> => {
+      if (opensGate && svg && !plotlyLoaded()) {
+        const frame = take();
+        if (!frame) return null;
+        svg.style.display = '';
+        const w = Math.max(200, svg.clientWidth);
+        svg.setAttribute('viewBox', `0 0 ${w} ${height}`);
+        svg.innerHTML = svgFrame(frame.data, frame.layout, w, height);
+        f.setAttribute('data-renderer', 'svg');
+        return frame;
+      }
+      const frame = await drawLatest(el, take, !!opensGate);
+      if (frame && svg && svg.style.display !== 'none') {
+        svg.style.display = 'none';
+        svg.innerHTML = '';
+      }
+      if (frame) f.setAttribute('data-renderer', 'plotly');
+      return frame;
+    };
     const run = async () => {
       drawing = true;
       while (pending && alive) {
         try {
-          const frame = await drawLatest(el, take);
+          const frame = await drawNext();
           if (!frame || !alive) continue;
+          last = frame;
+          if (opensGate?.(frame)) openFirstPlotGate();
           for (const [k, v] of Object.entries(frame.attrs ?? {})) f.setAttribute(`data-${k}`, v);
           f.setAttribute('data-revision', String(++revision));
           if (failed.current) failed.current.textContent = '';
@@ -65,11 +98,15 @@ export function LivePlot({ subscribe, name, testId, height = 300 }: LivePlotProp
       if (!drawing) void run();
     };
     const unsubscribe = subscribe(draw);
+    if (opensGate && svg)
+      void whenPlotlyLoaded().then(() => {
+        if (alive && !pending && last && f.getAttribute('data-renderer') === 'svg') draw(last);
+      });
     // Plotly's `responsive` follows the window only; a layout change beside the plot (a second plot added to its row)
     // narrows the canvas without one.
     let width = el.clientWidth;
     const resized = new ResizeObserver(() => {
-      if (el.clientWidth === width || revision === 0) return;
+      if (el.clientWidth === width || revision === 0 || f.getAttribute('data-renderer') === 'svg') return;
       width = el.clientWidth;
       void plotly().then((P) => {
         if (alive) void P.default.Plots.resize(el);
@@ -80,16 +117,37 @@ export function LivePlot({ subscribe, name, testId, height = 300 }: LivePlotProp
       alive = false;
       resized.disconnect();
       unsubscribe();
-      void plotly().then((P) => P.default.purge(el));
+      // A plot Plotly never drew has nothing to purge (and the module is not loaded for it).
+      if (plotlyLoaded()) void plotly().then((P) => P.default.purge(el));
     };
-  }, [subscribe, height]);
+  }, [subscribe, height, opensGate]);
   const save = (format: 'png' | 'svg') => {
     const el = canvas.current;
     if (el) void plotly().then((P) => P.default.downloadImage(el, { format, filename: name.replace(/[^\w-]+/g, '_') }));
   };
   return (
-    <figure ref={fig} className="plot" data-testid={testId} data-revision="0" aria-label={name}>
+    <figure
+      ref={fig}
+      className="plot"
+      data-testid={testId}
+      data-revision="0"
+      aria-label={name}
+      style={opensGate ? { position: 'relative' } : undefined}
+    >
       <div ref={canvas} className="plot-canvas" style={{ height }} />
+      {opensGate && (
+        // Over the (empty) canvas, which keeps its size for Plotly's first draw.
+        <svg
+          ref={early}
+          className="plot-canvas live-lines"
+          style={{ height, width: '100%', display: 'none', contain: 'strict', position: 'absolute', left: 0, top: 0 }}
+          fontSize={12}
+          fontFamily="system-ui, sans-serif"
+          fill="#445"
+          role="img"
+          aria-label={name}
+        />
+      )}
       <p ref={failed} className="error" aria-live="polite" />
       <figcaption className="plot-tools">
         <button type="button" onClick={() => save('png')}>

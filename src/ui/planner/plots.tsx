@@ -3,7 +3,9 @@
  * beside them (compare and α views), and the exposure histogram of the detail model.
  */
 import { usePlanner, type PlannerState } from '../../state/planner';
+import { useStore } from '../../state/store';
 import { LivePlot, type LiveFrame } from '../charts/LivePlot';
+import { firstPlotGate, holdOtherPlots, recheckHeldPlots } from '../charts/Plot';
 import { curvesFrame, deliveredFrame, exposureFrame } from './frames';
 
 /** A subscription that draws `frame(state)` now and whenever one of `keys` changes. */
@@ -36,6 +38,28 @@ const subscribeCurves = subscriber(curvesFrame, [
 const subscribeDelivered = subscriber(deliveredFrame, ['curves', 'compare', 'swept', 'asked', 'input']);
 const subscribeExposure = subscriber(exposureFrame, ['shown', 'detail']);
 
+/** The first curve: a line of two points (the page's first screen waits for it before its other plots draw). */
+const firstCurve = (f: LiveFrame) => (f.attrs?.points ?? '').split(',').some((n) => Number(n) >= 2);
+
+/**
+ * Whether the page's first curve is on its way: data still arriving, a run going (the planner shows its first model),
+ * the planner taking scores or solving its first sweep with no line drawn yet.
+ */
+function firstCurvePending(): boolean {
+  const { dataset, training } = useStore.getState();
+  const p = usePlanner.getState();
+  if ((dataset.status !== 'ready' && !dataset.error) || training.status === 'running' || p.status === 'loading')
+    return true;
+  return p.status === 'ready' && p.sweeping;
+}
+
+/** Once per page, before React's first render: the other plots wait for the first curve (charts/Plot.tsx). */
+export function holdPlotsForFirstCurve(): void {
+  holdOtherPlots(firstCurvePending);
+  const unsubscribe = [useStore.subscribe(recheckHeldPlots), usePlanner.subscribe(recheckHeldPlots)];
+  void firstPlotGate().then(() => unsubscribe.forEach((u) => u()));
+}
+
 /** The curves, with the delivered exposure beside them in the compare and α views. */
 export function Plots() {
   const side = usePlanner((s) => s.asked.view !== 'beta');
@@ -46,6 +70,7 @@ export function Plots() {
         name="planner relevance vs diversity"
         testId="planner.plot.curves"
         height={380}
+        opensGate={firstCurve}
       />
       {side && (
         <LivePlot
