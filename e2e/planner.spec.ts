@@ -15,6 +15,11 @@ test('planner: Dual curves on open; β by keyboard and mouse, α once, mode swit
   // Curves of the synthetic world's models show without a click.
   await planner.waitForCurves();
   await page.screenshot({ path: info.outputPath('planner-01-open.png'), fullPage: false });
+  // The curves export as SVG with their lines, even when clicked while the first frame is still the early SVG draw.
+  const dl = page.waitForEvent('download');
+  await planner.curves.getByRole('button', { name: 'SVG' }).click();
+  const exported = readFileSync((await (await dl).path())!, 'utf8');
+  expect(exported).toMatch(/class="js-line"[^>]*d="M[\d.]+,[\d.]+L/);
   const alpha = await planner.sliderValue(planner.alpha);
   expect(alpha).toBeCloseTo(0.01, 9);
   // The first curve is the page's own fast run's first model; all its models replace it once the run finishes: wait

@@ -6,7 +6,16 @@
  * changed. Fixed height: no layout jumps while it updates.
  */
 import { useEffect, useRef } from 'react';
-import { drawLatest, openFirstPlotGate, plotlyLoaded, whenPlotlyLoaded, type Layout, type Trace } from './Plot';
+import {
+  drawInto,
+  drawLatest,
+  openFirstPlotGate,
+  plotlyLoaded,
+  savePlot,
+  whenPlotlyLoaded,
+  type Layout,
+  type Trace,
+} from './Plot';
 import { svgFrame } from './svgFrame';
 
 export interface LiveFrame {
@@ -38,6 +47,8 @@ export function LivePlot({ subscribe, name, testId, height = 300, opensGate }: L
   const canvas = useRef<HTMLDivElement>(null);
   const early = useRef<SVGSVGElement>(null);
   const failed = useRef<HTMLParagraphElement>(null);
+  /** Draws the frame shown with Plotly if only SVG has drawn it so far (an export reads Plotly's canvas). */
+  const onCanvas = useRef<() => Promise<void>>(() => Promise.resolve());
   useEffect(() => {
     const el = canvas.current;
     const f = fig.current;
@@ -98,6 +109,10 @@ export function LivePlot({ subscribe, name, testId, height = 300, opensGate }: L
       if (!drawing) void run();
     };
     const unsubscribe = subscribe(draw);
+    onCanvas.current = async () => {
+      if (last && f.getAttribute('data-renderer') === 'svg')
+        await drawInto(el, last.data, { height, ...last.layout }, true);
+    };
     if (opensGate && svg)
       void whenPlotlyLoaded().then(() => {
         if (alive && !pending && last && f.getAttribute('data-renderer') === 'svg') draw(last);
@@ -121,9 +136,11 @@ export function LivePlot({ subscribe, name, testId, height = 300, opensGate }: L
       if (plotlyLoaded()) void plotly().then((P) => P.default.purge(el));
     };
   }, [subscribe, height, opensGate]);
-  const save = (format: 'png' | 'svg') => {
+  const save = async (format: 'png' | 'svg') => {
     const el = canvas.current;
-    if (el) void plotly().then((P) => P.default.downloadImage(el, { format, filename: name.replace(/[^\w-]+/g, '_') }));
+    if (!el) return;
+    await onCanvas.current();
+    savePlot(el, format, name);
   };
   return (
     <figure
@@ -150,10 +167,10 @@ export function LivePlot({ subscribe, name, testId, height = 300, opensGate }: L
       )}
       <p ref={failed} className="error" aria-live="polite" />
       <figcaption className="plot-tools">
-        <button type="button" onClick={() => save('png')}>
+        <button type="button" onClick={() => void save('png')}>
           PNG
         </button>
-        <button type="button" onClick={() => save('svg')}>
+        <button type="button" onClick={() => void save('svg')}>
           SVG
         </button>
       </figcaption>
