@@ -12,6 +12,7 @@ import { drawScores, scoreWorld } from '../src/core/planner/synthetic';
 import { createRng } from '../src/core/util/rng';
 import { adapterFacts, adapterName, isSoftwareAdapter } from '../src/platform/gpuInfo';
 import { passEngine } from '../workers/gpuPass';
+import { softSumsOf } from '../src/core/planner/dualPassed';
 import { fitOneBatch, timingOrder as trainOrder, timingWorld as world } from '../src/core/models/sequence/batchTiming';
 
 export interface TrainShape {
@@ -138,12 +139,11 @@ const api = {
     const p = passInput(s);
     const engine = await passEngine(p.lambda, s.rows, s.cols, { order: ['webgpu'], software: true });
     if (engine.backend !== 'webgpu') throw new Error(`the WebGPU pass did not start: ${engine.reason}`);
-    const rowSum = new Float64Array(s.rows);
-    const colSum = new Float64Array(s.cols);
+    const out = softSumsOf(s.rows, s.cols);
     try {
       return await time(s.runs, async () => {
-        await engine.pass(p.u, p.v, p.eps, rowSum, colSum);
-        return rowSum.reduce((a, b) => a + b, 0);
+        await engine.pass(p.u, p.v, p.eps, out);
+        return out.rowSum.reduce((a, b) => a + b, 0);
       });
     } finally {
       engine.dispose();
