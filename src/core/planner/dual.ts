@@ -25,12 +25,12 @@
  * The schedule is here; the active set, the residuals and the u/v steps are in dualSteps.ts.
  */
 import type { ScoreSource } from '../models/scores';
-import type { StopSignal } from '../util/abort';
 import { createRng } from '../util/rng';
 import { checkSettings, denseOf, hardK, secondsSince, solutionOf } from './common';
 import { ZCUT } from './kernels';
-import { Anneal, annealStart, relax, ROOT_TOL } from './anneal';
-import type { Assignment, DualState, MatchSettings, MatchSolution } from './types';
+import { Anneal, annealStart, relax, ROOT_TOL, type DualOptions } from './anneal';
+export type { DualIteration, DualOptions, DualStepKind } from './anneal';
+import type { Assignment, MatchSettings, MatchSolution } from './types';
 import { solveExact } from './exact';
 import { createAuctionWorkspace } from './auctionState';
 import {
@@ -46,7 +46,6 @@ import {
   vStepDense,
   viewOf,
   type Active,
-  type DualWorkspace,
   type Problem,
   type Scratch,
 } from './dualSteps';
@@ -56,86 +55,6 @@ import { hardDecisions } from './rounding';
 export { hardDecisions };
 
 /** One epoch's report: temperature (normalised units), where it ran, and the constraints' max relative violations. */
-/** batch: a sample of rows; sparse: the active set; dense: the full matrix. */
-export type DualStepKind = 'batch' | 'sparse' | 'dense';
-
-export interface DualIteration {
-  iteration: number;
-  eps: number;
-  kind: DualStepKind;
-  /** Pairs the epoch touched (rows × items for batch/dense, |S| for sparse). */
-  size: number;
-  /** max_x (Σ_y π − K)/K, and |Σ_y π − K|/K where u_x > 0 (complementary slackness). */
-  user: number;
-  /** max_y (L − Σ_x π)/L and (Σ_x π − U)/U, absolute where v_y ≠ 0 holds the column at its bound. */
-  item: number;
-}
-
-export interface DualOptions {
-  /**
-   * exact (default for minimal exposure alone): the ε → 0 limit solved by the price auction (exact.ts), fast at the
-   * ML-1M shape; anneal: Algorithm 1's annealed soft root finds (always used with β'). Any annealing option below
-   * given explicitly selects anneal.
-   */
-  method?: 'exact' | 'anneal';
-  /** Start from a previous solution (u, v in score units; annealing resumes near its ε). */
-  warm?: DualState;
-  signal?: StopSignal;
-  /**
-   * Initial ε, normalised units. Default (cold): the mean TopK threshold of a sample of rows, τ: Algorithm 1 starts
-   * at 1, but with long-tailed scores (max λ far above the thresholds) every ε ≫ τ gives the same near-uniform π, so
-   * those epochs buy nothing. Warm: 4·epsMin.
-   */
-  eps0?: number;
-  /** Cold start ε as a multiple of τ when eps0 is not given; default 1. */
-  startFactor?: number;
-  /** Final ε, normalised units; default τ·1e-4 (few pairs left fractional, so hard decisions match the soft ones). */
-  epsMin?: number;
-  /** Annealing factor per epoch, ε ← γ·ε; default 0.5. */
-  gamma?: number;
-  /** Rows per sampled epoch (Algorithm 1's batch of user states); default 512. */
-  batchRows?: number;
-  /**
-   * Sampled epochs run while ε > τ·batchUntil (normalised by τ, the mean TopK threshold); default 1/8. Below that a
-   * batch's β-quantiles are too noisy (a cold item's quantile over 512 rows hinges on one or two of them).
-   */
-  batchUntil?: number;
-  /** Seed of the batch sampling (the Unif(−1, 0) init of Algorithm 1 is replaced by v = 0: deterministic, feasible). */
-  seed?: number;
-  /**
-   * Most alternating sweeps per intermediate ε (fewer once both violations are ≤ levelTol); default 10, and 50 with
-   * a cap β'. levelTol: default 0.1, and 0.01 with a cap β'. With a cap, each level converges before ε halves: left
-   * at 10%, the final sweeps stall on tied rows (λ(x)·pop(y) scores) with rows 10-20% over K, and v, once each row
-   * takes its own u, fills only 85-95% of the caps on the rows it was solved on. (Lower bounds alone keep the
-   * cheaper schedule: converging every level there costs about 3× the time.)
-   */
-  sweepsPerLevel?: number;
-  levelTol?: number;
-  /** Over-relaxation of the v-step, v ← v' + ω(v' − v) keeping v's sign; default 0.5 (fewer sweeps on skewed scores). */
-  overRelax?: number;
-  /** Over-relaxation at the final ε; default 0 (exact v-steps leave every item at its bound). */
-  overRelaxFinal?: number;
-  /** Most alternating sweeps at the final ε; default 40. */
-  maxSweeps?: number;
-  /** Stop the final sweeps when both relative violations are ≤ tol; default 0.01. */
-  tol?: number;
-  /** Largest active set, as a share of the matrix, before falling back to full passes; default 0.15. */
-  maxActiveShare?: number;
-  /** Margin of the active set beyond Zε, as a multiple of max(Zε, the last drift); default 2. */
-  slack?: number;
-  /** Reusable buffers for repeated solves on the same scores (sweeps, sliders). */
-  workspace?: DualWorkspace;
-  /**
-   * The annealed solve's decisions. 'rounded' (default): each row draws its K items from its soft decisions at the
-   * final ε (rounding.ts, seeded by `seed`), so that identical rows split a tied group as the LP optimum does and the
-   * item bounds hold in expectation. 'hard': TopK{λ − v} (eq. 14's ε → 0 limit), which gives every row of a tied
-   * group the same items: with Pop-like scores an item capped at β' then takes the whole group. The auction (exact)
-   * path is not affected.
-   */
-  decision?: 'rounded' | 'hard';
-  onIteration?: (it: DualIteration) => void;
-}
-
 /** Normalisation of the scores: max λ (1 for an all-zero matrix). */
 function maxOf(data: Float32Array): number {
   let mx = 0;
