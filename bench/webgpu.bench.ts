@@ -6,12 +6,12 @@
 // Env: WEBGPU_ADAPTER=gpu (src/testing/chromium.ts: the hardware adapter), WEBGPU_USERS (users per batch, default 64),
 // WEBGPU_HIDDEN (default 128), WEBGPU_MAXLEN (events per user, default 256), WEBGPU_BATCHES (timed batches after one
 // warm-up, default 2), WEBGPU_MODELS (default "gru,transformer"), WEBGPU_PASS (rows×cols, default 6040x3706),
-// WEBGPU_PASS_RUNS (default 7).
+// WEBGPU_PASS_RUNS (default 7), WEBGPU_DUAL (rows×cols of the offline Dual solve, default 300x200; α = 0.05, β = α/2).
 import os from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { ROOT, summarize, table, type Bench } from './lib';
-import type { PassShape, PassTiming, TrainShape } from './webgpu.page';
+import type { DualTiming, PassShape, PassTiming, TrainShape } from './webgpu.page';
 import { chromiumLaunch } from '../src/testing/chromium';
 import { openBundle } from '../src/testing/pageBundle';
 
@@ -36,6 +36,7 @@ const bench: Bench = {
     };
     const [rows, cols] = env('WEBGPU_PASS', '6040x3706').split('x').map(Number);
     const pass: PassShape = { rows, cols, runs: Number(env('WEBGPU_PASS_RUNS', '7')) };
+    const [dRows, dCols] = env('WEBGPU_DUAL', '300x200').split('x').map(Number);
     const load0 = os.loadavg()[0];
     const browser = await chromium.launch(chromiumLaunch());
     try {
@@ -85,6 +86,26 @@ const bench: Bench = {
           totals.push(js.total);
         }
       }
+      // The offline Dual whole: the CPU solve (the unit of its rows), then dualPassed.ts on the JS and the WGSL pass.
+      const dualWhat = 'offline Dual solve';
+      const dualNote = (d: DualTiming) => `${d.passes} passes; objective ${d.objective.toFixed(2)}`;
+      for (const how of ['cpu', 'js', 'webgpu'] as const) {
+        const d = await call<DualTiming>(page, 'dual', { rows: dRows, cols: dCols, alpha: 0.05, how });
+        if (how === 'cpu') wasm[dualWhat] = d.ms;
+        const impl = {
+          cpu: 'JS, CPU solve (dual.ts: sampled epochs, active set)',
+          js: 'JS pass, batched Newton (dualPassed.ts)',
+          webgpu: 'WGSL pass (gpuPass.ts), batched Newton (dualPassed.ts)',
+        }[how];
+        row(
+          dualWhat,
+          impl,
+          d.ms,
+          how === 'cpu'
+            ? 'objective ' + d.objective.toFixed(2)
+            : `${dualNote(d)}${how === 'webgpu' && gpuNote ? `; ${gpuNote}` : ''}`,
+        );
+      }
       const load1 = os.loadavg()[0];
       return [
         `WebGPU adapter: **${adapter.name}**, ${adapter.software ? 'a software adapter: its rows are functional only, not a GPU figure' : 'a hardware adapter'}.`,
@@ -92,7 +113,8 @@ const bench: Bench = {
         `full softmax over 3,707 tokens; median of ${shape.batches} batches after one warm-up batch. Planner pass: row and column sums of`,
         `sigmoid((λ − u − v)/ε) over a ${rows} × ${cols} synthetic score matrix (the planner bench's), ε = 1e-4 · max λ, matrix resident`,
         `on the backend, both sums read back each run; median of ${pass.runs}. "× WASM": the WASM row's time over this row's`,
-        `(above 1: faster than WASM). Headless Chromium, one page, cross-origin isolated; 1-minute load ${load0.toFixed(1)} at the start,`,
+        `(above 1: faster than WASM; for the offline Dual, the CPU solve's time over this row's). Offline Dual: one annealed`,
+        `solve (Algorithm 1, ε from τ to 1e-4·τ) on a ${dRows} × ${dCols} synthetic score matrix, α = 0.05, β = α/2, cold. Headless Chromium, one page, cross-origin isolated; 1-minute load ${load0.toFixed(1)} at the start,`,
         `${load1.toFixed(1)} at the end, on ${os.cpus().length} cores.`,
         '',
         table(['workload', 'implementation', 'ms (median)', '× WASM', 'note'], out),
@@ -102,7 +124,7 @@ const bench: Bench = {
         'On a machine with a GPU (Chromium with Vulkan and the GPU driver installed): `WEBGPU_ADAPTER=gpu npm run bench -- webgpu`',
         '(the ML-1M shape is the default; `CHROMIUM_PATH` names another Chromium, `CHROMIUM_EXTRA_ARGS` adds flags). The',
         'first line above must then name the GPU, not SwiftShader. A quick functional run anywhere:',
-        '`WEBGPU_USERS=8 WEBGPU_HIDDEN=16 WEBGPU_MAXLEN=16 WEBGPU_BATCHES=1 WEBGPU_PASS=256x512 npm run bench -- webgpu`.',
+        '`WEBGPU_USERS=8 WEBGPU_HIDDEN=16 WEBGPU_MAXLEN=16 WEBGPU_BATCHES=1 WEBGPU_PASS=256x512 WEBGPU_DUAL=60x40 npm run bench -- webgpu`.',
       ].join('\n');
     } finally {
       await browser.close();

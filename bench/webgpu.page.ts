@@ -12,6 +12,9 @@ import { drawScores, scoreWorld } from '../src/core/planner/synthetic';
 import { createRng } from '../src/core/util/rng';
 import { adapterFacts, adapterName, isSoftwareAdapter } from '../src/platform/gpuInfo';
 import { passEngine } from '../workers/gpuPass';
+import { softSums, softSumsOf, solveDualPassed } from '../src/core/planner/dualPassed';
+import { solveDual } from '../src/core/planner/dual';
+import { denseScores } from '../src/core/models/scores';
 import { fitOneBatch, timingOrder as trainOrder, timingWorld as world } from '../src/core/models/sequence/batchTiming';
 
 export interface TrainShape {
@@ -63,6 +66,7 @@ async function time(runs: number, fn: () => Promise<number>): Promise<PassTiming
 }
 
 const api = {
+  dual,
   /** The adapter WebGPU gives this page (null without one). */
   async adapter(): Promise<{ name: string; software: boolean } | null> {
     type Adapter = Parameters<typeof adapterFacts>[0];
@@ -138,12 +142,11 @@ const api = {
     const p = passInput(s);
     const engine = await passEngine(p.lambda, s.rows, s.cols, { order: ['webgpu'], software: true });
     if (engine.backend !== 'webgpu') throw new Error(`the WebGPU pass did not start: ${engine.reason}`);
-    const rowSum = new Float64Array(s.rows);
-    const colSum = new Float64Array(s.cols);
+    const out = softSumsOf(s.rows, s.cols);
     try {
       return await time(s.runs, async () => {
-        await engine.pass(p.u, p.v, p.eps, rowSum, colSum);
-        return rowSum.reduce((a, b) => a + b, 0);
+        await engine.pass(p.u, p.v, p.eps, out);
+        return out.rowSum.reduce((a, b) => a + b, 0);
       });
     } finally {
       engine.dispose();
@@ -174,6 +177,49 @@ const api = {
     }
   },
 };
+
+/** One offline Dual solve: milliseconds, passes over the matrix, the objective (the same solve up to tolerance). */
+export interface DualTiming {
+  ms: number;
+  passes: number;
+  objective: number;
+}
+
+/**
+ * The offline Dual (annealed, minimal exposure β = α/2) on the planner bench's synthetic scores: `how` = 'cpu' (the CPU
+ * solve, dual.ts), 'js' (dualPassed.ts with its passes in JS), 'webgpu' (dualPassed.ts on the WGSL shaders).
+ */
+async function dual(s: {
+  rows: number;
+  cols: number;
+  alpha: number;
+  how: 'cpu' | 'js' | 'webgpu';
+}): Promise<DualTiming> {
+  const rng = createRng(1);
+  const lambda = drawScores(scoreWorld(s.cols, rng, 16, 1), s.rows, rng);
+  const scores = denseScores(s.rows, s.cols, lambda);
+  const settings = { alpha: s.alpha, beta: s.alpha / 2 };
+  let passes = 0;
+  if (s.how === 'cpu') {
+    const t0 = performance.now();
+    const sol = solveDual(scores, settings, { method: 'anneal' });
+    return { ms: performance.now() - t0, passes: 0, objective: sol.objective };
+  }
+  const engine =
+    s.how === 'webgpu' ? await passEngine(lambda, s.rows, s.cols, { order: ['webgpu'], software: true }) : null;
+  if (engine && engine.backend !== 'webgpu') throw new Error(`the WebGPU pass did not start: ${engine.reason}`);
+  const pass = engine
+    ? engine.pass
+    : async (u: Float64Array, v: Float64Array, eps: number, out: ReturnType<typeof softSumsOf>) =>
+        softSums(lambda, s.rows, s.cols, u, v, eps, out);
+  try {
+    const t0 = performance.now();
+    const sol = await solveDualPassed(scores, settings, pass, { onPasses: (n) => (passes = n) });
+    return { ms: performance.now() - t0, passes, objective: sol.objective };
+  } finally {
+    engine?.dispose();
+  }
+}
 
 export type WebgpuBenchApi = typeof api;
 (globalThis as unknown as { webgpuBench: WebgpuBenchApi }).webgpuBench = api;

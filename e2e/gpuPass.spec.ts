@@ -2,12 +2,14 @@ import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { openBundle } from '../src/testing/pageBundle';
 import { createRng } from '../src/core/util/rng';
-import type { PassCase, PassOutcome } from './gpuPass.page';
+import type { PassCase, PassOutcome, SolveCase, SolveOutcome } from './gpuPass.page';
 
 // The planner's pass as WebGPU compute shaders (workers/gpuPass.ts) on this browser's adapter (SwiftShader here,
 // asked for by name), against closed-form sums and against the CPU pass; and the engine's choice when not asked.
 
 const run = (page: Page, c: PassCase) => page.evaluate(`gpuPassTest.run(${JSON.stringify(c)})`) as Promise<PassOutcome>;
+const solve = (page: Page, c: SolveCase) =>
+  page.evaluate(`gpuPassTest.solve(${JSON.stringify(c)})`) as Promise<{ engine: SolveOutcome; cpu: SolveOutcome }>;
 
 const sigmoid = (z: number) => (z > 20 ? 1 : z <= -20 ? 0 : 1 / (1 + Math.exp(-z)));
 
@@ -37,17 +39,25 @@ test('the WebGPU pass gives the closed-form row and column sums of sigmoid((λ �
   const lambda: number[] = [];
   const rowWant = new Array<number>(rows).fill(0);
   const colWant = new Array<number>(cols).fill(0);
+  const rowSlope = new Array<number>(rows).fill(0);
+  const colSlope = new Array<number>(cols).fill(0);
   for (let x = 0; x < rows; x++)
     for (let y = 0; y < cols; y++) {
       lambda.push(u[x] + v[y] + eps * z(x, y));
-      rowWant[x] += sigmoid(z(x, y));
-      colWant[y] += sigmoid(z(x, y));
+      const q = sigmoid(z(x, y));
+      rowWant[x] += q;
+      colWant[y] += q;
+      rowSlope[x] += q * (1 - q);
+      colSlope[y] += q * (1 - q);
     }
   const got = await run(page, { lambda, rows, cols, u, v, eps, opts: { order: ['webgpu'], software: true } });
   expect(got.backend, got.reason).toBe('webgpu');
   // f32 on the GPU: λ rounded to f32 moves z by ~1e-7/ε, sums of 300 terms by ~1e-5.
   expectClose(got.rowSum, rowWant, 1e-5, 'row sums');
   expectClose(got.colSum, colWant, 1e-5, 'column sums');
+  // Σπ(1 − π), the root finds' slope: 1 − π in f32 loses more where π is near 1 (sigmoid(2), and the cut-off's 1).
+  expectClose(got.rowSlope, rowSlope, 1e-4, 'row slopes');
+  expectClose(got.colSlope, colSlope, 1e-4, 'column slopes');
 });
 
 test('the WebGPU pass matches the CPU pass on a random matrix; unasked, a software adapter is passed over', async ({
@@ -67,6 +77,8 @@ test('the WebGPU pass matches the CPU pass on a random matrix; unasked, a softwa
   expect(cpu.reason).toBe('WebGPU was not asked for');
   expectClose(gpu.rowSum, cpu.rowSum, 1e-5, 'row sums');
   expectClose(gpu.colSum, cpu.colSum, 1e-5, 'column sums');
+  expectClose(gpu.rowSlope, cpu.rowSlope, 1e-4, 'row slopes');
+  expectClose(gpu.colSlope, cpu.colSlope, 1e-4, 'column slopes');
   // Not all 0 or all 1: the comparison covers the sigmoid's slope.
   expect(Math.min(...cpu.rowSum)).toBeGreaterThan(1);
   expect(Math.max(...cpu.rowSum)).toBeLessThan(cols - 1);
@@ -77,4 +89,30 @@ test('the WebGPU pass matches the CPU pass on a random matrix; unasked, a softwa
     expect(auto.reason).toContain('only a software adapter');
   } else expect(auto.backend).toBe('webgpu');
   expectClose(auto.rowSum, cpu.rowSum, 1e-5, 'row sums, engine of choice');
+});
+
+test('the offline Dual on the WebGPU pass ends at the CPU solve’s v and item exposures', async ({ page }) => {
+  // The planner's synthetic world, small: 60 users × 40 items, minimal exposure β, and a cap β' on another.
+  for (const settings of [
+    { alpha: 0.1, beta: 0.05 },
+    { alpha: 0.2, beta: 0, betaMax: 0.3 },
+  ]) {
+    const c = { rows: 60, cols: 40, seed: 3, settings, opts: { order: ['webgpu'], software: true } };
+    const { engine, cpu } = await solve(page, c);
+    const what = JSON.stringify(settings);
+    expect(engine.backend, engine.reason).toBe('webgpu');
+    expect(engine.passes, what).toBeGreaterThan(10);
+    // Tolerance: v within 1% of max λ (the root finds stop at 0.1% of their targets, and the GPU pass is f32); item
+    // exposures within 2 users; the objective within 1%.
+    const dv = Math.max(...engine.v.map((x, y) => Math.abs(x - cpu.v[y])));
+    expect(dv / cpu.maxScore, what).toBeLessThan(0.01);
+    const de = Math.max(...engine.exposure.map((x, y) => Math.abs(x - cpu.exposure[y])));
+    expect(de, what).toBeLessThanOrEqual(2);
+    expect(Math.abs(engine.objective - cpu.objective) / cpu.objective, what).toBeLessThan(0.01);
+    // The constraint bit: some items were boosted (v < 0) or capped (v > 0).
+    expect(
+      cpu.v.some((x) => x !== 0),
+      what,
+    ).toBe(true);
+  }
 });

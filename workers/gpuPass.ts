@@ -1,7 +1,8 @@
 /// <reference types="@webgpu/types" />
 /**
- * The planner's pass (row and column sums of π = sigmoid((λ − u − v)/ε), eq. 12, with the CPU pass's logit cut-off:
- * core/planner/kernels.ts softPass) as WebGPU compute shaders, for the planner's worker side. Raw WebGPU rather than
+ * The planner's pass (row and column sums of π = sigmoid((λ − u − v)/ε), eq. 12, and of π(1 − π), the slope of the
+ * root finds of eq. 13; with the CPU pass's logit cut-off: core/planner/dualPassed.ts softSums) as WebGPU compute
+ * shaders, for the planner's worker side (core/planner/dualPassed.ts runs the Dual on it). Raw WebGPU rather than
  * tfjs ops: tfjs would materialise the rows × cols π matrix (and its intermediates) on every pass, where the shaders
  * read λ once and write only the sums. λ is uploaded once per matrix and stays on the GPU; each pass uploads u and v
  * (as f32) and reads both sums back.
@@ -11,7 +12,8 @@
  * (`software: true`), since the CPU pass is far faster than an emulated GPU. Otherwise, and when the matrix exceeds
  * the device's buffer limits, the CPU pass, with the reason.
  */
-import { softPass, ZCUT } from '../src/core/planner/kernels';
+import { ZCUT } from '../src/core/planner/kernels';
+import { softSums, type SoftSums } from '../src/core/planner/dualPassed';
 import { adapterFacts, adapterName, isSoftwareAdapter, softwareReason } from '../src/platform/gpuInfo';
 import { BACKEND_LADDER } from '../src/platform/ladder';
 
@@ -21,8 +23,8 @@ export interface PassEngine {
   adapter?: string;
   /** Why WebGPU was passed over (cpu only). */
   reason?: string;
-  /** Row sums (length rows) and column sums (length cols) of π for these u, v and ε. */
-  pass(u: Float64Array, v: Float64Array, eps: number, rowSum: Float64Array, colSum: Float64Array): Promise<void>;
+  /** Row and column sums of π and of π(1 − π) for these u, v and ε (raw score units). */
+  pass(u: Float64Array, v: Float64Array, eps: number, out: SoftSums): Promise<void>;
   dispose(): void;
 }
 
@@ -45,25 +47,26 @@ struct Params { rows: u32, cols: u32, inv: f32, zcut: f32, chunk: u32, chunks: u
 @group(0) @binding(0) var<storage, read> lam: array<f32>;
 @group(0) @binding(1) var<storage, read> u: array<f32>;
 @group(0) @binding(2) var<storage, read> v: array<f32>;
-@group(0) @binding(3) var<storage, read_write> sums: array<f32>;
-@group(0) @binding(4) var<storage, read_write> colPart: array<f32>;
+@group(0) @binding(3) var<storage, read_write> sums: array<vec2f>;
+@group(0) @binding(4) var<storage, read_write> colPart: array<vec2f>;
 @group(0) @binding(5) var<uniform> p: Params;
 
-// pi with the CPU pass's cut-off: 0 at z <= -Z (no exp), 1 above Z.
-fn pi(x: u32, y: u32) -> f32 {
+// (pi, pi (1 - pi)) with the CPU pass's cut-off: 0 at z <= -Z (no exp), 1 above Z.
+fn pi(x: u32, y: u32) -> vec2f {
   let z = (lam[x * p.cols + y] - u[x] - v[y]) * p.inv;
-  if (z <= -p.zcut) { return 0.0; }
-  if (z > p.zcut) { return 1.0; }
-  return 1.0 / (1.0 + exp(-z));
+  if (z <= -p.zcut) { return vec2f(0.0, 0.0); }
+  if (z > p.zcut) { return vec2f(1.0, 0.0); }
+  let q = 1.0 / (1.0 + exp(-z));
+  return vec2f(q, q * (1.0 - q));
 }
 
-var<workgroup> part: array<f32, ${WG}>;
+var<workgroup> part: array<vec2f, ${WG}>;
 
-// One workgroup per row: strided partial sums, then a tree reduction. sums[0..rows) are the row sums.
+// One workgroup per row: strided partial sums, then a tree reduction. sums[0..rows) are the rows' (sum, slope).
 @compute @workgroup_size(${WG})
 fn rowSums(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) i: u32) {
   let x = wg.y * p.gridX + wg.x;
-  var s = 0.0;
+  var s = vec2f(0.0, 0.0);
   if (x < p.rows) {
     for (var y = i; y < p.cols; y += ${WG}u) { s += pi(x, y); }
   }
@@ -83,7 +86,7 @@ fn colChunks(@builtin(global_invocation_id) g: vec3u) {
   if (y >= p.cols) { return; }
   let x0 = g.y * p.chunk;
   let x1 = min(p.rows, x0 + p.chunk);
-  var s = 0.0;
+  var s = vec2f(0.0, 0.0);
   for (var x = x0; x < x1; x++) { s += pi(x, y); }
   colPart[g.y * p.cols + y] = s;
 }
@@ -93,7 +96,7 @@ fn colChunks(@builtin(global_invocation_id) g: vec3u) {
 fn colSums(@builtin(global_invocation_id) g: vec3u) {
   let y = g.x;
   if (y >= p.cols) { return; }
-  var s = 0.0;
+  var s = vec2f(0.0, 0.0);
   for (var c = 0u; c < p.chunks; c++) { s += colPart[c * p.cols + y]; }
   sums[p.rows + y] = s;
 }
@@ -109,7 +112,7 @@ export async function passEngine(
   const cpu = (reason: string): PassEngine => ({
     backend: 'cpu',
     reason,
-    pass: async (u, v, eps, rowSum, colSum) => softPass(lambda, rows, cols, u, v, eps, rowSum, colSum),
+    pass: async (u, v, eps, out) => softSums(lambda, rows, cols, u, v, eps, out),
     dispose: () => undefined,
   });
   if (!(opts.order ?? BACKEND_LADDER).includes('webgpu')) return cpu('WebGPU was not asked for');
@@ -143,10 +146,10 @@ function gpuPass(device: GPUDevice, lambda: Float32Array, rows: number, cols: nu
   device.queue.writeBuffer(lam, 0, lambda.buffer, lambda.byteOffset, lambda.byteLength);
   const u = buffer(rows, S | GPUBufferUsage.COPY_DST);
   const v = buffer(cols, S | GPUBufferUsage.COPY_DST);
-  const sums = buffer(rows + cols, S | GPUBufferUsage.COPY_SRC);
-  const colPart = buffer(chunks * cols, S);
+  const sums = buffer(2 * (rows + cols), S | GPUBufferUsage.COPY_SRC);
+  const colPart = buffer(2 * chunks * cols, S);
   const params = device.createBuffer({ size: 32, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-  const read = buffer(rows + cols, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+  const read = buffer(2 * (rows + cols), GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
 
   const module = device.createShaderModule({ code: SHADER });
   const storage = (type: GPUBufferBindingType): GPUBufferBindingLayout => ({ type });
@@ -172,7 +175,7 @@ function gpuPass(device: GPUDevice, lambda: Float32Array, rows: number, cols: nu
   });
 
   return {
-    async pass(uIn: Float64Array, vIn: Float64Array, eps: number, rowSum: Float64Array, colSum: Float64Array) {
+    async pass(uIn: Float64Array, vIn: Float64Array, eps: number, o: SoftSums) {
       device.queue.writeBuffer(u, 0, Float32Array.from(uIn));
       device.queue.writeBuffer(v, 0, Float32Array.from(vIn));
       const p = new ArrayBuffer(32);
@@ -191,12 +194,18 @@ function gpuPass(device: GPUDevice, lambda: Float32Array, rows: number, cols: nu
       run(rowSums, gridX, Math.ceil(rows / gridX));
       run(colChunks, Math.ceil(cols / WG), chunks);
       run(colSums, Math.ceil(cols / WG), 1);
-      enc.copyBufferToBuffer(sums, 0, read, 0, (rows + cols) * 4);
+      enc.copyBufferToBuffer(sums, 0, read, 0, 2 * (rows + cols) * 4);
       device.queue.submit([enc.finish()]);
       await read.mapAsync(GPUMapMode.READ);
-      const out = new Float32Array(read.getMappedRange(), 0, rows + cols);
-      for (let x = 0; x < rows; x++) rowSum[x] = out[x];
-      for (let y = 0; y < cols; y++) colSum[y] = out[rows + y];
+      const out = new Float32Array(read.getMappedRange(), 0, 2 * (rows + cols));
+      for (let x = 0; x < rows; x++) {
+        o.rowSum[x] = out[2 * x];
+        o.rowSlope[x] = out[2 * x + 1];
+      }
+      for (let y = 0; y < cols; y++) {
+        o.colSum[y] = out[2 * (rows + y)];
+        o.colSlope[y] = out[2 * (rows + y) + 1];
+      }
       read.unmap();
     },
     dispose: () => device.destroy(),

@@ -19,19 +19,22 @@ import {
   type SolveRequest,
   type SolveResult,
 } from '../src/core/planner/session';
-import { defaultSolvers, type PlannerSolvers } from '../src/core/planner/solvers';
+import type { PlannerSolvers } from '../src/core/planner/solvers';
+import { createPassSolvers, type PlannerPassMode, type PlannerPassNote } from './plannerPass';
 import { loadKeptScores } from './workspace';
 
 export type { CurvesRequest, InputSummary, ModelSolve, PlannerCode, SolveRequest } from '../src/core/planner/session';
 export type { BoostedItem, ExposureHistogram } from '../src/core/planner/report';
 export type { PlannerSolvers, ScoreMatrix } from '../src/core/planner/solvers';
+export type { PlannerPassMode, PlannerPassNote } from './plannerPass';
 
 /** Sequence number of a request; a request with a larger one makes this one stop early. */
 interface Numbered {
   seq: number;
 }
 
-export type SolveReply = SolveResult & Numbered;
+/** `pass`: the path the offline Dual's last constrained solve took (WebGPU pass or CPU), null before one. */
+export type SolveReply = SolveResult & Numbered & { pass?: PlannerPassNote | null };
 export type CurvesReply = CurvesResult & Numbered;
 
 /** Lets the worker see messages that arrived meanwhile (a newer request) before the next solve. */
@@ -47,11 +50,17 @@ const numbered = <R>(seq: number, r: Result<R, PlannerCode>): Result<R & Numbere
 const fromSavedRun = async (m: ModelScores): Promise<Float32Array | null> =>
   m.validSaved === undefined ? null : ((await loadKeptScores(m.validSaved, m.model))?.valid ?? null);
 
+/** Where the offline Dual's passes run (plannerPass.ts): the mode asked and the path taken. */
+interface PassPath {
+  setMode(mode: PlannerPassMode): void;
+  note(): PlannerPassNote | null;
+}
+
 /**
- * The API over a set of solvers (tests inject their own; the worker uses core/planner's) and the reader of
- * validation scores left saved.
+ * The API over a set of solvers (tests inject their own; the worker uses core/planner's, with the offline Dual on
+ * the WebGPU pass where `pass` allows), the reader of validation scores left saved.
  */
-export function createPlannerApi(solvers: PlannerSolvers, loadValid = fromSavedRun) {
+export function createPlannerApi(solvers: PlannerSolvers, loadValid = fromSavedRun, pass: PassPath | null = null) {
   const session = createPlannerSession(solvers, { pause: yieldToQueue, loadValid });
   /** The largest sequence number seen per kind of request: an older request of the same kind stops early (a solve
    * never stops a sweep: the curves must fill while β is dragged). */
@@ -77,7 +86,13 @@ export function createPlannerApi(solvers: PlannerSolvers, loadValid = fromSavedR
     /** Solves every model at (mode, α, β); stops early (stale) when a newer request arrives. */
     async solve(req: SolveRequest & Numbered): Promise<Result<SolveReply, PlannerCode>> {
       newest.solve = Math.max(newest.solve, req.seq);
-      return numbered(req.seq, await session.solve(req, () => req.seq < newest.solve));
+      const r = numbered(req.seq, await session.solve(req, () => req.seq < newest.solve));
+      return r.ok ? ok({ ...r.data, pass: pass?.note() ?? null }) : r;
+    },
+
+    /** Where the offline Dual's passes may run ('auto': a hardware WebGPU adapter; 'webgpu': any; 'cpu'). */
+    setPassMode(mode: PlannerPassMode): void {
+      pass?.setMode(mode);
     },
 
     /** The β sweep at this α for every model asked (points memoised like solves, so a curve fills once per α). */
@@ -91,5 +106,6 @@ export function createPlannerApi(solvers: PlannerSolvers, loadValid = fromSavedR
   };
 }
 
-export const plannerApi = createPlannerApi(defaultSolvers);
+const passPath = createPassSolvers();
+export const plannerApi = createPlannerApi(passPath.solvers, fromSavedRun, passPath);
 export type PlannerApi = typeof plannerApi;

@@ -11,6 +11,7 @@ import type {
   CurvesReply,
   CurvesRequest,
   InputSummary,
+  PlannerPassMode,
   SolveRequest,
 } from '../../workers/planner.api';
 import type { PlannerInput } from '../core/planner/types';
@@ -24,6 +25,8 @@ export type {
   ModelSolve,
   BoostedItem,
   ExposureHistogram,
+  PlannerPassMode,
+  PlannerPassNote,
 } from '../../workers/planner.api';
 
 const planner = workerSingleton<PlannerApi>(
@@ -46,11 +49,16 @@ export function inputBuffers(input: PlannerInput): ArrayBuffer[] {
   return [...set];
 }
 
-/** Sends scores and targets to the worker by transfer. */
-export function setPlannerInput(input: PlannerInput, source: string): Promise<Result<InputSummary, string>> {
-  return plannerClient().call<Result<InputSummary, string>>((api) =>
-    api.setInput(Comlink.transfer(input, inputBuffers(input)), source),
-  );
+/** Sends scores and targets to the worker by transfer, with where its offline Dual's passes may run. */
+export function setPlannerInput(
+  input: PlannerInput,
+  source: string,
+  pass: PlannerPassMode = 'auto',
+): Promise<Result<InputSummary, string>> {
+  return plannerClient().call<Result<InputSummary, string>>(async (api) => {
+    await api.setPassMode(pass);
+    return api.setInput(Comlink.transfer(input, inputBuffers(input)), source);
+  });
 }
 
 export function exportPlannerV(model: string): Promise<Result<string, string>> {

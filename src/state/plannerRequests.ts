@@ -25,6 +25,7 @@ import type { FirstModelInput } from '../../workers/run.api';
 import { startRun } from './run';
 import { FAST_MODELS } from './quickRun';
 import { currentRunConfig } from './ui';
+import { readPlannerPass } from './url';
 import { useStore } from './store';
 import {
   compareModelOf,
@@ -278,7 +279,7 @@ let following: Promise<void> = Promise.resolve();
 async function adoptPlannerInput(input: PlannerInput, source: string): Promise<void> {
   set({ status: 'loading', error: null });
   try {
-    adopted(await setPlannerInput(input, source));
+    adopted(await setPlannerInput(input, source, readPlannerPass()));
   } catch (e) {
     set({ status: 'error', error: message(e) });
   }

@@ -5,6 +5,7 @@
  * write replaces its one parameter in place (no history entry per edit).
  */
 import type { RunConfig } from '../core/pipeline/config';
+import type { PlannerPassMode } from '../bridge/planner';
 import { hashParam, readConfigHash, readJsonHash, withHashParam, writeConfigHash } from './urlHash';
 
 /** The hash parameters the page owns. */
@@ -40,6 +41,15 @@ export function readWasmThreads(): number | undefined {
   const v = new URLSearchParams(window.location.search).get('wasmThreads');
   const n = v === null ? NaN : Number(v);
   return Number.isInteger(n) && n >= 1 && n <= 64 ? n : undefined;
+}
+
+/**
+ * Where the planner's offline Dual may run its passes, from the query's `?plannerPass=` (auto, webgpu, cpu): 'webgpu'
+ * takes a software adapter too (tests and benches on SwiftShader); 'auto' (default) a hardware one only.
+ */
+export function readPlannerPass(): PlannerPassMode {
+  const v = new URLSearchParams(window.location.search).get('plannerPass');
+  return v === 'webgpu' || v === 'cpu' ? v : 'auto';
 }
 
 /** Calls `f` when the hash changes under the page (a pasted link that changes only the hash does not reload it). */

@@ -25,15 +25,13 @@
  * The schedule is here; the active set, the residuals and the u/v steps are in dualSteps.ts.
  */
 import type { ScoreSource } from '../models/scores';
-import type { StopSignal } from '../util/abort';
 import { createRng } from '../util/rng';
 import { checkSettings, denseOf, hardK, secondsSince, solutionOf } from './common';
 import { ZCUT } from './kernels';
-import { topKIndices } from './select';
-import type { Assignment, DualState, MatchSettings, MatchSolution } from './types';
-import { marginalScore } from './auctionScans';
+import { Anneal, annealStart, relax, ROOT_TOL, type DualOptions } from './anneal';
+export type { DualIteration, DualOptions, DualStepKind } from './anneal';
+import type { Assignment, MatchSettings, MatchSolution } from './types';
 import { solveExact } from './exact';
-import { roundedDecisions } from './rounding';
 import { createAuctionWorkspace } from './auctionState';
 import {
   buildActive,
@@ -48,144 +46,15 @@ import {
   vStepDense,
   viewOf,
   type Active,
-  type ActiveView,
-  type DualWorkspace,
   type Problem,
   type Scratch,
 } from './dualSteps';
 
 export { createDualWorkspace, type ActiveView, type DualWorkspace } from './dualSteps';
+import { hardDecisions } from './rounding';
+export { hardDecisions };
 
 /** One epoch's report: temperature (normalised units), where it ran, and the constraints' max relative violations. */
-export interface DualIteration {
-  iteration: number;
-  eps: number;
-  /** batch: a sample of rows; sparse: the active set; dense: the full matrix. */
-  kind: 'batch' | 'sparse' | 'dense';
-  /** Pairs the epoch touched (rows × items for batch/dense, |S| for sparse). */
-  size: number;
-  /** max_x (Σ_y π − K)/K, and |Σ_y π − K|/K where u_x > 0 (complementary slackness). */
-  user: number;
-  /** max_y (L − Σ_x π)/L and (Σ_x π − U)/U, absolute where v_y ≠ 0 holds the column at its bound. */
-  item: number;
-}
-
-export interface DualOptions {
-  /**
-   * exact (default for minimal exposure alone): the ε → 0 limit solved by the price auction (exact.ts), fast at the
-   * ML-1M shape; anneal: Algorithm 1's annealed soft root finds (always used with β'). Any annealing option below
-   * given explicitly selects anneal.
-   */
-  method?: 'exact' | 'anneal';
-  /** Start from a previous solution (u, v in score units; annealing resumes near its ε). */
-  warm?: DualState;
-  signal?: StopSignal;
-  /**
-   * Initial ε, normalised units. Default (cold): the mean TopK threshold of a sample of rows, τ: Algorithm 1 starts
-   * at 1, but with long-tailed scores (max λ far above the thresholds) every ε ≫ τ gives the same near-uniform π, so
-   * those epochs buy nothing. Warm: 4·epsMin.
-   */
-  eps0?: number;
-  /** Cold start ε as a multiple of τ when eps0 is not given; default 1. */
-  startFactor?: number;
-  /** Final ε, normalised units; default τ·1e-4 (few pairs left fractional, so hard decisions match the soft ones). */
-  epsMin?: number;
-  /** Annealing factor per epoch, ε ← γ·ε; default 0.5. */
-  gamma?: number;
-  /** Rows per sampled epoch (Algorithm 1's batch of user states); default 512. */
-  batchRows?: number;
-  /**
-   * Sampled epochs run while ε > τ·batchUntil (normalised by τ, the mean TopK threshold); default 1/8. Below that a
-   * batch's β-quantiles are too noisy (a cold item's quantile over 512 rows hinges on one or two of them).
-   */
-  batchUntil?: number;
-  /** Seed of the batch sampling (the Unif(−1, 0) init of Algorithm 1 is replaced by v = 0: deterministic, feasible). */
-  seed?: number;
-  /**
-   * Most alternating sweeps per intermediate ε (fewer once both violations are ≤ levelTol); default 10, and 50 with
-   * a cap β'. levelTol: default 0.1, and 0.01 with a cap β'. With a cap, each level converges before ε halves: left
-   * at 10%, the final sweeps stall on tied rows (λ(x)·pop(y) scores) with rows 10-20% over K, and v, once each row
-   * takes its own u, fills only 85-95% of the caps on the rows it was solved on. (Lower bounds alone keep the
-   * cheaper schedule: converging every level there costs about 3× the time.)
-   */
-  sweepsPerLevel?: number;
-  levelTol?: number;
-  /** Over-relaxation of the v-step, v ← v' + ω(v' − v) keeping v's sign; default 0.5 (fewer sweeps on skewed scores). */
-  overRelax?: number;
-  /** Over-relaxation at the final ε; default 0 (exact v-steps leave every item at its bound). */
-  overRelaxFinal?: number;
-  /** Most alternating sweeps at the final ε; default 40. */
-  maxSweeps?: number;
-  /** Stop the final sweeps when both relative violations are ≤ tol; default 0.01. */
-  tol?: number;
-  /** Largest active set, as a share of the matrix, before falling back to full passes; default 0.15. */
-  maxActiveShare?: number;
-  /** Margin of the active set beyond Zε, as a multiple of max(Zε, the last drift); default 2. */
-  slack?: number;
-  /** Reusable buffers for repeated solves on the same scores (sweeps, sliders). */
-  workspace?: DualWorkspace;
-  /**
-   * The annealed solve's decisions. 'rounded' (default): each row draws its K items from its soft decisions at the
-   * final ε (rounding.ts, seeded by `seed`), so that identical rows split a tied group as the LP optimum does and the
-   * item bounds hold in expectation. 'hard': TopK{λ − v} (eq. 14's ε → 0 limit), which gives every row of a tied
-   * group the same items: with Pop-like scores an item capped at β' then takes the whole group. The auction (exact)
-   * path is not affected.
-   */
-  decision?: 'rounded' | 'hard';
-  onIteration?: (it: DualIteration) => void;
-}
-
-/**
- * Hard decisions (raw units): per row the top K of λ − v among positive values; S (when given and still exact for
- * the row) saves the full-row pass.
- */
-export function hardDecisions(
-  data: Float32Array,
-  m: number,
-  p: number,
-  K: number,
-  v: Float64Array,
-  S?: ActiveView,
-): Assignment {
-  const key = new Float64Array(p);
-  const scratch = new Float64Array(p);
-  const pick = new Int32Array(p);
-  const indptr = new Int32Array(m + 1);
-  let indices = new Int32Array(Math.max(16, Math.min(m * Math.min(K, p), 1 << 20)));
-  let nnz = 0;
-  for (let x = 0; x < m; x++) {
-    if (nnz + K > indices.length) {
-      const g = new Int32Array(Math.max(indices.length * 2, nnz + K));
-      g.set(indices);
-      indices = g;
-    }
-    let done = false;
-    if (S) {
-      const j0 = S.rowPtr[x];
-      const n = S.rowPtr[x + 1] - j0;
-      const bound = S.bound[x];
-      let above = 0;
-      for (let q = 0; q < n; q++) {
-        key[q] = S.val[j0 + q] - v[S.col[j0 + q]];
-        if (key[q] > bound) above++;
-      }
-      if (above >= K) {
-        const c = topKIndices(key, n, K, Math.max(0, bound), scratch, pick);
-        for (let q = 0; q < c; q++) indices[nnz++] = S.col[j0 + pick[q]];
-        done = true;
-      }
-    }
-    if (!done) {
-      const off = x * p;
-      for (let y = 0; y < p; y++) key[y] = data[off + y] - v[y];
-      const c = topKIndices(key, p, K, 0, scratch, pick);
-      for (let q = 0; q < c; q++) indices[nnz++] = pick[q];
-    }
-    indptr[x + 1] = nnz;
-  }
-  return { nRows: m, nCols: p, indptr, indices: indices.slice(0, nnz) };
-}
-
 /** Normalisation of the scores: max λ (1 for an all-zero matrix). */
 function maxOf(data: Float32Array): number {
   let mx = 0;
@@ -216,20 +85,8 @@ export function solveDual(scores: ScoreSource, s: MatchSettings, opts: DualOptio
     U: s.betaMax !== undefined ? s.betaMax * m : Infinity,
     ws,
   };
-  const u = new Float64Array(m);
-  const v = new Float64Array(p);
   const K = hardK(s, p);
-  // u of another capacity (an α slider or sweep) is no start: only v carries over (see DualState.rowK).
-  const uFits = opts.warm !== undefined && opts.warm.u.length === m && (opts.warm.rowK ?? K) === K;
-  if (opts.warm && uFits && opts.warm.v.length === p) {
-    u.set(opts.warm.u);
-    v.set(opts.warm.v);
-  } else if (opts.warm && opts.warm.v.length === p) {
-    v.set(opts.warm.v);
-  }
-  // Annealing resumes near the previous ε only from a full state of these rows: v alone (or a state of no item
-  // constraint, ε = 0) at that ε leaves u far from its root, and the sweeps there stall with items short.
-  const warm = opts.warm !== undefined && opts.warm.v.length === p && uFits && opts.warm.eps > 0;
+  const { u, v, warm } = annealStart(m, p, K, opts.warm);
   if (pr.L <= 0 && pr.U === Infinity) {
     // No item constraint: v = 0 and the optimum of eq. 9 is each row's top K (eq. 14 with v = 0); no iterations.
     v.fill(0);
@@ -245,17 +102,10 @@ export function solveDual(scores: ScoreSource, s: MatchSettings, opts: DualOptio
     opts.onIteration !== undefined;
   if (pr.U === Infinity && !annealAsked)
     return solveExact(data, transposeOf(ws, data, m, p), m, p, s, opts.signal, opts.warm, ws.auction);
-  const tau = marginalScore(data, m, p, Math.ceil(pr.K - 1e-9)) || scale;
-  const epsMin = opts.epsMin !== undefined ? opts.epsMin * scale : 1e-4 * tau;
-  const gamma = opts.gamma ?? 0.5;
-  let eps = Math.max(
-    epsMin,
-    opts.eps0 !== undefined ? opts.eps0 * scale : warm ? 4 * epsMin : tau * (opts.startFactor ?? 1),
-  );
-  const tol = opts.tol ?? 0.01;
-  const rootTol = 1e-3;
+  const an = new Anneal(pr, scale, warm, opts);
+  const rootTol = ROOT_TOL;
   const batch = Math.min(m, opts.batchRows ?? 512);
-  const batchAbove = tau * (opts.batchUntil ?? 1 / 8);
+  const batchAbove = an.tau * (opts.batchUntil ?? 1 / 8);
   const cap = Math.max(1024, Math.floor((opts.maxActiveShare ?? 0.15) * m * p));
   const slackFactor = opts.slack ?? 2;
   let lastDrift = 0;
@@ -263,25 +113,10 @@ export function solveDual(scores: ScoreSource, s: MatchSettings, opts: DualOptio
   const sc: Scratch = { a: new Float64Array(Math.max(m, p)), b: new Float64Array(Math.max(m, p)) };
   const vNew = new Float64Array(p);
   const vOld = new Float64Array(p);
-  const omega = opts.overRelax ?? 0.5;
-  const omegaFinal = opts.overRelaxFinal ?? 0;
-  const residuals = { user: [] as number[], item: [] as number[] };
   let S: Active | null = null;
-  let iteration = 0;
-  let sweepsAtMin = 0;
-  let levelSweeps = 0;
-  const capped = pr.U < Infinity;
-  const sweepsPerLevel = opts.sweepsPerLevel ?? (capped ? 50 : 10);
-  const levelTol = opts.levelTol ?? (capped ? 0.01 : 0.1);
-  const report = (kind: DualIteration['kind'], size: number, r: { user: number; item: number }): void => {
-    residuals.user.push(r.user);
-    residuals.item.push(r.item);
-    opts.onIteration?.({ iteration, eps: eps / scale, kind, size, user: r.user, item: r.item });
-    iteration++;
-  };
   /** S valid for the current ε (rebuilt when stale or too loose); null when it would be too big. */
   const ensureActive = (force: boolean): Active | null => {
-    const need = ZCUT * eps;
+    const need = ZCUT * an.eps;
     if (S) {
       const d = drift(S, u, v);
       if (!force && S.delta - d >= need && S.delta <= 4 * need * (1 + slackFactor) + 2 * slackFactor * lastDrift)
@@ -298,66 +133,46 @@ export function solveDual(scores: ScoreSource, s: MatchSettings, opts: DualOptio
     for (let tries = 0; tries < 4; tries++) {
       const Sa: Active | null = S;
       if (!Sa) return false;
-      uStepActive(pr, Sa, u, v, eps, sc, rootTol);
-      if (Sa.delta - drift(Sa, u, v) < ZCUT * eps) {
+      uStepActive(pr, Sa, u, v, an.eps, sc, rootTol);
+      if (Sa.delta - drift(Sa, u, v) < ZCUT * an.eps) {
         if (!ensureActive(true)) return false;
         continue;
       }
       vOld.set(v);
-      vStepActive(pr, Sa, u, v, eps, sc, rootTol);
-      relax(v, vOld, eps <= epsMin * (1 + 1e-9) ? omegaFinal : omega);
-      if (Sa.delta - drift(Sa, u, v) >= ZCUT * eps) return true;
+      vStepActive(pr, Sa, u, v, an.eps, sc, rootTol);
+      relax(v, vOld, an.relaxation);
+      if (Sa.delta - drift(Sa, u, v) >= ZCUT * an.eps) return true;
       if (!ensureActive(true)) return false;
     }
     return S !== null;
   };
   for (;;) {
     if (opts.signal?.aborted) throw new Error('aborted');
-    const final = eps <= epsMin * (1 + 1e-9);
-    const sampled = !final && batch < m && eps > batchAbove;
+    const sampled = !an.final && batch < m && an.eps > batchAbove;
     const act = !sampled && ensureActive(false) !== null && sparseSweep();
     const cur = S as Active | null;
+    let done: boolean;
     if (act && cur) {
-      report('sparse', cur.nnz, residualsActive(pr, cur, u, v, eps));
+      done = an.after('sparse', cur.nnz, residualsActive(pr, cur, u, v, an.eps));
     } else if (sampled) {
       const rows = sampleRows(m, batch, rng);
-      uStepDense(pr, rows, u, v, eps, sc, rootTol);
-      vStepDense(pr, rows, u, v, eps, sc, rootTol, vNew);
+      uStepDense(pr, rows, u, v, an.eps, sc, rootTol);
+      vStepDense(pr, rows, u, v, an.eps, sc, rootTol, vNew);
       const g = 0.5;
       for (let y = 0; y < p; y++) v[y] = (1 - g) * v[y] + g * vNew[y];
-      report('batch', batch * p, residualsDense(pr, rows, u, v, eps));
+      done = an.after('batch', batch * p, residualsDense(pr, rows, u, v, an.eps), true);
     } else {
-      uStepDense(pr, null, u, v, eps, sc, rootTol);
-      vStepDense(pr, null, u, v, eps, sc, rootTol, vNew);
+      uStepDense(pr, null, u, v, an.eps, sc, rootTol);
+      vStepDense(pr, null, u, v, an.eps, sc, rootTol, vNew);
       vOld.set(v);
       v.set(vNew);
-      relax(v, vOld, eps <= epsMin * (1 + 1e-9) ? omegaFinal : omega);
-      report('dense', m * p, residualsDense(pr, null, u, v, eps));
+      relax(v, vOld, an.relaxation);
+      done = an.after('dense', m * p, residualsDense(pr, null, u, v, an.eps));
     }
-    if (final) {
-      sweepsAtMin++;
-      const r = residuals.user.length - 1;
-      if ((residuals.user[r] <= tol && residuals.item[r] <= tol) || sweepsAtMin >= (opts.maxSweeps ?? 40)) break;
-    } else {
-      levelSweeps++;
-      const r = residuals.user.length - 1;
-      if (
-        sampled ||
-        (residuals.user[r] <= levelTol && residuals.item[r] <= levelTol) ||
-        levelSweeps >= sweepsPerLevel
-      ) {
-        eps = Math.max(epsMin, eps * gamma);
-        levelSweeps = 0;
-      }
-    }
+    if (done) break;
   }
   const fin = S as Active | null;
-  const assignment =
-    opts.decision === 'hard'
-      ? hardDecisions(data, m, p, K, v, fin ? viewOf(fin, v) : undefined)
-      : roundedDecisions(data, m, p, K, v, eps, opts.seed ?? 1);
-  const state: DualState = { u, v, eps: eps / scale, rowK: K };
-  return solutionOf('offline', s, data, assignment, state, residuals, iteration, secondsSince(t0));
+  return an.solution(s, pr, K, u, v, t0, fin ? viewOf(fin, v) : undefined);
 }
 
 /** u_x = the best λ − v a row's decisions leave out, projected to ≥ 0 (eq. 14's TopK threshold). */
@@ -375,15 +190,6 @@ export function leftOutBest(data: Float32Array, p: number, a: Assignment, v: Flo
       if (key > best) best = key;
     }
     u[x] = best;
-  }
-}
-
-/** v ← v' + ω(v' − v_old), keeping the sign the constraint gave v'. */
-function relax(v: Float64Array, vOld: Float64Array, omega: number): void {
-  if (omega === 0) return;
-  for (let y = 0; y < v.length; y++) {
-    const n = v[y] + omega * (v[y] - vOld[y]);
-    v[y] = v[y] < 0 ? Math.min(n, 0) : v[y] > 0 ? Math.max(n, 0) : 0;
   }
 }
 

@@ -160,7 +160,7 @@ export function residualsDense(
 }
 
 /** Item residuals: violations, and (complementary slackness) any gap to the bound a non-zero v_y holds it at. */
-function itemViolation(colSum: Float64Array, v: Float64Array, L: number, U: number): number {
+export function itemViolation(colSum: Float64Array, v: Float64Array, L: number, U: number): number {
   let item = 0;
   for (let y = 0; y < colSum.length; y++) {
     if (L > 0) item = Math.max(item, (v[y] < 0 ? Math.abs(L - colSum[y]) : L - colSum[y]) / L);

@@ -7,7 +7,8 @@
  */
 import { createRng } from '../util/rng';
 import { sig, softRoot, ZCUT } from './kernels';
-import { kthLargest } from './select';
+import type { ActiveView } from './dualSteps';
+import { kthLargest, topKIndices } from './select';
 import type { Assignment } from './types';
 
 /**
@@ -121,6 +122,57 @@ export function roundedDecisions(
       const c = systematicSample(pi, items, n, rowUniform(seed, x), K, indices, nnz);
       // Systematic sampling keeps the index order, as an assignment's rows do.
       nnz += c;
+    }
+    indptr[x + 1] = nnz;
+  }
+  return { nRows: m, nCols: p, indptr, indices: indices.slice(0, nnz) };
+}
+
+/**
+ * Hard decisions (raw units): per row the top K of λ − v among positive values; S (when given and still exact for
+ * the row) saves the full-row pass.
+ */
+export function hardDecisions(
+  data: Float32Array,
+  m: number,
+  p: number,
+  K: number,
+  v: Float64Array,
+  S?: ActiveView,
+): Assignment {
+  const key = new Float64Array(p);
+  const scratch = new Float64Array(p);
+  const pick = new Int32Array(p);
+  const indptr = new Int32Array(m + 1);
+  let indices = new Int32Array(Math.max(16, Math.min(m * Math.min(K, p), 1 << 20)));
+  let nnz = 0;
+  for (let x = 0; x < m; x++) {
+    if (nnz + K > indices.length) {
+      const g = new Int32Array(Math.max(indices.length * 2, nnz + K));
+      g.set(indices);
+      indices = g;
+    }
+    let done = false;
+    if (S) {
+      const j0 = S.rowPtr[x];
+      const n = S.rowPtr[x + 1] - j0;
+      const bound = S.bound[x];
+      let above = 0;
+      for (let q = 0; q < n; q++) {
+        key[q] = S.val[j0 + q] - v[S.col[j0 + q]];
+        if (key[q] > bound) above++;
+      }
+      if (above >= K) {
+        const c = topKIndices(key, n, K, Math.max(0, bound), scratch, pick);
+        for (let q = 0; q < c; q++) indices[nnz++] = S.col[j0 + pick[q]];
+        done = true;
+      }
+    }
+    if (!done) {
+      const off = x * p;
+      for (let y = 0; y < p; y++) key[y] = data[off + y] - v[y];
+      const c = topKIndices(key, p, K, 0, scratch, pick);
+      for (let q = 0; q < c; q++) indices[nnz++] = pick[q];
     }
     indptr[x + 1] = nnz;
   }

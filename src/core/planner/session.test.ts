@@ -64,8 +64,8 @@ describe('planner session', () => {
     const { solvers, calls } = recordingSolvers();
     const offline = solvers.offline!;
     // Offline states carry an auction assignment, as the exact solver's do.
-    solvers.offline = (s, settings, warm) => {
-      const sol = offline(s, settings, warm);
+    solvers.offline = async (s, settings, warm) => {
+      const sol = await offline(s, settings, warm);
       sol.state.auction = {
         K: 1,
         lo: settings.beta * s.nRows,

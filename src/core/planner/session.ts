@@ -160,13 +160,13 @@ export function createPlannerSession(solvers: PlannerSolvers, opts: SessionOptio
   }
 
   /** A memoised answer or a new solve of model `m` (the solvers' refusals are values). */
-  function solveOne(
+  async function solveOne(
     inp: PlannerInput,
     m: ModelScores,
     mode: PlannerMode,
     settings: MatchSettings,
     valid: Result<Float32Array, string> | null = null,
-  ): Result<Solved, string> {
+  ): Promise<Result<Solved, string>> {
     const hit = memo.get(m.model, mode, settings);
     if (hit) return ok(hit);
     const test = matrix(m.test, m.testRows, m.nItems);
@@ -177,7 +177,7 @@ export function createPlannerSession(solvers: PlannerSolvers, opts: SessionOptio
       sol = solvers.greedy(test, settings);
     } else if (mode === 'offline') {
       if (!solvers.offline) return err('unavailable', 'the offline Dual is not available in this build yet');
-      sol = solvers.offline(test, settings, warm);
+      sol = await solvers.offline(test, settings, warm);
     } else {
       if (!solvers.online) return err('unavailable', 'the online Dual is not available in this build yet');
       if (!valid) return err('no-valid', `${m.model}: no validation rows to calibrate v on`);
@@ -240,7 +240,7 @@ export function createPlannerSession(solvers: PlannerSolvers, opts: SessionOptio
       if (!memoised && (await interrupted(inp, shouldStop))) return ok({ ...reply, stale: true });
       const valid = await validFor(m, req.mode, memoised);
       if (input !== inp) return ok({ ...reply, stale: true });
-      const r = solveOne(inp, m, req.mode, settings, valid);
+      const r = await solveOne(inp, m, req.mode, settings, valid);
       if (!r.ok) {
         reply.models.push({
           model: m.model,
@@ -335,7 +335,7 @@ export function createPlannerSession(solvers: PlannerSolvers, opts: SessionOptio
           if (!memoised && (await interrupted(inp, shouldStop, true))) return ok({ ...reply, stale: true });
           const valid = await validFor(m, req.mode, memoised);
           if (input !== inp) return ok({ ...reply, stale: true });
-          const r = solveOne(inp, m, req.mode, settings, valid);
+          const r = await solveOne(inp, m, req.mode, settings, valid);
           if (!r.ok) {
             reason = r.reason;
             break;

@@ -27,8 +27,11 @@ export interface ScoreMatrix {
  */
 export interface PlannerSolvers {
   greedy?(s: ScoreMatrix, settings: MatchSettings): MatchSolution;
-  /** Offline Dual on the test rows, warm-started from `warm` when given. */
-  offline?(s: ScoreMatrix, settings: MatchSettings, warm: DualState | null): MatchSolution;
+  /**
+   * Offline Dual on the test rows, warm-started from `warm` when given (asynchronous where its passes run elsewhere:
+   * the planner worker's WebGPU pass, dualPassed.ts).
+   */
+  offline?(s: ScoreMatrix, settings: MatchSettings, warm: DualState | null): MatchSolution | Promise<MatchSolution>;
   /** Online Dual: v calibrated on `valid`, then each test row decided alone by TopK(λ − v). */
   online?(valid: ScoreMatrix, test: ScoreMatrix, settings: MatchSettings, warm: DualState | null): MatchSolution;
   /** Relevance and diversity of the hard decisions against the test targets (rime field names). */
@@ -56,7 +59,10 @@ const greedyOrder = (s: ScoreMatrix): Int32Array | undefined => {
 };
 
 /** This package's solvers, keeping Dual workspaces for the `workspaces` most recently solved matrices. */
-export function createDefaultSolvers(workspaces = WORKSPACE_LIMIT): PlannerSolvers & { cache: WorkspaceCache } {
+export function createDefaultSolvers(workspaces = WORKSPACE_LIMIT): Omit<PlannerSolvers, 'offline'> & {
+  cache: WorkspaceCache;
+  offline(s: ScoreMatrix, settings: MatchSettings, warm: DualState | null): MatchSolution;
+} {
   const cache = new WorkspaceCache(workspaces);
   return {
     cache,
@@ -74,4 +80,4 @@ export function createDefaultSolvers(workspaces = WORKSPACE_LIMIT): PlannerSolve
   };
 }
 
-export const defaultSolvers: PlannerSolvers = createDefaultSolvers();
+export const defaultSolvers = createDefaultSolvers();

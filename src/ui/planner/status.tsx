@@ -30,6 +30,7 @@ export function Status() {
         updating…
       </span>
       <Prefetching />
+      <PassNote />
       {error && (
         <span className="error" data-testid="planner.error">
           {error}
@@ -50,6 +51,31 @@ function Prefetching() {
   return (
     <span className="muted" data-testid="planner.prefetch" style={{ visibility: on ? 'visible' : 'hidden' }}>
       preparing the other β positions…
+    </span>
+  );
+}
+
+/**
+ * Where the offline Dual's last solve with an item constraint ran its passes: the GPU's WebGPU adapter, or the CPU
+ * with the reason WebGPU was passed over (in the tooltip); nothing before such a solve.
+ */
+function PassNote() {
+  const pass = usePlanner((s) => s.shown?.pass ?? null);
+  if (!pass) return null;
+  const text =
+    pass.backend === 'webgpu' ? `offline Dual on WebGPU (${pass.adapter ?? 'adapter'})` : 'offline Dual on CPU';
+  return (
+    <span
+      className="pass-note"
+      data-testid="planner.pass"
+      data-backend={pass.backend}
+      title={
+        pass.backend === 'webgpu'
+          ? 'its passes run as WebGPU compute shaders'
+          : `WebGPU passed over: ${pass.reason ?? ''}`
+      }
+    >
+      {text}
     </span>
   );
 }
