@@ -13,6 +13,7 @@ import { makeSplit } from '../src/core/data/split';
 import { DENSE_BUDGET_BYTES, denseScores } from '../src/core/models/scores';
 import type { SavedRun, WorkspaceStore } from './workspace';
 import { topCPerColumn } from '../src/core/metrics/topk';
+import { release } from '../src/core/util/release';
 
 /** All kept score matrices of a run together stay under this (test + validation of every model). */
 export const KEEP_BUDGET_BYTES = 4 * DENSE_BUDGET_BYTES;
@@ -91,6 +92,8 @@ export async function plannerInputOf(
       run.handedOver.add(name);
       run.kept.set(name, { ...k, test: new Float32Array(0), valid: null });
       // The validation scores stay in the saved run: the planner reads them from there for its online mode only.
+      // Freed here now (an idle worker collects garbage late).
+      release(k.valid);
       scores = { test: k.test, valid: null, validSaved: k.valid ? run.savedAt : undefined };
     } else {
       scores = { test: copy(k.test), valid: k.valid ? copy(k.valid) : null };
@@ -141,19 +144,20 @@ export interface FirstModelInput {
   input: PlannerInput;
 }
 
-/** One kept model's planner input while its run goes on: copies of its scores and of the test targets. */
+/**
+ * One kept model's planner input while its run goes on: copies of its scores and of the test targets, with their
+ * buffers to transfer (the run keeps its own arrays; the copies are moved, not cloned once more on the way).
+ */
 export function firstModelInputOf(
   source: string,
   split: Split,
   itemIds: string[],
   model: string,
   k: KeptScores,
-): FirstModelInput {
+): { first: FirstModelInput; buffers: ArrayBuffer[] } {
   const scores = { test: copy(k.test), valid: k.valid ? copy(k.valid) : null };
-  return {
-    source,
-    input: assembleInput(split.test.target, split.valid.users.length, itemIds, [[model, scores]]).input,
-  };
+  const { input, buffers } = assembleInput(split.test.target, split.valid.users.length, itemIds, [[model, scores]]);
+  return { first: { source, input }, buffers };
 }
 
 /** Rows per item the explorer can list (its top-N is at most this). */

@@ -1,4 +1,7 @@
 import 'fake-indexeddb/auto';
+import { MessageChannel } from 'node:worker_threads';
+import * as Comlink from 'comlink';
+import nodeEndpoint from 'comlink/dist/esm/node-adapter';
 import { describe, expect, it, vi } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { generateSynthetic } from '../src/core/data/synthetic';
@@ -143,6 +146,41 @@ describe('runApi', () => {
     expect(Array.from(got.input.models[0].test)).toEqual(Array.from(pop.test));
     expect(Array.from(got.input.models[0].valid!)).toEqual(Array.from(pop.valid!));
     expect(Array.from(got.input.target.indices)).toEqual(Array.from(full!.target.indices));
+  });
+
+  it('moves the first model to the page by transfer: the copies it sent are detached there, the run keeps its scores', async () => {
+    // The run worker's side of a real message channel, recording what each reply transferred.
+    const { port1, port2 } = new MessageChannel();
+    const sent: ArrayBuffer[] = [];
+    const workerSide = nodeEndpoint(port1);
+    const post = workerSide.postMessage.bind(workerSide);
+    workerSide.postMessage = (message: unknown, transfer?: Parameters<typeof post>[1]) => {
+      sent.push(...((transfer ?? []) as ArrayBuffer[]));
+      post(message, transfer);
+    };
+    Comlink.expose(runApi, workerSide);
+    const remote = Comlink.wrap<typeof runApi>(nodeEndpoint(port2));
+    try {
+      runApi.setDataset(world(), 'moved');
+      const first = remote.firstModelInput();
+      // A round trip, so that the worker side holds the request before the run starts.
+      await remote.source();
+      const r = await runApi.run({ split: { kind: 'temporal' }, models: ['Pop', 'EMA'], seed: 1 });
+      if (!r.ok) throw new Error(r.reason);
+      const got = await first;
+      const pop = got!.input.models[0];
+      // Test scores, validation scores and the three target arrays went over without a copy: detached here.
+      expect(sent.length).toBe(5);
+      expect(sent.every((b) => b.byteLength === 0)).toBe(true);
+      expect(pop.test.length).toBe(pop.testRows * pop.nItems);
+      const own = (await runApi.plannerInput(['Pop']))!.models[0];
+      expect(Array.from(own.test)).toEqual(Array.from(pop.test));
+      expect(Array.from(own.valid!)).toEqual(Array.from(pop.valid!));
+    } finally {
+      remote[Comlink.releaseProxy]();
+      port1.close();
+      port2.close();
+    }
   });
 
   it('trains a tiny RNN composition, reports batched progress, cancels within a batch and keeps the last results', async () => {

@@ -121,7 +121,8 @@ export const runApi = {
         ...pageHooks(config.models.length, my, onProgress, onModel),
         onKept: (name, kept, split, runDataset) => {
           if (my.aborted || !firstWaiter) return;
-          firstWaiter(firstModelInputOf(source, split, runDataset.itemIds, name, kept));
+          const { first, buffers } = firstModelInputOf(source, split, runDataset.itemIds, name, kept);
+          firstWaiter(Comlink.transfer(first, buffers));
           firstWaiter = null;
         },
       });
@@ -142,9 +143,9 @@ export const runApi = {
   },
 
   /**
-   * Resolves with the planner input of the first model that the next run keeps (a copy of its scores), so that the
-   * planner shows a quick run's first curve before the run ends. A run reads no messages until it ends: ask before it
-   * starts. A newer call makes an older one resolve null.
+   * Resolves with the planner input of the first model that the next run keeps (a copy of its scores, moved by
+   * transfer), so that the planner shows a quick run's first curve before the run ends. A run reads no messages until
+   * it ends: ask before it starts. A newer call makes an older one resolve null.
    */
   firstModelInput(): Promise<FirstModelInput | null> {
     firstWaiter?.(null);
