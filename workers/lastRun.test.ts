@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Dataset, Split } from '../src/core/data/types';
 import type { ExperimentResult } from '../src/core/pipeline/run';
 import type { KeptScores } from '../src/core/pipeline/keep';
-import { lastRun, plannerInputOf } from './lastRun';
+import { lastRun, plannerInputOf, shareable } from './lastRun';
 
 /** 2 test rows × 3 items, 1 validation row. */
 const split = {
@@ -58,5 +58,60 @@ describe('plannerInputOf', () => {
     expect(Array.from(pop.valid!)).toEqual([1, 2, 3]);
     expect(k.valid!.length).toBe(3);
     expect(k.test.length).toBe(6);
+  });
+
+  it('hands shared test scores over while the save is under way and frees the validation scores once it settled', async () => {
+    const k = kept();
+    k.test = shareable(k.test);
+    expect(k.test.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const run = lastRun({} as Dataset, split, {} as ExperimentResult, new Map([['Pop', k]]), 7);
+    let settle = () => {};
+    const saving = new Promise<void>((r) => (settle = r));
+    const r = await plannerInputOf(run, ['a', 'b', 'c'], undefined, {
+      saved: null,
+      handOver: false,
+      saving,
+      current: () => true,
+    });
+    const pop = r!.input.models[0];
+    // The one shared copy goes to the planner (not listed for transfer: shared memory needs none); the save still
+    // reads it, and the validation scores it is writing stay until it settled.
+    expect(pop.test).toBe(k.test);
+    expect(r!.buffers).not.toContain(k.test.buffer);
+    expect(r!.buffers.length).toBe(3);
+    expect([pop.valid, pop.validSaved]).toEqual([null, 7]);
+    expect(Array.from(k.valid!)).toEqual([1, 2, 3]);
+    // The explorer's top rows are taken after the reply, from the shared scores; then this worker lets them go.
+    expect(run.kept.get('Pop')!.test).toBe(k.test);
+    expect(run.top.has('Pop')).toBe(false);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(run.kept.get('Pop')!.test.length).toBe(0);
+    // Column 2's two rows (all of them, k = 2), with their scores 0.3 and 0.6.
+    const top = run.top.get('Pop')!;
+    expect(top.k).toBe(2);
+    const col2 = [0, 1].map((j) => [top.members[4 + j], top.scores[4 + j]]).sort((a, b) => a[0] - b[0]);
+    expect(col2).toEqual([
+      [0, Math.fround(0.3)],
+      [1, Math.fround(0.6)],
+    ]);
+    settle();
+    await saving;
+    await Promise.resolve();
+    expect(k.valid!.length).toBe(0);
+  });
+
+  it('never hands over scores that a save under way still reads and that cannot be shared: copies them', async () => {
+    const k = kept();
+    const run = lastRun({} as Dataset, split, {} as ExperimentResult, new Map([['Pop', k]]), 7);
+    const r = await plannerInputOf(run, ['a', 'b', 'c'], undefined, {
+      saved: null,
+      handOver: false,
+      saving: new Promise(() => {}),
+      current: () => true,
+    });
+    const pop = r!.input.models[0];
+    expect(pop.test).not.toBe(k.test);
+    expect(Array.from(pop.valid!)).toEqual([1, 2, 3]);
+    expect(run.handedOver.size).toBe(0);
   });
 });

@@ -22,6 +22,7 @@ import {
 import { defaultSolvers, type PlannerSolvers } from '../src/core/planner/solvers';
 import { loadValidScores } from './workspace';
 import { release } from '../src/core/util/release';
+import { inputArrays } from '../src/core/planner/inputBuffers';
 
 export type { CurvesRequest, InputSummary, ModelSolve, PlannerCode, SolveRequest } from '../src/core/planner/session';
 export type { BoostedItem, ExposureHistogram } from '../src/core/planner/report';
@@ -48,14 +49,6 @@ const numbered = <R>(seq: number, r: Result<R, PlannerCode>): Result<R & Numbere
 const fromSavedRun = async (m: ModelScores): Promise<Float32Array | null> =>
   m.validSaved === undefined ? null : await loadValidScores(m.validSaved, m.model);
 
-/** Every array of an input: scores, validation scores, targets. */
-const inputArrays = (inp: PlannerInput): ArrayBufferView[] => [
-  ...inp.models.flatMap((m) => (m.valid ? [m.test, m.valid] : [m.test])),
-  inp.target.indptr,
-  inp.target.indices,
-  inp.target.data,
-];
-
 /**
  * The API over a set of solvers (tests inject their own; the worker uses core/planner's) and the reader of
  * validation scores left saved.
@@ -74,6 +67,8 @@ export function createPlannerApi(solvers: PlannerSolvers, loadValid = fromSavedR
      * that the new one does not hold are freed at once (they came by transfer too: nobody else reads them).
      */
     setInput(next: PlannerInput, from = 'trained models'): Result<InputSummary, PlannerCode> {
+      // A User Timing mark in the worker's trace: when the page's input arrived.
+      performance.mark('planner:input-set');
       const r = session.setInput(next, from);
       if (r.ok && held) {
         const live = new Set(inputArrays(next));

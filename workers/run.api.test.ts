@@ -8,7 +8,7 @@ import { generateSynthetic } from '../src/core/data/synthetic';
 import type { Dataset } from '../src/core/data/types';
 import { makeSplit } from '../src/core/data/split';
 import { progressBatcher, runApi, type RunProgress } from './run.api';
-import { createWorkspaceStore, loadKeptScores } from './workspace';
+import { createWorkspaceStore, loadKeptScores, loadValidScores, type WorkspaceStore } from './workspace';
 
 /** A small synthetic world: 150 users, 40 items, ~6,000 events (a run of the fast models takes well under a second). */
 function world(): Dataset {
@@ -240,6 +240,38 @@ describe('runApi', () => {
     expect(bad.ok ? '' : bad.code).toBe('bad-config');
     runApi.clear();
     expect((await runApi.run(config)).ok ? '' : 'no-data').toBe('no-data');
+  });
+
+  it('hands the planner its input while the run is still being saved: the shared test scores, saved intact', async () => {
+    const real = createWorkspaceStore('t-ws-slow', 'ws');
+    let open = () => {};
+    const gate = new Promise<void>((r) => (open = r));
+    // A save that holds the write lock until the gate opens (a large run writing its chunks).
+    const slow: WorkspaceStore = {
+      ...real,
+      saveRun: async (r, data, onLocked) => {
+        onLocked?.();
+        await gate;
+        await real.saveRun(r, data);
+      },
+    };
+    runApi.configure({ order: ['cpu'], workspace: slow });
+    runApi.setDataset(world(), 'slow save');
+    const r = await runApi.run({ split: { kind: 'temporal' }, models: ['Pop', 'HP'], seed: 2 });
+    if (!r.ok) throw new Error(r.reason);
+    const waited = new Promise<'waited'>((resolve) => setTimeout(() => resolve('waited'), 10_000));
+    const input = await Promise.race([runApi.plannerInput(), waited]);
+    if (!input || input === 'waited') throw new Error('the planner input waited for the save');
+    const hp = input.models[1];
+    expect(hp.test.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(hp.valid).toBeNull();
+    open();
+    expect(await runApi.saved()).toBeNull();
+    // The save wrote the very scores the planner holds, and the validation scores it names.
+    const saved = await loadKeptScores(hp.validSaved!, 'HP', 't-ws-slow', 'ws');
+    expect(Array.from(saved!.test)).toEqual(Array.from(hp.test));
+    expect((await loadValidScores(hp.validSaved!, 'HP', 't-ws-slow', 'ws'))!.length).toBe(hp.validRows * hp.nItems);
+    runApi.configure({ order: ['cpu'] });
   });
 
   it('saves the workspace in IndexedDB and restores dataset, results and planner input after a restart; start over clears it', async () => {

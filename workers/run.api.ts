@@ -28,6 +28,7 @@ import {
   firstModelInputOf,
   lastRun,
   restoredRun,
+  shareable,
   type FirstModelInput,
   type LastRun,
 } from './lastRun';
@@ -130,6 +131,8 @@ export const runApi = {
       if (!r.ok) return r;
       if (my.aborted) return err('aborted', 'run: stopped');
       const { result, split, kept } = r.data;
+      // Test scores over shared memory: the planner can take them while the save below is still writing them.
+      for (const k of kept.values()) k.test = shareable(k.test);
       last = lastRun(r.data.dataset, split, result, kept, workspace.saveRun(source, config, result, kept));
       return ok(result);
     } finally {

@@ -111,6 +111,19 @@ describe('workspace store', () => {
     expect(Array.from((await loadValidScores(5, 'HP', 't-ws-chunks', 'ws'))!)).toEqual([9]);
   });
 
+  it('reads validation scores back after a save under way, not half-written', async () => {
+    const ws = createWorkspaceStore('t-ws-reader', 'ws', 1);
+    const valid = Float32Array.of(5, 6, 7, 8);
+    // Not awaited: the planner asks while the run worker still writes the chunks (one record per score here).
+    const saving = ws.saveRun({
+      ...run(9, []),
+      kept: [['HP', { test: Float32Array.of(1, 2), valid, lambda: null, hasP: false }]],
+    });
+    const read = loadValidScores(9, 'HP', 't-ws-reader', 'ws');
+    expect(Array.from((await read)!)).toEqual([5, 6, 7, 8]);
+    await saving;
+  });
+
   it('keeps item titles and loss curves beside the data; refuses records of another shape; start over clears them', async () => {
     const ws = createWorkspaceStore('t-ws-side', 'ws');
     expect(await ws.loadItemMeta()).toBeUndefined();

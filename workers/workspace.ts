@@ -79,9 +79,10 @@ export interface WorkspaceStore {
   loadData(): Promise<SavedData | undefined>;
   /**
    * Saves a run; `data`, the dataset it was computed on, is written too when the saved dataset is not that one (another
-   * tab saved its own since), so that the saved data and run always belong together.
+   * tab saved its own since), so that the saved data and run always belong together. `onLocked`: called once the
+   * save holds the write lock (a reader that waits for the lock then reads this run whole).
    */
-  saveRun(r: SavedRun, data?: SavedData): Promise<void>;
+  saveRun(r: SavedRun, data?: SavedData, onLocked?: () => void): Promise<void>;
   loadRun(): Promise<SavedRun | undefined>;
   /** Item titles and tags (the data worker's; they are kept across data loads, so across reloads too). */
   saveItemMeta(rows: SavedItemMeta): Promise<void>;
@@ -303,7 +304,9 @@ export async function loadValidScores(
   dbName = WORKSPACE_DB,
   storeName = WORKSPACE_STORE,
 ): Promise<Float32Array | null> {
-  return (await readKept(savedAt, model, createStore(dbName, storeName), ['valid']))?.valid ?? null;
+  // After any save under way (the run's save may still be writing them when the planner first asks).
+  const k = await afterWrites(dbName, () => readKept(savedAt, model, createStore(dbName, storeName), ['valid']));
+  return k?.valid ?? null;
 }
 
 /**
@@ -326,9 +329,18 @@ function exclusive<T>(dbName: string, write: () => Promise<T>): Promise<T> {
   return next;
 }
 const localQueues = new Map<string, Promise<unknown>>();
+
+/** Runs `read` once no writer of database `dbName` holds the write lock (writers queued before it go first). */
+function afterWrites<T>(dbName: string, read: () => Promise<T>): Promise<T> {
+  const locks = (globalThis as { navigator?: { locks?: Locks } }).navigator?.locks;
+  if (locks) return locks.request(`${dbName}:write`, { mode: 'shared' }, read);
+  return (localQueues.get(dbName) ?? Promise.resolve()).then(read);
+}
+
 /** The part of the Web Locks API used here (not in every TypeScript lib this file is compiled with). */
 interface Locks {
   request<T>(name: string, callback: () => Promise<T>): Promise<T>;
+  request<T>(name: string, options: { mode: 'shared' | 'exclusive' }, callback: () => Promise<T>): Promise<T>;
 }
 
 /** Opens (lazily, on first use) the workspace store in database `dbName`; `chunk`: scores per chunk record. */
@@ -352,8 +364,11 @@ export function createWorkspaceStore(
     // Each model's scores in chunk records (writeKept), written one after another, then the run that names the
     // models: a single record would be cloned whole at once (every model's scores held again for the moment of the
     // save). Scores of older runs are deleted after the new run is in place.
-    saveRun: (r, data) =>
+    saveRun: (r, data, onLocked) =>
       exclusive(dbName, async () => {
+        // User Timing marks (also in the run worker's trace): when the save holds the lock and when it is done.
+        performance.mark('run:save-start');
+        onLocked?.();
         if (data) {
           const meta = await get<unknown>('meta', db());
           if (!isObj(meta) || meta.savedAt !== data.savedAt || meta.source !== data.source) await writeData(data);
@@ -365,6 +380,7 @@ export function createWorkspaceStore(
           (k) => typeof k === 'string' && k.startsWith('scores:') && !k.startsWith(mine),
         );
         if (stale.length > 0) await delMany(stale, db());
+        performance.mark('run:save-end');
       }),
     async loadRun() {
       const v = await get<unknown>('run', db());
