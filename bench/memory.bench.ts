@@ -1,7 +1,7 @@
 // The tab's memory with the ML-1M-shaped world loaded, four models trained and the planner live, read from /proc
 // for the tab's renderer process (dedicated workers run inside it) at each step of that journey in Debian's Chromium
 // on the built app.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
@@ -25,6 +25,20 @@ interface ProcMemory {
   /** Resident now and at its peak (VmRSS, VmHWM), bytes. */
   rss: number;
   peak: number;
+  /** Whether it runs dedicated workers: the app's tab (the omnibox's WebUI and a spare renderer run none). */
+  tab: boolean;
+}
+
+/** Whether a process has a thread Chromium named for a dedicated worker ("DedicatedWorker thread", cut to 15). */
+function runsWorkers(pid: number): boolean {
+  for (const t of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      if (readFileSync(`/proc/${pid}/task/${t}/comm`, 'utf8').startsWith('DedicatedWorker')) return true;
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return false;
 }
 
 /** The parent of each process (linux /proc/PID/stat: the field after the parenthesised name). */
@@ -44,7 +58,7 @@ function parents(): Map<number, number> {
 
 /**
  * Renderer processes of the Chromium this bench started (descendants of this Node process: other Chromiums on a
- * shared machine are not counted), largest first: the tab's is the largest; the page and its workers live there.
+ * shared machine are not counted), largest first; the tab's is the one running dedicated workers.
  */
 function renderers(): ProcMemory[] {
   const parent = parents();
@@ -57,9 +71,8 @@ function renderers(): ProcMemory[] {
     try {
       const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
       if (!cmd.includes('--type=renderer') || !/chrom/i.test(cmd) || !mine(pid)) continue;
-      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-      const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
-      out.push({ pid, rss: kb('VmRSS'), peak: kb('VmHWM') });
+      const s = statusOf(pid);
+      if (s) out.push({ pid, ...s, tab: runsWorkers(pid) });
     } catch {
       // the process ended meanwhile
     }
@@ -89,11 +102,79 @@ const plannerIdle = async (page: Page) => {
   await poll(page, '[data-testid="planner.plot.curves"]', 'data-beta', (v) => !!v);
 };
 
-interface Step {
-  step: string;
-  seconds: number;
+/** Resident memory now and at its peak, bytes: the tab's renderer process, and every renderer together. */
+interface Rss {
+  tabRss: number;
+  tabPeak: number;
   rss: number;
   peak: number;
+}
+
+function rssOf(all: ProcMemory[]): Rss {
+  const tab = all.filter((p) => p.tab);
+  const sum = (ps: ProcMemory[], k: 'rss' | 'peak') => ps.reduce((a, p) => a + p[k], 0);
+  return { tabRss: sum(tab, 'rss'), tabPeak: sum(tab, 'peak'), rss: sum(all, 'rss'), peak: sum(all, 'peak') };
+}
+
+/** VmRSS and VmHWM of a process, bytes (null once it ended). */
+function statusOf(pid: number): { rss: number; peak: number } | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
+    return { rss: kb('VmRSS'), peak: kb('VmHWM') };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The renderers' RSS every 50 ms, keeping the largest seen: their VmHWM alone is no record of the peak (Chromium
+ * resets it through /proc/self/clear_refs, so it falls during the journey). The processes are listed again every
+ * second (a full scan of /proc), their status files read in between.
+ */
+function rssSampler() {
+  let procs = renderers();
+  let top: Rss = rssOf(procs);
+  let n = 0;
+  let on = true;
+  const sample = () => {
+    if (++n % 20 === 0) procs = renderers();
+    else
+      procs = procs.flatMap((p) => {
+        const s = statusOf(p.pid);
+        return s ? [{ ...p, ...s }] : [];
+      });
+    const m = rssOf(procs);
+    top = {
+      tabRss: Math.max(top.tabRss, m.tabRss),
+      tabPeak: Math.max(top.tabPeak, m.tabPeak, m.tabRss),
+      rss: Math.max(top.rss, m.rss),
+      peak: Math.max(top.peak, m.peak, m.rss),
+    };
+    return m;
+  };
+  const loop = (async () => {
+    while (on) {
+      sample();
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
+  return {
+    /** Now, with each peak the largest of the samples and of the kernel's VmHWM so far. */
+    now(): Rss {
+      const m = sample();
+      return { ...m, tabPeak: top.tabPeak, peak: top.peak };
+    },
+    async stop(): Promise<void> {
+      on = false;
+      await loop;
+    },
+  };
+}
+
+interface Step extends Rss {
+  step: string;
+  seconds: number;
   /** JS memory (heaps and their array buffers) by context: page, data, run, planner worker; bytes. */
   byContext: Map<string, number>;
 }
@@ -146,21 +227,30 @@ async function journey(): Promise<Journey> {
   });
   const steps: Step[] = [];
   const t0 = Date.now();
-  // All renderer processes together (the tab's, plus any spare one Chromium keeps): an upper bound for the tab.
+  const rss = rssSampler();
   const mark = async (page: Page, step: string) => {
-    const all = renderers();
     const seconds = (Date.now() - t0) / 1000;
-    steps.push({
-      step,
-      seconds,
-      rss: all.reduce((a, p) => a + p.rss, 0),
-      peak: all.reduce((a, p) => a + p.peak, 0),
-      byContext: await jsMemory(page),
-    });
+    steps.push({ step, seconds, ...rss.now(), byContext: await jsMemory(page) });
   };
+  // `MEMORY_TRACE`: a file for the timeline (the tab's RSS and JS memory by context about every second), to see
+  // when the peak happens and who holds what then. Measuring JS memory collects garbage: the figures of a traced
+  // journey are not those of a plain one.
+  const TRACE = process.env.MEMORY_TRACE;
+  const trace: string[] = [];
+  let tracing = !!TRACE;
+  let shown: Page | null = null;
+  const tracer = (async () => {
+    for (; tracing; await new Promise((r) => setTimeout(r, 1000))) {
+      const m = rss.now();
+      trace.push(`${((Date.now() - t0) / 1000).toFixed(2)} s: tab ${gb(m.tabRss)} (peak ${gb(m.tabPeak)}) GB`);
+      if (shown) trace.push(`  JS ${contexts(await jsMemory(shown))}`);
+    }
+  })();
   let source: string;
   try {
-    const page = await browser.newPage();
+    // The tab the persistent context opened (a second one would count another renderer).
+    const page = browser.pages()[0] ?? (await browser.newPage());
+    shown = page;
     await page.goto(`http://localhost:${PORT}/`);
     await page.locator('[data-testid="results.table"][data-task="item_rec"]').waitFor({ timeout: WAIT_MS });
     await plannerIdle(page);
@@ -197,6 +287,10 @@ async function journey(): Promise<Journey> {
     await mark(page, 'after 6 β steps and one α step');
     return { steps, renderers: renderers().length, source };
   } finally {
+    tracing = false;
+    await tracer;
+    await rss.stop();
+    if (TRACE) writeFileSync(TRACE, trace.join('\n'));
     await browser.close();
     rmSync(profile, { recursive: true, force: true });
   }
@@ -262,11 +356,19 @@ const contexts = (m: Map<string, number>) =>
         .map(([k, v]) => `${k} ${(v / MB).toFixed(0)}`)
         .join(', ');
 
-/** One journey's table: RSS and its peak per step, and the JS memory by context. */
+/** One journey's table: RSS and its peak per step, the tab's and all renderers', and the JS memory by context. */
 const journeyTable = (r: Journey) =>
   table(
-    ['step', 'at s', 'renderers RSS, GB', 'renderers peak RSS so far, GB', 'JS memory by context, MB'],
-    r.steps.map((s) => [s.step, s.seconds, gb(s.rss), gb(s.peak), contexts(s.byContext)]),
+    [
+      'step',
+      'at s',
+      'tab RSS, GB',
+      'tab peak RSS so far, GB',
+      'all renderers RSS, GB',
+      'all renderers peak so far, GB',
+      'JS memory by context, MB',
+    ],
+    r.steps.map((s) => [s.step, s.seconds, gb(s.tabRss), gb(s.tabPeak), gb(s.rss), gb(s.peak), contexts(s.byContext)]),
   );
 
 /**
@@ -299,7 +401,7 @@ const bench: Bench = {
     return [
       journeyTable(r),
       '',
-      `Debian's Chromium on \`vite preview\` of the built app, one tab (1280×800). RSS and its peak are the kernel's VmRSS and VmHWM summed over the renderer processes of the Chromium the bench started (${r.renderers} at the end; other browsers on the machine are not counted): the tab's, where the page and its dedicated workers (data, run, planner) live, and any spare one, so an upper bound for the tab (a peak sum lower than an earlier one means a renderer went away). JS memory by context: \`performance.measureUserAgentSpecificMemory()\` (the page is cross-origin isolated; measured at once with Blink's ForceEagerMeasureMemory), the heaps and array buffers each realm holds (the planner worker's WASM memories do not show in it). Planner input at the last steps: ${r.source.trim().replace(/\.$/, '')}.`,
+      `Debian's Chromium on \`vite preview\` of the built app, one tab (1280×800). RSS is the kernel's VmRSS, its peak the largest of VmRSS sampled every 50 ms and of VmHWM (which Chromium resets during the journey, so that alone it reads low): of the tab's renderer process (the one running dedicated workers: the page and its data, run and planner workers live there), and summed over every renderer process of the Chromium the bench started (${r.renderers} at the end; other browsers on the machine are not counted), which adds headless Chromium's omnibox WebUI (about 160 MB) and a spare renderer (about 75 MB). The journey runs in the tab the persistent context opens (before 2026-12-07 evening it opened a second one, whose renderer, about 110 MB, the sum counted). JS memory by context: \`performance.measureUserAgentSpecificMemory()\` (the page is cross-origin isolated; measured at once with Blink's ForceEagerMeasureMemory), the heaps and array buffers each realm holds (the planner worker's WASM memories do not show in it). Planner input at the last steps: ${r.source.trim().replace(/\.$/, '')}.`,
       ...(base
         ? ['', `The same journey on ${BASELINE_LABEL}, in the same run just before:`, '', journeyTable(base)]
         : []),
@@ -317,9 +419,9 @@ const bench: Bench = {
         ],
       ),
       '',
-      "Where it goes: each model's dense test and validation scores (at this shape 5,657 × 3,706 × 4 B ≈ 84 MB per test matrix). They are held once: the run worker keeps them until the run is saved in IndexedDB (one record per model, so a save clones one model at a time), then hands them to the planner worker by transfer and keeps only the explorer's top-32 users per item. Before that change (same journey, 2026-11-23): 1.57 GB steady and a 2.33 GB peak, with the scores in both workers and the run saved as one record.",
+      "Where it goes: each model's dense test and validation scores (at this shape 5,657 × 3,706 × 4 B ≈ 84 MB per test matrix). They are held once: the run worker keeps them until the run is saved in IndexedDB (since 2026-12-07 evening in 8 MB chunk records: a whole record per model was serialised and wrapped in a blob at once, two more copies of its 160 MB for the moment of the write), then hands the test scores to the planner worker by transfer, frees the validation scores (they stay saved) and keeps only the explorer's top-32 users per item. The first model's copies, sent while the run goes on, move by transfer too, and the planner frees them when the full input replaces them. Before that change (same journey, 2026-11-23): 1.57 GB steady and a 2.33 GB peak, with the scores in both workers and the run saved as one record.",
       '',
-      "Since 2026-12-07 the planner worker keeps Dual workspaces (transposed scores and membership bytes in one WASM memory, 105 MB each at this shape) for the two most recently solved matrices only, reusing an evicted one's memory for the next; at most eight resumable solutions per model (48 in all); and, once the run is saved, no validation scores: they stay in the saved run's record until the online mode reads them (two kept). The JS memory by context shows what is left: the run worker's copy of every model's scores (about 650 MB) stays whenever the run could not be saved before the planner asked for its input (the hand-over needs the saved run), and then the planner gets copies, validation scores included.",
+      "Since 2026-12-07 the planner worker keeps Dual workspaces (transposed scores and membership bytes in one WASM memory, 105 MB each at this shape) for the two most recently solved matrices only, reusing an evicted one's memory for the next; at most eight resumable solutions per model (48 in all; since the evening without their values λ + w, which a resumed step re-reads: 0.8 MB each instead of 2.5); and, once the run is saved, no validation scores: they stay in the saved run's record until the online mode reads them (two kept). The JS memory by context shows what is left: the run worker's copy of every model's scores (about 650 MB) stays whenever the run could not be saved before the planner asked for its input (the hand-over needs the saved run), and then the planner gets copies, validation scores included.",
     ].join('\n');
   },
 };

@@ -74,15 +74,19 @@ const ML1M_RUNS = Number(process.env.TRAIN_UI_ML1M_RUNS ?? 2);
 const ML1M_MODELS = ['Pop', 'EMA', 'Hawkes', 'HP'];
 
 /**
- * In the page, once armed (window.__sweepWatch.armed = performance.now()): when the Train status reads done, and
- * each redraw of the planner curves (in-page ms, the per-line point counts, sweep state and source it reports).
+ * In the page, once armed (window.__sweepWatch.armed = performance.now()): when the Train status reads done after
+ * running, and each redraw of the planner curves (in-page ms, the per-line point counts, sweep state and source it
+ * reports).
  */
 const SWEEP_WATCH = `(() => {
-  const w = (window.__sweepWatch = { armed: 0, done: 0, draws: [] });
+  const w = (window.__sweepWatch = { armed: 0, running: false, done: 0, draws: [] });
   new MutationObserver(() => {
     if (!w.armed) return;
     const st = document.querySelector('[data-testid="train.status"]');
-    if (!w.done && st && st.getAttribute('data-status') === 'done') w.done = performance.now();
+    const status = st && st.getAttribute('data-status');
+    // The earlier run's "done" may still show when the watch is armed: only a done after running counts.
+    if (status === 'running') w.running = true;
+    if (!w.done && w.running && status === 'done') w.done = performance.now();
     const f = document.querySelector('[data-testid="planner.plot.curves"]');
     const rev = f && f.getAttribute('data-revision');
     if (!f || (w.draws.length && w.draws[w.draws.length - 1].rev === rev)) return;

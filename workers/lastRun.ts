@@ -13,6 +13,8 @@ import { makeSplit } from '../src/core/data/split';
 import { DENSE_BUDGET_BYTES, denseScores } from '../src/core/models/scores';
 import type { SavedRun, WorkspaceStore } from './workspace';
 import { topCPerColumn } from '../src/core/metrics/topk';
+import { release } from '../src/core/util/release';
+import { inputBuffers } from '../src/core/planner/inputBuffers';
 
 /** All kept score matrices of a run together stay under this (test + validation of every model). */
 export const KEEP_BUDGET_BYTES = 4 * DENSE_BUDGET_BYTES;
@@ -52,13 +54,37 @@ export function restoredRun(dataset: Dataset, saved: SavedRun): LastRun | null {
 
 const copy = <T extends Float32Array | Int32Array>(a: T): T => a.slice() as T;
 
-/** Where plannerInput may find the scores: `handOver` when the run is safely saved in `saved`. */
+/**
+ * Where plannerInput may find the scores: `handOver` when the run is safely saved in `saved`; `saving` while its save
+ * is under way (holding the workspace's write lock; resolves once it settled, saved or not).
+ */
 export interface ScoreHome {
   saved: Pick<WorkspaceStore, 'loadRun'> | null;
   handOver: boolean;
+  saving?: Promise<unknown> | null;
   /** Whether `run` is still the worker's last run (a newer run may replace it while this waits on IndexedDB). */
   current: () => boolean;
 }
+
+/** Whether this host can share memory between workers (cross-origin isolated in a browser; Node always can). */
+export const canShare = (): boolean =>
+  typeof SharedArrayBuffer === 'function' &&
+  (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
+
+/**
+ * `a` over shared memory when the host allows it (a copy; `a` itself is freed), else `a`: the planner worker can then
+ * read a run's scores while the run worker still saves them, without a second copy or waiting for the save.
+ */
+export function shareable(a: Float32Array): Float32Array {
+  if (!canShare() || a.buffer instanceof SharedArrayBuffer) return a;
+  const out = new Float32Array(new SharedArrayBuffer(a.byteLength));
+  out.set(a);
+  release(a);
+  return out;
+}
+
+const isShared = (a: Float32Array): boolean =>
+  typeof SharedArrayBuffer === 'function' && a.buffer instanceof SharedArrayBuffer;
 
 /**
  * The planner's input for the kept models of `run` (all, or those named), with the buffers to transfer: dense test
@@ -79,6 +105,7 @@ export async function plannerInputOf(
     return saved;
   };
   const out: [string, Scores][] = [];
+  const later: string[] = [];
   for (const [name, k] of run.kept) {
     if (models && !models.includes(name)) continue;
     let scores: Scores | null;
@@ -91,12 +118,25 @@ export async function plannerInputOf(
       run.handedOver.add(name);
       run.kept.set(name, { ...k, test: new Float32Array(0), valid: null });
       // The validation scores stay in the saved run: the planner reads them from there for its online mode only.
+      // Freed here now (an idle worker collects garbage late).
+      release(k.valid);
+      scores = { test: k.test, valid: null, validSaved: k.valid ? run.savedAt : undefined };
+    } else if (home.saving && isShared(k.test)) {
+      // The save under way still reads both: the test scores are shared (shareable), one copy for both workers; the
+      // validation scores are freed once it settled. The explorer's top rows are taken after the planner has its
+      // input (below), from the shared test scores, which this worker then lets go.
+      run.handedOver.add(name);
+      run.kept.set(name, { ...k, valid: null });
+      void home.saving.then(() => release(k.valid));
+      later.push(name);
       scores = { test: k.test, valid: null, validSaved: k.valid ? run.savedAt : undefined };
     } else {
       scores = { test: copy(k.test), valid: k.valid ? copy(k.valid) : null };
     }
     if (scores) out.push([name, scores]);
   }
+  // After the reply is sent (a task after this one).
+  if (later.length > 0) setTimeout(() => dropShared(run, later, home.current), 0);
   return assembleInput(run.split.test.target, run.split.valid.users.length, itemIds, out);
 }
 
@@ -129,10 +169,8 @@ export function assembleInput(
     indices: copy(t.indices),
     data: copy(t.data),
   };
-  const buffers = [target.indptr.buffer, target.indices.buffer, target.data.buffer] as ArrayBuffer[];
-  for (const m of models)
-    buffers.push(m.test.buffer as ArrayBuffer, ...(m.valid ? [m.valid.buffer as ArrayBuffer] : []));
-  return { input: { models, target, itemIds: itemIds.slice(0, t.nCols) }, buffers };
+  const input = { models, target, itemIds: itemIds.slice(0, t.nCols) };
+  return { input, buffers: inputBuffers(input) };
 }
 
 /** The first model of a run, for the planner: its scores (copies) and the source of the data it ran on. */
@@ -141,31 +179,43 @@ export interface FirstModelInput {
   input: PlannerInput;
 }
 
-/** One kept model's planner input while its run goes on: copies of its scores and of the test targets. */
+/**
+ * One kept model's planner input while its run goes on: copies of its scores and of the test targets, with their
+ * buffers to transfer (the run keeps its own arrays; the copies are moved, not cloned once more on the way).
+ */
 export function firstModelInputOf(
   source: string,
   split: Split,
   itemIds: string[],
   model: string,
   k: KeptScores,
-): FirstModelInput {
+): { first: FirstModelInput; buffers: ArrayBuffer[] } {
   const scores = { test: copy(k.test), valid: k.valid ? copy(k.valid) : null };
-  return {
-    source,
-    input: assembleInput(split.test.target, split.valid.users.length, itemIds, [[model, scores]]).input,
-  };
+  const { input, buffers } = assembleInput(split.test.target, split.valid.users.length, itemIds, [[model, scores]]);
+  return { first: { source, input }, buffers };
 }
 
 /** Rows per item the explorer can list (its top-N is at most this). */
 export const EXPLORE_MAX = 32;
+
+/** Takes the explorer's top rows of handed-over models whose shared test scores this worker still held, then lets
+ * them go (the planner holds them). */
+function dropShared(run: LastRun, names: string[], current: () => boolean): void {
+  for (const name of names) {
+    if (current()) topOf(run, name);
+    const k = run.kept.get(name);
+    if (k) run.kept.set(name, { ...k, test: new Float32Array(0) });
+  }
+}
 
 /** The explorer's top rows per item for `name` (built from the dense test scores while they are here). */
 export function topOf(run: LastRun, name: string): Selection | null {
   const hit = run.top.get(name);
   if (hit) return hit;
   const k = run.kept.get(name);
-  if (!k || run.handedOver.has(name)) return null;
   const t = run.split.test.target;
+  // Scores handed over are no longer here (emptied, or detached by the transfer).
+  if (!k || k.test.length === 0 || k.test.length !== t.nRows * t.nCols) return null;
   const sel = topCPerColumn(denseScores(t.nRows, t.nCols, k.test), EXPLORE_MAX);
   run.top.set(name, sel);
   return sel;

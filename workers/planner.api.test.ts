@@ -37,6 +37,25 @@ describe('planner worker API', () => {
     expect(csv.ok && csv.data.startsWith('item,v\ni0,')).toBe(true);
   });
 
+  it('frees the arrays of a replaced input that the new one does not hold, and none when the new one is refused', () => {
+    const api = createPlannerApi(recordingSolvers().solvers);
+    const first = tinyInput();
+    api.setInput(first);
+    const bad = tinyInput();
+    bad.models[0].testRows = 99;
+    expect(api.setInput(bad).ok).toBe(false);
+    expect(first.models[0].test.length).toBe(12);
+    // The next input keeps model A's scores array (as a run that sends its first model again could) and brings B's.
+    const next = tinyInput();
+    next.models[0] = { ...next.models[0], test: first.models[0].test };
+    expect(api.setInput(next).ok).toBe(true);
+    expect(first.models[0].test.length).toBe(12);
+    expect([first.models[0].valid!.length, first.models[1].test.length, first.target.indices.length]).toEqual([
+      0, 0, 0,
+    ]);
+    expect(next.models[1].test.length).toBe(12);
+  });
+
   it('stops an older request early when a newer one of the same kind arrives, but not a sweep for a solve', async () => {
     const { solvers } = recordingSolvers();
     const api = createPlannerApi(solvers);

@@ -21,7 +21,9 @@ import {
 } from '../src/core/planner/session';
 import type { PlannerSolvers } from '../src/core/planner/solvers';
 import { createPassSolvers, type PlannerPassMode, type PlannerPassNote } from './plannerPass';
-import { loadKeptScores } from './workspace';
+import { loadValidScores } from './workspace';
+import { release } from '../src/core/util/release';
+import { inputArrays } from '../src/core/planner/inputBuffers';
 
 export type { CurvesRequest, InputSummary, ModelSolve, PlannerCode, SolveRequest } from '../src/core/planner/session';
 export type { BoostedItem, ExposureHistogram } from '../src/core/planner/report';
@@ -48,7 +50,7 @@ const numbered = <R>(seq: number, r: Result<R, PlannerCode>): Result<R & Numbere
  * until then the planner holds the test scores only.
  */
 const fromSavedRun = async (m: ModelScores): Promise<Float32Array | null> =>
-  m.validSaved === undefined ? null : ((await loadKeptScores(m.validSaved, m.model))?.valid ?? null);
+  m.validSaved === undefined ? null : await loadValidScores(m.validSaved, m.model);
 
 /** Where the offline Dual's passes run (plannerPass.ts): the mode asked and the path taken. */
 interface PassPath {
@@ -65,11 +67,24 @@ export function createPlannerApi(solvers: PlannerSolvers, loadValid = fromSavedR
   /** The largest sequence number seen per kind of request: an older request of the same kind stops early (a solve
    * never stops a sweep: the curves must fill while β is dragged). */
   const newest = { solve: 0, curves: 0 };
+  /** The input adopted last. */
+  let held: PlannerInput | null = null;
 
   return {
-    /** Adopts scores and targets (send the arrays by transfer: they stay here). */
+    /**
+     * Adopts scores and targets (send the arrays by transfer: they stay here). The arrays of the input it replaces
+     * that the new one does not hold are freed at once (they came by transfer too: nobody else reads them).
+     */
     setInput(next: PlannerInput, from = 'trained models'): Result<InputSummary, PlannerCode> {
-      return session.setInput(next, from);
+      // A User Timing mark in the worker's trace: when the page's input arrived.
+      performance.mark('planner:input-set');
+      const r = session.setInput(next, from);
+      if (r.ok && held) {
+        const live = new Set(inputArrays(next));
+        for (const a of inputArrays(held)) if (!live.has(a)) release(a);
+      }
+      if (r.ok) held = next;
+      return r;
     },
 
     summary: (): InputSummary | null => session.summary(),

@@ -1,11 +1,14 @@
 import 'fake-indexeddb/auto';
+import { MessageChannel } from 'node:worker_threads';
+import * as Comlink from 'comlink';
+import nodeEndpoint from 'comlink/dist/esm/node-adapter';
 import { describe, expect, it, vi } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { generateSynthetic } from '../src/core/data/synthetic';
 import type { Dataset } from '../src/core/data/types';
 import { makeSplit } from '../src/core/data/split';
 import { progressBatcher, runApi, type RunProgress } from './run.api';
-import { createWorkspaceStore, loadKeptScores } from './workspace';
+import { createWorkspaceStore, loadKeptScores, loadValidScores, type WorkspaceStore } from './workspace';
 
 /** A small synthetic world: 150 users, 40 items, ~6,000 events (a run of the fast models takes well under a second). */
 function world(): Dataset {
@@ -146,6 +149,41 @@ describe('runApi', () => {
     expect(Array.from(got.input.target.indices)).toEqual(Array.from(full!.target.indices));
   });
 
+  it('moves the first model to the page by transfer: the copies it sent are detached there, the run keeps its scores', async () => {
+    // The run worker's side of a real message channel, recording what each reply transferred.
+    const { port1, port2 } = new MessageChannel();
+    const sent: ArrayBuffer[] = [];
+    const workerSide = nodeEndpoint(port1);
+    const post = workerSide.postMessage.bind(workerSide);
+    workerSide.postMessage = (message: unknown, transfer?: Parameters<typeof post>[1]) => {
+      sent.push(...((transfer ?? []) as ArrayBuffer[]));
+      post(message, transfer);
+    };
+    Comlink.expose(runApi, workerSide);
+    const remote = Comlink.wrap<typeof runApi>(nodeEndpoint(port2));
+    try {
+      runApi.setDataset(world(), 'moved');
+      const first = remote.firstModelInput();
+      // A round trip, so that the worker side holds the request before the run starts.
+      await remote.source();
+      const r = await runApi.run({ split: { kind: 'temporal' }, models: ['Pop', 'EMA'], seed: 1 });
+      if (!r.ok) throw new Error(r.reason);
+      const got = await first;
+      const pop = got!.input.models[0];
+      // Test scores, validation scores and the three target arrays went over without a copy: detached here.
+      expect(sent.length).toBe(5);
+      expect(sent.every((b) => b.byteLength === 0)).toBe(true);
+      expect(pop.test.length).toBe(pop.testRows * pop.nItems);
+      const own = (await runApi.plannerInput(['Pop']))!.models[0];
+      expect(Array.from(own.test)).toEqual(Array.from(pop.test));
+      expect(Array.from(own.valid!)).toEqual(Array.from(pop.valid!));
+    } finally {
+      remote[Comlink.releaseProxy]();
+      port1.close();
+      port2.close();
+    }
+  });
+
   it('trains a tiny RNN composition, reports batched progress, cancels within a batch and keeps the last results', async () => {
     await runApi.initBackend(['cpu']);
     expect(runApi.backend().choice?.backend).toBe('cpu');
@@ -203,6 +241,38 @@ describe('runApi', () => {
     expect(bad.ok ? '' : bad.code).toBe('bad-config');
     runApi.clear();
     expect((await runApi.run(config)).ok ? '' : 'no-data').toBe('no-data');
+  });
+
+  it('hands the planner its input while the run is still being saved: the shared test scores, saved intact', async () => {
+    const real = createWorkspaceStore('t-ws-slow', 'ws');
+    let open = () => {};
+    const gate = new Promise<void>((r) => (open = r));
+    // A save that holds the write lock until the gate opens (a large run writing its chunks).
+    const slow: WorkspaceStore = {
+      ...real,
+      saveRun: async (r, data, onLocked) => {
+        onLocked?.();
+        await gate;
+        await real.saveRun(r, data);
+      },
+    };
+    runApi.configure({ order: ['cpu'], workspace: slow });
+    runApi.setDataset(world(), 'slow save');
+    const r = await runApi.run({ split: { kind: 'temporal' }, models: ['Pop', 'HP'], seed: 2 });
+    if (!r.ok) throw new Error(r.reason);
+    const waited = new Promise<'waited'>((resolve) => setTimeout(() => resolve('waited'), 10_000));
+    const input = await Promise.race([runApi.plannerInput(), waited]);
+    if (!input || input === 'waited') throw new Error('the planner input waited for the save');
+    const hp = input.models[1];
+    expect(hp.test.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(hp.valid).toBeNull();
+    open();
+    expect(await runApi.saved()).toBeNull();
+    // The save wrote the very scores the planner holds, and the validation scores it names.
+    const saved = await loadKeptScores(hp.validSaved!, 'HP', 't-ws-slow', 'ws');
+    expect(Array.from(saved!.test)).toEqual(Array.from(hp.test));
+    expect((await loadValidScores(hp.validSaved!, 'HP', 't-ws-slow', 'ws'))!.length).toBe(hp.validRows * hp.nItems);
+    runApi.configure({ order: ['cpu'] });
   });
 
   it('saves the workspace in IndexedDB and restores dataset, results and planner input after a restart; start over clears it', async () => {

@@ -28,6 +28,7 @@ import {
   firstModelInputOf,
   lastRun,
   restoredRun,
+  shareable,
   type FirstModelInput,
   type LastRun,
 } from './lastRun';
@@ -121,7 +122,8 @@ export const runApi = {
         ...pageHooks(config.models.length, my, onProgress, onModel),
         onKept: (name, kept, split, runDataset) => {
           if (my.aborted || !firstWaiter) return;
-          firstWaiter(firstModelInputOf(source, split, runDataset.itemIds, name, kept));
+          const { first, buffers } = firstModelInputOf(source, split, runDataset.itemIds, name, kept);
+          firstWaiter(Comlink.transfer(first, buffers));
           firstWaiter = null;
           // The reply goes out from a chain of microtasks, which the next fit's synchronous stretches would hold
           // back: a task's turn lets it post now.
@@ -132,6 +134,8 @@ export const runApi = {
       if (!r.ok) return r;
       if (my.aborted) return err('aborted', 'run: stopped');
       const { result, split, kept } = r.data;
+      // Test scores over shared memory: the planner can take them while the save below is still writing them.
+      for (const k of kept.values()) k.test = shareable(k.test);
       last = lastRun(r.data.dataset, split, result, kept, workspace.saveRun(source, config, result, kept));
       return ok(result);
     } finally {
@@ -145,9 +149,9 @@ export const runApi = {
   },
 
   /**
-   * Resolves with the planner input of the first model that the next run keeps (a copy of its scores), so that the
-   * planner shows a quick run's first curve before the run ends. A run reads no messages until it ends: ask before it
-   * starts. A newer call makes an older one resolve null.
+   * Resolves with the planner input of the first model that the next run keeps (a copy of its scores, moved by
+   * transfer), so that the planner shows a quick run's first curve before the run ends. A run reads no messages until
+   * it ends: ask before it starts. A newer call makes an older one resolve null.
    */
   firstModelInput(): Promise<FirstModelInput | null> {
     firstWaiter?.(null);

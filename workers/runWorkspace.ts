@@ -10,6 +10,7 @@ import type { RunConfig } from '../src/core/pipeline/config';
 import type { ExperimentResult } from '../src/core/pipeline/run';
 import type { KeptScores } from '../src/core/pipeline/keep';
 import type { SavedCtrData, SavedCtrRun, SavedData, SavedRun, WorkspaceStore } from './workspace';
+import { canShare } from './lastRun';
 
 /** A restored workspace for the page: the dataset (a copy, to hand on to the data worker) and the last run, if any. */
 export interface Restored {
@@ -38,6 +39,8 @@ export function runWorkspace() {
   /** The dataset last handed to saveData (held by the worker anyway): a run's save writes it again when another tab
    * saved its own data since. */
   let data: SavedData | null = null;
+  /** The last run's save while it is queued or under way: `locked` once it holds the write lock. */
+  let saving: { savedAt: number; locked: Promise<void>; done: Promise<unknown> } | null = null;
   /** Queues `write` after the earlier ones; `failure` words its problem from the error's message. */
   const queue = (write: () => Promise<void>, failure: (why: string) => string): void => {
     chain = chain.then(write).then(
@@ -52,13 +55,24 @@ export function runWorkspace() {
       models = modelCache ?? null;
     },
     /**
-     * Where the planner's input may come from for the run saved at `savedAt` (lastRun.ts plannerInputOf), after the
-     * pending writes: the worker's own arrays may be handed over only when that run is safely saved.
+     * Where the planner's input may come from for the run saved at `savedAt` (lastRun.ts plannerInputOf). While that
+     * run's save is under way and its test scores can be shared (lastRun.ts shareable), once it holds the write lock (so a reader that waits for the lock reads it whole):
+     * `saving`, settled with the save. Otherwise after the pending writes: the worker's own arrays may be handed over
+     * only when that run is safely saved. `saved` reads after the pending writes.
      */
-    async scoreHome(savedAt: number): Promise<{ saved: WorkspaceStore | null; handOver: boolean }> {
-      if (!store) return { saved: null, handOver: false };
+    async scoreHome(
+      savedAt: number,
+    ): Promise<{ saved: Pick<WorkspaceStore, 'loadRun'> | null; handOver: boolean; saving: Promise<unknown> | null }> {
+      const s = store;
+      if (!s) return { saved: null, handOver: false, saving: null };
+      const saved = { loadRun: async () => (await chain, s.loadRun()) };
+      const w = saving;
+      if (w && w.savedAt === savedAt && savedAt > 0 && canShare()) {
+        await w.locked;
+        if (saving === w) return { saved, handOver: false, saving: w.done };
+      }
       await chain;
-      return { saved: store, handOver: problem === null && savedAt > 0 };
+      return { saved, handOver: problem === null && savedAt > 0, saving: null };
     },
     /** Saves the dataset in the background. */
     saveData(source: string, dataset: Dataset): void {
@@ -76,10 +90,18 @@ export function runWorkspace() {
       const s = store;
       if (!s) return 0;
       const run: SavedRun = { source, config, result, kept: [...kept], savedAt: Date.now() };
+      let locked = () => {};
+      const w = { savedAt: run.savedAt, locked: new Promise<void>((r) => (locked = r)), done: Promise.resolve() };
+      saving = w;
       queue(
-        () => s.saveRun(run, data?.source === source ? data : undefined),
+        () => s.saveRun(run, data?.source === source ? data : undefined, locked),
         (why) => `results not saved in this browser: ${why}`,
       );
+      // A save that fails before it takes the lock must not leave a reader waiting for it.
+      w.done = chain.then(() => {
+        locked();
+        if (saving === w) saving = null;
+      });
       return run.savedAt;
     },
     /** Saves the click-and-conversion worker's log in the background. */
@@ -120,8 +142,9 @@ export function runWorkspace() {
       if (d) data = d;
       return d;
     },
-    /** The saved run when it was computed on data `source` (null otherwise). */
+    /** The saved run, after the pending writes, when it was computed on data `source` (null otherwise). */
     async loadRun(source: string): Promise<SavedRun | null> {
+      await chain;
       const run = await store?.loadRun();
       return run && run.source === source ? run : null;
     },

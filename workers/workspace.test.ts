@@ -1,10 +1,10 @@
 import 'fake-indexeddb/auto';
-import { createStore, keys, set } from 'idb-keyval';
+import { createStore, del, get, keys, set } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
 import type { ExperimentResult } from '../src/core/pipeline/run';
 import type { KeptScores } from '../src/core/pipeline/keep';
 import type { Dataset } from '../src/core/data/types';
-import { createWorkspaceStore, type SavedData, type SavedRun } from './workspace';
+import { createWorkspaceStore, loadKeptScores, loadValidScores, type SavedData, type SavedRun } from './workspace';
 
 const kept = (x: number): KeptScores => ({
   test: Float32Array.of(x, x + 1),
@@ -67,7 +67,61 @@ describe('workspace store', () => {
     expect(Array.from(back!.kept[0][1].test)).toEqual([2, 3]);
     expect(Array.from(back!.kept[0][1].valid!)).toEqual([4]);
     const left = (await keys(createStore('t-ws-records', 'ws'))).filter((k) => String(k).startsWith('scores:'));
-    expect(left).toEqual(['scores:2:EMA']);
+    expect(left.sort()).toEqual(['scores:2:EMA', 'scores:2:EMA#test:0', 'scores:2:EMA#valid:0']);
+  });
+
+  it('writes scores in chunk records and reads them back whole, the validation scores alone, or an older whole record', async () => {
+    // Chunks of 3 scores: 8 test scores in chunks of 3, 3 and 2; 4 validation scores in 3 and 1.
+    const ws = createWorkspaceStore('t-ws-chunks', 'ws', 3);
+    const test = Float32Array.from({ length: 8 }, (_, i) => i + 0.5);
+    const valid = Float32Array.of(-1, -2, -3, -4);
+    const lambda = Float64Array.of(0.25, 0.75);
+    await ws.saveRun({ ...run(5, []), kept: [['HP', { test, valid, lambda, hasP: true }]] });
+    const db = createStore('t-ws-chunks', 'ws');
+    const stored = (await keys(db)).map(String).filter((k) => k.startsWith('scores:'));
+    expect(stored.sort()).toEqual([
+      'scores:5:HP',
+      'scores:5:HP#test:0',
+      'scores:5:HP#test:1',
+      'scores:5:HP#test:2',
+      'scores:5:HP#valid:0',
+      'scores:5:HP#valid:1',
+    ]);
+    // Each chunk is its own small buffer (a view of the whole matrix would have stored all of it).
+    const second = await get<Float32Array>('scores:5:HP#test:1', db);
+    expect(Array.from(second!)).toEqual([3.5, 4.5, 5.5]);
+    expect(second!.buffer.byteLength).toBe(12);
+
+    const [[, back]] = (await ws.loadRun())!.kept;
+    expect(Array.from(back.test)).toEqual(Array.from(test));
+    expect(Array.from(back.valid!)).toEqual([-1, -2, -3, -4]);
+    expect(Array.from(back.lambda!)).toEqual([0.25, 0.75]);
+    expect(back.hasP).toBe(true);
+    expect(Array.from((await loadValidScores(5, 'HP', 't-ws-chunks', 'ws'))!)).toEqual([-1, -2, -3, -4]);
+    expect(Array.from((await loadKeptScores(5, 'HP', 't-ws-chunks', 'ws'))!.test)).toEqual(Array.from(test));
+
+    // A missing chunk makes the run unreadable rather than wrong.
+    await del('scores:5:HP#test:2', db);
+    expect(await ws.loadRun()).toBeUndefined();
+    expect(await loadKeptScores(5, 'HP', 't-ws-chunks', 'ws')).toBeUndefined();
+
+    // A record an earlier build wrote whole (the scores inside it) still reads.
+    await set('scores:5:HP', { test: Float32Array.of(7, 8), valid: Float32Array.of(9), lambda: null, hasP: false }, db);
+    expect(Array.from((await ws.loadRun())!.kept[0][1].test)).toEqual([7, 8]);
+    expect(Array.from((await loadValidScores(5, 'HP', 't-ws-chunks', 'ws'))!)).toEqual([9]);
+  });
+
+  it('reads validation scores back after a save under way, not half-written', async () => {
+    const ws = createWorkspaceStore('t-ws-reader', 'ws', 1);
+    const valid = Float32Array.of(5, 6, 7, 8);
+    // Not awaited: the planner asks while the run worker still writes the chunks (one record per score here).
+    const saving = ws.saveRun({
+      ...run(9, []),
+      kept: [['HP', { test: Float32Array.of(1, 2), valid, lambda: null, hasP: false }]],
+    });
+    const read = loadValidScores(9, 'HP', 't-ws-reader', 'ws');
+    expect(Array.from((await read)!)).toEqual([5, 6, 7, 8]);
+    await saving;
   });
 
   it('keeps item titles and loss curves beside the data; refuses records of another shape; start over clears them', async () => {

@@ -79,9 +79,10 @@ export interface WorkspaceStore {
   loadData(): Promise<SavedData | undefined>;
   /**
    * Saves a run; `data`, the dataset it was computed on, is written too when the saved dataset is not that one (another
-   * tab saved its own since), so that the saved data and run always belong together.
+   * tab saved its own since), so that the saved data and run always belong together. `onLocked`: called once the
+   * save holds the write lock (a reader that waits for the lock then reads this run whole).
    */
-  saveRun(r: SavedRun, data?: SavedData): Promise<void>;
+  saveRun(r: SavedRun, data?: SavedData, onLocked?: () => void): Promise<void>;
   loadRun(): Promise<SavedRun | undefined>;
   /** Item titles and tags (the data worker's; they are kept across data loads, so across reloads too). */
   saveItemMeta(rows: SavedItemMeta): Promise<void>;
@@ -194,17 +195,118 @@ const isKept = (v: unknown): v is KeptScores => isObj(v) && v.test instanceof Fl
 const scoresKey = (savedAt: number, model: string) => `scores:${savedAt}:${model}`;
 
 /**
+ * Scores per chunk record (8 MB of Float32): IndexedDB serialises a value whole, and Chromium wraps a large one in a
+ * blob, so one record of a model's scores held two more copies of them in the tab for the moment of its write.
+ */
+export const SCORE_CHUNK = 1 << 21;
+
+/** A model's scores record as written now: λ(x) and hasP, and the lengths of its matrices, whose chunks follow. */
+interface StoredKept {
+  lambda: Float64Array | null;
+  hasP: boolean;
+  /** Scores per chunk record. */
+  chunk: number;
+  testLength: number;
+  /** Null: the model has no validation scores. */
+  validLength: number | null;
+}
+
+const isStoredKept = (v: unknown): v is StoredKept =>
+  isObj(v) &&
+  typeof v.chunk === 'number' &&
+  v.chunk >= 1 &&
+  typeof v.testLength === 'number' &&
+  (v.validLength === null || typeof v.validLength === 'number') &&
+  typeof v.hasP === 'boolean' &&
+  (v.lambda === null || v.lambda instanceof Float64Array);
+
+type Part = 'test' | 'valid';
+const chunkKey = (savedAt: number, model: string, part: Part, i: number) => `${scoresKey(savedAt, model)}#${part}:${i}`;
+
+/** Writes `a` in chunk records, one write at a time, each from a copy of its chunk (a view would clone all of `a`). */
+async function writeChunks(a: Float32Array, chunk: number, key: (i: number) => string, db: UseStore): Promise<void> {
+  for (let i = 0, at = 0; at < a.length; i++, at += chunk) await set(key(i), a.slice(at, at + chunk), db);
+}
+
+/** Reads `length` scores back from their chunk records; undefined when one is missing or of another length. */
+async function readChunks(
+  length: number,
+  chunk: number,
+  key: (i: number) => string,
+  db: UseStore,
+): Promise<Float32Array | undefined> {
+  const out = new Float32Array(length);
+  for (let i = 0, at = 0; at < length; i++, at += chunk) {
+    const c = await get<unknown>(key(i), db);
+    if (!(c instanceof Float32Array) || c.length !== Math.min(chunk, length - at)) return undefined;
+    out.set(c, at);
+  }
+  return out;
+}
+
+/** Writes one model's kept scores: its record, then the chunks of its test and validation scores. */
+async function writeKept(savedAt: number, model: string, k: KeptScores, chunk: number, db: UseStore): Promise<void> {
+  const head: StoredKept = {
+    lambda: k.lambda,
+    hasP: k.hasP,
+    chunk,
+    testLength: k.test.length,
+    validLength: k.valid ? k.valid.length : null,
+  };
+  await set(scoresKey(savedAt, model), head, db);
+  await writeChunks(k.test, chunk, (i) => chunkKey(savedAt, model, 'test', i), db);
+  if (k.valid) await writeChunks(k.valid, chunk, (i) => chunkKey(savedAt, model, 'valid', i), db);
+}
+
+/**
+ * One model's kept scores, or only the parts named (the others read as empty); undefined when missing or
+ * unreadable. A record an earlier build wrote whole is read as it is.
+ */
+async function readKept(
+  savedAt: number,
+  model: string,
+  db: UseStore,
+  parts: readonly Part[] = ['test', 'valid'],
+): Promise<KeptScores | undefined> {
+  const head = await get<unknown>(scoresKey(savedAt, model), db);
+  if (isKept(head)) return head;
+  if (!isStoredKept(head)) return undefined;
+  const read = (part: Part, length: number) =>
+    readChunks(length, head.chunk, (i) => chunkKey(savedAt, model, part, i), db);
+  const test = parts.includes('test') ? await read('test', head.testLength) : new Float32Array(0);
+  if (!test) return undefined;
+  let valid: Float32Array | null = null;
+  if (head.validLength !== null && parts.includes('valid')) {
+    const v = await read('valid', head.validLength);
+    if (!v) return undefined;
+    valid = v;
+  }
+  return { test, valid, lambda: head.lambda, hasP: head.hasP };
+}
+
+/**
  * One model's kept scores of the saved run `savedAt`, read alone (the planner worker reads validation scores back
  * for its online mode); undefined when that run's record is gone (a newer run, start over) or unreadable.
  */
-export async function loadKeptScores(
+export function loadKeptScores(
   savedAt: number,
   model: string,
   dbName = WORKSPACE_DB,
   storeName = WORKSPACE_STORE,
 ): Promise<KeptScores | undefined> {
-  const k = await get<unknown>(scoresKey(savedAt, model), createStore(dbName, storeName));
-  return isKept(k) ? k : undefined;
+  return readKept(savedAt, model, createStore(dbName, storeName));
+}
+
+/** One model's validation scores of the saved run `savedAt` alone (its test scores are not read); null if none. */
+export async function loadValidScores(
+  savedAt: number,
+  model: string,
+  dbName = WORKSPACE_DB,
+  storeName = WORKSPACE_STORE,
+): Promise<Float32Array | null> {
+  // After any save under way (the run's save may still be writing them when the planner first asks).
+  const k = await afterWrites(dbName, () => readKept(savedAt, model, createStore(dbName, storeName), ['valid']));
+  return k?.valid ?? null;
 }
 
 /**
@@ -227,13 +329,26 @@ function exclusive<T>(dbName: string, write: () => Promise<T>): Promise<T> {
   return next;
 }
 const localQueues = new Map<string, Promise<unknown>>();
+
+/** Runs `read` once no writer of database `dbName` holds the write lock (writers queued before it go first). */
+function afterWrites<T>(dbName: string, read: () => Promise<T>): Promise<T> {
+  const locks = (globalThis as { navigator?: { locks?: Locks } }).navigator?.locks;
+  if (locks) return locks.request(`${dbName}:write`, { mode: 'shared' }, read);
+  return (localQueues.get(dbName) ?? Promise.resolve()).then(read);
+}
+
 /** The part of the Web Locks API used here (not in every TypeScript lib this file is compiled with). */
 interface Locks {
   request<T>(name: string, callback: () => Promise<T>): Promise<T>;
+  request<T>(name: string, options: { mode: 'shared' | 'exclusive' }, callback: () => Promise<T>): Promise<T>;
 }
 
-/** Opens (lazily, on first use) the workspace store in database `dbName`. */
-export function createWorkspaceStore(dbName = WORKSPACE_DB, storeName = WORKSPACE_STORE): WorkspaceStore {
+/** Opens (lazily, on first use) the workspace store in database `dbName`; `chunk`: scores per chunk record. */
+export function createWorkspaceStore(
+  dbName = WORKSPACE_DB,
+  storeName = WORKSPACE_STORE,
+  chunk = SCORE_CHUNK,
+): WorkspaceStore {
   let store: UseStore | null = null;
   const db = () => (store ??= createStore(dbName, storeName));
   const writeData = async (d: SavedData) => {
@@ -246,30 +361,34 @@ export function createWorkspaceStore(dbName = WORKSPACE_DB, storeName = WORKSPAC
       const v = await get<unknown>('data', db());
       return isData(v) ? v : undefined;
     },
-    // One record per model's scores, written one after another, then the run that names them: a single record
-    // would be cloned whole at once (every model's scores held twice for the moment of the save). Scores of older
-    // runs are deleted after the new run is in place.
-    saveRun: (r, data) =>
+    // Each model's scores in chunk records (writeKept), written one after another, then the run that names the
+    // models: a single record would be cloned whole at once (every model's scores held again for the moment of the
+    // save). Scores of older runs are deleted after the new run is in place.
+    saveRun: (r, data, onLocked) =>
       exclusive(dbName, async () => {
+        // User Timing marks (also in the run worker's trace): when the save holds the lock and when it is done.
+        performance.mark('run:save-start');
+        onLocked?.();
         if (data) {
           const meta = await get<unknown>('meta', db());
           if (!isObj(meta) || meta.savedAt !== data.savedAt || meta.source !== data.source) await writeData(data);
         }
-        for (const [model, k] of r.kept) await set(scoresKey(r.savedAt, model), k, db());
+        for (const [model, k] of r.kept) await writeKept(r.savedAt, model, k, chunk, db());
         await set('run', { ...r, kept: r.kept.map(([model]) => model) } satisfies StoredRun, db());
         const mine = `scores:${r.savedAt}:`;
         const stale = (await keys(db())).filter(
           (k) => typeof k === 'string' && k.startsWith('scores:') && !k.startsWith(mine),
         );
         if (stale.length > 0) await delMany(stale, db());
+        performance.mark('run:save-end');
       }),
     async loadRun() {
       const v = await get<unknown>('run', db());
       if (!isStoredRun(v)) return undefined;
       const kept: [string, KeptScores][] = [];
       for (const model of v.kept) {
-        const k = await get<unknown>(scoresKey(v.savedAt, model), db());
-        if (!isKept(k)) return undefined;
+        const k = await readKept(v.savedAt, model, db());
+        if (!k) return undefined;
         kept.push([model, k]);
       }
       return { ...v, kept };

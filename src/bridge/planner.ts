@@ -15,6 +15,7 @@ import type {
   SolveRequest,
 } from '../../workers/planner.api';
 import type { PlannerInput } from '../core/planner/types';
+import { inputBuffers } from '../core/planner/inputBuffers';
 import type { Result } from '../core/util/result';
 import { latestWins, workerSingleton, type FrameScheduler } from './client';
 
@@ -37,17 +38,6 @@ const planner = workerSingleton<PlannerApi>(
 export const plannerClient = planner.client;
 /** Who re-sends the input after a crash (the planner store). */
 export const onPlannerWorkerRestart = planner.onRestart;
-
-/** Every buffer of an input, to move it by transfer (the caller's arrays are detached afterwards). */
-export function inputBuffers(input: PlannerInput): ArrayBuffer[] {
-  const set = new Set<ArrayBuffer>();
-  for (const m of input.models) {
-    set.add(m.test.buffer as ArrayBuffer);
-    if (m.valid) set.add(m.valid.buffer as ArrayBuffer);
-  }
-  for (const a of [input.target.indptr, input.target.indices, input.target.data]) set.add(a.buffer as ArrayBuffer);
-  return [...set];
-}
 
 /** Sends scores and targets to the worker by transfer, with where its offline Dual's passes may run. */
 export function setPlannerInput(

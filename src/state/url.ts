@@ -48,7 +48,8 @@ export function readWasmThreads(): number | undefined {
  * takes a software adapter too (tests and benches on SwiftShader); 'auto' (default) a hardware one only.
  */
 export function readPlannerPass(): PlannerPassMode {
-  const v = new URLSearchParams(window.location.search).get('plannerPass');
+  // No location outside a page (the store's Node tests): the default.
+  const v = new URLSearchParams(globalThis.location?.search ?? '').get('plannerPass');
   return v === 'webgpu' || v === 'cpu' ? v : 'auto';
 }
 

@@ -48,4 +48,23 @@ describe("the offline Dual's objective", () => {
       expect(Math.abs(sol.objective - want)).toBeLessThan(1e-9 * want);
     }
   });
+
+  it('keeps no values in its state, and a step resumed from it without the workspace makes the same decisions', () => {
+    const rng = createRng(9);
+    const m = 300;
+    const p = 120;
+    const scores = denseScores(m, p, drawScores(scoreWorld(p, rng, 16, 1), m, rng));
+    const workspace = createDualWorkspace();
+    let live = solveDual(scores, { alpha: 0.05, beta: 0.01 }, { workspace });
+    let reread = live;
+    for (const beta of [0.02, 0.03, 0.045]) {
+      expect(live.state.auction?.chosen.length).toBe(m * 6);
+      expect(live.state.auction && 'values' in live.state.auction).toBe(false);
+      // One chain on the workspace's live assignment, one re-marking it from the state alone (an evicted workspace).
+      live = solveDual(scores, { alpha: 0.05, beta }, { workspace, warm: live.state });
+      reread = solveDual(scores, { alpha: 0.05, beta }, { warm: reread.state });
+      expect(Array.from(reread.assignment.indices)).toEqual(Array.from(live.assignment.indices));
+      expect(Array.from(reread.state.v)).toEqual(Array.from(live.state.v));
+    }
+  });
 });

@@ -76,7 +76,9 @@ export function solveExact(
   const res = hardResiduals(assignment, s, userLoad, itemExposure);
   const v = new Float64Array(nCols);
   for (let y = 0; y < nCols; y++) v[y] = r.w[y] === 0 ? 0 : -r.w[y];
-  const auction = { K, lo, chosen: r.chosen, values: r.values, w: r.w };
+  // The state keeps no values: a resumed solve re-reads λ + w at its K choices per row (the same assignment; see
+  // auction.ts), and a memo holds dozens of these states, each rows × K doubles more.
+  const auction = { K, lo, chosen: r.chosen, w: r.w };
   // Σ λ over the decisions from the values the auction keeps (λ + w, so Σ values − Σ_y w_y·exposure_y), rather than
   // reading λ back at rows × K scattered places of the matrix. Equal up to f64 rounding.
   let objective = 0;

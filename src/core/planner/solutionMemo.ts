@@ -20,8 +20,8 @@ export interface Solved {
 /** Memoised solutions kept (small records: metrics, v, exposure). */
 const MEMO_LIMIT = 512;
 /**
- * Memoised offline solutions that keep their assignment for resuming (all models together): rows × K ints and
- * doubles each, a few megabytes at the ML-1M shape; older ones keep their metrics only.
+ * Memoised offline solutions that keep their assignment for resuming (all models together): rows × K ints each,
+ * about a megabyte at the ML-1M shape; older ones keep their metrics only.
  */
 const RESUME_LIMIT = 48;
 /**
