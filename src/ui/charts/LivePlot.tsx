@@ -9,6 +9,7 @@ import { useEffect, useRef } from 'react';
 import {
   drawInto,
   drawLatest,
+  loadPlotly,
   openFirstPlotGate,
   plotlyLoaded,
   savePlot,
@@ -38,9 +39,6 @@ export interface LivePlotProps {
    */
   opensGate?: (frame: LiveFrame) => boolean;
 }
-
-let plotlyModule: Promise<typeof import('plotly.js-basic-dist-min')> | null = null;
-const plotly = () => (plotlyModule ??= import('plotly.js-basic-dist-min'));
 
 export function LivePlot({ subscribe, name, testId, height = 300, opensGate }: LivePlotProps) {
   const fig = useRef<HTMLElement>(null);
@@ -123,8 +121,8 @@ export function LivePlot({ subscribe, name, testId, height = 300, opensGate }: L
     const resized = new ResizeObserver(() => {
       if (el.clientWidth === width || revision === 0 || f.getAttribute('data-renderer') === 'svg') return;
       width = el.clientWidth;
-      void plotly().then((P) => {
-        if (alive) void P.default.Plots.resize(el);
+      void loadPlotly().then((P) => {
+        if (alive) void P.Plots.resize(el);
       });
     });
     resized.observe(el);
@@ -133,7 +131,7 @@ export function LivePlot({ subscribe, name, testId, height = 300, opensGate }: L
       resized.disconnect();
       unsubscribe();
       // A plot Plotly never drew has nothing to purge (and the module is not loaded for it).
-      if (plotlyLoaded()) void plotly().then((P) => P.default.purge(el));
+      if (plotlyLoaded()) void loadPlotly().then((P) => P.purge(el));
     };
   }, [subscribe, height, opensGate]);
   const save = async (format: 'png' | 'svg') => {

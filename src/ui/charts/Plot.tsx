@@ -10,7 +10,8 @@ let plotly: Promise<PlotlyStatic> | null = null;
 let loaded = false;
 /** Who waits for the module without asking for it (whenPlotlyLoaded). */
 let waiters: (() => void)[] = [];
-const loadPlotly = () => {
+/** Plotly's module, loaded once on first ask (every plot, live or not, reaches it through here). */
+export const loadPlotly = (): Promise<PlotlyStatic> => {
   if (plotly) return plotly;
   const start = performance.now();
   plotly = import('plotly.js-basic-dist-min').then((m) => {
