@@ -111,22 +111,31 @@ test('a long load shows progress and can be cancelled, keeping the previous data
   // The cancel is clicked from inside the page at the first progress the bar shows: a quiet machine reads the whole
   // 60 MB between two of Playwright's round trips, so a click sent from here could come after the end (CI, 2026-12-07).
   await page.evaluate(() => {
-    const seen = window as unknown as { cancelledAt?: string };
-    const watch = new MutationObserver(() => {
-      const bar = document.querySelector('[data-testid="data.progress"]');
-      const cancel = document.querySelector<HTMLButtonElement>('[data-testid="data.cancel"]');
+    // The node program has no DOM types (tsconfig.node.json): the few page globals used here are typed by hand.
+    type El = { getAttribute(name: string): string | null; click(): void };
+    const win = globalThis as unknown as {
+      cancelledAt?: string;
+      document: { body: unknown; querySelector(selector: string): El | null };
+      MutationObserver: new (callback: () => void) => {
+        observe(target: unknown, options: object): void;
+        disconnect(): void;
+      };
+    };
+    const watch = new win.MutationObserver(() => {
+      const bar = win.document.querySelector('[data-testid="data.progress"]');
+      const cancel = win.document.querySelector('[data-testid="data.cancel"]');
       const at = bar?.getAttribute('aria-valuenow');
       if (!cancel || !at) return;
       watch.disconnect();
-      seen.cancelledAt = at;
+      win.cancelledAt = at;
       cancel.click();
     });
-    watch.observe(document.body, { childList: true, subtree: true, attributes: true });
+    watch.observe(win.document.body, { childList: true, subtree: true, attributes: true });
   });
   await app.upload.setInputFiles(big);
   await expect(app.problems).toContainText('cancelled');
   // The bar showed a numeric progress when Cancel was pressed, and is gone after it.
-  expect(await page.evaluate(() => (window as unknown as { cancelledAt?: string }).cancelledAt)).toMatch(/^\d+$/);
+  expect(await page.evaluate(() => (globalThis as unknown as { cancelledAt?: string }).cancelledAt)).toMatch(/^\d+$/);
   await expect(page.getByTestId('data.progress')).toBeHidden();
   expect(await app.summaryCounts()).toMatchObject(before);
   // A new load works after a cancel.
