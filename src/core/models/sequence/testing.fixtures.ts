@@ -120,3 +120,35 @@ export function nllFiniteDiffs(
     });
   return [fd(h), fd(e), fd(b)];
 }
+
+/**
+ * Softmax cross-entropy in f64, written out: gradient w·(softmax − onehot), column sums, loss, row statistics. The
+ * logit plus bias is rounded to f32 first, as every f32 implementation (tfjs's add too) holds it.
+ */
+export function xentReference(
+  L: Float32Array,
+  bias: Float32Array,
+  t: Int32Array,
+  w: Float32Array,
+  R: number,
+  V: number,
+) {
+  const g = new Float64Array(R * V),
+    db = new Float64Array(V),
+    lse = new Float64Array(R),
+    xt = new Float64Array(R);
+  let loss = 0;
+  for (let r = 0; r < R; r++) {
+    const x = Array.from({ length: V }, (_, y) => Math.fround(L[r * V + y] + bias[y]));
+    const m = Math.max(...x);
+    const z = x.reduce((a, v) => a + Math.exp(v - m), 0);
+    lse[r] = m + Math.log(z);
+    xt[r] = x[t[r]];
+    loss += w[r] * (lse[r] - xt[r]);
+    for (let y = 0; y < V; y++) {
+      g[r * V + y] = w[r] * (Math.exp(x[y] - lse[r]) - (y === t[r] ? 1 : 0));
+      db[y] += g[r * V + y];
+    }
+  }
+  return { g, db, lse, xt, loss };
+}
