@@ -16,6 +16,8 @@ import { softSums, softSumsOf, solveDualPassed } from '../src/core/planner/dualP
 import { solveDual } from '../src/core/planner/dual';
 import { denseScores } from '../src/core/models/scores';
 import { fitOneBatch, timingOrder as trainOrder, timingWorld as world } from '../src/core/models/sequence/batchTiming';
+import { setDecoderKernel } from '../src/core/models/sequence/decoderKernel';
+import { decoderLoss } from '../src/core/models/sequence/ops';
 
 export interface TrainShape {
   kind: 'gru' | 'transformer';
@@ -24,6 +26,17 @@ export interface TrainShape {
   maxLen: number;
   /** Timed batches, after one untimed warm-up batch. */
   batches: number;
+  /** Whether the decoder runs as the backend's kernel (WASM SIMD, WGSL) rather than tfjs ops (default true). */
+  decoderKernel?: boolean;
+}
+
+/** One chunk of the decoder (decoderLoss, eq. 1): rows × V logits from hidden states of width dim. */
+export interface DecoderShape {
+  rows: number;
+  v: number;
+  dim: number;
+  runs: number;
+  kernel: boolean;
 }
 
 export interface PassShape {
@@ -90,40 +103,39 @@ const api = {
 
   /** Seconds of each timed training batch (one fit of `users` users) and the mean events per batch. */
   async train(s: TrainShape): Promise<{ seconds: number[]; events: number }> {
-    data ??= (() => {
-      const ds = world();
-      return { ds, order: trainOrder(ds) };
-    })();
-    const { ds, order } = data;
-    const m = SequenceModel.create(
-      {
-        kind: s.kind,
-        hidden: s.hidden,
-        maxLen: s.maxLen,
-        batchSize: s.users,
-        minBatches: 1,
-        epochs: 1,
-        validFraction: 0,
-        patience: 0,
-        mixture: false,
-      },
-      ds.nItems,
-      1,
-    );
-    if (!m.ok) throw new Error(m.reason);
-    const seconds: number[] = [];
-    let events = 0;
+    setDecoderKernel(s.decoderKernel ?? true);
     try {
-      for (let i = 0; i <= s.batches; i++) {
-        const t = await fitOneBatch(m.data, ds, order, i, () => performance.now(), s.users, s.maxLen);
-        if (i === 0) continue;
-        seconds.push(t.seconds);
-        events += t.events / s.batches;
-      }
+      return await trainBatches(s);
     } finally {
-      m.data.dispose();
+      setDecoderKernel(true);
     }
-    return { seconds, events };
+  },
+
+  /**
+   * decoderLoss's value and its gradients for h, E and b over one chunk on the current backend, with the backend's
+   * kernel or in tfjs ops; each run reads the loss and ∂/∂b back. `total` is the loss (the same on every path).
+   */
+  async decoder(s: DecoderShape): Promise<PassTiming> {
+    const rng = createRng(5);
+    const normal = (n: number, scale: number) => Float32Array.from({ length: n }, () => scale * rng.normal());
+    const h = tf.tensor2d(normal(s.rows * s.dim, 1), [s.rows, s.dim]);
+    const e = tf.tensor2d(normal(s.v * s.dim, 0.3), [s.v, s.dim]);
+    const b = tf.tensor1d(normal(s.v, 0.1));
+    const target = Int32Array.from({ length: s.rows }, () => 1 + rng.int(s.v - 1));
+    const f = (hh: tf.Tensor, ee: tf.Tensor, bb: tf.Tensor) =>
+      decoderLoss(hh as tf.Tensor2D, ee as tf.Tensor2D, bb as tf.Tensor1D, target, s.rows);
+    setDecoderKernel(s.kernel);
+    try {
+      return await time(s.runs, async () => {
+        const { value, grads } = tf.valueAndGrads(f)([h, e, b]);
+        const [l] = await Promise.all([value.data(), grads[2].data()]);
+        tf.dispose([value, ...grads]);
+        return l[0];
+      });
+    } finally {
+      setDecoderKernel(true);
+      tf.dispose([h, e, b]);
+    }
   },
 
   /** The planner's pass in plain JS (core/planner/kernels.ts softPass: the CPU path, with its logit cut-off). */
@@ -177,6 +189,44 @@ const api = {
     }
   },
 };
+
+/** The training batches of api.train, with the decoder as set. */
+async function trainBatches(s: TrainShape): Promise<{ seconds: number[]; events: number }> {
+  data ??= (() => {
+    const ds = world();
+    return { ds, order: trainOrder(ds) };
+  })();
+  const { ds, order } = data;
+  const m = SequenceModel.create(
+    {
+      kind: s.kind,
+      hidden: s.hidden,
+      maxLen: s.maxLen,
+      batchSize: s.users,
+      minBatches: 1,
+      epochs: 1,
+      validFraction: 0,
+      patience: 0,
+      mixture: false,
+    },
+    ds.nItems,
+    1,
+  );
+  if (!m.ok) throw new Error(m.reason);
+  const seconds: number[] = [];
+  let events = 0;
+  try {
+    for (let i = 0; i <= s.batches; i++) {
+      const t = await fitOneBatch(m.data, ds, order, i, () => performance.now(), s.users, s.maxLen);
+      if (i === 0) continue;
+      seconds.push(t.seconds);
+      events += t.events / s.batches;
+    }
+  } finally {
+    m.data.dispose();
+  }
+  return { seconds, events };
+}
 
 /** One offline Dual solve: milliseconds, passes over the matrix, the objective (the same solve up to tolerance). */
 export interface DualTiming {
