@@ -4,107 +4,48 @@
  * f32 sums, rows of weight 0 adding nothing to the loss. tfjs's ops pass over the [rows × V] chunk a dozen times
  * (bias add, max, subtract, exp, sum, divide, multiply, transpose, a one-hot scatter); here it is three passes: the
  * row statistics (one workgroup per row), the gradient w·(softmax − onehot) written once, and its column sums.
- * The programs run through the backend's own runWebGPUProgram (tfjs 4.22), reached as the backend's fields, so core
- * imports nothing of tfjs-backend-webgpu. Other backends keep decoderLoss's tfjs ops or the WASM kernel.
+ * The programs run through the backend's own runWebGPUProgram (webgpuPrograms.ts). Other backends keep decoderLoss's
+ * tfjs ops or the WASM kernel.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { decoderKernelEnabled } from './decoderKernel';
-
-/** The program object runWebGPUProgram takes (tfjs-backend-webgpu's WebGPUProgram, the fields used here). */
-interface GpuProgram {
-  variableNames: string[];
-  outputShape: number[];
-  shaderKey: string;
-  dispatchLayout: { x: number[] };
-  dispatch: [number, number, number];
-  workgroupSize: [number, number, number];
-  size?: boolean;
-  getUserCode(): string;
-}
-
-/** The fields of tfjs-backend-webgpu's WebGPUBackend used here. */
-interface WebGpuBackendLike {
-  runWebGPUProgram(program: GpuProgram, inputs: tf.TensorInfo[], dtype: 'float32'): tf.TensorInfo;
-  disposeData(dataId: object): boolean;
-}
+import { rowProgram, webgpuKernelsReady, type GpuProgram, type WebGpuBackendLike } from './webgpuPrograms';
 
 const KERNEL = 'RimwSoftmaxXentGpu';
 /** Threads per workgroup: the row kernels' reduction width, and the elementwise kernels' group. */
 const WG = 128;
 const FLAT_WG = 64;
 
-/** The row a workgroup of the row kernels works on (the backend may spread a long dispatch over y and z). */
-const WORKGROUP_ROW = /* wgsl */ `
-  fn workgroupRow() -> i32 {
-    return i32((workgroupId.z * numWorkgroups.y + workgroupId.y) * numWorkgroups.x + workgroupId.x);
-  }`;
-
-/** Tree reductions over the workgroup (called in uniform control flow by every invocation). */
-const REDUCE = /* wgsl */ `
-  var<workgroup> part: array<f32, ${WG}>;
-  fn groupMax(v: f32) -> f32 {
-    part[localIndex] = v;
-    workgroupBarrier();
-    for (var k = ${WG / 2}u; k > 0u; k >>= 1u) {
-      if (localIndex < k) { part[localIndex] = max(part[localIndex], part[localIndex + k]); }
-      workgroupBarrier();
-    }
-    let r = part[0];
-    workgroupBarrier();
-    return r;
-  }
-  fn groupSum(v: f32) -> f32 {
-    part[localIndex] = v;
-    workgroupBarrier();
-    for (var k = ${WG / 2}u; k > 0u; k >>= 1u) {
-      if (localIndex < k) { part[localIndex] = part[localIndex] + part[localIndex + k]; }
-      workgroupBarrier();
-    }
-    let r = part[0];
-    workgroupBarrier();
-    return r;
-  }`;
-
 /**
  * Per row r of X [rows, V] (logits) with bias B [V], target T [rows] and weight W [rows]: (m, Z, x_t, ℓ) with
  * m = max_y (X_ry + B_y), Z = Σ_y e^(X_ry + B_y − m), x_t = X_rt + B_t and ℓ = W_r·(m + log Z − x_t), 0 where W_r = 0.
  */
 function rowStats(rows: number): GpuProgram {
-  return {
+  return rowProgram({
+    key: 'rimwXentRowStats',
     variableNames: ['X', 'B', 'T', 'W'],
     outputShape: [rows, 4],
-    shaderKey: 'rimwXentRowStats',
-    dispatchLayout: { x: [0] },
-    dispatch: [rows, 1, 1],
-    workgroupSize: [WG, 1, 1],
-    getUserCode: () => /* wgsl */ `
-      ${REDUCE}
-      ${WORKGROUP_ROW}
-      fn main(index: i32) {
-        let rows = uniforms.xShape.x;
-        let v = uniforms.xShape.y;
-        let r = workgroupRow();
-        // Every invocation reaches the barriers; a surplus workgroup reads row rows − 1 and writes nothing.
-        let base = min(r, rows - 1) * v;
-        var mx = -uniforms.INFINITY;
-        for (var y = i32(localIndex); y < v; y += ${WG}) { mx = max(mx, X[base + y] + B[y]); }
-        let m = groupMax(mx);
-        var s = 0.0;
-        for (var y = i32(localIndex); y < v; y += ${WG}) { s += exp(X[base + y] + B[y] - m); }
-        let z = groupSum(s);
-        if (localIndex == 0u && r < rows) {
-          let t = T[r];
-          let xt = X[base + t] + B[t];
-          let w = W[r];
-          var l = 0.0;
-          if (w != 0.0) { l = w * (m + log(z) - xt); }
-          result[4 * r] = m;
-          result[4 * r + 1] = z;
-          result[4 * r + 2] = xt;
-          result[4 * r + 3] = l;
-        }
+    wg: WG,
+    shape: 'uniforms.xShape',
+    body: /* wgsl */ `
+      var mx = -uniforms.INFINITY;
+      for (var y = i32(localIndex); y < n; y += ${WG}) { mx = max(mx, X[base + y] + B[y]); }
+      let m = groupMax(mx);
+      var s = 0.0;
+      for (var y = i32(localIndex); y < n; y += ${WG}) { s += exp(X[base + y] + B[y] - m); }
+      let z = groupSum(s);
+      if (localIndex == 0u && r < rows) {
+        let t = T[r];
+        let xt = X[base + t] + B[t];
+        let w = W[r];
+        var l = 0.0;
+        if (w != 0.0) { l = w * (m + log(z) - xt); }
+        result[4 * r] = m;
+        result[4 * r + 1] = z;
+        result[4 * r + 2] = xt;
+        result[4 * r + 3] = l;
       }`,
-  };
+  });
 }
 
 /** G [rows, V] = W_r·(e^(X_ry + B_y − m_r)/Z_r − [y = T_r]) from the row statistics S [rows, 4]. */
@@ -157,23 +98,19 @@ function columnSums(rows: number, v: number): GpuProgram {
 
 /** [Σ_r ℓ_r] from the row statistics S [rows, 4], by one workgroup. */
 function lossSum(): GpuProgram {
-  return {
+  // One workgroup over S as a whole: rows and n are S's rows and 4.
+  return rowProgram({
+    key: 'rimwXentLoss',
     variableNames: ['S'],
     outputShape: [1],
-    shaderKey: 'rimwXentLoss',
-    dispatchLayout: { x: [0] },
-    dispatch: [1, 1, 1],
-    workgroupSize: [WG, 1, 1],
-    getUserCode: () => /* wgsl */ `
-      ${REDUCE}
-      fn main(index: i32) {
-        let rows = uniforms.sShape.x;
-        var s = 0.0;
-        for (var r = i32(localIndex); r < rows; r += ${WG}) { s += S[4 * r + 3]; }
-        let total = groupSum(s);
-        if (localIndex == 0u) { result[0] = total; }
-      }`,
-  };
+    wg: WG,
+    shape: 'uniforms.sShape',
+    body: /* wgsl */ `
+      var s = 0.0;
+      for (var k = i32(localIndex); k < rows; k += ${WG}) { s += S[n * k + 3]; }
+      let total = groupSum(s);
+      if (localIndex == 0u) { result[0] = total; }`,
+  });
 }
 
 function kernelFunc({ inputs, backend }: { inputs: tf.NamedTensorInfoMap; backend: object }): tf.TensorInfo[] {
@@ -192,14 +129,8 @@ function kernelFunc({ inputs, backend }: { inputs: tf.NamedTensorInfoMap; backen
 }
 
 /** Whether softmaxXentGpu runs on the current backend (tfjs's WebGPU backend, with its program runner). */
-export function decoderKernelGpuReady(): boolean {
-  if (!decoderKernelEnabled() || tf.getBackend() !== 'webgpu') return false;
-  const b = tf.backend() as unknown as Partial<WebGpuBackendLike>;
-  if (typeof b.runWebGPUProgram !== 'function' || typeof b.disposeData !== 'function') return false;
-  if (!tf.getKernel(KERNEL, 'webgpu'))
-    tf.registerKernel({ kernelName: KERNEL, backendName: 'webgpu', kernelFunc: kernelFunc as tf.KernelFunc });
-  return true;
-}
+export const decoderKernelGpuReady = (): boolean =>
+  decoderKernelEnabled() && webgpuKernelsReady({ [KERNEL]: kernelFunc as tf.KernelFunc });
 
 /**
  * For logits L [rows, V] (without the bias), bias [V], targets t [rows] (int32, each in 0..V−1) and row weights w

@@ -1,12 +1,19 @@
-// The page of e2e/decoderGpu.spec.ts, bundled by src/testing/pageBundle.ts: the decoder's softmax cross-entropy on
-// tfjs's WebGPU backend (the WGSL kernel, core/models/sequence/decoderKernelGpu.ts, or tfjs's ops) and on its WASM
-// backend (the SIMD kernel), in the same page; the spec compares them with each other and with a float64 reference.
+// The page of e2e/sequenceGpu.spec.ts, bundled by src/testing/pageBundle.ts: the sequence models' WGSL kernels on
+// tfjs's WebGPU backend (the decoder's softmax cross-entropy, core/models/sequence/decoderKernelGpu.ts, and the
+// attention's causal softmax, attentionKernelGpu.ts), tfjs's ops in their place, and the WASM backend's kernels, in
+// the same page; the spec compares them with each other and with float64 references.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { decoderKernelReady, setDecoderKernel, softmaxXent } from '../src/core/models/sequence/decoderKernel';
 import { decoderKernelGpuReady, softmaxXentGpu } from '../src/core/models/sequence/decoderKernelGpu';
 import { decoderLoss } from '../src/core/models/sequence/ops';
+import { causalAttentionOps, causalAttentionPacked } from '../src/core/models/sequence/attention';
+import {
+  attentionKernelGpuReady,
+  causalSoftmaxGpu,
+  setAttentionKernel,
+} from '../src/core/models/sequence/attentionKernelGpu';
 import { SequenceModel } from '../src/core/models/sequence/model';
 import { datasetOf } from '../src/core/models/sequence/testing.fixtures';
 import { createRng } from '../src/core/util/rng';
@@ -37,6 +44,31 @@ export interface DecoderCase {
   target: number[];
   d: number;
   chunk: number;
+}
+
+/** Scores s (row-major, `shape` = [..., T, T]), the scale, and an upstream gradient dp of the same shape. */
+export interface SoftmaxCase {
+  s: number[];
+  shape: number[];
+  scale: number;
+  dp: number[];
+}
+
+/** qkv [B·T, 3H] on the padded layout (sequence b at rows b·T …), lengths, heads, and weights R [B·T, H]. */
+export interface AttentionCase {
+  qkv: number[];
+  b: number;
+  t: number;
+  heads: number;
+  lengths: number[];
+  r: number[];
+}
+
+/** An output and the gradient of Σ R ⊙ output (or Σ dp ⊙ P) for the input, with the kernels that ran. */
+export interface GradOutcome {
+  out: number[];
+  grad: number[];
+  kernels: string[];
 }
 
 export interface DecoderOutcome {
@@ -103,20 +135,77 @@ async function decoder(c: DecoderCase, backend: Backend, kernel: boolean): Promi
   }
 }
 
+/** The output of `fn` and the gradient of Σ w ⊙ output for x, read back, with the kernels tfjs ran. */
+async function outAndGrad(fn: (x: tf.Tensor) => tf.Tensor, x: tf.Tensor, w: tf.Tensor): Promise<GradOutcome> {
+  let out: tf.Tensor[] = [];
+  const info = await tf.profile(() => {
+    const y = fn(x);
+    out = [y, tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(fn(xx), w)))(x)];
+    return out;
+  });
+  try {
+    const [y, g] = await Promise.all(out.map((t) => t.data()));
+    return { out: [...y], grad: [...g], kernels: info.kernelNames };
+  } finally {
+    tf.dispose([x, w, ...out]);
+  }
+}
+
+/** The WGSL causal softmax alone: P and dS = ∂(Σ dp ⊙ P)/∂s. */
+async function causalSoftmax(c: SoftmaxCase): Promise<GradOutcome> {
+  await use('webgpu');
+  if (!attentionKernelGpuReady()) throw new Error('the attention kernel does not run on webgpu');
+  return outAndGrad((x) => causalSoftmaxGpu(x, c.scale), tf.tensor(c.s, c.shape), tf.tensor(c.dp, c.shape));
+}
+
 /**
- * Two epochs of a small two-layer GRU (one batch each, so the second epoch's loss follows one training step) on
- * `backend`, with the decoder's kernel or in tfjs ops: the epochs' training losses.
+ * The causal attention and its gradient: on WebGPU causalAttentionOps (the kernel, or tfjs's ops), on WASM the JS
+ * kernel (causalAttentionPacked on the padded layout).
  */
-async function fit(backend: Backend, kernel: boolean): Promise<number[]> {
+async function attention(c: AttentionCase, backend: Backend, kernel: boolean): Promise<GradOutcome> {
+  await use(backend);
+  setAttentionKernel(kernel);
+  try {
+    const lengths = Int32Array.from(c.lengths);
+    const starts = Int32Array.from({ length: c.b }, (_, b) => b * c.t);
+    const h = c.r.length / (c.b * c.t);
+    const fn = (x: tf.Tensor) =>
+      backend === 'webgpu'
+        ? causalAttentionOps(x as tf.Tensor2D, c.b, c.t, c.heads, lengths)
+        : causalAttentionPacked(x as tf.Tensor2D, starts, lengths, c.heads);
+    return await outAndGrad(fn, tf.tensor2d(c.qkv, [c.b * c.t, 3 * h]), tf.tensor2d(c.r, [c.b * c.t, h]));
+  } finally {
+    setAttentionKernel(true);
+  }
+}
+
+/**
+ * Two epochs of a small two-layer model (one batch each, so the second epoch's loss follows one training step) on
+ * `backend`, with the WebGPU kernels (decoder and attention) or in tfjs ops: the epochs' training losses.
+ */
+async function fit(backend: Backend, kernel: boolean, kind: 'gru' | 'transformer'): Promise<number[]> {
   await use(backend);
   setDecoderKernel(kernel);
+  setAttentionKernel(kernel);
   try {
     // Item i followed by i + 1 for 8 users, 12 events each, over 40 items.
     const nItems = 40;
     const seqs = Array.from({ length: 8 }, (_, u) => Array.from({ length: 12 }, (_, k) => (u * 3 + k) % nItems));
     const ds = datasetOf(seqs, nItems);
     const m = SequenceModel.create(
-      { kind: 'gru', hidden: 8, layers: 2, maxLen: 16, batchSize: 8, minBatches: 1, epochs: 2, validFraction: 0 },
+      {
+        kind,
+        hidden: 8,
+        layers: 2,
+        heads: 2,
+        ffn: 16,
+        maxLen: 16,
+        batchSize: 8,
+        minBatches: 1,
+        epochs: 2,
+        validFraction: 0,
+        dropout: 0,
+      },
       nItems,
       1,
     );
@@ -130,9 +219,10 @@ async function fit(backend: Backend, kernel: boolean): Promise<number[]> {
     }
   } finally {
     setDecoderKernel(true);
+    setAttentionKernel(true);
   }
 }
 
-const api = { xent, decoder, fit };
-export type DecoderGpuApi = typeof api;
-(globalThis as unknown as { decoderGpuTest: DecoderGpuApi }).decoderGpuTest = api;
+const api = { xent, decoder, causalSoftmax, attention, fit };
+export type SequenceGpuApi = typeof api;
+(globalThis as unknown as { sequenceGpuTest: SequenceGpuApi }).sequenceGpuTest = api;
