@@ -17,6 +17,8 @@ import { solveDual } from '../src/core/planner/dual';
 import { denseScores } from '../src/core/models/scores';
 import { fitOneBatch, timingOrder as trainOrder, timingWorld as world } from '../src/core/models/sequence/batchTiming';
 import { setDecoderKernel } from '../src/core/models/sequence/decoderKernel';
+import { setAttentionKernel } from '../src/core/models/sequence/attentionKernelGpu';
+import { causalAttentionOps, causalAttentionPacked } from '../src/core/models/sequence/attention';
 import { decoderLoss } from '../src/core/models/sequence/ops';
 
 export interface TrainShape {
@@ -26,8 +28,18 @@ export interface TrainShape {
   maxLen: number;
   /** Timed batches, after one untimed warm-up batch. */
   batches: number;
-  /** Whether the decoder runs as the backend's kernel (WASM SIMD, WGSL) rather than tfjs ops (default true). */
-  decoderKernel?: boolean;
+  /** Whether the decoder and the attention run as the backend's kernels (WASM SIMD or JS, WGSL) rather than tfjs ops
+   * (default true). */
+  kernels?: boolean;
+}
+
+/** The causal attention over b sequences of t positions, width `hidden` in 2 heads. */
+export interface AttentionShape {
+  b: number;
+  t: number;
+  hidden: number;
+  runs: number;
+  kernel: boolean;
 }
 
 /** One chunk of the decoder (decoderLoss, eq. 1): rows × V logits from hidden states of width dim. */
@@ -103,11 +115,49 @@ const api = {
 
   /** Seconds of each timed training batch (one fit of `users` users) and the mean events per batch. */
   async train(s: TrainShape): Promise<{ seconds: number[]; events: number }> {
-    setDecoderKernel(s.decoderKernel ?? true);
+    setDecoderKernel(s.kernels ?? true);
+    setAttentionKernel(s.kernels ?? true);
     try {
       return await trainBatches(s);
     } finally {
       setDecoderKernel(true);
+      setAttentionKernel(true);
+    }
+  },
+
+  /**
+   * The causal attention's value and its gradient for qkv on the current backend, each run reading the gradient
+   * back: on WebGPU causalAttentionOps (with the WGSL softmax or tfjs's), elsewhere the JS kernel. `total` is Σ of
+   * the gradient against fixed weights (the same on every path).
+   */
+  async attention(s: AttentionShape): Promise<PassTiming> {
+    const rng = createRng(6);
+    const rows = s.b * s.t;
+    const qkv = tf.tensor2d(
+      Float32Array.from({ length: rows * 3 * s.hidden }, () => rng.normal()),
+      [rows, 3 * s.hidden],
+    );
+    const w = tf.tensor2d(
+      Float32Array.from({ length: rows * s.hidden }, () => rng.normal()),
+      [rows, s.hidden],
+    );
+    const lengths = new Int32Array(s.b).fill(s.t);
+    const starts = Int32Array.from({ length: s.b }, (_, b) => b * s.t);
+    const f = (x: tf.Tensor) =>
+      tf.getBackend() === 'webgpu'
+        ? causalAttentionOps(x as tf.Tensor2D, s.b, s.t, 2, lengths)
+        : causalAttentionPacked(x as tf.Tensor2D, starts, lengths, 2);
+    setAttentionKernel(s.kernel);
+    try {
+      return await time(s.runs, async () => {
+        const g = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(f(x), w)))(qkv);
+        const v = (await g.data()) as Float32Array;
+        g.dispose();
+        return v.reduce((a, x) => a + x, 0);
+      });
+    } finally {
+      setAttentionKernel(true);
+      tf.dispose([qkv, w]);
     }
   },
 
