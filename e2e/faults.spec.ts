@@ -50,6 +50,61 @@ test('a full browser storage: the results are shown and said to be unsaved, the 
   await expect(app.summary.locator('dd').first()).toHaveText(/synthetic small/);
 });
 
+test('a full browser storage after the planner took the scores during the save: the online Dual still works in this tab', async ({
+  page,
+  baseURL,
+}) => {
+  // Waits below are for the run and for online solves (each calibrates v), not timed.
+  test.setTimeout(420_000);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(baseURL ?? '').origin, quotaSize: 16 });
+  // The page holds the workspace's write lock (workers/workspace.ts: every tab's saves take it) until the run is on
+  // screen, as a long save of another tab would: the planner then takes the run's scores while its own save holds
+  // the lock, and that save fails afterwards.
+  await page.addInitScript(() => {
+    const w = globalThis as unknown as {
+      navigator: { locks: { request(name: string, cb: () => Promise<void>): Promise<void> } };
+      __releaseSaves?: () => void;
+    };
+    void w.navigator.locks.request('rimw-workspace:write', () => new Promise<void>((r) => (w.__releaseSaves = r)));
+  });
+  const app = new AppPage(page);
+  await app.open();
+  await expect(app.resultsTable('item_rec')).toBeVisible({ timeout: RUN_MS });
+  await expect(app.trainStatus()).toHaveAttribute('data-saved', 'saving');
+  await page.evaluate(() => (globalThis as unknown as { __releaseSaves: () => void }).__releaseSaves());
+  await expect(app.trainStatus()).toHaveAttribute('data-saved', 'failed', { timeout: RUN_MS });
+  await expect(page.getByTestId('train.error')).toContainText(/not saved in this browser.*QuotaExceededError.*reload/);
+  await page
+    .getByTestId('train.status')
+    .locator('..')
+    .screenshot({ path: 'test-results/faults-quota-online-train.png' });
+
+  const planner = new PlannerPanel(page);
+  await planner.waitForCurves();
+  await planner.mode.selectOption('online');
+  await expect(planner.curves).toHaveAttribute('data-mode', 'online', { timeout: 240_000 });
+  // Every model solved at the operating point: none says its validation scores are not saved.
+  const rows = planner.points.locator('tbody tr');
+  await expect
+    .poll(
+      async () => {
+        const [n, unsolved, text] = await Promise.all([
+          rows.count(),
+          planner.points.locator('tbody td.pending').count(),
+          planner.points.textContent(),
+        ]);
+        return n > 0 && unsolved === 0 && (text ?? '').includes('online') ? 'solved' : text;
+      },
+      { timeout: 240_000 },
+    )
+    .toBe('solved');
+  // The online curves grow point by point (the whole sweep is long on a loaded machine): the first line has points.
+  await expect(planner.curves).toHaveAttribute('data-points', /^[1-9]/, { timeout: 240_000 });
+  await expect(page.getByTestId('planner.error')).toHaveCount(0);
+  await page.locator('#planner').screenshot({ path: 'test-results/faults-quota-online.png' });
+});
+
 test('a second tab saving the same workspace: the first says so, and a reload brings the second tab’s data and results whole', async ({
   page,
   context,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Dataset, Split } from '../src/core/data/types';
 import type { ExperimentResult } from '../src/core/pipeline/run';
 import type { KeptScores } from '../src/core/pipeline/keep';
-import { lastRun, plannerInputOf, shareable } from './lastRun';
+import { lastRun, plannerInputOf, shareable, validCopies } from './lastRun';
 
 /** 2 test rows × 3 items, 1 validation row. */
 const split = {
@@ -65,8 +65,8 @@ describe('plannerInputOf', () => {
     k.test = shareable(k.test);
     expect(k.test.buffer).toBeInstanceOf(SharedArrayBuffer);
     const run = lastRun({} as Dataset, split, {} as ExperimentResult, new Map([['Pop', k]]), 7);
-    let settle = () => {};
-    const saving = new Promise<void>((r) => (settle = r));
+    let settle = (_saved: boolean) => {};
+    const saving = new Promise<boolean>((r) => (settle = r));
     const r = await plannerInputOf(run, ['a', 'b', 'c'], undefined, {
       saved: null,
       handOver: false,
@@ -81,11 +81,11 @@ describe('plannerInputOf', () => {
     expect(r!.buffers.length).toBe(3);
     expect([pop.valid, pop.validSaved]).toEqual([null, 7]);
     expect(Array.from(k.valid!)).toEqual([1, 2, 3]);
-    // The explorer's top rows are taken after the reply, from the shared scores; then this worker lets them go.
+    // The explorer's top rows are taken after the reply, from the shared scores, which this worker lets go once the
+    // save is done.
     expect(run.kept.get('Pop')!.test).toBe(k.test);
     expect(run.top.has('Pop')).toBe(false);
     await new Promise((r) => setTimeout(r, 0));
-    expect(run.kept.get('Pop')!.test.length).toBe(0);
     // Column 2's two rows (all of them, k = 2), with their scores 0.3 and 0.6.
     const top = run.top.get('Pop')!;
     expect(top.k).toBe(2);
@@ -94,10 +94,42 @@ describe('plannerInputOf', () => {
       [0, Math.fround(0.3)],
       [1, Math.fround(0.6)],
     ]);
-    settle();
-    await saving;
-    await Promise.resolve();
+    expect(run.kept.get('Pop')!.test).toBe(k.test);
+    settle(true);
+    await run.settled;
     expect(k.valid!.length).toBe(0);
+    expect(run.kept.get('Pop')!.test.length).toBe(0);
+    expect(run.handedOver.has('Pop')).toBe(true);
+    expect((await validCopies(run, ['Pop'])).scores).toEqual([]);
+  });
+
+  it('undoes a hand-over made while the save was under way when that save fails: this worker keeps the scores', async () => {
+    const k = kept();
+    k.test = shareable(k.test);
+    const run = lastRun({} as Dataset, split, {} as ExperimentResult, new Map([['Pop', k]]), 7);
+    let settle = (_saved: boolean) => {};
+    const saving = new Promise<boolean>((r) => (settle = r));
+    const home = { saved: null, handOver: false, saving, current: () => true };
+    const r = await plannerInputOf(run, ['a', 'b', 'c'], undefined, home);
+    expect([r!.input.models[0].valid, r!.input.models[0].validSaved]).toEqual([null, 7]);
+    // Asked again while the save goes on (a restarted planner): the answer waits for the save to settle.
+    const again = plannerInputOf(run, ['a', 'b', 'c'], undefined, home);
+    await new Promise((r) => setTimeout(r, 0));
+    settle(false);
+    await run.settled;
+    expect(run.handedOver.has('Pop')).toBe(false);
+    expect(run.kept.get('Pop')).toBe(k);
+    expect(Array.from(k.valid!)).toEqual([1, 2, 3]);
+    // The planner, told the validation scores are saved, gets copies of them from here instead.
+    const { scores, buffers } = await validCopies(run, ['Pop', 'Nope']);
+    expect(scores.map(([m, v]) => [m, Array.from(v)])).toEqual([['Pop', [1, 2, 3]]]);
+    expect(scores[0][1]).not.toBe(k.valid);
+    expect(buffers).toEqual([scores[0][1].buffer]);
+    // The second input carries copies of both, as for a run never saved.
+    const second = (await again)!.input.models[0];
+    expect([second.validSaved, Array.from(second.valid!)]).toEqual([undefined, [1, 2, 3]]);
+    expect(second.test).not.toBe(k.test);
+    expect(Array.from(second.test)).toEqual(Array.from(k.test));
   });
 
   it('never hands over scores that a save under way still reads and that cannot be shared: copies them', async () => {

@@ -3,6 +3,8 @@
  * scores reach the planner. Once the run is saved in IndexedDB, a model's dense scores are handed over to the planner
  * worker instead of copied (the planner then holds the only copy in memory, and a later call reads them back from
  * the saved run); the explorer keeps its own small per-item lists of top rows (`top`), taken before the hand-over.
+ * A hand-over made while the save was under way is undone if the save fails: this worker keeps its scores, and the
+ * planner gets the validation scores it was told are saved from here instead (validCopies).
  */
 import type { Csr, Dataset, Split } from '../src/core/data/types';
 import { runData, type ExperimentResult } from '../src/core/pipeline/run';
@@ -31,6 +33,8 @@ export interface LastRun {
   handedOver: Set<string>;
   /** savedAt of the saved run these scores belong to (0: not saved). */
   savedAt: number;
+  /** Settles once every hand-over made while the save was under way is settled (kept or undone). */
+  settled: Promise<void>;
 }
 
 export const lastRun = (
@@ -39,7 +43,16 @@ export const lastRun = (
   result: ExperimentResult,
   kept: Map<string, KeptScores>,
   savedAt: number,
-): LastRun => ({ dataset, split, result, kept, top: new Map(), handedOver: new Set(), savedAt });
+): LastRun => ({
+  dataset,
+  split,
+  result,
+  kept,
+  top: new Map(),
+  handedOver: new Set(),
+  savedAt,
+  settled: Promise.resolve(),
+});
 
 /**
  * A saved run back on its dataset: the protocol filter and the split are recomputed from its config (both
@@ -54,14 +67,23 @@ export function restoredRun(dataset: Dataset, saved: SavedRun): LastRun | null {
 
 const copy = <T extends Float32Array | Int32Array>(a: T): T => a.slice() as T;
 
+/** Copies of a model's kept scores (this worker keeps its own). */
+const copies = (k: KeptScores): Scores => ({ test: copy(k.test), valid: k.valid ? copy(k.valid) : null });
+
+/** Whether model `name`'s hand-over still stands once the save under way when it was made has settled. */
+async function handOverStands(run: LastRun, name: string): Promise<boolean> {
+  await run.settled;
+  return run.handedOver.has(name);
+}
+
 /**
  * Where plannerInput may find the scores: `handOver` when the run is safely saved in `saved`; `saving` while its save
- * is under way (holding the workspace's write lock; resolves once it settled, saved or not).
+ * is under way (holding the workspace's write lock; resolves once it settled: true when saved, false when it failed).
  */
 export interface ScoreHome {
   saved: Pick<WorkspaceStore, 'loadRun'> | null;
   handOver: boolean;
-  saving?: Promise<unknown> | null;
+  saving?: Promise<boolean> | null;
   /** Whether `run` is still the worker's last run (a newer run may replace it while this waits on IndexedDB). */
   current: () => boolean;
 }
@@ -106,14 +128,18 @@ export async function plannerInputOf(
   };
   const out: [string, Scores][] = [];
   const later: string[] = [];
-  for (const [name, k] of run.kept) {
+  for (const name of [...run.kept.keys()]) {
     if (models && !models.includes(name)) continue;
+    // A hand-over made while the save was under way stands only once that save is done (undone if it failed).
+    const undone = run.handedOver.has(name) && !(await handOverStands(run, name));
+    if (!home.current()) return null;
+    const k = run.kept.get(name)!;
     let scores: Scores | null;
     if (run.handedOver.has(name)) {
       const back = (await readBack())?.get(name);
       if (!home.current()) return null;
       scores = back ? { test: back.test, valid: null, validSaved: back.valid ? run.savedAt : undefined } : null;
-    } else if (home.handOver) {
+    } else if (home.handOver && !undone) {
       topOf(run, name);
       run.handedOver.add(name);
       run.kept.set(name, { ...k, test: new Float32Array(0), valid: null });
@@ -121,22 +147,23 @@ export async function plannerInputOf(
       // Freed here now (an idle worker collects garbage late).
       release(k.valid);
       scores = { test: k.test, valid: null, validSaved: k.valid ? run.savedAt : undefined };
-    } else if (home.saving && isShared(k.test)) {
-      // The save under way still reads both: the test scores are shared (shareable), one copy for both workers; the
-      // validation scores are freed once it settled. The explorer's top rows are taken after the planner has its
-      // input (below), from the shared test scores, which this worker then lets go.
+    } else if (home.saving && isShared(k.test) && !undone) {
+      // The save under way still reads both: the test scores are shared (shareable), one copy for both workers. The
+      // explorer's top rows are taken after the planner has its input (below), from the shared test scores. Once the
+      // save settled, this worker lets go of them and frees the validation scores; if it failed, it keeps both.
       run.handedOver.add(name);
       run.kept.set(name, { ...k, valid: null });
-      void home.saving.then(() => release(k.valid));
+      const settled = home.saving.then((saved) => settle(run, name, k, saved));
+      run.settled = Promise.all([run.settled, settled]).then(() => undefined);
       later.push(name);
       scores = { test: k.test, valid: null, validSaved: k.valid ? run.savedAt : undefined };
     } else {
-      scores = { test: copy(k.test), valid: k.valid ? copy(k.valid) : null };
+      scores = copies(k);
     }
     if (scores) out.push([name, scores]);
   }
   // After the reply is sent (a task after this one).
-  if (later.length > 0) setTimeout(() => dropShared(run, later, home.current), 0);
+  if (later.length > 0) setTimeout(() => topsOfShared(run, later, home.current), 0);
   return assembleInput(run.split.test.target, run.split.valid.users.length, itemIds, out);
 }
 
@@ -190,22 +217,49 @@ export function firstModelInputOf(
   model: string,
   k: KeptScores,
 ): { first: FirstModelInput; buffers: ArrayBuffer[] } {
-  const scores = { test: copy(k.test), valid: k.valid ? copy(k.valid) : null };
-  const { input, buffers } = assembleInput(split.test.target, split.valid.users.length, itemIds, [[model, scores]]);
+  const { input, buffers } = assembleInput(split.test.target, split.valid.users.length, itemIds, [[model, copies(k)]]);
   return { first: { source, input }, buffers };
 }
 
 /** Rows per item the explorer can list (its top-N is at most this). */
 export const EXPLORE_MAX = 32;
 
-/** Takes the explorer's top rows of handed-over models whose shared test scores this worker still held, then lets
- * them go (the planner holds them). */
-function dropShared(run: LastRun, names: string[], current: () => boolean): void {
-  for (const name of names) {
-    if (current()) topOf(run, name);
-    const k = run.kept.get(name);
-    if (k) run.kept.set(name, { ...k, test: new Float32Array(0) });
+/** Takes the explorer's top rows of handed-over models whose shared test scores this worker still holds. */
+function topsOfShared(run: LastRun, names: string[], current: () => boolean): void {
+  if (current()) for (const name of names) topOf(run, name);
+}
+
+/**
+ * After the save that was under way when model `name`'s scores `k` went to the planner: saved, this worker lets go of
+ * the shared test scores (the planner holds them) and frees the validation scores (the saved run holds them); not
+ * saved, the hand-over is undone and this worker keeps both, as for a run that was never saved.
+ */
+function settle(run: LastRun, name: string, k: KeptScores, saved: boolean): void {
+  if (run.kept.get(name)?.test !== k.test) return;
+  if (saved) {
+    run.kept.set(name, { ...k, test: new Float32Array(0), valid: null });
+    release(k.valid);
+  } else {
+    run.kept.set(name, k);
+    run.handedOver.delete(name);
   }
+}
+
+/**
+ * Copies of the validation scores of `run`'s models named (those it holds), with their buffers to transfer: for the
+ * planner, when the save it was told holds them failed. Asked after the hand-overs made during the save settled.
+ */
+export async function validCopies(
+  run: LastRun,
+  models: string[],
+): Promise<{ scores: [string, Float32Array][]; buffers: ArrayBuffer[] }> {
+  await run.settled;
+  const scores: [string, Float32Array][] = [];
+  for (const name of models) {
+    const v = run.handedOver.has(name) ? null : run.kept.get(name)?.valid;
+    if (v && v.length > 0) scores.push([name, copy(v)]);
+  }
+  return { scores, buffers: scores.map(([, v]) => v.buffer as ArrayBuffer) };
 }
 
 /** The explorer's top rows per item for `name` (built from the dense test scores while they are here). */

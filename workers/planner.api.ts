@@ -3,7 +3,8 @@
  * tests; planner.worker.ts only exposes it with Comlink.
  *
  * The scores of every model arrive once, by transfer, in `setInput` and stay here (validation scores that the run
- * left in its saved record are read from there when the online mode first needs them); slider moves send (mode, α, β)
+ * left in its saved record are read from there when the online mode first needs them, or arrive in `giveValid` when
+ * that save failed); slider moves send (mode, α, β)
  * and get small results back. Each request carries a sequence number: a newer request of the same kind makes an
  * older one answer stale, checked before each solve, after a yield to the message queue so that newer requests are
  * seen at all.
@@ -114,6 +115,23 @@ export function createPlannerApi(solvers: PlannerSolvers, loadValid = fromSavedR
     async curves(req: CurvesRequest & Numbered): Promise<Result<CurvesReply, PlannerCode>> {
       newest.curves = Math.max(newest.curves, req.seq);
       return numbered(req.seq, await session.curves(req, () => req.seq < newest.curves));
+    },
+
+    /** Models whose validation scores the input left in a saved run, with its savedAt (session.ts validLeftSaved). */
+    validLeftSaved: (): { model: string; savedAt: number }[] => session.validLeftSaved(),
+
+    /**
+     * Validation scores that the saved run `savedAt` was to hold and does not (its save failed), sent by transfer from
+     * the run worker: held with the input (the online mode reads them from here). Returns the models that took them;
+     * the others' arrays are freed.
+     */
+    giveValid(savedAt: number, scores: [string, Float32Array][]): string[] {
+      const taken: string[] = [];
+      for (const [model, data] of scores) {
+        if (session.giveValid(savedAt, model, data)) taken.push(model);
+        else release(data);
+      }
+      return taken;
     },
 
     /** v(y) of the model's last shown solution as CSV (item id, v). */

@@ -10,7 +10,7 @@ import { err, type Result } from '../src/core/util/result';
 import { figure2World, type Figure2WorldOptions, type WorldSimulation } from '../src/core/paradox';
 import { busiestItems, exploreRun, type ExploreResult } from './runExplore';
 import { paradoxModels, paradoxOfRun, type ParadoxAnswer } from './runParadox';
-import { plannerInputOf, type LastRun } from './lastRun';
+import { plannerInputOf, validCopies, type LastRun } from './lastRun';
 import type { runWorkspace } from './runWorkspace';
 
 export type RunCode =
@@ -45,6 +45,18 @@ export function lastRunViews(
       if (current() !== run) return null;
       const r = await plannerInputOf(run, run.dataset.itemIds, models, { ...home, current: () => current() === run });
       return r && Comlink.transfer(r.input, r.buffers);
+    },
+
+    /**
+     * Copies of the validation scores of the models named, moved by transfer, when the last run is the one saved at
+     * `savedAt` and this worker holds them: the planner was told they are saved, and the save failed (lastRun.ts
+     * validCopies). Empty otherwise.
+     */
+    async validScores(savedAt: number, models: string[]): Promise<[string, Float32Array][]> {
+      const run = current();
+      if (!run || run.savedAt !== savedAt) return [];
+      const { scores, buffers } = await validCopies(run, models);
+      return current() === run ? Comlink.transfer(scores, buffers) : [];
     },
 
     /** Items worth exploring: the `n` items with the most test-window events (ids, events). */

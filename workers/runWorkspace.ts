@@ -39,8 +39,9 @@ export function runWorkspace() {
   /** The dataset last handed to saveData (held by the worker anyway): a run's save writes it again when another tab
    * saved its own data since. */
   let data: SavedData | null = null;
-  /** The last run's save while it is queued or under way: `locked` once it holds the write lock. */
-  let saving: { savedAt: number; locked: Promise<void>; done: Promise<unknown> } | null = null;
+  /** The last run's save while it is queued or under way: `locked` once it holds the write lock; `done` once it
+   * settled, true when it saved the run. */
+  let saving: { savedAt: number; locked: Promise<void>; done: Promise<boolean> } | null = null;
   /** Queues `write` after the earlier ones; `failure` words its problem from the error's message. */
   const queue = (write: () => Promise<void>, failure: (why: string) => string): void => {
     chain = chain.then(write).then(
@@ -57,12 +58,12 @@ export function runWorkspace() {
     /**
      * Where the planner's input may come from for the run saved at `savedAt` (lastRun.ts plannerInputOf). While that
      * run's save is under way and its test scores can be shared (lastRun.ts shareable), once it holds the write lock (so a reader that waits for the lock reads it whole):
-     * `saving`, settled with the save. Otherwise after the pending writes: the worker's own arrays may be handed over
-     * only when that run is safely saved. `saved` reads after the pending writes.
+     * `saving`, settled with the save (true: saved). Otherwise after the pending writes: the worker's own arrays may
+     * be handed over only when that run is safely saved. `saved` reads after the pending writes.
      */
     async scoreHome(
       savedAt: number,
-    ): Promise<{ saved: Pick<WorkspaceStore, 'loadRun'> | null; handOver: boolean; saving: Promise<unknown> | null }> {
+    ): Promise<{ saved: Pick<WorkspaceStore, 'loadRun'> | null; handOver: boolean; saving: Promise<boolean> | null }> {
       const s = store;
       if (!s) return { saved: null, handOver: false, saving: null };
       const saved = { loadRun: async () => (await chain, s.loadRun()) };
@@ -91,16 +92,18 @@ export function runWorkspace() {
       if (!s) return 0;
       const run: SavedRun = { source, config, result, kept: [...kept], savedAt: Date.now() };
       let locked = () => {};
-      const w = { savedAt: run.savedAt, locked: new Promise<void>((r) => (locked = r)), done: Promise.resolve() };
+      const w = { savedAt: run.savedAt, locked: new Promise<void>((r) => (locked = r)), done: Promise.resolve(false) };
       saving = w;
       queue(
         () => s.saveRun(run, data?.source === source ? data : undefined, locked),
-        (why) => `results not saved in this browser: ${why}`,
+        (why) =>
+          `results not saved in this browser: ${why}. They will be gone after a reload; until then this tab keeps working with them`,
       );
       // A save that fails before it takes the lock must not leave a reader waiting for it.
       w.done = chain.then(() => {
         locked();
         if (saving === w) saving = null;
+        return problem === null;
       });
       return run.savedAt;
     },

@@ -8,6 +8,7 @@
  * Works wherever IndexedDB exists: the run and ctr workers, and Node tests with fake-indexeddb.
  */
 import { clear, createStore, delMany, get, keys, set, type UseStore } from 'idb-keyval';
+import { isScoresKey, readKept, SCORE_CHUNK, scoresPrefix, writeKept } from './scoreChunks';
 import type { Dataset } from '../src/core/data/types';
 import type { RunConfig } from '../src/core/pipeline/config';
 import type { ExperimentResult } from '../src/core/pipeline/run';
@@ -190,100 +191,6 @@ const isCtrRun = (v: unknown): v is SavedCtrRun =>
       Array.isArray(v.planner.models) &&
       v.planner.models.every((m: unknown) => Array.isArray(m) && m[1] instanceof Float32Array)));
 
-const isKept = (v: unknown): v is KeptScores => isObj(v) && v.test instanceof Float32Array;
-
-const scoresKey = (savedAt: number, model: string) => `scores:${savedAt}:${model}`;
-
-/**
- * Scores per chunk record (8 MB of Float32): IndexedDB serialises a value whole, and Chromium wraps a large one in a
- * blob, so one record of a model's scores held two more copies of them in the tab for the moment of its write.
- */
-export const SCORE_CHUNK = 1 << 21;
-
-/** A model's scores record as written now: λ(x) and hasP, and the lengths of its matrices, whose chunks follow. */
-interface StoredKept {
-  lambda: Float64Array | null;
-  hasP: boolean;
-  /** Scores per chunk record. */
-  chunk: number;
-  testLength: number;
-  /** Null: the model has no validation scores. */
-  validLength: number | null;
-}
-
-const isStoredKept = (v: unknown): v is StoredKept =>
-  isObj(v) &&
-  typeof v.chunk === 'number' &&
-  v.chunk >= 1 &&
-  typeof v.testLength === 'number' &&
-  (v.validLength === null || typeof v.validLength === 'number') &&
-  typeof v.hasP === 'boolean' &&
-  (v.lambda === null || v.lambda instanceof Float64Array);
-
-type Part = 'test' | 'valid';
-const chunkKey = (savedAt: number, model: string, part: Part, i: number) => `${scoresKey(savedAt, model)}#${part}:${i}`;
-
-/** Writes `a` in chunk records, one write at a time, each from a copy of its chunk (a view would clone all of `a`). */
-async function writeChunks(a: Float32Array, chunk: number, key: (i: number) => string, db: UseStore): Promise<void> {
-  for (let i = 0, at = 0; at < a.length; i++, at += chunk) await set(key(i), a.slice(at, at + chunk), db);
-}
-
-/** Reads `length` scores back from their chunk records; undefined when one is missing or of another length. */
-async function readChunks(
-  length: number,
-  chunk: number,
-  key: (i: number) => string,
-  db: UseStore,
-): Promise<Float32Array | undefined> {
-  const out = new Float32Array(length);
-  for (let i = 0, at = 0; at < length; i++, at += chunk) {
-    const c = await get<unknown>(key(i), db);
-    if (!(c instanceof Float32Array) || c.length !== Math.min(chunk, length - at)) return undefined;
-    out.set(c, at);
-  }
-  return out;
-}
-
-/** Writes one model's kept scores: its record, then the chunks of its test and validation scores. */
-async function writeKept(savedAt: number, model: string, k: KeptScores, chunk: number, db: UseStore): Promise<void> {
-  const head: StoredKept = {
-    lambda: k.lambda,
-    hasP: k.hasP,
-    chunk,
-    testLength: k.test.length,
-    validLength: k.valid ? k.valid.length : null,
-  };
-  await set(scoresKey(savedAt, model), head, db);
-  await writeChunks(k.test, chunk, (i) => chunkKey(savedAt, model, 'test', i), db);
-  if (k.valid) await writeChunks(k.valid, chunk, (i) => chunkKey(savedAt, model, 'valid', i), db);
-}
-
-/**
- * One model's kept scores, or only the parts named (the others read as empty); undefined when missing or
- * unreadable. A record an earlier build wrote whole is read as it is.
- */
-async function readKept(
-  savedAt: number,
-  model: string,
-  db: UseStore,
-  parts: readonly Part[] = ['test', 'valid'],
-): Promise<KeptScores | undefined> {
-  const head = await get<unknown>(scoresKey(savedAt, model), db);
-  if (isKept(head)) return head;
-  if (!isStoredKept(head)) return undefined;
-  const read = (part: Part, length: number) =>
-    readChunks(length, head.chunk, (i) => chunkKey(savedAt, model, part, i), db);
-  const test = parts.includes('test') ? await read('test', head.testLength) : new Float32Array(0);
-  if (!test) return undefined;
-  let valid: Float32Array | null = null;
-  if (head.validLength !== null && parts.includes('valid')) {
-    const v = await read('valid', head.validLength);
-    if (!v) return undefined;
-    valid = v;
-  }
-  return { test, valid, lambda: head.lambda, hasP: head.hasP };
-}
-
 /**
  * One model's kept scores of the saved run `savedAt`, read alone (the planner worker reads validation scores back
  * for its online mode); undefined when that run's record is gone (a newer run, start over) or unreadable.
@@ -361,7 +268,7 @@ export function createWorkspaceStore(
       const v = await get<unknown>('data', db());
       return isData(v) ? v : undefined;
     },
-    // Each model's scores in chunk records (writeKept), written one after another, then the run that names the
+    // Each model's scores in chunk records (scoreChunks.ts), written one after another, then the run that names the
     // models: a single record would be cloned whole at once (every model's scores held again for the moment of the
     // save). Scores of older runs are deleted after the new run is in place.
     saveRun: (r, data, onLocked) =>
@@ -375,10 +282,8 @@ export function createWorkspaceStore(
         }
         for (const [model, k] of r.kept) await writeKept(r.savedAt, model, k, chunk, db());
         await set('run', { ...r, kept: r.kept.map(([model]) => model) } satisfies StoredRun, db());
-        const mine = `scores:${r.savedAt}:`;
-        const stale = (await keys(db())).filter(
-          (k) => typeof k === 'string' && k.startsWith('scores:') && !k.startsWith(mine),
-        );
+        const mine = scoresPrefix(r.savedAt);
+        const stale = (await keys(db())).filter((k) => isScoresKey(k) && !k.startsWith(mine));
         if (stale.length > 0) await delMany(stale, db());
         performance.mark('run:save-end');
       }),

@@ -51,6 +51,18 @@ export function setPlannerInput(
   });
 }
 
+/** Models whose validation scores the planner's input left in a saved run, with its savedAt. */
+export function plannerValidLeftSaved(): Promise<{ model: string; savedAt: number }[]> {
+  return plannerClient().call((api) => api.validLeftSaved());
+}
+
+/** Validation scores the saved run `savedAt` does not hold after all (its save failed), moved to the planner by
+ * transfer; resolves with the models that took them. */
+export function giveValidScores(savedAt: number, scores: [string, Float32Array][]): Promise<string[]> {
+  const buffers = scores.map(([, v]) => v.buffer as ArrayBuffer);
+  return plannerClient().call((api) => api.giveValid(savedAt, Comlink.transfer(scores, buffers)));
+}
+
 export function exportPlannerV(model: string): Promise<Result<string, string>> {
   return plannerClient().call<Result<string, string>>((api) => api.exportV(model));
 }

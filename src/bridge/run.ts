@@ -70,6 +70,14 @@ export function fetchPlannerInput(models?: string[], signal?: AbortSignal): Prom
   return runClient().call((api) => api.plannerInput(models), signal);
 }
 
+/**
+ * Copies of the last run's validation scores of the models named, moved here by transfer, when that run is the one
+ * saved at `savedAt` and its save failed (empty otherwise): the planner was told they are saved.
+ */
+export function fetchValidScores(savedAt: number, models: string[]): Promise<[string, Float32Array][]> {
+  return runClient().call((api) => api.validScores(savedAt, models));
+}
+
 /** The first model of the next run, for the planner (a copy of its scores); null when a newer request replaced this one. */
 export function firstModelInput(): Promise<FirstModelInput | null> {
   return runClient().call((api) => api.firstModelInput());

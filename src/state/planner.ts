@@ -30,6 +30,7 @@ import { loadSynthetic } from './dataset';
 import { useStore } from './store';
 import { errorText as message, setPlannerState as set, usePlanner, type PlannerState } from './plannerStore';
 import {
+  afterFailedSave,
   followResults,
   forgetAnswers,
   haltBackground,
@@ -254,6 +255,9 @@ export function startPlanner(): void {
     // A run that ended without results (failed, cancelled) takes its first model off the planner.
     else if (showsFirstModelNow() && prev.training.status === 'running' && s.training.status !== 'running')
       void followResults();
+    // The run's save failed: the online mode's validation scores come from the run worker instead.
+    if (s.training.saveState === 'failed' && prev.training.saveState !== 'failed')
+      void afterFailedSave().catch(() => undefined);
     // A file being read will most likely replace what the planner holds: its sweep and background fill stop now, so
     // that they do not share the cores with the read.
     // If the file is refused or the read cancelled, they pick up again (solved points are memoised).

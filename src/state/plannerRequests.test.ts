@@ -50,9 +50,9 @@ vi.mock('../bridge/run', async (importOriginal) => {
 });
 
 const { followResults } = await import('./plannerRequests');
-const { usePlanner, sweepKey, initialPlannerState } = await import('./plannerStore');
+const { usePlanner, initialPlannerState } = await import('./plannerStore');
 const { curveBetas, DEFAULT_ASKED } = await import('./plannerSettings');
-const { useStore } = await import('./store');
+const { showTinyResult, swept } = await import('./planner.testutil');
 
 /** Each store change: the points per line drawn and whether an operating point is shown. */
 function record() {
@@ -64,30 +64,10 @@ function record() {
   return { seen, off };
 }
 
-/** Resolves once the sweep of the asked view is drawn whole. */
-const swept = () =>
-  new Promise<void>((resolve) => {
-    const done = () => usePlanner.getState().swept === sweepKey(usePlanner.getState());
-    if (done()) return resolve();
-    const off = usePlanner.subscribe(() => {
-      if (done()) {
-        off();
-        resolve();
-      }
-    });
-  });
-
 /** New scores of the last run (two models, A and B), adopted by the planner in `mode`. */
 async function newScores(mode: PlannerMode) {
   usePlanner.setState({ ...initialPlannerState(), asked: { ...DEFAULT_ASKED, mode } });
-  useStore.setState((s) => ({
-    training: {
-      ...s.training,
-      result: { item_rec: { A: {}, B: {} } } as unknown as typeof s.training.result,
-      resultSource: 'tiny',
-      resultRevision: s.training.resultRevision + 1,
-    },
-  }));
+  showTinyResult(['A', 'B']);
   worker.calls.length = 0;
   await followResults();
 }

@@ -7,6 +7,8 @@ import type { PlannerInput, PlannerMode } from '../core/planner/types';
 import { ALPHA_SWEEP_BETA_MAX } from '../core/planner/experiment';
 import { BridgeError } from '../bridge/client';
 import {
+  giveValidScores,
+  plannerValidLeftSaved,
   sweepCurves,
   haltPlannerWork,
   setPlannerInput,
@@ -18,7 +20,7 @@ import {
 import { SWEEP_ALPHAS, curveBetas, nextFillBeta, type PlannerAsked } from './plannerSettings';
 import { pointByPoint, type LineAsk } from './plannerPointByPoint';
 import { KnownPoints } from './plannerPoints';
-import { fetchPlannerInput, firstModelInput } from '../bridge/run';
+import { fetchPlannerInput, fetchValidScores, firstModelInput } from '../bridge/run';
 import { fetchCtrPlannerInput } from '../bridge/ctr';
 import { useCtr } from './ctr';
 import type { FirstModelInput } from '../../workers/run.api';
@@ -357,6 +359,28 @@ async function fetchCtrResults(my: number): Promise<void> {
   } catch (e) {
     if (my === fetches) set({ status: 'error', error: message(e) });
   }
+}
+
+/**
+ * After the run's save failed: validation scores the planner was told are saved (it took the run's scores while the
+ * save went on) come from the run worker instead, so that the online mode works on in this tab; what it showed
+ * without them is asked again. Resolves with the models that took them.
+ */
+export async function afterFailedSave(): Promise<string[]> {
+  await following;
+  const my = fetches;
+  const left = await plannerValidLeftSaved();
+  if (left.length === 0 || my !== fetches) return [];
+  const savedAt = left[0].savedAt;
+  const scores = await fetchValidScores(
+    savedAt,
+    left.filter((m) => m.savedAt === savedAt).map((m) => m.model),
+  );
+  if (scores.length === 0 || my !== fetches) return [];
+  const taken = await giveValidScores(savedAt, scores);
+  const a = usePlanner.getState().asked;
+  if (taken.length > 0 && my === fetches && (a.mode === 'online' || a.view === 'compare')) request(true);
+  return taken;
 }
 
 /** Whether a request for the next run's first model is waiting in the run worker. */

@@ -173,6 +173,43 @@ describe('planner session', () => {
     expect(loads.slice(8)).toEqual(['A@8', 'B@8', 'C@8']);
   });
 
+  it('holds validation scores given after a failed save with the input: the online mode reads nothing back', async () => {
+    const { solvers } = recordingSolvers();
+    const seen: Float32Array[] = [];
+    const loads: string[] = [];
+    const session = createPlannerSession(
+      {
+        ...solvers,
+        online: (valid, test, settings) => (seen.push(valid.data), solvers.greedy!(test, settings)),
+      },
+      { loadValid: async (m) => (loads.push(m.model), null) },
+    );
+    const input = tinyInput();
+    input.models = input.models.map((m) => ({ ...m, valid: null, validRows: 3, validSaved: 7 }));
+    session.setInput(input, 'saved');
+    expect(session.validLeftSaved()).toEqual([
+      { model: 'A', savedAt: 7 },
+      { model: 'B', savedAt: 7 },
+    ]);
+    const a = Float32Array.from({ length: 12 }, (_, i) => i / 12);
+    // Of another saved run, of another shape, of a model not held: refused.
+    expect(session.giveValid(8, 'A', a)).toBe(false);
+    expect(session.giveValid(7, 'A', a.subarray(0, 8))).toBe(false);
+    expect(session.giveValid(7, 'Z', a)).toBe(false);
+    expect(session.giveValid(7, 'A', a)).toBe(true);
+    // Given once: A's are held now, not to be given again.
+    expect(session.giveValid(7, 'A', a.slice())).toBe(false);
+    expect(session.validLeftSaved()).toEqual([{ model: 'B', savedAt: 7 }]);
+    const r = await session.solve({ mode: 'online', alpha: 0.5, beta: 0.25 }, never);
+    expect(seen).toEqual([a]);
+    expect(loads).toEqual(['B']);
+    expect(r.ok && r.data.models.map((m) => m.reason ?? 'solved')).toEqual([
+      'solved',
+      expect.stringContaining('B: its validation scores are no longer saved'),
+    ]);
+    expect(session.summary()?.online).toEqual(['A', 'B']);
+  });
+
   it('pauses and asks shouldStop before each solve that is not memoised, and answers stale when told to stop', async () => {
     const { solvers, calls } = recordingSolvers();
     let pauses = 0;

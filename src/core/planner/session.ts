@@ -354,6 +354,28 @@ export function createPlannerSession(solvers: PlannerSolvers, opts: SessionOptio
       return ok(reply);
     },
 
+    /** Models whose validation scores the input left in a saved run (`validSaved`), with that run's savedAt. */
+    validLeftSaved(): { model: string; savedAt: number }[] {
+      return (input?.models ?? []).flatMap((m) =>
+        !m.valid && m.validSaved !== undefined && m.validRows > 0 ? [{ model: m.model, savedAt: m.validSaved }] : [],
+      );
+    },
+
+    /**
+     * Model `model`'s validation scores given after all, where the input left them in the saved run `savedAt` (that
+     * save failed, so they cannot be read back): held with the input from now on. False, and not held, when the input
+     * names no such scores or `data` is not validRows × nItems.
+     */
+    giveValid(savedAt: number, model: string, data: Float32Array): boolean {
+      const i = input ? input.models.findIndex((m) => m.model === model) : -1;
+      const m = input?.models[i];
+      if (!m || m.valid || m.validSaved !== savedAt || data.length !== m.validRows * m.nItems) return false;
+      const { validSaved: _, ...given } = m;
+      input!.models[i] = { ...given, valid: data };
+      resident.delete(model);
+      return true;
+    },
+
     /** v(y) of the model's last shown solution as CSV (item id, v): what a server would subtract from λ. */
     exportV(model: string): Result<string, PlannerCode> {
       if (!input) return err('no-input', 'the planner has no scores yet');
