@@ -16,6 +16,10 @@ import { softSums, softSumsOf, solveDualPassed } from '../src/core/planner/dualP
 import { solveDual } from '../src/core/planner/dual';
 import { denseScores } from '../src/core/models/scores';
 import { fitOneBatch, timingOrder as trainOrder, timingWorld as world } from '../src/core/models/sequence/batchTiming';
+import { setDecoderKernel } from '../src/core/models/sequence/decoderKernel';
+import { setAttentionKernel } from '../src/core/models/sequence/attentionKernelGpu';
+import { causalAttentionOps, causalAttentionPacked } from '../src/core/models/sequence/attention';
+import { decoderLoss } from '../src/core/models/sequence/ops';
 
 export interface TrainShape {
   kind: 'gru' | 'transformer';
@@ -24,6 +28,27 @@ export interface TrainShape {
   maxLen: number;
   /** Timed batches, after one untimed warm-up batch. */
   batches: number;
+  /** Whether the decoder and the attention run as the backend's kernels (WASM SIMD or JS, WGSL) rather than tfjs ops
+   * (default true). */
+  kernels?: boolean;
+}
+
+/** The causal attention over b sequences of t positions, width `hidden` in 2 heads. */
+export interface AttentionShape {
+  b: number;
+  t: number;
+  hidden: number;
+  runs: number;
+  kernel: boolean;
+}
+
+/** One chunk of the decoder (decoderLoss, eq. 1): rows × V logits from hidden states of width dim. */
+export interface DecoderShape {
+  rows: number;
+  v: number;
+  dim: number;
+  runs: number;
+  kernel: boolean;
 }
 
 export interface PassShape {
@@ -90,40 +115,77 @@ const api = {
 
   /** Seconds of each timed training batch (one fit of `users` users) and the mean events per batch. */
   async train(s: TrainShape): Promise<{ seconds: number[]; events: number }> {
-    data ??= (() => {
-      const ds = world();
-      return { ds, order: trainOrder(ds) };
-    })();
-    const { ds, order } = data;
-    const m = SequenceModel.create(
-      {
-        kind: s.kind,
-        hidden: s.hidden,
-        maxLen: s.maxLen,
-        batchSize: s.users,
-        minBatches: 1,
-        epochs: 1,
-        validFraction: 0,
-        patience: 0,
-        mixture: false,
-      },
-      ds.nItems,
-      1,
-    );
-    if (!m.ok) throw new Error(m.reason);
-    const seconds: number[] = [];
-    let events = 0;
+    setDecoderKernel(s.kernels ?? true);
+    setAttentionKernel(s.kernels ?? true);
     try {
-      for (let i = 0; i <= s.batches; i++) {
-        const t = await fitOneBatch(m.data, ds, order, i, () => performance.now(), s.users, s.maxLen);
-        if (i === 0) continue;
-        seconds.push(t.seconds);
-        events += t.events / s.batches;
-      }
+      return await trainBatches(s);
     } finally {
-      m.data.dispose();
+      setDecoderKernel(true);
+      setAttentionKernel(true);
     }
-    return { seconds, events };
+  },
+
+  /**
+   * The causal attention's value and its gradient for qkv on the current backend, each run reading the gradient
+   * back: on WebGPU causalAttentionOps (with the WGSL softmax or tfjs's), elsewhere the JS kernel. `total` is Σ of
+   * the gradient against fixed weights (the same on every path).
+   */
+  async attention(s: AttentionShape): Promise<PassTiming> {
+    const rng = createRng(6);
+    const rows = s.b * s.t;
+    const qkv = tf.tensor2d(
+      Float32Array.from({ length: rows * 3 * s.hidden }, () => rng.normal()),
+      [rows, 3 * s.hidden],
+    );
+    const w = tf.tensor2d(
+      Float32Array.from({ length: rows * s.hidden }, () => rng.normal()),
+      [rows, s.hidden],
+    );
+    const lengths = new Int32Array(s.b).fill(s.t);
+    const starts = Int32Array.from({ length: s.b }, (_, b) => b * s.t);
+    const f = (x: tf.Tensor) =>
+      tf.getBackend() === 'webgpu'
+        ? causalAttentionOps(x as tf.Tensor2D, s.b, s.t, 2, lengths)
+        : causalAttentionPacked(x as tf.Tensor2D, starts, lengths, 2);
+    setAttentionKernel(s.kernel);
+    try {
+      return await time(s.runs, async () => {
+        const g = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(f(x), w)))(qkv);
+        const v = (await g.data()) as Float32Array;
+        g.dispose();
+        return v.reduce((a, x) => a + x, 0);
+      });
+    } finally {
+      setAttentionKernel(true);
+      tf.dispose([qkv, w]);
+    }
+  },
+
+  /**
+   * decoderLoss's value and its gradients for h, E and b over one chunk on the current backend, with the backend's
+   * kernel or in tfjs ops; each run reads the loss and ∂/∂b back. `total` is the loss (the same on every path).
+   */
+  async decoder(s: DecoderShape): Promise<PassTiming> {
+    const rng = createRng(5);
+    const normal = (n: number, scale: number) => Float32Array.from({ length: n }, () => scale * rng.normal());
+    const h = tf.tensor2d(normal(s.rows * s.dim, 1), [s.rows, s.dim]);
+    const e = tf.tensor2d(normal(s.v * s.dim, 0.3), [s.v, s.dim]);
+    const b = tf.tensor1d(normal(s.v, 0.1));
+    const target = Int32Array.from({ length: s.rows }, () => 1 + rng.int(s.v - 1));
+    const f = (hh: tf.Tensor, ee: tf.Tensor, bb: tf.Tensor) =>
+      decoderLoss(hh as tf.Tensor2D, ee as tf.Tensor2D, bb as tf.Tensor1D, target, s.rows);
+    setDecoderKernel(s.kernel);
+    try {
+      return await time(s.runs, async () => {
+        const { value, grads } = tf.valueAndGrads(f)([h, e, b]);
+        const [l] = await Promise.all([value.data(), grads[2].data()]);
+        tf.dispose([value, ...grads]);
+        return l[0];
+      });
+    } finally {
+      setDecoderKernel(true);
+      tf.dispose([h, e, b]);
+    }
   },
 
   /** The planner's pass in plain JS (core/planner/kernels.ts softPass: the CPU path, with its logit cut-off). */
@@ -177,6 +239,44 @@ const api = {
     }
   },
 };
+
+/** The training batches of api.train, with the decoder as set. */
+async function trainBatches(s: TrainShape): Promise<{ seconds: number[]; events: number }> {
+  data ??= (() => {
+    const ds = world();
+    return { ds, order: trainOrder(ds) };
+  })();
+  const { ds, order } = data;
+  const m = SequenceModel.create(
+    {
+      kind: s.kind,
+      hidden: s.hidden,
+      maxLen: s.maxLen,
+      batchSize: s.users,
+      minBatches: 1,
+      epochs: 1,
+      validFraction: 0,
+      patience: 0,
+      mixture: false,
+    },
+    ds.nItems,
+    1,
+  );
+  if (!m.ok) throw new Error(m.reason);
+  const seconds: number[] = [];
+  let events = 0;
+  try {
+    for (let i = 0; i <= s.batches; i++) {
+      const t = await fitOneBatch(m.data, ds, order, i, () => performance.now(), s.users, s.maxLen);
+      if (i === 0) continue;
+      seconds.push(t.seconds);
+      events += t.events / s.batches;
+    }
+  } finally {
+    m.data.dispose();
+  }
+  return { seconds, events };
+}
 
 /** One offline Dual solve: milliseconds, passes over the matrix, the objective (the same solve up to tolerance). */
 export interface DualTiming {

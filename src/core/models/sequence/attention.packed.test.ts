@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { tf } from './testing.tf';
 import { createRng } from '../../util/rng';
+import { attentionReference } from './testing.fixtures';
 
 // Both branches of causalAttentionPacked run here: the JS kernel (backends that read back mid-graph) and the
 // spread → tensor ops → gather path WebGPU takes, selected by a mocked canReadSync.
@@ -12,28 +13,8 @@ vi.mock('./ops', async (importOriginal) => ({
 const { causalAttentionPacked } = await import('./attention');
 
 /** Plain-JS causal attention of one sequence: rows [L, 3H] → [L, H] (independent of tfjs and of attention.ts). */
-function reference(x: Float64Array, L: number, H: number, heads: number): Float64Array {
-  const d = H / heads;
-  const out = new Float64Array(L * H);
-  for (let h = 0; h < heads; h++)
-    for (let t = 0; t < L; t++) {
-      const w: number[] = [];
-      for (let s = 0; s <= t; s++) {
-        let dot = 0;
-        for (let j = 0; j < d; j++) dot += x[t * 3 * H + h * d + j] * x[s * 3 * H + H + h * d + j];
-        w.push(dot / Math.sqrt(d));
-      }
-      const m = Math.max(...w);
-      const e = w.map((v) => Math.exp(v - m));
-      const z = e.reduce((a, v) => a + v, 0);
-      for (let j = 0; j < d; j++) {
-        let v = 0;
-        for (let s = 0; s <= t; s++) v += (e[s] / z) * x[s * 3 * H + 2 * H + h * d + j];
-        out[t * H + h * d + j] = v;
-      }
-    }
-  return out;
-}
+const reference = (x: Float64Array, L: number, H: number, heads: number): Float64Array =>
+  attentionReference(x, 1, L, heads, [L]);
 
 describe.each([true, false])('causalAttentionPacked (read-back kernel: %s)', (readSync) => {
   // Three sequences of lengths 4, 1 and 3 back to back: rows 0-3, 4, 5-7.

@@ -11,38 +11,7 @@ const causalAttention = (qkv: tf.Tensor2D, B: number, T: number, heads: number, 
     heads,
   );
 import { createRng } from '../../util/rng';
-
-/**
- * Plain-JS causal multi-head attention over the same layout (independent of tfjs and of the op's JS kernels):
- * out[b·T + t, h·d + j] = Σ_{s ≤ t, s < L_b} softmax_s(q·k_s / √d) v_s[j] for t < L_b, else 0.
- */
-function reference(x: Float64Array | Float32Array, B: number, T: number, heads: number, lens: number[]): Float64Array {
-  const H = x.length / (B * T) / 3;
-  const d = H / heads;
-  const out = new Float64Array(B * T * H);
-  const at = (b: number, t: number, c: number) => x[(b * T + t) * 3 * H + c];
-  for (let b = 0; b < B; b++) {
-    for (let h = 0; h < heads; h++) {
-      for (let t = 0; t < lens[b]; t++) {
-        const logits: number[] = [];
-        for (let s = 0; s <= t; s++) {
-          let dot = 0;
-          for (let j = 0; j < d; j++) dot += at(b, t, h * d + j) * at(b, s, H + h * d + j);
-          logits.push(dot / Math.sqrt(d));
-        }
-        const m = Math.max(...logits);
-        const w = logits.map((l) => Math.exp(l - m));
-        const z = w.reduce((a, v) => a + v, 0);
-        for (let j = 0; j < d; j++) {
-          let v = 0;
-          for (let s = 0; s <= t; s++) v += (w[s] / z) * at(b, s, 2 * H + h * d + j);
-          out[(b * T + t) * H + h * d + j] = v;
-        }
-      }
-    }
-  }
-  return out;
-}
+import { attentionReference as reference } from './testing.fixtures';
 
 // The JS-kernel op (CPU, WASM, WebGL) and the tensor-op version WebGPU uses must agree with the same reference.
 describe.each([

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { canReadSync, lookup } from './ops';
+import { attentionKernelGpuReady, causalSoftmaxGpu } from './attentionKernelGpu';
 
 /**
  * Causal multi-head self-attention as one custom-gradient op, for speed on the tfjs 4.22 WASM backend:
@@ -151,8 +152,8 @@ function attentionKernel(qkv: tf.Tensor2D, starts: Int32Array, lens: Int32Array,
 }
 
 /**
- * The same attention (same layout, 0 at padding rows) from tensor ops only: [B, heads, T, d] batched matMuls, an
- * additive −1e9 mask above the diagonal and tf.softmax, differentiated by autodiff. No read-back, so it serves
+ * The same attention (same layout, 0 at padding rows) from tensor ops only: [B, heads, T, d] batched matMuls and a
+ * causal softmax (causalSoftmax below), differentiated by autodiff. No read-back, so it serves
  * backends where causalAttention's JS kernel cannot read tensors (WebGPU); slower than that kernel on WASM.
  */
 export function causalAttentionOps(
@@ -164,14 +165,23 @@ export function causalAttentionOps(
 ): tf.Tensor2D {
   const H = qkv.shape[1] / 3;
   const d = H / heads;
-  const mask = new Float32Array(T * T);
-  for (let t = 0; t < T; t++) mask.fill(-1e9, t * T + t + 1, (t + 1) * T);
   const live = new Uint8Array(B * T);
   for (let b = 0; b < B; b++) live.fill(1, b * T, b * T + Math.max(0, Math.min(T, lengths[b])));
   const byHead = (x: tf.Tensor) => tf.transpose(tf.reshape(x, [B, T, heads, d]), [0, 2, 1, 3]);
   const [q, k, v] = tf.split(qkv, 3, 1).map(byHead);
-  const s = tf.add(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(d)), tf.tensor2d(mask, [T, T]));
-  const o = tf.reshape(tf.transpose(tf.matMul(tf.softmax(s), v), [0, 2, 1, 3]), [B * T, H]);
+  const p = causalSoftmax(tf.matMul(q, k, false, true), T, 1 / Math.sqrt(d));
+  const o = tf.reshape(tf.transpose(tf.matMul(p, v), [0, 2, 1, 3]), [B * T, H]);
   // where, not a 0/1 multiply: padding rows are exactly +0 as in the JS kernel (0 · negative would give −0).
   return tf.where(tf.tensor2d(live, [B * T, 1], 'bool'), o, tf.zerosLike(o)) as tf.Tensor2D;
+}
+
+/**
+ * softmax_{j ≤ t}(s_tj · scale) over the last axis of the scores s [..., T, T], 0 above the diagonal: one WGSL
+ * program each way on WebGPU (attentionKernelGpu.ts), else an additive −1e9 mask and tf.softmax under autodiff.
+ */
+function causalSoftmax(s: tf.Tensor, T: number, scale: number): tf.Tensor {
+  if (attentionKernelGpuReady()) return causalSoftmaxGpu(s, scale);
+  const mask = new Float32Array(T * T);
+  for (let t = 0; t < T; t++) mask.fill(-1e9, t * T + t + 1, (t + 1) * T);
+  return tf.softmax(tf.add(tf.mul(s, scale), tf.tensor2d(mask, [T, T])));
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DECODER_KERNEL_SHARED_WASM, DECODER_KERNEL_WASM } from './decoderKernel.bytes';
-import { randNormal } from './testing.fixtures';
+import { randNormal, xentReference as reference } from './testing.fixtures';
 
 /** The WebAssembly API as far as used here (the Node lib declares the namespace's types only). */
 const WA = (
@@ -35,31 +35,6 @@ function kernelOn(shared: boolean) {
     xent(lo, go, gto, bo, to, wo, dbo, so, R, V);
     return { g: f32(go, R * V), gT: f32(gto, V * R), db: f32(dbo, V), stats: f32(so, R * 4), logits: f32(lo, R * V) };
   };
-}
-
-/**
- * Softmax cross-entropy in f64, written out: gradient w·(softmax − onehot), column sums, loss, row statistics. The
- * logit plus bias is rounded to f32 first, as every f32 implementation (tfjs's add too) holds it.
- */
-function reference(L: Float32Array, bias: Float32Array, t: Int32Array, w: Float32Array, R: number, V: number) {
-  const g = new Float64Array(R * V),
-    db = new Float64Array(V),
-    lse = new Float64Array(R),
-    xt = new Float64Array(R);
-  let loss = 0;
-  for (let r = 0; r < R; r++) {
-    const x = Array.from({ length: V }, (_, y) => Math.fround(L[r * V + y] + bias[y]));
-    const m = Math.max(...x);
-    const z = x.reduce((a, v) => a + Math.exp(v - m), 0);
-    lse[r] = m + Math.log(z);
-    xt[r] = x[t[r]];
-    loss += w[r] * (lse[r] - xt[r]);
-    for (let y = 0; y < V; y++) {
-      g[r * V + y] = w[r] * (Math.exp(x[y] - lse[r]) - (y === t[r] ? 1 : 0));
-      db[y] += g[r * V + y];
-    }
-  }
-  return { g, db, lse, xt, loss };
 }
 
 const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {

@@ -53,10 +53,15 @@ const instances = new WeakMap<object, { xent: XentFn; memory: Memory } | null>()
 
 let enabled = true;
 
-/** Whether decoderLoss may use the kernel (default true); benches and tests turn it off to time or check the ops. */
+/**
+ * Whether decoderLoss may use its kernel, this one or the WebGPU one (decoderKernelGpu.ts) (default true); benches and
+ * tests turn it off to time or check the ops.
+ */
 export function setDecoderKernel(on: boolean): void {
   enabled = on;
 }
+
+export const decoderKernelEnabled = (): boolean => enabled;
 
 function instanceFor(b: WasmBackendLike): { xent: XentFn; memory: Memory } | null {
   const key = b.wasm;

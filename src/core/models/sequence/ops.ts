@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { decoderKernelReady, softmaxXent } from './decoderKernel';
+import { decoderKernelGpuReady, softmaxXentGpu } from './decoderKernelGpu';
 
 /**
  * Custom-gradient building blocks for the sequence models. They exist for speed and portability, not new math:
@@ -9,7 +10,8 @@ import { decoderKernelReady, softmaxXent } from './decoderKernel';
  *   on WASM than a transpose followed by a plain matMul.
  * - `decoderLoss`: the tied decoder and full softmax cross-entropy (eq. 1) fused: the N × V logits are built in row
  *   chunks and their gradients reduced immediately, so memory stays O(chunk · V) instead of O(N · V) on the tape.
- *   On the WASM backend a chunk's softmax and its gradient are one SIMD kernel (decoderKernel.ts) between the matMuls.
+ *   On the WASM backend a chunk's softmax and its gradient are one SIMD kernel (decoderKernel.ts) between the matMuls;
+ *   on WebGPU, WGSL programs (decoderKernelGpu.ts).
  */
 
 /**
@@ -96,7 +98,7 @@ export function decoderLoss(
         keep[k] = i;
         tKept[k++] = target[i];
       }
-  const kernel = decoderKernelReady();
+  const kernel = decoderKernelReady() ? 'wasm' : decoderKernelGpuReady() ? 'webgpu' : null;
   const f = customGrad((hAll: tf.Tensor, e: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
     const hh = keep ? tf.tidy(() => tf.gather(hAll, tf.tensor1d(keep, 'int32'))) : hAll;
     const m = keep ? count : n;
@@ -114,10 +116,15 @@ export function decoderLoss(
         const hc = tf.slice(hh, [r0, 0], [rows, -1]) as tf.Tensor2D;
         const tIds = tf.tensor1d(tChunk, 'int32');
         const wt = tf.tensor1d(w);
-        if (kernel) {
+        if (kernel === 'wasm') {
           // bias, softmax, loss and ∂loss/∂logits = g (and gᵀ, Σ_rows g) in one WASM pass over the chunk.
           const [g, gT, db, lc] = softmaxXent(tf.matMul(hc, eT), b as tf.Tensor1D, tIds, wt);
           return [lc, tf.matMul(g, e as tf.Tensor2D), tf.matMul(gT, hc), db];
+        }
+        if (kernel === 'webgpu') {
+          // The same on the GPU; dE = gᵀ hc with the transpose read in place by the matMul.
+          const [g, db, lc] = softmaxXentGpu(tf.matMul(hc, eT), b as tf.Tensor1D, tIds, wt);
+          return [lc, tf.matMul(g, e as tf.Tensor2D), tf.matMul(g, hc, true, false), db];
         }
         return chunkOps(hc, e as tf.Tensor2D, eT, b as tf.Tensor1D, tIds, wt);
       });
@@ -148,7 +155,7 @@ export function decoderLoss(
 }
 
 /**
- * One chunk of decoderLoss in tfjs ops (every backend but WASM with its kernel): the loss Σ_r w_r·(lse_r − logit of
+ * One chunk of decoderLoss in tfjs ops (every backend without its kernel): the loss Σ_r w_r·(lse_r − logit of
  * t_r) and the gradients for hc, E and b of that chunk, as [loss, dh, dE, db].
  */
 function chunkOps(

@@ -120,3 +120,73 @@ export function nllFiniteDiffs(
     });
   return [fd(h), fd(e), fd(b)];
 }
+
+/**
+ * Softmax cross-entropy in f64, written out: gradient w·(softmax − onehot), column sums, loss, row statistics. The
+ * logit plus bias is rounded to f32 first, as every f32 implementation (tfjs's add too) holds it.
+ */
+export function xentReference(
+  L: Float32Array,
+  bias: Float32Array,
+  t: Int32Array,
+  w: Float32Array,
+  R: number,
+  V: number,
+) {
+  const g = new Float64Array(R * V),
+    db = new Float64Array(V),
+    lse = new Float64Array(R),
+    xt = new Float64Array(R);
+  let loss = 0;
+  for (let r = 0; r < R; r++) {
+    const x = Array.from({ length: V }, (_, y) => Math.fround(L[r * V + y] + bias[y]));
+    const m = Math.max(...x);
+    const z = x.reduce((a, v) => a + Math.exp(v - m), 0);
+    lse[r] = m + Math.log(z);
+    xt[r] = x[t[r]];
+    loss += w[r] * (lse[r] - xt[r]);
+    for (let y = 0; y < V; y++) {
+      g[r * V + y] = w[r] * (Math.exp(x[y] - lse[r]) - (y === t[r] ? 1 : 0));
+      db[y] += g[r * V + y];
+    }
+  }
+  return { g, db, lse, xt, loss };
+}
+
+/**
+ * Plain-JS causal multi-head attention over the same layout (independent of tfjs and of the op's JS kernels):
+ * out[b·T + t, h·d + j] = Σ_{s ≤ t, s < L_b} softmax_s(q·k_s / √d) v_s[j] for t < L_b, else 0.
+ */
+export function attentionReference(
+  x: Float64Array | Float32Array,
+  B: number,
+  T: number,
+  heads: number,
+  lens: number[],
+): Float64Array {
+  const H = x.length / (B * T) / 3;
+  const d = H / heads;
+  const out = new Float64Array(B * T * H);
+  const at = (b: number, t: number, c: number) => x[(b * T + t) * 3 * H + c];
+  for (let b = 0; b < B; b++) {
+    for (let h = 0; h < heads; h++) {
+      for (let t = 0; t < lens[b]; t++) {
+        const logits: number[] = [];
+        for (let s = 0; s <= t; s++) {
+          let dot = 0;
+          for (let j = 0; j < d; j++) dot += at(b, t, h * d + j) * at(b, s, H + h * d + j);
+          logits.push(dot / Math.sqrt(d));
+        }
+        const m = Math.max(...logits);
+        const w = logits.map((l) => Math.exp(l - m));
+        const z = w.reduce((a, v) => a + v, 0);
+        for (let j = 0; j < d; j++) {
+          let v = 0;
+          for (let s = 0; s <= t; s++) v += (w[s] / z) * at(b, s, 2 * H + h * d + j);
+          out[(b * T + t) * H + h * d + j] = v;
+        }
+      }
+    }
+  }
+  return out;
+}
