@@ -20,7 +20,7 @@ const csvPath = join(outDir, 'ingest-1m.csv');
 const RUNS = Number(process.env.INGEST_RUNS ?? 5);
 /** Fresh pages, one first file each (INGEST_FRESH). */
 const FRESH = Number(process.env.INGEST_FRESH ?? 3);
-/** How long after the page settled its first file is dropped: after the data worker's idle warm-up (3 s from start). */
+/** How long after the page settled its first file is dropped: after the data worker's idle warm-up (4 s from its start). */
 const FIRST_AFTER_MS = 2000;
 const PORT = 4179;
 

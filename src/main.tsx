@@ -1,19 +1,16 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { App } from './ui/App';
 import { installTestHook } from './state/testHook';
 import { startPage } from './state/page';
-import { holdPlotsForFirstCurve } from './ui/planner/plots';
 import './ui/app.css';
 
 installTestHook();
-// Before React's first render: the workers load and the world is generated while the page renders and lays out.
+// Before React: the workers are asked for, the world is generated while the page renders and lays out.
 startPage();
-// The page's first curve draws before its other plots (their Plotly draws would share the main thread and the cores).
-holdPlotsForFirstCurve();
-
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
+// React and the page's UI come in a chunk of their own: while it loads, the main thread is free to start the workers
+// (a worker's thread starts only once the page's main thread handles the browser's answer to `new Worker`).
+const root = document.getElementById('root')!;
+import('./ui/mount').then(
+  (m) => m.mount(root),
+  (e: unknown) => {
+    root.textContent = `The page could not load its interface (${e instanceof Error ? e.message : String(e)}); please reload.`;
+  },
 );

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it, vi } from 'vitest';
+import type { Dataset } from '../src/core/data/types';
 import { dataApi, summarise } from './data.api';
 import { ingestPartApi } from './ingestPart.api';
 import { movieLens } from '../src/testing/sharedData';
@@ -32,14 +34,22 @@ describe('dataApi', () => {
     expect(dataApi.summary()?.source).toBe('good.csv');
   });
 
-  it('exports copies of the held arrays, so transferring them leaves the worker its own', async () => {
+  it('posts copies of the held arrays on a channel, so transferring them leaves the worker its own', async () => {
     await dataApi.loadFile(new Blob(['u,i,r,t\n2,9,1,5\n1,8,1,7\n1,9,1,6\n']), 'small.csv');
-    const a = dataApi.exportDataset()!;
+    const exported = async (): Promise<Dataset> => {
+      const { port1, port2 } = new MessageChannel();
+      const got = new Promise<Dataset>((resolve) => port2.once('message', (d: Dataset) => resolve(d)));
+      expect(dataApi.exportTo(port1)).toBe(true);
+      const d = await got;
+      port2.close();
+      return d;
+    };
+    const a = await exported();
     expect(a.userIds).toEqual(['2', '1']);
     expect(Array.from(a.user)).toEqual([0, 1, 1]);
     expect(Array.from(a.time)).toEqual([5, 6, 7]);
     a.time[0] = 99;
-    expect(Array.from(dataApi.exportDataset()!.time)).toEqual([5, 6, 7]);
+    expect(Array.from((await exported()).time)).toEqual([5, 6, 7]);
   });
 
   it('summarise bins events per user by powers of two and ranks item popularity', () => {

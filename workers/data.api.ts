@@ -3,7 +3,6 @@
  * Importable in Node tests; data.worker.ts only exposes it. Reading a file is dataRead.ts's; item metadata,
  * itemMeta.ts's; the summaries are core/data's.
  */
-import * as Comlink from 'comlink';
 import type { Dataset, SplitConfig } from '../src/core/data/types';
 import { copyDataset, datasetBuffers } from '../src/core/data/dataset';
 import { generateSynthetic, presetConfig, type SynthPreset } from '../src/core/data/synthetic';
@@ -13,6 +12,7 @@ import { summariseSplit, type SplitSummary } from '../src/core/data/splitSummary
 import { err, ok, type Result } from '../src/core/util/result';
 import { applyProtocol, type ProtocolName } from '../src/core/data/protocols';
 import type { PartReader } from './ingestPart.api';
+import type { ChannelEnd } from './run.api';
 import {
   readFile,
   unreadableWhy,
@@ -148,13 +148,15 @@ export const dataApi = {
   },
 
   /**
-   * Copies of the current Dataset's arrays, moved by transfer (the worker keeps its own): for a worker or the page
-   * that needs the raw events (training, export). Null before any data.
+   * Posts a copy of the current Dataset's arrays on `port`, moved by transfer (the worker keeps its own; null before
+   * any data), and closes it. The run worker holds the other end (its receiveDataset): the events go from worker to
+   * worker without a stop on the page's main thread. True when a dataset went out.
    */
-  exportDataset(): Dataset | null {
-    if (!current) return null;
-    const copy = copyDataset(current.dataset);
-    return Comlink.transfer(copy, datasetBuffers(copy));
+  exportTo(port: ChannelEnd): boolean {
+    const copy = current ? copyDataset(current.dataset) : null;
+    port.postMessage(copy, copy ? datasetBuffers(copy) : []);
+    port.close();
+    return copy !== null;
   },
 
   /**

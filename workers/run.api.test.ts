@@ -243,6 +243,46 @@ describe('runApi', () => {
     expect((await runApi.run(config)).ok ? '' : 'no-data').toBe('no-data');
   });
 
+  it('takes its data from a channel (the data worker posts on the other end); a run asked before it arrives waits', async () => {
+    runApi.clear();
+    const config = { split: { kind: 'temporal' as const }, models: ['Pop'], seed: 1 };
+    const a = new MessageChannel();
+    const got = runApi.receiveDataset(a.port2, 'from the channel', 1);
+    const run = runApi.run(config);
+    // Nothing has come yet: the run waits instead of answering no-data.
+    const first = await Promise.race([run, new Promise<'waiting'>((r) => setTimeout(() => r('waiting'), 50))]);
+    expect(first).toBe('waiting');
+    const d = world();
+    a.port1.postMessage(d);
+    expect(await got).toBe(true);
+    const r = await run;
+    expect(r.ok && Object.keys(r.data.item_rec)).toEqual(['Pop']);
+    expect(runApi.source()).toBe('from the channel');
+
+    // The data worker held nothing (it posts null): the run says so.
+    runApi.clear();
+    const b = new MessageChannel();
+    const none = runApi.receiveDataset(b.port2, 'empty', 2);
+    b.port1.postMessage(null);
+    expect(await none).toBe(false);
+    const r2 = await runApi.run(config);
+    expect(r2.ok ? '' : r2.code).toBe('no-data');
+
+    // The page's request to the data worker failed: dropping the wait (only its own) lets the run answer.
+    const c = new MessageChannel();
+    const dropped = runApi.receiveDataset(c.port2, 'never sent', 3);
+    runApi.dropIncoming(2);
+    const waiting = await Promise.race([dropped, new Promise<'waiting'>((r) => setTimeout(() => r('waiting'), 50))]);
+    expect(waiting).toBe('waiting');
+    runApi.dropIncoming(3);
+    expect(await dropped).toBe(false);
+    const r3 = await runApi.run(config);
+    expect(r3.ok ? '' : r3.code).toBe('no-data');
+    a.port1.close();
+    b.port1.close();
+    c.port1.close();
+  });
+
   it('hands the planner its input while the run is still being saved: the shared test scores, saved intact', async () => {
     const real = createWorkspaceStore('t-ws-slow', 'ws');
     let open = () => {};

@@ -41,6 +41,9 @@ export { PARADOX_GAMMA_STEPS, type ParadoxAnswer } from './runParadox';
 
 export type { RunCode } from './runViews';
 
+/** One end of a MessageChannel between two workers (a MessagePort in the browser and in Node). */
+export type ChannelEnd = Comlink.Endpoint & { close(): void };
+
 /** What the host plugs in: local WASM binaries for the ladder, and IndexedDB stores (absent in plain Node tests). */
 export interface RunHostOptions extends BackendOptions {
   /** Trained sequence models reloaded by fingerprint instead of retrained (workers/modelCache.ts). */
@@ -54,6 +57,9 @@ let source = '';
 /** The running experiment's stop flag (null when idle), shared with the backend session (runBackend.ts). */
 const job: RunJob = { stop: null };
 const { backends, backendApi } = runBackend(job);
+/** Whether the dataset the page last sent is here, once it is (receiveDataset), and how to stop waiting for it. */
+let incoming: Promise<boolean> = Promise.resolve(true);
+let waiting: { id: number; stop: () => void } | null = null;
 /** Who waits for the first model of the next run (see firstModelInput). */
 let firstWaiter: ((r: FirstModelInput | null) => void) | null = null;
 let host: RunHostOptions = {};
@@ -81,8 +87,38 @@ export const runApi = {
     return timeSequenceBatches(kind, batches);
   },
 
+  /**
+   * Takes the dataset that the data worker posts on `port` (its exportTo) as `name`, like setDataset; a run asked
+   * meanwhile waits for it, so the page may ask for the run at once. Resolves whether a dataset came (false: the data
+   * worker held none, or the page gave up on request `id` with dropIncoming).
+   */
+  receiveDataset(port: ChannelEnd, name: string, id: number): Promise<boolean> {
+    waiting?.stop();
+    const got = new Promise<boolean>((resolve) => {
+      const onMessage = (e: Event) => done((e as MessageEvent).data as Dataset | null);
+      const done = (d: Dataset | null) => {
+        port.removeEventListener('message', onMessage);
+        port.close();
+        if (waiting?.id === id) waiting = null;
+        if (d) runApi.setDataset(d, name);
+        resolve(d !== null);
+      };
+      waiting = { id, stop: () => done(null) };
+      port.addEventListener('message', onMessage);
+      port.start?.();
+    });
+    incoming = got;
+    return got;
+  },
+
+  /** The page's data request `id` failed before the data worker posted anything: a run waiting for it goes on. */
+  dropIncoming(id: number): void {
+    if (waiting?.id === id) waiting.stop();
+  },
+
   /** Takes the dataset (transfer its arrays); drops results computed on older data; saves it in the workspace. */
   setDataset(d: Dataset, name: string): null {
+    incoming = Promise.resolve(true);
     dataset = d;
     source = name;
     last = null;
@@ -107,12 +143,15 @@ export const runApi = {
     onModel?: (row: ModelRow) => void,
   ): Promise<Result<ExperimentResult, RunCode>> {
     if (job.stop) return err('busy', 'a run is in progress; cancel it first');
-    if (!dataset) return err('no-data', 'no data in the run worker yet');
     const v = validateRunConfig(config);
     if (!v.ok) return v;
     const my: { aborted: boolean; lost?: string } = { aborted: false };
     job.stop = my;
     try {
+      // The data asked for just before this run may still be on its way from the data worker.
+      const arrived = await incoming;
+      if (my.aborted) return err('aborted', 'run: stopped');
+      if (!arrived || !dataset) return err('no-data', 'no data in the run worker yet');
       if (config.models.some(needsTfjs)) await backends.forRun();
       if (my.aborted) return err('aborted', 'run: stopped');
       const r = await runAndKeep(dataset, config, {

@@ -41,15 +41,30 @@ export const runClient = run.client;
 /** Who reacts when the run worker crashed and was restarted (state/run.ts: report, re-send the data). */
 export const onRunWorkerRestart = run.onRestart;
 
+/** Numbers the dataset sends (a failed one tells the run worker which wait to drop). */
+let sends = 0;
+
 /**
- * Copies the data worker's current dataset into the run worker: exportDataset transfers a copy to the page, which
- * transfers it on. Resolves false when the data worker holds nothing.
+ * Copies the data worker's current dataset into the run worker, worker to worker over a channel of their own
+ * (exportTo → receiveDataset), so it never waits for the page's main thread. Both requests go out before this
+ * returns: a run asked right after waits for the data in the run worker. Resolves false when the data worker holds
+ * nothing.
  */
 export async function sendDatasetToRunWorker(source: string, signal?: AbortSignal): Promise<boolean> {
-  const d = await dataClient().call((api) => api.exportDataset(), signal);
-  if (!d) return false;
-  await runClient().call((api) => api.setDataset(Comlink.transfer(d, datasetBuffers(d)), source), signal);
-  return true;
+  const { port1, port2 } = new MessageChannel();
+  const id = ++sends;
+  const got = runClient().call((api) => api.receiveDataset(Comlink.transfer(port2, [port2]), source, id), signal);
+  got.catch(() => undefined); // awaited below, unless the data worker's answer ends this first
+  try {
+    if (!(await dataClient().call((api) => api.exportTo(Comlink.transfer(port1, [port1])), signal))) return false;
+  } catch (e) {
+    // Nothing may ever come on the channel: a run waiting for it goes on (and finds no data).
+    void runClient()
+      .call((api) => api.dropIncoming(id))
+      .catch(() => undefined);
+    throw e;
+  }
+  return got;
 }
 
 /** Reads the workspace saved in IndexedDB back into the run worker: its dataset (a copy for the page) and last run. */

@@ -10,8 +10,9 @@ import { startPlanner } from './planner';
 
 /** Once per page, from main.tsx before React's first render. */
 export function startPage(): void {
-  watchSplit();
+  // The quick run's data request goes to the data worker before the split panel's (subscribers run in this order).
   watchData();
+  watchSplit();
   watchOtherTabs();
   initConfigFromUrl();
   // A pasted link that changes only the hash does not reload the page; read the config again.

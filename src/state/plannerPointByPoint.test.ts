@@ -56,7 +56,8 @@ describe('the point-by-point sweep', () => {
     // Every point exactly once, for grids of any size (the α sweep has five points); [lines, points, rough pairs].
     for (const [lines, points, roughPairs] of [
       [1, 1, 1],
-      [1, 2, 1],
+      [1, 2, 2],
+      [2, 2, 2],
       [3, 3, 6],
       [4, 5, 8],
       [1, 21, 2],
@@ -66,6 +67,19 @@ describe('the point-by-point sweep', () => {
       expect(new Set(keys).size).toBe(lines * points);
       expect(o.rough).toBe(roughPairs);
     }
+    // One line (the first model alone) goes straight up its grid; its first two points are the rough pass.
+    expect(sweepOrder(1, 6)).toEqual({
+      order: [
+        [0, 0],
+        [0, 1],
+        [0, 2],
+        [0, 3],
+        [0, 4],
+        [0, 5],
+      ],
+      rough: 2,
+    });
+    expect(sweepOrder(1, 0)).toEqual({ order: [], rough: 0 });
     expect(sweepOrder(3, 0)).toEqual({ order: [], rough: 0 });
     expect(sweepOrder(0, 6)).toEqual({ order: [], rough: 0 });
   });

@@ -127,10 +127,9 @@ async function runOnce(
       examplesPerSecond: 0,
     },
   });
-  if (!(await ensureDataSent(ctl.signal))) {
-    patch('training', { status: 'failed', progress: null, error: 'No data loaded yet.' });
-    return err('no-data', 'no data');
-  }
+  // The data goes to the run worker while the run is asked for (the worker waits for it): no round trip between.
+  const sent = ensureDataSent(ctl.signal);
+  sent.catch(() => undefined); // awaited after the run
   const onProgress = proxy((p: RunProgress) => {
     if (running !== ctl) return;
     addLosses(p);
@@ -153,6 +152,10 @@ async function runOnce(
   const run = () =>
     runClient().call<Result<ExperimentResult, string>>((api) => api.run(config, onProgress, onModel), ctl.signal);
   let r = await run();
+  if (!(await sent)) {
+    patch('training', { status: 'failed', progress: null, error: 'No data loaded yet.' });
+    return err('no-data', 'no data');
+  }
   // A cancelled run still finishing its current step (a batch, a Hawkes fit, a score block): wait for it a little.
   for (let waited = 0; !r.ok && r.code === 'busy' && waited < BUSY_WAIT_MS; waited += 100) {
     await new Promise((res) => setTimeout(res, 100));
