@@ -244,25 +244,25 @@ const bench: Bench = {
                   'navigation start → data summary (synthetic small; in-page time, fresh context)',
                   `${seconds(s.median)} s`,
                   `${seconds(s.max)} s`,
-                  s.runs,
+                  String(s.runs),
                 ],
                 [
                   "navigation → first β-sweep line on the planner curves (two points of the run worker's first quick model; target ≤ 2 s)",
                   `${seconds(c.median)} s`,
                   `${seconds(c.max)} s`,
-                  c.runs,
+                  String(c.runs),
                 ],
                 [
                   'navigation → that first β sweep whole (six points)',
                   `${seconds(w.median)} s`,
                   `${seconds(w.max)} s`,
-                  w.runs,
+                  String(w.runs),
                 ],
                 [
                   'navigation → results table (Pop, EMA, Hawkes, HP, Rand evaluated by themselves)',
                   `${seconds(r.median)} s`,
                   `${seconds(r.max)} s`,
-                  r.runs,
+                  String(r.runs),
                 ],
               ],
             ),
@@ -280,7 +280,7 @@ const bench: Bench = {
                 ] as const
               ).map(([label, k, target]) => {
                 const t = summarize(sweeps.map((x) => x[k]));
-                return [label, `${formatNumber(t.median)} s`, `${formatNumber(t.max)} s`, t.runs, target];
+                return [label, `${formatNumber(t.median)} s`, `${formatNumber(t.max)} s`, String(t.runs), target];
               }),
             ),
             '',
