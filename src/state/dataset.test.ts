@@ -31,9 +31,9 @@ vi.mock('../bridge/data', () => ({
       fn({
         generate: () => (worker.calls.push('generate'), worker.generate.promise),
         loadFile: () => (worker.calls.push('loadFile'), worker.loadFile.promise),
-        sniff: async (file: Blob): Promise<Sniff> => {
+        sniff: async (file: Blob, opts?: { delimiter?: string; header?: boolean }): Promise<Sniff> => {
           await worker.sniffed.promise;
-          return sniffBytes(new Uint8Array(await file.arrayBuffer()), true);
+          return sniffBytes(new Uint8Array(await file.arrayBuffer()), true, opts);
         },
         restoreItemMeta: async () => false,
       }),
@@ -50,7 +50,7 @@ vi.mock('../bridge/run', async (importOriginal) => ({
   loadLossCurves: async () => undefined,
 }));
 
-const { loadFile, loadSynthetic, chooseFile } = await import('./dataset');
+const { loadFile, loadSynthetic, chooseFile, setFormat, setRole } = await import('./dataset');
 const { restoreOrSynthetic } = await import('./workspace');
 const { useStore } = await import('./store');
 
@@ -150,5 +150,41 @@ describe('the page opening', () => {
     // The restore was tried (and read nothing) after the first world: the data worker may hold something else now.
     expect(worker.calls).toEqual(['generate', 'generate']);
     expect(shown().summary?.source).toBe('synthetic small (seed 1)');
+  });
+});
+
+describe('the preview of a file whose roles are unclear', () => {
+  const unclear = () => new File(['what;when;who\nx;5;ann\ny;3;ann\nx;4;bob\n'], 'unclear.txt');
+
+  it('keeps the roles the user picks while a re-split is on its way', async () => {
+    worker.sniffed.resolve();
+    await chooseFile(unclear());
+    expect(shown().preview?.fileName).toBe('unclear.txt');
+    worker.sniffed = gate();
+    const resplit = setFormat({ header: false });
+    // The user picks every role before the worker's re-split answers (a busy machine).
+    setRole('item', 0);
+    setRole('time', 1);
+    setRole('user', 2);
+    worker.sniffed.resolve();
+    await resplit;
+    const p = shown().preview!;
+    expect(p.readAs.header).toBe(false);
+    expect(p.sniff.rows).toHaveLength(4);
+    expect(p.readAs.columns).toMatchObject({ item: 0, time: 1, user: 2 });
+  });
+
+  it('detects the roles afresh for the new split when none was picked meanwhile', async () => {
+    worker.sniffed.resolve();
+    await chooseFile(unclear());
+    setRole('item', 0);
+    setRole('time', 1);
+    setRole('user', 2);
+    worker.sniffed = gate();
+    const resplit = setFormat({ header: false });
+    worker.sniffed.resolve();
+    await resplit;
+    // By position, headerless: user, item, then time (sniff.ts); the earlier picks belonged to the old split.
+    expect(shown().preview!.readAs.columns).toMatchObject({ user: 0, item: 1, time: 2 });
   });
 });

@@ -136,6 +136,7 @@ export async function chooseFile(file: File): Promise<void> {
 export function setRole(role: keyof Columns, column: number): void {
   const p = useStore.getState().dataset.preview;
   if (!p) return;
+  roleChoices++;
   const columns = { ...p.readAs.columns };
   // A column holds one role: whichever role had it gives it up.
   for (const k of Object.keys(columns) as (keyof Columns)[]) if (columns[k] === column) columns[k] = -1;
@@ -145,6 +146,8 @@ export function setRole(role: keyof Columns, column: number): void {
 
 /** Numbers setFormat calls: an older answer arriving after a newer choice is dropped. */
 let formatRequests = 0;
+/** Counts the user's role choices: one made while a re-split was on its way outlives that re-split's detection. */
+let roleChoices = 0;
 
 /**
  * Re-reads the preview with the delimiter or header the user chose (the file's first 64 KiB, split again); the roles
@@ -157,6 +160,7 @@ export async function setFormat(format: { delimiter?: string; header?: boolean }
   const opts = { delimiter: format.delimiter ?? p.readAs.delimiter, header: format.header ?? p.readAs.header };
   // The controls show the user's choice at once; the rows follow when the worker has split them again.
   const my = ++formatRequests;
+  const choicesBefore = roleChoices;
   patch('dataset', { preview: { ...p, readAs: { ...p.readAs, ...opts } } });
   let sniff: Sniff;
   try {
@@ -166,11 +170,18 @@ export async function setFormat(format: { delimiter?: string; header?: boolean }
     return;
   }
   if (previewFile !== file || my !== formatRequests) return;
+  // Roles the user picked while this answer was on its way are theirs to keep (where the new split has those
+  // columns); otherwise the roles are detected afresh for the new split.
+  const chosen = useStore.getState().dataset.preview?.readAs.columns;
+  const keep =
+    roleChoices !== choicesBefore &&
+    chosen &&
+    Object.values(chosen).every((c) => c === undefined || c < sniff.fieldCount);
   patch('dataset', {
     preview: {
       fileName: file.name,
       sniff,
-      readAs: { columns: sniff.columns, delimiter: sniff.delimiter, header: sniff.header !== null },
+      readAs: { columns: keep ? chosen : sniff.columns, delimiter: sniff.delimiter, header: sniff.header !== null },
     },
   });
 }
