@@ -48,53 +48,58 @@ function rowStats(rows: number): GpuProgram {
   });
 }
 
-/** G [rows, V] = W_r·(e^(X_ry + B_y − m_r)/Z_r − [y = T_r]) from the row statistics S [rows, 4]. */
-function gradient(rows: number, v: number): GpuProgram {
+/**
+ * An element-wise program: one invocation per output element (`index`, flat over outputShape), in workgroups of
+ * FLAT_WG; `body` runs for the indices inside the output only.
+ */
+function flatProgram(key: string, variableNames: string[], outputShape: number[], body: string): GpuProgram {
+  const size = outputShape.reduce((a, b) => a * b, 1);
   return {
-    variableNames: ['X', 'B', 'S', 'T', 'W'],
-    outputShape: [rows, v],
-    shaderKey: 'rimwXentGrad',
-    dispatchLayout: { x: [0, 1] },
-    dispatch: [Math.ceil((rows * v) / FLAT_WG), 1, 1],
+    variableNames,
+    outputShape,
+    shaderKey: key,
+    dispatchLayout: { x: outputShape.map((_, i) => i) },
+    dispatch: [Math.ceil(size / FLAT_WG), 1, 1],
     workgroupSize: [FLAT_WG, 1, 1],
     size: true,
     getUserCode: () => /* wgsl */ `
       fn main(index: i32) {
         if (index < uniforms.size) {
+          ${body}
+        }
+      }`,
+  };
+}
+
+/** G [rows, V] = W_r·(e^(X_ry + B_y − m_r)/Z_r − [y = T_r]) from the row statistics S [rows, 4]. */
+const gradient = (rows: number, v: number): GpuProgram =>
+  flatProgram(
+    'rimwXentGrad',
+    ['X', 'B', 'S', 'T', 'W'],
+    [rows, v],
+    /* wgsl */ `
           let v = uniforms.xShape.y;
           let r = index / v;
           let y = index - r * v;
           let w = W[r];
           var g = exp(X[index] + B[y] - S[4 * r]) * (w / S[4 * r + 1]);
           if (y == T[r]) { g = g - w; }
-          setOutputAtIndex(index, g);
-        }
-      }`,
-  };
-}
+          setOutputAtIndex(index, g);`,
+  );
 
 /** db [V] = Σ_r G_ry: one invocation per column, reading down it (neighbouring invocations read neighbours). */
-function columnSums(rows: number, v: number): GpuProgram {
-  return {
-    variableNames: ['G'],
-    outputShape: [v],
-    shaderKey: 'rimwXentColSum',
-    dispatchLayout: { x: [0] },
-    dispatch: [Math.ceil(v / FLAT_WG), 1, 1],
-    workgroupSize: [FLAT_WG, 1, 1],
-    size: true,
-    getUserCode: () => /* wgsl */ `
-      fn main(index: i32) {
-        if (index < uniforms.size) {
+const columnSums = (v: number): GpuProgram =>
+  flatProgram(
+    'rimwXentColSum',
+    ['G'],
+    [v],
+    /* wgsl */ `
           let rows = uniforms.gShape.x;
           let v = uniforms.gShape.y;
           var s = 0.0;
           for (var r = 0; r < rows; r++) { s += G[r * v + index]; }
-          setOutputAtIndex(index, s);
-        }
-      }`,
-  };
-}
+          setOutputAtIndex(index, s);`,
+  );
 
 /** [Σ_r ℓ_r] from the row statistics S [rows, 4], by one workgroup. */
 function lossSum(): GpuProgram {
@@ -120,7 +125,7 @@ function kernelFunc({ inputs, backend }: { inputs: tf.NamedTensorInfoMap; backen
   const stats = b.runWebGPUProgram(rowStats(rows), [logits, bias, target, weight], 'float32');
   try {
     const g = b.runWebGPUProgram(gradient(rows, v), [logits, bias, stats, target, weight], 'float32');
-    const db = b.runWebGPUProgram(columnSums(rows, v), [g], 'float32');
+    const db = b.runWebGPUProgram(columnSums(v), [g], 'float32');
     const loss = b.runWebGPUProgram(lossSum(), [stats], 'float32');
     return [g, db, loss];
   } finally {
